@@ -1,0 +1,82 @@
+// Package httpx is the shared HTTP plumbing of Kehu: handlers that return
+// errors, the one table from error codes to status, JSON bodies, paging,
+// and the middleware every request passes through.
+package httpx
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/kehucrm/kehu/internal/crm"
+)
+
+// statusOf is the one table from error codes to HTTP status.
+var statusOf = map[string]int{
+	crm.ENotFound:        http.StatusNotFound,
+	crm.EInvalid:         http.StatusUnprocessableEntity,
+	crm.EConflict:        http.StatusConflict,
+	crm.EVersionConflict: http.StatusConflict,
+	crm.EForbidden:       http.StatusForbidden,
+	crm.EUnauthorized:    http.StatusUnauthorized,
+	crm.EBadRequest:      http.StatusBadRequest,
+	crm.EUnsupportedType: http.StatusUnsupportedMediaType,
+	crm.ETooLarge:        http.StatusRequestEntityTooLarge,
+	crm.ENotAllowed:      http.StatusMethodNotAllowed,
+	crm.ERateLimited:     http.StatusTooManyRequests,
+	crm.EUnavailable:     http.StatusServiceUnavailable,
+	crm.EInternal:        http.StatusInternalServerError,
+}
+
+// Status returns the HTTP status for err.
+func Status(err error) int {
+	if s, ok := statusOf[crm.ErrorCode(err)]; ok {
+		return s
+	}
+	return http.StatusInternalServerError
+}
+
+// ErrorBody is the JSON body of every API error.
+type ErrorBody struct {
+	Error ErrorDetail `json:"error"`
+}
+
+// ErrorDetail says what went wrong.
+type ErrorDetail struct {
+	Code      string           `json:"code"`
+	Message   string           `json:"message"`
+	Fields    []crm.FieldError `json:"fields,omitempty"`
+	RequestID string           `json:"request_id,omitempty"`
+}
+
+// HandlerFunc is an HTTP handler that returns an error instead of writing it.
+type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// Handle adapts h to http.Handler: the error it returns, if any, is written
+// as the JSON error body with the status from the one table.
+func Handle(h HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			WriteError(w, r, err)
+		}
+	})
+}
+
+// WriteError writes err as the JSON error body. Internal errors are logged
+// with the request ID and shown to the client only as "internal error".
+func WriteError(w http.ResponseWriter, r *http.Request, err error) {
+	status := Status(err)
+	body := ErrorBody{Error: ErrorDetail{
+		Code:      crm.ErrorCode(err),
+		Message:   crm.ErrorMessage(err),
+		RequestID: RequestID(r.Context()),
+	}}
+	var e *crm.Error
+	if errors.As(err, &e) {
+		body.Error.Fields = e.Fields
+	}
+	if status >= 500 {
+		Logger(r.Context()).Error("request failed", slog.String("error", err.Error()))
+	}
+	WriteJSON(w, status, body)
+}

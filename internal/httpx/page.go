@@ -1,0 +1,83 @@
+package httpx
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"net/http"
+	"strconv"
+
+	"github.com/kehucrm/kehu/internal/crm"
+)
+
+// Paging limits of every list endpoint.
+const (
+	DefaultLimit = 50
+	MaxLimit     = 500
+)
+
+// PageRequest is what a client asks of a list: ?limit=&cursor=&q=&sort=.
+type PageRequest struct {
+	Limit  int
+	Cursor string
+	Q      string
+	Sort   string
+}
+
+// ParsePage reads the paging parameters. limit defaults to 50 and is
+// capped at 500; a limit that is not a positive number is an error.
+func ParsePage(r *http.Request) (PageRequest, error) {
+	q := r.URL.Query()
+	p := PageRequest{Limit: DefaultLimit, Cursor: q.Get("cursor"), Q: q.Get("q"), Sort: q.Get("sort")}
+	if s := q.Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			e := crm.Invalid(crm.FieldError{Field: "limit", Code: "range", Message: "must be a whole number from 1 to 500"})
+			e.Code = crm.EBadRequest
+			return p, e
+		}
+		p.Limit = min(n, MaxLimit)
+	}
+	return p, nil
+}
+
+// Page is one page of a list. NextCursor is absent on the last page.
+type Page[T any] struct {
+	Items      []T    `json:"items"`
+	NextCursor string `json:"next_cursor,omitempty"`
+}
+
+// MakePage builds a page from up to limit+1 rows fetched in order: when
+// there is an extra row, the page ends at limit and its cursor is the key
+// of the last row kept, made by keyOf.
+func MakePage[T any](rows []T, limit int, keyOf func(T) any) Page[T] {
+	p := Page[T]{Items: rows}
+	if p.Items == nil {
+		p.Items = []T{}
+	}
+	if len(rows) > limit {
+		p.Items = rows[:limit]
+		p.NextCursor = EncodeCursor(keyOf(rows[limit-1]))
+	}
+	return p
+}
+
+// EncodeCursor makes an opaque cursor from a key (any JSON value).
+func EncodeCursor(key any) string {
+	b, _ := json.Marshal(key)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// DecodeCursor reads a cursor made by EncodeCursor into key. A cursor that
+// was not made by Kehu is a 400 naming the cursor parameter.
+func DecodeCursor(cursor string, key any) error {
+	b, err := base64.RawURLEncoding.DecodeString(cursor)
+	if err == nil {
+		err = json.Unmarshal(b, key)
+	}
+	if err != nil {
+		e := crm.Invalid(crm.FieldError{Field: "cursor", Code: "invalid", Message: "is not a cursor this list gave out; start again without it"})
+		e.Code = crm.EBadRequest
+		return e
+	}
+	return nil
+}

@@ -1,0 +1,119 @@
+// Package jobs runs Kehu's background and periodic work through River, a
+// durable job queue kept in the same database as everything else, so a job
+// enqueued before a restart runs after it and several kehu instances on one
+// PostgreSQL share the work (one leader runs the periodic jobs).
+package jobs
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/kehucrm/kehu/internal/store"
+)
+
+// Config tunes the queue.
+type Config struct {
+	// PollInterval is how often idle workers look for new jobs. SQLite has
+	// no LISTEN/NOTIFY, so this bounds how late a new job starts.
+	PollInterval time.Duration
+	// MaintenanceEvery is the period of the database maintenance job.
+	MaintenanceEvery time.Duration
+	// Workers is the number of jobs run at once.
+	Workers int
+	Logger  *slog.Logger
+}
+
+func (c Config) withDefaults() Config {
+	if c.PollInterval <= 0 {
+		c.PollInterval = 100 * time.Millisecond
+	}
+	if c.MaintenanceEvery <= 0 {
+		c.MaintenanceEvery = 6 * time.Hour
+	}
+	if c.Workers <= 0 {
+		c.Workers = 4
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	return c
+}
+
+// Queue is the job queue of one kehu process.
+type Queue struct {
+	client *river.Client[*sql.Tx]
+	db     *store.DB
+}
+
+// New builds the queue on db. register adds the workers of the domain's
+// jobs; the maintenance job is always registered.
+func New(db *store.DB, cfg Config, register ...func(*river.Workers)) (*Queue, error) {
+	cfg = cfg.withDefaults()
+	workers := river.NewWorkers()
+	river.AddWorker(workers, &maintenanceWorker{db: db})
+	for _, reg := range register {
+		reg(workers)
+	}
+	client, err := river.NewClient(db.RiverDriver(), &river.Config{
+		FetchPollInterval: cfg.PollInterval,
+		FetchCooldown:     min(cfg.PollInterval, 100*time.Millisecond),
+		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}},
+		Workers:           workers,
+		Logger:            cfg.Logger,
+		PeriodicJobs: []*river.PeriodicJob{
+			river.NewPeriodicJob(river.PeriodicInterval(cfg.MaintenanceEvery),
+				func() (river.JobArgs, *river.InsertOpts) { return MaintenanceArgs{}, nil },
+				&river.PeriodicJobOpts{RunOnStart: true, ID: "maintenance"}),
+		},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("jobs: %w", err)
+	}
+	return &Queue{client: client, db: db}, nil
+}
+
+// Start starts working jobs until Stop.
+func (q *Queue) Start(ctx context.Context) error {
+	if err := q.client.Start(ctx); err != nil {
+		return fmt.Errorf("jobs: start: %w", err)
+	}
+	return nil
+}
+
+// Stop lets running jobs finish (until ctx ends, then cancels them) and
+// stops fetching new ones.
+func (q *Queue) Stop(ctx context.Context) error {
+	err := q.client.Stop(ctx)
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return q.client.StopAndCancel(context.Background())
+	}
+	return err
+}
+
+// Insert enqueues a job.
+func (q *Queue) Insert(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) (int64, error) {
+	res, err := q.client.Insert(ctx, args, opts)
+	if err != nil {
+		return 0, fmt.Errorf("jobs: insert %s: %w", args.Kind(), err)
+	}
+	return res.Job.ID, nil
+}
+
+// InsertTx enqueues a job in tx, so it exists exactly when the change that
+// caused it is committed.
+func (q *Queue) InsertTx(ctx context.Context, tx *store.Tx, args river.JobArgs, opts *river.InsertOpts) (int64, error) {
+	res, err := q.client.InsertTx(ctx, tx.SQL(), args, opts)
+	if err != nil {
+		return 0, fmt.Errorf("jobs: insert %s: %w", args.Kind(), err)
+	}
+	return res.Job.ID, nil
+}
+
+// Client returns the River client, for subscriptions in tests and tools.
+func (q *Queue) Client() *river.Client[*sql.Tx] { return q.client }

@@ -1,0 +1,139 @@
+// Package store owns the SQL of Kehu for both engines, SQLite and
+// PostgreSQL: opening and configuring the database, migrations, transactions,
+// backups. Queries are written by hand next to the method that runs them,
+// with ? placeholders that Rebind turns into $n for PostgreSQL.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// Engine names a database engine.
+type Engine string
+
+// The engines Kehu runs on.
+const (
+	SQLite   Engine = "sqlite"
+	Postgres Engine = "postgres"
+)
+
+// DB is an open Kehu database. On SQLite, writes go through a pool of one
+// connection (SQLite allows one writer at a time, and queueing in Go is
+// cheaper than spinning on SQLITE_BUSY) and reads through a larger pool; on
+// PostgreSQL both are the same pool.
+type DB struct {
+	Engine Engine
+	// W is the pool for writes and transactions.
+	W *sql.DB
+	// R is the pool for reads outside transactions.
+	R *sql.DB
+	// PG is the native pgx pool (PostgreSQL only), for the job queue.
+	PG *pgxpool.Pool
+	// Path is the SQLite file (SQLite only).
+	Path string
+
+	lock *os.File
+}
+
+// Options configure Open.
+type Options struct {
+	// ReadOnly opens the database without taking the single-server lock and
+	// without write access to the schema (used by backup and status).
+	ReadOnly bool
+	// ApplicationName tags PostgreSQL connections so that restore can see
+	// whether the database is in use.
+	ApplicationName string
+}
+
+// Open opens the database named by dsn: a postgres:// or postgresql:// URL
+// opens PostgreSQL; anything else is a SQLite file path (or file: URI).
+func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
+	if IsPostgresDSN(dsn) {
+		return openPostgres(ctx, dsn, opts)
+	}
+	return openSQLite(ctx, dsn, opts)
+}
+
+// IsPostgresDSN reports whether dsn names a PostgreSQL database.
+func IsPostgresDSN(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Close closes the pools and releases the SQLite lock.
+func (db *DB) Close() error {
+	var errs []error
+	if db.R != nil && db.R != db.W {
+		errs = append(errs, db.R.Close())
+	}
+	if db.W != nil {
+		errs = append(errs, db.W.Close())
+	}
+	if db.PG != nil {
+		db.PG.Close()
+	}
+	if db.lock != nil {
+		errs = append(errs, db.lock.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// Ping checks that the database answers a query.
+func (db *DB) Ping(ctx context.Context) error {
+	var one int
+	if err := db.R.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+		return fmt.Errorf("store: ping: %w", err)
+	}
+	return nil
+}
+
+// Rebind turns ? placeholders into $1, $2, … for PostgreSQL. It skips
+// question marks inside single-quoted string literals.
+func (db *DB) Rebind(query string) string {
+	return rebind(db.Engine, query)
+}
+
+func rebind(e Engine, query string) string {
+	if e != Postgres || !strings.Contains(query, "?") {
+		return query
+	}
+	var b strings.Builder
+	b.Grow(len(query) + 8)
+	n, quoted := 0, false
+	for i := 0; i < len(query); i++ {
+		c := query[i]
+		switch {
+		case c == '\'':
+			quoted = !quoted
+		case c == '?' && !quoted:
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+// QueryRow runs a read query on the read pool.
+func (db *DB) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return db.R.QueryRowContext(ctx, db.Rebind(query), args...)
+}
+
+// Query runs a read query on the read pool.
+func (db *DB) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return db.R.QueryContext(ctx, db.Rebind(query), args...)
+}
+
+// Exec runs one statement on the write pool, outside an explicit transaction.
+func (db *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return db.W.ExecContext(ctx, db.Rebind(query), args...)
+}

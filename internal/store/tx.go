@@ -1,0 +1,97 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// Tx is a transaction whose methods rebind ? placeholders for the engine.
+type Tx struct {
+	tx     *sql.Tx
+	engine Engine
+}
+
+// Engine returns the engine the transaction runs on.
+func (tx *Tx) Engine() Engine { return tx.engine }
+
+// SQL returns the underlying *sql.Tx, for libraries (the job queue) that
+// insert in the caller's transaction.
+func (tx *Tx) SQL() *sql.Tx { return tx.tx }
+
+// Exec runs a statement in the transaction.
+func (tx *Tx) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return tx.tx.ExecContext(ctx, rebind(tx.engine, query), args...)
+}
+
+// QueryRow runs a query that returns at most one row.
+func (tx *Tx) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return tx.tx.QueryRowContext(ctx, rebind(tx.engine, query), args...)
+}
+
+// Query runs a query in the transaction.
+func (tx *Tx) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return tx.tx.QueryContext(ctx, rebind(tx.engine, query), args...)
+}
+
+const maxTxAttempts = 5
+
+// InTx runs fn in a write transaction and commits it when fn returns nil.
+// On PostgreSQL a serialization failure or deadlock makes the whole
+// transaction run again (so fn must have no effects outside tx), up to
+// five attempts. On SQLite writes are serialised by the one-connection
+// write pool and the immediate transaction lock, so no retry is needed.
+func (db *DB) InTx(ctx context.Context, fn func(*Tx) error) error {
+	for attempt := 1; ; attempt++ {
+		err := db.inTxOnce(ctx, fn)
+		if err == nil || !retryable(err) || attempt == maxTxAttempts {
+			return err
+		}
+		backoff := time.Duration(attempt*attempt) * 5 * time.Millisecond
+		backoff += time.Duration(rand.Int64N(int64(backoff)))
+		select {
+		case <-ctx.Done():
+			return errors.Join(err, ctx.Err())
+		case <-time.After(backoff):
+		}
+	}
+}
+
+func (db *DB) inTxOnce(ctx context.Context, fn func(*Tx) error) (err error) {
+	stx, err := db.W.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	tx := &Tx{tx: stx, engine: db.Engine}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = stx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			_ = stx.Rollback()
+		}
+	}()
+	if err = fn(tx); err != nil {
+		return err
+	}
+	if err = stx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
+}
+
+// retryable reports whether err is a PostgreSQL serialization failure or
+// deadlock, after which the transaction may simply run again.
+func retryable(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code == "40001" || pgErr.Code == "40P01"
+	}
+	return false
+}
