@@ -12,8 +12,9 @@ import (
 // so tests can check the routes against the OpenAPI document, and JSON
 // error bodies for unknown API routes and methods.
 type Router struct {
-	mux    *http.ServeMux
-	routes []string
+	mux      *http.ServeMux
+	routes   []string
+	notFound http.Handler
 }
 
 // NewRouter returns an empty router.
@@ -31,6 +32,10 @@ func (rt *Router) Handle(pattern string, h http.Handler) {
 // HandleFunc registers an error-returning handler.
 func (rt *Router) HandleFunc(pattern string, h HandlerFunc) { rt.Handle(pattern, Handle(h)) }
 
+// NotFound sets the handler for unknown paths outside /api/ (the web UI's
+// page); without one, the mux's plain 404 stands.
+func (rt *Router) NotFound(h http.Handler) { rt.notFound = h }
+
 // Routes returns every registered pattern, sorted.
 func (rt *Router) Routes() []string {
 	out := append([]string(nil), rt.routes...)
@@ -38,26 +43,34 @@ func (rt *Router) Routes() []string {
 	return out
 }
 
-// ServeHTTP dispatches the request. When no route matches an /api/ path,
-// the mux's plain-text 404 or 405 is replaced by the JSON error body.
+// ServeHTTP dispatches the request. When no route matches, the mux's
+// plain-text 404 or 405 is replaced: by the JSON error body under /api/,
+// by the NotFound page elsewhere.
 func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if strings.HasPrefix(r.URL.Path, "/api/") {
-		w = &apiFallbackWriter{ResponseWriter: w, r: r}
-	}
-	rt.mux.ServeHTTP(w, r)
+	rt.mux.ServeHTTP(&fallbackWriter{ResponseWriter: w, r: r, notFound: rt.notFound}, r)
 }
 
-// apiFallbackWriter rewrites the response the mux writes by itself when no
+// fallbackWriter rewrites the response the mux writes by itself when no
 // route matched (the route was never set).
-type apiFallbackWriter struct {
+type fallbackWriter struct {
 	http.ResponseWriter
-	r       *http.Request
-	swallow bool
+	r        *http.Request
+	notFound http.Handler
+	swallow  bool
 }
 
-func (w *apiFallbackWriter) WriteHeader(code int) {
+func (w *fallbackWriter) WriteHeader(code int) {
 	if Route(w.r.Context()) != "unmatched" || (code != http.StatusNotFound && code != http.StatusMethodNotAllowed) {
 		w.ResponseWriter.WriteHeader(code)
+		return
+	}
+	if !strings.HasPrefix(w.r.URL.Path, "/api/") {
+		if code != http.StatusNotFound || w.notFound == nil {
+			w.ResponseWriter.WriteHeader(code)
+			return
+		}
+		w.swallow = true
+		w.notFound.ServeHTTP(w.ResponseWriter, w.r)
 		return
 	}
 	w.swallow = true
@@ -70,7 +83,7 @@ func (w *apiFallbackWriter) WriteHeader(code int) {
 	WriteError(w.ResponseWriter, w.r, err)
 }
 
-func (w *apiFallbackWriter) Write(b []byte) (int, error) {
+func (w *fallbackWriter) Write(b []byte) (int, error) {
 	if w.swallow {
 		return len(b), nil
 	}
@@ -78,4 +91,4 @@ func (w *apiFallbackWriter) Write(b []byte) (int, error) {
 }
 
 // Unwrap lets http.ResponseController reach the underlying writer.
-func (w *apiFallbackWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+func (w *fallbackWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

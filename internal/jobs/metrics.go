@@ -12,51 +12,40 @@ import (
 // countsCollector reports the number of jobs by kind and state, read from
 // the queue table at each scrape.
 type countsCollector struct {
-	db   *store.DB
-	desc *prometheus.Desc
+	db      *store.DB
+	desc    *prometheus.Desc
+	byState *prometheus.Desc
 }
+
+// states are River's job states, reported even at zero so that dashboards
+// and alerts see a series from the first scrape.
+var states = []string{"available", "cancelled", "completed", "discarded", "pending", "retryable", "running", "scheduled"}
 
 // NewCountsCollector returns a Prometheus collector of job counts.
 func NewCountsCollector(db *store.DB) prometheus.Collector {
-	return &countsCollector{db: db, desc: prometheus.NewDesc("kehu_jobs",
-		"Jobs in the queue by kind and state.", []string{"kind", "state"}, nil)}
+	return &countsCollector{db: db,
+		desc:    prometheus.NewDesc("kehu_jobs", "Jobs in the queue by kind and state.", []string{"kind", "state"}, nil),
+		byState: prometheus.NewDesc("kehu_jobs_by_state", "Jobs in the queue by state.", []string{"state"}, nil),
+	}
 }
 
-func (c *countsCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
+func (c *countsCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc; ch <- c.byState }
 
 func (c *countsCollector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	counts, err := Counts(ctx, c.db)
+	counts, err := c.db.JobCounts(ctx)
 	if err != nil {
 		ch <- prometheus.NewInvalidMetric(c.desc, err)
 		return
 	}
+	total := map[string]int64{}
 	for _, k := range counts {
 		ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, float64(k.N), k.Kind, k.State)
+		total[k.State] += k.N
+	}
+	for _, s := range states {
+		ch <- prometheus.MustNewConstMetric(c.byState, prometheus.GaugeValue, float64(total[s]), s)
 	}
 }
 
-// Count is the number of jobs of one kind in one state.
-type Count struct {
-	Kind, State string
-	N           int64
-}
-
-// Counts reads the number of jobs by kind and state.
-func Counts(ctx context.Context, db *store.DB) ([]Count, error) {
-	rows, err := db.Query(ctx, "SELECT kind, state, count(*) FROM river_job GROUP BY kind, state ORDER BY kind, state")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Count
-	for rows.Next() {
-		var c Count
-		if err := rows.Scan(&c.Kind, &c.State, &c.N); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
-}

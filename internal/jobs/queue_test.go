@@ -104,7 +104,7 @@ func TestMaintenanceRunsWhenTheQueueStarts(t *testing.T) {
 		case <-time.After(30 * time.Second):
 			t.Fatal("maintenance did not run at start")
 		}
-		counts, err := jobs.Counts(ctx, db)
+		counts, err := db.JobCounts(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}

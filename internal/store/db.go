@@ -137,3 +137,6 @@ func (db *DB) Query(ctx context.Context, query string, args ...any) (*sql.Rows, 
 func (db *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	return db.W.ExecContext(ctx, db.Rebind(query), args...)
 }
+
+// ErrNotFound is returned when a row asked for by key does not exist.
+var ErrNotFound = errors.New("store: not found")

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -30,7 +31,10 @@ func openPostgres(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	defer cancel()
 	if err := pool.Ping(pingCtx); err != nil {
 		pool.Close()
-		return nil, fmt.Errorf("cannot reach PostgreSQL at %s: %w", hostOf(dsn), err)
+		// pgx lists each address it tried on its own line; the operator
+		// gets one line.
+		msg := strings.Join(strings.Fields(strings.ReplaceAll(err.Error(), "\n", "; ")), " ")
+		return nil, fmt.Errorf("cannot reach PostgreSQL at %s: %s", hostOf(dsn), msg)
 	}
 	sdb := stdlib.OpenDBFromPool(pool)
 	return &DB{Engine: Postgres, W: sdb, R: sdb, PG: pool}, nil

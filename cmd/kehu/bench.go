@@ -1,0 +1,10 @@
+package main
+
+import (
+	"context"
+	"io"
+)
+
+func bench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return usageError{"kehu bench: not yet"}
+}

@@ -1,0 +1,83 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Config is everything the commands read from flags and the environment.
+// It is read once in main and passed down; nothing else reads flags or
+// KEHU_* variables.
+type Config struct {
+	Addr      string // where serve listens
+	DataDir   string // where the SQLite file and keys live
+	DB        string // SQLite file path or postgres:// URL
+	LogFormat string // text or json
+}
+
+// dbFlags registers the flags every command that opens the database
+// takes, with their KEHU_* twins as defaults.
+func dbFlags(fs *flag.FlagSet, c *Config) {
+	fs.StringVar(&c.DataDir, "data-dir", envOr("KEHU_DATA_DIR", "."), "directory for the SQLite database and key files (KEHU_DATA_DIR)")
+	fs.StringVar(&c.DB, "db", os.Getenv("KEHU_DB"), "database: a SQLite file path or a postgres:// URL; default DATA-DIR/kehu.db (KEHU_DB)")
+}
+
+func serveFlags(fs *flag.FlagSet, c *Config) {
+	dbFlags(fs, c)
+	fs.StringVar(&c.Addr, "addr", envOr("KEHU_ADDR", "127.0.0.1:8080"), "address to listen on (KEHU_ADDR)")
+	fs.StringVar(&c.LogFormat, "log-format", envOr("KEHU_LOG_FORMAT", "text"), "log format: text or json (KEHU_LOG_FORMAT)")
+}
+
+// parse parses args into fs; --help prints the flags and stops.
+func parse(fs *flag.FlagSet, args []string, stderr io.Writer) error {
+	fs.SetOutput(stderr)
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return err
+		}
+		return usageError{err.Error()}
+	}
+	return nil
+}
+
+// dsn returns the database to open: --db, or DATA-DIR/kehu.db.
+func (c *Config) dsn() string {
+	if c.DB != "" {
+		return c.DB
+	}
+	return filepath.Join(c.DataDir, "kehu.db")
+}
+
+// logger builds the process logger. Logs never carry personal data: the
+// access log records route patterns, not paths or queries.
+func (c *Config) logger(w io.Writer) (*slog.Logger, error) {
+	switch strings.ToLower(c.LogFormat) {
+	case "text", "":
+		return slog.New(slog.NewTextHandler(w, nil)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, nil)), nil
+	default:
+		return nil, usageError{fmt.Sprintf("--log-format must be text or json, not %q", c.LogFormat)}
+	}
+}
+
+func envOr(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok && v != "" {
+		return v
+	}
+	return def
+}
+
+// describeDB names the database for messages without any password.
+func describeDB(dsn string) string {
+	if i := strings.Index(dsn, "@"); i >= 0 && strings.Contains(dsn, "://") {
+		scheme := dsn[:strings.Index(dsn, "://")+3]
+		return scheme + "…" + dsn[i:]
+	}
+	return dsn
+}

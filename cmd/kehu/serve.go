@@ -1,0 +1,130 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/kehucrm/kehu/internal/jobs"
+	"github.com/kehucrm/kehu/internal/server"
+	"github.com/kehucrm/kehu/internal/store"
+)
+
+// shutdownGrace is how long in-flight requests and running jobs get to
+// finish after SIGTERM or SIGINT.
+const shutdownGrace = 30 * time.Second
+
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var cfg Config
+	fs := flag.NewFlagSet("kehu serve", flag.ContinueOnError)
+	serveFlags(fs, &cfg)
+	if err := parse(fs, args, stderr); err != nil {
+		return err
+	}
+	log, err := cfg.logger(stderr)
+	if err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		if errors.Is(err, syscall.EADDRINUSE) {
+			return fmt.Errorf("cannot listen on %s: the port is already in use (is another kehu running? choose another with --addr)", cfg.Addr)
+		}
+		return fmt.Errorf("cannot listen on %s: %w", cfg.Addr, err)
+	}
+	defer ln.Close()
+
+	dsn := cfg.dsn()
+	db, err := store.Open(ctx, dsn, store.Options{ApplicationName: "kehu"})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	applied, err := db.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	for _, m := range applied {
+		log.Info("migration applied", "version", m.Version, "name", m.Name)
+	}
+
+	queue, err := jobs.New(db, jobs.Config{Logger: log})
+	if err != nil {
+		return err
+	}
+	if err := queue.Start(ctx); err != nil {
+		return err
+	}
+
+	srv, err := server.New(db, server.Options{Version: versionString(), Logger: log})
+	if err != nil {
+		_ = queue.Stop(context.Background())
+		return err
+	}
+	httpSrv := &http.Server{
+		Handler:           srv.Handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute,
+		WriteTimeout:      5 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+	}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- httpSrv.Serve(ln) }()
+
+	fmt.Fprintf(stdout, "Kehu %s is serving at %s\n", versionString(), urlOf(ln.Addr()))
+	fmt.Fprintf(stdout, "Database: %s (%s). Stop with Ctrl-C.\n", describeDB(dsn), db.Engine)
+	log.Info("serving", "addr", ln.Addr().String(), "engine", string(db.Engine))
+
+	select {
+	case err := <-serveErr:
+		_ = queue.Stop(context.Background())
+		return fmt.Errorf("http server: %w", err)
+	case <-ctx.Done():
+	}
+
+	log.Info("shutting down: finishing in-flight requests and jobs")
+	grace, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	httpErr := httpSrv.Shutdown(grace)
+	jobsErr := queue.Stop(grace)
+	if err := errors.Join(httpErr, jobsErr); err != nil {
+		log.Error("unclean shutdown", "error", err.Error())
+	}
+	if err := db.Close(); err != nil {
+		return fmt.Errorf("close database: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// urlOf turns a listener address into the URL to open in a browser.
+func urlOf(a net.Addr) string {
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return "http://" + a.String()
+	}
+	if host == "" || host == "::" || host == "0.0.0.0" {
+		host = "127.0.0.1"
+	}
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]"
+	}
+	return "http://" + host + ":" + port + "/"
+}
+
+// exists reports whether a file exists.
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}

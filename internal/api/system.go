@@ -1,0 +1,79 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/httpx"
+	"github.com/kehucrm/kehu/internal/store"
+)
+
+type pingResponse struct {
+	Status  string    `json:"status"`
+	Version string    `json:"version"`
+	Time    time.Time `json:"time"`
+}
+
+func (a *API) ping(w http.ResponseWriter, r *http.Request) error {
+	httpx.WriteJSON(w, http.StatusOK, pingResponse{Status: "ok", Version: a.version, Time: a.now().UTC()})
+	return nil
+}
+
+// migrationJSON is one schema migration as the API shows it.
+type migrationJSON struct {
+	Version   int        `json:"version"`
+	Name      string     `json:"name"`
+	Applied   bool       `json:"applied"`
+	AppliedAt *time.Time `json:"applied_at,omitempty"`
+}
+
+func toMigrationJSON(m store.Migration) migrationJSON {
+	return migrationJSON{Version: m.Version, Name: m.Name, Applied: m.AppliedAt != nil, AppliedAt: m.AppliedAt}
+}
+
+// listMigrations pages through the schema migrations by version.
+func (a *API) listMigrations(w http.ResponseWriter, r *http.Request) error {
+	p, err := httpx.ParsePage(r)
+	if err != nil {
+		return err
+	}
+	after := 0
+	if p.Cursor != "" {
+		if err := httpx.DecodeCursor(p.Cursor, &after); err != nil {
+			return err
+		}
+	}
+	all, err := a.db.MigrationStatus(r.Context())
+	if err != nil {
+		return err
+	}
+	var rows []migrationJSON
+	for _, m := range all {
+		if m.Version > after && len(rows) <= p.Limit {
+			rows = append(rows, toMigrationJSON(m))
+		}
+	}
+	httpx.WriteJSON(w, http.StatusOK, httpx.MakePage(rows, p.Limit, func(m migrationJSON) any { return m.Version }))
+	return nil
+}
+
+// getMigration reads one applied migration: the one-row route of the HTTP
+// benchmark.
+func (a *API) getMigration(w http.ResponseWriter, r *http.Request) error {
+	v, err := strconv.Atoi(r.PathValue("version"))
+	if err != nil || v < 1 {
+		return crm.Invalid(crm.FieldError{Field: "version", Code: "format", Message: "must be a positive whole number"})
+	}
+	m, err := a.db.AppliedMigration(r.Context(), v)
+	if errors.Is(err, store.ErrNotFound) {
+		return crm.Errorf(crm.ENotFound, "no applied migration %d", v)
+	}
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, toMigrationJSON(m))
+	return nil
+}

@@ -1,0 +1,100 @@
+package server_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/kehucrm/kehu/internal/store"
+	"github.com/kehucrm/kehu/internal/store/storetest"
+)
+
+func TestHomePageShowsFiguresFromTheDatabaseInChinese(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		r := e.get("/")
+		body := string(r.Body)
+		if r.Status != 200 {
+			t.Fatalf("GET / = %d", r.Status)
+		}
+		for _, want := range []string{`<html lang="zh-CN">`, "客户档案", "系统概况", `data-figure="engine">` + string(e.db.Engine), `data-figure="schema">1<`, `id="chart-jobs"`} {
+			if !strings.Contains(body, want) {
+				t.Errorf("home page lacks %q", want)
+			}
+		}
+	})
+}
+
+func TestChoosingEnglishSwitchesEveryPage(t *testing.T) {
+	e := newEnv(t, storetest.Open(t, store.SQLite))
+	form := url.Values{"lang": {"en"}, "back": {"/customers"}}.Encode()
+	r := e.do("POST", "/lang", strings.NewReader(form), map[string]string{
+		"Content-Type": "application/x-www-form-urlencoded", "Origin": e.http.URL, "Sec-Fetch-Site": "same-origin"})
+	if r.Status != http.StatusSeeOther || r.Header.Get("Location") != "/customers" {
+		t.Fatalf("POST /lang = %d → %q, want 303 → /customers", r.Status, r.Header.Get("Location"))
+	}
+	var cookie string
+	for _, c := range (&http.Response{Header: r.Header}).Cookies() {
+		if c.Name == "kehu_lang" {
+			cookie = c.Name + "=" + c.Value
+			if !c.HttpOnly || c.SameSite != http.SameSiteLaxMode {
+				t.Errorf("language cookie should be HttpOnly and SameSite=Lax: %+v", c)
+			}
+		}
+	}
+	if cookie == "" {
+		t.Fatal("no language cookie set")
+	}
+	r = e.do("GET", "/", nil, map[string]string{"Cookie": cookie})
+	if body := string(r.Body); !strings.Contains(body, `<html lang="en">`) || !strings.Contains(body, "Customers") || strings.Contains(body, "客户档案") {
+		t.Errorf("home page after choosing English is not English")
+	}
+}
+
+func TestLanguageFormRefusesAnOffSiteRedirect(t *testing.T) {
+	e := newEnv(t, storetest.Open(t, store.SQLite))
+	for _, back := range []string{"https://evil.example/", "//evil.example/", "/\\evil.example"} {
+		form := url.Values{"lang": {"en"}, "back": {back}}.Encode()
+		r := e.do("POST", "/lang", strings.NewReader(form), map[string]string{"Content-Type": "application/x-www-form-urlencoded"})
+		if loc := r.Header.Get("Location"); loc != "/" {
+			t.Errorf("back=%q redirected to %q, want /", back, loc)
+		}
+	}
+}
+
+func TestCrossOriginFormPostIsRefused(t *testing.T) {
+	e := newEnv(t, storetest.Open(t, store.SQLite))
+	form := url.Values{"lang": {"en"}}.Encode()
+	r := e.do("POST", "/lang", strings.NewReader(form), map[string]string{
+		"Content-Type": "application/x-www-form-urlencoded", "Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"})
+	if r.Status != http.StatusForbidden {
+		t.Errorf("cross-site POST /lang = %d, want 403", r.Status)
+	}
+	if strings.Contains(r.Header.Get("Set-Cookie"), "kehu_lang") {
+		t.Error("a refused request still set the cookie")
+	}
+}
+
+func TestEveryPageRendersInBothLanguagesWithoutMissingMessages(t *testing.T) {
+	e := newEnv(t, storetest.Open(t, store.SQLite))
+	paths := []string{"/", "/no-such-page"}
+	for _, r := range e.srv.Router.Routes() {
+		if method, path, _ := strings.Cut(r, " "); method == "GET" && !isAPIPath(path) && !strings.HasPrefix(path, "/static/") && path != "/metrics" && path != "/{$}" {
+			paths = append(paths, path)
+		}
+	}
+	for _, lang := range []string{"zh-CN", "en"} {
+		for _, p := range paths {
+			r := e.do("GET", p, nil, map[string]string{"Cookie": "kehu_lang=" + lang})
+			if r.Status != 200 && !(p == "/no-such-page" && r.Status == 404) {
+				t.Errorf("[%s] GET %s = %d", lang, p, r.Status)
+			}
+			if !strings.Contains(r.Header.Get("Content-Type"), "text/html") {
+				t.Errorf("[%s] GET %s: not HTML", lang, p)
+			}
+			if strings.Contains(string(r.Body), "⟦") {
+				t.Errorf("[%s] GET %s shows a message key with no text", lang, p)
+			}
+		}
+	}
+}

@@ -1,0 +1,68 @@
+package ui
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/kehucrm/kehu/internal/httpx"
+)
+
+// homeFigures are the real numbers the home page shows.
+type homeFigures struct {
+	Engine          string
+	SchemaVersion   int
+	JobsDone24h     int64
+	LastMaintenance *time.Time
+	Chart           homeChart
+}
+
+// homeChart feeds the ECharts bar chart of jobs by state.
+type homeChart struct {
+	Labels []string `json:"labels"`
+	Values []int64  `json:"values"`
+}
+
+func (u *UI) home(w http.ResponseWriter, r *http.Request) {
+	f, err := u.figures(r.Context(), langOf(r))
+	if err != nil {
+		httpx.Logger(r.Context()).Error("home figures", "error", err.Error())
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	u.render(w, r, http.StatusOK, "home", "home.title", f)
+}
+
+func (u *UI) figures(ctx context.Context, lang string) (homeFigures, error) {
+	f := homeFigures{Engine: string(u.db.Engine), Chart: homeChart{Labels: []string{}, Values: []int64{}}}
+	ms, err := u.db.MigrationStatus(ctx)
+	if err != nil {
+		return f, err
+	}
+	for _, m := range ms {
+		if m.AppliedAt != nil {
+			f.SchemaVersion = m.Version
+		}
+	}
+	counts, err := u.db.JobCounts(ctx)
+	if err != nil {
+		return f, err
+	}
+	byState := map[string]int64{}
+	var order []string
+	for _, c := range counts {
+		if _, seen := byState[c.State]; !seen {
+			order = append(order, c.State)
+		}
+		byState[c.State] += c.N
+	}
+	for _, s := range order {
+		f.Chart.Labels = append(f.Chart.Labels, u.msgs.text(lang, "state."+s))
+		f.Chart.Values = append(f.Chart.Values, byState[s])
+	}
+	if f.JobsDone24h, err = u.db.JobsCompletedSince(ctx, time.Now().Add(-24*time.Hour)); err != nil {
+		return f, err
+	}
+	f.LastMaintenance, err = u.db.LastJobFinished(ctx, "maintenance")
+	return f, err
+}

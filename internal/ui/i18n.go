@@ -1,0 +1,84 @@
+package ui
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+)
+
+//go:embed messages/*.json
+var messagesFS embed.FS
+
+// Languages the UI speaks; the first is the default.
+var languages = []string{"zh-CN", "en"}
+
+// catalog maps language → message key → text.
+type catalog map[string]map[string]string
+
+func loadCatalog() (catalog, error) {
+	c := catalog{}
+	for _, lang := range languages {
+		b, err := messagesFS.ReadFile("messages/" + lang + ".json")
+		if err != nil {
+			return nil, fmt.Errorf("ui: message catalogue %s: %w", lang, err)
+		}
+		m := map[string]string{}
+		if err := json.Unmarshal(b, &m); err != nil {
+			return nil, fmt.Errorf("ui: message catalogue %s: %w", lang, err)
+		}
+		c[lang] = m
+	}
+	return c, nil
+}
+
+// text returns the message for key in lang, formatted with args. A
+// missing key shows as ⟦key⟧, which tests look for.
+func (c catalog) text(lang, key string, args ...any) string {
+	s, ok := c[lang][key]
+	if !ok {
+		return "⟦" + key + "⟧"
+	}
+	if len(args) > 0 {
+		return fmt.Sprintf(s, args...)
+	}
+	return s
+}
+
+// langCookie holds the language a user chose.
+const langCookie = "kehu_lang"
+
+// langOf picks the request's language: the cookie if set, otherwise
+// zh-CN. (Browsers in China often send en-US; the product is Chinese first.)
+func langOf(r *http.Request) string {
+	if c, err := r.Cookie(langCookie); err == nil {
+		for _, l := range languages {
+			if strings.EqualFold(c.Value, l) {
+				return l
+			}
+		}
+	}
+	return languages[0]
+}
+
+// setLang stores the chosen language and goes back to the page it was
+// chosen on (only a local path, so the form cannot redirect elsewhere).
+func setLang(w http.ResponseWriter, r *http.Request) {
+	lang := r.FormValue("lang")
+	ok := false
+	for _, l := range languages {
+		ok = ok || l == lang
+	}
+	if !ok {
+		http.Error(w, "unknown language", http.StatusBadRequest)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+	back := r.FormValue("back")
+	if !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") || strings.Contains(back, "\\") {
+		back = "/"
+	}
+	http.Redirect(w, r, back, http.StatusSeeOther)
+}

@@ -1,0 +1,120 @@
+// Package ui serves Kehu's web pages: server-rendered html/template pages,
+// parsed once at start from embedded files, in zh-CN or English, with the
+// front-end packages (htmx, ECharts, Pico CSS) embedded from static/vendor.
+package ui
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"time"
+
+	"github.com/kehucrm/kehu/internal/httpx"
+	"github.com/kehucrm/kehu/internal/store"
+)
+
+//go:embed templates/*.html
+var templatesFS embed.FS
+
+//go:embed all:static
+var staticFS embed.FS
+
+// vendorFiles are the front-end files `make assets` copies from npm.
+var vendorFiles = []string{"htmx.min.js", "echarts.min.js", "pico.min.css"}
+
+// ErrAssetsMissing is returned when the binary was built without the
+// front-end packages.
+var ErrAssetsMissing = errors.New("the web UI's front-end packages are missing from this build: run `make assets` (or `make build`, which runs it) and build again")
+
+// UI is the web interface.
+type UI struct {
+	db      *store.DB
+	pages   map[string]*template.Template
+	msgs    catalog
+	static  http.Handler
+	version string
+	loc     *time.Location
+}
+
+// New parses every template and checks that the front-end assets are
+// present, so a broken build fails at start, not on a user's click.
+func New(db *store.DB, version string, loc *time.Location) (*UI, error) {
+	for _, f := range vendorFiles {
+		if _, err := fs.Stat(staticFS, "static/vendor/"+f); err != nil {
+			return nil, fmt.Errorf("%w (static/vendor/%s not found)", ErrAssetsMissing, f)
+		}
+	}
+	msgs, err := loadCatalog()
+	if err != nil {
+		return nil, err
+	}
+	u := &UI{db: db, msgs: msgs, version: version, loc: loc, pages: map[string]*template.Template{}}
+	for _, name := range []string{"home", "module", "notfound"} {
+		t, err := template.New(name).Funcs(template.FuncMap{"json": toJSON}).
+			ParseFS(templatesFS, "templates/layout.html", "templates/"+name+".html")
+		if err != nil {
+			return nil, fmt.Errorf("ui: template %s: %w", name, err)
+		}
+		u.pages[name] = t
+	}
+	sub, _ := fs.Sub(staticFS, "static")
+	u.static = http.StripPrefix("/static/", http.FileServerFS(sub))
+	return u, nil
+}
+
+// Register adds the UI's routes.
+func (u *UI) Register(rt *httpx.Router) {
+	rt.Handle("GET /static/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		u.static.ServeHTTP(w, r)
+	}))
+	rt.Handle("POST /lang", http.HandlerFunc(setLang))
+	rt.Handle("GET /{$}", http.HandlerFunc(u.home))
+	for _, m := range modules {
+		rt.Handle("GET "+m.Path, http.HandlerFunc(u.module))
+	}
+	rt.NotFound(http.HandlerFunc(u.notFound))
+}
+
+// view is what every page template receives.
+type view struct {
+	Lang    string
+	Title   string
+	Path    string
+	Nav     []navItem
+	Version string
+	Data    any
+
+	msgs catalog
+	loc  *time.Location
+}
+
+// T returns the message for key in the page's language.
+func (v *view) T(key string, args ...any) string { return v.msgs.text(v.Lang, key, args...) }
+
+// Time shows t in the company's time zone (China Standard Time).
+func (v *view) Time(t time.Time) string { return t.In(v.loc).Format("2006-01-02 15:04") }
+
+func (u *UI) render(w http.ResponseWriter, r *http.Request, status int, page, titleKey string, data any) {
+	v := &view{Lang: langOf(r), Path: r.URL.Path, Version: u.version, Data: data, msgs: u.msgs, loc: u.loc}
+	v.Title = v.T(titleKey)
+	v.Nav = navFor(v)
+	var buf bytes.Buffer
+	if err := u.pages[page].ExecuteTemplate(&buf, "layout", v); err != nil {
+		httpx.Logger(r.Context()).Error("render", "page", page, "error", err.Error())
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = buf.WriteTo(w)
+}
+
+func (u *UI) notFound(w http.ResponseWriter, r *http.Request) {
+	u.render(w, r, http.StatusNotFound, "notfound", "notfound.title", nil)
+}
