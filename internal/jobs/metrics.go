@@ -48,4 +48,3 @@ func (c *countsCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(c.byState, prometheus.GaugeValue, float64(total[s]), s)
 	}
 }
-

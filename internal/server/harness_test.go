@@ -44,7 +44,6 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
-
 func newEnv(t *testing.T, db *store.DB) *env {
 	t.Helper()
 	logs := &syncBuffer{}
