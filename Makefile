@@ -4,7 +4,7 @@ VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev
 LDFLAGS  := -X main.version=$(VERSION)
 ASSETS   := node_modules/.kehu-assets-stamp
 # Packages whose tests exercise concurrency run under the race detector.
-RACE_PKGS := ./internal/httpx/... ./internal/jobs/... ./internal/store/... ./internal/server/...
+RACE_PKGS := ./cmd/... ./internal/httpx/... ./internal/jobs/... ./internal/store/... ./internal/server/...
 
 .PHONY: run build assets test vet staticcheck unit race bench fuzz clean
 
