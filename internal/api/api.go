@@ -30,6 +30,7 @@ func (a *API) Register(rt *httpx.Router) {
 	rt.HandleFunc("GET /api/v1/ping", a.ping)
 	rt.HandleFunc("GET /api/v1/system/migrations", a.listMigrations)
 	rt.HandleFunc("GET /api/v1/system/migrations/{version}", a.getMigration)
+	rt.HandleFunc("POST /api/v1/validate", a.validate)
 
 	rt.HandleFunc("GET /healthz", a.healthz)
 	rt.HandleFunc("GET /readyz", a.readyz)

@@ -106,3 +106,21 @@ func jsonKind(goKind string) string {
 		return "number"
 	}
 }
+
+// LangCookie holds the language a user chose in the web UI.
+const LangCookie = "kehu_lang"
+
+// Language returns the language for messages: "en" when the kehu_lang
+// cookie or the Accept-Language header prefers English, else "zh-CN".
+func Language(r *http.Request) string {
+	if c, err := r.Cookie(LangCookie); err == nil {
+		if strings.EqualFold(c.Value, "en") {
+			return "en"
+		}
+		return "zh-CN"
+	}
+	if al := strings.ToLower(strings.TrimSpace(r.Header.Get("Accept-Language"))); strings.HasPrefix(al, "en") {
+		return "en"
+	}
+	return "zh-CN"
+}

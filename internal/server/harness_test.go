@@ -110,3 +110,5 @@ func (e *env) get(path string) response { return e.do("GET", path, nil, nil) }
 func isAPIPath(p string) bool {
 	return strings.HasPrefix(p, "/api/") || p == "/healthz" || p == "/readyz"
 }
+
+func newEnvSQLite(t *testing.T) *env { return newEnv(t, storetest.Open(t, store.SQLite)) }

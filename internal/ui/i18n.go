@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+
+	"github.com/kehucrm/kehu/internal/httpx"
 )
 
 //go:embed messages/*.json
@@ -46,8 +48,7 @@ func (c catalog) text(lang, key string, args ...any) string {
 	return s
 }
 
-// langCookie holds the language a user chose.
-const langCookie = "kehu_lang"
+const langCookie = httpx.LangCookie
 
 // langOf picks the request's language: the cookie if set, otherwise
 // zh-CN. (Browsers in China often send en-US; the product is Chinese first.)

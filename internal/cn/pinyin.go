@@ -1,0 +1,189 @@
+package cn
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/mozillazg/go-pinyin"
+)
+
+// MaxPinyinVariants caps how many alternative spellings PinyinKeys returns
+// of each kind. Every polyphonic character multiplies the combinations, so
+// without a cap a long name full of them would yield thousands of keys.
+const MaxPinyinVariants = 16
+
+// MaxPinyinRunes is how many characters of a name PinyinKeys looks at;
+// search keys for longer text would only bloat the index.
+const MaxPinyinRunes = 64
+
+// PinyinKeys returns the spellings a name can be searched by: full pinyin
+// without tones ("chongqing") and initials ("cq"), lower-case and without
+// spaces. Every reading of a polyphonic character counts, so 重庆 gives
+// zhongqing/chongqing/tongqing and zq/cq/tq. ASCII letters and digits pass
+// through lower-cased (full-width ones too); other characters are dropped.
+//
+// At most MaxPinyinVariants keys of each kind are returned. Characters are
+// combined left to right with each one's most common reading first, so the
+// all-common-readings spelling always comes first, and the cap cuts the
+// variants of the later characters first.
+func PinyinKeys(name string) (full, initials []string) {
+	var fullParts, initParts [][]string
+	n := 0
+	for _, r := range name {
+		if n++; n > MaxPinyinRunes {
+			break
+		}
+		r = foldWidth(r)
+		switch {
+		case 'A' <= r && r <= 'Z':
+			r += 'a' - 'A'
+			fallthrough
+		case 'a' <= r && r <= 'z', '0' <= r && r <= '9':
+			fullParts = append(fullParts, []string{string(r)})
+			initParts = append(initParts, []string{string(r)})
+		default:
+			readings := pinyinReadings(r)
+			if len(readings) == 0 {
+				continue
+			}
+			fullParts = append(fullParts, readings)
+			var firsts []string
+			for _, s := range readings {
+				if !slices.Contains(firsts, s[:1]) {
+					firsts = append(firsts, s[:1])
+				}
+			}
+			initParts = append(initParts, firsts)
+		}
+	}
+	if len(fullParts) == 0 {
+		return nil, nil
+	}
+	return combine(fullParts), combine(initParts)
+}
+
+// PinyinSearchText joins all keys of a name with spaces, ready to be stored
+// in a text column next to the name and matched with a substring search.
+func PinyinSearchText(name string) string {
+	full, initials := PinyinKeys(name)
+	return strings.Join(append(full, initials...), " ")
+}
+
+// MatchPinyin reports whether query, in pinyin or initials, occurs in one
+// of name's spellings, or whether query occurs in name itself; e.g.
+// MatchPinyin("重庆分公司", "cqf") is true. An empty query matches.
+func MatchPinyin(name, query string) bool {
+	q := strings.ToLower(compact(query, "", false))
+	if q == "" || strings.Contains(name, strings.TrimSpace(query)) {
+		return true
+	}
+	full, initials := PinyinKeys(name)
+	for _, k := range append(full, initials...) {
+		if strings.Contains(k, q) {
+			return true
+		}
+	}
+	return false
+}
+
+// pinyinReadings returns the toneless readings of a Han character, most
+// common first, without duplicates; nil for characters without pinyin.
+// It reads go-pinyin's dictionary directly and strips the tone marks here,
+// which is far faster than the library's regular-expression styling.
+func pinyinReadings(r rune) []string {
+	dict, ok := pinyin.PinyinDict[int(r)]
+	if !ok {
+		return nil
+	}
+	var out []string
+	for reading := range strings.SplitSeq(dict, ",") {
+		var b strings.Builder
+		for _, c := range reading {
+			if c = toneless(c); c != 0 {
+				b.WriteRune(c)
+			}
+		}
+		if s := b.String(); s != "" && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// toneless maps a pinyin letter with a tone mark to its plain letter, ü to
+// v as pinyin keyboards type it, and anything else that is not a–z to 0.
+func toneless(c rune) rune {
+	if 'a' <= c && c <= 'z' {
+		return c
+	}
+	switch c {
+	case 'ā', 'á', 'ǎ', 'à':
+		return 'a'
+	case 'ē', 'é', 'ě', 'è', 'ê', 'ế', 'ề':
+		return 'e'
+	case 'ī', 'í', 'ǐ', 'ì':
+		return 'i'
+	case 'ō', 'ó', 'ǒ', 'ò':
+		return 'o'
+	case 'ū', 'ú', 'ǔ', 'ù':
+		return 'u'
+	case 'ü', 'ǖ', 'ǘ', 'ǚ', 'ǜ':
+		return 'v'
+	case 'ń', 'ň', 'ǹ':
+		return 'n'
+	case 'ḿ':
+		return 'm'
+	}
+	return 0
+}
+
+// combine forms concatenations of one choice per part, best first: the
+// spelling with every part's first choice, then those that differ from it
+// in one part, then in two, and so on, parts and choices in order. It stops
+// at MaxPinyinVariants unique results, or after a fixed number of attempts
+// should boundary clashes ("xi"+"an" = "xia"+"n") keep producing repeats.
+func combine(parts [][]string) []string {
+	var poly []int // parts with a choice to make
+	for i, p := range parts {
+		if len(p) > 1 {
+			poly = append(poly, i)
+		}
+	}
+	choice := make([]int, len(parts))
+	out := make([]string, 0, MaxPinyinVariants)
+	attempts := 0
+	var b strings.Builder
+	emit := func() bool {
+		b.Reset()
+		for i, p := range parts {
+			b.WriteString(p[choice[i]])
+		}
+		if s := b.String(); !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+		attempts++
+		return len(out) < MaxPinyinVariants && attempts < 64*MaxPinyinVariants
+	}
+	// vary changes left more parts, each later in poly than start; it
+	// returns false once enough variants are found.
+	var vary func(start, left int) bool
+	vary = func(start, left int) bool {
+		if left == 0 {
+			return emit()
+		}
+		for j := start; j <= len(poly)-left; j++ {
+			i := poly[j]
+			for c := 1; c < len(parts[i]); c++ {
+				choice[i] = c
+				if !vary(j+1, left-1) {
+					return false
+				}
+			}
+			choice[i] = 0
+		}
+		return true
+	}
+	for k := 0; k <= len(poly) && vary(0, k); k++ {
+	}
+	return out
+}
