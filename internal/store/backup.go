@@ -23,7 +23,11 @@ func Backup(ctx context.Context, dsn, to string) (note string, err error) {
 		return "", fmt.Errorf("backup: %s already exists; choose a new file name", to)
 	}
 	if IsPostgresDSN(dsn) {
-		return runOrPrint("pg_dump", "--format=custom", "--no-owner", "--file="+to, dsn)
+		note, err := runOrPrint("pg_dump", "--format=custom", "--no-owner", "--file="+to, dsn)
+		if err == nil && note == "" {
+			err = os.Chmod(to, 0o600) // a backup holds every customer's data
+		}
+		return note, err
 	}
 	db, err := Open(ctx, dsn, Options{ReadOnly: true})
 	if err != nil {

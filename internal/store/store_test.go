@@ -14,6 +14,7 @@ import (
 )
 
 func TestMigrateAppliesEveryMigrationOnce(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		ms, err := db.MigrationStatus(ctx)
@@ -58,6 +59,7 @@ func TestMigrationsExistForBothEngines(t *testing.T) {
 }
 
 func TestDatabaseFromNewerKehuIsRefused(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		if _, err := db.Exec(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", 9999, "future", time.Now().UTC()); err != nil {
@@ -74,6 +76,7 @@ func TestDatabaseFromNewerKehuIsRefused(t *testing.T) {
 }
 
 func TestTwoInstancesMigratingTogetherOnPostgres(t *testing.T) {
+	t.Parallel()
 	dsn := storetest.DSN(t, store.Postgres)
 	ctx := context.Background()
 	var wg sync.WaitGroup
@@ -127,6 +130,7 @@ func TestSecondOpenOfSQLiteFileFails(t *testing.T) {
 }
 
 func TestInTxRollsBackWhenFnFails(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		boom := errors.New("boom")
@@ -150,6 +154,7 @@ func TestInTxRollsBackWhenFnFails(t *testing.T) {
 }
 
 func TestTimesRoundTripInUTC(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		shanghai := time.FixedZone("CST", 8*3600)

@@ -43,10 +43,8 @@ type UI struct {
 // New parses every template and checks that the front-end assets are
 // present, so a broken build fails at start, not on a user's click.
 func New(db *store.DB, version string, loc *time.Location) (*UI, error) {
-	for _, f := range vendorFiles {
-		if _, err := fs.Stat(staticFS, "static/vendor/"+f); err != nil {
-			return nil, fmt.Errorf("%w (static/vendor/%s not found)", ErrAssetsMissing, f)
-		}
+	if err := checkAssets(staticFS); err != nil {
+		return nil, err
 	}
 	msgs, err := loadCatalog()
 	if err != nil {
@@ -64,6 +62,16 @@ func New(db *store.DB, version string, loc *time.Location) (*UI, error) {
 	sub, _ := fs.Sub(staticFS, "static")
 	u.static = http.StripPrefix("/static/", http.FileServerFS(sub))
 	return u, nil
+}
+
+// checkAssets makes sure every vendored front-end file is in fsys.
+func checkAssets(fsys fs.FS) error {
+	for _, f := range vendorFiles {
+		if _, err := fs.Stat(fsys, "static/vendor/"+f); err != nil {
+			return fmt.Errorf("%w (static/vendor/%s not found)", ErrAssetsMissing, f)
+		}
+	}
+	return nil
 }
 
 // Register adds the UI's routes.
