@@ -1,0 +1,42 @@
+package crm
+
+import "context"
+
+// Principal is the signed-in user a request acts for.
+type Principal struct {
+	UserID   int64
+	Username string
+	Role     Role
+	TeamID   int64 // 0 when the user has no team
+	// SessionID identifies the session or token the request came with, so
+	// logout can end exactly it.
+	SessionID string
+}
+
+type principalKey struct{}
+
+// WithPrincipal returns ctx carrying p.
+func WithPrincipal(ctx context.Context, p Principal) context.Context {
+	return context.WithValue(ctx, principalKey{}, p)
+}
+
+// PrincipalFrom returns the principal in ctx, if any.
+func PrincipalFrom(ctx context.Context) (Principal, bool) {
+	p, ok := ctx.Value(principalKey{}).(Principal)
+	return p, ok && p.UserID != 0
+}
+
+// Authorize returns nil when the principal in ctx may take action a:
+// unauthorized when nobody is signed in, forbidden when the role may not.
+// Every domain service calls it before doing anything, so no handler can
+// forget the check.
+func Authorize(ctx context.Context, a Action) (Principal, error) {
+	p, ok := PrincipalFrom(ctx)
+	if !ok {
+		return p, Errorf(EUnauthorized, "sign in first")
+	}
+	if !p.Role.Can(a) {
+		return p, Errorf(EForbidden, "your role (%s) may not do this (%s)", p.Role, a)
+	}
+	return p, nil
+}

@@ -1,0 +1,74 @@
+package crm
+
+import "slices"
+
+// Role is what a user does in the company (PRODUCT.md, "Who uses it").
+type Role string
+
+// The roles. Separation of duties (三员分立): admin runs the system but
+// reads no customer data and no audit log; auditor reads the audit log
+// and nothing else.
+const (
+	RoleAdmin          Role = "admin"
+	RoleAuditor        Role = "auditor"
+	RoleGM             Role = "gm"
+	RoleSalesManager   Role = "sales_manager"
+	RoleAccountManager Role = "account_manager"
+	RoleMarketing      Role = "marketing"
+	RoleService        Role = "service"
+	RoleTechnician     Role = "technician"
+	RoleQA             Role = "qa"
+	RoleProduction     Role = "production"
+	RoleFinance        Role = "finance"
+	RoleWarehouse      Role = "warehouse"
+)
+
+// Roles lists every role in display order.
+var Roles = []Role{RoleAdmin, RoleAuditor, RoleGM, RoleSalesManager, RoleAccountManager, RoleMarketing,
+	RoleService, RoleTechnician, RoleQA, RoleProduction, RoleFinance, RoleWarehouse}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool { return slices.Contains(Roles, r) }
+
+// Action is something a user may be allowed to do.
+type Action string
+
+// The actions. Each module adds its own as it lands.
+const (
+	ActUserManage     Action = "user.manage"     // add, change, disable users and teams; reset passwords
+	ActSettingsManage Action = "settings.manage" // change system settings
+	ActCalendarRead   Action = "calendar.read"   // read the working-day calendar
+	ActCalendarManage Action = "calendar.manage" // add or remove calendar overrides
+	ActAuditRead      Action = "audit.read"      // read the audit log
+	ActSystemRead     Action = "system.read"     // read schema and job status
+	ActValidate       Action = "validate"        // check identifiers as forms do
+)
+
+// everyone is every role; used for actions all signed-in staff may take.
+var everyone = Roles
+
+// matrix is the one table of role × action. A role not listed for an
+// action may not take it. Tests walk this table through the HTTP API with
+// expectations written out by hand.
+var matrix = map[Action][]Role{
+	ActUserManage:     {RoleAdmin},
+	ActSettingsManage: {RoleAdmin},
+	ActCalendarRead:   everyone,
+	ActCalendarManage: {RoleAdmin},
+	ActAuditRead:      {RoleAuditor},
+	ActSystemRead:     {RoleAdmin},
+	ActValidate:       everyone,
+}
+
+// Can reports whether role r may take action a.
+func (r Role) Can(a Action) bool { return slices.Contains(matrix[a], r) }
+
+// Actions lists every action in the matrix.
+func Actions() []Action {
+	out := make([]Action, 0, len(matrix))
+	for a := range matrix {
+		out = append(out, a)
+	}
+	slices.Sort(out)
+	return out
+}
