@@ -22,6 +22,7 @@ const (
 	ENotAllowed      = "method_not_allowed"
 	ERateLimited     = "rate_limited"
 	EUnavailable     = "unavailable"
+	ELocked          = "account_locked"
 	EInternal        = "internal"
 )
 

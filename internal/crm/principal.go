@@ -40,3 +40,10 @@ func Authorize(ctx context.Context, a Action) (Principal, error) {
 	}
 	return p, nil
 }
+
+// SystemPrincipal acts for the command line and background jobs: it may
+// manage users (the first administrator is made this way) and is audited
+// under the name "system:NAME".
+func SystemPrincipal(name string) Principal {
+	return Principal{UserID: -1, Username: "system:" + name, Role: RoleAdmin}
+}

@@ -1,0 +1,230 @@
+package crm
+
+import (
+	"context"
+	"encoding/hex"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/kehucrm/kehu/internal/secure"
+)
+
+// Session is a signed-in browser or API client, found by the hash of its
+// token. User is the user as stored now, so a changed role or a disabled
+// account takes effect on the next request.
+type Session struct {
+	TokenHash  string
+	UserID     int64
+	Kind       string // "ui" or "api"
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+	ExpiresAt  time.Time
+	User       User
+}
+
+// APIToken is a long-lived bearer token made with `kehu token create`.
+type APIToken struct {
+	ID         int64      `json:"id"`
+	UserID     int64      `json:"user_id"`
+	Name       string     `json:"name"`
+	TokenHash  string     `json:"-"`
+	CreatedAt  time.Time  `json:"created_at"`
+	ExpiresAt  *time.Time `json:"expires_at,omitempty"`
+	LastUsedAt *time.Time `json:"last_used_at,omitempty"`
+	RevokedAt  *time.Time `json:"revoked_at,omitempty"`
+	User       User       `json:"-"`
+}
+
+// ErrBadCredentials is the one answer to a wrong username or a wrong
+// password, so the answer does not tell which.
+var ErrBadCredentials = Errorf(EUnauthorized, "wrong username or password")
+
+// Login checks a username and password and starts a session of kind "ui"
+// or "api", returning its token (shown once) and when it ends at the
+// latest. An unknown username costs the same password check as a known
+// one and gets the same answer as a wrong password.
+func (id *Identity) Login(ctx context.Context, username, password, kind string) (string, time.Time, error) {
+	now := id.now().UTC()
+	username = NormalizeUsername(username)
+	fail := NewAudit(ctx, AuditLoginFailed, "user", "", map[string]string{"username": username})
+	fail.Username = username
+	u, err := id.store.UserByUsername(ctx, username)
+	if isNotFound(err) {
+		secure.DummyVerify(password)
+		return "", time.Time{}, firstErr(id.store.Audit(ctx, &fail), ErrBadCredentials)
+	}
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	fail.UserID, fail.EntityID = u.ID, strconv.FormatInt(u.ID, 10)
+	if u.LockedUntil != nil && now.Before(*u.LockedUntil) {
+		secure.DummyVerify(password)
+		_ = id.store.Audit(ctx, &fail)
+		return "", time.Time{}, &Error{Code: ELocked, Message: "this account is locked after too many failed sign-ins; try again after " +
+			u.LockedUntil.In(shanghai).Format("15:04") + " (China time) or ask an administrator to reset the password"}
+	}
+	ok, rehash, err := secure.VerifyPassword(u.PasswordHash, password)
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	if !ok || u.Disabled() {
+		failed, entries := u.FailedLogins+1, []*AuditEntry{&fail}
+		var lockedUntil *time.Time
+		if failed >= id.cfg.MaxFailures {
+			until := now.Add(id.cfg.LockFor)
+			lockedUntil, failed = &until, 0
+			lock := NewAudit(ctx, AuditLocked, "user", strconv.FormatInt(u.ID, 10), map[string]string{"until": until.Format(time.RFC3339)})
+			lock.Username = username
+			entries = append(entries, &lock)
+		}
+		if err := id.store.RecordLoginFailure(ctx, u.ID, failed, lockedUntil, entries); err != nil {
+			return "", time.Time{}, err
+		}
+		return "", time.Time{}, ErrBadCredentials
+	}
+	// VerifyPassword judges a hash against the default parameters; act on
+	// that only when the defaults are what this installation writes.
+	if rehash && id.cfg.Argon2 == secure.DefaultArgon2Params() {
+		if h, err := secure.HashPassword(password, id.cfg.Argon2); err == nil {
+			u.PasswordHash = h
+			e := NewAudit(ctx, AuditUpdate, "user", strconv.FormatInt(u.ID, 10), map[string]string{"password_hash": "rehashed"})
+			_ = id.store.UpdateUser(ctx, &u, &e)
+		}
+	}
+	plain, hash := secure.NewToken(secure.PrefixSession)
+	s := Session{TokenHash: hex.EncodeToString(hash), UserID: u.ID, Kind: kind, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(id.cfg.MaxSession)}
+	ok2 := NewAudit(ctx, AuditLogin, "user", strconv.FormatInt(u.ID, 10), map[string]string{"kind": kind})
+	ok2.UserID, ok2.Username = u.ID, u.Username
+	if err := id.store.CreateSession(ctx, s, u.ID, &ok2); err != nil {
+		return "", time.Time{}, err
+	}
+	return plain, s.ExpiresAt, nil
+}
+
+// touchEvery limits how often a session's last-seen time is written: the
+// idle timeout is 30 minutes, so a minute's precision is plenty and most
+// requests write nothing.
+const touchEvery = time.Minute
+
+// Authenticate turns a session or API token into the principal it acts
+// for. Expired, idle, revoked and disabled ones are refused, and a dead
+// session is removed.
+func (id *Identity) Authenticate(ctx context.Context, token string) (Principal, error) {
+	now := id.now().UTC()
+	hash := hex.EncodeToString(secure.HashToken(token))
+	unauth := Errorf(EUnauthorized, "your session has ended; sign in again")
+	switch {
+	case strings.HasPrefix(token, secure.PrefixSession):
+		s, err := id.store.SessionByHash(ctx, hash)
+		if isNotFound(err) {
+			return Principal{}, unauth
+		}
+		if err != nil {
+			return Principal{}, err
+		}
+		if now.After(s.ExpiresAt) || now.Sub(s.LastSeenAt) > id.cfg.IdleTimeout || s.User.Disabled() {
+			_ = id.store.DeleteSession(ctx, hash, nil)
+			return Principal{}, unauth
+		}
+		if now.Sub(s.LastSeenAt) > touchEvery {
+			if err := id.store.TouchSession(ctx, hash, now); err != nil {
+				return Principal{}, err
+			}
+		}
+		return principalOf(s.User, hash), nil
+	case strings.HasPrefix(token, secure.PrefixAPIToken):
+		t, err := id.store.APITokenByHash(ctx, hash)
+		if isNotFound(err) {
+			return Principal{}, Errorf(EUnauthorized, "unknown or revoked API token")
+		}
+		if err != nil {
+			return Principal{}, err
+		}
+		if t.RevokedAt != nil || (t.ExpiresAt != nil && now.After(*t.ExpiresAt)) || t.User.Disabled() {
+			return Principal{}, Errorf(EUnauthorized, "this API token is revoked or expired")
+		}
+		if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) > touchEvery {
+			if err := id.store.TouchAPIToken(ctx, t.ID, now); err != nil {
+				return Principal{}, err
+			}
+		}
+		return principalOf(t.User, hash), nil
+	default:
+		return Principal{}, Errorf(EUnauthorized, "not a Kehu session or API token")
+	}
+}
+
+func principalOf(u User, sessionHash string) Principal {
+	return Principal{UserID: u.ID, Username: u.Username, Role: u.Role, TeamID: u.TeamID, SessionID: sessionHash}
+}
+
+// Logout ends the session the request came with.
+func (id *Identity) Logout(ctx context.Context) error {
+	p, ok := PrincipalFrom(ctx)
+	if !ok {
+		return Errorf(EUnauthorized, "sign in first")
+	}
+	e := NewAudit(ctx, AuditLogout, "user", strconv.FormatInt(p.UserID, 10), nil)
+	return id.store.DeleteSession(ctx, p.SessionID, &e)
+}
+
+// ChangePassword lets signed-in users change their own password; the old
+// one must be right. Their other sessions end.
+func (id *Identity) ChangePassword(ctx context.Context, oldPassword, newPassword, lang string) error {
+	p, ok := PrincipalFrom(ctx)
+	if !ok {
+		return Errorf(EUnauthorized, "sign in first")
+	}
+	u, err := id.store.UserByID(ctx, p.UserID)
+	if err != nil {
+		return err
+	}
+	if ok, _, err := secure.VerifyPassword(u.PasswordHash, oldPassword); err != nil || !ok {
+		return Invalid(FieldError{Field: "old_password", Code: "wrong", Message: "is not your current password"})
+	}
+	return id.setPassword(ctx, u, newPassword, lang)
+}
+
+// CreateAPIToken makes a bearer token for a user, shown once. Only an
+// administrator may make one for someone else.
+func (id *Identity) CreateAPIToken(ctx context.Context, username, name string, ttl time.Duration) (string, APIToken, error) {
+	p, ok := PrincipalFrom(ctx)
+	if !ok {
+		return "", APIToken{}, Errorf(EUnauthorized, "sign in first")
+	}
+	u, err := id.store.UserByUsername(ctx, NormalizeUsername(username))
+	if err != nil {
+		return "", APIToken{}, err
+	}
+	if u.ID != p.UserID && !p.Role.Can(ActUserManage) {
+		return "", APIToken{}, Errorf(EForbidden, "you may make tokens only for yourself")
+	}
+	if strings.TrimSpace(name) == "" {
+		return "", APIToken{}, Invalid(FieldError{Field: "name", Code: "required", Message: "is required"})
+	}
+	now := id.now().UTC()
+	plain, hash := secure.NewToken(secure.PrefixAPIToken)
+	t := APIToken{UserID: u.ID, Name: strings.TrimSpace(name), TokenHash: hex.EncodeToString(hash), CreatedAt: now, User: u}
+	if ttl > 0 {
+		exp := now.Add(ttl)
+		t.ExpiresAt = &exp
+	}
+	e := NewAudit(ctx, AuditTokenCreate, "api_token", "", map[string]any{"user": u.Username, "name": t.Name, "expires_at": t.ExpiresAt})
+	if err := id.store.CreateAPIToken(ctx, &t, &e); err != nil {
+		return "", APIToken{}, err
+	}
+	return plain, t, nil
+}
+
+func firstErr(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// shanghai is where times are shown to users.
+var shanghai = time.FixedZone("CST", 8*3600)

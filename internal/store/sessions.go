@@ -1,0 +1,129 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/kehucrm/kehu/internal/crm"
+)
+
+// RecordLoginFailure stores the failure count and lock of a user and the
+// audit entries of the failed attempt, in one transaction.
+func (db *DB) RecordLoginFailure(ctx context.Context, userID int64, failed int, lockedUntil *time.Time, es []*crm.AuditEntry) error {
+	return db.InTx(ctx, func(tx *Tx) error {
+		if _, err := tx.Exec(ctx, "UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?", failed, lockedUntil, userID); err != nil {
+			return err
+		}
+		for _, e := range es {
+			if err := tx.AppendAudit(ctx, e); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// CreateSession stores a new session, clears the user's failure count and
+// lock, and audits the sign-in.
+func (db *DB) CreateSession(ctx context.Context, s crm.Session, userID int64, e *crm.AuditEntry) error {
+	return db.InTxAudited(ctx, e, func(tx *Tx) error {
+		if _, err := tx.Exec(ctx, "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?", userID); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO sessions (token_hash, user_id, kind, created_at, last_seen_at, expires_at)
+			VALUES (?, ?, ?, ?, ?, ?)`, s.TokenHash, s.UserID, s.Kind, s.CreatedAt, s.LastSeenAt, s.ExpiresAt)
+		return err
+	})
+}
+
+// SessionByHash reads a session with its user, in one query.
+func (db *DB) SessionByHash(ctx context.Context, hash string) (crm.Session, error) {
+	var s crm.Session
+	u, err := scanUser(db.QueryRow(ctx, "SELECT "+userColumns+`, s.token_hash, s.kind, s.created_at, s.last_seen_at, s.expires_at
+		FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN teams t ON t.id = u.team_id WHERE s.token_hash = ?`, hash),
+		&s.TokenHash, &s.Kind, &s.CreatedAt, &s.LastSeenAt, &s.ExpiresAt)
+	s.User, s.UserID = u, u.ID
+	return s, notFound(err, "such session")
+}
+
+// TouchSession records that a session was used at t.
+func (db *DB) TouchSession(ctx context.Context, hash string, t time.Time) error {
+	_, err := db.Exec(ctx, "UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?", t, hash)
+	return err
+}
+
+// DeleteSession ends a session; e, when given, is audited with it.
+func (db *DB) DeleteSession(ctx context.Context, hash string, e *crm.AuditEntry) error {
+	return db.InTx(ctx, func(tx *Tx) error {
+		if _, err := tx.Exec(ctx, "DELETE FROM sessions WHERE token_hash = ?", hash); err != nil {
+			return err
+		}
+		if e != nil {
+			return tx.AppendAudit(ctx, e)
+		}
+		return nil
+	})
+}
+
+// EndUserSessions ends every session of a user, and with revokeTokens
+// revokes their API tokens too.
+func (db *DB) EndUserSessions(ctx context.Context, userID int64, revokeTokens bool) error {
+	return db.InTx(ctx, func(tx *Tx) error {
+		if _, err := tx.Exec(ctx, "DELETE FROM sessions WHERE user_id = ?", userID); err != nil {
+			return err
+		}
+		if revokeTokens {
+			_, err := tx.Exec(ctx, "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", time.Now().UTC(), userID)
+			return err
+		}
+		return nil
+	})
+}
+
+// CreateAPIToken stores a token (by hash) and audits it.
+func (db *DB) CreateAPIToken(ctx context.Context, t *crm.APIToken, e *crm.AuditEntry) error {
+	return db.InTxAudited(ctx, e, func(tx *Tx) error {
+		err := tx.QueryRow(ctx, `INSERT INTO api_tokens (user_id, name, token_hash, created_at, expires_at)
+			VALUES (?, ?, ?, ?, ?) RETURNING id`, t.UserID, t.Name, t.TokenHash, t.CreatedAt, t.ExpiresAt).Scan(&t.ID)
+		if isUniqueViolation(err) {
+			return &crm.Error{Code: crm.EConflict, Message: "this user already has a token named " + t.Name,
+				Fields: []crm.FieldError{{Field: "name", Code: "taken", Message: "is taken"}}}
+		}
+		e.EntityID = strconv.FormatInt(t.ID, 10)
+		return err
+	})
+}
+
+// APITokenByHash reads a token with its user.
+func (db *DB) APITokenByHash(ctx context.Context, hash string) (crm.APIToken, error) {
+	var t crm.APIToken
+	var exp, used, revoked sql.NullTime
+	u, err := scanUser(db.QueryRow(ctx, "SELECT "+userColumns+`, k.id, k.name, k.token_hash, k.created_at, k.expires_at, k.last_used_at, k.revoked_at
+		FROM api_tokens k JOIN users u ON u.id = k.user_id LEFT JOIN teams t ON t.id = u.team_id WHERE k.token_hash = ?`, hash),
+		&t.ID, &t.Name, &t.TokenHash, &t.CreatedAt, &exp, &used, &revoked)
+	if err != nil {
+		return t, notFound(err, "such token")
+	}
+	t.User, t.UserID = u, u.ID
+	t.ExpiresAt, t.LastUsedAt, t.RevokedAt = timePtr(exp), timePtr(used), timePtr(revoked)
+	return t, nil
+}
+
+// TouchAPIToken records that a token was used at t.
+func (db *DB) TouchAPIToken(ctx context.Context, id int64, t time.Time) error {
+	_, err := db.Exec(ctx, "UPDATE api_tokens SET last_used_at = ? WHERE id = ?", t, id)
+	if err != nil {
+		return fmt.Errorf("store: touch token: %w", err)
+	}
+	return nil
+}
+
+func timePtr(t sql.NullTime) *time.Time {
+	if !t.Valid {
+		return nil
+	}
+	return &t.Time
+}

@@ -1,0 +1,153 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/kehucrm/kehu/internal/crm"
+)
+
+const userColumns = `u.id, u.username, u.display_name, u.role, u.team_id, COALESCE(t.name, ''), u.manager_id, u.password_hash,
+	u.password_changed_at, u.failed_logins, u.locked_until, u.disabled_at, u.version, u.created_at, u.updated_at`
+
+const userFrom = ` FROM users u LEFT JOIN teams t ON t.id = u.team_id`
+
+type scanner interface{ Scan(...any) error }
+
+func scanUser(s scanner, extra ...any) (crm.User, error) {
+	var u crm.User
+	var team, manager sql.NullInt64
+	var locked, disabled sql.NullTime
+	dest := append([]any{&u.ID, &u.Username, &u.DisplayName, &u.Role, &team, &u.TeamName, &manager, &u.PasswordHash,
+		&u.PasswordChangedAt, &u.FailedLogins, &locked, &disabled, &u.Version, &u.CreatedAt, &u.UpdatedAt}, extra...)
+	if err := s.Scan(dest...); err != nil {
+		return u, err
+	}
+	u.TeamID, u.ManagerID = team.Int64, manager.Int64
+	if locked.Valid {
+		u.LockedUntil = &locked.Time
+	}
+	if disabled.Valid {
+		u.DisabledAt = &disabled.Time
+	}
+	return u, nil
+}
+
+// notFound turns sql.ErrNoRows into the domain's not_found.
+func notFound(err error, what string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return crm.Errorf(crm.ENotFound, "no %s", what)
+	}
+	return err
+}
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// CountUsers counts every user, disabled ones included.
+func (db *DB) CountUsers(ctx context.Context) (int, error) {
+	var n int
+	err := db.QueryRow(ctx, "SELECT count(*) FROM users").Scan(&n)
+	return n, err
+}
+
+// CreateUser inserts u, sets its ID, and audits it in the same transaction.
+func (db *DB) CreateUser(ctx context.Context, u *crm.User, e *crm.AuditEntry) error {
+	err := db.InTxAudited(ctx, e, func(tx *Tx) error {
+		err := tx.QueryRow(ctx, `INSERT INTO users (username, display_name, role, team_id, manager_id, password_hash,
+			password_changed_at, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id`,
+			u.Username, u.DisplayName, u.Role, nullID(u.TeamID), nullID(u.ManagerID), u.PasswordHash,
+			u.PasswordChangedAt, u.CreatedAt, u.UpdatedAt).Scan(&u.ID)
+		if isUniqueViolation(err) {
+			return &crm.Error{Code: crm.EConflict, Message: "the username " + u.Username + " is taken",
+				Fields: []crm.FieldError{{Field: "username", Code: "taken", Message: "is taken"}}}
+		}
+		e.EntityID = strconv.FormatInt(u.ID, 10)
+		return err
+	})
+	return err
+}
+
+// UserByID reads one user.
+func (db *DB) UserByID(ctx context.Context, id int64) (crm.User, error) {
+	u, err := scanUser(db.QueryRow(ctx, "SELECT "+userColumns+userFrom+" WHERE u.id = ?", id))
+	return u, notFound(err, "such user")
+}
+
+// UserByUsername reads one user by (normalised) username.
+func (db *DB) UserByUsername(ctx context.Context, username string) (crm.User, error) {
+	u, err := scanUser(db.QueryRow(ctx, "SELECT "+userColumns+userFrom+" WHERE u.username = ?", username))
+	return u, notFound(err, "user "+username)
+}
+
+// ListUsers returns up to limit users with IDs above afterID.
+func (db *DB) ListUsers(ctx context.Context, afterID int64, limit int) ([]crm.User, error) {
+	rows, err := db.Query(ctx, "SELECT "+userColumns+userFrom+" WHERE u.id > ? ORDER BY u.id LIMIT ?", afterID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: list users: %w", err)
+	}
+	defer rows.Close()
+	var out []crm.User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// UpdateUser writes u if its version is still the stored one (else
+// version_conflict), bumps the version, and audits it.
+func (db *DB) UpdateUser(ctx context.Context, u *crm.User, e *crm.AuditEntry) error {
+	now := time.Now().UTC()
+	return db.InTxAudited(ctx, e, func(tx *Tx) error {
+		res, err := tx.Exec(ctx, `UPDATE users SET display_name = ?, role = ?, team_id = ?, manager_id = ?, password_hash = ?,
+			password_changed_at = ?, failed_logins = ?, locked_until = ?, disabled_at = ?, version = version + 1, updated_at = ?
+			WHERE id = ? AND version = ?`,
+			u.DisplayName, u.Role, nullID(u.TeamID), nullID(u.ManagerID), u.PasswordHash, u.PasswordChangedAt,
+			u.FailedLogins, u.LockedUntil, u.DisabledAt, now, u.ID, u.Version)
+		if err != nil {
+			return fmt.Errorf("store: update user: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return crm.Errorf(crm.EVersionConflict, "the user was changed by someone else; reload and try again")
+		}
+		u.Version++
+		u.UpdatedAt = now
+		return nil
+	})
+}
+
+// EnsureTeam returns the team with this name, creating (and auditing) it
+// when it does not exist yet.
+func (db *DB) EnsureTeam(ctx context.Context, name string, e *crm.AuditEntry) (crm.Team, error) {
+	var t crm.Team
+	err := db.QueryRow(ctx, "SELECT id, name, version, created_at, updated_at FROM teams WHERE name = ?", name).
+		Scan(&t.ID, &t.Name, &t.Version, &t.CreatedAt, &t.UpdatedAt)
+	if err == nil {
+		return t, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return t, err
+	}
+	now := time.Now().UTC()
+	t = crm.Team{Name: name, Version: 1, CreatedAt: now, UpdatedAt: now}
+	err = db.InTxAudited(ctx, e, func(tx *Tx) error {
+		if err := tx.QueryRow(ctx, "INSERT INTO teams (name, created_at, updated_at) VALUES (?, ?, ?) RETURNING id", name, now, now).Scan(&t.ID); err != nil {
+			return err
+		}
+		e.EntityID = strconv.FormatInt(t.ID, 10)
+		return nil
+	})
+	return t, err
+}
