@@ -25,6 +25,10 @@ Usage:
   kehu migrate  [status] [--db …]
   kehu backup   --to FILE [--db …]
   kehu restore  --from FILE [--db …]
+  kehu user     add --username U --role R [--team T] [--manager M] [--display-name N] --password-stdin
+  kehu user     list | disable U | reset-password U [--password-stdin]
+  kehu token    create --user U --name N [--expires 90d]
+  kehu audit    verify
   kehu bench    http [--db …] [--duration 5s] [--concurrency 1,16,64] [--url http://…]
   kehu version
 
@@ -34,7 +38,7 @@ Every flag has an environment twin: --addr is KEHU_ADDR, --data-dir KEHU_DATA_DI
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	if err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
@@ -57,7 +61,7 @@ func exitCode(err error) int {
 	return 1
 }
 
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return usageError{"no command given"}
@@ -72,6 +76,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return backup(ctx, rest, stdout, stderr)
 	case "restore":
 		return restore(ctx, rest, stdout, stderr)
+	case "user":
+		return userCmd(ctx, rest, stdin, stdout, stderr)
+	case "token":
+		return tokenCmd(ctx, rest, stdout, stderr)
+	case "audit":
+		return auditCmd(ctx, rest, stdout, stderr)
 	case "bench":
 		return benchCmd(ctx, rest, stdout, stderr)
 	case "version", "--version", "-v":

@@ -62,7 +62,7 @@ func TestServeRefusesToStartWithOneClearLine(t *testing.T) {
 			var out, errOut syncBuffer
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
-			err := run(ctx, append([]string{"serve"}, tt.args...), &out, &errOut)
+			err := run(ctx, append([]string{"serve"}, tt.args...), strings.NewReader(""), &out, &errOut)
 			if err == nil {
 				t.Fatal("serve started; want a refusal")
 			}
@@ -87,7 +87,7 @@ func TestServeFromEnvironmentAndShutDownGracefully(t *testing.T) {
 	defer cancel()
 	var out, logs syncBuffer
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"serve"}, &out, &logs) }()
+	go func() { done <- run(ctx, []string{"serve"}, strings.NewReader(""), &out, &logs) }()
 
 	base := waitForURL(t, &out, done)
 	if res, err := http.Get(base + "readyz"); err != nil || res.StatusCode != 200 {
@@ -159,7 +159,7 @@ func TestMigrateStatusBackupAndRestoreCommands(t *testing.T) {
 	db := filepath.Join(dir, "kehu.db")
 	cmd := func(args ...string) (string, error) {
 		var out, errOut syncBuffer
-		err := run(ctx, args, &out, &errOut)
+		err := run(ctx, args, strings.NewReader(""), &out, &errOut)
 		return out.String(), err
 	}
 	if _, err := cmd("migrate", "status", "--db", db); err == nil {
@@ -186,10 +186,10 @@ func TestMigrateStatusBackupAndRestoreCommands(t *testing.T) {
 
 func TestVersionAndUnknownCommands(t *testing.T) {
 	var out, errOut syncBuffer
-	if err := run(context.Background(), []string{"version"}, &out, &errOut); err != nil || !strings.HasPrefix(out.String(), "kehu ") {
+	if err := run(context.Background(), []string{"version"}, strings.NewReader(""), &out, &errOut); err != nil || !strings.HasPrefix(out.String(), "kehu ") {
 		t.Errorf("version: %q %v", out.String(), err)
 	}
-	if err := run(context.Background(), []string{"frobnicate"}, &out, &errOut); err == nil || exitCode(err) != 2 {
+	if err := run(context.Background(), []string{"frobnicate"}, strings.NewReader(""), &out, &errOut); err == nil || exitCode(err) != 2 {
 		t.Errorf("unknown command: %v, want a usage error", err)
 	}
 }

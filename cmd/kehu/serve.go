@@ -84,6 +84,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	fmt.Fprintf(stdout, "Kehu %s is serving at %s\n", versionString(), urlOf(ln.Addr()))
 	fmt.Fprintf(stdout, "Database: %s (%s). Stop with Ctrl-C.\n", describeDB(dsn), db.Engine)
+	if n, err := db.CountUsers(ctx); err == nil && n == 0 {
+		fmt.Fprintf(stdout, "No users yet. Create the first administrator, then sign in at %slogin:\n  kehu user add --username admin --role admin --password-stdin%s\n",
+			urlOf(ln.Addr()), dbFlagHint(cfg))
+	}
 	log.Info("serving", "addr", ln.Addr().String(), "engine", string(db.Engine))
 
 	select {
@@ -127,4 +131,16 @@ func urlOf(a net.Addr) string {
 func exists(path string) bool {
 	_, err := os.Stat(path)
 	return err == nil
+}
+
+// dbFlagHint repeats the database flags the operator used, so the command
+// printed for them works as it is.
+func dbFlagHint(cfg Config) string {
+	switch {
+	case cfg.DB != "":
+		return " --db '" + cfg.DB + "'"
+	case cfg.DataDir != ".":
+		return " --data-dir '" + cfg.DataDir + "'"
+	}
+	return ""
 }

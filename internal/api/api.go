@@ -8,20 +8,23 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/kehucrm/kehu/internal/crm"
 	"github.com/kehucrm/kehu/internal/httpx"
 	"github.com/kehucrm/kehu/internal/store"
 )
 
 // API holds what the handlers need.
 type API struct {
-	db      *store.DB
-	version string
-	now     func() time.Time
+	db       *store.DB
+	identity *crm.Identity
+	audit    *crm.AuditLog
+	version  string
+	now      func() time.Time
 }
 
-// New returns the API over db.
-func New(db *store.DB, version string) *API {
-	return &API{db: db, version: version, now: time.Now}
+// New returns the API over db and the domain services.
+func New(db *store.DB, identity *crm.Identity, audit *crm.AuditLog, version string) *API {
+	return &API{db: db, identity: identity, audit: audit, version: version, now: time.Now}
 }
 
 // Register lists every route of the API, one per line.
@@ -31,6 +34,20 @@ func (a *API) Register(rt *httpx.Router) {
 	rt.HandleFunc("GET /api/v1/system/migrations", a.listMigrations)
 	rt.HandleFunc("GET /api/v1/system/migrations/{version}", a.getMigration)
 	rt.HandleFunc("POST /api/v1/validate", a.validate)
+
+	rt.HandleFunc("POST /api/v1/auth/login", a.login)
+	rt.HandleFunc("POST /api/v1/auth/logout", a.logout)
+	rt.HandleFunc("GET /api/v1/me", a.me)
+	rt.HandleFunc("PATCH /api/v1/me", a.updateMe)
+	rt.HandleFunc("POST /api/v1/me/password", a.changePassword)
+
+	rt.HandleFunc("GET /api/v1/users", a.listUsers)
+	rt.HandleFunc("POST /api/v1/users", a.createUser)
+	rt.HandleFunc("GET /api/v1/users/{username}", a.getUser)
+	rt.HandleFunc("PATCH /api/v1/users/{username}", a.updateUser)
+	rt.HandleFunc("POST /api/v1/users/{username}/password", a.resetPassword)
+
+	rt.HandleFunc("GET /api/v1/audit", a.listAudit)
 
 	rt.HandleFunc("GET /healthz", a.healthz)
 	rt.HandleFunc("GET /readyz", a.readyz)

@@ -36,6 +36,9 @@ func toMigrationJSON(m store.Migration) migrationJSON {
 
 // listMigrations pages through the schema migrations by version.
 func (a *API) listMigrations(w http.ResponseWriter, r *http.Request) error {
+	if _, err := crm.Authorize(r.Context(), crm.ActSystemRead); err != nil {
+		return err
+	}
 	p, err := httpx.ParsePage(r)
 	if err != nil {
 		return err
@@ -63,6 +66,9 @@ func (a *API) listMigrations(w http.ResponseWriter, r *http.Request) error {
 // getMigration reads one applied migration: the one-row route of the HTTP
 // benchmark.
 func (a *API) getMigration(w http.ResponseWriter, r *http.Request) error {
+	if _, err := crm.Authorize(r.Context(), crm.ActSystemRead); err != nil {
+		return err
+	}
 	v, err := strconv.Atoi(r.PathValue("version"))
 	if err != nil || v < 1 {
 		return crm.Invalid(crm.FieldError{Field: "version", Code: "format", Message: "must be a positive whole number"})

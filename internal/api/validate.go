@@ -45,6 +45,9 @@ type validateProblem struct {
 // USCC whose check character fails, which some early codes do) leaves the
 // value valid.
 func (a *API) validate(w http.ResponseWriter, r *http.Request) error {
+	if _, err := crm.Authorize(r.Context(), crm.ActValidate); err != nil {
+		return err
+	}
 	var req validateRequest
 	if err := httpx.DecodeJSON(r, &req); err != nil {
 		return err

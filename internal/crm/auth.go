@@ -3,6 +3,7 @@ package crm
 import (
 	"context"
 	"encoding/hex"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -47,6 +48,9 @@ var ErrBadCredentials = Errorf(EUnauthorized, "wrong username or password")
 func (id *Identity) Login(ctx context.Context, username, password, kind string) (string, time.Time, error) {
 	now := id.now().UTC()
 	username = NormalizeUsername(username)
+	if err := id.rateLimit(ctx, username, now); err != nil {
+		return "", time.Time{}, err
+	}
 	fail := NewAudit(ctx, AuditLoginFailed, "user", "", map[string]string{"username": username})
 	fail.Username = username
 	u, err := id.store.UserByUsername(ctx, username)
@@ -228,3 +232,33 @@ func firstErr(errs ...error) error {
 
 // shanghai is where times are shown to users.
 var shanghai = time.FixedZone("CST", 8*3600)
+
+// loginWindow is the window of the sign-in rate limits.
+const loginWindow = time.Minute
+
+// rateLimit counts a sign-in attempt against the client address and the
+// username, refusing past the configured rates with a time to retry.
+func (id *Identity) rateLimit(ctx context.Context, username string, now time.Time) error {
+	ip := ""
+	if m, ok := ctx.Value(requestMetaKey{}).(requestMeta); ok {
+		ip = m.ip
+	}
+	for _, l := range []struct {
+		key string
+		max int
+	}{{"login:ip:" + ip, id.cfg.LoginsPerIP}, {"login:user:" + username, id.cfg.LoginsPerUser}} {
+		if l.max <= 0 {
+			continue
+		}
+		hits, windowEnd, err := id.store.Hit(ctx, l.key, loginWindow, now)
+		if err != nil {
+			return err
+		}
+		if hits > l.max {
+			wait := windowEnd.Sub(now)
+			return &Error{Code: ERateLimited, RetryAfter: wait,
+				Message: fmt.Sprintf("too many sign-in attempts; try again in %d seconds", int(wait.Seconds()+0.999))}
+		}
+	}
+	return nil
+}

@@ -5,6 +5,7 @@ package crm
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Error codes. They are part of the public API: they appear as
@@ -39,7 +40,9 @@ type Error struct {
 	Code    string
 	Message string
 	Fields  []FieldError
-	Err     error // the underlying cause, never shown to users
+	// RetryAfter, when set, tells the client when to try again (rate limits).
+	RetryAfter time.Duration
+	Err        error // the underlying cause, never shown to users
 }
 
 func (e *Error) Error() string {

@@ -30,6 +30,7 @@ type IdentityStore interface {
 	APITokenByHash(ctx context.Context, hash string) (APIToken, error)
 	TouchAPIToken(ctx context.Context, id int64, at time.Time) error
 	Audit(ctx context.Context, e *AuditEntry) error
+	Hit(ctx context.Context, key string, window time.Duration, now time.Time) (int, time.Time, error)
 }
 
 // AuthConfig holds the sign-in rules; an administrator may change them.
@@ -38,14 +39,19 @@ type AuthConfig struct {
 	LockFor     time.Duration // how long a locked account stays locked (default 15 min)
 	IdleTimeout time.Duration // a session unused this long ends (default 30 min)
 	MaxSession  time.Duration // any session ends this long after sign-in (default 12 h)
-	Policy      secure.PasswordPolicy
-	Argon2      secure.Argon2Params
+	// Sign-in attempts allowed per minute from one client address and for
+	// one username (defaults 30 and 10). They sit in front of the lockout:
+	// the lockout protects one account, these protect the server.
+	LoginsPerIP   int
+	LoginsPerUser int
+	Policy        secure.PasswordPolicy
+	Argon2        secure.Argon2Params
 }
 
 // DefaultAuthConfig returns the rules Kehu enforces out of the box.
 func DefaultAuthConfig() AuthConfig {
 	return AuthConfig{MaxFailures: 5, LockFor: 15 * time.Minute, IdleTimeout: 30 * time.Minute, MaxSession: 12 * time.Hour,
-		Policy: secure.DefaultPasswordPolicy(), Argon2: secure.DefaultArgon2Params()}
+		LoginsPerIP: 30, LoginsPerUser: 10, Policy: secure.DefaultPasswordPolicy(), Argon2: secure.DefaultArgon2Params()}
 }
 
 // Identity manages users, teams, sign-in, sessions and API tokens.

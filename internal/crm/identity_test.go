@@ -93,7 +93,8 @@ func TestOnlyAdministratorsManageUsers(t *testing.T) {
 			t.Errorf("nobody adding a user: %v, want unauthorized", err)
 		}
 		root, _ := f.login(t, "root", goodPassword)
-		if _, err := f.id.SetRole(root, "root", crm.RoleGM, admin.Version); crm.ErrorCode(err) != crm.EForbidden {
+		gmRole := crm.RoleGM
+		if _, err := f.id.UpdateUser(root, "root", crm.UserChange{Version: admin.Version, Role: &gmRole}); crm.ErrorCode(err) != crm.EForbidden {
 			t.Errorf("an admin changing their own role: %v, want forbidden", err)
 		}
 	})

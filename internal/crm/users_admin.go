@@ -130,31 +130,3 @@ func (id *Identity) setPassword(ctx context.Context, u User, password, lang stri
 	}
 	return id.store.EndUserSessions(ctx, u.ID, false)
 }
-
-// SetRole changes a user's role. Nobody changes their own role, so no one
-// can grant themselves more.
-func (id *Identity) SetRole(ctx context.Context, username string, role Role, version int) (User, error) {
-	p, err := Authorize(ctx, ActUserManage)
-	if err != nil {
-		return User{}, err
-	}
-	if !role.Valid() {
-		return User{}, Invalid(FieldError{Field: "role", Code: "unknown", Message: "is not a role"})
-	}
-	u, err := id.store.UserByUsername(ctx, NormalizeUsername(username))
-	if err != nil {
-		return User{}, err
-	}
-	if u.ID == p.UserID {
-		return User{}, Errorf(EForbidden, "you cannot change your own role")
-	}
-	if version != 0 && version != u.Version {
-		return User{}, Errorf(EVersionConflict, "the user was changed by someone else; reload and try again")
-	}
-	e := NewAudit(ctx, AuditUpdate, "user", strconv.FormatInt(u.ID, 10), map[string]Change{"role": {Before: u.Role, After: role}})
-	u.Role = role
-	if err := id.store.UpdateUser(ctx, &u, &e); err != nil {
-		return User{}, err
-	}
-	return u, id.store.EndUserSessions(ctx, u.ID, false)
-}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 
 	"github.com/kehucrm/kehu/internal/crm"
 )
@@ -25,6 +26,7 @@ var statusOf = map[string]int{
 	crm.ENotAllowed:      http.StatusMethodNotAllowed,
 	crm.ERateLimited:     http.StatusTooManyRequests,
 	crm.EUnavailable:     http.StatusServiceUnavailable,
+	crm.ELocked:          http.StatusForbidden,
 	crm.EInternal:        http.StatusInternalServerError,
 }
 
@@ -74,6 +76,9 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	var e *crm.Error
 	if errors.As(err, &e) {
 		body.Error.Fields = e.Fields
+		if e.RetryAfter > 0 {
+			w.Header().Set("Retry-After", strconv.Itoa(int(e.RetryAfter.Seconds()+0.999)))
+		}
 	}
 	if status >= 500 {
 		Logger(r.Context()).Error("request failed", slog.String("error", err.Error()))

@@ -2,6 +2,8 @@ package server_test
 
 import (
 	"encoding/json"
+
+	"github.com/kehucrm/kehu/internal/crm"
 	"strings"
 	"testing"
 )
@@ -9,7 +11,8 @@ import (
 func TestBadInputGetsA4xxWithTheErrorBody(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		const path = "/api/v1/validate"
-		jsonCT := map[string]string{"Content-Type": "application/json"}
+		clerk := e.user("clerk", crm.RoleService)
+		jsonCT := as(clerk)
 		tests := []struct {
 			name    string
 			method  string
@@ -27,8 +30,8 @@ func TestBadInputGetsA4xxWithTheErrorBody(t *testing.T) {
 			{"an empty body", "POST", ``, jsonCT, 400, "bad_request", "", "empty"},
 			{"two JSON values", "POST", `{"kind":"uscc","value":"x"}{}`, jsonCT, 400, "bad_request", "", "more follows"},
 			{"an oversize body", "POST", `{"kind":"uscc","value":"` + strings.Repeat("9", 2<<20) + `"}`, jsonCT, 413, "payload_too_large", "", "larger than"},
-			{"the wrong content type", "POST", `{"kind":"uscc","value":"x"}`, map[string]string{"Content-Type": "text/plain"}, 415, "unsupported_media_type", "", "must be JSON"},
-			{"no content type", "POST", `{"kind":"uscc","value":"x"}`, nil, 415, "unsupported_media_type", "", ""},
+			{"the wrong content type", "POST", `{"kind":"uscc","value":"x"}`, as(clerk, "Content-Type", "text/plain"), 415, "unsupported_media_type", "", "must be JSON"},
+			{"no content type", "POST", `{"kind":"uscc","value":"x"}`, map[string]string{"Authorization": "Bearer " + clerk}, 415, "unsupported_media_type", "", ""},
 			{"an unknown kind", "POST", `{"kind":"passport","value":"x"}`, jsonCT, 422, "validation_failed", "kind", ""},
 			{"the wrong method", "PUT", `{}`, jsonCT, 405, "method_not_allowed", "", "not allowed"},
 		}
@@ -64,6 +67,7 @@ func TestBadInputGetsA4xxWithTheErrorBody(t *testing.T) {
 
 func TestValidateChecksIdentifiers(t *testing.T) {
 	e := newEnvSQLite(t)
+	clerk := e.user("clerk", crm.RoleService)
 	tests := []struct {
 		name, kind, value string
 		valid             bool
@@ -79,7 +83,7 @@ func TestValidateChecksIdentifiers(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			body := `{"kind":"` + tt.kind + `","value":"` + tt.value + `"}`
-			r := e.do("POST", "/api/v1/validate", strings.NewReader(body), map[string]string{"Content-Type": "application/json"})
+			r := e.do("POST", "/api/v1/validate", strings.NewReader(body), as(clerk))
 			var res struct {
 				Valid      bool
 				Normalized string

@@ -11,6 +11,7 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
+	"github.com/kehucrm/kehu/internal/crm"
 	"github.com/kehucrm/kehu/internal/store"
 	"github.com/kehucrm/kehu/internal/store/storetest"
 )
@@ -75,14 +76,26 @@ func browser(t *testing.T) (context.Context, func() []string) {
 	}
 }
 
+// signInWithBrowser fills in the sign-in form as a person would.
+func signInWithBrowser(ctx context.Context, e *env, username, password string) error {
+	return chromedp.Do(ctx,
+		chromedp.Navigate(e.http.URL+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`input[name="username"]`)),
+		chromedp.SendKeys(chromedp.CSS(`input[name="username"]`), username),
+		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), password),
+		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type="submit"]`)),
+	)
+}
+
 func TestBrowserHomePageRendersInChineseWithItsChart(t *testing.T) {
 	ctx, problems := browser(t)
 	e := newEnv(t, storetest.Open(t, store.SQLite))
+	e.user("zhang", crm.RoleGM)
 
-	err := chromedp.Do(ctx,
-		chromedp.Navigate(e.http.URL+"/"),
-		chromedp.WaitVisible(chromedp.CSS(`#chart-jobs[data-chart-ready="1"]`)),
-	)
+	err := signInWithBrowser(ctx, e, "zhang", testPassword)
+	if err == nil {
+		err = chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(`#chart-jobs[data-chart-ready="1"]`)))
+	}
 	if err != nil {
 		t.Fatalf("browser: %v (console: %v)", err, problems())
 	}
@@ -105,7 +118,13 @@ func TestBrowserHomePageRendersInChineseWithItsChart(t *testing.T) {
 func TestBrowserSwitchesToEnglish(t *testing.T) {
 	ctx, problems := browser(t)
 	e := newEnv(t, storetest.Open(t, store.SQLite))
-	err := chromedp.Do(ctx,
+	e.user("zhang", crm.RoleGM)
+	err := signInWithBrowser(ctx, e, "zhang", testPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.WaitVisible(chromedp.CSS(`#who`)),
 		chromedp.Navigate(e.http.URL+"/customers"),
 		chromedp.Click(chromedp.CSS(`button[name="lang"][value="en"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`html[lang="en"] main h1`)),

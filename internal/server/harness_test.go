@@ -2,14 +2,19 @@ package server_test
 
 import (
 	"bytes"
+	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/secure"
 	"github.com/kehucrm/kehu/internal/server"
 	"github.com/kehucrm/kehu/internal/store"
 	"github.com/kehucrm/kehu/internal/store/storetest"
@@ -46,8 +51,13 @@ func (b *syncBuffer) String() string {
 
 func newEnv(t *testing.T, db *store.DB) *env {
 	t.Helper()
+	return newEnvWith(t, db, testAuth())
+}
+
+func newEnvWith(t *testing.T, db *store.DB, auth crm.AuthConfig) *env {
+	t.Helper()
 	logs := &syncBuffer{}
-	srv, err := server.New(db, server.Options{Version: "test", Logger: slog.New(slog.NewJSONHandler(logs, nil))})
+	srv, err := server.New(db, server.Options{Version: "test", Logger: slog.New(slog.NewJSONHandler(logs, nil)), Auth: auth})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +99,14 @@ func (e *env) do(method, path string, body io.Reader, header map[string]string) 
 	}
 	r := response{Status: res.StatusCode, Header: res.Header, Body: b}
 	p := req.URL.Path
-	if isAPIPath(p) {
+	if isAPIPath(p) && res.StatusCode == http.StatusNoContent {
+		if len(b) != 0 {
+			e.t.Errorf("%s %s: 204 with a body", method, path)
+		}
+		if err := e.contract.checkNoContent(method, p); err != nil {
+			e.t.Error(err)
+		}
+	} else if isAPIPath(p) {
 		if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
 			e.t.Errorf("%s %s: Content-Type %q, want JSON", method, path, ct)
 		}
@@ -107,8 +124,64 @@ func (e *env) do(method, path string, body io.Reader, header map[string]string) 
 
 func (e *env) get(path string) response { return e.do("GET", path, nil, nil) }
 
+// testAuth is the default sign-in configuration with a cheap password hash.
+func testAuth() crm.AuthConfig {
+	cfg := crm.DefaultAuthConfig()
+	cfg.Argon2 = secure.Argon2Params{Memory: 8 * 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
+	return cfg
+}
+
+const testPassword = "Kehu-2026-pass"
+
+// user adds a user with role (as the command line does) and signs them in
+// through the API, returning the bearer token.
+func (e *env) user(username string, role crm.Role) string {
+	e.t.Helper()
+	id := crm.NewIdentity(e.db, testAuth(), nil)
+	sys := crm.WithPrincipal(context.Background(), crm.SystemPrincipal("test"))
+	if _, err := id.AddUser(sys, crm.NewUser{Username: username, Role: role, Password: testPassword}, "en"); err != nil {
+		e.t.Fatalf("add %s: %v", username, err)
+	}
+	r := e.do("POST", "/api/v1/auth/login", strings.NewReader(`{"username":"`+username+`","password":"`+testPassword+`"}`), jsonHeader)
+	var body struct{ Token string }
+	if r.Status != 200 || json.Unmarshal(r.Body, &body) != nil || body.Token == "" {
+		e.t.Fatalf("login %s: %d %s", username, r.Status, r.Body)
+	}
+	return body.Token
+}
+
+var jsonHeader = map[string]string{"Content-Type": "application/json"}
+
+// as returns headers that authenticate with token, plus extra.
+func as(token string, extra ...string) map[string]string {
+	h := map[string]string{"Authorization": "Bearer " + token, "Content-Type": "application/json"}
+	for i := 0; i+1 < len(extra); i += 2 {
+		h[extra[i]] = extra[i+1]
+	}
+	return h
+}
+
 func isAPIPath(p string) bool {
 	return strings.HasPrefix(p, "/api/") || p == "/healthz" || p == "/readyz"
 }
 
 func newEnvSQLite(t *testing.T) *env { return newEnv(t, storetest.Open(t, store.SQLite)) }
+
+// signIn adds a user and signs them in through the web form, returning the
+// Cookie header value of their session.
+func (e *env) signIn(username string, role crm.Role) string {
+	e.t.Helper()
+	e.user(username, role)
+	form := url.Values{"username": {username}, "password": {testPassword}}.Encode()
+	r := e.do("POST", "/login", strings.NewReader(form), map[string]string{"Content-Type": "application/x-www-form-urlencoded"})
+	if r.Status != http.StatusSeeOther {
+		e.t.Fatalf("sign in %s through the form: %d %s", username, r.Status, r.Body)
+	}
+	for _, c := range (&http.Response{Header: r.Header}).Cookies() {
+		if c.Name == "kehu_session" {
+			return c.Name + "=" + c.Value
+		}
+	}
+	e.t.Fatal("no session cookie after signing in")
+	return ""
+}

@@ -72,6 +72,21 @@ func (c *contract) operations() []string {
 	return ops
 }
 
+// checkNoContent checks that the operation documents a 204.
+func (c *contract) checkNoContent(method, path string) error {
+	for _, p := range c.paths {
+		if p.template == path || p.re.MatchString(path) {
+			op, ok := c.doc["paths"].(map[string]any)[p.template].(map[string]any)[strings.ToLower(method)].(map[string]any)
+			if ok {
+				if _, ok := op["responses"].(map[string]any)["204"]; ok {
+					return nil
+				}
+			}
+		}
+	}
+	return fmt.Errorf("%s %s answered 204, which the document does not list", method, path)
+}
+
 // check validates one response. It fails when the document has no
 // operation for the request, no response for the status, or when the
 // body does not match the response's schema.

@@ -25,6 +25,7 @@ type Options struct {
 	Version  string
 	Logger   *slog.Logger
 	Location *time.Location // where times are shown; Asia/Shanghai by default
+	Auth     crm.AuthConfig // sign-in rules; crm.DefaultAuthConfig() when zero
 }
 
 // Server is the assembled handler and what tests need to look at.
@@ -58,10 +59,14 @@ func New(db *store.DB, opts Options) (*Server, error) {
 	}
 	metrics := httpx.NewMetrics(reg)
 
+	if opts.Auth.MaxFailures == 0 {
+		opts.Auth = crm.DefaultAuthConfig()
+	}
+	identity := crm.NewIdentity(db, opts.Auth, nil)
 	rt := httpx.NewRouter()
-	api.New(db, opts.Version).Register(rt)
+	api.New(db, identity, crm.NewAuditLog(db), opts.Version).Register(rt)
 	rt.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
-	web, err := ui.New(db, opts.Version, opts.Location)
+	web, err := ui.New(db, identity, opts.Version, opts.Location)
 	if err != nil {
 		return nil, err
 	}
@@ -82,6 +87,7 @@ func New(db *store.DB, opts Options) (*Server, error) {
 		metrics.Middleware,
 		httpx.AccessLog,
 		cop.Handler,
+		httpx.Authenticate(identity),
 	)
 	return &Server{Handler: h, Router: rt, Registry: reg}, nil
 }

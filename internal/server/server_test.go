@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kehucrm/kehu/internal/crm"
 	"github.com/kehucrm/kehu/internal/store"
 	"github.com/kehucrm/kehu/internal/store/storetest"
 )
@@ -46,6 +47,7 @@ func TestOpenAPIDocumentIsServed(t *testing.T) {
 
 func TestAPIAnswersAndErrors(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
+		admin := e.user("root", crm.RoleAdmin)
 		tests := []struct {
 			name, method, path string
 			status             int
@@ -65,7 +67,7 @@ func TestAPIAnswersAndErrors(t *testing.T) {
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				r := e.do(tt.method, tt.path, nil, nil)
+				r := e.do(tt.method, tt.path, nil, as(admin))
 				if r.Status != tt.status {
 					t.Fatalf("%s %s = %d, want %d: %s", tt.method, tt.path, r.Status, tt.status, r.Body)
 				}
@@ -96,10 +98,11 @@ func TestMethodNotAllowedListsTheAllowedMethods(t *testing.T) {
 
 func TestListsPageWithACursor(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
+		admin := e.user("root", crm.RoleAdmin)
 		var all []int
 		path := "/api/v1/system/migrations?limit=1"
 		for range 100 {
-			r := e.get(path)
+			r := e.do("GET", path, nil, as(admin))
 			if r.Status != 200 {
 				t.Fatalf("GET %s = %d %s", path, r.Status, r.Body)
 			}
@@ -176,7 +179,7 @@ func TestRequestIDsAreEchoedAndSanitised(t *testing.T) {
 
 func TestMetricsCountRequestsByRoutePattern(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		e.get("/api/v1/system/migrations/1")
+		e.do("GET", "/api/v1/system/migrations/1", nil, as(e.user("root", crm.RoleAdmin)))
 		e.get("/api/v1/nope")
 		r := e.get("/metrics")
 		body := string(r.Body)
@@ -196,7 +199,7 @@ func TestMetricsCountRequestsByRoutePattern(t *testing.T) {
 
 func TestLogsCarryNoPersonalData(t *testing.T) {
 	e := newEnv(t, storetest.Open(t, store.SQLite))
-	e.get("/api/v1/system/migrations?q=%E5%BC%A0%E4%B8%89%2013800138000")
+	e.do("GET", "/api/v1/system/migrations?q=%E5%BC%A0%E4%B8%89%2013800138000", nil, as(e.user("root", crm.RoleAdmin)))
 	e.get("/customers?q=%E5%BC%A0%E4%B8%89")
 	logs := e.logs.String()
 	if !strings.Contains(logs, `"route":"GET /api/v1/system/migrations"`) {

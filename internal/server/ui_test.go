@@ -1,23 +1,27 @@
 package server_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
+	"github.com/kehucrm/kehu/internal/crm"
 	"github.com/kehucrm/kehu/internal/store"
 	"github.com/kehucrm/kehu/internal/store/storetest"
 )
 
 func TestHomePageShowsFiguresFromTheDatabaseInChinese(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		r := e.get("/")
+		r := e.do("GET", "/", nil, map[string]string{"Cookie": e.signIn("zhang", crm.RoleGM)})
 		body := string(r.Body)
 		if r.Status != 200 {
 			t.Fatalf("GET / = %d", r.Status)
 		}
-		for _, want := range []string{`<html lang="zh-CN">`, "客户档案", "系统概况", `data-figure="engine">` + string(e.db.Engine), `data-figure="schema">1<`, `id="chart-jobs"`} {
+		known, _ := store.Migrations(e.db.Engine)
+		schema := fmt.Sprintf(`data-figure="schema">%d<`, len(known))
+		for _, want := range []string{`<html lang="zh-CN">`, "客户档案", "系统概况", `data-figure="engine">` + string(e.db.Engine), schema, `id="chart-jobs"`, `id="who">zhang<`} {
 			if !strings.Contains(body, want) {
 				t.Errorf("home page lacks %q", want)
 			}
@@ -45,7 +49,7 @@ func TestChoosingEnglishSwitchesEveryPage(t *testing.T) {
 	if cookie == "" {
 		t.Fatal("no language cookie set")
 	}
-	r = e.do("GET", "/", nil, map[string]string{"Cookie": cookie})
+	r = e.do("GET", "/", nil, map[string]string{"Cookie": cookie + "; " + e.signIn("zhang", crm.RoleGM)})
 	if body := string(r.Body); !strings.Contains(body, `<html lang="en">`) || !strings.Contains(body, "Customers") || strings.Contains(body, "客户档案") {
 		t.Errorf("home page after choosing English is not English")
 	}
@@ -77,7 +81,8 @@ func TestCrossOriginFormPostIsRefused(t *testing.T) {
 
 func TestEveryPageRendersInBothLanguagesWithoutMissingMessages(t *testing.T) {
 	e := newEnv(t, storetest.Open(t, store.SQLite))
-	paths := []string{"/", "/no-such-page"}
+	session := e.signIn("zhang", crm.RoleGM)
+	paths := []string{"/", "/no-such-page", "/login"}
 	for _, r := range e.srv.Router.Routes() {
 		if method, path, _ := strings.Cut(r, " "); method == "GET" && !isAPIPath(path) && !strings.HasPrefix(path, "/static/") && path != "/metrics" && path != "/{$}" {
 			paths = append(paths, path)
@@ -85,7 +90,10 @@ func TestEveryPageRendersInBothLanguagesWithoutMissingMessages(t *testing.T) {
 	}
 	for _, lang := range []string{"zh-CN", "en"} {
 		for _, p := range paths {
-			r := e.do("GET", p, nil, map[string]string{"Cookie": "kehu_lang=" + lang})
+			r := e.do("GET", p, nil, map[string]string{"Cookie": "kehu_lang=" + lang + "; " + session})
+			if p == "/login" {
+				r = e.do("GET", p, nil, map[string]string{"Cookie": "kehu_lang=" + lang})
+			}
 			if r.Status != 200 && !(p == "/no-such-page" && r.Status == 404) {
 				t.Errorf("[%s] GET %s = %d", lang, p, r.Status)
 			}

@@ -146,3 +146,49 @@ func (db *DB) PurgeAudit(ctx context.Context, before time.Time, e *crm.AuditEntr
 	})
 	return n, err
 }
+
+// ListAudit returns entries matching f, newest first, up to f.Limit.
+func (db *DB) ListAudit(ctx context.Context, f crm.AuditFilter) ([]crm.AuditEntry, error) {
+	q := "SELECT id, at, user_id, username, action, entity, entity_id, detail, ip, request_id FROM audit_log WHERE 1 = 1"
+	var args []any
+	add := func(cond string, v any) { q += " AND " + cond; args = append(args, v) }
+	if f.BeforeID > 0 {
+		add("id < ?", f.BeforeID)
+	}
+	if f.Username != "" {
+		add("username = ?", f.Username)
+	}
+	if f.Entity != "" {
+		add("entity = ?", f.Entity)
+	}
+	if f.EntityID != "" {
+		add("entity_id = ?", f.EntityID)
+	}
+	if f.Action != "" {
+		add("action = ?", f.Action)
+	}
+	if !f.From.IsZero() {
+		add("at >= ?", f.From.UTC())
+	}
+	if !f.To.IsZero() {
+		add("at < ?", f.To.UTC())
+	}
+	q += " ORDER BY id DESC LIMIT ?"
+	args = append(args, f.Limit)
+	rows, err := db.Query(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: list audit: %w", err)
+	}
+	defer rows.Close()
+	var out []crm.AuditEntry
+	for rows.Next() {
+		var e crm.AuditEntry
+		var userID sql.NullInt64
+		if err := rows.Scan(&e.ID, &e.At, &userID, &e.Username, &e.Action, &e.Entity, &e.EntityID, &e.Detail, &e.IP, &e.RequestID); err != nil {
+			return nil, err
+		}
+		e.UserID = userID.Int64
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}

@@ -48,6 +48,10 @@ type Options struct {
 	// ReadOnly opens the database without taking the single-server lock and
 	// without write access to the schema (used by backup and status).
 	ReadOnly bool
+	// Shared opens the database for writing without taking the
+	// single-server lock, for operator commands (kehu user, kehu token)
+	// that run beside a serving kehu. SQLite serialises their writes.
+	Shared bool
 	// ApplicationName tags PostgreSQL connections so that restore can see
 	// whether the database is in use.
 	ApplicationName string

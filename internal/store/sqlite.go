@@ -40,11 +40,13 @@ func openSQLite(ctx context.Context, path string, opts Options) (*DB, error) {
 				return nil, fmt.Errorf("store: create directory for %s: %w", path, err)
 			}
 		}
-		lock, err := LockSQLite(path)
-		if err != nil {
-			return nil, err
+		if !opts.Shared {
+			lock, err := LockSQLite(path)
+			if err != nil {
+				return nil, err
+			}
+			db.lock = lock
 		}
-		db.lock = lock
 	}
 
 	w, err := sql.Open("sqlite", path+"?"+sqlitePragmas+"&_txlock=immediate")

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/kehucrm/kehu/internal/crm"
 	"github.com/kehucrm/kehu/internal/httpx"
 	"github.com/kehucrm/kehu/internal/store"
 )
@@ -32,17 +33,18 @@ var ErrAssetsMissing = errors.New("the web UI's front-end packages are missing f
 
 // UI is the web interface.
 type UI struct {
-	db      *store.DB
-	pages   map[string]*template.Template
-	msgs    catalog
-	static  http.Handler
-	version string
-	loc     *time.Location
+	db       *store.DB
+	identity *crm.Identity
+	pages    map[string]*template.Template
+	msgs     catalog
+	static   http.Handler
+	version  string
+	loc      *time.Location
 }
 
 // New parses every template and checks that the front-end assets are
 // present, so a broken build fails at start, not on a user's click.
-func New(db *store.DB, version string, loc *time.Location) (*UI, error) {
+func New(db *store.DB, identity *crm.Identity, version string, loc *time.Location) (*UI, error) {
 	if err := checkAssets(staticFS); err != nil {
 		return nil, err
 	}
@@ -50,8 +52,8 @@ func New(db *store.DB, version string, loc *time.Location) (*UI, error) {
 	if err != nil {
 		return nil, err
 	}
-	u := &UI{db: db, msgs: msgs, version: version, loc: loc, pages: map[string]*template.Template{}}
-	for _, name := range []string{"home", "module", "notfound"} {
+	u := &UI{db: db, identity: identity, msgs: msgs, version: version, loc: loc, pages: map[string]*template.Template{}}
+	for _, name := range []string{"home", "module", "notfound", "login"} {
 		t, err := template.New(name).Funcs(template.FuncMap{"json": toJSON}).
 			ParseFS(templatesFS, "templates/layout.html", "templates/"+name+".html")
 		if err != nil {
@@ -81,9 +83,12 @@ func (u *UI) Register(rt *httpx.Router) {
 		u.static.ServeHTTP(w, r)
 	}))
 	rt.Handle("POST /lang", http.HandlerFunc(setLang))
-	rt.Handle("GET /{$}", http.HandlerFunc(u.home))
+	rt.Handle("GET /login", http.HandlerFunc(u.loginPage))
+	rt.Handle("POST /login", http.HandlerFunc(u.loginSubmit))
+	rt.Handle("POST /logout", http.HandlerFunc(u.logout))
+	rt.Handle("GET /{$}", u.private(u.home))
 	for _, m := range modules {
-		rt.Handle("GET "+m.Path, http.HandlerFunc(u.module))
+		rt.Handle("GET "+m.Path, u.private(u.module))
 	}
 	rt.NotFound(http.HandlerFunc(u.notFound))
 }
@@ -95,6 +100,7 @@ type view struct {
 	Path    string
 	Nav     []navItem
 	Version string
+	User    string // the signed-in username, "" on the sign-in page
 	Data    any
 
 	msgs catalog
@@ -110,7 +116,10 @@ func (v *view) Time(t time.Time) string { return t.In(v.loc).Format("2006-01-02 
 func (u *UI) render(w http.ResponseWriter, r *http.Request, status int, page, titleKey string, data any) {
 	v := &view{Lang: langOf(r), Path: r.URL.Path, Version: u.version, Data: data, msgs: u.msgs, loc: u.loc}
 	v.Title = v.T(titleKey)
-	v.Nav = navFor(v)
+	if p, ok := crm.PrincipalFrom(r.Context()); ok {
+		v.User = p.Username
+		v.Nav = navFor(v)
+	}
 	var buf bytes.Buffer
 	if err := u.pages[page].ExecuteTemplate(&buf, "layout", v); err != nil {
 		httpx.Logger(r.Context()).Error("render", "page", page, "error", err.Error())
@@ -121,6 +130,12 @@ func (u *UI) render(w http.ResponseWriter, r *http.Request, status int, page, ti
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	_, _ = buf.WriteTo(w)
+}
+
+// fail logs err and shows a plain 500.
+func (u *UI) fail(w http.ResponseWriter, r *http.Request, err error) {
+	httpx.Logger(r.Context()).Error("ui", "error", err.Error())
+	http.Error(w, "internal error", http.StatusInternalServerError)
 }
 
 func (u *UI) notFound(w http.ResponseWriter, r *http.Request) {

@@ -1,0 +1,56 @@
+package api
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/httpx"
+)
+
+// listAudit serves the auditor's view of the audit log, newest first,
+// filtered by user, entity, action and time range. from and to take a
+// date (a day in China time) or an RFC 3339 time.
+func (a *API) listAudit(w http.ResponseWriter, r *http.Request) error {
+	p, err := httpx.ParsePage(r)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	f := crm.AuditFilter{Username: q.Get("user"), Entity: q.Get("entity"), EntityID: q.Get("entity_id"), Action: q.Get("action"), Limit: p.Limit + 1}
+	if p.Cursor != "" {
+		if err := httpx.DecodeCursor(p.Cursor, &f.BeforeID); err != nil {
+			return err
+		}
+	}
+	for _, tf := range []struct {
+		name string
+		dst  *time.Time
+	}{{"from", &f.From}, {"to", &f.To}} {
+		if s := q.Get(tf.name); s != "" {
+			t, err := parseTimeOrDate(s)
+			if err != nil {
+				e := crm.Invalid(crm.FieldError{Field: tf.name, Code: "format", Message: "must be a date (2026-11-30) or an RFC 3339 time"})
+				e.Code = crm.EBadRequest
+				return e
+			}
+			*tf.dst = t
+		}
+	}
+	entries, err := a.audit.List(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, httpx.MakePage(entries, p.Limit, func(e crm.AuditEntry) any { return e.ID }))
+	return nil
+}
+
+func parseTimeOrDate(s string) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	return time.ParseInLocation("2006-01-02", s, chinaTime)
+}
+
+// chinaTime is where a bare date is taken to be.
+var chinaTime = time.FixedZone("CST", 8*3600)

@@ -1,0 +1,94 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/httpx"
+)
+
+func (a *API) listUsers(w http.ResponseWriter, r *http.Request) error {
+	p, err := httpx.ParsePage(r)
+	if err != nil {
+		return err
+	}
+	var after int64
+	if p.Cursor != "" {
+		if err := httpx.DecodeCursor(p.Cursor, &after); err != nil {
+			return err
+		}
+	}
+	users, err := a.identity.ListUsers(r.Context(), after, p.Limit+1)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, httpx.MakePage(users, p.Limit, func(u crm.User) any { return u.ID }))
+	return nil
+}
+
+func (a *API) createUser(w http.ResponseWriter, r *http.Request) error {
+	var in crm.NewUser
+	if err := httpx.DecodeJSON(r, &in); err != nil {
+		return err
+	}
+	u, err := a.identity.AddUser(r.Context(), in, httpx.Language(r))
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusCreated, u)
+	return nil
+}
+
+func (a *API) getUser(w http.ResponseWriter, r *http.Request) error {
+	u, err := a.identity.User(r.Context(), r.PathValue("username"))
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, u)
+	return nil
+}
+
+type updateUserRequest struct {
+	Version     int     `json:"version"`
+	DisplayName *string `json:"display_name"`
+	Role        *string `json:"role"`
+	Disabled    *bool   `json:"disabled"`
+}
+
+func (a *API) updateUser(w http.ResponseWriter, r *http.Request) error {
+	var req updateUserRequest
+	if err := httpx.DecodeJSON(r, &req); err != nil {
+		return err
+	}
+	if req.Version == 0 {
+		return crm.Invalid(crm.FieldError{Field: "version", Code: "required", Message: "send the version you read, so a concurrent change is not overwritten"})
+	}
+	var role *crm.Role
+	if req.Role != nil {
+		r := crm.Role(*req.Role)
+		role = &r
+	}
+	u, err := a.identity.UpdateUser(r.Context(), r.PathValue("username"), crm.UserChange{
+		Version: req.Version, DisplayName: req.DisplayName, Role: role, Disabled: req.Disabled})
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, u)
+	return nil
+}
+
+type resetPasswordRequest struct {
+	Password string `json:"password"`
+}
+
+func (a *API) resetPassword(w http.ResponseWriter, r *http.Request) error {
+	var req resetPasswordRequest
+	if err := httpx.DecodeJSON(r, &req); err != nil {
+		return err
+	}
+	if err := a.identity.ResetPassword(r.Context(), r.PathValue("username"), req.Password, httpx.Language(r)); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

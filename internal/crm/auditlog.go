@@ -1,0 +1,40 @@
+package crm
+
+import (
+	"context"
+	"time"
+)
+
+// AuditFilter narrows an audit log listing. Zero fields do not filter.
+type AuditFilter struct {
+	Username string
+	Entity   string
+	EntityID string
+	Action   string
+	From, To time.Time // [From, To)
+	BeforeID int64     // page: entries older than this ID
+	Limit    int
+}
+
+// AuditStore reads the audit log.
+type AuditStore interface {
+	ListAudit(ctx context.Context, f AuditFilter) ([]AuditEntry, error)
+}
+
+// AuditLog lets the auditor read the audit log, newest first. Nobody else
+// may, the administrator included (separation of duties).
+type AuditLog struct{ store AuditStore }
+
+// NewAuditLog returns the audit log reader.
+func NewAuditLog(s AuditStore) *AuditLog { return &AuditLog{store: s} }
+
+// List returns entries matching f, newest first.
+func (l *AuditLog) List(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
+	if _, err := Authorize(ctx, ActAuditRead); err != nil {
+		return nil, err
+	}
+	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
+		return nil, Invalid(FieldError{Field: "to", Code: "range", Message: "must be after from"})
+	}
+	return l.store.ListAudit(ctx, f)
+}

@@ -1,0 +1,103 @@
+package crm
+
+import (
+	"context"
+	"strconv"
+)
+
+// Me returns the signed-in user.
+func (id *Identity) Me(ctx context.Context) (User, error) {
+	p, ok := PrincipalFrom(ctx)
+	if !ok || p.UserID < 0 {
+		return User{}, Errorf(EUnauthorized, "sign in first")
+	}
+	return id.store.UserByID(ctx, p.UserID)
+}
+
+// UpdateMe changes what users may change about themselves: the name shown.
+func (id *Identity) UpdateMe(ctx context.Context, displayName *string, version int) (User, error) {
+	u, err := id.Me(ctx)
+	if err != nil {
+		return User{}, err
+	}
+	if version != 0 && version != u.Version {
+		return User{}, Errorf(EVersionConflict, "your account was changed elsewhere; reload and try again")
+	}
+	if displayName == nil || *displayName == u.DisplayName {
+		return u, nil
+	}
+	e := NewAudit(ctx, AuditUpdate, "user", strconv.FormatInt(u.ID, 10), map[string]Change{"display_name": {Before: u.DisplayName, After: *displayName}})
+	u.DisplayName = *displayName
+	return u, id.store.UpdateUser(ctx, &u, &e)
+}
+
+// User returns one user by username, for administrators.
+func (id *Identity) User(ctx context.Context, username string) (User, error) {
+	if _, err := Authorize(ctx, ActUserManage); err != nil {
+		return User{}, err
+	}
+	return id.store.UserByUsername(ctx, NormalizeUsername(username))
+}
+
+// UserChange is an administrator's change to a user; nil fields stay.
+type UserChange struct {
+	Version     int
+	DisplayName *string
+	Role        *Role
+	Disabled    *bool
+}
+
+// UpdateUser applies an administrator's change, with optimistic locking.
+// Nobody changes their own role or disables themselves.
+func (id *Identity) UpdateUser(ctx context.Context, username string, c UserChange) (User, error) {
+	p, err := Authorize(ctx, ActUserManage)
+	if err != nil {
+		return User{}, err
+	}
+	u, err := id.store.UserByUsername(ctx, NormalizeUsername(username))
+	if err != nil {
+		return User{}, err
+	}
+	if c.Version != u.Version {
+		return User{}, Errorf(EVersionConflict, "the user was changed by someone else; reload and try again")
+	}
+	changes := map[string]Change{}
+	endSessions := false
+	if c.DisplayName != nil && *c.DisplayName != u.DisplayName {
+		changes["display_name"] = Change{u.DisplayName, *c.DisplayName}
+		u.DisplayName = *c.DisplayName
+	}
+	if c.Role != nil && *c.Role != u.Role {
+		if u.ID == p.UserID {
+			return User{}, Errorf(EForbidden, "you cannot change your own role")
+		}
+		if !c.Role.Valid() {
+			return User{}, Invalid(FieldError{Field: "role", Code: "unknown", Message: "is not a role"})
+		}
+		changes["role"] = Change{u.Role, *c.Role}
+		u.Role, endSessions = *c.Role, true
+	}
+	if c.Disabled != nil && *c.Disabled != u.Disabled() {
+		if u.ID == p.UserID {
+			return User{}, Errorf(EForbidden, "you cannot disable your own account")
+		}
+		changes["disabled"] = Change{u.Disabled(), *c.Disabled}
+		if *c.Disabled {
+			now := id.now().UTC()
+			u.DisabledAt, endSessions = &now, true
+		} else {
+			u.DisabledAt = nil
+		}
+	}
+	if len(changes) == 0 {
+		return u, nil
+	}
+	e := NewAudit(ctx, AuditUpdate, "user", strconv.FormatInt(u.ID, 10), changes)
+	if err := id.store.UpdateUser(ctx, &u, &e); err != nil {
+		return User{}, err
+	}
+	if endSessions {
+		return u, id.store.EndUserSessions(ctx, u.ID, c.Disabled != nil && *c.Disabled)
+	}
+	return u, nil
+}

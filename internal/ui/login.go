@@ -1,0 +1,92 @@
+package ui
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/httpx"
+)
+
+// loginData is what the sign-in page shows.
+type loginData struct {
+	Username string
+	Error    string
+	Next     string
+	NoUsers  bool
+}
+
+func (u *UI) loginPage(w http.ResponseWriter, r *http.Request) {
+	if _, ok := crm.PrincipalFrom(r.Context()); ok {
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+		return
+	}
+	u.renderLogin(w, r, http.StatusOK, loginData{Next: localPath(r.URL.Query().Get("next"))})
+}
+
+func (u *UI) renderLogin(w http.ResponseWriter, r *http.Request, status int, d loginData) {
+	has, err := u.identity.HasUsers(r.Context())
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	d.NoUsers = !has
+	u.render(w, r, status, "login", "login.title", d)
+}
+
+// loginSubmit signs in with the form's username and password; the session
+// token goes into an HttpOnly cookie only.
+func (u *UI) loginSubmit(w http.ResponseWriter, r *http.Request) {
+	d := loginData{Username: r.PostFormValue("username"), Next: localPath(r.PostFormValue("next"))}
+	token, _, err := u.identity.Login(r.Context(), d.Username, r.PostFormValue("password"), "ui")
+	if err != nil {
+		lang := langOf(r)
+		switch crm.ErrorCode(err) {
+		case crm.EUnauthorized:
+			d.Error = u.msgs.text(lang, "login.bad")
+		case crm.ELocked:
+			d.Error = u.msgs.text(lang, "login.locked", int(u.identity.Config().LockFor.Minutes()))
+		case crm.ERateLimited:
+			d.Error = u.msgs.text(lang, "login.slow")
+		default:
+			u.fail(w, r, err)
+			return
+		}
+		u.renderLogin(w, r, httpx.Status(err), d)
+		return
+	}
+	httpx.SetSessionCookie(w, r, token)
+	http.Redirect(w, r, d.Next, http.StatusSeeOther)
+}
+
+func (u *UI) logout(w http.ResponseWriter, r *http.Request) {
+	if _, ok := crm.PrincipalFrom(r.Context()); ok {
+		if err := u.identity.Logout(r.Context()); err != nil {
+			u.fail(w, r, err)
+			return
+		}
+	}
+	httpx.ClearSessionCookie(w, r)
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}
+
+// private lets only signed-in users through; others go to the sign-in
+// page and come back afterwards.
+func (u *UI) private(h http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, ok := crm.PrincipalFrom(r.Context()); !ok {
+			http.Redirect(w, r, "/login?next="+r.URL.EscapedPath(), http.StatusSeeOther)
+			return
+		}
+		h(w, r)
+	})
+}
+
+// localPath keeps redirects on this site: anything but a plain local path
+// becomes "/".
+func localPath(p string) string {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.Contains(p, "\\") {
+		return "/"
+	}
+	return p
+}
