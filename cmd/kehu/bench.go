@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/kehucrm/kehu/internal/bench"
+	"github.com/kehucrm/kehu/internal/crm"
 	"github.com/kehucrm/kehu/internal/server"
 	"github.com/kehucrm/kehu/internal/store"
 )
@@ -23,11 +24,12 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return usageError{"kehu bench takes a benchmark name: http"}
 	}
 	var cfg Config
-	var target, conc string
+	var target, conc, token string
 	var dur time.Duration
 	fs := flag.NewFlagSet("kehu bench http", flag.ContinueOnError)
 	fs.StringVar(&cfg.DB, "db", "", "database to serve from (default: a new SQLite file in a temporary directory)")
 	fs.StringVar(&target, "url", "", "load a running kehu at this base URL instead of one started here")
+	fs.StringVar(&token, "token", os.Getenv("KEHU_TOKEN"), "with --url: an administrator's bearer token for the one-row route (KEHU_TOKEN)")
 	fs.StringVar(&conc, "concurrency", "1,16,64", "comma-separated numbers of concurrent connections")
 	fs.DurationVar(&dur, "duration", 5*time.Second, "how long to load each route at each concurrency")
 	if err := parse(fs, args[1:], stderr); err != nil {
@@ -39,16 +41,16 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	engine := "remote"
 	if target == "" {
-		url, eng, stop, err := benchServer(ctx, cfg.DB)
+		url, eng, tok, stop, err := benchServer(ctx, cfg.DB)
 		if err != nil {
 			return err
 		}
 		defer stop()
-		target, engine = url, eng
+		target, engine, token = url, eng, tok
 	}
 	targets := []bench.Target{
 		{Name: "trivial (GET /api/v1/ping)", Path: "/api/v1/ping"},
-		{Name: "one row (GET /api/v1/system/migrations/1)", Path: "/api/v1/system/migrations/1"},
+		{Name: "one row, signed in (GET /api/v1/system/migrations/1)", Path: "/api/v1/system/migrations/1", Token: token},
 	}
 	fmt.Fprintf(stdout, "kehu bench http: %s, %s per run, engine %s\n", target, dur, engine)
 	results, err := bench.HTTP(ctx, target, targets, levels, dur)
@@ -58,36 +60,46 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return bench.PrintHTTP(stdout, results)
 }
 
-// benchServer serves kehu in this process on a loopback port.
-func benchServer(ctx context.Context, dsn string) (url, engine string, stop func(), err error) {
+// benchServer serves kehu in this process on a loopback port, with an
+// administrator signed in for the authenticated routes.
+func benchServer(ctx context.Context, dsn string) (url, engine, token string, stop func(), err error) {
 	var tmp string
 	if dsn == "" {
 		if tmp, err = os.MkdirTemp("", "kehu-bench-"); err != nil {
-			return "", "", nil, err
+			return "", "", "", nil, err
 		}
 		dsn = filepath.Join(tmp, "kehu.db")
 	}
 	db, err := store.Open(ctx, dsn, store.Options{ApplicationName: "kehu-bench"})
 	if err != nil {
-		return "", "", nil, err
+		return "", "", "", nil, err
+	}
+	fail := func(err error) (string, string, string, func(), error) {
+		db.Close()
+		return "", "", "", nil, err
 	}
 	if _, err := db.Migrate(ctx); err != nil {
-		db.Close()
-		return "", "", nil, err
+		return fail(err)
 	}
 	srv, err := server.New(db, server.Options{Version: versionString()})
 	if err != nil {
-		db.Close()
-		return "", "", nil, err
+		return fail(err)
+	}
+	id := crm.NewIdentity(db, crm.DefaultAuthConfig(), nil)
+	name, pw := "bench-"+strconv.FormatInt(time.Now().UnixNano(), 36), generatePassword()
+	if _, err := id.AddUser(cliContext(ctx), crm.NewUser{Username: name, Role: crm.RoleAdmin, Password: pw}, "en"); err != nil {
+		return fail(err)
+	}
+	if token, _, err = id.Login(ctx, name, pw, "api"); err != nil {
+		return fail(err)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		db.Close()
-		return "", "", nil, err
+		return fail(err)
 	}
 	hs := &http.Server{Handler: srv.Handler, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = hs.Serve(ln) }()
-	return "http://" + ln.Addr().String(), string(db.Engine), func() {
+	return "http://" + ln.Addr().String(), string(db.Engine), token, func() {
 		_ = hs.Close()
 		db.Close()
 		if tmp != "" {

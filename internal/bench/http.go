@@ -16,8 +16,9 @@ import (
 
 // Target is one route to load.
 type Target struct {
-	Name string
-	Path string
+	Name  string
+	Path  string
+	Token string // bearer token to send, if any
 }
 
 // HTTPResult is what one run against one target at one concurrency saw.
@@ -40,7 +41,7 @@ func HTTP(ctx context.Context, baseURL string, targets []Target, concurrency []i
 	var out []HTTPResult
 	for _, t := range targets {
 		for _, c := range concurrency {
-			r, err := loadOne(ctx, baseURL+t.Path, c, d)
+			r, err := loadOne(ctx, baseURL+t.Path, t.Token, c, d)
 			if err != nil {
 				return out, fmt.Errorf("bench %s: %w", t.Name, err)
 			}
@@ -51,13 +52,13 @@ func HTTP(ctx context.Context, baseURL string, targets []Target, concurrency []i
 	return out, nil
 }
 
-func loadOne(ctx context.Context, url string, workers int, d time.Duration) (HTTPResult, error) {
+func loadOne(ctx context.Context, url, token string, workers int, d time.Duration) (HTTPResult, error) {
 	tr := &http.Transport{MaxIdleConns: workers, MaxIdleConnsPerHost: workers, MaxConnsPerHost: workers, DisableCompression: true}
 	defer tr.CloseIdleConnections()
 	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
 
 	// One request first, so a wrong URL fails loudly instead of timing errors.
-	if err := get(ctx, client, url); err != nil {
+	if err := get(ctx, client, url, token); err != nil {
 		return HTTPResult{}, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, d)
@@ -73,7 +74,7 @@ func loadOne(ctx context.Context, url string, workers int, d time.Duration) (HTT
 			samples := make([]time.Duration, 0, 1<<14)
 			for ctx.Err() == nil {
 				t0 := time.Now()
-				if err := get(ctx, client, url); err != nil {
+				if err := get(ctx, client, url, token); err != nil {
 					if ctx.Err() != nil {
 						break
 					}
@@ -100,10 +101,13 @@ func loadOne(ctx context.Context, url string, workers int, d time.Duration) (HTT
 	return res, nil
 }
 
-func get(ctx context.Context, c *http.Client, url string) error {
+func get(ctx context.Context, c *http.Client, url, token string) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return err
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	res, err := c.Do(req)
 	if err != nil {

@@ -21,7 +21,7 @@ func TestHTTPCountsRequestsAndErrors(t *testing.T) {
 	}))
 	defer srv.Close()
 
-	res, err := HTTP(context.Background(), srv.URL, []Target{{"ok", "/ok"}}, []int{1, 4}, 200*time.Millisecond)
+	res, err := HTTP(context.Background(), srv.URL, []Target{{Name: "ok", Path: "/ok"}}, []int{1, 4}, 200*time.Millisecond)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +33,7 @@ func TestHTTPCountsRequestsAndErrors(t *testing.T) {
 			t.Errorf("implausible result %+v", r)
 		}
 	}
-	res, err = HTTP(context.Background(), srv.URL, []Target{{"flaky", "/flaky"}}, []int{2}, 200*time.Millisecond)
+	res, err = HTTP(context.Background(), srv.URL, []Target{{Name: "flaky", Path: "/flaky"}}, []int{2}, 200*time.Millisecond)
 	if err == nil && res[0].Errors == 0 {
 		t.Errorf("a route failing every other request showed no errors: %+v", res)
 	}
@@ -42,7 +42,7 @@ func TestHTTPCountsRequestsAndErrors(t *testing.T) {
 func TestHTTPFailsLoudlyOnAWrongURL(t *testing.T) {
 	srv := httptest.NewServer(http.NotFoundHandler())
 	defer srv.Close()
-	if _, err := HTTP(context.Background(), srv.URL, []Target{{"missing", "/nope"}}, []int{1}, 50*time.Millisecond); err == nil {
+	if _, err := HTTP(context.Background(), srv.URL, []Target{{Name: "missing", Path: "/nope"}}, []int{1}, 50*time.Millisecond); err == nil {
 		t.Error("loading a 404 route succeeded, want an error")
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -40,7 +41,8 @@ type DB struct {
 	// Path is the SQLite file (SQLite only).
 	Path string
 
-	lock *os.File
+	lock  *os.File
+	stmts sync.Map // query → *sql.Stmt on the SQLite read pool
 }
 
 // Options configure Open.
@@ -74,6 +76,7 @@ func IsPostgresDSN(dsn string) bool {
 // Close closes the pools and releases the SQLite lock.
 func (db *DB) Close() error {
 	var errs []error
+	db.stmts.Range(func(_, st any) bool { st.(*sql.Stmt).Close(); return true })
 	if db.R != nil && db.R != db.W {
 		errs = append(errs, db.R.Close())
 	}
@@ -129,12 +132,40 @@ func rebind(e Engine, query string) string {
 
 // QueryRow runs a read query on the read pool.
 func (db *DB) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := db.stmt(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return db.R.QueryRowContext(ctx, db.Rebind(query), args...)
 }
 
 // Query runs a read query on the read pool.
 func (db *DB) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := db.stmt(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
 	return db.R.QueryContext(ctx, db.Rebind(query), args...)
+}
+
+// stmt returns a prepared statement for a read query on SQLite, where
+// preparing costs as much as running a small query; database/sql keeps it
+// prepared on each connection of the pool. PostgreSQL's driver caches
+// prepared statements itself, so it gets nil and the plain path.
+func (db *DB) stmt(ctx context.Context, query string) *sql.Stmt {
+	if db.Engine != SQLite {
+		return nil
+	}
+	if st, ok := db.stmts.Load(query); ok {
+		return st.(*sql.Stmt)
+	}
+	st, err := db.R.PrepareContext(ctx, query)
+	if err != nil {
+		return nil // the plain path reports the error
+	}
+	if prev, loaded := db.stmts.LoadOrStore(query, st); loaded {
+		st.Close()
+		return prev.(*sql.Stmt)
+	}
+	return st
 }
 
 // Exec runs one statement on the write pool, outside an explicit transaction.
