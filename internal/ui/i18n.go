@@ -4,6 +4,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"strings"
 
@@ -19,18 +20,32 @@ var languages = []string{"zh-CN", "en"}
 // catalog maps language → message key → text.
 type catalog map[string]map[string]string
 
+// loadCatalog reads messages/LANG.json and every messages/LANG.PART.json
+// (one file per part of the UI); a key defined twice is an error.
 func loadCatalog() (catalog, error) {
 	c := catalog{}
 	for _, lang := range languages {
-		b, err := messagesFS.ReadFile("messages/" + lang + ".json")
-		if err != nil {
-			return nil, fmt.Errorf("ui: message catalogue %s: %w", lang, err)
+		files, err := fs.Glob(messagesFS, "messages/"+lang+".*json")
+		if err != nil || len(files) == 0 {
+			return nil, fmt.Errorf("ui: no message catalogue for %s", lang)
 		}
-		m := map[string]string{}
-		if err := json.Unmarshal(b, &m); err != nil {
-			return nil, fmt.Errorf("ui: message catalogue %s: %w", lang, err)
+		c[lang] = map[string]string{}
+		for _, f := range files {
+			b, err := messagesFS.ReadFile(f)
+			if err != nil {
+				return nil, fmt.Errorf("ui: message catalogue %s: %w", f, err)
+			}
+			m := map[string]string{}
+			if err := json.Unmarshal(b, &m); err != nil {
+				return nil, fmt.Errorf("ui: message catalogue %s: %w", f, err)
+			}
+			for k, v := range m {
+				if _, dup := c[lang][k]; dup {
+					return nil, fmt.Errorf("ui: message %q is defined twice for %s (again in %s)", k, lang, f)
+				}
+				c[lang][k] = v
+			}
 		}
-		c[lang] = m
 	}
 	return c, nil
 }

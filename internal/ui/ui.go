@@ -11,6 +11,8 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"path"
+	"strings"
 	"time"
 
 	"github.com/kehucrm/kehu/internal/crm"
@@ -53,9 +55,18 @@ func New(db *store.DB, identity *crm.Identity, version string, loc *time.Locatio
 		return nil, err
 	}
 	u := &UI{db: db, identity: identity, msgs: msgs, version: version, loc: loc, pages: map[string]*template.Template{}}
-	for _, name := range []string{"home", "module", "notfound", "login"} {
+	// Every template but the layout is a page, named after its file.
+	files, err := fs.Glob(templatesFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range files {
+		name := strings.TrimSuffix(path.Base(f), ".html")
+		if name == "layout" {
+			continue
+		}
 		t, err := template.New(name).Funcs(template.FuncMap{"json": toJSON}).
-			ParseFS(templatesFS, "templates/layout.html", "templates/"+name+".html")
+			ParseFS(templatesFS, "templates/layout.html", f)
 		if err != nil {
 			return nil, fmt.Errorf("ui: template %s: %w", name, err)
 		}
@@ -87,6 +98,7 @@ func (u *UI) Register(rt *httpx.Router) {
 	rt.Handle("POST /login", http.HandlerFunc(u.loginSubmit))
 	rt.Handle("POST /logout", http.HandlerFunc(u.logout))
 	rt.Handle("GET /{$}", u.private(u.home))
+	u.registerAdmin(rt)
 	for _, m := range modules {
 		rt.Handle("GET "+m.Path, u.private(u.module))
 	}
