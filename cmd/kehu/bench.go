@@ -15,6 +15,7 @@ import (
 
 	"github.com/kehucrm/kehu/internal/bench"
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/secure"
 	"github.com/kehucrm/kehu/internal/server"
 	"github.com/kehucrm/kehu/internal/store"
 )
@@ -81,7 +82,11 @@ func benchServer(ctx context.Context, dsn string) (url, engine, token string, st
 	if _, err := db.Migrate(ctx); err != nil {
 		return fail(err)
 	}
-	srv, err := server.New(db, server.Options{Version: versionString()})
+	keys, err := secure.LoadOrCreateKeyring(filepath.Join(filepath.Dir(dsnOrTemp(dsn, tmp)), "bench.keys"))
+	if err != nil {
+		return fail(err)
+	}
+	srv, err := server.New(db, server.Options{Version: versionString(), Sealer: keys})
 	if err != nil {
 		return fail(err)
 	}
@@ -106,6 +111,18 @@ func benchServer(ctx context.Context, dsn string) (url, engine, token string, st
 			os.RemoveAll(tmp)
 		}
 	}, nil
+}
+
+// dsnOrTemp names a directory for the benchmark's key file: the temporary
+// directory, or the current one for a PostgreSQL run.
+func dsnOrTemp(dsn, tmp string) string {
+	if tmp != "" {
+		return filepath.Join(tmp, "x")
+	}
+	if store.IsPostgresDSN(dsn) {
+		return filepath.Join(os.TempDir(), "x")
+	}
+	return dsn
 }
 
 func parseLevels(s string) ([]int, error) {

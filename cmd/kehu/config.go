@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/kehucrm/kehu/internal/secure"
 )
 
 // Config is everything the commands read from flags and the environment.
@@ -18,6 +20,7 @@ type Config struct {
 	DataDir   string // where the SQLite file and keys live
 	DB        string // SQLite file path or postgres:// URL
 	LogFormat string // text or json
+	KeyFile   string // the keyring for sensitive fields
 }
 
 // dbFlags registers the flags every command that opens the database
@@ -25,6 +28,7 @@ type Config struct {
 func dbFlags(fs *flag.FlagSet, c *Config) {
 	fs.StringVar(&c.DataDir, "data-dir", envOr("KEHU_DATA_DIR", "."), "directory for the SQLite database and key files (KEHU_DATA_DIR)")
 	fs.StringVar(&c.DB, "db", os.Getenv("KEHU_DB"), "database: a SQLite file path or a postgres:// URL; default DATA-DIR/kehu.db (KEHU_DB)")
+	fs.StringVar(&c.KeyFile, "key-file", os.Getenv("KEHU_SECRET_KEY_FILE"), "key file for encrypted fields, created 0600 if missing; default DATA-DIR/secret.keys (KEHU_SECRET_KEY_FILE)")
 }
 
 func serveFlags(fs *flag.FlagSet, c *Config) {
@@ -51,6 +55,24 @@ func (c *Config) dsn() string {
 		return c.DB
 	}
 	return filepath.Join(c.DataDir, "kehu.db")
+}
+
+// keyring opens (or, the first time, creates) the key file. It lives
+// outside the database, so a copy of the database alone reveals no
+// encrypted field.
+func (c *Config) keyring() (*secure.Keyring, error) {
+	path := c.KeyFile
+	if path == "" {
+		if err := os.MkdirAll(c.DataDir, 0o750); err != nil {
+			return nil, err
+		}
+		path = filepath.Join(c.DataDir, secure.KeyFileName)
+	}
+	k, err := secure.LoadOrCreateKeyring(path)
+	if err != nil {
+		return nil, fmt.Errorf("key file: %w", err)
+	}
+	return k, nil
 }
 
 // logger builds the process logger. Logs never carry personal data: the

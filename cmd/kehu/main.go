@@ -28,6 +28,7 @@ Usage:
   kehu user     add --username U --role R [--team T] [--manager M] [--display-name N] --password-stdin
   kehu user     list | disable U | reset-password U [--password-stdin]
   kehu token    create --user U --name N [--expires 90d]
+  kehu keys     rotate [--settle 35s]
   kehu audit    verify
   kehu bench    http [--db …] [--duration 5s] [--concurrency 1,16,64] [--url http://…]
   kehu version
@@ -80,6 +81,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return userCmd(ctx, rest, stdin, stdout, stderr)
 	case "token":
 		return tokenCmd(ctx, rest, stdout, stderr)
+	case "keys":
+		return keysCmd(ctx, rest, stdout, stderr)
 	case "audit":
 		return auditCmd(ctx, rest, stdout, stderr)
 	case "bench":

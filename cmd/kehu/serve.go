@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/kehucrm/kehu/internal/jobs"
+	"github.com/kehucrm/kehu/internal/secure"
 	"github.com/kehucrm/kehu/internal/server"
 	"github.com/kehucrm/kehu/internal/store"
 )
@@ -58,6 +60,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		log.Info("migration applied", "version", m.Version, "name", m.Name)
 	}
 
+	keys, err := cfg.keyring()
+	if err != nil {
+		return err
+	}
+	go reloadKeys(ctx, keys, log)
+
 	queue, err := jobs.New(db, jobs.Config{Logger: log})
 	if err != nil {
 		return err
@@ -66,7 +74,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 
-	srv, err := server.New(db, server.Options{Version: versionString(), Logger: log})
+	srv, err := server.New(db, server.Options{Version: versionString(), Logger: log, Sealer: keys})
 	if err != nil {
 		_ = queue.Stop(context.Background())
 		return err
@@ -144,3 +152,23 @@ func dbFlagHint(cfg Config) string {
 	}
 	return ""
 }
+
+// reloadKeys picks up a key rotated by `kehu keys rotate` in another
+// process, so new values are sealed under the new key within half a minute.
+func reloadKeys(ctx context.Context, k *secure.Keyring, log *slog.Logger) {
+	t := time.NewTicker(keyReloadEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := k.Reload(); err != nil {
+				log.Error("reload key file", "error", err.Error())
+			}
+		}
+	}
+}
+
+// keyReloadEvery is how often a serving kehu re-reads its key file.
+const keyReloadEvery = 30 * time.Second

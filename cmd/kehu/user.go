@@ -59,6 +59,7 @@ func userCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		fs.StringVar(&in.Team, "team", "", "team name (created if new)")
 		fs.StringVar(&in.Manager, "manager", "", "the manager's username")
 		fs.StringVar(&in.DisplayName, "display-name", "", "name shown in the UI")
+		fs.StringVar(&in.Mobile, "mobile", "", "mobile number for notices (stored encrypted)")
 		fs.BoolVar(&pwStdin, "password-stdin", false, "read the password from standard input")
 	case "reset-password":
 		fs.BoolVar(&pwStdin, "password-stdin", false, "read the new password from standard input (otherwise one is generated and printed)")
@@ -74,7 +75,12 @@ func userCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return err
 	}
 	defer db.Close()
+	keys, err := cfg.keyring()
+	if err != nil {
+		return err
+	}
 	id := crm.NewIdentity(db, crm.DefaultAuthConfig(), nil)
+	id.SetSealer(keys)
 	ctx = cliContext(ctx)
 
 	switch sub {

@@ -15,16 +15,17 @@ import (
 
 // API holds what the handlers need.
 type API struct {
-	db       *store.DB
-	identity *crm.Identity
-	audit    *crm.AuditLog
-	version  string
-	now      func() time.Time
+	db        *store.DB
+	identity  *crm.Identity
+	audit     *crm.AuditLog
+	calendars *crm.Calendars
+	version   string
+	now       func() time.Time
 }
 
 // New returns the API over db and the domain services.
-func New(db *store.DB, identity *crm.Identity, audit *crm.AuditLog, version string) *API {
-	return &API{db: db, identity: identity, audit: audit, version: version, now: time.Now}
+func New(db *store.DB, identity *crm.Identity, audit *crm.AuditLog, calendars *crm.Calendars, version string) *API {
+	return &API{db: db, identity: identity, audit: audit, calendars: calendars, version: version, now: time.Now}
 }
 
 // Register lists every route of the API, one per line.
@@ -46,8 +47,15 @@ func (a *API) Register(rt *httpx.Router) {
 	rt.HandleFunc("GET /api/v1/users/{username}", a.getUser)
 	rt.HandleFunc("PATCH /api/v1/users/{username}", a.updateUser)
 	rt.HandleFunc("POST /api/v1/users/{username}/password", a.resetPassword)
+	rt.HandleFunc("POST /api/v1/users/{username}/reveal", a.revealUserField)
 
 	rt.HandleFunc("GET /api/v1/audit", a.listAudit)
+
+	rt.HandleFunc("GET /api/v1/calendar/working-days", a.workingDays)
+	rt.HandleFunc("GET /api/v1/calendar/{year}", a.year)
+	rt.HandleFunc("GET /api/v1/calendar/{year}/festivals", a.festivals)
+	rt.HandleFunc("PUT /api/v1/calendar/overrides/{date}", a.putOverride)
+	rt.HandleFunc("DELETE /api/v1/calendar/overrides/{date}", a.deleteOverride)
 
 	rt.HandleFunc("GET /healthz", a.healthz)
 	rt.HandleFunc("GET /readyz", a.readyz)

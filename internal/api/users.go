@@ -92,3 +92,32 @@ func (a *API) resetPassword(w http.ResponseWriter, r *http.Request) error {
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
+
+type revealRequest struct {
+	Field  string `json:"field"`
+	Reason string `json:"reason"`
+}
+
+type revealResponse struct {
+	Field string `json:"field"`
+	Value string `json:"value"`
+}
+
+// revealUserField shows one sensitive field in full; the reason is kept
+// in the audit log.
+func (a *API) revealUserField(w http.ResponseWriter, r *http.Request) error {
+	var req revealRequest
+	if err := httpx.DecodeJSON(r, &req); err != nil {
+		return err
+	}
+	if req.Field != "mobile" {
+		return crm.Invalid(crm.FieldError{Field: "field", Code: "unknown", Message: "must be mobile"})
+	}
+	v, err := a.identity.RevealMobile(r.Context(), r.PathValue("username"), req.Reason)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	httpx.WriteJSON(w, http.StatusOK, revealResponse{Field: req.Field, Value: v})
+	return nil
+}

@@ -36,6 +36,8 @@ const (
 	AuditTokenCreate   = "token_create"
 	AuditTokenRevoke   = "token_revoke"
 	AuditPurge         = "audit_purge"
+	AuditReveal        = "reveal"
+	AuditExport        = "export"
 )
 
 // requestMeta carries where a request came from, for audit entries.

@@ -30,6 +30,7 @@ type IdentityStore interface {
 	APITokenByHash(ctx context.Context, hash string) (APIToken, error)
 	TouchAPIToken(ctx context.Context, id int64, at time.Time) error
 	Audit(ctx context.Context, e *AuditEntry) error
+	UserByMobileIndex(ctx context.Context, idx string) (User, error)
 	Hit(ctx context.Context, key string, window time.Duration, now time.Time) (int, time.Time, error)
 }
 
@@ -56,9 +57,10 @@ func DefaultAuthConfig() AuthConfig {
 
 // Identity manages users, teams, sign-in, sessions and API tokens.
 type Identity struct {
-	store IdentityStore
-	cfg   AuthConfig
-	now   func() time.Time
+	store  IdentityStore
+	cfg    AuthConfig
+	now    func() time.Time
+	sealer Sealer
 }
 
 // NewIdentity returns the identity service. now is the clock (time.Now

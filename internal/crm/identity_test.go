@@ -2,6 +2,7 @@ package crm_test
 
 import (
 	"context"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -16,10 +17,11 @@ const goodPassword = "Kehu-2026-pass"
 // fixture is an identity service on a real database with a clock the test
 // moves.
 type fixture struct {
-	id  *crm.Identity
-	db  *store.DB
-	now time.Time
-	sys context.Context // acting as the command line
+	id   *crm.Identity
+	keys *secure.Keyring
+	db   *store.DB
+	now  time.Time
+	sys  context.Context // acting as the command line
 }
 
 func newFixture(t *testing.T, db *store.DB) *fixture {
@@ -27,6 +29,12 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 	cfg.Argon2 = secure.Argon2Params{Memory: 8 * 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32} // fast for tests
 	f := &fixture{db: db, now: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)}
 	f.id = crm.NewIdentity(db, cfg, func() time.Time { return f.now })
+	keys, err := secure.LoadOrCreateKeyring(filepath.Join(t.TempDir(), secure.KeyFileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.keys = keys
+	f.id.SetSealer(keys)
 	f.sys = crm.WithPrincipal(context.Background(), crm.SystemPrincipal("cli"))
 	return f
 }

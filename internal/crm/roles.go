@@ -35,10 +35,12 @@ type Action string
 
 // The actions. Each module adds its own as it lands.
 const (
-	ActUserManage Action = "user.manage" // add, change, disable users and teams; reset passwords
-	ActAuditRead  Action = "audit.read"  // read the audit log
-	ActSystemRead Action = "system.read" // read schema and job status
-	ActValidate   Action = "validate"    // check identifiers as forms do
+	ActUserManage     Action = "user.manage"     // add, change, disable users and teams; reset passwords
+	ActAuditRead      Action = "audit.read"      // read the audit log
+	ActSystemRead     Action = "system.read"     // read schema and job status
+	ActValidate       Action = "validate"        // check identifiers as forms do
+	ActCalendarRead   Action = "calendar.read"   // read the working-day calendar
+	ActCalendarManage Action = "calendar.manage" // add or remove calendar overrides
 )
 
 // staff is every role but the auditor, who reads the audit log and
@@ -50,10 +52,12 @@ var staff = []Role{RoleAdmin, RoleGM, RoleSalesManager, RoleAccountManager, Role
 // action may not take it. Tests walk this table through the HTTP API with
 // expectations written out by hand.
 var matrix = map[Action][]Role{
-	ActUserManage: {RoleAdmin},
-	ActAuditRead:  {RoleAuditor},
-	ActSystemRead: {RoleAdmin},
-	ActValidate:   staff,
+	ActUserManage:     {RoleAdmin},
+	ActAuditRead:      {RoleAuditor},
+	ActSystemRead:     {RoleAdmin},
+	ActValidate:       staff,
+	ActCalendarRead:   staff,
+	ActCalendarManage: {RoleAdmin},
 }
 
 // Can reports whether role r may take action a.

@@ -16,6 +16,9 @@ type User struct {
 	TeamName          string     `json:"team,omitempty"`
 	ManagerID         int64      `json:"manager_id,omitempty"`
 	PasswordHash      string     `json:"-"`
+	Mobile            string     `json:"mobile,omitempty"` // masked (138****5678); see RevealMobile
+	MobileEnc         string     `json:"-"`                // ciphertext as stored
+	MobileIdx         string     `json:"-"`                // blind index as stored
 	PasswordChangedAt time.Time  `json:"password_changed_at"`
 	FailedLogins      int        `json:"-"`
 	LockedUntil       *time.Time `json:"locked_until,omitempty"`

@@ -14,6 +14,7 @@ type NewUser struct {
 	Role        Role   `json:"role"`
 	Team        string `json:"team"`    // team name; created if it does not exist
 	Manager     string `json:"manager"` // the manager's username
+	Mobile      string `json:"mobile"`  // stored encrypted
 	Password    string `json:"password"`
 }
 
@@ -44,6 +45,15 @@ func (id *Identity) AddUser(ctx context.Context, in NewUser, lang string) (User,
 		}
 		u.ManagerID = m.ID
 	}
+	if in.Mobile != "" {
+		enc, idx, masked, err := id.sealMobile(in.Mobile)
+		if e, ok := err.(*Error); ok && e.Code == EInvalid {
+			fields = append(fields, e.Fields...)
+		} else if err != nil {
+			return User{}, err
+		}
+		u.MobileEnc, u.MobileIdx, u.Mobile = enc, idx, masked
+	}
 	if len(fields) > 0 {
 		return User{}, Invalid(fields...)
 	}
@@ -61,7 +71,7 @@ func (id *Identity) AddUser(ctx context.Context, in NewUser, lang string) (User,
 	}
 	now := id.now().UTC()
 	u.PasswordHash, u.PasswordChangedAt, u.CreatedAt, u.UpdatedAt, u.Version = hash, now, now, now, 1
-	e := NewAudit(ctx, AuditCreate, "user", "", map[string]any{"username": u.Username, "role": u.Role, "team": u.TeamName, "manager_id": u.ManagerID})
+	e := NewAudit(ctx, AuditCreate, "user", "", map[string]any{"username": u.Username, "role": u.Role, "team": u.TeamName, "manager_id": u.ManagerID, "mobile": u.Mobile})
 	if err := id.store.CreateUser(ctx, &u, &e); err != nil {
 		return User{}, err
 	}
@@ -73,7 +83,11 @@ func (id *Identity) ListUsers(ctx context.Context, afterID int64, limit int) ([]
 	if _, err := Authorize(ctx, ActUserManage); err != nil {
 		return nil, err
 	}
-	return id.store.ListUsers(ctx, afterID, limit)
+	users, err := id.store.ListUsers(ctx, afterID, limit)
+	for i := range users {
+		id.maskUser(&users[i])
+	}
+	return users, err
 }
 
 // DisableUser stops a user signing in and ends their sessions and API

@@ -11,7 +11,9 @@ func (id *Identity) Me(ctx context.Context) (User, error) {
 	if !ok || p.UserID < 0 {
 		return User{}, Errorf(EUnauthorized, "sign in first")
 	}
-	return id.store.UserByID(ctx, p.UserID)
+	u, err := id.store.UserByID(ctx, p.UserID)
+	id.maskUser(&u)
+	return u, err
 }
 
 // UpdateMe changes what users may change about themselves: the name shown.
@@ -36,7 +38,9 @@ func (id *Identity) User(ctx context.Context, username string) (User, error) {
 	if _, err := Authorize(ctx, ActUserManage); err != nil {
 		return User{}, err
 	}
-	return id.store.UserByUsername(ctx, NormalizeUsername(username))
+	u, err := id.store.UserByUsername(ctx, NormalizeUsername(username))
+	id.maskUser(&u)
+	return u, err
 }
 
 // UserChange is an administrator's change to a user; nil fields stay.

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -30,6 +31,7 @@ type env struct {
 	http     *httptest.Server
 	contract *contract
 	logs     *syncBuffer
+	keys     *secure.Keyring
 }
 
 type syncBuffer struct {
@@ -57,13 +59,17 @@ func newEnv(t *testing.T, db *store.DB) *env {
 func newEnvWith(t *testing.T, db *store.DB, auth crm.AuthConfig) *env {
 	t.Helper()
 	logs := &syncBuffer{}
-	srv, err := server.New(db, server.Options{Version: "test", Logger: slog.New(slog.NewJSONHandler(logs, nil)), Auth: auth})
+	keys, err := secure.LoadOrCreateKeyring(filepath.Join(t.TempDir(), secure.KeyFileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := server.New(db, server.Options{Version: "test", Logger: slog.New(slog.NewJSONHandler(logs, nil)), Auth: auth, Sealer: keys})
 	if err != nil {
 		t.Fatal(err)
 	}
 	hs := httptest.NewServer(srv.Handler)
 	t.Cleanup(hs.Close)
-	return &env{t: t, db: db, srv: srv, http: hs, contract: loadContract(t), logs: logs}
+	return &env{t: t, db: db, srv: srv, http: hs, contract: loadContract(t), logs: logs, keys: keys}
 }
 
 // each runs fn against a server on SQLite and on PostgreSQL.
@@ -138,6 +144,7 @@ const testPassword = "Kehu-2026-pass"
 func (e *env) user(username string, role crm.Role) string {
 	e.t.Helper()
 	id := crm.NewIdentity(e.db, testAuth(), nil)
+	id.SetSealer(e.keys)
 	sys := crm.WithPrincipal(context.Background(), crm.SystemPrincipal("test"))
 	if _, err := id.AddUser(sys, crm.NewUser{Username: username, Role: role, Password: testPassword}, "en"); err != nil {
 		e.t.Fatalf("add %s: %v", username, err)

@@ -4,6 +4,7 @@
 package server
 
 import (
+	"errors"
 	"log/slog"
 	"net/http"
 	"time"
@@ -26,6 +27,7 @@ type Options struct {
 	Logger   *slog.Logger
 	Location *time.Location // where times are shown; Asia/Shanghai by default
 	Auth     crm.AuthConfig // sign-in rules; crm.DefaultAuthConfig() when zero
+	Sealer   crm.Sealer     // the keyring for sensitive fields (required)
 }
 
 // Server is the assembled handler and what tests need to look at.
@@ -62,11 +64,19 @@ func New(db *store.DB, opts Options) (*Server, error) {
 	if opts.Auth.MaxFailures == 0 {
 		opts.Auth = crm.DefaultAuthConfig()
 	}
+	if opts.Sealer == nil {
+		return nil, errors.New("server: no keyring for sensitive fields")
+	}
 	identity := crm.NewIdentity(db, opts.Auth, nil)
+	identity.SetSealer(opts.Sealer)
+	calendars, err := crm.NewCalendars(db)
+	if err != nil {
+		return nil, err
+	}
 	rt := httpx.NewRouter()
-	api.New(db, identity, crm.NewAuditLog(db), opts.Version).Register(rt)
+	api.New(db, identity, crm.NewAuditLog(db), calendars, opts.Version).Register(rt)
 	rt.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
-	web, err := ui.New(db, identity, opts.Version, opts.Location)
+	web, err := ui.New(db, identity, calendars, opts.Version, opts.Location)
 	if err != nil {
 		return nil, err
 	}

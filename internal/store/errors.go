@@ -1,10 +1,14 @@
 package store
 
 import (
+	"database/sql"
+	"encoding/json"
 	"errors"
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/kehucrm/kehu/internal/crm"
 )
 
 // isUniqueViolation reports whether err is a unique-constraint violation
@@ -15,4 +19,15 @@ func isUniqueViolation(err error) bool {
 		return pgErr.Code == "23505"
 	}
 	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
+}
+
+func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
+
+// changeDetail renders the changed fields of an audit entry.
+func changeDetail(changes map[string]crm.Change) string {
+	b, err := json.Marshal(changes)
+	if err != nil {
+		return "{}"
+	}
+	return string(b)
 }

@@ -2,4 +2,9 @@ package store
 
 import "github.com/kehucrm/kehu/internal/crm"
 
-var _ crm.IdentityStore = (*DB)(nil)
+// The stores the domain services need, checked at compile time.
+var (
+	_ crm.IdentityStore = (*DB)(nil)
+	_ crm.AuditStore    = (*DB)(nil)
+	_ crm.CalendarStore = (*DB)(nil)
+)

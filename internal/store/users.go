@@ -12,7 +12,7 @@ import (
 )
 
 const userColumns = `u.id, u.username, u.display_name, u.role, u.team_id, COALESCE(t.name, ''), u.manager_id, u.password_hash,
-	u.password_changed_at, u.failed_logins, u.locked_until, u.disabled_at, u.version, u.created_at, u.updated_at`
+	u.password_changed_at, u.failed_logins, u.locked_until, u.disabled_at, u.version, u.created_at, u.updated_at, u.mobile_enc, u.mobile_idx`
 
 const userFrom = ` FROM users u LEFT JOIN teams t ON t.id = u.team_id`
 
@@ -23,7 +23,7 @@ func scanUser(s scanner, extra ...any) (crm.User, error) {
 	var team, manager sql.NullInt64
 	var locked, disabled sql.NullTime
 	dest := append([]any{&u.ID, &u.Username, &u.DisplayName, &u.Role, &team, &u.TeamName, &manager, &u.PasswordHash,
-		&u.PasswordChangedAt, &u.FailedLogins, &locked, &disabled, &u.Version, &u.CreatedAt, &u.UpdatedAt}, extra...)
+		&u.PasswordChangedAt, &u.FailedLogins, &locked, &disabled, &u.Version, &u.CreatedAt, &u.UpdatedAt, &u.MobileEnc, &u.MobileIdx}, extra...)
 	if err := s.Scan(dest...); err != nil {
 		return u, err
 	}
@@ -63,9 +63,9 @@ func (db *DB) CountUsers(ctx context.Context) (int, error) {
 func (db *DB) CreateUser(ctx context.Context, u *crm.User, e *crm.AuditEntry) error {
 	err := db.InTxAudited(ctx, e, func(tx *Tx) error {
 		err := tx.QueryRow(ctx, `INSERT INTO users (username, display_name, role, team_id, manager_id, password_hash,
-			password_changed_at, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id`,
+			password_changed_at, version, created_at, updated_at, mobile_enc, mobile_idx) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?) RETURNING id`,
 			u.Username, u.DisplayName, u.Role, nullID(u.TeamID), nullID(u.ManagerID), u.PasswordHash,
-			u.PasswordChangedAt, u.CreatedAt, u.UpdatedAt).Scan(&u.ID)
+			u.PasswordChangedAt, u.CreatedAt, u.UpdatedAt, u.MobileEnc, u.MobileIdx).Scan(&u.ID)
 		if isUniqueViolation(err) {
 			return &crm.Error{Code: crm.EConflict, Message: "the username " + u.Username + " is taken",
 				Fields: []crm.FieldError{{Field: "username", Code: "taken", Message: "is taken"}}}
@@ -112,10 +112,11 @@ func (db *DB) UpdateUser(ctx context.Context, u *crm.User, e *crm.AuditEntry) er
 	now := time.Now().UTC()
 	return db.InTxAudited(ctx, e, func(tx *Tx) error {
 		res, err := tx.Exec(ctx, `UPDATE users SET display_name = ?, role = ?, team_id = ?, manager_id = ?, password_hash = ?,
-			password_changed_at = ?, failed_logins = ?, locked_until = ?, disabled_at = ?, version = version + 1, updated_at = ?
+			password_changed_at = ?, failed_logins = ?, locked_until = ?, disabled_at = ?, mobile_enc = ?, mobile_idx = ?,
+			version = version + 1, updated_at = ?
 			WHERE id = ? AND version = ?`,
 			u.DisplayName, u.Role, nullID(u.TeamID), nullID(u.ManagerID), u.PasswordHash, u.PasswordChangedAt,
-			u.FailedLogins, u.LockedUntil, u.DisabledAt, now, u.ID, u.Version)
+			u.FailedLogins, u.LockedUntil, u.DisabledAt, u.MobileEnc, u.MobileIdx, now, u.ID, u.Version)
 		if err != nil {
 			return fmt.Errorf("store: update user: %w", err)
 		}
@@ -150,4 +151,36 @@ func (db *DB) EnsureTeam(ctx context.Context, name string, e *crm.AuditEntry) (c
 		return nil
 	})
 	return t, err
+}
+
+// UserByMobileIndex finds a user by the blind index of their mobile.
+func (db *DB) UserByMobileIndex(ctx context.Context, idx string) (crm.User, error) {
+	u, err := scanUser(db.QueryRow(ctx, "SELECT "+userColumns+userFrom+" WHERE u.mobile_idx = ? AND u.mobile_idx <> ''", idx))
+	return u, notFound(err, "user with that mobile number")
+}
+
+// SealedUserMobiles returns up to limit users, by ID after afterID, with
+// an encrypted mobile, for re-encryption after a key rotation.
+func (db *DB) SealedUserMobiles(ctx context.Context, afterID int64, limit int) ([]crm.User, error) {
+	rows, err := db.Query(ctx, "SELECT "+userColumns+userFrom+" WHERE u.id > ? AND u.mobile_enc <> '' ORDER BY u.id LIMIT ?", afterID, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []crm.User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// ResealUserMobile replaces a user's mobile ciphertext if it is still old;
+// it changes no version, since the value itself is unchanged.
+func (db *DB) ResealUserMobile(ctx context.Context, id int64, old, sealed string) error {
+	_, err := db.Exec(ctx, "UPDATE users SET mobile_enc = ? WHERE id = ? AND mobile_enc = ?", sealed, id, old)
+	return err
 }

@@ -10,22 +10,23 @@ import (
 // module is one part of the product in the navigation.
 type module struct {
 	Path, Key string
+	Built     bool // false while the module shows the placeholder page
 }
 
 // modules lists the parts of Kehu in the order the navigation shows them;
 // each maps to sections of the policy documents (see PRODUCT.md).
 var modules = []module{
-	{"/customers", "nav.customers"},
-	{"/tiers", "nav.tiers"},
-	{"/care", "nav.care"},
-	{"/complaints", "nav.complaints"},
-	{"/service-orders", "nav.service"},
-	{"/dealers", "nav.dealers"},
-	{"/satisfaction", "nav.satisfaction"},
-	{"/reports", "nav.reports"},
-	{"/projects", "nav.projects"},
-	{"/calendar", "nav.calendar"},
-	{"/admin", "nav.admin"},
+	{"/customers", "nav.customers", false},
+	{"/tiers", "nav.tiers", false},
+	{"/care", "nav.care", false},
+	{"/complaints", "nav.complaints", false},
+	{"/service-orders", "nav.service", false},
+	{"/dealers", "nav.dealers", false},
+	{"/satisfaction", "nav.satisfaction", false},
+	{"/reports", "nav.reports", false},
+	{"/projects", "nav.projects", false},
+	{"/calendar", "nav.calendar", true},
+	{"/admin", "nav.admin", true},
 }
 
 type navItem struct {
@@ -58,3 +59,6 @@ func toJSON(v any) (template.JS, error) {
 	b, err := json.Marshal(v)
 	return template.JS(b), err
 }
+
+// splitComma splits a message such as "Mon,Tue,…" for the calendar header.
+func splitComma(s string) []string { return strings.Split(s, ",") }

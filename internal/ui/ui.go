@@ -35,18 +35,19 @@ var ErrAssetsMissing = errors.New("the web UI's front-end packages are missing f
 
 // UI is the web interface.
 type UI struct {
-	db       *store.DB
-	identity *crm.Identity
-	pages    map[string]*template.Template
-	msgs     catalog
-	static   http.Handler
-	version  string
-	loc      *time.Location
+	db        *store.DB
+	identity  *crm.Identity
+	calendars *crm.Calendars
+	pages     map[string]*template.Template
+	msgs      catalog
+	static    http.Handler
+	version   string
+	loc       *time.Location
 }
 
 // New parses every template and checks that the front-end assets are
 // present, so a broken build fails at start, not on a user's click.
-func New(db *store.DB, identity *crm.Identity, version string, loc *time.Location) (*UI, error) {
+func New(db *store.DB, identity *crm.Identity, calendars *crm.Calendars, version string, loc *time.Location) (*UI, error) {
 	if err := checkAssets(staticFS); err != nil {
 		return nil, err
 	}
@@ -54,7 +55,7 @@ func New(db *store.DB, identity *crm.Identity, version string, loc *time.Locatio
 	if err != nil {
 		return nil, err
 	}
-	u := &UI{db: db, identity: identity, msgs: msgs, version: version, loc: loc, pages: map[string]*template.Template{}}
+	u := &UI{db: db, identity: identity, calendars: calendars, msgs: msgs, version: version, loc: loc, pages: map[string]*template.Template{}}
 	// Every template but the layout is a page, named after its file.
 	files, err := fs.Glob(templatesFS, "templates/*.html")
 	if err != nil {
@@ -65,7 +66,7 @@ func New(db *store.DB, identity *crm.Identity, version string, loc *time.Locatio
 		if name == "layout" {
 			continue
 		}
-		t, err := template.New(name).Funcs(template.FuncMap{"json": toJSON}).
+		t, err := template.New(name).Funcs(template.FuncMap{"json": toJSON, "weekdays": splitComma}).
 			ParseFS(templatesFS, "templates/layout.html", f)
 		if err != nil {
 			return nil, fmt.Errorf("ui: template %s: %w", name, err)
@@ -99,8 +100,11 @@ func (u *UI) Register(rt *httpx.Router) {
 	rt.Handle("POST /logout", http.HandlerFunc(u.logout))
 	rt.Handle("GET /{$}", u.private(u.home))
 	u.registerAdmin(rt)
+	u.registerCalendar(rt)
 	for _, m := range modules {
-		rt.Handle("GET "+m.Path, u.private(u.module))
+		if !m.Built {
+			rt.Handle("GET "+m.Path, u.private(u.module))
+		}
 	}
 	rt.NotFound(http.HandlerFunc(u.notFound))
 }
