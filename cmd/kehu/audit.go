@@ -5,13 +5,18 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"time"
 
+	"github.com/kehucrm/kehu/internal/crm"
 	"github.com/kehucrm/kehu/internal/store"
 )
 
 func auditCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "purge" {
+		return auditPurge(ctx, args[1:], stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "verify" {
-		return usageError{"kehu audit takes verify"}
+		return usageError{"kehu audit takes verify or purge"}
 	}
 	var cfg Config
 	fs := flag.NewFlagSet("kehu audit verify", flag.ContinueOnError)
@@ -32,5 +37,34 @@ func auditCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("audit log is NOT intact: entry %d: %s (%d entries before it verified)", problem.ID, problem.Reason, n)
 	}
 	fmt.Fprintf(stdout, "audit log intact: %d entries verified\n", n)
+	return nil
+}
+
+// auditPurge deletes audit entries older than a date, which must be at
+// least six calendar months ago (the database refuses anything younger).
+func auditPurge(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var cfg Config
+	var before string
+	fs := flag.NewFlagSet("kehu audit purge", flag.ContinueOnError)
+	dbFlags(fs, &cfg)
+	fs.StringVar(&before, "before", "", "delete entries older than this date (YYYY-MM-DD, at least 6 months ago)")
+	if err := parse(fs, args, stderr); err != nil {
+		return err
+	}
+	t, err := time.ParseInLocation("2006-01-02", before, time.FixedZone("CST", 8*3600))
+	if err != nil {
+		return usageError{"kehu audit purge needs --before YYYY-MM-DD"}
+	}
+	db, err := openShared(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	e := crm.NewAudit(cliContext(ctx), crm.AuditPurge, "audit_log", "", map[string]string{"before": before})
+	n, err := db.PurgeAudit(ctx, t, &e)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "purged %d audit entries older than %s\n", n, before)
 	return nil
 }

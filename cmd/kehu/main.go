@@ -27,9 +27,9 @@ Usage:
   kehu restore  --from FILE [--db …]
   kehu user     add --username U --role R [--team T] [--manager M] [--display-name N] --password-stdin
   kehu user     list | disable U | reset-password U [--password-stdin]
-  kehu token    create --user U --name N [--expires 90d]
+  kehu token    create --user U --name N [--expires 90d] | list --user U | revoke --user U --name N
   kehu keys     rotate [--settle 35s]
-  kehu audit    verify
+  kehu audit    verify | purge --before YYYY-MM-DD
   kehu bench    http [--db …] [--duration 5s] [--concurrency 1,16,64] [--url http://…]
   kehu version
 

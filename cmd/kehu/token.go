@@ -13,8 +13,11 @@ import (
 )
 
 func tokenCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && (args[0] == "list" || args[0] == "revoke") {
+		return tokenManage(ctx, args[0], args[1:], stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "create" {
-		return usageError{"kehu token takes create"}
+		return usageError{"kehu token takes create, list or revoke"}
 	}
 	var cfg Config
 	var user, name, expires string
@@ -66,4 +69,50 @@ func parseLifetime(s string) (time.Duration, error) {
 		return d, nil
 	}
 	return 0, usageError{fmt.Sprintf("--expires %q: use a number of days (90d), hours (12h) or never", s)}
+}
+
+// tokenManage lists or revokes a user's tokens.
+func tokenManage(ctx context.Context, sub string, args []string, stdout, stderr io.Writer) error {
+	var cfg Config
+	var user, name string
+	fs := flag.NewFlagSet("kehu token "+sub, flag.ContinueOnError)
+	dbFlags(fs, &cfg)
+	fs.StringVar(&user, "user", "", "whose tokens")
+	if sub == "revoke" {
+		fs.StringVar(&name, "name", "", "the token to revoke")
+	}
+	if err := parse(fs, args, stderr); err != nil {
+		return err
+	}
+	if user == "" || (sub == "revoke" && name == "") {
+		return usageError{"kehu token " + sub + " needs --user" + map[bool]string{true: " and --name"}[sub == "revoke"]}
+	}
+	db, err := openShared(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	id := crm.NewIdentity(db, crm.DefaultAuthConfig(), nil)
+	if sub == "revoke" {
+		if err := id.RevokeAPIToken(cliContext(ctx), user, name); err != nil {
+			return describe(err)
+		}
+		fmt.Fprintf(stdout, "revoked token %q of %s\n", name, user)
+		return nil
+	}
+	tokens, err := id.APITokens(cliContext(ctx), user)
+	if err != nil {
+		return describe(err)
+	}
+	for _, t := range tokens {
+		state := "live"
+		switch {
+		case t.RevokedAt != nil:
+			state = "revoked " + t.RevokedAt.Format(time.RFC3339)
+		case t.ExpiresAt != nil:
+			state = "expires " + t.ExpiresAt.Format(time.RFC3339)
+		}
+		fmt.Fprintf(stdout, "%s\t%s\n", t.Name, state)
+	}
+	return nil
 }

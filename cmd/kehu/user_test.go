@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestOperatorCommands(t *testing.T) {
@@ -29,6 +30,9 @@ func TestOperatorCommands(t *testing.T) {
 		{"users are listed", "", []string{"user", "list"}, "华东一组", false},
 		{"a token is made and printed once", "", []string{"token", "create", "--user", "zhang", "--name", "erp", "--expires", "30d"}, "kehu_", false},
 		{"a bad lifetime is refused", "", []string{"token", "create", "--user", "zhang", "--name", "x", "--expires", "soon"}, "--expires", true},
+		{"tokens are listed without their secrets", "", []string{"token", "list", "--user", "zhang"}, "erp\texpires", false},
+		{"a token is revoked", "", []string{"token", "revoke", "--user", "zhang", "--name", "erp"}, "revoked token", false},
+		{"a recent audit purge is refused", "", []string{"audit", "purge", "--before", time.Now().AddDate(0, -1, 0).Format("2006-01-02")}, "6 calendar months", true},
 		{"a password is reset to a generated one", "", []string{"user", "reset-password", "zhang"}, "new password for zhang", false},
 		{"a user is disabled", "", []string{"user", "disable", "zhang"}, "disabled zhang", false},
 		{"the key is rotated and values re-encrypted", "", []string{"keys", "rotate", "--settle", "0s"}, "1 values re-encrypted under v2", false},

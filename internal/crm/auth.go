@@ -262,3 +262,38 @@ func (id *Identity) rateLimit(ctx context.Context, username string, now time.Tim
 	}
 	return nil
 }
+
+// APITokens lists a user's tokens (never their secrets). Users see their
+// own; administrators anyone's.
+func (id *Identity) APITokens(ctx context.Context, username string) ([]APIToken, error) {
+	u, err := id.tokenOwner(ctx, username)
+	if err != nil {
+		return nil, err
+	}
+	return id.store.APITokens(ctx, u.ID)
+}
+
+// RevokeAPIToken ends a token at once.
+func (id *Identity) RevokeAPIToken(ctx context.Context, username, name string) error {
+	u, err := id.tokenOwner(ctx, username)
+	if err != nil {
+		return err
+	}
+	e := NewAudit(ctx, AuditTokenRevoke, "api_token", "", map[string]string{"user": u.Username, "name": name})
+	return id.store.RevokeAPIToken(ctx, u.ID, name, &e)
+}
+
+func (id *Identity) tokenOwner(ctx context.Context, username string) (User, error) {
+	p, ok := PrincipalFrom(ctx)
+	if !ok {
+		return User{}, Errorf(EUnauthorized, "sign in first")
+	}
+	u, err := id.store.UserByUsername(ctx, NormalizeUsername(username))
+	if err != nil {
+		return User{}, err
+	}
+	if u.ID != p.UserID && !p.Role.Can(ActUserManage) {
+		return User{}, Errorf(EForbidden, "you may manage only your own tokens")
+	}
+	return u, nil
+}

@@ -29,6 +29,8 @@ type IdentityStore interface {
 	CreateAPIToken(ctx context.Context, t *APIToken, e *AuditEntry) error
 	APITokenByHash(ctx context.Context, hash string) (APIToken, error)
 	TouchAPIToken(ctx context.Context, id int64, at time.Time) error
+	APITokens(ctx context.Context, userID int64) ([]APIToken, error)
+	RevokeAPIToken(ctx context.Context, userID int64, name string, e *AuditEntry) error
 	Audit(ctx context.Context, e *AuditEntry) error
 	UserByMobileIndex(ctx context.Context, idx string) (User, error)
 	Hit(ctx context.Context, key string, window time.Duration, now time.Time) (int, time.Time, error)

@@ -127,3 +127,38 @@ func timePtr(t sql.NullTime) *time.Time {
 	}
 	return &t.Time
 }
+
+// APITokens lists a user's tokens, newest first.
+func (db *DB) APITokens(ctx context.Context, userID int64) ([]crm.APIToken, error) {
+	rows, err := db.Query(ctx, `SELECT id, name, created_at, expires_at, last_used_at, revoked_at
+		FROM api_tokens WHERE user_id = ? ORDER BY id DESC`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("store: list tokens: %w", err)
+	}
+	defer rows.Close()
+	var out []crm.APIToken
+	for rows.Next() {
+		t := crm.APIToken{UserID: userID}
+		var exp, used, revoked sql.NullTime
+		if err := rows.Scan(&t.ID, &t.Name, &t.CreatedAt, &exp, &used, &revoked); err != nil {
+			return nil, err
+		}
+		t.ExpiresAt, t.LastUsedAt, t.RevokedAt = timePtr(exp), timePtr(used), timePtr(revoked)
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// RevokeAPIToken revokes a user's token by name and audits it.
+func (db *DB) RevokeAPIToken(ctx context.Context, userID int64, name string, e *crm.AuditEntry) error {
+	return db.InTxAudited(ctx, e, func(tx *Tx) error {
+		var id int64
+		err := tx.QueryRow(ctx, "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND name = ? AND revoked_at IS NULL RETURNING id",
+			time.Now().UTC(), userID, name).Scan(&id)
+		if isNoRows(err) {
+			return crm.Errorf(crm.ENotFound, "no live token named %s", name)
+		}
+		e.EntityID = strconv.FormatInt(id, 10)
+		return err
+	})
+}
