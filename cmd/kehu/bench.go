@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/kehucrm/kehu/internal/bench"
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/httpx"
 	"github.com/kehucrm/kehu/internal/secure"
 	"github.com/kehucrm/kehu/internal/server"
 	"github.com/kehucrm/kehu/internal/store"
@@ -52,6 +54,9 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	targets := []bench.Target{
 		{Name: "trivial (GET /api/v1/ping)", Path: "/api/v1/ping"},
 		{Name: "one row, signed in (GET /api/v1/system/migrations/1)", Path: "/api/v1/system/migrations/1", Token: token},
+	}
+	if engine != "remote" {
+		targets = append(targets, bench.Target{Name: "one row, no auth (same read, same middleware)", Path: "/bench/raw/migrations/1"})
 	}
 	fmt.Fprintf(stdout, "kehu bench http: %s, %s per run, engine %s\n", target, dur, engine)
 	results, err := bench.HTTP(ctx, target, targets, levels, dur)
@@ -102,7 +107,20 @@ func benchServer(ctx context.Context, dsn string) (url, engine, token string, st
 	if err != nil {
 		return fail(err)
 	}
-	hs := &http.Server{Handler: srv.Handler, ReadHeaderTimeout: 10 * time.Second}
+	// The same one-row read without authentication and authorization, for
+	// the overhead ratio: same middleware otherwise, same JSON.
+	raw := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		m, err := db.AppliedMigration(r.Context(), 1)
+		if err != nil {
+			httpx.WriteError(w, r, err)
+			return
+		}
+		httpx.WriteJSON(w, http.StatusOK, map[string]any{"version": m.Version, "name": m.Name, "applied": true, "applied_at": m.AppliedAt})
+	})
+	top := http.NewServeMux()
+	top.Handle("GET /bench/raw/migrations/1", httpx.Chain(raw, httpx.RequestIDs(slog.New(slog.DiscardHandler)), httpx.Recover, httpx.SecurityHeaders, httpx.AccessLog))
+	top.Handle("/", srv.Handler)
+	hs := &http.Server{Handler: top, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = hs.Serve(ln) }()
 	return "http://" + ln.Addr().String(), string(db.Engine), token, func() {
 		_ = hs.Close()

@@ -19,13 +19,16 @@ type API struct {
 	identity  *crm.Identity
 	audit     *crm.AuditLog
 	calendars *crm.Calendars
+	customers *crm.Customers
+	access    *crm.Access
 	version   string
 	now       func() time.Time
 }
 
 // New returns the API over db and the domain services.
 func New(db *store.DB, identity *crm.Identity, audit *crm.AuditLog, calendars *crm.Calendars, version string) *API {
-	return &API{db: db, identity: identity, audit: audit, calendars: calendars, version: version, now: time.Now}
+	return &API{db: db, identity: identity, audit: audit, calendars: calendars, version: version, now: time.Now,
+		customers: crm.NewCustomers(db, nil), access: crm.NewAccess(db, 0, nil)}
 }
 
 // Register lists every route of the API, one per line.
@@ -56,6 +59,18 @@ func (a *API) Register(rt *httpx.Router) {
 	rt.HandleFunc("GET /api/v1/calendar/{year}/festivals", a.festivals)
 	rt.HandleFunc("PUT /api/v1/calendar/overrides/{date}", a.putOverride)
 	rt.HandleFunc("DELETE /api/v1/calendar/overrides/{date}", a.deleteOverride)
+
+	rt.HandleFunc("GET /api/v1/customers", a.listCustomers)
+	rt.HandleFunc("POST /api/v1/customers", a.createCustomer)
+	rt.HandleFunc("GET /api/v1/customers/{id}", a.getCustomer)
+	rt.HandleFunc("PATCH /api/v1/customers/{id}", a.updateCustomer)
+	rt.HandleFunc("DELETE /api/v1/customers/{id}", a.deleteCustomer)
+	rt.HandleFunc("POST /api/v1/customers/{id}/restore", a.restoreCustomer)
+
+	rt.HandleFunc("GET /api/v1/access-requests", a.listAccessRequests)
+	rt.HandleFunc("POST /api/v1/access-requests", a.createAccessRequest)
+	rt.HandleFunc("POST /api/v1/access-requests/{id}/approve", a.decideAccessRequest(true))
+	rt.HandleFunc("POST /api/v1/access-requests/{id}/reject", a.decideAccessRequest(false))
 
 	rt.HandleFunc("GET /healthz", a.healthz)
 	rt.HandleFunc("GET /readyz", a.readyz)

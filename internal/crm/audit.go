@@ -38,6 +38,8 @@ const (
 	AuditPurge         = "audit_purge"
 	AuditReveal        = "reveal"
 	AuditExport        = "export"
+	AuditGrant         = "access_decision"
+	AuditReadGranted   = "read_under_grant"
 )
 
 // requestMeta carries where a request came from, for audit entries.

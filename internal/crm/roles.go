@@ -41,6 +41,15 @@ const (
 	ActValidate       Action = "validate"        // check identifiers as forms do
 	ActCalendarRead   Action = "calendar.read"   // read the working-day calendar
 	ActCalendarManage Action = "calendar.manage" // add or remove calendar overrides
+
+	ActCustomerRead       Action = "customer.read"        // read customers in scope
+	ActCustomerCreate     Action = "customer.create"      // add customers
+	ActCustomerUpdate     Action = "customer.update"      // change customers in scope
+	ActCustomerDelete     Action = "customer.delete"      // move customers in scope to the trash, restore them
+	ActCustomerHardDelete Action = "customer.hard_delete" // erase a customer from the trash for good
+	ActCustomerAssign     Action = "customer.assign"      // set another user as a customer's owner
+	ActAccessRequest      Action = "access.request"       // ask for access to a record outside one's scope
+	ActAccessApprove      Action = "access.approve"       // decide access requests (as the owner's manager or gm)
 )
 
 // staff is every role but the auditor, who reads the audit log and
@@ -58,6 +67,15 @@ var matrix = map[Action][]Role{
 	ActValidate:       staff,
 	ActCalendarRead:   staff,
 	ActCalendarManage: {RoleAdmin},
+
+	ActCustomerRead:       {RoleGM, RoleSalesManager, RoleAccountManager, RoleMarketing, RoleService, RoleTechnician, RoleQA, RoleProduction, RoleFinance, RoleWarehouse},
+	ActCustomerCreate:     {RoleGM, RoleSalesManager, RoleAccountManager, RoleMarketing},
+	ActCustomerUpdate:     {RoleGM, RoleSalesManager, RoleAccountManager, RoleMarketing},
+	ActCustomerDelete:     {RoleGM, RoleSalesManager, RoleAccountManager},
+	ActCustomerHardDelete: {RoleAdmin},
+	ActCustomerAssign:     {RoleGM, RoleSalesManager},
+	ActAccessRequest:      {RoleGM, RoleSalesManager, RoleAccountManager, RoleMarketing, RoleService, RoleTechnician, RoleQA, RoleProduction, RoleFinance, RoleWarehouse},
+	ActAccessApprove:      {RoleGM, RoleSalesManager},
 }
 
 // Can reports whether role r may take action a.

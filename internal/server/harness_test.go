@@ -143,10 +143,16 @@ const testPassword = "Kehu-2026-pass"
 // through the API, returning the bearer token.
 func (e *env) user(username string, role crm.Role) string {
 	e.t.Helper()
+	return e.userIn(username, role, "", "")
+}
+
+// userIn is user with a team and a manager.
+func (e *env) userIn(username string, role crm.Role, team, manager string) string {
+	e.t.Helper()
 	id := crm.NewIdentity(e.db, testAuth(), nil)
 	id.SetSealer(e.keys)
 	sys := crm.WithPrincipal(context.Background(), crm.SystemPrincipal("test"))
-	if _, err := id.AddUser(sys, crm.NewUser{Username: username, Role: role, Password: testPassword}, "en"); err != nil {
+	if _, err := id.AddUser(sys, crm.NewUser{Username: username, Role: role, Team: team, Manager: manager, Password: testPassword}, "en"); err != nil {
 		e.t.Fatalf("add %s: %v", username, err)
 	}
 	r := e.do("POST", "/api/v1/auth/login", strings.NewReader(`{"username":"`+username+`","password":"`+testPassword+`"}`), jsonHeader)
@@ -191,4 +197,14 @@ func (e *env) signIn(username string, role crm.Role) string {
 	}
 	e.t.Fatal("no session cookie after signing in")
 	return ""
+}
+
+// userID returns the ID of a user.
+func (e *env) userID(username string) int64 {
+	e.t.Helper()
+	u, err := e.db.UserByUsername(context.Background(), username)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return u.ID
 }

@@ -7,4 +7,6 @@ var (
 	_ crm.IdentityStore = (*DB)(nil)
 	_ crm.AuditStore    = (*DB)(nil)
 	_ crm.CalendarStore = (*DB)(nil)
+	_ crm.CustomerStore = (*DB)(nil)
+	_ crm.AccessStore   = (*DB)(nil)
 )

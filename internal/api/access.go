@@ -1,0 +1,71 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/httpx"
+)
+
+type accessRequestInput struct {
+	Entity   string `json:"entity"`
+	RecordID int64  `json:"record_id"`
+	Reason   string `json:"reason"`
+}
+
+func (a *API) createAccessRequest(w http.ResponseWriter, r *http.Request) error {
+	var in accessRequestInput
+	if err := httpx.DecodeJSON(r, &in); err != nil {
+		return err
+	}
+	req, err := a.access.Request(r.Context(), in.Entity, in.RecordID, in.Reason)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusCreated, req)
+	return nil
+}
+
+func (a *API) listAccessRequests(w http.ResponseWriter, r *http.Request) error {
+	p, err := httpx.ParsePage(r)
+	if err != nil {
+		return err
+	}
+	var before int64
+	if p.Cursor != "" {
+		if err := httpx.DecodeCursor(p.Cursor, &before); err != nil {
+			return err
+		}
+	}
+	list, err := a.access.List(r.Context(), r.URL.Query().Get("status"), before, p.Limit+1)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, httpx.MakePage(list, p.Limit, func(x crm.AccessRequest) any { return x.ID }))
+	return nil
+}
+
+type decisionInput struct {
+	Note string `json:"note"`
+}
+
+func (a *API) decideAccessRequest(approve bool) httpx.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		id, err := pathID(r)
+		if err != nil {
+			return err
+		}
+		var in decisionInput
+		if r.ContentLength != 0 {
+			if err := httpx.DecodeJSON(r, &in); err != nil {
+				return err
+			}
+		}
+		req, err := a.access.Decide(r.Context(), id, approve, in.Note)
+		if err != nil {
+			return err
+		}
+		httpx.WriteJSON(w, http.StatusOK, req)
+		return nil
+	}
+}

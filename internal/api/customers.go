@@ -1,0 +1,169 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/httpx"
+)
+
+func pathID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id < 1 {
+		return 0, crm.Invalid(crm.FieldError{Field: "id", Code: "format", Message: "must be a positive whole number"})
+	}
+	return id, nil
+}
+
+// customerInput is the body of a create: every settable field by name.
+type customerInput struct {
+	Kind         string `json:"kind"`
+	Name         string `json:"name"`
+	ShortName    string `json:"short_name"`
+	USCC         string `json:"uscc"`
+	LegalRep     string `json:"legal_representative"`
+	IndustryCode string `json:"industry_code"`
+	RegionCode   string `json:"region_code"`
+	Address      string `json:"address"`
+	Source       string `json:"source"`
+	Stage        string `json:"stage"`
+	Notes        string `json:"notes"`
+	OwnerID      int64  `json:"owner_id"`
+}
+
+func (a *API) createCustomer(w http.ResponseWriter, r *http.Request) error {
+	var in customerInput
+	if err := httpx.DecodeJSON(r, &in); err != nil {
+		return err
+	}
+	c, err := a.customers.Create(r.Context(), crm.Customer{Kind: in.Kind, Name: in.Name, ShortName: in.ShortName, USCC: in.USCC,
+		LegalRep: in.LegalRep, IndustryCode: in.IndustryCode, RegionCode: in.RegionCode, Address: in.Address, Source: in.Source,
+		Stage: in.Stage, Notes: in.Notes, OwnerID: in.OwnerID}, httpx.Language(r))
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusCreated, c)
+	return nil
+}
+
+func (a *API) listCustomers(w http.ResponseWriter, r *http.Request) error {
+	p, err := httpx.ParsePage(r)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	f := crm.CustomerFilter{Stage: q.Get("stage"), Trash: q.Get("trash") == "true", Limit: p.Limit + 1}
+	if s := q.Get("owner_id"); s != "" {
+		if f.OwnerID, err = strconv.ParseInt(s, 10, 64); err != nil {
+			return crm.Invalid(crm.FieldError{Field: "owner_id", Code: "format", Message: "must be a user ID"})
+		}
+	}
+	if p.Cursor != "" {
+		if err := httpx.DecodeCursor(p.Cursor, &f.BeforeID); err != nil {
+			return err
+		}
+	}
+	list, err := a.customers.List(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, httpx.MakePage(list, p.Limit, func(c crm.Customer) any { return c.ID }))
+	return nil
+}
+
+func (a *API) getCustomer(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	c, err := a.customers.Get(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, c)
+	return nil
+}
+
+// customerPatch is a PATCH body; fields left out stay as they are.
+type customerPatch struct {
+	Version      int     `json:"version"`
+	Kind         *string `json:"kind"`
+	Name         *string `json:"name"`
+	ShortName    *string `json:"short_name"`
+	USCC         *string `json:"uscc"`
+	LegalRep     *string `json:"legal_representative"`
+	IndustryCode *string `json:"industry_code"`
+	RegionCode   *string `json:"region_code"`
+	Address      *string `json:"address"`
+	Source       *string `json:"source"`
+	Stage        *string `json:"stage"`
+	Notes        *string `json:"notes"`
+	OwnerID      *int64  `json:"owner_id"`
+}
+
+// versionFrom takes the version from the body or, failing that, If-Match.
+func versionFrom(r *http.Request, body int) (int, error) {
+	if body != 0 {
+		return body, nil
+	}
+	if v, err := strconv.Atoi(r.Header.Get("If-Match")); err == nil && v > 0 {
+		return v, nil
+	}
+	return 0, crm.Invalid(crm.FieldError{Field: "version", Code: "required", Message: "send the version you read (body field version or If-Match), so a concurrent change is not overwritten"})
+}
+
+func (a *API) updateCustomer(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	var in customerPatch
+	if err := httpx.DecodeJSON(r, &in); err != nil {
+		return err
+	}
+	if in.Version, err = versionFrom(r, in.Version); err != nil {
+		return err
+	}
+	c, err := a.customers.Update(r.Context(), id, crm.CustomerPatch{Version: in.Version, Kind: in.Kind, Name: in.Name, ShortName: in.ShortName,
+		USCC: in.USCC, LegalRep: in.LegalRep, IndustryCode: in.IndustryCode, RegionCode: in.RegionCode, Address: in.Address,
+		Source: in.Source, Stage: in.Stage, Notes: in.Notes, OwnerID: in.OwnerID}, httpx.Language(r))
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, c)
+	return nil
+}
+
+// deleteCustomer moves a customer to the trash; ?hard=true erases one
+// already in the trash (administrators only).
+func (a *API) deleteCustomer(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if r.URL.Query().Get("hard") == "true" {
+		err = a.customers.HardDelete(r.Context(), id)
+	} else {
+		v, _ := strconv.Atoi(r.Header.Get("If-Match"))
+		err = a.customers.Delete(r.Context(), id, v)
+	}
+	if err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (a *API) restoreCustomer(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	c, err := a.customers.Restore(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, c)
+	return nil
+}

@@ -1,0 +1,124 @@
+package crm
+
+import (
+	"context"
+	"strconv"
+	"time"
+)
+
+// CustomerPatch is a change to a customer; nil fields stay as they are.
+type CustomerPatch struct {
+	Version      int
+	Kind         *string
+	Name         *string
+	ShortName    *string
+	USCC         *string
+	LegalRep     *string
+	IndustryCode *string
+	RegionCode   *string
+	Address      *string
+	Source       *string
+	Stage        *string
+	Notes        *string
+	OwnerID      *int64
+}
+
+// Update applies a patch with optimistic locking: a stale version answers
+// version_conflict. Changed fields are audited before and after.
+func (cs *Customers) Update(ctx context.Context, id int64, pt CustomerPatch, lang string) (Customer, error) {
+	p, err := Authorize(ctx, ActCustomerUpdate)
+	if err != nil {
+		return Customer{}, err
+	}
+	c, _, err := cs.store.Customer(ctx, id, CustomerScope(p), false, cs.now())
+	if err != nil {
+		return c, err
+	}
+	if pt.Version != c.Version {
+		return c, Errorf(EVersionConflict, "the customer was changed by someone else (version %d, you sent %d); reload and try again", c.Version, pt.Version)
+	}
+	before := c
+	changes := map[string]Change{}
+	set := func(name string, dst *string, v *string) {
+		if v != nil && *v != *dst {
+			changes[name] = Change{Before: *dst, After: *v}
+			*dst = *v
+		}
+	}
+	set("kind", &c.Kind, pt.Kind)
+	set("name", &c.Name, pt.Name)
+	set("short_name", &c.ShortName, pt.ShortName)
+	set("uscc", &c.USCC, pt.USCC)
+	set("legal_representative", &c.LegalRep, pt.LegalRep)
+	set("industry_code", &c.IndustryCode, pt.IndustryCode)
+	set("region_code", &c.RegionCode, pt.RegionCode)
+	set("address", &c.Address, pt.Address)
+	set("source", &c.Source, pt.Source)
+	set("stage", &c.Stage, pt.Stage)
+	set("notes", &c.Notes, pt.Notes)
+	c.normalize()
+	if err := c.validate(lang); err != nil {
+		return before, err
+	}
+	if pt.OwnerID != nil && *pt.OwnerID != c.OwnerID {
+		changes["owner_id"] = Change{Before: c.OwnerID, After: *pt.OwnerID}
+		c.OwnerID = *pt.OwnerID
+		if err := cs.checkOwner(ctx, p, &c); err != nil {
+			return before, err
+		}
+	}
+	if len(changes) == 0 {
+		return c, nil
+	}
+	c.UpdatedAt = cs.now().UTC()
+	e := NewAudit(ctx, AuditUpdate, "customer", strconv.FormatInt(c.ID, 10), changes)
+	return c, cs.store.UpdateCustomer(ctx, &c, &e)
+}
+
+// Delete moves a customer to the trash, where it can be restored for
+// TrashDays days.
+func (cs *Customers) Delete(ctx context.Context, id int64, version int) error {
+	p, err := Authorize(ctx, ActCustomerDelete)
+	if err != nil {
+		return err
+	}
+	c, _, err := cs.store.Customer(ctx, id, CustomerScope(p), false, cs.now())
+	if err != nil {
+		return err
+	}
+	if version != 0 && version != c.Version {
+		return Errorf(EVersionConflict, "the customer was changed by someone else; reload and try again")
+	}
+	now := cs.now().UTC()
+	c.DeletedAt, c.UpdatedAt = &now, now
+	e := NewAudit(ctx, AuditDelete, "customer", strconv.FormatInt(id, 10), map[string]any{"trash": true, "name": c.Name})
+	return cs.store.UpdateCustomer(ctx, &c, &e)
+}
+
+// Restore brings a customer back from the trash within TrashDays days.
+func (cs *Customers) Restore(ctx context.Context, id int64) (Customer, error) {
+	p, err := Authorize(ctx, ActCustomerDelete)
+	if err != nil {
+		return Customer{}, err
+	}
+	c, _, err := cs.store.Customer(ctx, id, CustomerScope(p), true, cs.now())
+	if err != nil {
+		return c, err
+	}
+	if cs.now().Sub(*c.DeletedAt) > TrashDays*24*time.Hour {
+		return c, Errorf(EConflict, "the customer was deleted more than %d days ago and can no longer be restored", TrashDays)
+	}
+	c.DeletedAt, c.UpdatedAt = nil, cs.now().UTC()
+	e := NewAudit(ctx, AuditUpdate, "customer", strconv.FormatInt(id, 10), map[string]Change{"deleted": {Before: true, After: false}})
+	return c, cs.store.UpdateCustomer(ctx, &c, &e)
+}
+
+// HardDelete erases a customer in the trash for good. Only an
+// administrator may, and the administrator still reads nothing of it.
+func (cs *Customers) HardDelete(ctx context.Context, id int64) error {
+	if _, err := Authorize(ctx, ActCustomerHardDelete); err != nil {
+		return err
+	}
+	e := NewAudit(ctx, AuditDelete, "customer", strconv.FormatInt(id, 10), map[string]any{"hard": true})
+	return cs.store.HardDeleteCustomer(ctx, id, &e)
+}

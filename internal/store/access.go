@@ -1,0 +1,93 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+
+	"github.com/kehucrm/kehu/internal/crm"
+)
+
+const accessColumns = `a.id, a.user_id, u.username, a.entity, a.record_id, a.reason, a.status, a.decided_by, a.decided_at,
+	a.decision_note, a.expires_at, a.created_at`
+
+func scanAccess(s scanner) (crm.AccessRequest, error) {
+	var r crm.AccessRequest
+	var by sql.NullInt64
+	var at, exp sql.NullTime
+	err := s.Scan(&r.ID, &r.UserID, &r.Username, &r.Entity, &r.RecordID, &r.Reason, &r.Status, &by, &at, &r.DecisionNote, &exp, &r.CreatedAt)
+	r.DecidedBy, r.DecidedAt, r.ExpiresAt = by.Int64, timePtr(at), timePtr(exp)
+	return r, err
+}
+
+// CreateAccessRequest stores a pending request and audits it.
+func (db *DB) CreateAccessRequest(ctx context.Context, r *crm.AccessRequest, e *crm.AuditEntry) error {
+	return db.InTxAudited(ctx, e, func(tx *Tx) error {
+		err := tx.QueryRow(ctx, `INSERT INTO access_requests (user_id, entity, record_id, reason, status, created_at)
+			VALUES (?, ?, ?, ?, 'pending', ?) RETURNING id`, r.UserID, r.Entity, r.RecordID, r.Reason, r.CreatedAt).Scan(&r.ID)
+		e.EntityID = strconv.FormatInt(r.ID, 10)
+		return err
+	})
+}
+
+// AccessRequest reads one request.
+func (db *DB) AccessRequest(ctx context.Context, id int64) (crm.AccessRequest, error) {
+	r, err := scanAccess(db.QueryRow(ctx, "SELECT "+accessColumns+" FROM access_requests a JOIN users u ON u.id = a.user_id WHERE a.id = ?", id))
+	return r, notFound(err, "such access request")
+}
+
+// ListAccessRequests returns the requests a user made and, for an
+// approver, those about customers whose owner they manage (all, for the
+// gm), newest first.
+func (db *DB) ListAccessRequests(ctx context.Context, userID int64, all bool, status string, beforeID int64, limit int) ([]crm.AccessRequest, error) {
+	q := "SELECT " + accessColumns + ` FROM access_requests a JOIN users u ON u.id = a.user_id WHERE (a.user_id = ?`
+	args := []any{userID}
+	if all {
+		q += " OR 1 = 1"
+	} else {
+		q += ` OR (a.entity = 'customer' AND a.record_id IN (SELECT c.id FROM customers c JOIN users o ON o.id = c.owner_id WHERE o.manager_id = ?))`
+		args = append(args, userID)
+	}
+	q += ")"
+	if status != "" {
+		q += " AND a.status = ?"
+		args = append(args, status)
+	}
+	if beforeID > 0 {
+		q += " AND a.id < ?"
+		args = append(args, beforeID)
+	}
+	q += " ORDER BY a.id DESC LIMIT ?"
+	args = append(args, limit)
+	rows, err := db.Query(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: list access requests: %w", err)
+	}
+	defer rows.Close()
+	var out []crm.AccessRequest
+	for rows.Next() {
+		r, err := scanAccess(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// DecideAccessRequest records a decision on a pending request (once) and
+// audits it.
+func (db *DB) DecideAccessRequest(ctx context.Context, r *crm.AccessRequest, e *crm.AuditEntry) error {
+	return db.InTxAudited(ctx, e, func(tx *Tx) error {
+		res, err := tx.Exec(ctx, `UPDATE access_requests SET status = ?, decided_by = ?, decided_at = ?, decision_note = ?, expires_at = ?
+			WHERE id = ? AND status = 'pending'`, r.Status, r.DecidedBy, r.DecidedAt, r.DecisionNote, r.ExpiresAt, r.ID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return crm.Errorf(crm.EConflict, "access request %d was already decided", r.ID)
+		}
+		return nil
+	})
+}

@@ -1,0 +1,187 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/kehucrm/kehu/internal/crm"
+)
+
+const customerColumns = `c.id, c.code, c.kind, c.name, c.short_name, c.uscc, c.legal_rep, c.industry_code, c.region_code,
+	c.address, c.source, c.stage, c.owner_id, c.team_id, c.notes, c.version, c.created_at, c.updated_at, c.deleted_at`
+
+func scanCustomer(s scanner, extra ...any) (crm.Customer, error) {
+	var c crm.Customer
+	var team sql.NullInt64
+	var deleted sql.NullTime
+	err := s.Scan(append([]any{&c.ID, &c.Code, &c.Kind, &c.Name, &c.ShortName, &c.USCC, &c.LegalRep, &c.IndustryCode, &c.RegionCode,
+		&c.Address, &c.Source, &c.Stage, &c.OwnerID, &team, &c.Notes, &c.Version, &c.CreatedAt, &c.UpdatedAt, &deleted}, extra...)...)
+	c.TeamID, c.DeletedAt = team.Int64, timePtr(deleted)
+	return c, err
+}
+
+// ownScope is the part of a scope that needs no grant.
+func ownScope(s crm.Scope) (string, []any) {
+	if s.All {
+		return "1 = 1", nil
+	}
+	if s.TeamID != 0 {
+		return "(c.owner_id = ? OR c.team_id = ?)", []any{s.UserID, s.TeamID}
+	}
+	return "c.owner_id = ?", []any{s.UserID}
+}
+
+// scopeSQL is the condition that keeps a query to the scope: its own part
+// or an approved, unexpired access grant.
+func scopeSQL(s crm.Scope, now time.Time) (string, []any) {
+	own, args := ownScope(s)
+	if s.All {
+		return own, args
+	}
+	return "(" + own + ` OR c.id IN (SELECT record_id FROM access_requests
+		WHERE user_id = ? AND entity = 'customer' AND status = 'approved' AND expires_at > ?))`, append(args, s.UserID, now.UTC())
+}
+
+// CreateCustomer allocates the next code (KH00000001 …) and inserts c in
+// one transaction, with its audit entry.
+func (db *DB) CreateCustomer(ctx context.Context, c *crm.Customer, e *crm.AuditEntry) error {
+	return db.InTxAudited(ctx, e, func(tx *Tx) error {
+		var n int64
+		if err := tx.QueryRow(ctx, "UPDATE counters SET value = value + 1 WHERE name = 'customer_code' RETURNING value").Scan(&n); err != nil {
+			return fmt.Errorf("store: customer code: %w", err)
+		}
+		c.Code = fmt.Sprintf("KH%08d", n)
+		err := tx.QueryRow(ctx, `INSERT INTO customers (code, kind, name, short_name, uscc, legal_rep, industry_code, region_code,
+			address, source, stage, owner_id, team_id, notes, version, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id`,
+			c.Code, c.Kind, c.Name, c.ShortName, c.USCC, c.LegalRep, c.IndustryCode, c.RegionCode, c.Address, c.Source, c.Stage,
+			c.OwnerID, nullID(c.TeamID), c.Notes, c.CreatedAt, c.UpdatedAt).Scan(&c.ID)
+		if isUniqueViolation(err) {
+			return db.duplicateUSCC(ctx, tx, c.USCC)
+		}
+		c.Version = 1
+		e.EntityID = strconv.FormatInt(c.ID, 10)
+		return err
+	})
+}
+
+// duplicateUSCC explains a USCC clash, naming the existing record's code.
+func (db *DB) duplicateUSCC(ctx context.Context, tx *Tx, uscc string) error {
+	var code string
+	_ = tx.QueryRow(ctx, "SELECT code FROM customers WHERE uscc = ? AND deleted_at IS NULL", uscc).Scan(&code)
+	return &crm.Error{Code: crm.EConflict, Message: "a customer with this unified social credit code already exists",
+		Fields: []crm.FieldError{{Field: "uscc", Code: "duplicate", Message: "already used by customer " + code}}}
+}
+
+// Customer reads one customer within scope; trash selects deleted ones
+// instead of live ones. viaGrant reports that only an access grant put
+// the record in scope. Out of scope is not_found, like missing.
+func (db *DB) Customer(ctx context.Context, id int64, s crm.Scope, trash bool, now time.Time) (crm.Customer, bool, error) {
+	cond, args := scopeSQL(s, now)
+	own, ownArgs := ownScope(s)
+	deleted := "c.deleted_at IS NULL"
+	if trash {
+		deleted = "c.deleted_at IS NOT NULL"
+	}
+	q := "SELECT " + customerColumns + ", CASE WHEN " + own + " THEN 0 ELSE 1 END FROM customers c WHERE c.id = ? AND " + deleted + " AND " + cond
+	var viaGrant int
+	c, err := scanCustomer(db.QueryRow(ctx, q, append(append(ownArgs, id), args...)...), &viaGrant)
+	return c, viaGrant == 1, notFound(err, "such customer")
+}
+
+// ListCustomers returns customers in scope matching f, by ID descending
+// (newest first), up to f.Limit, with the IDs seen only through a grant.
+func (db *DB) ListCustomers(ctx context.Context, s crm.Scope, f crm.CustomerFilter, now time.Time) ([]crm.Customer, []int64, error) {
+	cond, args := scopeSQL(s, now)
+	own, ownArgs := ownScope(s)
+	q := "SELECT " + customerColumns + ", CASE WHEN " + own + " THEN 0 ELSE 1 END FROM customers c WHERE " + cond
+	args = append(ownArgs, args...)
+	if f.Trash {
+		q += " AND c.deleted_at IS NOT NULL"
+	} else {
+		q += " AND c.deleted_at IS NULL"
+	}
+	if f.BeforeID > 0 {
+		q += " AND c.id < ?"
+		args = append(args, f.BeforeID)
+	}
+	if f.Stage != "" {
+		q += " AND c.stage = ?"
+		args = append(args, f.Stage)
+	}
+	if f.OwnerID != 0 {
+		q += " AND c.owner_id = ?"
+		args = append(args, f.OwnerID)
+	}
+	q += " ORDER BY c.id DESC LIMIT ?"
+	args = append(args, f.Limit)
+	rows, err := db.Query(ctx, q, args...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("store: list customers: %w", err)
+	}
+	defer rows.Close()
+	var out []crm.Customer
+	var granted []int64
+	for rows.Next() {
+		var via int
+		c, err := scanCustomer(rows, &via)
+		if err != nil {
+			return nil, nil, err
+		}
+		if via == 1 {
+			granted = append(granted, c.ID)
+		}
+		out = append(out, c)
+	}
+	return out, granted, rows.Err()
+}
+
+// UpdateCustomer writes c if c.Version is still the stored one (else
+// version_conflict) and audits it.
+func (db *DB) UpdateCustomer(ctx context.Context, c *crm.Customer, e *crm.AuditEntry) error {
+	return db.InTxAudited(ctx, e, func(tx *Tx) error {
+		res, err := tx.Exec(ctx, `UPDATE customers SET kind = ?, name = ?, short_name = ?, uscc = ?, legal_rep = ?, industry_code = ?,
+			region_code = ?, address = ?, source = ?, stage = ?, owner_id = ?, team_id = ?, notes = ?, deleted_at = ?,
+			version = version + 1, updated_at = ? WHERE id = ? AND version = ?`,
+			c.Kind, c.Name, c.ShortName, c.USCC, c.LegalRep, c.IndustryCode, c.RegionCode, c.Address, c.Source, c.Stage,
+			c.OwnerID, nullID(c.TeamID), c.Notes, c.DeletedAt, c.UpdatedAt, c.ID, c.Version)
+		if isUniqueViolation(err) {
+			return db.duplicateUSCC(ctx, tx, c.USCC)
+		}
+		if err != nil {
+			return fmt.Errorf("store: update customer: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return crm.Errorf(crm.EVersionConflict, "the customer was changed by someone else; reload and try again")
+		}
+		c.Version++
+		return nil
+	})
+}
+
+// HardDeleteCustomer erases a customer that is in the trash.
+func (db *DB) HardDeleteCustomer(ctx context.Context, id int64, e *crm.AuditEntry) error {
+	return db.InTxAudited(ctx, e, func(tx *Tx) error {
+		res, err := tx.Exec(ctx, "DELETE FROM customers WHERE id = ? AND deleted_at IS NOT NULL", id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return crm.Errorf(crm.ENotFound, "no customer %d in the trash (move it to the trash first)", id)
+		}
+		_, err = tx.Exec(ctx, "DELETE FROM access_requests WHERE entity = 'customer' AND record_id = ?", id)
+		return err
+	})
+}
+
+// CustomerOwner reads who owns a customer and who manages that owner,
+// ignoring scope: access decisions need it.
+func (db *DB) CustomerOwner(ctx context.Context, id int64) (owner, manager int64, err error) {
+	var m sql.NullInt64
+	err = db.QueryRow(ctx, `SELECT c.owner_id, u.manager_id FROM customers c JOIN users u ON u.id = c.owner_id
+		WHERE c.id = ? AND c.deleted_at IS NULL`, id).Scan(&owner, &m)
+	return owner, m.Int64, notFound(err, "such customer")
+}
