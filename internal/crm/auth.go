@@ -12,8 +12,9 @@ import (
 )
 
 // Session is a signed-in browser or API client, found by the hash of its
-// token. User is the user as stored now, so a changed role or a disabled
-// account takes effect on the next request.
+// token. User is the user as stored now (ID, username, role, team and
+// disabled only), so a changed role or a disabled account takes effect on
+// the next request.
 type Session struct {
 	TokenHash  string
 	UserID     int64
