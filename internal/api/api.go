@@ -26,9 +26,11 @@ type API struct {
 }
 
 // New returns the API over db and the domain services.
-func New(db *store.DB, identity *crm.Identity, audit *crm.AuditLog, calendars *crm.Calendars, version string) *API {
+func New(db *store.DB, identity *crm.Identity, audit *crm.AuditLog, calendars *crm.Calendars, sealer crm.Sealer, version string) *API {
+	customers := crm.NewCustomers(db, nil)
+	customers.SetSealer(sealer)
 	return &API{db: db, identity: identity, audit: audit, calendars: calendars, version: version, now: time.Now,
-		customers: crm.NewCustomers(db, nil), access: crm.NewAccess(db, 0, nil)}
+		customers: customers, access: crm.NewAccess(db, 0, nil)}
 }
 
 // Register lists every route of the API, one per line.
@@ -66,6 +68,12 @@ func (a *API) Register(rt *httpx.Router) {
 	rt.HandleFunc("PATCH /api/v1/customers/{id}", a.updateCustomer)
 	rt.HandleFunc("DELETE /api/v1/customers/{id}", a.deleteCustomer)
 	rt.HandleFunc("POST /api/v1/customers/{id}/restore", a.restoreCustomer)
+	rt.HandleFunc("GET /api/v1/customers/{id}/contacts", a.listContacts)
+	rt.HandleFunc("POST /api/v1/customers/{id}/contacts", a.createContact)
+	rt.HandleFunc("GET /api/v1/contacts", a.findContacts)
+	rt.HandleFunc("PATCH /api/v1/contacts/{id}", a.updateContact)
+	rt.HandleFunc("DELETE /api/v1/contacts/{id}", a.deleteContact)
+	rt.HandleFunc("POST /api/v1/contacts/{id}/reveal", a.revealContact)
 
 	rt.HandleFunc("GET /api/v1/access-requests", a.listAccessRequests)
 	rt.HandleFunc("POST /api/v1/access-requests", a.createAccessRequest)

@@ -31,16 +31,24 @@ const TrashDays = 30
 
 // Customers is the customer archive.
 type Customers struct {
-	store CustomerStore
-	now   func() time.Time
+	store    CustomerStore
+	contacts ContactStore
+	sealer   Sealer
+	now      func() time.Time
+}
+
+// CustomerArchiveStore is everything the customer archive keeps.
+type CustomerArchiveStore interface {
+	CustomerStore
+	ContactStore
 }
 
 // NewCustomers returns the customer service.
-func NewCustomers(s CustomerStore, now func() time.Time) *Customers {
+func NewCustomers(s CustomerArchiveStore, now func() time.Time) *Customers {
 	if now == nil {
 		now = time.Now
 	}
-	return &Customers{store: s, now: now}
+	return &Customers{store: s, contacts: s, now: now}
 }
 
 // Create adds a customer. Its owner is the caller unless a gm (anyone) or

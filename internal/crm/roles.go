@@ -48,6 +48,7 @@ const (
 	ActCustomerDelete     Action = "customer.delete"      // move customers in scope to the trash, restore them
 	ActCustomerHardDelete Action = "customer.hard_delete" // erase a customer from the trash for good
 	ActCustomerAssign     Action = "customer.assign"      // set another user as a customer's owner
+	ActCustomerReveal     Action = "customer.reveal"      // see a masked value (a contact's mobile) in full, with a reason
 	ActAccessRequest      Action = "access.request"       // ask for access to a record outside one's scope
 	ActAccessApprove      Action = "access.approve"       // decide access requests (as the owner's manager or gm)
 )
@@ -74,6 +75,7 @@ var matrix = map[Action][]Role{
 	ActCustomerDelete:     {RoleGM, RoleSalesManager, RoleAccountManager},
 	ActCustomerHardDelete: {RoleAdmin},
 	ActCustomerAssign:     {RoleGM, RoleSalesManager},
+	ActCustomerReveal:     {RoleGM, RoleSalesManager, RoleAccountManager, RoleService},
 	ActAccessRequest:      {RoleGM, RoleSalesManager, RoleAccountManager, RoleMarketing, RoleService, RoleTechnician, RoleQA, RoleProduction, RoleFinance, RoleWarehouse},
 	ActAccessApprove:      {RoleGM, RoleSalesManager},
 }

@@ -192,17 +192,18 @@ func TestPermissionMatrix(t *testing.T) {
 		crm.ActCustomerAssign:     {"POST", "/api/v1/customers", `{"name":"探针客户","owner_id":OWNER}`},
 		crm.ActAccessRequest:      {"POST", "/api/v1/access-requests", `{"entity":"customer","record_id":999999,"reason":"探针"}`},
 		crm.ActAccessApprove:      {"POST", "/api/v1/access-requests/999999/approve", ""},
+		crm.ActCustomerReveal:     {"POST", "/api/v1/contacts/999999/reveal", `{"field":"mobile","reason":"探针"}`},
 	}
 	read := []crm.Action{crm.ActValidate, crm.ActCalendarRead, crm.ActCustomerRead, crm.ActAccessRequest}
 	seller := append(append([]crm.Action{}, read...), crm.ActCustomerCreate, crm.ActCustomerUpdate)
 	allowed := map[crm.Role][]crm.Action{
 		crm.RoleAdmin:          {crm.ActUserManage, crm.ActSystemRead, crm.ActValidate, crm.ActCalendarRead, crm.ActCalendarManage, crm.ActCustomerHardDelete},
 		crm.RoleAuditor:        {crm.ActAuditRead},
-		crm.RoleGM:             append(append([]crm.Action{}, seller...), crm.ActCustomerDelete, crm.ActCustomerAssign, crm.ActAccessApprove),
-		crm.RoleSalesManager:   append(append([]crm.Action{}, seller...), crm.ActCustomerDelete, crm.ActCustomerAssign, crm.ActAccessApprove),
-		crm.RoleAccountManager: append(append([]crm.Action{}, seller...), crm.ActCustomerDelete),
+		crm.RoleGM:             append(append([]crm.Action{}, seller...), crm.ActCustomerDelete, crm.ActCustomerAssign, crm.ActAccessApprove, crm.ActCustomerReveal),
+		crm.RoleSalesManager:   append(append([]crm.Action{}, seller...), crm.ActCustomerDelete, crm.ActCustomerAssign, crm.ActAccessApprove, crm.ActCustomerReveal),
+		crm.RoleAccountManager: append(append([]crm.Action{}, seller...), crm.ActCustomerDelete, crm.ActCustomerReveal),
 		crm.RoleMarketing:      seller,
-		crm.RoleService:        read,
+		crm.RoleService:        append(append([]crm.Action{}, read...), crm.ActCustomerReveal),
 		crm.RoleTechnician:     read,
 		crm.RoleQA:             read,
 		crm.RoleProduction:     read,

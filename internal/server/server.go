@@ -74,7 +74,7 @@ func New(db *store.DB, opts Options) (*Server, error) {
 		return nil, err
 	}
 	rt := httpx.NewRouter()
-	api.New(db, identity, crm.NewAuditLog(db), calendars, opts.Version).Register(rt)
+	api.New(db, identity, crm.NewAuditLog(db), calendars, opts.Sealer, opts.Version).Register(rt)
 	rt.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
 	web, err := ui.New(db, identity, calendars, opts.Version, opts.Location)
 	if err != nil {

@@ -1,0 +1,269 @@
+package crm
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"github.com/kehucrm/kehu/internal/cn"
+	"github.com/kehucrm/kehu/internal/secure"
+)
+
+// ContactStore keeps contacts.
+type ContactStore interface {
+	Contacts(ctx context.Context, customerID int64) ([]Contact, error)
+	Contact(ctx context.Context, id int64) (Contact, error)
+	CreateContact(ctx context.Context, c *Contact, e *AuditEntry) error
+	UpdateContact(ctx context.Context, c *Contact, e *AuditEntry) error
+	DeleteContact(ctx context.Context, id int64, e *AuditEntry) error
+	ContactsByMobileIndex(ctx context.Context, idx string) ([]Contact, error)
+}
+
+const contactMobileDomain = "contacts.mobile"
+
+// SetSealer gives the customer service the keyring for sensitive fields.
+// Call it once, while wiring, before serving.
+func (cs *Customers) SetSealer(s Sealer) { cs.sealer = s }
+
+// inScope loads a customer the caller may act on with action a.
+func (cs *Customers) inScope(ctx context.Context, a Action, customerID int64) (Principal, Customer, error) {
+	p, err := Authorize(ctx, a)
+	if err != nil {
+		return p, Customer{}, err
+	}
+	c, viaGrant, err := cs.store.Customer(ctx, customerID, CustomerScope(p), false, cs.now())
+	if err == nil && viaGrant {
+		e := NewAudit(ctx, AuditReadGranted, "customer", strconv.FormatInt(customerID, 10), map[string]string{"via": string(a)})
+		err = cs.store.Audit(ctx, &e)
+	}
+	return p, c, err
+}
+
+// Contacts lists a customer's contacts, mobiles masked.
+func (cs *Customers) Contacts(ctx context.Context, customerID int64) ([]Contact, error) {
+	if _, _, err := cs.inScope(ctx, ActCustomerRead, customerID); err != nil {
+		return nil, err
+	}
+	list, err := cs.contacts.Contacts(ctx, customerID)
+	for i := range list {
+		cs.maskContact(&list[i])
+	}
+	return list, err
+}
+
+// AddContact adds a contact to a customer. A mobile number already on
+// another contact is refused with conflict, naming the customer when the
+// caller may see it, unless force is set.
+func (cs *Customers) AddContact(ctx context.Context, c Contact, mobile string, force bool, lang string) (Contact, error) {
+	p, _, err := cs.inScope(ctx, ActCustomerUpdate, c.CustomerID)
+	if err != nil {
+		return c, err
+	}
+	if err := c.validate(lang); err != nil {
+		return c, err
+	}
+	if err := cs.sealContactMobile(ctx, p, &c, mobile, force, lang); err != nil {
+		return c, err
+	}
+	now := cs.now().UTC()
+	c.CreatedAt, c.UpdatedAt, c.Version = now, now, 1
+	e := NewAudit(ctx, AuditCreate, "contact", "", map[string]any{"customer_id": c.CustomerID, "name": c.Name, "mobile": c.Mobile})
+	return c, cs.contacts.CreateContact(ctx, &c, &e)
+}
+
+// sealContactMobile validates, encrypts and indexes a mobile number and
+// checks it against the other contacts.
+func (cs *Customers) sealContactMobile(ctx context.Context, p Principal, c *Contact, mobile string, force bool, lang string) error {
+	if mobile == "" {
+		return nil
+	}
+	norm, pr := cn.ValidateMobile(mobile)
+	if pr != nil && pr.Severity == cn.Error {
+		return Invalid(FieldError{Field: "mobile", Code: pr.Code, Message: pr.Message(lang)})
+	}
+	if cs.sealer == nil {
+		return Errorf(EInternal, "no keyring: sensitive fields cannot be stored")
+	}
+	idx := cs.sealer.BlindIndex(contactMobileDomain, []byte(norm))
+	if !force {
+		others, err := cs.contacts.ContactsByMobileIndex(ctx, idx)
+		if err != nil {
+			return err
+		}
+		for _, o := range others {
+			if o.ID == c.ID {
+				continue
+			}
+			msg := "this mobile number already belongs to another customer's contact"
+			if oc, _, err := cs.store.Customer(ctx, o.CustomerID, CustomerScope(p), false, cs.now()); err == nil {
+				msg = "this mobile number already belongs to " + o.Name + " of customer " + oc.Code + " " + oc.Name
+			}
+			return &Error{Code: EConflict, Message: msg + " (send force to add it anyway)",
+				Fields: []FieldError{{Field: "mobile", Code: "duplicate", Message: msg}}}
+		}
+	}
+	enc, err := cs.sealer.Encrypt([]byte(norm), secure.AAD("contacts", "mobile"))
+	if err != nil {
+		return err
+	}
+	c.MobileEnc, c.MobileIdx, c.MobileLast4, c.Mobile = enc, idx, norm[len(norm)-4:], secure.MaskMobile(norm)
+	return nil
+}
+
+func (cs *Customers) maskContact(c *Contact) {
+	if c.MobileEnc == "" || cs.sealer == nil {
+		return
+	}
+	if b, err := cs.sealer.Decrypt(c.MobileEnc, secure.AAD("contacts", "mobile")); err == nil {
+		c.Mobile = secure.MaskMobile(string(b))
+	} else {
+		c.Mobile = "****"
+	}
+}
+
+// contactInScope loads a contact whose customer the caller may act on.
+func (cs *Customers) contactInScope(ctx context.Context, a Action, id int64) (Principal, Contact, error) {
+	c, err := cs.contacts.Contact(ctx, id)
+	if err != nil {
+		return Principal{}, c, err
+	}
+	p, _, err := cs.inScope(ctx, a, c.CustomerID)
+	if ErrorCode(err) == ENotFound {
+		return p, Contact{}, Errorf(ENotFound, "no such contact")
+	}
+	return p, c, err
+}
+
+// RevealContactMobile shows a contact's full mobile number: it needs the
+// customer in scope and a reason, and it is audited.
+func (cs *Customers) RevealContactMobile(ctx context.Context, id int64, reason string) (string, error) {
+	if _, err := Authorize(ctx, ActCustomerReveal); err != nil {
+		return "", err
+	}
+	if strings.TrimSpace(reason) == "" {
+		return "", Invalid(FieldError{Field: "reason", Code: "required", Message: "say why you need the full number"})
+	}
+	_, c, err := cs.contactInScope(ctx, ActCustomerRead, id)
+	if err != nil {
+		return "", err
+	}
+	if c.MobileEnc == "" {
+		return "", Errorf(ENotFound, "this contact has no mobile number")
+	}
+	b, err := cs.sealer.Decrypt(c.MobileEnc, secure.AAD("contacts", "mobile"))
+	if err != nil {
+		return "", err
+	}
+	e := NewAudit(ctx, AuditReveal, "contact", strconv.FormatInt(id, 10), map[string]any{"field": "mobile", "reason": reason, "customer_id": c.CustomerID})
+	return string(b), cs.store.Audit(ctx, &e)
+}
+
+// DeleteContact removes a contact.
+func (cs *Customers) DeleteContact(ctx context.Context, id int64) error {
+	_, c, err := cs.contactInScope(ctx, ActCustomerUpdate, id)
+	if err != nil {
+		return err
+	}
+	e := NewAudit(ctx, AuditDelete, "contact", strconv.FormatInt(id, 10), map[string]any{"customer_id": c.CustomerID, "name": c.Name})
+	return cs.contacts.DeleteContact(ctx, id, &e)
+}
+
+// FindContactsByMobile finds contacts by their full mobile number through
+// the blind index, keeping to the caller's scope.
+func (cs *Customers) FindContactsByMobile(ctx context.Context, mobile string, lang string) ([]Contact, error) {
+	p, err := Authorize(ctx, ActCustomerRead)
+	if err != nil {
+		return nil, err
+	}
+	norm, pr := cn.ValidateMobile(mobile)
+	if pr != nil && pr.Severity == cn.Error {
+		return nil, Invalid(FieldError{Field: "mobile", Code: pr.Code, Message: pr.Message(lang)})
+	}
+	all, err := cs.contacts.ContactsByMobileIndex(ctx, cs.sealer.BlindIndex(contactMobileDomain, []byte(norm)))
+	if err != nil {
+		return nil, err
+	}
+	out := []Contact{}
+	for _, c := range all {
+		if _, _, err := cs.store.Customer(ctx, c.CustomerID, CustomerScope(p), false, cs.now()); err == nil {
+			cs.maskContact(&c)
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// ContactPatch is a change to a contact; nil fields stay.
+type ContactPatch struct {
+	Version       int
+	Name          *string
+	Title         *string
+	Mobile        *string // the full new number; "" removes it
+	Landline      *string
+	Email         *string
+	WeChatID      *string
+	Gender        *string
+	Birthday      *string
+	BirthdayLunar *bool
+	BirthdayLeap  *bool
+	IsPrimary     *bool
+	Preferences   *string
+	Force         bool // accept a mobile number another contact has
+}
+
+// UpdateContact changes a contact with optimistic locking; sensitive
+// values appear in the audit entry masked.
+func (cs *Customers) UpdateContact(ctx context.Context, id int64, pt ContactPatch, lang string) (Contact, error) {
+	p, c, err := cs.contactInScope(ctx, ActCustomerUpdate, id)
+	if err != nil {
+		return c, err
+	}
+	if pt.Version != c.Version {
+		return c, Errorf(EVersionConflict, "the contact was changed by someone else (version %d, you sent %d); reload and try again", c.Version, pt.Version)
+	}
+	cs.maskContact(&c)
+	changes := map[string]Change{}
+	str := func(name string, dst *string, v *string) {
+		if v != nil && *v != *dst {
+			changes[name] = Change{Before: *dst, After: *v}
+			*dst = *v
+		}
+	}
+	boolean := func(name string, dst *bool, v *bool) {
+		if v != nil && *v != *dst {
+			changes[name] = Change{Before: *dst, After: *v}
+			*dst = *v
+		}
+	}
+	str("name", &c.Name, pt.Name)
+	str("title", &c.Title, pt.Title)
+	str("landline", &c.Landline, pt.Landline)
+	str("email", &c.Email, pt.Email)
+	str("wechat_id", &c.WeChatID, pt.WeChatID)
+	str("gender", &c.Gender, pt.Gender)
+	str("birthday", &c.Birthday, pt.Birthday)
+	boolean("birthday_lunar", &c.BirthdayLunar, pt.BirthdayLunar)
+	boolean("birthday_leap", &c.BirthdayLeap, pt.BirthdayLeap)
+	boolean("is_primary", &c.IsPrimary, pt.IsPrimary)
+	str("preferences", &c.Preferences, pt.Preferences)
+	if err := c.validate(lang); err != nil {
+		return c, err
+	}
+	if pt.Mobile != nil {
+		before := c.Mobile
+		if *pt.Mobile == "" {
+			c.MobileEnc, c.MobileIdx, c.MobileLast4, c.Mobile = "", "", "", ""
+		} else if err := cs.sealContactMobile(ctx, p, &c, *pt.Mobile, pt.Force, lang); err != nil {
+			return c, err
+		}
+		if c.Mobile != before {
+			changes["mobile"] = Change{Before: before, After: c.Mobile} // both masked
+		}
+	}
+	if len(changes) == 0 {
+		return c, nil
+	}
+	c.UpdatedAt = cs.now().UTC()
+	e := NewAudit(ctx, AuditUpdate, "contact", strconv.FormatInt(id, 10), changes)
+	return c, cs.contacts.UpdateContact(ctx, &c, &e)
+}

@@ -1,0 +1,102 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/kehucrm/kehu/internal/crm"
+)
+
+const contactColumns = `id, customer_id, name, title, mobile_enc, mobile_idx, mobile_last4, landline, email, wechat_id, gender,
+	birthday, birthday_lunar, birthday_leap, is_primary, preferences, version, created_at, updated_at`
+
+func scanContact(s scanner) (crm.Contact, error) {
+	var c crm.Contact
+	err := s.Scan(&c.ID, &c.CustomerID, &c.Name, &c.Title, &c.MobileEnc, &c.MobileIdx, &c.MobileLast4, &c.Landline, &c.Email, &c.WeChatID,
+		&c.Gender, &c.Birthday, &c.BirthdayLunar, &c.BirthdayLeap, &c.IsPrimary, &c.Preferences, &c.Version, &c.CreatedAt, &c.UpdatedAt)
+	return c, err
+}
+
+func (db *DB) queryContacts(ctx context.Context, where string, args ...any) ([]crm.Contact, error) {
+	rows, err := db.Query(ctx, "SELECT "+contactColumns+" FROM contacts WHERE "+where+" ORDER BY is_primary DESC, id", args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: contacts: %w", err)
+	}
+	defer rows.Close()
+	out := []crm.Contact{}
+	for rows.Next() {
+		c, err := scanContact(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// Contacts lists a customer's contacts, the primary one first.
+func (db *DB) Contacts(ctx context.Context, customerID int64) ([]crm.Contact, error) {
+	return db.queryContacts(ctx, "customer_id = ?", customerID)
+}
+
+// ContactsByMobileIndex finds contacts by the blind index of their mobile.
+func (db *DB) ContactsByMobileIndex(ctx context.Context, idx string) ([]crm.Contact, error) {
+	return db.queryContacts(ctx, "mobile_idx = ? AND mobile_idx <> ''", idx)
+}
+
+// Contact reads one contact.
+func (db *DB) Contact(ctx context.Context, id int64) (crm.Contact, error) {
+	c, err := scanContact(db.QueryRow(ctx, "SELECT "+contactColumns+" FROM contacts WHERE id = ?", id))
+	return c, notFound(err, "such contact")
+}
+
+// CreateContact inserts a contact; a new primary contact demotes the old.
+func (db *DB) CreateContact(ctx context.Context, c *crm.Contact, e *crm.AuditEntry) error {
+	return db.InTxAudited(ctx, e, func(tx *Tx) error {
+		if c.IsPrimary {
+			if _, err := tx.Exec(ctx, "UPDATE contacts SET is_primary = ? WHERE customer_id = ?", false, c.CustomerID); err != nil {
+				return err
+			}
+		}
+		err := tx.QueryRow(ctx, `INSERT INTO contacts (customer_id, name, title, mobile_enc, mobile_idx, mobile_last4, landline, email,
+			wechat_id, gender, birthday, birthday_lunar, birthday_leap, is_primary, preferences, version, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id`,
+			c.CustomerID, c.Name, c.Title, c.MobileEnc, c.MobileIdx, c.MobileLast4, c.Landline, c.Email, c.WeChatID, c.Gender,
+			c.Birthday, c.BirthdayLunar, c.BirthdayLeap, c.IsPrimary, c.Preferences, c.CreatedAt, c.UpdatedAt).Scan(&c.ID)
+		e.EntityID = strconv.FormatInt(c.ID, 10)
+		return err
+	})
+}
+
+// UpdateContact writes a contact if its version is current.
+func (db *DB) UpdateContact(ctx context.Context, c *crm.Contact, e *crm.AuditEntry) error {
+	return db.InTxAudited(ctx, e, func(tx *Tx) error {
+		if c.IsPrimary {
+			if _, err := tx.Exec(ctx, "UPDATE contacts SET is_primary = ? WHERE customer_id = ? AND id <> ?", false, c.CustomerID, c.ID); err != nil {
+				return err
+			}
+		}
+		res, err := tx.Exec(ctx, `UPDATE contacts SET name = ?, title = ?, mobile_enc = ?, mobile_idx = ?, mobile_last4 = ?, landline = ?,
+			email = ?, wechat_id = ?, gender = ?, birthday = ?, birthday_lunar = ?, birthday_leap = ?, is_primary = ?, preferences = ?,
+			version = version + 1, updated_at = ? WHERE id = ? AND version = ?`,
+			c.Name, c.Title, c.MobileEnc, c.MobileIdx, c.MobileLast4, c.Landline, c.Email, c.WeChatID, c.Gender, c.Birthday,
+			c.BirthdayLunar, c.BirthdayLeap, c.IsPrimary, c.Preferences, c.UpdatedAt, c.ID, c.Version)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return crm.Errorf(crm.EVersionConflict, "the contact was changed by someone else; reload and try again")
+		}
+		c.Version++
+		return nil
+	})
+}
+
+// DeleteContact removes a contact.
+func (db *DB) DeleteContact(ctx context.Context, id int64, e *crm.AuditEntry) error {
+	return db.InTxAudited(ctx, e, func(tx *Tx) error {
+		_, err := tx.Exec(ctx, "DELETE FROM contacts WHERE id = ?", id)
+		return err
+	})
+}
