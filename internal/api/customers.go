@@ -167,3 +167,16 @@ func (a *API) restoreCustomer(w http.ResponseWriter, r *http.Request) error {
 	httpx.WriteJSON(w, http.StatusOK, c)
 	return nil
 }
+
+func (a *API) handover(w http.ResponseWriter, r *http.Request) error {
+	var in crm.Handover
+	if err := httpx.DecodeJSON(r, &in); err != nil {
+		return err
+	}
+	res, err := a.customers.Handover(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, res)
+	return nil
+}
