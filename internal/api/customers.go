@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/kehucrm/kehu/internal/crm"
 	"github.com/kehucrm/kehu/internal/httpx"
@@ -178,5 +179,60 @@ func (a *API) handover(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	httpx.WriteJSON(w, http.StatusOK, res)
+	return nil
+}
+
+type interactionInput struct {
+	At           *time.Time `json:"at"`
+	Channel      string     `json:"channel"`
+	Participants string     `json:"participants"`
+	Content      string     `json:"content"`
+	Feedback     string     `json:"feedback"`
+	NextStep     string     `json:"next_step"`
+	NextDueAt    *time.Time `json:"next_due_at"`
+}
+
+func (a *API) createInteraction(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	var in interactionInput
+	if err := httpx.DecodeJSON(r, &in); err != nil {
+		return err
+	}
+	it := crm.Interaction{CustomerID: id, Channel: in.Channel, Participants: in.Participants, Content: in.Content,
+		Feedback: in.Feedback, NextStep: in.NextStep, NextDueAt: in.NextDueAt}
+	if in.At != nil {
+		it.At = *in.At
+	}
+	it, err = a.customers.AddInteraction(r.Context(), it)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusCreated, it)
+	return nil
+}
+
+func (a *API) listInteractions(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	p, err := httpx.ParsePage(r)
+	if err != nil {
+		return err
+	}
+	var before int64
+	if p.Cursor != "" {
+		if err := httpx.DecodeCursor(p.Cursor, &before); err != nil {
+			return err
+		}
+	}
+	list, err := a.customers.Interactions(r.Context(), id, before, p.Limit+1)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, httpx.MakePage(list, p.Limit, func(it crm.Interaction) any { return it.ID }))
 	return nil
 }

@@ -31,16 +31,18 @@ const TrashDays = 30
 
 // Customers is the customer archive.
 type Customers struct {
-	store    CustomerStore
-	contacts ContactStore
-	sealer   Sealer
-	now      func() time.Time
+	store        CustomerStore
+	contacts     ContactStore
+	interactions InteractionStore
+	sealer       Sealer
+	now          func() time.Time
 }
 
 // CustomerArchiveStore is everything the customer archive keeps.
 type CustomerArchiveStore interface {
 	CustomerStore
 	ContactStore
+	InteractionStore
 }
 
 // NewCustomers returns the customer service.
@@ -48,7 +50,7 @@ func NewCustomers(s CustomerArchiveStore, now func() time.Time) *Customers {
 	if now == nil {
 		now = time.Now
 	}
-	return &Customers{store: s, contacts: s, now: now}
+	return &Customers{store: s, contacts: s, interactions: s, now: now}
 }
 
 // Create adds a customer. Its owner is the caller unless a gm (anyone) or

@@ -25,6 +25,7 @@ var modules = []module{
 	{"/satisfaction", "nav.satisfaction", false},
 	{"/reports", "nav.reports", false},
 	{"/projects", "nav.projects", false},
+	{"/access-requests", "access.nav", true},
 	{"/calendar", "nav.calendar", true},
 	{"/admin", "nav.admin", true},
 }

@@ -101,6 +101,7 @@ func (u *UI) Register(rt *httpx.Router) {
 	rt.Handle("GET /{$}", u.private(u.home))
 	u.registerAdmin(rt)
 	u.registerCalendar(rt)
+	u.registerAccess(rt)
 	for _, m := range modules {
 		if !m.Built {
 			rt.Handle("GET "+m.Path, u.private(u.module))

@@ -1,0 +1,50 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+
+	"github.com/kehucrm/kehu/internal/crm"
+)
+
+// CreateInteraction inserts a timeline entry and audits it.
+func (db *DB) CreateInteraction(ctx context.Context, it *crm.Interaction, e *crm.AuditEntry) error {
+	return db.InTxAudited(ctx, e, func(tx *Tx) error {
+		err := tx.QueryRow(ctx, `INSERT INTO interactions (customer_id, at, channel, participants, content, feedback, next_step,
+			next_due_at, created_by, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id`,
+			it.CustomerID, it.At, it.Channel, it.Participants, it.Content, it.Feedback, it.NextStep, it.NextDueAt, it.CreatedBy,
+			it.CreatedAt, it.UpdatedAt).Scan(&it.ID)
+		e.EntityID = strconv.FormatInt(it.ID, 10)
+		return err
+	})
+}
+
+// Interactions returns a customer's timeline, newest first, before an ID.
+func (db *DB) Interactions(ctx context.Context, customerID, beforeID int64, limit int) ([]crm.Interaction, error) {
+	q := `SELECT id, customer_id, at, channel, participants, content, feedback, next_step, next_due_at, created_by, version, created_at, updated_at
+		FROM interactions WHERE customer_id = ?`
+	args := []any{customerID}
+	if beforeID > 0 {
+		q += " AND id < ?"
+		args = append(args, beforeID)
+	}
+	rows, err := db.Query(ctx, q+" ORDER BY id DESC LIMIT ?", append(args, limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("store: interactions: %w", err)
+	}
+	defer rows.Close()
+	out := []crm.Interaction{}
+	for rows.Next() {
+		var it crm.Interaction
+		var due sql.NullTime
+		if err := rows.Scan(&it.ID, &it.CustomerID, &it.At, &it.Channel, &it.Participants, &it.Content, &it.Feedback, &it.NextStep,
+			&due, &it.CreatedBy, &it.Version, &it.CreatedAt, &it.UpdatedAt); err != nil {
+			return nil, err
+		}
+		it.NextDueAt = timePtr(due)
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}
