@@ -54,7 +54,7 @@ func (a *API) listCustomers(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := r.URL.Query()
-	f := crm.CustomerFilter{Stage: q.Get("stage"), Trash: q.Get("trash") == "true", Limit: p.Limit + 1}
+	f := crm.CustomerFilter{Query: p.Q, Stage: q.Get("stage"), Trash: q.Get("trash") == "true", Limit: p.Limit + 1}
 	if s := q.Get("owner_id"); s != "" {
 		if f.OwnerID, err = strconv.ParseInt(s, 10, 64); err != nil {
 			return crm.Invalid(crm.FieldError{Field: "owner_id", Code: "format", Message: "must be a user ID"})

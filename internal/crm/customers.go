@@ -3,11 +3,13 @@ package crm
 import (
 	"context"
 	"strconv"
+	"strings"
 	"time"
 )
 
 // CustomerFilter narrows a customer list. Zero fields do not filter.
 type CustomerFilter struct {
+	Query    string // the search box: name, short name, pinyin, code, USCC, contact names, mobile endings
 	Stage    string
 	OwnerID  int64
 	Trash    bool  // list the trash instead of live customers
@@ -20,6 +22,7 @@ type CustomerStore interface {
 	CreateCustomer(ctx context.Context, c *Customer, e *AuditEntry) error
 	Customer(ctx context.Context, id int64, s Scope, trash bool, now time.Time) (Customer, bool, error)
 	ListCustomers(ctx context.Context, s Scope, f CustomerFilter, now time.Time) ([]Customer, []int64, error)
+	SearchCustomers(ctx context.Context, s Scope, q string, f CustomerFilter, now time.Time) ([]Customer, []int64, error)
 	UpdateCustomer(ctx context.Context, c *Customer, e *AuditEntry) error
 	HardDeleteCustomer(ctx context.Context, id int64, e *AuditEntry) error
 	UserByID(ctx context.Context, id int64) (User, error)
@@ -131,6 +134,9 @@ func (cs *Customers) List(ctx context.Context, f CustomerFilter) ([]Customer, er
 		return nil, err
 	}
 	list, granted, err := cs.store.ListCustomers(ctx, CustomerScope(p), f, cs.now())
+	if q := strings.TrimSpace(f.Query); q != "" {
+		list, granted, err = cs.store.SearchCustomers(ctx, CustomerScope(p), q, f, cs.now())
+	}
 	if err != nil || len(granted) == 0 {
 		return list, err
 	}

@@ -208,3 +208,5 @@ func (e *env) userID(username string) int64 {
 	}
 	return u.ID
 }
+
+func urlQuery(s string) string { return url.QueryEscape(s) }

@@ -64,8 +64,11 @@ func (db *DB) CreateContact(ctx context.Context, c *crm.Contact, e *crm.AuditEnt
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id`,
 			c.CustomerID, c.Name, c.Title, c.MobileEnc, c.MobileIdx, c.MobileLast4, c.Landline, c.Email, c.WeChatID, c.Gender,
 			c.Birthday, c.BirthdayLunar, c.BirthdayLeap, c.IsPrimary, c.Preferences, c.CreatedAt, c.UpdatedAt).Scan(&c.ID)
+		if err != nil {
+			return err
+		}
 		e.EntityID = strconv.FormatInt(c.ID, 10)
-		return err
+		return reindexCustomer(ctx, tx, c.CustomerID)
 	})
 }
 
@@ -89,14 +92,21 @@ func (db *DB) UpdateContact(ctx context.Context, c *crm.Contact, e *crm.AuditEnt
 			return crm.Errorf(crm.EVersionConflict, "the contact was changed by someone else; reload and try again")
 		}
 		c.Version++
-		return nil
+		return reindexCustomer(ctx, tx, c.CustomerID)
 	})
 }
 
 // DeleteContact removes a contact.
 func (db *DB) DeleteContact(ctx context.Context, id int64, e *crm.AuditEntry) error {
 	return db.InTxAudited(ctx, e, func(tx *Tx) error {
-		_, err := tx.Exec(ctx, "DELETE FROM contacts WHERE id = ?", id)
-		return err
+		var customer int64
+		err := tx.QueryRow(ctx, "DELETE FROM contacts WHERE id = ? RETURNING customer_id", id).Scan(&customer)
+		if isNoRows(err) {
+			return crm.Errorf(crm.ENotFound, "no such contact")
+		}
+		if err != nil {
+			return err
+		}
+		return reindexCustomer(ctx, tx, customer)
 	})
 }

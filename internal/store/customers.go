@@ -62,9 +62,12 @@ func (db *DB) CreateCustomer(ctx context.Context, c *crm.Customer, e *crm.AuditE
 		if isUniqueViolation(err) {
 			return db.duplicateUSCC(ctx, tx, c.USCC)
 		}
+		if err != nil {
+			return err
+		}
 		c.Version = 1
 		e.EntityID = strconv.FormatInt(c.ID, 10)
-		return err
+		return reindexCustomer(ctx, tx, c.ID)
 	})
 }
 
@@ -95,6 +98,11 @@ func (db *DB) Customer(ctx context.Context, id int64, s crm.Scope, trash bool, n
 // ListCustomers returns customers in scope matching f, by ID descending
 // (newest first), up to f.Limit, with the IDs seen only through a grant.
 func (db *DB) ListCustomers(ctx context.Context, s crm.Scope, f crm.CustomerFilter, now time.Time) ([]crm.Customer, []int64, error) {
+	return db.listCustomers(ctx, s, f, now, "", nil)
+}
+
+// listCustomers is ListCustomers with an extra condition (a search match).
+func (db *DB) listCustomers(ctx context.Context, s crm.Scope, f crm.CustomerFilter, now time.Time, extra string, extraArgs []any) ([]crm.Customer, []int64, error) {
 	cond, args := scopeSQL(s, now)
 	own, ownArgs := ownScope(s)
 	q := "SELECT " + customerColumns + ", CASE WHEN " + own + " THEN 0 ELSE 1 END FROM customers c WHERE " + cond
@@ -115,6 +123,10 @@ func (db *DB) ListCustomers(ctx context.Context, s crm.Scope, f crm.CustomerFilt
 	if f.OwnerID != 0 {
 		q += " AND c.owner_id = ?"
 		args = append(args, f.OwnerID)
+	}
+	if extra != "" {
+		q += " AND " + extra
+		args = append(args, extraArgs...)
 	}
 	q += " ORDER BY c.id DESC LIMIT ?"
 	args = append(args, f.Limit)
@@ -158,7 +170,7 @@ func (db *DB) UpdateCustomer(ctx context.Context, c *crm.Customer, e *crm.AuditE
 			return crm.Errorf(crm.EVersionConflict, "the customer was changed by someone else; reload and try again")
 		}
 		c.Version++
-		return nil
+		return reindexCustomer(ctx, tx, c.ID)
 	})
 }
 
@@ -172,8 +184,10 @@ func (db *DB) HardDeleteCustomer(ctx context.Context, id int64, e *crm.AuditEntr
 		if n, _ := res.RowsAffected(); n == 0 {
 			return crm.Errorf(crm.ENotFound, "no customer %d in the trash (move it to the trash first)", id)
 		}
-		_, err = tx.Exec(ctx, "DELETE FROM access_requests WHERE entity = 'customer' AND record_id = ?", id)
-		return err
+		if _, err = tx.Exec(ctx, "DELETE FROM access_requests WHERE entity = 'customer' AND record_id = ?", id); err != nil {
+			return err
+		}
+		return unindexCustomer(ctx, tx, id)
 	})
 }
 
