@@ -146,7 +146,7 @@ func exists(path string) bool {
 func dbFlagHint(cfg Config) string {
 	switch {
 	case cfg.DB != "":
-		return " --db '" + cfg.DB + "'"
+		return " --db '" + describeDB(cfg.DB) + "'" // no password on the screen: fill it in
 	case cfg.DataDir != ".":
 		return " --data-dir '" + cfg.DataDir + "'"
 	}

@@ -38,17 +38,31 @@ type APIToken struct {
 	User       User       `json:"-"`
 }
 
-// ErrBadCredentials is the one answer to a wrong username or a wrong
+// errBadCredentials is the one answer to a wrong username or a wrong
 // password, so the answer does not tell which.
-var ErrBadCredentials = Errorf(EUnauthorized, "wrong username or password")
+func errBadCredentials() error { return Errorf(EUnauthorized, "wrong username or password") }
+
+// errLocked answers a locked account, known or not.
+func errLocked(until time.Time) error {
+	return &Error{Code: ELocked, Message: "this account is locked after too many failed sign-ins; try again after " +
+		until.In(shanghai).Format("15:04") + " (China time) or ask an administrator to reset the password"}
+}
 
 // Login checks a username and password and starts a session of kind "ui"
 // or "api", returning its token (shown once) and when it ends at the
 // latest. An unknown username costs the same password check as a known
-// one and gets the same answer as a wrong password.
+// one, gets the same answer as a wrong password, and after as many
+// failures is "locked" just like a real account, so neither the answer
+// nor the lockout tells which usernames exist.
 func (id *Identity) Login(ctx context.Context, username, password, kind string) (string, time.Time, error) {
 	now := id.now().UTC()
 	username = NormalizeUsername(username)
+	if ValidateUsername(username) != nil {
+		// Not a name an account can have: answer as for an unknown user,
+		// but keep the raw input out of the rate-limit keys and the
+		// append-only audit log, which an anonymous caller could fill.
+		username = "(invalid)"
+	}
 	if err := id.rateLimit(ctx, username, now); err != nil {
 		return "", time.Time{}, err
 	}
@@ -57,7 +71,17 @@ func (id *Identity) Login(ctx context.Context, username, password, kind string) 
 	u, err := id.store.UserByUsername(ctx, username)
 	if isNotFound(err) {
 		secure.DummyVerify(password)
-		return "", time.Time{}, firstErr(id.store.Audit(ctx, &fail), ErrBadCredentials)
+		if err := id.store.Audit(ctx, &fail); err != nil {
+			return "", time.Time{}, err
+		}
+		hits, _, err := id.store.Hit(ctx, "unknown-user:"+username, id.cfg.LockFor, now)
+		if err != nil {
+			return "", time.Time{}, err
+		}
+		if hits > id.cfg.MaxFailures {
+			return "", time.Time{}, errLocked(now.Truncate(id.cfg.LockFor).Add(id.cfg.LockFor))
+		}
+		return "", time.Time{}, errBadCredentials()
 	}
 	if err != nil {
 		return "", time.Time{}, err
@@ -65,28 +89,22 @@ func (id *Identity) Login(ctx context.Context, username, password, kind string) 
 	fail.UserID, fail.EntityID = u.ID, strconv.FormatInt(u.ID, 10)
 	if u.LockedUntil != nil && now.Before(*u.LockedUntil) {
 		secure.DummyVerify(password)
-		_ = id.store.Audit(ctx, &fail)
-		return "", time.Time{}, &Error{Code: ELocked, Message: "this account is locked after too many failed sign-ins; try again after " +
-			u.LockedUntil.In(shanghai).Format("15:04") + " (China time) or ask an administrator to reset the password"}
+		if err := id.store.Audit(ctx, &fail); err != nil {
+			return "", time.Time{}, err
+		}
+		return "", time.Time{}, errLocked(*u.LockedUntil)
 	}
 	ok, rehash, err := secure.VerifyPassword(u.PasswordHash, password)
 	if err != nil {
 		return "", time.Time{}, err
 	}
 	if !ok || u.Disabled() {
-		failed, entries := u.FailedLogins+1, []*AuditEntry{&fail}
-		var lockedUntil *time.Time
-		if failed >= id.cfg.MaxFailures {
-			until := now.Add(id.cfg.LockFor)
-			lockedUntil, failed = &until, 0
-			lock := NewAudit(ctx, AuditLocked, "user", strconv.FormatInt(u.ID, 10), map[string]string{"until": until.Format(time.RFC3339)})
-			lock.Username = username
-			entries = append(entries, &lock)
-		}
-		if err := id.store.RecordLoginFailure(ctx, u.ID, failed, lockedUntil, entries); err != nil {
+		lock := NewAudit(ctx, AuditLocked, "user", strconv.FormatInt(u.ID, 10), map[string]string{"until": now.Add(id.cfg.LockFor).Format(time.RFC3339)})
+		lock.Username = username
+		if _, err := id.store.RecordLoginFailure(ctx, u.ID, id.cfg.MaxFailures, now.Add(id.cfg.LockFor), &fail, &lock); err != nil {
 			return "", time.Time{}, err
 		}
-		return "", time.Time{}, ErrBadCredentials
+		return "", time.Time{}, errBadCredentials()
 	}
 	// VerifyPassword judges a hash against the default parameters; act on
 	// that only when the defaults are what this installation writes.

@@ -24,6 +24,7 @@ type CustomerStore interface {
 	ListCustomers(ctx context.Context, s Scope, f CustomerFilter, now time.Time) ([]Customer, []int64, error)
 	SearchCustomers(ctx context.Context, s Scope, q string, f CustomerFilter, now time.Time) ([]Customer, []int64, error)
 	UpdateCustomer(ctx context.Context, c *Customer, e *AuditEntry) error
+	UpdateCustomers(ctx context.Context, cs []*Customer, es []*AuditEntry) error
 	HardDeleteCustomer(ctx context.Context, id int64, e *AuditEntry) error
 	UserByID(ctx context.Context, id int64) (User, error)
 	Audit(ctx context.Context, e *AuditEntry) error
@@ -113,7 +114,7 @@ func (cs *Customers) Get(ctx context.Context, id int64) (Customer, error) {
 	if err != nil {
 		return Customer{}, err
 	}
-	c, viaGrant, err := cs.store.Customer(ctx, id, CustomerScope(p), false, cs.now())
+	c, viaGrant, err := cs.store.Customer(ctx, id, ReadScope(p), false, cs.now())
 	if err != nil {
 		return c, err
 	}
@@ -133,9 +134,9 @@ func (cs *Customers) List(ctx context.Context, f CustomerFilter) ([]Customer, er
 	if err != nil {
 		return nil, err
 	}
-	list, granted, err := cs.store.ListCustomers(ctx, CustomerScope(p), f, cs.now())
+	list, granted, err := cs.store.ListCustomers(ctx, ReadScope(p), f, cs.now())
 	if q := strings.TrimSpace(f.Query); q != "" {
-		list, granted, err = cs.store.SearchCustomers(ctx, CustomerScope(p), q, f, cs.now())
+		list, granted, err = cs.store.SearchCustomers(ctx, ReadScope(p), q, f, cs.now())
 	}
 	if err != nil || len(granted) == 0 {
 		return list, err

@@ -8,8 +8,9 @@ import (
 
 // Handover moves customers from one owner to another, as when an account
 // manager leaves (交接). With no IDs it moves all of the old owner's
-// customers that the caller may see. Each customer's change is audited
-// with the reason, so it shows in that customer's history.
+// customers that the caller may change. All move in one transaction or
+// none does; each customer's change is audited with the reason, so it
+// shows in that customer's history.
 type Handover struct {
 	FromOwner   int64   `json:"from_owner_id"`
 	ToOwner     int64   `json:"to_owner_id"`
@@ -44,34 +45,51 @@ func (cs *Customers) Handover(ctx context.Context, h Handover) (HandoverResult, 
 	}
 	ids := h.CustomerIDs
 	if len(ids) == 0 {
-		list, _, err := cs.store.ListCustomers(ctx, CustomerScope(p), CustomerFilter{OwnerID: h.FromOwner, Limit: 100000}, cs.now())
-		if err != nil {
-			return HandoverResult{}, err
-		}
-		for _, c := range list {
-			ids = append(ids, c.ID)
+		for f := (CustomerFilter{OwnerID: h.FromOwner, Limit: 500}); ; {
+			page, _, err := cs.store.ListCustomers(ctx, CustomerScope(p), f, cs.now())
+			if err != nil {
+				return HandoverResult{}, err
+			}
+			for _, c := range page {
+				ids = append(ids, c.ID)
+			}
+			if len(page) < f.Limit {
+				break
+			}
+			f.BeforeID = page[len(page)-1].ID
 		}
 	}
-	res := HandoverResult{Moved: []int64{}}
+	var moved []*Customer
+	var entries []*AuditEntry
 	for _, id := range ids {
 		c, _, err := cs.store.Customer(ctx, id, CustomerScope(p), false, cs.now())
 		if err != nil {
-			return res, err
+			return HandoverResult{}, err
 		}
 		if c.OwnerID != h.FromOwner {
-			return res, Invalid(FieldError{Field: "customer_ids", Code: "owner", Message: "customer " + c.Code + " is not owned by the old owner"})
+			return HandoverResult{}, Invalid(FieldError{Field: "customer_ids", Code: "owner", Message: "customer " + c.Code + " is not owned by the old owner"})
 		}
 		c.OwnerID = h.ToOwner
 		if err := cs.checkOwner(ctx, p, &c); err != nil {
-			return res, err
+			return HandoverResult{}, err
 		}
 		c.UpdatedAt = cs.now().UTC()
 		e := NewAudit(ctx, AuditUpdate, "customer", strconv.FormatInt(id, 10), map[string]any{
 			"owner_id": Change{Before: h.FromOwner, After: h.ToOwner}, "handover_reason": h.Reason})
-		if err := cs.store.UpdateCustomer(ctx, &c, &e); err != nil {
-			return res, err
+		moved, entries = append(moved, &c), append(entries, &e)
+	}
+	if len(moved) == 0 {
+		if _, err := cs.store.UserByID(ctx, h.ToOwner); err != nil {
+			return HandoverResult{}, Invalid(FieldError{Field: "to_owner_id", Code: "unknown", Message: "no such user"})
 		}
-		res.Moved = append(res.Moved, id)
+		return HandoverResult{Moved: []int64{}}, nil
+	}
+	if err := cs.store.UpdateCustomers(ctx, moved, entries); err != nil {
+		return HandoverResult{}, err
+	}
+	res := HandoverResult{Moved: make([]int64, len(moved))}
+	for i, c := range moved {
+		res.Moved[i] = c.ID
 	}
 	return res, nil
 }

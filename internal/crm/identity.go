@@ -19,9 +19,12 @@ type IdentityStore interface {
 	ListUsers(ctx context.Context, afterID int64, limit int) ([]User, error)
 	UpdateUser(ctx context.Context, u *User, e *AuditEntry) error
 	EnsureTeam(ctx context.Context, name string, e *AuditEntry) (Team, error)
-	EndUserSessions(ctx context.Context, userID int64, revokeTokens bool) error
+	UpdateUserEnding(ctx context.Context, u *User, e *AuditEntry, revokeTokens bool) error
 
-	RecordLoginFailure(ctx context.Context, userID int64, failed int, lockedUntil *time.Time, e []*AuditEntry) error
+	// RecordLoginFailure counts a failed sign-in atomically; at max
+	// failures it locks the account until lockUntil, resets the count and
+	// writes lock as well as fail. It reports whether it locked.
+	RecordLoginFailure(ctx context.Context, userID int64, max int, lockUntil time.Time, fail, lock *AuditEntry) (bool, error)
 	CreateSession(ctx context.Context, s Session, userID int64, e *AuditEntry) error
 	SessionByHash(ctx context.Context, hash string) (Session, error)
 	TouchSession(ctx context.Context, hash string, at time.Time) error

@@ -110,10 +110,7 @@ func (id *Identity) DisableUser(ctx context.Context, username string) (User, err
 	now := id.now().UTC()
 	u.DisabledAt = &now
 	e := NewAudit(ctx, AuditUpdate, "user", strconv.FormatInt(u.ID, 10), map[string]Change{"disabled": {Before: false, After: true}})
-	if err := id.store.UpdateUser(ctx, &u, &e); err != nil {
-		return User{}, err
-	}
-	return u, id.store.EndUserSessions(ctx, u.ID, true)
+	return u, id.store.UpdateUserEnding(ctx, &u, &e, true)
 }
 
 // ResetPassword sets a new password chosen by an administrator, unlocks
@@ -139,8 +136,5 @@ func (id *Identity) setPassword(ctx context.Context, u User, password, lang stri
 	}
 	u.PasswordHash, u.PasswordChangedAt, u.FailedLogins, u.LockedUntil = hash, id.now().UTC(), 0, nil
 	e := NewAudit(ctx, AuditPasswordReset, "user", strconv.FormatInt(u.ID, 10), nil)
-	if err := id.store.UpdateUser(ctx, &u, &e); err != nil {
-		return err
-	}
-	return id.store.EndUserSessions(ctx, u.ID, false)
+	return id.store.UpdateUserEnding(ctx, &u, &e, false)
 }

@@ -97,11 +97,8 @@ func (id *Identity) UpdateUser(ctx context.Context, username string, c UserChang
 		return u, nil
 	}
 	e := NewAudit(ctx, AuditUpdate, "user", strconv.FormatInt(u.ID, 10), changes)
-	if err := id.store.UpdateUser(ctx, &u, &e); err != nil {
-		return User{}, err
-	}
 	if endSessions {
-		return u, id.store.EndUserSessions(ctx, u.ID, c.Disabled != nil && *c.Disabled)
+		return u, id.store.UpdateUserEnding(ctx, &u, &e, c.Disabled != nil && *c.Disabled)
 	}
-	return u, nil
+	return u, id.store.UpdateUser(ctx, &u, &e)
 }

@@ -35,6 +35,7 @@ func TestDecodeJSON(t *testing.T) {
 		{"a nested wrong type names the path", "application/json", `{"inner":{"ok":1}}`, crm.EBadRequest, "inner.ok"},
 		{"an array instead of an object is refused", "application/json", `[1,2]`, crm.EBadRequest, ""},
 		{"trailing data is refused", "application/json", `{"name":"x"} {"name":"y"}`, crm.EBadRequest, ""},
+		{"a NUL escape is refused", "application/json", `{"name":"a\u0000b"}`, crm.EBadRequest, ""},
 		{"an oversize body is refused", "application/json", `{"name":"` + strings.Repeat("x", MaxBodyBytes) + `"}`, crm.ETooLarge, ""},
 	}
 	for _, tt := range tests {

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/kehucrm/kehu/internal/crm"
@@ -199,3 +200,16 @@ func (w *statusWriter) Status() int {
 
 // Unwrap lets http.ResponseController reach the underlying writer.
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// RejectNUL refuses a path or query holding a NUL character with 400:
+// PostgreSQL cannot store one in text, SQLite would, and neither is ever
+// meant.
+func RejectNUL(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.Contains(r.URL.Path, "\x00") || strings.Contains(strings.ToLower(r.URL.RawQuery), "%00") || strings.Contains(r.URL.RawQuery, "\x00") {
+			WriteError(w, r, crm.Errorf(crm.EBadRequest, "the address contains a NUL character"))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}

@@ -96,6 +96,7 @@ func New(db *store.DB, opts Options) (*Server, error) {
 		httpx.SecurityHeaders,
 		metrics.Middleware,
 		httpx.AccessLog,
+		httpx.RejectNUL,
 		cop.Handler,
 		httpx.Authenticate(identity),
 	)

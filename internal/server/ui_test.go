@@ -57,7 +57,7 @@ func TestChoosingEnglishSwitchesEveryPage(t *testing.T) {
 
 func TestLanguageFormRefusesAnOffSiteRedirect(t *testing.T) {
 	e := newEnv(t, storetest.Open(t, store.SQLite))
-	for _, back := range []string{"https://evil.example/", "//evil.example/", "/\\evil.example"} {
+	for _, back := range []string{"https://evil.example/", "//evil.example/", "/\\evil.example", "/\t/evil.example"} {
 		form := url.Values{"lang": {"en"}, "back": {back}}.Encode()
 		r := e.do("POST", "/lang", strings.NewReader(form), map[string]string{"Content-Type": "application/x-www-form-urlencoded"})
 		if loc := r.Header.Get("Location"); loc != "/" {

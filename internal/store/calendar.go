@@ -60,7 +60,9 @@ func (db *DB) PutCalendarOverride(ctx context.Context, o *crm.CalendarOverride, 
 			e.Action, e.Detail = crm.AuditUpdate, changeDetail(map[string]crm.Change{"kind": {Before: before.Kind, After: o.Kind}, "name": {Before: before.Name, After: o.Name}})
 		case isNoRows(err):
 			if _, err := tx.Exec(ctx, "INSERT INTO calendar_overrides (date, kind, name, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
-				o.Date, o.Kind, o.Name, now, now); err != nil {
+				o.Date, o.Kind, o.Name, now, now); isUniqueViolation(err) {
+				return crm.Errorf(crm.EConflict, "someone else added an override on %s at the same moment; reload and try again", o.Date)
+			} else if err != nil {
 				return err
 			}
 			o.Version, created = 1, true

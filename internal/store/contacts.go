@@ -55,7 +55,7 @@ func (db *DB) Contact(ctx context.Context, id int64) (crm.Contact, error) {
 func (db *DB) CreateContact(ctx context.Context, c *crm.Contact, e *crm.AuditEntry) error {
 	return db.InTxAudited(ctx, e, func(tx *Tx) error {
 		if c.IsPrimary {
-			if _, err := tx.Exec(ctx, "UPDATE contacts SET is_primary = ? WHERE customer_id = ?", false, c.CustomerID); err != nil {
+			if _, err := tx.Exec(ctx, "UPDATE contacts SET is_primary = ?, version = version + 1 WHERE customer_id = ? AND is_primary = ?", false, c.CustomerID, true); err != nil {
 				return err
 			}
 		}
@@ -74,9 +74,9 @@ func (db *DB) CreateContact(ctx context.Context, c *crm.Contact, e *crm.AuditEnt
 
 // UpdateContact writes a contact if its version is current.
 func (db *DB) UpdateContact(ctx context.Context, c *crm.Contact, e *crm.AuditEntry) error {
-	return db.InTxAudited(ctx, e, func(tx *Tx) error {
+	err := db.InTxAudited(ctx, e, func(tx *Tx) error {
 		if c.IsPrimary {
-			if _, err := tx.Exec(ctx, "UPDATE contacts SET is_primary = ? WHERE customer_id = ? AND id <> ?", false, c.CustomerID, c.ID); err != nil {
+			if _, err := tx.Exec(ctx, "UPDATE contacts SET is_primary = ?, version = version + 1 WHERE customer_id = ? AND id <> ? AND is_primary = ?", false, c.CustomerID, c.ID, true); err != nil {
 				return err
 			}
 		}
@@ -91,9 +91,12 @@ func (db *DB) UpdateContact(ctx context.Context, c *crm.Contact, e *crm.AuditEnt
 		if n, _ := res.RowsAffected(); n == 0 {
 			return crm.Errorf(crm.EVersionConflict, "the contact was changed by someone else; reload and try again")
 		}
-		c.Version++
 		return reindexCustomer(ctx, tx, c.CustomerID)
 	})
+	if err == nil { // after the transaction: a retried attempt must see the old version
+		c.Version++
+	}
+	return err
 }
 
 // DeleteContact removes a contact.

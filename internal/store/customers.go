@@ -38,7 +38,7 @@ func ownScope(s crm.Scope) (string, []any) {
 // or an approved, unexpired access grant.
 func scopeSQL(s crm.Scope, now time.Time) (string, []any) {
 	own, args := ownScope(s)
-	if s.All {
+	if s.All || !s.Grants {
 		return own, args
 	}
 	return "(" + own + ` OR c.id IN (SELECT record_id FROM access_requests
@@ -154,7 +154,7 @@ func (db *DB) listCustomers(ctx context.Context, s crm.Scope, f crm.CustomerFilt
 // UpdateCustomer writes c if c.Version is still the stored one (else
 // version_conflict) and audits it.
 func (db *DB) UpdateCustomer(ctx context.Context, c *crm.Customer, e *crm.AuditEntry) error {
-	return db.InTxAudited(ctx, e, func(tx *Tx) error {
+	err := db.InTxAudited(ctx, e, func(tx *Tx) error {
 		res, err := tx.Exec(ctx, `UPDATE customers SET kind = ?, name = ?, short_name = ?, uscc = ?, legal_rep = ?, industry_code = ?,
 			region_code = ?, address = ?, source = ?, stage = ?, owner_id = ?, team_id = ?, notes = ?, deleted_at = ?,
 			version = version + 1, updated_at = ? WHERE id = ? AND version = ?`,
@@ -169,9 +169,39 @@ func (db *DB) UpdateCustomer(ctx context.Context, c *crm.Customer, e *crm.AuditE
 		if n, _ := res.RowsAffected(); n == 0 {
 			return crm.Errorf(crm.EVersionConflict, "the customer was changed by someone else; reload and try again")
 		}
-		c.Version++
 		return reindexCustomer(ctx, tx, c.ID)
 	})
+	if err == nil { // after the transaction: a retried attempt must see the old version
+		c.Version++
+	}
+	return err
+}
+
+// UpdateCustomers writes several customers and their audit entries in one
+// transaction: all or none (a handover).
+func (db *DB) UpdateCustomers(ctx context.Context, cs []*crm.Customer, es []*crm.AuditEntry) error {
+	err := db.InTx(ctx, func(tx *Tx) error {
+		for i, c := range cs {
+			res, err := tx.Exec(ctx, "UPDATE customers SET owner_id = ?, team_id = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
+				c.OwnerID, nullID(c.TeamID), c.UpdatedAt, c.ID, c.Version)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				return crm.Errorf(crm.EVersionConflict, "customer %s was changed meanwhile; nothing was moved, try again", c.Code)
+			}
+			if err := tx.AppendAudit(ctx, es[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err == nil {
+		for _, c := range cs {
+			c.Version++
+		}
+	}
+	return err
 }
 
 // HardDeleteCustomer erases a customer that is in the trash.

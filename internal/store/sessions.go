@@ -10,20 +10,30 @@ import (
 	"github.com/kehucrm/kehu/internal/crm"
 )
 
-// RecordLoginFailure stores the failure count and lock of a user and the
-// audit entries of the failed attempt, in one transaction.
-func (db *DB) RecordLoginFailure(ctx context.Context, userID int64, failed int, lockedUntil *time.Time, es []*crm.AuditEntry) error {
-	return db.InTx(ctx, func(tx *Tx) error {
-		if _, err := tx.Exec(ctx, "UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?", failed, lockedUntil, userID); err != nil {
+// RecordLoginFailure counts a failed sign-in in one statement, so
+// parallel attempts cannot overwrite each other's count, and locks the
+// account at max failures; the audit entries go in the same transaction.
+func (db *DB) RecordLoginFailure(ctx context.Context, userID int64, max int, lockUntil time.Time, fail, lock *crm.AuditEntry) (bool, error) {
+	locked := false
+	err := db.InTx(ctx, func(tx *Tx) error {
+		locked = false
+		var n int
+		if err := tx.QueryRow(ctx, "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ? RETURNING failed_logins", userID).Scan(&n); err != nil {
 			return err
 		}
-		for _, e := range es {
-			if err := tx.AppendAudit(ctx, e); err != nil {
-				return err
-			}
+		if err := tx.AppendAudit(ctx, fail); err != nil {
+			return err
 		}
-		return nil
+		if n < max {
+			return nil
+		}
+		if _, err := tx.Exec(ctx, "UPDATE users SET failed_logins = 0, locked_until = ? WHERE id = ?", lockUntil.UTC(), userID); err != nil {
+			return err
+		}
+		locked = true
+		return tx.AppendAudit(ctx, lock)
 	})
+	return locked, err
 }
 
 // CreateSession stores a new session, clears the user's failure count and
@@ -72,19 +82,17 @@ func (db *DB) DeleteSession(ctx context.Context, hash string, e *crm.AuditEntry)
 	})
 }
 
-// EndUserSessions ends every session of a user, and with revokeTokens
+// endSessions ends every session of a user in tx, and with revokeTokens
 // revokes their API tokens too.
-func (db *DB) EndUserSessions(ctx context.Context, userID int64, revokeTokens bool) error {
-	return db.InTx(ctx, func(tx *Tx) error {
-		if _, err := tx.Exec(ctx, "DELETE FROM sessions WHERE user_id = ?", userID); err != nil {
-			return err
-		}
-		if revokeTokens {
-			_, err := tx.Exec(ctx, "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", time.Now().UTC(), userID)
-			return err
-		}
-		return nil
-	})
+func endSessions(ctx context.Context, tx *Tx, userID int64, revokeTokens bool) error {
+	if _, err := tx.Exec(ctx, "DELETE FROM sessions WHERE user_id = ?", userID); err != nil {
+		return err
+	}
+	if revokeTokens {
+		_, err := tx.Exec(ctx, "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", time.Now().UTC(), userID)
+		return err
+	}
+	return nil
 }
 
 // CreateAPIToken stores a token (by hash) and audits it.

@@ -109,8 +109,19 @@ func (db *DB) ListUsers(ctx context.Context, afterID int64, limit int) ([]crm.Us
 // UpdateUser writes u if its version is still the stored one (else
 // version_conflict), bumps the version, and audits it.
 func (db *DB) UpdateUser(ctx context.Context, u *crm.User, e *crm.AuditEntry) error {
+	return db.updateUser(ctx, u, e, nil)
+}
+
+// UpdateUserEnding is UpdateUser that also ends the user's sessions (and
+// with revokeTokens their API tokens) in the same transaction, so a reset
+// password or a disabled account leaves nothing signed in.
+func (db *DB) UpdateUserEnding(ctx context.Context, u *crm.User, e *crm.AuditEntry, revokeTokens bool) error {
+	return db.updateUser(ctx, u, e, func(tx *Tx) error { return endSessions(ctx, tx, u.ID, revokeTokens) })
+}
+
+func (db *DB) updateUser(ctx context.Context, u *crm.User, e *crm.AuditEntry, also func(*Tx) error) error {
 	now := time.Now().UTC()
-	return db.InTxAudited(ctx, e, func(tx *Tx) error {
+	err := db.InTxAudited(ctx, e, func(tx *Tx) error {
 		res, err := tx.Exec(ctx, `UPDATE users SET display_name = ?, role = ?, team_id = ?, manager_id = ?, password_hash = ?,
 			password_changed_at = ?, failed_logins = ?, locked_until = ?, disabled_at = ?, mobile_enc = ?, mobile_idx = ?,
 			version = version + 1, updated_at = ?
@@ -123,10 +134,16 @@ func (db *DB) UpdateUser(ctx context.Context, u *crm.User, e *crm.AuditEntry) er
 		if n, _ := res.RowsAffected(); n == 0 {
 			return crm.Errorf(crm.EVersionConflict, "the user was changed by someone else; reload and try again")
 		}
-		u.Version++
-		u.UpdatedAt = now
+		if also != nil {
+			return also(tx)
+		}
 		return nil
 	})
+	if err == nil { // after the transaction: a retried attempt must see the old version
+		u.Version++
+		u.UpdatedAt = now
+	}
+	return err
 }
 
 // EnsureTeam returns the team with this name, creating (and auditing) it

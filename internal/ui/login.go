@@ -2,7 +2,6 @@ package ui
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/kehucrm/kehu/internal/crm"
 	"github.com/kehucrm/kehu/internal/httpx"
@@ -82,11 +81,5 @@ func (u *UI) private(h http.HandlerFunc) http.Handler {
 	})
 }
 
-// localPath keeps redirects on this site: anything but a plain local path
-// becomes "/".
-func localPath(p string) string {
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.Contains(p, "\\") {
-		return "/"
-	}
-	return p
-}
+// localPath keeps redirects on this site.
+func localPath(p string) string { return httpx.LocalPath(p) }
