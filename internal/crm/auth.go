@@ -240,7 +240,6 @@ func (id *Identity) CreateAPIToken(ctx context.Context, username, name string, t
 	return plain, t, nil
 }
 
-
 // shanghai is where times are shown to users.
 var shanghai = time.FixedZone("CST", 8*3600)
 
