@@ -30,6 +30,7 @@ Usage:
   kehu token    create --user U --name N [--expires 90d] | list --user U | revoke --user U --name N
   kehu keys     rotate [--settle 35s]
   kehu audit    verify | purge --before YYYY-MM-DD
+  kehu demo     [--customers 120] [--db …]   (sample company into an empty database)
   kehu bench    http [--db …] [--duration 5s] [--concurrency 1,16,64] [--url http://…]
   kehu version
 
@@ -81,6 +82,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return userCmd(ctx, rest, stdin, stdout, stderr)
 	case "token":
 		return tokenCmd(ctx, rest, stdout, stderr)
+	case "demo":
+		return demo(ctx, rest, stdout, stderr)
 	case "keys":
 		return keysCmd(ctx, rest, stdout, stderr)
 	case "audit":
