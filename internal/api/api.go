@@ -65,6 +65,7 @@ func (a *API) Register(rt *httpx.Router) {
 	rt.HandleFunc("GET /api/v1/customers", a.listCustomers)
 	rt.HandleFunc("POST /api/v1/customers", a.createCustomer)
 	rt.HandleFunc("POST /api/v1/customers/handover", a.handover)
+	rt.HandleFunc("GET /api/v1/customers/export", a.exportCustomers)
 	rt.HandleFunc("GET /api/v1/customers/{id}", a.getCustomer)
 	rt.HandleFunc("PATCH /api/v1/customers/{id}", a.updateCustomer)
 	rt.HandleFunc("DELETE /api/v1/customers/{id}", a.deleteCustomer)

@@ -49,6 +49,7 @@ const (
 	ActCustomerHardDelete Action = "customer.hard_delete" // erase a customer from the trash for good
 	ActCustomerAssign     Action = "customer.assign"      // set another user as a customer's owner
 	ActCustomerReveal     Action = "customer.reveal"      // see a masked value (a contact's mobile) in full, with a reason
+	ActCustomerExport     Action = "customer.export"      // export the customers in scope (audited)
 	ActAccessRequest      Action = "access.request"       // ask for access to a record outside one's scope
 	ActAccessApprove      Action = "access.approve"       // decide access requests (as the owner's manager or gm)
 )
@@ -76,6 +77,7 @@ var matrix = map[Action][]Role{
 	ActCustomerHardDelete: {RoleAdmin},
 	ActCustomerAssign:     {RoleGM, RoleSalesManager},
 	ActCustomerReveal:     {RoleGM, RoleSalesManager, RoleAccountManager, RoleService},
+	ActCustomerExport:     {RoleGM, RoleSalesManager, RoleAccountManager},
 	ActAccessRequest:      {RoleGM, RoleSalesManager, RoleAccountManager, RoleMarketing, RoleService, RoleTechnician, RoleQA, RoleProduction, RoleFinance, RoleWarehouse},
 	ActAccessApprove:      {RoleGM, RoleSalesManager},
 }

@@ -193,15 +193,16 @@ func TestPermissionMatrix(t *testing.T) {
 		crm.ActAccessRequest:      {"POST", "/api/v1/access-requests", `{"entity":"customer","record_id":999999,"reason":"探针"}`},
 		crm.ActAccessApprove:      {"POST", "/api/v1/access-requests/999999/approve", ""},
 		crm.ActCustomerReveal:     {"POST", "/api/v1/contacts/999999/reveal", `{"field":"mobile","reason":"探针"}`},
+		crm.ActCustomerExport:     {"GET", "/api/v1/customers/export", ""},
 	}
 	read := []crm.Action{crm.ActValidate, crm.ActCalendarRead, crm.ActCustomerRead, crm.ActAccessRequest}
 	seller := append(append([]crm.Action{}, read...), crm.ActCustomerCreate, crm.ActCustomerUpdate)
 	allowed := map[crm.Role][]crm.Action{
 		crm.RoleAdmin:          {crm.ActUserManage, crm.ActSystemRead, crm.ActValidate, crm.ActCalendarRead, crm.ActCalendarManage, crm.ActCustomerHardDelete},
 		crm.RoleAuditor:        {crm.ActAuditRead},
-		crm.RoleGM:             append(append([]crm.Action{}, seller...), crm.ActCustomerDelete, crm.ActCustomerAssign, crm.ActAccessApprove, crm.ActCustomerReveal),
-		crm.RoleSalesManager:   append(append([]crm.Action{}, seller...), crm.ActCustomerDelete, crm.ActCustomerAssign, crm.ActAccessApprove, crm.ActCustomerReveal),
-		crm.RoleAccountManager: append(append([]crm.Action{}, seller...), crm.ActCustomerDelete, crm.ActCustomerReveal),
+		crm.RoleGM:             append(append([]crm.Action{}, seller...), crm.ActCustomerDelete, crm.ActCustomerAssign, crm.ActAccessApprove, crm.ActCustomerReveal, crm.ActCustomerExport),
+		crm.RoleSalesManager:   append(append([]crm.Action{}, seller...), crm.ActCustomerDelete, crm.ActCustomerAssign, crm.ActAccessApprove, crm.ActCustomerReveal, crm.ActCustomerExport),
+		crm.RoleAccountManager: append(append([]crm.Action{}, seller...), crm.ActCustomerDelete, crm.ActCustomerReveal, crm.ActCustomerExport),
 		crm.RoleMarketing:      seller,
 		crm.RoleService:        append(append([]crm.Action{}, read...), crm.ActCustomerReveal),
 		crm.RoleTechnician:     read,

@@ -112,6 +112,10 @@ func (e *env) do(method, path string, body io.Reader, header map[string]string) 
 		if err := e.contract.checkNoContent(method, p); err != nil {
 			e.t.Error(err)
 		}
+	} else if ct := res.Header.Get("Content-Type"); isAPIPath(p) && res.StatusCode == 200 && !strings.HasPrefix(ct, "application/json") {
+		if err := e.contract.checkMedia(method, p, ct); err != nil {
+			e.t.Error(err)
+		}
 	} else if isAPIPath(p) {
 		if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
 			e.t.Errorf("%s %s: Content-Type %q, want JSON", method, path, ct)

@@ -87,6 +87,25 @@ func (c *contract) checkNoContent(method, path string) error {
 	return fmt.Errorf("%s %s answered 204, which the document does not list", method, path)
 }
 
+// checkMedia checks that a 200 of a non-JSON media type is documented.
+func (c *contract) checkMedia(method, path, contentType string) error {
+	media := strings.TrimSpace(strings.Split(contentType, ";")[0])
+	for _, p := range c.paths {
+		if p.template == path || p.re.MatchString(path) {
+			op, ok := c.doc["paths"].(map[string]any)[p.template].(map[string]any)[strings.ToLower(method)].(map[string]any)
+			if !ok {
+				continue
+			}
+			if resp, ok := op["responses"].(map[string]any)["200"].(map[string]any); ok {
+				if _, ok := resp["content"].(map[string]any)[media]; ok {
+					return nil
+				}
+			}
+		}
+	}
+	return fmt.Errorf("%s %s answered 200 as %s, which the document does not list", method, path, media)
+}
+
 // check validates one response. It fails when the document has no
 // operation for the request, no response for the status, or when the
 // body does not match the response's schema.
