@@ -31,6 +31,7 @@ type customerInput struct {
 	Stage        string `json:"stage"`
 	Notes        string `json:"notes"`
 	OwnerID      int64  `json:"owner_id"`
+	Force        bool   `json:"force"`
 }
 
 func (a *API) createCustomer(w http.ResponseWriter, r *http.Request) error {
@@ -38,9 +39,9 @@ func (a *API) createCustomer(w http.ResponseWriter, r *http.Request) error {
 	if err := httpx.DecodeJSON(r, &in); err != nil {
 		return err
 	}
-	c, err := a.customers.Create(r.Context(), crm.Customer{Kind: in.Kind, Name: in.Name, ShortName: in.ShortName, USCC: in.USCC,
+	c, err := a.customers.CreateForced(r.Context(), crm.Customer{Kind: in.Kind, Name: in.Name, ShortName: in.ShortName, USCC: in.USCC,
 		LegalRep: in.LegalRep, IndustryCode: in.IndustryCode, RegionCode: in.RegionCode, Address: in.Address, Source: in.Source,
-		Stage: in.Stage, Notes: in.Notes, OwnerID: in.OwnerID}, httpx.Language(r))
+		Stage: in.Stage, Notes: in.Notes, OwnerID: in.OwnerID}, in.Force, httpx.Language(r))
 	if err != nil {
 		return err
 	}
@@ -101,6 +102,7 @@ type customerPatch struct {
 	Stage        *string `json:"stage"`
 	Notes        *string `json:"notes"`
 	OwnerID      *int64  `json:"owner_id"`
+	Force        bool    `json:"force"`
 }
 
 // versionFrom takes the version from the body or, failing that, If-Match.
@@ -128,7 +130,7 @@ func (a *API) updateCustomer(w http.ResponseWriter, r *http.Request) error {
 	}
 	c, err := a.customers.Update(r.Context(), id, crm.CustomerPatch{Version: in.Version, Kind: in.Kind, Name: in.Name, ShortName: in.ShortName,
 		USCC: in.USCC, LegalRep: in.LegalRep, IndustryCode: in.IndustryCode, RegionCode: in.RegionCode, Address: in.Address,
-		Source: in.Source, Stage: in.Stage, Notes: in.Notes, OwnerID: in.OwnerID}, httpx.Language(r))
+		Source: in.Source, Stage: in.Stage, Notes: in.Notes, OwnerID: in.OwnerID, Force: in.Force}, httpx.Language(r))
 	if err != nil {
 		return err
 	}
@@ -234,5 +236,31 @@ func (a *API) listInteractions(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	httpx.WriteJSON(w, http.StatusOK, httpx.MakePage(list, p.Limit, func(it crm.Interaction) any { return it.ID }))
+	return nil
+}
+
+type mergeInput struct {
+	FromID  int64 `json:"from_id"`
+	Version int   `json:"version"`
+}
+
+// mergeCustomer folds another customer into this one.
+func (a *API) mergeCustomer(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	var in mergeInput
+	if err := httpx.DecodeJSON(r, &in); err != nil {
+		return err
+	}
+	if in.Version, err = versionFrom(r, in.Version); err != nil {
+		return err
+	}
+	c, err := a.customers.Merge(r.Context(), id, in.FromID, in.Version)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, c)
 	return nil
 }

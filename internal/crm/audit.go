@@ -40,6 +40,7 @@ const (
 	AuditExport        = "export"
 	AuditGrant         = "access_decision"
 	AuditReadGranted   = "read_under_grant"
+	AuditMerge         = "merge"
 )
 
 // requestMeta carries where a request came from, for audit entries.

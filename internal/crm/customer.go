@@ -30,6 +30,8 @@ type Customer struct {
 	CreatedAt    time.Time  `json:"created_at"`
 	UpdatedAt    time.Time  `json:"updated_at"`
 	DeletedAt    *time.Time `json:"deleted_at,omitempty"`
+
+	NameNorm string `json:"-"` // NormalizeName(Name), for duplicate checks
 }
 
 // The option lists of a customer, from the policies.

@@ -38,6 +38,7 @@ type Customers struct {
 	store        CustomerStore
 	contacts     ContactStore
 	interactions InteractionStore
+	dedup        DedupStore
 	sealer       Sealer
 	now          func() time.Time
 }
@@ -47,6 +48,7 @@ type CustomerArchiveStore interface {
 	CustomerStore
 	ContactStore
 	InteractionStore
+	DedupStore
 }
 
 // NewCustomers returns the customer service.
@@ -54,13 +56,19 @@ func NewCustomers(s CustomerArchiveStore, now func() time.Time) *Customers {
 	if now == nil {
 		now = time.Now
 	}
-	return &Customers{store: s, contacts: s, interactions: s, now: now}
+	return &Customers{store: s, contacts: s, interactions: s, dedup: s, now: now}
 }
 
 // Create adds a customer. Its owner is the caller unless a gm (anyone) or
 // a sales manager (their team) names another: anyone else naming an owner
 // is refused with forbidden.
 func (cs *Customers) Create(ctx context.Context, c Customer, lang string) (Customer, error) {
+	return cs.CreateForced(ctx, c, false, lang)
+}
+
+// CreateForced is Create that, with force, accepts a name another
+// customer already has.
+func (cs *Customers) CreateForced(ctx context.Context, c Customer, force bool, lang string) (Customer, error) {
 	p, err := Authorize(ctx, ActCustomerCreate)
 	if err != nil {
 		return c, err
@@ -73,6 +81,9 @@ func (cs *Customers) Create(ctx context.Context, c Customer, lang string) (Custo
 		c.OwnerID = p.UserID
 	}
 	if err := cs.checkOwner(ctx, p, &c); err != nil {
+		return c, err
+	}
+	if err := cs.checkDuplicateName(ctx, p, &c, force); err != nil {
 		return c, err
 	}
 	now := cs.now().UTC()

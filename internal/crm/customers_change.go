@@ -21,6 +21,7 @@ type CustomerPatch struct {
 	Stage        *string
 	Notes        *string
 	OwnerID      *int64
+	Force        bool // accept a name another customer already has
 }
 
 // Update applies a patch with optimistic locking: a stale version answers
@@ -69,6 +70,11 @@ func (cs *Customers) Update(ctx context.Context, id int64, pt CustomerPatch, lan
 	}
 	if len(changes) == 0 {
 		return c, nil
+	}
+	if _, renamed := changes["name"]; renamed {
+		if err := cs.checkDuplicateName(ctx, p, &c, pt.Force); err != nil {
+			return before, err
+		}
 	}
 	c.UpdatedAt = cs.now().UTC()
 	e := NewAudit(ctx, AuditUpdate, "customer", strconv.FormatInt(c.ID, 10), changes)

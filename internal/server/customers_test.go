@@ -101,7 +101,7 @@ func TestCustomerOwnershipCannotBeMassAssigned(t *testing.T) {
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				_, r := o.create(tt.token, fmt.Sprintf(`{"name":"测试客户","owner_id":%d}`, e.userID(tt.owner)))
+				_, r := o.create(tt.token, fmt.Sprintf(`{"name":"测试客户 %s","owner_id":%d}`, tt.name, e.userID(tt.owner)))
 				if r.Status != tt.status {
 					t.Errorf("create = %d, want %d: %s", r.Status, tt.status, r.Body)
 				}

@@ -55,10 +55,10 @@ func (db *DB) CreateCustomer(ctx context.Context, c *crm.Customer, e *crm.AuditE
 		}
 		c.Code = fmt.Sprintf("KH%08d", n)
 		err := tx.QueryRow(ctx, `INSERT INTO customers (code, kind, name, short_name, uscc, legal_rep, industry_code, region_code,
-			address, source, stage, owner_id, team_id, notes, version, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id`,
+			address, source, stage, owner_id, team_id, notes, version, created_at, updated_at, name_norm)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?) RETURNING id`,
 			c.Code, c.Kind, c.Name, c.ShortName, c.USCC, c.LegalRep, c.IndustryCode, c.RegionCode, c.Address, c.Source, c.Stage,
-			c.OwnerID, nullID(c.TeamID), c.Notes, c.CreatedAt, c.UpdatedAt).Scan(&c.ID)
+			c.OwnerID, nullID(c.TeamID), c.Notes, c.CreatedAt, c.UpdatedAt, c.NameNorm).Scan(&c.ID)
 		if isUniqueViolation(err) {
 			return db.duplicateUSCC(ctx, tx, c.USCC)
 		}
@@ -157,9 +157,9 @@ func (db *DB) UpdateCustomer(ctx context.Context, c *crm.Customer, e *crm.AuditE
 	err := db.InTxAudited(ctx, e, func(tx *Tx) error {
 		res, err := tx.Exec(ctx, `UPDATE customers SET kind = ?, name = ?, short_name = ?, uscc = ?, legal_rep = ?, industry_code = ?,
 			region_code = ?, address = ?, source = ?, stage = ?, owner_id = ?, team_id = ?, notes = ?, deleted_at = ?,
-			version = version + 1, updated_at = ? WHERE id = ? AND version = ?`,
+			name_norm = CASE WHEN ? = '' THEN name_norm ELSE ? END, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`,
 			c.Kind, c.Name, c.ShortName, c.USCC, c.LegalRep, c.IndustryCode, c.RegionCode, c.Address, c.Source, c.Stage,
-			c.OwnerID, nullID(c.TeamID), c.Notes, c.DeletedAt, c.UpdatedAt, c.ID, c.Version)
+			c.OwnerID, nullID(c.TeamID), c.Notes, c.DeletedAt, c.NameNorm, c.NameNorm, c.UpdatedAt, c.ID, c.Version)
 		if isUniqueViolation(err) {
 			return db.duplicateUSCC(ctx, tx, c.USCC)
 		}
@@ -228,4 +228,68 @@ func (db *DB) CustomerOwner(ctx context.Context, id int64) (owner, manager int64
 	err = db.QueryRow(ctx, `SELECT c.owner_id, u.manager_id FROM customers c JOIN users u ON u.id = c.owner_id
 		WHERE c.id = ? AND c.deleted_at IS NULL`, id).Scan(&owner, &m)
 	return owner, m.Int64, notFound(err, "such customer")
+}
+
+// CustomersByNameNorm returns the live customers with a normalised name,
+// ignoring scope: duplicate checks must see them all.
+func (db *DB) CustomersByNameNorm(ctx context.Context, norm string) ([]crm.Customer, error) {
+	rows, err := db.Query(ctx, "SELECT "+customerColumns+" FROM customers c WHERE c.name_norm = ? AND c.deleted_at IS NULL ORDER BY c.id", norm)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []crm.Customer
+	for rows.Next() {
+		c, err := scanCustomer(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// MergeCustomers moves merged's contacts and interactions to survivor,
+// trashes merged, and audits the merge on both, in one transaction.
+func (db *DB) MergeCustomers(ctx context.Context, survivor, merged *crm.Customer, e *crm.AuditEntry) error {
+	err := db.InTxAudited(ctx, e, func(tx *Tx) error {
+		// The survivor keeps its own primary contact.
+		if _, err := tx.Exec(ctx, "UPDATE contacts SET customer_id = ?, is_primary = ?, version = version + 1 WHERE customer_id = ?",
+			survivor.ID, false, merged.ID); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, "UPDATE interactions SET customer_id = ? WHERE customer_id = ?", survivor.ID, merged.ID); err != nil {
+			return err
+		}
+		res, err := tx.Exec(ctx, "UPDATE customers SET deleted_at = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
+			merged.DeletedAt, merged.UpdatedAt, merged.ID, merged.Version)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return crm.Errorf(crm.EVersionConflict, "customer %s was changed meanwhile; nothing was merged", merged.Code)
+		}
+		res, err = tx.Exec(ctx, "UPDATE customers SET version = version + 1, updated_at = ? WHERE id = ? AND version = ?", survivor.UpdatedAt, survivor.ID, survivor.Version)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return crm.Errorf(crm.EVersionConflict, "customer %s was changed meanwhile; nothing was merged", survivor.Code)
+		}
+		note := *e
+		note.EntityID = strconv.FormatInt(merged.ID, 10)
+		note.Detail = changeDetail(map[string]crm.Change{"merged_into": {After: survivor.Code}})
+		if err := tx.AppendAudit(ctx, &note); err != nil {
+			return err
+		}
+		if err := reindexCustomer(ctx, tx, merged.ID); err != nil {
+			return err
+		}
+		return reindexCustomer(ctx, tx, survivor.ID)
+	})
+	if err == nil {
+		survivor.Version++
+		merged.Version++
+	}
+	return err
 }

@@ -1,0 +1,89 @@
+package crm
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/width"
+)
+
+// NormalizeName is the form duplicate checks compare: full-width letters
+// and digits folded to half-width, lower case, without spaces or
+// punctuation, so "华为技术（深圳）有限公司" and "华为技术(深圳) 有限公司" are one.
+func NormalizeName(s string) string {
+	s = width.Fold.String(s)
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) {
+			continue
+		}
+		b.WriteRune(unicode.ToLower(r))
+	}
+	return b.String()
+}
+
+// DedupStore finds duplicates and merges customers.
+type DedupStore interface {
+	CustomersByNameNorm(ctx context.Context, norm string) ([]Customer, error)
+	MergeCustomers(ctx context.Context, survivor, merged *Customer, e *AuditEntry) error
+}
+
+// checkDuplicateName refuses a name another live customer has, naming it
+// when the caller may see it, unless force.
+func (cs *Customers) checkDuplicateName(ctx context.Context, p Principal, c *Customer, force bool) error {
+	c.NameNorm = NormalizeName(c.Name)
+	if force {
+		return nil
+	}
+	others, err := cs.dedup.CustomersByNameNorm(ctx, c.NameNorm)
+	if err != nil {
+		return err
+	}
+	for _, o := range others {
+		if o.ID == c.ID {
+			continue
+		}
+		msg := "a customer with this name already exists"
+		if _, _, err := cs.store.Customer(ctx, o.ID, ReadScope(p), false, cs.now()); err == nil {
+			msg += ": " + o.Code + " " + o.Name
+		}
+		return &Error{Code: EConflict, Message: msg + " (send force to add it anyway, or merge the two)",
+			Fields: []FieldError{{Field: "name", Code: "duplicate", Message: msg}}}
+	}
+	return nil
+}
+
+// Merge folds customer fromID into survivorID: contacts and interactions
+// move to the survivor, the merged customer goes to the trash, and the
+// audit log records the merge on both. The caller must be able to change
+// both customers.
+func (cs *Customers) Merge(ctx context.Context, survivorID, fromID int64, version int) (Customer, error) {
+	p, err := Authorize(ctx, ActCustomerUpdate)
+	if err != nil {
+		return Customer{}, err
+	}
+	if survivorID == fromID {
+		return Customer{}, Invalid(FieldError{Field: "from_id", Code: "same", Message: "cannot merge a customer into itself"})
+	}
+	survivor, _, err := cs.store.Customer(ctx, survivorID, CustomerScope(p), false, cs.now())
+	if err != nil {
+		return survivor, err
+	}
+	if version != survivor.Version {
+		return survivor, Errorf(EVersionConflict, "the customer was changed by someone else; reload and try again")
+	}
+	merged, _, err := cs.store.Customer(ctx, fromID, CustomerScope(p), false, cs.now())
+	if ErrorCode(err) == ENotFound {
+		return survivor, Invalid(FieldError{Field: "from_id", Code: "unknown", Message: "no such customer in your scope"})
+	}
+	if err != nil {
+		return survivor, err
+	}
+	now := cs.now().UTC()
+	merged.DeletedAt, merged.UpdatedAt, survivor.UpdatedAt = &now, now, now
+	e := NewAudit(ctx, AuditMerge, "customer", strconv.FormatInt(survivorID, 10), map[string]any{
+		"merged_id": fromID, "merged_code": merged.Code, "merged_name": merged.Name})
+	return survivor, cs.dedup.MergeCustomers(ctx, &survivor, &merged, &e)
+}
