@@ -80,6 +80,7 @@ func New(db *store.DB, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	web.SetSealer(opts.Sealer)
 	web.Register(rt)
 
 	// Unsafe methods from another origin are refused (browsers say where a

@@ -84,7 +84,7 @@ func TestEveryPageRendersInBothLanguagesWithoutMissingMessages(t *testing.T) {
 	session := e.signIn("zhang", crm.RoleGM)
 	paths := []string{"/", "/no-such-page", "/login"}
 	for _, r := range e.srv.Router.Routes() {
-		if method, path, _ := strings.Cut(r, " "); method == "GET" && !isAPIPath(path) && !strings.HasPrefix(path, "/static/") && path != "/metrics" && path != "/{$}" {
+		if method, path, _ := strings.Cut(r, " "); method == "GET" && !isAPIPath(path) && !strings.HasPrefix(path, "/static/") && path != "/metrics" && path != "/{$}" && !strings.Contains(path, "{") {
 			paths = append(paths, path)
 		}
 	}

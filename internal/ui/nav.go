@@ -16,7 +16,7 @@ type module struct {
 // modules lists the parts of Kehu in the order the navigation shows them;
 // each maps to sections of the policy documents (see PRODUCT.md).
 var modules = []module{
-	{"/customers", "nav.customers", false},
+	{"/customers", "nav.customers", true},
 	{"/tiers", "nav.tiers", false},
 	{"/care", "nav.care", false},
 	{"/complaints", "nav.complaints", false},

@@ -38,6 +38,7 @@ type UI struct {
 	db        *store.DB
 	identity  *crm.Identity
 	calendars *crm.Calendars
+	sealer    crm.Sealer
 	pages     map[string]*template.Template
 	msgs      catalog
 	static    http.Handler
@@ -78,6 +79,10 @@ func New(db *store.DB, identity *crm.Identity, calendars *crm.Calendars, version
 	return u, nil
 }
 
+// SetSealer gives the UI the keyring for sensitive fields; call it before
+// Register.
+func (u *UI) SetSealer(s crm.Sealer) { u.sealer = s }
+
 // checkAssets makes sure every vendored front-end file is in fsys.
 func checkAssets(fsys fs.FS) error {
 	for _, f := range vendorFiles {
@@ -102,6 +107,7 @@ func (u *UI) Register(rt *httpx.Router) {
 	u.registerAdmin(rt)
 	u.registerCalendar(rt)
 	u.registerAccess(rt)
+	u.registerCustomers(rt, u.sealer)
 	for _, m := range modules {
 		if !m.Built {
 			rt.Handle("GET "+m.Path, u.private(u.module))

@@ -1,0 +1,155 @@
+package ui
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/httpx"
+)
+
+// customerPages serves the customer archive (客户档案): the list with its
+// search, the detail page with contacts and the interactions timeline,
+// and the forms that add and change customers. The domain decides scope
+// and roles; the pages turn its refusals into the 404 and 403 pages, so
+// a customer out of scope looks exactly like one that does not exist.
+type customerPages struct {
+	*UI
+	cs *crm.Customers
+}
+
+// registerCustomers adds the customer pages. sealer is the keyring for
+// contacts' mobile numbers, which the pages store and show masked.
+func (u *UI) registerCustomers(rt *httpx.Router, sealer crm.Sealer) {
+	cs := crm.NewCustomers(u.db, nil)
+	cs.SetSealer(sealer)
+	c := &customerPages{UI: u, cs: cs}
+	rt.Handle("GET /customers", u.private(c.list))
+	rt.Handle("POST /customers", u.private(c.create))
+	rt.Handle("GET /customers/new", u.private(c.newForm))
+	rt.Handle("GET /customers/{id}", u.private(c.detail))
+	rt.Handle("GET /customers/{id}/edit", u.private(c.editForm))
+	rt.Handle("POST /customers/{id}/edit", u.private(c.update))
+	rt.Handle("POST /customers/{id}/contacts", u.private(c.addContact))
+	rt.Handle("POST /customers/{id}/interactions", u.private(c.addInteraction))
+}
+
+// customerList is what the list page shows: one page of customers,
+// newest first, and the search that chose them.
+type customerList struct {
+	Rows      []customerRow
+	Query     string
+	Stage     string // the stage filter, "" for every stage
+	Stages    []choice
+	Filtered  bool   // a search or filter is applied, so "none" means "none match"
+	Next      string // the next page's address, "" on the last page
+	First     string // the first page's address when this is not it
+	CanCreate bool
+	Problem   string
+}
+
+// customerRow is one customer in the list with its stage in words.
+type customerRow struct {
+	crm.Customer
+	StageLabel string
+}
+
+// choice is one option of a select.
+type choice struct {
+	Value, Label string
+	Selected     bool
+}
+
+func (c *customerPages) list(w http.ResponseWriter, r *http.Request) {
+	lang, q := langOf(r), r.URL.Query()
+	me, _ := crm.PrincipalFrom(r.Context())
+	d := customerList{Query: strings.TrimSpace(q.Get("q")), CanCreate: me.Role.Can(crm.ActCustomerCreate)}
+	if s := q.Get("stage"); slices.Contains(crm.CustomerStages, s) {
+		d.Stage = s
+	}
+	d.Stages, d.Filtered = c.choices(lang, "stage", crm.CustomerStages, d.Stage), d.Query != "" || d.Stage != ""
+	status := http.StatusOK
+	page, err := httpx.ParsePage(r)
+	f := crm.CustomerFilter{Query: d.Query, Stage: d.Stage, Limit: page.Limit + 1}
+	if err == nil && page.Cursor != "" {
+		err = httpx.DecodeCursor(page.Cursor, &f.BeforeID)
+	}
+	if err != nil {
+		// A hand-edited or stale page link: show the first page and say so.
+		status, d.Problem, f.BeforeID = http.StatusBadRequest, c.msgs.text(lang, "customers.error.bad_page"), 0
+	}
+	rows, err := c.cs.List(r.Context(), f)
+	if err != nil {
+		c.refuse(w, r, err)
+		return
+	}
+	list := httpx.MakePage(rows, page.Limit, func(x crm.Customer) any { return x.ID })
+	for _, x := range list.Items {
+		d.Rows = append(d.Rows, customerRow{Customer: x, StageLabel: c.label(lang, "stage", x.Stage)})
+	}
+	link := func(cursor string) string {
+		v := url.Values{}
+		for k, s := range map[string]string{"q": d.Query, "stage": d.Stage, "cursor": cursor} {
+			if s != "" {
+				v.Set(k, s)
+			}
+		}
+		if page.Limit != httpx.DefaultLimit {
+			v.Set("limit", strconv.Itoa(page.Limit))
+		}
+		return strings.TrimSuffix("/customers?"+v.Encode(), "?")
+	}
+	if list.NextCursor != "" {
+		d.Next = link(list.NextCursor)
+	}
+	if f.BeforeID > 0 {
+		d.First = link("")
+	}
+	c.render(w, r, status, "customers", "customers.title", d)
+}
+
+// refuse answers the errors no form can fix: a missing or out-of-scope
+// customer gets the 404 page, a role that may not do this the 403 page,
+// anything unexpected a 500. It reports whether it answered.
+func (c *customerPages) refuse(w http.ResponseWriter, r *http.Request, err error) bool {
+	switch crm.ErrorCode(err) {
+	case crm.ENotFound:
+		c.notFound(w, r)
+	case crm.EForbidden, crm.EUnauthorized, crm.EInternal:
+		c.failOrForbid(w, r, err)
+	default:
+		return false
+	}
+	return true
+}
+
+// customerID reads the customer ID in the path; anything but a positive
+// number is a customer that does not exist.
+func customerID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id < 1 {
+		return 0, crm.Errorf(crm.ENotFound, "no such customer")
+	}
+	return id, nil
+}
+
+// label names an option value (a stage, kind, source or channel) in
+// lang; one the catalogue does not know yet shows as stored.
+func (c *customerPages) label(lang, group, value string) string {
+	if s, ok := c.msgs[lang]["customers."+group+"."+value]; ok {
+		return s
+	}
+	return value
+}
+
+// choices are the options of a select over values, selected marked.
+func (c *customerPages) choices(lang, group string, values []string, selected string) []choice {
+	out := make([]choice, 0, len(values))
+	for _, v := range values {
+		out = append(out, choice{Value: v, Label: c.label(lang, group, v), Selected: v == selected})
+	}
+	return out
+}

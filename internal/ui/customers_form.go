@@ -1,0 +1,181 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/httpx"
+)
+
+// customerForm is the create and edit form as typed; its inputs are
+// named as the domain names the fields.
+type customerForm struct {
+	ID                                                        int64
+	Version                                                   int
+	Code, Kind, Name, ShortName, USCC, LegalRep, IndustryCode string
+	RegionCode, Address, Source, Stage, Notes                 string
+	Force                                                     bool // keep a name another customer has
+}
+
+// customerFormData is what the form page shows.
+type customerFormData struct {
+	Form                   customerForm
+	Edit                   bool // changing Form.ID rather than adding a customer
+	Stale                  bool // someone else changed the customer since the form was filled in
+	Duplicate              bool // another customer has the name: offer "save anyway"
+	Kinds, Sources, Stages []choice
+	Problem                formProblem
+}
+
+// customerFields are the form's inputs that can carry a message.
+var customerFields = []string{"kind", "name", "short_name", "uscc", "legal_representative", "industry_code",
+	"region_code", "address", "source", "stage", "notes"}
+
+func formOf(r *http.Request) customerForm {
+	v := r.PostFormValue
+	version, _ := strconv.Atoi(v("version"))
+	return customerForm{Version: version, Kind: v("kind"), Name: v("name"), ShortName: v("short_name"), USCC: v("uscc"),
+		LegalRep: v("legal_representative"), IndustryCode: v("industry_code"), RegionCode: v("region_code"),
+		Address: v("address"), Source: v("source"), Stage: v("stage"), Notes: v("notes"), Force: v("force") == "true"}
+}
+
+func formFrom(x crm.Customer) customerForm {
+	return customerForm{ID: x.ID, Version: x.Version, Code: x.Code, Kind: x.Kind, Name: x.Name, ShortName: x.ShortName,
+		USCC: x.USCC, LegalRep: x.LegalRep, IndustryCode: x.IndustryCode, RegionCode: x.RegionCode, Address: x.Address,
+		Source: x.Source, Stage: x.Stage, Notes: x.Notes}
+}
+
+func (c *customerPages) newForm(w http.ResponseWriter, r *http.Request) {
+	me, _ := crm.PrincipalFrom(r.Context())
+	if !me.Role.Can(crm.ActCustomerCreate) {
+		c.failOrForbid(w, r, crm.Errorf(crm.EForbidden, "your role may not add customers"))
+		return
+	}
+	c.showForm(w, r, http.StatusOK, customerForm{Kind: "company", Source: "other", Stage: "potential"}, formProblem{}, nil)
+}
+
+// create adds the customer the form describes, owned by the caller, and
+// goes on to its page.
+func (c *customerPages) create(w http.ResponseWriter, r *http.Request) {
+	f, lang := formOf(r), langOf(r)
+	x, err := c.cs.CreateForced(r.Context(), crm.Customer{Kind: f.Kind, Name: f.Name, ShortName: f.ShortName, USCC: f.USCC,
+		LegalRep: f.LegalRep, IndustryCode: f.IndustryCode, RegionCode: f.RegionCode, Address: f.Address,
+		Source: f.Source, Stage: f.Stage, Notes: f.Notes}, f.Force, lang)
+	if err != nil {
+		if !c.refuse(w, r, err) {
+			c.showForm(w, r, httpx.Status(err), f, c.problem(lang, "customer", err, customerFields), err)
+		}
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/customers/%d?notice=created", x.ID), http.StatusSeeOther)
+}
+
+func (c *customerPages) editForm(w http.ResponseWriter, r *http.Request) {
+	me, _ := crm.PrincipalFrom(r.Context())
+	id, err := customerID(r)
+	if err == nil && !me.Role.Can(crm.ActCustomerUpdate) {
+		err = crm.Errorf(crm.EForbidden, "your role may not change customers")
+	}
+	var x crm.Customer
+	if err == nil {
+		x, err = c.cs.Get(r.Context(), id)
+	}
+	if err != nil {
+		c.refuse(w, r, err)
+		return
+	}
+	c.showForm(w, r, http.StatusOK, formFrom(x), formProblem{}, nil)
+}
+
+// update changes the customer at the version the form was filled in
+// from, so that a change made meanwhile by someone else is not lost.
+func (c *customerPages) update(w http.ResponseWriter, r *http.Request) {
+	f, lang := formOf(r), langOf(r)
+	id, err := customerID(r)
+	var x crm.Customer
+	if err == nil {
+		f.ID = id
+		x, err = c.cs.Update(r.Context(), id, crm.CustomerPatch{Version: f.Version, Kind: &f.Kind, Name: &f.Name,
+			ShortName: &f.ShortName, USCC: &f.USCC, LegalRep: &f.LegalRep, IndustryCode: &f.IndustryCode,
+			RegionCode: &f.RegionCode, Address: &f.Address, Source: &f.Source, Stage: &f.Stage, Notes: &f.Notes, Force: f.Force}, lang)
+	}
+	if err != nil {
+		if !c.refuse(w, r, err) {
+			f.Code = x.Code
+			c.showForm(w, r, httpx.Status(err), f, c.problem(lang, "customer", err, customerFields), err)
+		}
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/customers/%d?notice=updated", x.ID), http.StatusSeeOther)
+}
+
+// showForm renders the form filled in as given, at the address of the
+// page it belongs to, with p saying what is wrong with it; err is the
+// refusal p was made from, if any.
+func (c *customerPages) showForm(w http.ResponseWriter, r *http.Request, status int, f customerForm, p formProblem, err error) {
+	lang, title, path := langOf(r), "customers.new", "/customers/new"
+	if f.ID != 0 {
+		title, path = "customers.edit", fmt.Sprintf("/customers/%d/edit", f.ID)
+	}
+	d := customerFormData{Form: f, Edit: f.ID != 0, Problem: p, Kinds: c.choices(lang, "kind", crm.CustomerKinds, f.Kind),
+		Sources: c.choices(lang, "source", crm.CustomerSources, f.Source), Stages: c.choices(lang, "stage", crm.CustomerStages, f.Stage)}
+	d.Stale = d.Edit && crm.ErrorCode(err) == crm.EVersionConflict
+	d.Duplicate = refusedFor(err, "name", "duplicate")
+	c.render(w, at(r, path), status, "customers_form", title, d)
+}
+
+// problem translates err for one of the pages' forms (customer, contact,
+// interaction). A field's message is the catalogue's
+// customers.field.FORM.FIELD.CODE where the domain speaks English, with
+// the domain's message in place of a %s; else the domain's own, which the
+// Chinese identifier checks already give in lang. A field the form has no
+// input for, and an error about no field, is the form's message.
+func (c *customerPages) problem(lang, form string, err error, inputs []string) formProblem {
+	p := formProblem{Fields: map[string][]string{}}
+	var e *crm.Error
+	if !errors.As(err, &e) {
+		p.Form = c.msgs.text(lang, "customers.error.generic")
+		return p
+	}
+	for _, f := range e.Fields {
+		msg := f.Message
+		if t, ok := c.msgs[lang]["customers.field."+form+"."+f.Field+"."+f.Code]; ok {
+			msg = t
+			if strings.Contains(t, "%s") {
+				msg = fmt.Sprintf(t, f.Message)
+			}
+		}
+		if !slices.Contains(inputs, f.Field) {
+			p.Form = strings.TrimSpace(p.Form + " " + msg)
+			continue
+		}
+		p.Fields[f.Field] = append(p.Fields[f.Field], msg)
+	}
+	if len(e.Fields) == 0 {
+		key := "customers.error." + e.Code
+		if _, ok := c.msgs[lang][key]; !ok {
+			key = "customers.error.generic"
+		}
+		p.Form = c.msgs.text(lang, key)
+	}
+	return p
+}
+
+// refusedFor reports whether err refuses field for the reason code, such
+// as a duplicate that the form may confirm and send again.
+func refusedFor(err error, field, code string) bool {
+	var e *crm.Error
+	if errors.As(err, &e) {
+		for _, f := range e.Fields {
+			if f.Field == field && f.Code == code {
+				return true
+			}
+		}
+	}
+	return false
+}
