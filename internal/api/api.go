@@ -20,6 +20,7 @@ type API struct {
 	audit     *crm.AuditLog
 	calendars *crm.Calendars
 	customers *crm.Customers
+	cards     *crm.Cards
 	access    *crm.Access
 	version   string
 	now       func() time.Time
@@ -30,7 +31,7 @@ func New(db *store.DB, identity *crm.Identity, audit *crm.AuditLog, calendars *c
 	customers := crm.NewCustomers(db, nil)
 	customers.SetSealer(sealer)
 	return &API{db: db, identity: identity, audit: audit, calendars: calendars, version: version, now: time.Now,
-		customers: customers, access: crm.NewAccess(db, 0, nil)}
+		customers: customers, cards: crm.NewCards(customers, db, sealer), access: crm.NewAccess(db, 0, nil)}
 }
 
 // Register lists every route of the API, one per line.
@@ -73,6 +74,11 @@ func (a *API) Register(rt *httpx.Router) {
 	rt.HandleFunc("POST /api/v1/customers/{id}/merge", a.mergeCustomer)
 	rt.HandleFunc("GET /api/v1/customers/{id}/interactions", a.listInteractions)
 	rt.HandleFunc("POST /api/v1/customers/{id}/interactions", a.createInteraction)
+	rt.HandleFunc("GET /api/v1/card-template", a.cardTemplate)
+	rt.HandleFunc("PUT /api/v1/card-template", a.putCardTemplate)
+	rt.HandleFunc("PUT /api/v1/customers/{id}/card", a.saveCard)
+	rt.HandleFunc("GET /api/v1/customers/{id}/card/revisions", a.cardRevisions)
+	rt.HandleFunc("GET /api/v1/customers/{id}/card/revisions/{n}/diff", a.cardDiff)
 	rt.HandleFunc("GET /api/v1/customers/{id}/contacts", a.listContacts)
 	rt.HandleFunc("POST /api/v1/customers/{id}/contacts", a.createContact)
 	rt.HandleFunc("GET /api/v1/contacts", a.findContacts)

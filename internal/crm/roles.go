@@ -39,6 +39,7 @@ const (
 	ActAuditRead      Action = "audit.read"      // read the audit log
 	ActSystemRead     Action = "system.read"     // read schema and job status
 	ActValidate       Action = "validate"        // check identifiers as forms do
+	ActSettingsManage Action = "settings.manage" // change templates and settings
 	ActCalendarRead   Action = "calendar.read"   // read the working-day calendar
 	ActCalendarManage Action = "calendar.manage" // add or remove calendar overrides
 
@@ -67,6 +68,7 @@ var matrix = map[Action][]Role{
 	ActAuditRead:      {RoleAuditor},
 	ActSystemRead:     {RoleAdmin},
 	ActValidate:       staff,
+	ActSettingsManage: {RoleAdmin},
 	ActCalendarRead:   staff,
 	ActCalendarManage: {RoleAdmin},
 

@@ -194,11 +194,12 @@ func TestPermissionMatrix(t *testing.T) {
 		crm.ActAccessApprove:      {"POST", "/api/v1/access-requests/999999/approve", ""},
 		crm.ActCustomerReveal:     {"POST", "/api/v1/contacts/999999/reveal", `{"field":"mobile","reason":"探针"}`},
 		crm.ActCustomerExport:     {"GET", "/api/v1/customers/export", ""},
+		crm.ActSettingsManage:     {"PUT", "/api/v1/card-template", `{"version":999,"fields":[]}`},
 	}
 	read := []crm.Action{crm.ActValidate, crm.ActCalendarRead, crm.ActCustomerRead, crm.ActAccessRequest}
 	seller := append(append([]crm.Action{}, read...), crm.ActCustomerCreate, crm.ActCustomerUpdate)
 	allowed := map[crm.Role][]crm.Action{
-		crm.RoleAdmin:          {crm.ActUserManage, crm.ActSystemRead, crm.ActValidate, crm.ActCalendarRead, crm.ActCalendarManage, crm.ActCustomerHardDelete},
+		crm.RoleAdmin:          {crm.ActUserManage, crm.ActSystemRead, crm.ActValidate, crm.ActCalendarRead, crm.ActCalendarManage, crm.ActCustomerHardDelete, crm.ActSettingsManage},
 		crm.RoleAuditor:        {crm.ActAuditRead},
 		crm.RoleGM:             append(append([]crm.Action{}, seller...), crm.ActCustomerDelete, crm.ActCustomerAssign, crm.ActAccessApprove, crm.ActCustomerReveal, crm.ActCustomerExport),
 		crm.RoleSalesManager:   append(append([]crm.Action{}, seller...), crm.ActCustomerDelete, crm.ActCustomerAssign, crm.ActAccessApprove, crm.ActCustomerReveal, crm.ActCustomerExport),

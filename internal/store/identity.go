@@ -9,4 +9,5 @@ var (
 	_ crm.CalendarStore = (*DB)(nil)
 	_ crm.CustomerStore = (*DB)(nil)
 	_ crm.AccessStore   = (*DB)(nil)
+	_ crm.CardStore     = (*DB)(nil)
 )

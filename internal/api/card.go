@@ -1,0 +1,100 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/httpx"
+)
+
+type cardTemplateResponse struct {
+	Version int             `json:"version"`
+	Fields  []crm.CardField `json:"fields"`
+}
+
+func (a *API) cardTemplate(w http.ResponseWriter, r *http.Request) error {
+	if _, err := crm.Authorize(r.Context(), crm.ActCustomerRead); err != nil {
+		if _, err2 := crm.Authorize(r.Context(), crm.ActSettingsManage); err2 != nil {
+			return err
+		}
+	}
+	fields, version, err := a.cards.Template(r.Context())
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, cardTemplateResponse{Version: version, Fields: fields})
+	return nil
+}
+
+type templateInput struct {
+	Version int             `json:"version"`
+	Fields  []crm.CardField `json:"fields"`
+}
+
+// putCardTemplate replaces the fields an administrator added to the card.
+func (a *API) putCardTemplate(w http.ResponseWriter, r *http.Request) error {
+	var in templateInput
+	if err := httpx.DecodeJSON(r, &in); err != nil {
+		return err
+	}
+	fields, err := a.cards.AddTemplateFields(r.Context(), in.Fields, in.Version)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, cardTemplateResponse{Version: in.Version + 1, Fields: fields})
+	return nil
+}
+
+type cardInput struct {
+	Surveyor   string            `json:"surveyor"`
+	SurveyedOn string            `json:"surveyed_on"`
+	Values     map[string]string `json:"values"`
+}
+
+func (a *API) saveCard(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	var in cardInput
+	if err := httpx.DecodeJSON(r, &in); err != nil {
+		return err
+	}
+	rev, err := a.cards.Save(r.Context(), id, in.Surveyor, in.SurveyedOn, in.Values)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusCreated, rev)
+	return nil
+}
+
+func (a *API) cardRevisions(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	revs, err := a.cards.Revisions(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, httpx.Page[crm.CardRevision]{Items: revs})
+	return nil
+}
+
+func (a *API) cardDiff(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	n, err := strconv.Atoi(r.PathValue("n"))
+	if err != nil || n < 1 {
+		return crm.Invalid(crm.FieldError{Field: "n", Code: "format", Message: "must be a revision number"})
+	}
+	diff, err := a.cards.Diff(r.Context(), id, n)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"revision": n, "changes": diff})
+	return nil
+}
