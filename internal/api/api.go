@@ -74,6 +74,8 @@ func (a *API) Register(rt *httpx.Router) {
 	rt.HandleFunc("POST /api/v1/customers/{id}/merge", a.mergeCustomer)
 	rt.HandleFunc("GET /api/v1/customers/{id}/interactions", a.listInteractions)
 	rt.HandleFunc("POST /api/v1/customers/{id}/interactions", a.createInteraction)
+	rt.HandleFunc("GET /api/v1/customer-fields", a.customerFields)
+	rt.HandleFunc("PUT /api/v1/customer-fields", a.putCustomerFields)
 	rt.HandleFunc("GET /api/v1/card-template", a.cardTemplate)
 	rt.HandleFunc("PUT /api/v1/card-template", a.putCardTemplate)
 	rt.HandleFunc("PUT /api/v1/customers/{id}/card", a.saveCard)

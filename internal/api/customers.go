@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/kehucrm/kehu/internal/cn"
 	"github.com/kehucrm/kehu/internal/crm"
 	"github.com/kehucrm/kehu/internal/httpx"
 )
@@ -32,6 +33,11 @@ type customerInput struct {
 	Notes        string `json:"notes"`
 	OwnerID      int64  `json:"owner_id"`
 	Force        bool   `json:"force"`
+
+	EmployeeBand string            `json:"employee_band"`
+	RevenueBand  string            `json:"revenue_band"`
+	Tags         []string          `json:"tags"`
+	Custom       map[string]string `json:"custom_fields"`
 }
 
 func (a *API) createCustomer(w http.ResponseWriter, r *http.Request) error {
@@ -41,7 +47,8 @@ func (a *API) createCustomer(w http.ResponseWriter, r *http.Request) error {
 	}
 	c, err := a.customers.CreateForced(r.Context(), crm.Customer{Kind: in.Kind, Name: in.Name, ShortName: in.ShortName, USCC: in.USCC,
 		LegalRep: in.LegalRep, IndustryCode: in.IndustryCode, RegionCode: in.RegionCode, Address: in.Address, Source: in.Source,
-		Stage: in.Stage, Notes: in.Notes, OwnerID: in.OwnerID}, in.Force, httpx.Language(r))
+		Stage: in.Stage, Notes: in.Notes, OwnerID: in.OwnerID, EmployeeBand: in.EmployeeBand, RevenueBand: in.RevenueBand,
+		Tags: in.Tags, Custom: in.Custom}, in.Force, httpx.Language(r))
 	if err != nil {
 		return err
 	}
@@ -55,12 +62,11 @@ func (a *API) listCustomers(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := r.URL.Query()
-	f := crm.CustomerFilter{Query: p.Q, Stage: q.Get("stage"), Trash: q.Get("trash") == "true", Limit: p.Limit + 1}
-	if s := q.Get("owner_id"); s != "" {
-		if f.OwnerID, err = strconv.ParseInt(s, 10, 64); err != nil {
-			return crm.Invalid(crm.FieldError{Field: "owner_id", Code: "format", Message: "must be a user ID"})
-		}
+	f, err := customerFilter(r)
+	if err != nil {
+		return err
 	}
+	f.Query, f.Trash, f.Limit = p.Q, q.Get("trash") == "true", p.Limit+1
 	if p.Cursor != "" {
 		if err := httpx.DecodeCursor(p.Cursor, &f.BeforeID); err != nil {
 			return err
@@ -103,6 +109,11 @@ type customerPatch struct {
 	Notes        *string `json:"notes"`
 	OwnerID      *int64  `json:"owner_id"`
 	Force        bool    `json:"force"`
+
+	EmployeeBand *string            `json:"employee_band"`
+	RevenueBand  *string            `json:"revenue_band"`
+	Tags         *[]string          `json:"tags"`
+	Custom       *map[string]string `json:"custom_fields"`
 }
 
 // versionFrom takes the version from the body or, failing that, If-Match.
@@ -130,7 +141,8 @@ func (a *API) updateCustomer(w http.ResponseWriter, r *http.Request) error {
 	}
 	c, err := a.customers.Update(r.Context(), id, crm.CustomerPatch{Version: in.Version, Kind: in.Kind, Name: in.Name, ShortName: in.ShortName,
 		USCC: in.USCC, LegalRep: in.LegalRep, IndustryCode: in.IndustryCode, RegionCode: in.RegionCode, Address: in.Address,
-		Source: in.Source, Stage: in.Stage, Notes: in.Notes, OwnerID: in.OwnerID, Force: in.Force}, httpx.Language(r))
+		Source: in.Source, Stage: in.Stage, Notes: in.Notes, OwnerID: in.OwnerID, Force: in.Force,
+		EmployeeBand: in.EmployeeBand, RevenueBand: in.RevenueBand, Tags: in.Tags, Custom: in.Custom}, httpx.Language(r))
 	if err != nil {
 		return err
 	}
@@ -263,4 +275,73 @@ func (a *API) mergeCustomer(w http.ResponseWriter, r *http.Request) error {
 	}
 	httpx.WriteJSON(w, http.StatusOK, c)
 	return nil
+}
+
+// customerFilter reads the list filters shared by the list and the export:
+// stage, owner_id, team_id, region (code or 2/4-digit prefix), industry,
+// tag, created_from and created_to (dates in China time, to exclusive).
+func customerFilter(r *http.Request) (crm.CustomerFilter, error) {
+	q := r.URL.Query()
+	f := crm.CustomerFilter{Query: q.Get("q"), Stage: q.Get("stage"), Region: q.Get("region"), Industry: q.Get("industry"), Tag: q.Get("tag")}
+	var fs []crm.FieldError
+	for name, dst := range map[string]*int64{"owner_id": &f.OwnerID, "team_id": &f.TeamID} {
+		if s := q.Get(name); s != "" {
+			v, err := strconv.ParseInt(s, 10, 64)
+			if err != nil {
+				fs = append(fs, crm.FieldError{Field: name, Code: "format", Message: "must be an ID"})
+			}
+			*dst = v
+		}
+	}
+	for name, dst := range map[string]*time.Time{"created_from": &f.From, "created_to": &f.To} {
+		if s := q.Get(name); s != "" {
+			t, err := time.ParseInLocation("2006-01-02", s, chinaTime)
+			if err != nil {
+				fs = append(fs, crm.FieldError{Field: name, Code: "format", Message: "must be a date written YYYY-MM-DD"})
+			}
+			*dst = t
+		}
+	}
+	if f.Region != "" {
+		if _, ok := cn.RegionPrefix(f.Region); !ok {
+			fs = append(fs, crm.FieldError{Field: "region", Code: "unknown", Message: "must be a region code or its 2- or 4-digit prefix"})
+		}
+	}
+	if len(fs) > 0 {
+		return f, crm.Invalid(fs...)
+	}
+	if p, ok := cn.RegionPrefix(f.Region); ok {
+		f.Region = p
+	}
+	return f, nil
+}
+
+type customerFieldsResponse struct {
+	Version int             `json:"version"`
+	Fields  []crm.CardField `json:"fields"`
+}
+
+func (a *API) customerFields(w http.ResponseWriter, r *http.Request) error {
+	if _, err := crm.Authorize(r.Context(), crm.ActCustomerRead); err != nil {
+		if _, err2 := crm.Authorize(r.Context(), crm.ActSettingsManage); err2 != nil {
+			return err
+		}
+	}
+	fields, version, err := a.customers.CustomerFields(r.Context())
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, customerFieldsResponse{Version: version, Fields: fields})
+	return nil
+}
+
+func (a *API) putCustomerFields(w http.ResponseWriter, r *http.Request) error {
+	var in templateInput
+	if err := httpx.DecodeJSON(r, &in); err != nil {
+		return err
+	}
+	if err := a.customers.SetCustomerFields(r.Context(), in.Fields, in.Version); err != nil {
+		return err
+	}
+	return a.customerFields(w, r)
 }

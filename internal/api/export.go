@@ -3,7 +3,6 @@ package api
 import (
 	"encoding/csv"
 	"net/http"
-	"strconv"
 
 	"github.com/xuri/excelize/v2"
 
@@ -24,13 +23,9 @@ func (a *API) exportCustomers(w http.ResponseWriter, r *http.Request) error {
 	if format != "csv" && format != "xlsx" {
 		return crm.Invalid(crm.FieldError{Field: "format", Code: "unknown", Message: "must be csv or xlsx"})
 	}
-	f := crm.CustomerFilter{Query: q.Get("q"), Stage: q.Get("stage")}
-	if s := q.Get("owner_id"); s != "" {
-		id, err := strconv.ParseInt(s, 10, 64)
-		if err != nil {
-			return crm.Invalid(crm.FieldError{Field: "owner_id", Code: "format", Message: "must be a user ID"})
-		}
-		f.OwnerID = id
+	f, err := customerFilter(r)
+	if err != nil {
+		return err
 	}
 	if _, err := crm.Authorize(r.Context(), crm.ActCustomerExport); err != nil {
 		return err

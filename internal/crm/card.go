@@ -57,27 +57,12 @@ func (c *Cards) AddTemplateFields(ctx context.Context, fields []CardField, versi
 	if _, err := Authorize(ctx, ActSettingsManage); err != nil {
 		return nil, err
 	}
-	seen := map[string]bool{}
+	reserved := map[string]bool{}
 	for _, f := range DefaultCardFields() {
-		seen[f.Key] = true
+		reserved[f.Key] = true
 	}
-	for i := range fields {
-		f := &fields[i]
-		field := "fields[" + strconv.Itoa(i) + "]"
-		switch {
-		case !validKey(f.Key) || seen[f.Key]:
-			return nil, Invalid(FieldError{Field: field + ".key", Code: "invalid", Message: "must be a new snake_case key"})
-		case !slices.Contains(CardFieldTypes, f.Type):
-			return nil, Invalid(FieldError{Field: field + ".type", Code: "unknown", Message: "must be text, number, date or choice"})
-		case f.Type == "choice" && len(f.Options) == 0:
-			return nil, Invalid(FieldError{Field: field + ".options", Code: "required", Message: "a choice needs options"})
-		case strings.TrimSpace(f.LabelZH) == "":
-			return nil, Invalid(FieldError{Field: field + ".label_zh", Code: "required", Message: "is required"})
-		}
-		seen[f.Key], f.Custom = true, true
-		if f.Section == "" {
-			f.Section = "custom"
-		}
+	if err := checkTemplateFields(fields, reserved); err != nil {
+		return nil, err
 	}
 	e := NewAudit(ctx, AuditUpdate, "card_template", "", map[string]any{"fields": len(fields)})
 	if err := c.store.SetCardTemplateExtra(ctx, fields, version, &e); err != nil {

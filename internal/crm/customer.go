@@ -11,25 +11,29 @@ import (
 
 // Customer is one record of the customer archive (客户档案).
 type Customer struct {
-	ID           int64      `json:"id"`
-	Code         string     `json:"code"`
-	Kind         string     `json:"kind"`
-	Name         string     `json:"name"`
-	ShortName    string     `json:"short_name"`
-	USCC         string     `json:"uscc"`
-	LegalRep     string     `json:"legal_representative"`
-	IndustryCode string     `json:"industry_code"`
-	RegionCode   string     `json:"region_code"`
-	Address      string     `json:"address"`
-	Source       string     `json:"source"`
-	Stage        string     `json:"stage"`
-	OwnerID      int64      `json:"owner_id"`
-	TeamID       int64      `json:"team_id,omitempty"`
-	Notes        string     `json:"notes"`
-	Version      int        `json:"version"`
-	CreatedAt    time.Time  `json:"created_at"`
-	UpdatedAt    time.Time  `json:"updated_at"`
-	DeletedAt    *time.Time `json:"deleted_at,omitempty"`
+	ID           int64             `json:"id"`
+	Code         string            `json:"code"`
+	Kind         string            `json:"kind"`
+	Name         string            `json:"name"`
+	ShortName    string            `json:"short_name"`
+	USCC         string            `json:"uscc"`
+	LegalRep     string            `json:"legal_representative"`
+	IndustryCode string            `json:"industry_code"`
+	RegionCode   string            `json:"region_code"`
+	Address      string            `json:"address"`
+	Source       string            `json:"source"`
+	Stage        string            `json:"stage"`
+	OwnerID      int64             `json:"owner_id"`
+	TeamID       int64             `json:"team_id,omitempty"`
+	Notes        string            `json:"notes"`
+	EmployeeBand string            `json:"employee_band"`
+	RevenueBand  string            `json:"revenue_band"`
+	Tags         []string          `json:"tags"`
+	Custom       map[string]string `json:"custom_fields"`
+	Version      int               `json:"version"`
+	CreatedAt    time.Time         `json:"created_at"`
+	UpdatedAt    time.Time         `json:"updated_at"`
+	DeletedAt    *time.Time        `json:"deleted_at,omitempty"`
 
 	NameNorm string `json:"-"` // NormalizeName(Name), for duplicate checks
 }
@@ -40,6 +44,10 @@ var (
 	CustomerSources = []string{"online", "offline", "social_media", "referral", "trade_fair", "advertising", "other"}
 	// CustomerStages are 潜在/一般/重要/战略/流失.
 	CustomerStages = []string{"potential", "general", "important", "strategic", "churned"}
+	// EmployeeBands are head-count bands.
+	EmployeeBands = []string{"1-9", "10-49", "50-99", "100-499", "500-999", "1000+"}
+	// RevenueBands are yearly revenue bands in yuan (万 = 10,000).
+	RevenueBands = []string{"<100万", "100万-500万", "500万-1000万", "1000万-5000万", "5000万-1亿", "1亿+"}
 )
 
 // normalize trims the text fields and fills defaults.
@@ -55,6 +63,12 @@ func (c *Customer) normalize() {
 	}
 	if c.Stage == "" {
 		c.Stage = "potential"
+	}
+	if c.Tags == nil {
+		c.Tags = []string{}
+	}
+	if c.Custom == nil {
+		c.Custom = map[string]string{}
 	}
 }
 
@@ -98,6 +112,29 @@ func (c *Customer) validate(lang string) error {
 	if !slices.Contains(CustomerStages, c.Stage) {
 		bad("stage", "unknown", "must be one of "+strings.Join(CustomerStages, ", "))
 	}
+	if c.EmployeeBand != "" && !slices.Contains(EmployeeBands, c.EmployeeBand) {
+		bad("employee_band", "unknown", "must be one of "+strings.Join(EmployeeBands, ", "))
+	}
+	if c.RevenueBand != "" && !slices.Contains(RevenueBands, c.RevenueBand) {
+		bad("revenue_band", "unknown", "must be one of "+strings.Join(RevenueBands, ", "))
+	}
+	if len(c.Tags) > 20 {
+		bad("tags", "count", "at most 20 tags")
+	}
+	seen := map[string]bool{}
+	tags := c.Tags[:0]
+	for _, t := range c.Tags {
+		t = strings.TrimSpace(t)
+		if n := utf8.RuneCountInString(t); n == 0 || n > 20 {
+			bad("tags", "length", "each tag must be 1 to 20 characters")
+			break
+		}
+		if !seen[t] {
+			seen[t] = true
+			tags = append(tags, t)
+		}
+	}
+	c.Tags = tags
 	if len(fs) > 0 {
 		return Invalid(fs...)
 	}

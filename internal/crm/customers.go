@@ -12,8 +12,13 @@ type CustomerFilter struct {
 	Query    string // the search box: name, short name, pinyin, code, USCC, contact names, mobile endings
 	Stage    string
 	OwnerID  int64
-	Trash    bool  // list the trash instead of live customers
-	BeforeID int64 // page: customers older than this ID
+	TeamID   int64
+	Region   string // a GB/T 2260 code or its province (2 digits) or city (4 digits) prefix
+	Industry string // a GB/T 4754 section letter or division code
+	Tag      string
+	From, To time.Time // created in [From, To)
+	Trash    bool      // list the trash instead of live customers
+	BeforeID int64     // page: customers older than this ID
 	Limit    int
 }
 
@@ -39,6 +44,7 @@ type Customers struct {
 	contacts     ContactStore
 	interactions InteractionStore
 	dedup        DedupStore
+	fields       CustomerFieldStore
 	sealer       Sealer
 	now          func() time.Time
 }
@@ -49,6 +55,7 @@ type CustomerArchiveStore interface {
 	ContactStore
 	InteractionStore
 	DedupStore
+	CustomerFieldStore
 }
 
 // NewCustomers returns the customer service.
@@ -56,7 +63,7 @@ func NewCustomers(s CustomerArchiveStore, now func() time.Time) *Customers {
 	if now == nil {
 		now = time.Now
 	}
-	return &Customers{store: s, contacts: s, interactions: s, dedup: s, now: now}
+	return &Customers{store: s, contacts: s, interactions: s, dedup: s, fields: s, now: now}
 }
 
 // Create adds a customer. Its owner is the caller unless a gm (anyone) or
@@ -75,6 +82,9 @@ func (cs *Customers) CreateForced(ctx context.Context, c Customer, force bool, l
 	}
 	c.normalize()
 	if err := c.validate(lang); err != nil {
+		return c, err
+	}
+	if err := cs.checkCustom(ctx, c.Custom); err != nil {
 		return c, err
 	}
 	if c.OwnerID == 0 {

@@ -2,6 +2,8 @@ package crm
 
 import (
 	"context"
+	"maps"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -21,6 +23,10 @@ type CustomerPatch struct {
 	Stage        *string
 	Notes        *string
 	OwnerID      *int64
+	EmployeeBand *string
+	RevenueBand  *string
+	Tags         *[]string
+	Custom       *map[string]string
 	Force        bool // accept a name another customer already has
 }
 
@@ -57,8 +63,21 @@ func (cs *Customers) Update(ctx context.Context, id int64, pt CustomerPatch, lan
 	set("source", &c.Source, pt.Source)
 	set("stage", &c.Stage, pt.Stage)
 	set("notes", &c.Notes, pt.Notes)
+	set("employee_band", &c.EmployeeBand, pt.EmployeeBand)
+	set("revenue_band", &c.RevenueBand, pt.RevenueBand)
+	if pt.Tags != nil && !slices.Equal(*pt.Tags, c.Tags) {
+		changes["tags"] = Change{Before: c.Tags, After: *pt.Tags}
+		c.Tags = append([]string{}, *pt.Tags...)
+	}
+	if pt.Custom != nil && !maps.Equal(*pt.Custom, c.Custom) {
+		changes["custom_fields"] = Change{Before: c.Custom, After: *pt.Custom}
+		c.Custom = maps.Clone(*pt.Custom)
+	}
 	c.normalize()
 	if err := c.validate(lang); err != nil {
+		return before, err
+	}
+	if err := cs.checkCustom(ctx, c.Custom); err != nil {
 		return before, err
 	}
 	if pt.OwnerID != nil && *pt.OwnerID != c.OwnerID {

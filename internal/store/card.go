@@ -62,32 +62,42 @@ func (db *DB) AddCardRevision(ctx context.Context, r *crm.CardRevision, e *crm.A
 
 // CardTemplateExtra reads the fields an administrator added to the card.
 func (db *DB) CardTemplateExtra(ctx context.Context) ([]crm.CardField, int, error) {
-	var raw string
-	var version int
-	if err := db.QueryRow(ctx, "SELECT value, version FROM settings WHERE key = 'card.template'").Scan(&raw, &version); err != nil {
-		return nil, 0, fmt.Errorf("store: card template: %w", err)
-	}
-	var fields []crm.CardField
-	if err := json.Unmarshal([]byte(raw), &fields); err != nil {
-		return nil, 0, fmt.Errorf("store: card template: %w", err)
-	}
-	return fields, version, nil
+	return db.jsonSetting(ctx, "card.template")
 }
 
 // SetCardTemplateExtra replaces the added fields if version is current.
 func (db *DB) SetCardTemplateExtra(ctx context.Context, fields []crm.CardField, version int, e *crm.AuditEntry) error {
-	raw, err := json.Marshal(fields)
+	return db.setJSONSetting(ctx, "card.template", fields, version, e)
+}
+
+// jsonSetting reads a list of field definitions kept in a setting.
+func (db *DB) jsonSetting(ctx context.Context, key string) ([]crm.CardField, int, error) {
+	var raw string
+	var version int
+	if err := db.QueryRow(ctx, "SELECT value, version FROM settings WHERE key = ?", key).Scan(&raw, &version); err != nil {
+		return nil, 0, fmt.Errorf("store: setting %s: %w", key, err)
+	}
+	var fields []crm.CardField
+	if err := json.Unmarshal([]byte(raw), &fields); err != nil {
+		return nil, 0, fmt.Errorf("store: setting %s: %w", key, err)
+	}
+	return fields, version, nil
+}
+
+// setJSONSetting replaces a setting if its version is current, audited.
+func (db *DB) setJSONSetting(ctx context.Context, key string, v any, version int, e *crm.AuditEntry) error {
+	raw, err := json.Marshal(v)
 	if err != nil {
 		return err
 	}
 	return db.InTxAudited(ctx, e, func(tx *Tx) error {
-		res, err := tx.Exec(ctx, "UPDATE settings SET value = ?, version = version + 1, updated_at = ? WHERE key = 'card.template' AND version = ?",
-			string(raw), time.Now().UTC(), version)
+		res, err := tx.Exec(ctx, "UPDATE settings SET value = ?, version = version + 1, updated_at = ? WHERE key = ? AND version = ?",
+			string(raw), time.Now().UTC(), key, version)
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return crm.Errorf(crm.EVersionConflict, "the card template was changed by someone else; reload and try again")
+			return crm.Errorf(crm.EVersionConflict, "%s was changed by someone else; reload and try again", key)
 		}
 		return nil
 	})

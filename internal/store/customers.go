@@ -2,24 +2,32 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"database/sql"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/kehucrm/kehu/internal/crm"
 )
 
 const customerColumns = `c.id, c.code, c.kind, c.name, c.short_name, c.uscc, c.legal_rep, c.industry_code, c.region_code,
-	c.address, c.source, c.stage, c.owner_id, c.team_id, c.notes, c.version, c.created_at, c.updated_at, c.deleted_at`
+	c.address, c.source, c.stage, c.owner_id, c.team_id, c.notes, c.version, c.created_at, c.updated_at, c.deleted_at,
+	c.employee_band, c.revenue_band, c.custom_fields`
 
 func scanCustomer(s scanner, extra ...any) (crm.Customer, error) {
 	var c crm.Customer
 	var team sql.NullInt64
 	var deleted sql.NullTime
+	var custom string
 	err := s.Scan(append([]any{&c.ID, &c.Code, &c.Kind, &c.Name, &c.ShortName, &c.USCC, &c.LegalRep, &c.IndustryCode, &c.RegionCode,
-		&c.Address, &c.Source, &c.Stage, &c.OwnerID, &team, &c.Notes, &c.Version, &c.CreatedAt, &c.UpdatedAt, &deleted}, extra...)...)
-	c.TeamID, c.DeletedAt = team.Int64, timePtr(deleted)
+		&c.Address, &c.Source, &c.Stage, &c.OwnerID, &team, &c.Notes, &c.Version, &c.CreatedAt, &c.UpdatedAt, &deleted,
+		&c.EmployeeBand, &c.RevenueBand, &custom}, extra...)...)
+	c.TeamID, c.DeletedAt, c.Tags, c.Custom = team.Int64, timePtr(deleted), []string{}, map[string]string{}
+	if err == nil && custom != "" {
+		err = json.Unmarshal([]byte(custom), &c.Custom)
+	}
 	return c, err
 }
 
@@ -55,10 +63,10 @@ func (db *DB) CreateCustomer(ctx context.Context, c *crm.Customer, e *crm.AuditE
 		}
 		c.Code = fmt.Sprintf("KH%08d", n)
 		err := tx.QueryRow(ctx, `INSERT INTO customers (code, kind, name, short_name, uscc, legal_rep, industry_code, region_code,
-			address, source, stage, owner_id, team_id, notes, version, created_at, updated_at, name_norm)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?) RETURNING id`,
+			address, source, stage, owner_id, team_id, notes, version, created_at, updated_at, name_norm, employee_band, revenue_band, custom_fields)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			c.Code, c.Kind, c.Name, c.ShortName, c.USCC, c.LegalRep, c.IndustryCode, c.RegionCode, c.Address, c.Source, c.Stage,
-			c.OwnerID, nullID(c.TeamID), c.Notes, c.CreatedAt, c.UpdatedAt, c.NameNorm).Scan(&c.ID)
+			c.OwnerID, nullID(c.TeamID), c.Notes, c.CreatedAt, c.UpdatedAt, c.NameNorm, c.EmployeeBand, c.RevenueBand, customJSON(c.Custom)).Scan(&c.ID)
 		if isUniqueViolation(err) {
 			return db.duplicateUSCC(ctx, tx, c.USCC)
 		}
@@ -67,6 +75,9 @@ func (db *DB) CreateCustomer(ctx context.Context, c *crm.Customer, e *crm.AuditE
 		}
 		c.Version = 1
 		e.EntityID = strconv.FormatInt(c.ID, 10)
+		if err := writeTags(ctx, tx, c.ID, c.Tags); err != nil {
+			return err
+		}
 		return reindexCustomer(ctx, tx, c.ID)
 	})
 }
@@ -92,7 +103,12 @@ func (db *DB) Customer(ctx context.Context, id int64, s crm.Scope, trash bool, n
 	q := "SELECT " + customerColumns + ", CASE WHEN " + own + " THEN 0 ELSE 1 END FROM customers c WHERE c.id = ? AND " + deleted + " AND " + cond
 	var viaGrant int
 	c, err := scanCustomer(db.QueryRow(ctx, q, append(append(ownArgs, id), args...)...), &viaGrant)
-	return c, viaGrant == 1, notFound(err, "such customer")
+	if err != nil {
+		return c, false, notFound(err, "such customer")
+	}
+	list := []crm.Customer{c}
+	err = db.loadTags(ctx, list)
+	return list[0], viaGrant == 1, err
 }
 
 // ListCustomers returns customers in scope matching f, by ID descending
@@ -124,6 +140,30 @@ func (db *DB) listCustomers(ctx context.Context, s crm.Scope, f crm.CustomerFilt
 		q += " AND c.owner_id = ?"
 		args = append(args, f.OwnerID)
 	}
+	if f.TeamID != 0 {
+		q += " AND c.team_id = ?"
+		args = append(args, f.TeamID)
+	}
+	if f.Region != "" {
+		q += " AND c.region_code LIKE ?"
+		args = append(args, f.Region+"%")
+	}
+	if f.Industry != "" {
+		q += " AND c.industry_code = ?"
+		args = append(args, f.Industry)
+	}
+	if f.Tag != "" {
+		q += " AND c.id IN (SELECT customer_id FROM customer_tags WHERE tag = ?)"
+		args = append(args, f.Tag)
+	}
+	if !f.From.IsZero() {
+		q += " AND c.created_at >= ?"
+		args = append(args, f.From.UTC())
+	}
+	if !f.To.IsZero() {
+		q += " AND c.created_at < ?"
+		args = append(args, f.To.UTC())
+	}
 	if extra != "" {
 		q += " AND " + extra
 		args = append(args, extraArgs...)
@@ -148,7 +188,11 @@ func (db *DB) listCustomers(ctx context.Context, s crm.Scope, f crm.CustomerFilt
 		}
 		out = append(out, c)
 	}
-	return out, granted, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	rows.Close()
+	return out, granted, db.loadTags(ctx, out)
 }
 
 // UpdateCustomer writes c if c.Version is still the stored one (else
@@ -157,9 +201,11 @@ func (db *DB) UpdateCustomer(ctx context.Context, c *crm.Customer, e *crm.AuditE
 	err := db.InTxAudited(ctx, e, func(tx *Tx) error {
 		res, err := tx.Exec(ctx, `UPDATE customers SET kind = ?, name = ?, short_name = ?, uscc = ?, legal_rep = ?, industry_code = ?,
 			region_code = ?, address = ?, source = ?, stage = ?, owner_id = ?, team_id = ?, notes = ?, deleted_at = ?,
-			name_norm = CASE WHEN ? = '' THEN name_norm ELSE ? END, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`,
+			name_norm = CASE WHEN ? = '' THEN name_norm ELSE ? END, employee_band = ?, revenue_band = ?, custom_fields = ?,
+			version = version + 1, updated_at = ? WHERE id = ? AND version = ?`,
 			c.Kind, c.Name, c.ShortName, c.USCC, c.LegalRep, c.IndustryCode, c.RegionCode, c.Address, c.Source, c.Stage,
-			c.OwnerID, nullID(c.TeamID), c.Notes, c.DeletedAt, c.NameNorm, c.NameNorm, c.UpdatedAt, c.ID, c.Version)
+			c.OwnerID, nullID(c.TeamID), c.Notes, c.DeletedAt, c.NameNorm, c.NameNorm, c.EmployeeBand, c.RevenueBand, customJSON(c.Custom),
+			c.UpdatedAt, c.ID, c.Version)
 		if isUniqueViolation(err) {
 			return db.duplicateUSCC(ctx, tx, c.USCC)
 		}
@@ -168,6 +214,9 @@ func (db *DB) UpdateCustomer(ctx context.Context, c *crm.Customer, e *crm.AuditE
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return crm.Errorf(crm.EVersionConflict, "the customer was changed by someone else; reload and try again")
+		}
+		if err := writeTags(ctx, tx, c.ID, c.Tags); err != nil {
+			return err
 		}
 		return reindexCustomer(ctx, tx, c.ID)
 	})
@@ -292,4 +341,62 @@ func (db *DB) MergeCustomers(ctx context.Context, survivor, merged *crm.Customer
 		merged.Version++
 	}
 	return err
+}
+
+func customJSON(m map[string]string) string {
+	if len(m) == 0 {
+		return "{}"
+	}
+	b, _ := json.Marshal(m)
+	return string(b)
+}
+
+// writeTags replaces a customer's tags.
+func writeTags(ctx context.Context, tx *Tx, id int64, tags []string) error {
+	if _, err := tx.Exec(ctx, "DELETE FROM customer_tags WHERE customer_id = ?", id); err != nil {
+		return err
+	}
+	for _, t := range tags {
+		if _, err := tx.Exec(ctx, "INSERT INTO customer_tags (customer_id, tag) VALUES (?, ?)", id, t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// loadTags fills the tags of a page of customers with one query.
+func (db *DB) loadTags(ctx context.Context, cs []crm.Customer) error {
+	if len(cs) == 0 {
+		return nil
+	}
+	at := map[int64]int{}
+	marks := make([]string, len(cs))
+	args := make([]any, len(cs))
+	for i, c := range cs {
+		at[c.ID], marks[i], args[i] = i, "?", c.ID
+	}
+	rows, err := db.Query(ctx, "SELECT customer_id, tag FROM customer_tags WHERE customer_id IN ("+strings.Join(marks, ",")+") ORDER BY tag", args...)
+	if err != nil {
+		return fmt.Errorf("store: tags: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var tag string
+		if err := rows.Scan(&id, &tag); err != nil {
+			return err
+		}
+		cs[at[id]].Tags = append(cs[at[id]].Tags, tag)
+	}
+	return rows.Err()
+}
+
+// CustomerFieldsTemplate reads the administrator's custom customer fields.
+func (db *DB) CustomerFieldsTemplate(ctx context.Context) ([]crm.CardField, int, error) {
+	return db.jsonSetting(ctx, "customer.fields")
+}
+
+// SetCustomerFieldsTemplate replaces them if version is current.
+func (db *DB) SetCustomerFieldsTemplate(ctx context.Context, fields []crm.CardField, version int, e *crm.AuditEntry) error {
+	return db.setJSONSetting(ctx, "customer.fields", fields, version, e)
 }
