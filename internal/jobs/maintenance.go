@@ -3,6 +3,7 @@ package jobs
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
@@ -35,8 +36,12 @@ func (w *maintenanceWorker) Work(ctx context.Context, job *river.Job[Maintenance
 	return Maintain(ctx, w.db)
 }
 
-// Maintain runs the maintenance statements for the engine.
+// Maintain removes dead sessions and old rate-limit counters, then runs
+// the maintenance statements for the engine.
 func Maintain(ctx context.Context, db *store.DB) error {
+	if _, err := db.PurgeExpired(ctx, time.Now()); err != nil {
+		return fmt.Errorf("maintenance: purge expired sessions: %w", err)
+	}
 	if db.Engine == store.Postgres {
 		if _, err := db.Exec(ctx, "ANALYZE"); err != nil {
 			return fmt.Errorf("maintenance: ANALYZE: %w", err)

@@ -174,3 +174,30 @@ func (db *DB) RevokeAPIToken(ctx context.Context, userID int64, name string, e *
 		return err
 	})
 }
+
+// PurgeExpired deletes sessions past their end or unused for a day (the
+// idle limit is far shorter, so none of them could be used again) and
+// rate-limit counters older than a day. It returns how many rows went.
+func (db *DB) PurgeExpired(ctx context.Context, now time.Time) (int64, error) {
+	var total int64
+	err := db.InTx(ctx, func(tx *Tx) error {
+		total = 0
+		dayAgo := now.UTC().Add(-24 * time.Hour)
+		for _, q := range []struct {
+			sql  string
+			args []any
+		}{
+			{"DELETE FROM sessions WHERE expires_at < ? OR last_seen_at < ?", []any{now.UTC(), dayAgo}},
+			{"DELETE FROM rate_limits WHERE window_start < ?", []any{dayAgo}},
+		} {
+			res, err := tx.Exec(ctx, q.sql, q.args...)
+			if err != nil {
+				return err
+			}
+			n, _ := res.RowsAffected()
+			total += n
+		}
+		return nil
+	})
+	return total, err
+}
