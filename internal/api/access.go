@@ -27,15 +27,9 @@ func (a *API) createAccessRequest(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (a *API) listAccessRequests(w http.ResponseWriter, r *http.Request) error {
-	p, err := httpx.ParsePage(r)
+	p, before, err := httpx.ParsePageByID(r)
 	if err != nil {
 		return err
-	}
-	var before int64
-	if p.Cursor != "" {
-		if err := httpx.DecodeCursor(p.Cursor, &before); err != nil {
-			return err
-		}
 	}
 	list, err := a.access.List(r.Context(), r.URL.Query().Get("status"), before, p.Limit+1)
 	if err != nil {

@@ -12,17 +12,12 @@ import (
 // filtered by user, entity, action and time range. from and to take a
 // date (a day in China time) or an RFC 3339 time.
 func (a *API) listAudit(w http.ResponseWriter, r *http.Request) error {
-	p, err := httpx.ParsePage(r)
+	p, before, err := httpx.ParsePageByID(r)
 	if err != nil {
 		return err
 	}
 	q := r.URL.Query()
-	f := crm.AuditFilter{Username: q.Get("user"), Entity: q.Get("entity"), EntityID: q.Get("entity_id"), Action: q.Get("action"), Limit: p.Limit + 1}
-	if p.Cursor != "" {
-		if err := httpx.DecodeCursor(p.Cursor, &f.BeforeID); err != nil {
-			return err
-		}
-	}
+	f := crm.AuditFilter{Username: q.Get("user"), Entity: q.Get("entity"), EntityID: q.Get("entity_id"), Action: q.Get("action"), Limit: p.Limit + 1, BeforeID: before}
 	for _, tf := range []struct {
 		name string
 		dst  *time.Time

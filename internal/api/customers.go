@@ -57,21 +57,15 @@ func (a *API) createCustomer(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) listCustomers(w http.ResponseWriter, r *http.Request) error {
-	p, err := httpx.ParsePage(r)
+	p, before, err := httpx.ParsePageByID(r)
 	if err != nil {
 		return err
 	}
-	q := r.URL.Query()
 	f, err := customerFilter(r)
 	if err != nil {
 		return err
 	}
-	f.Query, f.Trash, f.Limit = p.Q, q.Get("trash") == "true", p.Limit+1
-	if p.Cursor != "" {
-		if err := httpx.DecodeCursor(p.Cursor, &f.BeforeID); err != nil {
-			return err
-		}
-	}
+	f.Query, f.Trash, f.Limit, f.BeforeID = p.Q, r.URL.Query().Get("trash") == "true", p.Limit+1, before
 	list, err := a.customers.List(r.Context(), f)
 	if err != nil {
 		return err
@@ -233,15 +227,9 @@ func (a *API) listInteractions(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p, err := httpx.ParsePage(r)
+	p, before, err := httpx.ParsePageByID(r)
 	if err != nil {
 		return err
-	}
-	var before int64
-	if p.Cursor != "" {
-		if err := httpx.DecodeCursor(p.Cursor, &before); err != nil {
-			return err
-		}
 	}
 	list, err := a.customers.Interactions(r.Context(), id, before, p.Limit+1)
 	if err != nil {
@@ -316,23 +304,8 @@ func customerFilter(r *http.Request) (crm.CustomerFilter, error) {
 	return f, nil
 }
 
-type customerFieldsResponse struct {
-	Version int             `json:"version"`
-	Fields  []crm.CardField `json:"fields"`
-}
-
 func (a *API) customerFields(w http.ResponseWriter, r *http.Request) error {
-	if _, err := crm.Authorize(r.Context(), crm.ActCustomerRead); err != nil {
-		if _, err2 := crm.Authorize(r.Context(), crm.ActSettingsManage); err2 != nil {
-			return err
-		}
-	}
-	fields, version, err := a.customers.CustomerFields(r.Context())
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusOK, customerFieldsResponse{Version: version, Fields: fields})
-	return nil
+	return writeTemplate(w, r, a.customers.CustomerFields)
 }
 
 func (a *API) putCustomerFields(w http.ResponseWriter, r *http.Request) error {

@@ -39,15 +39,9 @@ func (a *API) listMigrations(w http.ResponseWriter, r *http.Request) error {
 	if _, err := crm.Authorize(r.Context(), crm.ActSystemRead); err != nil {
 		return err
 	}
-	p, err := httpx.ParsePage(r)
+	p, after, err := httpx.ParsePageByID(r)
 	if err != nil {
 		return err
-	}
-	after := 0
-	if p.Cursor != "" {
-		if err := httpx.DecodeCursor(p.Cursor, &after); err != nil {
-			return err
-		}
 	}
 	all, err := a.db.MigrationStatus(r.Context())
 	if err != nil {
@@ -55,7 +49,7 @@ func (a *API) listMigrations(w http.ResponseWriter, r *http.Request) error {
 	}
 	var rows []migrationJSON
 	for _, m := range all {
-		if m.Version > after && len(rows) <= p.Limit {
+		if int64(m.Version) > after && len(rows) <= p.Limit {
 			rows = append(rows, toMigrationJSON(m))
 		}
 	}

@@ -8,15 +8,9 @@ import (
 )
 
 func (a *API) listUsers(w http.ResponseWriter, r *http.Request) error {
-	p, err := httpx.ParsePage(r)
+	p, after, err := httpx.ParsePageByID(r)
 	if err != nil {
 		return err
-	}
-	var after int64
-	if p.Cursor != "" {
-		if err := httpx.DecodeCursor(p.Cursor, &after); err != nil {
-			return err
-		}
 	}
 	users, err := a.identity.ListUsers(r.Context(), after, p.Limit+1)
 	if err != nil {

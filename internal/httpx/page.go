@@ -81,3 +81,20 @@ func DecodeCursor(cursor string, key any) error {
 	}
 	return nil
 }
+
+// ParsePageByID is ParsePage for lists keyed by a numeric ID: it also
+// decodes the cursor into that ID (0 on the first page).
+func ParsePageByID(r *http.Request) (PageRequest, int64, error) {
+	p, err := ParsePage(r)
+	if err != nil || p.Cursor == "" {
+		return p, 0, err
+	}
+	var id int64
+	if err := DecodeCursor(p.Cursor, &id); err != nil {
+		return p, 0, err
+	}
+	if id < 0 {
+		return p, 0, DecodeCursor("!", &id) // a cursor Kehu never gives out
+	}
+	return p, id, nil
+}
