@@ -15,15 +15,16 @@ import (
 
 // API holds what the handlers need.
 type API struct {
-	db        *store.DB
-	identity  *crm.Identity
-	audit     *crm.AuditLog
-	calendars *crm.Calendars
-	customers *crm.Customers
-	cards     *crm.Cards
-	access    *crm.Access
-	version   string
-	now       func() time.Time
+	db         *store.DB
+	identity   *crm.Identity
+	audit      *crm.AuditLog
+	calendars  *crm.Calendars
+	customers  *crm.Customers
+	cards      *crm.Cards
+	complaints *crm.Complaints
+	access     *crm.Access
+	version    string
+	now        func() time.Time
 }
 
 // New returns the API over db and the domain services.
@@ -31,7 +32,8 @@ func New(db *store.DB, identity *crm.Identity, audit *crm.AuditLog, calendars *c
 	customers := crm.NewCustomers(db, nil)
 	customers.SetSealer(sealer)
 	return &API{db: db, identity: identity, audit: audit, calendars: calendars, version: version, now: time.Now,
-		customers: customers, cards: crm.NewCards(customers, db, sealer), access: crm.NewAccess(db, 0, nil)}
+		customers: customers, cards: crm.NewCards(customers, db, sealer), access: crm.NewAccess(db, 0, nil),
+		complaints: crm.NewComplaints(db, customers, calendars, sealer, nil)}
 }
 
 // Register lists every route of the API, one per line.
@@ -87,6 +89,10 @@ func (a *API) Register(rt *httpx.Router) {
 	rt.HandleFunc("PATCH /api/v1/contacts/{id}", a.updateContact)
 	rt.HandleFunc("DELETE /api/v1/contacts/{id}", a.deleteContact)
 	rt.HandleFunc("POST /api/v1/contacts/{id}/reveal", a.revealContact)
+
+	rt.HandleFunc("GET /api/v1/complaints", a.listComplaints)
+	rt.HandleFunc("POST /api/v1/complaints", a.createComplaint)
+	rt.HandleFunc("GET /api/v1/complaints/{id}", a.getComplaint)
 
 	rt.HandleFunc("GET /api/v1/access-requests", a.listAccessRequests)
 	rt.HandleFunc("POST /api/v1/access-requests", a.createAccessRequest)

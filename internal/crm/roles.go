@@ -51,6 +51,8 @@ const (
 	ActCustomerAssign     Action = "customer.assign"      // set another user as a customer's owner
 	ActCustomerReveal     Action = "customer.reveal"      // see a masked value (a contact's mobile) in full, with a reason
 	ActCustomerExport     Action = "customer.export"      // export the customers in scope (audited)
+	ActComplaintCreate    Action = "complaint.create"     // register a complaint from any channel
+	ActComplaintRead      Action = "complaint.read"       // read complaints (of customers in scope, or all for the service desk, QA, production, gm)
 	ActAccessRequest      Action = "access.request"       // ask for access to a record outside one's scope
 	ActAccessApprove      Action = "access.approve"       // decide access requests (as the owner's manager or gm)
 )
@@ -80,6 +82,8 @@ var matrix = map[Action][]Role{
 	ActCustomerAssign:     {RoleGM, RoleSalesManager},
 	ActCustomerReveal:     {RoleGM, RoleSalesManager, RoleAccountManager, RoleService},
 	ActCustomerExport:     {RoleGM, RoleSalesManager, RoleAccountManager},
+	ActComplaintCreate:    {RoleService, RoleAccountManager, RoleSalesManager, RoleGM},
+	ActComplaintRead:      {RoleService, RoleQA, RoleProduction, RoleGM, RoleSalesManager, RoleAccountManager},
 	ActAccessRequest:      {RoleGM, RoleSalesManager, RoleAccountManager, RoleMarketing, RoleService, RoleTechnician, RoleQA, RoleProduction, RoleFinance, RoleWarehouse},
 	ActAccessApprove:      {RoleGM, RoleSalesManager},
 }

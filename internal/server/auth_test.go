@@ -195,20 +195,22 @@ func TestPermissionMatrix(t *testing.T) {
 		crm.ActCustomerReveal:     {"POST", "/api/v1/contacts/999999/reveal", `{"field":"mobile","reason":"探针"}`},
 		crm.ActCustomerExport:     {"GET", "/api/v1/customers/export", ""},
 		crm.ActSettingsManage:     {"PUT", "/api/v1/card-template", `{"version":999,"fields":[]}`},
+		crm.ActComplaintRead:      {"GET", "/api/v1/complaints", ""},
+		crm.ActComplaintCreate:    {"POST", "/api/v1/complaints", `{"channel":"phone","category":"service","description":"探针","customer_id":999999}`},
 	}
 	read := []crm.Action{crm.ActValidate, crm.ActCalendarRead, crm.ActCustomerRead, crm.ActAccessRequest}
 	seller := append(append([]crm.Action{}, read...), crm.ActCustomerCreate, crm.ActCustomerUpdate)
 	allowed := map[crm.Role][]crm.Action{
 		crm.RoleAdmin:          {crm.ActUserManage, crm.ActSystemRead, crm.ActValidate, crm.ActCalendarRead, crm.ActCalendarManage, crm.ActCustomerHardDelete, crm.ActSettingsManage},
 		crm.RoleAuditor:        {crm.ActAuditRead},
-		crm.RoleGM:             append(append([]crm.Action{}, seller...), crm.ActCustomerDelete, crm.ActCustomerAssign, crm.ActAccessApprove, crm.ActCustomerReveal, crm.ActCustomerExport),
-		crm.RoleSalesManager:   append(append([]crm.Action{}, seller...), crm.ActCustomerDelete, crm.ActCustomerAssign, crm.ActAccessApprove, crm.ActCustomerReveal, crm.ActCustomerExport),
-		crm.RoleAccountManager: append(append([]crm.Action{}, seller...), crm.ActCustomerDelete, crm.ActCustomerReveal, crm.ActCustomerExport),
+		crm.RoleGM:             append(append([]crm.Action{}, seller...), crm.ActComplaintRead, crm.ActComplaintCreate, crm.ActCustomerDelete, crm.ActCustomerAssign, crm.ActAccessApprove, crm.ActCustomerReveal, crm.ActCustomerExport),
+		crm.RoleSalesManager:   append(append([]crm.Action{}, seller...), crm.ActComplaintRead, crm.ActComplaintCreate, crm.ActCustomerDelete, crm.ActCustomerAssign, crm.ActAccessApprove, crm.ActCustomerReveal, crm.ActCustomerExport),
+		crm.RoleAccountManager: append(append([]crm.Action{}, seller...), crm.ActComplaintRead, crm.ActComplaintCreate, crm.ActCustomerDelete, crm.ActCustomerReveal, crm.ActCustomerExport),
 		crm.RoleMarketing:      seller,
-		crm.RoleService:        append(append([]crm.Action{}, read...), crm.ActCustomerReveal),
+		crm.RoleService:        append(append([]crm.Action{}, read...), crm.ActCustomerReveal, crm.ActComplaintRead, crm.ActComplaintCreate),
 		crm.RoleTechnician:     read,
-		crm.RoleQA:             read,
-		crm.RoleProduction:     read,
+		crm.RoleQA:             append(append([]crm.Action{}, read...), crm.ActComplaintRead),
+		crm.RoleProduction:     append(append([]crm.Action{}, read...), crm.ActComplaintRead),
 		crm.RoleFinance:        read,
 		crm.RoleWarehouse:      read,
 	}

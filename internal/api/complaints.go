@@ -1,0 +1,74 @@
+package api
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/httpx"
+)
+
+// complaintInput is the intake of a complaint from any channel.
+type complaintInput struct {
+	CustomerID        int64      `json:"customer_id"`
+	CallerName        string     `json:"caller_name"`
+	CallerPhone       string     `json:"caller_phone"`
+	Contact           string     `json:"contact"`
+	ReceivedAt        *time.Time `json:"received_at"`
+	Channel           string     `json:"channel"`
+	Category          string     `json:"category"`
+	Quality           *bool      `json:"quality"`
+	Severity          string     `json:"severity"`
+	OrderNo           string     `json:"order_no"`
+	PartNo            string     `json:"part_no"`
+	Quantity          *int64     `json:"quantity"`
+	DeliveryDate      string     `json:"delivery_date"`
+	DefectiveQuantity *int64     `json:"defective_quantity"`
+	Demand            string     `json:"demand"`
+	Description       string     `json:"description"`
+}
+
+func (a *API) createComplaint(w http.ResponseWriter, r *http.Request) error {
+	var in complaintInput
+	if err := httpx.DecodeJSON(r, &in); err != nil {
+		return err
+	}
+	c := crm.Complaint{CustomerID: in.CustomerID, CallerName: in.CallerName, ContactName: in.Contact, Channel: in.Channel,
+		Category: in.Category, Severity: in.Severity, OrderNo: in.OrderNo, PartNo: in.PartNo, Quantity: in.Quantity,
+		DeliveryDate: in.DeliveryDate, DefectiveQuantity: in.DefectiveQuantity, Demand: in.Demand, Description: in.Description}
+	if in.ReceivedAt != nil {
+		c.ReceivedAt = *in.ReceivedAt
+	}
+	c, err := a.complaints.Create(r.Context(), c, in.CallerPhone, in.Quality, httpx.Language(r))
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusCreated, c)
+	return nil
+}
+
+func (a *API) getComplaint(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	c, err := a.complaints.Get(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, c)
+	return nil
+}
+
+func (a *API) listComplaints(w http.ResponseWriter, r *http.Request) error {
+	p, before, err := httpx.ParsePageByID(r)
+	if err != nil {
+		return err
+	}
+	list, err := a.complaints.List(r.Context(), before, p.Limit+1)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, httpx.MakePage(list, p.Limit, func(c crm.Complaint) any { return c.ID }))
+	return nil
+}

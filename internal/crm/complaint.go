@@ -1,0 +1,242 @@
+package crm
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/kehucrm/kehu/internal/calendar"
+	"github.com/kehucrm/kehu/internal/cn"
+	"github.com/kehucrm/kehu/internal/secure"
+)
+
+// Complaint is a customer's complaint (客诉), from intake to closing.
+type Complaint struct {
+	ID                int64      `json:"id"`
+	Number            string     `json:"number"` // YYYYMM-NNNN
+	CustomerID        int64      `json:"customer_id,omitempty"`
+	CallerName        string     `json:"caller_name,omitempty"`  // an unidentified caller
+	CallerPhone       string     `json:"caller_phone,omitempty"` // masked
+	ContactName       string     `json:"contact"`
+	ReceivedAt        time.Time  `json:"received_at"`
+	Channel           string     `json:"channel"`
+	Category          string     `json:"category"`
+	Quality           bool       `json:"quality"` // 质量异常
+	Severity          string     `json:"severity"`
+	OrderNo           string     `json:"order_no"`
+	PartNo            string     `json:"part_no"`
+	Quantity          *int64     `json:"quantity,omitempty"`
+	DeliveryDate      string     `json:"delivery_date"`
+	DefectiveQuantity *int64     `json:"defective_quantity,omitempty"`
+	Demand            string     `json:"demand"`
+	Description       string     `json:"description"`
+	Status            string     `json:"status"`
+	ReplyDueAt        time.Time  `json:"reply_due_at"`
+	SolutionDueAt     *time.Time `json:"solution_due_at,omitempty"`
+	CreatedBy         int64      `json:"created_by,omitempty"`
+	Version           int        `json:"version"`
+	CreatedAt         time.Time  `json:"created_at"`
+	UpdatedAt         time.Time  `json:"updated_at"`
+
+	CallerPhoneEnc string `json:"-"`
+}
+
+// The option lists of a complaint.
+var (
+	ComplaintChannels   = []string{"phone", "email", "web", "letter", "visit", "other"}
+	ComplaintCategories = []string{"product_quality", "service", "logistics", "price", "after_sales", "other"}
+	ComplaintSeverities = []string{"normal", "major"}
+)
+
+// The default deadlines of the policies: a first reply within 24 hours
+// of receipt, a solution within 2 working days for non-quality complaints.
+const (
+	DefaultReplyWithin        = 24 * time.Hour
+	DefaultSolutionWorkingDay = 2
+)
+
+// ComplaintStore keeps complaints.
+type ComplaintStore interface {
+	CreateComplaint(ctx context.Context, c *Complaint, e *AuditEntry) error
+	Complaint(ctx context.Context, id int64) (Complaint, error)
+	ListComplaints(ctx context.Context, s Scope, beforeID int64, limit int) ([]Complaint, error)
+}
+
+// Complaints handles complaint intake and reading.
+type Complaints struct {
+	store     ComplaintStore
+	customers *Customers
+	calendars *Calendars
+	sealer    Sealer
+	now       func() time.Time
+}
+
+// NewComplaints returns the complaint service.
+func NewComplaints(s ComplaintStore, customers *Customers, calendars *Calendars, sealer Sealer, now func() time.Time) *Complaints {
+	if now == nil {
+		now = time.Now
+	}
+	return &Complaints{store: s, customers: customers, calendars: calendars, sealer: sealer, now: now}
+}
+
+// complaintScope is who sees which complaints: the service desk, QA,
+// production and the gm see all; others see the complaints of the
+// customers in their scope.
+func complaintScope(p Principal) Scope {
+	switch p.Role {
+	case RoleService, RoleQA, RoleProduction, RoleGM:
+		return Scope{All: true, UserID: p.UserID}
+	}
+	return CustomerScope(p)
+}
+
+// Create registers a complaint: it validates the intake, derives the
+// quality flag from the category unless given, allocates the number and
+// sets the deadlines on the working-day calendar.
+func (cs *Complaints) Create(ctx context.Context, c Complaint, callerPhone string, quality *bool, lang string) (Complaint, error) {
+	p, err := Authorize(ctx, ActComplaintCreate)
+	if err != nil {
+		return c, err
+	}
+	var fs []FieldError
+	bad := func(field, code, msg string) { fs = append(fs, FieldError{Field: field, Code: code, Message: msg}) }
+	now := cs.now().UTC()
+	if c.ReceivedAt.IsZero() {
+		c.ReceivedAt = now
+	} else if c.ReceivedAt.After(now.Add(time.Hour)) {
+		bad("received_at", "future", "cannot lie in the future")
+	}
+	if c.CustomerID == 0 && (strings.TrimSpace(c.CallerName) == "" || callerPhone == "") {
+		bad("customer_id", "required", "give the customer, or the caller's name and phone for an unidentified caller")
+	}
+	if c.CustomerID != 0 {
+		if _, err := cs.customers.Get(ctx, c.CustomerID); ErrorCode(err) == ENotFound {
+			bad("customer_id", "unknown", "no such customer")
+		} else if err != nil {
+			return c, err
+		}
+	}
+	if callerPhone != "" {
+		norm, pr := cn.ValidateMobile(callerPhone)
+		if pr != nil && pr.Severity == cn.Error {
+			if norm2, pr2 := cn.ValidateLandline(callerPhone); pr2 == nil || pr2.Severity != cn.Error {
+				norm = norm2
+			} else {
+				bad("caller_phone", pr.Code, pr.Message(lang))
+			}
+		}
+		if enc, err := cs.sealer.Encrypt([]byte(norm), secure.AAD("complaints", "caller_phone")); err == nil {
+			c.CallerPhoneEnc, c.CallerPhone = enc, secure.MaskMobile(norm)
+		} else {
+			return c, err
+		}
+	}
+	if !slices.Contains(ComplaintChannels, c.Channel) {
+		bad("channel", "unknown", "must be one of "+strings.Join(ComplaintChannels, ", "))
+	}
+	if !slices.Contains(ComplaintCategories, c.Category) {
+		bad("category", "unknown", "must be one of "+strings.Join(ComplaintCategories, ", "))
+	}
+	if c.Severity == "" {
+		c.Severity = "normal"
+	}
+	if !slices.Contains(ComplaintSeverities, c.Severity) {
+		bad("severity", "unknown", "must be normal or major")
+	}
+	if c.DeliveryDate != "" {
+		if _, err := calendar.ParseDate(c.DeliveryDate); err != nil {
+			bad("delivery_date", "format", "must be a date written YYYY-MM-DD")
+		}
+	}
+	for name, q := range map[string]*int64{"quantity": c.Quantity, "defective_quantity": c.DefectiveQuantity} {
+		if q != nil && *q < 0 {
+			bad(name, "range", "must not be negative")
+		}
+	}
+	if c.Quantity != nil && c.DefectiveQuantity != nil && *c.DefectiveQuantity > *c.Quantity {
+		bad("defective_quantity", "range", "cannot exceed the quantity")
+	}
+	c.Description = strings.TrimSpace(c.Description)
+	if c.Description == "" || utf8.RuneCountInString(c.Description) > 5000 {
+		bad("description", "length", "must be 1 to 5000 characters")
+	}
+	if len(fs) > 0 {
+		return c, Invalid(fs...)
+	}
+	c.Quality = c.Category == "product_quality"
+	if quality != nil {
+		c.Quality = *quality
+	}
+	if err := cs.setDeadlines(ctx, &c); err != nil {
+		return c, err
+	}
+	c.ReceivedAt, c.Status, c.CreatedBy, c.CreatedAt, c.UpdatedAt, c.Version = c.ReceivedAt.UTC(), "registered", p.UserID, now, now, 1
+	e := NewAudit(ctx, AuditCreate, "complaint", "", map[string]any{"category": c.Category, "severity": c.Severity, "customer_id": c.CustomerID})
+	return c, cs.store.CreateComplaint(ctx, &c, &e)
+}
+
+// setDeadlines sets the first-reply and solution deadlines: 24 hours and,
+// for non-quality complaints, the end of the second working day.
+func (cs *Complaints) setDeadlines(ctx context.Context, c *Complaint) error {
+	c.ReplyDueAt = c.ReceivedAt.Add(DefaultReplyWithin).UTC()
+	if c.Quality {
+		return nil // a quality complaint opens a recall at once; its steps carry their own deadlines
+	}
+	cal, err := cs.calendars.Current(ctx)
+	if err != nil {
+		return err
+	}
+	due, err := cal.AddWorkingDays(c.ReceivedAt, DefaultSolutionWorkingDay)
+	if err != nil {
+		return err
+	}
+	t := due.Time.UTC()
+	c.SolutionDueAt = &t
+	return nil
+}
+
+// Get reads one complaint the caller may see.
+func (cs *Complaints) Get(ctx context.Context, id int64) (Complaint, error) {
+	p, err := Authorize(ctx, ActComplaintRead)
+	if err != nil {
+		return Complaint{}, err
+	}
+	c, err := cs.store.Complaint(ctx, id)
+	if err != nil {
+		return c, err
+	}
+	if s := complaintScope(p); !s.All {
+		if c.CustomerID == 0 {
+			return Complaint{}, Errorf(ENotFound, "no such complaint")
+		}
+		if _, _, err := cs.customers.store.Customer(ctx, c.CustomerID, s, false, cs.now()); err != nil {
+			return Complaint{}, Errorf(ENotFound, "no such complaint")
+		}
+	}
+	cs.mask(&c)
+	return c, nil
+}
+
+// List returns the complaints the caller may see, newest first.
+func (cs *Complaints) List(ctx context.Context, beforeID int64, limit int) ([]Complaint, error) {
+	p, err := Authorize(ctx, ActComplaintRead)
+	if err != nil {
+		return nil, err
+	}
+	list, err := cs.store.ListComplaints(ctx, complaintScope(p), beforeID, limit)
+	for i := range list {
+		cs.mask(&list[i])
+	}
+	return list, err
+}
+
+func (cs *Complaints) mask(c *Complaint) {
+	if c.CallerPhoneEnc == "" {
+		return
+	}
+	if b, err := cs.sealer.Decrypt(c.CallerPhoneEnc, secure.AAD("complaints", "caller_phone")); err == nil {
+		c.CallerPhone = secure.MaskMobile(string(b))
+	}
+}

@@ -1,0 +1,98 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/kehucrm/kehu/internal/crm"
+)
+
+// chinaTime is where a complaint's month is counted.
+var chinaTime = time.FixedZone("CST", 8*3600)
+
+const complaintColumns = `k.id, k.number, k.customer_id, k.caller_name, k.caller_phone_enc, k.contact_name, k.received_at, k.channel,
+	k.category, k.quality, k.severity, k.order_no, k.part_no, k.quantity, k.delivery_date, k.defective_quantity, k.demand,
+	k.description, k.status, k.reply_due_at, k.solution_due_at, k.created_by, k.version, k.created_at, k.updated_at`
+
+func scanComplaint(s scanner) (crm.Complaint, error) {
+	var c crm.Complaint
+	var customer, qty, defective, createdBy sql.NullInt64
+	var solution sql.NullTime
+	err := s.Scan(&c.ID, &c.Number, &customer, &c.CallerName, &c.CallerPhoneEnc, &c.ContactName, &c.ReceivedAt, &c.Channel,
+		&c.Category, &c.Quality, &c.Severity, &c.OrderNo, &c.PartNo, &qty, &c.DeliveryDate, &defective, &c.Demand,
+		&c.Description, &c.Status, &c.ReplyDueAt, &solution, &createdBy, &c.Version, &c.CreatedAt, &c.UpdatedAt)
+	c.CustomerID, c.CreatedBy, c.SolutionDueAt = customer.Int64, createdBy.Int64, timePtr(solution)
+	if qty.Valid {
+		c.Quantity = &qty.Int64
+	}
+	if defective.Valid {
+		c.DefectiveQuantity = &defective.Int64
+	}
+	return c, err
+}
+
+// CreateComplaint allocates the number — YYYYMM of the month received in
+// China time, then the month's next serial from a counter row that the
+// insert-or-increment locks — and inserts the complaint in the same
+// transaction, so concurrent creators (on any number of kehu instances)
+// never share a number.
+func (db *DB) CreateComplaint(ctx context.Context, c *crm.Complaint, e *crm.AuditEntry) error {
+	month := c.ReceivedAt.In(chinaTime).Format("200601")
+	return db.InTxAudited(ctx, e, func(tx *Tx) error {
+		var serial int64
+		err := tx.QueryRow(ctx, `INSERT INTO counters (name, value) VALUES (?, 1)
+			ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value`, "complaint:"+month).Scan(&serial)
+		if err != nil {
+			return fmt.Errorf("store: complaint number: %w", err)
+		}
+		c.Number = fmt.Sprintf("%s-%04d", month, serial)
+		err = tx.QueryRow(ctx, `INSERT INTO complaints (number, customer_id, caller_name, caller_phone_enc, contact_name, received_at, channel,
+			category, quality, severity, order_no, part_no, quantity, delivery_date, defective_quantity, demand, description, status,
+			reply_due_at, solution_due_at, created_by, version, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id`,
+			c.Number, nullID(c.CustomerID), c.CallerName, c.CallerPhoneEnc, c.ContactName, c.ReceivedAt, c.Channel, c.Category, c.Quality,
+			c.Severity, c.OrderNo, c.PartNo, c.Quantity, c.DeliveryDate, c.DefectiveQuantity, c.Demand, c.Description, c.Status,
+			c.ReplyDueAt, c.SolutionDueAt, nullID(c.CreatedBy), c.CreatedAt, c.UpdatedAt).Scan(&c.ID)
+		e.EntityID = strconv.FormatInt(c.ID, 10)
+		return err
+	})
+}
+
+// Complaint reads one complaint.
+func (db *DB) Complaint(ctx context.Context, id int64) (crm.Complaint, error) {
+	c, err := scanComplaint(db.QueryRow(ctx, "SELECT "+complaintColumns+" FROM complaints k WHERE k.id = ?", id))
+	return c, notFound(err, "such complaint")
+}
+
+// ListComplaints returns complaints in scope (all, or those of customers
+// in the customer scope), newest first.
+func (db *DB) ListComplaints(ctx context.Context, s crm.Scope, beforeID int64, limit int) ([]crm.Complaint, error) {
+	q := "SELECT " + complaintColumns + " FROM complaints k WHERE 1 = 1"
+	var args []any
+	if !s.All {
+		cond, cargs := scopeSQL(s, time.Now())
+		q += " AND k.customer_id IN (SELECT c.id FROM customers c WHERE c.deleted_at IS NULL AND " + cond + ")"
+		args = append(args, cargs...)
+	}
+	if beforeID > 0 {
+		q += " AND k.id < ?"
+		args = append(args, beforeID)
+	}
+	rows, err := db.Query(ctx, q+" ORDER BY k.id DESC LIMIT ?", append(args, limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("store: complaints: %w", err)
+	}
+	defer rows.Close()
+	out := []crm.Complaint{}
+	for rows.Next() {
+		c, err := scanComplaint(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
