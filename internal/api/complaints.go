@@ -72,3 +72,21 @@ func (a *API) listComplaints(w http.ResponseWriter, r *http.Request) error {
 	httpx.WriteJSON(w, http.StatusOK, httpx.MakePage(list, p.Limit, func(c crm.Complaint) any { return c.ID }))
 	return nil
 }
+
+// complaintCounts answers a customer's complaint counts by period.
+func (a *API) complaintCounts(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	period := r.URL.Query().Get("period")
+	if period == "" {
+		period = "month"
+	}
+	counts, err := a.complaints.CountsByPeriod(r.Context(), id, period)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"customer_id": id, "period": period, "counts": counts})
+	return nil
+}

@@ -62,6 +62,7 @@ type ComplaintStore interface {
 	CreateComplaint(ctx context.Context, c *Complaint, e *AuditEntry) error
 	Complaint(ctx context.Context, id int64) (Complaint, error)
 	ListComplaints(ctx context.Context, s Scope, beforeID int64, limit int) ([]Complaint, error)
+	ComplaintTimes(ctx context.Context, customerID int64) ([]time.Time, error) // received_at, oldest first
 }
 
 // Complaints handles complaint intake and reading.
@@ -239,4 +240,43 @@ func (cs *Complaints) mask(c *Complaint) {
 	if b, err := cs.sealer.Decrypt(c.CallerPhoneEnc, secure.AAD("complaints", "caller_phone")); err == nil {
 		c.CallerPhone = secure.MaskMobile(string(b))
 	}
+}
+
+// PeriodCount is how many complaints a customer made in one period.
+type PeriodCount struct {
+	Period string `json:"period"` // 2026, 2026-Q4 or 2026-11
+	Count  int    `json:"count"`
+}
+
+// CountsByPeriod counts a customer's complaints by month, quarter or year
+// of receipt in China time, oldest first (for tiering and risk).
+func (cs *Complaints) CountsByPeriod(ctx context.Context, customerID int64, period string) ([]PeriodCount, error) {
+	if _, err := Authorize(ctx, ActComplaintRead); err != nil {
+		return nil, err
+	}
+	if _, err := cs.customers.Get(ctx, customerID); err != nil {
+		return nil, err
+	}
+	key := map[string]func(time.Time) string{
+		"month":   func(t time.Time) string { return t.Format("2006-01") },
+		"quarter": func(t time.Time) string { return t.Format("2006") + "-Q" + string(rune('1'+(int(t.Month())-1)/3)) },
+		"year":    func(t time.Time) string { return t.Format("2006") },
+	}[period]
+	if key == nil {
+		return nil, Invalid(FieldError{Field: "period", Code: "unknown", Message: "must be month, quarter or year"})
+	}
+	times, err := cs.store.ComplaintTimes(ctx, customerID)
+	if err != nil {
+		return nil, err
+	}
+	out := []PeriodCount{}
+	for _, t := range times {
+		k := key(t.In(shanghai))
+		if n := len(out); n > 0 && out[n-1].Period == k {
+			out[n-1].Count++
+		} else {
+			out = append(out, PeriodCount{Period: k, Count: 1})
+		}
+	}
+	return out, nil
 }

@@ -131,3 +131,28 @@ func TestComplaintNumbersNeverRepeatUnderConcurrency(t *testing.T) {
 		})
 	}
 }
+
+func TestComplaintCountsByPeriodForTiering(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		o := newOrg(e)
+		clerk := e.user("kefu", crm.RoleService)
+		c, _ := o.create(o.am1, `{"name":"金华五金"}`)
+		for _, at := range []string{"2026-10-31T23:30:00+08:00", "2026-11-01T00:30:00+08:00", "2026-11-15T10:00:00+08:00"} {
+			body := fmt.Sprintf(`{"customer_id":%d,"channel":"phone","category":"price","received_at":%q,"description":"价格异议"}`, c.ID, at)
+			if r := e.do("POST", "/api/v1/complaints", strings.NewReader(body), as(clerk)); r.Status != 201 {
+				t.Fatalf("intake = %d %s", r.Status, r.Body)
+			}
+		}
+		r := e.do("GET", fmt.Sprintf("/api/v1/customers/%d/complaint-counts?period=month", c.ID), nil, as(o.am1))
+		if !strings.Contains(string(r.Body), `[{"period":"2026-10","count":1},{"period":"2026-11","count":2}]`) {
+			t.Errorf("monthly counts in China time = %s", r.Body)
+		}
+		r = e.do("GET", fmt.Sprintf("/api/v1/customers/%d/complaint-counts?period=quarter", c.ID), nil, as(o.am1))
+		if !strings.Contains(string(r.Body), `[{"period":"2026-Q4","count":3}]`) {
+			t.Errorf("quarterly counts = %s", r.Body)
+		}
+		if r := e.do("GET", fmt.Sprintf("/api/v1/customers/%d/complaint-counts", c.ID), nil, as(o.am2)); r.Status != 404 {
+			t.Errorf("a colleague out of scope = %d, want 404", r.Status)
+		}
+	})
+}

@@ -96,3 +96,22 @@ func (db *DB) ListComplaints(ctx context.Context, s crm.Scope, beforeID int64, l
 	}
 	return out, rows.Err()
 }
+
+// ComplaintTimes returns when each of a customer's complaints was
+// received, oldest first.
+func (db *DB) ComplaintTimes(ctx context.Context, customerID int64) ([]time.Time, error) {
+	rows, err := db.Query(ctx, "SELECT received_at FROM complaints WHERE customer_id = ? ORDER BY received_at", customerID)
+	if err != nil {
+		return nil, fmt.Errorf("store: complaint times: %w", err)
+	}
+	defer rows.Close()
+	var out []time.Time
+	for rows.Next() {
+		var t time.Time
+		if err := rows.Scan(&t); err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
