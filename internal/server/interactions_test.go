@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -36,6 +37,41 @@ func TestTheInteractionsTimeline(t *testing.T) {
 		r := e.do("GET", path+"?limit=1", nil, as(o.mgrA))
 		if r.Status != 200 || !strings.Contains(string(r.Body), "确认交期") || !strings.Contains(string(r.Body), "next_cursor") {
 			t.Errorf("the newest entry first, paged: %d %s", r.Status, r.Body)
+		}
+	})
+}
+
+func TestTheTimelineIsInTheOrderThingsHappened(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		o := newOrg(e)
+		c, _ := o.create(o.am1, `{"name":"衢州建材"}`)
+		path := fmt.Sprintf("/api/v1/customers/%d/interactions", c.ID)
+		for _, at := range []string{"2026-03-01T10:00:00+08:00", "2026-09-01T10:00:00+08:00", "2026-06-01T10:00:00+08:00"} {
+			e.do("POST", path, strings.NewReader(`{"channel":"visit","content":"拜访 `+at[:10]+`","at":"`+at+`"}`), as(o.am1))
+		}
+		var order []string
+		next := path + "?limit=1"
+		for range 5 {
+			r := e.do("GET", next, nil, as(o.am1))
+			var page struct {
+				Items []struct {
+					Content string `json:"content"`
+				} `json:"items"`
+				NextCursor string `json:"next_cursor"`
+			}
+			if err := json.Unmarshal(r.Body, &page); err != nil {
+				t.Fatal(err)
+			}
+			for _, it := range page.Items {
+				order = append(order, it.Content[len(it.Content)-10:])
+			}
+			if page.NextCursor == "" {
+				break
+			}
+			next = path + "?limit=1&cursor=" + page.NextCursor
+		}
+		if strings.Join(order, ",") != "2026-09-01,2026-06-01,2026-03-01" {
+			t.Errorf("timeline order %v, want newest happening first across pages", order)
 		}
 	})
 }

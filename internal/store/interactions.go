@@ -21,16 +21,18 @@ func (db *DB) CreateInteraction(ctx context.Context, it *crm.Interaction, e *crm
 	})
 }
 
-// Interactions returns a customer's timeline, newest first, before an ID.
+// Interactions returns a customer's timeline by when each contact happened,
+// newest first; beforeID pages on from that entry.
 func (db *DB) Interactions(ctx context.Context, customerID, beforeID int64, limit int) ([]crm.Interaction, error) {
 	q := `SELECT id, customer_id, at, channel, participants, content, feedback, next_step, next_due_at, created_by, version, created_at, updated_at
 		FROM interactions WHERE customer_id = ?`
 	args := []any{customerID}
-	if beforeID > 0 {
-		q += " AND id < ?"
-		args = append(args, beforeID)
+	if beforeID > 0 { // the page after the entry beforeID, in the timeline's order
+		q += ` AND (at < (SELECT at FROM interactions WHERE id = ?)
+			OR (at = (SELECT at FROM interactions WHERE id = ?) AND id < ?))`
+		args = append(args, beforeID, beforeID, beforeID)
 	}
-	rows, err := db.Query(ctx, q+" ORDER BY id DESC LIMIT ?", append(args, limit)...)
+	rows, err := db.Query(ctx, q+" ORDER BY at DESC, id DESC LIMIT ?", append(args, limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("store: interactions: %w", err)
 	}
