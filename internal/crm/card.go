@@ -132,6 +132,14 @@ func (c *Cards) Save(ctx context.Context, customerID int64, surveyor, surveyedOn
 	if err != nil {
 		return CardRevision{}, err
 	}
+	// A sensitive value sent back as the masked form it was read in keeps
+	// the value on file: clients never see it in full, so they cannot
+	// send it back otherwise.
+	for k, v := range clean {
+		if old, ok := prev.Values[k]; ok && byKey[k].Sensitive && v == secure.MaskGeneric(old) {
+			clean[k] = old
+		}
+	}
 	var changed []string
 	for _, f := range tmpl {
 		if prev.Values[f.Key] != clean[f.Key] {

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
@@ -82,5 +83,33 @@ func TestCardBankAccountsAreSealedOnDisk(t *testing.T) {
 		if raw, _ := os.ReadFile(f); strings.Contains(string(raw), "6228480402564890018") {
 			t.Errorf("%s holds the bank account in the clear", f)
 		}
+	}
+}
+
+func TestAMaskedCardValueSentBackKeepsTheValueOnFile(t *testing.T) {
+	e := newEnvSQLite(t)
+	o := newOrg(e)
+	c, _ := o.create(o.am1, `{"name":"丽水茶业"}`)
+	path := fmt.Sprintf("/api/v1/customers/%d/card", c.ID)
+	e.do("PUT", path, strings.NewReader(`{"surveyor":"张伟","values":{"bank_account":"6217000010002345678"}}`), as(o.am1))
+	r := e.do("GET", path+"/revisions", nil, as(o.am1))
+	var revs struct {
+		Items []struct {
+			Values map[string]string `json:"values"`
+		} `json:"items"`
+	}
+	if err := json.Unmarshal(r.Body, &revs); err != nil || len(revs.Items) != 1 {
+		t.Fatalf("revisions: %s", r.Body)
+	}
+	masked := revs.Items[0].Values["bank_account"]
+	if masked == "" || strings.Contains(masked, "6217000010002345678") {
+		t.Fatalf("the account should read masked, got %q", masked)
+	}
+	r = e.do("PUT", path, strings.NewReader(`{"surveyor":"张伟","values":{"bank_account":"`+masked+`","funds":"充足"}}`), as(o.am1))
+	if r.Status != 201 || strings.Contains(string(r.Body), `"bank_account"`) && strings.Contains(string(r.Body), `"changed":["bank_account"`) {
+		t.Errorf("sending the masked value back = %d %s", r.Status, r.Body)
+	}
+	if !strings.Contains(string(r.Body), `"changed":["funds"]`) {
+		t.Errorf("only funds changed, got %s", r.Body)
 	}
 }

@@ -294,3 +294,65 @@ func TestTheCustomerPagesRenderInBothLanguagesAndPage(t *testing.T) {
 		t.Errorf("the timeline's older page lacks the first interaction:\n%s", body)
 	}
 }
+
+func TestTheListOffersExportsOfWhatItShowsToRolesThatMayExport(t *testing.T) {
+	e := newEnvSQLite(t)
+	a := newArchive(e)
+	a.add(a.am1, url.Values{"name": {"温州鞋业"}})
+	body := a.body("/customers?q="+url.QueryEscape("温州")+"&stage=potential", "en", a.am1, 200)
+	csv := `href="/api/v1/customers/export?format=csv&amp;q=%E6%B8%A9%E5%B7%9E&amp;stage=potential" id="export-csv"`
+	wantAll(t, "the filtered list", body, csv, `href="/api/v1/customers/export?format=xlsx&amp;q=%E6%B8%A9%E5%B7%9E&amp;stage=potential" id="export-xlsx"`)
+	r := e.do("GET", "/api/v1/customers/export?format=csv&q="+url.QueryEscape("温州")+"&stage=potential", nil, map[string]string{"Cookie": a.am1})
+	if r.Status != http.StatusOK || !strings.Contains(string(r.Body), "温州鞋业") {
+		t.Errorf("the export link with the page's session = %d:\n%s", r.Status, r.Body)
+	}
+	e.userIn("qa1", crm.RoleQA, "", "")
+	for _, lang := range []string{"zh-CN", "en"} {
+		if body := a.body("/customers", lang, e.formSignIn("qa1"), 200); strings.Contains(body, "/api/v1/customers/export") || strings.Contains(body, "⟦") {
+			t.Errorf("QA, who may not export, is offered the export in %s:\n%s", lang, body)
+		}
+	}
+}
+
+func TestTheCustomerFormKeepsTagsBandsAndCustomFields(t *testing.T) {
+	e := newEnvSQLite(t)
+	a := newArchive(e)
+	admin := e.user("root", crm.RoleAdmin)
+	fields := `{"version":1,"fields":[{"key":"wechat_group","label_zh":"微信群","label_en":"WeChat group","type":"choice","options":["已加入","未加入"]},` +
+		`{"key":"visits","label_zh":"年拜访次数","label_en":"Visits a year","type":"number"}]}`
+	if r := e.do("PUT", "/api/v1/customer-fields", strings.NewReader(fields), as(admin)); r.Status != http.StatusOK {
+		t.Fatalf("defining custom fields = %d %s", r.Status, r.Body)
+	}
+	for _, lang := range []string{"zh-CN", "en"} {
+		body := a.body("/customers/new", lang, a.am1, 200)
+		wantAll(t, "the new-customer form in "+lang, body, `<select name="employee_band">`, `<option value="100-499">100-499</option>`,
+			`<select name="revenue_band">`, `name="tags"`, `<select name="custom_fields.wechat_group">`, `type="number" step="1" name="custom_fields.visits"`)
+		if strings.Contains(body, "⟦") {
+			t.Errorf("the form in %s shows a message key with no text", lang)
+		}
+	}
+	page := a.add(a.am1, url.Values{"name": {"义乌小商品"}, "employee_band": {"100-499"}, "revenue_band": {"1000万-5000万"},
+		"tags": {" 外贸，重点 , 义乌,, "}, "custom_fields.wechat_group": {"已加入"}, "custom_fields.visits": {""}})
+	wantAll(t, "the customer's page", a.body(page, "zh-CN", a.am1, 200), `id="customer-employee-band">100-499<`,
+		`id="customer-revenue-band">1000万-5000万<`, `<mark data-tag>义乌</mark> <mark data-tag>外贸</mark> <mark data-tag>重点</mark>`,
+		`<dt>微信群</dt><dd data-custom="wechat_group">已加入</dd>`)
+	wantAll(t, "the edit form", a.body(page+"/edit", "en", a.am1, 200), `value="义乌, 外贸, 重点"`,
+		`<option value="100-499" selected>`, `<option value="已加入" selected>`)
+
+	edit := url.Values{"version": {"1"}, "name": {"义乌小商品"}, "employee_band": {"1000+"}, "tags": {"外贸"}, "custom_fields.visits": {"很多"}}
+	r := e.do("POST", page+"/edit", strings.NewReader(edit.Encode()), map[string]string{
+		"Content-Type": "application/x-www-form-urlencoded", "Cookie": "kehu_lang=en; " + a.am1})
+	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(string(r.Body), `id="custom-visits-error">Enter a whole number.<`) || !strings.Contains(string(r.Body), `value="很多"`) {
+		t.Errorf("a custom number that is no number = %d, want 422 next to the field:\n%s", r.Status, r.Body)
+	}
+	edit.Set("custom_fields.visits", "12")
+	if r := e.post(page+"/edit", a.am1, edit); r.Status != http.StatusSeeOther {
+		t.Fatalf("the edit = %d:\n%s", r.Status, r.Body)
+	}
+	body := a.body(page, "en", a.am1, 200)
+	wantAll(t, "the changed customer", body, `id="customer-employee-band">1000&#43;<`, `id="customer-revenue-band">—<`,
+		`id="customer-tags"><mark data-tag>外贸</mark></dd>`, `<dd data-custom="visits">12</dd>`)
+	if strings.Contains(body, "wechat_group") {
+		t.Error("a custom field emptied in the form is still shown")
+	}
+}

@@ -18,7 +18,8 @@ import (
 // a customer out of scope looks exactly like one that does not exist.
 type customerPages struct {
 	*UI
-	cs *crm.Customers
+	cs    *crm.Customers
+	cards *crm.Cards
 }
 
 // registerCustomers adds the customer pages. sealer is the keyring for
@@ -26,7 +27,7 @@ type customerPages struct {
 func (u *UI) registerCustomers(rt *httpx.Router, sealer crm.Sealer) {
 	cs := crm.NewCustomers(u.db, nil)
 	cs.SetSealer(sealer)
-	c := &customerPages{UI: u, cs: cs}
+	c := &customerPages{UI: u, cs: cs, cards: crm.NewCards(cs, u.db, sealer)}
 	rt.Handle("GET /customers", u.private(c.list))
 	rt.Handle("POST /customers", u.private(c.create))
 	rt.Handle("GET /customers/new", u.private(c.newForm))
@@ -35,6 +36,9 @@ func (u *UI) registerCustomers(rt *httpx.Router, sealer crm.Sealer) {
 	rt.Handle("POST /customers/{id}/edit", u.private(c.update))
 	rt.Handle("POST /customers/{id}/contacts", u.private(c.addContact))
 	rt.Handle("POST /customers/{id}/interactions", u.private(c.addInteraction))
+	rt.Handle("GET /customers/{id}/card", u.private(c.card))
+	rt.Handle("POST /customers/{id}/card", u.private(c.saveCard))
+	rt.Handle("GET /customers/{id}/card/revisions/{n}", u.private(c.cardRevision))
 }
 
 // customerList is what the list page shows: one page of customers,
@@ -49,6 +53,9 @@ type customerList struct {
 	First     string // the first page's address when this is not it
 	CanCreate bool
 	Problem   string
+	// ExportCSV and ExportXLSX download the list as filtered, "" for a
+	// role that may not export.
+	ExportCSV, ExportXLSX string
 }
 
 // customerRow is one customer in the list with its stage in words.
@@ -108,7 +115,23 @@ func (c *customerPages) list(w http.ResponseWriter, r *http.Request) {
 	if f.BeforeID > 0 {
 		d.First = link("")
 	}
+	if me.Role.Can(crm.ActCustomerExport) {
+		d.ExportCSV, d.ExportXLSX = exportLink("csv", d.Query, d.Stage), exportLink("xlsx", d.Query, d.Stage)
+	}
 	c.render(w, r, status, "customers", "customers.title", d)
+}
+
+// exportLink is the API's export of the list as filtered, in format; the
+// API serves it to the page's session cookie.
+func exportLink(format, query, stage string) string {
+	v := url.Values{"format": {format}}
+	if query != "" {
+		v.Set("q", query)
+	}
+	if stage != "" {
+		v.Set("stage", stage)
+	}
+	return "/api/v1/customers/export?" + v.Encode()
 }
 
 // refuse answers the errors no form can fix: a missing or out-of-scope

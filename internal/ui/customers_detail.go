@@ -16,6 +16,7 @@ type customerDetail struct {
 	Customer                           crm.Customer
 	KindLabel, SourceLabel, StageLabel string
 	Contacts                           []crm.Contact
+	Custom                             []customInput // the custom fields the customer has a value for
 	Timeline                           []timelineEntry
 	Older, Newest                      string // the timeline's other pages, "" when there are none
 	CanChange                          bool   // offer the forms: the role may change this customer
@@ -66,8 +67,14 @@ func (c *customerPages) showDetail(w http.ResponseWriter, r *http.Request, statu
 	if err == nil {
 		contacts, err = c.cs.Contacts(r.Context(), id)
 	}
+	var fields []crm.CardField
+	if err == nil {
+		fields, _, err = c.cs.CustomerFields(r.Context())
+	}
 	if err != nil {
-		c.refuse(w, r, err)
+		if !c.refuse(w, r, err) {
+			c.fail(w, r, err)
+		}
 		return
 	}
 	r = at(r, fmt.Sprintf("/customers/%d", id))
@@ -77,6 +84,11 @@ func (c *customerPages) showDetail(w http.ResponseWriter, r *http.Request, statu
 		Contact: forms.contact, ContactProblem: forms.contactProblem, Duplicate: forms.duplicate,
 		Interaction: forms.interaction, InteractionProblem: forms.interactionProblem,
 		Channels: c.choices(lang, "channel", crm.InteractionChannels, forms.interaction.Channel)}
+	for _, in := range customInputs(lang, fields, x.Custom) {
+		if in.Value != "" {
+			d.Custom = append(d.Custom, in)
+		}
+	}
 	if key, ok := customerNotices[r.URL.Query().Get("notice")]; ok && status == http.StatusOK {
 		d.Notice = c.msgs.text(lang, key)
 	}

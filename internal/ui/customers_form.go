@@ -19,7 +19,10 @@ type customerForm struct {
 	Version                                                   int
 	Code, Kind, Name, ShortName, USCC, LegalRep, IndustryCode string
 	RegionCode, Address, Source, Stage, Notes                 string
-	Force                                                     bool // keep a name another customer has
+	EmployeeBand, RevenueBand                                 string
+	Tags                                                      string            // comma-separated, as typed
+	Custom                                                    map[string]string // custom field key → value
+	Force                                                     bool              // keep a name another customer has
 }
 
 // customerFormData is what the form page shows.
@@ -29,25 +32,30 @@ type customerFormData struct {
 	Stale                  bool // someone else changed the customer since the form was filled in
 	Duplicate              bool // another customer has the name: offer "save anyway"
 	Kinds, Sources, Stages []choice
+	EmployeeBands          []choice
+	RevenueBands           []choice
+	CustomFields           []customInput
 	Problem                formProblem
 }
 
 // customerFields are the form's inputs that can carry a message.
 var customerFields = []string{"kind", "name", "short_name", "uscc", "legal_representative", "industry_code",
-	"region_code", "address", "source", "stage", "notes"}
+	"region_code", "address", "source", "stage", "notes", "employee_band", "revenue_band", "tags"}
 
 func formOf(r *http.Request) customerForm {
 	v := r.PostFormValue
 	version, _ := strconv.Atoi(v("version"))
 	return customerForm{Version: version, Kind: v("kind"), Name: v("name"), ShortName: v("short_name"), USCC: v("uscc"),
 		LegalRep: v("legal_representative"), IndustryCode: v("industry_code"), RegionCode: v("region_code"),
-		Address: v("address"), Source: v("source"), Stage: v("stage"), Notes: v("notes"), Force: v("force") == "true"}
+		Address: v("address"), Source: v("source"), Stage: v("stage"), Notes: v("notes"), Force: v("force") == "true",
+		EmployeeBand: v("employee_band"), RevenueBand: v("revenue_band"), Tags: v("tags"), Custom: customOf(r)}
 }
 
 func formFrom(x crm.Customer) customerForm {
 	return customerForm{ID: x.ID, Version: x.Version, Code: x.Code, Kind: x.Kind, Name: x.Name, ShortName: x.ShortName,
 		USCC: x.USCC, LegalRep: x.LegalRep, IndustryCode: x.IndustryCode, RegionCode: x.RegionCode, Address: x.Address,
-		Source: x.Source, Stage: x.Stage, Notes: x.Notes}
+		Source: x.Source, Stage: x.Stage, Notes: x.Notes, EmployeeBand: x.EmployeeBand, RevenueBand: x.RevenueBand,
+		Tags: strings.Join(x.Tags, ", "), Custom: x.Custom}
 }
 
 func (c *customerPages) newForm(w http.ResponseWriter, r *http.Request) {
@@ -65,10 +73,11 @@ func (c *customerPages) create(w http.ResponseWriter, r *http.Request) {
 	f, lang := formOf(r), langOf(r)
 	x, err := c.cs.CreateForced(r.Context(), crm.Customer{Kind: f.Kind, Name: f.Name, ShortName: f.ShortName, USCC: f.USCC,
 		LegalRep: f.LegalRep, IndustryCode: f.IndustryCode, RegionCode: f.RegionCode, Address: f.Address,
-		Source: f.Source, Stage: f.Stage, Notes: f.Notes}, f.Force, lang)
+		Source: f.Source, Stage: f.Stage, Notes: f.Notes, EmployeeBand: f.EmployeeBand, RevenueBand: f.RevenueBand,
+		Tags: splitTags(f.Tags), Custom: filled(f.Custom)}, f.Force, lang)
 	if err != nil {
 		if !c.refuse(w, r, err) {
-			c.showForm(w, r, httpx.Status(err), f, c.problem(lang, "customer", err, customerFields), err)
+			c.showForm(w, r, httpx.Status(err), f, c.customerProblem(r, lang, err), err)
 		}
 		return
 	}
@@ -100,14 +109,16 @@ func (c *customerPages) update(w http.ResponseWriter, r *http.Request) {
 	var x crm.Customer
 	if err == nil {
 		f.ID = id
+		tags, custom := splitTags(f.Tags), filled(f.Custom)
 		x, err = c.cs.Update(r.Context(), id, crm.CustomerPatch{Version: f.Version, Kind: &f.Kind, Name: &f.Name,
 			ShortName: &f.ShortName, USCC: &f.USCC, LegalRep: &f.LegalRep, IndustryCode: &f.IndustryCode,
-			RegionCode: &f.RegionCode, Address: &f.Address, Source: &f.Source, Stage: &f.Stage, Notes: &f.Notes, Force: f.Force}, lang)
+			RegionCode: &f.RegionCode, Address: &f.Address, Source: &f.Source, Stage: &f.Stage, Notes: &f.Notes, Force: f.Force,
+			EmployeeBand: &f.EmployeeBand, RevenueBand: &f.RevenueBand, Tags: &tags, Custom: &custom}, lang)
 	}
 	if err != nil {
 		if !c.refuse(w, r, err) {
 			f.Code = x.Code
-			c.showForm(w, r, httpx.Status(err), f, c.problem(lang, "customer", err, customerFields), err)
+			c.showForm(w, r, httpx.Status(err), f, c.customerProblem(r, lang, err), err)
 		}
 		return
 	}
@@ -123,7 +134,15 @@ func (c *customerPages) showForm(w http.ResponseWriter, r *http.Request, status 
 		title, path = "customers.edit", fmt.Sprintf("/customers/%d/edit", f.ID)
 	}
 	d := customerFormData{Form: f, Edit: f.ID != 0, Problem: p, Kinds: c.choices(lang, "kind", crm.CustomerKinds, f.Kind),
-		Sources: c.choices(lang, "source", crm.CustomerSources, f.Source), Stages: c.choices(lang, "stage", crm.CustomerStages, f.Stage)}
+		Sources: c.choices(lang, "source", crm.CustomerSources, f.Source), Stages: c.choices(lang, "stage", crm.CustomerStages, f.Stage),
+		EmployeeBands: c.choices(lang, "employee_band", crm.EmployeeBands, f.EmployeeBand),
+		RevenueBands:  c.choices(lang, "revenue_band", crm.RevenueBands, f.RevenueBand)}
+	fields, _, ferr := c.cs.CustomerFields(r.Context())
+	if ferr != nil {
+		c.fail(w, r, ferr)
+		return
+	}
+	d.CustomFields = customInputs(lang, fields, f.Custom)
 	d.Stale = d.Edit && crm.ErrorCode(err) == crm.EVersionConflict
 	d.Duplicate = refusedFor(err, "name", "duplicate")
 	c.render(w, at(r, path), status, "customers_form", title, d)

@@ -1,0 +1,141 @@
+package ui
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/kehucrm/kehu/internal/crm"
+)
+
+// cardSections are the card's sections in the order the page shows them;
+// a field in a section not listed here is shown with the custom ones.
+var cardSections = []string{"operator", "financial", "business", "custom"}
+
+// cardPage is what the data card page shows: the latest values by
+// section, the form that records a new revision, and the revisions.
+type cardPage struct {
+	Customer  crm.Customer
+	Sections  []cardSection
+	Revisions []cardRevisionRow
+	Latest    *crm.CardRevision
+	CanChange bool
+	Notice    string
+	Surveyor  string
+	Surveyed  string // the surveyed-on day as typed
+	Problem   formProblem
+}
+
+// cardSection is one section of the card with its fields.
+type cardSection struct {
+	Key, Label string
+	Fields     []cardInput
+}
+
+// cardInput is one field of the card: its shown value and its input.
+type cardInput struct {
+	crm.CardField
+	Name, Label, Value, Input string // Name is the input's name, values.KEY; Input is the value in the form
+	Choices                   []choice
+}
+
+// cardRevisionRow is one revision in the list, its changes labelled.
+type cardRevisionRow struct {
+	crm.CardRevision
+	ChangedLabels []string
+}
+
+// cardLabel is a card field's label in lang.
+func cardLabel(lang string, f crm.CardField) string {
+	if lang == "en" && f.LabelEN != "" {
+		return f.LabelEN
+	}
+	return f.LabelZH
+}
+
+func (c *customerPages) card(w http.ResponseWriter, r *http.Request) {
+	c.showCard(w, r, http.StatusOK, nil, "", "", nil)
+}
+
+// showCard renders the card of the customer in the path. posted is the
+// form as sent when it is shown again with p saying what is wrong.
+func (c *customerPages) showCard(w http.ResponseWriter, r *http.Request, status int, posted map[string]string, surveyor, surveyed string, err error) {
+	lang := langOf(r)
+	id, gerr := customerID(r)
+	var x crm.Customer
+	if gerr == nil {
+		x, gerr = c.cs.Get(r.Context(), id)
+	}
+	var tmpl []crm.CardField
+	if gerr == nil {
+		tmpl, _, gerr = c.cards.Template(r.Context())
+	}
+	var revs []crm.CardRevision
+	if gerr == nil {
+		revs, gerr = c.cards.Revisions(r.Context(), id)
+	}
+	if gerr != nil {
+		if !c.refuse(w, r, gerr) {
+			c.fail(w, r, gerr)
+		}
+		return
+	}
+	me, _ := crm.PrincipalFrom(r.Context())
+	d := cardPage{Customer: x, CanChange: mayChange(me, x), Surveyor: surveyor, Surveyed: surveyed}
+	if posted == nil {
+		d.Surveyed = time.Now().In(c.loc).Format(time.DateOnly)
+	}
+	latest := map[string]string{}
+	if len(revs) > 0 {
+		d.Latest, latest = &revs[0], revs[0].Values
+	}
+	if posted == nil {
+		posted = latest
+	}
+	labels := map[string]string{}
+	bySection := map[string][]cardInput{}
+	for _, f := range tmpl {
+		in := cardInput{CardField: f, Name: "values." + f.Key, Label: cardLabel(lang, f), Value: latest[f.Key], Input: posted[f.Key]}
+		if f.Sensitive && in.Input == latest[f.Key] {
+			in.Input = "" // never send a masked value back: empty keeps the value on file
+		}
+		for _, o := range f.Options {
+			in.Choices = append(in.Choices, choice{Value: o, Label: o, Selected: o == in.Input})
+		}
+		labels[f.Key] = in.Label
+		section := f.Section
+		if !slices.Contains(cardSections, section) {
+			section = "custom"
+		}
+		bySection[section] = append(bySection[section], in)
+	}
+	for _, s := range cardSections {
+		if len(bySection[s]) > 0 {
+			d.Sections = append(d.Sections, cardSection{Key: s, Label: c.msgs.text(lang, "customers.card.section."+s), Fields: bySection[s]})
+		}
+	}
+	for _, rev := range revs {
+		row := cardRevisionRow{CardRevision: rev}
+		for _, k := range rev.Changed {
+			row.ChangedLabels = append(row.ChangedLabels, cmpLabel(labels, k))
+		}
+		d.Revisions = append(d.Revisions, row)
+	}
+	if err != nil {
+		d.Problem = c.cardProblem(lang, err, tmpl)
+	}
+	if r.URL.Query().Get("notice") == "saved" && status == http.StatusOK {
+		d.Notice = c.msgs.text(lang, "customers.card.notice.saved")
+	}
+	c.render(w, at(r, fmt.Sprintf("/customers/%d/card", id)), status, "customers_card", "customers.card.title", d)
+}
+
+// cmpLabel is the label of key, or the key itself for a field the
+// template no longer has.
+func cmpLabel(labels map[string]string, key string) string {
+	if l, ok := labels[key]; ok {
+		return l
+	}
+	return key
+}

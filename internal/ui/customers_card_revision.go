@@ -1,0 +1,68 @@
+package ui
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/kehucrm/kehu/internal/crm"
+)
+
+// cardRevisionPage is what one revision's page shows: who surveyed, when,
+// and each changed field before and after, sensitive values masked.
+type cardRevisionPage struct {
+	Customer crm.Customer
+	Revision crm.CardRevision
+	Changes  []cardChange
+}
+
+// cardChange is one changed field with its label.
+type cardChange struct {
+	crm.CardDiff
+	Label string
+}
+
+func (c *customerPages) cardRevision(w http.ResponseWriter, r *http.Request) {
+	lang := langOf(r)
+	id, err := customerID(r)
+	n, nerr := strconv.Atoi(r.PathValue("n"))
+	if err == nil && (nerr != nil || n < 1) {
+		err = crm.Errorf(crm.ENotFound, "no such revision")
+	}
+	var x crm.Customer
+	if err == nil {
+		x, err = c.cs.Get(r.Context(), id)
+	}
+	var diff []crm.CardDiff
+	if err == nil {
+		diff, err = c.cards.Diff(r.Context(), id, n)
+	}
+	var revs []crm.CardRevision
+	if err == nil {
+		revs, err = c.cards.Revisions(r.Context(), id)
+	}
+	var tmpl []crm.CardField
+	if err == nil {
+		tmpl, _, err = c.cards.Template(r.Context())
+	}
+	if err != nil {
+		if !c.refuse(w, r, err) {
+			c.fail(w, r, err)
+		}
+		return
+	}
+	labels := map[string]string{}
+	for _, f := range tmpl {
+		labels[f.Key] = cardLabel(lang, f)
+	}
+	d := cardRevisionPage{Customer: x}
+	for _, rev := range revs {
+		if rev.Revision == n {
+			d.Revision = rev
+		}
+	}
+	for _, ch := range diff {
+		d.Changes = append(d.Changes, cardChange{CardDiff: ch, Label: cmpLabel(labels, ch.Key)})
+	}
+	c.render(w, at(r, fmt.Sprintf("/customers/%d/card/revisions/%d", id, n)), http.StatusOK, "customers_card_revision", "customers.card.revision_title", d)
+}
