@@ -93,6 +93,8 @@ func (a *API) Register(rt *httpx.Router) {
 	rt.HandleFunc("GET /api/v1/complaints", a.listComplaints)
 	rt.HandleFunc("POST /api/v1/complaints", a.createComplaint)
 	rt.HandleFunc("GET /api/v1/complaints/{id}", a.getComplaint)
+	rt.HandleFunc("POST /api/v1/complaints/{id}/transitions", a.moveComplaint)
+	rt.HandleFunc("GET /api/v1/complaints/{id}/events", a.complaintEvents)
 	rt.HandleFunc("GET /api/v1/customers/{id}/complaint-counts", a.complaintCounts)
 
 	rt.HandleFunc("GET /api/v1/access-requests", a.listAccessRequests)

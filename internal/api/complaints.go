@@ -90,3 +90,44 @@ func (a *API) complaintCounts(w http.ResponseWriter, r *http.Request) error {
 	httpx.WriteJSON(w, http.StatusOK, map[string]any{"customer_id": id, "period": period, "counts": counts})
 	return nil
 }
+
+type moveInput struct {
+	To      string            `json:"to"`
+	Note    string            `json:"note"`
+	Version int               `json:"version"`
+	Fields  map[string]string `json:"fields"`
+}
+
+// moveComplaint takes a complaint one step along its workflow.
+func (a *API) moveComplaint(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	var in moveInput
+	if err := httpx.DecodeJSON(r, &in); err != nil {
+		return err
+	}
+	if in.Version, err = versionFrom(r, in.Version); err != nil {
+		return err
+	}
+	c, err := a.complaints.Move(r.Context(), id, in.Version, in.To, in.Note, in.Fields)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, c)
+	return nil
+}
+
+func (a *API) complaintEvents(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	evs, err := a.complaints.Events(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, httpx.Page[crm.ComplaintEvent]{Items: evs})
+	return nil
+}

@@ -36,9 +36,10 @@ type Complaint struct {
 	ReplyDueAt        time.Time  `json:"reply_due_at"`
 	SolutionDueAt     *time.Time `json:"solution_due_at,omitempty"`
 	CreatedBy         int64      `json:"created_by,omitempty"`
-	Version           int        `json:"version"`
-	CreatedAt         time.Time  `json:"created_at"`
-	UpdatedAt         time.Time  `json:"updated_at"`
+	ComplaintWork
+	Version   int       `json:"version"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 
 	CallerPhoneEnc string `json:"-"`
 }
@@ -68,6 +69,7 @@ type ComplaintStore interface {
 // Complaints handles complaint intake and reading.
 type Complaints struct {
 	store     ComplaintStore
+	flow      ComplaintFlowStore
 	customers *Customers
 	calendars *Calendars
 	sealer    Sealer
@@ -75,11 +77,14 @@ type Complaints struct {
 }
 
 // NewComplaints returns the complaint service.
-func NewComplaints(s ComplaintStore, customers *Customers, calendars *Calendars, sealer Sealer, now func() time.Time) *Complaints {
+func NewComplaints(s interface {
+	ComplaintStore
+	ComplaintFlowStore
+}, customers *Customers, calendars *Calendars, sealer Sealer, now func() time.Time) *Complaints {
 	if now == nil {
 		now = time.Now
 	}
-	return &Complaints{store: s, customers: customers, calendars: calendars, sealer: sealer, now: now}
+	return &Complaints{store: s, flow: s, customers: customers, calendars: calendars, sealer: sealer, now: now}
 }
 
 // complaintScope is who sees which complaints: the service desk, QA,

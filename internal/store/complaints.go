@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"time"
@@ -15,16 +16,22 @@ var chinaTime = time.FixedZone("CST", 8*3600)
 
 const complaintColumns = `k.id, k.number, k.customer_id, k.caller_name, k.caller_phone_enc, k.contact_name, k.received_at, k.channel,
 	k.category, k.quality, k.severity, k.order_no, k.part_no, k.quantity, k.delivery_date, k.defective_quantity, k.demand,
-	k.description, k.status, k.reply_due_at, k.solution_due_at, k.created_by, k.version, k.created_at, k.updated_at`
+	k.description, k.status, k.reply_due_at, k.solution_due_at, k.created_by, k.version, k.created_at, k.updated_at,
+	k.department, k.assignee_id, k.batch_no, k.line_no, k.shift, k.operator_name, k.production_date, k.cause, k.handling,
+	k.responsibility, k.corrective_action, k.effect_confirmed, k.delay_reason, k.closed_at`
 
 func scanComplaint(s scanner) (crm.Complaint, error) {
 	var c crm.Complaint
 	var customer, qty, defective, createdBy sql.NullInt64
-	var solution sql.NullTime
+	var solution, closed sql.NullTime
+	var assignee sql.NullInt64
 	err := s.Scan(&c.ID, &c.Number, &customer, &c.CallerName, &c.CallerPhoneEnc, &c.ContactName, &c.ReceivedAt, &c.Channel,
 		&c.Category, &c.Quality, &c.Severity, &c.OrderNo, &c.PartNo, &qty, &c.DeliveryDate, &defective, &c.Demand,
-		&c.Description, &c.Status, &c.ReplyDueAt, &solution, &createdBy, &c.Version, &c.CreatedAt, &c.UpdatedAt)
+		&c.Description, &c.Status, &c.ReplyDueAt, &solution, &createdBy, &c.Version, &c.CreatedAt, &c.UpdatedAt,
+		&c.Department, &assignee, &c.BatchNo, &c.LineNo, &c.Shift, &c.OperatorName, &c.ProductionDate, &c.Cause, &c.Handling,
+		&c.Responsibility, &c.CorrectiveAction, &c.EffectConfirmed, &c.DelayReason, &closed)
 	c.CustomerID, c.CreatedBy, c.SolutionDueAt = customer.Int64, createdBy.Int64, timePtr(solution)
+	c.AssigneeID, c.ClosedAt = assignee.Int64, timePtr(closed)
 	if qty.Valid {
 		c.Quantity = &qty.Int64
 	}
@@ -112,6 +119,60 @@ func (db *DB) ComplaintTimes(ctx context.Context, customerID int64) ([]time.Time
 			return nil, err
 		}
 		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// MoveComplaint writes a workflow step: the complaint's new status and
+// fields (if its version is current), the step's event and its audit
+// entry, in one transaction.
+func (db *DB) MoveComplaint(ctx context.Context, c *crm.Complaint, ev *crm.ComplaintEvent, e *crm.AuditEntry) error {
+	detail := changeDetail(nil)
+	if b, err := json.Marshal(ev.Fields); err == nil {
+		detail = string(b)
+	}
+	err := db.InTxAudited(ctx, e, func(tx *Tx) error {
+		res, err := tx.Exec(ctx, `UPDATE complaints SET status = ?, department = ?, assignee_id = ?, batch_no = ?, line_no = ?, shift = ?,
+			operator_name = ?, production_date = ?, cause = ?, handling = ?, responsibility = ?, corrective_action = ?,
+			effect_confirmed = ?, delay_reason = ?, closed_at = ?, order_no = ?, part_no = ?, delivery_date = ?, demand = ?,
+			version = version + 1, updated_at = ? WHERE id = ? AND version = ?`,
+			c.Status, c.Department, nullID(c.AssigneeID), c.BatchNo, c.LineNo, c.Shift, c.OperatorName, c.ProductionDate, c.Cause,
+			c.Handling, c.Responsibility, c.CorrectiveAction, c.EffectConfirmed, c.DelayReason, c.ClosedAt, c.OrderNo, c.PartNo,
+			c.DeliveryDate, c.Demand, c.UpdatedAt, c.ID, c.Version)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return crm.Errorf(crm.EVersionConflict, "the complaint was changed by someone else; reload and try again")
+		}
+		return tx.QueryRow(ctx, `INSERT INTO complaint_events (complaint_id, from_status, to_status, note, detail, actor_id, at)
+			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, ev.ComplaintID, ev.From, ev.To, ev.Note, detail, nullID(ev.ActorID), ev.At).Scan(&ev.ID)
+	})
+	if err == nil {
+		c.Version++
+	}
+	return err
+}
+
+// ComplaintEvents returns a complaint's steps, oldest first.
+func (db *DB) ComplaintEvents(ctx context.Context, complaintID int64) ([]crm.ComplaintEvent, error) {
+	rows, err := db.Query(ctx, `SELECT id, complaint_id, from_status, to_status, note, detail, actor_id, at
+		FROM complaint_events WHERE complaint_id = ? ORDER BY id`, complaintID)
+	if err != nil {
+		return nil, fmt.Errorf("store: complaint events: %w", err)
+	}
+	defer rows.Close()
+	out := []crm.ComplaintEvent{}
+	for rows.Next() {
+		var ev crm.ComplaintEvent
+		var detail string
+		var actor sql.NullInt64
+		if err := rows.Scan(&ev.ID, &ev.ComplaintID, &ev.From, &ev.To, &ev.Note, &detail, &actor, &ev.At); err != nil {
+			return nil, err
+		}
+		ev.ActorID, ev.Fields = actor.Int64, map[string]string{}
+		_ = json.Unmarshal([]byte(detail), &ev.Fields)
+		out = append(out, ev)
 	}
 	return out, rows.Err()
 }
