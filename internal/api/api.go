@@ -22,6 +22,7 @@ type API struct {
 	customers  *crm.Customers
 	cards      *crm.Cards
 	complaints *crm.Complaints
+	inbox      *crm.Inbox
 	access     *crm.Access
 	version    string
 	now        func() time.Time
@@ -33,7 +34,7 @@ func New(db *store.DB, identity *crm.Identity, audit *crm.AuditLog, calendars *c
 	customers.SetSealer(sealer)
 	return &API{db: db, identity: identity, audit: audit, calendars: calendars, version: version, now: time.Now,
 		customers: customers, cards: crm.NewCards(customers, db, sealer), access: crm.NewAccess(db, 0, nil),
-		complaints: crm.NewComplaints(db, customers, calendars, sealer, nil)}
+		complaints: crm.NewComplaints(db, customers, calendars, sealer, nil), inbox: crm.NewInbox(db, nil)}
 }
 
 // Register lists every route of the API, one per line.
@@ -96,6 +97,9 @@ func (a *API) Register(rt *httpx.Router) {
 	rt.HandleFunc("POST /api/v1/complaints/{id}/transitions", a.moveComplaint)
 	rt.HandleFunc("GET /api/v1/complaints/{id}/events", a.complaintEvents)
 	rt.HandleFunc("GET /api/v1/customers/{id}/complaint-counts", a.complaintCounts)
+
+	rt.HandleFunc("GET /api/v1/notifications", a.listNotifications)
+	rt.HandleFunc("POST /api/v1/notifications/{id}/read", a.readNotification)
 
 	rt.HandleFunc("GET /api/v1/access-requests", a.listAccessRequests)
 	rt.HandleFunc("POST /api/v1/access-requests", a.createAccessRequest)

@@ -28,6 +28,7 @@ type ComplaintWork struct {
 	EffectConfirmed  string     `json:"effect_confirmed"` // 效果确认
 	DelayReason      string     `json:"delay_reason"`
 	ClosedAt         *time.Time `json:"closed_at,omitempty"`
+	OverdueAt        *time.Time `json:"overdue_at,omitempty"` // 逾期: when a deadline was found missed
 }
 
 // ComplaintEvent is one step of a complaint's timeline.
@@ -124,7 +125,7 @@ func (cs *Complaints) Move(ctx context.Context, id int64, version int, to, note 
 			}
 		}
 	}
-	if to == "closed" && c.SolutionDueAt != nil && cs.now().After(*c.SolutionDueAt) {
+	if to == "closed" && (c.OverdueAt != nil || c.SolutionDueAt != nil && cs.now().After(*c.SolutionDueAt)) {
 		required = append(required, "delay_reason")
 	}
 	for _, k := range required {

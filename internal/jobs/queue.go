@@ -57,6 +57,7 @@ func New(db *store.DB, cfg Config, register ...func(*river.Workers)) (*Queue, er
 	cfg = cfg.withDefaults()
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &maintenanceWorker{db: db})
+	river.AddWorker(workers, &slaWorker{db: db})
 	for _, reg := range register {
 		reg(workers)
 	}
@@ -70,6 +71,9 @@ func New(db *store.DB, cfg Config, register ...func(*river.Workers)) (*Queue, er
 			river.NewPeriodicJob(river.PeriodicInterval(cfg.MaintenanceEvery),
 				func() (river.JobArgs, *river.InsertOpts) { return MaintenanceArgs{}, nil },
 				&river.PeriodicJobOpts{RunOnStart: true, ID: "maintenance"}),
+			river.NewPeriodicJob(river.PeriodicInterval(SLAEvery),
+				func() (river.JobArgs, *river.InsertOpts) { return SLASweepArgs{}, nil },
+				&river.PeriodicJobOpts{RunOnStart: true, ID: "sla_sweep"}),
 		},
 	})
 	if err != nil {

@@ -18,20 +18,20 @@ const complaintColumns = `k.id, k.number, k.customer_id, k.caller_name, k.caller
 	k.category, k.quality, k.severity, k.order_no, k.part_no, k.quantity, k.delivery_date, k.defective_quantity, k.demand,
 	k.description, k.status, k.reply_due_at, k.solution_due_at, k.created_by, k.version, k.created_at, k.updated_at,
 	k.department, k.assignee_id, k.batch_no, k.line_no, k.shift, k.operator_name, k.production_date, k.cause, k.handling,
-	k.responsibility, k.corrective_action, k.effect_confirmed, k.delay_reason, k.closed_at`
+	k.responsibility, k.corrective_action, k.effect_confirmed, k.delay_reason, k.closed_at, k.overdue_at`
 
 func scanComplaint(s scanner) (crm.Complaint, error) {
 	var c crm.Complaint
 	var customer, qty, defective, createdBy sql.NullInt64
-	var solution, closed sql.NullTime
+	var solution, closed, overdue sql.NullTime
 	var assignee sql.NullInt64
 	err := s.Scan(&c.ID, &c.Number, &customer, &c.CallerName, &c.CallerPhoneEnc, &c.ContactName, &c.ReceivedAt, &c.Channel,
 		&c.Category, &c.Quality, &c.Severity, &c.OrderNo, &c.PartNo, &qty, &c.DeliveryDate, &defective, &c.Demand,
 		&c.Description, &c.Status, &c.ReplyDueAt, &solution, &createdBy, &c.Version, &c.CreatedAt, &c.UpdatedAt,
 		&c.Department, &assignee, &c.BatchNo, &c.LineNo, &c.Shift, &c.OperatorName, &c.ProductionDate, &c.Cause, &c.Handling,
-		&c.Responsibility, &c.CorrectiveAction, &c.EffectConfirmed, &c.DelayReason, &closed)
+		&c.Responsibility, &c.CorrectiveAction, &c.EffectConfirmed, &c.DelayReason, &closed, &overdue)
 	c.CustomerID, c.CreatedBy, c.SolutionDueAt = customer.Int64, createdBy.Int64, timePtr(solution)
-	c.AssigneeID, c.ClosedAt = assignee.Int64, timePtr(closed)
+	c.AssigneeID, c.ClosedAt, c.OverdueAt = assignee.Int64, timePtr(closed), timePtr(overdue)
 	if qty.Valid {
 		c.Quantity = &qty.Int64
 	}

@@ -11,4 +11,5 @@ var (
 	_ crm.AccessStore    = (*DB)(nil)
 	_ crm.CardStore      = (*DB)(nil)
 	_ crm.ComplaintStore = (*DB)(nil)
+	_ crm.OverdueStore   = (*DB)(nil)
 )

@@ -1,0 +1,34 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/httpx"
+)
+
+// listNotifications is the caller's in-app inbox, newest first.
+func (a *API) listNotifications(w http.ResponseWriter, r *http.Request) error {
+	p, err := httpx.ParsePage(r)
+	if err != nil {
+		return err
+	}
+	list, err := a.inbox.List(r.Context(), r.URL.Query().Get("unread") == "true", p.Limit)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, httpx.Page[crm.Notification]{Items: list})
+	return nil
+}
+
+func (a *API) readNotification(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if err := a.inbox.MarkRead(r.Context(), id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
