@@ -97,6 +97,8 @@ func (a *API) Register(rt *httpx.Router) {
 	rt.HandleFunc("POST /api/v1/complaints/{id}/transitions", a.moveComplaint)
 	rt.HandleFunc("GET /api/v1/complaints/{id}/events", a.complaintEvents)
 	rt.HandleFunc("GET /api/v1/customers/{id}/complaint-counts", a.complaintCounts)
+	rt.HandleFunc("POST /api/v1/public/complaints", a.submitPublicComplaint)
+	rt.HandleFunc("GET /api/v1/public/complaints/{token}", a.publicComplaintStatus)
 
 	rt.HandleFunc("GET /api/v1/notifications", a.listNotifications)
 	rt.HandleFunc("POST /api/v1/notifications/{id}/read", a.readNotification)

@@ -131,3 +131,35 @@ func (a *API) complaintEvents(w http.ResponseWriter, r *http.Request) error {
 	httpx.WriteJSON(w, http.StatusOK, httpx.Page[crm.ComplaintEvent]{Items: evs})
 	return nil
 }
+
+type publicResponse struct {
+	Number    string `json:"number"`
+	StatusURL string `json:"status_url"`
+}
+
+// submitPublicComplaint takes a complaint from the public form: no
+// sign-in; rate-limited per address; the answer is the number and the
+// private status link, shown only now.
+func (a *API) submitPublicComplaint(w http.ResponseWriter, r *http.Request) error {
+	var in crm.PublicComplaint
+	if err := httpx.DecodeJSON(r, &in); err != nil {
+		return err
+	}
+	c, token, err := a.complaints.SubmitPublic(r.Context(), in, httpx.ClientIP(r), httpx.Language(r))
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	httpx.WriteJSON(w, http.StatusCreated, publicResponse{Number: c.Number, StatusURL: "/api/v1/public/complaints/" + token})
+	return nil
+}
+
+func (a *API) publicComplaintStatus(w http.ResponseWriter, r *http.Request) error {
+	st, err := a.complaints.PublicStatusOf(r.Context(), r.PathValue("token"))
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	httpx.WriteJSON(w, http.StatusOK, st)
+	return nil
+}

@@ -70,6 +70,7 @@ type ComplaintStore interface {
 type Complaints struct {
 	store     ComplaintStore
 	flow      ComplaintFlowStore
+	public    PublicStore
 	customers *Customers
 	calendars *Calendars
 	sealer    Sealer
@@ -80,11 +81,12 @@ type Complaints struct {
 func NewComplaints(s interface {
 	ComplaintStore
 	ComplaintFlowStore
+	PublicStore
 }, customers *Customers, calendars *Calendars, sealer Sealer, now func() time.Time) *Complaints {
 	if now == nil {
 		now = time.Now
 	}
-	return &Complaints{store: s, flow: s, customers: customers, calendars: calendars, sealer: sealer, now: now}
+	return &Complaints{store: s, flow: s, public: s, customers: customers, calendars: calendars, sealer: sealer, now: now}
 }
 
 // complaintScope is who sees which complaints: the service desk, QA,
@@ -178,7 +180,10 @@ func (cs *Complaints) Create(ctx context.Context, c Complaint, callerPhone strin
 	if err := cs.setDeadlines(ctx, &c); err != nil {
 		return c, err
 	}
-	c.ReceivedAt, c.Status, c.CreatedBy, c.CreatedAt, c.UpdatedAt, c.Version = c.ReceivedAt.UTC(), "registered", p.UserID, now, now, 1
+	c.ReceivedAt, c.Status, c.CreatedAt, c.UpdatedAt, c.Version = c.ReceivedAt.UTC(), "registered", now, now, 1
+	if p.UserID > 0 {
+		c.CreatedBy = p.UserID
+	}
 	e := NewAudit(ctx, AuditCreate, "complaint", "", map[string]any{"category": c.Category, "severity": c.Severity, "customer_id": c.CustomerID})
 	return c, cs.store.CreateComplaint(ctx, &c, &e)
 }

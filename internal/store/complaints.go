@@ -176,3 +176,15 @@ func (db *DB) ComplaintEvents(ctx context.Context, complaintID int64) ([]crm.Com
 	}
 	return out, rows.Err()
 }
+
+// SetStatusToken stores the hash of a complaint's public status token.
+func (db *DB) SetStatusToken(ctx context.Context, id int64, hash string) error {
+	_, err := db.Exec(ctx, "UPDATE complaints SET status_token_hash = ? WHERE id = ?", hash, id)
+	return err
+}
+
+// ComplaintByStatusToken finds a complaint by the hash of its token.
+func (db *DB) ComplaintByStatusToken(ctx context.Context, hash string) (crm.Complaint, error) {
+	c, err := scanComplaint(db.QueryRow(ctx, "SELECT "+complaintColumns+" FROM complaints k WHERE k.status_token_hash = ? AND k.status_token_hash <> ''", hash))
+	return c, notFound(err, "such complaint")
+}
