@@ -108,6 +108,7 @@ func (u *UI) Register(rt *httpx.Router) {
 	u.registerCalendar(rt)
 	u.registerAccess(rt)
 	u.registerCustomers(rt, u.sealer)
+	u.registerComplain(rt)
 	for _, m := range modules {
 		if !m.Built {
 			rt.Handle("GET "+m.Path, u.private(u.module))

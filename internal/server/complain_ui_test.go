@@ -1,0 +1,40 @@
+package server_test
+
+import (
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+func TestThePublicComplaintFormFilesAndFollowsAComplaint(t *testing.T) {
+	e := newEnvSQLite(t)
+	for _, lang := range []string{"zh-CN", "en"} {
+		r := e.do("GET", "/complain", nil, map[string]string{"Cookie": "kehu_lang=" + lang})
+		if r.Status != 200 || strings.Contains(string(r.Body), "⟦") || !strings.Contains(string(r.Body), `name="website"`) {
+			t.Errorf("[%s] the public form = %d", lang, r.Status)
+		}
+	}
+	form := func(v url.Values) response {
+		return e.do("POST", "/complain", strings.NewReader(v.Encode()), map[string]string{"Content-Type": "application/x-www-form-urlencoded"})
+	}
+	good := url.Values{"name": {"李先生"}, "phone": {"139-1111-2222"}, "category": {"logistics"}, "description": {"货到破损"}}
+	bad := url.Values{"name": {"李先生"}, "phone": {"12345"}, "category": {"logistics"}, "description": {"货到破损"}}
+	if r := form(bad); r.Status != 422 || !strings.Contains(string(r.Body), `id="complain-error"`) || !strings.Contains(string(r.Body), "货到破损") {
+		t.Errorf("a bad phone = %d; want the form again with the error and what was typed", r.Status)
+	}
+	r := form(good)
+	number := regexp.MustCompile(`id="complaint-number">([0-9-]+)<`).FindStringSubmatch(string(r.Body))
+	link := regexp.MustCompile(`id="status-link" href="([^"]+)"`).FindStringSubmatch(string(r.Body))
+	if r.Status != 201 || number == nil || link == nil {
+		t.Fatalf("filing = %d %s", r.Status, r.Body)
+	}
+	r = e.get(link[1])
+	if r.Status != 200 || !strings.Contains(string(r.Body), number[1]) || !strings.Contains(string(r.Body), "已登记") || strings.Contains(string(r.Body), "1111") {
+		t.Errorf("the status page = %d, want the number, the status and no phone", r.Status)
+	}
+	trap := url.Values{"name": {"bot"}, "phone": {"13900000000"}, "category": {"other"}, "description": {"spam"}, "website": {"http://spam.example"}}
+	if r := form(trap); r.Status != 400 {
+		t.Errorf("a bot = %d, want 400", r.Status)
+	}
+}
