@@ -51,7 +51,7 @@ func auditPurge(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := parse(fs, args, stderr); err != nil {
 		return err
 	}
-	t, err := time.ParseInLocation("2006-01-02", before, time.FixedZone("CST", 8*3600))
+	t, err := time.ParseInLocation("2006-01-02", before, crm.ChinaTime())
 	if err != nil {
 		return usageError{"kehu audit purge needs --before YYYY-MM-DD"}
 	}

@@ -54,7 +54,7 @@ var (
 	demoTalks      = []string{"介绍新产品系列，客户对节能型号感兴趣", "确认第四季度订货计划", "回访上月交货情况，客户反馈包装破损两件", "商谈年度框架协议价格", "邀请参加年度客户座谈会"}
 	demoFeedback   = []string{"满意", "需要报价", "考虑中", "希望缩短交期", "要求更换包装"}
 	demoUSCCChars  = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-	demoStartOfDay = time.Date(2026, 1, 5, 9, 30, 0, 0, time.FixedZone("CST", 8*3600))
+	demoStartOfDay = time.Date(2026, 1, 5, 9, 30, 0, 0, crm.ChinaTime())
 )
 
 // demo loads a deterministic sample company: users of every role, two

@@ -48,4 +48,4 @@ func parseTimeOrDate(s string) (time.Time, error) {
 }
 
 // chinaTime is where a bare date is taken to be.
-var chinaTime = time.FixedZone("CST", 8*3600)
+var chinaTime = crm.ChinaTime()

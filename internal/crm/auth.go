@@ -241,7 +241,12 @@ func (id *Identity) CreateAPIToken(ctx context.Context, username, name string, t
 }
 
 // shanghai is where times are shown to users.
-var shanghai = time.FixedZone("CST", 8*3600)
+var shanghai = ChinaTime()
+
+// ChinaTime is China Standard Time (UTC+8, no daylight saving), where
+// Kehu shows times and counts days, months and deadlines. A fixed zone
+// needs no tz database on the host.
+func ChinaTime() *time.Location { return time.FixedZone("CST", 8*3600) }
 
 // loginWindow is the window of the sign-in rate limits.
 const loginWindow = time.Minute

@@ -12,7 +12,7 @@ import (
 )
 
 // chinaTime is where a complaint's month is counted.
-var chinaTime = time.FixedZone("CST", 8*3600)
+var chinaTime = crm.ChinaTime()
 
 const complaintColumns = `k.id, k.number, k.customer_id, k.caller_name, k.caller_phone_enc, k.contact_name, k.received_at, k.channel,
 	k.category, k.quality, k.severity, k.order_no, k.part_no, k.quantity, k.delivery_date, k.defective_quantity, k.demand,
