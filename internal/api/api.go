@@ -108,6 +108,11 @@ func (a *API) Register(rt *httpx.Router) {
 	rt.HandleFunc("POST /api/v1/access-requests/{id}/approve", a.decideAccessRequest(true))
 	rt.HandleFunc("POST /api/v1/access-requests/{id}/reject", a.decideAccessRequest(false))
 
+	a.registerImports(rt)
+	a.registerComplaintReports(rt)
+	a.registerServiceOrders(rt)
+	a.registerAttachments(rt)
+
 	rt.HandleFunc("GET /healthz", a.healthz)
 	rt.HandleFunc("GET /readyz", a.readyz)
 }

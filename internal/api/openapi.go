@@ -1,14 +1,85 @@
 package api
 
 import (
-	_ "embed"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"io/fs"
 	"net/http"
+	"sort"
 )
 
-// OpenAPI is the OpenAPI 3.1 document of the API.
+// openapiFS holds the document: openapi.json is the base (info, shared
+// parameters, responses and schemas, the platform's paths) and every file
+// under openapi/ adds one module's paths and schemas. Keeping a module's
+// part in its own file keeps its routes and their description side by side.
 //
-//go:embed openapi.json
-var OpenAPI []byte
+//go:embed openapi.json openapi/*.json
+var openapiFS embed.FS
+
+// OpenAPI is the OpenAPI 3.1 document of the API, merged from openapiFS.
+var OpenAPI = mustMergeOpenAPI(openapiFS)
+
+// mustMergeOpenAPI merges the parts; a path or schema defined twice is a
+// build mistake and panics at start (tests catch it first).
+func mustMergeOpenAPI(fsys fs.FS) []byte {
+	b, err := mergeOpenAPI(fsys)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+func mergeOpenAPI(fsys fs.FS) ([]byte, error) {
+	var base map[string]any
+	raw, err := fs.ReadFile(fsys, "openapi.json")
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(raw, &base); err != nil {
+		return nil, fmt.Errorf("openapi.json: %w", err)
+	}
+	parts, err := fs.Glob(fsys, "openapi/*.json")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(parts)
+	paths := base["paths"].(map[string]any)
+	components := base["components"].(map[string]any)
+	for _, p := range parts {
+		raw, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return nil, err
+		}
+		var part struct {
+			Paths      map[string]any            `json:"paths"`
+			Components map[string]map[string]any `json:"components"`
+		}
+		if err := json.Unmarshal(raw, &part); err != nil {
+			return nil, fmt.Errorf("%s: %w", p, err)
+		}
+		for k, v := range part.Paths {
+			if _, dup := paths[k]; dup {
+				return nil, fmt.Errorf("%s: path %s is already defined", p, k)
+			}
+			paths[k] = v
+		}
+		for kind, defs := range part.Components {
+			into, _ := components[kind].(map[string]any)
+			if into == nil {
+				into = map[string]any{}
+				components[kind] = into
+			}
+			for k, v := range defs {
+				if _, dup := into[k]; dup {
+					return nil, fmt.Errorf("%s: components.%s.%s is already defined", p, kind, k)
+				}
+				into[k] = v
+			}
+		}
+	}
+	return json.MarshalIndent(base, "", "  ")
+}
 
 func serveOpenAPI(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")

@@ -109,6 +109,9 @@ func (u *UI) Register(rt *httpx.Router) {
 	u.registerAccess(rt)
 	u.registerCustomers(rt, u.sealer)
 	u.registerComplain(rt)
+	u.registerImports(rt)
+	u.registerComplaints(rt)
+	u.registerServiceOrders(rt)
 	for _, m := range modules {
 		if !m.Built {
 			rt.Handle("GET "+m.Path, u.private(u.module))
