@@ -23,8 +23,16 @@ import (
 )
 
 func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "import":
+			return benchImport(ctx, args[1:], stdout, stderr)
+		case "data":
+			return benchData(ctx, args[1:], stdout, stderr)
+		}
+	}
 	if len(args) == 0 || args[0] != "http" {
-		return usageError{"kehu bench takes a benchmark name: http"}
+		return usageError{"kehu bench takes a benchmark name: http, import or data"}
 	}
 	var cfg Config
 	var target, conc, token string

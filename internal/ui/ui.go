@@ -112,6 +112,7 @@ func (u *UI) Register(rt *httpx.Router) {
 	u.registerImports(rt)
 	u.registerComplaints(rt)
 	u.registerServiceOrders(rt)
+	u.registerSatisfaction(rt)
 	for _, m := range modules {
 		if !m.Built {
 			rt.Handle("GET "+m.Path, u.private(u.module))
