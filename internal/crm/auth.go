@@ -133,48 +133,82 @@ const touchEvery = time.Minute
 // Authenticate turns a session or API token into the principal it acts
 // for. Expired, idle, revoked and disabled ones are refused, and a dead
 // session is removed.
+//
+// A principal read for a token is cached until the store's auth version
+// changes (see principalCache), so a logout, a revoked token or a disabled
+// user takes effect on the very next request, while a signed-in request
+// usually reads nothing. The cached entry still ends by the clock: at the
+// session's or token's expiry, at the idle limit, and after touchEvery,
+// when the database path runs again to record the use.
 func (id *Identity) Authenticate(ctx context.Context, token string) (Principal, error) {
 	now := id.now().UTC()
 	hash := hex.EncodeToString(secure.HashToken(token))
+	version, cacheable := id.store.AuthVersion()
+	if cacheable {
+		if e, ok := id.cache.get(version, hash); ok && (e.expiresAt.IsZero() || !now.After(e.expiresAt)) && now.Sub(e.seenAt) <= touchEvery {
+			return e.p, nil
+		}
+	}
+	p, e, err := id.authenticate(ctx, token, hash, now)
+	if err == nil && cacheable {
+		id.cache.put(version, hash, e)
+	}
+	return p, err
+}
+
+func (id *Identity) authenticate(ctx context.Context, token, hash string, now time.Time) (Principal, cachedPrincipal, error) {
 	unauth := Errorf(EUnauthorized, "your session has ended; sign in again")
 	switch {
 	case strings.HasPrefix(token, secure.PrefixSession):
 		s, err := id.store.SessionByHash(ctx, hash)
 		if isNotFound(err) {
-			return Principal{}, unauth
+			return Principal{}, cachedPrincipal{}, unauth
 		}
 		if err != nil {
-			return Principal{}, err
+			return Principal{}, cachedPrincipal{}, err
 		}
 		if now.After(s.ExpiresAt) || now.Sub(s.LastSeenAt) > id.cfg.IdleTimeout || s.User.Disabled() {
 			_ = id.store.DeleteSession(ctx, hash, nil)
-			return Principal{}, unauth
+			return Principal{}, cachedPrincipal{}, unauth
 		}
-		if now.Sub(s.LastSeenAt) > touchEvery {
+		seen := s.LastSeenAt
+		if now.Sub(seen) > touchEvery {
 			if err := id.store.TouchSession(ctx, hash, now); err != nil {
-				return Principal{}, err
+				return Principal{}, cachedPrincipal{}, err
 			}
+			seen = now
 		}
-		return principalOf(s.User, hash), nil
+		// Idle expiry: the session dies IdleTimeout after seen, so the
+		// cached entry must not outlive that either (touchEvery is shorter).
+		p := principalOf(s.User, hash)
+		return p, cachedPrincipal{p: p, expiresAt: s.ExpiresAt, seenAt: seen}, nil
 	case strings.HasPrefix(token, secure.PrefixAPIToken):
 		t, err := id.store.APITokenByHash(ctx, hash)
 		if isNotFound(err) {
-			return Principal{}, Errorf(EUnauthorized, "unknown or revoked API token")
+			return Principal{}, cachedPrincipal{}, Errorf(EUnauthorized, "unknown or revoked API token")
 		}
 		if err != nil {
-			return Principal{}, err
+			return Principal{}, cachedPrincipal{}, err
 		}
 		if t.RevokedAt != nil || (t.ExpiresAt != nil && now.After(*t.ExpiresAt)) || t.User.Disabled() {
-			return Principal{}, Errorf(EUnauthorized, "this API token is revoked or expired")
+			return Principal{}, cachedPrincipal{}, Errorf(EUnauthorized, "this API token is revoked or expired")
 		}
+		seen := now
 		if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) > touchEvery {
 			if err := id.store.TouchAPIToken(ctx, t.ID, now); err != nil {
-				return Principal{}, err
+				return Principal{}, cachedPrincipal{}, err
 			}
+		} else {
+			seen = *t.LastUsedAt
 		}
-		return principalOf(t.User, hash), nil
+		p := principalOf(t.User, hash)
+		e := cachedPrincipal{p: p, seenAt: seen}
+		if t.ExpiresAt != nil {
+			e.expiresAt = *t.ExpiresAt
+		}
+		return p, e, nil
 	default:
-		return Principal{}, Errorf(EUnauthorized, "not a Kehu session or API token")
+		return Principal{}, cachedPrincipal{}, Errorf(EUnauthorized, "not a Kehu session or API token")
 	}
 }
 

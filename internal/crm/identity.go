@@ -37,6 +37,9 @@ type IdentityStore interface {
 	Audit(ctx context.Context, e *AuditEntry) error
 	UserByMobileIndex(ctx context.Context, idx string) (User, error)
 	Hit(ctx context.Context, key string, window time.Duration, now time.Time) (int, time.Time, error)
+	// AuthVersion changes whenever sessions, tokens or users may have
+	// changed, anywhere; false means it cannot tell (no caching then).
+	AuthVersion() (uint64, bool)
 }
 
 // AuthConfig holds the sign-in rules; an administrator may change them.
@@ -66,6 +69,7 @@ type Identity struct {
 	cfg    AuthConfig
 	now    func() time.Time
 	sealer Sealer
+	cache  principalCache
 }
 
 // NewIdentity returns the identity service. now is the clock (time.Now

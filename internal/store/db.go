@@ -43,6 +43,7 @@ type DB struct {
 
 	lock  *os.File
 	stmts sync.Map // query → *sql.Stmt on the SQLite read pool
+	auth  authWatch
 }
 
 // Options configure Open.
@@ -76,6 +77,9 @@ func IsPostgresDSN(dsn string) bool {
 // Close closes the pools and releases the SQLite lock.
 func (db *DB) Close() error {
 	var errs []error
+	if db.PG != nil {
+		db.closeAuthWatch() // stop listening before the pool closes
+	}
 	db.stmts.Range(func(_, st any) bool { st.(*sql.Stmt).Close(); return true })
 	if db.R != nil && db.R != db.W {
 		errs = append(errs, db.R.Close())
@@ -85,6 +89,9 @@ func (db *DB) Close() error {
 	}
 	if db.PG != nil {
 		db.PG.Close()
+	}
+	if db.PG == nil {
+		db.closeAuthWatch()
 	}
 	if db.lock != nil {
 		errs = append(errs, db.lock.Close())

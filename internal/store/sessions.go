@@ -71,6 +71,7 @@ func (db *DB) TouchSession(ctx context.Context, hash string, t time.Time) error 
 
 // DeleteSession ends a session; e, when given, is audited with it.
 func (db *DB) DeleteSession(ctx context.Context, hash string, e *crm.AuditEntry) error {
+	defer db.authChanged() // after the commit: cached principals may be stale
 	return db.InTx(ctx, func(tx *Tx) error {
 		if _, err := tx.Exec(ctx, "DELETE FROM sessions WHERE token_hash = ?", hash); err != nil {
 			return err
@@ -163,6 +164,7 @@ func (db *DB) APITokens(ctx context.Context, userID int64) ([]crm.APIToken, erro
 
 // RevokeAPIToken revokes a user's token by name and audits it.
 func (db *DB) RevokeAPIToken(ctx context.Context, userID int64, name string, e *crm.AuditEntry) error {
+	defer db.authChanged() // after the commit: cached principals may be stale
 	return db.InTxAudited(ctx, e, func(tx *Tx) error {
 		var id int64
 		err := tx.QueryRow(ctx, "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND name = ? AND revoked_at IS NULL RETURNING id",
@@ -179,6 +181,7 @@ func (db *DB) RevokeAPIToken(ctx context.Context, userID int64, name string, e *
 // idle limit is far shorter, so none of them could be used again) and
 // rate-limit counters older than a day. It returns how many rows went.
 func (db *DB) PurgeExpired(ctx context.Context, now time.Time) (int64, error) {
+	defer db.authChanged() // after the commit: cached principals may be stale
 	var total int64
 	err := db.InTx(ctx, func(tx *Tx) error {
 		total = 0

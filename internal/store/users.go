@@ -120,6 +120,7 @@ func (db *DB) UpdateUserEnding(ctx context.Context, u *crm.User, e *crm.AuditEnt
 }
 
 func (db *DB) updateUser(ctx context.Context, u *crm.User, e *crm.AuditEntry, also func(*Tx) error) error {
+	defer db.authChanged() // after the commit: cached principals may be stale
 	now := time.Now().UTC()
 	err := db.InTxAudited(ctx, e, func(tx *Tx) error {
 		res, err := tx.Exec(ctx, `UPDATE users SET display_name = ?, role = ?, team_id = ?, manager_id = ?, password_hash = ?,

@@ -1,0 +1,3 @@
+-- On SQLite, the principal cache watches the WAL-index header instead
+-- (store/authwatch.go); nothing to add.
+SELECT 1;
