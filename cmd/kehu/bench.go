@@ -28,10 +28,12 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return benchImport(ctx, args[1:], stdout, stderr)
 		case "data":
 			return benchData(ctx, args[1:], stdout, stderr)
+		case "customers":
+			return benchCustomers(ctx, args[1:], stdout, stderr)
 		}
 	}
 	if len(args) == 0 || args[0] != "http" {
-		return usageError{"kehu bench takes a benchmark name: http, import or data"}
+		return usageError{"kehu bench takes a benchmark name: http, data, customers or import"}
 	}
 	var cfg Config
 	var target, conc, token string

@@ -18,7 +18,8 @@ import (
 type Target struct {
 	Name  string
 	Path  string
-	Token string // bearer token to send, if any
+	Paths []string // when set, each worker cycles through these instead of Path
+	Token string   // bearer token to send, if any
 }
 
 // HTTPResult is what one run against one target at one concurrency saw.
@@ -41,7 +42,15 @@ func HTTP(ctx context.Context, baseURL string, targets []Target, concurrency []i
 	var out []HTTPResult
 	for _, t := range targets {
 		for _, c := range concurrency {
-			r, err := loadOne(ctx, baseURL+t.Path, t.Token, c, d)
+			paths := t.Paths
+			if len(paths) == 0 {
+				paths = []string{t.Path}
+			}
+			urls := make([]string, len(paths))
+			for i, p := range paths {
+				urls[i] = baseURL + p
+			}
+			r, err := loadOne(ctx, urls, t.Token, c, d)
 			if err != nil {
 				return out, fmt.Errorf("bench %s: %w", t.Name, err)
 			}
@@ -52,13 +61,13 @@ func HTTP(ctx context.Context, baseURL string, targets []Target, concurrency []i
 	return out, nil
 }
 
-func loadOne(ctx context.Context, url, token string, workers int, d time.Duration) (HTTPResult, error) {
+func loadOne(ctx context.Context, urls []string, token string, workers int, d time.Duration) (HTTPResult, error) {
 	tr := &http.Transport{MaxIdleConns: workers, MaxIdleConnsPerHost: workers, MaxConnsPerHost: workers, DisableCompression: true}
 	defer tr.CloseIdleConnections()
 	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
 
 	// One request first, so a wrong URL fails loudly instead of timing errors.
-	if err := get(ctx, client, url, token); err != nil {
+	if err := get(ctx, client, urls[0], token); err != nil {
 		return HTTPResult{}, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, d)
@@ -72,9 +81,9 @@ func loadOne(ctx context.Context, url, token string, workers int, d time.Duratio
 		go func() {
 			defer wg.Done()
 			samples := make([]time.Duration, 0, 1<<14)
-			for ctx.Err() == nil {
+			for i := w; ctx.Err() == nil; i++ {
 				t0 := time.Now()
-				if err := get(ctx, client, url, token); err != nil {
+				if err := get(ctx, client, urls[i%len(urls)], token); err != nil {
 					if ctx.Err() != nil {
 						break
 					}

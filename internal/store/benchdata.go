@@ -1,0 +1,115 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// BenchCustomer is one generated customer of a benchmark data set, with
+// its contact and search tokens prepared by the caller.
+type BenchCustomer struct {
+	ID                                    int64
+	Code, Name, ShortName, NameNorm, USCC string
+	IndustryCode, RegionCode, Address     string
+	Source, Stage                         string
+	OwnerID, TeamID                       int64
+	CreatedAt                             time.Time
+	ContactName, ContactTitle             string
+	MobileEnc, MobileIdx, MobileLast4     string
+	Tokens                                []string
+}
+
+// LoadBenchCustomers writes one batch of generated customers, their
+// contacts and their search index rows in one transaction, with plain
+// multi-row INSERTs. It is for `kehu bench data` only: it bypasses the
+// domain's validation, duplicate checks and audit trail on purpose, to
+// build a million-row data set in minutes. IDs are the caller's.
+func (db *DB) LoadBenchCustomers(ctx context.Context, batch []BenchCustomer) error {
+	if len(batch) == 0 {
+		return nil
+	}
+	return db.InTx(ctx, func(tx *Tx) error {
+		const cust = 18
+		var q strings.Builder
+		q.WriteString(`INSERT INTO customers (id, code, kind, name, short_name, name_norm, uscc, industry_code, region_code,
+			address, source, stage, owner_id, team_id, version, created_at, updated_at, custom_fields) VALUES `)
+		args := make([]any, 0, len(batch)*cust)
+		for i, c := range batch {
+			if i > 0 {
+				q.WriteString(",")
+			}
+			q.WriteString("(?,?,'company',?,?,?,?,?,?,?,?,?,?,?,1,?,?,'{}')")
+			args = append(args, c.ID, c.Code, c.Name, c.ShortName, c.NameNorm, c.USCC, c.IndustryCode, c.RegionCode,
+				c.Address, c.Source, c.Stage, c.OwnerID, nullID(c.TeamID), c.CreatedAt.UTC(), c.CreatedAt.UTC())
+		}
+		if _, err := tx.Exec(ctx, q.String(), args...); err != nil {
+			return fmt.Errorf("store: load bench customers: %w", err)
+		}
+		q.Reset()
+		args = args[:0]
+		q.WriteString(`INSERT INTO contacts (id, customer_id, name, title, mobile_enc, mobile_idx, mobile_last4, is_primary,
+			created_at, updated_at) VALUES `)
+		for i, c := range batch {
+			if i > 0 {
+				q.WriteString(",")
+			}
+			q.WriteString("(?,?,?,?,?,?,?,?,?,?)")
+			args = append(args, c.ID, c.ID, c.ContactName, c.ContactTitle, c.MobileEnc, c.MobileIdx, c.MobileLast4, true,
+				c.CreatedAt.UTC(), c.CreatedAt.UTC())
+		}
+		if _, err := tx.Exec(ctx, q.String(), args...); err != nil {
+			return fmt.Errorf("store: load bench contacts: %w", err)
+		}
+		q.Reset()
+		args = args[:0]
+		if tx.Engine() == Postgres {
+			q.WriteString("INSERT INTO customer_search (customer_id, tokens) VALUES ")
+		} else {
+			q.WriteString("INSERT INTO customer_search (rowid, tokens) VALUES ")
+		}
+		for i, c := range batch {
+			if i > 0 {
+				q.WriteString(",")
+			}
+			q.WriteString("(?,?)")
+			if tx.Engine() == Postgres {
+				args = append(args, c.ID, c.Tokens)
+			} else {
+				args = append(args, c.ID, strings.Join(c.Tokens, " "))
+			}
+		}
+		if _, err := tx.Exec(ctx, q.String(), args...); err != nil {
+			return fmt.Errorf("store: load bench search rows: %w", err)
+		}
+		return nil
+	})
+}
+
+// FinishBenchLoad moves the code counter and, on PostgreSQL, the identity
+// sequences past the loaded rows, and refreshes the planner's statistics.
+func (db *DB) FinishBenchLoad(ctx context.Context) error {
+	stmts := []string{"UPDATE counters SET value = (SELECT COALESCE(MAX(id), 0) FROM customers) WHERE name = 'customer_code'"}
+	if db.Engine == Postgres {
+		stmts = append(stmts,
+			"SELECT setval(pg_get_serial_sequence('customers', 'id'), (SELECT COALESCE(MAX(id), 1) FROM customers))",
+			"SELECT setval(pg_get_serial_sequence('contacts', 'id'), (SELECT COALESCE(MAX(id), 1) FROM contacts))",
+			"ANALYZE customers", "ANALYZE contacts", "ANALYZE customer_search")
+	} else {
+		stmts = append(stmts, "ANALYZE", "PRAGMA wal_checkpoint(TRUNCATE)")
+	}
+	for _, s := range stmts {
+		if _, err := db.W.ExecContext(ctx, s); err != nil {
+			return fmt.Errorf("store: finish bench load (%s): %w", s, err)
+		}
+	}
+	return nil
+}
+
+// MaxCustomerID is the highest customer ID, 0 in an empty database.
+func (db *DB) MaxCustomerID(ctx context.Context) (int64, error) {
+	var n int64
+	err := db.QueryRow(ctx, "SELECT COALESCE(MAX(id), 0) FROM customers").Scan(&n)
+	return n, err
+}
