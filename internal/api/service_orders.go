@@ -1,6 +1,313 @@
 package api
 
-import "github.com/kehucrm/kehu/internal/httpx"
+import (
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/httpx"
+)
+
+// serviceOrderAPI serves the after-sales service orders (服务作业).
+type serviceOrderAPI struct {
+	so *crm.ServiceOrders
+}
 
 // registerServiceOrders adds this module's routes; see Register.
-func (a *API) registerServiceOrders(rt *httpx.Router) {}
+func (a *API) registerServiceOrders(rt *httpx.Router) {
+	s := &serviceOrderAPI{so: crm.NewServiceOrders(a.db, a.customers, a.calendars, nil)}
+	rt.HandleFunc("GET /api/v1/service-orders", s.list)
+	rt.HandleFunc("POST /api/v1/service-orders", s.register)
+	rt.HandleFunc("GET /api/v1/service-orders/dispatch-board", s.dispatchBoard)
+	rt.HandleFunc("GET /api/v1/service-orders/invoice-queue", s.invoiceQueue)
+	rt.HandleFunc("GET /api/v1/service-orders/{id}", s.get)
+	rt.HandleFunc("POST /api/v1/service-orders/{id}/dispatch", s.dispatch)
+	rt.HandleFunc("POST /api/v1/service-orders/{id}/start", s.start)
+	rt.HandleFunc("POST /api/v1/service-orders/{id}/work", s.work)
+	rt.HandleFunc("PUT /api/v1/service-orders/{id}/signature", s.sign)
+	rt.HandleFunc("GET /api/v1/service-orders/{id}/signature", s.signature)
+	rt.HandleFunc("POST /api/v1/service-orders/{id}/settlement", s.settle)
+	rt.HandleFunc("POST /api/v1/service-orders/{id}/invoice", s.invoice)
+	rt.HandleFunc("POST /api/v1/service-orders/{id}/close", s.close)
+	rt.HandleFunc("POST /api/v1/service-orders/{id}/reveal", s.reveal)
+}
+
+// reveal shows the order's phone number in full, audited.
+func (s *serviceOrderAPI) reveal(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	var req revealRequest
+	if err := httpx.DecodeJSON(r, &req); err != nil {
+		return err
+	}
+	if req.Field != "phone" {
+		return crm.Invalid(crm.FieldError{Field: "field", Code: "unknown", Message: "must be phone"})
+	}
+	v, err := s.so.RevealPhone(r.Context(), id, req.Reason)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	httpx.WriteJSON(w, http.StatusOK, revealResponse{Field: req.Field, Value: v})
+	return nil
+}
+
+// serviceOrderInput is a registration in the service register.
+type serviceOrderInput struct {
+	Type          string     `json:"type"`
+	CustomerID    int64      `json:"customer_id"`
+	Address       string     `json:"address"`
+	Phone         string     `json:"phone"`
+	ProductModel  string     `json:"product_model"`
+	ProductSpec   string     `json:"product_spec"`
+	PurchaseDate  string     `json:"purchase_date"`
+	PurchasePlace string     `json:"purchase_place"`
+	Problem       string     `json:"problem"`
+	ReceivedAt    *time.Time `json:"received_at"`
+}
+
+func (s *serviceOrderAPI) register(w http.ResponseWriter, r *http.Request) error {
+	var in serviceOrderInput
+	if err := httpx.DecodeJSON(r, &in); err != nil {
+		return err
+	}
+	o := crm.ServiceOrder{Type: in.Type, CustomerID: in.CustomerID, Address: in.Address, ProductModel: in.ProductModel,
+		ProductSpec: in.ProductSpec, PurchaseDate: in.PurchaseDate, PurchasePlace: in.PurchasePlace, Problem: in.Problem}
+	if in.ReceivedAt != nil {
+		o.ReceivedAt = *in.ReceivedAt
+	}
+	o, err := s.so.Register(r.Context(), o, in.Phone, httpx.Language(r))
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusCreated, o)
+	return nil
+}
+
+// servicePage reads the paging parameters of a service-order list.
+func servicePage(r *http.Request) (httpx.PageRequest, crm.ServiceCursor, error) {
+	var after crm.ServiceCursor
+	p, err := httpx.ParsePage(r)
+	if err == nil && p.Cursor != "" {
+		err = httpx.DecodeCursor(p.Cursor, &after)
+	}
+	return p, after, err
+}
+
+func writeServicePage(w http.ResponseWriter, list []crm.ServiceOrder, limit int) {
+	httpx.WriteJSON(w, http.StatusOK, httpx.MakePage(list, limit, func(o crm.ServiceOrder) any {
+		f := 0
+		if o.CarriedOver {
+			f = 1
+		}
+		return crm.ServiceCursor{Flag: f, ID: o.ID}
+	}))
+}
+
+func (s *serviceOrderAPI) list(w http.ResponseWriter, r *http.Request) error {
+	p, after, err := servicePage(r)
+	if err != nil {
+		return err
+	}
+	var statuses []string
+	if v := r.URL.Query().Get("status"); v != "" {
+		statuses = strings.Split(v, ",")
+	}
+	list, err := s.so.List(r.Context(), statuses, false, after, p.Limit+1)
+	if err != nil {
+		return err
+	}
+	writeServicePage(w, list, p.Limit)
+	return nil
+}
+
+func (s *serviceOrderAPI) dispatchBoard(w http.ResponseWriter, r *http.Request) error {
+	p, after, err := servicePage(r)
+	if err != nil {
+		return err
+	}
+	list, err := s.so.DispatchBoard(r.Context(), after, p.Limit+1)
+	if err != nil {
+		return err
+	}
+	writeServicePage(w, list, p.Limit)
+	return nil
+}
+
+func (s *serviceOrderAPI) invoiceQueue(w http.ResponseWriter, r *http.Request) error {
+	p, after, err := servicePage(r)
+	if err != nil {
+		return err
+	}
+	list, err := s.so.InvoiceQueue(r.Context(), after, p.Limit+1)
+	if err != nil {
+		return err
+	}
+	writeServicePage(w, list, p.Limit)
+	return nil
+}
+
+func (s *serviceOrderAPI) get(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	o, err := s.so.Get(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, o)
+	return nil
+}
+
+// step decodes a step's body into in, reads its version (body or
+// If-Match) and answers the order the step returns.
+func step[T any](w http.ResponseWriter, r *http.Request, in *T, version func(*T) *int,
+	do func(id int64, in *T) (crm.ServiceOrder, error)) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if err := httpx.DecodeJSON(r, in); err != nil {
+		return err
+	}
+	v := version(in)
+	if *v, err = versionFrom(r, *v); err != nil {
+		return err
+	}
+	o, err := do(id, in)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, o)
+	return nil
+}
+
+type dispatchInput struct {
+	Technician string `json:"technician"`
+	Note       string `json:"note"`
+	Version    int    `json:"version"`
+}
+
+func (s *serviceOrderAPI) dispatch(w http.ResponseWriter, r *http.Request) error {
+	return step(w, r, &dispatchInput{}, func(in *dispatchInput) *int { return &in.Version },
+		func(id int64, in *dispatchInput) (crm.ServiceOrder, error) {
+			return s.so.Dispatch(r.Context(), id, in.Version, in.Technician, in.Note)
+		})
+}
+
+type startInput struct {
+	ArrivedAt *time.Time `json:"arrived_at"`
+	Version   int        `json:"version"`
+}
+
+func (s *serviceOrderAPI) start(w http.ResponseWriter, r *http.Request) error {
+	return step(w, r, &startInput{}, func(in *startInput) *int { return &in.Version },
+		func(id int64, in *startInput) (crm.ServiceOrder, error) {
+			return s.so.Start(r.Context(), id, in.Version, in.ArrivedAt)
+		})
+}
+
+type workInput struct {
+	ArrivedAt   *time.Time `json:"arrived_at"`
+	LeftAt      *time.Time `json:"left_at"`
+	WorkMinutes *int64     `json:"work_minutes"`
+	WorkDone    string     `json:"work_done"`
+	PartsUsed   string     `json:"parts_used"`
+	FeeFen      *int64     `json:"fee_fen"`
+	Version     int        `json:"version"`
+}
+
+func (s *serviceOrderAPI) work(w http.ResponseWriter, r *http.Request) error {
+	return step(w, r, &workInput{}, func(in *workInput) *int { return &in.Version },
+		func(id int64, in *workInput) (crm.ServiceOrder, error) {
+			return s.so.RecordWork(r.Context(), id, in.Version, crm.WorkReport{ArrivedAt: in.ArrivedAt, LeftAt: in.LeftAt,
+				WorkMinutes: in.WorkMinutes, WorkDone: in.WorkDone, PartsUsed: in.PartsUsed, FeeFen: in.FeeFen})
+		})
+}
+
+// sign stores the customer's signature: the body is the PNG the signature
+// pad drew; the version comes in If-Match or ?version=.
+func (s *serviceOrderAPI) sign(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "image/png" {
+		return crm.Errorf(crm.EUnsupportedType, "send the signature as Content-Type image/png")
+	}
+	q := r.URL.Query()
+	version, _ := strconv.Atoi(q.Get("version"))
+	if version, err = versionFrom(r, version); err != nil {
+		return err
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, crm.MaxSignatureBytes+1))
+	if err != nil {
+		return crm.Errorf(crm.EBadRequest, "the signature could not be read")
+	}
+	o, err := s.so.Sign(r.Context(), id, version, q.Get("order_number"), body, q.Get("signer_name"))
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, o)
+	return nil
+}
+
+func (s *serviceOrderAPI) signature(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	b, err := s.so.Signature(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "image/png")
+	w.Header().Set("Cache-Control", "private, no-store")
+	_, _ = w.Write(b)
+	return nil
+}
+
+type settleInput struct {
+	Settlement    string `json:"settlement"`
+	AmountFen     *int64 `json:"amount_fen"`
+	PaymentMethod string `json:"payment_method"`
+	Version       int    `json:"version"`
+}
+
+func (s *serviceOrderAPI) settle(w http.ResponseWriter, r *http.Request) error {
+	return step(w, r, &settleInput{}, func(in *settleInput) *int { return &in.Version },
+		func(id int64, in *settleInput) (crm.ServiceOrder, error) {
+			return s.so.Settle(r.Context(), id, in.Version, in.Settlement, in.AmountFen, in.PaymentMethod)
+		})
+}
+
+type invoiceInput struct {
+	InvoiceNo string `json:"invoice_no"`
+	Version   int    `json:"version"`
+}
+
+func (s *serviceOrderAPI) invoice(w http.ResponseWriter, r *http.Request) error {
+	return step(w, r, &invoiceInput{}, func(in *invoiceInput) *int { return &in.Version },
+		func(id int64, in *invoiceInput) (crm.ServiceOrder, error) {
+			return s.so.Invoice(r.Context(), id, in.Version, in.InvoiceNo)
+		})
+}
+
+type closeInput struct {
+	Note    string `json:"note"`
+	Version int    `json:"version"`
+}
+
+func (s *serviceOrderAPI) close(w http.ResponseWriter, r *http.Request) error {
+	return step(w, r, &closeInput{}, func(in *closeInput) *int { return &in.Version },
+		func(id int64, in *closeInput) (crm.ServiceOrder, error) {
+			return s.so.Close(r.Context(), id, in.Version, in.Note)
+		})
+}

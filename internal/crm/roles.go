@@ -55,6 +55,15 @@ const (
 	ActComplaintRead      Action = "complaint.read"       // read complaints (of customers in scope, or all for the service desk, QA, production, gm)
 	ActAccessRequest      Action = "access.request"       // ask for access to a record outside one's scope
 	ActAccessApprove      Action = "access.approve"       // decide access requests (as the owner's manager or gm)
+
+	// After-sales service orders (服务作业). The service desk (客服, role
+	// service) is also the service department whose manager dispatches;
+	// the gm stands in for any department manager.
+	ActServiceOrderCreate   Action = "service_order.create"   // register a service request in the service register
+	ActServiceOrderRead     Action = "service_order.read"     // read service orders (all: service, gm; own: technician; paid ones at settlement: finance; customers in scope: account and sales managers)
+	ActServiceOrderDispatch Action = "service_order.dispatch" // dispatch (派工) to a technician, send to finance, countersign and close (部门经理核签)
+	ActServiceOrderWork     Action = "service_order.work"     // record arrival, work, the customer's signature and an on-site fee on one's own orders
+	ActServiceOrderInvoice  Action = "service_order.invoice"  // work finance's queue: record the invoice of a paid service
 )
 
 // staff is every role but the auditor, who reads the audit log and
@@ -86,6 +95,12 @@ var matrix = map[Action][]Role{
 	ActComplaintRead:      {RoleService, RoleQA, RoleProduction, RoleGM, RoleSalesManager, RoleAccountManager},
 	ActAccessRequest:      {RoleGM, RoleSalesManager, RoleAccountManager, RoleMarketing, RoleService, RoleTechnician, RoleQA, RoleProduction, RoleFinance, RoleWarehouse},
 	ActAccessApprove:      {RoleGM, RoleSalesManager},
+
+	ActServiceOrderCreate:   {RoleService, RoleGM},
+	ActServiceOrderRead:     {RoleService, RoleGM, RoleTechnician, RoleFinance, RoleAccountManager, RoleSalesManager},
+	ActServiceOrderDispatch: {RoleService, RoleGM},
+	ActServiceOrderWork:     {RoleTechnician},
+	ActServiceOrderInvoice:  {RoleFinance},
 }
 
 // Can reports whether role r may take action a.

@@ -20,7 +20,7 @@ var modules = []module{
 	{"/tiers", "nav.tiers", false},
 	{"/care", "nav.care", false},
 	{"/complaints", "nav.complaints", false},
-	{"/service-orders", "nav.service", false},
+	{"/service-orders", "nav.service", true},
 	{"/dealers", "nav.dealers", false},
 	{"/satisfaction", "nav.satisfaction", false},
 	{"/reports", "nav.reports", false},

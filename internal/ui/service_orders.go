@@ -1,6 +1,599 @@
 package ui
 
-import "github.com/kehucrm/kehu/internal/httpx"
+import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"html/template"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/httpx"
+)
+
+// servicePages serve the after-sales service (服务作业): the service
+// register (服务登记簿) with its registration form, the dispatch board,
+// the technician's phone-sized view with the signature pad, finance's
+// queue and the printable service voucher (服务凭证). The domain decides
+// roles and rows; an order out of sight is the 404 page.
+type servicePages struct {
+	*UI
+	so *crm.ServiceOrders
+	cs *crm.Customers
+}
 
 // registerServiceOrders adds this module's pages.
-func (u *UI) registerServiceOrders(rt *httpx.Router) {}
+func (u *UI) registerServiceOrders(rt *httpx.Router) {
+	cs := crm.NewCustomers(u.db, nil)
+	cs.SetSealer(u.sealer)
+	s := &servicePages{UI: u, cs: cs, so: crm.NewServiceOrders(u.db, cs, u.calendars, nil)}
+	rt.Handle("GET /service-orders", u.private(s.register))
+	rt.Handle("POST /service-orders", u.private(s.create))
+	rt.Handle("GET /service-orders/new", u.private(s.newForm))
+	rt.Handle("GET /service-orders/dispatch", u.private(s.board))
+	rt.Handle("GET /service-orders/mine", u.private(s.mine))
+	rt.Handle("GET /service-orders/invoices", u.private(s.invoices))
+	rt.Handle("GET /service-orders/{id}", u.private(s.detail))
+	rt.Handle("GET /service-orders/{id}/voucher", u.private(s.voucher))
+	rt.Handle("POST /service-orders/{id}/{step}", u.private(s.step))
+}
+
+// serviceRow is an order with its labels and times in words.
+type serviceRow struct {
+	crm.ServiceOrder
+	TypeLabel, StatusLabel, Received, CarryOver                    string
+	Dispatched, Arrived, Left, SignedAt, Settled, Invoiced, Closed string
+	Hours, Fee, Collected, Method, Settlement                      string
+	DispatchedBy, InvoicedBy, ClosedBy                             string
+}
+
+func (s *servicePages) label(lang, group, value string) string {
+	if v, ok := s.msgs[lang]["service."+group+"."+value]; ok {
+		return v
+	}
+	return value
+}
+
+func (s *servicePages) when(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return t.In(s.loc).Format("2006-01-02 15:04")
+}
+
+// yuan shows fen as yuan with two decimals.
+func yuan(fen *int64) string {
+	if fen == nil {
+		return ""
+	}
+	return fmt.Sprintf("¥%d.%02d", *fen/100, *fen%100)
+}
+
+func (s *servicePages) row(lang string, o crm.ServiceOrder) serviceRow {
+	r := serviceRow{ServiceOrder: o, TypeLabel: s.label(lang, "type", o.Type), StatusLabel: s.label(lang, "status", o.Status),
+		Received: s.when(&o.ReceivedAt), CarryOver: s.when(&o.CarryOverAt), Dispatched: s.when(o.DispatchedAt),
+		Arrived: s.when(o.ArrivedAt), Left: s.when(o.LeftAt), SignedAt: s.when(o.SignedAt), Settled: s.when(o.SettledAt),
+		Invoiced: s.when(o.InvoicedAt), Closed: s.when(o.ClosedAt), Fee: yuan(o.FeeFen), Collected: yuan(o.CollectedFen)}
+	if o.WorkMinutes != nil {
+		r.Hours = fmt.Sprintf("%d:%02d", *o.WorkMinutes/60, *o.WorkMinutes%60)
+	}
+	if o.PaymentMethod != "" {
+		r.Method = s.label(lang, "method", o.PaymentMethod)
+	}
+	if o.Settlement != "" {
+		r.Settlement = s.label(lang, "settlement", o.Settlement)
+	}
+	return r
+}
+
+// names fills in who dispatched, invoiced and closed the order.
+func (s *servicePages) names(r *http.Request, row *serviceRow) {
+	name := func(id int64) string {
+		if id == 0 {
+			return ""
+		}
+		if u, err := s.db.UserByID(r.Context(), id); err == nil {
+			return u.Username
+		}
+		return "#" + strconv.FormatInt(id, 10)
+	}
+	row.DispatchedBy, row.InvoicedBy, row.ClosedBy = name(row.ServiceOrder.DispatchedBy), name(row.ServiceOrder.InvoicedBy), name(row.ServiceOrder.ClosedBy)
+}
+
+// serviceTabs are the module's pages the caller may open.
+type serviceTabs struct {
+	Register, New, Dispatch, Mine, Invoices bool
+	Current                                 string
+	MineKey                                 string // my orders (technician) or the orders in the field
+}
+
+func tabsFor(p crm.Principal, current string) serviceTabs {
+	t := serviceTabs{Register: p.Role.Can(crm.ActServiceOrderRead), New: p.Role.Can(crm.ActServiceOrderCreate),
+		Dispatch: p.Role.Can(crm.ActServiceOrderDispatch), Mine: p.Role.Can(crm.ActServiceOrderWork) || p.Role.Can(crm.ActServiceOrderDispatch),
+		Invoices: p.Role.Can(crm.ActServiceOrderInvoice) || p.Role.Can(crm.ActServiceOrderDispatch), Current: current,
+		MineKey: "service.tab.field"}
+	if p.Role.Can(crm.ActServiceOrderWork) {
+		t.MineKey = "service.tab.mine"
+	}
+	return t
+}
+
+// serviceList is a list page: the register, the board, mine, the queue.
+type serviceList struct {
+	Tabs        serviceTabs
+	Rows        []serviceRow
+	Next        string
+	Technicians []string
+	Notice      string
+	Problem     formProblem
+	ProblemID   int64 // the row the problem belongs to
+	CanInvoice  bool  // finance: the queue's rows carry the invoice form
+}
+
+func (s *servicePages) list(w http.ResponseWriter, r *http.Request, page, tab string, load func(after crm.ServiceCursor, limit int) ([]crm.ServiceOrder, error)) (serviceList, bool) {
+	me, _ := crm.PrincipalFrom(r.Context())
+	lang := langOf(r)
+	d := serviceList{Tabs: tabsFor(me, tab)}
+	p, err := httpx.ParsePage(r)
+	var after crm.ServiceCursor
+	if err == nil && p.Cursor != "" {
+		err = httpx.DecodeCursor(p.Cursor, &after)
+	}
+	if err != nil {
+		after = crm.ServiceCursor{}
+	}
+	rows, err := load(after, p.Limit+1)
+	if err != nil {
+		s.failOrForbid(w, r, err)
+		return d, false
+	}
+	pg := httpx.MakePage(rows, p.Limit, func(o crm.ServiceOrder) any {
+		f := 0
+		if o.CarriedOver {
+			f = 1
+		}
+		return crm.ServiceCursor{Flag: f, ID: o.ID}
+	})
+	for _, o := range pg.Items {
+		d.Rows = append(d.Rows, s.row(lang, o))
+	}
+	if pg.NextCursor != "" {
+		d.Next = page + "?cursor=" + pg.NextCursor
+	}
+	if key := r.URL.Query().Get("notice"); key != "" {
+		if msg, ok := s.msgs[lang]["service.notice."+key]; ok {
+			d.Notice = msg
+		}
+	}
+	return d, true
+}
+
+// register is the service register: every order the caller may see,
+// carried-over orders first.
+func (s *servicePages) register(w http.ResponseWriter, r *http.Request) {
+	d, ok := s.list(w, r, "/service-orders", "register", func(after crm.ServiceCursor, limit int) ([]crm.ServiceOrder, error) {
+		return s.so.List(r.Context(), nil, false, after, limit)
+	})
+	if ok {
+		s.render(w, r, http.StatusOK, "service_orders", "service.title", d)
+	}
+}
+
+// board is the dispatch board: undispatched orders, carried-over first.
+func (s *servicePages) board(w http.ResponseWriter, r *http.Request) {
+	s.showBoard(w, r, http.StatusOK, formProblem{}, 0)
+}
+
+func (s *servicePages) showBoard(w http.ResponseWriter, r *http.Request, status int, p formProblem, problemID int64) {
+	d, ok := s.list(w, r, "/service-orders/dispatch", "dispatch", func(after crm.ServiceCursor, limit int) ([]crm.ServiceOrder, error) {
+		return s.so.DispatchBoard(r.Context(), after, limit)
+	})
+	if !ok {
+		return
+	}
+	techs, err := s.so.Technicians(r.Context())
+	if err != nil {
+		s.failOrForbid(w, r, err)
+		return
+	}
+	for _, t := range techs {
+		d.Technicians = append(d.Technicians, t.Username)
+	}
+	d.Problem, d.ProblemID = p, problemID
+	s.render(w, at(r, "/service-orders/dispatch"), status, "service_orders_dispatch", "service.dispatch_title", d)
+}
+
+// mine is the technician's phone-sized list of their open orders.
+func (s *servicePages) mine(w http.ResponseWriter, r *http.Request) {
+	me, _ := crm.PrincipalFrom(r.Context())
+	d, ok := s.list(w, r, "/service-orders/mine", "mine", func(after crm.ServiceCursor, limit int) ([]crm.ServiceOrder, error) {
+		return s.so.List(r.Context(), []string{"dispatched", "in_progress", "done", "signed"}, true, after, limit)
+	})
+	if !ok {
+		return
+	}
+	// A technician sees their own orders; the service desk and the gm every
+	// order out in the field.
+	title := "service.field_title"
+	if me.Role.Can(crm.ActServiceOrderWork) {
+		title = "service.mine_title"
+	}
+	s.render(w, r, http.StatusOK, "service_orders_mine", title, d)
+}
+
+// invoices is finance's queue.
+func (s *servicePages) invoices(w http.ResponseWriter, r *http.Request) {
+	s.showInvoices(w, r, http.StatusOK, formProblem{}, 0)
+}
+
+func (s *servicePages) showInvoices(w http.ResponseWriter, r *http.Request, status int, p formProblem, problemID int64) {
+	d, ok := s.list(w, r, "/service-orders/invoices", "invoices", func(after crm.ServiceCursor, limit int) ([]crm.ServiceOrder, error) {
+		return s.so.InvoiceQueue(r.Context(), after, limit)
+	})
+	if ok {
+		me, _ := crm.PrincipalFrom(r.Context())
+		d.Problem, d.ProblemID, d.CanInvoice = p, problemID, me.Role.Can(crm.ActServiceOrderInvoice)
+		s.render(w, at(r, "/service-orders/invoices"), status, "service_orders_invoices", "service.invoices_title", d)
+	}
+}
+
+// serviceForm is the registration form as typed.
+type serviceForm struct {
+	Type, CustomerID, Address, Phone, ProductModel, ProductSpec string
+	PurchaseDate, PurchasePlace, Problem                        string
+}
+
+type serviceFormData struct {
+	Tabs      serviceTabs
+	Form      serviceForm
+	Types     []choice
+	Customers []choice
+	Problem   formProblem
+}
+
+func (s *servicePages) newForm(w http.ResponseWriter, r *http.Request) {
+	me, _ := crm.PrincipalFrom(r.Context())
+	if !me.Role.Can(crm.ActServiceOrderCreate) {
+		s.failOrForbid(w, r, crm.Errorf(crm.EForbidden, "your role may not register service orders"))
+		return
+	}
+	s.showForm(w, r, http.StatusOK, serviceForm{Type: "C", CustomerID: r.URL.Query().Get("customer_id")}, formProblem{})
+}
+
+func (s *servicePages) showForm(w http.ResponseWriter, r *http.Request, status int, f serviceForm, p formProblem) {
+	me, _ := crm.PrincipalFrom(r.Context())
+	lang := langOf(r)
+	d := serviceFormData{Tabs: tabsFor(me, "new"), Form: f, Problem: p}
+	for _, t := range crm.ServiceTypes {
+		d.Types = append(d.Types, choice{Value: t, Label: s.label(lang, "type", t), Selected: t == f.Type})
+	}
+	customers, err := s.cs.List(r.Context(), crm.CustomerFilter{Limit: 500})
+	if err != nil {
+		s.failOrForbid(w, r, err)
+		return
+	}
+	for _, c := range customers {
+		id := strconv.FormatInt(c.ID, 10)
+		d.Customers = append(d.Customers, choice{Value: id, Label: c.Code + " " + c.Name, Selected: id == f.CustomerID})
+	}
+	s.render(w, at(r, "/service-orders/new"), status, "service_orders_form", "service.new", d)
+}
+
+// create registers the order the form describes and shows it.
+func (s *servicePages) create(w http.ResponseWriter, r *http.Request) {
+	v := r.PostFormValue
+	f := serviceForm{Type: v("type"), CustomerID: v("customer_id"), Address: v("address"), Phone: v("phone"), ProductModel: v("product_model"),
+		ProductSpec: v("product_spec"), PurchaseDate: v("purchase_date"), PurchasePlace: v("purchase_place"), Problem: v("problem")}
+	customer, _ := strconv.ParseInt(f.CustomerID, 10, 64)
+	o, err := s.so.Register(r.Context(), crm.ServiceOrder{Type: f.Type, CustomerID: customer, Address: f.Address, ProductModel: f.ProductModel,
+		ProductSpec: f.ProductSpec, PurchaseDate: f.PurchaseDate, PurchasePlace: f.PurchasePlace, Problem: f.Problem}, f.Phone, langOf(r))
+	if err != nil {
+		if c := crm.ErrorCode(err); c == crm.EForbidden || c == crm.EUnauthorized || c == crm.EInternal {
+			s.failOrForbid(w, r, err)
+			return
+		}
+		s.showForm(w, r, httpx.Status(err), f, s.problem(langOf(r), err, serviceFormFields))
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/service-orders/%d?notice=registered", o.ID), http.StatusSeeOther)
+}
+
+var serviceFormFields = []string{"type", "customer_id", "address", "phone", "product_model", "product_spec", "purchase_date", "purchase_place", "problem"}
+
+// problem translates a refusal for a form: a field's message is the
+// catalogue's service.err.FIELD.CODE when it has one, else the domain's.
+func (s *servicePages) problem(lang string, err error, inputs []string) formProblem {
+	p := formProblem{Fields: map[string][]string{}}
+	var e *crm.Error
+	if !errors.As(err, &e) {
+		p.Form = s.msgs.text(lang, "service.err.generic")
+		return p
+	}
+	for _, f := range e.Fields {
+		msg := f.Message
+		if t, ok := s.msgs[lang]["service.err."+f.Field+"."+f.Code]; ok {
+			msg = t
+		}
+		if slices.Contains(inputs, f.Field) {
+			p.Fields[f.Field] = append(p.Fields[f.Field], msg)
+		} else {
+			p.Form = strings.TrimSpace(p.Form + " " + msg)
+		}
+	}
+	if len(e.Fields) == 0 {
+		p.Form = e.Message
+	}
+	return p
+}
+
+// serviceDetail is the order page with the forms of the steps the caller
+// may take now.
+type serviceDetail struct {
+	Tabs                                       serviceTabs
+	Row                                        serviceRow
+	Notice                                     string
+	Technicians                                []string
+	CanDispatch, CanStart, CanWork, CanSign    bool
+	CanSettle, CanInvoice, CanClose, CanReveal bool
+	Methods                                    []choice
+	Form                                       string // the form the problem belongs to
+	Problem                                    formProblem
+	Now                                        string // datetime-local default
+	Values                                     map[string]string
+}
+
+func orderID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id < 1 {
+		return 0, crm.Errorf(crm.ENotFound, "no such service order")
+	}
+	return id, nil
+}
+
+func (s *servicePages) refuse(w http.ResponseWriter, r *http.Request, err error) {
+	if crm.ErrorCode(err) == crm.ENotFound {
+		s.notFound(w, r)
+		return
+	}
+	s.failOrForbid(w, r, err)
+}
+
+func (s *servicePages) detail(w http.ResponseWriter, r *http.Request) {
+	s.showDetail(w, r, http.StatusOK, "", formProblem{}, nil)
+}
+
+func (s *servicePages) showDetail(w http.ResponseWriter, r *http.Request, status int, form string, p formProblem, values map[string]string) {
+	id, err := orderID(r)
+	var o crm.ServiceOrder
+	if err == nil {
+		o, err = s.so.Get(r.Context(), id)
+	}
+	if err != nil {
+		s.refuse(w, r, err)
+		return
+	}
+	me, _ := crm.PrincipalFrom(r.Context())
+	lang := langOf(r)
+	next := func(st string) bool { return slices.Contains(o.Next, st) }
+	d := serviceDetail{Tabs: tabsFor(me, ""), Row: s.row(lang, o), Form: form, Problem: p, Values: values,
+		Now: s.so.Now().In(s.loc).Format("2006-01-02T15:04")}
+	s.names(r, &d.Row)
+	dispatcher, worker := me.Role.Can(crm.ActServiceOrderDispatch), me.Role.Can(crm.ActServiceOrderWork)
+	d.CanDispatch = dispatcher && next("dispatched")
+	d.CanStart = worker && next("in_progress")
+	d.CanWork = worker && next("done")
+	d.CanSign = worker && next("signed")
+	d.CanSettle = (worker || dispatcher) && next("fee_collected")
+	d.CanInvoice = me.Role.Can(crm.ActServiceOrderInvoice) && next("invoiced")
+	d.CanClose = dispatcher && next("closed")
+	d.CanReveal = worker || me.Role.Can(crm.ActCustomerReveal)
+	if d.CanDispatch {
+		techs, err := s.so.Technicians(r.Context())
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		for _, t := range techs {
+			d.Technicians = append(d.Technicians, t.Username)
+		}
+	}
+	for _, m := range crm.ServicePaymentMethods {
+		d.Methods = append(d.Methods, choice{Value: m, Label: s.label(lang, "method", m)})
+	}
+	if key := r.URL.Query().Get("notice"); key != "" && status == http.StatusOK {
+		if msg, ok := s.msgs[lang]["service.notice."+key]; ok {
+			d.Notice = msg
+		}
+	}
+	s.render(w, at(r, fmt.Sprintf("/service-orders/%d", o.ID)), status, "service_orders_detail", "service.detail_title", d)
+}
+
+// localTime reads a datetime-local input in China time; "" is nil.
+func (s *servicePages) localTime(v string) (*time.Time, error) {
+	if strings.TrimSpace(v) == "" {
+		return nil, nil
+	}
+	t, err := time.ParseInLocation("2006-01-02T15:04", v, s.loc)
+	if err != nil {
+		return nil, err
+	}
+	return &t, nil
+}
+
+// parseYuan reads an amount in yuan (up to two decimals) as fen.
+func parseYuan(v string) (*int64, bool) {
+	v = strings.TrimPrefix(strings.TrimSpace(v), "¥")
+	if v == "" {
+		return nil, true
+	}
+	whole, frac, _ := strings.Cut(v, ".")
+	if len(frac) > 2 {
+		return nil, false
+	}
+	frac += strings.Repeat("0", 2-len(frac))
+	w, err1 := strconv.ParseInt(whole, 10, 64)
+	f, err2 := strconv.ParseInt(frac, 10, 64)
+	if err1 != nil || err2 != nil || w < 0 || w > 1e12 {
+		return nil, false
+	}
+	n := w*100 + f
+	return &n, true
+}
+
+// step takes one step of the workflow from a form; a refusal shows the
+// page again with the message by the form (the board and the queue
+// show theirs on their own page).
+func (s *servicePages) step(w http.ResponseWriter, r *http.Request) {
+	id, err := orderID(r)
+	if err != nil {
+		s.notFound(w, r)
+		return
+	}
+	ctx, v, name := r.Context(), r.PostFormValue, r.PathValue("step")
+	version, _ := strconv.Atoi(v("version"))
+	badField := func(field, msg string) error {
+		return crm.Invalid(crm.FieldError{Field: field, Code: "format", Message: msg})
+	}
+	var inputs []string
+	switch name {
+	case "reveal":
+		phone, err := s.so.RevealPhone(ctx, id, v("reason"))
+		if err != nil {
+			if c := crm.ErrorCode(err); c != crm.EInvalid {
+				s.refuse(w, r, err)
+				return
+			}
+			s.showDetail(w, r, httpx.Status(err), name, s.problem(langOf(r), err, []string{"reason"}), map[string]string{"reason": v("reason")})
+			return
+		}
+		s.showDetail(w, r, http.StatusOK, name, formProblem{}, map[string]string{"full_phone": phone})
+		return
+	case "dispatch":
+		inputs = []string{"technician", "note"}
+		_, err = s.so.Dispatch(ctx, id, version, v("technician"), v("note"))
+	case "start":
+		inputs = []string{"arrived_at"}
+		var t *time.Time
+		if t, err = s.localTime(v("arrived_at")); err != nil {
+			err = badField("arrived_at", "must be a date and time")
+		} else {
+			_, err = s.so.Start(ctx, id, version, t)
+		}
+	case "work":
+		inputs = []string{"arrived_at", "left_at", "work_minutes", "work_done", "parts_used", "fee_fen"}
+		rep := crm.WorkReport{WorkDone: v("work_done"), PartsUsed: v("parts_used")}
+		var e1, e2 error
+		rep.ArrivedAt, e1 = s.localTime(v("arrived_at"))
+		rep.LeftAt, e2 = s.localTime(v("left_at"))
+		fee, feeOK := parseYuan(v("fee"))
+		rep.FeeFen = fee
+		if m := strings.TrimSpace(v("work_minutes")); m != "" {
+			if n, err := strconv.ParseInt(m, 10, 64); err == nil {
+				rep.WorkMinutes = &n
+			} else {
+				e1 = errors.Join(e1, badField("work_minutes", "must be a whole number of minutes"))
+			}
+		}
+		switch {
+		case e1 != nil || e2 != nil:
+			err = badField("left_at", "give the times as date and time")
+		case !feeOK:
+			err = badField("fee_fen", "must be an amount in yuan such as 120.50")
+		default:
+			_, err = s.so.RecordWork(ctx, id, version, rep)
+		}
+	case "sign":
+		inputs = []string{"signature", "signer_name"}
+		data := v("signature")
+		var png []byte
+		if b64, ok := strings.CutPrefix(data, "data:image/png;base64,"); ok {
+			png, err = base64.StdEncoding.DecodeString(b64)
+			if err != nil {
+				png = []byte("not a png")
+			}
+		} else {
+			png = []byte(data)
+		}
+		_, err = s.so.Sign(ctx, id, version, v("order_number"), png, v("signer_name"))
+	case "settle":
+		inputs = []string{"settlement", "amount_fen", "payment_method"}
+		amount, ok := parseYuan(v("amount"))
+		if !ok {
+			err = badField("amount_fen", "must be an amount in yuan such as 120.50")
+		} else {
+			_, err = s.so.Settle(ctx, id, version, v("settlement"), amount, v("payment_method"))
+		}
+	case "invoice":
+		inputs = []string{"invoice_no"}
+		_, err = s.so.Invoice(ctx, id, version, v("invoice_no"))
+	case "close":
+		inputs = []string{"note"}
+		_, err = s.so.Close(ctx, id, version, v("note"))
+	default:
+		s.notFound(w, r)
+		return
+	}
+	back := v("back")
+	if err != nil {
+		code := crm.ErrorCode(err)
+		if code == crm.ENotFound || code == crm.EForbidden || code == crm.EUnauthorized || code == crm.EInternal {
+			s.refuse(w, r, err)
+			return
+		}
+		p := s.problem(langOf(r), err, inputs)
+		switch back {
+		case "dispatch":
+			s.showBoard(w, r, httpx.Status(err), p, id)
+		case "invoices":
+			s.showInvoices(w, r, httpx.Status(err), p, id)
+		default:
+			values := map[string]string{}
+			for _, k := range []string{"technician", "note", "arrived_at", "left_at", "work_minutes", "work_done", "parts_used", "fee", "signer_name", "amount", "payment_method", "invoice_no"} {
+				values[k] = v(k)
+			}
+			s.showDetail(w, r, httpx.Status(err), name, p, values)
+		}
+		return
+	}
+	switch back {
+	case "dispatch":
+		http.Redirect(w, r, "/service-orders/dispatch?notice="+name, http.StatusSeeOther)
+	case "invoices":
+		http.Redirect(w, r, "/service-orders/invoices?notice="+name, http.StatusSeeOther)
+	default:
+		http.Redirect(w, r, fmt.Sprintf("/service-orders/%d?notice=%s", id, name), http.StatusSeeOther)
+	}
+}
+
+// serviceVoucher is the printable service voucher.
+type serviceVoucher struct {
+	Row       serviceRow
+	Signature template.URL // data: URL of the customer's signature (img-src allows data:)
+}
+
+func (s *servicePages) voucher(w http.ResponseWriter, r *http.Request) {
+	id, err := orderID(r)
+	var o crm.ServiceOrder
+	if err == nil {
+		o, err = s.so.Get(r.Context(), id)
+	}
+	if err != nil {
+		s.refuse(w, r, err)
+		return
+	}
+	d := serviceVoucher{Row: s.row(langOf(r), o)}
+	s.names(r, &d.Row)
+	if o.Signed {
+		b, err := s.so.Signature(r.Context(), id)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		d.Signature = template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(b)) // #nosec: our own validated PNG
+	}
+	s.render(w, r, http.StatusOK, "service_orders_voucher", "service.voucher_title", d)
+}

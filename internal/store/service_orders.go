@@ -1,0 +1,185 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/kehucrm/kehu/internal/crm"
+)
+
+// serviceOrderColumns never include the signature image, which only the
+// voucher reads (ServiceOrderSignature).
+const serviceOrderColumns = `s.id, s.number, s.type, s.customer_id, c.name, s.address, s.phone_enc, s.product_model, s.product_spec,
+	s.purchase_date, s.purchase_place, s.problem, s.received_at, s.carry_over_at, s.status, s.created_by, s.technician_id,
+	COALESCE(t.username, ''), s.dispatched_by, s.dispatched_at, s.dispatch_note, s.arrived_at, s.left_at, s.work_minutes,
+	s.work_done, s.parts_used, s.fee_fen, s.signature_png IS NOT NULL, s.signer_name, s.signed_at, s.settlement,
+	s.collected_fen, s.payment_method, s.settled_at, s.invoice_no, s.invoiced_by, s.invoiced_at, s.closed_by, s.closed_at,
+	s.close_note, s.version, s.created_at, s.updated_at`
+
+const serviceOrderFrom = ` FROM service_orders s JOIN customers c ON c.id = s.customer_id LEFT JOIN users t ON t.id = s.technician_id`
+
+func scanServiceOrder(sc scanner) (crm.ServiceOrder, error) {
+	var o crm.ServiceOrder
+	var createdBy, technician, dispatchedBy, minutes, fee, collected, invoicedBy, closedBy sql.NullInt64
+	var dispatched, arrived, left, signed, settled, invoiced, closed sql.NullTime
+	err := sc.Scan(&o.ID, &o.Number, &o.Type, &o.CustomerID, &o.CustomerName, &o.Address, &o.PhoneEnc, &o.ProductModel, &o.ProductSpec,
+		&o.PurchaseDate, &o.PurchasePlace, &o.Problem, &o.ReceivedAt, &o.CarryOverAt, &o.Status, &createdBy, &technician,
+		&o.Technician, &dispatchedBy, &dispatched, &o.DispatchNote, &arrived, &left, &minutes,
+		&o.WorkDone, &o.PartsUsed, &fee, &o.Signed, &o.SignerName, &signed, &o.Settlement,
+		&collected, &o.PaymentMethod, &settled, &o.InvoiceNo, &invoicedBy, &invoiced, &closedBy, &closed,
+		&o.CloseNote, &o.Version, &o.CreatedAt, &o.UpdatedAt)
+	o.CreatedBy, o.TechnicianID, o.DispatchedBy, o.InvoicedBy, o.ClosedBy = createdBy.Int64, technician.Int64, dispatchedBy.Int64, invoicedBy.Int64, closedBy.Int64
+	o.DispatchedAt, o.ArrivedAt, o.LeftAt, o.SignedAt = timePtr(dispatched), timePtr(arrived), timePtr(left), timePtr(signed)
+	o.SettledAt, o.InvoicedAt, o.ClosedAt = timePtr(settled), timePtr(invoiced), timePtr(closed)
+	o.WorkMinutes, o.FeeFen, o.CollectedFen = int64Ptr(minutes), int64Ptr(fee), int64Ptr(collected)
+	return o, err
+}
+
+func int64Ptr(n sql.NullInt64) *int64 {
+	if !n.Valid {
+		return nil
+	}
+	return &n.Int64
+}
+
+// CreateServiceOrder allocates the number — FW, YYYYMM of the month
+// received in China time, then the month's next serial from a counter row
+// that the insert-or-increment locks — and inserts the order in the same
+// transaction, so concurrent creators never share a number.
+func (db *DB) CreateServiceOrder(ctx context.Context, o *crm.ServiceOrder, e *crm.AuditEntry) error {
+	month := o.ReceivedAt.In(chinaTime).Format("200601")
+	return db.InTxAudited(ctx, e, func(tx *Tx) error {
+		var serial int64
+		err := tx.QueryRow(ctx, `INSERT INTO counters (name, value) VALUES (?, 1)
+			ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value`, "service_order:"+month).Scan(&serial)
+		if err != nil {
+			return fmt.Errorf("store: service order number: %w", err)
+		}
+		o.Number = fmt.Sprintf("FW%s-%04d", month, serial)
+		err = tx.QueryRow(ctx, `INSERT INTO service_orders (number, type, customer_id, address, phone_enc, product_model, product_spec,
+			purchase_date, purchase_place, problem, received_at, carry_over_at, status, created_by, version, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id`,
+			o.Number, o.Type, o.CustomerID, o.Address, o.PhoneEnc, o.ProductModel, o.ProductSpec, o.PurchaseDate, o.PurchasePlace,
+			o.Problem, o.ReceivedAt, o.CarryOverAt, o.Status, nullID(o.CreatedBy), o.CreatedAt, o.UpdatedAt).Scan(&o.ID)
+		e.EntityID = strconv.FormatInt(o.ID, 10)
+		return err
+	})
+}
+
+// ServiceOrder reads one service order.
+func (db *DB) ServiceOrder(ctx context.Context, id int64) (crm.ServiceOrder, error) {
+	o, err := scanServiceOrder(db.QueryRow(ctx, "SELECT "+serviceOrderColumns+serviceOrderFrom+" WHERE s.id = ?", id))
+	return o, notFound(err, "such service order")
+}
+
+// ListServiceOrders lists service orders: orders still undispatched after
+// their carry-over time first, then by ID (newest or oldest first),
+// keyset-paged on (flag, id).
+func (db *DB) ListServiceOrders(ctx context.Context, f crm.ServiceOrderFilter) ([]crm.ServiceOrder, error) {
+	flag := "(CASE WHEN s.status = 'registered' AND s.carry_over_at <= ? THEN 1 ELSE 0 END)"
+	now := f.Now.UTC()
+	q := "SELECT " + serviceOrderColumns + serviceOrderFrom + " WHERE 1 = 1"
+	var args []any
+	if !f.Scope.All {
+		cond, cargs := scopeSQL(f.Scope, f.Now)
+		q += " AND c.deleted_at IS NULL AND " + cond
+		args = append(args, cargs...)
+	}
+	if f.TechnicianID != 0 {
+		q += " AND s.technician_id = ?"
+		args = append(args, f.TechnicianID)
+	}
+	if f.FinanceView {
+		q += " AND s.type = 'A' AND s.status IN ('fee_collected', 'awaiting_invoice', 'invoiced', 'closed')"
+	}
+	if len(f.Statuses) > 0 {
+		q += " AND s.status IN (?" + strings.Repeat(", ?", len(f.Statuses)-1) + ")"
+		for _, s := range f.Statuses {
+			args = append(args, s)
+		}
+	}
+	cmp, dir := "<", "DESC"
+	if f.Oldest {
+		cmp, dir = ">", "ASC"
+	}
+	if f.After.ID > 0 {
+		q += " AND (" + flag + " < ? OR (" + flag + " = ? AND s.id " + cmp + " ?))"
+		args = append(args, now, f.After.Flag, now, f.After.Flag, f.After.ID)
+	}
+	q += " ORDER BY " + flag + " DESC, s.id " + dir + " LIMIT ?"
+	args = append(args, now, f.Limit)
+	rows, err := db.Query(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: service orders: %w", err)
+	}
+	defer rows.Close()
+	out := []crm.ServiceOrder{}
+	for rows.Next() {
+		o, err := scanServiceOrder(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+// SaveServiceOrder writes a step of the order (if its version is current)
+// with its audit entry, in one transaction; signature, when not nil, is
+// stored as the customer's signature.
+func (db *DB) SaveServiceOrder(ctx context.Context, o *crm.ServiceOrder, signature []byte, e *crm.AuditEntry) error {
+	err := db.InTxAudited(ctx, e, func(tx *Tx) error {
+		res, err := tx.Exec(ctx, `UPDATE service_orders SET status = ?, technician_id = ?, dispatched_by = ?, dispatched_at = ?,
+			dispatch_note = ?, arrived_at = ?, left_at = ?, work_minutes = ?, work_done = ?, parts_used = ?, fee_fen = ?,
+			signer_name = ?, signed_at = ?, settlement = ?, collected_fen = ?, payment_method = ?, settled_at = ?, invoice_no = ?,
+			invoiced_by = ?, invoiced_at = ?, closed_by = ?, closed_at = ?, close_note = ?, version = version + 1, updated_at = ?
+			WHERE id = ? AND version = ?`,
+			o.Status, nullID(o.TechnicianID), nullID(o.DispatchedBy), o.DispatchedAt, o.DispatchNote, o.ArrivedAt, o.LeftAt,
+			o.WorkMinutes, o.WorkDone, o.PartsUsed, o.FeeFen, o.SignerName, o.SignedAt, o.Settlement, o.CollectedFen,
+			o.PaymentMethod, o.SettledAt, o.InvoiceNo, nullID(o.InvoicedBy), o.InvoicedAt, nullID(o.ClosedBy), o.ClosedAt,
+			o.CloseNote, o.UpdatedAt, o.ID, o.Version)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return crm.Errorf(crm.EVersionConflict, "service order %s was changed by someone else; reload and try again", o.Number)
+		}
+		if signature != nil {
+			_, err = tx.Exec(ctx, "UPDATE service_orders SET signature_png = ? WHERE id = ?", signature, o.ID)
+		}
+		return err
+	})
+	if err == nil {
+		o.Version++
+	}
+	return err
+}
+
+// ServiceOrderSignature reads the customer's signature image.
+func (db *DB) ServiceOrderSignature(ctx context.Context, id int64) ([]byte, error) {
+	var b []byte
+	err := db.QueryRow(ctx, "SELECT signature_png FROM service_orders WHERE id = ? AND signature_png IS NOT NULL", id).Scan(&b)
+	return b, notFound(err, "signature")
+}
+
+// ActiveUsersByRole lists the users with role who may sign in, by
+// username.
+func (db *DB) ActiveUsersByRole(ctx context.Context, role crm.Role) ([]crm.User, error) {
+	rows, err := db.Query(ctx, "SELECT "+userColumns+userFrom+" WHERE u.role = ? AND u.disabled_at IS NULL ORDER BY u.username", string(role))
+	if err != nil {
+		return nil, fmt.Errorf("store: users by role: %w", err)
+	}
+	defer rows.Close()
+	var out []crm.User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
