@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/kehucrm/kehu/internal/mail"
 	"github.com/kehucrm/kehu/internal/secure"
 )
 
@@ -21,6 +22,8 @@ type Config struct {
 	DB        string // SQLite file path or postgres:// URL
 	LogFormat string // text or json
 	KeyFile   string // the keyring for sensitive fields
+	SMTPURL   string // smtp://user:pass@host:port?from=…; empty: no e-mail
+	PublicURL string // Kehu's address as people reach it, for links in e-mail
 }
 
 // dbFlags registers the flags every command that opens the database
@@ -35,6 +38,8 @@ func serveFlags(fs *flag.FlagSet, c *Config) {
 	dbFlags(fs, c)
 	fs.StringVar(&c.Addr, "addr", envOr("KEHU_ADDR", "127.0.0.1:8080"), "address to listen on (KEHU_ADDR)")
 	fs.StringVar(&c.LogFormat, "log-format", envOr("KEHU_LOG_FORMAT", "text"), "log format: text or json (KEHU_LOG_FORMAT)")
+	fs.StringVar(&c.SMTPURL, "smtp-url", os.Getenv("KEHU_SMTP_URL"), "send notices and surveys by e-mail through this server: smtp://user:pass@host:port?from=kehu@example.com; STARTTLS when offered (KEHU_SMTP_URL)")
+	fs.StringVar(&c.PublicURL, "public-url", os.Getenv("KEHU_PUBLIC_URL"), "Kehu's address as people reach it, for links in e-mail, e.g. https://crm.example.com; default http://ADDR (KEHU_PUBLIC_URL)")
 }
 
 // parse parses args into fs; --help prints the flags and stops.
@@ -102,4 +107,24 @@ func describeDB(dsn string) string {
 		return scheme + "…" + dsn[i:]
 	}
 	return dsn
+}
+
+// mailer returns the SMTP mailer of --smtp-url, or nil when none is set.
+func (c *Config) mailer() (*mail.SMTP, error) {
+	if c.SMTPURL == "" {
+		return nil, nil
+	}
+	m, err := mail.ParseURL(c.SMTPURL)
+	if err != nil {
+		return nil, usageError{"--smtp-url: " + strings.TrimPrefix(err.Error(), "smtp url: ")}
+	}
+	return m, nil
+}
+
+// publicURL is --public-url, or the listening address.
+func (c *Config) publicURL(addr string) string {
+	if c.PublicURL != "" {
+		return strings.TrimRight(c.PublicURL, "/")
+	}
+	return strings.TrimRight(addr, "/")
 }

@@ -35,6 +35,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	mailer, err := cfg.mailer()
+	if err != nil {
+		return err
+	}
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -66,7 +70,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	go reloadKeys(ctx, keys, log)
 
-	queue, err := jobs.New(db, jobs.Config{Logger: log})
+	jobCfg := jobs.Config{Logger: log, PublicURL: cfg.publicURL(strings.TrimSuffix(urlOf(ln.Addr()), "/"))}
+	if mailer != nil {
+		jobCfg.Mailer = mailer
+		log.Info("e-mail on", "smtp", mailer.Redacted())
+	}
+	queue, err := jobs.New(db, jobCfg)
 	if err != nil {
 		return err
 	}

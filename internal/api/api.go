@@ -110,6 +110,7 @@ func (a *API) Register(rt *httpx.Router) {
 
 	a.registerImports(rt)
 	a.registerComplaintReports(rt)
+	a.registerComplaintRules(rt)
 	a.registerServiceOrders(rt)
 	a.registerAttachments(rt)
 

@@ -14,6 +14,7 @@ type complaintInput struct {
 	CallerName        string     `json:"caller_name"`
 	CallerPhone       string     `json:"caller_phone"`
 	Contact           string     `json:"contact"`
+	ContactEmail      string     `json:"contact_email"`
 	ReceivedAt        *time.Time `json:"received_at"`
 	Channel           string     `json:"channel"`
 	Category          string     `json:"category"`
@@ -34,7 +35,8 @@ func (a *API) createComplaint(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	c := crm.Complaint{CustomerID: in.CustomerID, CallerName: in.CallerName, ContactName: in.Contact, Channel: in.Channel,
-		Category: in.Category, Severity: in.Severity, OrderNo: in.OrderNo, PartNo: in.PartNo, Quantity: in.Quantity,
+		ComplaintSLA: crm.ComplaintSLA{ContactEmail: in.ContactEmail},
+		Category:     in.Category, Severity: in.Severity, OrderNo: in.OrderNo, PartNo: in.PartNo, Quantity: in.Quantity,
 		DeliveryDate: in.DeliveryDate, DefectiveQuantity: in.DefectiveQuantity, Demand: in.Demand, Description: in.Description}
 	if in.ReceivedAt != nil {
 		c.ReceivedAt = *in.ReceivedAt

@@ -37,11 +37,30 @@ type Complaint struct {
 	SolutionDueAt     *time.Time `json:"solution_due_at,omitempty"`
 	CreatedBy         int64      `json:"created_by,omitempty"`
 	ComplaintWork
+	ComplaintSLA
 	Version   int       `json:"version"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
 
-	CallerPhoneEnc string `json:"-"`
+	CallerPhoneEnc  string `json:"-"`
+	ContactEmailEnc string `json:"-"`
+}
+
+// ComplaintSLA is a complaint's deadline rule, clocks, escalation, its
+// abnormality record and its satisfaction score.
+type ComplaintSLA struct {
+	ContactEmail            string     `json:"contact_email,omitempty"` // masked; the CSAT survey goes here
+	SLARule                 string     `json:"sla_rule,omitempty"`      // the rule that set the deadlines: category/severity/tier, * for any
+	ReplyTimeLeftSeconds    int64      `json:"reply_time_left_seconds"` // until reply_due_at; negative when past
+	SolutionTimeLeftSeconds *int64     `json:"solution_time_left_seconds,omitempty"`
+	EscalateAfterDays       int        `json:"escalate_after_working_days"`
+	EscalateAt              *time.Time `json:"escalate_at,omitempty"` // when an overdue complaint goes to the gm
+	EscalatedAt             *time.Time `json:"escalated_at,omitempty"`
+	EscalationReason        string     `json:"escalation_reason,omitempty"` // major or overdue
+	AbnormalityID           int64      `json:"abnormality_id,omitempty"`    // 异常处理单 of a quality complaint
+	CSATScore               *int       `json:"csat_score,omitempty"`
+	CSATComment             string     `json:"csat_comment,omitempty"`
+	CSATAt                  *time.Time `json:"csat_at,omitempty"`
 }
 
 // The option lists of a complaint.
@@ -52,7 +71,8 @@ var (
 )
 
 // The default deadlines of the policies: a first reply within 24 hours
-// of receipt, a solution within 2 working days for non-quality complaints.
+// of receipt, a solution within 2 working days for non-quality complaints
+// (the rules in DefaultComplaintRule; admins change them as data).
 const (
 	DefaultReplyWithin        = 24 * time.Hour
 	DefaultSolutionWorkingDay = 2
@@ -71,6 +91,8 @@ type Complaints struct {
 	store     ComplaintStore
 	flow      ComplaintFlowStore
 	public    PublicStore
+	rules     ComplaintRuleStore
+	extra     complaintExtraStore
 	customers *Customers
 	calendars *Calendars
 	sealer    Sealer
@@ -82,11 +104,13 @@ func NewComplaints(s interface {
 	ComplaintStore
 	ComplaintFlowStore
 	PublicStore
+	ComplaintRuleStore
+	complaintExtraStore
 }, customers *Customers, calendars *Calendars, sealer Sealer, now func() time.Time) *Complaints {
 	if now == nil {
 		now = time.Now
 	}
-	return &Complaints{store: s, flow: s, public: s, customers: customers, calendars: calendars, sealer: sealer, now: now}
+	return &Complaints{store: s, flow: s, public: s, rules: s, extra: s, customers: customers, calendars: calendars, sealer: sealer, now: now}
 }
 
 // complaintScope is who sees which complaints: the service desk, QA,
@@ -119,10 +143,22 @@ func (cs *Complaints) Create(ctx context.Context, c Complaint, callerPhone strin
 	if c.CustomerID == 0 && (strings.TrimSpace(c.CallerName) == "" || callerPhone == "") {
 		bad("customer_id", "required", "give the customer, or the caller's name and phone for an unidentified caller")
 	}
+	tier := ""
 	if c.CustomerID != 0 {
-		if _, err := cs.customers.Get(ctx, c.CustomerID); ErrorCode(err) == ENotFound {
+		if cu, err := cs.customers.Get(ctx, c.CustomerID); ErrorCode(err) == ENotFound {
 			bad("customer_id", "unknown", "no such customer")
 		} else if err != nil {
+			return c, err
+		} else {
+			tier = cu.Stage
+		}
+	}
+	if email := strings.TrimSpace(c.ContactEmail); email != "" {
+		if !validEmail(email) {
+			bad("contact_email", "format", "must be an e-mail address such as name@example.com")
+		} else if enc, err := cs.sealer.Encrypt([]byte(email), secure.AAD("complaints", "contact_email")); err == nil {
+			c.ContactEmailEnc, c.ContactEmail = enc, maskEmail(email)
+		} else {
 			return c, err
 		}
 	}
@@ -177,35 +213,28 @@ func (cs *Complaints) Create(ctx context.Context, c Complaint, callerPhone strin
 	if quality != nil {
 		c.Quality = *quality
 	}
-	if err := cs.setDeadlines(ctx, &c); err != nil {
+	if err := cs.deadlines(ctx, &c, tier); err != nil {
 		return c, err
 	}
 	c.ReceivedAt, c.Status, c.CreatedAt, c.UpdatedAt, c.Version = c.ReceivedAt.UTC(), "registered", now, now, 1
 	if p.UserID > 0 {
 		c.CreatedBy = p.UserID
 	}
-	e := NewAudit(ctx, AuditCreate, "complaint", "", map[string]any{"category": c.Category, "severity": c.Severity, "customer_id": c.CustomerID})
-	return c, cs.store.CreateComplaint(ctx, &c, &e)
-}
-
-// setDeadlines sets the first-reply and solution deadlines: 24 hours and,
-// for non-quality complaints, the end of the second working day.
-func (cs *Complaints) setDeadlines(ctx context.Context, c *Complaint) error {
-	c.ReplyDueAt = c.ReceivedAt.Add(DefaultReplyWithin).UTC()
+	detail := map[string]any{"category": c.Category, "severity": c.Severity, "customer_id": c.CustomerID, "sla_rule": c.SLARule}
+	if c.Severity == "major" {
+		// 重大问题应立即向上级报告: the gm hears of it at once.
+		c.EscalatedAt, c.EscalationReason = &now, "major"
+		detail["escalated"] = "major"
+	}
 	if c.Quality {
-		return nil // a quality complaint opens a recall at once; its steps carry their own deadlines
+		detail["abnormality"] = "opened"
 	}
-	cal, err := cs.calendars.Current(ctx)
-	if err != nil {
-		return err
+	e := NewAudit(ctx, AuditCreate, "complaint", "", detail)
+	if err := cs.store.CreateComplaint(ctx, &c, &e); err != nil {
+		return c, err
 	}
-	due, err := cal.AddWorkingDays(c.ReceivedAt, DefaultSolutionWorkingDay)
-	if err != nil {
-		return err
-	}
-	t := due.Time.UTC()
-	c.SolutionDueAt = &t
-	return nil
+	cs.present(&c)
+	return c, nil
 }
 
 // Get reads one complaint the caller may see.
@@ -226,7 +255,7 @@ func (cs *Complaints) Get(ctx context.Context, id int64) (Complaint, error) {
 			return Complaint{}, Errorf(ENotFound, "no such complaint")
 		}
 	}
-	cs.mask(&c)
+	cs.present(&c)
 	return c, nil
 }
 
@@ -238,18 +267,64 @@ func (cs *Complaints) List(ctx context.Context, beforeID int64, limit int) ([]Co
 	}
 	list, err := cs.store.ListComplaints(ctx, complaintScope(p), beforeID, limit)
 	for i := range list {
-		cs.mask(&list[i])
+		cs.present(&list[i])
 	}
 	return list, err
 }
 
-func (cs *Complaints) mask(c *Complaint) {
-	if c.CallerPhoneEnc == "" {
-		return
+// present masks a complaint's personal data and sets its clocks.
+func (cs *Complaints) present(c *Complaint) {
+	if c.CallerPhoneEnc != "" {
+		if b, err := cs.sealer.Decrypt(c.CallerPhoneEnc, secure.AAD("complaints", "caller_phone")); err == nil {
+			c.CallerPhone = secure.MaskMobile(string(b))
+		}
 	}
-	if b, err := cs.sealer.Decrypt(c.CallerPhoneEnc, secure.AAD("complaints", "caller_phone")); err == nil {
-		c.CallerPhone = secure.MaskMobile(string(b))
+	if c.ContactEmailEnc != "" {
+		if b, err := cs.sealer.Decrypt(c.ContactEmailEnc, secure.AAD("complaints", "contact_email")); err == nil {
+			c.ContactEmail = maskEmail(string(b))
+		}
 	}
+	now := cs.now()
+	c.ReplyTimeLeftSeconds = int64(c.ReplyDueAt.Sub(now) / time.Second)
+	c.SolutionTimeLeftSeconds = nil
+	if c.SolutionDueAt != nil {
+		left := int64(c.SolutionDueAt.Sub(now) / time.Second)
+		c.SolutionTimeLeftSeconds = &left
+	}
+}
+
+// contactEmail is a complaint's contact e-mail in full, or "".
+func (cs *Complaints) contactEmail(c Complaint) string {
+	if c.ContactEmailEnc == "" {
+		return ""
+	}
+	b, err := cs.sealer.Decrypt(c.ContactEmailEnc, secure.AAD("complaints", "contact_email"))
+	if err != nil {
+		return ""
+	}
+	return string(b)
+}
+
+// validEmail is a plain check of an address: one @, a dot in the domain,
+// no spaces or angle brackets, at most 254 characters.
+func validEmail(s string) bool {
+	at := strings.IndexByte(s, '@')
+	if at < 1 || at != strings.LastIndexByte(s, '@') || len(s) > 254 || strings.ContainsAny(s, " \t\r\n<>,;\"") {
+		return false
+	}
+	d := s[at+1:]
+	return strings.Contains(d, ".") && !strings.HasPrefix(d, ".") && !strings.HasSuffix(d, ".")
+}
+
+// maskEmail shows the first character of the local part and the domain:
+// "wang@example.com" becomes "w***@example.com".
+func maskEmail(s string) string {
+	at := strings.IndexByte(s, '@')
+	if at < 1 {
+		return "***"
+	}
+	r := []rune(s[:at])
+	return string(r[0]) + "***" + s[at:]
 }
 
 // PeriodCount is how many complaints a customer made in one period.

@@ -70,7 +70,9 @@ var productionFields = []string{"batch_no", "line_no", "shift", "operator_name",
 
 // ComplaintFlowStore records steps.
 type ComplaintFlowStore interface {
-	MoveComplaint(ctx context.Context, c *Complaint, ev *ComplaintEvent, e *AuditEntry) error
+	// MoveComplaint writes the step; closing also writes the survey and
+	// its mail (survey nil, mails empty otherwise), in one transaction.
+	MoveComplaint(ctx context.Context, c *Complaint, ev *ComplaintEvent, e *AuditEntry, survey *CSATSurvey, mails []OutboxMail) error
 	ComplaintEvents(ctx context.Context, complaintID int64) ([]ComplaintEvent, error)
 	UserByUsername(ctx context.Context, username string) (User, error)
 }
@@ -145,15 +147,19 @@ func (cs *Complaints) Move(ctx context.Context, id int64, version int, to, note 
 		return c, err
 	}
 	now := cs.now().UTC()
+	var survey *CSATSurvey
+	var mails []OutboxMail
 	if to == "closed" {
 		c.ClosedAt = &now
+		survey, mails = cs.newSurvey(c, now)
 	}
 	ev := ComplaintEvent{ComplaintID: c.ID, From: c.Status, To: to, Note: strings.TrimSpace(note), Fields: clean, ActorID: p.UserID, At: now}
 	c.Status, c.UpdatedAt = to, now
 	e := NewAudit(ctx, AuditUpdate, "complaint", strconv.FormatInt(c.ID, 10), map[string]any{"status": Change{Before: ev.From, After: to}, "fields": clean})
-	if err := cs.flow.MoveComplaint(ctx, &c, &ev, &e); err != nil {
+	if err := cs.flow.MoveComplaint(ctx, &c, &ev, &e, survey, mails); err != nil {
 		return c, err
 	}
+	cs.present(&c)
 	return c, nil
 }
 

@@ -13,6 +13,7 @@ import (
 type PublicComplaint struct {
 	Name        string `json:"name"`
 	Phone       string `json:"phone"`
+	Email       string `json:"email"` // optional: the satisfaction survey goes here when the complaint closes
 	Company     string `json:"company"`
 	Category    string `json:"category"`
 	OrderNo     string `json:"order_no"`
@@ -60,7 +61,7 @@ func (cs *Complaints) SubmitPublic(ctx context.Context, in PublicComplaint, ip, 
 	}
 	sys := WithPrincipal(ctx, Principal{UserID: -1, Username: "public:" + ip, Role: RoleService})
 	c, err := cs.Create(sys, Complaint{CallerName: strings.TrimSpace(in.Name), Channel: "web", Category: in.Category,
-		OrderNo: strings.TrimSpace(in.OrderNo), Description: desc}, in.Phone, nil, lang)
+		OrderNo: strings.TrimSpace(in.OrderNo), Description: desc, ComplaintSLA: ComplaintSLA{ContactEmail: in.Email}}, in.Phone, nil, lang)
 	if err != nil {
 		return c, "", err
 	}

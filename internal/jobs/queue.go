@@ -14,6 +14,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/kehucrm/kehu/internal/mail"
 	"github.com/kehucrm/kehu/internal/store"
 )
 
@@ -27,6 +28,11 @@ type Config struct {
 	// Workers is the number of jobs run at once.
 	Workers int
 	Logger  *slog.Logger
+	// Mailer sends the mail outbox after each SLA sweep; nil leaves mail
+	// waiting there (no SMTP configured).
+	Mailer mail.Mailer
+	// PublicURL is Kehu's address as people reach it, for links in mail.
+	PublicURL string
 }
 
 func (c Config) withDefaults() Config {
@@ -57,7 +63,7 @@ func New(db *store.DB, cfg Config, register ...func(*river.Workers)) (*Queue, er
 	cfg = cfg.withDefaults()
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &maintenanceWorker{db: db})
-	river.AddWorker(workers, &slaWorker{db: db})
+	river.AddWorker(workers, &slaWorker{db: db, mailer: cfg.Mailer, publicURL: cfg.PublicURL})
 	for _, reg := range register {
 		reg(workers)
 	}

@@ -40,8 +40,11 @@ func TestComplaintIntakeNumbersAndDeadlines(t *testing.T) {
 			t.Errorf("solution due %v, want the second working day after the National Day holiday (2025-10-10)", m["solution_due_at"])
 		}
 		_, m = post(clerk, fmt.Sprintf(`{"customer_id":%d,"channel":"email","category":"product_quality","received_at":"2025-09-30T11:00:00+08:00","description":"外壳开裂","quantity":100,"defective_quantity":7}`, c.ID))
-		if m["number"] != "202509-0002" || m["quality"] != true || m["solution_due_at"] != nil {
+		if m["number"] != "202509-0002" || m["quality"] != true || m["abnormality_id"] == nil {
 			t.Errorf("a quality complaint: %v", m)
+		}
+		if due, _ := time.Parse(time.RFC3339, fmt.Sprint(m["solution_due_at"])); due.In(time.FixedZone("CST", 8*3600)).Format("2006-01-02") != "2025-10-09" {
+			t.Errorf("a quality complaint's solution due %v, want the next working day after the holiday (2025-10-09)", m["solution_due_at"])
 		}
 		_, m = post(clerk, `{"caller_name":"路人甲","caller_phone":"13600001111","channel":"phone","category":"service","received_at":"2025-10-01T09:00:00+08:00","description":"服务态度差"}`)
 		if m["number"] != "202510-0001" || m["caller_phone"] != "136****1111" {
@@ -127,6 +130,9 @@ func TestComplaintNumbersNeverRepeatUnderConcurrency(t *testing.T) {
 			wg.Wait()
 			if len(seen) != 80 {
 				t.Errorf("%d distinct numbers, want 80", len(seen))
+			}
+			if _, problem, err := dbs[0].VerifyAudit(context.Background()); problem != nil || err != nil {
+				t.Errorf("the audit chain after concurrent creation: %+v %v", problem, err)
 			}
 		})
 	}

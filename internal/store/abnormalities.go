@@ -1,0 +1,114 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+
+	"github.com/kehucrm/kehu/internal/crm"
+)
+
+// openAbnormality opens the abnormality record of a quality complaint in
+// the complaint's transaction, numbered YC + YYYYMM-NNNN of the month
+// received, and links it from the complaint.
+func openAbnormality(ctx context.Context, tx *Tx, c *crm.Complaint) error {
+	month := c.ReceivedAt.In(chinaTime).Format("200601")
+	serial, err := nextSerial(ctx, tx, "abnormality:"+month)
+	if err != nil {
+		return fmt.Errorf("store: abnormality number: %w", err)
+	}
+	qty := c.DefectiveQuantity
+	if qty == nil {
+		qty = c.Quantity
+	}
+	var id int64
+	if err := tx.QueryRow(ctx, `INSERT INTO abnormalities (number, complaint_id, part_no, batch_no, quantity, status, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, 'open', ?, ?) RETURNING id`, fmt.Sprintf("YC%s-%04d", month, serial), c.ID, c.PartNo, c.BatchNo, qty,
+		c.CreatedAt, c.CreatedAt).Scan(&id); err != nil {
+		return fmt.Errorf("store: abnormality: %w", err)
+	}
+	if _, err := tx.Exec(ctx, "UPDATE complaints SET abnormality_id = ? WHERE id = ?", id, c.ID); err != nil {
+		return err
+	}
+	c.AbnormalityID = id
+	qa, err := activeUsers(ctx, tx, crm.RoleQA)
+	if err != nil {
+		return err
+	}
+	msg := "质量客诉 " + c.Number + " 已开立异常处理单 / quality complaint " + c.Number + " opened an abnormality record"
+	return sendNotices(ctx, tx, noticesTo(qa, "abnormality_opened", strconv.FormatInt(c.ID, 10), msg), c.CreatedAt)
+}
+
+const abnormalityColumns = `a.id, a.number, a.complaint_id, k.number, a.product, a.part_no, a.batch_no, a.quantity, a.status,
+	a.containment_action, a.recall_action, a.owner_id, a.version, a.created_at, a.updated_at, a.contained_at, a.closed_at`
+
+func scanAbnormality(s scanner) (crm.Abnormality, error) {
+	var a crm.Abnormality
+	var qty, owner sql.NullInt64
+	var contained, closed sql.NullTime
+	err := s.Scan(&a.ID, &a.Number, &a.ComplaintID, &a.ComplaintNumber, &a.Product, &a.PartNo, &a.BatchNo, &qty, &a.Status,
+		&a.ContainmentAction, &a.RecallAction, &owner, &a.Version, &a.CreatedAt, &a.UpdatedAt, &contained, &closed)
+	if qty.Valid {
+		a.Quantity = &qty.Int64
+	}
+	a.OwnerID, a.ContainedAt, a.ClosedAt = owner.Int64, timePtr(contained), timePtr(closed)
+	return a, err
+}
+
+// Abnormalities lists abnormality records, newest first, optionally of
+// one status.
+func (db *DB) Abnormalities(ctx context.Context, status string, beforeID int64, limit int) ([]crm.Abnormality, error) {
+	q := "SELECT " + abnormalityColumns + " FROM abnormalities a JOIN complaints k ON k.id = a.complaint_id WHERE 1 = 1"
+	var args []any
+	if status != "" {
+		q += " AND a.status = ?"
+		args = append(args, status)
+	}
+	if beforeID > 0 {
+		q += " AND a.id < ?"
+		args = append(args, beforeID)
+	}
+	rows, err := db.Query(ctx, q+" ORDER BY a.id DESC LIMIT ?", append(args, limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("store: abnormalities: %w", err)
+	}
+	defer rows.Close()
+	out := []crm.Abnormality{}
+	for rows.Next() {
+		a, err := scanAbnormality(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// Abnormality reads one record.
+func (db *DB) Abnormality(ctx context.Context, id int64) (crm.Abnormality, error) {
+	a, err := scanAbnormality(db.QueryRow(ctx, "SELECT "+abnormalityColumns+" FROM abnormalities a JOIN complaints k ON k.id = a.complaint_id WHERE a.id = ?", id))
+	return a, notFound(err, "such abnormality record")
+}
+
+// UpdateAbnormality writes a record if its version is current, with its
+// audit entry.
+func (db *DB) UpdateAbnormality(ctx context.Context, a *crm.Abnormality, e *crm.AuditEntry) error {
+	err := db.InTxAudited(ctx, e, func(tx *Tx) error {
+		res, err := tx.Exec(ctx, `UPDATE abnormalities SET product = ?, batch_no = ?, quantity = ?, status = ?, containment_action = ?,
+			recall_action = ?, owner_id = ?, contained_at = ?, closed_at = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?`,
+			a.Product, a.BatchNo, a.Quantity, a.Status, a.ContainmentAction, a.RecallAction, nullID(a.OwnerID), a.ContainedAt, a.ClosedAt,
+			a.UpdatedAt, a.ID, a.Version)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return crm.Errorf(crm.EVersionConflict, "the record was changed by someone else; reload and try again")
+		}
+		return nil
+	})
+	if err == nil {
+		a.Version++
+	}
+	return err
+}

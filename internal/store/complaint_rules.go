@@ -1,0 +1,46 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/kehucrm/kehu/internal/crm"
+)
+
+// ComplaintRules returns the complaint deadline rules, default first.
+func (db *DB) ComplaintRules(ctx context.Context) ([]crm.ComplaintRule, error) {
+	rows, err := db.Query(ctx, `SELECT category, severity, tier, reply_hours, solution_working_days, quality_solution_working_days,
+		escalate_after_working_days FROM complaint_rules ORDER BY category, severity, tier`)
+	if err != nil {
+		return nil, fmt.Errorf("store: complaint rules: %w", err)
+	}
+	defer rows.Close()
+	out := []crm.ComplaintRule{}
+	for rows.Next() {
+		var r crm.ComplaintRule
+		if err := rows.Scan(&r.Category, &r.Severity, &r.Tier, &r.ReplyHours, &r.SolutionWorkingDays, &r.QualitySolutionWorkingDays,
+			&r.EscalateAfterWorkingDays); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// PutComplaintRules replaces every rule, with its audit entry, in one
+// transaction.
+func (db *DB) PutComplaintRules(ctx context.Context, rules []crm.ComplaintRule, e *crm.AuditEntry) error {
+	return db.InTxAudited(ctx, e, func(tx *Tx) error {
+		if _, err := tx.Exec(ctx, "DELETE FROM complaint_rules"); err != nil {
+			return err
+		}
+		for _, r := range rules {
+			if _, err := tx.Exec(ctx, `INSERT INTO complaint_rules (category, severity, tier, reply_hours, solution_working_days,
+				quality_solution_working_days, escalate_after_working_days) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+				r.Category, r.Severity, r.Tier, r.ReplyHours, r.SolutionWorkingDays, r.QualitySolutionWorkingDays, r.EscalateAfterWorkingDays); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

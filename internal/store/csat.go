@@ -1,0 +1,76 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/kehucrm/kehu/internal/crm"
+)
+
+const csatColumns = `s.id, s.complaint_id, k.number, k.customer_id, k.caller_name, k.contact_name, s.channel, s.created_at,
+	s.answered_at, s.answered_via, s.score, s.comment, s.token_hash`
+
+func scanCSAT(sc scanner) (crm.CSATSurvey, error) {
+	var s crm.CSATSurvey
+	var customer, score sql.NullInt64
+	var answered sql.NullTime
+	err := sc.Scan(&s.ID, &s.ComplaintID, &s.ComplaintNumber, &customer, &s.CallerName, &s.ContactName, &s.Channel, &s.CreatedAt,
+		&answered, &s.AnsweredVia, &score, &s.Comment, &s.TokenHash)
+	s.CustomerID, s.AnsweredAt = customer.Int64, timePtr(answered)
+	if score.Valid {
+		n := int(score.Int64)
+		s.Score = &n
+	}
+	return s, err
+}
+
+// CSATByTokenHash finds a survey by the hash of its link's token.
+func (db *DB) CSATByTokenHash(ctx context.Context, hash string) (crm.CSATSurvey, error) {
+	s, err := scanCSAT(db.QueryRow(ctx, "SELECT "+csatColumns+" FROM csat_surveys s JOIN complaints k ON k.id = s.complaint_id WHERE s.token_hash = ?", hash))
+	return s, notFound(err, "such survey")
+}
+
+// CSATOfComplaint finds a complaint's survey.
+func (db *DB) CSATOfComplaint(ctx context.Context, complaintID int64) (crm.CSATSurvey, error) {
+	s, err := scanCSAT(db.QueryRow(ctx, "SELECT "+csatColumns+" FROM csat_surveys s JOIN complaints k ON k.id = s.complaint_id WHERE s.complaint_id = ?", complaintID))
+	return s, notFound(err, "such survey")
+}
+
+// AnswerCSAT stores an answer on the survey — only if it is still
+// unanswered, so two answers racing store one — and on the complaint,
+// with its audit entry, in one transaction.
+func (db *DB) AnswerCSAT(ctx context.Context, s *crm.CSATSurvey, via string, by int64, e *crm.AuditEntry) error {
+	return db.InTxAudited(ctx, e, func(tx *Tx) error {
+		res, err := tx.Exec(ctx, `UPDATE csat_surveys SET answered_at = ?, answered_via = ?, answered_by = ?, score = ?, comment = ?
+			WHERE id = ? AND answered_at IS NULL`, s.AnsweredAt, via, nullID(by), *s.Score, s.Comment, s.ID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return crm.Errorf(crm.EConflict, "this survey was already answered")
+		}
+		_, err = tx.Exec(ctx, "UPDATE complaints SET csat_score = ?, csat_comment = ?, csat_at = ? WHERE id = ?", *s.Score, s.Comment, s.AnsweredAt, s.ComplaintID)
+		return err
+	})
+}
+
+// PhoneFollowUps lists the unanswered surveys to take by phone, oldest
+// first, after afterID.
+func (db *DB) PhoneFollowUps(ctx context.Context, afterID int64, limit int) ([]crm.CSATSurvey, error) {
+	rows, err := db.Query(ctx, "SELECT "+csatColumns+` FROM csat_surveys s JOIN complaints k ON k.id = s.complaint_id
+		WHERE s.channel = 'phone' AND s.answered_at IS NULL AND s.id > ? ORDER BY s.id LIMIT ?`, afterID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: phone follow-ups: %w", err)
+	}
+	defer rows.Close()
+	out := []crm.CSATSurvey{}
+	for rows.Next() {
+		s, err := scanCSAT(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
