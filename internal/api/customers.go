@@ -56,8 +56,19 @@ func (a *API) createCustomer(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// customerPage is a page of the customer list with the list's total:
+// exact up to crm.CountExactUpTo, an estimate above (total_is_estimate).
+type customerPage struct {
+	httpx.Page[crm.Customer]
+	crm.CustomerCount
+}
+
+// listCustomers pages through the customers in scope, newest first or
+// by ?sort= (created_at, updated_at, name, code; "-" first descends).
+// A sorted list's cursor is a keyset (sort key, ID) that belongs to its
+// sort: one from another sort is refused.
 func (a *API) listCustomers(w http.ResponseWriter, r *http.Request) error {
-	p, before, err := httpx.ParsePageByID(r)
+	p, err := httpx.ParsePage(r)
 	if err != nil {
 		return err
 	}
@@ -65,12 +76,55 @@ func (a *API) listCustomers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f.Query, f.Trash, f.Limit, f.BeforeID = p.Q, r.URL.Query().Get("trash") == "true", p.Limit+1, before
+	f.Query, f.Trash, f.Limit, f.Sort = p.Q, r.URL.Query().Get("trash") == "true", p.Limit+1, p.Sort
+	if err := customerCursor(p, &f); err != nil {
+		return err
+	}
 	list, err := a.customers.List(r.Context(), f)
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, httpx.MakePage(list, p.Limit, func(c crm.Customer) any { return c.ID }))
+	n, err := a.customers.Count(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	page := httpx.MakePage(list, p.Limit, func(c crm.Customer) any {
+		if f.Sort != "" {
+			return crm.CursorAfter(f.Sort, c)
+		}
+		return c.ID
+	})
+	httpx.WriteJSON(w, http.StatusOK, customerPage{Page: page, CustomerCount: n})
+	return nil
+}
+
+// customerCursor checks the sort and reads the cursor into f: an ID for
+// the default order, a keyset of the same sort otherwise.
+func customerCursor(p httpx.PageRequest, f *crm.CustomerFilter) error {
+	if f.Sort != "" {
+		if _, _, err := crm.ParseCustomerSort(f.Sort); err != nil {
+			return err
+		}
+	}
+	if p.Cursor == "" {
+		return nil
+	}
+	bad := func() error {
+		e := crm.Invalid(crm.FieldError{Field: "cursor", Code: "invalid", Message: "is not a cursor of this list and sort; start again without it"})
+		e.Code = crm.EBadRequest
+		return e
+	}
+	if f.Sort == "" {
+		if err := httpx.DecodeCursor(p.Cursor, &f.BeforeID); err != nil || f.BeforeID < 1 {
+			return bad()
+		}
+		return nil
+	}
+	var k crm.SortCursor
+	if err := httpx.DecodeCursor(p.Cursor, &k); err != nil || k.Sort != f.Sort || k.ID < 1 {
+		return bad()
+	}
+	f.After = &k
 	return nil
 }
 

@@ -6,6 +6,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"golang.org/x/text/width"
+
 	"github.com/kehucrm/kehu/internal/cn"
 )
 
@@ -36,6 +38,43 @@ type Customer struct {
 	DeletedAt    *time.Time        `json:"deleted_at,omitempty"`
 
 	NameNorm string `json:"-"` // NormalizeName(Name), for duplicate checks
+	NameSort string `json:"-"` // the stored sort key (NameSortKey(Name) once written)
+}
+
+// NameSortKey is the key the list sorts names by (sort=name): each Han
+// character as its most common toneless pinyin reading, syllables apart,
+// Latin letters lower-cased and digits as they are, so 安徽 < 北京 < 成都
+// as in a Chinese index; the name itself follows, after a control
+// character, to order names that read alike. The store writes it with
+// every insert and update of a customer.
+func NameSortKey(name string) string {
+	var parts []string
+	var word strings.Builder // a run of letters and digits
+	n := 0
+	flush := func() {
+		if word.Len() > 0 {
+			parts = append(parts, word.String())
+			word.Reset()
+		}
+	}
+	for _, r := range width.Fold.String(name) {
+		if n++; n > 100 {
+			break
+		}
+		switch {
+		case 'A' <= r && r <= 'Z':
+			word.WriteRune(r + 'a' - 'A')
+		case 'a' <= r && r <= 'z', '0' <= r && r <= '9':
+			word.WriteRune(r)
+		default:
+			flush()
+			if full, _ := cn.PinyinKeys(string(r)); len(full) > 0 {
+				parts = append(parts, full[0])
+			}
+		}
+	}
+	flush()
+	return strings.Join(parts, " ") + "\x01" + name
 }
 
 // The option lists of a customer, from the policies.

@@ -2,6 +2,7 @@ package crm
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -18,8 +19,68 @@ type CustomerFilter struct {
 	Tag      string
 	From, To time.Time // created in [From, To)
 	Trash    bool      // list the trash instead of live customers
-	BeforeID int64     // page: customers older than this ID
+	BeforeID int64     // page: customers older than this ID (the default order, newest first)
 	Limit    int
+	// Sort orders the list by one of CustomerSorts, "-" first for
+	// descending; "" is newest first by ID. After is the keyset cursor
+	// of a sorted list: the page starts after that row.
+	Sort  string
+	After *SortCursor
+}
+
+// CustomerSorts are the keys the customer list sorts by: name sorts by
+// the pinyin key (NameSortKey).
+var CustomerSorts = []string{"created_at", "updated_at", "name", "code"}
+
+// SortCursor is where a sorted page ends: the sort it belongs to, the
+// last row's sort key (a time as RFC 3339 with nanoseconds, or text) and
+// its ID, which breaks ties.
+type SortCursor struct {
+	Sort string `json:"s"`
+	Key  string `json:"k"`
+	ID   int64  `json:"id"`
+}
+
+// ParseCustomerSort checks a sort parameter: one of CustomerSorts,
+// optionally with a leading "-" for descending.
+func ParseCustomerSort(sort string) (field string, desc bool, err error) {
+	field, desc = strings.CutPrefix(sort, "-")
+	if !slices.Contains(CustomerSorts, field) {
+		e := Invalid(FieldError{Field: "sort", Code: "unknown", Message: "must be one of " + strings.Join(CustomerSorts, ", ") + ", each optionally with a leading - for descending"})
+		e.Code = EBadRequest
+		return "", false, e
+	}
+	return field, desc, nil
+}
+
+// CursorAfter is the cursor of a sorted page that ends with c, a row
+// as the store listed it (with its stored sort keys).
+func CursorAfter(sort string, c Customer) SortCursor {
+	field, _, _ := ParseCustomerSort(sort)
+	k := SortCursor{Sort: sort, ID: c.ID}
+	switch field {
+	case "created_at":
+		k.Key = c.CreatedAt.UTC().Format(time.RFC3339Nano)
+	case "updated_at":
+		k.Key = c.UpdatedAt.UTC().Format(time.RFC3339Nano)
+	case "name":
+		k.Key = c.NameSort // as stored, so the next page starts exactly after it
+	case "code":
+		k.Key = c.Code
+	}
+	return k
+}
+
+// CountExactUpTo is the largest total a customer list counts exactly;
+// above it the total is an estimate, so no page ever counts a whole
+// large table.
+const CountExactUpTo = 10000
+
+// CustomerCount is how many customers a filtered list holds: exact up to
+// CountExactUpTo, otherwise an estimate (Estimate set).
+type CustomerCount struct {
+	Total    int64 `json:"total"`
+	Estimate bool  `json:"total_is_estimate"`
 }
 
 // CustomerStore keeps customers.
@@ -28,6 +89,8 @@ type CustomerStore interface {
 	Customer(ctx context.Context, id int64, s Scope, trash bool, now time.Time) (Customer, bool, error)
 	ListCustomers(ctx context.Context, s Scope, f CustomerFilter, now time.Time) ([]Customer, []int64, error)
 	SearchCustomers(ctx context.Context, s Scope, q string, f CustomerFilter, now time.Time) ([]Customer, []int64, error)
+	CountCustomers(ctx context.Context, s Scope, f CustomerFilter, now time.Time) (CustomerCount, error)
+	CustomerHoldings(ctx context.Context, id int64) (Holdings, error)
 	UpdateCustomer(ctx context.Context, c *Customer, e *AuditEntry) error
 	UpdateCustomers(ctx context.Context, cs []*Customer, es []*AuditEntry) error
 	HardDeleteCustomer(ctx context.Context, id int64, e *AuditEntry) error
@@ -164,6 +227,18 @@ func (cs *Customers) List(ctx context.Context, f CustomerFilter) ([]Customer, er
 	}
 	e := NewAudit(ctx, AuditReadGranted, "customer", "", map[string]any{"ids": granted})
 	return list, cs.store.Audit(ctx, &e)
+}
+
+// Count counts the customers in scope that List would page through
+// with f (ignoring its cursor): exactly up to CountExactUpTo, estimated
+// above it.
+func (cs *Customers) Count(ctx context.Context, f CustomerFilter) (CustomerCount, error) {
+	p, err := Authorize(ctx, ActCustomerRead)
+	if err != nil {
+		return CustomerCount{}, err
+	}
+	f.Query = strings.TrimSpace(f.Query)
+	return cs.store.CountCustomers(ctx, ReadScope(p), f, cs.now())
 }
 
 func customerFields(c Customer) map[string]any {

@@ -70,7 +70,7 @@ func TestAnAccountManagerKeepsACustomerThroughThePages(t *testing.T) {
 
 		body := a.body(page+"?notice=created", "zh-CN", a.am1, 200)
 		wantAll(t, "the new customer's page", body, `id="notice">客户已创建。<`, "<h1 id=\"customer-name\">华为技术有限公司</h1>",
-			`id="customer-uscc">91350100M000100Y43<`, `data-stage="important">重要<`, "展会", "客诉模块即将推出", `id="contact-form"`, `id="interaction-form"`)
+			`id="customer-uscc">91350100M000100Y43<`, `data-stage="important">重要<`, "展会", `id="no-complaints">该客户没有客诉。<`, `id="contact-form"`, `id="interaction-form"`)
 
 		t.Run("finds it by pinyin initials, full pinyin and short name, and filters by stage", func(t *testing.T) {
 			for _, q := range []string{"hw", "huawei", "华为"} {

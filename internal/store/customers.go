@@ -14,7 +14,7 @@ import (
 
 const customerColumns = `c.id, c.code, c.kind, c.name, c.short_name, c.uscc, c.legal_rep, c.industry_code, c.region_code,
 	c.address, c.source, c.stage, c.owner_id, c.team_id, c.notes, c.version, c.created_at, c.updated_at, c.deleted_at,
-	c.employee_band, c.revenue_band, c.custom_fields`
+	c.employee_band, c.revenue_band, c.custom_fields, c.name_sort`
 
 func scanCustomer(s scanner, extra ...any) (crm.Customer, error) {
 	var c crm.Customer
@@ -23,7 +23,7 @@ func scanCustomer(s scanner, extra ...any) (crm.Customer, error) {
 	var custom string
 	err := s.Scan(append([]any{&c.ID, &c.Code, &c.Kind, &c.Name, &c.ShortName, &c.USCC, &c.LegalRep, &c.IndustryCode, &c.RegionCode,
 		&c.Address, &c.Source, &c.Stage, &c.OwnerID, &team, &c.Notes, &c.Version, &c.CreatedAt, &c.UpdatedAt, &deleted,
-		&c.EmployeeBand, &c.RevenueBand, &custom}, extra...)...)
+		&c.EmployeeBand, &c.RevenueBand, &custom, &c.NameSort}, extra...)...)
 	c.TeamID, c.DeletedAt, c.Tags, c.Custom = team.Int64, timePtr(deleted), []string{}, map[string]string{}
 	if err == nil && custom != "" {
 		err = json.Unmarshal([]byte(custom), &c.Custom)
@@ -63,10 +63,11 @@ func (db *DB) CreateCustomer(ctx context.Context, c *crm.Customer, e *crm.AuditE
 		}
 		c.Code = fmt.Sprintf("KH%08d", n)
 		err := tx.QueryRow(ctx, `INSERT INTO customers (code, kind, name, short_name, uscc, legal_rep, industry_code, region_code,
-			address, source, stage, owner_id, team_id, notes, version, created_at, updated_at, name_norm, employee_band, revenue_band, custom_fields)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			address, source, stage, owner_id, team_id, notes, version, created_at, updated_at, name_norm, employee_band, revenue_band, custom_fields, name_sort)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			c.Code, c.Kind, c.Name, c.ShortName, c.USCC, c.LegalRep, c.IndustryCode, c.RegionCode, c.Address, c.Source, c.Stage,
-			c.OwnerID, nullID(c.TeamID), c.Notes, c.CreatedAt, c.UpdatedAt, c.NameNorm, c.EmployeeBand, c.RevenueBand, customJSON(c.Custom)).Scan(&c.ID)
+			c.OwnerID, nullID(c.TeamID), c.Notes, c.CreatedAt, c.UpdatedAt, c.NameNorm, c.EmployeeBand, c.RevenueBand, customJSON(c.Custom),
+			crm.NameSortKey(c.Name)).Scan(&c.ID)
 		if isUniqueViolation(err) {
 			return db.duplicateUSCC(ctx, tx, c.USCC)
 		}
@@ -117,20 +118,14 @@ func (db *DB) ListCustomers(ctx context.Context, s crm.Scope, f crm.CustomerFilt
 	return db.listCustomers(ctx, s, f, now, "", nil)
 }
 
-// listCustomers is ListCustomers with an extra condition (a search match).
-func (db *DB) listCustomers(ctx context.Context, s crm.Scope, f crm.CustomerFilter, now time.Time, extra string, extraArgs []any) ([]crm.Customer, []int64, error) {
-	cond, args := scopeSQL(s, now)
-	own, ownArgs := ownScope(s)
-	q := "SELECT " + customerColumns + ", CASE WHEN " + own + " THEN 0 ELSE 1 END FROM customers c WHERE " + cond
-	args = append(ownArgs, args...)
+// customerWhere is the condition of a customer list: scope, trash and
+// filters, and extra (a search match); not the page's cursor.
+func customerWhere(s crm.Scope, f crm.CustomerFilter, now time.Time, extra string, extraArgs []any) (string, []any) {
+	q, args := scopeSQL(s, now)
 	if f.Trash {
 		q += " AND c.deleted_at IS NOT NULL"
 	} else {
 		q += " AND c.deleted_at IS NULL"
-	}
-	if f.BeforeID > 0 {
-		q += " AND c.id < ?"
-		args = append(args, f.BeforeID)
 	}
 	if f.Stage != "" {
 		q += " AND c.stage = ?"
@@ -168,8 +163,57 @@ func (db *DB) listCustomers(ctx context.Context, s crm.Scope, f crm.CustomerFilt
 		q += " AND " + extra
 		args = append(args, extraArgs...)
 	}
-	q += " ORDER BY c.id DESC LIMIT ?"
-	args = append(args, f.Limit)
+	return q, args
+}
+
+// sortColumns are the columns behind the list's sort keys.
+var sortColumns = map[string]string{"created_at": "c.created_at", "updated_at": "c.updated_at", "name": "c.name_sort", "code": "c.code"}
+
+// sortedPage returns the cursor condition and ORDER BY of a sorted list:
+// a keyset on (sort column, id), so each page is an index range whatever
+// the page number, and rows never repeat or go missing between pages.
+func sortedPage(f crm.CustomerFilter) (cond string, args []any, order string, err error) {
+	if f.Sort == "" {
+		if f.BeforeID > 0 {
+			return " AND c.id < ?", []any{f.BeforeID}, " ORDER BY c.id DESC", nil
+		}
+		return "", nil, " ORDER BY c.id DESC", nil
+	}
+	field, desc, err := crm.ParseCustomerSort(f.Sort)
+	if err != nil {
+		return "", nil, "", err
+	}
+	col, cmp, dir := sortColumns[field], ">", "ASC"
+	if desc {
+		cmp, dir = "<", "DESC"
+	}
+	order = " ORDER BY " + col + " " + dir + ", c.id " + dir
+	if f.After == nil {
+		return "", nil, order, nil
+	}
+	var key any = f.After.Key
+	if field == "created_at" || field == "updated_at" {
+		t, perr := time.Parse(time.RFC3339Nano, f.After.Key)
+		if perr != nil {
+			return "", nil, "", crm.Errorf(crm.EBadRequest, "the cursor is not one this list gave out; start again without it")
+		}
+		key = t.UTC()
+	}
+	// col <= key bounds the index range on both engines; the OR settles ties.
+	cond = " AND " + col + " " + cmp + "= ? AND (" + col + " " + cmp + " ? OR c.id " + cmp + " ?)"
+	return cond, []any{key, key, f.After.ID}, order, nil
+}
+
+// listCustomers is ListCustomers with an extra condition (a search match).
+func (db *DB) listCustomers(ctx context.Context, s crm.Scope, f crm.CustomerFilter, now time.Time, extra string, extraArgs []any) ([]crm.Customer, []int64, error) {
+	where, whereArgs := customerWhere(s, f, now, extra, extraArgs)
+	page, pageArgs, order, err := sortedPage(f)
+	if err != nil {
+		return nil, nil, err
+	}
+	own, ownArgs := ownScope(s)
+	q := "SELECT " + customerColumns + ", CASE WHEN " + own + " THEN 0 ELSE 1 END FROM customers c WHERE " + where + page + order + " LIMIT ?"
+	args := append(append(append(ownArgs, whereArgs...), pageArgs...), f.Limit)
 	rows, err := db.Query(ctx, q, args...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: list customers: %w", err)
@@ -195,6 +239,64 @@ func (db *DB) listCustomers(ctx context.Context, s crm.Scope, f crm.CustomerFilt
 	return out, granted, db.loadTags(ctx, out)
 }
 
+// CountCustomers counts the customers ListCustomers (or, with f.Query,
+// SearchCustomers) pages through, ignoring the cursor. It never counts a
+// whole large table: the count stops at crm.CountExactUpTo+1 rows, and a
+// list that reaches it gets an estimate instead. PostgreSQL estimates
+// with the planner's row count for the same condition (EXPLAIN, which
+// runs nothing). SQLite has no such figure, so it extrapolates: the same
+// bounded walk, newest first, ends at the (limit+1)-th match, and the
+// matches' density over that ID range, times the table's ID range (its
+// MIN and MAX, two index look-ups — each in its own subquery, as SQLite
+// reads a MIN or MAX from the index only when it is alone), is the
+// estimate.
+func (db *DB) CountCustomers(ctx context.Context, s crm.Scope, f crm.CustomerFilter, now time.Time) (crm.CustomerCount, error) {
+	extra, extraArgs := "", []any(nil)
+	if f.Query != "" {
+		cond, args, ok := db.searchMatch(f.Query)
+		if !ok {
+			return crm.CustomerCount{}, nil
+		}
+		extra, extraArgs = cond, args
+	}
+	where, args := customerWhere(s, f, now, extra, extraArgs)
+	const bound = crm.CountExactUpTo + 1
+	var n int64
+	var last sql.NullInt64
+	err := db.QueryRow(ctx, "SELECT COUNT(*), MIN(id) FROM (SELECT c.id FROM customers c WHERE "+where+" ORDER BY c.id DESC LIMIT ?) t",
+		append(args, bound)...).Scan(&n, &last)
+	if err != nil {
+		return crm.CustomerCount{}, fmt.Errorf("store: count customers: %w", err)
+	}
+	if n < bound {
+		return crm.CustomerCount{Total: n}, nil
+	}
+	est := int64(bound)
+	if db.Engine == Postgres {
+		var plan []byte
+		if err := db.QueryRow(ctx, "EXPLAIN (FORMAT JSON) SELECT 1 FROM customers c WHERE "+where, args...).Scan(&plan); err != nil {
+			return crm.CustomerCount{}, fmt.Errorf("store: estimate customers: %w", err)
+		}
+		var out []struct {
+			Plan struct {
+				Rows float64 `json:"Plan Rows"`
+			}
+		}
+		if json.Unmarshal(plan, &out) == nil && len(out) == 1 {
+			est = max(est, int64(out[0].Plan.Rows))
+		}
+	} else {
+		var lo, hi sql.NullInt64
+		if err := db.QueryRow(ctx, "SELECT (SELECT MIN(id) FROM customers), (SELECT MAX(id) FROM customers)").Scan(&lo, &hi); err != nil {
+			return crm.CustomerCount{}, fmt.Errorf("store: estimate customers: %w", err)
+		}
+		if span := hi.Int64 - last.Int64 + 1; span > 0 && hi.Valid && last.Valid {
+			est = max(est, int64(float64(bound)*float64(hi.Int64-lo.Int64+1)/float64(span)))
+		}
+	}
+	return crm.CustomerCount{Total: est, Estimate: true}, nil
+}
+
 // UpdateCustomer writes c if c.Version is still the stored one (else
 // version_conflict) and audits it.
 func (db *DB) UpdateCustomer(ctx context.Context, c *crm.Customer, e *crm.AuditEntry) error {
@@ -202,10 +304,10 @@ func (db *DB) UpdateCustomer(ctx context.Context, c *crm.Customer, e *crm.AuditE
 		res, err := tx.Exec(ctx, `UPDATE customers SET kind = ?, name = ?, short_name = ?, uscc = ?, legal_rep = ?, industry_code = ?,
 			region_code = ?, address = ?, source = ?, stage = ?, owner_id = ?, team_id = ?, notes = ?, deleted_at = ?,
 			name_norm = CASE WHEN ? = '' THEN name_norm ELSE ? END, employee_band = ?, revenue_band = ?, custom_fields = ?,
-			version = version + 1, updated_at = ? WHERE id = ? AND version = ?`,
+			name_sort = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`,
 			c.Kind, c.Name, c.ShortName, c.USCC, c.LegalRep, c.IndustryCode, c.RegionCode, c.Address, c.Source, c.Stage,
 			c.OwnerID, nullID(c.TeamID), c.Notes, c.DeletedAt, c.NameNorm, c.NameNorm, c.EmployeeBand, c.RevenueBand, customJSON(c.Custom),
-			c.UpdatedAt, c.ID, c.Version)
+			crm.NameSortKey(c.Name), c.UpdatedAt, c.ID, c.Version)
 		if isUniqueViolation(err) {
 			return db.duplicateUSCC(ctx, tx, c.USCC)
 		}
@@ -341,6 +443,17 @@ func (db *DB) MergeCustomers(ctx context.Context, survivor, merged *crm.Customer
 		merged.Version++
 	}
 	return err
+}
+
+// CustomerHoldings counts what hangs off a customer: contacts,
+// interactions and their attachments, complaints.
+func (db *DB) CustomerHoldings(ctx context.Context, id int64) (crm.Holdings, error) {
+	var h crm.Holdings
+	err := db.QueryRow(ctx, `SELECT (SELECT COUNT(*) FROM contacts WHERE customer_id = ?),
+		(SELECT COUNT(*) FROM interactions WHERE customer_id = ?),
+		(SELECT COUNT(*) FROM attachments a JOIN interactions i ON i.id = a.interaction_id WHERE i.customer_id = ?),
+		(SELECT COUNT(*) FROM complaints WHERE customer_id = ?)`, id, id, id, id).Scan(&h.Contacts, &h.Interactions, &h.Attachments, &h.Complaints)
+	return h, err
 }
 
 func customJSON(m map[string]string) string {

@@ -21,6 +21,18 @@ func (db *DB) CreateInteraction(ctx context.Context, it *crm.Interaction, e *crm
 	})
 }
 
+// Interaction reads one timeline entry, whoever's customer it belongs to:
+// the caller checks the customer's scope.
+func (db *DB) Interaction(ctx context.Context, id int64) (crm.Interaction, error) {
+	var it crm.Interaction
+	var due sql.NullTime
+	err := db.QueryRow(ctx, `SELECT id, customer_id, at, channel, participants, content, feedback, next_step, next_due_at, created_by,
+		version, created_at, updated_at FROM interactions WHERE id = ?`, id).Scan(&it.ID, &it.CustomerID, &it.At, &it.Channel,
+		&it.Participants, &it.Content, &it.Feedback, &it.NextStep, &due, &it.CreatedBy, &it.Version, &it.CreatedAt, &it.UpdatedAt)
+	it.NextDueAt = timePtr(due)
+	return it, notFound(err, "such interaction")
+}
+
 // Interactions returns a customer's timeline by when each contact happened,
 // newest first; beforeID pages on from that entry.
 func (db *DB) Interactions(ctx context.Context, customerID, beforeID int64, limit int) ([]crm.Interaction, error) {

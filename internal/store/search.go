@@ -83,16 +83,26 @@ func (db *DB) searchCondition(q string) (cond string, args []any, recheck bool, 
 // query of three or more Chinese characters is checked against the names,
 // since bigrams alone do not prove the characters are adjacent.
 func (db *DB) SearchCustomers(ctx context.Context, s crm.Scope, q string, f crm.CustomerFilter, now time.Time) ([]crm.Customer, []int64, error) {
-	cond, args, recheck, ok := db.searchCondition(q)
+	cond, args, ok := db.searchMatch(q)
 	if !ok {
 		return []crm.Customer{}, nil, nil
+	}
+	return db.listCustomers(ctx, s, f, now, cond, args)
+}
+
+// searchMatch is searchCondition with the name recheck a query of three
+// or more Chinese characters needs; ok is false for a query with no tokens.
+func (db *DB) searchMatch(q string) (string, []any, bool) {
+	cond, args, recheck, ok := db.searchCondition(q)
+	if !ok {
+		return "", nil, false
 	}
 	if recheck {
 		cond += " AND (c.name LIKE ? OR c.short_name LIKE ? OR EXISTS (SELECT 1 FROM contacts k WHERE k.customer_id = c.id AND k.name LIKE ?))"
 		like := "%" + likeEscape(strings.TrimSpace(q)) + "%"
 		args = append(args, like, like, like)
 	}
-	return db.listCustomers(ctx, s, f, now, cond, args)
+	return cond, args, true
 }
 
 // likeEscape keeps % and _ in a user's query literal. Both engines treat

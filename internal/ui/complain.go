@@ -13,12 +13,14 @@ import (
 type complainPages struct {
 	*UI
 	complaints *crm.Complaints
+	files      *crm.Attachments
 }
 
 func (u *UI) registerComplain(rt *httpx.Router) {
 	cs := crm.NewCustomers(u.db, nil)
 	cs.SetSealer(u.sealer)
-	p := &complainPages{UI: u, complaints: crm.NewComplaints(u.db, cs, u.calendars, u.sealer, nil)}
+	complaints := crm.NewComplaints(u.db, cs, u.calendars, u.sealer, nil)
+	p := &complainPages{UI: u, complaints: complaints, files: crm.NewAttachments(u.db, cs, complaints, nil)}
 	rt.Handle("GET /complain", http.HandlerFunc(p.form))
 	rt.Handle("POST /complain", http.HandlerFunc(p.submit))
 	rt.Handle("GET /complain/status/{token}", http.HandlerFunc(p.status))
@@ -27,6 +29,9 @@ func (u *UI) registerComplain(rt *httpx.Router) {
 // complainData is what the public pages show.
 type complainData struct {
 	Form       crm.PublicComplaint
+	MaxFiles   int // how many files the form takes, each up to MaxFileMiB
+	MaxFileMiB int
+	Attached   int // files kept with the complaint just filed
 	Categories []string
 	Error      string
 	Fields     map[string]string
@@ -36,15 +41,45 @@ type complainData struct {
 }
 
 func (p *complainPages) form(w http.ResponseWriter, r *http.Request) {
-	p.render(w, r, http.StatusOK, "complain", "complain.title", complainData{Categories: crm.ComplaintCategories})
+	p.render(w, r, http.StatusOK, "complain", "complain.title", newComplainData())
 }
 
+// newComplainData is an empty form.
+func newComplainData() complainData {
+	return complainData{Categories: crm.ComplaintCategories, MaxFiles: crm.MaxPublicAttachments, MaxFileMiB: crm.MaxAttachmentBytes >> 20}
+}
+
+// submit files the form's complaint with its files. The files are
+// checked first — how many, how large, of what type by their bytes — so
+// a bad one refuses the whole form and nothing is filed.
 func (p *complainPages) submit(w http.ResponseWriter, r *http.Request) {
+	lang := langOf(r)
+	files, cleanup, ferr := formFiles(w, r, "files", crm.MaxPublicAttachments)
+	defer cleanup()
+	if ferr == nil {
+		ferr = crm.CheckPublic(files)
+	}
 	in := crm.PublicComplaint{Name: r.PostFormValue("name"), Phone: r.PostFormValue("phone"), Company: r.PostFormValue("company"),
 		Category: r.PostFormValue("category"), OrderNo: r.PostFormValue("order_no"), Description: r.PostFormValue("description"),
 		Website: r.PostFormValue("website")}
-	c, token, err := p.complaints.SubmitPublic(r.Context(), in, httpx.ClientIP(r), langOf(r))
-	d := complainData{Form: in, Categories: crm.ComplaintCategories}
+	d := newComplainData()
+	d.Form = in
+	if ferr != nil {
+		d.Error = p.msgs.text(lang, "complain.fix")
+		if c := crm.ErrorCode(ferr); c == crm.ETooLarge || c == crm.EUnsupportedType || c == crm.EInvalid {
+			d.Error = p.msgs.text(lang, "complain.files_refused")
+			d.Fields = map[string]string{"files": p.attachmentMessage(lang, ferr)}
+		}
+		p.render(w, r, httpx.Status(ferr), "complain", "complain.title", d)
+		return
+	}
+	c, token, err := p.complaints.SubmitPublic(r.Context(), in, httpx.ClientIP(r), lang)
+	if err == nil && len(files) > 0 {
+		sys := crm.WithPrincipal(r.Context(), crm.Principal{UserID: -1, Username: "public:" + httpx.ClientIP(r), Role: crm.RoleService})
+		var kept []crm.Attachment
+		kept, err = p.files.AddPublic(sys, c.ID, files)
+		d.Attached = len(kept)
+	}
 	if err != nil {
 		var e *crm.Error
 		switch {
@@ -53,11 +88,11 @@ func (p *complainPages) submit(w http.ResponseWriter, r *http.Request) {
 			for _, f := range e.Fields {
 				d.Fields[strings.TrimPrefix(f.Field, "caller_")] = f.Message
 			}
-			d.Error = p.msgs.text(langOf(r), "complain.fix")
+			d.Error = p.msgs.text(lang, "complain.fix")
 		case crm.ErrorCode(err) == crm.ERateLimited:
-			d.Error = p.msgs.text(langOf(r), "complain.slow")
+			d.Error = p.msgs.text(lang, "complain.slow")
 		case crm.ErrorCode(err) == crm.EBadRequest:
-			d.Error = p.msgs.text(langOf(r), "complain.fix")
+			d.Error = p.msgs.text(lang, "complain.fix")
 		default:
 			p.fail(w, r, err)
 			return

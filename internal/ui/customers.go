@@ -20,6 +20,7 @@ type customerPages struct {
 	*UI
 	cs    *crm.Customers
 	cards *crm.Cards
+	files *crm.Attachments
 }
 
 // registerCustomers adds the customer pages. sealer is the keyring for
@@ -27,8 +28,15 @@ type customerPages struct {
 func (u *UI) registerCustomers(rt *httpx.Router, sealer crm.Sealer) {
 	cs := crm.NewCustomers(u.db, nil)
 	cs.SetSealer(sealer)
-	c := &customerPages{UI: u, cs: cs, cards: crm.NewCards(cs, u.db, sealer)}
+	c := &customerPages{UI: u, cs: cs, cards: crm.NewCards(cs, u.db, sealer),
+		files: crm.NewAttachments(u.db, cs, crm.NewComplaints(u.db, cs, u.calendars, sealer, nil), nil)}
 	rt.Handle("GET /customers", u.private(c.list))
+	rt.Handle("GET /customers/handover", u.private(c.handoverForm))
+	rt.Handle("POST /customers/handover", u.private(c.handover))
+	rt.Handle("GET /customers/{id}/merge", u.private(c.mergeForm))
+	rt.Handle("POST /customers/{id}/merge", u.private(c.merge))
+	rt.Handle("POST /customers/{id}/interactions/{iid}/attachments", u.private(c.addAttachment))
+	rt.Handle("POST /customers/{id}/attachments/{aid}/delete", u.private(c.deleteAttachment))
 	rt.Handle("POST /customers", u.private(c.create))
 	rt.Handle("GET /customers/new", u.private(c.newForm))
 	rt.Handle("GET /customers/{id}", u.private(c.detail))
@@ -56,6 +64,22 @@ type customerList struct {
 	// ExportCSV and ExportXLSX download the list as filtered, "" for a
 	// role that may not export.
 	ExportCSV, ExportXLSX string
+	// Sort is the list's order ("" newest first); Heads are the sortable
+	// column headings' links and states, by sort key.
+	Sort  string
+	Heads map[string]sortHead
+	// Total is how many customers the list holds, shown as "N" or, when
+	// TotalIsEstimate, "about N".
+	Total           int64
+	TotalIsEstimate bool
+	CanAssign       bool // offer the handover page
+}
+
+// sortHead is a sortable column heading: the link that sorts by it (or
+// reverses it) and, when the list is sorted by it, the direction.
+type sortHead struct {
+	Href string
+	Aria string // aria-sort: ascending, descending or none
 }
 
 // customerRow is one customer in the list with its stage in words.
@@ -73,33 +97,57 @@ type choice struct {
 func (c *customerPages) list(w http.ResponseWriter, r *http.Request) {
 	lang, q := langOf(r), r.URL.Query()
 	me, _ := crm.PrincipalFrom(r.Context())
-	d := customerList{Query: strings.TrimSpace(q.Get("q")), CanCreate: me.Role.Can(crm.ActCustomerCreate)}
+	d := customerList{Query: strings.TrimSpace(q.Get("q")), CanCreate: me.Role.Can(crm.ActCustomerCreate),
+		CanAssign: me.Role.Can(crm.ActCustomerAssign)}
 	if s := q.Get("stage"); slices.Contains(crm.CustomerStages, s) {
 		d.Stage = s
+	}
+	if s := q.Get("sort"); s != "" {
+		if _, _, err := crm.ParseCustomerSort(s); err == nil {
+			d.Sort = s
+		}
 	}
 	d.Stages, d.Filtered = c.choices(lang, "stage", crm.CustomerStages, d.Stage), d.Query != "" || d.Stage != ""
 	status := http.StatusOK
 	page, err := httpx.ParsePage(r)
-	f := crm.CustomerFilter{Query: d.Query, Stage: d.Stage, Limit: page.Limit + 1}
+	f := crm.CustomerFilter{Query: d.Query, Stage: d.Stage, Limit: page.Limit + 1, Sort: d.Sort}
 	if err == nil && page.Cursor != "" {
-		err = httpx.DecodeCursor(page.Cursor, &f.BeforeID)
+		if d.Sort == "" {
+			err = httpx.DecodeCursor(page.Cursor, &f.BeforeID)
+		} else {
+			var k crm.SortCursor
+			if err = httpx.DecodeCursor(page.Cursor, &k); err == nil && k.Sort != d.Sort {
+				err = crm.Errorf(crm.EBadRequest, "cursor of another sort")
+			}
+			f.After = &k
+		}
 	}
 	if err != nil {
 		// A hand-edited or stale page link: show the first page and say so.
-		status, d.Problem, f.BeforeID = http.StatusBadRequest, c.msgs.text(lang, "customers.error.bad_page"), 0
+		status, d.Problem, f.BeforeID, f.After = http.StatusBadRequest, c.msgs.text(lang, "customers.error.bad_page"), 0, nil
 	}
 	rows, err := c.cs.List(r.Context(), f)
+	var n crm.CustomerCount
+	if err == nil {
+		n, err = c.cs.Count(r.Context(), f)
+	}
 	if err != nil {
 		c.refuse(w, r, err)
 		return
 	}
-	list := httpx.MakePage(rows, page.Limit, func(x crm.Customer) any { return x.ID })
+	d.Total, d.TotalIsEstimate = n.Total, n.Estimate
+	list := httpx.MakePage(rows, page.Limit, func(x crm.Customer) any {
+		if d.Sort != "" {
+			return crm.CursorAfter(d.Sort, x)
+		}
+		return x.ID
+	})
 	for _, x := range list.Items {
 		d.Rows = append(d.Rows, customerRow{Customer: x, StageLabel: c.label(lang, "stage", x.Stage)})
 	}
-	link := func(cursor string) string {
+	link := func(sort, cursor string) string {
 		v := url.Values{}
-		for k, s := range map[string]string{"q": d.Query, "stage": d.Stage, "cursor": cursor} {
+		for k, s := range map[string]string{"q": d.Query, "stage": d.Stage, "sort": sort, "cursor": cursor} {
 			if s != "" {
 				v.Set(k, s)
 			}
@@ -110,10 +158,21 @@ func (c *customerPages) list(w http.ResponseWriter, r *http.Request) {
 		return strings.TrimSuffix("/customers?"+v.Encode(), "?")
 	}
 	if list.NextCursor != "" {
-		d.Next = link(list.NextCursor)
+		d.Next = link(d.Sort, list.NextCursor)
 	}
-	if f.BeforeID > 0 {
-		d.First = link("")
+	if f.BeforeID > 0 || f.After != nil {
+		d.First = link(d.Sort, "")
+	}
+	d.Heads = map[string]sortHead{}
+	for _, key := range crm.CustomerSorts {
+		h := sortHead{Href: link(key, ""), Aria: "none"}
+		switch d.Sort {
+		case key:
+			h.Href, h.Aria = link("-"+key, ""), "ascending"
+		case "-" + key:
+			h.Aria = "descending"
+		}
+		d.Heads[key] = h
 	}
 	if me.Role.Can(crm.ActCustomerExport) {
 		d.ExportCSV, d.ExportXLSX = exportLink("csv", d.Query, d.Stage), exportLink("xlsx", d.Query, d.Stage)

@@ -20,6 +20,7 @@ type customerDetail struct {
 	Timeline                           []timelineEntry
 	Older, Newest                      string // the timeline's other pages, "" when there are none
 	CanChange                          bool   // offer the forms: the role may change this customer
+	CanAssign                          bool   // offer the handover page
 	Notice                             string
 	Problem                            string // a message for the page as a whole
 
@@ -29,6 +30,22 @@ type customerDetail struct {
 	Interaction        interactionForm
 	InteractionProblem formProblem
 	Channels           []choice
+
+	// AttachmentProblem is what was wrong with a file sent to one
+	// timeline entry (AttachmentFor), shown beside it.
+	AttachmentFor     int64
+	AttachmentProblem string
+	MaxAttachmentMiB  int
+	// Complaints are the customer's complaints, newest first, when the
+	// caller may read them (ShowComplaints).
+	Complaints     []complaintRow
+	ShowComplaints bool
+}
+
+// complaintRow is one complaint of the customer, with its labels.
+type complaintRow struct {
+	crm.Complaint
+	CategoryLabel, StatusLabel string
 }
 
 // detailForms are the forms of the detail page as typed, with what is
@@ -39,6 +56,8 @@ type detailForms struct {
 	duplicate          bool
 	interaction        interactionForm
 	interactionProblem formProblem
+	attachmentFor      int64
+	attachmentProblem  string
 }
 
 // customerNotices are the success messages the detail page may show
@@ -48,6 +67,9 @@ var customerNotices = map[string]string{
 	"updated":     "customers.notice.updated",
 	"contact":     "customers.notice.contact",
 	"interaction": "customers.notice.interaction",
+	"attachment":  "customers.notice.attachment",
+	"detached":    "customers.notice.detached",
+	"merged":      "customers.notice.merged",
 }
 
 func (c *customerPages) detail(w http.ResponseWriter, r *http.Request) {
@@ -79,11 +101,12 @@ func (c *customerPages) showDetail(w http.ResponseWriter, r *http.Request, statu
 	}
 	r = at(r, fmt.Sprintf("/customers/%d", id))
 	me, _ := crm.PrincipalFrom(r.Context())
-	d := customerDetail{Customer: x, Contacts: contacts, CanChange: mayChange(me, x),
+	d := customerDetail{Customer: x, Contacts: contacts, CanChange: mayChange(me, x), CanAssign: me.Role.Can(crm.ActCustomerAssign) && mayChange(me, x),
 		KindLabel: c.label(lang, "kind", x.Kind), SourceLabel: c.label(lang, "source", x.Source), StageLabel: c.label(lang, "stage", x.Stage),
 		Contact: forms.contact, ContactProblem: forms.contactProblem, Duplicate: forms.duplicate,
 		Interaction: forms.interaction, InteractionProblem: forms.interactionProblem,
-		Channels: c.choices(lang, "channel", crm.InteractionChannels, forms.interaction.Channel)}
+		Channels:      c.choices(lang, "channel", crm.InteractionChannels, forms.interaction.Channel),
+		AttachmentFor: forms.attachmentFor, AttachmentProblem: forms.attachmentProblem, MaxAttachmentMiB: crm.MaxAttachmentBytes >> 20}
 	for _, in := range customInputs(lang, fields, x.Custom) {
 		if in.Value != "" {
 			d.Custom = append(d.Custom, in)
@@ -107,9 +130,19 @@ func (c *customerPages) showDetail(w http.ResponseWriter, r *http.Request, statu
 		return
 	}
 	list := httpx.MakePage(entries, page.Limit, func(it crm.Interaction) any { return it.ID })
-	if d.Timeline, err = c.timeline(r, lang, list.Items); err != nil {
+	if d.Timeline, err = c.timeline(r, lang, id, list.Items); err != nil {
 		c.fail(w, r, err)
 		return
+	}
+	complaints, ok, err := c.cs.CustomerComplaints(r.Context(), c.db, id, 50)
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	d.ShowComplaints = ok
+	for _, k := range complaints {
+		d.Complaints = append(d.Complaints, complaintRow{Complaint: k,
+			CategoryLabel: c.msgOr(lang, "complain.category."+k.Category, k.Category), StatusLabel: c.msgOr(lang, "complain.state."+k.Status, k.Status)})
 	}
 	link := func(cursor string) string {
 		v := url.Values{}
@@ -140,4 +173,13 @@ func (c *customerPages) showDetail(w http.ResponseWriter, r *http.Request, statu
 func mayChange(p crm.Principal, c crm.Customer) bool {
 	s := crm.CustomerScope(p)
 	return p.Role.Can(crm.ActCustomerUpdate) && (s.All || c.OwnerID == s.UserID || (s.TeamID != 0 && c.TeamID == s.TeamID))
+}
+
+// msgOr is the message for key in lang, or fallback when the catalogue
+// has none (a value another module added since).
+func (c *customerPages) msgOr(lang, key, fallback string) string {
+	if s, ok := c.msgs[lang][key]; ok {
+		return s
+	}
+	return fallback
 }

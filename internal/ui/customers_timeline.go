@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -22,15 +23,23 @@ type interactionForm struct {
 	Channel, Content, Feedback, NextStep, NextDue string
 }
 
-// timelineEntry is one interaction with the labels the page shows.
+// timelineEntry is one interaction with the labels the page shows and
+// its attachments.
 type timelineEntry struct {
 	crm.Interaction
 	ChannelLabel, Author string
+	Attachments          []attachmentView
+}
+
+// attachmentView is an attachment as the page lists it: a download link.
+type attachmentView struct {
+	crm.Attachment
+	SizeLabel string
 }
 
 var (
 	contactInputs     = []string{"name", "title", "mobile", "email", "is_primary"}
-	interactionInputs = []string{"channel", "content", "feedback", "next_step", "next_due_at"}
+	interactionInputs = []string{"channel", "content", "feedback", "next_step", "next_due_at", "file"}
 )
 
 // addContact adds the form's contact to the customer in the path. A
@@ -61,7 +70,10 @@ func (c *customerPages) addContact(w http.ResponseWriter, r *http.Request) {
 // day means the end of that day in China time, so "tomorrow" lasts until
 // midnight wherever the server runs.
 func (c *customerPages) addInteraction(w http.ResponseWriter, r *http.Request) {
-	lang, v := langOf(r), r.PostFormValue
+	lang := langOf(r)
+	files, cleanup, ferr := formFiles(w, r, "file", 1)
+	defer cleanup()
+	v := r.PostFormValue
 	f := interactionForm{Channel: v("channel"), Content: v("content"), Feedback: v("feedback"),
 		NextStep: v("next_step"), NextDue: strings.TrimSpace(v("next_due_at"))}
 	id, err := customerID(r)
@@ -75,8 +87,41 @@ func (c *customerPages) addInteraction(w http.ResponseWriter, r *http.Request) {
 			it.NextDueAt = &due
 		}
 	}
+	// A file that would be refused refuses the whole entry: nothing is saved.
+	if err == nil && ferr == nil {
+		for _, up := range files {
+			if _, ferr = crm.CheckUpload(up); ferr != nil {
+				break
+			}
+		}
+	}
+	if err == nil && ferr != nil {
+		// Only someone who may add the entry hears what is wrong with its file.
+		me, _ := crm.PrincipalFrom(r.Context())
+		x, gerr := c.cs.Get(r.Context(), id)
+		switch {
+		case gerr != nil:
+			err = gerr
+		case !me.Role.Can(crm.ActCustomerUpdate):
+			err = crm.Errorf(crm.EForbidden, "your role may not change customers")
+		case !mayChange(me, x):
+			err = crm.Errorf(crm.ENotFound, "no such customer")
+		default:
+			msg := c.attachmentMessage(lang, ferr)
+			c.showDetail(w, r, httpx.Status(ferr), detailForms{interaction: f,
+				interactionProblem: formProblem{Fields: map[string][]string{"file": {msg}}}})
+			return
+		}
+	}
 	if err == nil {
-		_, err = c.cs.AddInteraction(r.Context(), it)
+		it, err = c.cs.AddInteraction(r.Context(), it)
+	}
+	if err == nil {
+		for _, up := range files {
+			if _, err = c.files.AddToInteraction(r.Context(), it.ID, up); err != nil {
+				break
+			}
+		}
 	}
 	if err != nil {
 		if !c.refuse(w, r, err) {
@@ -88,9 +133,64 @@ func (c *customerPages) addInteraction(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, fmt.Sprintf("/customers/%d?notice=interaction#timeline", id), http.StatusSeeOther)
 }
 
+// addAttachment attaches the form's file to one entry of the timeline.
+// A file too large or of a type not accepted is named beside the entry,
+// and nothing is stored.
+func (c *customerPages) addAttachment(w http.ResponseWriter, r *http.Request) {
+	lang := langOf(r)
+	id, err := customerID(r)
+	iid, perr := strconv.ParseInt(r.PathValue("iid"), 10, 64)
+	if err == nil && (perr != nil || iid < 1) {
+		err = crm.Errorf(crm.ENotFound, "no such interaction")
+	}
+	var files []crm.Upload
+	if err == nil {
+		var cleanup func()
+		files, cleanup, err = formFiles(w, r, "file", 1)
+		defer cleanup()
+	}
+	if err == nil && len(files) == 0 {
+		err = crm.Invalid(crm.FieldError{Field: "file", Code: "required", Message: "choose a file"})
+	}
+	if err == nil {
+		_, err = c.files.AddToInteraction(r.Context(), iid, files[0])
+	}
+	if err != nil {
+		if !c.refuse(w, r, err) {
+			c.showDetail(w, r, httpx.Status(err), detailForms{interaction: interactionForm{Channel: "visit"},
+				attachmentFor: iid, attachmentProblem: c.attachmentMessage(lang, err)})
+		}
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/customers/%d?notice=attachment#interaction-%d", id, iid), http.StatusSeeOther)
+}
+
+// deleteAttachment removes an attachment from the timeline.
+func (c *customerPages) deleteAttachment(w http.ResponseWriter, r *http.Request) {
+	id, err := customerID(r)
+	aid, perr := strconv.ParseInt(r.PathValue("aid"), 10, 64)
+	if err == nil && (perr != nil || aid < 1) {
+		err = crm.Errorf(crm.ENotFound, "no such attachment")
+	}
+	if err == nil {
+		_, err = c.files.Delete(r.Context(), aid)
+	}
+	if err != nil {
+		if !c.refuse(w, r, err) {
+			c.fail(w, r, err)
+		}
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/customers/%d?notice=detached#timeline", id), http.StatusSeeOther)
+}
+
 // timeline labels the entries and names their authors, each looked up
 // once, as one manager usually writes most of a customer's entries.
-func (c *customerPages) timeline(r *http.Request, lang string, items []crm.Interaction) ([]timelineEntry, error) {
+func (c *customerPages) timeline(r *http.Request, lang string, customerID int64, items []crm.Interaction) ([]timelineEntry, error) {
+	files, err := c.files.OfTimeline(r.Context(), customerID, items)
+	if err != nil {
+		return nil, err
+	}
 	names := map[int64]string{}
 	out := make([]timelineEntry, 0, len(items))
 	for _, it := range items {
@@ -102,7 +202,11 @@ func (c *customerPages) timeline(r *http.Request, lang string, items []crm.Inter
 			}
 			name, names[it.CreatedBy] = u.Username, u.Username
 		}
-		out = append(out, timelineEntry{Interaction: it, ChannelLabel: c.label(lang, "channel", it.Channel), Author: name})
+		e := timelineEntry{Interaction: it, ChannelLabel: c.label(lang, "channel", it.Channel), Author: name}
+		for _, a := range files[it.ID] {
+			e.Attachments = append(e.Attachments, attachmentView{Attachment: a, SizeLabel: sizeLabel(a.Size)})
+		}
+		out = append(out, e)
 	}
 	return out, nil
 }
