@@ -1,6 +1,57 @@
 package api
 
-import "github.com/kehucrm/kehu/internal/httpx"
+import (
+	"net/http"
+	"time"
+
+	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/httpx"
+)
+
+// complaintReports serves the complaint ledger (台账) and its monthly
+// analysis. The ledger's routes are literal segments, which the mux
+// prefers to /api/v1/complaints/{id}.
+type complaintReports struct {
+	*API
+	reports *crm.ComplaintReports
+}
 
 // registerComplaintReports adds this module's routes; see Register.
-func (a *API) registerComplaintReports(rt *httpx.Router) {}
+func (a *API) registerComplaintReports(rt *httpx.Router) {
+	c := &complaintReports{API: a, reports: crm.NewComplaintReports(a.db, func() time.Time { return a.now() })}
+	rt.HandleFunc("GET /api/v1/complaints/ledger", c.ledger)
+	rt.HandleFunc("GET /api/v1/complaints/ledger.xlsx", c.ledgerXLSX)
+	rt.HandleFunc("GET /api/v1/complaints/analysis", c.analysis)
+}
+
+// ledgerPage is one page of the ledger as the API answers it.
+type ledgerPage struct {
+	crm.LedgerPage
+	NextCursor string `json:"next_cursor,omitempty"`
+}
+
+func (c *complaintReports) ledger(w http.ResponseWriter, r *http.Request) error {
+	p, after, err := httpx.ParsePageByID(r)
+	if err != nil {
+		return err
+	}
+	page, err := c.reports.Ledger(r.Context(), r.URL.Query().Get("month"), after, p.Limit)
+	if err != nil {
+		return err
+	}
+	out := ledgerPage{LedgerPage: page}
+	if page.Next != 0 {
+		out.NextCursor = httpx.EncodeCursor(page.Next)
+	}
+	httpx.WriteJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (c *complaintReports) analysis(w http.ResponseWriter, r *http.Request) error {
+	_, a, err := c.reports.Month(r.Context(), r.URL.Query().Get("month"), "analysis")
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, a)
+	return nil
+}

@@ -19,7 +19,7 @@ var modules = []module{
 	{"/customers", "nav.customers", true},
 	{"/tiers", "nav.tiers", false},
 	{"/care", "nav.care", false},
-	{"/complaints", "nav.complaints", false},
+	{"/complaints", "nav.complaints", true},
 	{"/service-orders", "nav.service", true},
 	{"/dealers", "nav.dealers", false},
 	{"/satisfaction", "nav.satisfaction", false},

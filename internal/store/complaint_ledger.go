@@ -1,0 +1,166 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/kehucrm/kehu/internal/crm"
+)
+
+// ledgerColumns are what the ledger and the queue show of a complaint:
+// no description, no sealed phone (a month's ledger reads thousands).
+const ledgerColumns = `k.id, k.number, k.customer_id, k.caller_name, k.received_at, k.category, k.quality, k.severity, k.part_no,
+	k.status, k.reply_due_at, k.solution_due_at, k.department, k.assignee_id, k.cause, k.handling, k.responsibility,
+	k.corrective_action, k.effect_confirmed, k.delay_reason, k.closed_at, k.overdue_at,
+	COALESCE(cu.name, ''), COALESCE(u.username, '')
+	FROM complaints k LEFT JOIN customers cu ON cu.id = k.customer_id LEFT JOIN users u ON u.id = k.assignee_id`
+
+func scanLedgerEntry(s scanner) (crm.LedgerEntry, error) {
+	var e crm.LedgerEntry
+	var customer, assignee sql.NullInt64
+	var solution, closed, overdue sql.NullTime
+	err := s.Scan(&e.ID, &e.Number, &customer, &e.CallerName, &e.ReceivedAt, &e.Category, &e.Quality, &e.Severity, &e.PartNo,
+		&e.Status, &e.ReplyDueAt, &solution, &e.Department, &assignee, &e.Cause, &e.Handling, &e.Responsibility,
+		&e.CorrectiveAction, &e.EffectConfirmed, &e.DelayReason, &closed, &overdue, &e.CustomerName, &e.AssigneeName)
+	e.CustomerID, e.AssigneeID = customer.Int64, assignee.Int64
+	e.SolutionDueAt, e.ClosedAt, e.OverdueAt = timePtr(solution), timePtr(closed), timePtr(overdue)
+	return e, err
+}
+
+// ledgerWhere is the condition of a ledger: received in the month, in
+// scope, after the cursor.
+func ledgerWhere(f crm.LedgerFilter) (string, []any) {
+	q := "k.received_at >= ? AND k.received_at < ?"
+	args := []any{f.From.UTC(), f.To.UTC()}
+	if !f.Scope.All {
+		cond, cargs := scopeSQL(f.Scope, time.Now())
+		q += " AND k.customer_id IN (SELECT c.id FROM customers c WHERE c.deleted_at IS NULL AND " + cond + ")"
+		args = append(args, cargs...)
+	}
+	if f.AfterID > 0 {
+		q += " AND k.id > ?"
+		args = append(args, f.AfterID)
+	}
+	return q, args
+}
+
+// CountComplaintLedger counts the complaints of a ledger (the cursor and
+// limit aside).
+func (db *DB) CountComplaintLedger(ctx context.Context, f crm.LedgerFilter) (int, error) {
+	f.AfterID = 0
+	where, args := ledgerWhere(f)
+	var n int
+	err := db.QueryRow(ctx, "SELECT count(*) FROM complaints k WHERE "+where, args...).Scan(&n)
+	return n, err
+}
+
+// ComplaintLedger returns the complaints of a ledger in number order
+// with the customer's and assignee's names, and when each was first
+// replied to (its first step out of registered) and solved (its first
+// approval), read from the timeline in one more query.
+func (db *DB) ComplaintLedger(ctx context.Context, f crm.LedgerFilter) ([]crm.LedgerEntry, error) {
+	where, args := ledgerWhere(f)
+	q := "SELECT " + ledgerColumns + " WHERE " + where + " ORDER BY k.id"
+	if f.Limit > 0 {
+		q += fmt.Sprintf(" LIMIT %d", f.Limit)
+	}
+	out, err := db.ledgerEntries(ctx, q, args)
+	if err != nil || len(out) == 0 {
+		return out, err
+	}
+	byID := make(map[int64]*crm.LedgerEntry, len(out))
+	for i := range out {
+		byID[out[i].ID] = &out[i]
+	}
+	rows, err := db.Query(ctx, `SELECT e.complaint_id, e.from_status, e.to_status, e.at FROM complaint_events e
+		WHERE e.complaint_id IN (SELECT k.id FROM complaints k WHERE `+where+` AND k.id <= ?)
+		AND (e.from_status = 'registered' OR e.to_status = 'approved') ORDER BY e.id`, append(args, out[len(out)-1].ID)...)
+	if err != nil {
+		return nil, fmt.Errorf("store: complaint ledger steps: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var from, to string
+		var at time.Time
+		if err := rows.Scan(&id, &from, &to, &at); err != nil {
+			return nil, err
+		}
+		e := byID[id]
+		if e == nil {
+			continue
+		}
+		if from == "registered" && e.RepliedAt == nil {
+			e.RepliedAt = &at
+		}
+		if to == "approved" && e.SolvedAt == nil {
+			e.SolvedAt = &at
+		}
+	}
+	return out, rows.Err()
+}
+
+func (db *DB) ledgerEntries(ctx context.Context, q string, args []any) ([]crm.LedgerEntry, error) {
+	rows, err := db.Query(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: complaint ledger: %w", err)
+	}
+	defer rows.Close()
+	out := []crm.LedgerEntry{}
+	for rows.Next() {
+		e, err := scanLedgerEntry(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// ComplaintQueue returns open complaints in scope that are in one of
+// statuses or assigned to assignee, the nearest deadline first: overdue
+// ones, then by the deadline the status runs against (the reply while
+// registered, the solution until approved), then those without one.
+func (db *DB) ComplaintQueue(ctx context.Context, s crm.Scope, statuses []string, assignee int64, limit int) ([]crm.LedgerEntry, error) {
+	q := "SELECT " + ledgerColumns + " WHERE k.status <> 'closed'"
+	var args []any
+	if !s.All {
+		cond, cargs := scopeSQL(s, time.Now())
+		q += " AND k.customer_id IN (SELECT c.id FROM customers c WHERE c.deleted_at IS NULL AND " + cond + ")"
+		args = append(args, cargs...)
+	}
+	if statuses != nil {
+		mine := []string{"k.assignee_id = ?"}
+		args = append(args, assignee)
+		if len(statuses) > 0 {
+			mine = append(mine, "k.status IN (?"+strings.Repeat(", ?", len(statuses)-1)+")")
+			for _, st := range statuses {
+				args = append(args, st)
+			}
+		}
+		q += " AND (" + strings.Join(mine, " OR ") + ")"
+	}
+	due := `CASE WHEN k.status = 'registered' THEN k.reply_due_at
+		WHEN k.status IN ('accepted', 'assigned', 'investigating', 'solution_proposed') THEN k.solution_due_at END`
+	q += " ORDER BY CASE WHEN k.overdue_at IS NULL THEN 1 ELSE 0 END, CASE WHEN " + due + " IS NULL THEN 1 ELSE 0 END, " + due + ", k.id"
+	return db.ledgerEntries(ctx, q+fmt.Sprintf(" LIMIT %d", limit), args)
+}
+
+// CustomerIDByCode finds a live customer by its code (KH00000001), for a
+// form where staff type the code; the domain then checks the customer.
+func (db *DB) CustomerIDByCode(ctx context.Context, code string) (int64, error) {
+	var id int64
+	err := db.QueryRow(ctx, "SELECT id FROM customers WHERE code = ? AND deleted_at IS NULL", strings.ToUpper(strings.TrimSpace(code))).Scan(&id)
+	return id, notFound(err, "such customer")
+}
+
+// ComplaintNames names a complaint's customer and assignee for its page
+// (the caller has already been allowed to read the complaint).
+func (db *DB) ComplaintNames(ctx context.Context, customerID, assigneeID int64) (customer, assignee string, err error) {
+	err = db.QueryRow(ctx, `SELECT COALESCE((SELECT name FROM customers WHERE id = ?), ''), COALESCE((SELECT username FROM users WHERE id = ?), '')`,
+		customerID, assigneeID).Scan(&customer, &assignee)
+	return customer, assignee, err
+}

@@ -1,0 +1,294 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/kehucrm/kehu/internal/crm"
+)
+
+// complaintDetail is what a complaint's page shows.
+type complaintDetail struct {
+	C                         crm.Complaint
+	Customer, Assignee        string
+	Category, Status, Channel string
+	Severity                  string
+	Reply, Solution           deadline
+	Events                    []eventRow
+	Steps                     []stepForm
+	Assignees                 []string // usernames offered for an assignee field
+	Notice                    string
+	Closed                    bool
+	Month                     string // YYYY-MM the complaint was received, for its ledger
+}
+
+// deadline is a deadline on the page: a running clock, or how it was
+// kept once its step is done.
+type deadline struct {
+	Due   *time.Time
+	Clock *clock
+	Done  *time.Time
+	Kept  string // met, missed, or "" while running or when there is no deadline
+}
+
+// eventRow is one step of the timeline.
+type eventRow struct {
+	At               time.Time
+	From, To, Actor  string
+	Note             string
+	Fields           []fieldValue
+	ToValue, FromVal string
+}
+
+// fieldValue is one field a step recorded.
+type fieldValue struct{ Label, Value string }
+
+// stepForm is the form of one next step.
+type stepForm struct {
+	To, Label string
+	Inputs    []stepInput
+	Note      string
+	Problem   formProblem
+	Open      bool // show it unfolded: it is the one just refused
+}
+
+// stepInput is one field of a step's form.
+type stepInput struct {
+	Name, Label, Kind, Value string
+	Required                 bool
+	Errors                   []string
+}
+
+// stepFieldKinds says how each step field is typed in.
+var stepFieldKinds = map[string]string{"production_date": "date", "delivery_date": "date", "cause": "textarea", "handling": "textarea",
+	"corrective_action": "textarea", "effect_confirmed": "textarea", "delay_reason": "textarea", "demand": "textarea", "assignee": "assignee"}
+
+func (p *complaintPages) detail(w http.ResponseWriter, r *http.Request) {
+	p.showDetail(w, r, http.StatusOK, "", nil, nil)
+}
+
+// move takes the complaint one step; a refusal shows the page again
+// with the step's form as typed and the messages at its fields.
+func (p *complaintPages) move(w http.ResponseWriter, r *http.Request) {
+	id, err := complaintID(r)
+	if err != nil {
+		p.notFound(w, r)
+		return
+	}
+	version, _ := strconv.Atoi(r.PostFormValue("version"))
+	to, note := r.PostFormValue("to"), r.PostFormValue("note")
+	// Every other input of the step's form is a field of the step, as
+	// NextSteps named them; the domain refuses any it does not know.
+	fields := map[string]string{}
+	for k := range r.PostForm {
+		if v := strings.TrimSpace(r.PostFormValue(k)); v != "" && k != "to" && k != "version" && k != "note" {
+			fields[k] = v
+		}
+	}
+	_, err = p.complaints.Move(r.Context(), id, version, to, note, fields)
+	if err == nil {
+		http.Redirect(w, r, fmt.Sprintf("/complaints/%d?notice=moved", id), http.StatusSeeOther)
+		return
+	}
+	if code := crm.ErrorCode(err); code == crm.ENotFound || code == crm.EInternal || code == crm.EUnauthorized {
+		p.refuse(w, r, err)
+		return
+	}
+	typed := map[string]string{"note": note}
+	for k, v := range fields {
+		typed[k] = v
+	}
+	status := http.StatusUnprocessableEntity
+	if code := crm.ErrorCode(err); code == crm.EForbidden {
+		status = http.StatusForbidden
+	} else if code == crm.EVersionConflict {
+		status = http.StatusConflict
+	}
+	p.showDetail(w, r, status, to, typed, err)
+}
+
+// showDetail renders the complaint in the path; failed names the step
+// whose form is shown again with typed and the refusal err.
+func (p *complaintPages) showDetail(w http.ResponseWriter, r *http.Request, status int, failed string, typed map[string]string, refusal error) {
+	lang, ctx := langOf(r), r.Context()
+	id, err := complaintID(r)
+	var c crm.Complaint
+	if err == nil {
+		c, err = p.complaints.Get(ctx, id)
+	}
+	var events []crm.ComplaintEvent
+	if err == nil {
+		events, err = p.complaints.Events(ctx, id)
+	}
+	if err != nil {
+		if !p.refuse(w, r, err) {
+			p.fail(w, r, err)
+		}
+		return
+	}
+	r = at(r, fmt.Sprintf("/complaints/%d", id))
+	customer, assignee, err := p.db.ComplaintNames(ctx, c.CustomerID, c.AssigneeID)
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	if c.CustomerID == 0 {
+		customer = c.CallerName
+	}
+	now := p.now()
+	d := complaintDetail{C: c, Customer: customer, Assignee: assignee, Category: p.word(lang, "category", c.Category),
+		Status: p.word(lang, "status", c.Status), Channel: p.word(lang, "channel", c.Channel), Severity: p.word(lang, "severity", c.Severity),
+		Closed: c.Status == "closed", Month: c.ReceivedAt.In(p.loc).Format("2006-01")}
+	if r.URL.Query().Get("notice") != "" && status == http.StatusOK {
+		d.Notice = p.msgs.text(lang, "complaints.notice."+r.URL.Query().Get("notice"))
+	}
+	var replied, solved *time.Time
+	names := map[int64]string{}
+	for _, ev := range events {
+		at := ev.At
+		if ev.From == "registered" && replied == nil {
+			replied = &at
+		}
+		if ev.To == "approved" && solved == nil {
+			solved = &at
+		}
+		row := eventRow{At: ev.At, From: p.word(lang, "status", ev.From), To: p.word(lang, "status", ev.To), ToValue: ev.To, FromVal: ev.From, Note: ev.Note}
+		if ev.ActorID > 0 {
+			if _, ok := names[ev.ActorID]; !ok {
+				if u, err := p.db.UserByID(ctx, ev.ActorID); err == nil {
+					names[ev.ActorID] = u.Username
+				}
+			}
+			row.Actor = names[ev.ActorID]
+		}
+		keys := make([]string, 0, len(ev.Fields))
+		for k := range ev.Fields {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			row.Fields = append(row.Fields, fieldValue{Label: p.word(lang, "field", k), Value: ev.Fields[k]})
+		}
+		d.Events = append(d.Events, row)
+	}
+	d.Reply = p.deadlineOf(lang, &c.ReplyDueAt, replied, now)
+	d.Solution = p.deadlineOf(lang, c.SolutionDueAt, solved, now)
+	me, _ := crm.PrincipalFrom(ctx)
+	for _, s := range crm.NextSteps(c, me.Role, now) {
+		f := stepForm{To: s.To, Label: p.word(lang, "step", s.To)}
+		if f.Label == s.To {
+			f.Label = p.word(lang, "status", s.To) // a step the catalogue does not name yet
+		}
+		var mine map[string]string
+		if s.To == failed {
+			mine, f.Open = typed, true
+			f.Note = typed["note"]
+			f.Problem = p.complaintProblem(lang, refusal, append(append([]string{"note"}, s.Required...), s.Optional...))
+		}
+		for i, k := range append(append([]string{}, s.Required...), s.Optional...) {
+			in := stepInput{Name: k, Label: p.word(lang, "field", k), Kind: stepFieldKinds[k], Value: mine[k], Required: i < len(s.Required)}
+			in.Errors = f.Problem.Fields[k]
+			f.Inputs = append(f.Inputs, in)
+			if k == "assignee" && d.Assignees == nil {
+				if d.Assignees, err = p.assignees(r, c.Quality); err != nil {
+					p.fail(w, r, err)
+					return
+				}
+			}
+		}
+		d.Steps = append(d.Steps, f)
+	}
+	if failed != "" && !slices.ContainsFunc(d.Steps, func(s stepForm) bool { return s.Open }) {
+		// The step is no longer open to this user (someone moved the
+		// complaint meanwhile, or the role may not): say why at the top.
+		d.Notice = p.complaintProblem(lang, refusal, nil).Form
+	}
+	p.render(w, r, status, "complaints_detail", "complaints.detail", d)
+}
+
+// deadlineOf shows a deadline: how it was kept once done, else its clock.
+func (p *complaintPages) deadlineOf(lang string, due, done *time.Time, now time.Time) deadline {
+	d := deadline{Due: due, Done: done}
+	if due == nil || due.IsZero() {
+		d.Due = nil
+		return d
+	}
+	if done != nil {
+		d.Kept = crm.DeadlineMet
+		if done.After(*due) {
+			d.Kept = crm.DeadlineMissed
+		}
+		return d
+	}
+	c := p.clockOf(lang, *due, now)
+	d.Clock = &c
+	return d
+}
+
+// assignees are the active users a complaint can go to: QA and
+// production for a quality complaint, also the service desk otherwise.
+func (p *complaintPages) assignees(r *http.Request, quality bool) ([]string, error) {
+	roles := []crm.Role{crm.RoleQA, crm.RoleProduction}
+	if !quality {
+		roles = append(roles, crm.RoleService, crm.RoleAccountManager, crm.RoleSalesManager)
+	}
+	out := []string{}
+	var after int64
+	for {
+		users, err := p.db.ListUsers(r.Context(), after, 500)
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range users {
+			if !u.Disabled() && slices.Contains(roles, u.Role) {
+				out = append(out, u.Username)
+			}
+		}
+		if len(users) < 500 {
+			return out, nil
+		}
+		after = users[len(users)-1].ID
+	}
+}
+
+// complaintProblem translates a refusal for a form of the complaint
+// pages: a field's message is complaints.error.CODE where the catalogue
+// has it, else the domain's own; fields.X is the input X, customer_id the
+// input customer. A field with no input in inputs goes to the form's message.
+func (p *complaintPages) complaintProblem(lang string, err error, inputs []string) formProblem {
+	pr := formProblem{Fields: map[string][]string{}}
+	var e *crm.Error
+	if !errors.As(err, &e) {
+		pr.Form = p.msgs.text(lang, "complaints.error.generic")
+		return pr
+	}
+	for _, f := range e.Fields {
+		name := strings.TrimPrefix(f.Field, "fields.")
+		if name == "customer_id" {
+			name = "customer"
+		}
+		msg := f.Message
+		if t, ok := p.msgs[lang]["complaints.error."+f.Code]; ok && f.Code != "illegal" {
+			msg = t
+		}
+		if slices.Contains(inputs, name) {
+			pr.Fields[name] = append(pr.Fields[name], msg)
+			continue
+		}
+		pr.Form = strings.TrimSpace(pr.Form + " " + p.word(lang, "field", name) + ": " + msg)
+	}
+	if len(e.Fields) == 0 {
+		key := "complaints.error." + e.Code
+		if _, ok := p.msgs[lang][key]; !ok {
+			key = "complaints.error.generic"
+		}
+		pr.Form = p.msgs.text(lang, key)
+	}
+	return pr
+}

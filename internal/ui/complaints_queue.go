@@ -1,0 +1,53 @@
+package ui
+
+import (
+	"net/http"
+
+	"github.com/kehucrm/kehu/internal/crm"
+)
+
+// complaintQueue is the queue page: open complaints, the nearest
+// deadline first.
+type complaintQueue struct {
+	Rows      []queueRow
+	All       bool // every open complaint the user may read, not only theirs
+	CanCreate bool
+	Limit     int
+}
+
+// queueRow is one complaint of the queue.
+type queueRow struct {
+	ID                                     int64
+	Number, Customer, Category, Status     string
+	Severity, Department, Assignee, DueFor string
+	Clock                                  *clock
+	Overdue                                bool
+}
+
+func (p *complaintPages) queue(w http.ResponseWriter, r *http.Request) {
+	lang, all := langOf(r), r.URL.Query().Get("all") == "1"
+	items, err := p.reports.Queue(r.Context(), all)
+	if err != nil {
+		if !p.refuse(w, r, err) {
+			p.fail(w, r, err)
+		}
+		return
+	}
+	me, _ := crm.PrincipalFrom(r.Context())
+	d := complaintQueue{All: all, CanCreate: me.Role.Can(crm.ActComplaintCreate), Limit: crm.QueueLimit}
+	now := p.now()
+	for _, it := range items {
+		row := queueRow{ID: it.ID, Number: it.Number, Customer: it.CustomerName, Category: p.word(lang, "category", it.Category),
+			Status: p.word(lang, "status", it.Status), Severity: it.Severity, Department: it.Department, Assignee: it.AssigneeName,
+			Overdue: it.Overdue}
+		if it.CustomerID == 0 {
+			row.Customer = it.CallerName
+		}
+		if it.Due != nil {
+			c := p.clockOf(lang, *it.Due, now)
+			row.Clock, row.DueFor = &c, p.msgs.text(lang, "complaints.due."+it.DueKind)
+		}
+		d.Rows = append(d.Rows, row)
+	}
+	p.render(w, r, http.StatusOK, "complaints", "complaints.title", d)
+}
