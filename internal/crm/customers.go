@@ -218,9 +218,12 @@ func (cs *Customers) List(ctx context.Context, f CustomerFilter) ([]Customer, er
 	if err != nil {
 		return nil, err
 	}
-	list, granted, err := cs.store.ListCustomers(ctx, ReadScope(p), f, cs.now())
+	var list []Customer
+	var granted []int64
 	if q := strings.TrimSpace(f.Query); q != "" {
 		list, granted, err = cs.store.SearchCustomers(ctx, ReadScope(p), q, f, cs.now())
+	} else {
+		list, granted, err = cs.store.ListCustomers(ctx, ReadScope(p), f, cs.now())
 	}
 	if err != nil || len(granted) == 0 {
 		return list, err

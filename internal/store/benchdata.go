@@ -10,15 +10,15 @@ import (
 // BenchCustomer is one generated customer of a benchmark data set, with
 // its contact and search tokens prepared by the caller.
 type BenchCustomer struct {
-	ID                                    int64
-	Code, Name, ShortName, NameNorm, USCC string
-	IndustryCode, RegionCode, Address     string
-	Source, Stage                         string
-	OwnerID, TeamID                       int64
-	CreatedAt                             time.Time
-	ContactName, ContactTitle             string
-	MobileEnc, MobileIdx, MobileLast4     string
-	Tokens                                []string
+	ID                                              int64
+	Code, Name, ShortName, NameNorm, NameSort, USCC string
+	IndustryCode, RegionCode, Address               string
+	Source, Stage                                   string
+	OwnerID, TeamID                                 int64
+	CreatedAt                                       time.Time
+	ContactName, ContactTitle                       string
+	MobileEnc, MobileIdx, MobileLast4               string
+	Tokens                                          []string
 }
 
 // LoadBenchCustomers writes one batch of generated customers, their
@@ -31,17 +31,17 @@ func (db *DB) LoadBenchCustomers(ctx context.Context, batch []BenchCustomer) err
 		return nil
 	}
 	return db.InTx(ctx, func(tx *Tx) error {
-		const cust = 18
+		const cust = 19
 		var q strings.Builder
-		q.WriteString(`INSERT INTO customers (id, code, kind, name, short_name, name_norm, uscc, industry_code, region_code,
+		q.WriteString(`INSERT INTO customers (id, code, kind, name, short_name, name_norm, name_sort, uscc, industry_code, region_code,
 			address, source, stage, owner_id, team_id, version, created_at, updated_at, custom_fields) VALUES `)
 		args := make([]any, 0, len(batch)*cust)
 		for i, c := range batch {
 			if i > 0 {
 				q.WriteString(",")
 			}
-			q.WriteString("(?,?,'company',?,?,?,?,?,?,?,?,?,?,?,1,?,?,'{}')")
-			args = append(args, c.ID, c.Code, c.Name, c.ShortName, c.NameNorm, c.USCC, c.IndustryCode, c.RegionCode,
+			q.WriteString("(?,?,'company',?,?,?,?,?,?,?,?,?,?,?,?,1,?,?,'{}')")
+			args = append(args, c.ID, c.Code, c.Name, c.ShortName, c.NameNorm, c.NameSort, c.USCC, c.IndustryCode, c.RegionCode,
 				c.Address, c.Source, c.Stage, c.OwnerID, nullID(c.TeamID), c.CreatedAt.UTC(), c.CreatedAt.UTC())
 		}
 		if _, err := tx.Exec(ctx, q.String(), args...); err != nil {

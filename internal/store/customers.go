@@ -140,8 +140,12 @@ func customerWhere(s crm.Scope, f crm.CustomerFilter, now time.Time, extra strin
 		args = append(args, f.TeamID)
 	}
 	if f.Region != "" {
-		q += " AND c.region_code LIKE ?"
-		args = append(args, f.Region+"%")
+		// A prefix as a range, which both engines serve from the index
+		// (SQLite's LIKE is case-insensitive and cannot). Codes are digits,
+		// so the prefix with its last digit raised by one bounds it.
+		hi := f.Region[:len(f.Region)-1] + string(f.Region[len(f.Region)-1]+1)
+		q += " AND c.region_code >= ? AND c.region_code < ?"
+		args = append(args, f.Region, hi)
 	}
 	if f.Industry != "" {
 		q += " AND c.industry_code = ?"
@@ -212,8 +216,19 @@ func (db *DB) listCustomers(ctx context.Context, s crm.Scope, f crm.CustomerFilt
 		return nil, nil, err
 	}
 	own, ownArgs := ownScope(s)
-	q := "SELECT " + customerColumns + ", CASE WHEN " + own + " THEN 0 ELSE 1 END FROM customers c WHERE " + where + page + order + " LIMIT ?"
+	// The page's IDs first, then their rows: finding and ordering the
+	// matches reads only an index when one covers the filters, and only
+	// the page's rows are read whole (a sort over whole rows would read
+	// every match, thousands of random reads for a region's customers).
+	q := "SELECT " + customerColumns + ", CASE WHEN " + own + " THEN 0 ELSE 1 END FROM customers c WHERE c.id IN (" +
+		"SELECT c.id FROM customers c WHERE " + where + page + order + " LIMIT ?)" + order
 	args := append(append(append(ownArgs, whereArgs...), pageArgs...), f.Limit)
+	return db.queryCustomers(ctx, q, args)
+}
+
+// queryCustomers runs a list query whose rows are customerColumns and a
+// "came by a grant" flag, and loads the rows' tags.
+func (db *DB) queryCustomers(ctx context.Context, q string, args []any) ([]crm.Customer, []int64, error) {
 	rows, err := db.Query(ctx, q, args...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: list customers: %w", err)
@@ -259,17 +274,47 @@ func (db *DB) CountCustomers(ctx context.Context, s crm.Scope, f crm.CustomerFil
 		}
 		extra, extraArgs = cond, args
 	}
-	where, args := customerWhere(s, f, now, extra, extraArgs)
 	const bound = crm.CountExactUpTo + 1
+	from, where, args := "customers c", "", []any(nil)
+	if f.Query != "" && db.Engine == SQLite && s.All && !filtered(f) {
+		// Nothing narrows the match but the index itself, which holds
+		// exactly the live customers: count in the index alone.
+		if match, recheck, _ := db.ftsMatch(f.Query); recheck == "" {
+			return db.countFTS(ctx, match, bound)
+		}
+	}
+	if f.Query != "" && db.Engine == SQLite {
+		// Walk the search index newest first, as the page does.
+		match, recheck, rargs := db.ftsMatch(f.Query)
+		from = "customer_search JOIN customers c ON c.id = customer_search.rowid"
+		where, args = customerWhere(s, f, now, recheck, rargs)
+		where = "customer_search MATCH ? AND " + where
+		args = append([]any{match}, args...)
+	} else {
+		where, args = customerWhere(s, f, now, extra, extraArgs)
+	}
+	order := "c.id"
+	if from != "customers c" {
+		order = "customer_search.rowid"
+	}
+	// First count in any order, which needs no sort: most lists end
+	// here, exact. Only a list that reaches the bound walks again newest
+	// first, for the extrapolation below.
 	var n int64
-	var last sql.NullInt64
-	err := db.QueryRow(ctx, "SELECT COUNT(*), MIN(id) FROM (SELECT c.id FROM customers c WHERE "+where+" ORDER BY c.id DESC LIMIT ?) t",
-		append(args, bound)...).Scan(&n, &last)
-	if err != nil {
+	if err := db.QueryRow(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM "+from+" WHERE "+where+" LIMIT ?) t",
+		append(args, bound)...).Scan(&n); err != nil {
 		return crm.CustomerCount{}, fmt.Errorf("store: count customers: %w", err)
 	}
 	if n < bound {
 		return crm.CustomerCount{Total: n}, nil
+	}
+	var last sql.NullInt64
+	if db.Engine == SQLite {
+		err := db.QueryRow(ctx, "SELECT MIN(id) FROM (SELECT c.id FROM "+from+" WHERE "+where+" ORDER BY "+order+" DESC LIMIT ?) t",
+			append(args, bound)...).Scan(&last)
+		if err != nil {
+			return crm.CustomerCount{}, fmt.Errorf("store: count customers: %w", err)
+		}
 	}
 	est := int64(bound)
 	if db.Engine == Postgres {
@@ -512,4 +557,34 @@ func (db *DB) CustomerFieldsTemplate(ctx context.Context) ([]crm.CardField, int,
 // SetCustomerFieldsTemplate replaces them if version is current.
 func (db *DB) SetCustomerFieldsTemplate(ctx context.Context, fields []crm.CardField, version int, e *crm.AuditEntry) error {
 	return db.setJSONSetting(ctx, "customer.fields", fields, version, e)
+}
+
+// filtered reports whether f narrows a list beyond its search query.
+func filtered(f crm.CustomerFilter) bool {
+	return f.Trash || f.Stage != "" || f.OwnerID != 0 || f.TeamID != 0 || f.Region != "" || f.Industry != "" ||
+		f.Tag != "" || !f.From.IsZero() || !f.To.IsZero()
+}
+
+// countFTS counts the matches of an FTS5 expression up to bound, newest
+// first, and extrapolates above it as CountCustomers does.
+func (db *DB) countFTS(ctx context.Context, match string, bound int64) (crm.CustomerCount, error) {
+	var n int64
+	var last sql.NullInt64
+	err := db.QueryRow(ctx, `SELECT COUNT(*), MIN(rowid) FROM (SELECT rowid FROM customer_search
+		WHERE customer_search MATCH ? ORDER BY rowid DESC LIMIT ?) t`, match, bound).Scan(&n, &last)
+	if err != nil {
+		return crm.CustomerCount{}, fmt.Errorf("store: count customers: %w", err)
+	}
+	if n < bound {
+		return crm.CustomerCount{Total: n}, nil
+	}
+	var lo, hi sql.NullInt64
+	if err := db.QueryRow(ctx, "SELECT (SELECT MIN(id) FROM customers), (SELECT MAX(id) FROM customers)").Scan(&lo, &hi); err != nil {
+		return crm.CustomerCount{}, fmt.Errorf("store: estimate customers: %w", err)
+	}
+	est := bound
+	if span := hi.Int64 - last.Int64 + 1; span > 0 && hi.Valid && last.Valid {
+		est = max(est, int64(float64(bound)*float64(hi.Int64-lo.Int64+1)/float64(span)))
+	}
+	return crm.CustomerCount{Total: est, Estimate: true}, nil
 }
