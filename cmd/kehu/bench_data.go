@@ -167,7 +167,7 @@ func benchDataRow(g bench.GenCustomer, owners []crm.User, keys *secure.Keyring) 
 	code := fmt.Sprintf("KH%08d", g.N)
 	last4 := g.Mobile[len(g.Mobile)-4:]
 	return store.BenchCustomer{
-		ID: g.N, Code: code, Name: g.Name, ShortName: g.ShortName, NameNorm: crm.NormalizeName(g.Name), USCC: g.USCC,
+		ID: g.N, Code: code, Name: g.Name, ShortName: g.ShortName, NameNorm: crm.NormalizeName(g.Name), NameSort: crm.NameSortKey(g.Name), USCC: g.USCC,
 		IndustryCode: g.IndustryCode, RegionCode: g.RegionCode, Address: g.Address, Source: g.Source, Stage: g.Stage,
 		OwnerID: owner.ID, TeamID: owner.TeamID, CreatedAt: g.CreatedAt,
 		ContactName: g.ContactName, ContactTitle: g.ContactTitle,

@@ -75,7 +75,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		jobCfg.Mailer = mailer
 		log.Info("e-mail on", "smtp", mailer.Redacted())
 	}
-	queue, err := jobs.New(db, jobCfg)
+	queue, err := jobs.New(db, jobCfg, jobs.RegisterImports(db, keys))
 	if err != nil {
 		return err
 	}

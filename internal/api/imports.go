@@ -1,6 +1,205 @@
 package api
 
-import "github.com/kehucrm/kehu/internal/httpx"
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/httpx"
+	"github.com/kehucrm/kehu/internal/jobs"
+)
 
 // registerImports adds this module's routes; see Register.
-func (a *API) registerImports(rt *httpx.Router) {}
+func (a *API) registerImports(rt *httpx.Router) {
+	q, err := jobs.NewImportQueue(a.db)
+	if err != nil {
+		panic(err) // an insert-only client fails only on a bad configuration
+	}
+	h := &importHandlers{imp: crm.NewImporter(a.customers, a.db, q)}
+	rt.HandleFunc("GET /api/v1/imports", h.list)
+	rt.HandleFunc("POST /api/v1/imports", h.create)
+	rt.HandleFunc("GET /api/v1/imports/{id}", h.get)
+	rt.HandleFunc("POST /api/v1/imports/{id}/commit", h.commit)
+}
+
+type importHandlers struct {
+	imp *crm.Importer
+}
+
+// importFileTypes are the part content types accepted for the file (what
+// browsers and curl send for .csv and .xlsx).
+var importFileTypes = map[string]bool{
+	"text/csv": true, "text/plain": true, "application/csv": true, "text/comma-separated-values": true,
+	"application/vnd.ms-excel": true, // what Windows calls a .csv
+	"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": true,
+	"application/octet-stream": true, "": true,
+}
+
+// parseImportForm reads the form fields of an import upload (they must
+// come before the file) and returns the upload with the file part as its
+// body, for the API and the web wizard alike.
+func parseImportForm(w http.ResponseWriter, r *http.Request) (crm.ImportUpload, func(), error) {
+	up := crm.ImportUpload{DryRun: true, Lang: httpx.Language(r), Mapping: map[string]string{}}
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if ct != "multipart/form-data" {
+		return up, nil, crm.Errorf(crm.EUnsupportedType, "send the file as multipart/form-data")
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, crm.MaxImportBytes+(1<<20))
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return up, nil, crm.Errorf(crm.EBadRequest, "the multipart body cannot be read: %v", err)
+	}
+	bad := func(field, code, msg string) error {
+		return crm.Invalid(crm.FieldError{Field: field, Code: code, Message: msg})
+	}
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			return up, nil, bad("file", "required", "send the file (.csv or .xlsx) in the part named file")
+		}
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return up, nil, &crm.Error{Code: crm.ETooLarge, Message: "the file is larger than 256 MiB: split it"}
+		}
+		if err != nil {
+			return up, nil, crm.Errorf(crm.EBadRequest, "the multipart body cannot be read: %v", err)
+		}
+		name := part.FormName()
+		if name == "file" {
+			if !importFileTypes[strings.ToLower(strings.TrimSpace(strings.Split(part.Header.Get("Content-Type"), ";")[0]))] {
+				part.Close()
+				return up, nil, &crm.Error{Code: crm.EUnsupportedType, Message: "send a .csv or .xlsx file, not " + part.Header.Get("Content-Type"),
+					Fields: []crm.FieldError{{Field: "file", Code: "content_type", Message: "must be CSV or XLSX"}}}
+			}
+			up.FileName, up.Body = part.FileName(), &tooLarge{r: part}
+			return up, func() { part.Close() }, nil
+		}
+		b, err := io.ReadAll(io.LimitReader(part, 64<<10))
+		part.Close()
+		if err != nil {
+			return up, nil, crm.Errorf(crm.EBadRequest, "the multipart body cannot be read: %v", err)
+		}
+		v := strings.TrimSpace(string(b))
+		switch name {
+		case "kind":
+			if v != "" && v != "customers" {
+				return up, nil, bad("kind", "unknown", "only customers can be imported")
+			}
+		case "mapping":
+			if v != "" {
+				if err := json.Unmarshal([]byte(v), &up.Mapping); err != nil {
+					return up, nil, bad("mapping", "format", `must be a JSON object {"header": "field"}`)
+				}
+			}
+		case "dry_run":
+			d, err := strconv.ParseBool(v)
+			if err != nil {
+				return up, nil, bad("dry_run", "format", "must be true or false")
+			}
+			up.DryRun = d
+		case "mode":
+			up.Mode = v
+		default:
+			return up, nil, bad(name, "unknown", "is not a field of an import (kind, mapping, dry_run, mode, file)")
+		}
+	}
+}
+
+// tooLarge turns the body limit's error into the domain's.
+type tooLarge struct{ r io.Reader }
+
+func (t *tooLarge) Read(p []byte) (int, error) {
+	n, err := t.r.Read(p)
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return n, &crm.Error{Code: crm.ETooLarge, Message: "the file is larger than 256 MiB: split it"}
+	}
+	return n, err
+}
+
+func (h *importHandlers) create(w http.ResponseWriter, r *http.Request) error {
+	if _, err := crm.Authorize(r.Context(), crm.ActCustomerCreate); err != nil {
+		return err
+	}
+	up, done, err := parseImportForm(w, r)
+	if err != nil {
+		return err
+	}
+	defer done()
+	x, err := h.imp.Create(r.Context(), up)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusAccepted, x)
+	return nil
+}
+
+func (h *importHandlers) list(w http.ResponseWriter, r *http.Request) error {
+	p, err := httpx.ParsePage(r)
+	if err != nil {
+		return err
+	}
+	list, err := h.imp.List(r.Context(), p.Limit)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"items": list})
+	return nil
+}
+
+// importView is an import with one page of its report.
+type importView struct {
+	crm.Import
+	Problems httpx.Page[crm.ImportProblem] `json:"problems"`
+}
+
+func (h *importHandlers) get(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	p, err := httpx.ParsePage(r)
+	if err != nil {
+		return err
+	}
+	var after int64
+	if p.Cursor != "" {
+		if err := httpx.DecodeCursor(p.Cursor, &after); err != nil {
+			return err
+		}
+	}
+	x, err := h.imp.Get(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	ps, err := h.imp.Problems(r.Context(), id, after, p.Limit+1)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, importView{Import: x, Problems: httpx.MakePage(ps, p.Limit, func(q crm.ImportProblem) any { return q.ID })})
+	return nil
+}
+
+func (h *importHandlers) commit(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Mode string `json:"mode"`
+	}
+	if err := httpx.DecodeJSON(r, &in); err != nil {
+		return err
+	}
+	x, err := h.imp.Commit(r.Context(), id, in.Mode)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusAccepted, x)
+	return nil
+}

@@ -1,6 +1,351 @@
 package ui
 
-import "github.com/kehucrm/kehu/internal/httpx"
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+
+	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/httpx"
+	"github.com/kehucrm/kehu/internal/jobs"
+)
+
+// importPages is the import wizard: upload → mapping → the dry run's
+// report → commit → progress → done. The work runs as a background job;
+// the pages poll its progress with htmx.
+type importPages struct {
+	*UI
+	imp *crm.Importer
+}
 
 // registerImports adds this module's pages.
-func (u *UI) registerImports(rt *httpx.Router) {}
+func (u *UI) registerImports(rt *httpx.Router) {
+	q, err := jobs.NewImportQueue(u.db)
+	if err != nil {
+		panic(err) // an insert-only client fails only on a bad configuration
+	}
+	cs := crm.NewCustomers(u.db, nil)
+	cs.SetSealer(u.sealer)
+	p := &importPages{UI: u, imp: crm.NewImporter(cs, u.db, q)}
+	rt.Handle("GET /imports", u.private(p.start))
+	rt.Handle("POST /imports", u.private(p.upload))
+	rt.Handle("GET /imports/{id}", u.private(p.show))
+	rt.Handle("GET /imports/{id}/progress", u.private(p.progress))
+	rt.Handle("POST /imports/{id}/mapping", u.private(p.remap))
+	rt.Handle("POST /imports/{id}/commit", u.private(p.commit))
+}
+
+// importStart is the first step: the upload form and one's recent imports.
+type importStart struct {
+	Imports []importItem
+	Problem string
+	Fields  []choice // the fields a header can name, with their labels
+}
+
+type importItem struct {
+	crm.Import
+	StatusLabel string
+}
+
+// importJob is the page of one import.
+type importJob struct {
+	X           crm.Import
+	StatusLabel string
+	Running     bool // checking or committing: poll the progress
+	Columns     []importColumnView
+	Problems    []crm.ImportProblem
+	Next, First string // the report's other pages
+	CanMap      bool   // checked and not committed: the mapping may change
+	CanCommit   bool
+	CanAll      bool // no bad rows: all rows may be committed
+	CanResume   bool // failed, or its process died
+	Problem     string
+	Notice      string
+}
+
+type importColumnView struct {
+	Index   int
+	Header  string
+	Options []choice
+}
+
+func (p *importPages) statusLabel(lang, status string) string {
+	return p.msgs.text(lang, "import.status."+status)
+}
+
+func (p *importPages) fieldChoices(lang, selected string) []choice {
+	out := []choice{{Value: crm.FieldIgnore, Label: p.msgs.text(lang, "import.field.ignore"), Selected: selected == ""}}
+	for _, f := range crm.ImportFields {
+		out = append(out, choice{Value: f, Label: p.msgs.text(lang, "import.field."+f), Selected: f == selected})
+	}
+	return out
+}
+
+func (p *importPages) start(w http.ResponseWriter, r *http.Request) {
+	p.showStart(w, r, http.StatusOK, "")
+}
+
+func (p *importPages) showStart(w http.ResponseWriter, r *http.Request, status int, problem string) {
+	lang := langOf(r)
+	list, err := p.imp.List(r.Context(), 20)
+	if err != nil {
+		p.failOrForbid(w, r, err)
+		return
+	}
+	d := importStart{Problem: problem}
+	for _, x := range list {
+		d.Imports = append(d.Imports, importItem{Import: x, StatusLabel: p.statusLabel(lang, x.Status)})
+	}
+	for _, f := range crm.ImportFields {
+		d.Fields = append(d.Fields, choice{Value: f, Label: p.msgs.text(lang, "import.field."+f)})
+	}
+	p.render(w, at(r, "/imports"), status, "customers_import", "import.title", d)
+}
+
+// upload stores the file and starts its dry run.
+func (p *importPages) upload(w http.ResponseWriter, r *http.Request) {
+	if _, err := crm.Authorize(r.Context(), crm.ActCustomerCreate); err != nil {
+		p.failOrForbid(w, r, err)
+		return
+	}
+	lang := langOf(r)
+	up := crm.ImportUpload{DryRun: true, Lang: lang}
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if ct != "multipart/form-data" {
+		p.showStart(w, r, http.StatusBadRequest, p.msgs.text(lang, "import.error.no_file"))
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, crm.MaxImportBytes+(1<<20))
+	mr, err := r.MultipartReader()
+	if err != nil {
+		p.showStart(w, r, http.StatusBadRequest, p.msgs.text(lang, "import.error.no_file"))
+		return
+	}
+	for {
+		part, err := mr.NextPart()
+		if err != nil {
+			var mbe *http.MaxBytesError
+			if errors.As(err, &mbe) {
+				p.showStart(w, r, http.StatusRequestEntityTooLarge, p.msgs.text(lang, "import.error.too_large"))
+				return
+			}
+			p.showStart(w, r, http.StatusUnprocessableEntity, p.msgs.text(lang, "import.error.no_file"))
+			return
+		}
+		if part.FormName() != "file" {
+			part.Close()
+			continue
+		}
+		if part.FileName() == "" {
+			p.showStart(w, r, http.StatusUnprocessableEntity, p.msgs.text(lang, "import.error.no_file"))
+			return
+		}
+		up.FileName, up.Body = part.FileName(), part
+		x, err := p.imp.Create(r.Context(), up)
+		part.Close()
+		if err != nil {
+			p.refuseUpload(w, r, err)
+			return
+		}
+		http.Redirect(w, r, fmt.Sprintf("/imports/%d", x.ID), http.StatusSeeOther)
+		return
+	}
+}
+
+// refuseUpload shows why an upload was refused on the first step.
+func (p *importPages) refuseUpload(w http.ResponseWriter, r *http.Request, err error) {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		err = &crm.Error{Code: crm.ETooLarge, Message: p.msgs.text(langOf(r), "import.error.too_large")}
+	}
+	switch code := crm.ErrorCode(err); code {
+	case crm.EInvalid, crm.EUnsupportedType, crm.ETooLarge, crm.EConflict:
+		msg := fieldsMessage(err)
+		p.showStart(w, r, httpx.Status(err), msg)
+	default:
+		p.failOrForbid(w, r, err)
+	}
+}
+
+func importID(r *http.Request) (int64, bool) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	return id, err == nil && id > 0
+}
+
+// load reads the import in the path, answering 404 or 403 itself.
+func (p *importPages) load(w http.ResponseWriter, r *http.Request) (crm.Import, bool) {
+	id, ok := importID(r)
+	if !ok {
+		p.notFound(w, r)
+		return crm.Import{}, false
+	}
+	x, err := p.imp.Get(r.Context(), id)
+	if crm.ErrorCode(err) == crm.ENotFound {
+		p.notFound(w, r)
+		return x, false
+	}
+	if err != nil {
+		p.failOrForbid(w, r, err)
+		return x, false
+	}
+	return x, true
+}
+
+func (p *importPages) show(w http.ResponseWriter, r *http.Request) {
+	x, ok := p.load(w, r)
+	if !ok {
+		return
+	}
+	p.showJob(w, r, http.StatusOK, x, "")
+}
+
+func (p *importPages) job(r *http.Request, x crm.Import) (importJob, error) {
+	lang := langOf(r)
+	d := importJob{X: x, StatusLabel: p.statusLabel(lang, x.Status),
+		Running: x.Status == crm.ImportChecking || x.Status == crm.ImportCommitting,
+		CanMap:  x.Status == crm.ImportChecked && x.Batches == 0}
+	d.CanCommit = d.CanMap
+	d.CanAll = d.CanCommit && x.BadRows == 0
+	d.CanResume = x.Status == crm.ImportFailed && x.Mode != ""
+	if d.CanMap {
+		for _, c := range x.Columns {
+			d.Columns = append(d.Columns, importColumnView{Index: c.Index, Header: c.Header, Options: p.fieldChoices(lang, c.Field)})
+		}
+	}
+	if n := r.URL.Query().Get("notice"); n == "remapped" || n == "committing" {
+		d.Notice = p.msgs.text(lang, "import.notice."+n)
+	}
+	if d.Running {
+		return d, nil
+	}
+	var after int64
+	if c := r.URL.Query().Get("after"); c != "" {
+		if err := httpx.DecodeCursor(c, &after); err != nil {
+			after = 0
+		}
+	}
+	ps, err := p.imp.Problems(r.Context(), x.ID, after, 101)
+	if err != nil {
+		return d, err
+	}
+	page := httpx.MakePage(ps, 100, func(q crm.ImportProblem) any { return q.ID })
+	d.Problems = page.Items
+	if page.NextCursor != "" {
+		d.Next = fmt.Sprintf("/imports/%d?after=%s#report", x.ID, page.NextCursor)
+	}
+	if after > 0 {
+		d.First = fmt.Sprintf("/imports/%d#report", x.ID)
+	}
+	return d, nil
+}
+
+func (p *importPages) showJob(w http.ResponseWriter, r *http.Request, status int, x crm.Import, problem string) {
+	d, err := p.job(r, x)
+	if err != nil {
+		p.failOrForbid(w, r, err)
+		return
+	}
+	d.Problem = problem
+	p.render(w, at(r, fmt.Sprintf("/imports/%d", x.ID)), status, "customers_import_job", "import.job_title", d)
+}
+
+// progress is the fragment htmx polls while the import runs; once it
+// stops running the whole page is reloaded to show the outcome.
+func (p *importPages) progress(w http.ResponseWriter, r *http.Request) {
+	x, ok := p.load(w, r)
+	if !ok {
+		return
+	}
+	d, err := p.job(r, x)
+	if err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	if !d.Running {
+		w.Header().Set("HX-Refresh", "true")
+	}
+	v := &view{Lang: langOf(r), Path: r.URL.Path, Version: p.version, Data: d, msgs: p.msgs, loc: p.loc}
+	var buf bytes.Buffer
+	if err := p.pages["customers_import_job"].ExecuteTemplate(&buf, "import_progress", v); err != nil {
+		p.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = io.Copy(w, &buf)
+}
+
+// remap applies the mapping chosen on the page and checks the file again.
+func (p *importPages) remap(w http.ResponseWriter, r *http.Request) {
+	x, ok := p.load(w, r)
+	if !ok {
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		p.showJob(w, r, http.StatusBadRequest, x, err.Error())
+		return
+	}
+	mapping := map[string]string{}
+	for _, c := range x.Columns {
+		if v := r.PostForm.Get("col_" + strconv.Itoa(c.Index)); v != "" {
+			mapping[c.Header] = v
+		}
+	}
+	y, err := p.imp.Remap(r.Context(), x.ID, mapping)
+	if err != nil {
+		if c := crm.ErrorCode(err); c == crm.EInvalid || c == crm.EConflict {
+			x.Columns = y.Columns
+			p.showJob(w, r, httpx.Status(err), x, fieldsMessage(err))
+			return
+		}
+		p.failOrForbid(w, r, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/imports/%d?notice=remapped", y.ID), http.StatusSeeOther)
+}
+
+// commit starts (or resumes) writing the rows.
+func (p *importPages) commit(w http.ResponseWriter, r *http.Request) {
+	x, ok := p.load(w, r)
+	if !ok {
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		p.showJob(w, r, http.StatusBadRequest, x, err.Error())
+		return
+	}
+	mode := r.PostForm.Get("mode")
+	if mode == "" {
+		mode = x.Mode
+	}
+	y, err := p.imp.Commit(r.Context(), x.ID, mode)
+	if err != nil {
+		if c := crm.ErrorCode(err); c == crm.EInvalid || c == crm.EConflict {
+			p.showJob(w, r, httpx.Status(err), x, crm.ErrorMessage(err))
+			return
+		}
+		p.failOrForbid(w, r, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/imports/%d?notice=committing", y.ID), http.StatusSeeOther)
+}
+
+// fieldsMessage lists a validation error's fields.
+func fieldsMessage(err error) string {
+	var e *crm.Error
+	if !errors.As(err, &e) || len(e.Fields) == 0 {
+		return crm.ErrorMessage(err)
+	}
+	msg := ""
+	for i, f := range e.Fields {
+		if i > 0 {
+			msg += "; "
+		}
+		msg += f.Field + ": " + f.Message
+	}
+	return msg
+}
