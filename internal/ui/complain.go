@@ -59,7 +59,7 @@ func (p *complainPages) submit(w http.ResponseWriter, r *http.Request) {
 	if ferr == nil {
 		ferr = crm.CheckPublic(files)
 	}
-	in := crm.PublicComplaint{Name: r.PostFormValue("name"), Phone: r.PostFormValue("phone"), Company: r.PostFormValue("company"),
+	in := crm.PublicComplaint{Name: r.PostFormValue("name"), Phone: r.PostFormValue("phone"), Email: r.PostFormValue("email"), Company: r.PostFormValue("company"),
 		Category: r.PostFormValue("category"), OrderNo: r.PostFormValue("order_no"), Description: r.PostFormValue("description"),
 		Website: r.PostFormValue("website")}
 	d := newComplainData()
