@@ -4,7 +4,8 @@ VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev
 LDFLAGS  := -X main.version=$(VERSION)
 ASSETS   := node_modules/.kehu-assets-stamp
 # Packages whose tests exercise concurrency run under the race detector.
-RACE_PKGS := ./cmd/... ./internal/httpx/... ./internal/jobs/... ./internal/store/... ./internal/server/...
+RACE_PKGS := ./cmd/... ./internal/httpx/... ./internal/jobs/... ./internal/store/...
+RACE_SERVER_TESTS := Concurren|Numbers|Changes|Sweep|Overdue|Escalat|Import|RateLimit|Lock|Metrics|Shutdown
 
 .PHONY: run build assets test vet staticcheck unit race bench fuzz clean
 
@@ -31,10 +32,16 @@ staticcheck:
 	$(GO) tool staticcheck ./...
 
 unit:
-	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -timeout 30m ./...
 
+# The race pass runs the concurrent packages whole, and of the HTTP tests
+# those that exercise concurrency (parallel creators, the sweep, the
+# principal cache, imports, rate limits); every HTTP test has already run
+# once in the unit pass, and all of them under -race would take most of
+# CI's time on two cores.
 race:
-	$(GO) test -count=1 -race $(RACE_PKGS)
+	$(GO) test -count=1 -race -timeout 30m $(RACE_PKGS)
+	$(GO) test -count=1 -race -timeout 30m -run '$(RACE_SERVER_TESTS)' -skip '^TestBrowser' ./internal/server/
 
 bench: build
 	./bin/kehu bench http --duration 5s
