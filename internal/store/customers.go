@@ -279,8 +279,14 @@ func (db *DB) CountCustomers(ctx context.Context, s crm.Scope, f crm.CustomerFil
 	if f.Query != "" && db.Engine == SQLite && s.All && !filtered(f) {
 		// Nothing narrows the match but the index itself, which holds
 		// exactly the live customers: count in the index alone.
-		if match, recheck, _ := db.ftsMatch(f.Query); recheck == "" {
-			return db.countFTS(ctx, match, bound)
+		match, recheck, _ := db.ftsMatch(f.Query)
+		n, err := db.countFTS(ctx, match, bound)
+		// A query of three or more Chinese characters is rechecked against
+		// the names, which only lowers the count: when the index alone
+		// already holds more than the bound, the estimate stands (it is one);
+		// below it, the exact count with the recheck follows.
+		if err != nil || recheck == "" || n.Estimate {
+			return n, err
 		}
 	}
 	if f.Query != "" && db.Engine == SQLite {
