@@ -25,24 +25,7 @@ import (
 func BenchmarkAuthOverhead(b *testing.B) {
 	for _, engine := range []store.Engine{store.SQLite, store.Postgres} {
 		b.Run(string(engine), func(b *testing.B) {
-			db := storetest.Open(b, engine)
-			keys, err := secure.LoadOrCreateKeyring(filepath.Join(b.TempDir(), secure.KeyFileName))
-			if err != nil {
-				b.Fatal(err)
-			}
-			srv, err := server.New(db, server.Options{Version: "bench", Auth: testAuth(), Sealer: keys})
-			if err != nil {
-				b.Fatal(err)
-			}
-			id := crm.NewIdentity(db, testAuth(), nil)
-			sys := crm.WithPrincipal(context.Background(), crm.SystemPrincipal("bench"))
-			if _, err := id.AddUser(sys, crm.NewUser{Username: "bench_admin", Role: crm.RoleAdmin, Password: testPassword}, "en"); err != nil {
-				b.Fatal(err)
-			}
-			token, _, err := id.Login(context.Background(), "bench_admin", testPassword, "api")
-			if err != nil {
-				b.Fatal(err)
-			}
+			db, srv, token := benchServer(b, engine, "bench_admin", crm.RoleAdmin)
 			srv.Router.HandleFunc("GET /bench/raw/migrations/{version}", func(w http.ResponseWriter, r *http.Request) error {
 				m, err := db.AppliedMigration(r.Context(), 1)
 				if err != nil {
@@ -71,4 +54,29 @@ func BenchmarkAuthOverhead(b *testing.B) {
 			}
 		})
 	}
+}
+
+// benchServer is the handler stack over a fresh database on engine, with
+// one user of role signed in by API token, for benchmarks.
+func benchServer(b *testing.B, engine store.Engine, username string, role crm.Role) (*store.DB, *server.Server, string) {
+	b.Helper()
+	db := storetest.Open(b, engine)
+	keys, err := secure.LoadOrCreateKeyring(filepath.Join(b.TempDir(), secure.KeyFileName))
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv, err := server.New(db, server.Options{Version: "bench", Auth: testAuth(), Sealer: keys})
+	if err != nil {
+		b.Fatal(err)
+	}
+	id := crm.NewIdentity(db, testAuth(), nil)
+	sys := crm.WithPrincipal(context.Background(), crm.SystemPrincipal("bench"))
+	if _, err := id.AddUser(sys, crm.NewUser{Username: username, Role: role, Password: testPassword}, "en"); err != nil {
+		b.Fatal(err)
+	}
+	token, _, err := id.Login(context.Background(), username, testPassword, "api")
+	if err != nil {
+		b.Fatal(err)
+	}
+	return db, srv, token
 }

@@ -5,16 +5,12 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/kehucrm/kehu/internal/crm"
-	"github.com/kehucrm/kehu/internal/secure"
-	"github.com/kehucrm/kehu/internal/server"
 	"github.com/kehucrm/kehu/internal/store"
-	"github.com/kehucrm/kehu/internal/store/storetest"
 )
 
 // BenchmarkComplaintLedger serves the ledger of a month with 10,000
@@ -28,24 +24,7 @@ import (
 func BenchmarkComplaintLedger(b *testing.B) {
 	for _, engine := range []store.Engine{store.SQLite, store.Postgres} {
 		b.Run(string(engine), func(b *testing.B) {
-			db := storetest.Open(b, engine)
-			keys, err := secure.LoadOrCreateKeyring(filepath.Join(b.TempDir(), secure.KeyFileName))
-			if err != nil {
-				b.Fatal(err)
-			}
-			srv, err := server.New(db, server.Options{Version: "bench", Auth: testAuth(), Sealer: keys})
-			if err != nil {
-				b.Fatal(err)
-			}
-			id := crm.NewIdentity(db, testAuth(), nil)
-			sys := crm.WithPrincipal(context.Background(), crm.SystemPrincipal("bench"))
-			if _, err := id.AddUser(sys, crm.NewUser{Username: "kefu", Role: crm.RoleService, Password: testPassword}, "en"); err != nil {
-				b.Fatal(err)
-			}
-			token, _, err := id.Login(context.Background(), "kefu", testPassword, "api")
-			if err != nil {
-				b.Fatal(err)
-			}
+			db, srv, token := benchServer(b, engine, "kefu", crm.RoleService)
 			seedLedger(b, db, 10_000)
 			for _, c := range []struct{ name, path string }{
 				{"ledger-page", "/complaints/ledger?month=2026-10"},

@@ -31,59 +31,34 @@ func (db *DB) LoadBenchCustomers(ctx context.Context, batch []BenchCustomer) err
 		return nil
 	}
 	return db.InTx(ctx, func(tx *Tx) error {
-		const cust = 19
-		var q strings.Builder
-		q.WriteString(`INSERT INTO customers (id, code, kind, name, short_name, name_norm, name_sort, uscc, industry_code, region_code,
-			address, source, stage, owner_id, team_id, version, created_at, updated_at, custom_fields) VALUES `)
-		args := make([]any, 0, len(batch)*cust)
-		for i, c := range batch {
-			if i > 0 {
-				q.WriteString(",")
-			}
-			q.WriteString("(?,?,'company',?,?,?,?,?,?,?,?,?,?,?,?,1,?,?,'{}')")
-			args = append(args, c.ID, c.Code, c.Name, c.ShortName, c.NameNorm, c.NameSort, c.USCC, c.IndustryCode, c.RegionCode,
-				c.Address, c.Source, c.Stage, c.OwnerID, nullID(c.TeamID), c.CreatedAt.UTC(), c.CreatedAt.UTC())
+		n := len(batch)
+		err := insertMany(ctx, tx, "customers", []string{"id", "code", "kind", "name", "short_name", "name_norm", "name_sort",
+			"uscc", "industry_code", "region_code", "address", "source", "stage", "owner_id", "team_id", "version", "created_at",
+			"updated_at", "custom_fields"}, n, func(i int, a []any) []any {
+			c := &batch[i]
+			return append(a, c.ID, c.Code, "company", c.Name, c.ShortName, c.NameNorm, c.NameSort, c.USCC, c.IndustryCode,
+				c.RegionCode, c.Address, c.Source, c.Stage, c.OwnerID, nullID(c.TeamID), 1, c.CreatedAt.UTC(), c.CreatedAt.UTC(), "{}")
+		})
+		if err != nil {
+			return err
 		}
-		if _, err := tx.Exec(ctx, q.String(), args...); err != nil {
-			return fmt.Errorf("store: load bench customers: %w", err)
-		}
-		q.Reset()
-		args = args[:0]
-		q.WriteString(`INSERT INTO contacts (id, customer_id, name, title, mobile_enc, mobile_idx, mobile_last4, is_primary,
-			created_at, updated_at) VALUES `)
-		for i, c := range batch {
-			if i > 0 {
-				q.WriteString(",")
-			}
-			q.WriteString("(?,?,?,?,?,?,?,?,?,?)")
-			args = append(args, c.ID, c.ID, c.ContactName, c.ContactTitle, c.MobileEnc, c.MobileIdx, c.MobileLast4, true,
+		err = insertMany(ctx, tx, "contacts", []string{"id", "customer_id", "name", "title", "mobile_enc", "mobile_idx",
+			"mobile_last4", "is_primary", "created_at", "updated_at"}, n, func(i int, a []any) []any {
+			c := &batch[i]
+			return append(a, c.ID, c.ID, c.ContactName, c.ContactTitle, c.MobileEnc, c.MobileIdx, c.MobileLast4, true,
 				c.CreatedAt.UTC(), c.CreatedAt.UTC())
+		})
+		if err != nil {
+			return err
 		}
-		if _, err := tx.Exec(ctx, q.String(), args...); err != nil {
-			return fmt.Errorf("store: load bench contacts: %w", err)
-		}
-		q.Reset()
-		args = args[:0]
 		if tx.Engine() == Postgres {
-			q.WriteString("INSERT INTO customer_search (customer_id, tokens) VALUES ")
-		} else {
-			q.WriteString("INSERT INTO customer_search (rowid, tokens) VALUES ")
+			return insertMany(ctx, tx, "customer_search", []string{"customer_id", "tokens"}, n, func(i int, a []any) []any {
+				return append(a, batch[i].ID, batch[i].Tokens)
+			})
 		}
-		for i, c := range batch {
-			if i > 0 {
-				q.WriteString(",")
-			}
-			q.WriteString("(?,?)")
-			if tx.Engine() == Postgres {
-				args = append(args, c.ID, c.Tokens)
-			} else {
-				args = append(args, c.ID, strings.Join(c.Tokens, " "))
-			}
-		}
-		if _, err := tx.Exec(ctx, q.String(), args...); err != nil {
-			return fmt.Errorf("store: load bench search rows: %w", err)
-		}
-		return nil
+		return insertMany(ctx, tx, "customer_search", []string{"rowid", "tokens"}, n, func(i int, a []any) []any {
+			return append(a, batch[i].ID, strings.Join(batch[i].Tokens, " "))
+		})
 	})
 }
 

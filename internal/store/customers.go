@@ -314,16 +314,8 @@ func (db *DB) CountCustomers(ctx context.Context, s crm.Scope, f crm.CustomerFil
 	if n < bound {
 		return crm.CustomerCount{Total: n}, nil
 	}
-	var last sql.NullInt64
-	if db.Engine == SQLite {
-		err := db.QueryRow(ctx, "SELECT MIN(id) FROM (SELECT c.id FROM "+from+" WHERE "+where+" ORDER BY "+order+" DESC LIMIT ?) t",
-			append(args, bound)...).Scan(&last)
-		if err != nil {
-			return crm.CustomerCount{}, fmt.Errorf("store: count customers: %w", err)
-		}
-	}
-	est := int64(bound)
 	if db.Engine == Postgres {
+		est := int64(bound)
 		var plan []byte
 		if err := db.QueryRow(ctx, "EXPLAIN (FORMAT JSON) SELECT 1 FROM customers c WHERE "+where, args...).Scan(&plan); err != nil {
 			return crm.CustomerCount{}, fmt.Errorf("store: estimate customers: %w", err)
@@ -336,14 +328,28 @@ func (db *DB) CountCustomers(ctx context.Context, s crm.Scope, f crm.CustomerFil
 		if json.Unmarshal(plan, &out) == nil && len(out) == 1 {
 			est = max(est, int64(out[0].Plan.Rows))
 		}
-	} else {
-		var lo, hi sql.NullInt64
-		if err := db.QueryRow(ctx, "SELECT (SELECT MIN(id) FROM customers), (SELECT MAX(id) FROM customers)").Scan(&lo, &hi); err != nil {
-			return crm.CustomerCount{}, fmt.Errorf("store: estimate customers: %w", err)
-		}
-		if span := hi.Int64 - last.Int64 + 1; span > 0 && hi.Valid && last.Valid {
-			est = max(est, int64(float64(bound)*float64(hi.Int64-lo.Int64+1)/float64(span)))
-		}
+		return crm.CustomerCount{Total: est, Estimate: true}, nil
+	}
+	var last sql.NullInt64
+	if err := db.QueryRow(ctx, "SELECT MIN(id) FROM (SELECT c.id FROM "+from+" WHERE "+where+" ORDER BY "+order+" DESC LIMIT ?) t",
+		append(args, bound)...).Scan(&last); err != nil {
+		return crm.CustomerCount{}, fmt.Errorf("store: count customers: %w", err)
+	}
+	return db.extrapolateByID(ctx, last, bound)
+}
+
+// extrapolateByID estimates a SQLite count that reached bound: the
+// bound-th match, newest first, has ID last, so the matches' density over
+// [last, MAX(id)] times the table's ID range is the estimate (MIN and MAX
+// each in its own subquery, which SQLite reads from the index alone).
+func (db *DB) extrapolateByID(ctx context.Context, last sql.NullInt64, bound int64) (crm.CustomerCount, error) {
+	var lo, hi sql.NullInt64
+	if err := db.QueryRow(ctx, "SELECT (SELECT MIN(id) FROM customers), (SELECT MAX(id) FROM customers)").Scan(&lo, &hi); err != nil {
+		return crm.CustomerCount{}, fmt.Errorf("store: estimate customers: %w", err)
+	}
+	est := bound
+	if span := hi.Int64 - last.Int64 + 1; span > 0 && hi.Valid && last.Valid {
+		est = max(est, int64(float64(bound)*float64(hi.Int64-lo.Int64+1)/float64(span)))
 	}
 	return crm.CustomerCount{Total: est, Estimate: true}, nil
 }
@@ -584,13 +590,5 @@ func (db *DB) countFTS(ctx context.Context, match string, bound int64) (crm.Cust
 	if n < bound {
 		return crm.CustomerCount{Total: n}, nil
 	}
-	var lo, hi sql.NullInt64
-	if err := db.QueryRow(ctx, "SELECT (SELECT MIN(id) FROM customers), (SELECT MAX(id) FROM customers)").Scan(&lo, &hi); err != nil {
-		return crm.CustomerCount{}, fmt.Errorf("store: estimate customers: %w", err)
-	}
-	est := bound
-	if span := hi.Int64 - last.Int64 + 1; span > 0 && hi.Valid && last.Valid {
-		est = max(est, int64(float64(bound)*float64(hi.Int64-lo.Int64+1)/float64(span)))
-	}
-	return crm.CustomerCount{Total: est, Estimate: true}, nil
+	return db.extrapolateByID(ctx, last, bound)
 }
