@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"syscall"
@@ -34,10 +35,12 @@ func benchImport(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	var dsn string
 	var rows int
 	var keep bool
+	var cpuProfile string
 	fs := flag.NewFlagSet("kehu bench import", flag.ContinueOnError)
 	fs.StringVar(&dsn, "db", "", "database: a postgres:// URL (a scratch schema is made in it) or a SQLite file (default: a new one in a temporary directory)")
 	fs.IntVar(&rows, "rows", 1000000, "customers in the file")
 	fs.BoolVar(&keep, "keep", false, "keep the temporary directory (and PostgreSQL schema)")
+	fs.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the import (dry run and commit) to this file")
 	if err := parse(fs, args, stderr); err != nil {
 		return err
 	}
@@ -96,8 +99,15 @@ func benchImport(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	var checkDone time.Time
 	r := importRun{db: db, out: io.Discard, bar: stderr}
 	imp.Progress = nil
+	stopProfile := func() {}
+	if cpuProfile != "" {
+		if stopProfile, err = startCPUProfile(cpuProfile); err != nil {
+			return err
+		}
+	}
 	t1 := time.Now()
 	x, err := r.runTimed(ctx, imp, "bench", crm.ImportUpload{FileName: "customers.csv", FilePath: file, Mode: crm.ImportAll, Lang: "en"}, &checkDone)
+	stopProfile()
 	if err != nil {
 		return err
 	}
@@ -125,7 +135,7 @@ func benchImport(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	err = db.BareInsert(ctx, "bench_bare", cols, rows, crm.ImportBatchSize, func(i int, a []any) []any {
 		c := impRow(i)
 		return append(a, int64(i+1), fmt.Sprintf("KH%08d", i+1), "company", c[0], c[1], c[2], c[3], c[4], c[5], c[6], "referral", "general",
-			x.CreatedBy, nil, "", 1, now, now, crm.NormalizeName(c[0]), "", "", "{}", x.ID, i+2)
+			x.CreatedBy, nil, "", 1, now, now, crm.NormalizeName(c[0]), "", "", "{}", x.ID, i+2, crm.NameSortKey(c[0]))
 	})
 	if err != nil {
 		return err
@@ -157,6 +167,19 @@ func (r *importRun) runTimed(ctx context.Context, imp *crm.Importer, as string, 
 	defer func() { imp.Progress = nil }()
 	r.quiet = false
 	return r.runWith(ctx, imp, as, up)
+}
+
+// startCPUProfile writes a CPU profile to path until stop is called.
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 // peakRSS is the process's peak resident set (VmHWM), in bytes.

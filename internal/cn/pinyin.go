@@ -3,6 +3,7 @@ package cn
 import (
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/mozillazg/go-pinyin"
 )
@@ -27,7 +28,65 @@ const MaxPinyinRunes = 64
 // all-common-readings spelling always comes first, and the cap cuts the
 // variants of the later characters first.
 func PinyinKeys(name string) (full, initials []string) {
-	var fullParts, initParts [][]string
+	fullParts, initParts := pinyinParts(name)
+	if len(fullParts) == 0 {
+		return nil, nil
+	}
+	return combine(fullParts, MaxPinyinVariants), combine(initParts, MaxPinyinVariants)
+}
+
+// PinyinPrefixes returns what a search index needs of a name's spellings
+// (see PinyinKeys): every distinct prefix of two to maxPrefix letters of
+// any spelling, full or initials, and the spellings longer than maxPrefix
+// themselves, at most maxWhole of each kind, most common readings first.
+// A query of up to maxPrefix letters is then one exact token, and a longer
+// one a prefix of a whole spelling. Walking the readings only as deep as
+// maxPrefix letters keeps this cheap for names full of polyphonic
+// characters, whose full combinations run into the thousands.
+func PinyinPrefixes(name string, maxPrefix, maxWhole int) (prefixes, whole []string) {
+	fullParts, initParts := pinyinParts(name)
+	if len(fullParts) == 0 {
+		return nil, nil
+	}
+	seen := make(map[string]struct{}, 64)
+	prefixes = make([]string, 0, 48)
+	buf := make([]byte, 0, 2*maxPrefix)
+	budget := 512 // nodes walked, against pathological input
+	var walk func(parts [][]string, i int)
+	walk = func(parts [][]string, i int) {
+		if i == len(parts) || len(buf) >= maxPrefix || budget <= 0 {
+			return
+		}
+		for _, r := range parts[i] {
+			budget--
+			n := len(buf)
+			buf = append(buf, r...)
+			for k := max(n+1, 2); k <= len(buf) && k <= maxPrefix; k++ {
+				if _, ok := seen[string(buf[:k])]; !ok {
+					p := string(buf[:k])
+					seen[p] = struct{}{}
+					prefixes = append(prefixes, p)
+				}
+			}
+			walk(parts, i+1)
+			buf = buf[:n]
+		}
+	}
+	walk(fullParts, 0)
+	walk(initParts, 0)
+	for _, parts := range [][][]string{fullParts, initParts} {
+		for _, k := range combine(parts, maxWhole) {
+			if len(k) > maxPrefix {
+				whole = append(whole, k)
+			}
+		}
+	}
+	return prefixes, whole
+}
+
+// pinyinParts splits a name into its characters' spellings: for each
+// character, its readings (full) and their first letters (initials).
+func pinyinParts(name string) (fullParts, initParts [][]string) {
 	n := 0
 	for _, r := range name {
 		if n++; n > MaxPinyinRunes {
@@ -56,10 +115,7 @@ func PinyinKeys(name string) (full, initials []string) {
 			initParts = append(initParts, firsts)
 		}
 	}
-	if len(fullParts) == 0 {
-		return nil, nil
-	}
-	return combine(fullParts), combine(initParts)
+	return fullParts, initParts
 }
 
 // PinyinSearchText joins all keys of a name with spaces, ready to be stored
@@ -91,6 +147,19 @@ func MatchPinyin(name, query string) bool {
 // It reads go-pinyin's dictionary directly and strips the tone marks here,
 // which is far faster than the library's regular-expression styling.
 func pinyinReadings(r rune) []string {
+	if v, ok := readingsCache.Load(r); ok {
+		return v.([]string)
+	}
+	out := parseReadings(r)
+	readingsCache.Store(r, out)
+	return out
+}
+
+// readingsCache holds parseReadings' answers: a search index asks for the
+// same few thousand characters over and over. Callers must not modify them.
+var readingsCache sync.Map // rune → []string
+
+func parseReadings(r rune) []string {
 	dict, ok := pinyin.PinyinDict[int(r)]
 	if !ok {
 		return nil
@@ -140,9 +209,9 @@ func toneless(c rune) rune {
 // combine forms concatenations of one choice per part, best first: the
 // spelling with every part's first choice, then those that differ from it
 // in one part, then in two, and so on, parts and choices in order. It stops
-// at MaxPinyinVariants unique results, or after a fixed number of attempts
+// at limit unique results, or after a fixed number of attempts
 // should boundary clashes ("xi"+"an" = "xia"+"n") keep producing repeats.
-func combine(parts [][]string) []string {
+func combine(parts [][]string, limit int) []string {
 	var poly []int // parts with a choice to make
 	for i, p := range parts {
 		if len(p) > 1 {
@@ -150,7 +219,7 @@ func combine(parts [][]string) []string {
 		}
 	}
 	choice := make([]int, len(parts))
-	out := make([]string, 0, MaxPinyinVariants)
+	out := make([]string, 0, limit)
 	attempts := 0
 	var b strings.Builder
 	emit := func() bool {
@@ -162,7 +231,7 @@ func combine(parts [][]string) []string {
 			out = append(out, s)
 		}
 		attempts++
-		return len(out) < MaxPinyinVariants && attempts < 64*MaxPinyinVariants
+		return len(out) < limit && attempts < 64*limit
 	}
 	// vary changes left more parts, each later in poly than start; it
 	// returns false once enough variants are found.

@@ -3,19 +3,31 @@
 // Chinese names are searched by one- and two-character queries (张, 华为),
 // which trigram indexes do not serve, so every name is indexed as its
 // single characters and its bigrams, plus pinyin initials and full pinyin
-// (every reading of a polyphonic character) as prefixes, codes, and the
-// last four digits of mobile numbers.
+// (every reading of a polyphonic character) as prefixes of up to MaxPrefix
+// letters and as whole spellings, codes, and the last four digits of
+// mobile numbers.
 package search
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 
 	"github.com/kehucrm/kehu/internal/cn"
 )
 
-// maxPrefix bounds the pinyin prefixes indexed per spelling.
-const maxPrefix = 12
+// MaxPrefix bounds the pinyin prefixes indexed per spelling: a query of
+// up to MaxPrefix letters is one token; a longer one must begin one of
+// the whole spellings, which are indexed too (at most MaxWhole of each
+// kind per name, most common readings first).
+const (
+	MaxPrefix = 6
+	MaxWhole  = 4
+)
+
+// IndexVersion names the tokens Tokens makes. An index built with
+// another version is rebuilt (see store.Migrate).
+const IndexVersion = "2"
 
 // Doc is what one customer contributes to the index.
 type Doc struct {
@@ -24,34 +36,22 @@ type Doc struct {
 	Numbers []string // last digits of mobile numbers
 }
 
-// Tokens returns the distinct tokens of d.
+// Tokens returns the distinct tokens of d, sorted.
 func Tokens(d Doc) []string {
-	set := map[string]struct{}{}
-	add := func(t string) {
-		if t != "" {
-			set[t] = struct{}{}
-		}
-	}
+	out := make([]string, 0, 96)
 	for _, text := range d.Texts {
-		for _, t := range textTokens(text) {
-			add(t)
-		}
-		full, initials := cn.PinyinKeys(text)
-		for _, s := range append(full, initials...) {
-			for n := 2; n <= len(s) && n <= maxPrefix; n++ {
-				add(s[:n])
-			}
-		}
+		out = append(out, textTokens(text)...)
+		prefixes, whole := cn.PinyinPrefixes(text, MaxPrefix, MaxWhole)
+		out = append(append(out, prefixes...), whole...)
 	}
 	for _, c := range d.Codes {
-		add(strings.ToLower(strings.TrimSpace(c)))
+		out = append(out, strings.ToLower(strings.TrimSpace(c)))
 	}
-	for _, n := range d.Numbers {
-		add(n)
-	}
-	out := make([]string, 0, len(set))
-	for t := range set {
-		out = append(out, t)
+	out = append(out, d.Numbers...)
+	slices.Sort(out)
+	out = slices.Compact(out)
+	if len(out) > 0 && out[0] == "" {
+		out = out[1:]
 	}
 	return out
 }
@@ -89,38 +89,66 @@ func textTokens(s string) []string {
 	return out
 }
 
-// Query returns the tokens all of which a match must have, and whether a
-// final check of the real text is needed (queries of three or more Han
-// characters match by bigrams, which do not prove adjacency).
-func Query(q string) (tokens []string, recheck bool) {
-	q = strings.TrimSpace(q)
-	var hans []rune
+// Match is what a search box's query asks of the index.
+type Match struct {
+	// Tokens must all be indexed for a customer to match.
+	Tokens []string
+	// Prefixes are pinyin words longer than MaxPrefix letters: each must
+	// begin one of the customer's indexed tokens (its whole spellings).
+	// Their first MaxPrefix letters are among Tokens.
+	Prefixes []string
+	// Phrases are the query's runs of three or more Han characters, which
+	// match by bigrams that do not prove adjacency: the names themselves
+	// must contain each.
+	Phrases []string
+}
+
+// Empty reports whether the query had nothing to look up.
+func (m Match) Empty() bool { return len(m.Tokens) == 0 && len(m.Prefixes) == 0 }
+
+// Query returns what a customer must have in the index to match q.
+func Query(q string) Match {
+	var m Match
+	var run []rune
+	endRun := func() {
+		switch {
+		case len(run) == 1:
+			m.Tokens = append(m.Tokens, string(run))
+		case len(run) >= 2:
+			for i := 1; i < len(run); i++ {
+				m.Tokens = append(m.Tokens, string(run[i-1:i+1]))
+			}
+		}
+		if len(run) >= 3 {
+			m.Phrases = append(m.Phrases, string(run))
+		}
+		run = run[:0]
+	}
 	for _, r := range q {
 		if unicode.Is(unicode.Han, r) {
-			hans = append(hans, r)
+			run = append(run, r)
+		} else {
+			endRun()
 		}
 	}
-	set := map[string]struct{}{}
-	switch {
-	case len(hans) == 1:
-		set[string(hans[0])] = struct{}{}
-	case len(hans) >= 2:
-		for i := 1; i < len(hans); i++ {
-			set[string(hans[i-1])+string(hans[i])] = struct{}{}
-		}
-	}
+	endRun()
 	for _, w := range textTokens(q) {
-		if !containsHan(w) {
-			if len(w) > maxPrefix && isLetters(w) { // pinyin is indexed up to maxPrefix letters
-				w = w[:maxPrefix]
-			}
-			set[w] = struct{}{}
+		if containsHan(w) {
+			continue
 		}
+		if len(w) > MaxPrefix && isLetters(w) {
+			m.Prefixes = append(m.Prefixes, w)
+			w = w[:MaxPrefix]
+		}
+		m.Tokens = append(m.Tokens, w)
 	}
-	for t := range set {
-		tokens = append(tokens, t)
-	}
-	return tokens, len(hans) >= 3
+	slices.Sort(m.Tokens)
+	m.Tokens = slices.Compact(m.Tokens)
+	slices.Sort(m.Prefixes)
+	m.Prefixes = slices.Compact(m.Prefixes)
+	slices.Sort(m.Phrases)
+	m.Phrases = slices.Compact(m.Phrases)
+	return m
 }
 
 func containsHan(s string) bool {

@@ -62,6 +62,31 @@ func (db *DB) LoadBenchCustomers(ctx context.Context, batch []BenchCustomer) err
 	})
 }
 
+// BeginBenchLoad prepares an empty database for LoadBenchCustomers: on
+// PostgreSQL it drops the search tokens' GIN index, which
+// RestoreBenchIndexes builds again in one sorted pass at the end.
+func (db *DB) BeginBenchLoad(ctx context.Context) error {
+	if db.Engine != Postgres {
+		return nil
+	}
+	_, err := db.W.ExecContext(ctx, "DROP INDEX IF EXISTS customer_search_tokens")
+	return err
+}
+
+// RestoreBenchIndexes builds what BeginBenchLoad dropped, if missing.
+func (db *DB) RestoreBenchIndexes(ctx context.Context) error {
+	if db.Engine != Postgres {
+		return nil
+	}
+	return db.InTx(ctx, func(tx *Tx) error {
+		if _, err := tx.Exec(ctx, "SET LOCAL maintenance_work_mem = '512MB'"); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, "CREATE INDEX IF NOT EXISTS customer_search_tokens ON customer_search USING GIN (tokens)")
+		return err
+	})
+}
+
 // FinishBenchLoad moves the code counter and, on PostgreSQL, the identity
 // sequences past the loaded rows, and refreshes the planner's statistics.
 func (db *DB) FinishBenchLoad(ctx context.Context) error {

@@ -316,29 +316,47 @@ func insertMany(ctx context.Context, tx *Tx, table string, cols []string, n int,
 	if n == 0 {
 		return nil
 	}
-
 	per := maxParams / len(cols)
-	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
-	head := "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES "
 	args := make([]any, 0, min(n, per)*len(cols))
 	for start := 0; start < n; start += per {
 		end := min(n, start+per)
 		args = args[:0]
-		var b strings.Builder
-		b.Grow(len(head) + (end-start)*(len(one)+2))
-		b.WriteString(head)
 		for i := start; i < end; i++ {
-			if i > start {
-				b.WriteString(", ")
-			}
-			b.WriteString(one)
 			args = row(i, args)
 		}
-		if _, err := tx.Exec(ctx, b.String(), args...); err != nil {
+		if _, err := tx.execPrepared(ctx, insertSQL(table, cols, end-start), args...); err != nil {
 			return fmt.Errorf("store: insert into %s: %w", table, err)
 		}
 	}
 	return nil
+}
+
+// insertSQL is the multi-row INSERT of rows rows into table.
+func insertSQL(table string, cols []string, rows int) string {
+	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
+	var b strings.Builder
+	b.Grow(32 + len(table) + 16*len(cols) + rows*(len(one)+2))
+	b.WriteString("INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ")
+	for i := range rows {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(one)
+	}
+	return b.String()
+}
+
+// warmInsert keeps the statements insertMany will run for n rows prepared
+// on the SQLite write connection; call it outside the transaction.
+func (db *DB) warmInsert(ctx context.Context, table string, cols []string, n int) {
+	if db.Engine != SQLite || n == 0 {
+		return
+	}
+	per := maxParams / len(cols)
+	db.warmWriteStmt(ctx, insertSQL(table, cols, min(n, per)))
+	if n > per && n%per != 0 {
+		db.warmWriteStmt(ctx, insertSQL(table, cols, n%per))
+	}
 }
 
 // allocateIDs reserves n customer IDs in tx.
@@ -377,6 +395,20 @@ func allocateIDs(ctx context.Context, tx *Tx, n int) ([]int64, error) {
 // all there or not at all. It is refused (conflict) when the import's
 // progress is no longer where the batch starts.
 func (db *DB) CommitImportBatch(ctx context.Context, b *crm.ImportBatch, e *crm.AuditEntry) error {
+	if n := len(b.Rows); n == crm.ImportBatchSize {
+		// Full batches repeat the same statements: keep them prepared.
+		db.warmInsert(ctx, "customers", importCustomerCols, n)
+		db.warmInsert(ctx, "customer_search", []string{"rowid", "tokens"}, n)
+		contacts := 0
+		for i := range b.Rows {
+			if b.Rows[i].Contact != nil {
+				contacts++
+			}
+		}
+		if contacts == n {
+			db.warmInsert(ctx, "contacts", importContactCols, n)
+		}
+	}
 	return db.InTx(ctx, func(tx *Tx) error {
 		n := len(b.Rows)
 		var ids []int64
@@ -485,6 +517,7 @@ func insertSearchTokens(ctx context.Context, tx *Tx, rows []crm.ImportRow) error
 // the same multi-row INSERTs an import uses; `kehu bench import` measures
 // it on a scratch table as the baseline of the import rate.
 func (db *DB) BareInsert(ctx context.Context, table string, cols []string, n, batch int, row func(i int, a []any) []any) error {
+	db.warmInsert(ctx, table, cols, min(n, batch)) // as an import keeps its full batches' statements
 	for start := 0; start < n; start += batch {
 		end := min(n, start+batch)
 		err := db.InTx(ctx, func(tx *Tx) error {

@@ -102,6 +102,9 @@ func (db *DB) Migrate(ctx context.Context) ([]Migration, error) {
 		}
 		applied = append(applied, m)
 	}
+	if err := db.refreshSearchIndex(ctx); err != nil {
+		return applied, err
+	}
 	return applied, db.MigrateJobs(ctx)
 }
 

@@ -21,6 +21,13 @@ func openPostgres(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	if opts.ApplicationName != "" {
 		cfg.ConnConfig.RuntimeParams["application_name"] = opts.ApplicationName
 	}
+	// pgx prepares and caches every statement, and PostgreSQL then plans a
+	// prepared statement once for any parameters after five runs. Customer
+	// searches and filters are skewed (华 matches a tenth of the customers,
+	// a given USCC one), so each run is planned for its own parameters.
+	if _, set := cfg.ConnConfig.RuntimeParams["plan_cache_mode"]; !set {
+		cfg.ConnConfig.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
+	}
 	cfg.ConnConfig.ConnectTimeout = 5 * time.Second
 	cfg.MaxConns = 16
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)

@@ -52,6 +52,118 @@ func reindexCustomer(ctx context.Context, tx *Tx, id int64) error {
 	return err
 }
 
+// refreshSearchIndex rebuilds the whole search index when it was built
+// by a Kehu whose tokens differ (search.IndexVersion), in batches; a
+// rebuild stopped half-way starts again at the next start.
+func (db *DB) refreshSearchIndex(ctx context.Context) error {
+	// Read through the writer: a reader connection opened now would keep
+	// the planner's statistics of this moment (SQLite loads them with the
+	// schema), missing an ANALYZE that follows.
+	var have string
+	var customers int
+	err := db.InTx(ctx, func(tx *Tx) error {
+		err := tx.QueryRow(ctx, "SELECT value FROM settings WHERE key = 'search.index'").Scan(&have)
+		if err != nil && !isNoRows(err) {
+			return err
+		}
+		return tx.QueryRow(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM customers LIMIT 1) t").Scan(&customers)
+	})
+	if err != nil {
+		return fmt.Errorf("store: search index version: %w", err)
+	}
+	if have == search.IndexVersion {
+		return nil
+	}
+	if customers == 0 {
+		return db.setSearchIndexVersion(ctx)
+	}
+	clear := "INSERT INTO customer_search (customer_search) VALUES ('delete-all')"
+	if db.Engine == Postgres {
+		clear = "DELETE FROM customer_search"
+	}
+	if _, err := db.Exec(ctx, clear); err != nil {
+		return fmt.Errorf("store: clear the search index: %w", err)
+	}
+	const batch = 5000
+	for after := int64(0); ; {
+		var last int64
+		err := db.InTx(ctx, func(tx *Tx) error {
+			var err error
+			last, err = indexCustomersAfter(ctx, tx, after, batch)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("store: rebuild the search index: %w", err)
+		}
+		if last == 0 {
+			break
+		}
+		after = last
+	}
+	return db.setSearchIndexVersion(ctx)
+}
+
+func (db *DB) setSearchIndexVersion(ctx context.Context) error {
+	_, err := db.Exec(ctx, `INSERT INTO settings (key, value, updated_at) VALUES ('search.index', ?, ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, search.IndexVersion, time.Now().UTC())
+	return err
+}
+
+// indexCustomersAfter indexes up to n live customers with IDs above
+// after and returns the last ID indexed, 0 when there were none.
+func indexCustomersAfter(ctx context.Context, tx *Tx, after int64, n int) (int64, error) {
+	rows, err := tx.Query(ctx, `SELECT id, name, short_name, code, uscc FROM customers
+		WHERE id > ? AND deleted_at IS NULL ORDER BY id LIMIT ?`, after, n)
+	if err != nil {
+		return 0, err
+	}
+	var ids []int64
+	docs := map[int64]*search.Doc{}
+	for rows.Next() {
+		var id int64
+		var name, short, code, uscc string
+		if err := rows.Scan(&id, &name, &short, &code, &uscc); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		ids = append(ids, id)
+		docs[id] = &search.Doc{Texts: []string{name, short}, Codes: []string{code, uscc, strings.TrimLeft(strings.TrimPrefix(code, "KH"), "0")}}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(ids) == 0 {
+		return 0, err
+	}
+	rows, err = tx.Query(ctx, "SELECT customer_id, name, mobile_last4 FROM contacts WHERE customer_id > ? AND customer_id <= ?", after, ids[len(ids)-1])
+	if err != nil {
+		return 0, err
+	}
+	for rows.Next() {
+		var id int64
+		var name, last4 string
+		if err := rows.Scan(&id, &name, &last4); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		if d := docs[id]; d != nil {
+			d.Texts, d.Numbers = append(d.Texts, name), append(d.Numbers, last4)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	if tx.Engine() == Postgres {
+		err = insertMany(ctx, tx, "customer_search", []string{"customer_id", "tokens"}, len(ids), func(i int, a []any) []any {
+			return append(a, ids[i], search.Tokens(*docs[ids[i]]))
+		})
+	} else {
+		err = insertMany(ctx, tx, "customer_search", []string{"rowid", "tokens"}, len(ids), func(i int, a []any) []any {
+			return append(a, ids[i], strings.Join(search.Tokens(*docs[ids[i]]), " "))
+		})
+	}
+	return ids[len(ids)-1], err
+}
+
 func unindexCustomer(ctx context.Context, tx *Tx, id int64) error {
 	q := "DELETE FROM customer_search WHERE rowid = ?"
 	if tx.Engine() == Postgres {
@@ -63,19 +175,38 @@ func unindexCustomer(ctx context.Context, tx *Tx, id int64) error {
 
 // searchCondition returns the SQL condition "c.id is a match for q" for
 // the engine, with its arguments; ok is false for a query with no tokens.
-func (db *DB) searchCondition(q string) (cond string, args []any, recheck bool, ok bool) {
-	toks, recheck := search.Query(q)
-	if len(toks) == 0 {
-		return "", nil, false, false
+func (db *DB) searchCondition(q string) (cond string, args []any, phrases []string, ok bool) {
+	m := search.Query(q)
+	if m.Empty() {
+		return "", nil, nil, false
 	}
 	if db.Engine == Postgres {
-		return "c.id IN (SELECT customer_id FROM customer_search WHERE tokens @> ?)", []any{toks}, recheck, true
+		inner := "SELECT customer_id FROM customer_search WHERE tokens @> ?"
+		args = []any{m.Tokens}
+		for _, p := range m.Prefixes {
+			// A pinyin word longer than the indexed prefixes: its first
+			// letters are among the tokens, and it must begin one of the
+			// whole spellings in the same row.
+			inner += " AND EXISTS (SELECT 1 FROM unnest(tokens) t WHERE starts_with(t, ?))"
+			args = append(args, p)
+		}
+		return "c.id IN (" + inner + ")", args, m.Phrases, true
 	}
-	quoted := make([]string, len(toks))
-	for i, t := range toks {
-		quoted[i] = `"` + strings.ReplaceAll(t, `"`, `""`) + `"`
+	return "c.id IN (SELECT rowid FROM customer_search WHERE customer_search MATCH ?)", []any{ftsExpression(m)}, m.Phrases, true
+}
+
+// ftsExpression is m as an FTS5 match expression: every token quoted,
+// every long pinyin word as a prefix query.
+func ftsExpression(m search.Match) string {
+	parts := make([]string, 0, len(m.Tokens)+len(m.Prefixes))
+	quote := func(t string) string { return `"` + strings.ReplaceAll(t, `"`, `""`) + `"` }
+	for _, t := range m.Tokens {
+		parts = append(parts, quote(t))
 	}
-	return "c.id IN (SELECT rowid FROM customer_search WHERE customer_search MATCH ?)", []any{strings.Join(quoted, " AND ")}, recheck, true
+	for _, p := range m.Prefixes {
+		parts = append(parts, quote(p)+"*")
+	}
+	return strings.Join(parts, " AND ")
 }
 
 // SearchCustomers finds customers in scope whose name, short name, pinyin,
@@ -90,22 +221,99 @@ func (db *DB) SearchCustomers(ctx context.Context, s crm.Scope, q string, f crm.
 	if !ok {
 		return []crm.Customer{}, nil, nil
 	}
+	if db.Engine == Postgres && f.Sort == "" {
+		walk, err := db.walkNewestFirst(ctx, s, f, now, q)
+		if err != nil {
+			return nil, nil, err
+		}
+		if walk {
+			cond, args = pgWalkCondition(q)
+		}
+	}
 	return db.listCustomers(ctx, s, f, now, cond, args)
+}
+
+// walkNewestFirst decides how PostgreSQL finds a search's page, newest
+// first. A GIN index returns its matches in no order, so the page is
+// either every match, sorted (cheap for a rare token), or the customers
+// walked newest first, each checked against its search row until the
+// page is full (cheap for a common one: 华 matches one customer in ten, so
+// a page of 20 is found within about 200). With m estimated matches of n
+// customers, the walk reads about limit·n/m rows and the sort m: the walk
+// wins when m² > limit·n. The planner alone does not see this: it costs
+// the GIN match as a whole, and a prepared statement's generic plan does
+// not know the token at all.
+func (db *DB) walkNewestFirst(ctx context.Context, s crm.Scope, f crm.CustomerFilter, now time.Time, q string) (bool, error) {
+	var n float64
+	if err := db.QueryRow(ctx, "SELECT GREATEST(reltuples, 0) FROM pg_class WHERE oid = 'customers'::regclass").Scan(&n); err != nil {
+		return false, fmt.Errorf("store: customers' size: %w", err)
+	}
+	// The matches are at most those of the query's rarest token: the
+	// planner would multiply the tokens' frequencies as if independent,
+	// but the bigrams of one name (华为, 为技, 技术) come together. The
+	// scope and filters then keep their own share.
+	m := n
+	for _, t := range search.Query(q).Tokens {
+		k, err := db.planRows(ctx, "SELECT 1 FROM customer_search WHERE tokens @> ?", []any{[]string{t}})
+		if err != nil {
+			return false, err
+		}
+		m = min(m, float64(k))
+	}
+	if where, args := customerWhere(s, f, now, "", nil); n > 0 {
+		k, err := db.planRows(ctx, "SELECT 1 FROM customers c WHERE "+where, args)
+		if err != nil {
+			return false, err
+		}
+		m *= min(1, float64(k)/n)
+	}
+	return m*m > float64(max(f.Limit, 1))*n, nil
+}
+
+// pgWalkCondition is searchMatch's condition for walking customers in
+// order on PostgreSQL: each customer's own search row, read by its key in
+// a scalar subquery, which the planner keeps per row (an IN or EXISTS
+// would be turned into a join over every match).
+func pgWalkCondition(q string) (string, []any) {
+	m := search.Query(q)
+	check, args := "s.tokens @> ?", []any{m.Tokens}
+	for _, p := range m.Prefixes {
+		check += " AND EXISTS (SELECT 1 FROM unnest(s.tokens) t WHERE starts_with(t, ?))"
+		args = append(args, p)
+	}
+	cond := "(SELECT " + check + " FROM customer_search s WHERE s.customer_id = c.id)"
+	if pc, pargs := phraseCheck(m.Phrases); pc != "" {
+		cond += " AND " + pc
+		args = append(args, pargs...)
+	}
+	return cond, args
 }
 
 // searchMatch is searchCondition with the name recheck a query of three
 // or more Chinese characters needs; ok is false for a query with no tokens.
 func (db *DB) searchMatch(q string) (string, []any, bool) {
-	cond, args, recheck, ok := db.searchCondition(q)
+	cond, args, phrases, ok := db.searchCondition(q)
 	if !ok {
 		return "", nil, false
 	}
-	if recheck {
-		cond += " AND (c.name LIKE ? OR c.short_name LIKE ? OR EXISTS (SELECT 1 FROM contacts k WHERE k.customer_id = c.id AND k.name LIKE ?))"
-		like := "%" + likeEscape(strings.TrimSpace(q)) + "%"
-		args = append(args, like, like, like)
+	if check, checkArgs := phraseCheck(phrases); check != "" {
+		cond += " AND " + check
+		args = append(args, checkArgs...)
 	}
 	return cond, args, true
+}
+
+// phraseCheck is the condition that the customer's name, short name or a
+// contact's name contains each phrase ("" for none).
+func phraseCheck(phrases []string) (string, []any) {
+	var conds []string
+	var args []any
+	for _, p := range phrases {
+		like := "%" + likeEscape(p) + "%"
+		conds = append(conds, "(c.name LIKE ? OR c.short_name LIKE ? OR EXISTS (SELECT 1 FROM contacts k WHERE k.customer_id = c.id AND k.name LIKE ?))")
+		args = append(args, like, like, like)
+	}
+	return strings.Join(conds, " AND "), args
 }
 
 // likeEscape keeps % and _ in a user's query literal. Both engines treat
@@ -119,20 +327,12 @@ func likeEscape(s string) string {
 // and the name recheck a query of three or more Chinese characters needs
 // ("" when none); match is "" for a query with no tokens.
 func (db *DB) ftsMatch(q string) (match, recheck string, recheckArgs []any) {
-	toks, needs := search.Query(q)
-	if len(toks) == 0 {
+	m := search.Query(q)
+	if m.Empty() {
 		return "", "", nil
 	}
-	quoted := make([]string, len(toks))
-	for i, t := range toks {
-		quoted[i] = `"` + strings.ReplaceAll(t, `"`, `""`) + `"`
-	}
-	if needs {
-		like := "%" + likeEscape(strings.TrimSpace(q)) + "%"
-		recheck = "(c.name LIKE ? OR c.short_name LIKE ? OR EXISTS (SELECT 1 FROM contacts k WHERE k.customer_id = c.id AND k.name LIKE ?))"
-		recheckArgs = []any{like, like, like}
-	}
-	return strings.Join(quoted, " AND "), recheck, recheckArgs
+	recheck, recheckArgs = phraseCheck(m.Phrases)
+	return ftsExpression(m), recheck, recheckArgs
 }
 
 // searchCustomersFTS is SearchCustomers newest first on SQLite: it walks

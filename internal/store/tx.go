@@ -15,6 +15,7 @@ import (
 type Tx struct {
 	tx     *sql.Tx
 	engine Engine
+	db     *DB
 }
 
 // Engine returns the engine the transaction runs on.
@@ -27,6 +28,17 @@ func (tx *Tx) SQL() *sql.Tx { return tx.tx }
 // Exec runs a statement in the transaction.
 func (tx *Tx) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	return tx.tx.ExecContext(ctx, rebind(tx.engine, query), args...)
+}
+
+// execPrepared is Exec through the statement warmWriteStmt kept prepared
+// on the SQLite write connection, if it did, for bulk inserts that repeat.
+func (tx *Tx) execPrepared(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if tx.db != nil {
+		if st, ok := tx.db.wstmts.Load(query); ok {
+			return tx.tx.StmtContext(ctx, st.(*sql.Stmt)).ExecContext(ctx, args...)
+		}
+	}
+	return tx.Exec(ctx, query, args...)
 }
 
 // QueryRow runs a query that returns at most one row.
@@ -67,7 +79,7 @@ func (db *DB) inTxOnce(ctx context.Context, fn func(*Tx) error) (err error) {
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
-	tx := &Tx{tx: stx, engine: db.Engine}
+	tx := &Tx{tx: stx, engine: db.Engine, db: db}
 	defer func() {
 		if p := recover(); p != nil {
 			_ = stx.Rollback()

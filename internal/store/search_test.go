@@ -1,0 +1,143 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/search"
+	"github.com/kehucrm/kehu/internal/store"
+	"github.com/kehucrm/kehu/internal/store/storetest"
+)
+
+// An index built by an older Kehu, whose tokens differ, is rebuilt when
+// the database is next migrated, from the customers and contacts stored.
+func TestAnOutdatedSearchIndexIsRebuiltOnMigrate(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		now := time.Now().UTC()
+		u := crm.User{Username: "gm", Role: crm.RoleGM, PasswordHash: "x", PasswordChangedAt: now, CreatedAt: now, UpdatedAt: now}
+		if err := db.CreateUser(ctx, &u, &crm.AuditEntry{Action: crm.AuditCreate}); err != nil {
+			t.Fatal(err)
+		}
+		batch := []store.BenchCustomer{
+			{ID: 1, Code: "KH00000001", Name: "重庆华为技术有限公司", ShortName: "华为", NameNorm: "重庆华为技术有限公司", USCC: "91500000MA5U000001",
+				Source: "referral", Stage: "general", OwnerID: u.ID, CreatedAt: now, ContactName: "张伟", MobileLast4: "5678", Tokens: []string{"stale"}},
+			{ID: 2, Code: "KH00000002", Name: "苏州恒泰机械有限公司", ShortName: "恒泰", NameNorm: "苏州恒泰机械有限公司", USCC: "91320500MA5U000002",
+				Source: "referral", Stage: "general", OwnerID: u.ID, CreatedAt: now, ContactName: "李娜", MobileLast4: "1234", Tokens: []string{"stale"}},
+		}
+		if err := db.LoadBenchCustomers(ctx, batch); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Exec(ctx, "UPDATE settings SET value = 'old' WHERE key = 'search.index'"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		for q, want := range map[string]int64{"stale": 0, "华为": 1, "chongqinghuawei": 1, "cqhw": 1, "zhangwei": 1, "恒泰机械": 2, "1234": 2, "suzhouhengtai": 2, "suzhouhengtui": 0} {
+			got, _, err := db.SearchCustomers(ctx, crm.Scope{All: true}, q, crm.CustomerFilter{Limit: 10}, now)
+			if err != nil {
+				t.Fatalf("%q: %v", q, err)
+			}
+			if want == 0 && len(got) != 0 || want != 0 && (len(got) != 1 || got[0].ID != want) {
+				t.Errorf("search %q found %d customers, want only %d", q, len(got), want)
+			}
+		}
+	})
+}
+
+// However common a query, a search pages through exactly its matches in
+// scope, newest first: on PostgreSQL a common token walks the customers in
+// order and a rare one sorts its few matches, and both must agree with
+// the names themselves.
+func TestSearchPagesThroughEveryMatchNewestFirstHoweverCommon(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		now := time.Now().UTC()
+		var owners [2]crm.User
+		for i := range owners {
+			owners[i] = crm.User{Username: fmt.Sprintf("am%d", i), Role: crm.RoleAccountManager, PasswordHash: "x", PasswordChangedAt: now, CreatedAt: now, UpdatedAt: now}
+			if err := db.CreateUser(ctx, &owners[i], &crm.AuditEntry{Action: crm.AuditCreate}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		cities := []string{"华东", "苏州", "合肥"}
+		trades := []string{"机械", "电子", "华为技术"}
+		var batch []store.BenchCustomer
+		names := map[int64]string{}
+		owner := map[int64]int64{}
+		for i := int64(1); i <= 600; i++ {
+			name := cities[i%3] + trades[(i/3)%3] + fmt.Sprintf("第%d", i) + "有限公司"
+			c := store.BenchCustomer{ID: i, Code: fmt.Sprintf("KH%08d", i), Name: name, ShortName: trades[(i/3)%3], NameNorm: name,
+				USCC: fmt.Sprintf("91320500MA%08d", i), Source: "referral", Stage: "general", OwnerID: owners[i%2].ID, CreatedAt: now,
+				ContactName: "王芳", MobileLast4: fmt.Sprintf("%04d", i%7)}
+			c.Tokens = search.Tokens(search.Doc{Texts: []string{c.Name, c.ShortName, c.ContactName}, Codes: []string{c.Code, c.USCC}, Numbers: []string{c.MobileLast4}})
+			batch = append(batch, c)
+			names[i], owner[i] = name, c.OwnerID
+		}
+		if err := db.LoadBenchCustomers(ctx, batch); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.FinishBenchLoad(ctx); err != nil {
+			t.Fatal(err)
+		}
+		all, mine := crm.Scope{All: true}, crm.Scope{UserID: owners[1].ID}
+		tests := []struct {
+			q     string
+			scope crm.Scope
+			match func(id int64) bool
+			walk  bool // on PostgreSQL
+		}{
+			{"有限", all, func(int64) bool { return true }, true},
+			{"华", all, func(id int64) bool { return strings.Contains(names[id], "华") }, true},
+			{"华为技术", mine, func(id int64) bool { return strings.Contains(names[id], "华为技术") && owner[id] == owners[1].ID }, true},
+			{"huadong", all, func(id int64) bool { return strings.HasPrefix(names[id], "华东") }, true},
+			{"suzhoujixie", all, func(id int64) bool { return strings.HasPrefix(names[id], "苏州机械") }, true},
+			{"第37有", all, func(id int64) bool { return strings.Contains(names[id], "第37有") }, false},
+			{"0003", mine, func(id int64) bool { return id%7 == 3 && owner[id] == owners[1].ID }, false},
+		}
+		for _, tt := range tests {
+			var want []int64
+			for id := int64(600); id >= 1; id-- {
+				if tt.match(id) {
+					want = append(want, id)
+				}
+			}
+			if db.Engine == store.Postgres {
+				walk, err := db.WalksNewestFirst(ctx, tt.scope, tt.q, crm.CustomerFilter{Limit: 7}, now)
+				if err != nil || walk != tt.walk {
+					t.Errorf("%q: walks newest first = %v (%v), want %v", tt.q, walk, err, tt.walk)
+				}
+			}
+			var got []int64
+			f := crm.CustomerFilter{Limit: 7}
+			for len(got) <= len(want) {
+				page, _, err := db.SearchCustomers(ctx, tt.scope, tt.q, f, now)
+				if err != nil {
+					t.Fatalf("%q: %v", tt.q, err)
+				}
+				for _, c := range page {
+					got = append(got, c.ID)
+				}
+				if len(page) < f.Limit {
+					break
+				}
+				f.BeforeID = page[len(page)-1].ID
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("%q found %d customers, want %d:\n got %v\nwant %v", tt.q, len(got), len(want), got, want)
+			}
+			n, err := db.CountCustomers(ctx, tt.scope, crm.CustomerFilter{Query: tt.q}, now)
+			if err != nil || n.Total != int64(len(want)) || n.Estimate {
+				t.Errorf("%q: count %+v (%v), want exactly %d", tt.q, n, err, len(want))
+			}
+		}
+	})
+}
