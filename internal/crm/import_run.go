@@ -482,9 +482,19 @@ func (im *Importer) Run(ctx context.Context, id int64) error {
 		} else if err != nil {
 			return fail(err)
 		}
+		// The import is done; tidy the search index it grew, in small
+		// steps, so searches stay fast. Best effort: automerge would get
+		// there too, more slowly.
+		if c, ok := im.store.(interface{ CompactSearchIndex(context.Context) error }); ok && x.Inserted >= compactAfter {
+			_ = c.CompactSearchIndex(ctx)
+		}
 	}
 	return nil
 }
+
+// compactAfter is how many imported customers make an import compact the
+// search index when it is done.
+const compactAfter = 10000
 
 // rowChecker checks rows as the customers API would, and remembers the
 // keys of the good rows to find duplicates within the file.

@@ -2,7 +2,7 @@
 // search index, and a search box's query into the tokens to look up.
 // Chinese names are searched by one- and two-character queries (张, 华为),
 // which trigram indexes do not serve, so every name is indexed as its
-// single characters and its bigrams, plus pinyin initials and full pinyin
+// single characters, bigrams and trigrams, plus pinyin initials and full pinyin
 // (every reading of a polyphonic character) as prefixes of up to MaxPrefix
 // letters and as whole spellings, codes, and the last four digits of
 // mobile numbers.
@@ -22,12 +22,12 @@ import (
 // kind per name, most common readings first).
 const (
 	MaxPrefix = 6
-	MaxWhole  = 4
+	MaxWhole  = 2
 )
 
 // IndexVersion names the tokens Tokens makes. An index built with
 // another version is rebuilt (see store.Migrate).
-const IndexVersion = "2"
+const IndexVersion = "3"
 
 // Doc is what one customer contributes to the index.
 type Doc struct {
@@ -56,11 +56,11 @@ func Tokens(d Doc) []string {
 	return out
 }
 
-// textTokens splits a name into its Han characters and their bigrams, and
-// its runs of letters and digits as lower-case words.
+// textTokens splits a name into its Han characters, bigrams and trigrams,
+// and its runs of letters and digits as lower-case words.
 func textTokens(s string) []string {
 	var out []string
-	var prev rune
+	var prev, prev2 rune
 	var word strings.Builder
 	flush := func() {
 		if word.Len() > 0 {
@@ -75,15 +75,18 @@ func textTokens(s string) []string {
 			out = append(out, string(r))
 			if prev != 0 {
 				out = append(out, string(prev)+string(r))
+				if prev2 != 0 {
+					out = append(out, string(prev2)+string(prev)+string(r))
+				}
 			}
-			prev = r
+			prev, prev2 = r, prev
 			continue
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			word.WriteRune(unicode.ToLower(r))
 		default:
 			flush()
 		}
-		prev = 0
+		prev, prev2 = 0, 0
 	}
 	flush()
 	return out
@@ -97,9 +100,9 @@ type Match struct {
 	// begin one of the customer's indexed tokens (its whole spellings).
 	// Their first MaxPrefix letters are among Tokens.
 	Prefixes []string
-	// Phrases are the query's runs of three or more Han characters, which
-	// match by bigrams that do not prove adjacency: the names themselves
-	// must contain each.
+	// Phrases are the query's runs of four or more Han characters, which
+	// match by trigrams that do not prove adjacency: the names themselves
+	// must contain each. (A run of three is one trigram, exact.)
 	Phrases []string
 }
 
@@ -114,12 +117,14 @@ func Query(q string) Match {
 		switch {
 		case len(run) == 1:
 			m.Tokens = append(m.Tokens, string(run))
-		case len(run) >= 2:
-			for i := 1; i < len(run); i++ {
-				m.Tokens = append(m.Tokens, string(run[i-1:i+1]))
+		case len(run) == 2:
+			m.Tokens = append(m.Tokens, string(run))
+		case len(run) >= 3:
+			for i := 2; i < len(run); i++ {
+				m.Tokens = append(m.Tokens, string(run[i-2:i+1]))
 			}
 		}
-		if len(run) >= 3 {
+		if len(run) >= 4 {
 			m.Phrases = append(m.Phrases, string(run))
 		}
 		run = run[:0]

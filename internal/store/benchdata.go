@@ -73,7 +73,8 @@ func (db *DB) BeginBenchLoad(ctx context.Context) error {
 	return err
 }
 
-// RestoreBenchIndexes builds what BeginBenchLoad dropped, if missing.
+// RestoreBenchIndexes builds what BeginBenchLoad dropped, if missing (and
+// the search index's GIN index after a rebuild, see refreshSearchIndex).
 func (db *DB) RestoreBenchIndexes(ctx context.Context) error {
 	if db.Engine != Postgres {
 		return nil
@@ -97,6 +98,9 @@ func (db *DB) FinishBenchLoad(ctx context.Context) error {
 			"SELECT setval(pg_get_serial_sequence('contacts', 'id'), (SELECT COALESCE(MAX(id), 1) FROM contacts))",
 			"ANALYZE customers", "ANALYZE contacts", "ANALYZE customer_search")
 	} else {
+		if err := db.CompactSearchIndex(ctx); err != nil {
+			return err
+		}
 		stmts = append(stmts, "ANALYZE", "PRAGMA wal_checkpoint(TRUNCATE)")
 	}
 	for _, s := range stmts {

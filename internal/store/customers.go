@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/search"
 )
 
 const customerColumns = `c.id, c.code, c.kind, c.name, c.short_name, c.uscc, c.legal_rep, c.industry_code, c.region_code,
@@ -144,18 +145,19 @@ func customerWhere(s crm.Scope, f crm.CustomerFilter, now time.Time, extra strin
 		// (SQLite's LIKE is case-insensitive and cannot). Codes are digits,
 		// so the prefix with its last digit raised by one bounds it.
 		hi := f.Region[:len(f.Region)-1] + string(f.Region[len(f.Region)-1]+1)
-		q += " AND c.region_code >= ? AND c.region_code < ?"
-		args = append(args, f.Region, hi)
-		// The same, as the province or city the indexes on stage and
-		// region are keyed by (migration 0025), which gives the list in
-		// ID order with a stage filter.
 		switch {
-		case len(f.Region) >= 4:
-			q += " AND substr(c.region_code, 1, 4) = ?"
-			args = append(args, f.Region[:4])
-		case len(f.Region) >= 2:
-			q += " AND substr(c.region_code, 1, 2) = ?"
-			args = append(args, f.Region[:2])
+		case f.Stage != "" && (len(f.Region) == 2 || len(f.Region) == 4):
+			// The same for six-digit codes, as the province or city the
+			// indexes on stage and region are keyed by (migration 0025),
+			// which give the list in ID order and count it from the index.
+			q += " AND substr(c.region_code, 1, " + strconv.Itoa(len(f.Region)) + ") = ?"
+			args = append(args, f.Region)
+		case f.Stage != "" && len(f.Region) > 4:
+			q += " AND substr(c.region_code, 1, 4) = ? AND c.region_code >= ? AND c.region_code < ?"
+			args = append(args, f.Region[:4], f.Region, hi)
+		default:
+			q += " AND c.region_code >= ? AND c.region_code < ?"
+			args = append(args, f.Region, hi)
 		}
 	}
 	if f.Industry != "" {
@@ -290,15 +292,13 @@ func (db *DB) CountCustomers(ctx context.Context, s crm.Scope, f crm.CustomerFil
 	if f.Query != "" && db.Engine == SQLite && s.All && !filtered(f) {
 		// Nothing narrows the match but the index itself, which holds
 		// exactly the live customers: count in the index alone.
-		match, recheck, _ := db.ftsMatch(f.Query)
-		n, err := db.countFTS(ctx, match, bound)
-		// A query of three or more Chinese characters is rechecked against
-		// the names, which only lowers the count: when the index alone
-		// already holds more than the bound, the estimate stands (it is one);
-		// below it, the exact count with the recheck follows.
-		if err != nil || recheck == "" || n.Estimate {
-			return n, err
-		}
+		// A run of four or more Chinese characters matches by its
+		// trigrams, and the page checks each row's names for the whole
+		// run; the total is the index's: its trigrams apart in one
+		// customer's names but never together is too rare to pay a
+		// customer row read per match for.
+		match, _, _ := db.ftsMatch(f.Query)
+		return db.countFTS(ctx, match, bound)
 	}
 	if f.Query != "" && db.Engine == SQLite {
 		// Walk the search index newest first, as the page does.
@@ -317,17 +317,45 @@ func (db *DB) CountCustomers(ctx context.Context, s crm.Scope, f crm.CustomerFil
 	if f.Query != "" && db.Engine == Postgres {
 		// A search on PostgreSQL asks the planner first: a common token
 		// (华, 有限) matches a tenth of a million customers, and counting
-		// even the first 10,001 of them reads as many rows. The planner
-		// knows each token's frequency (the tokens column's statistics,
-		// migration 0024), so above twice the bound its figure is the
-		// estimate; below, the exact count follows.
+		// even the first 10,001 of them reads as many search rows, each
+		// an array of a hundred tokens to check. The planner knows each
+		// token's frequency (the tokens column's statistics, migration
+		// 0024): from the bound up, its figure is the estimate; below,
+		// the exact count follows, in the search rows alone when nothing
+		// else narrows the match (they hold exactly the live customers).
 		est, err := db.planRows(ctx, "SELECT 1 FROM customers c WHERE "+where, args)
 		if err != nil {
 			return crm.CustomerCount{}, err
 		}
-		if est >= 2*bound {
+		if est >= bound {
 			return crm.CustomerCount{Total: est, Estimate: true}, nil
 		}
+		if m := search.Query(f.Query); s.All && !filtered(f) && len(m.Phrases) == 0 {
+			inner, iargs := pgIndexMatch(m)
+			var n int64
+			if err := db.QueryRow(ctx, "SELECT COUNT(*) FROM ("+inner+" LIMIT ?) t", append(iargs, bound)...).Scan(&n); err != nil {
+				return crm.CustomerCount{}, fmt.Errorf("store: count customers: %w", err)
+			}
+			if n < bound {
+				return crm.CustomerCount{Total: n}, nil
+			}
+			return crm.CustomerCount{Total: max(n, est), Estimate: true}, nil
+		}
+	}
+	if db.Engine == SQLite && f.Query == "" && s.All && idOrdered(f) {
+		// An index gives these matches newest first already: one walk
+		// counts them and, at the bound, ends where the extrapolation
+		// needs it to.
+		var n int64
+		var last sql.NullInt64
+		if err := db.QueryRow(ctx, "SELECT COUNT(*), MIN(id) FROM (SELECT c.id FROM customers c WHERE "+where+" ORDER BY c.id DESC LIMIT ?) t",
+			append(args, bound)...).Scan(&n, &last); err != nil {
+			return crm.CustomerCount{}, fmt.Errorf("store: count customers: %w", err)
+		}
+		if n < bound {
+			return crm.CustomerCount{Total: n}, nil
+		}
+		return db.extrapolateByID(ctx, last, bound)
 	}
 	// First count in any order, which needs no sort: most lists end
 	// here, exact. Only a list that reaches the bound walks again newest
@@ -604,6 +632,23 @@ func (db *DB) CustomerFieldsTemplate(ctx context.Context) ([]crm.CardField, int,
 // SetCustomerFieldsTemplate replaces them if version is current.
 func (db *DB) SetCustomerFieldsTemplate(ctx context.Context, fields []crm.CardField, version int, e *crm.AuditEntry) error {
 	return db.setJSONSetting(ctx, "customer.fields", fields, version, e)
+}
+
+// idOrdered reports whether f's filters are served by an index that
+// lists their matches by ID once its leading columns are fixed: stage with
+// a province or city (customers_stage_province, customers_stage_city),
+// an owner (customers_owner) or a team (customers_team) alone.
+func idOrdered(f crm.CustomerFilter) bool {
+	if f.Trash || f.Industry != "" || f.Tag != "" || !f.From.IsZero() || !f.To.IsZero() {
+		return false
+	}
+	switch {
+	case f.Stage != "" && (len(f.Region) == 2 || len(f.Region) == 4):
+		return f.OwnerID == 0 && f.TeamID == 0
+	case f.Stage == "" && f.Region == "":
+		return (f.OwnerID != 0) != (f.TeamID != 0)
+	}
+	return false
 }
 
 // filtered reports whether f narrows a list beyond its search query.

@@ -77,12 +77,16 @@ func (db *DB) refreshSearchIndex(ctx context.Context) error {
 	if customers == 0 {
 		return db.setSearchIndexVersion(ctx)
 	}
-	clear := "INSERT INTO customer_search (customer_search) VALUES ('delete-all')"
+	clear := []string{"INSERT INTO customer_search (customer_search) VALUES ('delete-all')"}
 	if db.Engine == Postgres {
-		clear = "DELETE FROM customer_search"
+		// The GIN index is built again at the end, in one sorted pass,
+		// rather than a row at a time.
+		clear = []string{"DELETE FROM customer_search", "DROP INDEX IF EXISTS customer_search_tokens"}
 	}
-	if _, err := db.Exec(ctx, clear); err != nil {
-		return fmt.Errorf("store: clear the search index: %w", err)
+	for _, q := range clear {
+		if _, err := db.Exec(ctx, q); err != nil {
+			return fmt.Errorf("store: clear the search index: %w", err)
+		}
 	}
 	const batch = 5000
 	for after := int64(0); ; {
@@ -100,7 +104,46 @@ func (db *DB) refreshSearchIndex(ctx context.Context) error {
 		}
 		after = last
 	}
+	if db.Engine == Postgres {
+		if err := db.RestoreBenchIndexes(ctx); err != nil {
+			return fmt.Errorf("store: rebuild the search index: %w", err)
+		}
+	}
+	if err := db.CompactSearchIndex(ctx); err != nil {
+		return err
+	}
 	return db.setSearchIndexVersion(ctx)
+}
+
+// CompactSearchIndex merges the SQLite search index's segments, a few
+// megabytes per transaction so other writers wait at most a moment each
+// time, until none is left to merge. Bulk writes (an import, a rebuild)
+// leave many segments, and every search looks each token up in each.
+// PostgreSQL's GIN index needs nothing of the kind.
+func (db *DB) CompactSearchIndex(ctx context.Context) error {
+	if db.Engine != SQLite {
+		return nil
+	}
+	for {
+		var before, after int64
+		err := db.InTx(ctx, func(tx *Tx) error {
+			if err := tx.QueryRow(ctx, "SELECT total_changes()").Scan(&before); err != nil {
+				return err
+			}
+			// A negative page budget merges any level holding two or more
+			// segments, as 'optimize' does, but stops after that many pages.
+			if _, err := tx.Exec(ctx, "INSERT INTO customer_search (customer_search, rank) VALUES ('merge', -2000)"); err != nil {
+				return err
+			}
+			return tx.QueryRow(ctx, "SELECT total_changes()").Scan(&after)
+		})
+		if err != nil {
+			return fmt.Errorf("store: compact the search index: %w", err)
+		}
+		if after-before <= 1 { // the command itself counts as one change
+			return nil
+		}
+	}
 }
 
 func (db *DB) setSearchIndexVersion(ctx context.Context) error {
@@ -181,15 +224,7 @@ func (db *DB) searchCondition(q string) (cond string, args []any, phrases []stri
 		return "", nil, nil, false
 	}
 	if db.Engine == Postgres {
-		inner := "SELECT customer_id FROM customer_search WHERE tokens @> ?"
-		args = []any{m.Tokens}
-		for _, p := range m.Prefixes {
-			// A pinyin word longer than the indexed prefixes: its first
-			// letters are among the tokens, and it must begin one of the
-			// whole spellings in the same row.
-			inner += " AND EXISTS (SELECT 1 FROM unnest(tokens) t WHERE starts_with(t, ?))"
-			args = append(args, p)
-		}
+		inner, args := pgIndexMatch(m)
 		return "c.id IN (" + inner + ")", args, m.Phrases, true
 	}
 	return "c.id IN (SELECT rowid FROM customer_search WHERE customer_search MATCH ?)", []any{ftsExpression(m)}, m.Phrases, true
@@ -226,11 +261,45 @@ func (db *DB) SearchCustomers(ctx context.Context, s crm.Scope, q string, f crm.
 		if err != nil {
 			return nil, nil, err
 		}
-		if walk {
+		m := search.Query(q)
+		switch {
+		case walk && s.All && !filtered(f) && len(m.Phrases) == 0:
+			return db.walkSearchIndex(ctx, s, f, m)
+		case walk:
 			cond, args = pgWalkCondition(q)
 		}
 	}
 	return db.listCustomers(ctx, s, f, now, cond, args)
+}
+
+// walkSearchIndex is a PostgreSQL search of every live customer with no
+// filter but the query: the search rows themselves, walked newest first
+// by their key, hold exactly the live customers, so only the page's
+// customers are read.
+func (db *DB) walkSearchIndex(ctx context.Context, s crm.Scope, f crm.CustomerFilter, m search.Match) ([]crm.Customer, []int64, error) {
+	inner, args := pgIndexMatch(m)
+	if f.BeforeID > 0 {
+		inner += " AND customer_id < ?"
+		args = append(args, f.BeforeID)
+	}
+	own, ownArgs := ownScope(s)
+	q := "SELECT " + customerColumns + ", CASE WHEN " + own + " THEN 0 ELSE 1 END FROM customers c WHERE c.id IN (" +
+		inner + " ORDER BY customer_id DESC LIMIT ?) AND c.deleted_at IS NULL ORDER BY c.id DESC"
+	return db.queryCustomers(ctx, q, append(append(ownArgs, args...), f.Limit))
+}
+
+// pgIndexMatch selects the customer IDs whose search row matches m on
+// PostgreSQL.
+func pgIndexMatch(m search.Match) (string, []any) {
+	q, args := "SELECT customer_id FROM customer_search WHERE tokens @> ?", []any{m.Tokens}
+	for _, p := range m.Prefixes {
+		// A pinyin word longer than the indexed prefixes: its first
+		// letters are among the tokens, and it must begin one of the
+		// whole spellings in the same row.
+		q += " AND EXISTS (SELECT 1 FROM unnest(tokens) t WHERE starts_with(t, ?))"
+		args = append(args, p)
+	}
+	return q, args
 }
 
 // walkNewestFirst decides how PostgreSQL finds a search's page, newest

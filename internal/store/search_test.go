@@ -141,3 +141,53 @@ func TestSearchPagesThroughEveryMatchNewestFirstHoweverCommon(t *testing.T) {
 		}
 	})
 }
+
+// Compacting the search index after bulk writes merges its segments and
+// changes no answer.
+func TestCompactingTheSearchIndexKeepsEveryAnswer(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		now := time.Now().UTC()
+		u := crm.User{Username: "gm", Role: crm.RoleGM, PasswordHash: "x", PasswordChangedAt: now, CreatedAt: now, UpdatedAt: now}
+		if err := db.CreateUser(ctx, &u, &crm.AuditEntry{Action: crm.AuditCreate}); err != nil {
+			t.Fatal(err)
+		}
+		for b := int64(0); b < 12; b++ { // twelve transactions: twelve segments
+			var batch []store.BenchCustomer
+			for i := b*20 + 1; i <= b*20+20; i++ {
+				name := fmt.Sprintf("苏州恒泰第%d机械有限公司", i)
+				c := store.BenchCustomer{ID: i, Code: fmt.Sprintf("KH%08d", i), Name: name, NameNorm: name, USCC: fmt.Sprintf("91320500MA%08d", i),
+					Source: "referral", Stage: "general", OwnerID: u.ID, CreatedAt: now, ContactName: "李娜", MobileLast4: "1234"}
+				c.Tokens = search.Tokens(search.Doc{Texts: []string{c.Name, c.ContactName}, Codes: []string{c.Code, c.USCC}, Numbers: []string{"1234"}})
+				batch = append(batch, c)
+			}
+			if err := db.LoadBenchCustomers(ctx, batch); err != nil {
+				t.Fatal(err)
+			}
+		}
+		segments := func() int64 {
+			if db.Engine != store.SQLite {
+				return 0
+			}
+			var n int64
+			if err := db.QueryRow(ctx, "SELECT COUNT(DISTINCT segid) FROM customer_search_idx").Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		before := segments()
+		if err := db.CompactSearchIndex(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if after := segments(); db.Engine == store.SQLite && (before < 4 || after != 1) {
+			t.Errorf("segments: %d before, %d after compacting; want several, then one", before, after)
+		}
+		for q, want := range map[string]int{"恒泰": 240, "szht": 240, "第17机": 1, "苏州恒泰第170": 1, "lina": 240} {
+			n, err := db.CountCustomers(ctx, crm.Scope{All: true}, crm.CustomerFilter{Query: q}, now)
+			if err != nil || n.Total != int64(want) {
+				t.Errorf("%q: %+v (%v), want %d", q, n, err, want)
+			}
+		}
+	})
+}
