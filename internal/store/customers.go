@@ -323,14 +323,24 @@ func (db *DB) CountCustomers(ctx context.Context, s crm.Scope, f crm.CustomerFil
 		// 0024): from the bound up, its figure is the estimate; below,
 		// the exact count follows, in the search rows alone when nothing
 		// else narrows the match (they hold exactly the live customers).
-		est, err := db.planRows(ctx, "SELECT 1 FROM customers c WHERE "+where, args)
-		if err != nil {
+		m := search.Query(f.Query)
+		var est int64
+		var err error
+		if s.All && !filtered(f) && len(m.Tokens) == 1 && len(m.Prefixes) == 0 {
+			// One token: its own frequency is the estimate (remembered
+			// for a minute; see searchEstimate).
+			_, k, err := db.searchEstimate(ctx, f.Query)
+			if err != nil {
+				return crm.CustomerCount{}, err
+			}
+			est = int64(k)
+		} else if est, err = db.planRows(ctx, "SELECT 1 FROM customers c WHERE "+where, args); err != nil {
 			return crm.CustomerCount{}, err
 		}
 		if est >= bound {
 			return crm.CustomerCount{Total: est, Estimate: true}, nil
 		}
-		if m := search.Query(f.Query); s.All && !filtered(f) && len(m.Phrases) == 0 {
+		if s.All && !filtered(f) && len(m.Phrases) == 0 {
 			inner, iargs := pgIndexMatch(m)
 			var n int64
 			if err := db.QueryRow(ctx, "SELECT COUNT(*) FROM ("+inner+" LIMIT ?) t", append(iargs, bound)...).Scan(&n); err != nil {

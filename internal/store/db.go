@@ -47,6 +47,9 @@ type DB struct {
 	wstmts sync.Map // query → *sql.Stmt on the SQLite write connection (bulk inserts)
 	nw     atomic.Int32
 	auth   authWatch
+
+	estimates  sync.Map // PostgreSQL planner estimates for searches (see estimate)
+	nestimates atomic.Int64
 }
 
 // Options configure Open.

@@ -313,30 +313,63 @@ func pgIndexMatch(m search.Match) (string, []any) {
 // the GIN match as a whole, and a prepared statement's generic plan does
 // not know the token at all.
 func (db *DB) walkNewestFirst(ctx context.Context, s crm.Scope, f crm.CustomerFilter, now time.Time, q string) (bool, error) {
-	var n float64
-	if err := db.QueryRow(ctx, "SELECT GREATEST(reltuples, 0) FROM pg_class WHERE oid = 'customers'::regclass").Scan(&n); err != nil {
-		return false, fmt.Errorf("store: customers' size: %w", err)
+	n, m, err := db.searchEstimate(ctx, q)
+	if err != nil {
+		return false, err
 	}
-	// The matches are at most those of the query's rarest token: the
-	// planner would multiply the tokens' frequencies as if independent,
-	// but the bigrams of one name (华为, 为技, 技术) come together. The
-	// scope and filters then keep their own share.
-	m := n
-	for _, t := range search.Query(q).Tokens {
-		k, err := db.planRows(ctx, "SELECT 1 FROM customer_search WHERE tokens @> ?", []any{[]string{t}})
-		if err != nil {
-			return false, err
-		}
-		m = min(m, float64(k))
-	}
-	if where, args := customerWhere(s, f, now, "", nil); n > 0 {
+	// The scope and filters keep their own share of the matches.
+	if !s.All || filtered(f) {
+		where, args := customerWhere(s, f, now, "", nil)
 		k, err := db.planRows(ctx, "SELECT 1 FROM customers c WHERE "+where, args)
 		if err != nil {
 			return false, err
 		}
-		m *= min(1, float64(k)/n)
+		m *= min(1, float64(k)/max(n, 1))
 	}
 	return m*m > float64(max(f.Limit, 1))*n, nil
+}
+
+// searchEstimate returns PostgreSQL's estimates of the live customers, n,
+// and of the customers matching q's tokens, m: at most those of its
+// rarest token. (The planner would multiply the tokens' frequencies as if
+// independent, but the bigrams and trigrams of one name come together.)
+// Each figure is the planner's, asked once a minute at most: planning a
+// token's selectivity reads the column's statistics, a millisecond a time.
+func (db *DB) searchEstimate(ctx context.Context, q string) (n, m float64, err error) {
+	n, err = db.estimate(ctx, "", "SELECT 1 FROM customers c WHERE c.deleted_at IS NULL", nil)
+	if err != nil {
+		return 0, 0, err
+	}
+	m = n
+	for _, t := range search.Query(q).Tokens {
+		k, err := db.estimate(ctx, t, "SELECT 1 FROM customer_search WHERE tokens @> ?", []any{[]string{t}})
+		if err != nil {
+			return 0, 0, err
+		}
+		m = min(m, k)
+	}
+	return n, m, nil
+}
+
+// estimate is planRows, remembered for a minute under key.
+func (db *DB) estimate(ctx context.Context, key, query string, args []any) (float64, error) {
+	type entry struct {
+		rows float64
+		at   time.Time
+	}
+	if v, ok := db.estimates.Load(key); ok && time.Since(v.(entry).at) < time.Minute {
+		return v.(entry).rows, nil
+	}
+	k, err := db.planRows(ctx, query, args)
+	if err != nil {
+		return 0, err
+	}
+	if db.nestimates.Add(1) > 100000 { // a bound on memory, not a cache policy
+		db.estimates.Clear()
+		db.nestimates.Store(1)
+	}
+	db.estimates.Store(key, entry{float64(k), time.Now()})
+	return float64(k), nil
 }
 
 // pgWalkCondition is searchMatch's condition for walking customers in
