@@ -73,9 +73,14 @@ func (db *DB) BeginBenchLoad(ctx context.Context) error {
 	return err
 }
 
-// RestoreBenchIndexes builds what BeginBenchLoad dropped, if missing (and
-// the search index's GIN index after a rebuild, see refreshSearchIndex).
+// RestoreBenchIndexes builds what BeginBenchLoad dropped, if missing.
 func (db *DB) RestoreBenchIndexes(ctx context.Context) error {
+	return db.ensureSearchGIN(ctx)
+}
+
+// ensureSearchGIN builds the PostgreSQL search tokens' GIN index if it is
+// missing (dropped for a bulk load or a rebuild), in one sorted pass.
+func (db *DB) ensureSearchGIN(ctx context.Context) error {
 	if db.Engine != Postgres {
 		return nil
 	}

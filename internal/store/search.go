@@ -104,10 +104,8 @@ func (db *DB) refreshSearchIndex(ctx context.Context) error {
 		}
 		after = last
 	}
-	if db.Engine == Postgres {
-		if err := db.RestoreBenchIndexes(ctx); err != nil {
-			return fmt.Errorf("store: rebuild the search index: %w", err)
-		}
+	if err := db.ensureSearchGIN(ctx); err != nil {
+		return fmt.Errorf("store: rebuild the search index: %w", err)
 	}
 	if err := db.CompactSearchIndex(ctx); err != nil {
 		return err
