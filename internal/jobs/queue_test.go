@@ -96,7 +96,11 @@ func TestMaintenanceRunsWhenTheQueueStarts(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer q.Stop(ctx)
-		deadline := time.After(30 * time.Second)
+		// Periodic jobs are enqueued by River's elected leader; on
+		// PostgreSQL the election here takes about 20 s on a quiet
+		// machine (its 5 s intervals with a 10 s TTL padding), more under
+		// CI's parallel packages.
+		deadline := time.After(90 * time.Second)
 		for done := false; !done; {
 			select {
 			case ev := <-events:
