@@ -50,6 +50,7 @@ type DB struct {
 
 	estimates  sync.Map // PostgreSQL planner estimates for searches (see estimate)
 	nestimates atomic.Int64
+	tokenStats atomic.Pointer[tokenStats] // PostgreSQL search tokens' statistics (see tokenFrequencies)
 }
 
 // Options configure Open.

@@ -7,11 +7,27 @@ import (
 	"github.com/kehucrm/kehu/internal/crm"
 )
 
-// WalksNewestFirst tells a test which way PostgreSQL finds a search's
-// page (see walkNewestFirst); always false on SQLite.
-func (db *DB) WalksNewestFirst(ctx context.Context, s crm.Scope, q string, f crm.CustomerFilter, now time.Time) (bool, error) {
+// SearchWays are the ways PostgreSQL can find a search's page.
+var SearchWays = []string{searchSort, searchWindow, searchWalk}
+
+// SearchWay tells a test which way PostgreSQL finds a search's page (see
+// pgSearchPlan); "" on SQLite.
+func (db *DB) SearchWay(ctx context.Context, s crm.Scope, q string, f crm.CustomerFilter, now time.Time) (string, error) {
 	if db.Engine != Postgres {
-		return false, nil
+		return "", nil
 	}
-	return db.walkNewestFirst(ctx, s, f, now, q)
+	how, err := db.pgSearchPlan(ctx, s, f, now, q)
+	return how.way, err
+}
+
+// SearchCustomersBy is SearchCustomers on PostgreSQL made to find the
+// page the given way, with the given share of matching IDs for a window.
+func (db *DB) SearchCustomersBy(ctx context.Context, way string, share float64, s crm.Scope, q string, f crm.CustomerFilter, now time.Time) ([]crm.Customer, error) {
+	list, _, err := db.searchPostgres(ctx, s, f, now, q, pgSearch{way: way, share: share})
+	return list, err
+}
+
+// ChooseSearchWay is chooseSearchWay's way.
+func ChooseSearchWay(n, tokenMatches, m, l float64, narrowed bool) string {
+	return chooseSearchWay(n, tokenMatches, m, l, narrowed).way
 }

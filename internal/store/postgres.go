@@ -28,6 +28,13 @@ func openPostgres(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	if _, set := cfg.ConnConfig.RuntimeParams["plan_cache_mode"]; !set {
 		cfg.ConnConfig.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
 	}
+	// Kehu's queries read a page or a count of rows in milliseconds;
+	// starting a parallel worker costs as much again (a search of 1,110
+	// matches took 15 ms with one worker and 8 ms without). An operator
+	// who wants parallel plans sets it in the DSN.
+	if _, set := cfg.ConnConfig.RuntimeParams["max_parallel_workers_per_gather"]; !set {
+		cfg.ConnConfig.RuntimeParams["max_parallel_workers_per_gather"] = "0"
+	}
 	cfg.ConnConfig.ConnectTimeout = 5 * time.Second
 	cfg.MaxConns = 16
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)

@@ -1,8 +1,12 @@
 package store
 
 import (
+	"cmp"
 	"context"
+	"database/sql"
 	"fmt"
+	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -250,24 +254,190 @@ func (db *DB) SearchCustomers(ctx context.Context, s crm.Scope, q string, f crm.
 	if db.Engine == SQLite && f.Sort == "" {
 		return db.searchCustomersFTS(ctx, s, q, f, now)
 	}
+	if db.Engine == Postgres && f.Sort == "" {
+		how, err := db.pgSearchPlan(ctx, s, f, now, q)
+		if err != nil {
+			return nil, nil, err
+		}
+		return db.searchPostgres(ctx, s, f, now, q, how)
+	}
 	cond, args, ok := db.searchMatch(q)
 	if !ok {
 		return []crm.Customer{}, nil, nil
 	}
-	if db.Engine == Postgres && f.Sort == "" {
-		walk, err := db.walkNewestFirst(ctx, s, f, now, q)
+	return db.listCustomers(ctx, s, f, now, cond, args)
+}
+
+// searchPostgres finds a PostgreSQL search's page, newest first, the way
+// how says (see pgSearchPlan).
+func (db *DB) searchPostgres(ctx context.Context, s crm.Scope, f crm.CustomerFilter, now time.Time, q string, how pgSearch) ([]crm.Customer, []int64, error) {
+	m := search.Query(q)
+	if m.Empty() {
+		return []crm.Customer{}, nil, nil
+	}
+	switch how.way {
+	case searchWalk:
+		if s.All && !filtered(f) && len(m.Phrases) == 0 {
+			return db.walkSearchIndex(ctx, s, f, m)
+		}
+		cond, args := pgWalkCondition(q)
+		return db.listCustomers(ctx, s, f, now, cond, args)
+	case searchWindow:
+		return db.searchWindows(ctx, s, f, now, m, how)
+	}
+	// Sorting: every match's ID, as one window over every ID.
+	return db.searchWindows(ctx, s, f, now, m, pgSearch{way: searchSort})
+}
+
+// The ways a PostgreSQL search finds its page, newest first.
+const (
+	searchSort   = "sort"   // every match, sorted
+	searchWindow = "window" // the matches among the newest IDs, range by range
+	searchWalk   = "walk"   // customers newest first, each checked, until the page is full
+)
+
+// pgSearch is how a PostgreSQL search finds its page: the way, and the
+// estimated share of customer IDs that match (window).
+type pgSearch struct {
+	way   string
+	share float64
+}
+
+// Costs of the steps of a PostgreSQL search, in microseconds as measured
+// at a million customers (docs/benchmarks.md): a match read from the GIN
+// index into a bitmap, an ID range read from a B-tree into a bitmap, and
+// a row visited and checked (a heap page each: matches are scattered).
+const (
+	costGINEntry = 0.15
+	costKeyEntry = 0.07
+	costRow      = 3.0
+	costWalkRow  = 1.5 // rows read in key order share heap pages
+)
+
+// pgSearchPlan decides how PostgreSQL finds a search's page. A GIN index
+// returns its matches in no order, so the page of the newest is found one
+// of three ways, whichever reads least for the query's estimated m
+// matches among n customers and a page of l:
+//   - sort: every match, read and sorted (m rows): for a rare token;
+//   - walk: customers newest first, each checked against its search row
+//     until the page is full (about l·n/m rows): for a common one (华
+//     matches one customer in ten, so a page of 50 is found within 500);
+//   - window: the matches among the newest w IDs only, w sized to hold
+//     the page twice over, from the GIN index's bitmap ANDed with the
+//     key range's (m index entries, w keys and about 2l rows); then the
+//     next, larger range if the page is not full: for the tokens between
+//     (pinyin initials such as qh match one customer in 130: sorting
+//     reads 7,600 rows, walking 6,500, a window about 100).
+//
+// The planner alone does not see this: it costs the GIN match as a whole,
+// and a prepared statement's generic plan does not know the token at all.
+func (db *DB) pgSearchPlan(ctx context.Context, s crm.Scope, f crm.CustomerFilter, now time.Time, q string) (pgSearch, error) {
+	n, m, err := db.searchEstimate(ctx, q)
+	if err != nil {
+		return pgSearch{}, err
+	}
+	n, tokenMatches := max(n, 1), max(m, 1)
+	// The scope and filters keep their own share of the matches.
+	if !s.All || filtered(f) {
+		where, args := customerWhere(s, f, now, "", nil)
+		k, err := db.planRows(ctx, "SELECT 1 FROM customers c WHERE "+where, args)
 		if err != nil {
+			return pgSearch{}, err
+		}
+		m *= min(1, float64(k)/n)
+	}
+	return chooseSearchWay(n, tokenMatches, max(m, 1), float64(max(f.Limit, 1)), !s.All || filtered(f)), nil
+}
+
+// chooseSearchWay is pgSearchPlan's choice for n customers, the query's
+// tokens matching tokenMatches of them, m of those in scope and through
+// the filters (narrowed says whether anything but the tokens narrows),
+// and a page of l.
+func chooseSearchWay(n, tokenMatches, m, l float64, narrowed bool) pgSearch {
+	sort := tokenMatches * (costGINEntry + costRow)
+	walk := l * n / m * costWalkRow
+	w := min(n, 2*l*n/m)
+	inWindow := tokenMatches * w / n
+	window := tokenMatches*costGINEntry + w*costKeyEntry + inWindow*costRow + 2*l*costRow
+	if narrowed {
+		// Each match's customer is read too, to check the rest.
+		sort += tokenMatches * costRow
+		walk *= 2
+		window += inWindow * costRow
+	}
+	switch {
+	case walk <= sort && walk <= window:
+		return pgSearch{way: searchWalk}
+	case window < sort:
+		return pgSearch{way: searchWindow, share: m / n}
+	}
+	return pgSearch{way: searchSort}
+}
+
+// searchWindows finds a page of a PostgreSQL search range by range of the
+// newest customer IDs: the matches in each range come from the GIN
+// index's bitmap ANDed with the range's (the planner chooses that plan
+// for a range this narrow), and then their customers, filtered and in
+// scope. The first range is sized to hold the page twice over at the
+// estimated share of matches; each next one is four times larger.
+func (db *DB) searchWindows(ctx context.Context, s crm.Scope, f crm.CustomerFilter, now time.Time, m search.Match, how pgSearch) ([]crm.Customer, []int64, error) {
+	hi := f.BeforeID
+	if hi <= 0 {
+		var top sql.NullInt64
+		if err := db.QueryRow(ctx, "SELECT MAX(customer_id) FROM customer_search").Scan(&top); err != nil {
+			return nil, nil, fmt.Errorf("store: search customers: %w", err)
+		}
+		if !top.Valid {
+			return []crm.Customer{}, nil, nil
+		}
+		hi = top.Int64 + 1
+	}
+	inner, innerArgs := pgIndexMatch(m)
+	inner += " AND customer_id >= ? AND customer_id < ?"
+	pc, pcArgs := phraseCheck(m.Phrases)
+	where, whereArgs := customerWhere(s, f, now, pc, pcArgs)
+	own, ownArgs := ownScope(s)
+	page := "SELECT " + customerColumns + ", CASE WHEN " + own + " THEN 0 ELSE 1 END FROM customers c WHERE c.id = ANY(?) AND " +
+		where + " ORDER BY c.id DESC LIMIT ?"
+	w := hi // sorting: one range holds them all
+	if how.way == searchWindow {
+		w = max(int64(math.Ceil(2*float64(max(f.Limit, 1))/max(how.share, 1e-9))), 256)
+	}
+	out := []crm.Customer{}
+	var granted []int64
+	for hi > 1 && len(out) < f.Limit {
+		lo := max(hi-w, 1)
+		rows, err := db.Query(ctx, inner, append(innerArgs, lo, hi)...)
+		if err != nil {
+			return nil, nil, fmt.Errorf("store: search customers: %w", err)
+		}
+		var ids []int64
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, nil, err
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
 			return nil, nil, err
 		}
-		m := search.Query(q)
-		switch {
-		case walk && s.All && !filtered(f) && len(m.Phrases) == 0:
-			return db.walkSearchIndex(ctx, s, f, m)
-		case walk:
-			cond, args = pgWalkCondition(q)
+		// The range's customers newest first, a few more IDs at a time
+		// than the page still needs (the filters may pass only some).
+		slices.SortFunc(ids, func(a, b int64) int { return cmp.Compare(b, a) })
+		for chunk := max(2*f.Limit, 64); len(ids) > 0 && len(out) < f.Limit; chunk *= 4 {
+			k := min(chunk, len(ids))
+			list, g, err := db.queryCustomersOnly(ctx, page, append(append(append(ownArgs, ids[:k]), whereArgs...), f.Limit-len(out)))
+			if err != nil {
+				return nil, nil, err
+			}
+			out, granted, ids = append(out, list...), append(granted, g...), ids[k:]
 		}
+		hi, w = lo, w*4
 	}
-	return db.listCustomers(ctx, s, f, now, cond, args)
+	return out, granted, db.loadTags(ctx, out)
 }
 
 // walkSearchIndex is a PostgreSQL search of every live customer with no
@@ -300,53 +470,94 @@ func pgIndexMatch(m search.Match) (string, []any) {
 	return q, args
 }
 
-// walkNewestFirst decides how PostgreSQL finds a search's page, newest
-// first. A GIN index returns its matches in no order, so the page is
-// either every match, sorted (cheap for a rare token), or the customers
-// walked newest first, each checked against its search row until the
-// page is full (cheap for a common one: 华 matches one customer in ten, so
-// a page of 20 is found within about 200). With m estimated matches of n
-// customers, the walk reads about limit·n/m rows and the sort m: the walk
-// wins when m² > limit·n. The planner alone does not see this: it costs
-// the GIN match as a whole, and a prepared statement's generic plan does
-// not know the token at all.
-func (db *DB) walkNewestFirst(ctx context.Context, s crm.Scope, f crm.CustomerFilter, now time.Time, q string) (bool, error) {
-	n, m, err := db.searchEstimate(ctx, q)
-	if err != nil {
-		return false, err
-	}
-	// The scope and filters keep their own share of the matches.
-	if !s.All || filtered(f) {
-		where, args := customerWhere(s, f, now, "", nil)
-		k, err := db.planRows(ctx, "SELECT 1 FROM customers c WHERE "+where, args)
-		if err != nil {
-			return false, err
-		}
-		m *= min(1, float64(k)/max(n, 1))
-	}
-	return m*m > float64(max(f.Limit, 1))*n, nil
-}
-
 // searchEstimate returns PostgreSQL's estimates of the live customers, n,
 // and of the customers matching q's tokens, m: at most those of its
 // rarest token. (The planner would multiply the tokens' frequencies as if
 // independent, but the bigrams and trigrams of one name come together.)
-// Each figure is the planner's, asked once a minute at most: planning a
-// token's selectivity reads the column's statistics, a millisecond a time.
+// A token's frequency is read from the column's statistics (see
+// tokenFrequencies); without them, the planner is asked, and its figure
+// remembered for a minute.
 func (db *DB) searchEstimate(ctx context.Context, q string) (n, m float64, err error) {
 	n, err = db.estimate(ctx, "", "SELECT 1 FROM customers c WHERE c.deleted_at IS NULL", nil)
 	if err != nil {
 		return 0, 0, err
 	}
+	stats, err := db.tokenFrequencies(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
 	m = n
 	for _, t := range search.Query(q).Tokens {
-		k, err := db.estimate(ctx, t, "SELECT 1 FROM customer_search WHERE tokens @> ?", []any{[]string{t}})
-		if err != nil {
+		var k float64
+		if stats.rows > 0 {
+			f, ok := stats.freq[t]
+			if !ok {
+				f = stats.floor
+			}
+			k = f * stats.rows
+		} else if k, err = db.estimate(ctx, t, "SELECT 1 FROM customer_search WHERE tokens @> ?", []any{[]string{t}}); err != nil {
 			return 0, 0, err
 		}
 		m = min(m, k)
 	}
 	return n, m, nil
+}
+
+// tokenStats are the search tokens' most common elements and their
+// frequencies, as ANALYZE last sampled them (migration 0024 keeps 10,000),
+// and the frequency below which no token is among them.
+type tokenStats struct {
+	at    time.Time
+	rows  float64 // search rows; 0 when there are no statistics
+	freq  map[string]float64
+	floor float64
+}
+
+// tokenFrequencies returns the search tokens' statistics, read at most
+// every ten minutes. Asking the planner for each token's estimate costs
+// a millisecond, and 20 ms in a connection that has not yet loaded the
+// statistics (each of the pool's connections once); read once here, every
+// search's estimate is a map look-up. A token not among the most common
+// is given half the least common one's frequency, as the planner does.
+func (db *DB) tokenFrequencies(ctx context.Context) (*tokenStats, error) {
+	if st := db.tokenStats.Load(); st != nil && time.Since(st.at) < 10*time.Minute {
+		return st, nil
+	}
+	st := &tokenStats{at: time.Now(), freq: map[string]float64{}}
+	const stats = "pg_stats s WHERE s.schemaname = current_schema() AND s.tablename = 'customer_search' AND s.attname = 'tokens'"
+	const elems = "unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) u(e, f)"
+	// The frequencies end with the least and greatest of them and the
+	// share of NULLs.
+	var rows float64
+	var least sql.NullFloat64
+	err := db.QueryRow(ctx, `SELECT c.reltuples, (SELECT s.most_common_elem_freqs[cardinality(s.most_common_elem_freqs) - 2] FROM `+stats+`)
+		FROM pg_class c WHERE c.oid = 'customer_search'::regclass`).Scan(&rows, &least)
+	if err != nil {
+		return nil, fmt.Errorf("store: search statistics: %w", err)
+	}
+	if least.Valid && rows > 0 {
+		list, err := db.Query(ctx, "SELECT u.e, u.f FROM "+strings.Replace(stats, " WHERE ", " CROSS JOIN "+elems+" WHERE ", 1)+" AND u.e IS NOT NULL")
+		if err != nil {
+			return nil, fmt.Errorf("store: search statistics: %w", err)
+		}
+		defer list.Close()
+		for list.Next() {
+			var e string
+			var f float64
+			if err := list.Scan(&e, &f); err != nil {
+				return nil, fmt.Errorf("store: search statistics: %w", err)
+			}
+			st.freq[e] = f
+		}
+		if err := list.Err(); err != nil {
+			return nil, fmt.Errorf("store: search statistics: %w", err)
+		}
+		if len(st.freq) > 0 {
+			st.rows, st.floor = rows, least.Float64/2
+		}
+	}
+	db.tokenStats.Store(st)
+	return st, nil
 }
 
 // estimate is planRows, remembered for a minute under key.
