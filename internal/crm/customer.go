@@ -36,6 +36,8 @@ type Customer struct {
 	CreatedAt    time.Time         `json:"created_at"`
 	UpdatedAt    time.Time         `json:"updated_at"`
 	DeletedAt    *time.Time        `json:"deleted_at,omitempty"`
+	ImportID     int64             `json:"import_id,omitempty"`  // the import it came from, if any
+	ImportRow    int               `json:"import_row,omitempty"` // and that import's file row
 
 	NameNorm string `json:"-"` // NormalizeName(Name), for duplicate checks
 	NameSort string `json:"-"` // the stored sort key (NameSortKey(Name) once written)

@@ -36,11 +36,15 @@ func (w *maintenanceWorker) Work(ctx context.Context, job *river.Job[Maintenance
 	return Maintain(ctx, w.db)
 }
 
-// Maintain removes dead sessions and old rate-limit counters, then runs
-// the maintenance statements for the engine.
+// Maintain removes dead sessions, old rate-limit counters and uploads cut
+// off by a stop mid-upload, then runs the maintenance statements for the
+// engine.
 func Maintain(ctx context.Context, db *store.DB) error {
 	if _, err := db.PurgeExpired(ctx, time.Now()); err != nil {
 		return fmt.Errorf("maintenance: purge expired sessions: %w", err)
+	}
+	if _, err := db.PurgeAbandonedUploads(ctx, time.Now().Add(-store.AbandonedUploadAfter)); err != nil {
+		return fmt.Errorf("maintenance: purge abandoned uploads: %w", err)
 	}
 	if db.Engine == store.Postgres {
 		if _, err := db.Exec(ctx, "ANALYZE"); err != nil {

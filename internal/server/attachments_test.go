@@ -219,6 +219,38 @@ func TestInteractionAttachmentsAreCheckedStoredAndScoped(t *testing.T) {
 			}
 		})
 
+		t.Run("erased with their customer", func(t *testing.T) {
+			// A customer erased from the trash takes its files with it,
+			// except those another record still uses.
+			gone, _ := o.create(o.am1, `{"name":"宁波临时客户"}`)
+			r := e.do("POST", fmt.Sprintf("/api/v1/customers/%d/interactions", gone.ID), strings.NewReader(`{"channel":"phone","content":"报价"}`), as(o.am1))
+			var it struct{ ID int64 }
+			if err := json.Unmarshal(r.Body, &it); err != nil || r.Status != 201 {
+				t.Fatalf("interaction = %d %s", r.Status, r.Body)
+			}
+			files := fmt.Sprintf("/api/v1/interactions/%d/attachments", it.ID)
+			own := []byte("只属于这个客户的报价单 " + fmt.Sprint(gone.ID) + "\n")
+			for name, data := range map[string][]byte{"报价.txt": own, "报告.pdf": pdfFile} {
+				if r := e.upload(files, o.am1, name, "application/octet-stream", data); r.Status != 201 {
+					t.Fatalf("upload %s = %d %s", name, r.Status, r.Body)
+				}
+			}
+			records, blobs := e.stored()
+			path := fmt.Sprintf("/api/v1/customers/%d", gone.ID)
+			if r := e.do("DELETE", path, nil, as(o.am1)); r.Status != 204 {
+				t.Fatalf("trash = %d %s", r.Status, r.Body)
+			}
+			if r, b := e.stored(); r != records || b != blobs {
+				t.Errorf("in the trash: %d records, %d files; want them kept (%d, %d) for a restore", r, b, records, blobs)
+			}
+			if r := e.do("DELETE", path+"?hard=true", nil, as(o.admin)); r.Status != 204 {
+				t.Fatalf("hard delete = %d %s", r.Status, r.Body)
+			}
+			if r, b := e.stored(); r != records-2 || b != blobs-1 {
+				t.Errorf("erased: %d records, %d files; want %d, %d (the shared PDF stays)", r, b, records-2, blobs-1)
+			}
+		})
+
 		t.Run("audited", func(t *testing.T) {
 			for _, action := range []string{crm.AuditCreate, crm.AuditDownload, crm.AuditDelete} {
 				var n int

@@ -234,6 +234,16 @@ func TestImportDryRunReportsEveryBadRowThenCommitsTheValidOnes(t *testing.T) {
 		if !strings.Contains(string(r.Body), "138****1111") || strings.Contains(string(r.Body), "13800001111") {
 			t.Errorf("contact: %s", r.Body)
 		}
+		// The customer says which import and row it came from, and its
+		// page links to the import's report.
+		r = e.do("GET", fmt.Sprintf("/api/v1/customers/%d", cid), nil, as(o.am2))
+		if want := fmt.Sprintf(`"import_id":%d,"import_row":2`, x.ID); !strings.Contains(string(r.Body), want) {
+			t.Errorf("imported customer: %s, want %s", r.Body, want)
+		}
+		body := string(e.page(fmt.Sprintf("/customers/%d", cid), "zh-CN", e.formSignIn("am2")).Body)
+		if want := fmt.Sprintf(`<a href="/imports/%d">导入 #%d，第 2 行</a>`, x.ID, x.ID); !strings.Contains(body, want) {
+			t.Errorf("the customer page does not link its import: want %s", want)
+		}
 
 		// The same file again: every row is now bad, nothing is added twice.
 		y, r := e.uploadImport(o.am2, "客户.csv", "text/csv", []byte(csv))

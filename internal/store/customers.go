@@ -15,17 +15,19 @@ import (
 
 const customerColumns = `c.id, c.code, c.kind, c.name, c.short_name, c.uscc, c.legal_rep, c.industry_code, c.region_code,
 	c.address, c.source, c.stage, c.owner_id, c.team_id, c.notes, c.version, c.created_at, c.updated_at, c.deleted_at,
-	c.employee_band, c.revenue_band, c.custom_fields, c.name_sort`
+	c.employee_band, c.revenue_band, c.custom_fields, c.name_sort, c.import_id, c.import_row`
 
 func scanCustomer(s scanner, extra ...any) (crm.Customer, error) {
 	var c crm.Customer
 	var team sql.NullInt64
 	var deleted sql.NullTime
 	var custom string
+	var importID, importRow sql.NullInt64
 	err := s.Scan(append([]any{&c.ID, &c.Code, &c.Kind, &c.Name, &c.ShortName, &c.USCC, &c.LegalRep, &c.IndustryCode, &c.RegionCode,
 		&c.Address, &c.Source, &c.Stage, &c.OwnerID, &team, &c.Notes, &c.Version, &c.CreatedAt, &c.UpdatedAt, &deleted,
-		&c.EmployeeBand, &c.RevenueBand, &custom, &c.NameSort}, extra...)...)
+		&c.EmployeeBand, &c.RevenueBand, &custom, &c.NameSort, &importID, &importRow}, extra...)...)
 	c.TeamID, c.DeletedAt, c.Tags, c.Custom = team.Int64, timePtr(deleted), []string{}, map[string]string{}
+	c.ImportID, c.ImportRow = importID.Int64, int(importRow.Int64)
 	if err == nil && custom != "" {
 		err = json.Unmarshal([]byte(custom), &c.Custom)
 	}
@@ -501,8 +503,29 @@ func (db *DB) UpdateCustomers(ctx context.Context, cs []*crm.Customer, es []*crm
 }
 
 // HardDeleteCustomer erases a customer that is in the trash.
+// Its contacts, interactions and their attachments go with it (the
+// foreign keys cascade), and so do the attachments' files that no other
+// record uses.
 func (db *DB) HardDeleteCustomer(ctx context.Context, id int64, e *crm.AuditEntry) error {
 	return db.InTxAudited(ctx, e, func(tx *Tx) error {
+		rows, err := tx.Query(ctx, `SELECT DISTINCT a.sha256 FROM attachments a JOIN interactions i ON i.id = a.interaction_id
+			WHERE i.customer_id = ?`, id)
+		if err != nil {
+			return err
+		}
+		var files []string
+		for rows.Next() {
+			var sha string
+			if err := rows.Scan(&sha); err != nil {
+				rows.Close()
+				return err
+			}
+			files = append(files, sha)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
 		res, err := tx.Exec(ctx, "DELETE FROM customers WHERE id = ? AND deleted_at IS NOT NULL", id)
 		if err != nil {
 			return err
@@ -512,6 +535,12 @@ func (db *DB) HardDeleteCustomer(ctx context.Context, id int64, e *crm.AuditEntr
 		}
 		if _, err = tx.Exec(ctx, "DELETE FROM access_requests WHERE entity = 'customer' AND record_id = ?", id); err != nil {
 			return err
+		}
+		for _, sha := range files {
+			if _, err := tx.Exec(ctx, "DELETE FROM attachment_blobs WHERE sha256 = ? AND NOT EXISTS (SELECT 1 FROM attachments WHERE sha256 = ?)",
+				sha, sha); err != nil {
+				return err
+			}
 		}
 		return unindexCustomer(ctx, tx, id)
 	})

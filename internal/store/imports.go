@@ -77,6 +77,58 @@ func (db *DB) DeleteImport(ctx context.Context, id int64) error {
 	})
 }
 
+// AbandonedUploadAfter is how long an import may stay "uploading": an
+// upload that fails is removed at once, so one this old was cut off by
+// the server stopping mid-upload.
+const AbandonedUploadAfter = 6 * time.Hour
+
+// PurgeAbandonedUploads removes the imports still "uploading" that were
+// created before `before`, with their partial files, each with an audit
+// entry (the system's) naming the file. It returns how many it removed.
+func (db *DB) PurgeAbandonedUploads(ctx context.Context, before time.Time) (int64, error) {
+	var n int64
+	err := db.InTx(ctx, func(tx *Tx) error {
+		n = 0
+		rows, err := tx.Query(ctx, "SELECT id, file_name, created_by FROM imports WHERE status = ? AND created_at < ? ORDER BY id",
+			crm.ImportUploading, before.UTC())
+		if err != nil {
+			return err
+		}
+		type upload struct {
+			id, by int64
+			name   string
+		}
+		var ups []upload
+		for rows.Next() {
+			var u upload
+			if err := rows.Scan(&u.id, &u.name, &u.by); err != nil {
+				rows.Close()
+				return err
+			}
+			ups = append(ups, u)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, u := range ups {
+			for _, q := range []string{"DELETE FROM import_chunks WHERE import_id = ?", "DELETE FROM import_errors WHERE import_id = ?", "DELETE FROM imports WHERE id = ?"} {
+				if _, err := tx.Exec(ctx, q, u.id); err != nil {
+					return err
+				}
+			}
+			e := crm.AuditEntry{Action: crm.AuditDelete, Entity: "import", EntityID: strconv.FormatInt(u.id, 10), Username: "system",
+				Detail: jsonText(map[string]any{"reason": "upload interrupted", "file_name": u.name, "created_by": u.by})}
+			if err := tx.AppendAudit(ctx, &e); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	return n, err
+}
+
 // Import reads one import.
 func (db *DB) Import(ctx context.Context, id int64) (crm.Import, error) {
 	x, err := scanImport(db.QueryRow(ctx, "SELECT "+importColumns+" FROM imports WHERE id = ?", id))
