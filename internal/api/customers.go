@@ -80,11 +80,7 @@ func (a *API) listCustomers(w http.ResponseWriter, r *http.Request) error {
 	if err := customerCursor(p, &f); err != nil {
 		return err
 	}
-	list, err := a.customers.List(r.Context(), f)
-	if err != nil {
-		return err
-	}
-	n, err := a.customers.Count(r.Context(), f)
+	list, n, err := a.customers.ListCounted(r.Context(), f)
 	if err != nil {
 		return err
 	}

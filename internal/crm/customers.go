@@ -232,6 +232,36 @@ func (cs *Customers) List(ctx context.Context, f CustomerFilter) ([]Customer, er
 	return list, cs.store.Audit(ctx, &e)
 }
 
+// searchCounter is a store that can find a search's page and its total
+// together, when one reading of the matches gives both (ok false when it
+// cannot for this search).
+type searchCounter interface {
+	SearchCustomersCounted(ctx context.Context, s Scope, q string, f CustomerFilter, now time.Time) (list []Customer, n CustomerCount, ok bool, err error)
+}
+
+// ListCounted is List and Count together: the page and the total of the
+// whole list. A search whose matches are read whole for the page anyway
+// is counted in the same reading.
+func (cs *Customers) ListCounted(ctx context.Context, f CustomerFilter) ([]Customer, CustomerCount, error) {
+	p, err := Authorize(ctx, ActCustomerRead)
+	if err != nil {
+		return nil, CustomerCount{}, err
+	}
+	if sc, can := cs.store.(searchCounter); can && strings.TrimSpace(f.Query) != "" {
+		f.Query = strings.TrimSpace(f.Query)
+		list, n, ok, err := sc.SearchCustomersCounted(ctx, ReadScope(p), f.Query, f, cs.now())
+		if err != nil || ok {
+			return list, n, err
+		}
+	}
+	list, err := cs.List(ctx, f)
+	if err != nil {
+		return nil, CustomerCount{}, err
+	}
+	n, err := cs.Count(ctx, f)
+	return list, n, err
+}
+
 // Count counts the customers in scope that List would page through
 // with f (ignoring its cursor): exactly up to CountExactUpTo, estimated
 // above it.

@@ -569,11 +569,37 @@ func insertSearchTokens(ctx context.Context, tx *Tx, rows []crm.ImportRow) error
 // the same multi-row INSERTs an import uses; `kehu bench import` measures
 // it on a scratch table as the baseline of the import rate.
 func (db *DB) BareInsert(ctx context.Context, table string, cols []string, n, batch int, row func(i int, a []any) []any) error {
-	db.warmInsert(ctx, table, cols, min(n, batch)) // as an import keeps its full batches' statements
+	return db.BareInsertTables(ctx, []BareTable{{Name: table, Cols: cols, PerItem: 1, Row: func(i, _ int, a []any) []any { return row(i, a) }}}, n, batch)
+}
+
+// BareTable is one table BareInsertTables fills: PerItem rows for each of
+// its n items, the k-th of item i appended to a by Row.
+type BareTable struct {
+	Name    string
+	Cols    []string
+	PerItem int
+	Row     func(i, k int, a []any) []any
+}
+
+// BareInsertTables inserts n items' rows into each table, batch items a
+// transaction, with the multi-row INSERTs an import uses (kept prepared,
+// as an import's full batches are).
+func (db *DB) BareInsertTables(ctx context.Context, tables []BareTable, n, batch int) error {
+	for _, t := range tables {
+		db.warmInsert(ctx, t.Name, t.Cols, min(n, batch)*t.PerItem)
+	}
 	for start := 0; start < n; start += batch {
 		end := min(n, start+batch)
 		err := db.InTx(ctx, func(tx *Tx) error {
-			return insertMany(ctx, tx, table, cols, end-start, func(i int, a []any) []any { return row(start+i, a) })
+			for _, t := range tables {
+				err := insertMany(ctx, tx, t.Name, t.Cols, (end-start)*t.PerItem, func(j int, a []any) []any {
+					return t.Row(start+j/t.PerItem, j%t.PerItem, a)
+				})
+				if err != nil {
+					return err
+				}
+			}
+			return nil
 		})
 		if err != nil {
 			return err
@@ -581,6 +607,9 @@ func (db *DB) BareInsert(ctx context.Context, table string, cols []string, n, ba
 	}
 	return nil
 }
+
+// ImportContactColumns are the contact columns an import writes.
+func ImportContactColumns() []string { return append([]string(nil), importContactCols...) }
 
 // ImportCustomerColumns are the customer columns an import writes.
 func ImportCustomerColumns() []string { return append([]string(nil), importCustomerCols...) }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -374,6 +375,84 @@ func chooseSearchWay(n, tokenMatches, m, l float64, narrowed bool) pgSearch {
 	return pgSearch{way: searchSort}
 }
 
+// SearchCustomersCounted is SearchCustomers and CountCustomers in one
+// reading of the matches, where that is how PostgreSQL finds the page
+// anyway: a search of every live customer (no filter, no phrase to check
+// against the names) whose matches are few enough to sort, and so to count
+// exactly (fewer than pgSearchExactUpTo estimated). The search rows hold
+// exactly the live customers, so every match's ID is read once, in one
+// statement: its number is the total, its newest (before the cursor) the
+// page. ok is false for any other search.
+func (db *DB) SearchCustomersCounted(ctx context.Context, s crm.Scope, q string, f crm.CustomerFilter, now time.Time) ([]crm.Customer, crm.CustomerCount, bool, error) {
+	m := search.Query(q)
+	if db.Engine != Postgres || f.Sort != "" || !s.All || filtered(f) || len(m.Phrases) > 0 || m.Empty() {
+		return nil, crm.CustomerCount{}, false, nil
+	}
+	how, err := db.pgSearchPlan(ctx, s, f, now, q)
+	if err != nil {
+		return nil, crm.CustomerCount{}, false, err
+	}
+	_, est, err := db.searchEstimate(ctx, q)
+	if err != nil || how.way != searchSort || est >= pgSearchExactUpTo {
+		return nil, crm.CustomerCount{}, false, err
+	}
+	inner, args := pgIndexMatch(m)
+	ids, err := db.queryIDs(ctx, inner, args)
+	if err != nil {
+		return nil, crm.CustomerCount{}, false, err
+	}
+	n := crm.CustomerCount{Total: int64(len(ids))}
+	slices.SortFunc(ids, func(a, b int64) int { return cmp.Compare(b, a) })
+	if f.BeforeID > 0 {
+		ids = ids[sort.Search(len(ids), func(i int) bool { return ids[i] < f.BeforeID }):]
+	}
+	list, _, err := db.customersOfIDs(ctx, s, f, now, m, ids, f.Limit)
+	if err != nil {
+		return nil, crm.CustomerCount{}, false, err
+	}
+	return list, n, true, db.loadTags(ctx, list)
+}
+
+// queryIDs runs a query of customer IDs.
+func (db *DB) queryIDs(ctx context.Context, q string, args []any) ([]int64, error) {
+	rows, err := db.Query(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: search customers: %w", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// customersOfIDs reads up to limit customers of ids (newest first), in
+// scope and through f's filters and m's phrases, a few more IDs at a time
+// than the page still needs (the filters may pass only some).
+func (db *DB) customersOfIDs(ctx context.Context, s crm.Scope, f crm.CustomerFilter, now time.Time, m search.Match, ids []int64, limit int) ([]crm.Customer, []int64, error) {
+	pc, pcArgs := phraseCheck(m.Phrases)
+	where, whereArgs := customerWhere(s, f, now, pc, pcArgs)
+	own, ownArgs := ownScope(s)
+	page := "SELECT " + customerColumns + ", CASE WHEN " + own + " THEN 0 ELSE 1 END FROM customers c WHERE c.id = ANY(?) AND " +
+		where + " ORDER BY c.id DESC LIMIT ?"
+	out := []crm.Customer{}
+	var granted []int64
+	for chunk := max(2*limit, 64); len(ids) > 0 && len(out) < limit; chunk *= 4 {
+		k := min(chunk, len(ids))
+		list, g, err := db.queryCustomersOnly(ctx, page, append(append(append(ownArgs, ids[:k]), whereArgs...), limit-len(out)))
+		if err != nil {
+			return nil, nil, err
+		}
+		out, granted, ids = append(out, list...), append(granted, g...), ids[k:]
+	}
+	return out, granted, nil
+}
+
 // searchWindows finds a page of a PostgreSQL search range by range of the
 // newest customer IDs: the matches in each range come from the GIN
 // index's bitmap ANDed with the range's (the planner chooses that plan
@@ -394,11 +473,6 @@ func (db *DB) searchWindows(ctx context.Context, s crm.Scope, f crm.CustomerFilt
 	}
 	inner, innerArgs := pgIndexMatch(m)
 	inner += " AND customer_id >= ? AND customer_id < ?"
-	pc, pcArgs := phraseCheck(m.Phrases)
-	where, whereArgs := customerWhere(s, f, now, pc, pcArgs)
-	own, ownArgs := ownScope(s)
-	page := "SELECT " + customerColumns + ", CASE WHEN " + own + " THEN 0 ELSE 1 END FROM customers c WHERE c.id = ANY(?) AND " +
-		where + " ORDER BY c.id DESC LIMIT ?"
 	w := hi // sorting: one range holds them all
 	if how.way == searchWindow {
 		w = max(int64(math.Ceil(2*float64(max(f.Limit, 1))/max(how.share, 1e-9))), 256)
@@ -407,34 +481,16 @@ func (db *DB) searchWindows(ctx context.Context, s crm.Scope, f crm.CustomerFilt
 	var granted []int64
 	for hi > 1 && len(out) < f.Limit {
 		lo := max(hi-w, 1)
-		rows, err := db.Query(ctx, inner, append(innerArgs, lo, hi)...)
+		ids, err := db.queryIDs(ctx, inner, append(innerArgs, lo, hi))
 		if err != nil {
-			return nil, nil, fmt.Errorf("store: search customers: %w", err)
-		}
-		var ids []int64
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return nil, nil, err
-			}
-			ids = append(ids, id)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return nil, nil, err
 		}
-		// The range's customers newest first, a few more IDs at a time
-		// than the page still needs (the filters may pass only some).
 		slices.SortFunc(ids, func(a, b int64) int { return cmp.Compare(b, a) })
-		for chunk := max(2*f.Limit, 64); len(ids) > 0 && len(out) < f.Limit; chunk *= 4 {
-			k := min(chunk, len(ids))
-			list, g, err := db.queryCustomersOnly(ctx, page, append(append(append(ownArgs, ids[:k]), whereArgs...), f.Limit-len(out)))
-			if err != nil {
-				return nil, nil, err
-			}
-			out, granted, ids = append(out, list...), append(granted, g...), ids[k:]
+		list, g, err := db.customersOfIDs(ctx, s, f, now, m, ids, f.Limit-len(out))
+		if err != nil {
+			return nil, nil, err
 		}
+		out, granted = append(out, list...), append(granted, g...)
 		hi, w = lo, w*4
 	}
 	return out, granted, db.loadTags(ctx, out)

@@ -126,11 +126,7 @@ func (c *customerPages) list(w http.ResponseWriter, r *http.Request) {
 		// A hand-edited or stale page link: show the first page and say so.
 		status, d.Problem, f.BeforeID, f.After = http.StatusBadRequest, c.msgs.text(lang, "customers.error.bad_page"), 0, nil
 	}
-	rows, err := c.cs.List(r.Context(), f)
-	var n crm.CustomerCount
-	if err == nil {
-		n, err = c.cs.Count(r.Context(), f)
-	}
+	rows, n, err := c.cs.ListCounted(r.Context(), f)
 	if err != nil {
 		c.refuse(w, r, err)
 		return
