@@ -48,9 +48,10 @@ type DB struct {
 	nw     atomic.Int32
 	auth   authWatch
 
-	estimates  sync.Map // PostgreSQL planner estimates for searches (see estimate)
-	nestimates atomic.Int64
-	tokenStats atomic.Pointer[tokenStats] // PostgreSQL search tokens' statistics (see tokenFrequencies)
+	estimates         sync.Map // PostgreSQL planner estimates for searches (see estimate)
+	nestimates        atomic.Int64
+	tokenStats        atomic.Pointer[tokenStats] // PostgreSQL search tokens' statistics (see tokenFrequencies)
+	tokenStatsLoading sync.Mutex
 }
 
 // Options configure Open.

@@ -355,21 +355,21 @@ func (db *DB) pgSearchPlan(ctx context.Context, s crm.Scope, f crm.CustomerFilte
 // the filters (narrowed says whether anything but the tokens narrows),
 // and a page of l.
 func chooseSearchWay(n, tokenMatches, m, l float64, narrowed bool) pgSearch {
-	sort := tokenMatches * (costGINEntry + costRow)
+	sorting := tokenMatches * (costGINEntry + costRow)
 	walk := l * n / m * costWalkRow
 	w := min(n, 2*l*n/m)
 	inWindow := tokenMatches * w / n
 	window := tokenMatches*costGINEntry + w*costKeyEntry + inWindow*costRow + 2*l*costRow
 	if narrowed {
 		// Each match's customer is read too, to check the rest.
-		sort += tokenMatches * costRow
+		sorting += tokenMatches * costRow
 		walk *= 2
 		window += inWindow * costRow
 	}
 	switch {
-	case walk <= sort && walk <= window:
+	case walk <= sorting && walk <= window:
 		return pgSearch{way: searchWalk}
-	case window < sort:
+	case window < sorting:
 		return pgSearch{way: searchWindow, share: m / n}
 	}
 	return pgSearch{way: searchSort}
@@ -576,8 +576,15 @@ type tokenStats struct {
 // search's estimate is a map look-up. A token not among the most common
 // is given half the least common one's frequency, as the planner does.
 func (db *DB) tokenFrequencies(ctx context.Context) (*tokenStats, error) {
-	if st := db.tokenStats.Load(); st != nil && time.Since(st.at) < 10*time.Minute {
-		return st, nil
+	old := db.tokenStats.Load()
+	if old != nil && time.Since(old.at) < 10*time.Minute {
+		return old, nil
+	}
+	// One search reads them again; the others go on with the old ones.
+	if old != nil && !db.tokenStatsLoading.TryLock() {
+		return old, nil
+	} else if old != nil {
+		defer db.tokenStatsLoading.Unlock()
 	}
 	st := &tokenStats{at: time.Now(), freq: map[string]float64{}}
 	const stats = "pg_stats s WHERE s.schemaname = current_schema() AND s.tablename = 'customer_search' AND s.attname = 'tokens'"
