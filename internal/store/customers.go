@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/kehucrm/kehu/internal/crm"
 	"github.com/kehucrm/kehu/internal/search"
@@ -277,6 +278,19 @@ func (db *DB) queryCustomersOnly(ctx context.Context, q string, args []any) ([]c
 	return out, granted, nil
 }
 
+// rarestTokenBounds says whether a query's matches are about those of its
+// rarest token: it is one token, or the trigrams of one run of four or
+// more characters (which come together in a name).
+func rarestTokenBounds(m search.Match) bool {
+	if len(m.Prefixes) > 0 {
+		return false
+	}
+	if len(m.Phrases) == 0 {
+		return len(m.Tokens) == 1
+	}
+	return len(m.Phrases) == 1 && len(m.Tokens) <= utf8.RuneCountInString(m.Phrases[0])-2
+}
+
 // pgSearchExactUpTo is the estimated number of matches from which a
 // PostgreSQL search's total is the estimate (see CountCustomers).
 const pgSearchExactUpTo = 2000
@@ -340,15 +354,35 @@ func (db *DB) CountCustomers(ctx context.Context, s crm.Scope, f crm.CustomerFil
 		// count follows, in the search rows alone when nothing else
 		// narrows the match (they hold exactly the live customers).
 		m := search.Query(f.Query)
+		whole := s.All && !filtered(f)
 		var est int64
-		if s.All && !filtered(f) {
-			// The rarest token's matches bound the query's.
+		switch {
+		case whole && rarestTokenBounds(m):
+			// One token, or the trigrams of one run of characters: the
+			// rarest token's frequency is the query's.
 			_, k, err := db.searchEstimate(ctx, f.Query)
 			if err != nil {
 				return crm.CustomerCount{}, err
 			}
 			est = int64(k)
-		} else {
+		case whole && len(m.Phrases) == 0:
+			// Several words: how many customers have them all is not in
+			// the statistics (two cities' names may never meet), so
+			// count, up to where counting costs more than it tells.
+			inner, iargs := pgIndexMatch(m)
+			var n int64
+			if err := db.QueryRow(ctx, "SELECT COUNT(*) FROM ("+inner+" LIMIT ?) t", append(iargs, pgSearchExactUpTo)...).Scan(&n); err != nil {
+				return crm.CustomerCount{}, fmt.Errorf("store: count customers: %w", err)
+			}
+			if n < pgSearchExactUpTo {
+				return crm.CustomerCount{Total: n}, nil
+			}
+			k, err := db.planRows(ctx, "SELECT 1 FROM customers c WHERE "+where, args)
+			if err != nil {
+				return crm.CustomerCount{}, err
+			}
+			return crm.CustomerCount{Total: max(n, k), Estimate: true}, nil
+		default:
 			var err error
 			if est, err = db.planRows(ctx, "SELECT 1 FROM customers c WHERE "+where, args); err != nil {
 				return crm.CustomerCount{}, err
@@ -357,7 +391,7 @@ func (db *DB) CountCustomers(ctx context.Context, s crm.Scope, f crm.CustomerFil
 		if est >= pgSearchExactUpTo {
 			return crm.CustomerCount{Total: est, Estimate: true}, nil
 		}
-		if s.All && !filtered(f) && len(m.Phrases) == 0 {
+		if whole && len(m.Phrases) == 0 {
 			inner, iargs := pgIndexMatch(m)
 			var n int64
 			if err := db.QueryRow(ctx, "SELECT COUNT(*) FROM ("+inner+" LIMIT ?) t", append(iargs, bound)...).Scan(&n); err != nil {
@@ -507,13 +541,14 @@ func (db *DB) UpdateCustomers(ctx context.Context, cs []*crm.Customer, es []*crm
 // foreign keys cascade), and so do the attachments' files that no other
 // record uses.
 func (db *DB) HardDeleteCustomer(ctx context.Context, id int64, e *crm.AuditEntry) error {
-	return db.InTxAudited(ctx, e, func(tx *Tx) error {
+	var files []string
+	err := db.InTxAudited(ctx, e, func(tx *Tx) error {
+		files = files[:0]
 		rows, err := tx.Query(ctx, `SELECT DISTINCT a.sha256 FROM attachments a JOIN interactions i ON i.id = a.interaction_id
 			WHERE i.customer_id = ?`, id)
 		if err != nil {
 			return err
 		}
-		var files []string
 		for rows.Next() {
 			var sha string
 			if err := rows.Scan(&sha); err != nil {
@@ -536,14 +571,17 @@ func (db *DB) HardDeleteCustomer(ctx context.Context, id int64, e *crm.AuditEntr
 		if _, err = tx.Exec(ctx, "DELETE FROM access_requests WHERE entity = 'customer' AND record_id = ?", id); err != nil {
 			return err
 		}
-		for _, sha := range files {
-			if _, err := tx.Exec(ctx, "DELETE FROM attachment_blobs WHERE sha256 = ? AND NOT EXISTS (SELECT 1 FROM attachments WHERE sha256 = ?)",
-				sha, sha); err != nil {
-				return err
-			}
-		}
 		return unindexCustomer(ctx, tx, id)
 	})
+	if err != nil {
+		return err
+	}
+	// After the commit, as DeleteAttachment does: a file another record
+	// took up meanwhile stays (its row would refuse the delete).
+	for _, sha := range files {
+		_, _ = db.Exec(ctx, "DELETE FROM attachment_blobs WHERE sha256 = ? AND NOT EXISTS (SELECT 1 FROM attachments WHERE sha256 = ?)", sha, sha)
+	}
+	return nil
 }
 
 // CustomerOwner reads who owns a customer and who manages that owner,

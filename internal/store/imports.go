@@ -112,7 +112,14 @@ func (db *DB) PurgeAbandonedUploads(ctx context.Context, before time.Time) (int6
 			return err
 		}
 		for _, u := range ups {
-			for _, q := range []string{"DELETE FROM import_chunks WHERE import_id = ?", "DELETE FROM import_errors WHERE import_id = ?", "DELETE FROM imports WHERE id = ?"} {
+			res, err := tx.Exec(ctx, "DELETE FROM imports WHERE id = ? AND status = ?", u.id, crm.ImportUploading)
+			if err != nil {
+				return err
+			}
+			if k, _ := res.RowsAffected(); k == 0 {
+				continue // finished meanwhile, or removed by another run
+			}
+			for _, q := range []string{"DELETE FROM import_chunks WHERE import_id = ?", "DELETE FROM import_errors WHERE import_id = ?"} {
 				if _, err := tx.Exec(ctx, q, u.id); err != nil {
 					return err
 				}

@@ -256,6 +256,9 @@ func (db *DB) SearchCustomers(ctx context.Context, s crm.Scope, q string, f crm.
 		return db.searchCustomersFTS(ctx, s, q, f, now)
 	}
 	if db.Engine == Postgres && f.Sort == "" {
+		if search.Query(q).Empty() {
+			return []crm.Customer{}, nil, nil
+		}
 		how, err := db.pgSearchPlan(ctx, s, f, now, q)
 		if err != nil {
 			return nil, nil, err
@@ -385,7 +388,9 @@ func chooseSearchWay(n, tokenMatches, m, l float64, narrowed bool) pgSearch {
 // page. ok is false for any other search.
 func (db *DB) SearchCustomersCounted(ctx context.Context, s crm.Scope, q string, f crm.CustomerFilter, now time.Time) ([]crm.Customer, crm.CustomerCount, bool, error) {
 	m := search.Query(q)
-	if db.Engine != Postgres || f.Sort != "" || !s.All || filtered(f) || len(m.Phrases) > 0 || m.Empty() {
+	// Only the whole archive, where no row can come by an access grant
+	// (List audits those).
+	if db.Engine != Postgres || f.Sort != "" || !s.All || s.Grants || filtered(f) || len(m.Phrases) > 0 || m.Empty() {
 		return nil, crm.CustomerCount{}, false, nil
 	}
 	how, err := db.pgSearchPlan(ctx, s, f, now, q)
@@ -576,16 +581,35 @@ type tokenStats struct {
 // search's estimate is a map look-up. A token not among the most common
 // is given half the least common one's frequency, as the planner does.
 func (db *DB) tokenFrequencies(ctx context.Context) (*tokenStats, error) {
+	fresh := func(st *tokenStats) bool { return st != nil && time.Since(st.at) < 10*time.Minute }
 	old := db.tokenStats.Load()
-	if old != nil && time.Since(old.at) < 10*time.Minute {
+	if fresh(old) {
 		return old, nil
 	}
-	// One search reads them again; the others go on with the old ones.
-	if old != nil && !db.tokenStatsLoading.TryLock() {
+	// One search reads them again; the others go on with the old ones
+	// (or, the first time, wait for them).
+	if old == nil {
+		db.tokenStatsLoading.Lock()
+	} else if !db.tokenStatsLoading.TryLock() {
 		return old, nil
-	} else if old != nil {
-		defer db.tokenStatsLoading.Unlock()
 	}
+	defer db.tokenStatsLoading.Unlock()
+	if cur := db.tokenStats.Load(); fresh(cur) {
+		return cur, nil
+	}
+	st, err := db.loadTokenStats(ctx)
+	if err != nil && old != nil {
+		return old, nil // the old ones serve until a reading succeeds
+	}
+	if err != nil {
+		return nil, err
+	}
+	db.tokenStats.Store(st)
+	return st, nil
+}
+
+// loadTokenStats reads the search tokens' statistics (see tokenFrequencies).
+func (db *DB) loadTokenStats(ctx context.Context) (*tokenStats, error) {
 	st := &tokenStats{at: time.Now(), freq: map[string]float64{}}
 	const stats = "pg_stats s WHERE s.schemaname = current_schema() AND s.tablename = 'customer_search' AND s.attname = 'tokens'"
 	const elems = "unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) u(e, f)"
@@ -619,7 +643,6 @@ func (db *DB) tokenFrequencies(ctx context.Context) (*tokenStats, error) {
 			st.rows, st.floor = rows, least.Float64/2
 		}
 	}
-	db.tokenStats.Store(st)
 	return st, nil
 }
 
