@@ -21,9 +21,10 @@ func (db *DB) SearchWay(ctx context.Context, s crm.Scope, q string, f crm.Custom
 }
 
 // SearchCustomersBy is SearchCustomers on PostgreSQL made to find the
-// page the given way, with the given share of matching IDs for a window.
-func (db *DB) SearchCustomersBy(ctx context.Context, way string, share float64, s crm.Scope, q string, f crm.CustomerFilter, now time.Time) ([]crm.Customer, error) {
-	list, _, err := db.searchPostgres(ctx, s, f, now, q, pgSearch{way: way, share: share})
+// page the given way, with the given share of matching IDs for a window
+// and the given budget of rows for a walk.
+func (db *DB) SearchCustomersBy(ctx context.Context, way string, share float64, budget int, s crm.Scope, q string, f crm.CustomerFilter, now time.Time) ([]crm.Customer, error) {
+	list, _, err := db.searchPostgres(ctx, s, f, now, q, pgSearch{way: way, share: share, budget: budget})
 	return list, err
 }
 

@@ -282,7 +282,7 @@ func (db *DB) searchPostgres(ctx context.Context, s crm.Scope, f crm.CustomerFil
 	switch how.way {
 	case searchWalk:
 		if s.All && !filtered(f) && len(m.Phrases) == 0 {
-			return db.walkSearchIndex(ctx, s, f, m)
+			return db.walkSearchIndex(ctx, s, f, now, m, how.budget)
 		}
 		cond, args := pgWalkCondition(q)
 		return db.listCustomers(ctx, s, f, now, cond, args)
@@ -303,8 +303,9 @@ const (
 // pgSearch is how a PostgreSQL search finds its page: the way, and the
 // estimated share of customer IDs that match (window).
 type pgSearch struct {
-	way   string
-	share float64
+	way    string
+	share  float64
+	budget int // rows a walk reads at most
 }
 
 // Costs of the steps of a PostgreSQL search, in microseconds as measured
@@ -371,7 +372,8 @@ func chooseSearchWay(n, tokenMatches, m, l float64, narrowed bool) pgSearch {
 	}
 	switch {
 	case walk <= sorting && walk <= window:
-		return pgSearch{way: searchWalk}
+		// Four times the rows expected, for the estimate's sake.
+		return pgSearch{way: searchWalk, budget: int(min(max(4*l*n/m, 1000), 100000))}
 	case window < sorting:
 		return pgSearch{way: searchWindow, share: m / n}
 	}
@@ -502,25 +504,57 @@ func (db *DB) searchWindows(ctx context.Context, s crm.Scope, f crm.CustomerFilt
 }
 
 // walkSearchIndex is a PostgreSQL search of every live customer with no
-// filter but the query: the search rows themselves, walked newest first
-// by their key, hold exactly the live customers, so only the page's
-// customers are read.
-func (db *DB) walkSearchIndex(ctx context.Context, s crm.Scope, f crm.CustomerFilter, m search.Match) ([]crm.Customer, []int64, error) {
-	inner, args := pgIndexMatch(m)
+// filter but the query: the search rows themselves hold exactly the live
+// customers, so they are walked newest first by key, each checked, until
+// the page is full. The walk reads at most budget rows: words that are
+// common alone but rare together (two cities' names) would otherwise
+// walk every customer to find nothing. Past the budget, the rest of the
+// page comes from the remaining matches, sorted (sort's way, below the
+// rows walked).
+func (db *DB) walkSearchIndex(ctx context.Context, s crm.Scope, f crm.CustomerFilter, now time.Time, m search.Match, budget int) ([]crm.Customer, []int64, error) {
+	if budget <= 0 {
+		budget = 1000
+	}
+	cond, condArgs := pgTokenCondition(m)
+	rows, args := "SELECT customer_id, tokens FROM customer_search", []any{}
 	if f.BeforeID > 0 {
-		inner += " AND customer_id < ?"
+		rows += " WHERE customer_id < ?"
 		args = append(args, f.BeforeID)
 	}
-	own, ownArgs := ownScope(s)
-	q := "SELECT " + customerColumns + ", CASE WHEN " + own + " THEN 0 ELSE 1 END FROM customers c WHERE c.id IN (" +
-		inner + " ORDER BY customer_id DESC LIMIT ?) AND c.deleted_at IS NULL ORDER BY c.id DESC"
-	return db.queryCustomers(ctx, q, append(append(ownArgs, args...), f.Limit))
+	rows += " ORDER BY customer_id DESC LIMIT ?"
+	args = append(args, budget)
+	ids, err := db.queryIDs(ctx, "SELECT customer_id FROM ("+rows+") w WHERE "+cond+" ORDER BY customer_id DESC LIMIT ?",
+		append(append(args, condArgs...), f.Limit))
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(ids) < f.Limit {
+		// Where did the walk stop, and did it reach the first customer?
+		var walked int
+		var last sql.NullInt64
+		if err := db.QueryRow(ctx, "SELECT COUNT(*), MIN(customer_id) FROM ("+rows+") w", args...).Scan(&walked, &last); err != nil {
+			return nil, nil, fmt.Errorf("store: search customers: %w", err)
+		}
+		if walked == budget && last.Valid {
+			inner, innerArgs := pgIndexMatch(m)
+			rest, err := db.queryIDs(ctx, inner+" AND customer_id < ?", append(innerArgs, last.Int64))
+			if err != nil {
+				return nil, nil, err
+			}
+			slices.SortFunc(rest, func(a, b int64) int { return cmp.Compare(b, a) })
+			ids = append(ids, rest[:min(len(rest), f.Limit-len(ids))]...)
+		}
+	}
+	list, granted, err := db.customersOfIDs(ctx, s, f, now, m, ids, f.Limit)
+	if err != nil {
+		return nil, nil, err
+	}
+	return list, granted, db.loadTags(ctx, list)
 }
 
-// pgIndexMatch selects the customer IDs whose search row matches m on
-// PostgreSQL.
-func pgIndexMatch(m search.Match) (string, []any) {
-	q, args := "SELECT customer_id FROM customer_search WHERE tokens @> ?", []any{m.Tokens}
+// pgTokenCondition is the condition that a search row's tokens match m.
+func pgTokenCondition(m search.Match) (string, []any) {
+	q, args := "tokens @> ?", []any{m.Tokens}
 	for _, p := range m.Prefixes {
 		// A pinyin word longer than the indexed prefixes: its first
 		// letters are among the tokens, and it must begin one of the
@@ -529,6 +563,13 @@ func pgIndexMatch(m search.Match) (string, []any) {
 		args = append(args, p)
 	}
 	return q, args
+}
+
+// pgIndexMatch selects the customer IDs whose search row matches m on
+// PostgreSQL.
+func pgIndexMatch(m search.Match) (string, []any) {
+	cond, args := pgTokenCondition(m)
+	return "SELECT customer_id FROM customer_search WHERE " + cond, args
 }
 
 // searchEstimate returns PostgreSQL's estimates of the live customers, n,

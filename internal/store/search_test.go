@@ -102,6 +102,9 @@ func TestSearchPagesThroughEveryMatchNewestFirstHoweverCommon(t *testing.T) {
 			{"第37有", all, func(id int64) bool { return strings.Contains(names[id], "第37有") }},
 			{"0003", mine, func(id int64) bool { return id%7 == 3 && owner[id] == owners[1].ID }},
 			{"0003", all, func(id int64) bool { return id%7 == 3 }},
+			// Words common alone that never meet, and two that often do.
+			{"华东 合肥", all, func(int64) bool { return false }},
+			{"合肥 机械", all, func(id int64) bool { return strings.HasPrefix(names[id], "合肥机械") }},
 		}
 		for _, tt := range tests {
 			var want []int64
@@ -136,11 +139,12 @@ func TestSearchPagesThroughEveryMatchNewestFirstHoweverCommon(t *testing.T) {
 			if db.Engine == store.Postgres {
 				share := float64(len(want)) / 600
 				for _, way := range []struct {
-					name  string
-					share float64
-				}{{"sort", 0}, {"walk", 0}, {"window", 1}, {"window", share}, {"window", share / 50}} {
-					ways[fmt.Sprintf("%s %g", way.name, way.share)] = func(f crm.CustomerFilter) ([]crm.Customer, error) {
-						return db.SearchCustomersBy(ctx, way.name, way.share, tt.scope, tt.q, f, now)
+					name   string
+					share  float64
+					budget int
+				}{{"sort", 0, 0}, {"walk", 0, 1000}, {"walk", 0, 3}, {"walk", 0, 40}, {"window", 1, 0}, {"window", share, 0}, {"window", share / 50, 0}} {
+					ways[fmt.Sprintf("%s %g %d", way.name, way.share, way.budget)] = func(f crm.CustomerFilter) ([]crm.Customer, error) {
+						return db.SearchCustomersBy(ctx, way.name, way.share, way.budget, tt.scope, tt.q, f, now)
 					}
 				}
 			}
