@@ -177,10 +177,16 @@ func complaintsByID(ctx context.Context, tx *Tx, ids []int64) ([]crm.Complaint, 
 	return out, nil
 }
 
-func queryIDs(ctx context.Context, tx *Tx, q string, args ...any) ([]int64, error) {
-	rows, err := tx.Query(ctx, q, args...)
+// querier runs queries: a *DB or a *Tx.
+type querier interface {
+	Query(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// queryIDs runs a query of one integer column (IDs) and returns its rows.
+func queryIDs(ctx context.Context, db querier, q string, args ...any) ([]int64, error) {
+	rows, err := db.Query(ctx, q, args...)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("store: %w", err)
 	}
 	defer rows.Close()
 	var ids []int64

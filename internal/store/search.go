@@ -404,7 +404,7 @@ func (db *DB) SearchCustomersCounted(ctx context.Context, s crm.Scope, q string,
 		return nil, crm.CustomerCount{}, false, err
 	}
 	inner, args := pgIndexMatch(m)
-	ids, err := db.queryIDs(ctx, inner, args)
+	ids, err := queryIDs(ctx, db, inner, args...)
 	if err != nil {
 		return nil, crm.CustomerCount{}, false, err
 	}
@@ -418,24 +418,6 @@ func (db *DB) SearchCustomersCounted(ctx context.Context, s crm.Scope, q string,
 		return nil, crm.CustomerCount{}, false, err
 	}
 	return list, n, true, db.loadTags(ctx, list)
-}
-
-// queryIDs runs a query of customer IDs.
-func (db *DB) queryIDs(ctx context.Context, q string, args []any) ([]int64, error) {
-	rows, err := db.Query(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: search customers: %w", err)
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
 }
 
 // customersOfIDs reads up to limit customers of ids (newest first), in
@@ -488,7 +470,7 @@ func (db *DB) searchWindows(ctx context.Context, s crm.Scope, f crm.CustomerFilt
 	var granted []int64
 	for hi > 1 && len(out) < f.Limit {
 		lo := max(hi-w, 1)
-		ids, err := db.queryIDs(ctx, inner, append(innerArgs, lo, hi))
+		ids, err := queryIDs(ctx, db, inner, append(innerArgs, lo, hi)...)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -523,8 +505,8 @@ func (db *DB) walkSearchIndex(ctx context.Context, s crm.Scope, f crm.CustomerFi
 	}
 	rows += " ORDER BY customer_id DESC LIMIT ?"
 	args = append(args, budget)
-	ids, err := db.queryIDs(ctx, "SELECT customer_id FROM ("+rows+") w WHERE "+cond+" ORDER BY customer_id DESC LIMIT ?",
-		append(append(args, condArgs...), f.Limit))
+	ids, err := queryIDs(ctx, db, "SELECT customer_id FROM ("+rows+") w WHERE "+cond+" ORDER BY customer_id DESC LIMIT ?",
+		append(append(args, condArgs...), f.Limit)...)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -537,7 +519,7 @@ func (db *DB) walkSearchIndex(ctx context.Context, s crm.Scope, f crm.CustomerFi
 		}
 		if walked == budget && last.Valid {
 			inner, innerArgs := pgIndexMatch(m)
-			rest, err := db.queryIDs(ctx, inner+" AND customer_id < ?", append(innerArgs, last.Int64))
+			rest, err := queryIDs(ctx, db, inner+" AND customer_id < ?", append(innerArgs, last.Int64)...)
 			if err != nil {
 				return nil, nil, err
 			}
