@@ -109,6 +109,14 @@ func (db *DB) DeleteAttachment(ctx context.Context, a crm.Attachment, e *crm.Aud
 	if err != nil {
 		return err
 	}
-	_, _ = db.Exec(ctx, "DELETE FROM attachment_blobs WHERE sha256 = ? AND NOT EXISTS (SELECT 1 FROM attachments WHERE sha256 = ?)", a.SHA256, a.SHA256)
+	db.dropUnusedFile(ctx, a.SHA256)
 	return nil
+}
+
+// dropUnusedFile deletes a stored file no attachment uses any more. It
+// runs after the commit that removed the last use: a file another record
+// took up meanwhile stays (its row would refuse the delete), and a file
+// left behind costs only space, so a failure is not the caller's.
+func (db *DB) dropUnusedFile(ctx context.Context, sha string) {
+	_, _ = db.Exec(ctx, "DELETE FROM attachment_blobs WHERE sha256 = ? AND NOT EXISTS (SELECT 1 FROM attachments WHERE sha256 = ?)", sha, sha)
 }

@@ -369,10 +369,9 @@ func (db *DB) CountCustomers(ctx context.Context, s crm.Scope, f crm.CustomerFil
 			// Several words: how many customers have them all is not in
 			// the statistics (two cities' names may never meet), so
 			// count, up to where counting costs more than it tells.
-			inner, iargs := pgIndexMatch(m)
-			var n int64
-			if err := db.QueryRow(ctx, "SELECT COUNT(*) FROM ("+inner+" LIMIT ?) t", append(iargs, pgSearchExactUpTo)...).Scan(&n); err != nil {
-				return crm.CustomerCount{}, fmt.Errorf("store: count customers: %w", err)
+			n, err := db.countIndexMatch(ctx, m, pgSearchExactUpTo)
+			if err != nil {
+				return crm.CustomerCount{}, err
 			}
 			if n < pgSearchExactUpTo {
 				return crm.CustomerCount{Total: n}, nil
@@ -392,10 +391,9 @@ func (db *DB) CountCustomers(ctx context.Context, s crm.Scope, f crm.CustomerFil
 			return crm.CustomerCount{Total: est, Estimate: true}, nil
 		}
 		if whole && len(m.Phrases) == 0 {
-			inner, iargs := pgIndexMatch(m)
-			var n int64
-			if err := db.QueryRow(ctx, "SELECT COUNT(*) FROM ("+inner+" LIMIT ?) t", append(iargs, bound)...).Scan(&n); err != nil {
-				return crm.CustomerCount{}, fmt.Errorf("store: count customers: %w", err)
+			n, err := db.countIndexMatch(ctx, m, bound)
+			if err != nil {
+				return crm.CustomerCount{}, err
 			}
 			if n < bound {
 				return crm.CustomerCount{Total: n}, nil
@@ -442,6 +440,17 @@ func (db *DB) CountCustomers(ctx context.Context, s crm.Scope, f crm.CustomerFil
 		return crm.CustomerCount{}, fmt.Errorf("store: count customers: %w", err)
 	}
 	return db.extrapolateByID(ctx, last, bound)
+}
+
+// countIndexMatch counts, up to limit, the PostgreSQL search rows that
+// match m (they hold exactly the live customers).
+func (db *DB) countIndexMatch(ctx context.Context, m search.Match, limit int64) (int64, error) {
+	inner, args := pgIndexMatch(m)
+	var n int64
+	if err := db.QueryRow(ctx, "SELECT COUNT(*) FROM ("+inner+" LIMIT ?) t", append(args, limit)...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: count customers: %w", err)
+	}
+	return n, nil
 }
 
 // planRows is PostgreSQL's estimate of the rows query returns (EXPLAIN,
@@ -576,10 +585,8 @@ func (db *DB) HardDeleteCustomer(ctx context.Context, id int64, e *crm.AuditEntr
 	if err != nil {
 		return err
 	}
-	// After the commit, as DeleteAttachment does: a file another record
-	// took up meanwhile stays (its row would refuse the delete).
 	for _, sha := range files {
-		_, _ = db.Exec(ctx, "DELETE FROM attachment_blobs WHERE sha256 = ? AND NOT EXISTS (SELECT 1 FROM attachments WHERE sha256 = ?)", sha, sha)
+		db.dropUnusedFile(ctx, sha)
 	}
 	return nil
 }

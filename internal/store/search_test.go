@@ -21,10 +21,7 @@ func TestAnOutdatedSearchIndexIsRebuiltOnMigrate(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		now := time.Now().UTC()
-		u := crm.User{Username: "gm", Role: crm.RoleGM, PasswordHash: "x", PasswordChangedAt: now, CreatedAt: now, UpdatedAt: now}
-		if err := db.CreateUser(ctx, &u, &crm.AuditEntry{Action: crm.AuditCreate}); err != nil {
-			t.Fatal(err)
-		}
+		u := addUser(t, db, "gm", crm.RoleGM)
 		batch := []store.BenchCustomer{
 			{ID: 1, Code: "KH00000001", Name: "重庆华为技术有限公司", ShortName: "华为", NameNorm: "重庆华为技术有限公司", USCC: "91500000MA5U000001",
 				Source: "referral", Stage: "general", OwnerID: u.ID, CreatedAt: now, ContactName: "张伟", MobileLast4: "5678", Tokens: []string{"stale"}},
@@ -63,10 +60,7 @@ func TestSearchPagesThroughEveryMatchNewestFirstHoweverCommon(t *testing.T) {
 		now := time.Now().UTC()
 		var owners [2]crm.User
 		for i := range owners {
-			owners[i] = crm.User{Username: fmt.Sprintf("am%d", i), Role: crm.RoleAccountManager, PasswordHash: "x", PasswordChangedAt: now, CreatedAt: now, UpdatedAt: now}
-			if err := db.CreateUser(ctx, &owners[i], &crm.AuditEntry{Action: crm.AuditCreate}); err != nil {
-				t.Fatal(err)
-			}
+			owners[i] = addUser(t, db, fmt.Sprintf("am%d", i), crm.RoleAccountManager)
 		}
 		cities := []string{"华东", "苏州", "合肥"}
 		trades := []string{"机械", "电子", "华为技术"}
@@ -186,10 +180,7 @@ func TestASearchTotalIsExactUntilCountingWouldCostMore(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		now := time.Now().UTC()
-		u := crm.User{Username: "gm", Role: crm.RoleGM, PasswordHash: "x", PasswordChangedAt: now, CreatedAt: now, UpdatedAt: now}
-		if err := db.CreateUser(ctx, &u, &crm.AuditEntry{Action: crm.AuditCreate}); err != nil {
-			t.Fatal(err)
-		}
+		u := addUser(t, db, "gm", crm.RoleGM)
 		var batch []store.BenchCustomer
 		for i := int64(1); i <= 4400; i++ {
 			name := fmt.Sprintf("苏州恒泰第%d号机械有限公司", i)
@@ -274,10 +265,7 @@ func TestCompactingTheSearchIndexKeepsEveryAnswer(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		now := time.Now().UTC()
-		u := crm.User{Username: "gm", Role: crm.RoleGM, PasswordHash: "x", PasswordChangedAt: now, CreatedAt: now, UpdatedAt: now}
-		if err := db.CreateUser(ctx, &u, &crm.AuditEntry{Action: crm.AuditCreate}); err != nil {
-			t.Fatal(err)
-		}
+		u := addUser(t, db, "gm", crm.RoleGM)
 		for b := int64(0); b < 12; b++ { // twelve transactions: twelve segments
 			var batch []store.BenchCustomer
 			for i := b*20 + 1; i <= b*20+20; i++ {
@@ -315,4 +303,15 @@ func TestCompactingTheSearchIndexKeepsEveryAnswer(t *testing.T) {
 			}
 		}
 	})
+}
+
+// addUser stores a user with a role, for the customers a test loads.
+func addUser(t *testing.T, db *store.DB, name string, role crm.Role) crm.User {
+	t.Helper()
+	now := time.Now().UTC()
+	u := crm.User{Username: name, Role: role, PasswordHash: "x", PasswordChangedAt: now, CreatedAt: now, UpdatedAt: now}
+	if err := db.CreateUser(context.Background(), &u, &crm.AuditEntry{Action: crm.AuditCreate}); err != nil {
+		t.Fatal(err)
+	}
+	return u
 }
