@@ -53,6 +53,8 @@ var (
 	demoChannels   = []string{"visit", "phone", "wechat", "email", "meeting"}
 	demoTalks      = []string{"介绍新产品系列，客户对节能型号感兴趣", "确认第四季度订货计划", "回访上月交货情况，客户反馈包装破损两件", "商谈年度框架协议价格", "邀请参加年度客户座谈会"}
 	demoFeedback   = []string{"满意", "需要报价", "考虑中", "希望缩短交期", "要求更换包装"}
+	demoSuffixes   = []string{"有限公司", "股份有限公司", "集团有限公司"}
+	demoTags       = []string{"重点客户", "老客户", "新客户", "展会客户", "年度框架", "待回访"}
 	demoUSCCChars  = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 	demoStartOfDay = time.Date(2026, 1, 5, 9, 30, 0, 0, crm.ChinaTime())
 )
@@ -70,8 +72,8 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := parse(fs, args, stderr); err != nil {
 		return err
 	}
-	if n < 1 || n > 100000 {
-		return usageError{"--customers must be from 1 to 100000"}
+	if n < 1 || n > demoNames() {
+		return usageError{fmt.Sprintf("--customers must be from 1 to %d (the sample's distinct company names)", demoNames())}
 	}
 	db, err := openShared(ctx, cfg)
 	if err != nil {
@@ -103,23 +105,42 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	owners := []string{"zhang.wei", "chen.jing", "liu.yang", "huang.min", "zhou.mkt"}
 	rng := rand.New(rand.NewPCG(2026, 11))
+	// Every company name once, in a shuffled but fixed order: n names
+	// give n customers.
+	names := rng.Perm(demoNames())
 	created := 0
-	for i := range n {
+	for i := 0; created < n && i < len(names); i++ {
 		owner := owners[i%len(owners)]
-		city := demoCities[rng.IntN(len(demoCities))]
-		trade := demoTrades[rng.IntN(len(demoTrades))]
-		brand := demoBrands[rng.IntN(len(demoBrands))]
-		c, err := customers.Create(as[owner], crm.Customer{
-			Name: fmt.Sprintf("%s%s%s有限公司", city.name, brand, trade.word), ShortName: brand + trade.word,
+		k := names[i]
+		city := demoCities[k%len(demoCities)]
+		k /= len(demoCities)
+		trade := demoTrades[k%len(demoTrades)]
+		k /= len(demoTrades)
+		suffix := demoSuffixes[k%len(demoSuffixes)]
+		k /= len(demoSuffixes)
+		brand := demoBrands[k%len(demoBrands)]
+		if k /= len(demoBrands); k > 0 { // a second brand word: 华达恒通
+			brand += demoBrands[(k-1)%len(demoBrands)]
+		}
+		c := crm.Customer{Kind: "company",
+			Name: city.name + brand + trade.word + suffix, ShortName: brand + trade.word,
 			USCC: demoUSCC(rng, city.code), RegionCode: city.code, IndustryCode: trade.industry,
 			Stage: demoStages[rng.IntN(len(demoStages))], Source: demoSources[rng.IntN(len(demoSources))],
 			Address: fmt.Sprintf("%s市工业园区%d号", city.name, 1+rng.IntN(300)),
-		}, "zh-CN")
+		}
+		if i%10 == 9 { // now and then a person: a sole trader, no USCC
+			person := string(demoSurnames[rng.IntN(len(demoSurnames))]) + demoGiven[rng.IntN(len(demoGiven))] + demoGiven[rng.IntN(len(demoGiven))]
+			c.Kind, c.Name, c.ShortName, c.USCC, c.IndustryCode = "individual", person+"（"+city.name+"个体）", person, "", ""
+		}
+		for _, t := range rng.Perm(len(demoTags))[:rng.IntN(3)] {
+			c.Tags = append(c.Tags, demoTags[t])
+		}
+		c, err := customers.Create(as[owner], c, "zh-CN")
 		if crm.ErrorCode(err) == crm.EConflict {
-			continue // the generator drew an existing code; the next one will do
+			continue // a person's name drawn twice, or a USCC: the next one will do
 		}
 		if err != nil {
-			return fmt.Errorf("demo customer %d: %w", i+1, err)
+			return fmt.Errorf("demo customer %d: %w", created+1, err)
 		}
 		created++
 		for k := range 1 + rng.IntN(3) {
@@ -142,6 +163,12 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "loaded %d users and %d customers with contacts and interactions\n", len(demoUsers), created)
 	fmt.Fprintf(stdout, "every demo account has the password %s (shown only now); sign in as e.g. zhang.wei (account manager), li.east (sales manager), wang.gm (general manager), admin, shen.audit (auditor)\n", password)
 	return nil
+}
+
+// demoNames is how many distinct company names the sample can make: each
+// city, one or two brand words, trade and suffix.
+func demoNames() int {
+	return len(demoCities) * len(demoTrades) * len(demoSuffixes) * len(demoBrands) * (1 + len(demoBrands))
 }
 
 // demoUSCC makes a well-formed unified social credit code for a region,

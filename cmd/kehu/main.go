@@ -31,7 +31,10 @@ Usage:
   kehu keys     rotate [--settle 35s]
   kehu audit    verify | purge --before YYYY-MM-DD
   kehu demo     [--customers 120] [--db …]   (sample company into an empty database)
+  kehu import   customers FILE --as USER [--dry-run] [--valid-only] [--mapping JSON] [--db …]
+                (CSV in UTF-8 or GBK, or XLSX, Chinese headers; a progress bar; resumes)
   kehu bench    http [--db …] [--duration 5s] [--concurrency 1,16,64] [--url http://…]
+  kehu bench    data --customers N | customers | import --rows N   (the archive's benchmarks)
   kehu version
 
 Every flag has an environment twin: --addr is KEHU_ADDR, --data-dir KEHU_DATA_DIR,

@@ -75,6 +75,7 @@ func (a *API) Register(rt *httpx.Router) {
 	rt.HandleFunc("DELETE /api/v1/customers/{id}", a.deleteCustomer)
 	rt.HandleFunc("POST /api/v1/customers/{id}/restore", a.restoreCustomer)
 	rt.HandleFunc("POST /api/v1/customers/{id}/merge", a.mergeCustomer)
+	rt.HandleFunc("GET /api/v1/customers/{id}/history", a.customerHistory)
 	rt.HandleFunc("GET /api/v1/customers/{id}/interactions", a.listInteractions)
 	rt.HandleFunc("POST /api/v1/customers/{id}/interactions", a.createInteraction)
 	rt.HandleFunc("GET /api/v1/customer-fields", a.customerFields)

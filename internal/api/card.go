@@ -53,6 +53,7 @@ func (a *API) putCardTemplate(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// cardInput is a save of the card: the whole card, each value by key.
 type cardInput struct {
 	Surveyor   string            `json:"surveyor"`
 	SurveyedOn string            `json:"surveyed_on"`
@@ -67,6 +68,10 @@ func (a *API) saveCard(w http.ResponseWriter, r *http.Request) error {
 	var in cardInput
 	if err := httpx.DecodeJSON(r, &in); err != nil {
 		return err
+	}
+	if in.Values == nil { // a save holds the whole card: without values it would clear it
+		return crm.Invalid(crm.FieldError{Field: "values", Code: "required",
+			Message: "is required: every value of the card, as an object (an empty object clears the card)"})
 	}
 	rev, err := a.cards.Save(r.Context(), id, in.Surveyor, in.SurveyedOn, in.Values)
 	if err != nil {

@@ -73,6 +73,7 @@ func (a *API) getAbnormality(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	setETag(w, x.Version)
 	httpx.WriteJSON(w, http.StatusOK, x)
 	return nil
 }

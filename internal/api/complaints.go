@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/kehucrm/kehu/internal/crm"
 	"github.com/kehucrm/kehu/internal/httpx"
@@ -10,23 +9,23 @@ import (
 
 // complaintInput is the intake of a complaint from any channel.
 type complaintInput struct {
-	CustomerID        int64      `json:"customer_id"`
-	CallerName        string     `json:"caller_name"`
-	CallerPhone       string     `json:"caller_phone"`
-	Contact           string     `json:"contact"`
-	ContactEmail      string     `json:"contact_email"`
-	ReceivedAt        *time.Time `json:"received_at"`
-	Channel           string     `json:"channel"`
-	Category          string     `json:"category"`
-	Quality           *bool      `json:"quality"`
-	Severity          string     `json:"severity"`
-	OrderNo           string     `json:"order_no"`
-	PartNo            string     `json:"part_no"`
-	Quantity          *int64     `json:"quantity"`
-	DeliveryDate      string     `json:"delivery_date"`
-	DefectiveQuantity *int64     `json:"defective_quantity"`
-	Demand            string     `json:"demand"`
-	Description       string     `json:"description"`
+	CustomerID        int64     `json:"customer_id"`
+	CallerName        string    `json:"caller_name"`
+	CallerPhone       string    `json:"caller_phone"`
+	Contact           string    `json:"contact"`
+	ContactEmail      string    `json:"contact_email"`
+	ReceivedAt        timeInput `json:"received_at"`
+	Channel           string    `json:"channel"`
+	Category          string    `json:"category"`
+	Quality           *bool     `json:"quality"`
+	Severity          string    `json:"severity"`
+	OrderNo           string    `json:"order_no"`
+	PartNo            string    `json:"part_no"`
+	Quantity          *int64    `json:"quantity"`
+	DeliveryDate      string    `json:"delivery_date"`
+	DefectiveQuantity *int64    `json:"defective_quantity"`
+	Demand            string    `json:"demand"`
+	Description       string    `json:"description"`
 }
 
 func (a *API) createComplaint(w http.ResponseWriter, r *http.Request) error {
@@ -34,12 +33,17 @@ func (a *API) createComplaint(w http.ResponseWriter, r *http.Request) error {
 	if err := httpx.DecodeJSON(r, &in); err != nil {
 		return err
 	}
+	var tf timeFields
+	received := tf.instant("received_at", in.ReceivedAt)
+	if err := tf.err(); err != nil {
+		return err
+	}
 	c := crm.Complaint{CustomerID: in.CustomerID, CallerName: in.CallerName, ContactName: in.Contact, Channel: in.Channel,
 		ComplaintSLA: crm.ComplaintSLA{ContactEmail: in.ContactEmail},
 		Category:     in.Category, Severity: in.Severity, OrderNo: in.OrderNo, PartNo: in.PartNo, Quantity: in.Quantity,
 		DeliveryDate: in.DeliveryDate, DefectiveQuantity: in.DefectiveQuantity, Demand: in.Demand, Description: in.Description}
-	if in.ReceivedAt != nil {
-		c.ReceivedAt = *in.ReceivedAt
+	if received != nil {
+		c.ReceivedAt = *received
 	}
 	c, err := a.complaints.Create(r.Context(), c, in.CallerPhone, in.Quality, httpx.Language(r))
 	if err != nil {
@@ -58,6 +62,7 @@ func (a *API) getComplaint(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	setETag(w, c.Version)
 	httpx.WriteJSON(w, http.StatusOK, c)
 	return nil
 }

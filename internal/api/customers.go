@@ -1,8 +1,11 @@
 package api
 
 import (
+	"context"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/kehucrm/kehu/internal/cn"
@@ -133,6 +136,7 @@ func (a *API) getCustomer(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	setETag(w, c.Version)
 	httpx.WriteJSON(w, http.StatusOK, c)
 	return nil
 }
@@ -154,21 +158,12 @@ type customerPatch struct {
 	OwnerID      *int64  `json:"owner_id"`
 	Force        bool    `json:"force"`
 
-	EmployeeBand *string            `json:"employee_band"`
-	RevenueBand  *string            `json:"revenue_band"`
-	Tags         *[]string          `json:"tags"`
-	Custom       *map[string]string `json:"custom_fields"`
-}
-
-// versionFrom takes the version from the body or, failing that, If-Match.
-func versionFrom(r *http.Request, body int) (int, error) {
-	if body != 0 {
-		return body, nil
-	}
-	if v, err := strconv.Atoi(r.Header.Get("If-Match")); err == nil && v > 0 {
-		return v, nil
-	}
-	return 0, crm.Invalid(crm.FieldError{Field: "version", Code: "required", Message: "send the version you read (body field version or If-Match), so a concurrent change is not overwritten"})
+	EmployeeBand *string   `json:"employee_band"`
+	RevenueBand  *string   `json:"revenue_band"`
+	Tags         *[]string `json:"tags"`
+	// Custom merges by key: a key set to null removes that value, keys
+	// left out stay as they are.
+	Custom map[string]*string `json:"custom_fields"`
 }
 
 func (a *API) updateCustomer(w http.ResponseWriter, r *http.Request) error {
@@ -186,10 +181,11 @@ func (a *API) updateCustomer(w http.ResponseWriter, r *http.Request) error {
 	c, err := a.customers.Update(r.Context(), id, crm.CustomerPatch{Version: in.Version, Kind: in.Kind, Name: in.Name, ShortName: in.ShortName,
 		USCC: in.USCC, LegalRep: in.LegalRep, IndustryCode: in.IndustryCode, RegionCode: in.RegionCode, Address: in.Address,
 		Source: in.Source, Stage: in.Stage, Notes: in.Notes, OwnerID: in.OwnerID, Force: in.Force,
-		EmployeeBand: in.EmployeeBand, RevenueBand: in.RevenueBand, Tags: in.Tags, Custom: in.Custom}, httpx.Language(r))
+		EmployeeBand: in.EmployeeBand, RevenueBand: in.RevenueBand, Tags: in.Tags, CustomMerge: in.Custom}, httpx.Language(r))
 	if err != nil {
 		return err
 	}
+	setETag(w, c.Version)
 	httpx.WriteJSON(w, http.StatusOK, c)
 	return nil
 }
@@ -204,7 +200,10 @@ func (a *API) deleteCustomer(w http.ResponseWriter, r *http.Request) error {
 	if r.URL.Query().Get("hard") == "true" {
 		err = a.customers.HardDelete(r.Context(), id)
 	} else {
-		v, _ := strconv.Atoi(r.Header.Get("If-Match"))
+		v, _, verr := ifMatch(r) // optional: without it the delete does not check the version
+		if verr != nil {
+			return verr
+		}
 		err = a.customers.Delete(r.Context(), id, v)
 	}
 	if err != nil {
@@ -240,14 +239,16 @@ func (a *API) handover(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// interactionInput is a new timeline entry. at is an RFC 3339 time;
+// next_due_at may also be a date, meaning the end of that day (China time).
 type interactionInput struct {
-	At           *time.Time `json:"at"`
-	Channel      string     `json:"channel"`
-	Participants string     `json:"participants"`
-	Content      string     `json:"content"`
-	Feedback     string     `json:"feedback"`
-	NextStep     string     `json:"next_step"`
-	NextDueAt    *time.Time `json:"next_due_at"`
+	At           timeInput `json:"at"`
+	Channel      string    `json:"channel"`
+	Participants string    `json:"participants"`
+	Content      string    `json:"content"`
+	Feedback     string    `json:"feedback"`
+	NextStep     string    `json:"next_step"`
+	NextDueAt    timeInput `json:"next_due_at"`
 }
 
 func (a *API) createInteraction(w http.ResponseWriter, r *http.Request) error {
@@ -259,10 +260,15 @@ func (a *API) createInteraction(w http.ResponseWriter, r *http.Request) error {
 	if err := httpx.DecodeJSON(r, &in); err != nil {
 		return err
 	}
+	var tf timeFields
+	at, due := tf.instant("at", in.At), tf.deadline("next_due_at", in.NextDueAt)
+	if err := tf.err(); err != nil {
+		return err
+	}
 	it := crm.Interaction{CustomerID: id, Channel: in.Channel, Participants: in.Participants, Content: in.Content,
-		Feedback: in.Feedback, NextStep: in.NextStep, NextDueAt: in.NextDueAt}
-	if in.At != nil {
-		it.At = *in.At
+		Feedback: in.Feedback, NextStep: in.NextStep, NextDueAt: due}
+	if at != nil {
+		it.At = *at
 	}
 	it, err = a.customers.AddInteraction(r.Context(), it)
 	if err != nil {
@@ -273,7 +279,14 @@ func (a *API) createInteraction(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) listInteractions(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+	return writeCustomerPage(w, r, a.customers.Interactions, func(it crm.Interaction) int64 { return it.ID })
+}
+
+// writeCustomerPage answers with a page of one customer's records listed
+// newest first, by ID, through list (the customer is {id} in the path;
+// the cursor is the last record's ID).
+func writeCustomerPage[T any](w http.ResponseWriter, r *http.Request, list func(ctx context.Context, customerID, before int64, limit int) ([]T, error), id func(T) int64) error {
+	customerID, err := pathID(r)
 	if err != nil {
 		return err
 	}
@@ -281,11 +294,11 @@ func (a *API) listInteractions(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	list, err := a.customers.Interactions(r.Context(), id, before, p.Limit+1)
+	items, err := list(r.Context(), customerID, before, p.Limit+1)
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, httpx.MakePage(list, p.Limit, func(it crm.Interaction) any { return it.ID }))
+	httpx.WriteJSON(w, http.StatusOK, httpx.MakePage(items, p.Limit, func(it T) any { return id(it) }))
 	return nil
 }
 
@@ -304,6 +317,14 @@ func (a *API) mergeCustomer(w http.ResponseWriter, r *http.Request) error {
 	if err := httpx.DecodeJSON(r, &in); err != nil {
 		return err
 	}
+	switch {
+	case in.FromID == 0:
+		e := crm.Invalid(crm.FieldError{Field: "from_id", Code: "required", Message: "is required: the ID of the customer to merge into this one"})
+		e.Message = "from_id is required: the ID of the customer to merge into this one"
+		return e
+	case in.FromID < 0:
+		return crm.Invalid(crm.FieldError{Field: "from_id", Code: "format", Message: "must be a customer ID (a positive whole number)"})
+	}
 	if in.Version, err = versionFrom(r, in.Version); err != nil {
 		return err
 	}
@@ -318,10 +339,18 @@ func (a *API) mergeCustomer(w http.ResponseWriter, r *http.Request) error {
 // customerFilter reads the list filters shared by the list and the export:
 // stage, owner_id, team_id, region (code or 2/4-digit prefix), industry,
 // tag, created_from and created_to (dates in China time, to exclusive).
+// A stage that is not one of crm.CustomerStages is refused, not taken to
+// match nothing.
 func customerFilter(r *http.Request) (crm.CustomerFilter, error) {
 	q := r.URL.Query()
 	f := crm.CustomerFilter{Query: q.Get("q"), Stage: q.Get("stage"), Region: q.Get("region"), Industry: q.Get("industry"), Tag: q.Get("tag")}
 	var fs []crm.FieldError
+	if f.Stage != "" && !slices.Contains(crm.CustomerStages, f.Stage) {
+		fs = append(fs, crm.FieldError{Field: "stage", Code: "unknown", Message: "must be one of " + strings.Join(crm.CustomerStages, ", ")})
+	}
+	if t := q.Get("trash"); t != "" && t != "true" && t != "false" {
+		fs = append(fs, crm.FieldError{Field: "trash", Code: "format", Message: "must be true or false"})
+	}
 	for name, dst := range map[string]*int64{"owner_id": &f.OwnerID, "team_id": &f.TeamID} {
 		if s := q.Get(name); s != "" {
 			v, err := strconv.ParseInt(s, 10, 64)

@@ -3,6 +3,8 @@ package api
 import (
 	"encoding/csv"
 	"net/http"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
@@ -27,10 +29,35 @@ func (a *API) exportCustomers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if _, err := crm.Authorize(r.Context(), crm.ActCustomerExport); err != nil {
+	p, err := crm.Authorize(r.Context(), crm.ActCustomerExport)
+	if err != nil {
 		return err
 	}
-	stamp := crm.ExportStamp(r.Context(), a.now())
+	// Mobiles come masked unless a user who may reveal them says why;
+	// refused before the file starts, while a status can still be sent.
+	opt := crm.ExportOptions{RevealReason: strings.TrimSpace(q.Get("reveal_reason")), Format: format}
+	if opt.RevealReason != "" {
+		forbid := func(msg string) error {
+			return &crm.Error{Code: crm.EForbidden, Message: msg, Fields: []crm.FieldError{{Field: "reveal_reason", Code: "forbidden", Message: msg}}}
+		}
+		switch {
+		case !p.Role.Can(crm.ActCustomerReveal):
+			return forbid("you may not reveal mobile numbers")
+		case utf8.RuneCountInString(opt.RevealReason) > 200:
+			return crm.Invalid(crm.FieldError{Field: "reveal_reason", Code: "length", Message: "must be at most 200 characters"})
+		case r.Header.Get("Sec-Fetch-Site") == "cross-site" || r.Header.Get("Sec-Fetch-Site") == "same-site":
+			// A link on another site must not make a signed-in browser
+			// download every number in full.
+			return forbid("an export of full mobile numbers must be asked for from Kehu itself")
+		}
+	}
+	if s := q.Get("sort"); s != "" {
+		if _, _, err := crm.ParseCustomerSort(s); err != nil {
+			return err
+		}
+		f.Sort = s
+	}
+	stamp := crm.ExportStampLang(r.Context(), a.now(), httpx.Language(r))
 	name := "customers-" + a.now().In(chinaTime).Format("20060102-150405") + "." + format
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	w.Header().Set("Cache-Control", "no-store")
@@ -47,7 +74,7 @@ func (a *API) exportCustomers(w http.ResponseWriter, r *http.Request) error {
 		cw := csv.NewWriter(w)
 		_ = cw.Write([]string{stamp})
 		_ = cw.Write(heading)
-		_, err := a.customers.Export(r.Context(), f, func(row crm.ExportRow) error { return cw.Write(row) })
+		_, err := a.customers.ExportWith(r.Context(), f, opt, func(row crm.ExportRow) error { return cw.Write(row) })
 		cw.Flush()
 		if err != nil {
 			abortStream(r, err)
@@ -70,7 +97,7 @@ func (a *API) exportCustomers(w http.ResponseWriter, r *http.Request) error {
 	_ = sw.SetRow("A1", []any{stamp})
 	_ = sw.SetRow("A2", cells(heading))
 	rowNum := 3
-	_, err = a.customers.Export(r.Context(), f, func(row crm.ExportRow) error {
+	_, err = a.customers.ExportWith(r.Context(), f, opt, func(row crm.ExportRow) error {
 		cell, _ := excelize.CoordinatesToCellName(1, rowNum)
 		rowNum++
 		return sw.SetRow(cell, cells(row))

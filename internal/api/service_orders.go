@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/kehucrm/kehu/internal/crm"
 	"github.com/kehucrm/kehu/internal/httpx"
@@ -60,16 +59,16 @@ func (s *serviceOrderAPI) reveal(w http.ResponseWriter, r *http.Request) error {
 
 // serviceOrderInput is a registration in the service register.
 type serviceOrderInput struct {
-	Type          string     `json:"type"`
-	CustomerID    int64      `json:"customer_id"`
-	Address       string     `json:"address"`
-	Phone         string     `json:"phone"`
-	ProductModel  string     `json:"product_model"`
-	ProductSpec   string     `json:"product_spec"`
-	PurchaseDate  string     `json:"purchase_date"`
-	PurchasePlace string     `json:"purchase_place"`
-	Problem       string     `json:"problem"`
-	ReceivedAt    *time.Time `json:"received_at"`
+	Type          string    `json:"type"`
+	CustomerID    int64     `json:"customer_id"`
+	Address       string    `json:"address"`
+	Phone         string    `json:"phone"`
+	ProductModel  string    `json:"product_model"`
+	ProductSpec   string    `json:"product_spec"`
+	PurchaseDate  string    `json:"purchase_date"`
+	PurchasePlace string    `json:"purchase_place"`
+	Problem       string    `json:"problem"`
+	ReceivedAt    timeInput `json:"received_at"`
 }
 
 func (s *serviceOrderAPI) register(w http.ResponseWriter, r *http.Request) error {
@@ -77,10 +76,15 @@ func (s *serviceOrderAPI) register(w http.ResponseWriter, r *http.Request) error
 	if err := httpx.DecodeJSON(r, &in); err != nil {
 		return err
 	}
+	var tf timeFields
+	received := tf.instant("received_at", in.ReceivedAt)
+	if err := tf.err(); err != nil {
+		return err
+	}
 	o := crm.ServiceOrder{Type: in.Type, CustomerID: in.CustomerID, Address: in.Address, ProductModel: in.ProductModel,
 		ProductSpec: in.ProductSpec, PurchaseDate: in.PurchaseDate, PurchasePlace: in.PurchasePlace, Problem: in.Problem}
-	if in.ReceivedAt != nil {
-		o.ReceivedAt = *in.ReceivedAt
+	if received != nil {
+		o.ReceivedAt = *received
 	}
 	o, err := s.so.Register(r.Context(), o, in.Phone, httpx.Language(r))
 	if err != nil {
@@ -162,6 +166,7 @@ func (s *serviceOrderAPI) get(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	setETag(w, o.Version)
 	httpx.WriteJSON(w, http.StatusOK, o)
 	return nil
 }
@@ -203,31 +208,41 @@ func (s *serviceOrderAPI) dispatch(w http.ResponseWriter, r *http.Request) error
 }
 
 type startInput struct {
-	ArrivedAt *time.Time `json:"arrived_at"`
-	Version   int        `json:"version"`
+	ArrivedAt timeInput `json:"arrived_at"`
+	Version   int       `json:"version"`
 }
 
 func (s *serviceOrderAPI) start(w http.ResponseWriter, r *http.Request) error {
 	return step(w, r, &startInput{}, func(in *startInput) *int { return &in.Version },
 		func(id int64, in *startInput) (crm.ServiceOrder, error) {
-			return s.so.Start(r.Context(), id, in.Version, in.ArrivedAt)
+			var tf timeFields
+			arrived := tf.instant("arrived_at", in.ArrivedAt)
+			if err := tf.err(); err != nil {
+				return crm.ServiceOrder{}, err
+			}
+			return s.so.Start(r.Context(), id, in.Version, arrived)
 		})
 }
 
 type workInput struct {
-	ArrivedAt   *time.Time `json:"arrived_at"`
-	LeftAt      *time.Time `json:"left_at"`
-	WorkMinutes *int64     `json:"work_minutes"`
-	WorkDone    string     `json:"work_done"`
-	PartsUsed   string     `json:"parts_used"`
-	FeeFen      *int64     `json:"fee_fen"`
-	Version     int        `json:"version"`
+	ArrivedAt   timeInput `json:"arrived_at"`
+	LeftAt      timeInput `json:"left_at"`
+	WorkMinutes *int64    `json:"work_minutes"`
+	WorkDone    string    `json:"work_done"`
+	PartsUsed   string    `json:"parts_used"`
+	FeeFen      *int64    `json:"fee_fen"`
+	Version     int       `json:"version"`
 }
 
 func (s *serviceOrderAPI) work(w http.ResponseWriter, r *http.Request) error {
 	return step(w, r, &workInput{}, func(in *workInput) *int { return &in.Version },
 		func(id int64, in *workInput) (crm.ServiceOrder, error) {
-			return s.so.RecordWork(r.Context(), id, in.Version, crm.WorkReport{ArrivedAt: in.ArrivedAt, LeftAt: in.LeftAt,
+			var tf timeFields
+			arrived, left := tf.instant("arrived_at", in.ArrivedAt), tf.instant("left_at", in.LeftAt)
+			if err := tf.err(); err != nil {
+				return crm.ServiceOrder{}, err
+			}
+			return s.so.RecordWork(r.Context(), id, in.Version, crm.WorkReport{ArrivedAt: arrived, LeftAt: left,
 				WorkMinutes: in.WorkMinutes, WorkDone: in.WorkDone, PartsUsed: in.PartsUsed, FeeFen: in.FeeFen})
 		})
 }

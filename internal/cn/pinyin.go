@@ -88,6 +88,8 @@ func PinyinPrefixes(name string, maxPrefix, maxWhole int) (prefixes, whole []str
 // character, its readings (full) and their first letters (initials).
 func pinyinParts(name string) (fullParts, initParts [][]string) {
 	n := 0
+	var chars []rune // the character of each part, for phraseReadings
+	defer func() { preferPhraseReadings(chars, fullParts, initParts) }()
 	for _, r := range name {
 		if n++; n > MaxPinyinRunes {
 			break
@@ -100,6 +102,7 @@ func pinyinParts(name string) (fullParts, initParts [][]string) {
 		case 'a' <= r && r <= 'z', '0' <= r && r <= '9':
 			fullParts = append(fullParts, []string{string(r)})
 			initParts = append(initParts, []string{string(r)})
+			chars = append(chars, r)
 		default:
 			readings := pinyinReadings(r)
 			if len(readings) == 0 {
@@ -113,9 +116,79 @@ func pinyinParts(name string) (fullParts, initParts [][]string) {
 				}
 			}
 			initParts = append(initParts, firsts)
+			chars = append(chars, r)
 		}
 	}
 	return fullParts, initParts
+}
+
+// FirstReadings returns, for each character of s that has a pinyin
+// reading (and each ASCII letter or digit, lower-cased), its reading in
+// context: the most common one, or the one a phrase it is part of asks
+// for (长安 → chang an).
+func FirstReadings(s string) []string {
+	full, _ := pinyinParts(s)
+	out := make([]string, len(full))
+	for i, p := range full {
+		out[i] = p[0]
+	}
+	return out
+}
+
+// phraseReadings are words common in company and place names whose
+// characters read otherwise than their most common reading, which the
+// per-character dictionary puts first: 长安 is chang'an, not zhang'an.
+// A name's first whole spelling uses these readings, so a query of its
+// full pinyin as people say it finds it (every reading of each character
+// is indexed as a prefix either way).
+var phraseReadings = map[string][]string{
+	"长安": {"chang", "an"}, "长沙": {"chang", "sha"}, "长春": {"chang", "chun"}, "长江": {"chang", "jiang"},
+	"长城": {"chang", "cheng"}, "长虹": {"chang", "hong"}, "长兴": {"chang", "xing"}, "长乐": {"chang", "le"},
+	"长治": {"chang", "zhi"}, "长征": {"chang", "zheng"}, "长丰": {"chang", "feng"}, "长宁": {"chang", "ning"},
+	"长寿": {"chang", "shou"}, "长泰": {"chang", "tai"}, "长隆": {"chang", "long"}, "长荣": {"chang", "rong"},
+	"长信": {"chang", "xin"}, "长盛": {"chang", "sheng"}, "长远": {"chang", "yuan"}, "长期": {"chang", "qi"},
+	"重庆": {"chong", "qing"}, "银行": {"yin", "hang"}, "行业": {"hang", "ye"}, "商行": {"shang", "hang"},
+	"车行": {"che", "hang"}, "琴行": {"qin", "hang"}, "厦门": {"xia", "men"}, "大厦": {"da", "sha"},
+	"朝阳": {"chao", "yang"}, "乐山": {"le", "shan"}, "乐清": {"yue", "qing"}, "音乐": {"yin", "yue"},
+	"蚌埠": {"beng", "bu"}, "六安": {"lu", "an"}, "丽水": {"li", "shui"}, "台州": {"tai", "zhou"},
+	"单县": {"shan", "xian"}, "西藏": {"xi", "zang"}, "藏族": {"zang", "zu"}, "传媒": {"chuan", "mei"},
+	"调味": {"tiao", "wei"}, "空调": {"kong", "tiao"}, "数据": {"shu", "ju"}, "了解": {"liao", "jie"},
+	"快乐": {"kuai", "le"}, "欢乐": {"huan", "le"}, "和平": {"he", "ping"}, "合肥": {"he", "fei"},
+	"合作": {"he", "zuo"}, "给排水": {"ji", "pai", "shui"}, "供应": {"gong", "ying"}, "供电": {"gong", "dian"},
+	"曲阜": {"qu", "fu"}, "番禺": {"pan", "yu"}, "东莞": {"dong", "guan"}, "柏林": {"bo", "lin"},
+}
+
+// maxPhraseRunes is the longest phrase in phraseReadings, in characters.
+const maxPhraseRunes = 3
+
+// preferPhraseReadings puts each phrase's readings first for its
+// characters in parts (chars[i] is part i's character). The readings
+// slices may be shared with readingsCache, so a reordered part is a copy.
+func preferPhraseReadings(chars []rune, fullParts, initParts [][]string) {
+	for i := range chars {
+		for l := 2; l <= maxPhraseRunes && i+l <= len(chars); l++ {
+			want, ok := phraseReadings[string(chars[i:i+l])]
+			if !ok {
+				continue
+			}
+			for k, reading := range want {
+				j := i + k
+				at := slices.Index(fullParts[j], reading)
+				if at <= 0 { // first already, or not a reading of it
+					continue
+				}
+				full := append([]string{reading}, slices.Delete(slices.Clone(fullParts[j]), at, at+1)...)
+				fullParts[j] = full
+				init := []string{reading[:1]}
+				for _, r := range full {
+					if !slices.Contains(init, r[:1]) {
+						init = append(init, r[:1])
+					}
+				}
+				initParts[j] = init
+			}
+		}
+	}
 }
 
 // PinyinSearchText joins all keys of a name with spaces, ready to be stored

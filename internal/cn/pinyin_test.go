@@ -14,7 +14,10 @@ func TestPinyinKeys(t *testing.T) {
 		wantFull, wantInitials   []string // must all be present
 		firstFull, firstInitials string   // expected first keys, if set
 	}{
-		{"重庆 gives both the common and the place-name reading", "重庆", []string{"zhongqing", "chongqing"}, []string{"zq", "cq"}, "zhongqing", "zq"},
+		{"重庆 gives both readings, the place name's first", "重庆", []string{"zhongqing", "chongqing"}, []string{"zq", "cq"}, "chongqing", "cq"},
+		{"长安 in a name reads chang'an first", "杭州长安物流有限公司", []string{"hangzhouchanganwuliuyouxiangongsi", "hangzhouzhanganwuliuyouxiangongsi"}, []string{"hzcawlyxgs"}, "hangzhouchanganwuliuyouxiangongsi", "hzcawlyxgs"},
+		{"银行 reads yinhang first", "招商银行", []string{"zhaoshangyinhang"}, []string{"zsyh"}, "zhaoshangyinhang", "zsyh"},
+		{"a phrase changes only its own characters", "长长安", nil, nil, "zhangchangan", "zca"},
 		{"a long name still keeps the alternative reading of its first character", "重庆市长安汽车", []string{"chongqingshichanganqiche"}, []string{"cqscaqc", "zqszaqc"}, "", ""},
 		{"厦门 is found as xiamen", "厦门", []string{"xiamen", "shamen"}, []string{"xm"}, "", ""},
 		{"ü is written v as on pinyin keyboards", "吕", []string{"lv"}, []string{"l"}, "lv", "l"},
@@ -94,7 +97,7 @@ func TestMatchPinyin(t *testing.T) {
 		})
 	}
 	t.Run("the search text holds full keys and initials", func(t *testing.T) {
-		if got := PinyinSearchText("重庆"); got != "zhongqing chongqing tongqing zq cq tq" {
+		if got := PinyinSearchText("重庆"); got != "chongqing zhongqing tongqing cq zq tq" {
 			t.Errorf("PinyinSearchText = %q", got)
 		}
 	})

@@ -105,10 +105,25 @@ var AttachmentTypes = []string{"image/png", "image/jpeg", "image/gif", "image/we
 	"text/plain; charset=utf-8", "text/plain", officeTypes[0].contentType, officeTypes[1].contentType, officeTypes[2].contentType,
 	"application/msword", "application/vnd.ms-excel", "application/vnd.ms-powerpoint"}
 
+// programExtensions are the names of scripts and programs, which a
+// double click on a downloaded attachment would run, whatever their bytes
+// sniff as (a shell script is plain text).
+var programExtensions = map[string]bool{
+	".sh": true, ".bash": true, ".zsh": true, ".ksh": true, ".csh": true, ".fish": true, ".command": true, ".run": true,
+	".bat": true, ".cmd": true, ".ps1": true, ".psm1": true, ".psd1": true, ".vbs": true, ".vbe": true, ".js": true,
+	".jse": true, ".mjs": true, ".cjs": true, ".wsf": true, ".wsh": true, ".hta": true, ".scr": true, ".pif": true,
+	".com": true, ".cpl": true, ".exe": true, ".msi": true, ".msp": true, ".dll": true, ".jar": true, ".reg": true,
+	".lnk": true, ".inf": true, ".py": true, ".pyw": true, ".pl": true, ".rb": true, ".php": true, ".phtml": true,
+	".lua": true, ".apk": true, ".app": true, ".deb": true, ".rpm": true, ".dmg": true, ".pkg": true, ".elf": true,
+	".so": true, ".dylib": true,
+}
+
 // SniffAttachment decides a file's type from its bytes, never from what
 // the client claims: images, PDF, plain text and Office documents pass;
 // anything else (HTML, SVG, scripts, executables, archives) is refused
-// with unsupported_media_type naming the file.
+// with unsupported_media_type naming the file. A file named as a script
+// or program (.sh, .bat, .js, .exe …) and a text starting with #! are
+// refused too, whatever their bytes sniff as.
 func SniffAttachment(name string, data []byte) (string, error) {
 	refuse := func(what string) (string, error) {
 		msg := fmt.Sprintf("%s is %s; attach images, PDF, text or Office documents", name, what)
@@ -117,13 +132,20 @@ func SniffAttachment(name string, data []byte) (string, error) {
 	if len(data) == 0 {
 		return "", Invalid(FieldError{Field: "file", Code: "empty", Message: name + " is empty"})
 	}
+	if ext := strings.ToLower(path.Ext(strings.TrimRight(name, ". "))); programExtensions[ext] {
+		return refuse("named as a script or program (" + ext + ")")
+	}
 	ct := http.DetectContentType(data)
 	switch ct {
 	case "image/png", "image/jpeg", "image/gif", "image/webp", "image/bmp", "application/pdf":
 		return ct, nil
 	case "text/plain; charset=utf-8":
-		if t := bytes.TrimLeft(bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF")), " \t\r\n"); len(t) > 0 && t[0] == '<' {
+		t := bytes.TrimLeft(bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF")), " \t\r\n")
+		if len(t) > 0 && t[0] == '<' {
 			return refuse("markup (HTML, XML or SVG), which a browser could run")
+		}
+		if bytes.HasPrefix(t, []byte("#!")) {
+			return refuse("a script (it starts with #!)")
 		}
 		if !utf8.Valid(data) {
 			return "text/plain", nil // GBK and other legacy encodings are still text

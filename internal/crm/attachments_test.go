@@ -49,8 +49,10 @@ func TestUploadsAreLabelledNotPathed(t *testing.T) {
 }
 
 func TestNameSortKeyFollowsPinyin(t *testing.T) {
-	names := []string{"大连港务", "ABC 贸易", "安徽合力", "北京燕山石化分公司", "北京燕山石化", "成都天府"}
-	want := []string{"ABC 贸易", "安徽合力", "北京燕山石化", "北京燕山石化分公司", "成都天府", "大连港务"}
+	// 长安 reads chang an in a name, so 常州长安 comes before 常州云杉 (not
+	// after, as zhang an would), and 重庆 (chong qing) among the ch-.
+	names := []string{"大连港务", "ABC 贸易", "安徽合力", "北京燕山石化分公司", "北京燕山石化", "成都天府", "常州云杉机械", "常州长安纺织", "重庆山城"}
+	want := []string{"ABC 贸易", "安徽合力", "北京燕山石化", "北京燕山石化分公司", "常州长安纺织", "常州云杉机械", "成都天府", "重庆山城", "大连港务"}
 	keys := map[string]string{}
 	for _, n := range names {
 		keys[n] = crm.NameSortKey(n)

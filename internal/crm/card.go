@@ -2,6 +2,7 @@ package crm
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -103,10 +104,13 @@ func (c *Cards) Save(ctx context.Context, customerID int64, surveyor, surveyedOn
 	if strings.TrimSpace(surveyor) == "" {
 		fs = append(fs, FieldError{Field: "surveyor", Code: "required", Message: "who surveyed or filled in the card (调查或填表者) is required"})
 	}
+	today := calendar.DateOf(c.customers.now().In(shanghai))
 	if surveyedOn == "" {
-		surveyedOn = time.Now().In(shanghai).Format("2006-01-02")
-	} else if _, err := calendar.ParseDate(surveyedOn); err != nil {
+		surveyedOn = today.String()
+	} else if d, err := calendar.ParseDate(surveyedOn); err != nil {
 		fs = append(fs, FieldError{Field: "surveyed_on", Code: "format", Message: "must be a date written YYYY-MM-DD"})
+	} else if d.After(today) {
+		fs = append(fs, FieldError{Field: "surveyed_on", Code: "future", Message: "must not lie in the future (today is " + today.String() + ")"})
 	}
 	clean := map[string]string{}
 	for k, v := range values {
@@ -175,8 +179,16 @@ func checkCardValue(f CardField, v string) string {
 			return "must be one of " + strings.Join(f.Options, " / ")
 		}
 	case "number":
-		if _, err := strconv.ParseInt(v, 10, 64); err != nil {
+		n, err := strconv.ParseInt(v, 10, 64)
+		switch {
+		case err != nil:
 			return "must be a whole number"
+		case f.Min != nil && f.Max != nil && (n < *f.Min || n > *f.Max):
+			return fmt.Sprintf("must be between %d and %d", *f.Min, *f.Max)
+		case f.Min != nil && n < *f.Min:
+			return fmt.Sprintf("must be at least %d", *f.Min)
+		case f.Max != nil && n > *f.Max:
+			return fmt.Sprintf("must be at most %d", *f.Max)
 		}
 	case "date":
 		if _, err := calendar.ParseDate(v); err != nil {

@@ -12,10 +12,17 @@ type CardField struct {
 	Options   []string `json:"options,omitempty"`
 	Sensitive bool     `json:"sensitive,omitempty"` // stored encrypted, shown masked
 	Custom    bool     `json:"custom,omitempty"`    // added by an administrator
+	// Min and Max bound a number field's values, when set.
+	Min *int64 `json:"min,omitempty"`
+	Max *int64 `json:"max,omitempty"`
 }
 
 // CardFieldTypes are the kinds of card field.
 var CardFieldTypes = []string{"text", "number", "date", "choice"}
+
+// CardSections are the sections of the card a field may be in: the
+// seed's three and custom (the default for an administrator's fields).
+var CardSections = []string{"operator", "financial", "business", "custom"}
 
 func choice(key, section, zh, en string, options ...string) CardField {
 	return CardField{Key: key, Section: section, LabelZH: zh, LabelEN: en, Type: "choice", Options: options}
@@ -25,8 +32,14 @@ func text(key, section, zh, en string) CardField {
 	return CardField{Key: key, Section: section, LabelZH: zh, LabelEN: en, Type: "text"}
 }
 
-func number(key, section, zh, en string) CardField {
-	return CardField{Key: key, Section: section, LabelZH: zh, LabelEN: en, Type: "number"}
+// number is a number field taking min to max; a negative max means no
+// upper bound.
+func number(key, section, zh, en string, min, max int64) CardField {
+	f := CardField{Key: key, Section: section, LabelZH: zh, LabelEN: en, Type: "number", Min: &min}
+	if max >= 0 {
+		f.Max = &max
+	}
+	return f
 }
 
 // DefaultCardFields is the seed's 客户资料卡 with the dealer profile,
@@ -40,7 +53,7 @@ func DefaultCardFields() []CardField {
 		text("main_products", op, "使用主要产品", "Main products used"),
 		text("operator_name", op, "经营者姓名", "Operator's name"),
 		choice("operator_gender", op, "性别", "Gender", "男", "女"),
-		number("operator_age", op, "年龄", "Age"),
+		number("operator_age", op, "年龄", "Age", 0, 150),
 		text("operator_education", op, "学历", "Education"),
 		{Key: "operator_phone", Section: op, LabelZH: "经营者电话", LabelEN: "Operator's phone", Type: "text", Sensitive: true},
 		text("operator_character", op, "经营者性格嗜好", "Operator's character and interests"),
@@ -65,8 +78,8 @@ func DefaultCardFields() []CardField {
 		choice("nature", biz, "营业性质", "Nature of business", "专营", "兼营"),
 		choice("organisation", biz, "组织", "Organisation", "独资", "合资", "股份"),
 		choice("shop_size", biz, "门市面积", "Shop floor", "大", "中", "小"),
-		number("staff_count", biz, "员工人数", "Staff"),
-		number("monthly_sales_fen", biz, "每月平均销售实绩（分）", "Average monthly sales (fen)"),
+		number("staff_count", biz, "员工人数", "Staff", 0, -1),
+		number("monthly_sales_fen", biz, "每月平均销售实绩（分）", "Average monthly sales (fen)", 0, -1),
 		{Key: "opened_on", Section: biz, LabelZH: "开业时间", LabelEN: "Opened", Type: "date"},
 	}
 }

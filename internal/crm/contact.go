@@ -38,9 +38,30 @@ type Contact struct {
 
 var monthDay = regexp.MustCompile(`^(\d{2})-(\d{2})$`)
 
+// weChatID is WeChat's rule for an ID (微信号): 6 to 20 letters, digits,
+// underscores and hyphens, starting with a letter.
+var weChatID = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]{5,19}$`)
+
+// checkWeChatID returns what is wrong with a WeChat ID, or "". A mobile
+// number is accepted too: WeChat lets people use theirs as an ID.
+func checkWeChatID(s string) string {
+	if weChatID.MatchString(s) {
+		return ""
+	}
+	if _, p := cn.ValidateMobile(s); p == nil {
+		return ""
+	}
+	return "must be 6 to 20 letters, digits, underscores or hyphens starting with a letter, or a mobile number"
+}
+
 // validate checks the contact's fields and normalises the phone numbers
 // and e-mail; mobile is the raw mobile entered, if any.
-func (c *Contact) validate(lang string) error {
+func (c *Contact) validate(lang string) error { return c.validateChange(lang, nil) }
+
+// validateChange is validate for a change of before: a WeChat ID or a
+// birthday kept as it was stored passes, though today's rules (newer
+// than it) might refuse it, so an older contact stays editable.
+func (c *Contact) validateChange(lang string, before *Contact) error {
 	var fs []FieldError
 	bad := func(field, code, msg string) { fs = append(fs, FieldError{Field: field, Code: code, Message: msg}) }
 	c.Name = strings.TrimSpace(c.Name)
@@ -61,6 +82,11 @@ func (c *Contact) validate(lang string) error {
 			c.Email = norm
 		}
 	}
+	if c.WeChatID = strings.TrimSpace(c.WeChatID); c.WeChatID != "" && (before == nil || c.WeChatID != before.WeChatID) {
+		if msg := checkWeChatID(c.WeChatID); msg != "" {
+			bad("wechat_id", "format", tr(lang, msg, "微信号应为6至20位字母、数字、下划线或减号，以字母开头；也可以是手机号"))
+		}
+	}
 	switch c.Gender {
 	case "":
 		c.Gender = "unknown"
@@ -68,9 +94,9 @@ func (c *Contact) validate(lang string) error {
 	default:
 		bad("gender", "unknown", "must be male, female or unknown")
 	}
-	if c.Birthday != "" {
-		if err := checkBirthday(c.Birthday, c.BirthdayLunar); err != "" {
-			bad("birthday", "format", err)
+	if c.Birthday != "" && (before == nil || c.Birthday != before.Birthday || c.BirthdayLunar != before.BirthdayLunar) {
+		if code, err := checkBirthday(c.Birthday, c.BirthdayLunar); err != "" {
+			bad("birthday", code, err)
 		}
 	}
 	if c.BirthdayLeap && !c.BirthdayLunar {
@@ -82,8 +108,9 @@ func (c *Contact) validate(lang string) error {
 	return nil
 }
 
-// checkBirthday returns what is wrong with a birthday, or "".
-func checkBirthday(s string, lunar bool) string {
+// checkBirthday returns what is wrong with a birthday (a code and a
+// message), or "": a date must be one, and not in the future.
+func checkBirthday(s string, lunar bool) (code, msg string) {
 	if m := monthDay.FindStringSubmatch(s); m != nil {
 		month, _ := strconv.Atoi(m[1])
 		day, _ := strconv.Atoi(m[2])
@@ -92,15 +119,19 @@ func checkBirthday(s string, lunar bool) string {
 			maxDay = 30
 		}
 		if month < 1 || month > 12 || day < 1 || day > maxDay {
-			return "month or day out of range"
+			return "format", "month or day out of range"
 		}
-		return ""
+		return "", ""
 	}
 	if lunar {
-		return "a lunar birthday is written MM-DD (the lunar month and day)"
+		return "format", "a lunar birthday is written MM-DD (the lunar month and day)"
 	}
-	if _, err := calendar.ParseDate(s); err != nil {
-		return "must be a date written YYYY-MM-DD, or MM-DD when the year is unknown"
+	d, err := calendar.ParseDate(s)
+	if err != nil {
+		return "format", "must be a date written YYYY-MM-DD, or MM-DD when the year is unknown"
 	}
-	return ""
+	if today := calendar.DateOf(time.Now().In(shanghai)); d.After(today) {
+		return "future", "must not lie in the future (today is " + today.String() + ")"
+	}
+	return "", ""
 }

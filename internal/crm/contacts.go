@@ -17,6 +17,8 @@ type ContactStore interface {
 	UpdateContact(ctx context.Context, c *Contact, e *AuditEntry) error
 	DeleteContact(ctx context.Context, id int64, e *AuditEntry) error
 	ContactsByMobileIndex(ctx context.Context, idx string) ([]Contact, error)
+	// PrimaryContacts is each customer's primary contact (or its first).
+	PrimaryContacts(ctx context.Context, customerIDs []int64) (map[int64]Contact, error)
 }
 
 const contactMobileDomain = "contacts.mobile"
@@ -235,6 +237,7 @@ func (cs *Customers) UpdateContact(ctx context.Context, id int64, pt ContactPatc
 		return c, Errorf(EVersionConflict, "the contact was changed by someone else (version %d, you sent %d); reload and try again", c.Version, pt.Version)
 	}
 	cs.maskContact(&c)
+	stored := c
 	changes := map[string]Change{}
 	str := func(name string, dst *string, v *string) {
 		if v != nil && *v != *dst {
@@ -259,7 +262,7 @@ func (cs *Customers) UpdateContact(ctx context.Context, id int64, pt ContactPatc
 	boolean("birthday_leap", &c.BirthdayLeap, pt.BirthdayLeap)
 	boolean("is_primary", &c.IsPrimary, pt.IsPrimary)
 	str("preferences", &c.Preferences, pt.Preferences)
-	if err := c.validate(lang); err != nil {
+	if err := c.validateChange(lang, &stored); err != nil {
 		return c, err
 	}
 	if pt.Mobile != nil {

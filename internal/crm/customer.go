@@ -1,9 +1,11 @@
 package crm
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/width"
@@ -44,7 +46,8 @@ type Customer struct {
 }
 
 // NameSortKey is the key the list sorts names by (sort=name): each Han
-// character as its most common toneless pinyin reading, syllables apart,
+// character as its toneless pinyin reading (the most common one, or the
+// one a phrase asks for: 长安 is chang an), syllables apart,
 // Latin letters lower-cased and digits as they are, so 安徽 < 北京 < 成都
 // as in a Chinese index; the name itself follows, after a control
 // character, to order names that read alike. The store writes it with
@@ -52,11 +55,16 @@ type Customer struct {
 func NameSortKey(name string) string {
 	var parts []string
 	var word strings.Builder // a run of letters and digits
+	var han []rune           // a run of other characters, read together (长安 is chang an)
 	n := 0
 	flush := func() {
 		if word.Len() > 0 {
 			parts = append(parts, word.String())
 			word.Reset()
+		}
+		if len(han) > 0 {
+			parts = append(parts, cn.FirstReadings(string(han))...)
+			han = han[:0]
 		}
 	}
 	for _, r := range width.Fold.String(name) {
@@ -65,14 +73,20 @@ func NameSortKey(name string) string {
 		}
 		switch {
 		case 'A' <= r && r <= 'Z':
+			if len(han) > 0 {
+				flush()
+			}
 			word.WriteRune(r + 'a' - 'A')
 		case 'a' <= r && r <= 'z', '0' <= r && r <= '9':
+			if len(han) > 0 {
+				flush()
+			}
 			word.WriteRune(r)
 		default:
-			flush()
-			if full, _ := cn.PinyinKeys(string(r)); len(full) > 0 {
-				parts = append(parts, full[0])
+			if word.Len() > 0 {
+				flush()
 			}
+			han = append(han, r)
 		}
 	}
 	flush()
@@ -114,7 +128,14 @@ func (c *Customer) normalize() {
 }
 
 // validate checks every field and returns all problems at once.
-func (c *Customer) validate(lang string) error {
+func (c *Customer) validate(lang string) error { return c.validateChange(lang, nil) }
+
+// validateChange is validate for a change of before (nil: a new
+// customer). A USCC whose check character fails and a region_code that is
+// only a province or city prefix were accepted once: a record that still
+// has one keeps it through changes to its other fields, but no new value
+// of either kind is taken.
+func (c *Customer) validateChange(lang string, before *Customer) error {
 	var fs []FieldError
 	bad := func(field, code, msg string) { fs = append(fs, FieldError{Field: field, Code: code, Message: msg}) }
 	if !slices.Contains(CustomerKinds, c.Kind) {
@@ -130,11 +151,16 @@ func (c *Customer) validate(lang string) error {
 	}
 	if c.USCC != "" {
 		norm, p := cn.ValidateUSCC(c.USCC)
+		kept := before != nil && norm == before.USCC
 		switch {
 		case p != nil && p.Severity == cn.Error:
 			bad("uscc", p.Code, p.Message(lang))
+		case p != nil && p.Code == cn.CodeChecksum && !kept:
+			bad("uscc", p.Code, tr(lang,
+				fmt.Sprintf("the check character (position 18) must be %s, not %s: the code is mistyped", p.Want, p.Got),
+				fmt.Sprintf("第18位校验码应为 %s，不是 %s：代码有误，请核对", p.Want, p.Got)))
 		default:
-			c.USCC = norm // a checksum warning is accepted: some early codes fail it
+			c.USCC = norm // an unknown registration authority is only a warning
 		}
 	}
 	if c.IndustryCode != "" {
@@ -145,6 +171,12 @@ func (c *Customer) validate(lang string) error {
 	if c.RegionCode != "" {
 		if p := cn.ValidRegionCode(c.RegionCode); p != nil {
 			bad("region_code", p.Code, p.Message(lang))
+		} else if code, full := compactRegionCode(c.RegionCode); code == full {
+			c.RegionCode = code
+		} else if before == nil || c.RegionCode != before.RegionCode {
+			bad("region_code", "length", tr(lang,
+				fmt.Sprintf("must be a full 6-digit GB/T 2260 code (e.g. %s), not the prefix %s; prefixes are for list filters", full, code),
+				fmt.Sprintf("应为完整的6位 GB/T 2260 行政区划代码（如 %s），不能只填前缀 %s", full, code)))
 		}
 	}
 	if !slices.Contains(CustomerSources, c.Source) {
@@ -180,4 +212,19 @@ func (c *Customer) validate(lang string) error {
 		return Invalid(fs...)
 	}
 	return nil
+}
+
+// compactRegionCode returns a region code as entered without spaces and
+// with full-width digits folded, and the 6-digit code it stands for: the
+// two are equal when it was entered in full, not as a province (2-digit)
+// or city (4-digit) prefix.
+func compactRegionCode(s string) (code, full string) {
+	code = strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) {
+			return -1
+		}
+		return r
+	}, width.Fold.String(s))
+	full, _ = cn.NormalizeRegionCode(code)
+	return code, full
 }

@@ -32,7 +32,9 @@ func (cs *Customers) SetCustomerFields(ctx context.Context, fields []CardField, 
 }
 
 // checkTemplateFields validates field definitions: new snake_case keys
-// (not among reserved), a known type, options for a choice, a label.
+// (not among reserved), a known type, options for a choice, a label, a
+// known section (custom when left out), bounds only on a number and in
+// order.
 func checkTemplateFields(fields []CardField, reserved map[string]bool) error {
 	seen := map[string]bool{}
 	for k := range reserved {
@@ -50,6 +52,12 @@ func checkTemplateFields(fields []CardField, reserved map[string]bool) error {
 			return Invalid(FieldError{Field: field + ".options", Code: "required", Message: "a choice needs options"})
 		case strings.TrimSpace(f.LabelZH) == "":
 			return Invalid(FieldError{Field: field + ".label_zh", Code: "required", Message: "is required"})
+		case f.Section != "" && !slices.Contains(CardSections, f.Section):
+			return Invalid(FieldError{Field: field + ".section", Code: "unknown", Message: "must be one of " + strings.Join(CardSections, ", ")})
+		case f.Type != "number" && (f.Min != nil || f.Max != nil):
+			return Invalid(FieldError{Field: field + ".min", Code: "invalid", Message: "min and max apply only to a number field"})
+		case f.Min != nil && f.Max != nil && *f.Min > *f.Max:
+			return Invalid(FieldError{Field: field + ".max", Code: "invalid", Message: "must not be less than min"})
 		}
 		seen[f.Key], f.Custom = true, true
 		if f.Section == "" {

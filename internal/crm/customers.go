@@ -1,11 +1,15 @@
 package crm
 
 import (
+	"cmp"
 	"context"
+	"errors"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/kehucrm/kehu/internal/cn"
 )
 
 // CustomerFilter narrows a customer list. Zero fields do not filter.
@@ -85,7 +89,10 @@ type CustomerCount struct {
 
 // CustomerStore keeps customers.
 type CustomerStore interface {
-	CreateCustomer(ctx context.Context, c *Customer, e *AuditEntry) error
+	// CreateCustomer adds c; with uniqueName it refuses, in the same
+	// transaction, a normalised name a live customer has
+	// (*DuplicateNameError), so two requests at once cannot both add it.
+	CreateCustomer(ctx context.Context, c *Customer, uniqueName bool, e *AuditEntry) error
 	Customer(ctx context.Context, id int64, s Scope, trash bool, now time.Time) (Customer, bool, error)
 	ListCustomers(ctx context.Context, s Scope, f CustomerFilter, now time.Time) ([]Customer, []int64, error)
 	SearchCustomers(ctx context.Context, s Scope, q string, f CustomerFilter, now time.Time) ([]Customer, []int64, error)
@@ -156,13 +163,20 @@ func (cs *Customers) CreateForced(ctx context.Context, c Customer, force bool, l
 	if err := cs.checkOwner(ctx, p, &c); err != nil {
 		return c, err
 	}
+	if err := cs.checkDuplicateUSCC(ctx, p, &c); err != nil {
+		return c, err
+	}
 	if err := cs.checkDuplicateName(ctx, p, &c, force); err != nil {
 		return c, err
 	}
 	now := cs.now().UTC()
 	c.CreatedAt, c.UpdatedAt, c.DeletedAt = now, now, nil
 	e := NewAudit(ctx, AuditCreate, "customer", "", customerFields(c))
-	return c, cs.store.CreateCustomer(ctx, &c, &e)
+	err = cs.store.CreateCustomer(ctx, &c, !force, &e)
+	if dup := (*DuplicateNameError)(nil); errors.As(err, &dup) {
+		return c, cs.duplicateName(ctx, p, dup.ID)
+	}
+	return c, err
 }
 
 // checkOwner enforces who may own what and sets the customer's team to
@@ -183,6 +197,11 @@ func (cs *Customers) checkOwner(ctx context.Context, p Principal, c *Customer) e
 	}
 	if owner.Disabled() {
 		return Invalid(FieldError{Field: "owner_id", Code: "disabled", Message: "this user is disabled"})
+	}
+	if !owner.Role.Can(ActCustomerUpdate) {
+		// An auditor, an administrator or a QA engineer cannot look
+		// after a customer they may not even change.
+		return Invalid(FieldError{Field: "owner_id", Code: "role", Message: "a " + string(owner.Role) + " cannot own customers"})
 	}
 	if p.Role == RoleSalesManager && owner.ID != p.UserID && (owner.TeamID == 0 || owner.TeamID != p.TeamID) {
 		return forbid("a sales manager may give customers only to their own team")
@@ -220,6 +239,9 @@ func (cs *Customers) List(ctx context.Context, f CustomerFilter) ([]Customer, er
 	}
 	var list []Customer
 	var granted []int64
+	if found, ok, err := cs.byMobile(ctx, p, f); ok || err != nil {
+		return found, err
+	}
 	if q := strings.TrimSpace(f.Query); q != "" {
 		list, granted, err = cs.store.SearchCustomers(ctx, ReadScope(p), q, f, cs.now())
 	} else {
@@ -247,6 +269,12 @@ func (cs *Customers) ListCounted(ctx context.Context, f CustomerFilter) ([]Custo
 	if err != nil {
 		return nil, CustomerCount{}, err
 	}
+	if found, ok, err := cs.byMobile(ctx, p, f); ok || err != nil {
+		g := f
+		g.BeforeID, g.Limit = 0, 0
+		all, _, cerr := cs.byMobile(ctx, p, g)
+		return found, CustomerCount{Total: int64(len(all))}, errors.Join(err, cerr)
+	}
 	if sc, can := cs.store.(searchCounter); can && strings.TrimSpace(f.Query) != "" {
 		f.Query = strings.TrimSpace(f.Query)
 		list, n, ok, err := sc.SearchCustomersCounted(ctx, ReadScope(p), f.Query, f, cs.now())
@@ -271,7 +299,69 @@ func (cs *Customers) Count(ctx context.Context, f CustomerFilter) (CustomerCount
 		return CustomerCount{}, err
 	}
 	f.Query = strings.TrimSpace(f.Query)
+	f.BeforeID, f.After, f.Limit = 0, nil, 0
+	if found, ok, err := cs.byMobile(ctx, p, f); ok || err != nil {
+		return CustomerCount{Total: int64(len(found))}, err
+	}
 	return cs.store.CountCustomers(ctx, ReadScope(p), f, cs.now())
+}
+
+// byMobile answers a search box holding a whole mobile number (138 0013
+// 8000, +86…) with no other filter: the customers in scope whose contacts
+// have that number, found through its blind index (the numbers are
+// sealed), newest first. ok is false for any other list.
+func (cs *Customers) byMobile(ctx context.Context, p Principal, f CustomerFilter) ([]Customer, bool, error) {
+	q := strings.TrimSpace(f.Query)
+	if q == "" || cs.sealer == nil || f.Sort != "" || f.Trash || f.Stage != "" || f.OwnerID != 0 || f.TeamID != 0 || f.Region != "" ||
+		f.Industry != "" || f.Tag != "" || !f.From.IsZero() || !f.To.IsZero() {
+		return nil, false, nil
+	}
+	digits := 0
+	for _, r := range q {
+		if '0' <= r && r <= '9' {
+			digits++
+		}
+	}
+	if digits < 11 {
+		return nil, false, nil
+	}
+	norm, pr := cn.ValidateMobile(q)
+	if pr != nil && pr.Severity == cn.Error {
+		return nil, false, nil
+	}
+	contacts, err := cs.contacts.ContactsByMobileIndex(ctx, MobileBlindIndex(cs.sealer, norm))
+	if err != nil {
+		return nil, true, err
+	}
+	var ids []int64
+	for _, k := range contacts {
+		if !slices.Contains(ids, k.CustomerID) && (f.BeforeID == 0 || k.CustomerID < f.BeforeID) {
+			ids = append(ids, k.CustomerID)
+		}
+	}
+	slices.SortFunc(ids, func(a, b int64) int { return cmp.Compare(b, a) })
+	out := []Customer{}
+	var granted []int64
+	for _, id := range ids {
+		c, viaGrant, err := cs.store.Customer(ctx, id, ReadScope(p), false, cs.now())
+		if ErrorCode(err) == ENotFound {
+			continue // out of scope: as if it were not there
+		}
+		if err != nil {
+			return nil, true, err
+		}
+		if viaGrant {
+			granted = append(granted, id)
+		}
+		if out = append(out, c); f.Limit > 0 && len(out) == f.Limit {
+			break
+		}
+	}
+	if len(granted) > 0 {
+		e := NewAudit(ctx, AuditReadGranted, "customer", "", map[string]any{"ids": granted})
+		return out, true, cs.store.Audit(ctx, &e)
+	}
+	return out, true, nil
 }
 
 func customerFields(c Customer) map[string]any {

@@ -26,8 +26,11 @@ type CustomerPatch struct {
 	EmployeeBand *string
 	RevenueBand  *string
 	Tags         *[]string
-	Custom       *map[string]string
-	Force        bool // accept a name another customer already has
+	Custom       *map[string]string // replaces the whole set of custom values
+	// CustomMerge changes custom values by key: a nil value removes the
+	// key, keys left out stay as they are. It applies after Custom.
+	CustomMerge map[string]*string
+	Force       bool // accept a name another customer already has
 }
 
 // Update applies a patch with optimistic locking: a stale version answers
@@ -69,12 +72,26 @@ func (cs *Customers) Update(ctx context.Context, id int64, pt CustomerPatch, lan
 		changes["tags"] = Change{Before: c.Tags, After: *pt.Tags}
 		c.Tags = append([]string{}, *pt.Tags...)
 	}
-	if pt.Custom != nil && !maps.Equal(*pt.Custom, c.Custom) {
-		changes["custom_fields"] = Change{Before: c.Custom, After: *pt.Custom}
-		c.Custom = maps.Clone(*pt.Custom)
+	custom := maps.Clone(c.Custom)
+	if pt.Custom != nil {
+		custom = maps.Clone(*pt.Custom)
+	}
+	for k, v := range pt.CustomMerge {
+		if v == nil {
+			delete(custom, k)
+		} else {
+			if custom == nil {
+				custom = map[string]string{}
+			}
+			custom[k] = *v
+		}
+	}
+	if !maps.Equal(custom, c.Custom) {
+		changes["custom_fields"] = Change{Before: c.Custom, After: custom}
+		c.Custom = custom
 	}
 	c.normalize()
-	if err := c.validate(lang); err != nil {
+	if err := c.validateChange(lang, &before); err != nil {
 		return before, err
 	}
 	if err := cs.checkCustom(ctx, c.Custom); err != nil {

@@ -7,10 +7,11 @@ import (
 
 // Holdings is what hangs off a customer and moves with a merge.
 type Holdings struct {
-	Contacts     int `json:"contacts"`
-	Interactions int `json:"interactions"`
-	Attachments  int `json:"attachments"` // of those interactions
-	Complaints   int `json:"complaints"`  // stay with the merged customer's record
+	Contacts      int `json:"contacts"`
+	Interactions  int `json:"interactions"`
+	Attachments   int `json:"attachments"` // of those interactions
+	Complaints    int `json:"complaints"`  // stay with the merged customer's record
+	CardRevisions int `json:"card_revisions"`
 }
 
 // MergePreview shows, before a merge is confirmed, both customers and

@@ -27,7 +27,31 @@ func NormalizeName(s string) string {
 // DedupStore finds duplicates and merges customers.
 type DedupStore interface {
 	CustomersByNameNorm(ctx context.Context, norm string) ([]Customer, error)
+	CustomerByUSCC(ctx context.Context, uscc string) (Customer, error)
 	MergeCustomers(ctx context.Context, survivor, merged *Customer, e *AuditEntry) error
+}
+
+// checkDuplicateUSCC refuses a USCC another live customer has, naming
+// that customer only when the caller may see it. force does not override
+// it: a USCC identifies one legal entity, so its records are merged, not
+// kept twice (the database holds it unique too).
+func (cs *Customers) checkDuplicateUSCC(ctx context.Context, p Principal, c *Customer) error {
+	if c.USCC == "" {
+		return nil
+	}
+	o, err := cs.dedup.CustomerByUSCC(ctx, c.USCC)
+	if ErrorCode(err) == ENotFound || err == nil && o.ID == c.ID {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	msg := "already used by another customer"
+	if _, _, err := cs.store.Customer(ctx, o.ID, CustomerScope(p), false, cs.now()); err == nil {
+		msg = "already used by customer " + o.Code + " " + o.Name
+	}
+	return &Error{Code: EConflict, Message: "a customer with this unified social credit code already exists (merge the two instead)",
+		Fields: []FieldError{{Field: "uscc", Code: "duplicate", Message: msg}}}
 }
 
 // checkDuplicateName refuses a name another live customer has, naming it
@@ -42,17 +66,33 @@ func (cs *Customers) checkDuplicateName(ctx context.Context, p Principal, c *Cus
 		return err
 	}
 	for _, o := range others {
-		if o.ID == c.ID {
-			continue
+		if o.ID != c.ID {
+			return cs.duplicateName(ctx, p, o.ID)
 		}
-		msg := "a customer with this name already exists"
-		if _, _, err := cs.store.Customer(ctx, o.ID, ReadScope(p), false, cs.now()); err == nil {
-			msg += ": " + o.Code + " " + o.Name
-		}
-		return &Error{Code: EConflict, Message: msg + " (send force to add it anyway, or merge the two)",
-			Fields: []FieldError{{Field: "name", Code: "duplicate", Message: msg}}}
 	}
 	return nil
+}
+
+// duplicateName is the refusal of a name customer id already has, naming
+// that customer only when the caller may see it.
+func (cs *Customers) duplicateName(ctx context.Context, p Principal, id int64) error {
+	msg := "a customer with this name already exists"
+	// Own scope only: a customer seen through a grant would be a read to
+	// audit.
+	if o, _, err := cs.store.Customer(ctx, id, CustomerScope(p), false, cs.now()); err == nil {
+		msg += ": " + o.Code + " " + o.Name
+	}
+	return &Error{Code: EConflict, Message: msg + " (send force to add it anyway, or merge the two)",
+		Fields: []FieldError{{Field: "name", Code: "duplicate", Message: msg}}}
+}
+
+// DuplicateNameError is a store's refusal to add a customer whose
+// normalised name a live customer (ID) took meanwhile: between the
+// duplicate check and the insert, two requests can both pass the check.
+type DuplicateNameError struct{ ID int64 }
+
+func (e *DuplicateNameError) Error() string {
+	return "store: customer " + strconv.FormatInt(e.ID, 10) + " has this name"
 }
 
 // Merge folds customer fromID into survivorID: contacts and interactions

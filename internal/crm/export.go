@@ -5,38 +5,106 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/kehucrm/kehu/internal/secure"
 )
 
 // ExportColumns are the columns of a customer export, in order, with
 // their Chinese and English headings.
 var ExportColumns = []struct{ Key, ZH, EN string }{
 	{"code", "客户编号", "Code"}, {"name", "客户名称", "Name"}, {"short_name", "简称", "Short name"},
-	{"kind", "类型", "Kind"}, {"uscc", "统一社会信用代码", "USCC"}, {"stage", "阶段", "Stage"},
-	{"source", "来源", "Source"}, {"region_code", "地区代码", "Region code"}, {"industry_code", "行业代码", "Industry code"},
-	{"address", "地址", "Address"}, {"owner_id", "负责人ID", "Owner ID"}, {"created_at", "创建时间", "Created at"},
+	{"kind", "类型", "Kind"}, {"uscc", "统一社会信用代码", "USCC"}, {"legal_rep", "法定代表人", "Legal representative"},
+	{"stage", "阶段", "Stage"}, {"source", "来源", "Source"}, {"region_code", "地区代码", "Region code"},
+	{"industry_code", "行业代码", "Industry code"}, {"address", "地址", "Address"},
+	{"contact_name", "主要联系人", "Primary contact"}, {"contact_mobile", "联系人手机", "Contact mobile"},
+	{"tags", "标签", "Tags"}, {"owner", "负责人", "Owner"}, {"owner_id", "负责人ID", "Owner ID"},
+	{"notes", "备注", "Notes"}, {"created_at", "创建时间", "Created at"},
 }
 
 // ExportRow is one customer as exported: text cells, formula-safe.
 type ExportRow []string
 
-// Export streams the customers matching f in the caller's scope to emit,
-// one row at a time, newest first, and audits the export (who, when,
-// what filter, how many rows). Cells that a spreadsheet would run as a
-// formula (starting with = + - @ or a tab/CR) are neutralised.
+// ExportOptions are how an export shows sensitive values.
+type ExportOptions struct {
+	// RevealReason, from a user who may reveal mobiles, exports them in
+	// full, audited with the reason as a reveal is; otherwise they are
+	// masked (138****5678).
+	RevealReason string
+	Format       string // csv or xlsx, for the audit entry
+}
+
+// Export is ExportWith masking every sensitive value.
 func (cs *Customers) Export(ctx context.Context, f CustomerFilter, emit func(ExportRow) error) (int, error) {
-	if _, err := Authorize(ctx, ActCustomerExport); err != nil {
+	return cs.ExportWith(ctx, f, ExportOptions{}, emit)
+}
+
+// ExportWith streams the customers matching f in the caller's scope to
+// emit, one row at a time, in the list's order (f.Sort, newest first by
+// default), and audits the export before the first row: who, when, the
+// whole filter and format, and whether mobiles were revealed and why. Cells that a
+// spreadsheet would run as a formula (starting with = + - @ or a tab/CR)
+// are neutralised.
+func (cs *Customers) ExportWith(ctx context.Context, f CustomerFilter, opt ExportOptions, emit func(ExportRow) error) (int, error) {
+	p, err := Authorize(ctx, ActCustomerExport)
+	if err != nil {
+		return 0, err
+	}
+	reveal := strings.TrimSpace(opt.RevealReason) != ""
+	if reveal && !p.Role.Can(ActCustomerReveal) {
+		return 0, &Error{Code: EForbidden, Message: "you may not reveal mobile numbers", Fields: []FieldError{{Field: "reveal_reason", Code: "forbidden", Message: "you may not reveal mobile numbers"}}}
+	}
+	owners := map[int64]string{}
+	owner := func(id int64) string {
+		if name, ok := owners[id]; ok {
+			return name
+		}
+		name := strconv.FormatInt(id, 10)
+		if u, err := cs.store.UserByID(ctx, id); err == nil {
+			name = u.Username
+			if u.DisplayName != "" {
+				name = u.DisplayName + " (" + u.Username + ")"
+			}
+		}
+		owners[id] = name
+		return name
+	}
+	// The audit entry comes first: a CSV streams, and a client that
+	// stops reading half-way has still received what it received.
+	detail := map[string]any{"query": f.Query, "stage": f.Stage, "owner_id": f.OwnerID, "team_id": f.TeamID,
+		"region": f.Region, "industry": f.Industry, "tag": f.Tag, "sort": f.Sort, "format": opt.Format, "mobiles_revealed": reveal}
+	if !f.From.IsZero() {
+		detail["created_from"] = f.From.UTC()
+	}
+	if !f.To.IsZero() {
+		detail["created_to"] = f.To.UTC()
+	}
+	if reveal {
+		detail["reveal_reason"] = opt.RevealReason
+	}
+	e := NewAudit(ctx, AuditExport, "customer", "", detail)
+	if err := cs.store.Audit(ctx, &e); err != nil {
 		return 0, err
 	}
 	n := 0
-	f.Limit, f.BeforeID = 500, 0
+	f.Limit, f.BeforeID, f.After = 500, 0, nil
 	for {
 		page, err := cs.List(ctx, f)
 		if err != nil {
 			return n, err
 		}
+		ids := make([]int64, len(page))
+		for i, c := range page {
+			ids[i] = c.ID
+		}
+		primary, err := cs.contacts.PrimaryContacts(ctx, ids)
+		if err != nil {
+			return n, err
+		}
 		for _, c := range page {
-			row := ExportRow{c.Code, c.Name, c.ShortName, c.Kind, c.USCC, c.Stage, c.Source, c.RegionCode, c.IndustryCode,
-				c.Address, strconv.FormatInt(c.OwnerID, 10), c.CreatedAt.In(shanghai).Format("2006-01-02 15:04")}
+			contact, mobile := cs.exportedContact(primary[c.ID], reveal)
+			row := ExportRow{c.Code, c.Name, c.ShortName, c.Kind, c.USCC, c.LegalRep, c.Stage, c.Source, c.RegionCode, c.IndustryCode,
+				c.Address, contact, mobile, strings.Join(c.Tags, ";"), owner(c.OwnerID), strconv.FormatInt(c.OwnerID, 10), c.Notes,
+				c.CreatedAt.In(shanghai).Format("2006-01-02 15:04")}
 			for i := range row {
 				row[i] = NeutraliseCell(row[i])
 			}
@@ -48,10 +116,30 @@ func (cs *Customers) Export(ctx context.Context, f CustomerFilter, emit func(Exp
 		if len(page) < f.Limit {
 			break
 		}
-		f.BeforeID = page[len(page)-1].ID
+		if f.Sort != "" {
+			k := CursorAfter(f.Sort, page[len(page)-1])
+			f.After = &k
+		} else {
+			f.BeforeID = page[len(page)-1].ID
+		}
 	}
-	e := NewAudit(ctx, AuditExport, "customer", "", map[string]any{"query": f.Query, "stage": f.Stage, "owner_id": f.OwnerID, "rows": n})
-	return n, cs.store.Audit(ctx, &e)
+	return n, nil
+}
+
+// exportedContact is a primary contact's name and mobile as exported:
+// the mobile masked unless reveal.
+func (cs *Customers) exportedContact(k Contact, reveal bool) (name, mobile string) {
+	if k.MobileEnc == "" || cs.sealer == nil {
+		return k.Name, ""
+	}
+	b, err := cs.sealer.Decrypt(k.MobileEnc, secure.AAD("contacts", "mobile"))
+	if err != nil {
+		return k.Name, "****"
+	}
+	if reveal {
+		return k.Name, string(b)
+	}
+	return k.Name, secure.MaskMobile(string(b))
 }
 
 // NeutraliseCell keeps a spreadsheet from running a cell as a formula
@@ -65,6 +153,15 @@ func NeutraliseCell(s string) string {
 
 // ExportStamp is the line that records who exported and when.
 func ExportStamp(ctx context.Context, now time.Time) string {
+	return ExportStampLang(ctx, now, "zh-CN")
+}
+
+// ExportStampLang is ExportStamp in a language (en or Chinese).
+func ExportStampLang(ctx context.Context, now time.Time, lang string) string {
 	p, _ := PrincipalFrom(ctx)
-	return "Kehu 客户导出 · 导出人 " + p.Username + " · 导出时间 " + now.In(shanghai).Format("2006-01-02 15:04:05") + " (北京时间)"
+	at := now.In(shanghai).Format("2006-01-02 15:04:05")
+	if lang == "en" {
+		return "Kehu customer export · exported by " + p.Username + " · at " + at + " (Beijing time)"
+	}
+	return "Kehu 客户导出 · 导出人 " + p.Username + " · 导出时间 " + at + " (北京时间)"
 }

@@ -2,6 +2,7 @@ package crm
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 )
@@ -43,7 +44,14 @@ func (cs *Customers) Handover(ctx context.Context, h Handover) (HandoverResult, 
 	if len(fs) > 0 {
 		return HandoverResult{}, Invalid(fs...)
 	}
-	ids := h.CustomerIDs
+	var ids []int64
+	seen := map[int64]bool{}
+	for _, id := range h.CustomerIDs {
+		if !seen[id] { // a customer named twice moves once
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
 	if len(ids) == 0 {
 		for f := (CustomerFilter{OwnerID: h.FromOwner, Limit: 500}); ; {
 			page, _, err := cs.store.ListCustomers(ctx, CustomerScope(p), f, cs.now())
@@ -59,6 +67,14 @@ func (cs *Customers) Handover(ctx context.Context, h Handover) (HandoverResult, 
 			f.BeforeID = page[len(page)-1].ID
 		}
 	}
+	if len(ids) == 0 && len(h.CustomerIDs) == 0 {
+		// Nothing of the old owner's in the caller's scope: say why
+		// rather than move nothing. Scope decides, not the old owner's
+		// team today: one who changed teams leaves customers behind.
+		if err := cs.nothingToHandOver(ctx, h.FromOwner); err != nil {
+			return HandoverResult{}, err
+		}
+	}
 	var moved []*Customer
 	var entries []*AuditEntry
 	for _, id := range ids {
@@ -71,7 +87,7 @@ func (cs *Customers) Handover(ctx context.Context, h Handover) (HandoverResult, 
 		}
 		c.OwnerID = h.ToOwner
 		if err := cs.checkOwner(ctx, p, &c); err != nil {
-			return HandoverResult{}, err
+			return HandoverResult{}, asField(err, "owner_id", "to_owner_id")
 		}
 		c.UpdatedAt = cs.now().UTC()
 		e := NewAudit(ctx, AuditUpdate, "customer", strconv.FormatInt(id, 10), map[string]any{
@@ -92,4 +108,42 @@ func (cs *Customers) Handover(ctx context.Context, h Handover) (HandoverResult, 
 		res.Moved[i] = c.ID
 	}
 	return res, nil
+}
+
+// nothingToHandOver explains a handover that finds none of the old
+// owner's customers in the caller's scope: an unknown user, or customers
+// out of reach (forbidden). An owner with no customers at all is nil:
+// there is nothing to move.
+func (cs *Customers) nothingToHandOver(ctx context.Context, from int64) error {
+	if _, err := cs.store.UserByID(ctx, from); ErrorCode(err) == ENotFound {
+		return Invalid(FieldError{Field: "from_owner_id", Code: "unknown", Message: "no such user"})
+	} else if err != nil {
+		return err
+	}
+	some, _, err := cs.store.ListCustomers(ctx, Scope{All: true}, CustomerFilter{OwnerID: from, Limit: 1}, cs.now())
+	if err != nil || len(some) == 0 {
+		return err
+	}
+	msg := "none of this user's customers are yours to hand over"
+	return &Error{Code: EForbidden, Message: msg, Fields: []FieldError{{Field: "from_owner_id", Code: "forbidden", Message: msg}}}
+}
+
+// asField renames field from in err's field errors to to: a check written
+// for one request reused by another that calls the field differently.
+func asField(err error, from, to string) error {
+	var e *Error
+	if !errors.As(err, &e) {
+		return err
+	}
+	out := *e
+	if rest, ok := strings.CutPrefix(out.Message, from+": "); ok {
+		out.Message = to + ": " + rest
+	}
+	out.Fields = append([]FieldError(nil), e.Fields...)
+	for i := range out.Fields {
+		if out.Fields[i].Field == from {
+			out.Fields[i].Field = to
+		}
+	}
+	return &out
 }

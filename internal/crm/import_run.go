@@ -92,7 +92,8 @@ type ImportProblem struct {
 }
 
 // ImportDuplicates are the keys of a batch already taken in the database,
-// each with the code and name of the customer holding it.
+// each with the code and name of the customer holding it, or "" when that
+// customer is outside the importing user's scope (it is not named).
 type ImportDuplicates struct {
 	USCC, Name, Mobile map[string]string
 }
@@ -122,7 +123,7 @@ type ImportStore interface {
 	CreateImport(ctx context.Context, im *Import, e *AuditEntry) error
 	AppendImportChunk(ctx context.Context, id int64, seq int, data []byte) error
 	FinishUpload(ctx context.Context, im *Import) error
-	DeleteImport(ctx context.Context, id int64) error
+	DeleteImport(ctx context.Context, id int64, e *AuditEntry) error
 	Import(ctx context.Context, id int64) (Import, error)
 	ImportsByCreator(ctx context.Context, userID int64, limit int) ([]Import, error)
 	ImportFile(ctx context.Context, id int64) (io.ReadCloser, error)
@@ -130,7 +131,7 @@ type ImportStore interface {
 	ClearImportProblems(ctx context.Context, id int64, phase string) error
 	StartImportPhase(ctx context.Context, im *Import, from []string, e *AuditEntry) error
 	ImportProblems(ctx context.Context, id int64, afterID int64, limit int) ([]ImportProblem, error)
-	ImportDuplicates(ctx context.Context, usccs, names, mobiles []string) (ImportDuplicates, error)
+	ImportDuplicates(ctx context.Context, s Scope, now time.Time, usccs, names, mobiles []string) (ImportDuplicates, error)
 	CommitImportBatch(ctx context.Context, b *ImportBatch, e *AuditEntry) error
 	EarlierImport(ctx context.Context, hash string, before int64) (int64, error)
 	UnfinishedImport(ctx context.Context, createdBy int64, hash string) (Import, bool, error)
@@ -177,7 +178,7 @@ type ImportUpload struct {
 
 // Create stores an uploaded file, checks its header row and starts the
 // dry run in the background. The caller needs customer.create.
-func (im *Importer) Create(ctx context.Context, up ImportUpload) (Import, error) {
+func (im *Importer) Create(ctx context.Context, up ImportUpload) (_ Import, refusal error) {
 	p, err := Authorize(ctx, ActCustomerCreate)
 	if err != nil {
 		return Import{}, err
@@ -226,8 +227,13 @@ func (im *Importer) Create(ctx context.Context, up ImportUpload) (Import, error)
 	}
 	ok := false
 	defer func() {
-		if !ok {
-			_ = im.store.DeleteImport(context.WithoutCancel(ctx), x.ID)
+		if !ok { // refused: the upload goes, and the audit log says why
+			why := "the upload failed"
+			if refusal != nil {
+				why = refusal.Error()
+			}
+			e := NewAudit(ctx, AuditDelete, "import", strconv.FormatInt(x.ID, 10), map[string]any{"file_name": name, "refused": why})
+			_ = im.store.DeleteImport(context.WithoutCancel(ctx), x.ID, &e)
 		}
 	}()
 	// Keep the file (or, for a local file, only hash it) in 1 MiB chunks.
@@ -531,6 +537,8 @@ type checked struct {
 	row      ImportRow
 	problems []ImportProblem
 	keys     [3]string // uscc, normalised name, mobile blind index
+	// contactName is the row's contact name as written, for the report.
+	contactName string
 }
 
 func (rc *rowChecker) problem(ch *checked, field, code, msg string) {
@@ -570,6 +578,7 @@ func (rc *rowChecker) parse(ctx context.Context, rec []string, rowNo int) checke
 		v[FieldContactEmail] != "" || v[FieldContactWeChat] != "" {
 		k := &Contact{Name: v[FieldContactName], Title: v[FieldContactTitle], Landline: v[FieldContactLandline], Email: v[FieldContactEmail],
 			WeChatID: v[FieldContactWeChat], IsPrimary: true, Version: 1}
+		ch.contactName = k.Name
 		if err := k.validate(rc.lang); err != nil {
 			rc.fieldProblems(&ch, err, "contact_")
 		}
@@ -609,11 +618,38 @@ func (rc *rowChecker) fieldProblems(ch *checked, err error, prefix string) {
 			field = FieldLegalRep
 		}
 		msg := f.Message
-		if field == FieldContactName && rc.colOf[field] == "" {
+		switch {
+		case field == FieldContactName && rc.colOf[field] == "":
 			msg = tr(rc.lang, "a contact (mobile, e-mail …) needs a name: add a 联系人 column", "联系人信息（手机、邮箱等）需要联系人姓名：请增加“联系人”列")
+		case field == FieldContactName && f.Code == "length" && strings.TrimSpace(ch.contactName) == "":
+			msg = tr(rc.lang, "this row has contact details (mobile, e-mail …) but no contact name", "该行有联系人信息（手机、邮箱等），但未填写联系人姓名")
+		case !strings.HasPrefix(rc.lang, "en"):
+			if zh, ok := importMessagesZH[f.Field+"/"+f.Code]; ok {
+				msg = zh
+			} else if zh, ok := importMessagesZH["/"+f.Code]; ok {
+				msg = zh
+			}
 		}
 		rc.problem(ch, field, f.Code, msg)
 	}
+}
+
+// importMessagesZH are the Chinese report's words for the checks whose
+// messages the API gives in English (field/code, or /code for any field).
+var importMessagesZH = map[string]string{
+	"/required":             "必填",
+	"name/length":           "客户名称不能超过 200 个字符",
+	"short_name/length":     "简称不能超过 50 个字符",
+	"kind/unknown":          "须为 企业 或 个人",
+	"source/unknown":        "须为以下之一：线上、线下、社交媒体、转介绍、展会、广告、其他",
+	"stage/unknown":         "须为以下之一：潜在、一般、重要、战略、流失",
+	"employee_band/unknown": "不是有效的人员规模",
+	"revenue_band/unknown":  "不是有效的营业收入规模",
+	"tags/count":            "标签最多 20 个",
+	"tags/length":           "每个标签须为 1 至 20 个字符",
+	"name/required":         "必填",
+	"gender/unknown":        "须为 男、女 或 未知",
+	"birthday_leap/invalid": "仅适用于农历生日",
 }
 
 // owner checks the owner named in a row as Create would.
@@ -658,7 +694,7 @@ func (rc *rowChecker) dedup(ctx context.Context, batch []checked) error {
 			}
 		}
 	}
-	dups, err := rc.im.store.ImportDuplicates(ctx, lists[0], lists[1], lists[2])
+	dups, err := rc.im.store.ImportDuplicates(ctx, CustomerScope(rc.p), rc.im.cs.now(), lists[0], lists[1], lists[2])
 	if err != nil {
 		return err
 	}
@@ -675,6 +711,11 @@ func (rc *rowChecker) dedup(ctx context.Context, batch []checked) error {
 				continue
 			}
 			if who, ok := inDB[k][key]; ok {
+				if who == "" { // someone else's customer: not named
+					rc.problem(ch, keyFields[k], "duplicate", tr(rc.lang, "a customer with this "+what[k][0]+" already exists (outside what you may see)",
+						"已有相同"+what[k][1]+"的客户（不在您可查看的范围内）"))
+					continue
+				}
 				rc.problem(ch, keyFields[k], "duplicate", tr(rc.lang, "a customer with this "+what[k][0]+" already exists: "+who,
 					"已有相同"+what[k][1]+"的客户："+who))
 				continue

@@ -27,7 +27,7 @@ const (
 
 // IndexVersion names the tokens Tokens makes. An index built with
 // another version is rebuilt (see store.Migrate).
-const IndexVersion = "3"
+const IndexVersion = "4"
 
 // Doc is what one customer contributes to the index.
 type Doc struct {

@@ -63,6 +63,29 @@ func TestContactsKeepMobilesSealedMaskedAndUnique(t *testing.T) {
 		if strings.Contains(string(r.Body), "13900139000") || strings.Contains(string(r.Body), "13800138000") || !strings.Contains(string(r.Body), "回访确认") {
 			t.Errorf("the contact audit trail must hold masked numbers and the reveal's reason: %s", r.Body)
 		}
+		// A new primary contact demotes the old one, and its entry says so.
+		if r := add(o.am1, c1.ID, `{"name":"钱七","is_primary":true}`); r.Status != 201 {
+			t.Fatalf("a second primary contact = %d %s", r.Status, r.Body)
+		}
+		r = e.do("GET", fmt.Sprintf("/api/v1/customers/%d/contacts", c1.ID), nil, as(o.am1))
+		var list struct {
+			Items []struct {
+				ID        int64  `json:"id"`
+				Name      string `json:"name"`
+				IsPrimary bool   `json:"is_primary"`
+				Version   int    `json:"version"`
+			} `json:"items"`
+		}
+		_ = json.Unmarshal(r.Body, &list)
+		for _, k := range list.Items {
+			if k.ID == ct.ID && (k.IsPrimary || k.Version != 3) {
+				t.Errorf("the old primary contact = %+v, want demoted at version 3", k)
+			}
+		}
+		r = e.do("GET", "/api/v1/audit?entity=contact&action=create", nil, as(o.auditor))
+		if want := fmt.Sprintf(`\"demoted_primary_contact_id\":%d`, ct.ID); !strings.Contains(string(r.Body), want) {
+			t.Errorf("the new primary's entry does not name the contact it demoted (%s): %s", want, r.Body)
+		}
 	})
 }
 
@@ -82,4 +105,29 @@ func TestContactMobilesAreNotOnDisk(t *testing.T) {
 			t.Errorf("%s holds the contact's mobile in the clear", f)
 		}
 	}
+}
+
+// A contact stored before today's rules (a WeChat ID they would refuse, a
+// birthday written wrongly long ago) stays editable: only what changes is
+// checked again.
+func TestAnOlderContactStaysEditable(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		o := newOrg(e)
+		c, _ := o.create(o.am1, `{"name":"温州老客户"}`)
+		r := e.do("POST", fmt.Sprintf("/api/v1/customers/%d/contacts", c.ID), strings.NewReader(`{"name":"林老板"}`), as(o.am1))
+		var k struct{ ID int64 }
+		if err := json.Unmarshal(r.Body, &k); err != nil || r.Status != 201 {
+			t.Fatalf("add contact = %d %s", r.Status, r.Body)
+		}
+		if _, err := e.db.Exec(context.Background(), "UPDATE contacts SET wechat_id = '12345', birthday = '2099-01-01' WHERE id = ?", k.ID); err != nil {
+			t.Fatal(err)
+		}
+		path := fmt.Sprintf("/api/v1/contacts/%d", k.ID)
+		if r := e.do("PATCH", path, strings.NewReader(`{"version":1,"title":"董事长"}`), as(o.am1)); r.Status != 200 {
+			t.Errorf("editing another field of an older contact = %d %s, want 200", r.Status, r.Body)
+		}
+		if r := e.do("PATCH", path, strings.NewReader(`{"version":2,"wechat_id":"54321"}`), as(o.am1)); r.Status != 422 || !strings.Contains(string(r.Body), `"field":"wechat_id"`) {
+			t.Errorf("a new WeChat ID against the rules = %d %s, want 422 on wechat_id", r.Status, r.Body)
+		}
+	})
 }

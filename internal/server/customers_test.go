@@ -52,7 +52,7 @@ func TestCustomersAreSeenOnlyWithinScope(t *testing.T) {
 		if r.Status != 201 || !strings.HasPrefix(c1.Code, "KH") || c1.OwnerID != e.userID("am1") {
 			t.Fatalf("create = %d %s", r.Status, r.Body)
 		}
-		c3, _ := o.create(o.am3, `{"name":"广州南方贸易","kind":"company"}`)
+		c3, _ := o.create(o.am3, `{"name":"广州南方贸易","kind":"company","industry_code":"38"}`)
 		tests := []struct {
 			who, token string
 			id         int64
@@ -83,6 +83,22 @@ func TestCustomersAreSeenOnlyWithinScope(t *testing.T) {
 		if !strings.Contains(string(r.Body), c1.Code) || strings.Contains(string(r.Body), c3.Code) {
 			t.Errorf("the sales manager's list should hold their team's customer only: %s", r.Body)
 		}
+		// A section holds its divisions: C (manufacturing) lists the
+		// customer filed under C and the one under division 38.
+		for _, tt := range []struct {
+			industry string
+			want     []string
+		}{{"C", []string{c1.Code, c3.Code}}, {"38", []string{c3.Code}}, {"F", nil}} {
+			r = e.do("GET", "/api/v1/customers?industry="+tt.industry, nil, as(o.gm))
+			if n := strings.Count(string(r.Body), `"code":"KH`); n != len(tt.want) {
+				t.Errorf("industry=%s lists %d customers, want %d: %s", tt.industry, n, len(tt.want), r.Body)
+			}
+			for _, code := range tt.want {
+				if !strings.Contains(string(r.Body), code) {
+					t.Errorf("industry=%s lacks %s", tt.industry, code)
+				}
+			}
+		}
 	})
 }
 
@@ -98,6 +114,8 @@ func TestCustomerOwnershipCannotBeMassAssigned(t *testing.T) {
 			{"a sales manager giving one outside the team", o.mgrA, "am3", 403},
 			{"a sales manager giving one to the team", o.mgrA, "am1", 201},
 			{"the general manager giving one to anyone", o.gm, "am3", 201},
+			{"the general manager giving one to the auditor", o.gm, "shen", 422},
+			{"the general manager giving one to QA", o.gm, "qa1", 422},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
@@ -162,6 +180,19 @@ func TestCustomerUpdatesUseOptimisticLockingAndTheTrash(t *testing.T) {
 				t.Errorf("the customer's audit trail lacks %s", want)
 			}
 		}
+		// The creation and the erasure each say which customer: its code
+		// (allocated on creation) and, once erased, its name.
+		if n := strings.Count(string(r.Body), `\"code\":\"`+c.Code+`\"`); n != 2 {
+			t.Errorf("the create and erase entries name %s %d times, want 2: %s", c.Code, n, r.Body)
+		}
+		if !strings.Contains(string(r.Body), `\"name\":\"杭州云杉科技\"`) {
+			t.Errorf("the erase entry lacks the name: %s", r.Body)
+		}
+		// The erased customer was the newest: the next one gets a new ID,
+		// so the audit trail of this ID stays this customer's alone.
+		if d, r := o.create(o.am1, `{"name":"宁波新桥贸易"}`); r.Status != 201 || d.ID == c.ID {
+			t.Errorf("the next customer = %d, ID %d, want a new ID after the erased %d", r.Status, d.ID, c.ID)
+		}
 	})
 }
 
@@ -177,8 +208,9 @@ func TestCustomerInputIsValidated(t *testing.T) {
 		{"an unknown region", `{"name":"甲","region_code":"999999"}`, 422, "region_code"},
 		{"an unknown industry", `{"name":"甲","industry_code":"Z"}`, 422, "industry_code"},
 		{"no name", `{"name":"  "}`, 422, "name"},
-		{"a USCC whose check character fails is accepted", `{"name":"乙","uscc":"91350100M000100Y44"}`, 201, ""},
-		{"the same USCC twice", `{"name":"丙","uscc":"91350100M000100Y44"}`, 409, "uscc"},
+		{"a USCC whose check character fails", `{"name":"乙","uscc":"91350100M000100Y44"}`, 422, "uscc"},
+		{"a valid USCC", `{"name":"乙","uscc":"91350100M000100Y43"}`, 201, ""},
+		{"the same USCC twice", `{"name":"丙","uscc":"91350100M000100Y43"}`, 409, "uscc"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

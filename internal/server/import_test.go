@@ -132,13 +132,14 @@ func TestImportDryRunReportsEveryBadRowThenCommitsTheValidOnes(t *testing.T) {
 			"厦门手机重复有限公司,,钱七,139 0000 2222,,\n" + // 8 mobile in the database
 			"成都好客户有限公司,,,,未知阶段,\n" + // 9 unknown stage
 			"\n" + // 10 blank: skipped
-			"武汉良品贸易有限公司,,,,一般,\n" // 11 good
+			"武汉良品贸易有限公司,,,,一般,\n" + // 11 good
+			"长沙无名联系有限公司,,,13700001234,,\n" // 12 a mobile without a contact name
 		x, r := e.uploadImport(o.am2, "客户.csv", "text/csv", []byte(csv))
 		if r.Status != 202 || x.Status != crm.ImportChecking {
 			t.Fatalf("upload: %d %s", r.Status, r.Body)
 		}
 		x = e.waitImport(o.am2, x.ID)
-		if x.Status != crm.ImportChecked || x.TotalRows != 9 || x.BadRows != 7 || x.Progress != 100 {
+		if x.Status != crm.ImportChecked || x.TotalRows != 10 || x.BadRows != 8 || x.Progress != 100 {
 			t.Fatalf("after the dry run: %+v", x)
 		}
 		type want struct {
@@ -153,6 +154,7 @@ func TestImportDryRunReportsEveryBadRowThenCommitsTheValidOnes(t *testing.T) {
 			{7, "统一社会信用代码", "uscc", "duplicate"},
 			{8, "手机", "contact_mobile", "duplicate"},
 			{9, "客户阶段", "stage", "unknown"},
+			{12, "联系人", "contact_name", "length"},
 		}
 		if len(x.Problems.Items) != len(wants) {
 			t.Fatalf("report: %+v", x.Problems.Items)
@@ -163,11 +165,26 @@ func TestImportDryRunReportsEveryBadRowThenCommitsTheValidOnes(t *testing.T) {
 				t.Errorf("problem %d = %+v, want %+v", i, p, w)
 			}
 		}
+		// The report speaks the importer's language (Chinese by default).
+		for i, want := range map[int]string{0: "必填", 6: "潜在、一般", 7: "未填写联系人姓名"} {
+			if m := x.Problems.Items[i].Message; !strings.Contains(m, want) {
+				t.Errorf("problem %d says %q, want it to say %q", i, m, want)
+			}
+		}
 		if m := x.Problems.Items[2].Message; !strings.Contains(m, "2") {
 			t.Errorf("a duplicate within the file names the first row: %q", m)
 		}
-		if m := x.Problems.Items[3].Message; !strings.Contains(m, existing.Code) {
-			t.Errorf("a duplicate names the existing customer: %q", m)
+		// am1's customer is not am2's to see: the report says it exists
+		// without naming it, while am1's own import names it.
+		if m := x.Problems.Items[3].Message; strings.Contains(m, existing.Code) || strings.Contains(m, "已存在客户") {
+			t.Errorf("a duplicate outside the importer's scope is named: %q", m)
+		}
+		own, r := e.uploadImport(o.am1, "自己的.csv", "text/csv", []byte("客户名称\n已存在客户有限公司\n"))
+		if r.Status != 202 {
+			t.Fatalf("upload: %d %s", r.Status, r.Body)
+		}
+		if own = e.waitImport(o.am1, own.ID); len(own.Problems.Items) != 1 || !strings.Contains(own.Problems.Items[0].Message, existing.Code) {
+			t.Errorf("a duplicate the importer may see is named: %+v", own.Problems.Items)
 		}
 		// The report pages.
 		r = e.do("GET", fmt.Sprintf("/api/v1/imports/%d?limit=3", x.ID), nil, as(o.am2))
@@ -203,7 +220,7 @@ func TestImportDryRunReportsEveryBadRowThenCommitsTheValidOnes(t *testing.T) {
 			t.Fatalf("commit valid_only: %d %s", r.Status, r.Body)
 		}
 		x = e.waitImport(o.am2, x.ID)
-		if x.Status != crm.ImportDone || x.Inserted != 2 || x.Skipped != 7 {
+		if x.Status != crm.ImportDone || x.Inserted != 2 || x.Skipped != 8 {
 			t.Fatalf("after the commit: %+v", x)
 		}
 		if n := e.countRows("SELECT COUNT(*) FROM customers"); n != 3 {
@@ -251,7 +268,7 @@ func TestImportDryRunReportsEveryBadRowThenCommitsTheValidOnes(t *testing.T) {
 			t.Fatalf("second upload: %d %s", r.Status, r.Body)
 		}
 		y = e.waitImport(o.am2, y.ID)
-		if y.BadRows != 9 {
+		if y.BadRows != 10 {
 			t.Fatalf("second dry run: %+v", y)
 		}
 		e.do("POST", fmt.Sprintf("/api/v1/imports/%d/commit", y.ID), strings.NewReader(`{"mode":"valid_only"}`), as(o.am2))
@@ -335,8 +352,39 @@ func TestImportUploadsAreCheckedAndAuthorised(t *testing.T) {
 		if n := e.countRows("SELECT COUNT(*) FROM imports"); n != 0 {
 			t.Errorf("refused uploads left %d imports", n)
 		}
+		// Each refused upload that got as far as an ID is in the audit log
+		// as created, then removed with the reason; no later import takes
+		// one of those IDs.
+		refused := map[string]bool{}
+		r := e.do("GET", "/api/v1/audit?entity=import&limit=100", nil, as(o.auditor))
+		var audit struct {
+			Items []struct {
+				Action   string `json:"action"`
+				EntityID string `json:"entity_id"`
+				Detail   string `json:"detail"`
+			} `json:"items"`
+		}
+		_ = json.Unmarshal(r.Body, &audit)
+		created := 0
+		for _, a := range audit.Items {
+			switch a.Action {
+			case "create":
+				created++
+			case "delete":
+				if !strings.Contains(a.Detail, `"refused"`) {
+					t.Errorf("a refused upload's removal does not say why: %s", a.Detail)
+				}
+				refused[a.EntityID] = true
+			}
+		}
+		if created == 0 || len(refused) != created {
+			t.Errorf("%d uploads audited as created, %d as refused, want all refused: %s", created, len(refused), r.Body)
+		}
 		// An account manager may not give customers to someone else; a gm may.
 		x, _ := e.uploadImport(o.am2, "a.csv", "text/csv", csv)
+		if refused[fmt.Sprint(x.ID)] {
+			t.Errorf("import %d reuses a refused upload's ID", x.ID)
+		}
 		x = e.waitImport(o.am2, x.ID)
 		if x.BadRows != 1 || len(x.Problems.Items) != 1 || x.Problems.Items[0].Column != "负责人" || x.Problems.Items[0].Code != "forbidden" {
 			t.Fatalf("owner by an account manager: %+v", x)
@@ -352,7 +400,7 @@ func TestImportUploadsAreCheckedAndAuthorised(t *testing.T) {
 			t.Fatal("a row without an owner is the importer's")
 		}
 		// The list shows only one's own imports.
-		r := e.do("GET", "/api/v1/imports", nil, as(o.am1))
+		r = e.do("GET", "/api/v1/imports", nil, as(o.am1))
 		if r.Status != 200 || strings.Contains(string(r.Body), "a.csv") {
 			t.Fatalf("list: %d %s", r.Status, r.Body)
 		}

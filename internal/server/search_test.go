@@ -30,6 +30,14 @@ func TestOneSearchBoxFindsCustomersInScope(t *testing.T) {
 			{"huawei", []customerJSON{hw}, nil},
 			{"李雷", []customerJSON{cq}, nil},
 			{"5678", []customerJSON{cq}, []customerJSON{hw}},
+			// A whole mobile number, however written: through the blind index.
+			{"13912345678", []customerJSON{cq}, []customerJSON{hw}},
+			{"139 1234 5678", []customerJSON{cq}, []customerJSON{hw}},
+			{"+86 139-1234-5678", []customerJSON{cq}, []customerJSON{hw}},
+			{"13900000000", nil, []customerJSON{cq, hw}},
+			// 长安 as people say it, chang'an, as well as zhang'an.
+			{"chongqingchangan", []customerJSON{cq}, nil},
+			{"zhongqing", []customerJSON{cq}, nil},
 			{strings.ToLower(hw.Code), []customerJSON{hw}, nil},
 			{"91350100M000100Y43", []customerJSON{hw}, nil},
 		}
@@ -50,6 +58,13 @@ func TestOneSearchBoxFindsCustomersInScope(t *testing.T) {
 					}
 				}
 			})
+		}
+		// Someone else's customer with that number is not found, nor counted.
+		if r := e.do("GET", "/api/v1/customers?q="+urlQuery("13912345678"), nil, as(o.am3)); strings.Contains(string(r.Body), cq.Code) || !strings.Contains(string(r.Body), `"total":0`) {
+			t.Errorf("another team's account manager finds the number: %s", r.Body)
+		}
+		if r := e.do("GET", "/api/v1/customers?q="+urlQuery("13912345678"), nil, as(o.am1)); !strings.Contains(string(r.Body), `"total":1`) {
+			t.Errorf("the owner's search by the number counts %s, want 1", r.Body)
 		}
 		e.do("DELETE", fmt.Sprintf("/api/v1/customers/%d", zs.ID), nil, as(o.am1))
 		if r := e.do("GET", "/api/v1/customers?q="+urlQuery("张"), nil, as(o.am1)); strings.Contains(string(r.Body), zs.Code) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/kehucrm/kehu/internal/crm"
 )
@@ -51,11 +52,40 @@ func (db *DB) Contact(ctx context.Context, id int64) (crm.Contact, error) {
 	return c, notFound(err, "such contact")
 }
 
+// PrimaryContacts returns each of the customers' primary contact (or, if
+// none is marked, its first), in one query.
+func (db *DB) PrimaryContacts(ctx context.Context, customerIDs []int64) (map[int64]crm.Contact, error) {
+	out := make(map[int64]crm.Contact, len(customerIDs))
+	if len(customerIDs) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(customerIDs))
+	for i, id := range customerIDs {
+		args[i] = id
+	}
+	rows, err := db.Query(ctx, "SELECT "+contactColumns+" FROM contacts WHERE customer_id IN ("+
+		strings.TrimSuffix(strings.Repeat("?, ", len(args)), ", ")+") ORDER BY customer_id, is_primary DESC, id", args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: primary contacts: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		c, err := scanContact(rows)
+		if err != nil {
+			return nil, err
+		}
+		if _, ok := out[c.CustomerID]; !ok {
+			out[c.CustomerID] = c
+		}
+	}
+	return out, rows.Err()
+}
+
 // CreateContact inserts a contact; a new primary contact demotes the old.
 func (db *DB) CreateContact(ctx context.Context, c *crm.Contact, e *crm.AuditEntry) error {
 	return db.InTxAudited(ctx, e, func(tx *Tx) error {
 		if c.IsPrimary {
-			if _, err := tx.Exec(ctx, "UPDATE contacts SET is_primary = ?, version = version + 1 WHERE customer_id = ? AND is_primary = ?", false, c.CustomerID, true); err != nil {
+			if err := demotePrimary(ctx, tx, c, e); err != nil {
 				return err
 			}
 		}
@@ -72,11 +102,31 @@ func (db *DB) CreateContact(ctx context.Context, c *crm.Contact, e *crm.AuditEnt
 	})
 }
 
+// demotePrimary makes c's customer's other primary contact (there is at
+// most one) an ordinary one, as of c's update time, and says so in e:
+// the demoted contact changes too.
+func demotePrimary(ctx context.Context, tx *Tx, c *crm.Contact, e *crm.AuditEntry) error {
+	var old int64
+	err := tx.QueryRow(ctx, "SELECT id FROM contacts WHERE customer_id = ? AND id <> ? AND is_primary = ? LIMIT 1", c.CustomerID, c.ID, true).Scan(&old)
+	if isNoRows(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, "UPDATE contacts SET is_primary = ?, version = version + 1, updated_at = ? WHERE customer_id = ? AND id <> ? AND is_primary = ?",
+		false, c.UpdatedAt, c.CustomerID, c.ID, true); err != nil {
+		return err
+	}
+	e.Detail = withDetail(e.Detail, "demoted_primary_contact_id", old)
+	return nil
+}
+
 // UpdateContact writes a contact if its version is current.
 func (db *DB) UpdateContact(ctx context.Context, c *crm.Contact, e *crm.AuditEntry) error {
 	err := db.InTxAudited(ctx, e, func(tx *Tx) error {
 		if c.IsPrimary {
-			if _, err := tx.Exec(ctx, "UPDATE contacts SET is_primary = ?, version = version + 1 WHERE customer_id = ? AND id <> ? AND is_primary = ?", false, c.CustomerID, c.ID, true); err != nil {
+			if err := demotePrimary(ctx, tx, c, e); err != nil {
 				return err
 			}
 		}

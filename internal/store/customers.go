@@ -5,11 +5,14 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"github.com/kehucrm/kehu/internal/cn"
 	"github.com/kehucrm/kehu/internal/crm"
 	"github.com/kehucrm/kehu/internal/search"
 )
@@ -59,19 +62,44 @@ func scopeSQL(s crm.Scope, now time.Time) (string, []any) {
 
 // CreateCustomer allocates the next code (KH00000001 …) and inserts c in
 // one transaction, with its audit entry.
-func (db *DB) CreateCustomer(ctx context.Context, c *crm.Customer, e *crm.AuditEntry) error {
+func (db *DB) CreateCustomer(ctx context.Context, c *crm.Customer, uniqueName bool, e *crm.AuditEntry) error {
 	return db.InTxAudited(ctx, e, func(tx *Tx) error {
 		var n int64
 		if err := tx.QueryRow(ctx, "UPDATE counters SET value = value + 1 WHERE name = 'customer_code' RETURNING value").Scan(&n); err != nil {
 			return fmt.Errorf("store: customer code: %w", err)
 		}
+		// The name is checked again here, where no other customer can be
+		// added with it until this one commits: SQLite has one writer,
+		// which this transaction now is (it wrote the counter), and on
+		// PostgreSQL every creation takes the lock of its name, forced or
+		// not, so a check waits for a forced insert of the same name.
+		if tx.Engine() == Postgres {
+			if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock(?)", nameLockKey(c.NameNorm)); err != nil {
+				return fmt.Errorf("store: lock the customer name: %w", err)
+			}
+		}
+		if uniqueName && c.NameNorm != "" {
+			var other int64
+			err := tx.QueryRow(ctx, "SELECT id FROM customers WHERE name_norm = ? AND deleted_at IS NULL LIMIT 1", c.NameNorm).Scan(&other)
+			if err == nil {
+				return &crm.DuplicateNameError{ID: other}
+			}
+			if !isNoRows(err) {
+				return err
+			}
+		}
 		c.Code = fmt.Sprintf("KH%08d", n)
-		err := tx.QueryRow(ctx, `INSERT INTO customers (code, kind, name, short_name, uscc, legal_rep, industry_code, region_code,
+		ids, err := allocateIDs(ctx, tx, 1)
+		if err != nil {
+			return fmt.Errorf("store: customer id: %w", err)
+		}
+		c.ID = ids[0]
+		_, err = tx.Exec(ctx, `INSERT INTO customers (id, code, kind, name, short_name, uscc, legal_rep, industry_code, region_code,
 			address, source, stage, owner_id, team_id, notes, version, created_at, updated_at, name_norm, employee_band, revenue_band, custom_fields, name_sort)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			c.Code, c.Kind, c.Name, c.ShortName, c.USCC, c.LegalRep, c.IndustryCode, c.RegionCode, c.Address, c.Source, c.Stage,
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)`,
+			c.ID, c.Code, c.Kind, c.Name, c.ShortName, c.USCC, c.LegalRep, c.IndustryCode, c.RegionCode, c.Address, c.Source, c.Stage,
 			c.OwnerID, nullID(c.TeamID), c.Notes, c.CreatedAt, c.UpdatedAt, c.NameNorm, c.EmployeeBand, c.RevenueBand, customJSON(c.Custom),
-			crm.NameSortKey(c.Name)).Scan(&c.ID)
+			crm.NameSortKey(c.Name))
 		if isUniqueViolation(err) {
 			return db.duplicateUSCC(ctx, tx, c.USCC)
 		}
@@ -80,6 +108,7 @@ func (db *DB) CreateCustomer(ctx context.Context, c *crm.Customer, e *crm.AuditE
 		}
 		c.Version = 1
 		e.EntityID = strconv.FormatInt(c.ID, 10)
+		e.Detail = withDetail(e.Detail, "code", c.Code)
 		if err := writeTags(ctx, tx, c.ID, c.Tags); err != nil {
 			return err
 		}
@@ -87,12 +116,40 @@ func (db *DB) CreateCustomer(ctx context.Context, c *crm.Customer, e *crm.AuditE
 	})
 }
 
-// duplicateUSCC explains a USCC clash, naming the existing record's code.
-func (db *DB) duplicateUSCC(ctx context.Context, tx *Tx, uscc string) error {
-	var code string
-	_ = tx.QueryRow(ctx, "SELECT code FROM customers WHERE uscc = ? AND deleted_at IS NULL", uscc).Scan(&code)
+// nameLockKey is the PostgreSQL advisory lock of a normalised customer
+// name: 64 bits of its FNV-1a hash, in a space of Kehu's own.
+func nameLockKey(norm string) int64 {
+	h := fnv.New64a()
+	h.Write([]byte("kehu.customer.name\x00" + norm))
+	return int64(h.Sum64())
+}
+
+// withDetail sets key in an audit entry's JSON object detail.
+func withDetail(detail, key string, v any) string {
+	m := map[string]any{}
+	_ = json.Unmarshal([]byte(detail), &m)
+	m[key] = v
+	b, err := json.Marshal(m)
+	if err != nil {
+		return detail
+	}
+	return string(b)
+}
+
+// duplicateUSCC explains a USCC clash the unique index caught (a customer
+// added meanwhile, or a change of USCC), without naming the other record,
+// which the caller may not be allowed to see; crm's own check before the
+// write names it to those who may.
+func (db *DB) duplicateUSCC(context.Context, *Tx, string) error {
 	return &crm.Error{Code: crm.EConflict, Message: "a customer with this unified social credit code already exists",
-		Fields: []crm.FieldError{{Field: "uscc", Code: "duplicate", Message: "already used by customer " + code}}}
+		Fields: []crm.FieldError{{Field: "uscc", Code: "duplicate", Message: "already used by another customer"}}}
+}
+
+// CustomerByUSCC reads the live customer with a USCC, ignoring scope:
+// duplicate checks must see them all.
+func (db *DB) CustomerByUSCC(ctx context.Context, uscc string) (crm.Customer, error) {
+	c, err := scanCustomer(db.QueryRow(ctx, "SELECT "+customerColumns+" FROM customers c WHERE c.uscc = ? AND c.deleted_at IS NULL", uscc))
+	return c, notFound(err, "such customer")
 }
 
 // Customer reads one customer within scope; trash selects deleted ones
@@ -164,8 +221,16 @@ func customerWhere(s crm.Scope, f crm.CustomerFilter, now time.Time, extra strin
 		}
 	}
 	if f.Industry != "" {
-		q += " AND c.industry_code = ?"
-		args = append(args, f.Industry)
+		// A section (C, manufacturing) holds its divisions (13–43): a
+		// customer filed under either is in it.
+		codes := []any{f.Industry}
+		if len(f.Industry) == 1 {
+			for _, d := range cn.Divisions(f.Industry) {
+				codes = append(codes, d.Code)
+			}
+		}
+		q += " AND c.industry_code IN (" + strings.TrimSuffix(strings.Repeat("?, ", len(codes)), ", ") + ")"
+		args = append(args, codes...)
 	}
 	if f.Tag != "" {
 		q += " AND c.id IN (SELECT customer_id FROM customer_tags WHERE tag = ?)"
@@ -570,12 +635,23 @@ func (db *DB) HardDeleteCustomer(ctx context.Context, id int64, e *crm.AuditEntr
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		res, err := tx.Exec(ctx, "DELETE FROM customers WHERE id = ? AND deleted_at IS NOT NULL", id)
+		// The entry says what was erased: nothing else will. A person's
+		// name is personal data, which erasing is meant to remove: only a
+		// company's name and USCC are kept.
+		var code, kind, name, uscc string
+		err = tx.QueryRow(ctx, "SELECT code, kind, name, uscc FROM customers WHERE id = ? AND deleted_at IS NOT NULL", id).Scan(&code, &kind, &name, &uscc)
+		if isNoRows(err) {
+			return crm.Errorf(crm.ENotFound, "no customer %d in the trash (move it to the trash first)", id)
+		}
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return crm.Errorf(crm.ENotFound, "no customer %d in the trash (move it to the trash first)", id)
+		e.Detail = withDetail(withDetail(e.Detail, "code", code), "kind", kind)
+		if kind == "company" {
+			e.Detail = withDetail(withDetail(e.Detail, "name", name), "uscc", uscc)
+		}
+		if _, err := tx.Exec(ctx, "DELETE FROM customers WHERE id = ?", id); err != nil {
+			return err
 		}
 		if _, err = tx.Exec(ctx, "DELETE FROM access_requests WHERE entity = 'customer' AND record_id = ?", id); err != nil {
 			return err
@@ -631,6 +707,9 @@ func (db *DB) MergeCustomers(ctx context.Context, survivor, merged *crm.Customer
 		if _, err := tx.Exec(ctx, "UPDATE interactions SET customer_id = ? WHERE customer_id = ?", survivor.ID, merged.ID); err != nil {
 			return err
 		}
+		if err := mergeCardRevisions(ctx, tx, survivor.ID, merged.ID, e.UserID, survivor.UpdatedAt); err != nil {
+			return err
+		}
 		res, err := tx.Exec(ctx, "UPDATE customers SET deleted_at = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
 			merged.DeletedAt, merged.UpdatedAt, merged.ID, merged.Version)
 		if err != nil {
@@ -664,14 +743,66 @@ func (db *DB) MergeCustomers(ctx context.Context, survivor, merged *crm.Customer
 	return err
 }
 
+// mergeCardRevisions moves merged's card revisions to survivor,
+// numbered after the survivor's own (whose numbers stay as the audit log
+// and links know them). When the survivor had a card, its last values
+// then come again as the newest revision, by whoever merged, so the
+// survivor's card stays its current card and the history reads on: the
+// merged card's revisions, then the survivor's card as it was.
+func mergeCardRevisions(ctx context.Context, tx *Tx, survivor, merged int64, by int64, at time.Time) error {
+	var n, m sql.NullInt64
+	if err := tx.QueryRow(ctx, "SELECT MAX(revision) FROM card_revisions WHERE customer_id = ?", survivor).Scan(&n); err != nil {
+		return err
+	}
+	if err := tx.QueryRow(ctx, "SELECT MAX(revision) FROM card_revisions WHERE customer_id = ?", merged).Scan(&m); err != nil || !m.Valid {
+		return err
+	}
+	if _, err := tx.Exec(ctx, "UPDATE card_revisions SET customer_id = ?, revision = revision + ? WHERE customer_id = ?", survivor, n.Int64, merged); err != nil {
+		return fmt.Errorf("store: merge card revisions: %w", err)
+	}
+	if !n.Valid {
+		return nil // the survivor had no card: the merged one is its card now
+	}
+	var surveyor, surveyedOn, values, before string
+	if err := tx.QueryRow(ctx, "SELECT surveyor, surveyed_on, card_values FROM card_revisions WHERE customer_id = ? AND revision = ?",
+		survivor, n.Int64).Scan(&surveyor, &surveyedOn, &values); err != nil {
+		return err
+	}
+	if err := tx.QueryRow(ctx, "SELECT card_values FROM card_revisions WHERE customer_id = ? AND revision = ?",
+		survivor, n.Int64+m.Int64).Scan(&before); err != nil {
+		return err
+	}
+	var now, was map[string]string
+	if err := json.Unmarshal([]byte(values), &now); err != nil {
+		return fmt.Errorf("store: card revision %d of customer %d: %w", n.Int64, survivor, err)
+	}
+	_ = json.Unmarshal([]byte(before), &was)
+	changed := []string{}
+	for k, v := range now {
+		if was[k] != v {
+			changed = append(changed, k)
+		}
+	}
+	for k := range was {
+		if _, ok := now[k]; !ok {
+			changed = append(changed, k)
+		}
+	}
+	slices.Sort(changed)
+	_, err := tx.Exec(ctx, `INSERT INTO card_revisions (customer_id, revision, surveyor, surveyed_on, card_values, changed, created_by, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, survivor, n.Int64+m.Int64+1, surveyor, surveyedOn, values, jsonText(changed), by, at)
+	return err
+}
+
 // CustomerHoldings counts what hangs off a customer: contacts,
-// interactions and their attachments, complaints.
+// interactions and their attachments, complaints, card revisions.
 func (db *DB) CustomerHoldings(ctx context.Context, id int64) (crm.Holdings, error) {
 	var h crm.Holdings
 	err := db.QueryRow(ctx, `SELECT (SELECT COUNT(*) FROM contacts WHERE customer_id = ?),
 		(SELECT COUNT(*) FROM interactions WHERE customer_id = ?),
 		(SELECT COUNT(*) FROM attachments a JOIN interactions i ON i.id = a.interaction_id WHERE i.customer_id = ?),
-		(SELECT COUNT(*) FROM complaints WHERE customer_id = ?)`, id, id, id, id).Scan(&h.Contacts, &h.Interactions, &h.Attachments, &h.Complaints)
+		(SELECT COUNT(*) FROM complaints WHERE customer_id = ?),
+		(SELECT COUNT(*) FROM card_revisions WHERE customer_id = ?)`, id, id, id, id, id).Scan(&h.Contacts, &h.Interactions, &h.Attachments, &h.Complaints, &h.CardRevisions)
 	return h, err
 }
 

@@ -42,8 +42,19 @@ func jsonText(v any) string {
 // CreateImport inserts a new import (its file comes after, in chunks).
 func (db *DB) CreateImport(ctx context.Context, x *crm.Import, e *crm.AuditEntry) error {
 	return db.InTxAudited(ctx, e, func(tx *Tx) error {
-		err := tx.QueryRow(ctx, `INSERT INTO imports (kind, status, mode, file_name, file_type, file_path, mapping, columns, lang, created_by, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		id := "nextval(pg_get_serial_sequence('imports', 'id'))"
+		if tx.Engine() == SQLite {
+			// A counter that only grows: a refused upload's ID, removed
+			// with it, must not pass to the next import.
+			var next int64
+			if err := tx.QueryRow(ctx, `UPDATE counters SET value = MAX(value, (SELECT COALESCE(MAX(id), 0) FROM imports)) + 1
+				WHERE name = 'import_id' RETURNING value`).Scan(&next); err != nil {
+				return fmt.Errorf("store: import id: %w", err)
+			}
+			id = strconv.FormatInt(next, 10)
+		}
+		err := tx.QueryRow(ctx, `INSERT INTO imports (id, kind, status, mode, file_name, file_type, file_path, mapping, columns, lang, created_by, created_at, updated_at)
+			VALUES (`+id+`, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			x.Kind, x.Status, x.Mode, x.FileName, x.FileType, x.FilePath, jsonText(x.Mapping), jsonText(x.Columns), x.Lang, x.CreatedBy,
 			x.CreatedAt, x.UpdatedAt).Scan(&x.ID)
 		e.EntityID = strconv.FormatInt(x.ID, 10)
@@ -65,9 +76,10 @@ func (db *DB) FinishUpload(ctx context.Context, x *crm.Import) error {
 	return err
 }
 
-// DeleteImport removes an import, its file and its report (a failed upload).
-func (db *DB) DeleteImport(ctx context.Context, id int64) error {
-	return db.InTx(ctx, func(tx *Tx) error {
+// DeleteImport removes an import, its file and its report (a refused
+// upload), with e saying why.
+func (db *DB) DeleteImport(ctx context.Context, id int64, e *crm.AuditEntry) error {
+	return db.InTxAudited(ctx, e, func(tx *Tx) error {
 		for _, q := range []string{"DELETE FROM import_chunks WHERE import_id = ?", "DELETE FROM import_errors WHERE import_id = ?", "DELETE FROM imports WHERE id = ?"} {
 			if _, err := tx.Exec(ctx, q, id); err != nil {
 				return err
@@ -310,29 +322,34 @@ func (db *DB) ImportProblems(ctx context.Context, id int64, afterID int64, limit
 
 // ImportDuplicates finds which of the keys live customers (or contacts)
 // already have, ignoring scope as duplicate checks must.
-func (db *DB) ImportDuplicates(ctx context.Context, usccs, names, mobiles []string) (crm.ImportDuplicates, error) {
+func (db *DB) ImportDuplicates(ctx context.Context, s crm.Scope, now time.Time, usccs, names, mobiles []string) (crm.ImportDuplicates, error) {
 	d := crm.ImportDuplicates{USCC: map[string]string{}, Name: map[string]string{}, Mobile: map[string]string{}}
+	// Each customer found says whether the importing user may see it:
+	// only then is it named.
+	visible, scopeArgs := scopeSQL(s, now)
+	sel := func(key, from string) string {
+		return "SELECT " + key + ", c.code, c.name, CASE WHEN " + visible + " THEN 1 ELSE 0 END FROM " + from
+	}
 	queries := []struct {
 		keys []string
 		q    string
 		into map[string]string
 	}{
-		{usccs, "SELECT c.uscc, c.code, c.name FROM customers c WHERE c.uscc <> '' AND c.deleted_at IS NULL AND c.uscc IN (%s)", d.USCC},
-		{names, "SELECT c.name_norm, c.code, c.name FROM customers c WHERE c.deleted_at IS NULL AND c.name_norm IN (%s)", d.Name},
-		{mobiles, "SELECT k.mobile_idx, c.code, c.name FROM contacts k JOIN customers c ON c.id = k.customer_id WHERE k.mobile_idx IN (%s)", d.Mobile},
+		{usccs, sel("c.uscc", "customers c") + " WHERE c.uscc <> '' AND c.deleted_at IS NULL AND c.uscc IN (%s)", d.USCC},
+		{names, sel("c.name_norm", "customers c") + " WHERE c.deleted_at IS NULL AND c.name_norm IN (%s)", d.Name},
+		{mobiles, sel("k.mobile_idx", "contacts k JOIN customers c ON c.id = k.customer_id") + " WHERE k.mobile_idx IN (%s)", d.Mobile},
 	}
 	for _, qu := range queries {
 		for start := 0; start < len(qu.keys); start += 1000 {
 			part := qu.keys[start:min(len(qu.keys), start+1000)]
 			var q string
-			var args []any
+			args := append([]any(nil), scopeArgs...)
 			if db.Engine == Postgres {
-				q, args = strings.Replace(qu.q, "IN (%s)", "= ANY(?)", 1), []any{part}
+				q, args = strings.Replace(qu.q, "IN (%s)", "= ANY(?)", 1), append(args, part)
 			} else {
 				q = fmt.Sprintf(qu.q, strings.TrimSuffix(strings.Repeat("?,", len(part)), ","))
-				args = make([]any, len(part))
-				for i, k := range part {
-					args[i] = k
+				for _, k := range part {
+					args = append(args, k)
 				}
 			}
 			rows, err := db.R.QueryContext(ctx, db.Rebind(q), args...)
@@ -341,12 +358,16 @@ func (db *DB) ImportDuplicates(ctx context.Context, usccs, names, mobiles []stri
 			}
 			for rows.Next() {
 				var key, code, name string
-				if err := rows.Scan(&key, &code, &name); err != nil {
+				var seen int
+				if err := rows.Scan(&key, &code, &name, &seen); err != nil {
 					rows.Close()
 					return d, err
 				}
-				if _, ok := qu.into[key]; !ok {
-					qu.into[key] = code + " " + name
+				if who, ok := qu.into[key]; !ok || who == "" && seen == 1 {
+					qu.into[key] = ""
+					if seen == 1 {
+						qu.into[key] = code + " " + name
+					}
 				}
 			}
 			rows.Close()
@@ -418,7 +439,7 @@ func (db *DB) warmInsert(ctx context.Context, table string, cols []string, n int
 	}
 }
 
-// allocateIDs reserves n customer IDs in tx.
+// allocateIDs reserves n customer IDs in tx, none ever handed out before.
 func allocateIDs(ctx context.Context, tx *Tx, n int) ([]int64, error) {
 	ids := make([]int64, 0, n)
 	if tx.Engine() == Postgres {
@@ -436,14 +457,18 @@ func allocateIDs(ctx context.Context, tx *Tx, n int) ([]int64, error) {
 		}
 		return ids, rows.Err()
 	}
-	// SQLite: the write transaction holds the database lock, so the IDs
-	// after the largest are free until it commits.
+	// SQLite: a counter that only grows, so an erased customer's ID is
+	// never handed out again (SQLite's own would reuse the largest). The
+	// largest ID is taken into account for rows written around it (a
+	// bench load).
 	var last int64
-	if err := tx.QueryRow(ctx, "SELECT COALESCE(MAX(id), 0) FROM customers").Scan(&last); err != nil {
+	err := tx.QueryRow(ctx, `UPDATE counters SET value = MAX(value, (SELECT COALESCE(MAX(id), 0) FROM customers)) + ?
+		WHERE name = 'customer_id' RETURNING value`, n).Scan(&last)
+	if err != nil {
 		return nil, err
 	}
 	for i := range n {
-		ids = append(ids, last+1+int64(i))
+		ids = append(ids, last-int64(n)+1+int64(i))
 	}
 	return ids, nil
 }

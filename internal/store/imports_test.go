@@ -108,7 +108,7 @@ func TestAnImportBatchFailingMidTransactionLeavesNothingAndTheImportResumes(t *t
 				c := crm.Customer{Kind: "company", Name: "抢先客户", USCC: usccOf(1500), Source: "other", Stage: "potential",
 					OwnerID: x.CreatedBy, NameNorm: "抢先客户", CreatedAt: time.Now(), UpdatedAt: time.Now()}
 				e := crm.NewAudit(f.ctx, crm.AuditCreate, "customer", "", nil)
-				return db.CreateCustomer(context.Background(), &c, &e)
+				return db.CreateCustomer(context.Background(), &c, false, &e)
 			}
 			return nil
 		}

@@ -158,19 +158,23 @@ func (db *DB) setSearchIndexVersion(ctx context.Context) error {
 // indexCustomersAfter indexes up to n live customers with IDs above
 // after and returns the last ID indexed, 0 when there were none.
 func indexCustomersAfter(ctx context.Context, tx *Tx, after int64, n int) (int64, error) {
-	rows, err := tx.Query(ctx, `SELECT id, name, short_name, code, uscc FROM customers
+	rows, err := tx.Query(ctx, `SELECT id, name, short_name, code, uscc, name_sort FROM customers
 		WHERE id > ? AND deleted_at IS NULL ORDER BY id LIMIT ?`, after, n)
 	if err != nil {
 		return 0, err
 	}
 	var ids []int64
 	docs := map[int64]*search.Doc{}
+	resort := map[int64]string{} // names whose sort key reads otherwise now
 	for rows.Next() {
 		var id int64
-		var name, short, code, uscc string
-		if err := rows.Scan(&id, &name, &short, &code, &uscc); err != nil {
+		var name, short, code, uscc, sortKey string
+		if err := rows.Scan(&id, &name, &short, &code, &uscc, &sortKey); err != nil {
 			rows.Close()
 			return 0, err
+		}
+		if k := crm.NameSortKey(name); k != sortKey {
+			resort[id] = k
 		}
 		ids = append(ids, id)
 		docs[id] = &search.Doc{Texts: []string{name, short}, Codes: []string{code, uscc, strings.TrimLeft(strings.TrimPrefix(code, "KH"), "0")}}
@@ -178,6 +182,13 @@ func indexCustomersAfter(ctx context.Context, tx *Tx, after int64, n int) (int64
 	rows.Close()
 	if err := rows.Err(); err != nil || len(ids) == 0 {
 		return 0, err
+	}
+	// The readings in context (长安 is chang an) came with the same
+	// version of the tokens: the sort keys follow them.
+	for id, k := range resort {
+		if _, err := tx.Exec(ctx, "UPDATE customers SET name_sort = ? WHERE id = ?", k, id); err != nil {
+			return 0, err
+		}
 	}
 	rows, err = tx.Query(ctx, "SELECT customer_id, name, mobile_last4 FROM contacts WHERE customer_id > ? AND customer_id <= ?", after, ids[len(ids)-1])
 	if err != nil {

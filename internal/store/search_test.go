@@ -34,8 +34,16 @@ func TestAnOutdatedSearchIndexIsRebuiltOnMigrate(t *testing.T) {
 		if _, err := db.Exec(ctx, "UPDATE settings SET value = 'old' WHERE key = 'search.index'"); err != nil {
 			t.Fatal(err)
 		}
+		// A sort key of an older reading (重庆 as zhong qing) is read again.
+		if _, err := db.Exec(ctx, "UPDATE customers SET name_sort = 'zhong qing' WHERE id = 1"); err != nil {
+			t.Fatal(err)
+		}
 		if _, err := db.Migrate(ctx); err != nil {
 			t.Fatal(err)
+		}
+		var sortKey string
+		if err := db.QueryRow(ctx, "SELECT name_sort FROM customers WHERE id = 1").Scan(&sortKey); err != nil || sortKey != crm.NameSortKey(batch[0].Name) {
+			t.Errorf("the sort key after the rebuild = %q (%v), want %q", sortKey, err, crm.NameSortKey(batch[0].Name))
 		}
 		for q, want := range map[string]int64{"stale": 0, "华为": 1, "chongqinghuawei": 1, "cqhw": 1, "zhangwei": 1, "恒泰机械": 2, "1234": 2, "suzhouhengtai": 2, "suzhouhengtui": 0} {
 			got, _, err := db.SearchCustomers(ctx, crm.Scope{All: true}, q, crm.CustomerFilter{Limit: 10}, now)

@@ -31,6 +31,13 @@ func (u *UI) registerCustomers(rt *httpx.Router, sealer crm.Sealer) {
 	c := &customerPages{UI: u, cs: cs, cards: crm.NewCards(cs, u.db, sealer),
 		files: crm.NewAttachments(u.db, cs, crm.NewComplaints(u.db, cs, u.calendars, sealer, nil), nil)}
 	rt.Handle("GET /customers", u.private(c.list))
+	rt.Handle("GET /customers/trash", u.private(c.trash))
+	rt.Handle("POST /customers/{id}/delete", u.private(c.moveToTrash))
+	rt.Handle("POST /customers/{id}/restore", u.private(c.restore))
+	rt.Handle("GET /customers/{id}/contacts/{cid}/edit", u.private(c.editContactForm))
+	rt.Handle("POST /customers/{id}/contacts/{cid}/edit", u.private(c.updateContact))
+	rt.Handle("POST /customers/{id}/contacts/{cid}/delete", u.private(c.deleteContact))
+	rt.Handle("POST /customers/{id}/contacts/{cid}/reveal", u.private(c.revealMobile))
 	rt.Handle("GET /customers/handover", u.private(c.handoverForm))
 	rt.Handle("POST /customers/handover", u.private(c.handover))
 	rt.Handle("GET /customers/{id}/merge", u.private(c.mergeForm))
@@ -73,6 +80,10 @@ type customerList struct {
 	Total           int64
 	TotalIsEstimate bool
 	CanAssign       bool // offer the handover page
+	CanTrash        bool // offer the trash page
+	// Filters are the list's other filters (region, industry, owner,
+	// team, tag, created range) and what is wrong with any of them.
+	Filters listFilters
 }
 
 // sortHead is a sortable column heading: the link that sorts by it (or
@@ -96,21 +107,39 @@ type choice struct {
 
 func (c *customerPages) list(w http.ResponseWriter, r *http.Request) {
 	lang, q := langOf(r), r.URL.Query()
+	if q.Get("trash") == "true" {
+		// The API's ?trash=true lists the trash; the pages have a page for it.
+		http.Redirect(w, r, "/customers/trash", http.StatusSeeOther)
+		return
+	}
 	me, _ := crm.PrincipalFrom(r.Context())
 	d := customerList{Query: strings.TrimSpace(q.Get("q")), CanCreate: me.Role.Can(crm.ActCustomerCreate),
-		CanAssign: me.Role.Can(crm.ActCustomerAssign)}
-	if s := q.Get("stage"); slices.Contains(crm.CustomerStages, s) {
-		d.Stage = s
-	}
+		CanAssign: me.Role.Can(crm.ActCustomerAssign), CanTrash: me.Role.Can(crm.ActCustomerDelete)}
 	if s := q.Get("sort"); s != "" {
 		if _, _, err := crm.ParseCustomerSort(s); err == nil {
 			d.Sort = s
 		}
 	}
-	d.Stages, d.Filtered = c.choices(lang, "stage", crm.CustomerStages, d.Stage), d.Query != "" || d.Stage != ""
 	status := http.StatusOK
 	page, err := httpx.ParsePage(r)
-	f := crm.CustomerFilter{Query: d.Query, Stage: d.Stage, Limit: page.Limit + 1, Sort: d.Sort}
+	f := crm.CustomerFilter{Query: d.Query, Limit: page.Limit + 1, Sort: d.Sort}
+	var ferr error
+	if d.Filters, ferr = c.readFilters(r, me, q, &f); ferr != nil {
+		c.fail(w, r, ferr)
+		return
+	}
+	switch s := strings.TrimSpace(q.Get("stage")); {
+	case slices.Contains(crm.CustomerStages, s):
+		d.Stage, f.Stage = s, s
+	case s != "":
+		d.Filters.Errors["stage"] = c.msgs.text(lang, "customers.filter.stage.invalid")
+	}
+	d.Stages, d.Filtered = c.choices(lang, "stage", crm.CustomerStages, d.Stage), d.Query != "" || d.Stage != "" || d.Filters.applied()
+	if len(d.Filters.Errors) > 0 {
+		// A filter that is no filter is said beside it and left out, so
+		// the list does not pretend that nothing matches.
+		status, d.Problem = http.StatusBadRequest, c.msgs.text(lang, "customers.filter.not_applied")
+	}
 	if err == nil && page.Cursor != "" {
 		if d.Sort == "" {
 			err = httpx.DecodeCursor(page.Cursor, &f.BeforeID)
@@ -124,7 +153,7 @@ func (c *customerPages) list(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		// A hand-edited or stale page link: show the first page and say so.
-		status, d.Problem, f.BeforeID, f.After = http.StatusBadRequest, c.msgs.text(lang, "customers.error.bad_page"), 0, nil
+		status, d.Problem, f.BeforeID, f.After = http.StatusBadRequest, strings.TrimSpace(d.Problem+" "+c.msgs.text(lang, "customers.error.bad_page")), 0, nil
 	}
 	rows, n, err := c.cs.ListCounted(r.Context(), f)
 	if err != nil {
@@ -143,6 +172,9 @@ func (c *customerPages) list(w http.ResponseWriter, r *http.Request) {
 	}
 	link := func(sort, cursor string) string {
 		v := url.Values{}
+		for k, s := range d.Filters.params {
+			v[k] = s
+		}
 		for k, s := range map[string]string{"q": d.Query, "stage": d.Stage, "sort": sort, "cursor": cursor} {
 			if s != "" {
 				v.Set(k, s)
@@ -171,15 +203,23 @@ func (c *customerPages) list(w http.ResponseWriter, r *http.Request) {
 		d.Heads[key] = h
 	}
 	if me.Role.Can(crm.ActCustomerExport) {
-		d.ExportCSV, d.ExportXLSX = exportLink("csv", d.Query, d.Stage), exportLink("xlsx", d.Query, d.Stage)
+		ef := d.Filters.exportParams(c.loc)
+		if d.Sort != "" { // the export keeps the list's order
+			ef.Set("sort", d.Sort)
+		}
+		d.ExportCSV, d.ExportXLSX = exportLink("csv", d.Query, d.Stage, ef), exportLink("xlsx", d.Query, d.Stage, ef)
 	}
 	c.render(w, r, status, "customers", "customers.title", d)
 }
 
 // exportLink is the API's export of the list as filtered, in format; the
-// API serves it to the page's session cookie.
-func exportLink(format, query, stage string) string {
+// API serves it to the page's session cookie. filters are the other
+// filters as the API takes them.
+func exportLink(format, query, stage string, filters url.Values) string {
 	v := url.Values{"format": {format}}
+	for k, s := range filters {
+		v[k] = s
+	}
 	if query != "" {
 		v.Set("q", query)
 	}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/kehucrm/kehu/internal/crm"
 	"github.com/kehucrm/kehu/internal/httpx"
@@ -15,18 +16,26 @@ import (
 type customerDetail struct {
 	Customer                           crm.Customer
 	KindLabel, SourceLabel, StageLabel string
-	Contacts                           []crm.Contact
+	Contacts                           []contactRow
 	Custom                             []customInput // the custom fields the customer has a value for
 	Timeline                           []timelineEntry
 	Older, Newest                      string // the timeline's other pages, "" when there are none
 	CanChange                          bool   // offer the forms: the role may change this customer
 	CanAssign                          bool   // offer the handover page
+	CanTrash                           bool   // offer "move to trash": the role may delete this customer
+	CanReveal                          bool   // offer to show contacts' mobiles in full, with a reason
+	TrashDays                          int    // how long the trash keeps a customer restorable
 	Notice                             string
 	Problem                            string // a message for the page as a whole
 
+	// Contact is the contact form: adding one, or changing the contact
+	// Contact.ID (named EditingName) when set.
 	Contact            contactForm
 	ContactProblem     formProblem
+	ContactStale       bool // someone else changed the contact since the form was filled in
+	EditingName        string
 	Duplicate          bool // the contact's mobile is another contact's: offer "add anyway"
+	Genders            []choice
 	Interaction        interactionForm
 	InteractionProblem formProblem
 	Channels           []choice
@@ -40,6 +49,28 @@ type customerDetail struct {
 	// caller may read them (ShowComplaints).
 	Complaints     []complaintRow
 	ShowComplaints bool
+
+	// Owner and Team name who looks after the customer; OwnerDisabled
+	// says the owner may no longer sign in (left, awaiting a handover).
+	Owner, Team   string
+	OwnerDisabled bool
+	// History is a page of the customer's changes, newest first;
+	// HistoryMore and HistoryNewest its other pages, "" when none, and
+	// HistoryProblem what was wrong with the page link.
+	History                    []historyEntry
+	HistoryMore, HistoryNewest string
+	HistoryProblem             string
+}
+
+// contactRow is one contact as the list shows it: gender and birthday
+// in words and, after a reveal, the full mobile number or what was wrong
+// with the reveal's reason.
+type contactRow struct {
+	crm.Contact
+	GenderLabel, BirthdayLabel string
+	FullMobile                 string
+	RevealReason               string
+	RevealProblem              []string
 }
 
 // complaintRow is one complaint of the customer, with its labels.
@@ -53,23 +84,39 @@ type complaintRow struct {
 type detailForms struct {
 	contact            contactForm
 	contactProblem     formProblem
+	contactStale       bool
 	duplicate          bool
 	interaction        interactionForm
 	interactionProblem formProblem
 	attachmentFor      int64
 	attachmentProblem  string
+	// problem is a message for the page as a whole (a refused move to
+	// the trash).
+	problem string
+	// revealFor is the contact whose mobile was asked for: fullMobile is
+	// the number, or revealProblem what was wrong with revealReason.
+	revealFor     int64
+	fullMobile    string
+	revealReason  string
+	revealProblem []string
+	// path is where the page lives when it is not the customer's own
+	// address (the form changing a contact).
+	path string
 }
 
 // customerNotices are the success messages the detail page may show
 // after a redirect.
 var customerNotices = map[string]string{
-	"created":     "customers.notice.created",
-	"updated":     "customers.notice.updated",
-	"contact":     "customers.notice.contact",
-	"interaction": "customers.notice.interaction",
-	"attachment":  "customers.notice.attachment",
-	"detached":    "customers.notice.detached",
-	"merged":      "customers.notice.merged",
+	"created":         "customers.notice.created",
+	"updated":         "customers.notice.updated",
+	"contact":         "customers.notice.contact",
+	"interaction":     "customers.notice.interaction",
+	"attachment":      "customers.notice.attachment",
+	"detached":        "customers.notice.detached",
+	"merged":          "customers.notice.merged",
+	"contact_updated": "customers.notice.contact_updated",
+	"contact_deleted": "customers.notice.contact_deleted",
+	"restored":        "customers.notice.restored",
 }
 
 func (c *customerPages) detail(w http.ResponseWriter, r *http.Request) {
@@ -99,18 +146,64 @@ func (c *customerPages) showDetail(w http.ResponseWriter, r *http.Request, statu
 		}
 		return
 	}
-	r = at(r, fmt.Sprintf("/customers/%d", id))
+	base := fmt.Sprintf("/customers/%d", id)
+	if forms.path == "" {
+		forms.path = base
+	}
+	r = at(r, forms.path)
 	me, _ := crm.PrincipalFrom(r.Context())
-	d := customerDetail{Customer: x, Contacts: contacts, CanChange: mayChange(me, x), CanAssign: me.Role.Can(crm.ActCustomerAssign) && mayChange(me, x),
+	if forms.interaction.At == "" {
+		forms.interaction.At = time.Now().In(c.loc).Format("2006-01-02T15:04")
+	}
+	d := customerDetail{Customer: x, CanChange: mayChange(me, x), CanAssign: me.Role.Can(crm.ActCustomerAssign) && mayChange(me, x),
+		CanTrash: mayDelete(me, x), TrashDays: crm.TrashDays, CanReveal: me.Role.Can(crm.ActCustomerReveal), Problem: forms.problem,
 		KindLabel: c.label(lang, "kind", x.Kind), SourceLabel: c.label(lang, "source", x.Source), StageLabel: c.label(lang, "stage", x.Stage),
-		Contact: forms.contact, ContactProblem: forms.contactProblem, Duplicate: forms.duplicate,
+		Contact: forms.contact, ContactProblem: forms.contactProblem, ContactStale: forms.contactStale, Duplicate: forms.duplicate,
+		Genders:     c.choices(lang, "gender", contactGenders, forms.contact.Gender),
 		Interaction: forms.interaction, InteractionProblem: forms.interactionProblem,
 		Channels:      c.choices(lang, "channel", crm.InteractionChannels, forms.interaction.Channel),
 		AttachmentFor: forms.attachmentFor, AttachmentProblem: forms.attachmentProblem, MaxAttachmentMiB: crm.MaxAttachmentBytes >> 20}
+	for _, k := range contacts {
+		row := contactRow{Contact: k, GenderLabel: c.label(lang, "gender", k.Gender), BirthdayLabel: c.birthdayLabel(lang, k)}
+		if k.ID == forms.revealFor {
+			row.FullMobile, row.RevealReason, row.RevealProblem = forms.fullMobile, forms.revealReason, forms.revealProblem
+		}
+		if k.ID == forms.contact.ID {
+			d.EditingName, d.Contact.MobileOnFile = k.Name, k.Mobile
+		}
+		d.Contacts = append(d.Contacts, row)
+	}
+	if forms.contact.ID != 0 && d.EditingName == "" {
+		// The contact to change is not this customer's (or is gone).
+		c.notFound(w, r)
+		return
+	}
 	for _, in := range customInputs(lang, fields, x.Custom) {
 		if in.Value != "" {
 			d.Custom = append(d.Custom, in)
 		}
+	}
+	book := c.userBook(r.Context())
+	if err := c.ownerFacts(&d, book); err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	var historyBefore int64
+	if s := r.URL.Query().Get("history_before"); s != "" {
+		if historyBefore, err = strconv.ParseInt(s, 10, 64); err != nil || historyBefore < 1 {
+			historyBefore, d.HistoryProblem = 0, c.msgs.text(lang, "customers.history.bad_page")
+		}
+	}
+	var next int64
+	if d.History, next, err = c.history(r, lang, x, historyBefore, fields, book); err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	if next > 0 {
+		d.HistoryMore = fmt.Sprintf("%s?history_before=%d#history", base, next)
+	}
+	if historyBefore > 0 {
+		d.HistoryNewest = base + "#history"
 	}
 	if key, ok := customerNotices[r.URL.Query().Get("notice")]; ok && status == http.StatusOK {
 		d.Notice = c.msgs.text(lang, key)
@@ -152,7 +245,7 @@ func (c *customerPages) showDetail(w http.ResponseWriter, r *http.Request, statu
 		if page.Limit != httpx.DefaultLimit {
 			v.Set("limit", strconv.Itoa(page.Limit))
 		}
-		s := r.URL.Path
+		s := base
 		if len(v) > 0 {
 			s += "?" + v.Encode()
 		}
@@ -167,12 +260,70 @@ func (c *customerPages) showDetail(w http.ResponseWriter, r *http.Request, statu
 	c.render(w, r, status, "customers_detail", "customers.detail", d)
 }
 
+// ownerFacts names the customer's owner and team in d.
+func (c *customerPages) ownerFacts(d *customerDetail, book *userBook) error {
+	x := d.Customer
+	owner, err := book.user(x.OwnerID)
+	if err != nil {
+		return err
+	}
+	d.Owner = "#" + strconv.FormatInt(x.OwnerID, 10)
+	if owner != nil {
+		d.Owner, d.OwnerDisabled = userLabel(*owner), owner.Disabled()
+		if owner.TeamID == x.TeamID {
+			d.Team = owner.TeamName
+		}
+	}
+	if x.TeamID != 0 && d.Team == "" {
+		// The owner has moved teams since: find the team's name among
+		// the users (the store has no look-up of teams by ID).
+		users, err := c.staff(book.ctx)
+		if err != nil {
+			return err
+		}
+		for _, u := range users {
+			if u.TeamID == x.TeamID {
+				d.Team = u.TeamName
+				break
+			}
+		}
+	}
+	return nil
+}
+
 // mayChange reports whether to offer p the forms that change c: the role
 // may change customers and c is in p's own scope, not only granted to p
 // for reading. It only hides forms; the domain decides on every post.
 func mayChange(p crm.Principal, c crm.Customer) bool {
+	return p.Role.Can(crm.ActCustomerUpdate) && ownScope(p, c)
+}
+
+// mayDelete reports whether to offer p "move to trash" (and, in the
+// trash, restore) for c: the role may delete customers and c is in p's
+// own scope. The domain decides on every post.
+func mayDelete(p crm.Principal, c crm.Customer) bool {
+	return p.Role.Can(crm.ActCustomerDelete) && ownScope(p, c)
+}
+
+// ownScope reports whether c is in the scope p may change, not only
+// granted to p for reading.
+func ownScope(p crm.Principal, c crm.Customer) bool {
 	s := crm.CustomerScope(p)
-	return p.Role.Can(crm.ActCustomerUpdate) && (s.All || c.OwnerID == s.UserID || (s.TeamID != 0 && c.TeamID == s.TeamID))
+	return s.All || c.OwnerID == s.UserID || (s.TeamID != 0 && c.TeamID == s.TeamID)
+}
+
+// birthdayLabel is a contact's birthday as the list shows it: a
+// Gregorian date as stored, a lunar one marked as lunar (and leap month).
+func (c *customerPages) birthdayLabel(lang string, k crm.Contact) string {
+	switch {
+	case k.Birthday == "":
+		return ""
+	case k.BirthdayLunar && k.BirthdayLeap:
+		return c.msgs.text(lang, "customers.contact.birthday_lunar_leap_value", k.Birthday)
+	case k.BirthdayLunar:
+		return c.msgs.text(lang, "customers.contact.birthday_lunar_value", k.Birthday)
+	}
+	return k.Birthday
 }
 
 // msgOr is the message for key in lang, or fallback when the catalogue

@@ -14,13 +14,16 @@ import (
 // handoverData is the handover page (交接): from which owner to which,
 // all of the old owner's customers or those ticked, and why.
 type handoverData struct {
-	Owners    []ownerChoice
-	From, To  int64
-	Customers []handoverRow // the old owner's customers, to pick from
-	Reason    string
-	Moved     int // after a handover: how many customers moved
-	Done      bool
-	Problem   formProblem
+	// FromOwners are the users whose customers may be handed over: the
+	// active ones and the disabled ones who still own customers (an
+	// account manager who has left); ToOwners the active ones only.
+	FromOwners, ToOwners []ownerChoice
+	From, To             int64
+	Customers            []handoverRow // the old owner's customers, to pick from
+	Reason               string
+	Moved                int // after a handover: how many customers moved
+	Done                 bool
+	Problem              formProblem
 }
 
 // ownerChoice is a user who can own customers.
@@ -29,6 +32,7 @@ type ownerChoice struct {
 	Label        string
 	IsFrom, IsTo bool
 	TeamName     string
+	Disabled     bool // may no longer sign in: offered only as the old owner
 }
 
 type handoverRow struct {
@@ -39,33 +43,40 @@ type handoverRow struct {
 var handoverInputs = []string{"from_owner_id", "to_owner_id", "customer_ids", "reason"}
 
 // owners are the users who may own customers (the roles that create
-// them), active, for a sales manager only their own team; the domain
-// decides again on the post.
-func (c *customerPages) owners(r *http.Request, me crm.Principal, from, to int64) ([]ownerChoice, error) {
-	var out []ownerChoice
-	for after := int64(0); ; {
-		page, err := c.db.ListUsers(r.Context(), after, 500)
-		if err != nil {
-			return nil, err
+// them): as the new owner the active ones (for a sales manager, of their
+// own team), as the old owner those and anyone else who still owns
+// customers the caller may hand over (disabled, or moved to another team),
+// or who is already chosen. The domain decides again on the post.
+func (c *customerPages) owners(r *http.Request, me crm.Principal, from, to int64) (froms, tos []ownerChoice, err error) {
+	users, err := c.staff(r.Context())
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, u := range users {
+		if !u.Role.Can(crm.ActCustomerCreate) {
+			continue
 		}
-		for _, u := range page {
-			mine := me.Role != crm.RoleSalesManager || u.ID == me.UserID || (u.TeamID != 0 && u.TeamID == me.TeamID)
-			// A disabled user is still offered as the old owner: their
-			// customers are the ones that must move.
-			if !u.Role.Can(crm.ActCustomerCreate) || !mine || (u.Disabled() && u.ID != from) {
+		mine := me.Role != crm.RoleSalesManager || u.ID == me.UserID || (u.TeamID != 0 && u.TeamID == me.TeamID)
+		o := ownerChoice{ID: u.ID, Label: userLabel(u), IsFrom: u.ID == from, IsTo: u.ID == to, TeamName: u.TeamName, Disabled: u.Disabled()}
+		if mine && !o.Disabled {
+			froms, tos = append(froms, o), append(tos, o)
+			continue
+		}
+		// Anyone else is offered as the old owner while they still own
+		// customers the caller may hand over: a disabled user, or one who
+		// moved to another team and left customers behind.
+		if u.ID != from {
+			n, err := c.cs.Count(r.Context(), crm.CustomerFilter{OwnerID: u.ID})
+			if err != nil {
+				return nil, nil, err
+			}
+			if n.Total == 0 {
 				continue
 			}
-			label := u.Username
-			if u.DisplayName != "" {
-				label = u.DisplayName + " (" + u.Username + ")"
-			}
-			out = append(out, ownerChoice{ID: u.ID, Label: label, IsFrom: u.ID == from, IsTo: u.ID == to, TeamName: u.TeamName})
 		}
-		if len(page) < 500 {
-			return out, nil
-		}
-		after = page[len(page)-1].ID
+		froms = append(froms, o)
 	}
+	return froms, tos, nil
 }
 
 func (c *customerPages) handoverForm(w http.ResponseWriter, r *http.Request) {
@@ -91,7 +102,7 @@ func (c *customerPages) showHandover(w http.ResponseWriter, r *http.Request, sta
 		return
 	}
 	var err error
-	if d.Owners, err = c.owners(r, me, d.From, d.To); err != nil {
+	if d.FromOwners, d.ToOwners, err = c.owners(r, me, d.From, d.To); err != nil {
 		c.fail(w, r, err)
 		return
 	}

@@ -11,16 +11,24 @@ import (
 	"github.com/kehucrm/kehu/internal/httpx"
 )
 
-// contactForm is the add-contact form as typed.
+// contactForm is the contact form as typed: adding a contact, or (ID
+// set) changing one at Version. Mobile is a new full number ("" keeps
+// the one on file unless RemoveMobile); Lunar says Birthday is a lunar
+// month and day (MM-DD), Leap that it is in a leap month.
 type contactForm struct {
-	Name, Title, Mobile, Email string
-	Primary, Force             bool
+	ID                                             int64
+	Version                                        int
+	Name, Title, Mobile, Landline, Email, WeChatID string
+	Gender, Birthday, Preferences                  string
+	Lunar, Leap, Primary, Force, RemoveMobile      bool
+	MobileOnFile                                   string // the number on file, masked, when changing a contact
 }
 
-// interactionForm is the add-interaction form as typed; NextDue is a day
-// (YYYY-MM-DD) or "".
+// interactionForm is the add-interaction form as typed; At is a local
+// (China time) date and time as the datetime-local input sends it
+// (YYYY-MM-DDTHH:MM), NextDue a day (YYYY-MM-DD) or "".
 type interactionForm struct {
-	Channel, Content, Feedback, NextStep, NextDue string
+	At, Channel, Participants, Content, Feedback, NextStep, NextDue string
 }
 
 // timelineEntry is one interaction with the labels the page shows and
@@ -37,22 +45,48 @@ type attachmentView struct {
 	SizeLabel string
 }
 
+// contactGenders are the genders a contact may have, as crm.Contact
+// validates them; "unknown" is "not given".
+var contactGenders = []string{"unknown", "male", "female"}
+
 var (
-	contactInputs     = []string{"name", "title", "mobile", "email", "is_primary"}
-	interactionInputs = []string{"channel", "content", "feedback", "next_step", "next_due_at", "file"}
+	contactInputs = []string{"name", "title", "mobile", "landline", "email", "wechat_id", "gender", "birthday",
+		"birthday_leap", "is_primary", "preferences"}
+	interactionInputs = []string{"at", "channel", "participants", "content", "feedback", "next_step", "next_due_at", "file"}
 )
+
+// contactFormOf reads the contact form of a post.
+func contactFormOf(r *http.Request) contactForm {
+	v := r.PostFormValue
+	version, _ := strconv.Atoi(v("version"))
+	gender := v("gender")
+	if gender == "" {
+		gender = "unknown" // as the domain stores "not given"
+	}
+	return contactForm{Version: version, Name: v("name"), Title: strings.TrimSpace(v("title")), Mobile: strings.TrimSpace(v("mobile")),
+		Landline: strings.TrimSpace(v("landline")), Email: strings.TrimSpace(v("email")), WeChatID: strings.TrimSpace(v("wechat_id")),
+		Gender: gender, Birthday: strings.TrimSpace(v("birthday")), Preferences: strings.TrimSpace(v("preferences")),
+		Lunar: v("birthday_lunar") == "true", Leap: v("birthday_leap") == "true", Primary: v("is_primary") == "true",
+		Force: v("force") == "true", RemoveMobile: v("remove_mobile") == "true"}
+}
+
+// contactFormFrom is the form filled in with a contact on file.
+func contactFormFrom(x crm.Contact) contactForm {
+	return contactForm{ID: x.ID, Version: x.Version, Name: x.Name, Title: x.Title, Landline: x.Landline, Email: x.Email,
+		WeChatID: x.WeChatID, Gender: x.Gender, Birthday: x.Birthday, Preferences: x.Preferences, Lunar: x.BirthdayLunar,
+		Leap: x.BirthdayLeap, Primary: x.IsPrimary, MobileOnFile: x.Mobile}
+}
 
 // addContact adds the form's contact to the customer in the path. A
 // mobile number another contact has is refused until the form is sent
 // again with "add anyway" ticked.
 func (c *customerPages) addContact(w http.ResponseWriter, r *http.Request) {
-	lang, v := langOf(r), r.PostFormValue
-	f := contactForm{Name: v("name"), Title: strings.TrimSpace(v("title")), Mobile: strings.TrimSpace(v("mobile")),
-		Email: strings.TrimSpace(v("email")), Primary: v("is_primary") == "true", Force: v("force") == "true"}
+	lang, f := langOf(r), contactFormOf(r)
 	id, err := customerID(r)
 	if err == nil {
-		_, err = c.cs.AddContact(r.Context(), crm.Contact{CustomerID: id, Name: f.Name, Title: f.Title, Email: f.Email,
-			IsPrimary: f.Primary}, f.Mobile, f.Force, lang)
+		_, err = c.cs.AddContact(r.Context(), crm.Contact{CustomerID: id, Name: f.Name, Title: f.Title, Landline: f.Landline,
+			Email: f.Email, WeChatID: f.WeChatID, Gender: f.Gender, Birthday: f.Birthday, BirthdayLunar: f.Lunar,
+			BirthdayLeap: f.Leap, IsPrimary: f.Primary, Preferences: f.Preferences}, f.Mobile, f.Force, lang)
 	}
 	if err != nil {
 		if !c.refuse(w, r, err) {
@@ -66,7 +100,12 @@ func (c *customerPages) addContact(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, fmt.Sprintf("/customers/%d?notice=contact#contacts", id), http.StatusSeeOther)
 }
 
-// addInteraction records the form's visit, call or message. A next due
+// interactionAtLayouts are the ways a browser sends a datetime-local
+// value (with or without seconds), and the same with a space typed by hand.
+var interactionAtLayouts = []string{"2006-01-02T15:04", "2006-01-02T15:04:05", "2006-01-02 15:04", "2006-01-02 15:04:05"}
+
+// addInteraction records the form's visit, call or message. Its time is
+// entered in China time (empty is now) and stored in UTC. A next due
 // day means the end of that day in China time, so "tomorrow" lasts until
 // midnight wherever the server runs.
 func (c *customerPages) addInteraction(w http.ResponseWriter, r *http.Request) {
@@ -74,18 +113,29 @@ func (c *customerPages) addInteraction(w http.ResponseWriter, r *http.Request) {
 	files, cleanup, ferr := formFiles(w, r, "file", 1)
 	defer cleanup()
 	v := r.PostFormValue
-	f := interactionForm{Channel: v("channel"), Content: v("content"), Feedback: v("feedback"),
-		NextStep: v("next_step"), NextDue: strings.TrimSpace(v("next_due_at"))}
+	f := interactionForm{At: strings.TrimSpace(v("at")), Channel: v("channel"), Participants: v("participants"), Content: v("content"),
+		Feedback: v("feedback"), NextStep: v("next_step"), NextDue: strings.TrimSpace(v("next_due_at"))}
 	id, err := customerID(r)
-	it := crm.Interaction{CustomerID: id, Channel: f.Channel, Content: f.Content, Feedback: strings.TrimSpace(f.Feedback),
-		NextStep: strings.TrimSpace(f.NextStep)}
-	if err == nil && f.NextDue != "" {
+	it := crm.Interaction{CustomerID: id, Channel: f.Channel, Participants: strings.TrimSpace(f.Participants), Content: f.Content,
+		Feedback: strings.TrimSpace(f.Feedback), NextStep: strings.TrimSpace(f.NextStep)}
+	var bad []crm.FieldError
+	if f.At != "" {
+		if at, ok := parseLocal(f.At, c.loc); ok {
+			it.At = at.UTC()
+		} else {
+			bad = append(bad, crm.FieldError{Field: "at", Code: "format", Message: "must be a date and time written YYYY-MM-DD HH:MM"})
+		}
+	}
+	if f.NextDue != "" {
 		if day, perr := time.ParseInLocation(time.DateOnly, f.NextDue, c.loc); perr != nil {
-			err = crm.Invalid(crm.FieldError{Field: "next_due_at", Code: "format", Message: "must be a day written YYYY-MM-DD"})
+			bad = append(bad, crm.FieldError{Field: "next_due_at", Code: "format", Message: "must be a day written YYYY-MM-DD"})
 		} else {
 			due := day.AddDate(0, 0, 1).Add(-time.Second)
 			it.NextDueAt = &due
 		}
+	}
+	if err == nil && len(bad) > 0 {
+		err = crm.Invalid(bad...)
 	}
 	// A file that would be refused refuses the whole entry: nothing is saved.
 	if err == nil && ferr == nil {
@@ -182,6 +232,16 @@ func (c *customerPages) deleteAttachment(w http.ResponseWriter, r *http.Request)
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/customers/%d?notice=detached#timeline", id), http.StatusSeeOther)
+}
+
+// parseLocal reads a date and time typed in loc.
+func parseLocal(s string, loc *time.Location) (time.Time, bool) {
+	for _, layout := range interactionAtLayouts {
+		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
 }
 
 // timeline labels the entries and names their authors, each looked up

@@ -1,0 +1,123 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/kehucrm/kehu/internal/crm"
+)
+
+// timeInput is a time field of a request body. It is decoded as text and
+// parsed afterwards (timeFields), so that a time in another format answers
+// 422 naming the field and the format expected: decoded as a time.Time it
+// would fail inside the JSON decoder with a "parsing time" error that
+// names no field. A value that is not a string still fails in the decoder,
+// which names the field ("must be a string").
+type timeInput struct {
+	text string // as sent; "" when absent or null
+}
+
+// UnmarshalJSON takes a JSON string or null.
+func (t *timeInput) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		t.text = ""
+		return nil
+	}
+	return json.Unmarshal(b, &t.text)
+}
+
+// timeFields parses the time fields of one request and collects what is
+// wrong with them, each naming its field.
+type timeFields struct{ fs []crm.FieldError }
+
+const exampleTime = "2026-11-29T10:00:00+08:00"
+
+// instant reads an RFC 3339 time; nil when the field was left out.
+func (tf *timeFields) instant(field string, in timeInput) *time.Time {
+	s := strings.TrimSpace(in.text)
+	if s == "" {
+		return nil
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		tf.fs = append(tf.fs, crm.FieldError{Field: field, Code: "format",
+			Message: "must be a date and time written as RFC 3339 with its offset, e.g. " + exampleTime})
+		return nil
+	}
+	return &t
+}
+
+// deadline reads an RFC 3339 time or a date (YYYY-MM-DD), which means the
+// end of that day in China time, as the web form's date input does; nil
+// when the field was left out.
+func (tf *timeFields) deadline(field string, in timeInput) *time.Time {
+	s := strings.TrimSpace(in.text)
+	if s == "" {
+		return nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return &t
+	}
+	day, err := time.ParseInLocation(time.DateOnly, s, chinaTime)
+	if err != nil {
+		tf.fs = append(tf.fs, crm.FieldError{Field: field, Code: "format",
+			Message: "must be a date written YYYY-MM-DD (meaning the end of that day, China time) or a date and time written as RFC 3339 with its offset, e.g. " + exampleTime})
+		return nil
+	}
+	end := day.AddDate(0, 0, 1).Add(-time.Second)
+	return &end
+}
+
+// err is the validation error naming every bad time field, or nil.
+func (tf *timeFields) err() error {
+	if len(tf.fs) == 0 {
+		return nil
+	}
+	return crm.Invalid(tf.fs...)
+}
+
+// setETag tells the client the version it read, for If-Match.
+func setETag(w http.ResponseWriter, version int) {
+	w.Header().Set("ETag", `"`+strconv.Itoa(version)+`"`)
+}
+
+// ifMatch reads the version in If-Match: the ETag as sent ("3"), its weak
+// form (W/"3") or the bare number (3). ok is false when there is none.
+func ifMatch(r *http.Request) (version int, ok bool, err error) {
+	h := strings.TrimSpace(r.Header.Get("If-Match"))
+	if h == "" {
+		return 0, false, nil
+	}
+	s := strings.TrimPrefix(h, "W/")
+	if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' {
+		s = s[1 : len(s)-1]
+	}
+	v, perr := strconv.Atoi(s)
+	if perr != nil || v < 1 || strings.HasPrefix(s, "+") {
+		return 0, false, crm.Invalid(crm.FieldError{Field: "If-Match", Code: "format",
+			Message: `must be the ETag you read ("3"), its weak form (W/"3") or the bare version (3), not ` + strconv.Quote(h)})
+	}
+	return v, true, nil
+}
+
+// versionFrom takes the version from the body or, failing that, If-Match.
+// Sending both with different numbers is refused: which one was read is
+// unclear.
+func versionFrom(r *http.Request, body int) (int, error) {
+	v, ok, err := ifMatch(r)
+	switch {
+	case err != nil:
+		return 0, err
+	case ok && body != 0 && body != v:
+		return 0, crm.Invalid(crm.FieldError{Field: "version", Code: "mismatch",
+			Message: "the body says version " + strconv.Itoa(body) + " but If-Match says " + strconv.Itoa(v) + "; send the version you read once"})
+	case body != 0:
+		return body, nil
+	case ok:
+		return v, nil
+	}
+	return 0, crm.Invalid(crm.FieldError{Field: "version", Code: "required", Message: "send the version you read (body field version or If-Match), so a concurrent change is not overwritten"})
+}
