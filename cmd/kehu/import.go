@@ -192,16 +192,25 @@ func (r *importRun) report(ctx context.Context, imp *crm.Importer, x crm.Import)
 	if x.Message != "" {
 		fmt.Fprintln(r.out, x.Message)
 	}
+	// The commit reports its skipped rows again: show the latest phase's.
+	phase := "check"
+	if x.Mode != "" && x.Batches > 0 {
+		phase = "commit"
+	}
 	var after int64
-	for {
+	for heading := true; ; {
 		ps, err := imp.Problems(ctx, x.ID, after, 500)
 		if err != nil || len(ps) == 0 {
 			return
 		}
-		if after == 0 {
-			fmt.Fprintln(r.out, "Row\tColumn\tProblem")
-		}
 		for _, p := range ps {
+			if p.Phase != phase {
+				continue
+			}
+			if heading {
+				fmt.Fprintln(r.out, "Row\tColumn\tProblem")
+				heading = false
+			}
 			col := p.Column
 			if col == "" {
 				col = p.Field

@@ -39,16 +39,17 @@ func TestImportCustomersFromTheCommandLine(t *testing.T) {
 		want  string // in stdout, or in the error
 		bar   string // in stderr
 		fails bool
+		once  string // in stdout exactly once, if set
 	}{
-		{"--as is required", []string{"import", "customers", file}, "--as", "", true},
-		{"a role that may not add customers", []string{"import", "customers", file, "--as", "kefu"}, "customer.create", "", true},
-		{"a missing file", []string{"import", "customers", filepath.Join(dir, "none.csv"), "--as", "zhang"}, "no such file", "", true},
-		{"the dry run prints every bad row", []string{"import", "customers", file, "--as", "zhang", "--dry-run"}, "3\t统一社会信用代码\t", "checking", false},
-		{"all rows are refused while one is bad", []string{"import", "customers", file, "--as", "zhang"}, "--valid-only", "", true},
-		{"the valid rows are imported", []string{"import", "customers", file, "--as", "zhang", "--valid-only"}, "2 customers imported, 1 rows skipped", "importing", false},
-		{"the same file again adds nothing", []string{"import", "customers", file, "--as", "zhang", "--valid-only"}, "0 customers imported, 3 rows skipped", "", false},
-		{"a mapping as JSON", []string{"import", "customers", file, "--as", "zhang", "--dry-run", "--mapping", `{"手机":"-"}`}, "3 bad", "", false},
-		{"a bad mapping", []string{"import", "customers", file, "--as", "zhang", "--mapping", `{"手机":"fax"}`}, "mapping.手机", "", true},
+		{"--as is required", []string{"import", "customers", file}, "--as", "", true, ""},
+		{"a role that may not add customers", []string{"import", "customers", file, "--as", "kefu"}, "customer.create", "", true, ""},
+		{"a missing file", []string{"import", "customers", filepath.Join(dir, "none.csv"), "--as", "zhang"}, "no such file", "", true, ""},
+		{"the dry run prints every bad row", []string{"import", "customers", file, "--as", "zhang", "--dry-run"}, "3\t统一社会信用代码\t", "checking", false, ""},
+		{"all rows are refused while one is bad", []string{"import", "customers", file, "--as", "zhang"}, "--valid-only", "", true, ""},
+		{"the valid rows are imported", []string{"import", "customers", file, "--as", "zhang", "--valid-only"}, "2 customers imported, 1 rows skipped", "importing", false, "3\t统一社会信用代码\t"},
+		{"the same file again adds nothing", []string{"import", "customers", file, "--as", "zhang", "--valid-only"}, "0 customers imported, 3 rows skipped", "", false, ""},
+		{"a mapping as JSON", []string{"import", "customers", file, "--as", "zhang", "--dry-run", "--mapping", `{"手机":"-"}`}, "3 bad", "", false, ""},
+		{"a bad mapping", []string{"import", "customers", file, "--as", "zhang", "--mapping", `{"手机":"fax"}`}, "mapping.手机", "", true, ""},
 	}
 	for _, s := range steps {
 		out, bar, err := cmd("", s.args...)
@@ -60,6 +61,9 @@ func TestImportCustomersFromTheCommandLine(t *testing.T) {
 		}
 		if err != nil || !strings.Contains(out, s.want) || !strings.Contains(bar, s.bar) {
 			t.Errorf("%s: %v\nstdout: %s\nstderr: %s", s.name, err, out, bar)
+		}
+		if s.once != "" && strings.Count(out, s.once) != 1 {
+			t.Errorf("%s: %q is reported %d times, want once:\n%s", s.name, s.once, strings.Count(out, s.once), out)
 		}
 	}
 	db, err := store.Open(ctx, dbPath, store.Options{ReadOnly: true})

@@ -98,7 +98,10 @@ type CustomerStore interface {
 	SearchCustomers(ctx context.Context, s Scope, q string, f CustomerFilter, now time.Time) ([]Customer, []int64, error)
 	CountCustomers(ctx context.Context, s Scope, f CustomerFilter, now time.Time) (CustomerCount, error)
 	CustomerHoldings(ctx context.Context, id int64) (Holdings, error)
-	UpdateCustomer(ctx context.Context, c *Customer, e *AuditEntry) error
+	// UpdateCustomer writes c at its version; with uniqueName (a rename)
+	// it refuses, in the same transaction, a normalised name another live
+	// customer has (*DuplicateNameError), as CreateCustomer does.
+	UpdateCustomer(ctx context.Context, c *Customer, uniqueName bool, e *AuditEntry) error
 	UpdateCustomers(ctx context.Context, cs []*Customer, es []*AuditEntry) error
 	HardDeleteCustomer(ctx context.Context, id int64, e *AuditEntry) error
 	UserByID(ctx context.Context, id int64) (User, error)

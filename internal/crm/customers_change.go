@@ -2,6 +2,7 @@ package crm
 
 import (
 	"context"
+	"errors"
 	"maps"
 	"slices"
 	"strconv"
@@ -107,14 +108,19 @@ func (cs *Customers) Update(ctx context.Context, id int64, pt CustomerPatch, lan
 	if len(changes) == 0 {
 		return c, nil
 	}
-	if _, renamed := changes["name"]; renamed {
+	_, renamed := changes["name"]
+	if renamed {
 		if err := cs.checkDuplicateName(ctx, p, &c, pt.Force); err != nil {
 			return before, err
 		}
 	}
 	c.UpdatedAt = cs.now().UTC()
 	e := NewAudit(ctx, AuditUpdate, "customer", strconv.FormatInt(c.ID, 10), changes)
-	return c, cs.store.UpdateCustomer(ctx, &c, &e)
+	err = cs.store.UpdateCustomer(ctx, &c, renamed && !pt.Force, &e)
+	if dup := (*DuplicateNameError)(nil); errors.As(err, &dup) {
+		return before, cs.duplicateName(ctx, p, dup.ID)
+	}
+	return c, err
 }
 
 // Delete moves a customer to the trash, where it can be restored for
@@ -134,7 +140,7 @@ func (cs *Customers) Delete(ctx context.Context, id int64, version int) error {
 	now := cs.now().UTC()
 	c.DeletedAt, c.UpdatedAt = &now, now
 	e := NewAudit(ctx, AuditDelete, "customer", strconv.FormatInt(id, 10), map[string]any{"trash": true, "name": c.Name})
-	return cs.store.UpdateCustomer(ctx, &c, &e)
+	return cs.store.UpdateCustomer(ctx, &c, false, &e)
 }
 
 // Restore brings a customer back from the trash within TrashDays days.
@@ -152,7 +158,7 @@ func (cs *Customers) Restore(ctx context.Context, id int64) (Customer, error) {
 	}
 	c.DeletedAt, c.UpdatedAt = nil, cs.now().UTC()
 	e := NewAudit(ctx, AuditUpdate, "customer", strconv.FormatInt(id, 10), map[string]Change{"deleted": {Before: true, After: false}})
-	return c, cs.store.UpdateCustomer(ctx, &c, &e)
+	return c, cs.store.UpdateCustomer(ctx, &c, false, &e)
 }
 
 // HardDelete erases a customer in the trash for good. Only an

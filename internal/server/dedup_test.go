@@ -129,3 +129,35 @@ func TestTheSameNewNameSentAtOnceIsAddedOnce(t *testing.T) {
 		}
 	})
 }
+
+// Two customers renamed to one new name at once: one rename goes through.
+func TestTwoRenamesToOneNameAtOnceLetOneThrough(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		o := newOrg(e)
+		const n = 6
+		var ids [n]int64
+		for i := range n {
+			c, _ := o.create(o.am1, fmt.Sprintf(`{"name":"改名前公司%d"}`, i))
+			ids[i] = c.ID
+		}
+		statuses := make(chan int, n)
+		var wg sync.WaitGroup
+		for _, id := range ids {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				r := e.do("PATCH", fmt.Sprintf("/api/v1/customers/%d", id), strings.NewReader(`{"version":1,"name":"并发改名公司"}`), as(o.am1))
+				statuses <- r.Status
+			}()
+		}
+		wg.Wait()
+		close(statuses)
+		got := map[int]int{}
+		for s := range statuses {
+			got[s]++
+		}
+		if got[200] != 1 || got[409] != n-1 {
+			t.Errorf("%d renames at once to one name answered %v, want one 200 and %d 409", n, got, n-1)
+		}
+	})
+}

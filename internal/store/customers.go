@@ -554,8 +554,14 @@ func (db *DB) extrapolateByID(ctx context.Context, last sql.NullInt64, bound int
 
 // UpdateCustomer writes c if c.Version is still the stored one (else
 // version_conflict) and audits it.
-func (db *DB) UpdateCustomer(ctx context.Context, c *crm.Customer, e *crm.AuditEntry) error {
+func (db *DB) UpdateCustomer(ctx context.Context, c *crm.Customer, uniqueName bool, e *crm.AuditEntry) error {
 	err := db.InTxAudited(ctx, e, func(tx *Tx) error {
+		if uniqueName && tx.Engine() == Postgres {
+			// The name's lock, as CreateCustomer takes it.
+			if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock(?)", nameLockKey(c.NameNorm)); err != nil {
+				return fmt.Errorf("store: lock the customer name: %w", err)
+			}
+		}
 		res, err := tx.Exec(ctx, `UPDATE customers SET kind = ?, name = ?, short_name = ?, uscc = ?, legal_rep = ?, industry_code = ?,
 			region_code = ?, address = ?, source = ?, stage = ?, owner_id = ?, team_id = ?, notes = ?, deleted_at = ?,
 			name_norm = CASE WHEN ? = '' THEN name_norm ELSE ? END, employee_band = ?, revenue_band = ?, custom_fields = ?,
@@ -571,6 +577,18 @@ func (db *DB) UpdateCustomer(ctx context.Context, c *crm.Customer, e *crm.AuditE
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return crm.Errorf(crm.EVersionConflict, "the customer was changed by someone else; reload and try again")
+		}
+		if uniqueName && c.NameNorm != "" {
+			// After the write on SQLite too: this transaction is the one
+			// writer now, so no other customer can take the name meanwhile.
+			var other int64
+			err := tx.QueryRow(ctx, "SELECT id FROM customers WHERE name_norm = ? AND deleted_at IS NULL AND id <> ? LIMIT 1", c.NameNorm, c.ID).Scan(&other)
+			if err == nil {
+				return &crm.DuplicateNameError{ID: other}
+			}
+			if !isNoRows(err) {
+				return err
+			}
 		}
 		if err := writeTags(ctx, tx, c.ID, c.Tags); err != nil {
 			return err
