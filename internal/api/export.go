@@ -35,7 +35,7 @@ func (a *API) exportCustomers(w http.ResponseWriter, r *http.Request) error {
 	}
 	// Mobiles come masked unless a user who may reveal them says why;
 	// refused before the file starts, while a status can still be sent.
-	opt := crm.ExportOptions{RevealReason: strings.TrimSpace(q.Get("reveal_reason")), Format: format}
+	opt := crm.ExportOptions{RevealReason: strings.TrimSpace(q.Get("reveal_reason")), Format: format, Lang: httpx.Language(r)}
 	if opt.RevealReason != "" {
 		forbid := func(msg string) error {
 			return &crm.Error{Code: crm.EForbidden, Message: msg, Fields: []crm.FieldError{{Field: "reveal_reason", Code: "forbidden", Message: msg}}}

@@ -102,6 +102,9 @@ func (c *Contact) validateChange(lang string, before *Contact) error {
 	if c.BirthdayLeap && !c.BirthdayLunar {
 		bad("birthday_leap", "invalid", "applies only to a lunar birthday")
 	}
+	if c.Birthday == "" && (c.BirthdayLunar || c.BirthdayLeap) {
+		bad("birthday", "required", "a lunar birthday or leap month needs the birthday itself")
+	}
 	if len(fs) > 0 {
 		return Invalid(fs...)
 	}
@@ -118,6 +121,10 @@ func checkBirthday(s string, lunar bool) (code, msg string) {
 		if lunar {
 			maxDay = 30
 		}
+		if !lunar && month >= 1 && month <= 12 {
+			// The month's own length (29 for February: a birthday with no year).
+			maxDay = [...]int{31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}[month-1]
+		}
 		if month < 1 || month > 12 || day < 1 || day > maxDay {
 			return "format", "month or day out of range"
 		}
@@ -132,6 +139,9 @@ func checkBirthday(s string, lunar bool) (code, msg string) {
 	}
 	if today := calendar.DateOf(time.Now().In(shanghai)); d.After(today) {
 		return "future", "must not lie in the future (today is " + today.String() + ")"
+	}
+	if d.Year() < 1900 {
+		return "range", "must not lie before 1900"
 	}
 	return "", ""
 }

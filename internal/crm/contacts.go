@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/kehucrm/kehu/internal/cn"
 	"github.com/kehucrm/kehu/internal/secure"
@@ -147,8 +148,10 @@ func (cs *Customers) RevealContactMobile(ctx context.Context, id int64, reason s
 	if _, err := Authorize(ctx, ActCustomerReveal); err != nil {
 		return "", err
 	}
-	if strings.TrimSpace(reason) == "" {
+	if reason = strings.TrimSpace(reason); reason == "" {
 		return "", Invalid(FieldError{Field: "reason", Code: "required", Message: "say why you need the full number"})
+	} else if utf8.RuneCountInString(reason) > 200 {
+		return "", Invalid(FieldError{Field: "reason", Code: "length", Message: "must be at most 200 characters"})
 	}
 	_, c, err := cs.contactInScope(ctx, ActCustomerRead, id)
 	if err != nil {

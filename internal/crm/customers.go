@@ -240,6 +240,11 @@ func (cs *Customers) List(ctx context.Context, f CustomerFilter) ([]Customer, er
 	if err != nil {
 		return nil, err
 	}
+	if f.Trash { // the trash is for those who may move customers there
+		if _, err := Authorize(ctx, ActCustomerDelete); err != nil {
+			return nil, err
+		}
+	}
 	var list []Customer
 	var granted []int64
 	if found, ok, err := cs.byMobile(ctx, p, f); ok || err != nil {
@@ -272,6 +277,11 @@ func (cs *Customers) ListCounted(ctx context.Context, f CustomerFilter) ([]Custo
 	if err != nil {
 		return nil, CustomerCount{}, err
 	}
+	if f.Trash { // the trash is for those who may move customers there
+		if _, err := Authorize(ctx, ActCustomerDelete); err != nil {
+			return nil, CustomerCount{}, err
+		}
+	}
 	if found, ok, err := cs.byMobile(ctx, p, f); ok || err != nil {
 		g := f
 		g.BeforeID, g.Limit = 0, 0
@@ -300,6 +310,11 @@ func (cs *Customers) Count(ctx context.Context, f CustomerFilter) (CustomerCount
 	p, err := Authorize(ctx, ActCustomerRead)
 	if err != nil {
 		return CustomerCount{}, err
+	}
+	if f.Trash { // the trash is for those who may move customers there
+		if _, err := Authorize(ctx, ActCustomerDelete); err != nil {
+			return CustomerCount{}, err
+		}
 	}
 	f.Query = strings.TrimSpace(f.Query)
 	f.BeforeID, f.After, f.Limit = 0, nil, 0

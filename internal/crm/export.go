@@ -31,6 +31,16 @@ type ExportOptions struct {
 	// masked (138****5678).
 	RevealReason string
 	Format       string // csv or xlsx, for the audit entry
+	Lang         string // en gives the option lists as codes, anything else in Chinese
+}
+
+// exportLabels are the option lists' Chinese words in an export (the
+// words an import reads back).
+var exportLabels = map[string]string{
+	"company": "企业", "individual": "个人",
+	"potential": "潜在", "general": "一般", "important": "重要", "strategic": "战略", "churned": "流失",
+	"online": "线上", "offline": "线下", "social_media": "社交媒体", "referral": "转介绍", "trade_fair": "展会",
+	"advertising": "广告", "other": "其他",
 }
 
 // Export is ExportWith masking every sensitive value.
@@ -102,7 +112,13 @@ func (cs *Customers) ExportWith(ctx context.Context, f CustomerFilter, opt Expor
 		}
 		for _, c := range page {
 			contact, mobile := cs.exportedContact(primary[c.ID], reveal)
-			row := ExportRow{c.Code, c.Name, c.ShortName, c.Kind, c.USCC, c.LegalRep, c.Stage, c.Source, c.RegionCode, c.IndustryCode,
+			label := func(code string) string {
+				if w, ok := exportLabels[code]; ok && !strings.HasPrefix(opt.Lang, "en") {
+					return w
+				}
+				return code
+			}
+			row := ExportRow{c.Code, c.Name, c.ShortName, label(c.Kind), c.USCC, c.LegalRep, label(c.Stage), label(c.Source), c.RegionCode, c.IndustryCode,
 				c.Address, contact, mobile, strings.Join(c.Tags, ";"), owner(c.OwnerID), strconv.FormatInt(c.OwnerID, 10), c.Notes,
 				c.CreatedAt.In(shanghai).Format("2006-01-02 15:04")}
 			for i := range row {

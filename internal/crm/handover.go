@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Handover moves customers from one owner to another, as when an account
@@ -32,8 +33,16 @@ func (cs *Customers) Handover(ctx context.Context, h Handover) (HandoverResult, 
 		return HandoverResult{}, err
 	}
 	var fs []FieldError
-	if strings.TrimSpace(h.Reason) == "" {
+	if h.Reason = strings.TrimSpace(h.Reason); h.Reason == "" {
 		fs = append(fs, FieldError{Field: "reason", Code: "required", Message: "say why the customers change hands"})
+	} else if utf8.RuneCountInString(h.Reason) > 500 {
+		fs = append(fs, FieldError{Field: "reason", Code: "length", Message: "must be at most 500 characters"})
+	}
+	for _, id := range h.CustomerIDs {
+		if id < 1 {
+			fs = append(fs, FieldError{Field: "customer_ids", Code: "invalid", Message: "customer IDs are positive numbers"})
+			break
+		}
 	}
 	if h.FromOwner == 0 {
 		fs = append(fs, FieldError{Field: "from_owner_id", Code: "required", Message: "is required"})

@@ -3,6 +3,7 @@ package crm
 import (
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -48,6 +49,8 @@ func (cs *Customers) AddInteraction(ctx context.Context, it Interaction) (Intera
 		it.At = now
 	} else if it.At.After(now.Add(time.Hour)) {
 		fs = append(fs, FieldError{Field: "at", Code: "future", Message: "an interaction cannot lie in the future"})
+	} else if it.At.Before(time.Date(2000, 1, 1, 0, 0, 0, 0, shanghai)) {
+		fs = append(fs, FieldError{Field: "at", Code: "range", Message: "must not lie before 2000-01-01"})
 	}
 	if !slices.Contains(InteractionChannels, it.Channel) {
 		fs = append(fs, FieldError{Field: "channel", Code: "unknown", Message: "must be one of " + strings.Join(InteractionChannels, ", ")})
@@ -56,8 +59,20 @@ func (cs *Customers) AddInteraction(ctx context.Context, it Interaction) (Intera
 	if it.Content == "" || utf8.RuneCountInString(it.Content) > 5000 {
 		fs = append(fs, FieldError{Field: "content", Code: "length", Message: "must be 1 to 5000 characters"})
 	}
-	if strings.TrimSpace(it.NextStep) != "" && it.NextDueAt == nil {
+	for _, f := range []struct {
+		name string
+		v    *string
+		max  int
+	}{{"participants", &it.Participants, 500}, {"feedback", &it.Feedback, 2000}, {"next_step", &it.NextStep, 500}} {
+		if *f.v = strings.TrimSpace(*f.v); utf8.RuneCountInString(*f.v) > f.max {
+			fs = append(fs, FieldError{Field: f.name, Code: "length", Message: "must be at most " + strconv.Itoa(f.max) + " characters"})
+		}
+	}
+	if it.NextStep != "" && it.NextDueAt == nil {
 		fs = append(fs, FieldError{Field: "next_due_at", Code: "required", Message: "a next step needs a due date"})
+	}
+	if it.NextStep == "" && it.NextDueAt != nil {
+		fs = append(fs, FieldError{Field: "next_step", Code: "required", Message: "a due date needs a next step"})
 	}
 	if it.NextDueAt != nil && it.NextDueAt.Before(now.Add(-time.Minute)) {
 		fs = append(fs, FieldError{Field: "next_due_at", Code: "past", Message: "must not lie in the past"})

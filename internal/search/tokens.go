@@ -112,6 +112,7 @@ func (m Match) Empty() bool { return len(m.Tokens) == 0 && len(m.Prefixes) == 0 
 // Query returns what a customer must have in the index to match q.
 func Query(q string) Match {
 	var m Match
+	q = joinSyllables(q)
 	var run []rune
 	endRun := func() {
 		switch {
@@ -173,3 +174,23 @@ func isLetters(s string) bool {
 	}
 	return s != ""
 }
+
+// joinSyllables drops the apostrophe (' or ’) that separates pinyin
+// syllables between letters, as in chang'an or xi'an: the index holds
+// the spellings without it.
+func joinSyllables(q string) string {
+	if !strings.ContainsAny(q, "'’") {
+		return q
+	}
+	rs := []rune(q)
+	var b strings.Builder
+	for i, r := range rs {
+		if (r == '\'' || r == '’') && i > 0 && i+1 < len(rs) && isASCIILetter(rs[i-1]) && isASCIILetter(rs[i+1]) {
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func isASCIILetter(r rune) bool { return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' }

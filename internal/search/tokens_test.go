@@ -71,6 +71,9 @@ func TestQuery(t *testing.T) {
 		{"huawei", []string{"huawei"}, nil, nil},
 		{"HuaweiJishu", []string{"huawei"}, []string{"huaweijishu"}, nil},
 		{"13912345678", []string{"13912345678"}, nil, nil},
+		{"chang'an", []string{"changa"}, []string{"changan"}, nil},
+		{"Xi’an", []string{"xian"}, nil, nil},
+		{"'hw'", []string{"hw"}, nil, nil},
 		{"", nil, nil, nil},
 	}
 	for _, tt := range tests {

@@ -39,7 +39,7 @@ func TestExportKeepsToScopeNeutralisesFormulasAndIsAudited(t *testing.T) {
 		}
 		// The primary contact's mobile is masked; the export says who owns
 		// each customer, its legal representative and tags.
-		for _, want := range []string{"沈梅", "138****5678", "沈国强", "重点", "am1"} {
+		for _, want := range []string{"沈梅", "138****5678", "沈国强", "重点", "am1", ",企业,", ",潜在,"} {
 			if !strings.Contains(body, want) {
 				t.Errorf("the export lacks %s: %s", want, body)
 			}

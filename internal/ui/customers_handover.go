@@ -84,8 +84,8 @@ func (c *customerPages) handoverForm(w http.ResponseWriter, r *http.Request) {
 	d := handoverData{}
 	d.From, _ = strconv.ParseInt(q.Get("from_owner_id"), 10, 64)
 	d.To, _ = strconv.ParseInt(q.Get("to_owner_id"), 10, 64)
-	d.Moved, _ = strconv.Atoi(q.Get("moved"))
-	d.Done = q.Has("moved")
+	moved, err := strconv.Atoi(q.Get("moved"))
+	d.Moved, d.Done = moved, err == nil && moved >= 0 && moved <= 1_000_000 // only what a handover could have said
 	var picked []int64
 	for _, s := range q["customer"] {
 		if id, err := strconv.ParseInt(s, 10, 64); err == nil {
@@ -129,9 +129,15 @@ func (c *customerPages) handover(w http.ResponseWriter, r *http.Request) {
 	d.To, _ = strconv.ParseInt(r.PostFormValue("to_owner_id"), 10, 64)
 	var picked []int64
 	for _, s := range r.PostForm["customer_ids"] {
-		if id, err := strconv.ParseInt(s, 10, 64); err == nil {
-			picked = append(picked, id)
+		id, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || id < 1 {
+			// Never read as "none ticked", which moves them all.
+			err := crm.Invalid(crm.FieldError{Field: "customer_ids", Code: "invalid", Message: "a customer is not in your scope"})
+			d.Problem = c.problem(lang, "handover", err, handoverInputs)
+			c.showHandover(w, r, httpx.Status(err), d, picked)
+			return
 		}
+		picked = append(picked, id)
 	}
 	res, err := c.cs.Handover(r.Context(), crm.Handover{FromOwner: d.From, ToOwner: d.To, CustomerIDs: picked, Reason: d.Reason})
 	if err != nil {

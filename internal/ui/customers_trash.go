@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -108,8 +109,13 @@ func (c *customerPages) showTrash(w http.ResponseWriter, r *http.Request, status
 // still at the version the page showed, and goes on to the trash.
 func (c *customerPages) moveToTrash(w http.ResponseWriter, r *http.Request) {
 	lang := langOf(r)
-	version, _ := strconv.Atoi(r.PostFormValue("version"))
 	id, err := customerID(r)
+	version, verr := strconv.Atoi(r.PostFormValue("version"))
+	if err == nil && (verr != nil || version < 1) {
+		// The page always sends the version it showed: without one the
+		// change cannot be checked, so it is refused as stale.
+		err = crm.Errorf(crm.EVersionConflict, "send the version you read")
+	}
 	if err == nil {
 		err = c.cs.Delete(r.Context(), id, version)
 	}
@@ -137,7 +143,12 @@ func (c *customerPages) restore(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		if !c.refuse(w, r, err) {
 			msg := c.problem(lang, "customer", err, nil).Form
-			if crm.ErrorCode(err) == crm.EConflict {
+			var e *crm.Error
+			switch {
+			case errors.As(err, &e) && len(e.Fields) > 0 && e.Fields[0].Field == "uscc":
+				// A live customer took its USCC while it was in the trash.
+				msg = c.msgs.text(lang, "customers.trash.uscc_taken")
+			case crm.ErrorCode(err) == crm.EConflict:
 				msg = c.msgs.text(lang, "customers.trash.expired", crm.TrashDays)
 			}
 			c.showTrash(w, r, httpx.Status(err), msg)
