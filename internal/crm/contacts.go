@@ -2,6 +2,7 @@ package crm
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -67,7 +68,7 @@ func (cs *Customers) AddContact(ctx context.Context, c Contact, mobile string, f
 	if err != nil {
 		return c, err
 	}
-	if err := c.validate(lang); err != nil {
+	if err := joinInvalid(c.validate(lang), mobileProblem(mobile, lang)); err != nil {
 		return c, err
 	}
 	if err := cs.sealContactMobile(ctx, p, &c, mobile, force, lang); err != nil {
@@ -77,6 +78,38 @@ func (cs *Customers) AddContact(ctx context.Context, c Contact, mobile string, f
 	c.CreatedAt, c.UpdatedAt, c.Version = now, now, 1
 	e := NewAudit(ctx, AuditCreate, "contact", "", map[string]any{"customer_id": c.CustomerID, "name": c.Name, "mobile": c.Mobile})
 	return c, cs.contacts.CreateContact(ctx, &c, &e)
+}
+
+// mobileProblem is what is wrong with a mobile number as entered, as a
+// field error (nil for none, or no number).
+func mobileProblem(mobile, lang string) error {
+	if mobile == "" {
+		return nil
+	}
+	if _, pr := cn.ValidateMobile(mobile); pr != nil && pr.Severity == cn.Error {
+		return Invalid(FieldError{Field: "mobile", Code: pr.Code, Message: pr.Message(lang)})
+	}
+	return nil
+}
+
+// joinInvalid puts the field errors of several validations in one, so a
+// form shows every problem at once; any other error wins as it is.
+func joinInvalid(errs ...error) error {
+	var fields []FieldError
+	for _, err := range errs {
+		if err == nil {
+			continue
+		}
+		var e *Error
+		if !errors.As(err, &e) || e.Code != EInvalid {
+			return err
+		}
+		fields = append(fields, e.Fields...)
+	}
+	if len(fields) == 0 {
+		return nil
+	}
+	return Invalid(fields...)
 }
 
 // sealContactMobile validates, encrypts and indexes a mobile number and
@@ -265,7 +298,11 @@ func (cs *Customers) UpdateContact(ctx context.Context, id int64, pt ContactPatc
 	boolean("birthday_leap", &c.BirthdayLeap, pt.BirthdayLeap)
 	boolean("is_primary", &c.IsPrimary, pt.IsPrimary)
 	str("preferences", &c.Preferences, pt.Preferences)
-	if err := c.validateChange(lang, &stored); err != nil {
+	var newMobile string
+	if pt.Mobile != nil {
+		newMobile = *pt.Mobile
+	}
+	if err := joinInvalid(c.validateChange(lang, &stored), mobileProblem(newMobile, lang)); err != nil {
 		return c, err
 	}
 	if pt.Mobile != nil {

@@ -77,6 +77,13 @@ func TestTheArchiveRefusesWhatAPassOfBadInputsTried(t *testing.T) {
 				t.Errorf("contact %s = %d %s, want 422 on %s", c.body, r.Status, r.Body, c.field)
 			}
 		}
+		// Every problem of a contact at once, the mobile's with the rest.
+		r := contact(`{"name":"","email":"bad","mobile":"123","landline":"abc"}`)
+		for _, f := range []string{"name", "email", "mobile", "landline"} {
+			if r.Status != 422 || !strings.Contains(string(r.Body), `"field":"`+f+`"`) {
+				t.Errorf("a contact wrong in four fields = %d %s, want 422 naming %s too", r.Status, r.Body, f)
+			}
+		}
 		if r := contact(`{"name":"丁","birthday":"02-29"}`); r.Status != 201 {
 			t.Errorf("a 29 February birthday = %d %s, want 201", r.Status, r.Body)
 		}
