@@ -46,11 +46,7 @@ func (cs *Customers) History(ctx context.Context, id, beforeID int64, limit int)
 	if _, err := cs.Get(ctx, id); err != nil {
 		return nil, err
 	}
-	hs, ok := cs.store.(HistoryStore)
-	if !ok {
-		return nil, Errorf(EInternal, "this store keeps no history")
-	}
-	merged, err := hs.MergedInto(ctx, id)
+	merged, err := cs.history.MergedInto(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -58,5 +54,5 @@ func (cs *Customers) History(ctx context.Context, id, beforeID int64, limit int)
 		limit = 50
 	}
 	limit = min(limit, 1001) // a page of up to 1,000 and one more, to know of the next
-	return hs.CustomerHistory(ctx, append([]HistorySource{{ID: id}}, merged...), beforeID, limit)
+	return cs.history.CustomerHistory(ctx, append([]HistorySource{{ID: id}}, merged...), beforeID, limit)
 }

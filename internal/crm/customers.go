@@ -118,6 +118,7 @@ type Customers struct {
 	interactions InteractionStore
 	dedup        DedupStore
 	fields       CustomerFieldStore
+	history      HistoryStore
 	sealer       Sealer
 	now          func() time.Time
 }
@@ -129,6 +130,7 @@ type CustomerArchiveStore interface {
 	InteractionStore
 	DedupStore
 	CustomerFieldStore
+	HistoryStore
 }
 
 // NewCustomers returns the customer service.
@@ -136,7 +138,7 @@ func NewCustomers(s CustomerArchiveStore, now func() time.Time) *Customers {
 	if now == nil {
 		now = time.Now
 	}
-	return &Customers{store: s, contacts: s, interactions: s, dedup: s, fields: s, now: now}
+	return &Customers{store: s, contacts: s, interactions: s, dedup: s, fields: s, history: s, now: now}
 }
 
 // Create adds a customer. Its owner is the caller unless a gm (anyone) or
@@ -236,19 +238,14 @@ func (cs *Customers) Get(ctx context.Context, id int64) (Customer, error) {
 // List returns customers in scope, newest first; rows seen only through a
 // grant are audited.
 func (cs *Customers) List(ctx context.Context, f CustomerFilter) ([]Customer, error) {
-	p, err := Authorize(ctx, ActCustomerRead)
+	p, err := authorizeList(ctx, f)
 	if err != nil {
 		return nil, err
-	}
-	if f.Trash { // the trash is for those who may move customers there
-		if _, err := Authorize(ctx, ActCustomerDelete); err != nil {
-			return nil, err
-		}
 	}
 	var list []Customer
 	var granted []int64
 	if found, ok, err := cs.byMobile(ctx, p, f); ok || err != nil {
-		return found, err
+		return pageOf(found, f), err
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
 		list, granted, err = cs.store.SearchCustomers(ctx, ReadScope(p), q, f, cs.now())
@@ -262,6 +259,16 @@ func (cs *Customers) List(ctx context.Context, f CustomerFilter) ([]Customer, er
 	return list, cs.store.Audit(ctx, &e)
 }
 
+// authorizeList lets the caller read the list f asks for: customers, and
+// the trash only to those who may move customers there.
+func authorizeList(ctx context.Context, f CustomerFilter) (Principal, error) {
+	p, err := Authorize(ctx, ActCustomerRead)
+	if err == nil && f.Trash {
+		_, err = Authorize(ctx, ActCustomerDelete)
+	}
+	return p, err
+}
+
 // searchCounter is a store that can find a search's page and its total
 // together, when one reading of the matches gives both (ok false when it
 // cannot for this search).
@@ -273,20 +280,12 @@ type searchCounter interface {
 // whole list. A search whose matches are read whole for the page anyway
 // is counted in the same reading.
 func (cs *Customers) ListCounted(ctx context.Context, f CustomerFilter) ([]Customer, CustomerCount, error) {
-	p, err := Authorize(ctx, ActCustomerRead)
+	p, err := authorizeList(ctx, f)
 	if err != nil {
 		return nil, CustomerCount{}, err
 	}
-	if f.Trash { // the trash is for those who may move customers there
-		if _, err := Authorize(ctx, ActCustomerDelete); err != nil {
-			return nil, CustomerCount{}, err
-		}
-	}
 	if found, ok, err := cs.byMobile(ctx, p, f); ok || err != nil {
-		g := f
-		g.BeforeID, g.Limit = 0, 0
-		all, _, cerr := cs.byMobile(ctx, p, g)
-		return found, CustomerCount{Total: int64(len(all))}, errors.Join(err, cerr)
+		return pageOf(found, f), CustomerCount{Total: int64(len(found))}, err
 	}
 	if sc, can := cs.store.(searchCounter); can && strings.TrimSpace(f.Query) != "" {
 		f.Query = strings.TrimSpace(f.Query)
@@ -307,17 +306,11 @@ func (cs *Customers) ListCounted(ctx context.Context, f CustomerFilter) ([]Custo
 // with f (ignoring its cursor): exactly up to CountExactUpTo, estimated
 // above it.
 func (cs *Customers) Count(ctx context.Context, f CustomerFilter) (CustomerCount, error) {
-	p, err := Authorize(ctx, ActCustomerRead)
+	p, err := authorizeList(ctx, f)
 	if err != nil {
 		return CustomerCount{}, err
 	}
-	if f.Trash { // the trash is for those who may move customers there
-		if _, err := Authorize(ctx, ActCustomerDelete); err != nil {
-			return CustomerCount{}, err
-		}
-	}
 	f.Query = strings.TrimSpace(f.Query)
-	f.BeforeID, f.After, f.Limit = 0, nil, 0
 	if found, ok, err := cs.byMobile(ctx, p, f); ok || err != nil {
 		return CustomerCount{Total: int64(len(found))}, err
 	}
@@ -325,10 +318,11 @@ func (cs *Customers) Count(ctx context.Context, f CustomerFilter) (CustomerCount
 }
 
 // byMobile answers a search box holding a whole mobile number (138 0013
-// 8000, +86…) with no other filter: the customers in scope whose contacts
+// 8000, +86…) with no other filter: every customer in scope whose contacts
 // have that number, found through its blind index (the numbers are
-// sealed), newest first. ok is false for any other list.
-func (cs *Customers) byMobile(ctx context.Context, p Principal, f CustomerFilter) ([]Customer, bool, error) {
+// sealed), newest first — a handful, so the callers page them. ok is
+// false for any other list.
+func (cs *Customers) byMobile(ctx context.Context, p Principal, f CustomerFilter) (found []Customer, ok bool, err error) {
 	q := strings.TrimSpace(f.Query)
 	if q == "" || cs.sealer == nil || f.Sort != "" || f.Trash || f.Stage != "" || f.OwnerID != 0 || f.TeamID != 0 || f.Region != "" ||
 		f.Industry != "" || f.Tag != "" || !f.From.IsZero() || !f.To.IsZero() {
@@ -353,12 +347,12 @@ func (cs *Customers) byMobile(ctx context.Context, p Principal, f CustomerFilter
 	}
 	var ids []int64
 	for _, k := range contacts {
-		if !slices.Contains(ids, k.CustomerID) && (f.BeforeID == 0 || k.CustomerID < f.BeforeID) {
+		if !slices.Contains(ids, k.CustomerID) {
 			ids = append(ids, k.CustomerID)
 		}
 	}
 	slices.SortFunc(ids, func(a, b int64) int { return cmp.Compare(b, a) })
-	out := []Customer{}
+	found = []Customer{}
 	var granted []int64
 	for _, id := range ids {
 		c, viaGrant, err := cs.store.Customer(ctx, id, ReadScope(p), false, cs.now())
@@ -371,15 +365,29 @@ func (cs *Customers) byMobile(ctx context.Context, p Principal, f CustomerFilter
 		if viaGrant {
 			granted = append(granted, id)
 		}
-		if out = append(out, c); f.Limit > 0 && len(out) == f.Limit {
-			break
-		}
+		found = append(found, c)
 	}
 	if len(granted) > 0 {
 		e := NewAudit(ctx, AuditReadGranted, "customer", "", map[string]any{"ids": granted})
-		return out, true, cs.store.Audit(ctx, &e)
+		return found, true, cs.store.Audit(ctx, &e)
 	}
-	return out, true, nil
+	return found, true, nil
+}
+
+// pageOf is the page of a newest-first list f asks for: after its cursor,
+// at most its limit.
+func pageOf(list []Customer, f CustomerFilter) []Customer {
+	out := []Customer{}
+	for _, c := range list {
+		if f.BeforeID != 0 && c.ID >= f.BeforeID {
+			continue
+		}
+		if f.Limit > 0 && len(out) == f.Limit {
+			break
+		}
+		out = append(out, c)
+	}
+	return out
 }
 
 func customerFields(c Customer) map[string]any {

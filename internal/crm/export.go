@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/kehucrm/kehu/internal/secure"
 )
@@ -55,14 +56,10 @@ func (cs *Customers) Export(ctx context.Context, f CustomerFilter, emit func(Exp
 // spreadsheet would run as a formula (starting with = + - @ or a tab/CR)
 // are neutralised.
 func (cs *Customers) ExportWith(ctx context.Context, f CustomerFilter, opt ExportOptions, emit func(ExportRow) error) (int, error) {
-	p, err := Authorize(ctx, ActCustomerExport)
-	if err != nil {
+	if err := cs.CheckExport(ctx, opt); err != nil {
 		return 0, err
 	}
 	reveal := strings.TrimSpace(opt.RevealReason) != ""
-	if reveal && !p.Role.Can(ActCustomerReveal) {
-		return 0, &Error{Code: EForbidden, Message: "you may not reveal mobile numbers", Fields: []FieldError{{Field: "reveal_reason", Code: "forbidden", Message: "you may not reveal mobile numbers"}}}
-	}
 	owners := map[int64]string{}
 	owner := func(id int64) string {
 		if name, ok := owners[id]; ok {
@@ -140,6 +137,26 @@ func (cs *Customers) ExportWith(ctx context.Context, f CustomerFilter, opt Expor
 		}
 	}
 	return n, nil
+}
+
+// CheckExport says whether the caller may export with opt: the export
+// permission, and to reveal mobiles the reveal permission and a reason of
+// at most 200 characters. A streaming caller asks before its file starts.
+func (cs *Customers) CheckExport(ctx context.Context, opt ExportOptions) error {
+	p, err := Authorize(ctx, ActCustomerExport)
+	if err != nil {
+		return err
+	}
+	switch reason := strings.TrimSpace(opt.RevealReason); {
+	case reason == "":
+		return nil
+	case !p.Role.Can(ActCustomerReveal):
+		msg := "you may not reveal mobile numbers"
+		return &Error{Code: EForbidden, Message: msg, Fields: []FieldError{{Field: "reveal_reason", Code: "forbidden", Message: msg}}}
+	case utf8.RuneCountInString(reason) > 200:
+		return Invalid(FieldError{Field: "reveal_reason", Code: "length", Message: "must be at most 200 characters"})
+	}
+	return nil
 }
 
 // exportedContact is a primary contact's name and mobile as exported:

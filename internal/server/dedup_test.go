@@ -108,22 +108,10 @@ func TestTheSameNewNameSentAtOnceIsAddedOnce(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		o := newOrg(e)
 		const n = 8
-		statuses := make(chan int, n)
-		var wg sync.WaitGroup
-		for range n {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				_, r := o.create(o.am1, `{"name":"并发重复公司"}`)
-				statuses <- r.Status
-			}()
-		}
-		wg.Wait()
-		close(statuses)
-		got := map[int]int{}
-		for s := range statuses {
-			got[s]++
-		}
+		got := atOnce(n, func(int) int {
+			_, r := o.create(o.am1, `{"name":"并发重复公司"}`)
+			return r.Status
+		})
 		if got[201] != 1 || got[409] != n-1 {
 			t.Errorf("%d requests at once for one new name answered %v, want one 201 and %d 409", n, got, n-1)
 		}
@@ -140,24 +128,32 @@ func TestTwoRenamesToOneNameAtOnceLetOneThrough(t *testing.T) {
 			c, _ := o.create(o.am1, fmt.Sprintf(`{"name":"改名前公司%d"}`, i))
 			ids[i] = c.ID
 		}
-		statuses := make(chan int, n)
-		var wg sync.WaitGroup
-		for _, id := range ids {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				r := e.do("PATCH", fmt.Sprintf("/api/v1/customers/%d", id), strings.NewReader(`{"version":1,"name":"并发改名公司"}`), as(o.am1))
-				statuses <- r.Status
-			}()
-		}
-		wg.Wait()
-		close(statuses)
-		got := map[int]int{}
-		for s := range statuses {
-			got[s]++
-		}
+		got := atOnce(n, func(i int) int {
+			return e.do("PATCH", fmt.Sprintf("/api/v1/customers/%d", ids[i]), strings.NewReader(`{"version":1,"name":"并发改名公司"}`), as(o.am1)).Status
+		})
 		if got[200] != 1 || got[409] != n-1 {
 			t.Errorf("%d renames at once to one name answered %v, want one 200 and %d 409", n, got, n-1)
 		}
 	})
+}
+
+// atOnce runs call(0) … call(n-1) together and counts the statuses they
+// answer.
+func atOnce(n int, call func(i int) int) map[int]int {
+	statuses := make(chan int, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			statuses <- call(i)
+		}()
+	}
+	wg.Wait()
+	close(statuses)
+	got := map[int]int{}
+	for s := range statuses {
+		got[s]++
+	}
+	return got
 }

@@ -101,7 +101,7 @@ func (db *DB) CreateCustomer(ctx context.Context, c *crm.Customer, uniqueName bo
 			c.OwnerID, nullID(c.TeamID), c.Notes, c.CreatedAt, c.UpdatedAt, c.NameNorm, c.EmployeeBand, c.RevenueBand, customJSON(c.Custom),
 			crm.NameSortKey(c.Name))
 		if isUniqueViolation(err) {
-			return db.duplicateUSCC(ctx, tx, c.USCC)
+			return errDuplicateUSCC()
 		}
 		if err != nil {
 			return err
@@ -136,11 +136,11 @@ func withDetail(detail, key string, v any) string {
 	return string(b)
 }
 
-// duplicateUSCC explains a USCC clash the unique index caught (a customer
-// added meanwhile, or a change of USCC), without naming the other record,
-// which the caller may not be allowed to see; crm's own check before the
-// write names it to those who may.
-func (db *DB) duplicateUSCC(context.Context, *Tx, string) error {
+// errDuplicateUSCC explains a USCC clash the unique index caught (a
+// customer added meanwhile, or a change of USCC), without naming the other
+// record, which the caller may not be allowed to see; crm's own check
+// before the write names it to those who may.
+func errDuplicateUSCC() error {
 	return &crm.Error{Code: crm.EConflict, Message: "a customer with this unified social credit code already exists",
 		Fields: []crm.FieldError{{Field: "uscc", Code: "duplicate", Message: "already used by another customer"}}}
 }
@@ -570,7 +570,7 @@ func (db *DB) UpdateCustomer(ctx context.Context, c *crm.Customer, uniqueName bo
 			c.OwnerID, nullID(c.TeamID), c.Notes, c.DeletedAt, c.NameNorm, c.NameNorm, c.EmployeeBand, c.RevenueBand, customJSON(c.Custom),
 			crm.NameSortKey(c.Name), c.UpdatedAt, c.ID, c.Version)
 		if isUniqueViolation(err) {
-			return db.duplicateUSCC(ctx, tx, c.USCC)
+			return errDuplicateUSCC()
 		}
 		if err != nil {
 			return fmt.Errorf("store: update customer: %w", err)

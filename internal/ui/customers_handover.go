@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"errors"
 	"net/http"
 	"slices"
 	"strconv"
@@ -141,14 +140,6 @@ func (c *customerPages) handover(w http.ResponseWriter, r *http.Request) {
 	}
 	res, err := c.cs.Handover(r.Context(), crm.Handover{FromOwner: d.From, ToOwner: d.To, CustomerIDs: picked, Reason: d.Reason})
 	if err != nil {
-		var e *crm.Error
-		if errors.As(err, &e) {
-			for i, f := range e.Fields {
-				if f.Field == "owner_id" { // the new owner the domain refused
-					e.Fields[i].Field = "to_owner_id"
-				}
-			}
-		}
 		if code := crm.ErrorCode(err); code == crm.EForbidden && len(c.problem(lang, "handover", err, handoverInputs).Fields) == 0 {
 			c.failOrForbid(w, r, err)
 			return
