@@ -48,6 +48,12 @@ type requestMeta struct{ ip, requestID string }
 
 type requestMetaKey struct{}
 
+// RequestIP is the client address WithRequestMeta recorded, or "".
+func RequestIP(ctx context.Context) string {
+	m, _ := ctx.Value(requestMetaKey{}).(requestMeta)
+	return m.ip
+}
+
 // WithRequestMeta returns ctx carrying the client address and request ID
 // that audit entries record.
 func WithRequestMeta(ctx context.Context, ip, requestID string) context.Context {

@@ -288,10 +288,7 @@ const loginWindow = time.Minute
 // rateLimit counts a sign-in attempt against the client address and the
 // username, refusing past the configured rates with a time to retry.
 func (id *Identity) rateLimit(ctx context.Context, username string, now time.Time) error {
-	ip := ""
-	if m, ok := ctx.Value(requestMetaKey{}).(requestMeta); ok {
-		ip = m.ip
-	}
+	ip := RequestIP(ctx)
 	for _, l := range []struct {
 		key string
 		max int

@@ -88,15 +88,16 @@ type ComplaintStore interface {
 
 // Complaints handles complaint intake and reading.
 type Complaints struct {
-	store     ComplaintStore
-	flow      ComplaintFlowStore
-	public    PublicStore
-	rules     ComplaintRuleStore
-	extra     complaintExtraStore
-	customers *Customers
-	calendars *Calendars
-	sealer    Sealer
-	now       func() time.Time
+	store      ComplaintStore
+	flow       ComplaintFlowStore
+	public     PublicStore
+	rules      ComplaintRuleStore
+	extra      complaintExtraStore
+	ofCustomer CustomerComplaintStore
+	customers  *Customers
+	calendars  *Calendars
+	sealer     Sealer
+	now        func() time.Time
 }
 
 // NewComplaints returns the complaint service.
@@ -106,11 +107,12 @@ func NewComplaints(s interface {
 	PublicStore
 	ComplaintRuleStore
 	complaintExtraStore
+	CustomerComplaintStore
 }, customers *Customers, calendars *Calendars, sealer Sealer, now func() time.Time) *Complaints {
 	if now == nil {
 		now = time.Now
 	}
-	return &Complaints{store: s, flow: s, public: s, rules: s, extra: s, customers: customers, calendars: calendars, sealer: sealer, now: now}
+	return &Complaints{store: s, flow: s, public: s, rules: s, extra: s, ofCustomer: s, customers: customers, calendars: calendars, sealer: sealer, now: now}
 }
 
 // complaintScope is who sees which complaints: the service desk, QA,

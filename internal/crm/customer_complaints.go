@@ -7,14 +7,14 @@ type CustomerComplaintStore interface {
 	CustomerComplaints(ctx context.Context, customerID int64, limit int) ([]Complaint, error)
 }
 
-// CustomerComplaints lists the complaints of a customer, newest first, up
+// OfCustomer lists the complaints of a customer, newest first, up
 // to limit, for the customer's page. The caller must be able to read the
 // customer and to read complaints in that customer's scope (the service
 // desk, QA, production and the gm see every customer's; others those of
 // the customers in their own scope, not of ones only granted to them).
 // A caller who may not see them gets ok false and no error, so the page
 // simply leaves the section out.
-func (cs *Customers) CustomerComplaints(ctx context.Context, s CustomerComplaintStore, customerID int64, limit int) (list []Complaint, ok bool, err error) {
+func (c *Complaints) OfCustomer(ctx context.Context, customerID int64, limit int) (list []Complaint, ok bool, err error) {
 	p, err := Authorize(ctx, ActCustomerRead)
 	if err != nil {
 		return nil, false, err
@@ -23,12 +23,12 @@ func (cs *Customers) CustomerComplaints(ctx context.Context, s CustomerComplaint
 		return nil, false, nil
 	}
 	if scope := complaintScope(p); !scope.All {
-		if _, _, err := cs.store.Customer(ctx, customerID, scope, false, cs.now()); ErrorCode(err) == ENotFound {
+		if _, _, err := c.customers.store.Customer(ctx, customerID, scope, false, c.now()); ErrorCode(err) == ENotFound {
 			return nil, false, nil
 		} else if err != nil {
 			return nil, false, err
 		}
 	}
-	list, err = s.CustomerComplaints(ctx, customerID, limit)
+	list, err = c.ofCustomer.CustomerComplaints(ctx, customerID, limit)
 	return list, err == nil, err
 }

@@ -20,7 +20,7 @@ type Notification struct {
 	ReadAt    *time.Time `json:"read_at,omitempty"`
 }
 
-// OverdueStore finds and marks overdue complaints and keeps the inbox.
+// OverdueStore finds and marks overdue complaints.
 type OverdueStore interface {
 	// MarkOverdue marks, in one transaction, every open complaint whose
 	// deadline passed before now — the first reply (still registered after
@@ -36,6 +36,10 @@ type OverdueStore interface {
 	// in the same transaction, audited — each complaint still unresolved
 	// whose escalate_at passed.
 	EscalateDue(ctx context.Context, now time.Time) ([]Complaint, error)
+}
+
+// InboxStore keeps users' notifications and notice addresses.
+type InboxStore interface {
 	NotificationEmail(ctx context.Context, userID int64) (string, error)
 	SetNotificationEmail(ctx context.Context, userID int64, email string, at time.Time, e *AuditEntry) error
 	Notifications(ctx context.Context, userID int64, unreadOnly bool, limit int) ([]Notification, error)
@@ -44,12 +48,12 @@ type OverdueStore interface {
 
 // Inbox is a signed-in user's notifications.
 type Inbox struct {
-	store OverdueStore
+	store InboxStore
 	now   func() time.Time
 }
 
 // NewInbox returns the inbox service.
-func NewInbox(s OverdueStore, now func() time.Time) *Inbox {
+func NewInbox(s InboxStore, now func() time.Time) *Inbox {
 	if now == nil {
 		now = time.Now
 	}

@@ -18,9 +18,10 @@ import (
 // a customer out of scope looks exactly like one that does not exist.
 type customerPages struct {
 	*UI
-	cs    *crm.Customers
-	cards *crm.Cards
-	files *crm.Attachments
+	cs         *crm.Customers
+	cards      *crm.Cards
+	files      *crm.Attachments
+	complaints *crm.Complaints
 }
 
 // registerCustomers adds the customer pages. sealer is the keyring for
@@ -28,8 +29,9 @@ type customerPages struct {
 func (u *UI) registerCustomers(rt *httpx.Router, sealer crm.Sealer) {
 	cs := crm.NewCustomers(u.db, nil)
 	cs.SetSealer(sealer)
-	c := &customerPages{UI: u, cs: cs, cards: crm.NewCards(cs, u.db, sealer),
-		files: crm.NewAttachments(u.db, cs, crm.NewComplaints(u.db, cs, u.calendars, sealer, nil), nil)}
+	complaints := crm.NewComplaints(u.db, cs, u.calendars, sealer, nil)
+	c := &customerPages{UI: u, cs: cs, cards: crm.NewCards(cs, u.db, sealer), complaints: complaints,
+		files: crm.NewAttachments(u.db, cs, complaints, nil)}
 	rt.Handle("GET /customers", u.private(c.list))
 	rt.Handle("GET /customers/trash", u.private(c.trash))
 	rt.Handle("POST /customers/{id}/delete", u.private(c.moveToTrash))

@@ -227,7 +227,7 @@ func (c *customerPages) showDetail(w http.ResponseWriter, r *http.Request, statu
 		c.fail(w, r, err)
 		return
 	}
-	complaints, ok, err := c.cs.CustomerComplaints(r.Context(), c.db, id, 50)
+	complaints, ok, err := c.complaints.OfCustomer(r.Context(), id, 50)
 	if err != nil {
 		c.fail(w, r, err)
 		return
