@@ -15,6 +15,7 @@ import (
 
 	"github.com/kehucrm/kehu/internal/bench"
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/identity"
 	"github.com/kehucrm/kehu/internal/httpx"
 	"github.com/kehucrm/kehu/internal/secure"
 	"github.com/kehucrm/kehu/internal/server"
@@ -104,9 +105,9 @@ func benchServer(ctx context.Context, dsn string) (url, engine, token string, st
 	if err != nil {
 		return fail(err)
 	}
-	id := crm.NewIdentity(db, crm.DefaultAuthConfig(), nil)
+	id := identity.NewIdentity(db, identity.DefaultAuthConfig(), nil)
 	name, pw := "bench-"+strconv.FormatInt(time.Now().UnixNano(), 36), generatePassword()
-	if _, err := id.AddUser(cliContext(ctx), crm.NewUser{Username: name, Role: crm.RoleAdmin, Password: pw}, "en"); err != nil {
+	if _, err := id.AddUser(cliContext(ctx), identity.NewUser{Username: name, Role: crm.RoleAdmin, Password: pw}, "en"); err != nil {
 		return fail(err)
 	}
 	if token, _, err = id.Login(ctx, name, pw, "api"); err != nil {

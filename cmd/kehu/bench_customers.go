@@ -14,6 +14,7 @@ import (
 
 	"github.com/kehucrm/kehu/internal/bench"
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/identity"
 	"github.com/kehucrm/kehu/internal/server"
 	"github.com/kehucrm/kehu/internal/store"
 )
@@ -62,9 +63,9 @@ func benchCustomers(ctx context.Context, args []string, stdout, stderr io.Writer
 		return err
 	}
 	// A GM of our own for this run, signed in by API token.
-	id := crm.NewIdentity(db, crm.DefaultAuthConfig(), nil)
+	id := identity.NewIdentity(db, identity.DefaultAuthConfig(), nil)
 	name, pw := "bench-gm-"+strconv.FormatInt(time.Now().UnixNano(), 36), generatePassword()
-	if _, err := id.AddUser(cliContext(ctx), crm.NewUser{Username: name, Role: crm.RoleGM, Password: pw}, "en"); err != nil {
+	if _, err := id.AddUser(cliContext(ctx), identity.NewUser{Username: name, Role: crm.RoleGM, Password: pw}, "en"); err != nil {
 		return err
 	}
 	token, _, err := id.Login(ctx, name, pw, "api")

@@ -11,6 +11,8 @@ import (
 
 	"github.com/kehucrm/kehu/internal/bench"
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/customer"
+	"github.com/kehucrm/kehu/internal/crm/identity"
 	"github.com/kehucrm/kehu/internal/search"
 	"github.com/kehucrm/kehu/internal/secure"
 	"github.com/kehucrm/kehu/internal/store"
@@ -19,14 +21,14 @@ import (
 // benchUsers are the staff of a benchmark data set: a GM, four sales
 // teams of five account managers each. Customers are spread over the
 // account managers.
-func benchUsers() []crm.NewUser {
-	users := []crm.NewUser{{Username: "bench.gm", DisplayName: "基准总经理", Role: crm.RoleGM}}
+func benchUsers() []identity.NewUser {
+	users := []identity.NewUser{{Username: "bench.gm", DisplayName: "基准总经理", Role: crm.RoleGM}}
 	for t := 1; t <= 4; t++ {
 		team := fmt.Sprintf("基准销售%d部", t)
 		mgr := fmt.Sprintf("bench.sm%d", t)
-		users = append(users, crm.NewUser{Username: mgr, DisplayName: fmt.Sprintf("销售经理%d", t), Role: crm.RoleSalesManager, Team: team, Manager: "bench.gm"})
+		users = append(users, identity.NewUser{Username: mgr, DisplayName: fmt.Sprintf("销售经理%d", t), Role: crm.RoleSalesManager, Team: team, Manager: "bench.gm"})
 		for a := 1; a <= 5; a++ {
-			users = append(users, crm.NewUser{Username: fmt.Sprintf("bench.am%d%d", t, a), DisplayName: fmt.Sprintf("客户经理%d-%d", t, a),
+			users = append(users, identity.NewUser{Username: fmt.Sprintf("bench.am%d%d", t, a), DisplayName: fmt.Sprintf("客户经理%d-%d", t, a),
 				Role: crm.RoleAccountManager, Team: team, Manager: mgr})
 		}
 	}
@@ -71,10 +73,10 @@ func benchData(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	id := crm.NewIdentity(db, crm.DefaultAuthConfig(), nil)
+	id := identity.NewIdentity(db, identity.DefaultAuthConfig(), nil)
 	id.SetSealer(keys)
 	password := generatePassword()
-	var owners []crm.User
+	var owners []identity.User
 	for _, u := range benchUsers() {
 		u.Password = password
 		user, err := id.AddUser(cliContext(ctx), u, "zh-CN")
@@ -168,7 +170,7 @@ func benchData(ctx context.Context, args []string, stdout, stderr io.Writer) err
 
 // benchDataRow prepares one generated customer as the store writes it: its
 // normalised name, sealed mobile with blind index, and search tokens.
-func benchDataRow(g bench.GenCustomer, owners []crm.User, keys *secure.Keyring) (store.BenchCustomer, error) {
+func benchDataRow(g bench.GenCustomer, owners []identity.User, keys *secure.Keyring) (store.BenchCustomer, error) {
 	owner := owners[g.Owner]
 	enc, err := keys.Encrypt([]byte(g.Mobile), secure.AAD("contacts", "mobile"))
 	if err != nil {
@@ -177,11 +179,11 @@ func benchDataRow(g bench.GenCustomer, owners []crm.User, keys *secure.Keyring) 
 	code := fmt.Sprintf("KH%08d", g.N)
 	last4 := g.Mobile[len(g.Mobile)-4:]
 	return store.BenchCustomer{
-		ID: g.N, Code: code, Name: g.Name, ShortName: g.ShortName, NameNorm: crm.NormalizeName(g.Name), NameSort: crm.NameSortKey(g.Name), USCC: g.USCC,
+		ID: g.N, Code: code, Name: g.Name, ShortName: g.ShortName, NameNorm: customer.NormalizeName(g.Name), NameSort: customer.NameSortKey(g.Name), USCC: g.USCC,
 		IndustryCode: g.IndustryCode, RegionCode: g.RegionCode, Address: g.Address, Source: g.Source, Stage: g.Stage,
 		OwnerID: owner.ID, TeamID: owner.TeamID, CreatedAt: g.CreatedAt,
 		ContactName: g.ContactName, ContactTitle: g.ContactTitle,
-		MobileEnc: enc, MobileIdx: crm.MobileBlindIndex(keys, g.Mobile), MobileLast4: last4,
+		MobileEnc: enc, MobileIdx: customer.MobileBlindIndex(keys, g.Mobile), MobileLast4: last4,
 		Tokens: search.Tokens(search.Doc{
 			Texts:   []string{g.Name, g.ShortName, g.ContactName},
 			Codes:   []string{code, g.USCC, fmt.Sprint(g.N)},

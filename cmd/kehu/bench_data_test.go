@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/customer"
 	"github.com/kehucrm/kehu/internal/secure"
 	"github.com/kehucrm/kehu/internal/store"
 )
@@ -43,7 +44,7 @@ func TestBenchDataLoadsRowsTheProductFinds(t *testing.T) {
 		t.Fatal(err)
 	}
 	as := crm.WithPrincipal(ctx, crm.Principal{UserID: gm.ID, Username: gm.Username, Role: gm.Role})
-	customers := crm.NewCustomers(db, nil)
+	customers := customer.NewCustomers(db, nil)
 	customers.SetSealer(keys)
 	first, err := customers.Get(as, 1)
 	if err != nil {
@@ -52,7 +53,7 @@ func TestBenchDataLoadsRowsTheProductFinds(t *testing.T) {
 	if first.Code != "KH00000001" {
 		t.Errorf("customer 1 has code %s", first.Code)
 	}
-	found, err := customers.List(as, crm.CustomerFilter{Query: first.Name, Limit: 50})
+	found, err := customers.List(as, customer.CustomerFilter{Query: first.Name, Limit: 50})
 	if err != nil || !containsCustomer(found, first.ID) {
 		t.Errorf("search by full name %s: %v, found %d rows without it", first.Name, err, len(found))
 	}
@@ -68,11 +69,11 @@ func TestBenchDataLoadsRowsTheProductFinds(t *testing.T) {
 	if err != nil || len(byMobile) == 0 {
 		t.Errorf("find contact by mobile %s: %v %v", mobile, byMobile, err)
 	}
-	byEnding, err := customers.List(as, crm.CustomerFilter{Query: mobile[len(mobile)-4:], Limit: 50})
+	byEnding, err := customers.List(as, customer.CustomerFilter{Query: mobile[len(mobile)-4:], Limit: 50})
 	if err != nil || !containsCustomer(byEnding, first.ID) {
 		t.Errorf("search by mobile ending: %v, customer 1 not among %d rows", err, len(byEnding))
 	}
-	added, err := customers.Create(as, crm.Customer{Name: "基准之后新建有限公司"}, "zh-CN")
+	added, err := customers.Create(as, customer.Customer{Name: "基准之后新建有限公司"}, "zh-CN")
 	if err != nil {
 		t.Fatalf("create after the load: %v", err)
 	}
@@ -81,7 +82,7 @@ func TestBenchDataLoadsRowsTheProductFinds(t *testing.T) {
 	}
 }
 
-func containsCustomer(cs []crm.Customer, id int64) bool {
+func containsCustomer(cs []customer.Customer, id int64) bool {
 	for _, c := range cs {
 		if c.ID == id {
 			return true

@@ -20,6 +20,9 @@ import (
 
 	"github.com/kehucrm/kehu/internal/cn"
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/customer"
+	"github.com/kehucrm/kehu/internal/crm/identity"
+	"github.com/kehucrm/kehu/internal/crm/importer"
 	"github.com/kehucrm/kehu/internal/jobs"
 	"github.com/kehucrm/kehu/internal/secure"
 	"github.com/kehucrm/kehu/internal/store"
@@ -88,9 +91,9 @@ func benchImport(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
-	id := crm.NewIdentity(db, crm.DefaultAuthConfig(), nil)
+	id := identity.NewIdentity(db, identity.DefaultAuthConfig(), nil)
 	id.SetSealer(keys)
-	if _, err := id.AddUser(cliContext(ctx), crm.NewUser{Username: "bench", Role: crm.RoleAccountManager, Password: "Bench-import-2026"}, "en"); err != nil {
+	if _, err := id.AddUser(cliContext(ctx), identity.NewUser{Username: "bench", Role: crm.RoleAccountManager, Password: "Bench-import-2026"}, "en"); err != nil {
 		return err
 	}
 
@@ -106,20 +109,20 @@ func benchImport(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		}
 	}
 	t1 := time.Now()
-	x, err := r.runTimed(ctx, imp, "bench", crm.ImportUpload{FileName: "customers.csv", FilePath: file, Mode: crm.ImportAll, Lang: "en"}, &checkDone)
+	x, err := r.runTimed(ctx, imp, "bench", importer.ImportUpload{FileName: "customers.csv", FilePath: file, Mode: importer.ImportAll, Lang: "en"}, &checkDone)
 	stopProfile()
 	if err != nil {
 		return err
 	}
 	total := time.Since(t1)
-	if x.Status != crm.ImportDone || x.Inserted != rows {
+	if x.Status != importer.ImportDone || x.Inserted != rows {
 		return fmt.Errorf("the import ended %s with %d of %d rows imported (%s)", x.Status, x.Inserted, rows, x.Message)
 	}
 	check, commit := checkDone.Sub(t1), total-checkDone.Sub(t1)
 	rate := float64(rows) / total.Seconds()
 	// A customer found by search proves the index was filled.
-	found, err := crm.NewCustomers(db, nil).List(crm.WithPrincipal(ctx, crm.Principal{UserID: x.CreatedBy, Username: "bench", Role: crm.RoleAccountManager}),
-		crm.CustomerFilter{Query: impName(rows - 1), Limit: 5})
+	found, err := customer.NewCustomers(db, nil).List(crm.WithPrincipal(ctx, crm.Principal{UserID: x.CreatedBy, Username: "bench", Role: crm.RoleAccountManager}),
+		customer.CustomerFilter{Query: impName(rows - 1), Limit: 5})
 	if err != nil {
 		return err
 	}
@@ -132,10 +135,10 @@ func benchImport(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	now := time.Now().UTC()
 	t2 := time.Now()
-	err = db.BareInsert(ctx, "bench_bare", cols, rows, crm.ImportBatchSize, func(i int, a []any) []any {
+	err = db.BareInsert(ctx, "bench_bare", cols, rows, importer.ImportBatchSize, func(i int, a []any) []any {
 		c := impRow(i)
 		return append(a, int64(i+1), fmt.Sprintf("KH%08d", i+1), "company", c[0], c[1], c[2], c[3], c[4], c[5], c[6], "referral", "general",
-			x.CreatedBy, nil, "", 1, now, now, crm.NormalizeName(c[0]), "", "", "{}", x.ID, i+2, crm.NameSortKey(c[0]))
+			x.CreatedBy, nil, "", 1, now, now, customer.NormalizeName(c[0]), "", "", "{}", x.ID, i+2, customer.NameSortKey(c[0]))
 	})
 	if err != nil {
 		return err
@@ -163,7 +166,7 @@ func benchImport(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		{Name: "bench_bare", Cols: cols, PerItem: 1, Row: func(i, _ int, a []any) []any {
 			c := impRow(i)
 			return append(a, int64(i+1), fmt.Sprintf("KH%08d", i+1), "company", c[0], c[1], c[2], c[3], c[4], c[5], c[6], "referral", "general",
-				x.CreatedBy, nil, "", 1, now, now, crm.NormalizeName(c[0]), "", "", "{}", x.ID, i+2, crm.NameSortKey(c[0]))
+				x.CreatedBy, nil, "", 1, now, now, customer.NormalizeName(c[0]), "", "", "{}", x.ID, i+2, customer.NameSortKey(c[0]))
 		}},
 		{Name: "bench_bare_contacts", Cols: kcols, PerItem: 1, Row: func(i, _ int, a []any) []any {
 			c := impRow(i)
@@ -175,7 +178,7 @@ func benchImport(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			}
 			return append(a, int64(i+1), impRow(i)[12])
 		}},
-	}, rows, crm.ImportBatchSize)
+	}, rows, importer.ImportBatchSize)
 	if err != nil {
 		return err
 	}
@@ -187,7 +190,7 @@ func benchImport(ctx context.Context, args []string, stdout, stderr io.Writer) e
 
 	hwm := peakRSS()
 	fmt.Fprintf(stdout, "Engine:           %s\n", db.Engine)
-	fmt.Fprintf(stdout, "Rows:             %d (batches of %d)\n", rows, crm.ImportBatchSize)
+	fmt.Fprintf(stdout, "Rows:             %d (batches of %d)\n", rows, importer.ImportBatchSize)
 	fmt.Fprintf(stdout, "Import:           %s (dry run %s, commit %s)\n", total.Round(time.Millisecond), check.Round(time.Millisecond), commit.Round(time.Millisecond))
 	fmt.Fprintf(stdout, "Import rate:      %.0f rows/s (commit phase alone %.0f rows/s)\n", rate, float64(rows)/commit.Seconds())
 	fmt.Fprintf(stdout, "Bare insert:      %s, %.0f rows/s\n", bare.Round(time.Millisecond), bareRate)
@@ -200,9 +203,9 @@ func benchImport(ctx context.Context, args []string, stdout, stderr io.Writer) e
 }
 
 // runTimed is run that notes when the dry run ended.
-func (r *importRun) runTimed(ctx context.Context, imp *crm.Importer, as string, up crm.ImportUpload, checkDone *time.Time) (crm.Import, error) {
-	imp.Progress = func(x crm.Import) {
-		if (x.Status == crm.ImportChecked || x.Status == crm.ImportCommitting) && checkDone.IsZero() {
+func (r *importRun) runTimed(ctx context.Context, imp *importer.Importer, as string, up importer.ImportUpload, checkDone *time.Time) (importer.Import, error) {
+	imp.Progress = func(x importer.Import) {
+		if (x.Status == importer.ImportChecked || x.Status == importer.ImportCommitting) && checkDone.IsZero() {
 			*checkDone = time.Now()
 		}
 		r.progress(x)

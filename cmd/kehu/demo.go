@@ -10,6 +10,8 @@ import (
 
 	"github.com/kehucrm/kehu/internal/cn"
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/customer"
+	"github.com/kehucrm/kehu/internal/crm/identity"
 )
 
 // demoUsers are the sample staff: every role, two sales teams.
@@ -89,15 +91,15 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	id := crm.NewIdentity(db, crm.DefaultAuthConfig(), nil)
+	id := identity.NewIdentity(db, identity.DefaultAuthConfig(), nil)
 	id.SetSealer(keys)
-	customers := crm.NewCustomers(db, nil)
+	customers := customer.NewCustomers(db, nil)
 	customers.SetSealer(keys)
 	password := generatePassword()
 	sys := cliContext(ctx)
 	as := map[string]context.Context{}
 	for _, u := range demoUsers {
-		user, err := id.AddUser(sys, crm.NewUser{Username: u.name, DisplayName: u.display, Role: u.role, Team: u.team, Manager: u.manager, Password: password}, "zh-CN")
+		user, err := id.AddUser(sys, identity.NewUser{Username: u.name, DisplayName: u.display, Role: u.role, Team: u.team, Manager: u.manager, Password: password}, "zh-CN")
 		if err != nil {
 			return fmt.Errorf("demo user %s: %w", u.name, err)
 		}
@@ -122,7 +124,7 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if k /= len(demoBrands); k > 0 { // a second brand word: 华达恒通
 			brand += demoBrands[(k-1)%len(demoBrands)]
 		}
-		c := crm.Customer{Kind: "company",
+		c := customer.Customer{Kind: "company",
 			Name: city.name + brand + trade.word + suffix, ShortName: brand + trade.word,
 			USCC: demoUSCC(rng, city.code), RegionCode: city.code, IndustryCode: trade.industry,
 			Stage: demoStages[rng.IntN(len(demoStages))], Source: demoSources[rng.IntN(len(demoSources))],
@@ -146,14 +148,14 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		for k := range 1 + rng.IntN(3) {
 			name := string(demoSurnames[rng.IntN(len(demoSurnames))]) + demoGiven[rng.IntN(len(demoGiven))]
 			mobile := fmt.Sprintf("13%d%08d", 5+rng.IntN(5), rng.IntN(100000000))
-			_, err := customers.AddContact(as[owner], crm.Contact{CustomerID: c.ID, Name: name, Title: demoTitles[rng.IntN(len(demoTitles))], IsPrimary: k == 0}, mobile, true, "zh-CN")
+			_, err := customers.AddContact(as[owner], customer.Contact{CustomerID: c.ID, Name: name, Title: demoTitles[rng.IntN(len(demoTitles))], IsPrimary: k == 0}, mobile, true, "zh-CN")
 			if err != nil {
 				return fmt.Errorf("demo contact: %w", err)
 			}
 		}
 		for k := range rng.IntN(4) {
 			at := demoStartOfDay.AddDate(0, 0, rng.IntN(300)).Add(time.Duration(k) * time.Hour)
-			_, err := customers.AddInteraction(as[owner], crm.Interaction{CustomerID: c.ID, At: at, Channel: demoChannels[rng.IntN(len(demoChannels))],
+			_, err := customers.AddInteraction(as[owner], customer.Interaction{CustomerID: c.ID, At: at, Channel: demoChannels[rng.IntN(len(demoChannels))],
 				Content: demoTalks[rng.IntN(len(demoTalks))], Feedback: demoFeedback[rng.IntN(len(demoFeedback))]})
 			if err != nil {
 				return fmt.Errorf("demo interaction: %w", err)

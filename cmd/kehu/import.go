@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/importer"
 	"github.com/kehucrm/kehu/internal/jobs"
 	"github.com/kehucrm/kehu/internal/store"
 )
@@ -59,19 +60,19 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	mode := crm.ImportAll
+	mode := importer.ImportAll
 	if validOnly {
-		mode = crm.ImportValidOnly
+		mode = importer.ImportValidOnly
 	}
 	r := importRun{db: db, out: stdout, bar: stderr, quiet: quiet}
-	x, err := r.runWith(ctx, jobs.NewImportRunner(db, keys, nil), as, crm.ImportUpload{FileName: filepath.Base(file), FilePath: file, Mapping: m, DryRun: dryRun, Mode: mode, Lang: "zh-CN"})
+	x, err := r.runWith(ctx, jobs.NewImportRunner(db, keys, nil), as, importer.ImportUpload{FileName: filepath.Base(file), FilePath: file, Mapping: m, DryRun: dryRun, Mode: mode, Lang: "zh-CN"})
 	if err != nil {
 		return err
 	}
-	if x.Status == crm.ImportChecked && x.Mode == crm.ImportAll && x.BadRows > 0 {
+	if x.Status == importer.ImportChecked && x.Mode == importer.ImportAll && x.BadRows > 0 {
 		return fmt.Errorf("nothing imported: %d of %d rows are bad (fix them, or run again with --valid-only to skip them)", x.BadRows, x.TotalRows)
 	}
-	if x.Status == crm.ImportFailed {
+	if x.Status == importer.ImportFailed {
 		return fmt.Errorf("import %d failed: %s (run the same command again to resume)", x.ID, x.Message)
 	}
 	return nil
@@ -104,23 +105,23 @@ type importRun struct {
 	start time.Time
 }
 
-func (r *importRun) runWith(ctx context.Context, imp *crm.Importer, as string, up crm.ImportUpload) (crm.Import, error) {
+func (r *importRun) runWith(ctx context.Context, imp *importer.Importer, as string, up importer.ImportUpload) (importer.Import, error) {
 	u, err := r.db.UserByUsername(ctx, as)
 	if err != nil {
-		return crm.Import{}, fmt.Errorf("--as %s: %w", as, err)
+		return importer.Import{}, fmt.Errorf("--as %s: %w", as, err)
 	}
 	ctx = crm.WithPrincipal(ctx, crm.Principal{UserID: u.ID, Username: u.Username, Role: u.Role, TeamID: u.TeamID})
 	if _, err := crm.Authorize(ctx, crm.ActCustomerCreate); err != nil {
-		return crm.Import{}, fmt.Errorf("--as %s: %w", as, err)
+		return importer.Import{}, fmt.Errorf("--as %s: %w", as, err)
 	}
 	f, err := os.Open(up.FilePath)
 	if err != nil {
-		return crm.Import{}, err
+		return importer.Import{}, err
 	}
-	hash, err := crm.FileHash(f)
+	hash, err := importer.FileHash(f)
 	f.Close()
 	if err != nil {
-		return crm.Import{}, err
+		return importer.Import{}, err
 	}
 	x, resumed, err := imp.Resume(ctx, hash)
 	if err != nil {
@@ -147,14 +148,14 @@ func (r *importRun) runWith(ctx context.Context, imp *crm.Importer, as string, u
 		return x, err
 	}
 	r.report(ctx, imp, x)
-	if runErr != nil && x.Status != crm.ImportFailed {
+	if runErr != nil && x.Status != importer.ImportFailed {
 		return x, runErr
 	}
 	return x, nil
 }
 
 // progress draws the bar: bytes read while checking, rows while committing.
-func (r *importRun) progress(x crm.Import) {
+func (r *importRun) progress(x importer.Import) {
 	if r.quiet {
 		return
 	}
@@ -162,11 +163,11 @@ func (r *importRun) progress(x crm.Import) {
 	var frac float64
 	var what string
 	switch x.Status {
-	case crm.ImportChecking, crm.ImportChecked:
+	case importer.ImportChecking, importer.ImportChecked:
 		if x.FileSize > 0 {
 			frac = float64(x.CheckedBytes) / float64(x.FileSize)
 		}
-		if x.Status == crm.ImportChecked {
+		if x.Status == importer.ImportChecked {
 			frac = 1
 		}
 		what = fmt.Sprintf("checking  %d rows, %d bad", x.CheckedRows, x.BadRows)
@@ -183,7 +184,7 @@ func (r *importRun) progress(x crm.Import) {
 }
 
 // report prints the outcome and every bad row.
-func (r *importRun) report(ctx context.Context, imp *crm.Importer, x crm.Import) {
+func (r *importRun) report(ctx context.Context, imp *importer.Importer, x importer.Import) {
 	fmt.Fprintf(r.out, "Import %d (%s): %s. %d rows, %d bad", x.ID, x.FileName, x.Status, x.TotalRows, x.BadRows)
 	if x.Mode != "" && x.Batches > 0 {
 		fmt.Fprintf(r.out, "; %d customers imported, %d rows skipped", x.Inserted, x.Skipped)

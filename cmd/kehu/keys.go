@@ -7,7 +7,7 @@ import (
 	"io"
 	"time"
 
-	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/identity"
 )
 
 // rotateSettle is how long `kehu keys rotate` keeps re-encrypting after the
@@ -43,7 +43,7 @@ func keysCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	deadline := time.Now().Add(settle)
 	total := 0
 	for {
-		n, err := crm.Reseal(ctx, db, keys)
+		n, err := identity.Reseal(ctx, db, keys)
 		if err != nil {
 			return fmt.Errorf("re-encrypt: %w (run kehu keys rotate again to finish)", err)
 		}

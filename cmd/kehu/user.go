@@ -12,6 +12,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/identity"
 	"github.com/kehucrm/kehu/internal/store"
 )
 
@@ -48,7 +49,7 @@ func userCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	sub, args := args[0], args[1:]
 	var cfg Config
-	var in crm.NewUser
+	var in identity.NewUser
 	var pwStdin bool
 	fs := flag.NewFlagSet("kehu user "+sub, flag.ContinueOnError)
 	dbFlags(fs, &cfg)
@@ -79,7 +80,7 @@ func userCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if err != nil {
 		return err
 	}
-	id := crm.NewIdentity(db, crm.DefaultAuthConfig(), nil)
+	id := identity.NewIdentity(db, identity.DefaultAuthConfig(), nil)
 	id.SetSealer(keys)
 	ctx = cliContext(ctx)
 
@@ -130,7 +131,7 @@ func userCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	return nil
 }
 
-func listUsers(ctx context.Context, id *crm.Identity, stdout io.Writer) error {
+func listUsers(ctx context.Context, id *identity.Identity, stdout io.Writer) error {
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "USERNAME\tROLE\tTEAM\tSTATE")
 	var after int64

@@ -3,7 +3,7 @@ package api
 import (
 	"net/http"
 
-	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/access"
 	"github.com/kehucrm/kehu/internal/httpx"
 )
 
@@ -35,7 +35,7 @@ func (a *API) listAccessRequests(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, httpx.MakePage(list, p.Limit, func(x crm.AccessRequest) any { return x.ID }))
+	httpx.WriteJSON(w, http.StatusOK, httpx.MakePage(list, p.Limit, func(x access.AccessRequest) any { return x.ID }))
 	return nil
 }
 

@@ -9,6 +9,12 @@ import (
 	"time"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/access"
+	"github.com/kehucrm/kehu/internal/crm/audit"
+	"github.com/kehucrm/kehu/internal/crm/complaint"
+	"github.com/kehucrm/kehu/internal/crm/customer"
+	"github.com/kehucrm/kehu/internal/crm/identity"
+	"github.com/kehucrm/kehu/internal/crm/inbox"
 	"github.com/kehucrm/kehu/internal/httpx"
 	"github.com/kehucrm/kehu/internal/store"
 )
@@ -16,25 +22,25 @@ import (
 // API holds what the handlers need.
 type API struct {
 	db         *store.DB
-	identity   *crm.Identity
-	audit      *crm.AuditLog
+	identity   *identity.Identity
+	audit      *audit.AuditLog
 	calendars  *crm.Calendars
-	customers  *crm.Customers
-	cards      *crm.Cards
-	complaints *crm.Complaints
-	inbox      *crm.Inbox
-	access     *crm.Access
+	customers  *customer.Customers
+	cards      *customer.Cards
+	complaints *complaint.Complaints
+	inbox      *inbox.Inbox
+	access     *access.Access
 	version    string
 	now        func() time.Time
 }
 
 // New returns the API over db and the domain services.
-func New(db *store.DB, identity *crm.Identity, audit *crm.AuditLog, calendars *crm.Calendars, sealer crm.Sealer, version string) *API {
-	customers := crm.NewCustomers(db, nil)
+func New(db *store.DB, identity *identity.Identity, audit *audit.AuditLog, calendars *crm.Calendars, sealer crm.Sealer, version string) *API {
+	customers := customer.NewCustomers(db, nil)
 	customers.SetSealer(sealer)
 	return &API{db: db, identity: identity, audit: audit, calendars: calendars, version: version, now: time.Now,
-		customers: customers, cards: crm.NewCards(customers, db, sealer), access: crm.NewAccess(db, 0, nil),
-		complaints: crm.NewComplaints(db, customers, calendars, sealer, nil), inbox: crm.NewInbox(db, nil)}
+		customers: customers, cards: customer.NewCards(customers, db, sealer), access: access.NewAccess(db, 0, nil),
+		complaints: complaint.NewComplaints(db, customers, calendars, sealer, nil), inbox: inbox.NewInbox(db, nil)}
 }
 
 // Register lists every route of the API, one per line.

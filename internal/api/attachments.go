@@ -9,17 +9,18 @@ import (
 	"strconv"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/attachment"
 	"github.com/kehucrm/kehu/internal/httpx"
 )
 
 // attachmentsAPI serves the files kept with interactions and complaints.
 type attachmentsAPI struct {
-	files *crm.Attachments
+	files *attachment.Attachments
 }
 
 // registerAttachments adds this module's routes; see Register.
 func (a *API) registerAttachments(rt *httpx.Router) {
-	h := &attachmentsAPI{files: crm.NewAttachments(a.db, a.customers, a.complaints, nil)}
+	h := &attachmentsAPI{files: attachment.NewAttachments(a.db, a.customers, a.complaints, nil)}
 	rt.HandleFunc("GET /api/v1/interactions/{id}/attachments", h.listInteraction)
 	rt.HandleFunc("POST /api/v1/interactions/{id}/attachments", h.uploadInteraction)
 	rt.HandleFunc("GET /api/v1/complaints/{id}/attachments", h.listComplaint)
@@ -31,42 +32,42 @@ func (a *API) registerAttachments(rt *httpx.Router) {
 // ReadUpload reads the one file of a multipart/form-data body, in the
 // part named "file", refusing one over crm.MaxAttachmentBytes with 413
 // before it is all read; nothing is stored here.
-func ReadUpload(w http.ResponseWriter, r *http.Request) (crm.Upload, error) {
+func ReadUpload(w http.ResponseWriter, r *http.Request) (attachment.Upload, error) {
 	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "multipart/form-data" {
-		return crm.Upload{}, crm.Errorf(crm.EUnsupportedType, "send the file as multipart/form-data in a part named file")
+		return attachment.Upload{}, crm.Errorf(crm.EUnsupportedType, "send the file as multipart/form-data in a part named file")
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, crm.MaxAttachmentBytes+1<<20)
+	r.Body = http.MaxBytesReader(w, r.Body, attachment.MaxAttachmentBytes+1<<20)
 	mr, err := r.MultipartReader()
 	if err != nil {
-		return crm.Upload{}, crm.Errorf(crm.EBadRequest, "malformed multipart body: %s", err.Error())
+		return attachment.Upload{}, crm.Errorf(crm.EBadRequest, "malformed multipart body: %s", err.Error())
 	}
 	for {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
-			return crm.Upload{}, crm.Invalid(crm.FieldError{Field: "file", Code: "required", Message: "attach a file in a part named file"})
+			return attachment.Upload{}, crm.Invalid(crm.FieldError{Field: "file", Code: "required", Message: "attach a file in a part named file"})
 		}
 		if err != nil {
-			return crm.Upload{}, uploadError(err, "")
+			return attachment.Upload{}, uploadError(err, "")
 		}
 		if part.FormName() != "file" {
 			continue
 		}
 		name := part.FileName()
-		data, err := io.ReadAll(io.LimitReader(part, crm.MaxAttachmentBytes+1))
+		data, err := io.ReadAll(io.LimitReader(part, attachment.MaxAttachmentBytes+1))
 		if err != nil {
-			return crm.Upload{}, uploadError(err, name)
+			return attachment.Upload{}, uploadError(err, name)
 		}
-		if len(data) > crm.MaxAttachmentBytes {
-			return crm.Upload{}, crm.TooLarge(name)
+		if len(data) > attachment.MaxAttachmentBytes {
+			return attachment.Upload{}, attachment.TooLarge(name)
 		}
-		return crm.Upload{Name: name, Data: data}, nil
+		return attachment.Upload{Name: name, Data: data}, nil
 	}
 }
 
 func uploadError(err error, name string) error {
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
-		return crm.TooLarge(name)
+		return attachment.TooLarge(name)
 	}
 	return crm.Errorf(crm.EBadRequest, "malformed multipart body: %s", err.Error())
 }
@@ -81,7 +82,7 @@ func (h *attachmentsAPI) uploadComplaint(w http.ResponseWriter, r *http.Request)
 
 // upload reads the file (bounded), then the domain checks the parent's
 // scope and the file; any error stores nothing.
-func (h *attachmentsAPI) upload(w http.ResponseWriter, r *http.Request, add func(ctx context.Context, id int64, up crm.Upload) (crm.Attachment, error)) error {
+func (h *attachmentsAPI) upload(w http.ResponseWriter, r *http.Request, add func(ctx context.Context, id int64, up attachment.Upload) (attachment.Attachment, error)) error {
 	id, err := pathID(r)
 	if err != nil {
 		return err
@@ -107,7 +108,7 @@ func (h *attachmentsAPI) listInteraction(w http.ResponseWriter, r *http.Request)
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, httpx.Page[crm.Attachment]{Items: list})
+	httpx.WriteJSON(w, http.StatusOK, httpx.Page[attachment.Attachment]{Items: list})
 	return nil
 }
 
@@ -120,7 +121,7 @@ func (h *attachmentsAPI) listComplaint(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, httpx.Page[crm.Attachment]{Items: list})
+	httpx.WriteJSON(w, http.StatusOK, httpx.Page[attachment.Attachment]{Items: list})
 	return nil
 }
 
@@ -140,7 +141,7 @@ func (h *attachmentsAPI) download(w http.ResponseWriter, r *http.Request) error 
 }
 
 // ServeAttachment writes an attachment as a download.
-func ServeAttachment(w http.ResponseWriter, a crm.Attachment, data []byte) {
+func ServeAttachment(w http.ResponseWriter, a attachment.Attachment, data []byte) {
 	hd := w.Header()
 	hd.Set("Content-Type", a.ContentType)
 	hd.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": a.Name}))

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/audit"
 	"github.com/kehucrm/kehu/internal/httpx"
 )
 
@@ -17,7 +18,7 @@ func (a *API) listAudit(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := r.URL.Query()
-	f := crm.AuditFilter{Username: q.Get("user"), Entity: q.Get("entity"), EntityID: q.Get("entity_id"), Action: q.Get("action"), Limit: p.Limit + 1, BeforeID: before}
+	f := audit.AuditFilter{Username: q.Get("user"), Entity: q.Get("entity"), EntityID: q.Get("entity_id"), Action: q.Get("action"), Limit: p.Limit + 1, BeforeID: before}
 	for _, tf := range []struct {
 		name string
 		dst  *time.Time

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/identity"
 	"github.com/kehucrm/kehu/internal/httpx"
 )
 
@@ -41,7 +42,7 @@ func (a *API) logout(w http.ResponseWriter, r *http.Request) error {
 
 // meResponse is the signed-in user and what their role may do.
 type meResponse struct {
-	crm.User
+	identity.User
 	Permissions []crm.Action `json:"permissions"`
 }
 

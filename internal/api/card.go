@@ -6,12 +6,13 @@ import (
 	"strconv"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/customer"
 	"github.com/kehucrm/kehu/internal/httpx"
 )
 
 type cardTemplateResponse struct {
-	Version int             `json:"version"`
-	Fields  []crm.CardField `json:"fields"`
+	Version int                  `json:"version"`
+	Fields  []customer.CardField `json:"fields"`
 }
 
 func (a *API) cardTemplate(w http.ResponseWriter, r *http.Request) error {
@@ -20,7 +21,7 @@ func (a *API) cardTemplate(w http.ResponseWriter, r *http.Request) error {
 
 // writeTemplate answers a field template to those who read customers or
 // manage settings.
-func writeTemplate(w http.ResponseWriter, r *http.Request, read func(context.Context) ([]crm.CardField, int, error)) error {
+func writeTemplate(w http.ResponseWriter, r *http.Request, read func(context.Context) ([]customer.CardField, int, error)) error {
 	if _, err := crm.Authorize(r.Context(), crm.ActCustomerRead); err != nil {
 		if _, err2 := crm.Authorize(r.Context(), crm.ActSettingsManage); err2 != nil {
 			return err
@@ -35,8 +36,8 @@ func writeTemplate(w http.ResponseWriter, r *http.Request, read func(context.Con
 }
 
 type templateInput struct {
-	Version int             `json:"version"`
-	Fields  []crm.CardField `json:"fields"`
+	Version int                  `json:"version"`
+	Fields  []customer.CardField `json:"fields"`
 }
 
 // putCardTemplate replaces the fields an administrator added to the card.
@@ -90,7 +91,7 @@ func (a *API) cardRevisions(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, httpx.Page[crm.CardRevision]{Items: revs})
+	httpx.WriteJSON(w, http.StatusOK, httpx.Page[customer.CardRevision]{Items: revs})
 	return nil
 }
 

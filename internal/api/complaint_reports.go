@@ -4,7 +4,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/complaint"
 	"github.com/kehucrm/kehu/internal/httpx"
 )
 
@@ -13,12 +13,12 @@ import (
 // prefers to /api/v1/complaints/{id}.
 type complaintReports struct {
 	*API
-	reports *crm.ComplaintReports
+	reports *complaint.ComplaintReports
 }
 
 // registerComplaintReports adds this module's routes; see Register.
 func (a *API) registerComplaintReports(rt *httpx.Router) {
-	c := &complaintReports{API: a, reports: crm.NewComplaintReports(a.db, func() time.Time { return a.now() })}
+	c := &complaintReports{API: a, reports: complaint.NewComplaintReports(a.db, func() time.Time { return a.now() })}
 	rt.HandleFunc("GET /api/v1/complaints/ledger", c.ledger)
 	rt.HandleFunc("GET /api/v1/complaints/ledger.xlsx", c.ledgerXLSX)
 	rt.HandleFunc("GET /api/v1/complaints/analysis", c.analysis)
@@ -26,7 +26,7 @@ func (a *API) registerComplaintReports(rt *httpx.Router) {
 
 // ledgerPage is one page of the ledger as the API answers it.
 type ledgerPage struct {
-	crm.LedgerPage
+	complaint.LedgerPage
 	NextCursor string `json:"next_cursor,omitempty"`
 }
 

@@ -5,10 +5,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/xuri/excelize/v2"
-
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/complaint"
+	"github.com/kehucrm/kehu/internal/crm/customer"
 	"github.com/kehucrm/kehu/internal/httpx"
+	"github.com/xuri/excelize/v2"
 )
 
 // ledgerLabels are the words of the ledger export in each language:
@@ -130,7 +131,7 @@ func (c *complaintReports) ledgerXLSX(w http.ResponseWriter, r *http.Request) er
 
 // analysisSheet writes the month's analysis as a second sheet of
 // labelled tables, one under the other.
-func analysisSheet(x *excelize.File, L func(string) string, stamp string, an crm.ComplaintAnalysis) error {
+func analysisSheet(x *excelize.File, L func(string) string, stamp string, an complaint.ComplaintAnalysis) error {
 	name := L("sheet.analysis")
 	if _, err := x.NewSheet(name); err != nil {
 		return err
@@ -141,7 +142,7 @@ func analysisSheet(x *excelize.File, L func(string) string, stamp string, an crm
 		cell, _ := excelize.CoordinatesToCellName(1, n)
 		for i, v := range cells {
 			if s, ok := v.(string); ok {
-				cells[i] = crm.NeutraliseCell(s)
+				cells[i] = customer.NeutraliseCell(s)
 			}
 		}
 		_ = x.SetSheetRow(name, cell, &cells)
@@ -162,7 +163,7 @@ func analysisSheet(x *excelize.File, L func(string) string, stamp string, an crm
 	put(L("month"), an.Month, L("total"), an.Total)
 	for _, part := range []struct {
 		title  string
-		counts []crm.KeyCount
+		counts []complaint.KeyCount
 		label  func(string) string
 	}{{"by_category", an.ByCategory, L}, {"by_product", an.ByProduct, key}, {"by_cause", an.ByCause, key}, {"by_department", an.ByDepartment, key}} {
 		n++
@@ -196,7 +197,7 @@ func analysisSheet(x *excelize.File, L func(string) string, stamp string, an crm
 func safeCells(s []string) []any {
 	out := make([]any, len(s))
 	for i, v := range s {
-		out[i] = crm.NeutraliseCell(v)
+		out[i] = customer.NeutraliseCell(v)
 	}
 	return out
 }

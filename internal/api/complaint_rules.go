@@ -4,6 +4,8 @@ import (
 	"net/http"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/complaint"
+	"github.com/kehucrm/kehu/internal/crm/inbox"
 	"github.com/kehucrm/kehu/internal/httpx"
 )
 
@@ -23,11 +25,11 @@ func (a *API) registerComplaintRules(rt *httpx.Router) {
 }
 
 type complaintRulesBody struct {
-	Rules []crm.ComplaintRule `json:"rules"`
+	Rules []complaint.ComplaintRule `json:"rules"`
 }
 
 func (a *API) getComplaintRules(w http.ResponseWriter, r *http.Request) error {
-	rules, err := crm.NewComplaintRules(a.db).Get(r.Context())
+	rules, err := complaint.NewComplaintRules(a.db).Get(r.Context())
 	if err != nil {
 		return err
 	}
@@ -43,7 +45,7 @@ func (a *API) putComplaintRules(w http.ResponseWriter, r *http.Request) error {
 	if in.Rules == nil {
 		return crm.Invalid(crm.FieldError{Field: "rules", Code: "required", Message: "give the whole list of rules"})
 	}
-	rules, err := crm.NewComplaintRules(a.db).Put(r.Context(), in.Rules)
+	rules, err := complaint.NewComplaintRules(a.db).Put(r.Context(), in.Rules)
 	if err != nil {
 		return err
 	}
@@ -60,7 +62,7 @@ func (a *API) listAbnormalities(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, httpx.MakePage(list, p.Limit, func(x crm.Abnormality) any { return x.ID }))
+	httpx.WriteJSON(w, http.StatusOK, httpx.MakePage(list, p.Limit, func(x complaint.Abnormality) any { return x.ID }))
 	return nil
 }
 
@@ -83,7 +85,7 @@ func (a *API) patchAbnormality(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var in crm.AbnormalityPatch
+	var in complaint.AbnormalityPatch
 	if err := httpx.DecodeJSON(r, &in); err != nil {
 		return err
 	}
@@ -106,7 +108,7 @@ type csatThanks struct {
 // answerCSAT takes a customer's answer through the survey link: no
 // sign-in, rate-limited per address, one answer per link.
 func (a *API) answerCSAT(w http.ResponseWriter, r *http.Request) error {
-	var in crm.CSATAnswer
+	var in complaint.CSATAnswer
 	if err := httpx.DecodeJSON(r, &in); err != nil {
 		return err
 	}
@@ -125,7 +127,7 @@ func (a *API) recordCSAT(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var in crm.CSATAnswer
+	var in complaint.CSATAnswer
 	if err := httpx.DecodeJSON(r, &in); err != nil {
 		return err
 	}
@@ -148,7 +150,7 @@ func (a *API) phoneFollowUps(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, httpx.MakePage(list, p.Limit, func(s crm.CSATSurvey) any { return s.ID }))
+	httpx.WriteJSON(w, http.StatusOK, httpx.MakePage(list, p.Limit, func(s complaint.CSATSurvey) any { return s.ID }))
 	return nil
 }
 
@@ -162,7 +164,7 @@ func (a *API) getNotifyEmail(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) putNotifyEmail(w http.ResponseWriter, r *http.Request) error {
-	var in crm.NotifyEmail
+	var in inbox.NotifyEmail
 	if err := httpx.DecodeJSON(r, &in); err != nil {
 		return err
 	}

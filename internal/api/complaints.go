@@ -3,7 +3,7 @@ package api
 import (
 	"net/http"
 
-	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/complaint"
 	"github.com/kehucrm/kehu/internal/httpx"
 )
 
@@ -38,8 +38,8 @@ func (a *API) createComplaint(w http.ResponseWriter, r *http.Request) error {
 	if err := tf.err(); err != nil {
 		return err
 	}
-	c := crm.Complaint{CustomerID: in.CustomerID, CallerName: in.CallerName, ContactName: in.Contact, Channel: in.Channel,
-		ComplaintSLA: crm.ComplaintSLA{ContactEmail: in.ContactEmail},
+	c := complaint.Complaint{CustomerID: in.CustomerID, CallerName: in.CallerName, ContactName: in.Contact, Channel: in.Channel,
+		ComplaintSLA: complaint.ComplaintSLA{ContactEmail: in.ContactEmail},
 		Category:     in.Category, Severity: in.Severity, OrderNo: in.OrderNo, PartNo: in.PartNo, Quantity: in.Quantity,
 		DeliveryDate: in.DeliveryDate, DefectiveQuantity: in.DefectiveQuantity, Demand: in.Demand, Description: in.Description}
 	if received != nil {
@@ -76,7 +76,7 @@ func (a *API) listComplaints(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, httpx.MakePage(list, p.Limit, func(c crm.Complaint) any { return c.ID }))
+	httpx.WriteJSON(w, http.StatusOK, httpx.MakePage(list, p.Limit, func(c complaint.Complaint) any { return c.ID }))
 	return nil
 }
 
@@ -135,7 +135,7 @@ func (a *API) complaintEvents(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, httpx.Page[crm.ComplaintEvent]{Items: evs})
+	httpx.WriteJSON(w, http.StatusOK, httpx.Page[complaint.ComplaintEvent]{Items: evs})
 	return nil
 }
 
@@ -148,7 +148,7 @@ type publicResponse struct {
 // sign-in; rate-limited per address; the answer is the number and the
 // private status link, shown only now.
 func (a *API) submitPublicComplaint(w http.ResponseWriter, r *http.Request) error {
-	var in crm.PublicComplaint
+	var in complaint.PublicComplaint
 	if err := httpx.DecodeJSON(r, &in); err != nil {
 		return err
 	}

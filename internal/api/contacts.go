@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/customer"
 	"github.com/kehucrm/kehu/internal/httpx"
 )
 
@@ -16,7 +17,7 @@ func (a *API) listContacts(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, httpx.Page[crm.Contact]{Items: list})
+	httpx.WriteJSON(w, http.StatusOK, httpx.Page[customer.Contact]{Items: list})
 	return nil
 }
 
@@ -47,7 +48,7 @@ func (a *API) createContact(w http.ResponseWriter, r *http.Request) error {
 	if err := httpx.DecodeJSON(r, &in); err != nil {
 		return err
 	}
-	c, err := a.customers.AddContact(r.Context(), crm.Contact{CustomerID: id, Name: in.Name, Title: in.Title, Landline: in.Landline,
+	c, err := a.customers.AddContact(r.Context(), customer.Contact{CustomerID: id, Name: in.Name, Title: in.Title, Landline: in.Landline,
 		Email: in.Email, WeChatID: in.WeChatID, Gender: in.Gender, Birthday: in.Birthday, BirthdayLunar: in.BirthdayLunar,
 		BirthdayLeap: in.BirthdayLeap, IsPrimary: in.IsPrimary, Preferences: in.Preferences}, in.Mobile, in.Force, httpx.Language(r))
 	if err != nil {
@@ -64,7 +65,7 @@ func (a *API) findContacts(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, httpx.Page[crm.Contact]{Items: list})
+	httpx.WriteJSON(w, http.StatusOK, httpx.Page[customer.Contact]{Items: list})
 	return nil
 }
 
@@ -97,7 +98,7 @@ func (a *API) updateContact(w http.ResponseWriter, r *http.Request) error {
 	if in.Version, err = versionFrom(r, in.Version); err != nil {
 		return err
 	}
-	c, err := a.customers.UpdateContact(r.Context(), id, crm.ContactPatch{Version: in.Version, Name: in.Name, Title: in.Title, Mobile: in.Mobile,
+	c, err := a.customers.UpdateContact(r.Context(), id, customer.ContactPatch{Version: in.Version, Name: in.Name, Title: in.Title, Mobile: in.Mobile,
 		Landline: in.Landline, Email: in.Email, WeChatID: in.WeChatID, Gender: in.Gender, Birthday: in.Birthday, BirthdayLunar: in.BirthdayLunar,
 		BirthdayLeap: in.BirthdayLeap, IsPrimary: in.IsPrimary, Preferences: in.Preferences, Force: in.Force}, httpx.Language(r))
 	if err != nil {

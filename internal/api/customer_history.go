@@ -3,11 +3,11 @@ package api
 import (
 	"net/http"
 
-	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/customer"
 )
 
 // customerHistory pages through a customer's history (变更历史), newest
 // first: whoever may read the customer may read it.
 func (a *API) customerHistory(w http.ResponseWriter, r *http.Request) error {
-	return writeCustomerPage(w, r, a.customers.History, func(h crm.HistoryEntry) int64 { return h.ID })
+	return writeCustomerPage(w, r, a.customers.History, func(h customer.HistoryEntry) int64 { return h.ID })
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/kehucrm/kehu/internal/cn"
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/customer"
 	"github.com/kehucrm/kehu/internal/httpx"
 )
 
@@ -48,7 +49,7 @@ func (a *API) createCustomer(w http.ResponseWriter, r *http.Request) error {
 	if err := httpx.DecodeJSON(r, &in); err != nil {
 		return err
 	}
-	c, err := a.customers.CreateForced(r.Context(), crm.Customer{Kind: in.Kind, Name: in.Name, ShortName: in.ShortName, USCC: in.USCC,
+	c, err := a.customers.CreateForced(r.Context(), customer.Customer{Kind: in.Kind, Name: in.Name, ShortName: in.ShortName, USCC: in.USCC,
 		LegalRep: in.LegalRep, IndustryCode: in.IndustryCode, RegionCode: in.RegionCode, Address: in.Address, Source: in.Source,
 		Stage: in.Stage, Notes: in.Notes, OwnerID: in.OwnerID, EmployeeBand: in.EmployeeBand, RevenueBand: in.RevenueBand,
 		Tags: in.Tags, Custom: in.Custom}, in.Force, httpx.Language(r))
@@ -62,8 +63,8 @@ func (a *API) createCustomer(w http.ResponseWriter, r *http.Request) error {
 // customerPage is a page of the customer list with the list's total:
 // exact up to crm.CountExactUpTo, an estimate above (total_is_estimate).
 type customerPage struct {
-	httpx.Page[crm.Customer]
-	crm.CustomerCount
+	httpx.Page[customer.Customer]
+	customer.CustomerCount
 }
 
 // listCustomers pages through the customers in scope, newest first or
@@ -87,9 +88,9 @@ func (a *API) listCustomers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	page := httpx.MakePage(list, p.Limit, func(c crm.Customer) any {
+	page := httpx.MakePage(list, p.Limit, func(c customer.Customer) any {
 		if f.Sort != "" {
-			return crm.CursorAfter(f.Sort, c)
+			return customer.CursorAfter(f.Sort, c)
 		}
 		return c.ID
 	})
@@ -99,9 +100,9 @@ func (a *API) listCustomers(w http.ResponseWriter, r *http.Request) error {
 
 // customerCursor checks the sort and reads the cursor into f: an ID for
 // the default order, a keyset of the same sort otherwise.
-func customerCursor(p httpx.PageRequest, f *crm.CustomerFilter) error {
+func customerCursor(p httpx.PageRequest, f *customer.CustomerFilter) error {
 	if f.Sort != "" {
-		if _, _, err := crm.ParseCustomerSort(f.Sort); err != nil {
+		if _, _, err := customer.ParseCustomerSort(f.Sort); err != nil {
 			return err
 		}
 	}
@@ -119,7 +120,7 @@ func customerCursor(p httpx.PageRequest, f *crm.CustomerFilter) error {
 		}
 		return nil
 	}
-	var k crm.SortCursor
+	var k customer.SortCursor
 	if err := httpx.DecodeCursor(p.Cursor, &k); err != nil || k.Sort != f.Sort || k.ID < 1 {
 		return bad()
 	}
@@ -178,7 +179,7 @@ func (a *API) updateCustomer(w http.ResponseWriter, r *http.Request) error {
 	if in.Version, err = versionFrom(r, in.Version); err != nil {
 		return err
 	}
-	c, err := a.customers.Update(r.Context(), id, crm.CustomerPatch{Version: in.Version, Kind: in.Kind, Name: in.Name, ShortName: in.ShortName,
+	c, err := a.customers.Update(r.Context(), id, customer.CustomerPatch{Version: in.Version, Kind: in.Kind, Name: in.Name, ShortName: in.ShortName,
 		USCC: in.USCC, LegalRep: in.LegalRep, IndustryCode: in.IndustryCode, RegionCode: in.RegionCode, Address: in.Address,
 		Source: in.Source, Stage: in.Stage, Notes: in.Notes, OwnerID: in.OwnerID, Force: in.Force,
 		EmployeeBand: in.EmployeeBand, RevenueBand: in.RevenueBand, Tags: in.Tags, CustomMerge: in.Custom}, httpx.Language(r))
@@ -227,7 +228,7 @@ func (a *API) restoreCustomer(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) handover(w http.ResponseWriter, r *http.Request) error {
-	var in crm.Handover
+	var in customer.Handover
 	if err := httpx.DecodeJSON(r, &in); err != nil {
 		return err
 	}
@@ -265,7 +266,7 @@ func (a *API) createInteraction(w http.ResponseWriter, r *http.Request) error {
 	if err := tf.err(); err != nil {
 		return err
 	}
-	it := crm.Interaction{CustomerID: id, Channel: in.Channel, Participants: in.Participants, Content: in.Content,
+	it := customer.Interaction{CustomerID: id, Channel: in.Channel, Participants: in.Participants, Content: in.Content,
 		Feedback: in.Feedback, NextStep: in.NextStep, NextDueAt: due}
 	if at != nil {
 		it.At = *at
@@ -279,7 +280,7 @@ func (a *API) createInteraction(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) listInteractions(w http.ResponseWriter, r *http.Request) error {
-	return writeCustomerPage(w, r, a.customers.Interactions, func(it crm.Interaction) int64 { return it.ID })
+	return writeCustomerPage(w, r, a.customers.Interactions, func(it customer.Interaction) int64 { return it.ID })
 }
 
 // writeCustomerPage answers with a page of one customer's records listed
@@ -341,12 +342,12 @@ func (a *API) mergeCustomer(w http.ResponseWriter, r *http.Request) error {
 // tag, created_from and created_to (dates in China time, to exclusive).
 // A stage that is not one of crm.CustomerStages is refused, not taken to
 // match nothing.
-func customerFilter(r *http.Request) (crm.CustomerFilter, error) {
+func customerFilter(r *http.Request) (customer.CustomerFilter, error) {
 	q := r.URL.Query()
-	f := crm.CustomerFilter{Query: q.Get("q"), Stage: q.Get("stage"), Region: q.Get("region"), Industry: q.Get("industry"), Tag: q.Get("tag")}
+	f := customer.CustomerFilter{Query: q.Get("q"), Stage: q.Get("stage"), Region: q.Get("region"), Industry: q.Get("industry"), Tag: q.Get("tag")}
 	var fs []crm.FieldError
-	if f.Stage != "" && !slices.Contains(crm.CustomerStages, f.Stage) {
-		fs = append(fs, crm.FieldError{Field: "stage", Code: "unknown", Message: "must be one of " + strings.Join(crm.CustomerStages, ", ")})
+	if f.Stage != "" && !slices.Contains(customer.CustomerStages, f.Stage) {
+		fs = append(fs, crm.FieldError{Field: "stage", Code: "unknown", Message: "must be one of " + strings.Join(customer.CustomerStages, ", ")})
 	}
 	if t := q.Get("trash"); t != "" && t != "true" && t != "false" {
 		fs = append(fs, crm.FieldError{Field: "trash", Code: "format", Message: "must be true or false"})

@@ -5,10 +5,10 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/xuri/excelize/v2"
-
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/customer"
 	"github.com/kehucrm/kehu/internal/httpx"
+	"github.com/xuri/excelize/v2"
 )
 
 // exportCustomers writes the current filtered list as CSV (UTF-8 with a
@@ -30,7 +30,7 @@ func (a *API) exportCustomers(w http.ResponseWriter, r *http.Request) error {
 	}
 	// Mobiles come masked unless a user who may reveal them says why;
 	// refused before the file starts, while a status can still be sent.
-	opt := crm.ExportOptions{RevealReason: strings.TrimSpace(q.Get("reveal_reason")), Format: format, Lang: httpx.Language(r)}
+	opt := customer.ExportOptions{RevealReason: strings.TrimSpace(q.Get("reveal_reason")), Format: format, Lang: httpx.Language(r)}
 	if err := a.customers.CheckExport(r.Context(), opt); err != nil {
 		return err
 	}
@@ -41,17 +41,17 @@ func (a *API) exportCustomers(w http.ResponseWriter, r *http.Request) error {
 		return &crm.Error{Code: crm.EForbidden, Message: msg, Fields: []crm.FieldError{{Field: "reveal_reason", Code: "forbidden", Message: msg}}}
 	}
 	if s := q.Get("sort"); s != "" {
-		if _, _, err := crm.ParseCustomerSort(s); err != nil {
+		if _, _, err := customer.ParseCustomerSort(s); err != nil {
 			return err
 		}
 		f.Sort = s
 	}
-	stamp := crm.ExportStampLang(r.Context(), a.now(), httpx.Language(r))
+	stamp := customer.ExportStampLang(r.Context(), a.now(), httpx.Language(r))
 	name := "customers-" + a.now().In(chinaTime).Format("20060102-150405") + "." + format
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	w.Header().Set("Cache-Control", "no-store")
-	heading := make([]string, len(crm.ExportColumns))
-	for i, c := range crm.ExportColumns {
+	heading := make([]string, len(customer.ExportColumns))
+	for i, c := range customer.ExportColumns {
 		heading[i] = c.ZH
 		if httpx.Language(r) == "en" {
 			heading[i] = c.EN
@@ -63,7 +63,7 @@ func (a *API) exportCustomers(w http.ResponseWriter, r *http.Request) error {
 		cw := csv.NewWriter(w)
 		_ = cw.Write([]string{stamp})
 		_ = cw.Write(heading)
-		_, err := a.customers.ExportWith(r.Context(), f, opt, func(row crm.ExportRow) error { return cw.Write(row) })
+		_, err := a.customers.ExportWith(r.Context(), f, opt, func(row customer.ExportRow) error { return cw.Write(row) })
 		cw.Flush()
 		if err != nil {
 			abortStream(r, err)
@@ -86,7 +86,7 @@ func (a *API) exportCustomers(w http.ResponseWriter, r *http.Request) error {
 	_ = sw.SetRow("A1", []any{stamp})
 	_ = sw.SetRow("A2", cells(heading))
 	rowNum := 3
-	_, err = a.customers.ExportWith(r.Context(), f, opt, func(row crm.ExportRow) error {
+	_, err = a.customers.ExportWith(r.Context(), f, opt, func(row customer.ExportRow) error {
 		cell, _ := excelize.CoordinatesToCellName(1, rowNum)
 		rowNum++
 		return sw.SetRow(cell, cells(row))

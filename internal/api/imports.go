@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/importer"
 	"github.com/kehucrm/kehu/internal/httpx"
 	"github.com/kehucrm/kehu/internal/jobs"
 )
@@ -20,7 +21,7 @@ func (a *API) registerImports(rt *httpx.Router) {
 	if err != nil {
 		panic(err) // an insert-only client fails only on a bad configuration
 	}
-	h := &importHandlers{imp: crm.NewImporter(a.customers, a.db, q)}
+	h := &importHandlers{imp: importer.NewImporter(a.customers, a.db, q)}
 	rt.HandleFunc("GET /api/v1/imports", h.list)
 	rt.HandleFunc("POST /api/v1/imports", h.create)
 	rt.HandleFunc("GET /api/v1/imports/{id}", h.get)
@@ -28,7 +29,7 @@ func (a *API) registerImports(rt *httpx.Router) {
 }
 
 type importHandlers struct {
-	imp *crm.Importer
+	imp *importer.Importer
 }
 
 // importFileTypes are the part content types accepted for the file (what
@@ -43,13 +44,13 @@ var importFileTypes = map[string]bool{
 // parseImportForm reads the form fields of an import upload (they must
 // come before the file) and returns the upload with the file part as its
 // body, for the API and the web wizard alike.
-func parseImportForm(w http.ResponseWriter, r *http.Request) (crm.ImportUpload, func(), error) {
-	up := crm.ImportUpload{DryRun: true, Lang: httpx.Language(r), Mapping: map[string]string{}}
+func parseImportForm(w http.ResponseWriter, r *http.Request) (importer.ImportUpload, func(), error) {
+	up := importer.ImportUpload{DryRun: true, Lang: httpx.Language(r), Mapping: map[string]string{}}
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if ct != "multipart/form-data" {
 		return up, nil, crm.Errorf(crm.EUnsupportedType, "send the file as multipart/form-data")
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, crm.MaxImportBytes+(1<<20))
+	r.Body = http.MaxBytesReader(w, r.Body, importer.MaxImportBytes+(1<<20))
 	mr, err := r.MultipartReader()
 	if err != nil {
 		return up, nil, crm.Errorf(crm.EBadRequest, "the multipart body cannot be read: %v", err)
@@ -154,8 +155,8 @@ func (h *importHandlers) list(w http.ResponseWriter, r *http.Request) error {
 
 // importView is an import with one page of its report.
 type importView struct {
-	crm.Import
-	Problems httpx.Page[crm.ImportProblem] `json:"problems"`
+	importer.Import
+	Problems httpx.Page[importer.ImportProblem] `json:"problems"`
 }
 
 func (h *importHandlers) get(w http.ResponseWriter, r *http.Request) error {
@@ -181,7 +182,7 @@ func (h *importHandlers) get(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, importView{Import: x, Problems: httpx.MakePage(ps, p.Limit, func(q crm.ImportProblem) any { return q.ID })})
+	httpx.WriteJSON(w, http.StatusOK, importView{Import: x, Problems: httpx.MakePage(ps, p.Limit, func(q importer.ImportProblem) any { return q.ID })})
 	return nil
 }
 

@@ -3,7 +3,7 @@ package api
 import (
 	"net/http"
 
-	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/inbox"
 	"github.com/kehucrm/kehu/internal/httpx"
 )
 
@@ -17,7 +17,7 @@ func (a *API) listNotifications(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, httpx.Page[crm.Notification]{Items: list})
+	httpx.WriteJSON(w, http.StatusOK, httpx.Page[inbox.Notification]{Items: list})
 	return nil
 }
 

@@ -8,17 +8,18 @@ import (
 	"strings"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/service"
 	"github.com/kehucrm/kehu/internal/httpx"
 )
 
 // serviceOrderAPI serves the after-sales service orders (服务作业).
 type serviceOrderAPI struct {
-	so *crm.ServiceOrders
+	so *service.ServiceOrders
 }
 
 // registerServiceOrders adds this module's routes; see Register.
 func (a *API) registerServiceOrders(rt *httpx.Router) {
-	s := &serviceOrderAPI{so: crm.NewServiceOrders(a.db, a.customers, a.calendars, nil)}
+	s := &serviceOrderAPI{so: service.NewServiceOrders(a.db, a.customers, a.calendars, nil)}
 	rt.HandleFunc("GET /api/v1/service-orders", s.list)
 	rt.HandleFunc("POST /api/v1/service-orders", s.register)
 	rt.HandleFunc("GET /api/v1/service-orders/dispatch-board", s.dispatchBoard)
@@ -81,7 +82,7 @@ func (s *serviceOrderAPI) register(w http.ResponseWriter, r *http.Request) error
 	if err := tf.err(); err != nil {
 		return err
 	}
-	o := crm.ServiceOrder{Type: in.Type, CustomerID: in.CustomerID, Address: in.Address, ProductModel: in.ProductModel,
+	o := service.ServiceOrder{Type: in.Type, CustomerID: in.CustomerID, Address: in.Address, ProductModel: in.ProductModel,
 		ProductSpec: in.ProductSpec, PurchaseDate: in.PurchaseDate, PurchasePlace: in.PurchasePlace, Problem: in.Problem}
 	if received != nil {
 		o.ReceivedAt = *received
@@ -95,8 +96,8 @@ func (s *serviceOrderAPI) register(w http.ResponseWriter, r *http.Request) error
 }
 
 // servicePage reads the paging parameters of a service-order list.
-func servicePage(r *http.Request) (httpx.PageRequest, crm.ServiceCursor, error) {
-	var after crm.ServiceCursor
+func servicePage(r *http.Request) (httpx.PageRequest, service.ServiceCursor, error) {
+	var after service.ServiceCursor
 	p, err := httpx.ParsePage(r)
 	if err == nil && p.Cursor != "" {
 		err = httpx.DecodeCursor(p.Cursor, &after)
@@ -104,13 +105,13 @@ func servicePage(r *http.Request) (httpx.PageRequest, crm.ServiceCursor, error) 
 	return p, after, err
 }
 
-func writeServicePage(w http.ResponseWriter, list []crm.ServiceOrder, limit int) {
-	httpx.WriteJSON(w, http.StatusOK, httpx.MakePage(list, limit, func(o crm.ServiceOrder) any {
+func writeServicePage(w http.ResponseWriter, list []service.ServiceOrder, limit int) {
+	httpx.WriteJSON(w, http.StatusOK, httpx.MakePage(list, limit, func(o service.ServiceOrder) any {
 		f := 0
 		if o.CarriedOver {
 			f = 1
 		}
-		return crm.ServiceCursor{Flag: f, ID: o.ID}
+		return service.ServiceCursor{Flag: f, ID: o.ID}
 	}))
 }
 
@@ -174,7 +175,7 @@ func (s *serviceOrderAPI) get(w http.ResponseWriter, r *http.Request) error {
 // step decodes a step's body into in, reads its version (body or
 // If-Match) and answers the order the step returns.
 func step[T any](w http.ResponseWriter, r *http.Request, in *T, version func(*T) *int,
-	do func(id int64, in *T) (crm.ServiceOrder, error)) error {
+	do func(id int64, in *T) (service.ServiceOrder, error)) error {
 	id, err := pathID(r)
 	if err != nil {
 		return err
@@ -202,7 +203,7 @@ type dispatchInput struct {
 
 func (s *serviceOrderAPI) dispatch(w http.ResponseWriter, r *http.Request) error {
 	return step(w, r, &dispatchInput{}, func(in *dispatchInput) *int { return &in.Version },
-		func(id int64, in *dispatchInput) (crm.ServiceOrder, error) {
+		func(id int64, in *dispatchInput) (service.ServiceOrder, error) {
 			return s.so.Dispatch(r.Context(), id, in.Version, in.Technician, in.Note)
 		})
 }
@@ -214,11 +215,11 @@ type startInput struct {
 
 func (s *serviceOrderAPI) start(w http.ResponseWriter, r *http.Request) error {
 	return step(w, r, &startInput{}, func(in *startInput) *int { return &in.Version },
-		func(id int64, in *startInput) (crm.ServiceOrder, error) {
+		func(id int64, in *startInput) (service.ServiceOrder, error) {
 			var tf timeFields
 			arrived := tf.instant("arrived_at", in.ArrivedAt)
 			if err := tf.err(); err != nil {
-				return crm.ServiceOrder{}, err
+				return service.ServiceOrder{}, err
 			}
 			return s.so.Start(r.Context(), id, in.Version, arrived)
 		})
@@ -236,13 +237,13 @@ type workInput struct {
 
 func (s *serviceOrderAPI) work(w http.ResponseWriter, r *http.Request) error {
 	return step(w, r, &workInput{}, func(in *workInput) *int { return &in.Version },
-		func(id int64, in *workInput) (crm.ServiceOrder, error) {
+		func(id int64, in *workInput) (service.ServiceOrder, error) {
 			var tf timeFields
 			arrived, left := tf.instant("arrived_at", in.ArrivedAt), tf.instant("left_at", in.LeftAt)
 			if err := tf.err(); err != nil {
-				return crm.ServiceOrder{}, err
+				return service.ServiceOrder{}, err
 			}
-			return s.so.RecordWork(r.Context(), id, in.Version, crm.WorkReport{ArrivedAt: arrived, LeftAt: left,
+			return s.so.RecordWork(r.Context(), id, in.Version, service.WorkReport{ArrivedAt: arrived, LeftAt: left,
 				WorkMinutes: in.WorkMinutes, WorkDone: in.WorkDone, PartsUsed: in.PartsUsed, FeeFen: in.FeeFen})
 		})
 }
@@ -262,7 +263,7 @@ func (s *serviceOrderAPI) sign(w http.ResponseWriter, r *http.Request) error {
 	if version, err = versionFrom(r, version); err != nil {
 		return err
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, crm.MaxSignatureBytes+1))
+	body, err := io.ReadAll(io.LimitReader(r.Body, service.MaxSignatureBytes+1))
 	if err != nil {
 		return crm.Errorf(crm.EBadRequest, "the signature could not be read")
 	}
@@ -298,7 +299,7 @@ type settleInput struct {
 
 func (s *serviceOrderAPI) settle(w http.ResponseWriter, r *http.Request) error {
 	return step(w, r, &settleInput{}, func(in *settleInput) *int { return &in.Version },
-		func(id int64, in *settleInput) (crm.ServiceOrder, error) {
+		func(id int64, in *settleInput) (service.ServiceOrder, error) {
 			return s.so.Settle(r.Context(), id, in.Version, in.Settlement, in.AmountFen, in.PaymentMethod)
 		})
 }
@@ -310,7 +311,7 @@ type invoiceInput struct {
 
 func (s *serviceOrderAPI) invoice(w http.ResponseWriter, r *http.Request) error {
 	return step(w, r, &invoiceInput{}, func(in *invoiceInput) *int { return &in.Version },
-		func(id int64, in *invoiceInput) (crm.ServiceOrder, error) {
+		func(id int64, in *invoiceInput) (service.ServiceOrder, error) {
 			return s.so.Invoice(r.Context(), id, in.Version, in.InvoiceNo)
 		})
 }
@@ -322,7 +323,7 @@ type closeInput struct {
 
 func (s *serviceOrderAPI) close(w http.ResponseWriter, r *http.Request) error {
 	return step(w, r, &closeInput{}, func(in *closeInput) *int { return &in.Version },
-		func(id int64, in *closeInput) (crm.ServiceOrder, error) {
+		func(id int64, in *closeInput) (service.ServiceOrder, error) {
 			return s.so.Close(r.Context(), id, in.Version, in.Note)
 		})
 }

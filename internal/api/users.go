@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/identity"
 	"github.com/kehucrm/kehu/internal/httpx"
 )
 
@@ -16,12 +17,12 @@ func (a *API) listUsers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, httpx.MakePage(users, p.Limit, func(u crm.User) any { return u.ID }))
+	httpx.WriteJSON(w, http.StatusOK, httpx.MakePage(users, p.Limit, func(u identity.User) any { return u.ID }))
 	return nil
 }
 
 func (a *API) createUser(w http.ResponseWriter, r *http.Request) error {
-	var in crm.NewUser
+	var in identity.NewUser
 	if err := httpx.DecodeJSON(r, &in); err != nil {
 		return err
 	}
@@ -62,7 +63,7 @@ func (a *API) updateUser(w http.ResponseWriter, r *http.Request) error {
 		r := crm.Role(*req.Role)
 		role = &r
 	}
-	u, err := a.identity.UpdateUser(r.Context(), r.PathValue("username"), crm.UserChange{
+	u, err := a.identity.UpdateUser(r.Context(), r.PathValue("username"), identity.UserChange{
 		Version: req.Version, DisplayName: req.DisplayName, Role: role, Disabled: req.Disabled})
 	if err != nil {
 		return err

@@ -6,10 +6,11 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/riverqueue/river"
-
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/customer"
+	"github.com/kehucrm/kehu/internal/crm/importer"
 	"github.com/kehucrm/kehu/internal/store"
+	"github.com/riverqueue/river"
 )
 
 // ImportArgs runs an import's pending work (dry run, commit).
@@ -26,7 +27,7 @@ func (ImportArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAtt
 
 type importWorker struct {
 	river.WorkerDefaults[ImportArgs]
-	importer *crm.Importer
+	importer *importer.Importer
 }
 
 // Timeout: an import of a million rows runs for minutes.
@@ -45,10 +46,10 @@ func (w *importWorker) Work(ctx context.Context, job *river.Job[ImportArgs]) err
 
 // NewImportRunner returns the import service the worker and the command
 // line run imports with.
-func NewImportRunner(db *store.DB, sealer crm.Sealer, q crm.ImportQueue) *crm.Importer {
-	cs := crm.NewCustomers(db, nil)
+func NewImportRunner(db *store.DB, sealer crm.Sealer, q importer.ImportQueue) *importer.Importer {
+	cs := customer.NewCustomers(db, nil)
 	cs.SetSealer(sealer)
-	return crm.NewImporter(cs, db, q)
+	return importer.NewImporter(cs, db, q)
 }
 
 // RegisterImports adds the import worker; pass it to New.

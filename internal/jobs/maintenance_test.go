@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/identity"
+	"github.com/kehucrm/kehu/internal/crm/importer"
 	"github.com/kehucrm/kehu/internal/jobs"
 	"github.com/kehucrm/kehu/internal/store"
 	"github.com/kehucrm/kehu/internal/store/storetest"
@@ -21,13 +23,13 @@ func TestMaintenanceRemovesUploadsCutOffMidway(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		now := time.Now().UTC()
-		u := crm.User{Username: "am", Role: crm.RoleAccountManager, PasswordHash: "x", PasswordChangedAt: now, CreatedAt: now, UpdatedAt: now}
+		u := identity.User{Username: "am", Role: crm.RoleAccountManager, PasswordHash: "x", PasswordChangedAt: now, CreatedAt: now, UpdatedAt: now}
 		if err := db.CreateUser(ctx, &u, &crm.AuditEntry{Action: crm.AuditCreate}); err != nil {
 			t.Fatal(err)
 		}
 		imp := func(status string, age time.Duration) int64 {
 			at := now.Add(-age)
-			x := crm.Import{Kind: "customers", Status: status, FileName: "客户.csv", FileType: "csv", Columns: []crm.ImportColumn{},
+			x := importer.Import{Kind: "customers", Status: status, FileName: "客户.csv", FileType: "csv", Columns: []importer.ImportColumn{},
 				CreatedBy: u.ID, CreatedAt: at, UpdatedAt: at}
 			if err := db.CreateImport(ctx, &x, &crm.AuditEntry{Action: crm.AuditCreate}); err != nil {
 				t.Fatal(err)
@@ -37,9 +39,9 @@ func TestMaintenanceRemovesUploadsCutOffMidway(t *testing.T) {
 			}
 			return x.ID
 		}
-		cutOff := imp(crm.ImportUploading, store.AbandonedUploadAfter+time.Minute)
-		uploading := imp(crm.ImportUploading, time.Minute)
-		done := imp(crm.ImportDone, 30*24*time.Hour)
+		cutOff := imp(importer.ImportUploading, store.AbandonedUploadAfter+time.Minute)
+		uploading := imp(importer.ImportUploading, time.Minute)
+		done := imp(importer.ImportDone, 30*24*time.Hour)
 		if err := jobs.Maintain(ctx, db); err != nil {
 			t.Fatal(err)
 		}

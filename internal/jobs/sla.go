@@ -7,11 +7,11 @@ import (
 	"sync"
 	"time"
 
-	"github.com/riverqueue/river"
-
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/complaint"
 	"github.com/kehucrm/kehu/internal/mail"
 	"github.com/kehucrm/kehu/internal/store"
+	"github.com/riverqueue/river"
 )
 
 // SLAEvery is how often the complaint deadlines are swept, so a complaint
@@ -45,7 +45,7 @@ func (w *slaWorker) Work(ctx context.Context, job *river.Job[SLASweepArgs]) erro
 	if w.calErr != nil {
 		return fmt.Errorf("sla sweep: %w", w.calErr)
 	}
-	if _, err := crm.SweepSLA(ctx, w.db, w.calendars, time.Now()); err != nil {
+	if _, err := complaint.SweepSLA(ctx, w.db, w.calendars, time.Now()); err != nil {
 		return fmt.Errorf("sla sweep: %w", err)
 	}
 	if w.mailer != nil {
@@ -86,7 +86,7 @@ func DrainOutbox(ctx context.Context, db *store.DB, m mail.Mailer, publicURL str
 		} else if !ok {
 			continue
 		}
-		msg := mail.Message{To: p.To, Subject: p.Subject, Body: strings.ReplaceAll(p.Body, crm.PublicURLPlaceholder, base)}
+		msg := mail.Message{To: p.To, Subject: p.Subject, Body: strings.ReplaceAll(p.Body, complaint.PublicURLPlaceholder, base)}
 		sendCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
 		err := m.Send(sendCtx, msg)
 		cancel()

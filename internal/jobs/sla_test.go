@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/complaint"
+	"github.com/kehucrm/kehu/internal/crm/identity"
 	"github.com/kehucrm/kehu/internal/jobs"
 	"github.com/kehucrm/kehu/internal/mail"
 	"github.com/kehucrm/kehu/internal/mail/mailtest"
@@ -21,7 +23,7 @@ func TestTheSLAJobMarksAndMailsThroughTheQueue(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		now := time.Now().UTC()
-		gm := crm.User{Username: "gm", Role: crm.RoleGM, PasswordHash: "x", PasswordChangedAt: now, CreatedAt: now, UpdatedAt: now}
+		gm := identity.User{Username: "gm", Role: crm.RoleGM, PasswordHash: "x", PasswordChangedAt: now, CreatedAt: now, UpdatedAt: now}
 		if err := db.CreateUser(ctx, &gm, &crm.AuditEntry{Action: crm.AuditCreate}); err != nil {
 			t.Fatal(err)
 		}
@@ -29,7 +31,7 @@ func TestTheSLAJobMarksAndMailsThroughTheQueue(t *testing.T) {
 			t.Fatal(err)
 		}
 		old := now.Add(-72 * time.Hour)
-		c := crm.Complaint{CallerName: "x", ReceivedAt: old, Channel: "phone", Category: "service", Severity: "normal", Description: "无人回复",
+		c := complaint.Complaint{CallerName: "x", ReceivedAt: old, Channel: "phone", Category: "service", Severity: "normal", Description: "无人回复",
 			Status: "registered", ReplyDueAt: old.Add(24 * time.Hour), CreatedAt: old, UpdatedAt: old}
 		if err := db.CreateComplaint(ctx, &c, &crm.AuditEntry{Action: crm.AuditCreate}); err != nil {
 			t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/attachment"
 )
 
 // Sample files, as their bytes begin.
@@ -121,7 +122,7 @@ func TestInteractionAttachmentsAreCheckedStoredAndScoped(t *testing.T) {
 				status         int
 				says           string
 			}{
-				{"big.png", "image/png", append(append([]byte{}, pngFile...), make([]byte, crm.MaxAttachmentBytes)...), 413, "10 MiB"},
+				{"big.png", "image/png", append(append([]byte{}, pngFile...), make([]byte, attachment.MaxAttachmentBytes)...), 413, "10 MiB"},
 				{"page.png", "image/png", htmlFile, 415, "page.png"},
 				{"logo.svg", "image/svg+xml", svgFile, 415, "markup"},
 				{"setup.pdf", "application/pdf", exeFile, 415, "setup.pdf"},
@@ -252,7 +253,7 @@ func TestInteractionAttachmentsAreCheckedStoredAndScoped(t *testing.T) {
 		})
 
 		t.Run("audited", func(t *testing.T) {
-			for _, action := range []string{crm.AuditCreate, crm.AuditDownload, crm.AuditDelete} {
+			for _, action := range []string{crm.AuditCreate, attachment.AuditDownload, crm.AuditDelete} {
 				var n int
 				if err := e.db.QueryRow(context.Background(), "SELECT COUNT(*) FROM audit_log WHERE entity = 'attachment' AND action = ?", action).Scan(&n); err != nil || n == 0 {
 					t.Errorf("no %s of an attachment in the audit log (%v)", action, err)
@@ -279,7 +280,7 @@ func TestComplaintAttachmentsFollowTheComplaintsScope(t *testing.T) {
 			t.Fatalf("upload = %d %s", r.Status, r.Body)
 		}
 		records, blobs := e.stored()
-		if r := e.upload(path, clerk, "big.jpg", "image/jpeg", make([]byte, crm.MaxAttachmentBytes+1)); r.Status != 413 {
+		if r := e.upload(path, clerk, "big.jpg", "image/jpeg", make([]byte, attachment.MaxAttachmentBytes+1)); r.Status != 413 {
 			t.Errorf("an oversize file = %d, want 413", r.Status)
 		}
 		if n, b := e.stored(); n != records || b != blobs {
@@ -328,7 +329,7 @@ func TestThePublicFormTakesAttachmentsAndRefusesBadOnes(t *testing.T) {
 			status int
 			says   string
 		}{
-			"an oversize file": {map[string][]byte{"大.png": make([]byte, crm.MaxAttachmentBytes+1)}, 413, "10 MiB"},
+			"an oversize file": {map[string][]byte{"大.png": make([]byte, attachment.MaxAttachmentBytes+1)}, 413, "10 MiB"},
 			"a web page":       {map[string][]byte{"a.png": htmlFile}, 415, "不接受此类文件"},
 			"too many files":   {map[string][]byte{"1.png": pngFile, "2.png": pngFile, "3.png": pngFile, "4.png": pngFile}, 422, "最多附 3 个文件"},
 		} {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/identity"
 	"github.com/kehucrm/kehu/internal/httpx"
 	"github.com/kehucrm/kehu/internal/secure"
 	"github.com/kehucrm/kehu/internal/server"
@@ -69,9 +70,9 @@ func benchServer(b *testing.B, engine store.Engine, username string, role crm.Ro
 	if err != nil {
 		b.Fatal(err)
 	}
-	id := crm.NewIdentity(db, testAuth(), nil)
+	id := identity.NewIdentity(db, testAuth(), nil)
 	sys := crm.WithPrincipal(context.Background(), crm.SystemPrincipal("bench"))
-	if _, err := id.AddUser(sys, crm.NewUser{Username: username, Role: role, Password: testPassword}, "en"); err != nil {
+	if _, err := id.AddUser(sys, identity.NewUser{Username: username, Role: role, Password: testPassword}, "en"); err != nil {
 		b.Fatal(err)
 	}
 	token, _, err := id.Login(context.Background(), username, testPassword, "api")

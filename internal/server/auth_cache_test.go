@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/identity"
 	"github.com/kehucrm/kehu/internal/store"
 	"github.com/kehucrm/kehu/internal/store/storetest"
 )
@@ -37,7 +38,7 @@ func TestChangesFromAnotherProcessEndSessionsAtOnce(t *testing.T) {
 			}
 			t.Cleanup(func() { other.Close() })
 			e := newEnv(t, db)
-			admin := crm.NewIdentity(other, testAuth(), nil)
+			admin := identity.NewIdentity(other, testAuth(), nil)
 			sys := crm.WithPrincipal(ctx, crm.SystemPrincipal("other-process"))
 
 			cases := []struct {
@@ -66,7 +67,7 @@ func TestChangesFromAnotherProcessEndSessionsAtOnce(t *testing.T) {
 						t.Fatal(err)
 					}
 					role := crm.RoleMarketing
-					if _, err := admin.UpdateUser(crm.WithPrincipal(ctx, crm.Principal{UserID: -1, Username: "root", Role: crm.RoleAdmin}), username, crm.UserChange{Version: u.Version, Role: &role}); err != nil {
+					if _, err := admin.UpdateUser(crm.WithPrincipal(ctx, crm.Principal{UserID: -1, Username: "root", Role: crm.RoleAdmin}), username, identity.UserChange{Version: u.Version, Role: &role}); err != nil {
 						t.Fatal(err)
 					}
 				}, http.StatusUnauthorized}, // a new role signs the user out

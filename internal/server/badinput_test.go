@@ -3,9 +3,10 @@ package server_test
 import (
 	"encoding/json"
 
-	"github.com/kehucrm/kehu/internal/crm"
 	"strings"
 	"testing"
+
+	"github.com/kehucrm/kehu/internal/crm"
 )
 
 func TestBadInputGetsA4xxWithTheErrorBody(t *testing.T) {

@@ -8,9 +8,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/xuri/excelize/v2"
-
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/complaint"
+	"github.com/xuri/excelize/v2"
 )
 
 // ledgerFile registers a complaint through the API and returns its ID.
@@ -165,14 +165,14 @@ func TestTheMonthlyAnalysisCountsRanksCausesAndTimesTheDeadlines(t *testing.T) {
 		ledgerFile(t, e, clerk, body(c3.ID, "16", "product_quality", "M-330"))
 
 		r := e.do("GET", "/api/v1/complaints/analysis?month=2025-10", nil, as(clerk))
-		var a crm.ComplaintAnalysis
+		var a complaint.ComplaintAnalysis
 		if r.Status != 200 || json.Unmarshal(r.Body, &a) != nil {
 			t.Fatalf("analysis = %d %s", r.Status, r.Body)
 		}
 		if a.Total != 5 || a.RepeatBasis != "month" {
 			t.Errorf("total %d basis %q", a.Total, a.RepeatBasis)
 		}
-		counts := func(kc []crm.KeyCount) string {
+		counts := func(kc []complaint.KeyCount) string {
 			var s []string
 			for _, x := range kc {
 				s = append(s, fmt.Sprintf("%s=%d", x.Key, x.Count))
@@ -209,7 +209,7 @@ func TestTheMonthlyAnalysisCountsRanksCausesAndTimesTheDeadlines(t *testing.T) {
 		if len(a.Repeat) != 2 || a.Repeat[0].CustomerID != c1.ID || a.Repeat[0].Count != 3 || a.Repeat[1].Count != 2 || len(a.Repeat[0].Numbers) != 3 {
 			t.Errorf("repeat complainants: %+v", a.Repeat)
 		}
-		var mine crm.ComplaintAnalysis
+		var mine complaint.ComplaintAnalysis
 		_ = json.Unmarshal(e.do("GET", "/api/v1/complaints/analysis?month=2025-10", nil, as(o.am3)).Body, &mine)
 		if mine.Total != 2 || len(mine.Repeat) != 1 || mine.Repeat[0].CustomerID != c3.ID {
 			t.Errorf("am3's analysis covers their customers only: %+v", mine)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/complaint"
 	"github.com/kehucrm/kehu/internal/jobs"
 	"github.com/kehucrm/kehu/internal/mail"
 	"github.com/kehucrm/kehu/internal/mail/mailtest"
@@ -60,13 +61,13 @@ func (e *env) fileComplaint(token, body string) complaintOut {
 }
 
 // sweep runs the SLA job's two steps at now.
-func (e *env) sweep(now time.Time) crm.SweepResult {
+func (e *env) sweep(now time.Time) complaint.SweepResult {
 	e.t.Helper()
 	cals, err := crm.NewCalendars(e.db)
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	res, err := crm.SweepSLA(context.Background(), e.db, cals, now)
+	res, err := complaint.SweepSLA(context.Background(), e.db, cals, now)
 	if err != nil {
 		e.t.Fatal(err)
 	}

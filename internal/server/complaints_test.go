@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/complaint"
+	"github.com/kehucrm/kehu/internal/crm/identity"
 	"github.com/kehucrm/kehu/internal/store"
 	"github.com/kehucrm/kehu/internal/store/storetest"
 )
@@ -97,7 +99,7 @@ func TestComplaintNumbersNeverRepeatUnderConcurrency(t *testing.T) {
 				dbs = append(dbs, db)
 			}
 			now := time.Now().UTC()
-			u := crm.User{Username: "clerk", Role: crm.RoleService, PasswordHash: "x", PasswordChangedAt: now, CreatedAt: now, UpdatedAt: now}
+			u := identity.User{Username: "clerk", Role: crm.RoleService, PasswordHash: "x", PasswordChangedAt: now, CreatedAt: now, UpdatedAt: now}
 			ue := crm.AuditEntry{Action: crm.AuditCreate}
 			if err := dbs[0].CreateUser(context.Background(), &u, &ue); err != nil {
 				t.Fatal(err)
@@ -111,7 +113,7 @@ func TestComplaintNumbersNeverRepeatUnderConcurrency(t *testing.T) {
 					defer wg.Done()
 					db := dbs[w%len(dbs)]
 					for range 10 {
-						c := crm.Complaint{CallerName: "x", ReceivedAt: now, Channel: "phone", Category: "service", Severity: "normal",
+						c := complaint.Complaint{CallerName: "x", ReceivedAt: now, Channel: "phone", Category: "service", Severity: "normal",
 							Description: "并发", Status: "registered", ReplyDueAt: now, CreatedBy: u.ID, CreatedAt: now, UpdatedAt: now}
 						e := crm.AuditEntry{Action: crm.AuditCreate}
 						if err := db.CreateComplaint(context.Background(), &c, &e); err != nil {

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/attachment"
 )
 
 // postMultipart sends a multipart form with one file as the browser does.
@@ -32,7 +33,7 @@ func TestTheTimelineTakesAttachments(t *testing.T) {
 		if r.Status != http.StatusUnsupportedMediaType || !strings.Contains(string(r.Body), `id="interaction-file-error">不接受此类文件`) || !strings.Contains(string(r.Body), "拍下仓库漏水") {
 			t.Fatalf("a web page as attachment = %d:\n%s", r.Status, r.Body)
 		}
-		r = e.postMultipart(page+"/interactions", a.am1, fields, "漏水.png", make([]byte, crm.MaxAttachmentBytes+1))
+		r = e.postMultipart(page+"/interactions", a.am1, fields, "漏水.png", make([]byte, attachment.MaxAttachmentBytes+1))
 		if r.Status != http.StatusRequestEntityTooLarge || !strings.Contains(string(r.Body), "文件超过 10 MiB 的上限") {
 			t.Fatalf("an oversize attachment = %d:\n%s", r.Status, r.Body)
 		}

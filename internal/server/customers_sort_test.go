@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/customer"
 	"github.com/kehucrm/kehu/internal/store"
 )
 
@@ -70,10 +71,12 @@ func TestTheCustomerListSortsAndPagesByEveryKey(t *testing.T) {
 		less := map[string]func(a, b sortedRow) int{
 			"created_at": func(a, b sortedRow) int { return a.CreatedAt.Compare(b.CreatedAt) },
 			"updated_at": func(a, b sortedRow) int { return a.UpdatedAt.Compare(b.UpdatedAt) },
-			"name":       func(a, b sortedRow) int { return strings.Compare(crm.NameSortKey(a.Name), crm.NameSortKey(b.Name)) },
-			"code":       func(a, b sortedRow) int { return strings.Compare(a.Code, b.Code) },
+			"name": func(a, b sortedRow) int {
+				return strings.Compare(customer.NameSortKey(a.Name), customer.NameSortKey(b.Name))
+			},
+			"code": func(a, b sortedRow) int { return strings.Compare(a.Code, b.Code) },
 		}
-		for _, key := range crm.CustomerSorts {
+		for _, key := range customer.CustomerSorts {
 			for _, sortParam := range []string{key, "-" + key} {
 				t.Run(sortParam, func(t *testing.T) {
 					want := append([]sortedRow(nil), all.Items...)
@@ -177,8 +180,8 @@ func TestTheListTotalIsAnEstimateAboveTenThousand(t *testing.T) {
 			if *p.TotalIsEstimate != tt.estimate {
 				t.Errorf("%s: total_is_estimate = %v, want %v", tt.query, *p.TotalIsEstimate, tt.estimate)
 			}
-			if tt.estimate && p.Total <= crm.CountExactUpTo {
-				t.Errorf("%s: estimated total %d, want above %d", tt.query, p.Total, crm.CountExactUpTo)
+			if tt.estimate && p.Total <= customer.CountExactUpTo {
+				t.Errorf("%s: estimated total %d, want above %d", tt.query, p.Total, customer.CountExactUpTo)
 			}
 			if !tt.estimate && p.Total != tt.total {
 				t.Errorf("%s: total %d, want %d", tt.query, p.Total, tt.total)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/identity"
 )
 
 // listed reports which of the customers ids the list page body shows.
@@ -66,7 +67,7 @@ func (e *env) teamOf(username string) int64 {
 // disable disables a user as `kehu user disable` does.
 func (e *env) disable(username string) {
 	e.t.Helper()
-	id := crm.NewIdentity(e.db, testAuth(), nil)
+	id := identity.NewIdentity(e.db, testAuth(), nil)
 	sys := crm.WithPrincipal(context.Background(), crm.SystemPrincipal("test"))
 	if _, err := id.DisableUser(sys, username); err != nil {
 		e.t.Fatalf("disable %s: %v", username, err)

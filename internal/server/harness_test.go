@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/identity"
 	"github.com/kehucrm/kehu/internal/secure"
 	"github.com/kehucrm/kehu/internal/server"
 	"github.com/kehucrm/kehu/internal/store"
@@ -56,7 +57,7 @@ func newEnv(t *testing.T, db *store.DB) *env {
 	return newEnvWith(t, db, testAuth())
 }
 
-func newEnvWith(t *testing.T, db *store.DB, auth crm.AuthConfig) *env {
+func newEnvWith(t *testing.T, db *store.DB, auth identity.AuthConfig) *env {
 	t.Helper()
 	logs := &syncBuffer{}
 	keys, err := secure.LoadOrCreateKeyring(filepath.Join(t.TempDir(), secure.KeyFileName))
@@ -135,8 +136,8 @@ func (e *env) do(method, path string, body io.Reader, header map[string]string) 
 func (e *env) get(path string) response { return e.do("GET", path, nil, nil) }
 
 // testAuth is the default sign-in configuration with a cheap password hash.
-func testAuth() crm.AuthConfig {
-	cfg := crm.DefaultAuthConfig()
+func testAuth() identity.AuthConfig {
+	cfg := identity.DefaultAuthConfig()
 	cfg.Argon2 = secure.Argon2Params{Memory: 8 * 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
 	return cfg
 }
@@ -153,10 +154,10 @@ func (e *env) user(username string, role crm.Role) string {
 // userIn is user with a team and a manager.
 func (e *env) userIn(username string, role crm.Role, team, manager string) string {
 	e.t.Helper()
-	id := crm.NewIdentity(e.db, testAuth(), nil)
+	id := identity.NewIdentity(e.db, testAuth(), nil)
 	id.SetSealer(e.keys)
 	sys := crm.WithPrincipal(context.Background(), crm.SystemPrincipal("test"))
-	if _, err := id.AddUser(sys, crm.NewUser{Username: username, Role: role, Team: team, Manager: manager, Password: testPassword}, "en"); err != nil {
+	if _, err := id.AddUser(sys, identity.NewUser{Username: username, Role: role, Team: team, Manager: manager, Password: testPassword}, "en"); err != nil {
 		e.t.Fatalf("add %s: %v", username, err)
 	}
 	r := e.do("POST", "/api/v1/auth/login", strings.NewReader(`{"username":"`+username+`","password":"`+testPassword+`"}`), jsonHeader)

@@ -11,11 +11,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/xuri/excelize/v2"
-
 	"github.com/kehucrm/kehu/internal/cn"
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/importer"
 	"github.com/kehucrm/kehu/internal/jobs"
+	"github.com/xuri/excelize/v2"
 )
 
 // usccFor makes a valid unified social credit code from nine digits.
@@ -57,7 +57,7 @@ type importJSON struct {
 	Message    string `json:"message"`
 	Progress   int
 	Problems   struct {
-		Items      []crm.ImportProblem
+		Items      []importer.ImportProblem
 		NextCursor string `json:"next_cursor"`
 	}
 }
@@ -92,7 +92,7 @@ func (e *env) waitImport(token string, id int64) importJSON {
 		if r.Status != 200 || json.Unmarshal(r.Body, &x) != nil {
 			e.t.Fatalf("GET import %d: %d %s", id, r.Status, r.Body)
 		}
-		if x.Status != crm.ImportChecking && x.Status != crm.ImportCommitting {
+		if x.Status != importer.ImportChecking && x.Status != importer.ImportCommitting {
 			return x
 		}
 		if time.Now().After(deadline) {
@@ -135,11 +135,11 @@ func TestImportDryRunReportsEveryBadRowThenCommitsTheValidOnes(t *testing.T) {
 			"武汉良品贸易有限公司,,,,一般,\n" + // 11 good
 			"长沙无名联系有限公司,,,13700001234,,\n" // 12 a mobile without a contact name
 		x, r := e.uploadImport(o.am2, "客户.csv", "text/csv", []byte(csv))
-		if r.Status != 202 || x.Status != crm.ImportChecking {
+		if r.Status != 202 || x.Status != importer.ImportChecking {
 			t.Fatalf("upload: %d %s", r.Status, r.Body)
 		}
 		x = e.waitImport(o.am2, x.ID)
-		if x.Status != crm.ImportChecked || x.TotalRows != 10 || x.BadRows != 8 || x.Progress != 100 {
+		if x.Status != importer.ImportChecked || x.TotalRows != 10 || x.BadRows != 8 || x.Progress != 100 {
 			t.Fatalf("after the dry run: %+v", x)
 		}
 		type want struct {
@@ -220,7 +220,7 @@ func TestImportDryRunReportsEveryBadRowThenCommitsTheValidOnes(t *testing.T) {
 			t.Fatalf("commit valid_only: %d %s", r.Status, r.Body)
 		}
 		x = e.waitImport(o.am2, x.ID)
-		if x.Status != crm.ImportDone || x.Inserted != 2 || x.Skipped != 8 {
+		if x.Status != importer.ImportDone || x.Inserted != 2 || x.Skipped != 8 {
 			t.Fatalf("after the commit: %+v", x)
 		}
 		if n := e.countRows("SELECT COUNT(*) FROM customers"); n != 3 {
@@ -272,7 +272,7 @@ func TestImportDryRunReportsEveryBadRowThenCommitsTheValidOnes(t *testing.T) {
 			t.Fatalf("second dry run: %+v", y)
 		}
 		e.do("POST", fmt.Sprintf("/api/v1/imports/%d/commit", y.ID), strings.NewReader(`{"mode":"valid_only"}`), as(o.am2))
-		if y = e.waitImport(o.am2, y.ID); y.Status != crm.ImportDone || y.Inserted != 0 {
+		if y = e.waitImport(o.am2, y.ID); y.Status != importer.ImportDone || y.Inserted != 0 {
 			t.Fatalf("second commit: %+v", y)
 		}
 		if n := e.countRows("SELECT COUNT(*) FROM customers"); n != 3 {
@@ -304,7 +304,7 @@ func TestImportFromXLSXCommitsInOneGoWithMapping(t *testing.T) {
 			t.Fatalf("upload: %d %s", r.Status, r.Body)
 		}
 		x = e.waitImport(tok, x.ID)
-		if x.Status != crm.ImportDone || x.Inserted != 2 || x.BadRows != 0 {
+		if x.Status != importer.ImportDone || x.Inserted != 2 || x.BadRows != 0 {
 			t.Fatalf("xlsx import: %+v", x)
 		}
 		if n := e.countRows("SELECT COUNT(*) FROM customers WHERE region_code = '440106' AND name = '广州天河物流有限公司'"); n != 1 {
@@ -390,7 +390,7 @@ func TestImportUploadsAreCheckedAndAuthorised(t *testing.T) {
 			t.Fatalf("owner by an account manager: %+v", x)
 		}
 		x, _ = e.uploadImport(o.gm, "a.csv", "text/csv", csv, "dry_run", "false", "mode", "all")
-		if x = e.waitImport(o.gm, x.ID); x.Status != crm.ImportDone || x.Inserted != 2 {
+		if x = e.waitImport(o.gm, x.ID); x.Status != importer.ImportDone || x.Inserted != 2 {
 			t.Fatalf("gm import: %+v", x)
 		}
 		if n := e.countRows("SELECT COUNT(*) FROM customers c JOIN users u ON u.id = c.owner_id WHERE c.name = '甲公司' AND u.username = 'am1'"); n != 1 {

@@ -9,25 +9,26 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
-
 	"github.com/kehucrm/kehu/internal/api"
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/audit"
+	"github.com/kehucrm/kehu/internal/crm/identity"
 	"github.com/kehucrm/kehu/internal/httpx"
 	"github.com/kehucrm/kehu/internal/jobs"
 	"github.com/kehucrm/kehu/internal/store"
 	"github.com/kehucrm/kehu/internal/ui"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 // Options configure the handler.
 type Options struct {
 	Version  string
 	Logger   *slog.Logger
-	Location *time.Location // where times are shown; Asia/Shanghai by default
-	Auth     crm.AuthConfig // sign-in rules; crm.DefaultAuthConfig() when zero
-	Sealer   crm.Sealer     // the keyring for sensitive fields (required)
+	Location *time.Location      // where times are shown; Asia/Shanghai by default
+	Auth     identity.AuthConfig // sign-in rules; crm.DefaultAuthConfig() when zero
+	Sealer   crm.Sealer          // the keyring for sensitive fields (required)
 }
 
 // Server is the assembled handler and what tests need to look at.
@@ -62,19 +63,19 @@ func New(db *store.DB, opts Options) (*Server, error) {
 	metrics := httpx.NewMetrics(reg)
 
 	if opts.Auth.MaxFailures == 0 {
-		opts.Auth = crm.DefaultAuthConfig()
+		opts.Auth = identity.DefaultAuthConfig()
 	}
 	if opts.Sealer == nil {
 		return nil, errors.New("server: no keyring for sensitive fields")
 	}
-	identity := crm.NewIdentity(db, opts.Auth, nil)
+	identity := identity.NewIdentity(db, opts.Auth, nil)
 	identity.SetSealer(opts.Sealer)
 	calendars, err := crm.NewCalendars(db)
 	if err != nil {
 		return nil, err
 	}
 	rt := httpx.NewRouter()
-	api.New(db, identity, crm.NewAuditLog(db), calendars, opts.Sealer, opts.Version).Register(rt)
+	api.New(db, identity, audit.NewAuditLog(db), calendars, opts.Sealer, opts.Version).Register(rt)
 	rt.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
 	web, err := ui.New(db, identity, calendars, opts.Version, opts.Location)
 	if err != nil {

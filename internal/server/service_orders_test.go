@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/customer"
+	"github.com/kehucrm/kehu/internal/crm/service"
 )
 
 // serviceOrg is a company for the service orders: the org of the
@@ -195,7 +197,7 @@ func TestServiceOrderPaidLifeFromRegisterToClosed(t *testing.T) {
 
 		// Bad signatures change nothing.
 		version := o.Version
-		big := append(signaturePNG(t, 300, 120), make([]byte, crm.MaxSignatureBytes)...)
+		big := append(signaturePNG(t, 300, 120), make([]byte, service.MaxSignatureBytes)...)
 		blank := func() []byte {
 			var b bytes.Buffer
 			_ = png.Encode(&b, image.NewNRGBA(image.Rect(0, 0, 300, 120)))
@@ -342,16 +344,16 @@ func TestServiceOrdersCarriedOverAcrossWorkingDays(t *testing.T) {
 			return t0
 		}
 		clock := at("2026-12-02 20:00")
-		customers := crm.NewCustomers(e.db, nil)
+		customers := customer.NewCustomers(e.db, nil)
 		customers.SetSealer(e.keys)
 		cals, err := crm.NewCalendars(e.db)
 		if err != nil {
 			t.Fatal(err)
 		}
-		so := crm.NewServiceOrders(e.db, customers, cals, func() time.Time { return clock })
+		so := service.NewServiceOrders(e.db, customers, cals, func() time.Time { return clock })
 		ctx := crm.WithPrincipal(context.Background(), crm.Principal{UserID: e.userID("kefu"), Username: "kefu", Role: crm.RoleService})
-		reg := func(received string) crm.ServiceOrder {
-			o, err := so.Register(ctx, crm.ServiceOrder{Type: "C", CustomerID: s.c1, Address: "湖州", ProductModel: "KH-1", Problem: "异响",
+		reg := func(received string) service.ServiceOrder {
+			o, err := so.Register(ctx, service.ServiceOrder{Type: "C", CustomerID: s.c1, Address: "湖州", ProductModel: "KH-1", Problem: "异响",
 				ReceivedAt: at(received)}, "13812345678", "zh-CN")
 			if err != nil {
 				t.Fatal(err)
@@ -363,7 +365,7 @@ func TestServiceOrdersCarriedOverAcrossWorkingDays(t *testing.T) {
 		sat := reg("2026-11-28 09:00")  // weekend: due Tuesday too
 		tue := reg("2026-12-01 12:30")  // lunch break on Tuesday: due Tuesday
 		wed := reg("2026-12-02 18:00")  // at the close exactly: due Thursday
-		for o, want := range map[*crm.ServiceOrder]string{&fri: "2026-11-27 18:00", &late: "2026-12-01 18:00", &sat: "2026-12-01 18:00",
+		for o, want := range map[*service.ServiceOrder]string{&fri: "2026-11-27 18:00", &late: "2026-12-01 18:00", &sat: "2026-12-01 18:00",
 			&tue: "2026-12-01 18:00", &wed: "2026-12-03 18:00"} {
 			if got := o.CarryOverAt.In(cst).Format("2006-01-02 15:04"); got != want {
 				t.Errorf("%s received %s: carried over from %s, want %s", o.Number, o.ReceivedAt.In(cst).Format("01-02 15:04"), got, want)
@@ -371,7 +373,7 @@ func TestServiceOrdersCarriedOverAcrossWorkingDays(t *testing.T) {
 		}
 		board := func(now string) []string {
 			clock = at(now)
-			list, err := so.DispatchBoard(ctx, crm.ServiceCursor{}, 50)
+			list, err := so.DispatchBoard(ctx, service.ServiceCursor{}, 50)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -402,14 +404,14 @@ func TestServiceOrdersCarriedOverAcrossWorkingDays(t *testing.T) {
 		if _, err := so.Dispatch(ctx, fri.ID, fri.Version, "tech1", ""); err != nil {
 			t.Fatal(err)
 		}
-		list, err := so.List(ctx, nil, false, crm.ServiceCursor{}, 2)
+		list, err := so.List(ctx, nil, false, service.ServiceCursor{}, 2)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(list) != 2 || list[0].ID != tue.ID || list[1].ID != sat.ID {
 			t.Errorf("register page 1 = %v, want the carried-over orders newest first", numbers(list))
 		}
-		next, err := so.List(ctx, nil, false, crm.ServiceCursor{Flag: 1, ID: list[1].ID}, 10)
+		next, err := so.List(ctx, nil, false, service.ServiceCursor{Flag: 1, ID: list[1].ID}, 10)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -419,7 +421,7 @@ func TestServiceOrdersCarriedOverAcrossWorkingDays(t *testing.T) {
 	})
 }
 
-func numbers(list []crm.ServiceOrder) []string {
+func numbers(list []service.ServiceOrder) []string {
 	var out []string
 	for _, o := range list {
 		out = append(out, fmt.Sprintf("%s(%v)", o.Number, o.CarriedOver))

@@ -7,12 +7,13 @@ import (
 	"strconv"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/complaint"
 )
 
 // openAbnormality opens the abnormality record of a quality complaint in
 // the complaint's transaction, numbered YC + YYYYMM-NNNN of the month
 // received, and links it from the complaint.
-func openAbnormality(ctx context.Context, tx *Tx, c *crm.Complaint) error {
+func openAbnormality(ctx context.Context, tx *Tx, c *complaint.Complaint) error {
 	month := c.ReceivedAt.In(chinaTime).Format("200601")
 	serial, err := nextSerial(ctx, tx, "abnormality:"+month)
 	if err != nil {
@@ -43,8 +44,8 @@ func openAbnormality(ctx context.Context, tx *Tx, c *crm.Complaint) error {
 const abnormalityColumns = `a.id, a.number, a.complaint_id, k.number, a.product, a.part_no, a.batch_no, a.quantity, a.status,
 	a.containment_action, a.recall_action, a.owner_id, a.version, a.created_at, a.updated_at, a.contained_at, a.closed_at`
 
-func scanAbnormality(s scanner) (crm.Abnormality, error) {
-	var a crm.Abnormality
+func scanAbnormality(s scanner) (complaint.Abnormality, error) {
+	var a complaint.Abnormality
 	var qty, owner sql.NullInt64
 	var contained, closed sql.NullTime
 	err := s.Scan(&a.ID, &a.Number, &a.ComplaintID, &a.ComplaintNumber, &a.Product, &a.PartNo, &a.BatchNo, &qty, &a.Status,
@@ -58,7 +59,7 @@ func scanAbnormality(s scanner) (crm.Abnormality, error) {
 
 // Abnormalities lists abnormality records, newest first, optionally of
 // one status.
-func (db *DB) Abnormalities(ctx context.Context, status string, beforeID int64, limit int) ([]crm.Abnormality, error) {
+func (db *DB) Abnormalities(ctx context.Context, status string, beforeID int64, limit int) ([]complaint.Abnormality, error) {
 	q := "SELECT " + abnormalityColumns + " FROM abnormalities a JOIN complaints k ON k.id = a.complaint_id WHERE 1 = 1"
 	var args []any
 	if status != "" {
@@ -74,7 +75,7 @@ func (db *DB) Abnormalities(ctx context.Context, status string, beforeID int64, 
 		return nil, fmt.Errorf("store: abnormalities: %w", err)
 	}
 	defer rows.Close()
-	out := []crm.Abnormality{}
+	out := []complaint.Abnormality{}
 	for rows.Next() {
 		a, err := scanAbnormality(rows)
 		if err != nil {
@@ -86,14 +87,14 @@ func (db *DB) Abnormalities(ctx context.Context, status string, beforeID int64, 
 }
 
 // Abnormality reads one record.
-func (db *DB) Abnormality(ctx context.Context, id int64) (crm.Abnormality, error) {
+func (db *DB) Abnormality(ctx context.Context, id int64) (complaint.Abnormality, error) {
 	a, err := scanAbnormality(db.QueryRow(ctx, "SELECT "+abnormalityColumns+" FROM abnormalities a JOIN complaints k ON k.id = a.complaint_id WHERE a.id = ?", id))
 	return a, notFound(err, "such abnormality record")
 }
 
 // UpdateAbnormality writes a record if its version is current, with its
 // audit entry.
-func (db *DB) UpdateAbnormality(ctx context.Context, a *crm.Abnormality, e *crm.AuditEntry) error {
+func (db *DB) UpdateAbnormality(ctx context.Context, a *complaint.Abnormality, e *crm.AuditEntry) error {
 	err := db.InTxAudited(ctx, e, func(tx *Tx) error {
 		res, err := tx.Exec(ctx, `UPDATE abnormalities SET product = ?, batch_no = ?, quantity = ?, status = ?, containment_action = ?,
 			recall_action = ?, owner_id = ?, contained_at = ?, closed_at = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?`,

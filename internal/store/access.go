@@ -7,13 +7,14 @@ import (
 	"strconv"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/access"
 )
 
 const accessColumns = `a.id, a.user_id, u.username, a.entity, a.record_id, a.reason, a.status, a.decided_by, a.decided_at,
 	a.decision_note, a.expires_at, a.created_at`
 
-func scanAccess(s scanner) (crm.AccessRequest, error) {
-	var r crm.AccessRequest
+func scanAccess(s scanner) (access.AccessRequest, error) {
+	var r access.AccessRequest
 	var by sql.NullInt64
 	var at, exp sql.NullTime
 	err := s.Scan(&r.ID, &r.UserID, &r.Username, &r.Entity, &r.RecordID, &r.Reason, &r.Status, &by, &at, &r.DecisionNote, &exp, &r.CreatedAt)
@@ -22,7 +23,7 @@ func scanAccess(s scanner) (crm.AccessRequest, error) {
 }
 
 // CreateAccessRequest stores a pending request and audits it.
-func (db *DB) CreateAccessRequest(ctx context.Context, r *crm.AccessRequest, e *crm.AuditEntry) error {
+func (db *DB) CreateAccessRequest(ctx context.Context, r *access.AccessRequest, e *crm.AuditEntry) error {
 	return db.InTxAudited(ctx, e, func(tx *Tx) error {
 		err := tx.QueryRow(ctx, `INSERT INTO access_requests (user_id, entity, record_id, reason, status, created_at)
 			VALUES (?, ?, ?, ?, 'pending', ?) RETURNING id`, r.UserID, r.Entity, r.RecordID, r.Reason, r.CreatedAt).Scan(&r.ID)
@@ -32,7 +33,7 @@ func (db *DB) CreateAccessRequest(ctx context.Context, r *crm.AccessRequest, e *
 }
 
 // AccessRequest reads one request.
-func (db *DB) AccessRequest(ctx context.Context, id int64) (crm.AccessRequest, error) {
+func (db *DB) AccessRequest(ctx context.Context, id int64) (access.AccessRequest, error) {
 	r, err := scanAccess(db.QueryRow(ctx, "SELECT "+accessColumns+" FROM access_requests a JOIN users u ON u.id = a.user_id WHERE a.id = ?", id))
 	return r, notFound(err, "such access request")
 }
@@ -40,7 +41,7 @@ func (db *DB) AccessRequest(ctx context.Context, id int64) (crm.AccessRequest, e
 // ListAccessRequests returns the requests a user made and, for an
 // approver, those about customers whose owner they manage (all, for the
 // gm), newest first.
-func (db *DB) ListAccessRequests(ctx context.Context, userID int64, all bool, status string, beforeID int64, limit int) ([]crm.AccessRequest, error) {
+func (db *DB) ListAccessRequests(ctx context.Context, userID int64, all bool, status string, beforeID int64, limit int) ([]access.AccessRequest, error) {
 	q := "SELECT " + accessColumns + ` FROM access_requests a JOIN users u ON u.id = a.user_id WHERE (a.user_id = ?`
 	args := []any{userID}
 	if all {
@@ -65,7 +66,7 @@ func (db *DB) ListAccessRequests(ctx context.Context, userID int64, all bool, st
 		return nil, fmt.Errorf("store: list access requests: %w", err)
 	}
 	defer rows.Close()
-	var out []crm.AccessRequest
+	var out []access.AccessRequest
 	for rows.Next() {
 		r, err := scanAccess(rows)
 		if err != nil {
@@ -78,7 +79,7 @@ func (db *DB) ListAccessRequests(ctx context.Context, userID int64, all bool, st
 
 // DecideAccessRequest records a decision on a pending request (once) and
 // audits it.
-func (db *DB) DecideAccessRequest(ctx context.Context, r *crm.AccessRequest, e *crm.AuditEntry) error {
+func (db *DB) DecideAccessRequest(ctx context.Context, r *access.AccessRequest, e *crm.AuditEntry) error {
 	return db.InTxAudited(ctx, e, func(tx *Tx) error {
 		res, err := tx.Exec(ctx, `UPDATE access_requests SET status = ?, decided_by = ?, decided_at = ?, decision_note = ?, expires_at = ?
 			WHERE id = ? AND status = 'pending'`, r.Status, r.DecidedBy, r.DecidedAt, r.DecisionNote, r.ExpiresAt, r.ID)

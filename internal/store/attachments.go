@@ -8,12 +8,13 @@ import (
 	"strings"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/attachment"
 )
 
 const attachmentColumns = "id, interaction_id, complaint_id, name, content_type, size, sha256, created_by, created_at"
 
-func scanAttachment(s scanner) (crm.Attachment, error) {
-	var a crm.Attachment
+func scanAttachment(s scanner) (attachment.Attachment, error) {
+	var a attachment.Attachment
 	var it, comp, by sql.NullInt64
 	err := s.Scan(&a.ID, &it, &comp, &a.Name, &a.ContentType, &a.Size, &a.SHA256, &by, &a.CreatedAt)
 	a.InteractionID, a.ComplaintID, a.CreatedBy = it.Int64, comp.Int64, by.Int64
@@ -25,7 +26,7 @@ func scanAttachment(s scanner) (crm.Attachment, error) {
 // transaction. The upsert locks the blob row, so a concurrent delete of
 // the last other attachment with the same bytes cannot remove them
 // underneath this one.
-func (db *DB) CreateAttachment(ctx context.Context, a *crm.Attachment, data []byte, e *crm.AuditEntry) error {
+func (db *DB) CreateAttachment(ctx context.Context, a *attachment.Attachment, data []byte, e *crm.AuditEntry) error {
 	return db.InTxAudited(ctx, e, func(tx *Tx) error {
 		if _, err := tx.Exec(ctx, `INSERT INTO attachment_blobs (sha256, size, data) VALUES (?, ?, ?)
 			ON CONFLICT (sha256) DO UPDATE SET size = attachment_blobs.size`, a.SHA256, a.Size, data); err != nil {
@@ -43,7 +44,7 @@ func (db *DB) CreateAttachment(ctx context.Context, a *crm.Attachment, data []by
 }
 
 // Attachment reads one attachment's record.
-func (db *DB) Attachment(ctx context.Context, id int64) (crm.Attachment, error) {
+func (db *DB) Attachment(ctx context.Context, id int64) (attachment.Attachment, error) {
 	a, err := scanAttachment(db.QueryRow(ctx, "SELECT "+attachmentColumns+" FROM attachments WHERE id = ?", id))
 	return a, notFound(err, "such attachment")
 }
@@ -57,9 +58,9 @@ func (db *DB) AttachmentData(ctx context.Context, sha string) ([]byte, error) {
 
 // InteractionAttachments lists the attachments of some interactions, by
 // interaction and then in upload order.
-func (db *DB) InteractionAttachments(ctx context.Context, ids []int64) ([]crm.Attachment, error) {
+func (db *DB) InteractionAttachments(ctx context.Context, ids []int64) ([]attachment.Attachment, error) {
 	if len(ids) == 0 {
-		return []crm.Attachment{}, nil
+		return []attachment.Attachment{}, nil
 	}
 	marks := strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")
 	args := make([]any, len(ids))
@@ -70,17 +71,17 @@ func (db *DB) InteractionAttachments(ctx context.Context, ids []int64) ([]crm.At
 }
 
 // ComplaintAttachments lists a complaint's attachments in upload order.
-func (db *DB) ComplaintAttachments(ctx context.Context, complaintID int64) ([]crm.Attachment, error) {
+func (db *DB) ComplaintAttachments(ctx context.Context, complaintID int64) ([]attachment.Attachment, error) {
 	return db.attachments(ctx, "complaint_id = ? ORDER BY id", complaintID)
 }
 
-func (db *DB) attachments(ctx context.Context, where string, args ...any) ([]crm.Attachment, error) {
+func (db *DB) attachments(ctx context.Context, where string, args ...any) ([]attachment.Attachment, error) {
 	rows, err := db.Query(ctx, "SELECT "+attachmentColumns+" FROM attachments WHERE "+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: attachments: %w", err)
 	}
 	defer rows.Close()
-	out := []crm.Attachment{}
+	out := []attachment.Attachment{}
 	for rows.Next() {
 		a, err := scanAttachment(rows)
 		if err != nil {
@@ -95,7 +96,7 @@ func (db *DB) attachments(ctx context.Context, where string, args ...any) ([]crm
 // then its bytes if no other attachment has them. Removing the bytes is
 // tidying: should it race with a new upload of the same file, the foreign
 // key refuses it and the bytes stay for that upload.
-func (db *DB) DeleteAttachment(ctx context.Context, a crm.Attachment, e *crm.AuditEntry) error {
+func (db *DB) DeleteAttachment(ctx context.Context, a attachment.Attachment, e *crm.AuditEntry) error {
 	err := db.InTxAudited(ctx, e, func(tx *Tx) error {
 		res, err := tx.Exec(ctx, "DELETE FROM attachments WHERE id = ?", a.ID)
 		if err != nil {

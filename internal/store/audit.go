@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/audit"
 )
 
 // AppendAudit writes e as the next entry of the hash chain, in tx, so the
@@ -148,7 +149,7 @@ func (db *DB) PurgeAudit(ctx context.Context, before time.Time, e *crm.AuditEntr
 }
 
 // ListAudit returns entries matching f, newest first, up to f.Limit.
-func (db *DB) ListAudit(ctx context.Context, f crm.AuditFilter) ([]crm.AuditEntry, error) {
+func (db *DB) ListAudit(ctx context.Context, f audit.AuditFilter) ([]crm.AuditEntry, error) {
 	q := "SELECT id, at, user_id, username, action, entity, entity_id, detail, ip, request_id FROM audit_log WHERE 1 = 1"
 	var args []any
 	add := func(cond string, v any) { q += " AND " + cond; args = append(args, v) }

@@ -8,20 +8,21 @@ import (
 	"time"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/customer"
 )
 
 // CardRevisions returns a customer's card revisions, newest first, with
 // values as stored (sensitive ones sealed).
-func (db *DB) CardRevisions(ctx context.Context, customerID int64) ([]crm.CardRevision, error) {
+func (db *DB) CardRevisions(ctx context.Context, customerID int64) ([]customer.CardRevision, error) {
 	rows, err := db.Query(ctx, `SELECT id, customer_id, revision, surveyor, surveyed_on, card_values, changed, created_by, created_at
 		FROM card_revisions WHERE customer_id = ? ORDER BY revision DESC`, customerID)
 	if err != nil {
 		return nil, fmt.Errorf("store: card revisions: %w", err)
 	}
 	defer rows.Close()
-	out := []crm.CardRevision{}
+	out := []customer.CardRevision{}
 	for rows.Next() {
-		var r crm.CardRevision
+		var r customer.CardRevision
 		var values, changed string
 		if err := rows.Scan(&r.ID, &r.CustomerID, &r.Revision, &r.Surveyor, &r.SurveyedOn, &values, &changed, &r.CreatedBy, &r.CreatedAt); err != nil {
 			return nil, err
@@ -39,7 +40,7 @@ func (db *DB) CardRevisions(ctx context.Context, customerID int64) ([]crm.CardRe
 
 // AddCardRevision stores a revision; a revision number taken meanwhile
 // (two saves at once) answers version_conflict.
-func (db *DB) AddCardRevision(ctx context.Context, r *crm.CardRevision, e *crm.AuditEntry) error {
+func (db *DB) AddCardRevision(ctx context.Context, r *customer.CardRevision, e *crm.AuditEntry) error {
 	values, err := json.Marshal(r.Values)
 	if err != nil {
 		return err
@@ -61,23 +62,23 @@ func (db *DB) AddCardRevision(ctx context.Context, r *crm.CardRevision, e *crm.A
 }
 
 // CardTemplateExtra reads the fields an administrator added to the card.
-func (db *DB) CardTemplateExtra(ctx context.Context) ([]crm.CardField, int, error) {
+func (db *DB) CardTemplateExtra(ctx context.Context) ([]customer.CardField, int, error) {
 	return db.jsonSetting(ctx, "card.template")
 }
 
 // SetCardTemplateExtra replaces the added fields if version is current.
-func (db *DB) SetCardTemplateExtra(ctx context.Context, fields []crm.CardField, version int, e *crm.AuditEntry) error {
+func (db *DB) SetCardTemplateExtra(ctx context.Context, fields []customer.CardField, version int, e *crm.AuditEntry) error {
 	return db.setJSONSetting(ctx, "card.template", fields, version, e)
 }
 
 // jsonSetting reads a list of field definitions kept in a setting.
-func (db *DB) jsonSetting(ctx context.Context, key string) ([]crm.CardField, int, error) {
+func (db *DB) jsonSetting(ctx context.Context, key string) ([]customer.CardField, int, error) {
 	var raw string
 	var version int
 	if err := db.QueryRow(ctx, "SELECT value, version FROM settings WHERE key = ?", key).Scan(&raw, &version); err != nil {
 		return nil, 0, fmt.Errorf("store: setting %s: %w", key, err)
 	}
-	var fields []crm.CardField
+	var fields []customer.CardField
 	if err := json.Unmarshal([]byte(raw), &fields); err != nil {
 		return nil, 0, fmt.Errorf("store: setting %s: %w", key, err)
 	}

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/complaint"
+	"github.com/kehucrm/kehu/internal/crm/customer"
 	"github.com/kehucrm/kehu/internal/secure"
 	"github.com/kehucrm/kehu/internal/store"
 	"github.com/kehucrm/kehu/internal/store/storetest"
@@ -36,9 +38,9 @@ func BenchmarkComplaintCreate16(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			customers := crm.NewCustomers(db, nil)
+			customers := customer.NewCustomers(db, nil)
 			customers.SetSealer(keys)
-			cs := crm.NewComplaints(db, customers, cals, keys, nil)
+			cs := complaint.NewComplaints(db, customers, cals, keys, nil)
 			ctx := crm.WithPrincipal(context.Background(), crm.Principal{UserID: -1, Username: "bench", Role: crm.RoleService})
 			const workers = 16
 			var next atomic.Int64
@@ -51,7 +53,7 @@ func BenchmarkComplaintCreate16(b *testing.B) {
 			for range workers {
 				wg.Go(func() {
 					for next.Add(1) <= int64(b.N) {
-						c, err := cs.Create(ctx, crm.Complaint{CallerName: "张三", Channel: "phone", Category: "service", Description: "基准测试"}, "13800138000", nil, "zh-CN")
+						c, err := cs.Create(ctx, complaint.Complaint{CallerName: "张三", Channel: "phone", Category: "service", Description: "基准测试"}, "13800138000", nil, "zh-CN")
 						if err != nil {
 							b.Error(err)
 							return
@@ -88,7 +90,7 @@ func TestGroupCommitIsolatesAFailingComplaint(t *testing.T) {
 		numbers := make([]string, 24)
 		for i := range 24 {
 			wg.Go(func() {
-				c := crm.Complaint{CallerName: "x", ReceivedAt: now, Channel: "phone", Category: "service", Severity: "normal",
+				c := complaint.Complaint{CallerName: "x", ReceivedAt: now, Channel: "phone", Category: "service", Severity: "normal",
 					Description: "组提交", Status: "registered", ReplyDueAt: now, CreatedAt: now, UpdatedAt: now}
 				if i == 7 {
 					c.CreatedBy = 424242

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/complaint"
 )
 
 // ledgerColumns are what the ledger and the queue show of a complaint:
@@ -18,8 +19,8 @@ const ledgerColumns = `k.id, k.number, k.customer_id, k.caller_name, k.received_
 	COALESCE(cu.name, ''), COALESCE(u.username, '')
 	FROM complaints k LEFT JOIN customers cu ON cu.id = k.customer_id LEFT JOIN users u ON u.id = k.assignee_id`
 
-func scanLedgerEntry(s scanner) (crm.LedgerEntry, error) {
-	var e crm.LedgerEntry
+func scanLedgerEntry(s scanner) (complaint.LedgerEntry, error) {
+	var e complaint.LedgerEntry
 	var customer, assignee sql.NullInt64
 	var solution, closed, overdue sql.NullTime
 	err := s.Scan(&e.ID, &e.Number, &customer, &e.CallerName, &e.ReceivedAt, &e.Category, &e.Quality, &e.Severity, &e.PartNo,
@@ -32,7 +33,7 @@ func scanLedgerEntry(s scanner) (crm.LedgerEntry, error) {
 
 // ledgerWhere is the condition of a ledger: received in the month, in
 // scope, after the cursor.
-func ledgerWhere(f crm.LedgerFilter) (string, []any) {
+func ledgerWhere(f complaint.LedgerFilter) (string, []any) {
 	q := "k.received_at >= ? AND k.received_at < ?"
 	args := []any{f.From.UTC(), f.To.UTC()}
 	if !f.Scope.All {
@@ -49,7 +50,7 @@ func ledgerWhere(f crm.LedgerFilter) (string, []any) {
 
 // CountComplaintLedger counts the complaints of a ledger (the cursor and
 // limit aside).
-func (db *DB) CountComplaintLedger(ctx context.Context, f crm.LedgerFilter) (int, error) {
+func (db *DB) CountComplaintLedger(ctx context.Context, f complaint.LedgerFilter) (int, error) {
 	f.AfterID = 0
 	where, args := ledgerWhere(f)
 	var n int
@@ -61,7 +62,7 @@ func (db *DB) CountComplaintLedger(ctx context.Context, f crm.LedgerFilter) (int
 // with the customer's and assignee's names, and when each was first
 // replied to (its first step out of registered) and solved (its first
 // approval), read from the timeline in one more query.
-func (db *DB) ComplaintLedger(ctx context.Context, f crm.LedgerFilter) ([]crm.LedgerEntry, error) {
+func (db *DB) ComplaintLedger(ctx context.Context, f complaint.LedgerFilter) ([]complaint.LedgerEntry, error) {
 	where, args := ledgerWhere(f)
 	q := "SELECT " + ledgerColumns + " WHERE " + where + " ORDER BY k.id"
 	if f.Limit > 0 {
@@ -71,7 +72,7 @@ func (db *DB) ComplaintLedger(ctx context.Context, f crm.LedgerFilter) ([]crm.Le
 	if err != nil || len(out) == 0 {
 		return out, err
 	}
-	byID := make(map[int64]*crm.LedgerEntry, len(out))
+	byID := make(map[int64]*complaint.LedgerEntry, len(out))
 	for i := range out {
 		byID[out[i].ID] = &out[i]
 	}
@@ -103,13 +104,13 @@ func (db *DB) ComplaintLedger(ctx context.Context, f crm.LedgerFilter) ([]crm.Le
 	return out, rows.Err()
 }
 
-func (db *DB) ledgerEntries(ctx context.Context, q string, args []any) ([]crm.LedgerEntry, error) {
+func (db *DB) ledgerEntries(ctx context.Context, q string, args []any) ([]complaint.LedgerEntry, error) {
 	rows, err := db.Query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: complaint ledger: %w", err)
 	}
 	defer rows.Close()
-	out := []crm.LedgerEntry{}
+	out := []complaint.LedgerEntry{}
 	for rows.Next() {
 		e, err := scanLedgerEntry(rows)
 		if err != nil {
@@ -124,7 +125,7 @@ func (db *DB) ledgerEntries(ctx context.Context, q string, args []any) ([]crm.Le
 // statuses or assigned to assignee, the nearest deadline first: overdue
 // ones, then by the deadline the status runs against (the reply while
 // registered, the solution until approved), then those without one.
-func (db *DB) ComplaintQueue(ctx context.Context, s crm.Scope, statuses []string, assignee int64, limit int) ([]crm.LedgerEntry, error) {
+func (db *DB) ComplaintQueue(ctx context.Context, s crm.Scope, statuses []string, assignee int64, limit int) ([]complaint.LedgerEntry, error) {
 	q := "SELECT " + ledgerColumns + " WHERE k.status <> 'closed'"
 	var args []any
 	if !s.All {

@@ -5,19 +5,20 @@ import (
 	"fmt"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/complaint"
 )
 
 // ComplaintRules returns the complaint deadline rules, default first.
-func (db *DB) ComplaintRules(ctx context.Context) ([]crm.ComplaintRule, error) {
+func (db *DB) ComplaintRules(ctx context.Context) ([]complaint.ComplaintRule, error) {
 	rows, err := db.Query(ctx, `SELECT category, severity, tier, reply_hours, solution_working_days, quality_solution_working_days,
 		escalate_after_working_days FROM complaint_rules ORDER BY category, severity, tier`)
 	if err != nil {
 		return nil, fmt.Errorf("store: complaint rules: %w", err)
 	}
 	defer rows.Close()
-	out := []crm.ComplaintRule{}
+	out := []complaint.ComplaintRule{}
 	for rows.Next() {
-		var r crm.ComplaintRule
+		var r complaint.ComplaintRule
 		if err := rows.Scan(&r.Category, &r.Severity, &r.Tier, &r.ReplyHours, &r.SolutionWorkingDays, &r.QualitySolutionWorkingDays,
 			&r.EscalateAfterWorkingDays); err != nil {
 			return nil, err
@@ -29,7 +30,7 @@ func (db *DB) ComplaintRules(ctx context.Context) ([]crm.ComplaintRule, error) {
 
 // PutComplaintRules replaces every rule, with its audit entry, in one
 // transaction.
-func (db *DB) PutComplaintRules(ctx context.Context, rules []crm.ComplaintRule, e *crm.AuditEntry) error {
+func (db *DB) PutComplaintRules(ctx context.Context, rules []complaint.ComplaintRule, e *crm.AuditEntry) error {
 	return db.InTxAudited(ctx, e, func(tx *Tx) error {
 		if _, err := tx.Exec(ctx, "DELETE FROM complaint_rules"); err != nil {
 			return err

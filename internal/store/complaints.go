@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/complaint"
 )
 
 // chinaTime is where a complaint's month is counted.
@@ -23,8 +24,8 @@ const complaintColumns = `k.id, k.number, k.customer_id, k.caller_name, k.caller
 	k.contact_email_enc, k.sla_rule, k.escalate_after_days, k.escalate_at, k.escalated_at, k.escalation_reason, k.abnormality_id,
 	k.csat_score, k.csat_comment, k.csat_at`
 
-func scanComplaint(s scanner) (crm.Complaint, error) {
-	var c crm.Complaint
+func scanComplaint(s scanner) (complaint.Complaint, error) {
+	var c complaint.Complaint
 	var customer, qty, defective, createdBy sql.NullInt64
 	var solution, closed, overdue, escAt, escalated, csatAt sql.NullTime
 	var assignee, abnormality, csat sql.NullInt64
@@ -65,7 +66,7 @@ func scanComplaint(s scanner) (crm.Complaint, error) {
 // transaction, each inside its own savepoint (a failing one is rolled
 // back alone and gets its own error), so many complaints share one
 // durable commit (one fsync) instead of queueing for one each.
-func (db *DB) CreateComplaint(ctx context.Context, c *crm.Complaint, e *crm.AuditEntry) error {
+func (db *DB) CreateComplaint(ctx context.Context, c *complaint.Complaint, e *crm.AuditEntry) error {
 	req := &createReq{c: c, e: e, done: make(chan error, 1)}
 	g := groupOf(db)
 	g.mu.Lock()
@@ -89,7 +90,7 @@ func (db *DB) CreateComplaint(ctx context.Context, c *crm.Complaint, e *crm.Audi
 const maxGroup = 256
 
 type createReq struct {
-	c    *crm.Complaint
+	c    *complaint.Complaint
 	e    *crm.AuditEntry
 	done chan error
 }
@@ -129,7 +130,7 @@ func (g *createGroup) drain(ctx context.Context, db *DB) {
 
 func (db *DB) commitGroup(ctx context.Context, batch []*createReq) {
 	errs := make([]error, len(batch))
-	saved := make([]crm.Complaint, len(batch))
+	saved := make([]complaint.Complaint, len(batch))
 	for i, r := range batch {
 		saved[i] = *r.c
 	}
@@ -177,7 +178,7 @@ func (db *DB) commitGroup(ctx context.Context, batch []*createReq) {
 }
 
 // insertComplaint writes one complaint and what comes with it in tx.
-func insertComplaint(ctx context.Context, p *preparedTx, c *crm.Complaint, e *crm.AuditEntry) error {
+func insertComplaint(ctx context.Context, p *preparedTx, c *complaint.Complaint, e *crm.AuditEntry) error {
 	tx := p.Tx
 	month := c.ReceivedAt.In(chinaTime).Format("200601")
 	var serial int64
@@ -271,14 +272,14 @@ func nextSerial(ctx context.Context, tx *Tx, name string) (int64, error) {
 }
 
 // Complaint reads one complaint.
-func (db *DB) Complaint(ctx context.Context, id int64) (crm.Complaint, error) {
+func (db *DB) Complaint(ctx context.Context, id int64) (complaint.Complaint, error) {
 	c, err := scanComplaint(db.QueryRow(ctx, "SELECT "+complaintColumns+" FROM complaints k WHERE k.id = ?", id))
 	return c, notFound(err, "such complaint")
 }
 
 // ListComplaints returns complaints in scope (all, or those of customers
 // in the customer scope), newest first.
-func (db *DB) ListComplaints(ctx context.Context, s crm.Scope, beforeID int64, limit int) ([]crm.Complaint, error) {
+func (db *DB) ListComplaints(ctx context.Context, s crm.Scope, beforeID int64, limit int) ([]complaint.Complaint, error) {
 	q := "SELECT " + complaintColumns + " FROM complaints k WHERE 1 = 1"
 	var args []any
 	if !s.All {
@@ -295,7 +296,7 @@ func (db *DB) ListComplaints(ctx context.Context, s crm.Scope, beforeID int64, l
 		return nil, fmt.Errorf("store: complaints: %w", err)
 	}
 	defer rows.Close()
-	out := []crm.Complaint{}
+	out := []complaint.Complaint{}
 	for rows.Next() {
 		c, err := scanComplaint(rows)
 		if err != nil {
@@ -328,7 +329,7 @@ func (db *DB) ComplaintTimes(ctx context.Context, customerID int64) ([]time.Time
 // MoveComplaint writes a workflow step: the complaint's new status and
 // fields (if its version is current), the step's event and its audit
 // entry, in one transaction.
-func (db *DB) MoveComplaint(ctx context.Context, c *crm.Complaint, ev *crm.ComplaintEvent, e *crm.AuditEntry, survey *crm.CSATSurvey, mails []crm.OutboxMail) error {
+func (db *DB) MoveComplaint(ctx context.Context, c *complaint.Complaint, ev *complaint.ComplaintEvent, e *crm.AuditEntry, survey *complaint.CSATSurvey, mails []complaint.OutboxMail) error {
 	detail := changeDetail(nil)
 	if b, err := json.Marshal(ev.Fields); err == nil {
 		detail = string(b)
@@ -365,16 +366,16 @@ func (db *DB) MoveComplaint(ctx context.Context, c *crm.Complaint, ev *crm.Compl
 }
 
 // ComplaintEvents returns a complaint's steps, oldest first.
-func (db *DB) ComplaintEvents(ctx context.Context, complaintID int64) ([]crm.ComplaintEvent, error) {
+func (db *DB) ComplaintEvents(ctx context.Context, complaintID int64) ([]complaint.ComplaintEvent, error) {
 	rows, err := db.Query(ctx, `SELECT id, complaint_id, from_status, to_status, note, detail, actor_id, at
 		FROM complaint_events WHERE complaint_id = ? ORDER BY id`, complaintID)
 	if err != nil {
 		return nil, fmt.Errorf("store: complaint events: %w", err)
 	}
 	defer rows.Close()
-	out := []crm.ComplaintEvent{}
+	out := []complaint.ComplaintEvent{}
 	for rows.Next() {
-		var ev crm.ComplaintEvent
+		var ev complaint.ComplaintEvent
 		var detail string
 		var actor sql.NullInt64
 		if err := rows.Scan(&ev.ID, &ev.ComplaintID, &ev.From, &ev.To, &ev.Note, &detail, &actor, &ev.At); err != nil {
@@ -394,7 +395,7 @@ func (db *DB) SetStatusToken(ctx context.Context, id int64, hash string) error {
 }
 
 // ComplaintByStatusToken finds a complaint by the hash of its token.
-func (db *DB) ComplaintByStatusToken(ctx context.Context, hash string) (crm.Complaint, error) {
+func (db *DB) ComplaintByStatusToken(ctx context.Context, hash string) (complaint.Complaint, error) {
 	c, err := scanComplaint(db.QueryRow(ctx, "SELECT "+complaintColumns+" FROM complaints k WHERE k.status_token_hash = ? AND k.status_token_hash <> ''", hash))
 	return c, notFound(err, "such complaint")
 }

@@ -7,25 +7,26 @@ import (
 	"strings"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/customer"
 )
 
 const contactColumns = `id, customer_id, name, title, mobile_enc, mobile_idx, mobile_last4, landline, email, wechat_id, gender,
 	birthday, birthday_lunar, birthday_leap, is_primary, preferences, version, created_at, updated_at`
 
-func scanContact(s scanner) (crm.Contact, error) {
-	var c crm.Contact
+func scanContact(s scanner) (customer.Contact, error) {
+	var c customer.Contact
 	err := s.Scan(&c.ID, &c.CustomerID, &c.Name, &c.Title, &c.MobileEnc, &c.MobileIdx, &c.MobileLast4, &c.Landline, &c.Email, &c.WeChatID,
 		&c.Gender, &c.Birthday, &c.BirthdayLunar, &c.BirthdayLeap, &c.IsPrimary, &c.Preferences, &c.Version, &c.CreatedAt, &c.UpdatedAt)
 	return c, err
 }
 
-func (db *DB) queryContacts(ctx context.Context, where string, args ...any) ([]crm.Contact, error) {
+func (db *DB) queryContacts(ctx context.Context, where string, args ...any) ([]customer.Contact, error) {
 	rows, err := db.Query(ctx, "SELECT "+contactColumns+" FROM contacts WHERE "+where+" ORDER BY is_primary DESC, id", args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: contacts: %w", err)
 	}
 	defer rows.Close()
-	out := []crm.Contact{}
+	out := []customer.Contact{}
 	for rows.Next() {
 		c, err := scanContact(rows)
 		if err != nil {
@@ -37,25 +38,25 @@ func (db *DB) queryContacts(ctx context.Context, where string, args ...any) ([]c
 }
 
 // Contacts lists a customer's contacts, the primary one first.
-func (db *DB) Contacts(ctx context.Context, customerID int64) ([]crm.Contact, error) {
+func (db *DB) Contacts(ctx context.Context, customerID int64) ([]customer.Contact, error) {
 	return db.queryContacts(ctx, "customer_id = ?", customerID)
 }
 
 // ContactsByMobileIndex finds contacts by the blind index of their mobile.
-func (db *DB) ContactsByMobileIndex(ctx context.Context, idx string) ([]crm.Contact, error) {
+func (db *DB) ContactsByMobileIndex(ctx context.Context, idx string) ([]customer.Contact, error) {
 	return db.queryContacts(ctx, "mobile_idx = ? AND mobile_idx <> ''", idx)
 }
 
 // Contact reads one contact.
-func (db *DB) Contact(ctx context.Context, id int64) (crm.Contact, error) {
+func (db *DB) Contact(ctx context.Context, id int64) (customer.Contact, error) {
 	c, err := scanContact(db.QueryRow(ctx, "SELECT "+contactColumns+" FROM contacts WHERE id = ?", id))
 	return c, notFound(err, "such contact")
 }
 
 // PrimaryContacts returns each of the customers' primary contact (or, if
 // none is marked, its first), in one query.
-func (db *DB) PrimaryContacts(ctx context.Context, customerIDs []int64) (map[int64]crm.Contact, error) {
-	out := make(map[int64]crm.Contact, len(customerIDs))
+func (db *DB) PrimaryContacts(ctx context.Context, customerIDs []int64) (map[int64]customer.Contact, error) {
+	out := make(map[int64]customer.Contact, len(customerIDs))
 	if len(customerIDs) == 0 {
 		return out, nil
 	}
@@ -82,7 +83,7 @@ func (db *DB) PrimaryContacts(ctx context.Context, customerIDs []int64) (map[int
 }
 
 // CreateContact inserts a contact; a new primary contact demotes the old.
-func (db *DB) CreateContact(ctx context.Context, c *crm.Contact, e *crm.AuditEntry) error {
+func (db *DB) CreateContact(ctx context.Context, c *customer.Contact, e *crm.AuditEntry) error {
 	return db.InTxAudited(ctx, e, func(tx *Tx) error {
 		if c.IsPrimary {
 			if err := demotePrimary(ctx, tx, c, e); err != nil {
@@ -105,7 +106,7 @@ func (db *DB) CreateContact(ctx context.Context, c *crm.Contact, e *crm.AuditEnt
 // demotePrimary makes c's customer's other primary contact (there is at
 // most one) an ordinary one, as of c's update time, and says so in e:
 // the demoted contact changes too.
-func demotePrimary(ctx context.Context, tx *Tx, c *crm.Contact, e *crm.AuditEntry) error {
+func demotePrimary(ctx context.Context, tx *Tx, c *customer.Contact, e *crm.AuditEntry) error {
 	var old int64
 	err := tx.QueryRow(ctx, "SELECT id FROM contacts WHERE customer_id = ? AND id <> ? AND is_primary = ? LIMIT 1", c.CustomerID, c.ID, true).Scan(&old)
 	if isNoRows(err) {
@@ -123,7 +124,7 @@ func demotePrimary(ctx context.Context, tx *Tx, c *crm.Contact, e *crm.AuditEntr
 }
 
 // UpdateContact writes a contact if its version is current.
-func (db *DB) UpdateContact(ctx context.Context, c *crm.Contact, e *crm.AuditEntry) error {
+func (db *DB) UpdateContact(ctx context.Context, c *customer.Contact, e *crm.AuditEntry) error {
 	err := db.InTxAudited(ctx, e, func(tx *Tx) error {
 		if c.IsPrimary {
 			if err := demotePrimary(ctx, tx, c, e); err != nil {

@@ -6,13 +6,14 @@ import (
 	"fmt"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/complaint"
 )
 
 const csatColumns = `s.id, s.complaint_id, k.number, k.customer_id, k.caller_name, k.contact_name, s.channel, s.created_at,
 	s.answered_at, s.answered_via, s.score, s.comment, s.token_hash`
 
-func scanCSAT(sc scanner) (crm.CSATSurvey, error) {
-	var s crm.CSATSurvey
+func scanCSAT(sc scanner) (complaint.CSATSurvey, error) {
+	var s complaint.CSATSurvey
 	var customer, score sql.NullInt64
 	var answered sql.NullTime
 	err := sc.Scan(&s.ID, &s.ComplaintID, &s.ComplaintNumber, &customer, &s.CallerName, &s.ContactName, &s.Channel, &s.CreatedAt,
@@ -26,13 +27,13 @@ func scanCSAT(sc scanner) (crm.CSATSurvey, error) {
 }
 
 // CSATByTokenHash finds a survey by the hash of its link's token.
-func (db *DB) CSATByTokenHash(ctx context.Context, hash string) (crm.CSATSurvey, error) {
+func (db *DB) CSATByTokenHash(ctx context.Context, hash string) (complaint.CSATSurvey, error) {
 	s, err := scanCSAT(db.QueryRow(ctx, "SELECT "+csatColumns+" FROM csat_surveys s JOIN complaints k ON k.id = s.complaint_id WHERE s.token_hash = ?", hash))
 	return s, notFound(err, "such survey")
 }
 
 // CSATOfComplaint finds a complaint's survey.
-func (db *DB) CSATOfComplaint(ctx context.Context, complaintID int64) (crm.CSATSurvey, error) {
+func (db *DB) CSATOfComplaint(ctx context.Context, complaintID int64) (complaint.CSATSurvey, error) {
 	s, err := scanCSAT(db.QueryRow(ctx, "SELECT "+csatColumns+" FROM csat_surveys s JOIN complaints k ON k.id = s.complaint_id WHERE s.complaint_id = ?", complaintID))
 	return s, notFound(err, "such survey")
 }
@@ -40,7 +41,7 @@ func (db *DB) CSATOfComplaint(ctx context.Context, complaintID int64) (crm.CSATS
 // AnswerCSAT stores an answer on the survey — only if it is still
 // unanswered, so two answers racing store one — and on the complaint,
 // with its audit entry, in one transaction.
-func (db *DB) AnswerCSAT(ctx context.Context, s *crm.CSATSurvey, via string, by int64, e *crm.AuditEntry) error {
+func (db *DB) AnswerCSAT(ctx context.Context, s *complaint.CSATSurvey, via string, by int64, e *crm.AuditEntry) error {
 	return db.InTxAudited(ctx, e, func(tx *Tx) error {
 		res, err := tx.Exec(ctx, `UPDATE csat_surveys SET answered_at = ?, answered_via = ?, answered_by = ?, score = ?, comment = ?
 			WHERE id = ? AND answered_at IS NULL`, s.AnsweredAt, via, nullID(by), *s.Score, s.Comment, s.ID)
@@ -57,14 +58,14 @@ func (db *DB) AnswerCSAT(ctx context.Context, s *crm.CSATSurvey, via string, by 
 
 // PhoneFollowUps lists the unanswered surveys to take by phone, oldest
 // first, after afterID.
-func (db *DB) PhoneFollowUps(ctx context.Context, afterID int64, limit int) ([]crm.CSATSurvey, error) {
+func (db *DB) PhoneFollowUps(ctx context.Context, afterID int64, limit int) ([]complaint.CSATSurvey, error) {
 	rows, err := db.Query(ctx, "SELECT "+csatColumns+` FROM csat_surveys s JOIN complaints k ON k.id = s.complaint_id
 		WHERE s.channel = 'phone' AND s.answered_at IS NULL AND s.id > ? ORDER BY s.id LIMIT ?`, afterID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: phone follow-ups: %w", err)
 	}
 	defer rows.Close()
-	out := []crm.CSATSurvey{}
+	out := []complaint.CSATSurvey{}
 	for rows.Next() {
 		s, err := scanCSAT(rows)
 		if err != nil {

@@ -4,18 +4,18 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/complaint"
 )
 
 // CustomerComplaints returns a customer's complaints, newest first, up to
 // limit (read-only; the caller decides who may see them).
-func (db *DB) CustomerComplaints(ctx context.Context, customerID int64, limit int) ([]crm.Complaint, error) {
+func (db *DB) CustomerComplaints(ctx context.Context, customerID int64, limit int) ([]complaint.Complaint, error) {
 	rows, err := db.Query(ctx, "SELECT "+complaintColumns+" FROM complaints k WHERE k.customer_id = ? ORDER BY k.id DESC LIMIT ?", customerID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: customer complaints: %w", err)
 	}
 	defer rows.Close()
-	out := []crm.Complaint{}
+	out := []complaint.Complaint{}
 	for rows.Next() {
 		c, err := scanComplaint(rows)
 		if err != nil {

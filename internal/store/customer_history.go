@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/customer"
 )
 
 // MergedInto lists the customers merged into id, following earlier
@@ -15,10 +16,10 @@ import (
 // merged customer), each with the ID of the entry of its merge: its
 // history counts up to there (a merged customer restored from the trash
 // lives on as itself).
-func (db *DB) MergedInto(ctx context.Context, id int64) ([]crm.HistorySource, error) {
+func (db *DB) MergedInto(ctx context.Context, id int64) ([]customer.HistorySource, error) {
 	seen := map[int64]bool{id: true}
-	var out []crm.HistorySource
-	for next := []crm.HistorySource{{ID: id}}; len(next) > 0; {
+	var out []customer.HistorySource
+	for next := []customer.HistorySource{{ID: id}}; len(next) > 0; {
 		cur := next
 		next = nil
 		for _, s := range cur {
@@ -42,7 +43,7 @@ func (db *DB) MergedInto(ctx context.Context, id int64) ([]crm.HistorySource, er
 				}
 				if json.Unmarshal([]byte(detail), &d) == nil && d.MergedID > 0 && !seen[d.MergedID] {
 					seen[d.MergedID] = true
-					m := crm.HistorySource{ID: d.MergedID, UpTo: entry}
+					m := customer.HistorySource{ID: d.MergedID, UpTo: entry}
 					out, next = append(out, m), append(next, m)
 				}
 			}
@@ -58,9 +59,9 @@ func (db *DB) MergedInto(ctx context.Context, id int64) ([]crm.HistorySource, er
 // CustomerHistory lists the audit entries about customers ids and their
 // cards, newest first, older than beforeID when it is set. Reads under an
 // access grant are left out: they are not changes.
-func (db *DB) CustomerHistory(ctx context.Context, from []crm.HistorySource, beforeID int64, limit int) ([]crm.HistoryEntry, error) {
+func (db *DB) CustomerHistory(ctx context.Context, from []customer.HistorySource, beforeID int64, limit int) ([]customer.HistoryEntry, error) {
 	if len(from) == 0 {
-		return []crm.HistoryEntry{}, nil
+		return []customer.HistoryEntry{}, nil
 	}
 	var which []string
 	var args []any
@@ -91,9 +92,9 @@ func (db *DB) CustomerHistory(ctx context.Context, from []crm.HistorySource, bef
 		return nil, fmt.Errorf("store: customer history: %w", err)
 	}
 	defer rows.Close()
-	out := []crm.HistoryEntry{}
+	out := []customer.HistoryEntry{}
 	for rows.Next() {
-		var h crm.HistoryEntry
+		var h customer.HistoryEntry
 		var entityID, detail string
 		if err := rows.Scan(&h.ID, &h.At, &h.Username, &h.Action, &h.Entity, &entityID, &detail); err != nil {
 			return nil, err

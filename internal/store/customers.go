@@ -14,6 +14,7 @@ import (
 
 	"github.com/kehucrm/kehu/internal/cn"
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/customer"
 	"github.com/kehucrm/kehu/internal/search"
 )
 
@@ -21,8 +22,8 @@ const customerColumns = `c.id, c.code, c.kind, c.name, c.short_name, c.uscc, c.l
 	c.address, c.source, c.stage, c.owner_id, c.team_id, c.notes, c.version, c.created_at, c.updated_at, c.deleted_at,
 	c.employee_band, c.revenue_band, c.custom_fields, c.name_sort, c.import_id, c.import_row`
 
-func scanCustomer(s scanner, extra ...any) (crm.Customer, error) {
-	var c crm.Customer
+func scanCustomer(s scanner, extra ...any) (customer.Customer, error) {
+	var c customer.Customer
 	var team sql.NullInt64
 	var deleted sql.NullTime
 	var custom string
@@ -62,7 +63,7 @@ func scopeSQL(s crm.Scope, now time.Time) (string, []any) {
 
 // CreateCustomer allocates the next code (KH00000001 …) and inserts c in
 // one transaction, with its audit entry.
-func (db *DB) CreateCustomer(ctx context.Context, c *crm.Customer, uniqueName bool, e *crm.AuditEntry) error {
+func (db *DB) CreateCustomer(ctx context.Context, c *customer.Customer, uniqueName bool, e *crm.AuditEntry) error {
 	return db.InTxAudited(ctx, e, func(tx *Tx) error {
 		var n int64
 		if err := tx.QueryRow(ctx, "UPDATE counters SET value = value + 1 WHERE name = 'customer_code' RETURNING value").Scan(&n); err != nil {
@@ -82,7 +83,7 @@ func (db *DB) CreateCustomer(ctx context.Context, c *crm.Customer, uniqueName bo
 			var other int64
 			err := tx.QueryRow(ctx, "SELECT id FROM customers WHERE name_norm = ? AND deleted_at IS NULL LIMIT 1", c.NameNorm).Scan(&other)
 			if err == nil {
-				return &crm.DuplicateNameError{ID: other}
+				return &customer.DuplicateNameError{ID: other}
 			}
 			if !isNoRows(err) {
 				return err
@@ -99,7 +100,7 @@ func (db *DB) CreateCustomer(ctx context.Context, c *crm.Customer, uniqueName bo
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)`,
 			c.ID, c.Code, c.Kind, c.Name, c.ShortName, c.USCC, c.LegalRep, c.IndustryCode, c.RegionCode, c.Address, c.Source, c.Stage,
 			c.OwnerID, nullID(c.TeamID), c.Notes, c.CreatedAt, c.UpdatedAt, c.NameNorm, c.EmployeeBand, c.RevenueBand, customJSON(c.Custom),
-			crm.NameSortKey(c.Name))
+			customer.NameSortKey(c.Name))
 		if isUniqueViolation(err) {
 			return errDuplicateUSCC()
 		}
@@ -147,7 +148,7 @@ func errDuplicateUSCC() error {
 
 // CustomerByUSCC reads the live customer with a USCC, ignoring scope:
 // duplicate checks must see them all.
-func (db *DB) CustomerByUSCC(ctx context.Context, uscc string) (crm.Customer, error) {
+func (db *DB) CustomerByUSCC(ctx context.Context, uscc string) (customer.Customer, error) {
 	c, err := scanCustomer(db.QueryRow(ctx, "SELECT "+customerColumns+" FROM customers c WHERE c.uscc = ? AND c.deleted_at IS NULL", uscc))
 	return c, notFound(err, "such customer")
 }
@@ -155,7 +156,7 @@ func (db *DB) CustomerByUSCC(ctx context.Context, uscc string) (crm.Customer, er
 // Customer reads one customer within scope; trash selects deleted ones
 // instead of live ones. viaGrant reports that only an access grant put
 // the record in scope. Out of scope is not_found, like missing.
-func (db *DB) Customer(ctx context.Context, id int64, s crm.Scope, trash bool, now time.Time) (crm.Customer, bool, error) {
+func (db *DB) Customer(ctx context.Context, id int64, s crm.Scope, trash bool, now time.Time) (customer.Customer, bool, error) {
 	cond, args := scopeSQL(s, now)
 	own, ownArgs := ownScope(s)
 	deleted := "c.deleted_at IS NULL"
@@ -168,20 +169,20 @@ func (db *DB) Customer(ctx context.Context, id int64, s crm.Scope, trash bool, n
 	if err != nil {
 		return c, false, notFound(err, "such customer")
 	}
-	list := []crm.Customer{c}
+	list := []customer.Customer{c}
 	err = db.loadTags(ctx, list)
 	return list[0], viaGrant == 1, err
 }
 
 // ListCustomers returns customers in scope matching f, by ID descending
 // (newest first), up to f.Limit, with the IDs seen only through a grant.
-func (db *DB) ListCustomers(ctx context.Context, s crm.Scope, f crm.CustomerFilter, now time.Time) ([]crm.Customer, []int64, error) {
+func (db *DB) ListCustomers(ctx context.Context, s crm.Scope, f customer.CustomerFilter, now time.Time) ([]customer.Customer, []int64, error) {
 	return db.listCustomers(ctx, s, f, now, "", nil)
 }
 
 // customerWhere is the condition of a customer list: scope, trash and
 // filters, and extra (a search match); not the page's cursor.
-func customerWhere(s crm.Scope, f crm.CustomerFilter, now time.Time, extra string, extraArgs []any) (string, []any) {
+func customerWhere(s crm.Scope, f customer.CustomerFilter, now time.Time, extra string, extraArgs []any) (string, []any) {
 	q, args := scopeSQL(s, now)
 	if f.Trash {
 		q += " AND c.deleted_at IS NOT NULL"
@@ -257,14 +258,14 @@ var sortColumns = map[string]string{"created_at": "c.created_at", "updated_at": 
 // sortedPage returns the cursor condition and ORDER BY of a sorted list:
 // a keyset on (sort column, id), so each page is an index range whatever
 // the page number, and rows never repeat or go missing between pages.
-func sortedPage(f crm.CustomerFilter) (cond string, args []any, order string, err error) {
+func sortedPage(f customer.CustomerFilter) (cond string, args []any, order string, err error) {
 	if f.Sort == "" {
 		if f.BeforeID > 0 {
 			return " AND c.id < ?", []any{f.BeforeID}, " ORDER BY c.id DESC", nil
 		}
 		return "", nil, " ORDER BY c.id DESC", nil
 	}
-	field, desc, err := crm.ParseCustomerSort(f.Sort)
+	field, desc, err := customer.ParseCustomerSort(f.Sort)
 	if err != nil {
 		return "", nil, "", err
 	}
@@ -290,7 +291,7 @@ func sortedPage(f crm.CustomerFilter) (cond string, args []any, order string, er
 }
 
 // listCustomers is ListCustomers with an extra condition (a search match).
-func (db *DB) listCustomers(ctx context.Context, s crm.Scope, f crm.CustomerFilter, now time.Time, extra string, extraArgs []any) ([]crm.Customer, []int64, error) {
+func (db *DB) listCustomers(ctx context.Context, s crm.Scope, f customer.CustomerFilter, now time.Time, extra string, extraArgs []any) ([]customer.Customer, []int64, error) {
 	where, whereArgs := customerWhere(s, f, now, extra, extraArgs)
 	page, pageArgs, order, err := sortedPage(f)
 	if err != nil {
@@ -309,7 +310,7 @@ func (db *DB) listCustomers(ctx context.Context, s crm.Scope, f crm.CustomerFilt
 
 // queryCustomers runs a list query whose rows are customerColumns and a
 // "came by a grant" flag, and loads the rows' tags.
-func (db *DB) queryCustomers(ctx context.Context, q string, args []any) ([]crm.Customer, []int64, error) {
+func (db *DB) queryCustomers(ctx context.Context, q string, args []any) ([]customer.Customer, []int64, error) {
 	out, granted, err := db.queryCustomersOnly(ctx, q, args)
 	if err != nil {
 		return nil, nil, err
@@ -318,13 +319,13 @@ func (db *DB) queryCustomers(ctx context.Context, q string, args []any) ([]crm.C
 }
 
 // queryCustomersOnly is queryCustomers without the tags.
-func (db *DB) queryCustomersOnly(ctx context.Context, q string, args []any) ([]crm.Customer, []int64, error) {
+func (db *DB) queryCustomersOnly(ctx context.Context, q string, args []any) ([]customer.Customer, []int64, error) {
 	rows, err := db.Query(ctx, q, args...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: list customers: %w", err)
 	}
 	defer rows.Close()
-	var out []crm.Customer
+	var out []customer.Customer
 	var granted []int64
 	for rows.Next() {
 		var via int
@@ -371,16 +372,16 @@ const pgSearchExactUpTo = 2000
 // MIN and MAX, two index look-ups — each in its own subquery, as SQLite
 // reads a MIN or MAX from the index only when it is alone), is the
 // estimate.
-func (db *DB) CountCustomers(ctx context.Context, s crm.Scope, f crm.CustomerFilter, now time.Time) (crm.CustomerCount, error) {
+func (db *DB) CountCustomers(ctx context.Context, s crm.Scope, f customer.CustomerFilter, now time.Time) (customer.CustomerCount, error) {
 	extra, extraArgs := "", []any(nil)
 	if f.Query != "" {
 		cond, args, ok := db.searchMatch(f.Query)
 		if !ok {
-			return crm.CustomerCount{}, nil
+			return customer.CustomerCount{}, nil
 		}
 		extra, extraArgs = cond, args
 	}
-	const bound = crm.CountExactUpTo + 1
+	const bound = customer.CountExactUpTo + 1
 	from, where, args := "customers c", "", []any(nil)
 	if f.Query != "" && db.Engine == SQLite && s.All && !filtered(f) {
 		// Nothing narrows the match but the index itself, which holds
@@ -427,7 +428,7 @@ func (db *DB) CountCustomers(ctx context.Context, s crm.Scope, f crm.CustomerFil
 			// rarest token's frequency is the query's.
 			_, k, err := db.searchEstimate(ctx, f.Query)
 			if err != nil {
-				return crm.CustomerCount{}, err
+				return customer.CustomerCount{}, err
 			}
 			est = int64(k)
 		case whole && len(m.Phrases) == 0:
@@ -436,34 +437,34 @@ func (db *DB) CountCustomers(ctx context.Context, s crm.Scope, f crm.CustomerFil
 			// count, up to where counting costs more than it tells.
 			n, err := db.countIndexMatch(ctx, m, pgSearchExactUpTo)
 			if err != nil {
-				return crm.CustomerCount{}, err
+				return customer.CustomerCount{}, err
 			}
 			if n < pgSearchExactUpTo {
-				return crm.CustomerCount{Total: n}, nil
+				return customer.CustomerCount{Total: n}, nil
 			}
 			k, err := db.planRows(ctx, "SELECT 1 FROM customers c WHERE "+where, args)
 			if err != nil {
-				return crm.CustomerCount{}, err
+				return customer.CustomerCount{}, err
 			}
-			return crm.CustomerCount{Total: max(n, k), Estimate: true}, nil
+			return customer.CustomerCount{Total: max(n, k), Estimate: true}, nil
 		default:
 			var err error
 			if est, err = db.planRows(ctx, "SELECT 1 FROM customers c WHERE "+where, args); err != nil {
-				return crm.CustomerCount{}, err
+				return customer.CustomerCount{}, err
 			}
 		}
 		if est >= pgSearchExactUpTo {
-			return crm.CustomerCount{Total: est, Estimate: true}, nil
+			return customer.CustomerCount{Total: est, Estimate: true}, nil
 		}
 		if whole && len(m.Phrases) == 0 {
 			n, err := db.countIndexMatch(ctx, m, bound)
 			if err != nil {
-				return crm.CustomerCount{}, err
+				return customer.CustomerCount{}, err
 			}
 			if n < bound {
-				return crm.CustomerCount{Total: n}, nil
+				return customer.CustomerCount{Total: n}, nil
 			}
-			return crm.CustomerCount{Total: max(n, est), Estimate: true}, nil
+			return customer.CustomerCount{Total: max(n, est), Estimate: true}, nil
 		}
 	}
 	if db.Engine == SQLite && f.Query == "" && s.All && idOrdered(f) {
@@ -474,10 +475,10 @@ func (db *DB) CountCustomers(ctx context.Context, s crm.Scope, f crm.CustomerFil
 		var last sql.NullInt64
 		if err := db.QueryRow(ctx, "SELECT COUNT(*), MIN(id) FROM (SELECT c.id FROM customers c WHERE "+where+" ORDER BY c.id DESC LIMIT ?) t",
 			append(args, bound)...).Scan(&n, &last); err != nil {
-			return crm.CustomerCount{}, fmt.Errorf("store: count customers: %w", err)
+			return customer.CustomerCount{}, fmt.Errorf("store: count customers: %w", err)
 		}
 		if n < bound {
-			return crm.CustomerCount{Total: n}, nil
+			return customer.CustomerCount{Total: n}, nil
 		}
 		return db.extrapolateByID(ctx, last, bound)
 	}
@@ -487,22 +488,22 @@ func (db *DB) CountCustomers(ctx context.Context, s crm.Scope, f crm.CustomerFil
 	var n int64
 	if err := db.QueryRow(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM "+from+" WHERE "+where+" LIMIT ?) t",
 		append(args, bound)...).Scan(&n); err != nil {
-		return crm.CustomerCount{}, fmt.Errorf("store: count customers: %w", err)
+		return customer.CustomerCount{}, fmt.Errorf("store: count customers: %w", err)
 	}
 	if n < bound {
-		return crm.CustomerCount{Total: n}, nil
+		return customer.CustomerCount{Total: n}, nil
 	}
 	if db.Engine == Postgres {
 		est, err := db.planRows(ctx, "SELECT 1 FROM customers c WHERE "+where, args)
 		if err != nil {
-			return crm.CustomerCount{}, err
+			return customer.CustomerCount{}, err
 		}
-		return crm.CustomerCount{Total: max(int64(bound), est), Estimate: true}, nil
+		return customer.CustomerCount{Total: max(int64(bound), est), Estimate: true}, nil
 	}
 	var last sql.NullInt64
 	if err := db.QueryRow(ctx, "SELECT MIN(id) FROM (SELECT c.id FROM "+from+" WHERE "+where+" ORDER BY "+order+" DESC LIMIT ?) t",
 		append(args, bound)...).Scan(&last); err != nil {
-		return crm.CustomerCount{}, fmt.Errorf("store: count customers: %w", err)
+		return customer.CustomerCount{}, fmt.Errorf("store: count customers: %w", err)
 	}
 	return db.extrapolateByID(ctx, last, bound)
 }
@@ -540,21 +541,21 @@ func (db *DB) planRows(ctx context.Context, query string, args []any) (int64, er
 // bound-th match, newest first, has ID last, so the matches' density over
 // [last, MAX(id)] times the table's ID range is the estimate (MIN and MAX
 // each in its own subquery, which SQLite reads from the index alone).
-func (db *DB) extrapolateByID(ctx context.Context, last sql.NullInt64, bound int64) (crm.CustomerCount, error) {
+func (db *DB) extrapolateByID(ctx context.Context, last sql.NullInt64, bound int64) (customer.CustomerCount, error) {
 	var lo, hi sql.NullInt64
 	if err := db.QueryRow(ctx, "SELECT (SELECT MIN(id) FROM customers), (SELECT MAX(id) FROM customers)").Scan(&lo, &hi); err != nil {
-		return crm.CustomerCount{}, fmt.Errorf("store: estimate customers: %w", err)
+		return customer.CustomerCount{}, fmt.Errorf("store: estimate customers: %w", err)
 	}
 	est := bound
 	if span := hi.Int64 - last.Int64 + 1; span > 0 && hi.Valid && last.Valid {
 		est = max(est, int64(float64(bound)*float64(hi.Int64-lo.Int64+1)/float64(span)))
 	}
-	return crm.CustomerCount{Total: est, Estimate: true}, nil
+	return customer.CustomerCount{Total: est, Estimate: true}, nil
 }
 
 // UpdateCustomer writes c if c.Version is still the stored one (else
 // version_conflict) and audits it.
-func (db *DB) UpdateCustomer(ctx context.Context, c *crm.Customer, uniqueName bool, e *crm.AuditEntry) error {
+func (db *DB) UpdateCustomer(ctx context.Context, c *customer.Customer, uniqueName bool, e *crm.AuditEntry) error {
 	err := db.InTxAudited(ctx, e, func(tx *Tx) error {
 		if uniqueName && tx.Engine() == Postgres {
 			// The name's lock, as CreateCustomer takes it.
@@ -568,7 +569,7 @@ func (db *DB) UpdateCustomer(ctx context.Context, c *crm.Customer, uniqueName bo
 			name_sort = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`,
 			c.Kind, c.Name, c.ShortName, c.USCC, c.LegalRep, c.IndustryCode, c.RegionCode, c.Address, c.Source, c.Stage,
 			c.OwnerID, nullID(c.TeamID), c.Notes, c.DeletedAt, c.NameNorm, c.NameNorm, c.EmployeeBand, c.RevenueBand, customJSON(c.Custom),
-			crm.NameSortKey(c.Name), c.UpdatedAt, c.ID, c.Version)
+			customer.NameSortKey(c.Name), c.UpdatedAt, c.ID, c.Version)
 		if isUniqueViolation(err) {
 			return errDuplicateUSCC()
 		}
@@ -584,7 +585,7 @@ func (db *DB) UpdateCustomer(ctx context.Context, c *crm.Customer, uniqueName bo
 			var other int64
 			err := tx.QueryRow(ctx, "SELECT id FROM customers WHERE name_norm = ? AND deleted_at IS NULL AND id <> ? LIMIT 1", c.NameNorm, c.ID).Scan(&other)
 			if err == nil {
-				return &crm.DuplicateNameError{ID: other}
+				return &customer.DuplicateNameError{ID: other}
 			}
 			if !isNoRows(err) {
 				return err
@@ -603,7 +604,7 @@ func (db *DB) UpdateCustomer(ctx context.Context, c *crm.Customer, uniqueName bo
 
 // UpdateCustomers writes several customers and their audit entries in one
 // transaction: all or none (a handover).
-func (db *DB) UpdateCustomers(ctx context.Context, cs []*crm.Customer, es []*crm.AuditEntry) error {
+func (db *DB) UpdateCustomers(ctx context.Context, cs []*customer.Customer, es []*crm.AuditEntry) error {
 	err := db.InTx(ctx, func(tx *Tx) error {
 		for i, c := range cs {
 			res, err := tx.Exec(ctx, "UPDATE customers SET owner_id = ?, team_id = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
@@ -696,13 +697,13 @@ func (db *DB) CustomerOwner(ctx context.Context, id int64) (owner, manager int64
 
 // CustomersByNameNorm returns the live customers with a normalised name,
 // ignoring scope: duplicate checks must see them all.
-func (db *DB) CustomersByNameNorm(ctx context.Context, norm string) ([]crm.Customer, error) {
+func (db *DB) CustomersByNameNorm(ctx context.Context, norm string) ([]customer.Customer, error) {
 	rows, err := db.Query(ctx, "SELECT "+customerColumns+" FROM customers c WHERE c.name_norm = ? AND c.deleted_at IS NULL ORDER BY c.id", norm)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []crm.Customer
+	var out []customer.Customer
 	for rows.Next() {
 		c, err := scanCustomer(rows)
 		if err != nil {
@@ -715,7 +716,7 @@ func (db *DB) CustomersByNameNorm(ctx context.Context, norm string) ([]crm.Custo
 
 // MergeCustomers moves merged's contacts and interactions to survivor,
 // trashes merged, and audits the merge on both, in one transaction.
-func (db *DB) MergeCustomers(ctx context.Context, survivor, merged *crm.Customer, e *crm.AuditEntry) error {
+func (db *DB) MergeCustomers(ctx context.Context, survivor, merged *customer.Customer, e *crm.AuditEntry) error {
 	err := db.InTxAudited(ctx, e, func(tx *Tx) error {
 		// The survivor keeps its own primary contact.
 		if _, err := tx.Exec(ctx, "UPDATE contacts SET customer_id = ?, is_primary = ?, version = version + 1 WHERE customer_id = ?",
@@ -814,8 +815,8 @@ func mergeCardRevisions(ctx context.Context, tx *Tx, survivor, merged int64, by 
 
 // CustomerHoldings counts what hangs off a customer: contacts,
 // interactions and their attachments, complaints, card revisions.
-func (db *DB) CustomerHoldings(ctx context.Context, id int64) (crm.Holdings, error) {
-	var h crm.Holdings
+func (db *DB) CustomerHoldings(ctx context.Context, id int64) (customer.Holdings, error) {
+	var h customer.Holdings
 	err := db.QueryRow(ctx, `SELECT (SELECT COUNT(*) FROM contacts WHERE customer_id = ?),
 		(SELECT COUNT(*) FROM interactions WHERE customer_id = ?),
 		(SELECT COUNT(*) FROM attachments a JOIN interactions i ON i.id = a.interaction_id WHERE i.customer_id = ?),
@@ -846,7 +847,7 @@ func writeTags(ctx context.Context, tx *Tx, id int64, tags []string) error {
 }
 
 // loadTags fills the tags of a page of customers with one query.
-func (db *DB) loadTags(ctx context.Context, cs []crm.Customer) error {
+func (db *DB) loadTags(ctx context.Context, cs []customer.Customer) error {
 	if len(cs) == 0 {
 		return nil
 	}
@@ -873,12 +874,12 @@ func (db *DB) loadTags(ctx context.Context, cs []crm.Customer) error {
 }
 
 // CustomerFieldsTemplate reads the administrator's custom customer fields.
-func (db *DB) CustomerFieldsTemplate(ctx context.Context) ([]crm.CardField, int, error) {
+func (db *DB) CustomerFieldsTemplate(ctx context.Context) ([]customer.CardField, int, error) {
 	return db.jsonSetting(ctx, "customer.fields")
 }
 
 // SetCustomerFieldsTemplate replaces them if version is current.
-func (db *DB) SetCustomerFieldsTemplate(ctx context.Context, fields []crm.CardField, version int, e *crm.AuditEntry) error {
+func (db *DB) SetCustomerFieldsTemplate(ctx context.Context, fields []customer.CardField, version int, e *crm.AuditEntry) error {
 	return db.setJSONSetting(ctx, "customer.fields", fields, version, e)
 }
 
@@ -886,7 +887,7 @@ func (db *DB) SetCustomerFieldsTemplate(ctx context.Context, fields []crm.CardFi
 // lists their matches by ID once its leading columns are fixed: stage with
 // a province or city (customers_stage_province, customers_stage_city),
 // an owner (customers_owner) or a team (customers_team) alone.
-func idOrdered(f crm.CustomerFilter) bool {
+func idOrdered(f customer.CustomerFilter) bool {
 	if f.Trash || f.Industry != "" || f.Tag != "" || !f.From.IsZero() || !f.To.IsZero() {
 		return false
 	}
@@ -900,23 +901,23 @@ func idOrdered(f crm.CustomerFilter) bool {
 }
 
 // filtered reports whether f narrows a list beyond its search query.
-func filtered(f crm.CustomerFilter) bool {
+func filtered(f customer.CustomerFilter) bool {
 	return f.Trash || f.Stage != "" || f.OwnerID != 0 || f.TeamID != 0 || f.Region != "" || f.Industry != "" ||
 		f.Tag != "" || !f.From.IsZero() || !f.To.IsZero()
 }
 
 // countFTS counts the matches of an FTS5 expression up to bound, newest
 // first, and extrapolates above it as CountCustomers does.
-func (db *DB) countFTS(ctx context.Context, match string, bound int64) (crm.CustomerCount, error) {
+func (db *DB) countFTS(ctx context.Context, match string, bound int64) (customer.CustomerCount, error) {
 	var n int64
 	var last sql.NullInt64
 	err := db.QueryRow(ctx, `SELECT COUNT(*), MIN(rowid) FROM (SELECT rowid FROM customer_search
 		WHERE customer_search MATCH ? ORDER BY rowid DESC LIMIT ?) t`, match, bound).Scan(&n, &last)
 	if err != nil {
-		return crm.CustomerCount{}, fmt.Errorf("store: count customers: %w", err)
+		return customer.CustomerCount{}, fmt.Errorf("store: count customers: %w", err)
 	}
 	if n < bound {
-		return crm.CustomerCount{Total: n}, nil
+		return customer.CustomerCount{Total: n}, nil
 	}
 	return db.extrapolateByID(ctx, last, bound)
 }

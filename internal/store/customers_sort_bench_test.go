@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/customer"
 	"github.com/kehucrm/kehu/internal/store"
 	"github.com/kehucrm/kehu/internal/store/storetest"
 )
@@ -45,7 +46,7 @@ func TestListAndCountAtOneMillion(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := crm.Scope{All: true, UserID: 1}
-	for _, f := range []crm.CustomerFilter{{Limit: 51}, {Limit: 51, Sort: "name"}, {Limit: 51, Sort: "-updated_at"}, {Limit: 51, Stage: "strategic"}, {Limit: 51, Stage: "strategic", Sort: "code"}} {
+	for _, f := range []customer.CustomerFilter{{Limit: 51}, {Limit: 51, Sort: "name"}, {Limit: 51, Sort: "-updated_at"}, {Limit: 51, Stage: "strategic"}, {Limit: 51, Stage: "strategic", Sort: "code"}} {
 		var lt, ct time.Duration
 		for i := 0; i < 20; i++ {
 			t0 := time.Now()

@@ -11,13 +11,15 @@ import (
 	"time"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/customer"
+	"github.com/kehucrm/kehu/internal/crm/importer"
 )
 
 const importColumns = `id, kind, status, mode, file_name, file_type, file_size, file_hash, file_path, mapping, columns, lang, created_by,
 	total_rows, bad_rows, checked_rows, checked_bytes, rows_done, inserted, skipped, batches, message, created_at, updated_at, finished_at`
 
-func scanImport(s scanner) (crm.Import, error) {
-	var x crm.Import
+func scanImport(s scanner) (importer.Import, error) {
+	var x importer.Import
 	var mapping, columns string
 	var finished sql.NullTime
 	err := s.Scan(&x.ID, &x.Kind, &x.Status, &x.Mode, &x.FileName, &x.FileType, &x.FileSize, &x.FileHash, &x.FilePath, &mapping, &columns,
@@ -27,7 +29,7 @@ func scanImport(s scanner) (crm.Import, error) {
 		return x, err
 	}
 	x.FinishedAt = timePtr(finished)
-	x.Mapping, x.Columns = map[string]string{}, []crm.ImportColumn{}
+	x.Mapping, x.Columns = map[string]string{}, []importer.ImportColumn{}
 	if err := json.Unmarshal([]byte(mapping), &x.Mapping); err != nil {
 		return x, err
 	}
@@ -40,7 +42,7 @@ func jsonText(v any) string {
 }
 
 // CreateImport inserts a new import (its file comes after, in chunks).
-func (db *DB) CreateImport(ctx context.Context, x *crm.Import, e *crm.AuditEntry) error {
+func (db *DB) CreateImport(ctx context.Context, x *importer.Import, e *crm.AuditEntry) error {
 	return db.InTxAudited(ctx, e, func(tx *Tx) error {
 		id := "nextval(pg_get_serial_sequence('imports', 'id'))"
 		if tx.Engine() == SQLite {
@@ -70,7 +72,7 @@ func (db *DB) AppendImportChunk(ctx context.Context, id int64, seq int, data []b
 
 // FinishUpload records the whole file's size, hash and columns and the
 // status the import moves on to.
-func (db *DB) FinishUpload(ctx context.Context, x *crm.Import) error {
+func (db *DB) FinishUpload(ctx context.Context, x *importer.Import) error {
 	_, err := db.Exec(ctx, "UPDATE imports SET status = ?, file_size = ?, file_hash = ?, columns = ?, updated_at = ? WHERE id = ?",
 		x.Status, x.FileSize, x.FileHash, jsonText(x.Columns), x.UpdatedAt, x.ID)
 	return err
@@ -102,7 +104,7 @@ func (db *DB) PurgeAbandonedUploads(ctx context.Context, before time.Time) (int6
 	err := db.InTx(ctx, func(tx *Tx) error {
 		n = 0
 		rows, err := tx.Query(ctx, "SELECT id, file_name, created_by FROM imports WHERE status = ? AND created_at < ? ORDER BY id",
-			crm.ImportUploading, before.UTC())
+			importer.ImportUploading, before.UTC())
 		if err != nil {
 			return err
 		}
@@ -124,7 +126,7 @@ func (db *DB) PurgeAbandonedUploads(ctx context.Context, before time.Time) (int6
 			return err
 		}
 		for _, u := range ups {
-			res, err := tx.Exec(ctx, "DELETE FROM imports WHERE id = ? AND status = ?", u.id, crm.ImportUploading)
+			res, err := tx.Exec(ctx, "DELETE FROM imports WHERE id = ? AND status = ?", u.id, importer.ImportUploading)
 			if err != nil {
 				return err
 			}
@@ -149,19 +151,19 @@ func (db *DB) PurgeAbandonedUploads(ctx context.Context, before time.Time) (int6
 }
 
 // Import reads one import.
-func (db *DB) Import(ctx context.Context, id int64) (crm.Import, error) {
+func (db *DB) Import(ctx context.Context, id int64) (importer.Import, error) {
 	x, err := scanImport(db.QueryRow(ctx, "SELECT "+importColumns+" FROM imports WHERE id = ?", id))
 	return x, notFound(err, "such import")
 }
 
 // ImportsByCreator lists a user's imports, newest first.
-func (db *DB) ImportsByCreator(ctx context.Context, userID int64, limit int) ([]crm.Import, error) {
+func (db *DB) ImportsByCreator(ctx context.Context, userID int64, limit int) ([]importer.Import, error) {
 	rows, err := db.Query(ctx, "SELECT "+importColumns+" FROM imports WHERE created_by = ? ORDER BY id DESC LIMIT ?", userID, limit)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := []crm.Import{}
+	out := []importer.Import{}
 	for rows.Next() {
 		x, err := scanImport(rows)
 		if err != nil {
@@ -186,7 +188,7 @@ func (db *DB) EarlierImport(ctx context.Context, hash string, before int64) (int
 // UnfinishedImport returns a user's latest import of a file with hash that
 // stopped before it was done: checking or committing (its process died) or
 // failed while committing.
-func (db *DB) UnfinishedImport(ctx context.Context, createdBy int64, hash string) (crm.Import, bool, error) {
+func (db *DB) UnfinishedImport(ctx context.Context, createdBy int64, hash string) (importer.Import, bool, error) {
 	x, err := scanImport(db.QueryRow(ctx, "SELECT "+importColumns+` FROM imports WHERE created_by = ? AND file_hash = ?
 		AND (status IN ('checking', 'committing') OR (status = 'failed' AND mode <> '')) ORDER BY id DESC LIMIT 1`, createdBy, hash))
 	if isNoRows(err) {
@@ -234,7 +236,7 @@ func (c *chunkReader) Close() error { return nil }
 
 var problemCols = []string{"import_id", "phase", "row_no", "col", "field", "code", "message"}
 
-func insertProblems(ctx context.Context, tx *Tx, id int64, ps []crm.ImportProblem) error {
+func insertProblems(ctx context.Context, tx *Tx, id int64, ps []importer.ImportProblem) error {
 	return insertMany(ctx, tx, "import_errors", problemCols, len(ps), func(i int, a []any) []any {
 		p := ps[i]
 		return append(a, id, p.Phase, p.Row, p.Column, p.Field, p.Code, p.Message)
@@ -243,7 +245,7 @@ func insertProblems(ctx context.Context, tx *Tx, id int64, ps []crm.ImportProble
 
 // SaveImportProgress writes an import's counts and status with a part of
 // its report, in one transaction.
-func (db *DB) SaveImportProgress(ctx context.Context, x *crm.Import, problems []crm.ImportProblem) error {
+func (db *DB) SaveImportProgress(ctx context.Context, x *importer.Import, problems []importer.ImportProblem) error {
 	return db.InTx(ctx, func(tx *Tx) error {
 		if err := insertProblems(ctx, tx, x.ID, problems); err != nil {
 			return err
@@ -263,7 +265,7 @@ func (db *DB) ClearImportProblems(ctx context.Context, id int64, phase string) e
 
 // StartImportPhase moves an import from one of the statuses `from` to
 // x.Status with x.Mode, audited; conflict if it was not in one of them.
-func (db *DB) StartImportPhase(ctx context.Context, x *crm.Import, from []string, e *crm.AuditEntry) error {
+func (db *DB) StartImportPhase(ctx context.Context, x *importer.Import, from []string, e *crm.AuditEntry) error {
 	return db.InTxAudited(ctx, e, func(tx *Tx) error {
 		args := []any{x.Status, x.Mode, x.Message, time.Now().UTC(), x.ID}
 		marks := make([]string, len(from))
@@ -285,11 +287,11 @@ func (db *DB) StartImportPhase(ctx context.Context, x *crm.Import, from []string
 
 // RemapImport stores a checked import's new mapping and columns and sends
 // it back to checking.
-func (db *DB) RemapImport(ctx context.Context, x *crm.Import, e *crm.AuditEntry) error {
+func (db *DB) RemapImport(ctx context.Context, x *importer.Import, e *crm.AuditEntry) error {
 	return db.InTxAudited(ctx, e, func(tx *Tx) error {
 		res, err := tx.Exec(ctx, `UPDATE imports SET mapping = ?, columns = ?, status = ?, mode = '', message = '', total_rows = 0, bad_rows = 0,
 			checked_rows = 0, checked_bytes = 0, updated_at = ? WHERE id = ? AND status = ? AND batches = 0`,
-			jsonText(x.Mapping), jsonText(x.Columns), x.Status, time.Now().UTC(), x.ID, crm.ImportChecked)
+			jsonText(x.Mapping), jsonText(x.Columns), x.Status, time.Now().UTC(), x.ID, importer.ImportChecked)
 		if err != nil {
 			return err
 		}
@@ -302,16 +304,16 @@ func (db *DB) RemapImport(ctx context.Context, x *crm.Import, e *crm.AuditEntry)
 }
 
 // ImportProblems returns a page of an import's report in row order.
-func (db *DB) ImportProblems(ctx context.Context, id int64, afterID int64, limit int) ([]crm.ImportProblem, error) {
+func (db *DB) ImportProblems(ctx context.Context, id int64, afterID int64, limit int) ([]importer.ImportProblem, error) {
 	rows, err := db.Query(ctx, `SELECT id, phase, row_no, col, field, code, message FROM import_errors
 		WHERE import_id = ? AND id > ? ORDER BY id LIMIT ?`, id, afterID, limit)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := []crm.ImportProblem{}
+	out := []importer.ImportProblem{}
 	for rows.Next() {
-		var p crm.ImportProblem
+		var p importer.ImportProblem
 		if err := rows.Scan(&p.ID, &p.Phase, &p.Row, &p.Column, &p.Field, &p.Code, &p.Message); err != nil {
 			return nil, err
 		}
@@ -322,8 +324,8 @@ func (db *DB) ImportProblems(ctx context.Context, id int64, afterID int64, limit
 
 // ImportDuplicates finds which of the keys live customers (or contacts)
 // already have, ignoring scope as duplicate checks must.
-func (db *DB) ImportDuplicates(ctx context.Context, s crm.Scope, now time.Time, usccs, names, mobiles []string) (crm.ImportDuplicates, error) {
-	d := crm.ImportDuplicates{USCC: map[string]string{}, Name: map[string]string{}, Mobile: map[string]string{}}
+func (db *DB) ImportDuplicates(ctx context.Context, s crm.Scope, now time.Time, usccs, names, mobiles []string) (importer.ImportDuplicates, error) {
+	d := importer.ImportDuplicates{USCC: map[string]string{}, Name: map[string]string{}, Mobile: map[string]string{}}
 	// Each customer found says whether the importing user may see it:
 	// only then is it named.
 	visible, scopeArgs := scopeSQL(s, now)
@@ -478,8 +480,8 @@ func allocateIDs(ctx context.Context, tx *Tx, n int) ([]int64, error) {
 // import's progress, and its audit entry, in one transaction: a batch is
 // all there or not at all. It is refused (conflict) when the import's
 // progress is no longer where the batch starts.
-func (db *DB) CommitImportBatch(ctx context.Context, b *crm.ImportBatch, e *crm.AuditEntry) error {
-	if n := len(b.Rows); n == crm.ImportBatchSize {
+func (db *DB) CommitImportBatch(ctx context.Context, b *importer.ImportBatch, e *crm.AuditEntry) error {
+	if n := len(b.Rows); n == importer.ImportBatchSize {
 		// Full batches repeat the same statements: keep them prepared.
 		db.warmInsert(ctx, "customers", importCustomerCols, n)
 		db.warmInsert(ctx, "customer_search", []string{"rowid", "tokens"}, n)
@@ -513,7 +515,7 @@ func (db *DB) CommitImportBatch(ctx context.Context, b *crm.ImportBatch, e *crm.
 				c := &b.Rows[i].Customer
 				return append(a, c.ID, c.Code, c.Kind, c.Name, c.ShortName, c.USCC, c.LegalRep, c.IndustryCode, c.RegionCode, c.Address,
 					c.Source, c.Stage, c.OwnerID, nullID(c.TeamID), c.Notes, 1, c.CreatedAt, c.UpdatedAt, c.NameNorm, c.EmployeeBand,
-					c.RevenueBand, customJSON(c.Custom), b.ImportID, b.Rows[i].Row, crm.NameSortKey(c.Name))
+					c.RevenueBand, customJSON(c.Custom), b.ImportID, b.Rows[i].Row, customer.NameSortKey(c.Name))
 			})
 			if isUniqueViolation(err) {
 				return crm.Errorf(crm.EConflict, "a customer with the same unified social credit code was added meanwhile; run the import again to skip it")
@@ -521,7 +523,7 @@ func (db *DB) CommitImportBatch(ctx context.Context, b *crm.ImportBatch, e *crm.
 			if err != nil {
 				return err
 			}
-			var contacts []*crm.Contact
+			var contacts []*customer.Contact
 			var tagIDs []int64
 			var tags []string
 			for i := range b.Rows {
@@ -555,18 +557,18 @@ func (db *DB) CommitImportBatch(ctx context.Context, b *crm.ImportBatch, e *crm.
 		if err := insertProblems(ctx, tx, b.ImportID, b.Problems); err != nil {
 			return err
 		}
-		status, finished := crm.ImportCommitting, any(nil)
+		status, finished := importer.ImportCommitting, any(nil)
 		if b.Finished {
-			status, finished = crm.ImportDone, b.FinishedAt
+			status, finished = importer.ImportDone, b.FinishedAt
 		}
 		res, err := tx.Exec(ctx, `UPDATE imports SET rows_done = ?, inserted = inserted + ?, skipped = skipped + ?, batches = batches + 1,
 			status = ?, finished_at = ?, updated_at = ? WHERE id = ? AND rows_done = ? AND status = ?`,
-			b.RowsDone, n, b.Skipped, status, finished, b.FinishedAt, b.ImportID, b.FromDone, crm.ImportCommitting)
+			b.RowsDone, n, b.Skipped, status, finished, b.FinishedAt, b.ImportID, b.FromDone, importer.ImportCommitting)
 		if err != nil {
 			return err
 		}
 		if k, _ := res.RowsAffected(); k == 0 {
-			return crm.ErrImportMoved
+			return importer.ErrImportMoved
 		}
 		if n == 0 && !b.Finished && b.Skipped == 0 {
 			return nil
@@ -583,8 +585,8 @@ func (db *DB) CommitImportBatch(ctx context.Context, b *crm.ImportBatch, e *crm.
 
 // insertSearchTokens indexes new customers as reindexCustomer would:
 // the tokens of their names and contacts plus their codes.
-func insertSearchTokens(ctx context.Context, tx *Tx, rows []crm.ImportRow) error {
-	code := func(c *crm.Customer) []string {
+func insertSearchTokens(ctx context.Context, tx *Tx, rows []importer.ImportRow) error {
+	code := func(c *customer.Customer) []string {
 		return []string{strings.ToLower(c.Code), strings.TrimLeft(strings.TrimPrefix(c.Code, "KH"), "0")}
 	}
 	if tx.Engine() == Postgres {

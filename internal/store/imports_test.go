@@ -12,6 +12,9 @@ import (
 
 	"github.com/kehucrm/kehu/internal/cn"
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/customer"
+	"github.com/kehucrm/kehu/internal/crm/identity"
+	"github.com/kehucrm/kehu/internal/crm/importer"
 	"github.com/kehucrm/kehu/internal/secure"
 	"github.com/kehucrm/kehu/internal/store"
 	"github.com/kehucrm/kehu/internal/store/storetest"
@@ -22,7 +25,7 @@ import (
 type importFixture struct {
 	t   *testing.T
 	db  *store.DB
-	imp *crm.Importer
+	imp *importer.Importer
 	ctx context.Context
 	dir string
 }
@@ -34,19 +37,19 @@ func newImportFixture(t *testing.T, db *store.DB) *importFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := crm.DefaultAuthConfig()
+	cfg := identity.DefaultAuthConfig()
 	cfg.Argon2 = secure.Argon2Params{Memory: 8 * 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
-	id := crm.NewIdentity(db, cfg, nil)
+	id := identity.NewIdentity(db, cfg, nil)
 	id.SetSealer(keys)
 	u, err := id.AddUser(crm.WithPrincipal(context.Background(), crm.SystemPrincipal("test")),
-		crm.NewUser{Username: "am", Role: crm.RoleAccountManager, Password: "Kehu-2026-pass"}, "en")
+		identity.NewUser{Username: "am", Role: crm.RoleAccountManager, Password: "Kehu-2026-pass"}, "en")
 	if err != nil {
 		t.Fatal(err)
 	}
-	cs := crm.NewCustomers(db, nil)
+	cs := customer.NewCustomers(db, nil)
 	cs.SetSealer(keys)
 	ctx := crm.WithPrincipal(context.Background(), crm.Principal{UserID: u.ID, Username: u.Username, Role: u.Role})
-	return &importFixture{t: t, db: db, imp: crm.NewImporter(cs, db, nil), ctx: ctx, dir: dir}
+	return &importFixture{t: t, db: db, imp: importer.NewImporter(cs, db, nil), ctx: ctx, dir: dir}
 }
 
 func usccOf(n int) string {
@@ -84,7 +87,7 @@ func (f *importFixture) hash(path string) string {
 		f.t.Fatal(err)
 	}
 	defer r.Close()
-	h, err := crm.FileHash(r)
+	h, err := importer.FileHash(r)
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -95,7 +98,7 @@ func TestAnImportBatchFailingMidTransactionLeavesNothingAndTheImportResumes(t *t
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newImportFixture(t, db)
 		path := f.file("c.csv", 2500, 0)
-		x, err := f.imp.Create(f.ctx, crm.ImportUpload{FileName: "c.csv", FilePath: path, Mode: crm.ImportAll})
+		x, err := f.imp.Create(f.ctx, importer.ImportUpload{FileName: "c.csv", FilePath: path, Mode: importer.ImportAll})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -103,9 +106,9 @@ func TestAnImportBatchFailingMidTransactionLeavesNothingAndTheImportResumes(t *t
 		// with the USCC of its file row 1502: the batch's INSERT fails inside
 		// its transaction, after the codes and IDs were taken.
 		calls := 0
-		f.imp.BatchHook = func(b *crm.ImportBatch) error {
+		f.imp.BatchHook = func(b *importer.ImportBatch) error {
 			if calls++; calls == 2 {
-				c := crm.Customer{Kind: "company", Name: "抢先客户", USCC: usccOf(1500), Source: "other", Stage: "potential",
+				c := customer.Customer{Kind: "company", Name: "抢先客户", USCC: usccOf(1500), Source: "other", Stage: "potential",
 					OwnerID: x.CreatedBy, NameNorm: "抢先客户", CreatedAt: time.Now(), UpdatedAt: time.Now()}
 				e := crm.NewAudit(f.ctx, crm.AuditCreate, "customer", "", nil)
 				return db.CreateCustomer(context.Background(), &c, false, &e)
@@ -119,7 +122,7 @@ func TestAnImportBatchFailingMidTransactionLeavesNothingAndTheImportResumes(t *t
 		if err != nil {
 			t.Fatal(err)
 		}
-		if x.Status != crm.ImportFailed || x.Inserted != 1000 || x.RowsDone != 1001 || x.Batches != 1 || x.Message == "" {
+		if x.Status != importer.ImportFailed || x.Inserted != 1000 || x.RowsDone != 1001 || x.Batches != 1 || x.Message == "" {
 			t.Fatalf("after the failed batch: %+v", x)
 		}
 		if n := f.count("SELECT COUNT(*) FROM customers WHERE import_id = ?", x.ID); n != 1000 {
@@ -139,14 +142,14 @@ func TestAnImportBatchFailingMidTransactionLeavesNothingAndTheImportResumes(t *t
 		// row is now a duplicate and skipped.
 		f.imp.BatchHook = nil
 		y, ok, err := f.imp.Resume(f.ctx, f.hash(path))
-		if err != nil || !ok || y.ID != x.ID || y.Status != crm.ImportCommitting {
+		if err != nil || !ok || y.ID != x.ID || y.Status != importer.ImportCommitting {
 			t.Fatalf("resume: %+v %v %v", y, ok, err)
 		}
 		if err := f.imp.Run(f.ctx, x.ID); err != nil {
 			t.Fatal(err)
 		}
 		x, _ = db.Import(context.Background(), x.ID)
-		if x.Status != crm.ImportDone || x.Inserted != 2499 || x.Skipped != 1 {
+		if x.Status != importer.ImportDone || x.Inserted != 2499 || x.Skipped != 1 {
 			t.Fatalf("after resuming: %+v", x)
 		}
 		if n := f.count("SELECT COUNT(*) FROM customers"); n != 2500 {
@@ -159,7 +162,7 @@ func TestAnImportBatchFailingMidTransactionLeavesNothingAndTheImportResumes(t *t
 		if len(ps) != 1 || ps[0].Row != 1502 || ps[0].Phase != "commit" || ps[0].Code != "duplicate" {
 			t.Fatalf("report: %+v", ps)
 		}
-		if n := f.count("SELECT COUNT(*) FROM audit_log WHERE action = ? AND entity_id = ?", crm.AuditImportBatch, fmt.Sprint(x.ID)); n != 3 {
+		if n := f.count("SELECT COUNT(*) FROM audit_log WHERE action = ? AND entity_id = ?", importer.AuditImportBatch, fmt.Sprint(x.ID)); n != 3 {
 			t.Fatalf("%d batch audit entries, want 3", n)
 		}
 		// Nothing unfinished remains.
@@ -173,13 +176,13 @@ func TestAnImportStoppedMidRunGoesOnWhereItStopped(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newImportFixture(t, db)
 		path := f.file("d.csv", 2200, 5000)
-		x, err := f.imp.Create(f.ctx, crm.ImportUpload{FileName: "d.csv", FilePath: path, Mode: crm.ImportValidOnly})
+		x, err := f.imp.Create(f.ctx, importer.ImportUpload{FileName: "d.csv", FilePath: path, Mode: importer.ImportValidOnly})
 		if err != nil {
 			t.Fatal(err)
 		}
 		ctx, cancel := context.WithCancel(f.ctx)
 		calls := 0
-		f.imp.BatchHook = func(*crm.ImportBatch) error {
+		f.imp.BatchHook = func(*importer.ImportBatch) error {
 			if calls++; calls == 2 {
 				cancel() // the process is told to stop while a batch is under way
 			}
@@ -189,7 +192,7 @@ func TestAnImportStoppedMidRunGoesOnWhereItStopped(t *testing.T) {
 			t.Fatalf("run: %v", err)
 		}
 		x, _ = db.Import(context.Background(), x.ID)
-		if x.Status != crm.ImportCommitting || x.Inserted != 1000 {
+		if x.Status != importer.ImportCommitting || x.Inserted != 1000 {
 			t.Fatalf("stopped: %+v", x)
 		}
 		if n := f.count("SELECT COUNT(*) FROM customers"); n != 1000 {
@@ -200,14 +203,14 @@ func TestAnImportStoppedMidRunGoesOnWhereItStopped(t *testing.T) {
 			t.Fatal(err)
 		}
 		x, _ = db.Import(context.Background(), x.ID)
-		if x.Status != crm.ImportDone || x.Inserted != 2200 || x.Skipped != 0 {
+		if x.Status != importer.ImportDone || x.Inserted != 2200 || x.Skipped != 0 {
 			t.Fatalf("done: %+v", x)
 		}
 		if n := f.count("SELECT COUNT(*) FROM customers"); n != 2200 {
 			t.Fatalf("%d customers", n)
 		}
 		// A customer of the second half is found by the search index.
-		list, err := crm.NewCustomers(db, nil).List(f.ctx, crm.CustomerFilter{Query: "测试客户7199", Limit: 5})
+		list, err := customer.NewCustomers(db, nil).List(f.ctx, customer.CustomerFilter{Query: "测试客户7199", Limit: 5})
 		if err != nil || len(list) != 1 {
 			t.Fatalf("search: %v %v", list, err)
 		}

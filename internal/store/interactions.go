@@ -7,10 +7,11 @@ import (
 	"strconv"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/customer"
 )
 
 // CreateInteraction inserts a timeline entry and audits it.
-func (db *DB) CreateInteraction(ctx context.Context, it *crm.Interaction, e *crm.AuditEntry) error {
+func (db *DB) CreateInteraction(ctx context.Context, it *customer.Interaction, e *crm.AuditEntry) error {
 	return db.InTxAudited(ctx, e, func(tx *Tx) error {
 		err := tx.QueryRow(ctx, `INSERT INTO interactions (customer_id, at, channel, participants, content, feedback, next_step,
 			next_due_at, created_by, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id`,
@@ -23,8 +24,8 @@ func (db *DB) CreateInteraction(ctx context.Context, it *crm.Interaction, e *crm
 
 // Interaction reads one timeline entry, whoever's customer it belongs to:
 // the caller checks the customer's scope.
-func (db *DB) Interaction(ctx context.Context, id int64) (crm.Interaction, error) {
-	var it crm.Interaction
+func (db *DB) Interaction(ctx context.Context, id int64) (customer.Interaction, error) {
+	var it customer.Interaction
 	var due sql.NullTime
 	err := db.QueryRow(ctx, `SELECT id, customer_id, at, channel, participants, content, feedback, next_step, next_due_at, created_by,
 		version, created_at, updated_at FROM interactions WHERE id = ?`, id).Scan(&it.ID, &it.CustomerID, &it.At, &it.Channel,
@@ -35,7 +36,7 @@ func (db *DB) Interaction(ctx context.Context, id int64) (crm.Interaction, error
 
 // Interactions returns a customer's timeline by when each contact happened,
 // newest first; beforeID pages on from that entry.
-func (db *DB) Interactions(ctx context.Context, customerID, beforeID int64, limit int) ([]crm.Interaction, error) {
+func (db *DB) Interactions(ctx context.Context, customerID, beforeID int64, limit int) ([]customer.Interaction, error) {
 	q := `SELECT id, customer_id, at, channel, participants, content, feedback, next_step, next_due_at, created_by, version, created_at, updated_at
 		FROM interactions WHERE customer_id = ?`
 	args := []any{customerID}
@@ -49,9 +50,9 @@ func (db *DB) Interactions(ctx context.Context, customerID, beforeID int64, limi
 		return nil, fmt.Errorf("store: interactions: %w", err)
 	}
 	defer rows.Close()
-	out := []crm.Interaction{}
+	out := []customer.Interaction{}
 	for rows.Next() {
-		var it crm.Interaction
+		var it customer.Interaction
 		var due sql.NullTime
 		if err := rows.Scan(&it.ID, &it.CustomerID, &it.At, &it.Channel, &it.Participants, &it.Content, &it.Feedback, &it.NextStep,
 			&due, &it.CreatedBy, &it.Version, &it.CreatedAt, &it.UpdatedAt); err != nil {

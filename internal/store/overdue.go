@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/complaint"
+	"github.com/kehucrm/kehu/internal/crm/inbox"
 )
 
 // The sweep's detection queries: open complaints past a deadline they
@@ -29,9 +31,9 @@ const (
 // (escalateAt of its rule's delay), notifies the people responsible in
 // the inbox and the mail outbox, and audits each mark, in one
 // transaction (see crm.OverdueStore).
-func (db *DB) MarkOverdue(ctx context.Context, now time.Time, escalateAt func(n int) time.Time) ([]crm.Complaint, error) {
+func (db *DB) MarkOverdue(ctx context.Context, now time.Time, escalateAt func(n int) time.Time) ([]complaint.Complaint, error) {
 	now = now.UTC()
-	var marked []crm.Complaint
+	var marked []complaint.Complaint
 	err := db.InTx(ctx, func(tx *Tx) error {
 		marked = nil
 		ids, err := queryIDs(ctx, tx, OverdueDetectionQuery, now, now)
@@ -114,9 +116,9 @@ const EscalateQuery = `SELECT id FROM complaints WHERE escalated_at IS NULL AND 
 // EscalateDue escalates overdue complaints to every active gm, once each
 // (escalated_at is set where it is still empty), with an inbox notice,
 // mail through the outbox and an audit entry, in one transaction.
-func (db *DB) EscalateDue(ctx context.Context, now time.Time) ([]crm.Complaint, error) {
+func (db *DB) EscalateDue(ctx context.Context, now time.Time) ([]complaint.Complaint, error) {
 	now = now.UTC()
-	var out []crm.Complaint
+	var out []complaint.Complaint
 	err := db.InTx(ctx, func(tx *Tx) error {
 		out = nil
 		ids, err := queryIDs(ctx, tx, EscalateQuery, now)
@@ -154,8 +156,8 @@ func (db *DB) EscalateDue(ctx context.Context, now time.Time) ([]crm.Complaint, 
 }
 
 // complaintsByID reads complaints by id, in id order.
-func complaintsByID(ctx context.Context, tx *Tx, ids []int64) ([]crm.Complaint, error) {
-	out := make([]crm.Complaint, 0, len(ids))
+func complaintsByID(ctx context.Context, tx *Tx, ids []int64) ([]complaint.Complaint, error) {
+	out := make([]complaint.Complaint, 0, len(ids))
 	for _, chunk := range chunks(ids, 500) {
 		rows, err := tx.Query(ctx, "SELECT "+complaintColumns+" FROM complaints k WHERE k.id IN ("+inList(len(chunk))+") ORDER BY k.id", int64Args(chunk)...)
 		if err != nil {
@@ -288,15 +290,15 @@ func sendNotices(ctx context.Context, tx *Tx, ns []notice, now time.Time) error 
 			return err
 		}
 	}
-	var mails []crm.OutboxMail
+	var mails []complaint.OutboxMail
 	for start := 0; start < len(ns); start += 200 {
 		part := ns[start:min(start+200, len(ns))]
 		args := make([]any, 0, len(part)*6)
 		for _, n := range part {
 			args = append(args, n.user, n.kind, "complaint", n.entityID, n.message, now)
 			if e := emails[n.user]; e != "" {
-				mails = append(mails, crm.OutboxMail{To: e, Subject: n.message, Kind: n.kind,
-					Body: n.message + "\n\n" + crm.PublicURLPlaceholder + "/complaints/" + n.entityID + "\n"})
+				mails = append(mails, complaint.OutboxMail{To: e, Subject: n.message, Kind: n.kind,
+					Body: n.message + "\n\n" + complaint.PublicURLPlaceholder + "/complaints/" + n.entityID + "\n"})
 			}
 		}
 		if _, err := tx.Exec(ctx, "INSERT INTO notifications (user_id, kind, entity, entity_id, message, created_at) VALUES "+
@@ -310,7 +312,7 @@ func sendNotices(ctx context.Context, tx *Tx, ns []notice, now time.Time) error 
 // queueMail writes mail to the outbox in tx; the SLA job sends it after
 // commit, so a slow or failing mail server never holds up or undoes the
 // change that caused the mail.
-func queueMail(ctx context.Context, tx *Tx, mails []crm.OutboxMail, now time.Time) error {
+func queueMail(ctx context.Context, tx *Tx, mails []complaint.OutboxMail, now time.Time) error {
 	for start := 0; start < len(mails); start += 200 {
 		part := mails[start:min(start+200, len(mails))]
 		args := make([]any, 0, len(part)*6)
@@ -394,7 +396,7 @@ func (db *DB) SetNotificationEmail(ctx context.Context, userID int64, email stri
 }
 
 // Notifications returns a user's notifications, newest first.
-func (db *DB) Notifications(ctx context.Context, userID int64, unreadOnly bool, limit int) ([]crm.Notification, error) {
+func (db *DB) Notifications(ctx context.Context, userID int64, unreadOnly bool, limit int) ([]inbox.Notification, error) {
 	q := "SELECT id, user_id, kind, entity, entity_id, message, created_at, read_at FROM notifications WHERE user_id = ?"
 	if unreadOnly {
 		q += " AND read_at IS NULL"
@@ -404,9 +406,9 @@ func (db *DB) Notifications(ctx context.Context, userID int64, unreadOnly bool, 
 		return nil, fmt.Errorf("store: notifications: %w", err)
 	}
 	defer rows.Close()
-	out := []crm.Notification{}
+	out := []inbox.Notification{}
 	for rows.Next() {
-		var n crm.Notification
+		var n inbox.Notification
 		var read sql.NullTime
 		if err := rows.Scan(&n.ID, &n.UserID, &n.Kind, &n.Entity, &n.EntityID, &n.Message, &n.CreatedAt, &read); err != nil {
 			return nil, err

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/identity"
 	"github.com/kehucrm/kehu/internal/store"
 	"github.com/kehucrm/kehu/internal/store/storetest"
 )
@@ -15,12 +16,12 @@ func TestPurgeExpiredRemovesDeadSessionsOnly(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		now := time.Now().UTC()
-		u := crm.User{Username: "p", Role: crm.RoleGM, PasswordHash: "x", PasswordChangedAt: now, CreatedAt: now, UpdatedAt: now}
+		u := identity.User{Username: "p", Role: crm.RoleGM, PasswordHash: "x", PasswordChangedAt: now, CreatedAt: now, UpdatedAt: now}
 		e := crm.AuditEntry{Action: crm.AuditCreate}
 		if err := db.CreateUser(ctx, &u, &e); err != nil {
 			t.Fatal(err)
 		}
-		for _, s := range []crm.Session{
+		for _, s := range []identity.Session{
 			{TokenHash: "live", UserID: u.ID, Kind: "ui", CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(time.Hour)},
 			{TokenHash: "expired", UserID: u.ID, Kind: "ui", CreatedAt: now.Add(-13 * time.Hour), LastSeenAt: now.Add(-time.Hour), ExpiresAt: now.Add(-time.Hour)},
 			{TokenHash: "idle", UserID: u.ID, Kind: "api", CreatedAt: now.Add(-48 * time.Hour), LastSeenAt: now.Add(-48 * time.Hour), ExpiresAt: now.Add(time.Hour)},

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/customer"
 	"github.com/kehucrm/kehu/internal/search"
 )
 
@@ -173,7 +174,7 @@ func indexCustomersAfter(ctx context.Context, tx *Tx, after int64, n int) (int64
 			rows.Close()
 			return 0, err
 		}
-		if k := crm.NameSortKey(name); k != sortKey {
+		if k := customer.NameSortKey(name); k != sortKey {
 			resort[id] = k
 		}
 		ids = append(ids, id)
@@ -262,13 +263,13 @@ func ftsExpression(m search.Match) string {
 // code, USCC, contact names or mobile endings match q, newest first. A
 // query of three or more Chinese characters is checked against the names,
 // since bigrams alone do not prove the characters are adjacent.
-func (db *DB) SearchCustomers(ctx context.Context, s crm.Scope, q string, f crm.CustomerFilter, now time.Time) ([]crm.Customer, []int64, error) {
+func (db *DB) SearchCustomers(ctx context.Context, s crm.Scope, q string, f customer.CustomerFilter, now time.Time) ([]customer.Customer, []int64, error) {
 	if db.Engine == SQLite && f.Sort == "" {
 		return db.searchCustomersFTS(ctx, s, q, f, now)
 	}
 	if db.Engine == Postgres && f.Sort == "" {
 		if search.Query(q).Empty() {
-			return []crm.Customer{}, nil, nil
+			return []customer.Customer{}, nil, nil
 		}
 		how, err := db.pgSearchPlan(ctx, s, f, now, q)
 		if err != nil {
@@ -278,17 +279,17 @@ func (db *DB) SearchCustomers(ctx context.Context, s crm.Scope, q string, f crm.
 	}
 	cond, args, ok := db.searchMatch(q)
 	if !ok {
-		return []crm.Customer{}, nil, nil
+		return []customer.Customer{}, nil, nil
 	}
 	return db.listCustomers(ctx, s, f, now, cond, args)
 }
 
 // searchPostgres finds a PostgreSQL search's page, newest first, the way
 // how says (see pgSearchPlan).
-func (db *DB) searchPostgres(ctx context.Context, s crm.Scope, f crm.CustomerFilter, now time.Time, q string, how pgSearch) ([]crm.Customer, []int64, error) {
+func (db *DB) searchPostgres(ctx context.Context, s crm.Scope, f customer.CustomerFilter, now time.Time, q string, how pgSearch) ([]customer.Customer, []int64, error) {
 	m := search.Query(q)
 	if m.Empty() {
-		return []crm.Customer{}, nil, nil
+		return []customer.Customer{}, nil, nil
 	}
 	switch how.way {
 	case searchWalk:
@@ -347,7 +348,7 @@ const (
 //
 // The planner alone does not see this: it costs the GIN match as a whole,
 // and a prepared statement's generic plan does not know the token at all.
-func (db *DB) pgSearchPlan(ctx context.Context, s crm.Scope, f crm.CustomerFilter, now time.Time, q string) (pgSearch, error) {
+func (db *DB) pgSearchPlan(ctx context.Context, s crm.Scope, f customer.CustomerFilter, now time.Time, q string) (pgSearch, error) {
 	n, m, err := db.searchEstimate(ctx, q)
 	if err != nil {
 		return pgSearch{}, err
@@ -399,34 +400,34 @@ func chooseSearchWay(n, tokenMatches, m, l float64, narrowed bool) pgSearch {
 // exactly the live customers, so every match's ID is read once, in one
 // statement: its number is the total, its newest (before the cursor) the
 // page. ok is false for any other search.
-func (db *DB) SearchCustomersCounted(ctx context.Context, s crm.Scope, q string, f crm.CustomerFilter, now time.Time) ([]crm.Customer, crm.CustomerCount, bool, error) {
+func (db *DB) SearchCustomersCounted(ctx context.Context, s crm.Scope, q string, f customer.CustomerFilter, now time.Time) ([]customer.Customer, customer.CustomerCount, bool, error) {
 	m := search.Query(q)
 	// Only the whole archive, where no row can come by an access grant
 	// (List audits those).
 	if db.Engine != Postgres || f.Sort != "" || !s.All || s.Grants || filtered(f) || len(m.Phrases) > 0 || m.Empty() {
-		return nil, crm.CustomerCount{}, false, nil
+		return nil, customer.CustomerCount{}, false, nil
 	}
 	how, err := db.pgSearchPlan(ctx, s, f, now, q)
 	if err != nil {
-		return nil, crm.CustomerCount{}, false, err
+		return nil, customer.CustomerCount{}, false, err
 	}
 	_, est, err := db.searchEstimate(ctx, q)
 	if err != nil || how.way != searchSort || est >= pgSearchExactUpTo {
-		return nil, crm.CustomerCount{}, false, err
+		return nil, customer.CustomerCount{}, false, err
 	}
 	inner, args := pgIndexMatch(m)
 	ids, err := queryIDs(ctx, db, inner, args...)
 	if err != nil {
-		return nil, crm.CustomerCount{}, false, err
+		return nil, customer.CustomerCount{}, false, err
 	}
-	n := crm.CustomerCount{Total: int64(len(ids))}
+	n := customer.CustomerCount{Total: int64(len(ids))}
 	slices.SortFunc(ids, func(a, b int64) int { return cmp.Compare(b, a) })
 	if f.BeforeID > 0 {
 		ids = ids[sort.Search(len(ids), func(i int) bool { return ids[i] < f.BeforeID }):]
 	}
 	list, _, err := db.customersOfIDs(ctx, s, f, now, m, ids, f.Limit)
 	if err != nil {
-		return nil, crm.CustomerCount{}, false, err
+		return nil, customer.CustomerCount{}, false, err
 	}
 	return list, n, true, db.loadTags(ctx, list)
 }
@@ -434,13 +435,13 @@ func (db *DB) SearchCustomersCounted(ctx context.Context, s crm.Scope, q string,
 // customersOfIDs reads up to limit customers of ids (newest first), in
 // scope and through f's filters and m's phrases, a few more IDs at a time
 // than the page still needs (the filters may pass only some).
-func (db *DB) customersOfIDs(ctx context.Context, s crm.Scope, f crm.CustomerFilter, now time.Time, m search.Match, ids []int64, limit int) ([]crm.Customer, []int64, error) {
+func (db *DB) customersOfIDs(ctx context.Context, s crm.Scope, f customer.CustomerFilter, now time.Time, m search.Match, ids []int64, limit int) ([]customer.Customer, []int64, error) {
 	pc, pcArgs := phraseCheck(m.Phrases)
 	where, whereArgs := customerWhere(s, f, now, pc, pcArgs)
 	own, ownArgs := ownScope(s)
 	page := "SELECT " + customerColumns + ", CASE WHEN " + own + " THEN 0 ELSE 1 END FROM customers c WHERE c.id = ANY(?) AND " +
 		where + " ORDER BY c.id DESC LIMIT ?"
-	out := []crm.Customer{}
+	out := []customer.Customer{}
 	var granted []int64
 	for chunk := max(2*limit, 64); len(ids) > 0 && len(out) < limit; chunk *= 4 {
 		k := min(chunk, len(ids))
@@ -459,7 +460,7 @@ func (db *DB) customersOfIDs(ctx context.Context, s crm.Scope, f crm.CustomerFil
 // for a range this narrow), and then their customers, filtered and in
 // scope. The first range is sized to hold the page twice over at the
 // estimated share of matches; each next one is four times larger.
-func (db *DB) searchWindows(ctx context.Context, s crm.Scope, f crm.CustomerFilter, now time.Time, m search.Match, how pgSearch) ([]crm.Customer, []int64, error) {
+func (db *DB) searchWindows(ctx context.Context, s crm.Scope, f customer.CustomerFilter, now time.Time, m search.Match, how pgSearch) ([]customer.Customer, []int64, error) {
 	hi := f.BeforeID
 	if hi <= 0 {
 		var top sql.NullInt64
@@ -467,7 +468,7 @@ func (db *DB) searchWindows(ctx context.Context, s crm.Scope, f crm.CustomerFilt
 			return nil, nil, fmt.Errorf("store: search customers: %w", err)
 		}
 		if !top.Valid {
-			return []crm.Customer{}, nil, nil
+			return []customer.Customer{}, nil, nil
 		}
 		hi = top.Int64 + 1
 	}
@@ -477,7 +478,7 @@ func (db *DB) searchWindows(ctx context.Context, s crm.Scope, f crm.CustomerFilt
 	if how.way == searchWindow {
 		w = max(int64(math.Ceil(2*float64(max(f.Limit, 1))/max(how.share, 1e-9))), 256)
 	}
-	out := []crm.Customer{}
+	out := []customer.Customer{}
 	var granted []int64
 	for hi > 1 && len(out) < f.Limit {
 		lo := max(hi-w, 1)
@@ -504,7 +505,7 @@ func (db *DB) searchWindows(ctx context.Context, s crm.Scope, f crm.CustomerFilt
 // walk every customer to find nothing. Past the budget, the rest of the
 // page comes from the remaining matches, sorted (sort's way, below the
 // rows walked).
-func (db *DB) walkSearchIndex(ctx context.Context, s crm.Scope, f crm.CustomerFilter, now time.Time, m search.Match, budget int) ([]crm.Customer, []int64, error) {
+func (db *DB) walkSearchIndex(ctx context.Context, s crm.Scope, f customer.CustomerFilter, now time.Time, m search.Match, budget int) ([]customer.Customer, []int64, error) {
 	if budget <= 0 {
 		budget = 1000
 	}
@@ -771,10 +772,10 @@ func (db *DB) ftsMatch(q string) (match, recheck string, recheckArgs []any) {
 // customer, so a page stops after its rows are found, however common the
 // query (华 matches a tenth of a million customers), instead of first
 // collecting every match.
-func (db *DB) searchCustomersFTS(ctx context.Context, s crm.Scope, q string, f crm.CustomerFilter, now time.Time) ([]crm.Customer, []int64, error) {
+func (db *DB) searchCustomersFTS(ctx context.Context, s crm.Scope, q string, f customer.CustomerFilter, now time.Time) ([]customer.Customer, []int64, error) {
 	match, recheck, rargs := db.ftsMatch(q)
 	if match == "" {
-		return []crm.Customer{}, nil, nil
+		return []customer.Customer{}, nil, nil
 	}
 	where, whereArgs := customerWhere(s, f, now, recheck, rargs)
 	own, ownArgs := ownScope(s)

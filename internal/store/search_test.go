@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/customer"
+	"github.com/kehucrm/kehu/internal/crm/identity"
 	"github.com/kehucrm/kehu/internal/search"
 	"github.com/kehucrm/kehu/internal/store"
 	"github.com/kehucrm/kehu/internal/store/storetest"
@@ -42,11 +44,11 @@ func TestAnOutdatedSearchIndexIsRebuiltOnMigrate(t *testing.T) {
 			t.Fatal(err)
 		}
 		var sortKey string
-		if err := db.QueryRow(ctx, "SELECT name_sort FROM customers WHERE id = 1").Scan(&sortKey); err != nil || sortKey != crm.NameSortKey(batch[0].Name) {
-			t.Errorf("the sort key after the rebuild = %q (%v), want %q", sortKey, err, crm.NameSortKey(batch[0].Name))
+		if err := db.QueryRow(ctx, "SELECT name_sort FROM customers WHERE id = 1").Scan(&sortKey); err != nil || sortKey != customer.NameSortKey(batch[0].Name) {
+			t.Errorf("the sort key after the rebuild = %q (%v), want %q", sortKey, err, customer.NameSortKey(batch[0].Name))
 		}
 		for q, want := range map[string]int64{"stale": 0, "华为": 1, "chongqinghuawei": 1, "cqhw": 1, "zhangwei": 1, "恒泰机械": 2, "1234": 2, "suzhouhengtai": 2, "suzhouhengtui": 0} {
-			got, _, err := db.SearchCustomers(ctx, crm.Scope{All: true}, q, crm.CustomerFilter{Limit: 10}, now)
+			got, _, err := db.SearchCustomers(ctx, crm.Scope{All: true}, q, customer.CustomerFilter{Limit: 10}, now)
 			if err != nil {
 				t.Fatalf("%q: %v", q, err)
 			}
@@ -66,7 +68,7 @@ func TestSearchPagesThroughEveryMatchNewestFirstHoweverCommon(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		now := time.Now().UTC()
-		var owners [2]crm.User
+		var owners [2]identity.User
 		for i := range owners {
 			owners[i] = addUser(t, db, fmt.Sprintf("am%d", i), crm.RoleAccountManager)
 		}
@@ -118,13 +120,13 @@ func TestSearchPagesThroughEveryMatchNewestFirstHoweverCommon(t *testing.T) {
 			// The page the store chooses, and on PostgreSQL every way of
 			// finding it: sorting, walking, and windows far too wide,
 			// about right and far too narrow (many ranges a page).
-			ways := map[string]func(f crm.CustomerFilter) ([]crm.Customer, error){
-				"chosen": func(f crm.CustomerFilter) ([]crm.Customer, error) {
+			ways := map[string]func(f customer.CustomerFilter) ([]customer.Customer, error){
+				"chosen": func(f customer.CustomerFilter) ([]customer.Customer, error) {
 					page, _, err := db.SearchCustomers(ctx, tt.scope, tt.q, f, now)
 					return page, err
 				},
 			}
-			ways["counted"] = func(f crm.CustomerFilter) ([]crm.Customer, error) {
+			ways["counted"] = func(f customer.CustomerFilter) ([]customer.Customer, error) {
 				page, n, ok, err := db.SearchCustomersCounted(ctx, tt.scope, tt.q, f, now)
 				if err != nil || !ok {
 					if db.Engine == store.Postgres && tt.q == "第37有" && tt.scope.All {
@@ -145,14 +147,14 @@ func TestSearchPagesThroughEveryMatchNewestFirstHoweverCommon(t *testing.T) {
 					share  float64
 					budget int
 				}{{"sort", 0, 0}, {"walk", 0, 1000}, {"walk", 0, 3}, {"walk", 0, 40}, {"window", 1, 0}, {"window", share, 0}, {"window", share / 50, 0}} {
-					ways[fmt.Sprintf("%s %g %d", way.name, way.share, way.budget)] = func(f crm.CustomerFilter) ([]crm.Customer, error) {
+					ways[fmt.Sprintf("%s %g %d", way.name, way.share, way.budget)] = func(f customer.CustomerFilter) ([]customer.Customer, error) {
 						return db.SearchCustomersBy(ctx, way.name, way.share, way.budget, tt.scope, tt.q, f, now)
 					}
 				}
 			}
 			for name, search := range ways {
 				var got []int64
-				f := crm.CustomerFilter{Limit: 7}
+				f := customer.CustomerFilter{Limit: 7}
 				for len(got) <= len(want) {
 					page, err := search(f)
 					if err != nil {
@@ -170,7 +172,7 @@ func TestSearchPagesThroughEveryMatchNewestFirstHoweverCommon(t *testing.T) {
 					t.Errorf("%q (%s) found %d customers, want %d:\n got %v\nwant %v", tt.q, name, len(got), len(want), got, want)
 				}
 			}
-			n, err := db.CountCustomers(ctx, tt.scope, crm.CustomerFilter{Query: tt.q}, now)
+			n, err := db.CountCustomers(ctx, tt.scope, customer.CustomerFilter{Query: tt.q}, now)
 			if err != nil || n.Total != int64(len(want)) || n.Estimate {
 				t.Errorf("%q: count %+v (%v), want exactly %d", tt.q, n, err, len(want))
 			}
@@ -221,7 +223,7 @@ func TestASearchTotalIsExactUntilCountingWouldCostMore(t *testing.T) {
 			{"有限公司", 4400}, {"恒泰", 2200}, {"恒泰 机械", 2200}, {"电子", 50}, {"hfdx", 2200},
 			{"苏州 合肥", 0}, {"苏州 电子", 0}, // common words that never meet
 		} {
-			n, err := db.CountCustomers(ctx, crm.Scope{All: true}, crm.CustomerFilter{Query: tt.q}, now)
+			n, err := db.CountCustomers(ctx, crm.Scope{All: true}, customer.CustomerFilter{Query: tt.q}, now)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -305,7 +307,7 @@ func TestCompactingTheSearchIndexKeepsEveryAnswer(t *testing.T) {
 			t.Errorf("segments: %d before, %d after compacting; want several, then one", before, after)
 		}
 		for q, want := range map[string]int{"恒泰": 240, "szht": 240, "第17机": 1, "苏州恒泰第170": 1, "lina": 240} {
-			n, err := db.CountCustomers(ctx, crm.Scope{All: true}, crm.CustomerFilter{Query: q}, now)
+			n, err := db.CountCustomers(ctx, crm.Scope{All: true}, customer.CustomerFilter{Query: q}, now)
 			if err != nil || n.Total != int64(want) {
 				t.Errorf("%q: %+v (%v), want %d", q, n, err, want)
 			}
@@ -314,10 +316,10 @@ func TestCompactingTheSearchIndexKeepsEveryAnswer(t *testing.T) {
 }
 
 // addUser stores a user with a role, for the customers a test loads.
-func addUser(t *testing.T, db *store.DB, name string, role crm.Role) crm.User {
+func addUser(t *testing.T, db *store.DB, name string, role crm.Role) identity.User {
 	t.Helper()
 	now := time.Now().UTC()
-	u := crm.User{Username: name, Role: role, PasswordHash: "x", PasswordChangedAt: now, CreatedAt: now, UpdatedAt: now}
+	u := identity.User{Username: name, Role: role, PasswordHash: "x", PasswordChangedAt: now, CreatedAt: now, UpdatedAt: now}
 	if err := db.CreateUser(context.Background(), &u, &crm.AuditEntry{Action: crm.AuditCreate}); err != nil {
 		t.Fatal(err)
 	}

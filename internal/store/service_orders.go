@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/identity"
+	"github.com/kehucrm/kehu/internal/crm/service"
 )
 
 // serviceOrderColumns never include the signature image, which only the
@@ -21,8 +23,8 @@ const serviceOrderColumns = `s.id, s.number, s.type, s.customer_id, c.name, s.ad
 
 const serviceOrderFrom = ` FROM service_orders s JOIN customers c ON c.id = s.customer_id LEFT JOIN users t ON t.id = s.technician_id`
 
-func scanServiceOrder(sc scanner) (crm.ServiceOrder, error) {
-	var o crm.ServiceOrder
+func scanServiceOrder(sc scanner) (service.ServiceOrder, error) {
+	var o service.ServiceOrder
 	var createdBy, technician, dispatchedBy, minutes, fee, collected, invoicedBy, closedBy sql.NullInt64
 	var dispatched, arrived, left, signed, settled, invoiced, closed sql.NullTime
 	err := sc.Scan(&o.ID, &o.Number, &o.Type, &o.CustomerID, &o.CustomerName, &o.Address, &o.PhoneEnc, &o.ProductModel, &o.ProductSpec,
@@ -49,7 +51,7 @@ func int64Ptr(n sql.NullInt64) *int64 {
 // received in China time, then the month's next serial from a counter row
 // that the insert-or-increment locks — and inserts the order in the same
 // transaction, so concurrent creators never share a number.
-func (db *DB) CreateServiceOrder(ctx context.Context, o *crm.ServiceOrder, e *crm.AuditEntry) error {
+func (db *DB) CreateServiceOrder(ctx context.Context, o *service.ServiceOrder, e *crm.AuditEntry) error {
 	month := o.ReceivedAt.In(chinaTime).Format("200601")
 	return db.InTxAudited(ctx, e, func(tx *Tx) error {
 		var serial int64
@@ -70,7 +72,7 @@ func (db *DB) CreateServiceOrder(ctx context.Context, o *crm.ServiceOrder, e *cr
 }
 
 // ServiceOrder reads one service order.
-func (db *DB) ServiceOrder(ctx context.Context, id int64) (crm.ServiceOrder, error) {
+func (db *DB) ServiceOrder(ctx context.Context, id int64) (service.ServiceOrder, error) {
 	o, err := scanServiceOrder(db.QueryRow(ctx, "SELECT "+serviceOrderColumns+serviceOrderFrom+" WHERE s.id = ?", id))
 	return o, notFound(err, "such service order")
 }
@@ -78,7 +80,7 @@ func (db *DB) ServiceOrder(ctx context.Context, id int64) (crm.ServiceOrder, err
 // ListServiceOrders lists service orders: orders still undispatched after
 // their carry-over time first, then by ID (newest or oldest first),
 // keyset-paged on (flag, id).
-func (db *DB) ListServiceOrders(ctx context.Context, f crm.ServiceOrderFilter) ([]crm.ServiceOrder, error) {
+func (db *DB) ListServiceOrders(ctx context.Context, f service.ServiceOrderFilter) ([]service.ServiceOrder, error) {
 	flag := "(CASE WHEN s.status = 'registered' AND s.carry_over_at <= ? THEN 1 ELSE 0 END)"
 	now := f.Now.UTC()
 	q := "SELECT " + serviceOrderColumns + serviceOrderFrom + " WHERE 1 = 1"
@@ -116,7 +118,7 @@ func (db *DB) ListServiceOrders(ctx context.Context, f crm.ServiceOrderFilter) (
 		return nil, fmt.Errorf("store: service orders: %w", err)
 	}
 	defer rows.Close()
-	out := []crm.ServiceOrder{}
+	out := []service.ServiceOrder{}
 	for rows.Next() {
 		o, err := scanServiceOrder(rows)
 		if err != nil {
@@ -130,7 +132,7 @@ func (db *DB) ListServiceOrders(ctx context.Context, f crm.ServiceOrderFilter) (
 // SaveServiceOrder writes a step of the order (if its version is current)
 // with its audit entry, in one transaction; signature, when not nil, is
 // stored as the customer's signature.
-func (db *DB) SaveServiceOrder(ctx context.Context, o *crm.ServiceOrder, signature []byte, e *crm.AuditEntry) error {
+func (db *DB) SaveServiceOrder(ctx context.Context, o *service.ServiceOrder, signature []byte, e *crm.AuditEntry) error {
 	err := db.InTxAudited(ctx, e, func(tx *Tx) error {
 		res, err := tx.Exec(ctx, `UPDATE service_orders SET status = ?, technician_id = ?, dispatched_by = ?, dispatched_at = ?,
 			dispatch_note = ?, arrived_at = ?, left_at = ?, work_minutes = ?, work_done = ?, parts_used = ?, fee_fen = ?,
@@ -167,13 +169,13 @@ func (db *DB) ServiceOrderSignature(ctx context.Context, id int64) ([]byte, erro
 
 // ActiveUsersByRole lists the users with role who may sign in, by
 // username.
-func (db *DB) ActiveUsersByRole(ctx context.Context, role crm.Role) ([]crm.User, error) {
+func (db *DB) ActiveUsersByRole(ctx context.Context, role crm.Role) ([]identity.User, error) {
 	rows, err := db.Query(ctx, "SELECT "+userColumns+userFrom+" WHERE u.role = ? AND u.disabled_at IS NULL ORDER BY u.username", string(role))
 	if err != nil {
 		return nil, fmt.Errorf("store: users by role: %w", err)
 	}
 	defer rows.Close()
-	var out []crm.User
+	var out []identity.User
 	for rows.Next() {
 		u, err := scanUser(rows)
 		if err != nil {

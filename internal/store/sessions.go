@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/identity"
 )
 
 // RecordLoginFailure counts a failed sign-in in one statement, so
@@ -38,7 +39,7 @@ func (db *DB) RecordLoginFailure(ctx context.Context, userID int64, max int, loc
 
 // CreateSession stores a new session, clears the user's failure count and
 // lock, and audits the sign-in.
-func (db *DB) CreateSession(ctx context.Context, s crm.Session, userID int64, e *crm.AuditEntry) error {
+func (db *DB) CreateSession(ctx context.Context, s identity.Session, userID int64, e *crm.AuditEntry) error {
 	return db.InTxAudited(ctx, e, func(tx *Tx) error {
 		if _, err := tx.Exec(ctx, "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?", userID); err != nil {
 			return err
@@ -52,8 +53,8 @@ func (db *DB) CreateSession(ctx context.Context, s crm.Session, userID int64, e 
 // SessionByHash reads a session with the parts of its user that
 // authentication needs, in one query. It runs on every signed-in request,
 // so it reads no more columns than that.
-func (db *DB) SessionByHash(ctx context.Context, hash string) (crm.Session, error) {
-	s := crm.Session{TokenHash: hash}
+func (db *DB) SessionByHash(ctx context.Context, hash string) (identity.Session, error) {
+	s := identity.Session{TokenHash: hash}
 	var team sql.NullInt64
 	var disabled sql.NullTime
 	err := db.QueryRow(ctx, `SELECT s.kind, s.last_seen_at, s.expires_at, u.id, u.username, u.role, u.team_id, u.disabled_at
@@ -97,7 +98,7 @@ func endSessions(ctx context.Context, tx *Tx, userID int64, revokeTokens bool) e
 }
 
 // CreateAPIToken stores a token (by hash) and audits it.
-func (db *DB) CreateAPIToken(ctx context.Context, t *crm.APIToken, e *crm.AuditEntry) error {
+func (db *DB) CreateAPIToken(ctx context.Context, t *identity.APIToken, e *crm.AuditEntry) error {
 	return db.InTxAudited(ctx, e, func(tx *Tx) error {
 		err := tx.QueryRow(ctx, `INSERT INTO api_tokens (user_id, name, token_hash, created_at, expires_at)
 			VALUES (?, ?, ?, ?, ?) RETURNING id`, t.UserID, t.Name, t.TokenHash, t.CreatedAt, t.ExpiresAt).Scan(&t.ID)
@@ -111,8 +112,8 @@ func (db *DB) CreateAPIToken(ctx context.Context, t *crm.APIToken, e *crm.AuditE
 }
 
 // APITokenByHash reads a token with its user.
-func (db *DB) APITokenByHash(ctx context.Context, hash string) (crm.APIToken, error) {
-	var t crm.APIToken
+func (db *DB) APITokenByHash(ctx context.Context, hash string) (identity.APIToken, error) {
+	var t identity.APIToken
 	var exp, used, revoked sql.NullTime
 	u, err := scanUser(db.QueryRow(ctx, "SELECT "+userColumns+`, k.id, k.name, k.token_hash, k.created_at, k.expires_at, k.last_used_at, k.revoked_at
 		FROM api_tokens k JOIN users u ON u.id = k.user_id LEFT JOIN teams t ON t.id = u.team_id WHERE k.token_hash = ?`, hash),
@@ -142,16 +143,16 @@ func timePtr(t sql.NullTime) *time.Time {
 }
 
 // APITokens lists a user's tokens, newest first.
-func (db *DB) APITokens(ctx context.Context, userID int64) ([]crm.APIToken, error) {
+func (db *DB) APITokens(ctx context.Context, userID int64) ([]identity.APIToken, error) {
 	rows, err := db.Query(ctx, `SELECT id, name, created_at, expires_at, last_used_at, revoked_at
 		FROM api_tokens WHERE user_id = ? ORDER BY id DESC`, userID)
 	if err != nil {
 		return nil, fmt.Errorf("store: list tokens: %w", err)
 	}
 	defer rows.Close()
-	var out []crm.APIToken
+	var out []identity.APIToken
 	for rows.Next() {
-		t := crm.APIToken{UserID: userID}
+		t := identity.APIToken{UserID: userID}
 		var exp, used, revoked sql.NullTime
 		if err := rows.Scan(&t.ID, &t.Name, &t.CreatedAt, &exp, &used, &revoked); err != nil {
 			return nil, err

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/identity"
 )
 
 const userColumns = `u.id, u.username, u.display_name, u.role, u.team_id, COALESCE(t.name, ''), u.manager_id, u.password_hash,
@@ -18,8 +19,8 @@ const userFrom = ` FROM users u LEFT JOIN teams t ON t.id = u.team_id`
 
 type scanner interface{ Scan(...any) error }
 
-func scanUser(s scanner, extra ...any) (crm.User, error) {
-	var u crm.User
+func scanUser(s scanner, extra ...any) (identity.User, error) {
+	var u identity.User
 	var team, manager sql.NullInt64
 	var locked, disabled sql.NullTime
 	dest := append([]any{&u.ID, &u.Username, &u.DisplayName, &u.Role, &team, &u.TeamName, &manager, &u.PasswordHash,
@@ -60,7 +61,7 @@ func (db *DB) CountUsers(ctx context.Context) (int, error) {
 }
 
 // CreateUser inserts u, sets its ID, and audits it in the same transaction.
-func (db *DB) CreateUser(ctx context.Context, u *crm.User, e *crm.AuditEntry) error {
+func (db *DB) CreateUser(ctx context.Context, u *identity.User, e *crm.AuditEntry) error {
 	err := db.InTxAudited(ctx, e, func(tx *Tx) error {
 		err := tx.QueryRow(ctx, `INSERT INTO users (username, display_name, role, team_id, manager_id, password_hash,
 			password_changed_at, version, created_at, updated_at, mobile_enc, mobile_idx) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?) RETURNING id`,
@@ -77,25 +78,25 @@ func (db *DB) CreateUser(ctx context.Context, u *crm.User, e *crm.AuditEntry) er
 }
 
 // UserByID reads one user.
-func (db *DB) UserByID(ctx context.Context, id int64) (crm.User, error) {
+func (db *DB) UserByID(ctx context.Context, id int64) (identity.User, error) {
 	u, err := scanUser(db.QueryRow(ctx, "SELECT "+userColumns+userFrom+" WHERE u.id = ?", id))
 	return u, notFound(err, "such user")
 }
 
 // UserByUsername reads one user by (normalised) username.
-func (db *DB) UserByUsername(ctx context.Context, username string) (crm.User, error) {
+func (db *DB) UserByUsername(ctx context.Context, username string) (identity.User, error) {
 	u, err := scanUser(db.QueryRow(ctx, "SELECT "+userColumns+userFrom+" WHERE u.username = ?", username))
 	return u, notFound(err, "user "+username)
 }
 
 // ListUsers returns up to limit users with IDs above afterID.
-func (db *DB) ListUsers(ctx context.Context, afterID int64, limit int) ([]crm.User, error) {
+func (db *DB) ListUsers(ctx context.Context, afterID int64, limit int) ([]identity.User, error) {
 	rows, err := db.Query(ctx, "SELECT "+userColumns+userFrom+" WHERE u.id > ? ORDER BY u.id LIMIT ?", afterID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: list users: %w", err)
 	}
 	defer rows.Close()
-	var out []crm.User
+	var out []identity.User
 	for rows.Next() {
 		u, err := scanUser(rows)
 		if err != nil {
@@ -108,18 +109,18 @@ func (db *DB) ListUsers(ctx context.Context, afterID int64, limit int) ([]crm.Us
 
 // UpdateUser writes u if its version is still the stored one (else
 // version_conflict), bumps the version, and audits it.
-func (db *DB) UpdateUser(ctx context.Context, u *crm.User, e *crm.AuditEntry) error {
+func (db *DB) UpdateUser(ctx context.Context, u *identity.User, e *crm.AuditEntry) error {
 	return db.updateUser(ctx, u, e, nil)
 }
 
 // UpdateUserEnding is UpdateUser that also ends the user's sessions (and
 // with revokeTokens their API tokens) in the same transaction, so a reset
 // password or a disabled account leaves nothing signed in.
-func (db *DB) UpdateUserEnding(ctx context.Context, u *crm.User, e *crm.AuditEntry, revokeTokens bool) error {
+func (db *DB) UpdateUserEnding(ctx context.Context, u *identity.User, e *crm.AuditEntry, revokeTokens bool) error {
 	return db.updateUser(ctx, u, e, func(tx *Tx) error { return endSessions(ctx, tx, u.ID, revokeTokens) })
 }
 
-func (db *DB) updateUser(ctx context.Context, u *crm.User, e *crm.AuditEntry, also func(*Tx) error) error {
+func (db *DB) updateUser(ctx context.Context, u *identity.User, e *crm.AuditEntry, also func(*Tx) error) error {
 	defer db.authChanged() // after the commit: cached principals may be stale
 	now := time.Now().UTC()
 	err := db.InTxAudited(ctx, e, func(tx *Tx) error {
@@ -149,8 +150,8 @@ func (db *DB) updateUser(ctx context.Context, u *crm.User, e *crm.AuditEntry, al
 
 // EnsureTeam returns the team with this name, creating (and auditing) it
 // when it does not exist yet.
-func (db *DB) EnsureTeam(ctx context.Context, name string, e *crm.AuditEntry) (crm.Team, error) {
-	var t crm.Team
+func (db *DB) EnsureTeam(ctx context.Context, name string, e *crm.AuditEntry) (identity.Team, error) {
+	var t identity.Team
 	err := db.QueryRow(ctx, "SELECT id, name, version, created_at, updated_at FROM teams WHERE name = ?", name).
 		Scan(&t.ID, &t.Name, &t.Version, &t.CreatedAt, &t.UpdatedAt)
 	if err == nil {
@@ -160,7 +161,7 @@ func (db *DB) EnsureTeam(ctx context.Context, name string, e *crm.AuditEntry) (c
 		return t, err
 	}
 	now := time.Now().UTC()
-	t = crm.Team{Name: name, Version: 1, CreatedAt: now, UpdatedAt: now}
+	t = identity.Team{Name: name, Version: 1, CreatedAt: now, UpdatedAt: now}
 	err = db.InTxAudited(ctx, e, func(tx *Tx) error {
 		if err := tx.QueryRow(ctx, "INSERT INTO teams (name, created_at, updated_at) VALUES (?, ?, ?) RETURNING id", name, now, now).Scan(&t.ID); err != nil {
 			return err
@@ -172,20 +173,20 @@ func (db *DB) EnsureTeam(ctx context.Context, name string, e *crm.AuditEntry) (c
 }
 
 // UserByMobileIndex finds a user by the blind index of their mobile.
-func (db *DB) UserByMobileIndex(ctx context.Context, idx string) (crm.User, error) {
+func (db *DB) UserByMobileIndex(ctx context.Context, idx string) (identity.User, error) {
 	u, err := scanUser(db.QueryRow(ctx, "SELECT "+userColumns+userFrom+" WHERE u.mobile_idx = ? AND u.mobile_idx <> ''", idx))
 	return u, notFound(err, "user with that mobile number")
 }
 
 // SealedUserMobiles returns up to limit users, by ID after afterID, with
 // an encrypted mobile, for re-encryption after a key rotation.
-func (db *DB) SealedUserMobiles(ctx context.Context, afterID int64, limit int) ([]crm.User, error) {
+func (db *DB) SealedUserMobiles(ctx context.Context, afterID int64, limit int) ([]identity.User, error) {
 	rows, err := db.Query(ctx, "SELECT "+userColumns+userFrom+" WHERE u.id > ? AND u.mobile_enc <> '' ORDER BY u.id LIMIT ?", afterID, limit)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []crm.User
+	var out []identity.User
 	for rows.Next() {
 		u, err := scanUser(rows)
 		if err != nil {

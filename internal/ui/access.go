@@ -10,13 +10,14 @@ import (
 	"time"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/access"
 	"github.com/kehucrm/kehu/internal/httpx"
 )
 
 // registerAccess adds the access-request inbox: asking for access to a
 // customer outside one's scope, and deciding such requests.
 func (u *UI) registerAccess(rt *httpx.Router) {
-	a := &accessPages{UI: u, access: crm.NewAccess(u.db, 0, nil)}
+	a := &accessPages{UI: u, access: access.NewAccess(u.db, 0, nil)}
 	rt.Handle("GET /access-requests", u.private(a.inbox))
 	rt.Handle("POST /access-requests", u.private(a.request))
 	rt.Handle("POST /access-requests/{id}/approve", u.private(a.decide(true)))
@@ -28,7 +29,7 @@ func (u *UI) registerAccess(rt *httpx.Router) {
 // as a message, since a decision refused is no reason to leave the inbox.
 type accessPages struct {
 	*UI
-	access *crm.Access
+	access *access.Access
 }
 
 // accessData is what the inbox shows: one page of requests, newest
@@ -50,7 +51,7 @@ type accessForm struct{ RecordID, Reason string }
 
 // accessRow is one request with the labels the page shows.
 type accessRow struct {
-	crm.AccessRequest
+	access.AccessRequest
 	EntityLabel, StatusLabel string
 	DecidedByName            string
 	Decidable                bool // pending, someone else's, and the role may decide
@@ -89,7 +90,7 @@ func (a *accessPages) show(w http.ResponseWriter, r *http.Request, status int, f
 	q := r.URL.Query()
 	me, _ := crm.PrincipalFrom(r.Context())
 	d := accessData{Form: form, Problem: problem, CanDecide: me.Role.Can(crm.ActAccessApprove),
-		GrantDays: int(crm.DefaultGrantTTL / (24 * time.Hour))}
+		GrantDays: int(access.DefaultGrantTTL / (24 * time.Hour))}
 	if key, ok := accessNotices[q.Get("notice")]; ok {
 		d.Notice = a.msgs.text(lang, key)
 	}
@@ -110,7 +111,7 @@ func (a *accessPages) show(w http.ResponseWriter, r *http.Request, status int, f
 		a.failOrForbid(w, r, err)
 		return
 	}
-	list := httpx.MakePage(rows, page.Limit, func(x crm.AccessRequest) any { return x.ID })
+	list := httpx.MakePage(rows, page.Limit, func(x access.AccessRequest) any { return x.ID })
 	names := map[int64]string{}
 	for _, x := range list.Items {
 		row := accessRow{AccessRequest: x, EntityLabel: a.label(lang, "access.entity.", x.Entity),

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/identity"
 	"github.com/kehucrm/kehu/internal/httpx"
 	"github.com/kehucrm/kehu/internal/secure"
 )
@@ -11,7 +12,7 @@ import (
 // accountData is what the account page shows: who the user is and the
 // change-password form.
 type accountData struct {
-	User      crm.User
+	User      identity.User
 	RoleLabel string
 	Notice    string
 	Problem   formProblem

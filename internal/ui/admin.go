@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/audit"
+	"github.com/kehucrm/kehu/internal/crm/identity"
 	"github.com/kehucrm/kehu/internal/httpx"
 )
 
@@ -14,7 +16,7 @@ import (
 // UI itself does not hold, and a clock for telling locked accounts apart.
 type adminPages struct {
 	*UI
-	audit *crm.AuditLog
+	audit *audit.AuditLog
 	now   func() time.Time
 }
 
@@ -22,7 +24,7 @@ type adminPages struct {
 // pages ask the domain services, which refuse the wrong roles; the pages
 // turn that refusal into a 403 page and never show the data.
 func (u *UI) registerAdmin(rt *httpx.Router) {
-	a := &adminPages{UI: u, audit: crm.NewAuditLog(u.db), now: time.Now}
+	a := &adminPages{UI: u, audit: audit.NewAuditLog(u.db), now: time.Now}
 	rt.Handle("GET /account", u.private(a.account))
 	rt.Handle("POST /account/password", u.private(a.changePassword))
 	rt.Handle("GET /admin/users", u.private(a.users))
@@ -95,7 +97,7 @@ func (a *adminPages) notice(r *http.Request) string {
 		return ""
 	case n.withUser:
 		// Only a username: a link must not make the page say anything else.
-		if crm.ValidateUsername(user) != nil {
+		if identity.ValidateUsername(user) != nil {
 			return ""
 		}
 		return a.msgs.text(langOf(r), n.key, user)

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/audit"
+	"github.com/kehucrm/kehu/internal/crm/identity"
 	"github.com/kehucrm/kehu/internal/httpx"
 )
 
@@ -75,9 +77,9 @@ func (a *adminPages) auditPage(w http.ResponseWriter, r *http.Request) {
 
 // auditFilter reads the query into the audit log's filter. The "to" day
 // is included: the filter's end is the start of the day after it.
-func (a *adminPages) auditFilter(r *http.Request, in auditQuery) (crm.AuditFilter, error) {
+func (a *adminPages) auditFilter(r *http.Request, in auditQuery) (audit.AuditFilter, error) {
 	page, err := httpx.ParsePage(r)
-	f := crm.AuditFilter{Username: crm.NormalizeUsername(in.User), Entity: in.Entity, Action: in.Action, Limit: page.Limit + 1}
+	f := audit.AuditFilter{Username: identity.NormalizeUsername(in.User), Entity: in.Entity, Action: in.Action, Limit: page.Limit + 1}
 	if err == nil && page.Cursor != "" {
 		err = httpx.DecodeCursor(page.Cursor, &f.BeforeID)
 	}
@@ -107,7 +109,7 @@ func (a *adminPages) auditFilter(r *http.Request, in auditQuery) (crm.AuditFilte
 }
 
 // fillAudit puts one page of entries and the paging links into d.
-func (a *adminPages) fillAudit(d *auditData, lang string, entries []crm.AuditEntry, f crm.AuditFilter) {
+func (a *adminPages) fillAudit(d *auditData, lang string, entries []crm.AuditEntry, f audit.AuditFilter) {
 	limit := f.Limit - 1
 	page := httpx.MakePage(entries, limit, func(e crm.AuditEntry) any { return e.ID })
 	for _, e := range page.Items {

@@ -3,7 +3,7 @@ package ui
 import (
 	"net/http"
 
-	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/identity"
 	"github.com/kehucrm/kehu/internal/httpx"
 	"github.com/kehucrm/kehu/internal/secure"
 )
@@ -11,7 +11,7 @@ import (
 // resetData is what the reset-password page shows: whose password is
 // reset, and the form.
 type resetData struct {
-	User    crm.User
+	User    identity.User
 	Problem formProblem
 	Policy  secure.PasswordPolicy
 }
@@ -55,5 +55,5 @@ func (a *adminPages) resetPassword(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	redirectNotice(w, r, "/admin/users", "reset", crm.NormalizeUsername(r.PathValue("username")))
+	redirectNotice(w, r, "/admin/users", "reset", identity.NormalizeUsername(r.PathValue("username")))
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/identity"
 	"github.com/kehucrm/kehu/internal/httpx"
 	"github.com/kehucrm/kehu/internal/secure"
 )
@@ -16,7 +17,7 @@ type usersData struct {
 	Users   []userRow
 	Next    string // the next page's address, "" on the last page
 	Paged   bool   // this is not the first page
-	Form    crm.NewUser
+	Form    identity.NewUser
 	Roles   []roleOption
 	Notice  string
 	Problem formProblem
@@ -25,7 +26,7 @@ type usersData struct {
 
 // userRow is one user in the list, with the labels the page shows.
 type userRow struct {
-	crm.User
+	identity.User
 	RoleLabel, State string // State is active, disabled or locked
 	Self             bool   // the signed-in administrator, who may not disable themselves
 }
@@ -42,12 +43,12 @@ var newUserFields = map[string]string{"username": "username", "display_name": "d
 	"team": "team", "manager": "manager", "password": "password"}
 
 func (a *adminPages) users(w http.ResponseWriter, r *http.Request) {
-	a.showUsers(w, r, http.StatusOK, crm.NewUser{Role: crm.RoleAccountManager}, formProblem{})
+	a.showUsers(w, r, http.StatusOK, identity.NewUser{Role: crm.RoleAccountManager}, formProblem{})
 }
 
 // showUsers renders the list at the page the query asks for, with the
 // add-user form filled in as given (never with its password).
-func (a *adminPages) showUsers(w http.ResponseWriter, r *http.Request, status int, form crm.NewUser, problem formProblem) {
+func (a *adminPages) showUsers(w http.ResponseWriter, r *http.Request, status int, form identity.NewUser, problem formProblem) {
 	r, lang := at(r, "/admin/users"), langOf(r)
 	d := usersData{Form: form, Problem: problem, Notice: a.notice(r), Policy: a.identity.Config().Policy}
 	d.Form.Password = ""
@@ -67,7 +68,7 @@ func (a *adminPages) showUsers(w http.ResponseWriter, r *http.Request, status in
 		}
 		return
 	}
-	list := httpx.MakePage(rows, page.Limit, func(u crm.User) any { return u.ID })
+	list := httpx.MakePage(rows, page.Limit, func(u identity.User) any { return u.ID })
 	if list.NextCursor != "" {
 		q := url.Values{"cursor": {list.NextCursor}}
 		if page.Limit != httpx.DefaultLimit {
@@ -97,7 +98,7 @@ func (a *adminPages) showUsers(w http.ResponseWriter, r *http.Request, status in
 // addUser creates the user the form describes; the domain checks the
 // role, the username and the password policy.
 func (a *adminPages) addUser(w http.ResponseWriter, r *http.Request) {
-	in := crm.NewUser{Username: r.PostFormValue("username"), DisplayName: r.PostFormValue("display_name"),
+	in := identity.NewUser{Username: r.PostFormValue("username"), DisplayName: r.PostFormValue("display_name"),
 		Role: crm.Role(r.PostFormValue("role")), Team: r.PostFormValue("team"), Manager: r.PostFormValue("manager"),
 		Password: r.PostFormValue("password")}
 	u, err := a.identity.AddUser(r.Context(), in, langOf(r))
@@ -116,17 +117,17 @@ func (a *adminPages) setDisabled(w http.ResponseWriter, r *http.Request) {
 	lang := langOf(r)
 	version, _ := strconv.Atoi(r.PostFormValue("version"))
 	disabled := r.PostFormValue("disabled") == "true"
-	u, err := a.identity.UpdateUser(r.Context(), r.PathValue("username"), crm.UserChange{Version: version, Disabled: &disabled})
+	u, err := a.identity.UpdateUser(r.Context(), r.PathValue("username"), identity.UserChange{Version: version, Disabled: &disabled})
 	if err != nil {
 		me, _ := crm.PrincipalFrom(r.Context())
 		if crm.ErrorCode(err) == crm.EForbidden && me.Role.Can(crm.ActUserManage) {
 			// An administrator refused here tried to disable themselves:
 			// say that, not "your role may not see this page".
-			a.showUsers(w, r, http.StatusForbidden, crm.NewUser{}, formProblem{Form: a.msgs.text(lang, "admin.users.error.self")})
+			a.showUsers(w, r, http.StatusForbidden, identity.NewUser{}, formProblem{Form: a.msgs.text(lang, "admin.users.error.self")})
 			return
 		}
 		if !a.refused(w, r, err) {
-			a.showUsers(w, r, httpx.Status(err), crm.NewUser{}, a.problemOf(lang, err, nil))
+			a.showUsers(w, r, httpx.Status(err), identity.NewUser{}, a.problemOf(lang, err, nil))
 		}
 		return
 	}

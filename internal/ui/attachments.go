@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/attachment"
 )
 
 // formFiles reads the files a multipart form sent in field, at most max
@@ -16,16 +17,16 @@ import (
 // by its declared size before it is read. A form that is not multipart
 // has no files. The caller removes the parsed form's temporary files with
 // cleanup.
-func formFiles(w http.ResponseWriter, r *http.Request, field string, max int) (ups []crm.Upload, cleanup func(), err error) {
+func formFiles(w http.ResponseWriter, r *http.Request, field string, max int) (ups []attachment.Upload, cleanup func(), err error) {
 	cleanup = func() {}
 	if mt, _, perr := mime.ParseMediaType(r.Header.Get("Content-Type")); perr != nil || mt != "multipart/form-data" {
 		return nil, cleanup, nil
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, int64(max)*(crm.MaxAttachmentBytes+1)+1<<20)
+	r.Body = http.MaxBytesReader(w, r.Body, int64(max)*(attachment.MaxAttachmentBytes+1)+1<<20)
 	if err := r.ParseMultipartForm(1 << 20); err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			return nil, cleanup, crm.TooLarge("")
+			return nil, cleanup, attachment.TooLarge("")
 		}
 		return nil, cleanup, crm.Errorf(crm.EBadRequest, "malformed form: %s", err.Error())
 	}
@@ -37,19 +38,19 @@ func formFiles(w http.ResponseWriter, r *http.Request, field string, max int) (u
 		if len(ups) == max {
 			return nil, cleanup, crm.Invalid(crm.FieldError{Field: "file", Code: "count", Message: "too many files"})
 		}
-		if fh.Size > crm.MaxAttachmentBytes {
-			return nil, cleanup, crm.TooLarge(fh.Filename)
+		if fh.Size > attachment.MaxAttachmentBytes {
+			return nil, cleanup, attachment.TooLarge(fh.Filename)
 		}
 		f, err := fh.Open()
 		if err != nil {
 			return nil, cleanup, err
 		}
-		data, err := io.ReadAll(io.LimitReader(f, crm.MaxAttachmentBytes+1))
+		data, err := io.ReadAll(io.LimitReader(f, attachment.MaxAttachmentBytes+1))
 		f.Close()
 		if err != nil {
 			return nil, cleanup, err
 		}
-		ups = append(ups, crm.Upload{Name: fh.Filename, Data: data})
+		ups = append(ups, attachment.Upload{Name: fh.Filename, Data: data})
 	}
 	return ups, cleanup, nil
 }
@@ -61,12 +62,12 @@ func (u *UI) attachmentMessage(lang string, err error) string {
 	errors.As(err, &e)
 	switch crm.ErrorCode(err) {
 	case crm.ETooLarge:
-		return u.msgs.text(lang, "customers.attachment.too_large", crm.MaxAttachmentBytes>>20)
+		return u.msgs.text(lang, "customers.attachment.too_large", attachment.MaxAttachmentBytes>>20)
 	case crm.EUnsupportedType:
 		return u.msgs.text(lang, "customers.attachment.type")
 	case crm.EInvalid:
 		if e != nil && len(e.Fields) > 0 && e.Fields[0].Code == "count" {
-			return u.msgs.text(lang, "customers.attachment.count", crm.MaxPublicAttachments)
+			return u.msgs.text(lang, "customers.attachment.count", attachment.MaxPublicAttachments)
 		}
 		return u.msgs.text(lang, "customers.attachment.empty")
 	case crm.EConflict:

@@ -5,6 +5,9 @@ import (
 	"strings"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/attachment"
+	"github.com/kehucrm/kehu/internal/crm/complaint"
+	"github.com/kehucrm/kehu/internal/crm/customer"
 	"github.com/kehucrm/kehu/internal/httpx"
 )
 
@@ -12,15 +15,15 @@ import (
 // sign-in, for customers themselves.
 type complainPages struct {
 	*UI
-	complaints *crm.Complaints
-	files      *crm.Attachments
+	complaints *complaint.Complaints
+	files      *attachment.Attachments
 }
 
 func (u *UI) registerComplain(rt *httpx.Router) {
-	cs := crm.NewCustomers(u.db, nil)
+	cs := customer.NewCustomers(u.db, nil)
 	cs.SetSealer(u.sealer)
-	complaints := crm.NewComplaints(u.db, cs, u.calendars, u.sealer, nil)
-	p := &complainPages{UI: u, complaints: complaints, files: crm.NewAttachments(u.db, cs, complaints, nil)}
+	complaints := complaint.NewComplaints(u.db, cs, u.calendars, u.sealer, nil)
+	p := &complainPages{UI: u, complaints: complaints, files: attachment.NewAttachments(u.db, cs, complaints, nil)}
 	rt.Handle("GET /complain", http.HandlerFunc(p.form))
 	rt.Handle("POST /complain", http.HandlerFunc(p.submit))
 	rt.Handle("GET /complain/status/{token}", http.HandlerFunc(p.status))
@@ -28,7 +31,7 @@ func (u *UI) registerComplain(rt *httpx.Router) {
 
 // complainData is what the public pages show.
 type complainData struct {
-	Form       crm.PublicComplaint
+	Form       complaint.PublicComplaint
 	MaxFiles   int // how many files the form takes, each up to MaxFileMiB
 	MaxFileMiB int
 	Attached   int // files kept with the complaint just filed
@@ -37,7 +40,7 @@ type complainData struct {
 	Fields     map[string]string
 	Number     string
 	StatusPath string
-	Status     *crm.PublicStatus
+	Status     *complaint.PublicStatus
 }
 
 func (p *complainPages) form(w http.ResponseWriter, r *http.Request) {
@@ -46,7 +49,7 @@ func (p *complainPages) form(w http.ResponseWriter, r *http.Request) {
 
 // newComplainData is an empty form.
 func newComplainData() complainData {
-	return complainData{Categories: crm.ComplaintCategories, MaxFiles: crm.MaxPublicAttachments, MaxFileMiB: crm.MaxAttachmentBytes >> 20}
+	return complainData{Categories: complaint.ComplaintCategories, MaxFiles: attachment.MaxPublicAttachments, MaxFileMiB: attachment.MaxAttachmentBytes >> 20}
 }
 
 // submit files the form's complaint with its files. The files are
@@ -54,12 +57,12 @@ func newComplainData() complainData {
 // a bad one refuses the whole form and nothing is filed.
 func (p *complainPages) submit(w http.ResponseWriter, r *http.Request) {
 	lang := langOf(r)
-	files, cleanup, ferr := formFiles(w, r, "files", crm.MaxPublicAttachments)
+	files, cleanup, ferr := formFiles(w, r, "files", attachment.MaxPublicAttachments)
 	defer cleanup()
 	if ferr == nil {
-		ferr = crm.CheckPublic(files)
+		ferr = attachment.CheckPublic(files)
 	}
-	in := crm.PublicComplaint{Name: r.PostFormValue("name"), Phone: r.PostFormValue("phone"), Email: r.PostFormValue("email"), Company: r.PostFormValue("company"),
+	in := complaint.PublicComplaint{Name: r.PostFormValue("name"), Phone: r.PostFormValue("phone"), Email: r.PostFormValue("email"), Company: r.PostFormValue("company"),
 		Category: r.PostFormValue("category"), OrderNo: r.PostFormValue("order_no"), Description: r.PostFormValue("description"),
 		Website: r.PostFormValue("website")}
 	d := newComplainData()
@@ -76,7 +79,7 @@ func (p *complainPages) submit(w http.ResponseWriter, r *http.Request) {
 	c, token, err := p.complaints.SubmitPublic(r.Context(), in, httpx.ClientIP(r), lang)
 	if err == nil && len(files) > 0 {
 		sys := crm.WithPrincipal(r.Context(), crm.Principal{UserID: -1, Username: "public:" + httpx.ClientIP(r), Role: crm.RoleService})
-		var kept []crm.Attachment
+		var kept []attachment.Attachment
 		kept, err = p.files.AddPublic(sys, c.ID, files)
 		d.Attached = len(kept)
 	}

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/complaint"
+	"github.com/kehucrm/kehu/internal/crm/customer"
 	"github.com/kehucrm/kehu/internal/httpx"
 )
 
@@ -17,17 +19,17 @@ import (
 // refusals into field messages, the 404 page or the 403 page.
 type complaintPages struct {
 	*UI
-	complaints *crm.Complaints
-	reports    *crm.ComplaintReports
+	complaints *complaint.Complaints
+	reports    *complaint.ComplaintReports
 	now        func() time.Time
 }
 
 // registerComplaints adds this module's pages.
 func (u *UI) registerComplaints(rt *httpx.Router) {
-	cs := crm.NewCustomers(u.db, nil)
+	cs := customer.NewCustomers(u.db, nil)
 	cs.SetSealer(u.sealer)
-	p := &complaintPages{UI: u, complaints: crm.NewComplaints(u.db, cs, u.calendars, u.sealer, nil),
-		reports: crm.NewComplaintReports(u.db, nil), now: time.Now}
+	p := &complaintPages{UI: u, complaints: complaint.NewComplaints(u.db, cs, u.calendars, u.sealer, nil),
+		reports: complaint.NewComplaintReports(u.db, nil), now: time.Now}
 	rt.Handle("GET /complaints", u.private(p.queue))
 	rt.Handle("GET /complaints/new", u.private(p.newForm))
 	rt.Handle("POST /complaints/new", u.private(p.create))

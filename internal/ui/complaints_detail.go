@@ -11,11 +11,12 @@ import (
 	"time"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/complaint"
 )
 
 // complaintDetail is what a complaint's page shows.
 type complaintDetail struct {
-	C                         crm.Complaint
+	C                         complaint.Complaint
 	Customer, Assignee        string
 	Category, Status, Channel string
 	Severity                  string
@@ -118,11 +119,11 @@ func (p *complaintPages) move(w http.ResponseWriter, r *http.Request) {
 func (p *complaintPages) showDetail(w http.ResponseWriter, r *http.Request, status int, failed string, typed map[string]string, refusal error) {
 	lang, ctx := langOf(r), r.Context()
 	id, err := complaintID(r)
-	var c crm.Complaint
+	var c complaint.Complaint
 	if err == nil {
 		c, err = p.complaints.Get(ctx, id)
 	}
-	var events []crm.ComplaintEvent
+	var events []complaint.ComplaintEvent
 	if err == nil {
 		events, err = p.complaints.Events(ctx, id)
 	}
@@ -180,7 +181,7 @@ func (p *complaintPages) showDetail(w http.ResponseWriter, r *http.Request, stat
 	d.Reply = p.deadlineOf(lang, &c.ReplyDueAt, replied, now)
 	d.Solution = p.deadlineOf(lang, c.SolutionDueAt, solved, now)
 	me, _ := crm.PrincipalFrom(ctx)
-	for _, s := range crm.NextSteps(c, me.Role, now) {
+	for _, s := range complaint.NextSteps(c, me.Role, now) {
 		f := stepForm{To: s.To, Label: p.word(lang, "step", s.To)}
 		if f.Label == s.To {
 			f.Label = p.word(lang, "status", s.To) // a step the catalogue does not name yet
@@ -220,9 +221,9 @@ func (p *complaintPages) deadlineOf(lang string, due, done *time.Time, now time.
 		return d
 	}
 	if done != nil {
-		d.Kept = crm.DeadlineMet
+		d.Kept = complaint.DeadlineMet
 		if done.After(*due) {
-			d.Kept = crm.DeadlineMissed
+			d.Kept = complaint.DeadlineMissed
 		}
 		return d
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/complaint"
 	"github.com/kehucrm/kehu/internal/httpx"
 )
 
@@ -50,7 +51,7 @@ func (p *complaintPages) create(w http.ResponseWriter, r *http.Request) {
 		Contact: v("contact"), ReceivedAt: v("received_at"), Channel: v("channel"), Category: v("category"), Quality: v("quality"),
 		Severity: v("severity"), OrderNo: v("order_no"), PartNo: v("part_no"), Quantity: v("quantity"), DeliveryDate: v("delivery_date"),
 		DefectiveQuantity: v("defective_quantity"), Demand: v("demand"), Description: v("description")}
-	c := crm.Complaint{CallerName: strings.TrimSpace(f.CallerName), ContactName: strings.TrimSpace(f.Contact), Channel: f.Channel,
+	c := complaint.Complaint{CallerName: strings.TrimSpace(f.CallerName), ContactName: strings.TrimSpace(f.Contact), Channel: f.Channel,
 		Category: f.Category, Severity: f.Severity, OrderNo: strings.TrimSpace(f.OrderNo), PartNo: strings.TrimSpace(f.PartNo),
 		DeliveryDate: strings.TrimSpace(f.DeliveryDate), Demand: strings.TrimSpace(f.Demand), Description: f.Description}
 	var bad []crm.FieldError
@@ -105,8 +106,8 @@ func (p *complaintPages) create(w http.ResponseWriter, r *http.Request) {
 
 func (p *complaintPages) showIntake(w http.ResponseWriter, r *http.Request, status int, f intakeForm, problem formProblem) {
 	lang := langOf(r)
-	d := intakeData{Form: f, Problem: problem, Channels: p.options(lang, "channel", crm.ComplaintChannels, f.Channel),
-		Categories: p.options(lang, "category", crm.ComplaintCategories, f.Category),
-		Severities: p.options(lang, "severity", crm.ComplaintSeverities, f.Severity)}
+	d := intakeData{Form: f, Problem: problem, Channels: p.options(lang, "channel", complaint.ComplaintChannels, f.Channel),
+		Categories: p.options(lang, "category", complaint.ComplaintCategories, f.Category),
+		Severities: p.options(lang, "severity", complaint.ComplaintSeverities, f.Severity)}
 	p.render(w, at(r, "/complaints/new"), status, "complaints_form", "complaints.new", d)
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/complaint"
 	"github.com/kehucrm/kehu/internal/httpx"
 )
 
@@ -24,7 +25,7 @@ type ledgerData struct {
 
 // ledgerLine is one ledger row in words.
 type ledgerLine struct {
-	crm.LedgerRow
+	complaint.LedgerRow
 	CategoryLabel, StatusLabel string
 	ReplyLabel, SolutionLabel  string
 }
@@ -40,7 +41,7 @@ func (p *complaintPages) ledger(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	month := q.Get("month")
-	if _, err := crm.ParseMonth(month, p.now()); err != nil {
+	if _, err := complaint.ParseMonth(month, p.now()); err != nil {
 		status, d.Problem, month = http.StatusBadRequest, p.msgs.text(lang, "complaints.ledger.bad_month"), ""
 	}
 	page, err := p.reports.Ledger(r.Context(), month, after, ledgerPageSize)
@@ -51,7 +52,7 @@ func (p *complaintPages) ledger(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.Month, d.Total = page.Month, page.Total
-	m, _ := crm.ParseMonth(page.Month, p.now())
+	m, _ := complaint.ParseMonth(page.Month, p.now())
 	d.Prev = m.From.In(p.loc).AddDate(0, -1, 0).Format("2006-01")
 	d.Next = m.From.In(p.loc).AddDate(0, 1, 0).Format("2006-01")
 	link := func(cursor string) string {
@@ -80,7 +81,7 @@ func (p *complaintPages) ledger(w http.ResponseWriter, r *http.Request) {
 // analysisData is what the analysis page shows: the figures, and the
 // charts' data for complaints.js.
 type analysisData struct {
-	A                 crm.ComplaintAnalysis
+	A                 complaint.ComplaintAnalysis
 	Prev, Next        string
 	Export, Ledger    string
 	Problem           string
@@ -125,14 +126,14 @@ type barChart struct {
 func (p *complaintPages) analysis(w http.ResponseWriter, r *http.Request) {
 	lang, month := langOf(r), r.URL.Query().Get("month")
 	status, d := http.StatusOK, analysisData{}
-	if _, err := crm.ParseMonth(month, p.now()); err != nil {
+	if _, err := complaint.ParseMonth(month, p.now()); err != nil {
 		status, d.Problem, month = http.StatusBadRequest, p.msgs.text(lang, "complaints.ledger.bad_month"), ""
 	}
 	_, a, err := p.reports.Month(r.Context(), month, "analysis")
 	if crm.ErrorCode(err) == crm.EInvalid {
 		// A month too large to analyse here: say so over empty figures.
-		m, _ := crm.ParseMonth(month, p.now())
-		status, d.Problem, a, err = httpx.Status(err), p.complaintProblem(lang, err, nil).Form, crm.Analyse(m.Name, nil), nil
+		m, _ := complaint.ParseMonth(month, p.now())
+		status, d.Problem, a, err = httpx.Status(err), p.complaintProblem(lang, err, nil).Form, complaint.Analyse(m.Name, nil), nil
 	}
 	if err != nil {
 		if !p.refuse(w, r, err) {
@@ -141,7 +142,7 @@ func (p *complaintPages) analysis(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.A = a
-	m, _ := crm.ParseMonth(a.Month, p.now())
+	m, _ := complaint.ParseMonth(a.Month, p.now())
 	d.Prev = m.From.In(p.loc).AddDate(0, -1, 0).Format("2006-01")
 	d.Next = m.From.In(p.loc).AddDate(0, 1, 0).Format("2006-01")
 	d.Export, d.Ledger = "/api/v1/complaints/ledger.xlsx?month="+a.Month, "/complaints/ledger?month="+a.Month
@@ -175,7 +176,7 @@ func (p *complaintPages) analysis(w http.ResponseWriter, r *http.Request) {
 	d.ReplyPct, d.SolvPct = pctText(a.ReplySLA.CompliancePct, none), pctText(a.SolutionSLA.CompliancePct, none)
 	for _, x := range []struct {
 		dst *string
-		s   crm.DurationStat
+		s   complaint.DurationStat
 	}{{&d.FirstReply, a.FirstReply}, {&d.Closure, a.Closure}} {
 		*x.dst = none
 		if x.s.N > 0 {

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/complaint"
 )
 
 // complaintQueue is the queue page: open complaints, the nearest
@@ -34,7 +35,7 @@ func (p *complaintPages) queue(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	me, _ := crm.PrincipalFrom(r.Context())
-	d := complaintQueue{All: all, CanCreate: me.Role.Can(crm.ActComplaintCreate), Limit: crm.QueueLimit}
+	d := complaintQueue{All: all, CanCreate: me.Role.Can(crm.ActComplaintCreate), Limit: complaint.QueueLimit}
 	now := p.now()
 	for _, it := range items {
 		row := queueRow{ID: it.ID, Number: it.Number, Customer: it.CustomerName, Category: p.word(lang, "category", it.Category),

@@ -8,6 +8,9 @@ import (
 	"strings"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/attachment"
+	"github.com/kehucrm/kehu/internal/crm/complaint"
+	"github.com/kehucrm/kehu/internal/crm/customer"
 	"github.com/kehucrm/kehu/internal/httpx"
 )
 
@@ -18,20 +21,20 @@ import (
 // a customer out of scope looks exactly like one that does not exist.
 type customerPages struct {
 	*UI
-	cs         *crm.Customers
-	cards      *crm.Cards
-	files      *crm.Attachments
-	complaints *crm.Complaints
+	cs         *customer.Customers
+	cards      *customer.Cards
+	files      *attachment.Attachments
+	complaints *complaint.Complaints
 }
 
 // registerCustomers adds the customer pages. sealer is the keyring for
 // contacts' mobile numbers, which the pages store and show masked.
 func (u *UI) registerCustomers(rt *httpx.Router, sealer crm.Sealer) {
-	cs := crm.NewCustomers(u.db, nil)
+	cs := customer.NewCustomers(u.db, nil)
 	cs.SetSealer(sealer)
-	complaints := crm.NewComplaints(u.db, cs, u.calendars, sealer, nil)
-	c := &customerPages{UI: u, cs: cs, cards: crm.NewCards(cs, u.db, sealer), complaints: complaints,
-		files: crm.NewAttachments(u.db, cs, complaints, nil)}
+	complaints := complaint.NewComplaints(u.db, cs, u.calendars, sealer, nil)
+	c := &customerPages{UI: u, cs: cs, cards: customer.NewCards(cs, u.db, sealer), complaints: complaints,
+		files: attachment.NewAttachments(u.db, cs, complaints, nil)}
 	rt.Handle("GET /customers", u.private(c.list))
 	rt.Handle("GET /customers/trash", u.private(c.trash))
 	rt.Handle("POST /customers/{id}/delete", u.private(c.moveToTrash))
@@ -97,7 +100,7 @@ type sortHead struct {
 
 // customerRow is one customer in the list with its stage in words.
 type customerRow struct {
-	crm.Customer
+	customer.Customer
 	StageLabel string
 }
 
@@ -118,25 +121,25 @@ func (c *customerPages) list(w http.ResponseWriter, r *http.Request) {
 	d := customerList{Query: strings.TrimSpace(q.Get("q")), CanCreate: me.Role.Can(crm.ActCustomerCreate),
 		CanAssign: me.Role.Can(crm.ActCustomerAssign), CanTrash: me.Role.Can(crm.ActCustomerDelete)}
 	if s := q.Get("sort"); s != "" {
-		if _, _, err := crm.ParseCustomerSort(s); err == nil {
+		if _, _, err := customer.ParseCustomerSort(s); err == nil {
 			d.Sort = s
 		}
 	}
 	status := http.StatusOK
 	page, err := httpx.ParsePage(r)
-	f := crm.CustomerFilter{Query: d.Query, Limit: page.Limit + 1, Sort: d.Sort}
+	f := customer.CustomerFilter{Query: d.Query, Limit: page.Limit + 1, Sort: d.Sort}
 	var ferr error
 	if d.Filters, ferr = c.readFilters(r, me, q, &f); ferr != nil {
 		c.fail(w, r, ferr)
 		return
 	}
 	switch s := strings.TrimSpace(q.Get("stage")); {
-	case slices.Contains(crm.CustomerStages, s):
+	case slices.Contains(customer.CustomerStages, s):
 		d.Stage, f.Stage = s, s
 	case s != "":
 		d.Filters.Errors["stage"] = c.msgs.text(lang, "customers.filter.stage.invalid")
 	}
-	d.Stages, d.Filtered = c.choices(lang, "stage", crm.CustomerStages, d.Stage), d.Query != "" || d.Stage != "" || d.Filters.applied()
+	d.Stages, d.Filtered = c.choices(lang, "stage", customer.CustomerStages, d.Stage), d.Query != "" || d.Stage != "" || d.Filters.applied()
 	if len(d.Filters.Errors) > 0 {
 		// A filter that is no filter is said beside it and left out, so
 		// the list does not pretend that nothing matches.
@@ -146,7 +149,7 @@ func (c *customerPages) list(w http.ResponseWriter, r *http.Request) {
 		if d.Sort == "" {
 			err = httpx.DecodeCursor(page.Cursor, &f.BeforeID)
 		} else {
-			var k crm.SortCursor
+			var k customer.SortCursor
 			if err = httpx.DecodeCursor(page.Cursor, &k); err == nil && k.Sort != d.Sort {
 				err = crm.Errorf(crm.EBadRequest, "cursor of another sort")
 			}
@@ -163,9 +166,9 @@ func (c *customerPages) list(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.Total, d.TotalIsEstimate = n.Total, n.Estimate
-	list := httpx.MakePage(rows, page.Limit, func(x crm.Customer) any {
+	list := httpx.MakePage(rows, page.Limit, func(x customer.Customer) any {
 		if d.Sort != "" {
-			return crm.CursorAfter(d.Sort, x)
+			return customer.CursorAfter(d.Sort, x)
 		}
 		return x.ID
 	})
@@ -194,7 +197,7 @@ func (c *customerPages) list(w http.ResponseWriter, r *http.Request) {
 		d.First = link(d.Sort, "")
 	}
 	d.Heads = map[string]sortHead{}
-	for _, key := range crm.CustomerSorts {
+	for _, key := range customer.CustomerSorts {
 		h := sortHead{Href: link(key, ""), Aria: "none"}
 		switch d.Sort {
 		case key:

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/customer"
 )
 
 // cardSections are the card's sections in the order the page shows them;
@@ -16,10 +17,10 @@ var cardSections = []string{"operator", "financial", "business", "custom"}
 // cardPage is what the data card page shows: the latest values by
 // section, the form that records a new revision, and the revisions.
 type cardPage struct {
-	Customer  crm.Customer
+	Customer  customer.Customer
 	Sections  []cardSection
 	Revisions []cardRevisionRow
-	Latest    *crm.CardRevision
+	Latest    *customer.CardRevision
 	CanChange bool
 	Notice    string
 	Surveyor  string
@@ -35,19 +36,19 @@ type cardSection struct {
 
 // cardInput is one field of the card: its shown value and its input.
 type cardInput struct {
-	crm.CardField
+	customer.CardField
 	Name, Label, Value, Input string // Name is the input's name, values.KEY; Input is the value in the form
 	Choices                   []choice
 }
 
 // cardRevisionRow is one revision in the list, its changes labelled.
 type cardRevisionRow struct {
-	crm.CardRevision
+	customer.CardRevision
 	ChangedLabels []string
 }
 
 // cardLabel is a card field's label in lang.
-func cardLabel(lang string, f crm.CardField) string {
+func cardLabel(lang string, f customer.CardField) string {
 	if lang == "en" && f.LabelEN != "" {
 		return f.LabelEN
 	}
@@ -63,15 +64,15 @@ func (c *customerPages) card(w http.ResponseWriter, r *http.Request) {
 func (c *customerPages) showCard(w http.ResponseWriter, r *http.Request, status int, posted map[string]string, surveyor, surveyed string, err error) {
 	lang := langOf(r)
 	id, gerr := customerID(r)
-	var x crm.Customer
+	var x customer.Customer
 	if gerr == nil {
 		x, gerr = c.cs.Get(r.Context(), id)
 	}
-	var tmpl []crm.CardField
+	var tmpl []customer.CardField
 	if gerr == nil {
 		tmpl, _, gerr = c.cards.Template(r.Context())
 	}
-	var revs []crm.CardRevision
+	var revs []customer.CardRevision
 	if gerr == nil {
 		revs, gerr = c.cards.Revisions(r.Context(), id)
 	}

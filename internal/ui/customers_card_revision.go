@@ -6,19 +6,20 @@ import (
 	"strconv"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/customer"
 )
 
 // cardRevisionPage is what one revision's page shows: who surveyed, when,
 // and each changed field before and after, sensitive values masked.
 type cardRevisionPage struct {
-	Customer crm.Customer
-	Revision crm.CardRevision
+	Customer customer.Customer
+	Revision customer.CardRevision
 	Changes  []cardChange
 }
 
 // cardChange is one changed field with its label.
 type cardChange struct {
-	crm.CardDiff
+	customer.CardDiff
 	Label string
 }
 
@@ -29,19 +30,19 @@ func (c *customerPages) cardRevision(w http.ResponseWriter, r *http.Request) {
 	if err == nil && (nerr != nil || n < 1) {
 		err = crm.Errorf(crm.ENotFound, "no such revision")
 	}
-	var x crm.Customer
+	var x customer.Customer
 	if err == nil {
 		x, err = c.cs.Get(r.Context(), id)
 	}
-	var diff []crm.CardDiff
+	var diff []customer.CardDiff
 	if err == nil {
 		diff, err = c.cards.Diff(r.Context(), id, n)
 	}
-	var revs []crm.CardRevision
+	var revs []customer.CardRevision
 	if err == nil {
 		revs, err = c.cards.Revisions(r.Context(), id)
 	}
-	var tmpl []crm.CardField
+	var tmpl []customer.CardField
 	if err == nil {
 		tmpl, _, err = c.cards.Template(r.Context())
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/customer"
 	"github.com/kehucrm/kehu/internal/httpx"
 )
 
@@ -65,7 +66,7 @@ func (c *customerPages) keepSealed(r *http.Request, id int64, values map[string]
 
 // cardProblem translates a refused card: a value by the kind of its
 // field, the surveyor and the day by the catalogue.
-func (c *customerPages) cardProblem(lang string, err error, tmpl []crm.CardField) formProblem {
+func (c *customerPages) cardProblem(lang string, err error, tmpl []customer.CardField) formProblem {
 	inputs := []string{"surveyor", "surveyed_on"}
 	for _, f := range tmpl {
 		inputs = append(inputs, "values."+f.Key)
@@ -76,12 +77,12 @@ func (c *customerPages) cardProblem(lang string, err error, tmpl []crm.CardField
 // typedProblem words the refusals of template fields (the card's, the
 // custom ones) named prefix+KEY by the kind of field, in lang, where the
 // domain speaks English.
-func (c *customerPages) typedProblem(lang string, p formProblem, err error, prefix string, fields []crm.CardField) formProblem {
+func (c *customerPages) typedProblem(lang string, p formProblem, err error, prefix string, fields []customer.CardField) formProblem {
 	var e *crm.Error
 	if !errors.As(err, &e) {
 		return p
 	}
-	byName := map[string]crm.CardField{}
+	byName := map[string]customer.CardField{}
 	for _, f := range fields {
 		byName[prefix+f.Key] = f
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/customer"
 	"github.com/kehucrm/kehu/internal/httpx"
 )
 
@@ -33,34 +34,34 @@ func contactEditPath(customerID, contactID int64) string {
 // customerContact finds the contact in the path among the contacts of
 // the customer in the path, as the caller may read them (mobile masked):
 // another customer's contact is not found.
-func (c *customerPages) customerContact(r *http.Request) (int64, crm.Contact, error) {
+func (c *customerPages) customerContact(r *http.Request) (int64, customer.Contact, error) {
 	id, err := customerID(r)
 	var cid int64
 	if err == nil {
 		cid, err = contactID(r)
 	}
-	var list []crm.Contact
+	var list []customer.Contact
 	if err == nil {
 		list, err = c.cs.Contacts(r.Context(), id)
 	}
 	if err != nil {
-		return id, crm.Contact{}, err
+		return id, customer.Contact{}, err
 	}
 	for _, k := range list {
 		if k.ID == cid {
 			return id, k, nil
 		}
 	}
-	return id, crm.Contact{}, crm.Errorf(crm.ENotFound, "no such contact")
+	return id, customer.Contact{}, crm.Errorf(crm.ENotFound, "no such contact")
 }
 
 // changeableContact is customerContact for a caller who may change the
 // customer: a role that may not is refused, and a customer the caller
 // only reads through a grant is not found, as the domain answers.
-func (c *customerPages) changeableContact(r *http.Request) (int64, crm.Contact, error) {
+func (c *customerPages) changeableContact(r *http.Request) (int64, customer.Contact, error) {
 	me, _ := crm.PrincipalFrom(r.Context())
 	if !me.Role.Can(crm.ActCustomerUpdate) {
-		return 0, crm.Contact{}, crm.Errorf(crm.EForbidden, "your role may not change customers")
+		return 0, customer.Contact{}, crm.Errorf(crm.EForbidden, "your role may not change customers")
 	}
 	id, k, err := c.customerContact(r)
 	if err != nil {
@@ -95,7 +96,7 @@ func (c *customerPages) updateContact(w http.ResponseWriter, r *http.Request) {
 	id, k, err := c.changeableContact(r)
 	if err == nil {
 		f.ID = k.ID
-		pt := crm.ContactPatch{Version: f.Version, Name: &f.Name, Title: &f.Title, Landline: &f.Landline, Email: &f.Email,
+		pt := customer.ContactPatch{Version: f.Version, Name: &f.Name, Title: &f.Title, Landline: &f.Landline, Email: &f.Email,
 			WeChatID: &f.WeChatID, Gender: &f.Gender, Birthday: &f.Birthday, BirthdayLunar: &f.Lunar, BirthdayLeap: &f.Leap,
 			IsPrimary: &f.Primary, Preferences: &f.Preferences, Force: f.Force}
 		switch none := ""; {
@@ -160,7 +161,7 @@ func (c *customerPages) revealMobile(w http.ResponseWriter, r *http.Request) {
 	if !me.Role.Can(crm.ActCustomerReveal) {
 		err = crm.Errorf(crm.EForbidden, "your role may not see mobile numbers in full")
 	}
-	var k crm.Contact
+	var k customer.Contact
 	if err == nil {
 		_, k, err = c.customerContact(r)
 	}

@@ -4,19 +4,19 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/customer"
 )
 
 // customInput is one of the administrator's custom customer fields as the
 // form and the detail page show it.
 type customInput struct {
-	crm.CardField
+	customer.CardField
 	Name, Label, Value string // Name is the input's name, custom_fields.KEY
 	Choices            []choice
 }
 
 // customInputs are the inputs of the custom fields, filled from values.
-func customInputs(lang string, fields []crm.CardField, values map[string]string) []customInput {
+func customInputs(lang string, fields []customer.CardField, values map[string]string) []customInput {
 	out := make([]customInput, 0, len(fields))
 	for _, f := range fields {
 		in := customInput{CardField: f, Name: "custom_fields." + f.Key, Label: cardLabel(lang, f), Value: values[f.Key]}

@@ -8,13 +8,16 @@ import (
 	"time"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/attachment"
+	"github.com/kehucrm/kehu/internal/crm/complaint"
+	"github.com/kehucrm/kehu/internal/crm/customer"
 	"github.com/kehucrm/kehu/internal/httpx"
 )
 
 // customerDetail is what the detail page shows: the profile, the
 // contacts, one page of the timeline, and the forms that add to them.
 type customerDetail struct {
-	Customer                           crm.Customer
+	Customer                           customer.Customer
 	KindLabel, SourceLabel, StageLabel string
 	Contacts                           []contactRow
 	Custom                             []customInput // the custom fields the customer has a value for
@@ -66,7 +69,7 @@ type customerDetail struct {
 // in words and, after a reveal, the full mobile number or what was wrong
 // with the reveal's reason.
 type contactRow struct {
-	crm.Contact
+	customer.Contact
 	GenderLabel, BirthdayLabel string
 	FullMobile                 string
 	RevealReason               string
@@ -75,7 +78,7 @@ type contactRow struct {
 
 // complaintRow is one complaint of the customer, with its labels.
 type complaintRow struct {
-	crm.Complaint
+	complaint.Complaint
 	CategoryLabel, StatusLabel string
 }
 
@@ -128,15 +131,15 @@ func (c *customerPages) detail(w http.ResponseWriter, r *http.Request) {
 func (c *customerPages) showDetail(w http.ResponseWriter, r *http.Request, status int, forms detailForms) {
 	lang := langOf(r)
 	id, err := customerID(r)
-	var x crm.Customer
+	var x customer.Customer
 	if err == nil {
 		x, err = c.cs.Get(r.Context(), id)
 	}
-	var contacts []crm.Contact
+	var contacts []customer.Contact
 	if err == nil {
 		contacts, err = c.cs.Contacts(r.Context(), id)
 	}
-	var fields []crm.CardField
+	var fields []customer.CardField
 	if err == nil {
 		fields, _, err = c.cs.CustomerFields(r.Context())
 	}
@@ -156,13 +159,13 @@ func (c *customerPages) showDetail(w http.ResponseWriter, r *http.Request, statu
 		forms.interaction.At = time.Now().In(c.loc).Format("2006-01-02T15:04")
 	}
 	d := customerDetail{Customer: x, CanChange: mayChange(me, x), CanAssign: me.Role.Can(crm.ActCustomerAssign) && mayChange(me, x),
-		CanTrash: mayDelete(me, x), TrashDays: crm.TrashDays, CanReveal: me.Role.Can(crm.ActCustomerReveal), Problem: forms.problem,
+		CanTrash: mayDelete(me, x), TrashDays: customer.TrashDays, CanReveal: me.Role.Can(crm.ActCustomerReveal), Problem: forms.problem,
 		KindLabel: c.label(lang, "kind", x.Kind), SourceLabel: c.label(lang, "source", x.Source), StageLabel: c.label(lang, "stage", x.Stage),
 		Contact: forms.contact, ContactProblem: forms.contactProblem, ContactStale: forms.contactStale, Duplicate: forms.duplicate,
 		Genders:     c.choices(lang, "gender", contactGenders, forms.contact.Gender),
 		Interaction: forms.interaction, InteractionProblem: forms.interactionProblem,
-		Channels:      c.choices(lang, "channel", crm.InteractionChannels, forms.interaction.Channel),
-		AttachmentFor: forms.attachmentFor, AttachmentProblem: forms.attachmentProblem, MaxAttachmentMiB: crm.MaxAttachmentBytes >> 20}
+		Channels:      c.choices(lang, "channel", customer.InteractionChannels, forms.interaction.Channel),
+		AttachmentFor: forms.attachmentFor, AttachmentProblem: forms.attachmentProblem, MaxAttachmentMiB: attachment.MaxAttachmentBytes >> 20}
 	for _, k := range contacts {
 		row := contactRow{Contact: k, GenderLabel: c.label(lang, "gender", k.Gender), BirthdayLabel: c.birthdayLabel(lang, k)}
 		if k.ID == forms.revealFor {
@@ -222,7 +225,7 @@ func (c *customerPages) showDetail(w http.ResponseWriter, r *http.Request, statu
 		c.refuse(w, r, err)
 		return
 	}
-	list := httpx.MakePage(entries, page.Limit, func(it crm.Interaction) any { return it.ID })
+	list := httpx.MakePage(entries, page.Limit, func(it customer.Interaction) any { return it.ID })
 	if d.Timeline, err = c.timeline(r, lang, id, list.Items); err != nil {
 		c.fail(w, r, err)
 		return
@@ -294,27 +297,27 @@ func (c *customerPages) ownerFacts(d *customerDetail, book *userBook) error {
 // mayChange reports whether to offer p the forms that change c: the role
 // may change customers and c is in p's own scope, not only granted to p
 // for reading. It only hides forms; the domain decides on every post.
-func mayChange(p crm.Principal, c crm.Customer) bool {
+func mayChange(p crm.Principal, c customer.Customer) bool {
 	return p.Role.Can(crm.ActCustomerUpdate) && ownScope(p, c)
 }
 
 // mayDelete reports whether to offer p "move to trash" (and, in the
 // trash, restore) for c: the role may delete customers and c is in p's
 // own scope. The domain decides on every post.
-func mayDelete(p crm.Principal, c crm.Customer) bool {
+func mayDelete(p crm.Principal, c customer.Customer) bool {
 	return p.Role.Can(crm.ActCustomerDelete) && ownScope(p, c)
 }
 
 // ownScope reports whether c is in the scope p may change, not only
 // granted to p for reading.
-func ownScope(p crm.Principal, c crm.Customer) bool {
+func ownScope(p crm.Principal, c customer.Customer) bool {
 	s := crm.CustomerScope(p)
 	return s.All || c.OwnerID == s.UserID || (s.TeamID != 0 && c.TeamID == s.TeamID)
 }
 
 // birthdayLabel is a contact's birthday as the list shows it: a
 // Gregorian date as stored, a lunar one marked as lunar (and leap month).
-func (c *customerPages) birthdayLabel(lang string, k crm.Contact) string {
+func (c *customerPages) birthdayLabel(lang string, k customer.Contact) string {
 	switch {
 	case k.Birthday == "":
 		return ""

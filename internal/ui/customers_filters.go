@@ -12,6 +12,8 @@ import (
 
 	"github.com/kehucrm/kehu/internal/cn"
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/customer"
+	"github.com/kehucrm/kehu/internal/crm/identity"
 )
 
 // listFilters are the customer list's filters beyond the search box and
@@ -49,7 +51,7 @@ var filterParams = []string{"region", "industry", "owner_id", "team_id", "tag", 
 // readFilters reads the filters of the list's query into f (a
 // crm.CustomerFilter with Query and Stage already set) for me. A value
 // that is not one is left out of f and said why in Errors.
-func (c *customerPages) readFilters(r *http.Request, me crm.Principal, q url.Values, f *crm.CustomerFilter) (listFilters, error) {
+func (c *customerPages) readFilters(r *http.Request, me crm.Principal, q url.Values, f *customer.CustomerFilter) (listFilters, error) {
 	lang := langOf(r)
 	d := listFilters{Errors: map[string]string{}, params: url.Values{}}
 	get := func(name string) string { return strings.TrimSpace(q.Get(name)) }
@@ -203,8 +205,8 @@ func (d listFilters) exportParams(loc *time.Location) url.Values {
 }
 
 // staff is every user, in ID order.
-func (c *customerPages) staff(ctx context.Context) ([]crm.User, error) {
-	var out []crm.User
+func (c *customerPages) staff(ctx context.Context) ([]identity.User, error) {
+	var out []identity.User
 	for after := int64(0); ; {
 		page, err := c.db.ListUsers(ctx, after, 500)
 		if err != nil {
@@ -220,7 +222,7 @@ func (c *customerPages) staff(ctx context.Context) ([]crm.User, error) {
 
 // userLabel names a user in a select: the display name with the
 // username, or the username alone.
-func userLabel(u crm.User) string {
+func userLabel(u identity.User) string {
 	if u.DisplayName != "" {
 		return u.DisplayName + " (" + u.Username + ")"
 	}

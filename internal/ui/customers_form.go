@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/customer"
 	"github.com/kehucrm/kehu/internal/httpx"
 )
 
@@ -51,7 +52,7 @@ func formOf(r *http.Request) customerForm {
 		EmployeeBand: v("employee_band"), RevenueBand: v("revenue_band"), Tags: v("tags"), Custom: customOf(r)}
 }
 
-func formFrom(x crm.Customer) customerForm {
+func formFrom(x customer.Customer) customerForm {
 	return customerForm{ID: x.ID, Version: x.Version, Code: x.Code, Kind: x.Kind, Name: x.Name, ShortName: x.ShortName,
 		USCC: x.USCC, LegalRep: x.LegalRep, IndustryCode: x.IndustryCode, RegionCode: x.RegionCode, Address: x.Address,
 		Source: x.Source, Stage: x.Stage, Notes: x.Notes, EmployeeBand: x.EmployeeBand, RevenueBand: x.RevenueBand,
@@ -71,7 +72,7 @@ func (c *customerPages) newForm(w http.ResponseWriter, r *http.Request) {
 // goes on to its page.
 func (c *customerPages) create(w http.ResponseWriter, r *http.Request) {
 	f, lang := formOf(r), langOf(r)
-	x, err := c.cs.CreateForced(r.Context(), crm.Customer{Kind: f.Kind, Name: f.Name, ShortName: f.ShortName, USCC: f.USCC,
+	x, err := c.cs.CreateForced(r.Context(), customer.Customer{Kind: f.Kind, Name: f.Name, ShortName: f.ShortName, USCC: f.USCC,
 		LegalRep: f.LegalRep, IndustryCode: f.IndustryCode, RegionCode: f.RegionCode, Address: f.Address,
 		Source: f.Source, Stage: f.Stage, Notes: f.Notes, EmployeeBand: f.EmployeeBand, RevenueBand: f.RevenueBand,
 		Tags: splitTags(f.Tags), Custom: filled(f.Custom)}, f.Force, lang)
@@ -90,7 +91,7 @@ func (c *customerPages) editForm(w http.ResponseWriter, r *http.Request) {
 	if err == nil && !me.Role.Can(crm.ActCustomerUpdate) {
 		err = crm.Errorf(crm.EForbidden, "your role may not change customers")
 	}
-	var x crm.Customer
+	var x customer.Customer
 	if err == nil {
 		x, err = c.cs.Get(r.Context(), id)
 	}
@@ -106,11 +107,11 @@ func (c *customerPages) editForm(w http.ResponseWriter, r *http.Request) {
 func (c *customerPages) update(w http.ResponseWriter, r *http.Request) {
 	f, lang := formOf(r), langOf(r)
 	id, err := customerID(r)
-	var x crm.Customer
+	var x customer.Customer
 	if err == nil {
 		f.ID = id
 		tags, custom := splitTags(f.Tags), filled(f.Custom)
-		x, err = c.cs.Update(r.Context(), id, crm.CustomerPatch{Version: f.Version, Kind: &f.Kind, Name: &f.Name,
+		x, err = c.cs.Update(r.Context(), id, customer.CustomerPatch{Version: f.Version, Kind: &f.Kind, Name: &f.Name,
 			ShortName: &f.ShortName, USCC: &f.USCC, LegalRep: &f.LegalRep, IndustryCode: &f.IndustryCode,
 			RegionCode: &f.RegionCode, Address: &f.Address, Source: &f.Source, Stage: &f.Stage, Notes: &f.Notes, Force: f.Force,
 			EmployeeBand: &f.EmployeeBand, RevenueBand: &f.RevenueBand, Tags: &tags, Custom: &custom}, lang)
@@ -133,10 +134,10 @@ func (c *customerPages) showForm(w http.ResponseWriter, r *http.Request, status 
 	if f.ID != 0 {
 		title, path = "customers.edit", fmt.Sprintf("/customers/%d/edit", f.ID)
 	}
-	d := customerFormData{Form: f, Edit: f.ID != 0, Problem: p, Kinds: c.choices(lang, "kind", crm.CustomerKinds, f.Kind),
-		Sources: c.choices(lang, "source", crm.CustomerSources, f.Source), Stages: c.choices(lang, "stage", crm.CustomerStages, f.Stage),
-		EmployeeBands: c.choices(lang, "employee_band", crm.EmployeeBands, f.EmployeeBand),
-		RevenueBands:  c.choices(lang, "revenue_band", crm.RevenueBands, f.RevenueBand)}
+	d := customerFormData{Form: f, Edit: f.ID != 0, Problem: p, Kinds: c.choices(lang, "kind", customer.CustomerKinds, f.Kind),
+		Sources: c.choices(lang, "source", customer.CustomerSources, f.Source), Stages: c.choices(lang, "stage", customer.CustomerStages, f.Stage),
+		EmployeeBands: c.choices(lang, "employee_band", customer.EmployeeBands, f.EmployeeBand),
+		RevenueBands:  c.choices(lang, "revenue_band", customer.RevenueBands, f.RevenueBand)}
 	fields, _, ferr := c.cs.CustomerFields(r.Context())
 	if ferr != nil {
 		c.fail(w, r, ferr)

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/customer"
 	"github.com/kehucrm/kehu/internal/httpx"
 )
 
@@ -35,7 +36,7 @@ type ownerChoice struct {
 }
 
 type handoverRow struct {
-	crm.Customer
+	customer.Customer
 	Checked bool
 }
 
@@ -65,7 +66,7 @@ func (c *customerPages) owners(r *http.Request, me crm.Principal, from, to int64
 		// customers the caller may hand over: a disabled user, or one who
 		// moved to another team and left customers behind.
 		if u.ID != from {
-			n, err := c.cs.Count(r.Context(), crm.CustomerFilter{OwnerID: u.ID})
+			n, err := c.cs.Count(r.Context(), customer.CustomerFilter{OwnerID: u.ID})
 			if err != nil {
 				return nil, nil, err
 			}
@@ -106,7 +107,7 @@ func (c *customerPages) showHandover(w http.ResponseWriter, r *http.Request, sta
 		return
 	}
 	if d.From != 0 {
-		list, err := c.cs.List(r.Context(), crm.CustomerFilter{OwnerID: d.From, Limit: 500, Sort: "name"})
+		list, err := c.cs.List(r.Context(), customer.CustomerFilter{OwnerID: d.From, Limit: 500, Sort: "name"})
 		if err != nil {
 			c.refuse(w, r, err)
 			return
@@ -138,7 +139,7 @@ func (c *customerPages) handover(w http.ResponseWriter, r *http.Request) {
 		}
 		picked = append(picked, id)
 	}
-	res, err := c.cs.Handover(r.Context(), crm.Handover{FromOwner: d.From, ToOwner: d.To, CustomerIDs: picked, Reason: d.Reason})
+	res, err := c.cs.Handover(r.Context(), customer.Handover{FromOwner: d.From, ToOwner: d.To, CustomerIDs: picked, Reason: d.Reason})
 	if err != nil {
 		if code := crm.ErrorCode(err); code == crm.EForbidden && len(c.problem(lang, "handover", err, handoverInputs).Fields) == 0 {
 			c.failOrForbid(w, r, err)

@@ -13,6 +13,8 @@ import (
 
 	"github.com/kehucrm/kehu/internal/cn"
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/customer"
+	"github.com/kehucrm/kehu/internal/crm/identity"
 )
 
 // historyPageSize is how many changes the detail page's history shows at
@@ -57,15 +59,15 @@ var historyLabels = map[string]string{"code": "customers.code", "kind": "custome
 type userBook struct {
 	c     *customerPages
 	ctx   context.Context
-	users map[int64]*crm.User
+	users map[int64]*identity.User
 }
 
 func (c *customerPages) userBook(ctx context.Context) *userBook {
-	return &userBook{c: c, ctx: ctx, users: map[int64]*crm.User{}}
+	return &userBook{c: c, ctx: ctx, users: map[int64]*identity.User{}}
 }
 
 // user is the user with id, nil when there is none.
-func (b *userBook) user(id int64) (*crm.User, error) {
+func (b *userBook) user(id int64) (*identity.User, error) {
 	if u, ok := b.users[id]; ok {
 		return u, nil
 	}
@@ -97,7 +99,7 @@ func (b *userBook) name(id int64) (string, error) {
 // history reads the page of the customer's history that ends before
 // beforeID (0: the newest) and the ID the next page ends before, 0 when
 // it is the last.
-func (c *customerPages) history(r *http.Request, lang string, x crm.Customer, beforeID int64, fields []crm.CardField, book *userBook) ([]historyEntry, int64, error) {
+func (c *customerPages) history(r *http.Request, lang string, x customer.Customer, beforeID int64, fields []customer.CardField, book *userBook) ([]historyEntry, int64, error) {
 	list, err := c.cs.History(r.Context(), x.ID, beforeID, historyPageSize+1)
 	if err != nil {
 		return nil, 0, err
@@ -142,7 +144,7 @@ func (c *customerPages) history(r *http.Request, lang string, x crm.Customer, be
 }
 
 // historyEntry turns one entry of the audit log into what the page says.
-func (c *customerPages) historyEntry(lang string, x crm.Customer, h crm.HistoryEntry, customLabels map[string]string, book *userBook) (historyEntry, error) {
+func (c *customerPages) historyEntry(lang string, x customer.Customer, h customer.HistoryEntry, customLabels map[string]string, book *userBook) (historyEntry, error) {
 	e := historyEntry{ID: h.ID, At: h.At, Who: h.Username, Action: h.Action}
 	detail := map[string]json.RawMessage{}
 	dec := json.NewDecoder(bytes.NewReader(h.Detail))

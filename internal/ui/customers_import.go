@@ -10,6 +10,8 @@ import (
 	"strconv"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/customer"
+	"github.com/kehucrm/kehu/internal/crm/importer"
 	"github.com/kehucrm/kehu/internal/httpx"
 	"github.com/kehucrm/kehu/internal/jobs"
 )
@@ -19,7 +21,7 @@ import (
 // the pages poll its progress with htmx.
 type importPages struct {
 	*UI
-	imp *crm.Importer
+	imp *importer.Importer
 }
 
 // registerImports adds this module's pages.
@@ -28,9 +30,9 @@ func (u *UI) registerImports(rt *httpx.Router) {
 	if err != nil {
 		panic(err) // an insert-only client fails only on a bad configuration
 	}
-	cs := crm.NewCustomers(u.db, nil)
+	cs := customer.NewCustomers(u.db, nil)
 	cs.SetSealer(u.sealer)
-	p := &importPages{UI: u, imp: crm.NewImporter(cs, u.db, q)}
+	p := &importPages{UI: u, imp: importer.NewImporter(cs, u.db, q)}
 	rt.Handle("GET /imports", u.private(p.start))
 	rt.Handle("POST /imports", u.private(p.upload))
 	rt.Handle("GET /imports/{id}", u.private(p.show))
@@ -47,17 +49,17 @@ type importStart struct {
 }
 
 type importItem struct {
-	crm.Import
+	importer.Import
 	StatusLabel string
 }
 
 // importJob is the page of one import.
 type importJob struct {
-	X           crm.Import
+	X           importer.Import
 	StatusLabel string
 	Running     bool // checking or committing: poll the progress
 	Columns     []importColumnView
-	Problems    []crm.ImportProblem
+	Problems    []importer.ImportProblem
 	Next, First string // the report's other pages
 	CanMap      bool   // checked and not committed: the mapping may change
 	CanCommit   bool
@@ -78,8 +80,8 @@ func (p *importPages) statusLabel(lang, status string) string {
 }
 
 func (p *importPages) fieldChoices(lang, selected string) []choice {
-	out := []choice{{Value: crm.FieldIgnore, Label: p.msgs.text(lang, "import.field.ignore"), Selected: selected == ""}}
-	for _, f := range crm.ImportFields {
+	out := []choice{{Value: importer.FieldIgnore, Label: p.msgs.text(lang, "import.field.ignore"), Selected: selected == ""}}
+	for _, f := range importer.ImportFields {
 		out = append(out, choice{Value: f, Label: p.msgs.text(lang, "import.field."+f), Selected: f == selected})
 	}
 	return out
@@ -100,7 +102,7 @@ func (p *importPages) showStart(w http.ResponseWriter, r *http.Request, status i
 	for _, x := range list {
 		d.Imports = append(d.Imports, importItem{Import: x, StatusLabel: p.statusLabel(lang, x.Status)})
 	}
-	for _, f := range crm.ImportFields {
+	for _, f := range importer.ImportFields {
 		d.Fields = append(d.Fields, choice{Value: f, Label: p.msgs.text(lang, "import.field."+f)})
 	}
 	p.render(w, at(r, "/imports"), status, "customers_import", "import.title", d)
@@ -113,13 +115,13 @@ func (p *importPages) upload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	lang := langOf(r)
-	up := crm.ImportUpload{DryRun: true, Lang: lang}
+	up := importer.ImportUpload{DryRun: true, Lang: lang}
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if ct != "multipart/form-data" {
 		p.showStart(w, r, http.StatusBadRequest, p.msgs.text(lang, "import.error.no_file"))
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, crm.MaxImportBytes+(1<<20))
+	r.Body = http.MaxBytesReader(w, r.Body, importer.MaxImportBytes+(1<<20))
 	mr, err := r.MultipartReader()
 	if err != nil {
 		p.showStart(w, r, http.StatusBadRequest, p.msgs.text(lang, "import.error.no_file"))
@@ -177,11 +179,11 @@ func importID(r *http.Request) (int64, bool) {
 }
 
 // load reads the import in the path, answering 404 or 403 itself.
-func (p *importPages) load(w http.ResponseWriter, r *http.Request) (crm.Import, bool) {
+func (p *importPages) load(w http.ResponseWriter, r *http.Request) (importer.Import, bool) {
 	id, ok := importID(r)
 	if !ok {
 		p.notFound(w, r)
-		return crm.Import{}, false
+		return importer.Import{}, false
 	}
 	x, err := p.imp.Get(r.Context(), id)
 	if crm.ErrorCode(err) == crm.ENotFound {
@@ -203,14 +205,14 @@ func (p *importPages) show(w http.ResponseWriter, r *http.Request) {
 	p.showJob(w, r, http.StatusOK, x, "")
 }
 
-func (p *importPages) job(r *http.Request, x crm.Import) (importJob, error) {
+func (p *importPages) job(r *http.Request, x importer.Import) (importJob, error) {
 	lang := langOf(r)
 	d := importJob{X: x, StatusLabel: p.statusLabel(lang, x.Status),
-		Running: x.Status == crm.ImportChecking || x.Status == crm.ImportCommitting,
-		CanMap:  x.Status == crm.ImportChecked && x.Batches == 0}
+		Running: x.Status == importer.ImportChecking || x.Status == importer.ImportCommitting,
+		CanMap:  x.Status == importer.ImportChecked && x.Batches == 0}
 	d.CanCommit = d.CanMap
 	d.CanAll = d.CanCommit && x.BadRows == 0
-	d.CanResume = x.Status == crm.ImportFailed && x.Mode != ""
+	d.CanResume = x.Status == importer.ImportFailed && x.Mode != ""
 	if d.CanMap {
 		for _, c := range x.Columns {
 			d.Columns = append(d.Columns, importColumnView{Index: c.Index, Header: c.Header, Options: p.fieldChoices(lang, c.Field)})
@@ -232,7 +234,7 @@ func (p *importPages) job(r *http.Request, x crm.Import) (importJob, error) {
 	if err != nil {
 		return d, err
 	}
-	page := httpx.MakePage(ps, 100, func(q crm.ImportProblem) any { return q.ID })
+	page := httpx.MakePage(ps, 100, func(q importer.ImportProblem) any { return q.ID })
 	d.Problems = page.Items
 	if page.NextCursor != "" {
 		d.Next = fmt.Sprintf("/imports/%d?after=%s#report", x.ID, page.NextCursor)
@@ -243,7 +245,7 @@ func (p *importPages) job(r *http.Request, x crm.Import) (importJob, error) {
 	return d, nil
 }
 
-func (p *importPages) showJob(w http.ResponseWriter, r *http.Request, status int, x crm.Import, problem string) {
+func (p *importPages) showJob(w http.ResponseWriter, r *http.Request, status int, x importer.Import, problem string) {
 	d, err := p.job(r, x)
 	if err != nil {
 		p.failOrForbid(w, r, err)

@@ -7,16 +7,17 @@ import (
 	"strings"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/customer"
 	"github.com/kehucrm/kehu/internal/httpx"
 )
 
 // mergeData is the merge page: the customer that stays, the candidates
 // to fold into it, and — once one is picked — what would move.
 type mergeData struct {
-	Survivor   crm.Customer
+	Survivor   customer.Customer
 	Query      string
-	Candidates []crm.Customer
-	Preview    *crm.MergePreview
+	Candidates []customer.Customer
+	Preview    *customer.MergePreview
 	FromID     int64
 	Problem    formProblem
 }

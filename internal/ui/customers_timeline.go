@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/attachment"
+	"github.com/kehucrm/kehu/internal/crm/customer"
 	"github.com/kehucrm/kehu/internal/httpx"
 )
 
@@ -34,14 +36,14 @@ type interactionForm struct {
 // timelineEntry is one interaction with the labels the page shows and
 // its attachments.
 type timelineEntry struct {
-	crm.Interaction
+	customer.Interaction
 	ChannelLabel, Author string
 	Attachments          []attachmentView
 }
 
 // attachmentView is an attachment as the page lists it: a download link.
 type attachmentView struct {
-	crm.Attachment
+	attachment.Attachment
 	SizeLabel string
 }
 
@@ -71,7 +73,7 @@ func contactFormOf(r *http.Request) contactForm {
 }
 
 // contactFormFrom is the form filled in with a contact on file.
-func contactFormFrom(x crm.Contact) contactForm {
+func contactFormFrom(x customer.Contact) contactForm {
 	return contactForm{ID: x.ID, Version: x.Version, Name: x.Name, Title: x.Title, Landline: x.Landline, Email: x.Email,
 		WeChatID: x.WeChatID, Gender: x.Gender, Birthday: x.Birthday, Preferences: x.Preferences, Lunar: x.BirthdayLunar,
 		Leap: x.BirthdayLeap, Primary: x.IsPrimary, MobileOnFile: x.Mobile}
@@ -84,7 +86,7 @@ func (c *customerPages) addContact(w http.ResponseWriter, r *http.Request) {
 	lang, f := langOf(r), contactFormOf(r)
 	id, err := customerID(r)
 	if err == nil {
-		_, err = c.cs.AddContact(r.Context(), crm.Contact{CustomerID: id, Name: f.Name, Title: f.Title, Landline: f.Landline,
+		_, err = c.cs.AddContact(r.Context(), customer.Contact{CustomerID: id, Name: f.Name, Title: f.Title, Landline: f.Landline,
 			Email: f.Email, WeChatID: f.WeChatID, Gender: f.Gender, Birthday: f.Birthday, BirthdayLunar: f.Lunar,
 			BirthdayLeap: f.Leap, IsPrimary: f.Primary, Preferences: f.Preferences}, f.Mobile, f.Force, lang)
 	}
@@ -116,7 +118,7 @@ func (c *customerPages) addInteraction(w http.ResponseWriter, r *http.Request) {
 	f := interactionForm{At: strings.TrimSpace(v("at")), Channel: v("channel"), Participants: v("participants"), Content: v("content"),
 		Feedback: v("feedback"), NextStep: v("next_step"), NextDue: strings.TrimSpace(v("next_due_at"))}
 	id, err := customerID(r)
-	it := crm.Interaction{CustomerID: id, Channel: f.Channel, Participants: strings.TrimSpace(f.Participants), Content: f.Content,
+	it := customer.Interaction{CustomerID: id, Channel: f.Channel, Participants: strings.TrimSpace(f.Participants), Content: f.Content,
 		Feedback: strings.TrimSpace(f.Feedback), NextStep: strings.TrimSpace(f.NextStep)}
 	var bad []crm.FieldError
 	if f.At != "" {
@@ -140,7 +142,7 @@ func (c *customerPages) addInteraction(w http.ResponseWriter, r *http.Request) {
 	// A file that would be refused refuses the whole entry: nothing is saved.
 	if err == nil && ferr == nil {
 		for _, up := range files {
-			if _, ferr = crm.CheckUpload(up); ferr != nil {
+			if _, ferr = attachment.CheckUpload(up); ferr != nil {
 				break
 			}
 		}
@@ -193,7 +195,7 @@ func (c *customerPages) addAttachment(w http.ResponseWriter, r *http.Request) {
 	if err == nil && (perr != nil || iid < 1) {
 		err = crm.Errorf(crm.ENotFound, "no such interaction")
 	}
-	var files []crm.Upload
+	var files []attachment.Upload
 	if err == nil {
 		var cleanup func()
 		files, cleanup, err = formFiles(w, r, "file", 1)
@@ -246,7 +248,7 @@ func parseLocal(s string, loc *time.Location) (time.Time, bool) {
 
 // timeline labels the entries and names their authors, each looked up
 // once, as one manager usually writes most of a customer's entries.
-func (c *customerPages) timeline(r *http.Request, lang string, customerID int64, items []crm.Interaction) ([]timelineEntry, error) {
+func (c *customerPages) timeline(r *http.Request, lang string, customerID int64, items []customer.Interaction) ([]timelineEntry, error) {
 	files, err := c.files.OfTimeline(r.Context(), customerID, items)
 	if err != nil {
 		return nil, err

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/customer"
 	"github.com/kehucrm/kehu/internal/httpx"
 )
 
@@ -30,7 +31,7 @@ type trashList struct {
 // trashRow is a customer in the trash: until when it can be restored,
 // and whether the caller may restore it now.
 type trashRow struct {
-	crm.Customer
+	customer.Customer
 	RestoreUntil time.Time
 	Expired      bool // the restore period is over
 	CanRestore   bool
@@ -52,9 +53,9 @@ func (c *customerPages) showTrash(w http.ResponseWriter, r *http.Request, status
 		c.failOrForbid(w, r, crm.Errorf(crm.EForbidden, "your role may not delete or restore customers"))
 		return
 	}
-	d := trashList{Days: crm.TrashDays, Problem: problem}
+	d := trashList{Days: customer.TrashDays, Problem: problem}
 	page, err := httpx.ParsePage(r)
-	f := crm.CustomerFilter{Trash: true, Limit: page.Limit + 1}
+	f := customer.CustomerFilter{Trash: true, Limit: page.Limit + 1}
 	if err == nil && page.Cursor != "" {
 		err = httpx.DecodeCursor(page.Cursor, &f.BeforeID)
 	}
@@ -69,12 +70,12 @@ func (c *customerPages) showTrash(w http.ResponseWriter, r *http.Request, status
 		}
 		return
 	}
-	list := httpx.MakePage(rows, page.Limit, func(x crm.Customer) any { return x.ID })
+	list := httpx.MakePage(rows, page.Limit, func(x customer.Customer) any { return x.ID })
 	now := time.Now()
 	for _, x := range list.Items {
 		row := trashRow{Customer: x}
 		if x.DeletedAt != nil {
-			row.RestoreUntil = x.DeletedAt.Add(crm.TrashDays * 24 * time.Hour)
+			row.RestoreUntil = x.DeletedAt.Add(customer.TrashDays * 24 * time.Hour)
 			row.Expired = now.After(row.RestoreUntil)
 		}
 		row.CanRestore = !row.Expired && mayDelete(me, x)
@@ -100,7 +101,7 @@ func (c *customerPages) showTrash(w http.ResponseWriter, r *http.Request, status
 		d.First = link("")
 	}
 	if status == http.StatusOK && r.URL.Query().Get("notice") == "trashed" {
-		d.Notice = c.msgs.text(lang, "customers.trash.notice.trashed", crm.TrashDays)
+		d.Notice = c.msgs.text(lang, "customers.trash.notice.trashed", customer.TrashDays)
 	}
 	c.render(w, r, status, "customers_trash", "customers.trash.title", d)
 }
@@ -149,7 +150,7 @@ func (c *customerPages) restore(w http.ResponseWriter, r *http.Request) {
 				// A live customer took its USCC while it was in the trash.
 				msg = c.msgs.text(lang, "customers.trash.uscc_taken")
 			case crm.ErrorCode(err) == crm.EConflict:
-				msg = c.msgs.text(lang, "customers.trash.expired", crm.TrashDays)
+				msg = c.msgs.text(lang, "customers.trash.expired", customer.TrashDays)
 			}
 			c.showTrash(w, r, httpx.Status(err), msg)
 		}

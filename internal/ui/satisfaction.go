@@ -5,6 +5,8 @@ import (
 	"strconv"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/complaint"
+	"github.com/kehucrm/kehu/internal/crm/customer"
 	"github.com/kehucrm/kehu/internal/httpx"
 )
 
@@ -12,14 +14,14 @@ import (
 // through the private link mailed (or read out) when a complaint closes.
 type csatPages struct {
 	*UI
-	complaints *crm.Complaints
+	complaints *complaint.Complaints
 }
 
 // registerSatisfaction adds the public satisfaction (CSAT) pages.
 func (u *UI) registerSatisfaction(rt *httpx.Router) {
-	cs := crm.NewCustomers(u.db, nil)
+	cs := customer.NewCustomers(u.db, nil)
 	cs.SetSealer(u.sealer)
-	p := &csatPages{UI: u, complaints: crm.NewComplaints(u.db, cs, u.calendars, u.sealer, nil)}
+	p := &csatPages{UI: u, complaints: complaint.NewComplaints(u.db, cs, u.calendars, u.sealer, nil)}
 	rt.Handle("GET /csat/{token}", http.HandlerFunc(p.form))
 	rt.Handle("POST /csat/{token}", http.HandlerFunc(p.submit))
 }
@@ -51,7 +53,7 @@ func (p *csatPages) submit(w http.ResponseWriter, r *http.Request) {
 	token := r.PathValue("token")
 	score, _ := strconv.Atoi(r.PostFormValue("score"))
 	d := csatData{Token: token, Scores: []int{5, 4, 3, 2, 1}, Score: score, Comment: r.PostFormValue("comment")}
-	s, err := p.complaints.AnswerCSATPublic(r.Context(), token, crm.CSATAnswer{Score: score, Comment: d.Comment}, httpx.ClientIP(r))
+	s, err := p.complaints.AnswerCSATPublic(r.Context(), token, complaint.CSATAnswer{Score: score, Comment: d.Comment}, httpx.ClientIP(r))
 	d.Number = s.ComplaintNumber
 	w.Header().Set("Cache-Control", "no-store")
 	switch crm.ErrorCode(err) {

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/customer"
+	"github.com/kehucrm/kehu/internal/crm/service"
 	"github.com/kehucrm/kehu/internal/httpx"
 )
 
@@ -22,15 +24,15 @@ import (
 // roles and rows; an order out of sight is the 404 page.
 type servicePages struct {
 	*UI
-	so *crm.ServiceOrders
-	cs *crm.Customers
+	so *service.ServiceOrders
+	cs *customer.Customers
 }
 
 // registerServiceOrders adds this module's pages.
 func (u *UI) registerServiceOrders(rt *httpx.Router) {
-	cs := crm.NewCustomers(u.db, nil)
+	cs := customer.NewCustomers(u.db, nil)
 	cs.SetSealer(u.sealer)
-	s := &servicePages{UI: u, cs: cs, so: crm.NewServiceOrders(u.db, cs, u.calendars, nil)}
+	s := &servicePages{UI: u, cs: cs, so: service.NewServiceOrders(u.db, cs, u.calendars, nil)}
 	rt.Handle("GET /service-orders", u.private(s.register))
 	rt.Handle("POST /service-orders", u.private(s.create))
 	rt.Handle("GET /service-orders/new", u.private(s.newForm))
@@ -44,7 +46,7 @@ func (u *UI) registerServiceOrders(rt *httpx.Router) {
 
 // serviceRow is an order with its labels and times in words.
 type serviceRow struct {
-	crm.ServiceOrder
+	service.ServiceOrder
 	TypeLabel, StatusLabel, Received, CarryOver                    string
 	Dispatched, Arrived, Left, SignedAt, Settled, Invoiced, Closed string
 	Hours, Fee, Collected, Method, Settlement                      string
@@ -73,7 +75,7 @@ func yuan(fen *int64) string {
 	return fmt.Sprintf("¥%d.%02d", *fen/100, *fen%100)
 }
 
-func (s *servicePages) row(lang string, o crm.ServiceOrder) serviceRow {
+func (s *servicePages) row(lang string, o service.ServiceOrder) serviceRow {
 	r := serviceRow{ServiceOrder: o, TypeLabel: s.label(lang, "type", o.Type), StatusLabel: s.label(lang, "status", o.Status),
 		Received: s.when(&o.ReceivedAt), CarryOver: s.when(&o.CarryOverAt), Dispatched: s.when(o.DispatchedAt),
 		Arrived: s.when(o.ArrivedAt), Left: s.when(o.LeftAt), SignedAt: s.when(o.SignedAt), Settled: s.when(o.SettledAt),
@@ -134,29 +136,29 @@ type serviceList struct {
 	CanInvoice  bool  // finance: the queue's rows carry the invoice form
 }
 
-func (s *servicePages) list(w http.ResponseWriter, r *http.Request, page, tab string, load func(after crm.ServiceCursor, limit int) ([]crm.ServiceOrder, error)) (serviceList, bool) {
+func (s *servicePages) list(w http.ResponseWriter, r *http.Request, page, tab string, load func(after service.ServiceCursor, limit int) ([]service.ServiceOrder, error)) (serviceList, bool) {
 	me, _ := crm.PrincipalFrom(r.Context())
 	lang := langOf(r)
 	d := serviceList{Tabs: tabsFor(me, tab)}
 	p, err := httpx.ParsePage(r)
-	var after crm.ServiceCursor
+	var after service.ServiceCursor
 	if err == nil && p.Cursor != "" {
 		err = httpx.DecodeCursor(p.Cursor, &after)
 	}
 	if err != nil {
-		after = crm.ServiceCursor{}
+		after = service.ServiceCursor{}
 	}
 	rows, err := load(after, p.Limit+1)
 	if err != nil {
 		s.failOrForbid(w, r, err)
 		return d, false
 	}
-	pg := httpx.MakePage(rows, p.Limit, func(o crm.ServiceOrder) any {
+	pg := httpx.MakePage(rows, p.Limit, func(o service.ServiceOrder) any {
 		f := 0
 		if o.CarriedOver {
 			f = 1
 		}
-		return crm.ServiceCursor{Flag: f, ID: o.ID}
+		return service.ServiceCursor{Flag: f, ID: o.ID}
 	})
 	for _, o := range pg.Items {
 		d.Rows = append(d.Rows, s.row(lang, o))
@@ -175,7 +177,7 @@ func (s *servicePages) list(w http.ResponseWriter, r *http.Request, page, tab st
 // register is the service register: every order the caller may see,
 // carried-over orders first.
 func (s *servicePages) register(w http.ResponseWriter, r *http.Request) {
-	d, ok := s.list(w, r, "/service-orders", "register", func(after crm.ServiceCursor, limit int) ([]crm.ServiceOrder, error) {
+	d, ok := s.list(w, r, "/service-orders", "register", func(after service.ServiceCursor, limit int) ([]service.ServiceOrder, error) {
 		return s.so.List(r.Context(), nil, false, after, limit)
 	})
 	if ok {
@@ -189,7 +191,7 @@ func (s *servicePages) board(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *servicePages) showBoard(w http.ResponseWriter, r *http.Request, status int, p formProblem, problemID int64) {
-	d, ok := s.list(w, r, "/service-orders/dispatch", "dispatch", func(after crm.ServiceCursor, limit int) ([]crm.ServiceOrder, error) {
+	d, ok := s.list(w, r, "/service-orders/dispatch", "dispatch", func(after service.ServiceCursor, limit int) ([]service.ServiceOrder, error) {
 		return s.so.DispatchBoard(r.Context(), after, limit)
 	})
 	if !ok {
@@ -210,7 +212,7 @@ func (s *servicePages) showBoard(w http.ResponseWriter, r *http.Request, status 
 // mine is the technician's phone-sized list of their open orders.
 func (s *servicePages) mine(w http.ResponseWriter, r *http.Request) {
 	me, _ := crm.PrincipalFrom(r.Context())
-	d, ok := s.list(w, r, "/service-orders/mine", "mine", func(after crm.ServiceCursor, limit int) ([]crm.ServiceOrder, error) {
+	d, ok := s.list(w, r, "/service-orders/mine", "mine", func(after service.ServiceCursor, limit int) ([]service.ServiceOrder, error) {
 		return s.so.List(r.Context(), []string{"dispatched", "in_progress", "done", "signed"}, true, after, limit)
 	})
 	if !ok {
@@ -231,7 +233,7 @@ func (s *servicePages) invoices(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *servicePages) showInvoices(w http.ResponseWriter, r *http.Request, status int, p formProblem, problemID int64) {
-	d, ok := s.list(w, r, "/service-orders/invoices", "invoices", func(after crm.ServiceCursor, limit int) ([]crm.ServiceOrder, error) {
+	d, ok := s.list(w, r, "/service-orders/invoices", "invoices", func(after service.ServiceCursor, limit int) ([]service.ServiceOrder, error) {
 		return s.so.InvoiceQueue(r.Context(), after, limit)
 	})
 	if ok {
@@ -268,10 +270,10 @@ func (s *servicePages) showForm(w http.ResponseWriter, r *http.Request, status i
 	me, _ := crm.PrincipalFrom(r.Context())
 	lang := langOf(r)
 	d := serviceFormData{Tabs: tabsFor(me, "new"), Form: f, Problem: p}
-	for _, t := range crm.ServiceTypes {
+	for _, t := range service.ServiceTypes {
 		d.Types = append(d.Types, choice{Value: t, Label: s.label(lang, "type", t), Selected: t == f.Type})
 	}
-	customers, err := s.cs.List(r.Context(), crm.CustomerFilter{Limit: 500})
+	customers, err := s.cs.List(r.Context(), customer.CustomerFilter{Limit: 500})
 	if err != nil {
 		s.failOrForbid(w, r, err)
 		return
@@ -289,7 +291,7 @@ func (s *servicePages) create(w http.ResponseWriter, r *http.Request) {
 	f := serviceForm{Type: v("type"), CustomerID: v("customer_id"), Address: v("address"), Phone: v("phone"), ProductModel: v("product_model"),
 		ProductSpec: v("product_spec"), PurchaseDate: v("purchase_date"), PurchasePlace: v("purchase_place"), Problem: v("problem")}
 	customer, _ := strconv.ParseInt(f.CustomerID, 10, 64)
-	o, err := s.so.Register(r.Context(), crm.ServiceOrder{Type: f.Type, CustomerID: customer, Address: f.Address, ProductModel: f.ProductModel,
+	o, err := s.so.Register(r.Context(), service.ServiceOrder{Type: f.Type, CustomerID: customer, Address: f.Address, ProductModel: f.ProductModel,
 		ProductSpec: f.ProductSpec, PurchaseDate: f.PurchaseDate, PurchasePlace: f.PurchasePlace, Problem: f.Problem}, f.Phone, langOf(r))
 	if err != nil {
 		if c := crm.ErrorCode(err); c == crm.EForbidden || c == crm.EUnauthorized || c == crm.EInternal {
@@ -368,7 +370,7 @@ func (s *servicePages) detail(w http.ResponseWriter, r *http.Request) {
 
 func (s *servicePages) showDetail(w http.ResponseWriter, r *http.Request, status int, form string, p formProblem, values map[string]string) {
 	id, err := orderID(r)
-	var o crm.ServiceOrder
+	var o service.ServiceOrder
 	if err == nil {
 		o, err = s.so.Get(r.Context(), id)
 	}
@@ -401,7 +403,7 @@ func (s *servicePages) showDetail(w http.ResponseWriter, r *http.Request, status
 			d.Technicians = append(d.Technicians, t.Username)
 		}
 	}
-	for _, m := range crm.ServicePaymentMethods {
+	for _, m := range service.ServicePaymentMethods {
 		d.Methods = append(d.Methods, choice{Value: m, Label: s.label(lang, "method", m)})
 	}
 	if key := r.URL.Query().Get("notice"); key != "" && status == http.StatusOK {
@@ -485,7 +487,7 @@ func (s *servicePages) step(w http.ResponseWriter, r *http.Request) {
 		}
 	case "work":
 		inputs = []string{"arrived_at", "left_at", "work_minutes", "work_done", "parts_used", "fee_fen"}
-		rep := crm.WorkReport{WorkDone: v("work_done"), PartsUsed: v("parts_used")}
+		rep := service.WorkReport{WorkDone: v("work_done"), PartsUsed: v("parts_used")}
 		var e1, e2 error
 		rep.ArrivedAt, e1 = s.localTime(v("arrived_at"))
 		rep.LeftAt, e2 = s.localTime(v("left_at"))
@@ -577,7 +579,7 @@ type serviceVoucher struct {
 
 func (s *servicePages) voucher(w http.ResponseWriter, r *http.Request) {
 	id, err := orderID(r)
-	var o crm.ServiceOrder
+	var o service.ServiceOrder
 	if err == nil {
 		o, err = s.so.Get(r.Context(), id)
 	}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/identity"
 	"github.com/kehucrm/kehu/internal/httpx"
 	"github.com/kehucrm/kehu/internal/store"
 )
@@ -36,7 +37,7 @@ var ErrAssetsMissing = errors.New("the web UI's front-end packages are missing f
 // UI is the web interface.
 type UI struct {
 	db        *store.DB
-	identity  *crm.Identity
+	identity  *identity.Identity
 	calendars *crm.Calendars
 	sealer    crm.Sealer
 	pages     map[string]*template.Template
@@ -48,7 +49,7 @@ type UI struct {
 
 // New parses every template and checks that the front-end assets are
 // present, so a broken build fails at start, not on a user's click.
-func New(db *store.DB, identity *crm.Identity, calendars *crm.Calendars, version string, loc *time.Location) (*UI, error) {
+func New(db *store.DB, identity *identity.Identity, calendars *crm.Calendars, version string, loc *time.Location) (*UI, error) {
 	if err := checkAssets(staticFS); err != nil {
 		return nil, err
 	}

@@ -1,0 +1,42 @@
+package audit
+
+import (
+	"context"
+	"time"
+
+	"github.com/kehucrm/kehu/internal/crm"
+)
+
+// AuditFilter narrows an audit log listing. Zero fields do not filter.
+type AuditFilter struct {
+	Username string
+	Entity   string
+	EntityID string
+	Action   string
+	From, To time.Time // [From, To)
+	BeforeID int64     // page: entries older than this ID
+	Limit    int
+}
+
+// AuditStore reads the audit log.
+type AuditStore interface {
+	ListAudit(ctx context.Context, f AuditFilter) ([]crm.AuditEntry, error)
+}
+
+// AuditLog lets the auditor read the audit log, newest first. Nobody else
+// may, the administrator included (separation of duties).
+type AuditLog struct{ store AuditStore }
+
+// NewAuditLog returns the audit log reader.
+func NewAuditLog(s AuditStore) *AuditLog { return &AuditLog{store: s} }
+
+// List returns entries matching f, newest first.
+func (l *AuditLog) List(ctx context.Context, f AuditFilter) ([]crm.AuditEntry, error) {
+	if _, err := crm.Authorize(ctx, crm.ActAuditRead); err != nil {
+		return nil, err
+	}
+	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
+		return nil, crm.Invalid(crm.FieldError{Field: "to", Code: "range", Message: "must be after from"})
+	}
+	return l.store.ListAudit(ctx, f)
+}

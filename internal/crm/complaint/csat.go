@@ -1,0 +1,190 @@
+package complaint
+
+import (
+	"context"
+	"encoding/hex"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/secure"
+)
+
+// CSATSurvey is the one-question satisfaction survey (1–5 and a comment)
+// a complaint gets when it closes: mailed as a private link when the
+// complaint has a contact e-mail, otherwise put on the service desk's
+// phone follow-up list. Only the hash of the link's token is stored.
+type CSATSurvey struct {
+	ID              int64      `json:"id"`
+	ComplaintID     int64      `json:"complaint_id"`
+	ComplaintNumber string     `json:"complaint_number"`
+	CustomerID      int64      `json:"customer_id,omitempty"`
+	CallerName      string     `json:"caller_name,omitempty"`
+	ContactName     string     `json:"contact"`
+	Channel         string     `json:"channel"` // email or phone
+	CreatedAt       time.Time  `json:"created_at"`
+	AnsweredAt      *time.Time `json:"answered_at,omitempty"`
+	AnsweredVia     string     `json:"answered_via,omitempty"` // link or phone
+	Score           *int       `json:"score,omitempty"`
+	Comment         string     `json:"comment,omitempty"`
+
+	TokenHash string `json:"-"`
+}
+
+// CSATAnswer is an answer to the survey.
+type CSATAnswer struct {
+	Score   int    `json:"score"`
+	Comment string `json:"comment"`
+}
+
+// OutboxMail is an e-mail written in the transaction that causes it and
+// sent by the SLA job after commit. In Body, {{public_url}} stands for the
+// configured public address of Kehu.
+type OutboxMail struct {
+	To      string
+	Subject string
+	Body    string
+	Kind    string
+}
+
+// PublicURLPlaceholder is replaced in mail bodies by the public URL.
+const PublicURLPlaceholder = "{{public_url}}"
+
+// CSATStore keeps the surveys.
+type CSATStore interface {
+	CSATByTokenHash(ctx context.Context, hash string) (CSATSurvey, error)
+	CSATOfComplaint(ctx context.Context, complaintID int64) (CSATSurvey, error)
+	// AnswerCSAT stores the answer on the survey and the complaint if the
+	// survey is still unanswered (EConflict otherwise), with e, in one
+	// transaction.
+	AnswerCSAT(ctx context.Context, s *CSATSurvey, via string, by int64, e *crm.AuditEntry) error
+	PhoneFollowUps(ctx context.Context, afterID int64, limit int) ([]CSATSurvey, error)
+}
+
+// csatPerHour bounds survey answers tried per address and hour.
+const csatPerHour = 20
+
+// csatStaff may record answers taken by phone and see the list.
+var csatStaff = []crm.Role{crm.RoleService, crm.RoleGM}
+
+// newSurvey prepares the survey of a complaint being closed, and its mail
+// when the complaint has a contact e-mail.
+func (cs *Complaints) newSurvey(c Complaint, now time.Time) (*CSATSurvey, []OutboxMail) {
+	token, hash := secure.NewToken("kcs_")
+	s := &CSATSurvey{ComplaintID: c.ID, ComplaintNumber: c.Number, Channel: "phone", CreatedAt: now, TokenHash: hex.EncodeToString(hash)}
+	email := cs.contactEmail(c)
+	if email == "" {
+		return s, nil
+	}
+	s.Channel = "email"
+	link := PublicURLPlaceholder + "/csat/" + token
+	body := "您好！\n\n您的客诉 " + c.Number + " 已处理完毕。请用一分钟为我们的处理打分（1–5 分）：\n" + link +
+		"\n\nYour complaint " + c.Number + " is closed. Please rate how we handled it (1–5):\n" + link + "\n"
+	return s, []OutboxMail{{To: email, Subject: "满意度回访 / How did we do? " + c.Number, Body: body, Kind: "csat"}}
+}
+
+func validAnswer(a *CSATAnswer) error {
+	var fs []crm.FieldError
+	if a.Score < 1 || a.Score > 5 {
+		fs = append(fs, crm.FieldError{Field: "score", Code: "range", Message: "must be a whole number from 1 to 5"})
+	}
+	a.Comment = strings.TrimSpace(a.Comment)
+	if utf8.RuneCountInString(a.Comment) > 1000 {
+		fs = append(fs, crm.FieldError{Field: "comment", Code: "length", Message: "at most 1000 characters"})
+	}
+	if len(fs) > 0 {
+		return crm.Invalid(fs...)
+	}
+	return nil
+}
+
+// CSATByToken finds the survey of a public link (for its page).
+func (cs *Complaints) CSATByToken(ctx context.Context, token string) (CSATSurvey, error) {
+	if !strings.HasPrefix(token, "kcs_") {
+		return CSATSurvey{}, crm.Errorf(crm.ENotFound, "no such survey")
+	}
+	s, err := cs.extra.CSATByTokenHash(ctx, hex.EncodeToString(secure.HashToken(token)))
+	if err != nil {
+		return CSATSurvey{}, crm.Errorf(crm.ENotFound, "no such survey")
+	}
+	return s, nil
+}
+
+// AnswerCSATPublic takes the customer's answer through the link: no
+// sign-in, rate-limited per address, one answer per link.
+func (cs *Complaints) AnswerCSATPublic(ctx context.Context, token string, a CSATAnswer, ip string) (CSATSurvey, error) {
+	now := cs.now().UTC()
+	hits, end, err := cs.public.Hit(ctx, "public-csat:"+ip, time.Hour, now)
+	if err != nil {
+		return CSATSurvey{}, err
+	}
+	if hits > csatPerHour {
+		return CSATSurvey{}, &crm.Error{Code: crm.ERateLimited, RetryAfter: end.Sub(now), Message: "too many answers from this address; please try later"}
+	}
+	s, err := cs.CSATByToken(ctx, token)
+	if err != nil {
+		return s, err
+	}
+	if s.AnsweredAt != nil {
+		return s, crm.Errorf(crm.EConflict, "this survey was already answered; thank you")
+	}
+	if err := validAnswer(&a); err != nil {
+		return s, err
+	}
+	sys := crm.WithPrincipal(ctx, crm.Principal{UserID: -1, Username: "public:" + ip, Role: crm.RoleService})
+	return s, cs.answer(sys, &s, a, "link", 0, now)
+}
+
+// RecordCSATByPhone records an answer the service desk took by phone.
+func (cs *Complaints) RecordCSATByPhone(ctx context.Context, complaintID int64, a CSATAnswer) (Complaint, error) {
+	p, err := crm.Authorize(ctx, crm.ActComplaintRead)
+	if err != nil {
+		return Complaint{}, err
+	}
+	if !slices.Contains(csatStaff, p.Role) {
+		return Complaint{}, crm.Errorf(crm.EForbidden, "the service desk records satisfaction answers")
+	}
+	c, err := cs.Get(ctx, complaintID)
+	if err != nil {
+		return c, err
+	}
+	s, err := cs.extra.CSATOfComplaint(ctx, complaintID)
+	if crm.ErrorCode(err) == crm.ENotFound {
+		return c, crm.Invalid(crm.FieldError{Field: "complaint_id", Code: "not_closed", Message: "complaint " + c.Number + " has no satisfaction survey until it is closed"})
+	} else if err != nil {
+		return c, err
+	}
+	if s.AnsweredAt != nil {
+		return c, crm.Errorf(crm.EConflict, "the survey of complaint %s was already answered", c.Number)
+	}
+	if err := validAnswer(&a); err != nil {
+		return c, err
+	}
+	if err := cs.answer(ctx, &s, a, "phone", p.UserID, cs.now().UTC()); err != nil {
+		return c, err
+	}
+	return cs.Get(ctx, complaintID)
+}
+
+func (cs *Complaints) answer(ctx context.Context, s *CSATSurvey, a CSATAnswer, via string, by int64, now time.Time) error {
+	score := a.Score
+	s.Score, s.Comment, s.AnsweredAt, s.AnsweredVia = &score, a.Comment, &now, via
+	e := crm.NewAudit(ctx, crm.AuditUpdate, "complaint", strconv.FormatInt(s.ComplaintID, 10), map[string]any{"csat_score": score, "csat_via": via})
+	return cs.extra.AnswerCSAT(ctx, s, via, by, &e)
+}
+
+// PhoneFollowUps is the service desk's list of surveys to take by phone,
+// oldest first.
+func (cs *Complaints) PhoneFollowUps(ctx context.Context, afterID int64, limit int) ([]CSATSurvey, error) {
+	p, err := crm.Authorize(ctx, crm.ActComplaintRead)
+	if err != nil {
+		return nil, err
+	}
+	if !slices.Contains(csatStaff, p.Role) {
+		return nil, crm.Errorf(crm.EForbidden, "the phone follow-up list is the service desk's")
+	}
+	return cs.extra.PhoneFollowUps(ctx, afterID, limit)
+}

@@ -1,0 +1,306 @@
+package customer
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/kehucrm/kehu/internal/calendar"
+	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/secure"
+)
+
+// CardRevision is one save of a customer's data card.
+type CardRevision struct {
+	ID         int64             `json:"id"`
+	CustomerID int64             `json:"customer_id"`
+	Revision   int               `json:"revision"`
+	Surveyor   string            `json:"surveyor"`
+	SurveyedOn string            `json:"surveyed_on"`
+	Values     map[string]string `json:"values"` // sensitive values masked
+	Changed    []string          `json:"changed"`
+	CreatedBy  int64             `json:"created_by"`
+	CreatedAt  time.Time         `json:"created_at"`
+}
+
+// CardStore keeps card revisions and the template's added fields.
+type CardStore interface {
+	CardRevisions(ctx context.Context, customerID int64) ([]CardRevision, error) // newest first, values as stored
+	AddCardRevision(ctx context.Context, r *CardRevision, e *crm.AuditEntry) error
+	CardTemplateExtra(ctx context.Context) ([]CardField, int, error)
+	SetCardTemplateExtra(ctx context.Context, fields []CardField, version int, e *crm.AuditEntry) error
+}
+
+// Cards serves the data card.
+type Cards struct {
+	customers *Customers
+	store     CardStore
+	sealer    crm.Sealer
+}
+
+// NewCards returns the card service over the customer archive.
+func NewCards(customers *Customers, s CardStore, sealer crm.Sealer) *Cards {
+	return &Cards{customers: customers, store: s, sealer: sealer}
+}
+
+// Template returns the card's fields: the seed's, then the added ones.
+func (c *Cards) Template(ctx context.Context) ([]CardField, int, error) {
+	extra, version, err := c.store.CardTemplateExtra(ctx)
+	return append(DefaultCardFields(), extra...), version, err
+}
+
+// AddTemplateFields replaces the administrator's added fields; the
+// seed's fields stay. Keys are unique snake_case; choices need options.
+func (c *Cards) AddTemplateFields(ctx context.Context, fields []CardField, version int) ([]CardField, error) {
+	if _, err := crm.Authorize(ctx, crm.ActSettingsManage); err != nil {
+		return nil, err
+	}
+	reserved := map[string]bool{}
+	for _, f := range DefaultCardFields() {
+		reserved[f.Key] = true
+	}
+	if err := checkTemplateFields(fields, reserved); err != nil {
+		return nil, err
+	}
+	e := crm.NewAudit(ctx, crm.AuditUpdate, "card_template", "", map[string]any{"fields": len(fields)})
+	if err := c.store.SetCardTemplateExtra(ctx, fields, version, &e); err != nil {
+		return nil, err
+	}
+	return append(DefaultCardFields(), fields...), nil
+}
+
+func validKey(k string) bool {
+	if k == "" || len(k) > 40 || k[0] < 'a' || k[0] > 'z' {
+		return false
+	}
+	for _, r := range k {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// Save records a new revision of a customer's card: every value is checked
+// against the template, sensitive ones are sealed, and the revision lists
+// the fields that changed since the last one.
+func (c *Cards) Save(ctx context.Context, customerID int64, surveyor, surveyedOn string, values map[string]string) (CardRevision, error) {
+	p, _, err := c.customers.InScope(ctx, crm.ActCustomerUpdate, customerID)
+	if err != nil {
+		return CardRevision{}, err
+	}
+	tmpl, _, err := c.Template(ctx)
+	if err != nil {
+		return CardRevision{}, err
+	}
+	byKey := map[string]CardField{}
+	for _, f := range tmpl {
+		byKey[f.Key] = f
+	}
+	var fs []crm.FieldError
+	if strings.TrimSpace(surveyor) == "" {
+		fs = append(fs, crm.FieldError{Field: "surveyor", Code: "required", Message: "who surveyed or filled in the card (调查或填表者) is required"})
+	}
+	today := calendar.DateOf(c.customers.Now().In(crm.Shanghai))
+	if surveyedOn == "" {
+		surveyedOn = today.String()
+	} else if d, err := calendar.ParseDate(surveyedOn); err != nil {
+		fs = append(fs, crm.FieldError{Field: "surveyed_on", Code: "format", Message: "must be a date written YYYY-MM-DD"})
+	} else if d.After(today) {
+		fs = append(fs, crm.FieldError{Field: "surveyed_on", Code: "future", Message: "must not lie in the future (today is " + today.String() + ")"})
+	}
+	clean := map[string]string{}
+	for k, v := range values {
+		v = strings.TrimSpace(v)
+		f, ok := byKey[k]
+		if !ok {
+			fs = append(fs, crm.FieldError{Field: "values." + k, Code: "unknown", Message: "is not a field of the card"})
+			continue
+		}
+		if v == "" {
+			continue
+		}
+		if msg := checkCardValue(f, v); msg != "" {
+			fs = append(fs, crm.FieldError{Field: "values." + k, Code: "invalid", Message: msg})
+			continue
+		}
+		clean[k] = v
+	}
+	if len(fs) > 0 {
+		return CardRevision{}, crm.Invalid(fs...)
+	}
+	prev, err := c.latestPlain(ctx, customerID)
+	if err != nil {
+		return CardRevision{}, err
+	}
+	// A sensitive value sent back as the masked form it was read in keeps
+	// the value on file: clients never see it in full, so they cannot
+	// send it back otherwise.
+	for k, v := range clean {
+		if old, ok := prev.Values[k]; ok && byKey[k].Sensitive && v == secure.MaskGeneric(old) {
+			clean[k] = old
+		}
+	}
+	var changed []string
+	for _, f := range tmpl {
+		if prev.Values[f.Key] != clean[f.Key] {
+			changed = append(changed, f.Key)
+		}
+	}
+	stored := map[string]string{}
+	for k, v := range clean {
+		if byKey[k].Sensitive {
+			if v, err = c.sealer.Encrypt([]byte(v), secure.AAD("card", k)); err != nil {
+				return CardRevision{}, err
+			}
+		}
+		stored[k] = v
+	}
+	r := CardRevision{CustomerID: customerID, Revision: prev.Revision + 1, Surveyor: strings.TrimSpace(surveyor), SurveyedOn: surveyedOn,
+		Values: stored, Changed: changed, CreatedBy: p.UserID, CreatedAt: c.customers.Now().UTC()}
+	if r.Changed == nil {
+		r.Changed = []string{}
+	}
+	e := crm.NewAudit(ctx, crm.AuditUpdate, "customer_card", strconv.FormatInt(customerID, 10), map[string]any{"revision": r.Revision, "changed": changed})
+	if err := c.store.AddCardRevision(ctx, &r, &e); err != nil {
+		return CardRevision{}, err
+	}
+	r.Values = c.mask(tmpl, clean)
+	return r, nil
+}
+
+func checkCardValue(f CardField, v string) string {
+	switch f.Type {
+	case "choice":
+		if !slices.Contains(f.Options, v) {
+			return "must be one of " + strings.Join(f.Options, " / ")
+		}
+	case "number":
+		n, err := strconv.ParseInt(v, 10, 64)
+		switch {
+		case err != nil:
+			return "must be a whole number"
+		case f.Min != nil && f.Max != nil && (n < *f.Min || n > *f.Max):
+			return fmt.Sprintf("must be between %d and %d", *f.Min, *f.Max)
+		case f.Min != nil && n < *f.Min:
+			return fmt.Sprintf("must be at least %d", *f.Min)
+		case f.Max != nil && n > *f.Max:
+			return fmt.Sprintf("must be at most %d", *f.Max)
+		}
+	case "date":
+		if _, err := calendar.ParseDate(v); err != nil {
+			return "must be a date written YYYY-MM-DD"
+		}
+	default:
+		if utf8.RuneCountInString(v) > 500 {
+			return "must be at most 500 characters"
+		}
+	}
+	return ""
+}
+
+// latestPlain returns the newest revision with sensitive values opened,
+// or an empty revision 0.
+func (c *Cards) latestPlain(ctx context.Context, customerID int64) (CardRevision, error) {
+	revs, err := c.store.CardRevisions(ctx, customerID)
+	if err != nil || len(revs) == 0 {
+		return CardRevision{Values: map[string]string{}}, err
+	}
+	return c.open(ctx, revs[0])
+}
+
+// open decrypts a revision's sensitive values.
+func (c *Cards) open(ctx context.Context, r CardRevision) (CardRevision, error) {
+	tmpl, _, err := c.Template(ctx)
+	if err != nil {
+		return r, err
+	}
+	plain := map[string]string{}
+	for k, v := range r.Values {
+		plain[k] = v
+		for _, f := range tmpl {
+			if f.Key == k && f.Sensitive {
+				b, err := c.sealer.Decrypt(v, secure.AAD("card", k))
+				if err != nil {
+					return r, err
+				}
+				plain[k] = string(b)
+			}
+		}
+	}
+	r.Values = plain
+	return r, nil
+}
+
+func (c *Cards) mask(tmpl []CardField, values map[string]string) map[string]string {
+	out := map[string]string{}
+	for k, v := range values {
+		out[k] = v
+		for _, f := range tmpl {
+			if f.Key == k && f.Sensitive {
+				out[k] = secure.MaskGeneric(v)
+			}
+		}
+	}
+	return out
+}
+
+// CardDiff is a field's value before and after one revision.
+type CardDiff struct {
+	Key    string `json:"key"`
+	Before string `json:"before"`
+	After  string `json:"after"`
+}
+
+// Revisions lists a customer's card revisions, newest first, masked.
+func (c *Cards) Revisions(ctx context.Context, customerID int64) ([]CardRevision, error) {
+	if _, _, err := c.customers.InScope(ctx, crm.ActCustomerRead, customerID); err != nil {
+		return nil, err
+	}
+	tmpl, _, err := c.Template(ctx)
+	if err != nil {
+		return nil, err
+	}
+	revs, err := c.store.CardRevisions(ctx, customerID)
+	for i := range revs {
+		opened, err := c.open(ctx, revs[i])
+		if err != nil {
+			return nil, err
+		}
+		revs[i].Values = c.mask(tmpl, opened.Values)
+	}
+	return revs, err
+}
+
+// Diff shows what revision n changed against the one before it.
+func (c *Cards) Diff(ctx context.Context, customerID int64, n int) ([]CardDiff, error) {
+	revs, err := c.Revisions(ctx, customerID)
+	if err != nil {
+		return nil, err
+	}
+	var cur, prev *CardRevision
+	for i := range revs {
+		switch revs[i].Revision {
+		case n:
+			cur = &revs[i]
+		case n - 1:
+			prev = &revs[i]
+		}
+	}
+	if cur == nil {
+		return nil, crm.Errorf(crm.ENotFound, "no revision %d of this card", n)
+	}
+	out := []CardDiff{}
+	for _, k := range cur.Changed {
+		d := CardDiff{Key: k, After: cur.Values[k]}
+		if prev != nil {
+			d.Before = prev.Values[k]
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}

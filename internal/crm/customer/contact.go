@@ -1,0 +1,148 @@
+package customer
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/kehucrm/kehu/internal/calendar"
+	"github.com/kehucrm/kehu/internal/cn"
+	"github.com/kehucrm/kehu/internal/crm"
+)
+
+// Contact is a person at a customer.
+type Contact struct {
+	ID            int64     `json:"id"`
+	CustomerID    int64     `json:"customer_id"`
+	Name          string    `json:"name"`
+	Title         string    `json:"title"`
+	Mobile        string    `json:"mobile"` // masked (138****5678); reveal shows it in full
+	Landline      string    `json:"landline"`
+	Email         string    `json:"email"`
+	WeChatID      string    `json:"wechat_id"`
+	Gender        string    `json:"gender"`
+	Birthday      string    `json:"birthday"`       // YYYY-MM-DD, or MM-DD (year unknown, or lunar)
+	BirthdayLunar bool      `json:"birthday_lunar"` // the birthday is a lunar month and day (农历)
+	BirthdayLeap  bool      `json:"birthday_leap"`  // … in a leap month (闰月)
+	IsPrimary     bool      `json:"is_primary"`
+	Preferences   string    `json:"preferences"`
+	Version       int       `json:"version"`
+	CreatedAt     time.Time `json:"created_at"`
+	UpdatedAt     time.Time `json:"updated_at"`
+
+	MobileEnc   string `json:"-"`
+	MobileIdx   string `json:"-"`
+	MobileLast4 string `json:"-"`
+}
+
+var monthDay = regexp.MustCompile(`^(\d{2})-(\d{2})$`)
+
+// weChatID is WeChat's rule for an ID (微信号): 6 to 20 letters, digits,
+// underscores and hyphens, starting with a letter.
+var weChatID = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]{5,19}$`)
+
+// checkWeChatID returns what is wrong with a WeChat ID, or "". A mobile
+// number is accepted too: WeChat lets people use theirs as an ID.
+func checkWeChatID(s string) string {
+	if weChatID.MatchString(s) {
+		return ""
+	}
+	if _, p := cn.ValidateMobile(s); p == nil {
+		return ""
+	}
+	return "must be 6 to 20 letters, digits, underscores or hyphens starting with a letter, or a mobile number"
+}
+
+// validate checks the contact's fields and normalises the phone numbers
+// and e-mail; mobile is the raw mobile entered, if any.
+func (c *Contact) Validate(lang string) error { return c.validateChange(lang, nil) }
+
+// validateChange is validate for a change of before: a WeChat ID or a
+// birthday kept as it was stored passes, though today's rules (newer
+// than it) might refuse it, so an older contact stays editable.
+func (c *Contact) validateChange(lang string, before *Contact) error {
+	var fs []crm.FieldError
+	bad := func(field, code, msg string) { fs = append(fs, crm.FieldError{Field: field, Code: code, Message: msg}) }
+	c.Name = strings.TrimSpace(c.Name)
+	if c.Name == "" || utf8.RuneCountInString(c.Name) > 50 {
+		bad("name", "length", "must be 1 to 50 characters")
+	}
+	if c.Landline != "" {
+		if norm, p := cn.ValidateLandline(c.Landline); p != nil && p.Severity == cn.Error {
+			bad("landline", p.Code, p.Message(lang))
+		} else {
+			c.Landline = norm
+		}
+	}
+	if c.Email != "" {
+		if norm, p := cn.ValidateEmail(c.Email); p != nil && p.Severity == cn.Error {
+			bad("email", p.Code, p.Message(lang))
+		} else {
+			c.Email = norm
+		}
+	}
+	if c.WeChatID = strings.TrimSpace(c.WeChatID); c.WeChatID != "" && (before == nil || c.WeChatID != before.WeChatID) {
+		if msg := checkWeChatID(c.WeChatID); msg != "" {
+			bad("wechat_id", "format", crm.Tr(lang, msg, "微信号应为6至20位字母、数字、下划线或减号，以字母开头；也可以是手机号"))
+		}
+	}
+	switch c.Gender {
+	case "":
+		c.Gender = "unknown"
+	case "male", "female", "unknown":
+	default:
+		bad("gender", "unknown", "must be male, female or unknown")
+	}
+	if c.Birthday != "" && (before == nil || c.Birthday != before.Birthday || c.BirthdayLunar != before.BirthdayLunar) {
+		if code, err := checkBirthday(c.Birthday, c.BirthdayLunar); err != "" {
+			bad("birthday", code, err)
+		}
+	}
+	if c.BirthdayLeap && !c.BirthdayLunar {
+		bad("birthday_leap", "invalid", "applies only to a lunar birthday")
+	}
+	if c.Birthday == "" && (c.BirthdayLunar || c.BirthdayLeap) {
+		bad("birthday", "required", "a lunar birthday or leap month needs the birthday itself")
+	}
+	if len(fs) > 0 {
+		return crm.Invalid(fs...)
+	}
+	return nil
+}
+
+// checkBirthday returns what is wrong with a birthday (a code and a
+// message), or "": a date must be one, and not in the future.
+func checkBirthday(s string, lunar bool) (code, msg string) {
+	if m := monthDay.FindStringSubmatch(s); m != nil {
+		month, _ := strconv.Atoi(m[1])
+		day, _ := strconv.Atoi(m[2])
+		maxDay := 31
+		if lunar {
+			maxDay = 30
+		}
+		if !lunar && month >= 1 && month <= 12 {
+			// The month's own length (29 for February: a birthday with no year).
+			maxDay = [...]int{31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}[month-1]
+		}
+		if month < 1 || month > 12 || day < 1 || day > maxDay {
+			return "format", "month or day out of range"
+		}
+		return "", ""
+	}
+	if lunar {
+		return "format", "a lunar birthday is written MM-DD (the lunar month and day)"
+	}
+	d, err := calendar.ParseDate(s)
+	if err != nil {
+		return "format", "must be a date written YYYY-MM-DD, or MM-DD when the year is unknown"
+	}
+	if today := calendar.DateOf(time.Now().In(crm.Shanghai)); d.After(today) {
+		return "future", "must not lie in the future (today is " + today.String() + ")"
+	}
+	if d.Year() < 1900 {
+		return "range", "must not lie before 1900"
+	}
+	return "", ""
+}

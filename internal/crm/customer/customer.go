@@ -1,0 +1,230 @@
+package customer
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/kehucrm/kehu/internal/cn"
+	"github.com/kehucrm/kehu/internal/crm"
+	"golang.org/x/text/width"
+)
+
+// Customer is one record of the customer archive (客户档案).
+type Customer struct {
+	ID           int64             `json:"id"`
+	Code         string            `json:"code"`
+	Kind         string            `json:"kind"`
+	Name         string            `json:"name"`
+	ShortName    string            `json:"short_name"`
+	USCC         string            `json:"uscc"`
+	LegalRep     string            `json:"legal_representative"`
+	IndustryCode string            `json:"industry_code"`
+	RegionCode   string            `json:"region_code"`
+	Address      string            `json:"address"`
+	Source       string            `json:"source"`
+	Stage        string            `json:"stage"`
+	OwnerID      int64             `json:"owner_id"`
+	TeamID       int64             `json:"team_id,omitempty"`
+	Notes        string            `json:"notes"`
+	EmployeeBand string            `json:"employee_band"`
+	RevenueBand  string            `json:"revenue_band"`
+	Tags         []string          `json:"tags"`
+	Custom       map[string]string `json:"custom_fields"`
+	Version      int               `json:"version"`
+	CreatedAt    time.Time         `json:"created_at"`
+	UpdatedAt    time.Time         `json:"updated_at"`
+	DeletedAt    *time.Time        `json:"deleted_at,omitempty"`
+	ImportID     int64             `json:"import_id,omitempty"`  // the import it came from, if any
+	ImportRow    int               `json:"import_row,omitempty"` // and that import's file row
+
+	NameNorm string `json:"-"` // NormalizeName(Name), for duplicate checks
+	NameSort string `json:"-"` // the stored sort key (NameSortKey(Name) once written)
+}
+
+// NameSortKey is the key the list sorts names by (sort=name): each Han
+// character as its toneless pinyin reading (the most common one, or the
+// one a phrase asks for: 长安 is chang an), syllables apart,
+// Latin letters lower-cased and digits as they are, so 安徽 < 北京 < 成都
+// as in a Chinese index; the name itself follows, after a control
+// character, to order names that read alike. The store writes it with
+// every insert and update of a customer.
+func NameSortKey(name string) string {
+	var parts []string
+	var word strings.Builder // a run of letters and digits
+	var han []rune           // a run of other characters, read together (长安 is chang an)
+	n := 0
+	flush := func() {
+		if word.Len() > 0 {
+			parts = append(parts, word.String())
+			word.Reset()
+		}
+		if len(han) > 0 {
+			parts = append(parts, cn.FirstReadings(string(han))...)
+			han = han[:0]
+		}
+	}
+	for _, r := range width.Fold.String(name) {
+		if n++; n > 100 {
+			break
+		}
+		switch {
+		case 'A' <= r && r <= 'Z':
+			if len(han) > 0 {
+				flush()
+			}
+			word.WriteRune(r + 'a' - 'A')
+		case 'a' <= r && r <= 'z', '0' <= r && r <= '9':
+			if len(han) > 0 {
+				flush()
+			}
+			word.WriteRune(r)
+		default:
+			if word.Len() > 0 {
+				flush()
+			}
+			han = append(han, r)
+		}
+	}
+	flush()
+	return strings.Join(parts, " ") + "\x01" + name
+}
+
+// The option lists of a customer, from the policies.
+var (
+	CustomerKinds   = []string{"company", "individual"}
+	CustomerSources = []string{"online", "offline", "social_media", "referral", "trade_fair", "advertising", "other"}
+	// CustomerStages are 潜在/一般/重要/战略/流失.
+	CustomerStages = []string{"potential", "general", "important", "strategic", "churned"}
+	// EmployeeBands are head-count bands.
+	EmployeeBands = []string{"1-9", "10-49", "50-99", "100-499", "500-999", "1000+"}
+	// RevenueBands are yearly revenue bands in yuan (万 = 10,000).
+	RevenueBands = []string{"<100万", "100万-500万", "500万-1000万", "1000万-5000万", "5000万-1亿", "1亿+"}
+)
+
+// normalize trims the text fields and fills defaults.
+func (c *Customer) Normalize() {
+	for _, f := range []*string{&c.Kind, &c.Name, &c.ShortName, &c.USCC, &c.LegalRep, &c.IndustryCode, &c.RegionCode, &c.Address, &c.Source, &c.Stage} {
+		*f = strings.TrimSpace(*f)
+	}
+	if c.Kind == "" {
+		c.Kind = "company"
+	}
+	if c.Source == "" {
+		c.Source = "other"
+	}
+	if c.Stage == "" {
+		c.Stage = "potential"
+	}
+	if c.Tags == nil {
+		c.Tags = []string{}
+	}
+	if c.Custom == nil {
+		c.Custom = map[string]string{}
+	}
+}
+
+// validate checks every field and returns all problems at once.
+func (c *Customer) Validate(lang string) error { return c.validateChange(lang, nil) }
+
+// validateChange is validate for a change of before (nil: a new
+// customer). A USCC whose check character fails and a region_code that is
+// only a province or city prefix were accepted once: a record that still
+// has one keeps it through changes to its other fields, but no new value
+// of either kind is taken.
+func (c *Customer) validateChange(lang string, before *Customer) error {
+	var fs []crm.FieldError
+	bad := func(field, code, msg string) { fs = append(fs, crm.FieldError{Field: field, Code: code, Message: msg}) }
+	if !slices.Contains(CustomerKinds, c.Kind) {
+		bad("kind", "unknown", "must be company or individual")
+	}
+	if c.Name == "" {
+		bad("name", "required", "is required")
+	} else if utf8.RuneCountInString(c.Name) > 200 {
+		bad("name", "length", "must be at most 200 characters")
+	}
+	if utf8.RuneCountInString(c.ShortName) > 50 {
+		bad("short_name", "length", "must be at most 50 characters")
+	}
+	if c.USCC != "" {
+		norm, p := cn.ValidateUSCC(c.USCC)
+		kept := before != nil && norm == before.USCC
+		switch {
+		case p != nil && p.Severity == cn.Error:
+			bad("uscc", p.Code, p.Message(lang))
+		case p != nil && p.Code == cn.CodeChecksum && !kept:
+			bad("uscc", p.Code, crm.Tr(lang,
+				fmt.Sprintf("the check character (position 18) must be %s, not %s: the code is mistyped", p.Want, p.Got),
+				fmt.Sprintf("第18位校验码应为 %s，不是 %s：代码有误，请核对", p.Want, p.Got)))
+		default:
+			c.USCC = norm // an unknown registration authority is only a warning
+		}
+	}
+	if c.IndustryCode != "" {
+		if p := cn.ValidIndustryCode(c.IndustryCode); p != nil {
+			bad("industry_code", p.Code, p.Message(lang))
+		}
+	}
+	if c.RegionCode != "" {
+		if p := cn.ValidRegionCode(c.RegionCode); p != nil {
+			bad("region_code", p.Code, p.Message(lang))
+		} else if code, full := compactRegionCode(c.RegionCode); code == full {
+			c.RegionCode = code
+		} else if before == nil || c.RegionCode != before.RegionCode {
+			bad("region_code", "length", crm.Tr(lang,
+				fmt.Sprintf("must be a full 6-digit GB/T 2260 code (e.g. %s), not the prefix %s; prefixes are for list filters", full, code),
+				fmt.Sprintf("应为完整的6位 GB/T 2260 行政区划代码（如 %s），不能只填前缀 %s", full, code)))
+		}
+	}
+	if !slices.Contains(CustomerSources, c.Source) {
+		bad("source", "unknown", "must be one of "+strings.Join(CustomerSources, ", "))
+	}
+	if !slices.Contains(CustomerStages, c.Stage) {
+		bad("stage", "unknown", "must be one of "+strings.Join(CustomerStages, ", "))
+	}
+	if c.EmployeeBand != "" && !slices.Contains(EmployeeBands, c.EmployeeBand) {
+		bad("employee_band", "unknown", "must be one of "+strings.Join(EmployeeBands, ", "))
+	}
+	if c.RevenueBand != "" && !slices.Contains(RevenueBands, c.RevenueBand) {
+		bad("revenue_band", "unknown", "must be one of "+strings.Join(RevenueBands, ", "))
+	}
+	if len(c.Tags) > 20 {
+		bad("tags", "count", "at most 20 tags")
+	}
+	seen := map[string]bool{}
+	tags := c.Tags[:0]
+	for _, t := range c.Tags {
+		t = strings.TrimSpace(t)
+		if n := utf8.RuneCountInString(t); n == 0 || n > 20 {
+			bad("tags", "length", "each tag must be 1 to 20 characters")
+			break
+		}
+		if !seen[t] {
+			seen[t] = true
+			tags = append(tags, t)
+		}
+	}
+	c.Tags = tags
+	if len(fs) > 0 {
+		return crm.Invalid(fs...)
+	}
+	return nil
+}
+
+// compactRegionCode returns a region code as entered without spaces and
+// with full-width digits folded, and the 6-digit code it stands for: the
+// two are equal when it was entered in full, not as a province (2-digit)
+// or city (4-digit) prefix.
+func compactRegionCode(s string) (code, full string) {
+	code = strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) {
+			return -1
+		}
+		return r
+	}, width.Fold.String(s))
+	full, _ = cn.NormalizeRegionCode(code)
+	return code, full
+}

@@ -1,0 +1,103 @@
+package customer
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/kehucrm/kehu/internal/crm"
+)
+
+// CustomerFieldStore keeps the administrator's custom customer fields.
+type CustomerFieldStore interface {
+	CustomerFieldsTemplate(ctx context.Context) ([]CardField, int, error)
+	SetCustomerFieldsTemplate(ctx context.Context, fields []CardField, version int, e *crm.AuditEntry) error
+}
+
+// CustomerFields returns the custom fields customers have (text, number,
+// date, option), as an administrator defined them.
+func (cs *Customers) CustomerFields(ctx context.Context) ([]CardField, int, error) {
+	return cs.fields.CustomerFieldsTemplate(ctx)
+}
+
+// SetCustomerFields replaces the custom field definitions.
+func (cs *Customers) SetCustomerFields(ctx context.Context, fields []CardField, version int) error {
+	if _, err := crm.Authorize(ctx, crm.ActSettingsManage); err != nil {
+		return err
+	}
+	if err := checkTemplateFields(fields, nil); err != nil {
+		return err
+	}
+	e := crm.NewAudit(ctx, crm.AuditUpdate, "customer_fields", "", map[string]any{"fields": len(fields)})
+	return cs.fields.SetCustomerFieldsTemplate(ctx, fields, version, &e)
+}
+
+// checkTemplateFields validates field definitions: new snake_case keys
+// (not among reserved), a known type, options for a choice, a label, a
+// known section (custom when left out), bounds only on a number and in
+// order.
+func checkTemplateFields(fields []CardField, reserved map[string]bool) error {
+	seen := map[string]bool{}
+	for k := range reserved {
+		seen[k] = true
+	}
+	for i := range fields {
+		f := &fields[i]
+		field := "fields[" + strconv.Itoa(i) + "]"
+		switch {
+		case !validKey(f.Key) || seen[f.Key]:
+			return crm.Invalid(crm.FieldError{Field: field + ".key", Code: "invalid", Message: "must be a new snake_case key"})
+		case !slices.Contains(CardFieldTypes, f.Type):
+			return crm.Invalid(crm.FieldError{Field: field + ".type", Code: "unknown", Message: "must be text, number, date or choice"})
+		case f.Type == "choice" && len(f.Options) == 0:
+			return crm.Invalid(crm.FieldError{Field: field + ".options", Code: "required", Message: "a choice needs options"})
+		case strings.TrimSpace(f.LabelZH) == "":
+			return crm.Invalid(crm.FieldError{Field: field + ".label_zh", Code: "required", Message: "is required"})
+		case f.Section != "" && !slices.Contains(CardSections, f.Section):
+			return crm.Invalid(crm.FieldError{Field: field + ".section", Code: "unknown", Message: "must be one of " + strings.Join(CardSections, ", ")})
+		case f.Type != "number" && (f.Min != nil || f.Max != nil):
+			return crm.Invalid(crm.FieldError{Field: field + ".min", Code: "invalid", Message: "min and max apply only to a number field"})
+		case f.Min != nil && f.Max != nil && *f.Min > *f.Max:
+			return crm.Invalid(crm.FieldError{Field: field + ".max", Code: "invalid", Message: "must not be less than min"})
+		}
+		seen[f.Key], f.Custom = true, true
+		if f.Section == "" {
+			f.Section = "custom"
+		}
+	}
+	return nil
+}
+
+// checkCustom validates a customer's custom values against the template.
+func (cs *Customers) checkCustom(ctx context.Context, values map[string]string) error {
+	if len(values) == 0 {
+		return nil
+	}
+	tmpl, _, err := cs.fields.CustomerFieldsTemplate(ctx)
+	if err != nil {
+		return err
+	}
+	byKey := map[string]CardField{}
+	for _, f := range tmpl {
+		byKey[f.Key] = f
+	}
+	var fs []crm.FieldError
+	for k, v := range values {
+		f, ok := byKey[k]
+		switch {
+		case !ok:
+			fs = append(fs, crm.FieldError{Field: "custom_fields." + k, Code: "unknown", Message: "is not a custom field"})
+		case strings.TrimSpace(v) == "":
+			delete(values, k)
+		default:
+			if msg := checkCardValue(f, strings.TrimSpace(v)); msg != "" {
+				fs = append(fs, crm.FieldError{Field: "custom_fields." + k, Code: "invalid", Message: msg})
+			}
+		}
+	}
+	if len(fs) > 0 {
+		return crm.Invalid(fs...)
+	}
+	return nil
+}

@@ -1,0 +1,397 @@
+package customer
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/kehucrm/kehu/internal/cn"
+	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/identity"
+)
+
+// CustomerFilter narrows a customer list. Zero fields do not filter.
+type CustomerFilter struct {
+	Query    string // the search box: name, short name, pinyin, code, USCC, contact names, mobile endings
+	Stage    string
+	OwnerID  int64
+	TeamID   int64
+	Region   string // a GB/T 2260 code or its province (2 digits) or city (4 digits) prefix
+	Industry string // a GB/T 4754 section letter or division code
+	Tag      string
+	From, To time.Time // created in [From, To)
+	Trash    bool      // list the trash instead of live customers
+	BeforeID int64     // page: customers older than this ID (the default order, newest first)
+	Limit    int
+	// Sort orders the list by one of CustomerSorts, "-" first for
+	// descending; "" is newest first by ID. After is the keyset cursor
+	// of a sorted list: the page starts after that row.
+	Sort  string
+	After *SortCursor
+}
+
+// CustomerSorts are the keys the customer list sorts by: name sorts by
+// the pinyin key (NameSortKey).
+var CustomerSorts = []string{"created_at", "updated_at", "name", "code"}
+
+// SortCursor is where a sorted page ends: the sort it belongs to, the
+// last row's sort key (a time as RFC 3339 with nanoseconds, or text) and
+// its ID, which breaks ties.
+type SortCursor struct {
+	Sort string `json:"s"`
+	Key  string `json:"k"`
+	ID   int64  `json:"id"`
+}
+
+// ParseCustomerSort checks a sort parameter: one of CustomerSorts,
+// optionally with a leading "-" for descending.
+func ParseCustomerSort(sort string) (field string, desc bool, err error) {
+	field, desc = strings.CutPrefix(sort, "-")
+	if !slices.Contains(CustomerSorts, field) {
+		e := crm.Invalid(crm.FieldError{Field: "sort", Code: "unknown", Message: "must be one of " + strings.Join(CustomerSorts, ", ") + ", each optionally with a leading - for descending"})
+		e.Code = crm.EBadRequest
+		return "", false, e
+	}
+	return field, desc, nil
+}
+
+// CursorAfter is the cursor of a sorted page that ends with c, a row
+// as the store listed it (with its stored sort keys).
+func CursorAfter(sort string, c Customer) SortCursor {
+	field, _, _ := ParseCustomerSort(sort)
+	k := SortCursor{Sort: sort, ID: c.ID}
+	switch field {
+	case "created_at":
+		k.Key = c.CreatedAt.UTC().Format(time.RFC3339Nano)
+	case "updated_at":
+		k.Key = c.UpdatedAt.UTC().Format(time.RFC3339Nano)
+	case "name":
+		k.Key = c.NameSort // as stored, so the next page starts exactly after it
+	case "code":
+		k.Key = c.Code
+	}
+	return k
+}
+
+// CountExactUpTo is the largest total a customer list counts exactly;
+// above it the total is an estimate, so no page ever counts a whole
+// large table.
+const CountExactUpTo = 10000
+
+// CustomerCount is how many customers a filtered list holds: exact up to
+// CountExactUpTo, otherwise an estimate (Estimate set).
+type CustomerCount struct {
+	Total    int64 `json:"total"`
+	Estimate bool  `json:"total_is_estimate"`
+}
+
+// CustomerStore keeps customers.
+type CustomerStore interface {
+	// CreateCustomer adds c; with uniqueName it refuses, in the same
+	// transaction, a normalised name a live customer has
+	// (*DuplicateNameError), so two requests at once cannot both add it.
+	CreateCustomer(ctx context.Context, c *Customer, uniqueName bool, e *crm.AuditEntry) error
+	Customer(ctx context.Context, id int64, s crm.Scope, trash bool, now time.Time) (Customer, bool, error)
+	ListCustomers(ctx context.Context, s crm.Scope, f CustomerFilter, now time.Time) ([]Customer, []int64, error)
+	SearchCustomers(ctx context.Context, s crm.Scope, q string, f CustomerFilter, now time.Time) ([]Customer, []int64, error)
+	CountCustomers(ctx context.Context, s crm.Scope, f CustomerFilter, now time.Time) (CustomerCount, error)
+	CustomerHoldings(ctx context.Context, id int64) (Holdings, error)
+	// UpdateCustomer writes c at its version; with uniqueName (a rename)
+	// it refuses, in the same transaction, a normalised name another live
+	// customer has (*DuplicateNameError), as CreateCustomer does.
+	UpdateCustomer(ctx context.Context, c *Customer, uniqueName bool, e *crm.AuditEntry) error
+	UpdateCustomers(ctx context.Context, cs []*Customer, es []*crm.AuditEntry) error
+	HardDeleteCustomer(ctx context.Context, id int64, e *crm.AuditEntry) error
+	UserByID(ctx context.Context, id int64) (identity.User, error)
+	Audit(ctx context.Context, e *crm.AuditEntry) error
+}
+
+// TrashDays is how long a deleted customer can be restored.
+const TrashDays = 30
+
+// Customers is the customer archive.
+type Customers struct {
+	Store        CustomerStore
+	contacts     ContactStore
+	interactions InteractionStore
+	dedup        DedupStore
+	fields       CustomerFieldStore
+	history      HistoryStore
+	Sealer       crm.Sealer
+	Now          func() time.Time
+}
+
+// CustomerArchiveStore is everything the customer archive keeps.
+type CustomerArchiveStore interface {
+	CustomerStore
+	ContactStore
+	InteractionStore
+	DedupStore
+	CustomerFieldStore
+	HistoryStore
+}
+
+// NewCustomers returns the customer service.
+func NewCustomers(s CustomerArchiveStore, now func() time.Time) *Customers {
+	if now == nil {
+		now = time.Now
+	}
+	return &Customers{Store: s, contacts: s, interactions: s, dedup: s, fields: s, history: s, Now: now}
+}
+
+// Create adds a customer. Its owner is the caller unless a gm (anyone) or
+// a sales manager (their team) names another: anyone else naming an owner
+// is refused with forbidden.
+func (cs *Customers) Create(ctx context.Context, c Customer, lang string) (Customer, error) {
+	return cs.CreateForced(ctx, c, false, lang)
+}
+
+// CreateForced is Create that, with force, accepts a name another
+// customer already has.
+func (cs *Customers) CreateForced(ctx context.Context, c Customer, force bool, lang string) (Customer, error) {
+	p, err := crm.Authorize(ctx, crm.ActCustomerCreate)
+	if err != nil {
+		return c, err
+	}
+	c.Normalize()
+	if err := c.Validate(lang); err != nil {
+		return c, err
+	}
+	if err := cs.checkCustom(ctx, c.Custom); err != nil {
+		return c, err
+	}
+	if c.OwnerID == 0 {
+		c.OwnerID = p.UserID
+	}
+	if err := cs.checkOwner(ctx, p, &c); err != nil {
+		return c, err
+	}
+	if err := cs.checkDuplicateUSCC(ctx, p, &c); err != nil {
+		return c, err
+	}
+	if err := cs.checkDuplicateName(ctx, p, &c, force); err != nil {
+		return c, err
+	}
+	now := cs.Now().UTC()
+	c.CreatedAt, c.UpdatedAt, c.DeletedAt = now, now, nil
+	e := crm.NewAudit(ctx, crm.AuditCreate, "customer", "", customerFields(c))
+	err = cs.Store.CreateCustomer(ctx, &c, !force, &e)
+	if dup := (*DuplicateNameError)(nil); errors.As(err, &dup) {
+		return c, cs.duplicateName(ctx, p, dup.ID)
+	}
+	return c, err
+}
+
+// checkOwner enforces who may own what and sets the customer's team to
+// its owner's.
+func (cs *Customers) checkOwner(ctx context.Context, p crm.Principal, c *Customer) error {
+	forbid := func(msg string) error {
+		return &crm.Error{Code: crm.EForbidden, Message: msg, Fields: []crm.FieldError{{Field: "owner_id", Code: "forbidden", Message: msg}}}
+	}
+	if c.OwnerID != p.UserID && !p.Role.Can(crm.ActCustomerAssign) {
+		return forbid("you may not give a customer to someone else")
+	}
+	owner, err := cs.Store.UserByID(ctx, c.OwnerID)
+	if crm.ErrorCode(err) == crm.ENotFound {
+		return crm.Invalid(crm.FieldError{Field: "owner_id", Code: "unknown", Message: "no such user"})
+	}
+	if err != nil {
+		return err
+	}
+	if owner.Disabled() {
+		return crm.Invalid(crm.FieldError{Field: "owner_id", Code: "disabled", Message: "this user is disabled"})
+	}
+	if !owner.Role.Can(crm.ActCustomerUpdate) {
+		// An auditor, an administrator or a QA engineer cannot look
+		// after a customer they may not even change.
+		return crm.Invalid(crm.FieldError{Field: "owner_id", Code: "role", Message: "a " + string(owner.Role) + " cannot own customers"})
+	}
+	if p.Role == crm.RoleSalesManager && owner.ID != p.UserID && (owner.TeamID == 0 || owner.TeamID != p.TeamID) {
+		return forbid("a sales manager may give customers only to their own team")
+	}
+	c.TeamID = owner.TeamID
+	return nil
+}
+
+// Get reads a customer in the caller's scope; out of scope is not_found.
+// A read made possible only by an access grant is audited.
+func (cs *Customers) Get(ctx context.Context, id int64) (Customer, error) {
+	p, err := crm.Authorize(ctx, crm.ActCustomerRead)
+	if err != nil {
+		return Customer{}, err
+	}
+	c, viaGrant, err := cs.Store.Customer(ctx, id, crm.ReadScope(p), false, cs.Now())
+	if err != nil {
+		return c, err
+	}
+	if viaGrant {
+		e := crm.NewAudit(ctx, crm.AuditReadGranted, "customer", strconv.FormatInt(id, 10), nil)
+		if err := cs.Store.Audit(ctx, &e); err != nil {
+			return Customer{}, err
+		}
+	}
+	return c, nil
+}
+
+// List returns customers in scope, newest first; rows seen only through a
+// grant are audited.
+func (cs *Customers) List(ctx context.Context, f CustomerFilter) ([]Customer, error) {
+	p, err := authorizeList(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	var list []Customer
+	var granted []int64
+	if found, ok, err := cs.byMobile(ctx, p, f); ok || err != nil {
+		return pageOf(found, f), err
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		list, granted, err = cs.Store.SearchCustomers(ctx, crm.ReadScope(p), q, f, cs.Now())
+	} else {
+		list, granted, err = cs.Store.ListCustomers(ctx, crm.ReadScope(p), f, cs.Now())
+	}
+	if err != nil || len(granted) == 0 {
+		return list, err
+	}
+	e := crm.NewAudit(ctx, crm.AuditReadGranted, "customer", "", map[string]any{"ids": granted})
+	return list, cs.Store.Audit(ctx, &e)
+}
+
+// authorizeList lets the caller read the list f asks for: customers, and
+// the trash only to those who may move customers there.
+func authorizeList(ctx context.Context, f CustomerFilter) (crm.Principal, error) {
+	p, err := crm.Authorize(ctx, crm.ActCustomerRead)
+	if err == nil && f.Trash {
+		_, err = crm.Authorize(ctx, crm.ActCustomerDelete)
+	}
+	return p, err
+}
+
+// searchCounter is a store that can find a search's page and its total
+// together, when one reading of the matches gives both (ok false when it
+// cannot for this search).
+type searchCounter interface {
+	SearchCustomersCounted(ctx context.Context, s crm.Scope, q string, f CustomerFilter, now time.Time) (list []Customer, n CustomerCount, ok bool, err error)
+}
+
+// ListCounted is List and Count together: the page and the total of the
+// whole list. A search whose matches are read whole for the page anyway
+// is counted in the same reading.
+func (cs *Customers) ListCounted(ctx context.Context, f CustomerFilter) ([]Customer, CustomerCount, error) {
+	p, err := authorizeList(ctx, f)
+	if err != nil {
+		return nil, CustomerCount{}, err
+	}
+	if found, ok, err := cs.byMobile(ctx, p, f); ok || err != nil {
+		return pageOf(found, f), CustomerCount{Total: int64(len(found))}, err
+	}
+	if sc, can := cs.Store.(searchCounter); can && strings.TrimSpace(f.Query) != "" {
+		f.Query = strings.TrimSpace(f.Query)
+		list, n, ok, err := sc.SearchCustomersCounted(ctx, crm.ReadScope(p), f.Query, f, cs.Now())
+		if err != nil || ok {
+			return list, n, err
+		}
+	}
+	list, err := cs.List(ctx, f)
+	if err != nil {
+		return nil, CustomerCount{}, err
+	}
+	n, err := cs.Count(ctx, f)
+	return list, n, err
+}
+
+// Count counts the customers in scope that List would page through
+// with f (ignoring its cursor): exactly up to CountExactUpTo, estimated
+// above it.
+func (cs *Customers) Count(ctx context.Context, f CustomerFilter) (CustomerCount, error) {
+	p, err := authorizeList(ctx, f)
+	if err != nil {
+		return CustomerCount{}, err
+	}
+	f.Query = strings.TrimSpace(f.Query)
+	if found, ok, err := cs.byMobile(ctx, p, f); ok || err != nil {
+		return CustomerCount{Total: int64(len(found))}, err
+	}
+	return cs.Store.CountCustomers(ctx, crm.ReadScope(p), f, cs.Now())
+}
+
+// byMobile answers a search box holding a whole mobile number (138 0013
+// 8000, +86…) with no other filter: every customer in scope whose contacts
+// have that number, found through its blind index (the numbers are
+// sealed), newest first — a handful, so the callers page them. ok is
+// false for any other list.
+func (cs *Customers) byMobile(ctx context.Context, p crm.Principal, f CustomerFilter) (found []Customer, ok bool, err error) {
+	q := strings.TrimSpace(f.Query)
+	if q == "" || cs.Sealer == nil || f.Sort != "" || f.Trash || f.Stage != "" || f.OwnerID != 0 || f.TeamID != 0 || f.Region != "" ||
+		f.Industry != "" || f.Tag != "" || !f.From.IsZero() || !f.To.IsZero() {
+		return nil, false, nil
+	}
+	digits := 0
+	for _, r := range q {
+		if '0' <= r && r <= '9' {
+			digits++
+		}
+	}
+	if digits < 11 {
+		return nil, false, nil
+	}
+	norm, pr := cn.ValidateMobile(q)
+	if pr != nil && pr.Severity == cn.Error {
+		return nil, false, nil
+	}
+	contacts, err := cs.contacts.ContactsByMobileIndex(ctx, MobileBlindIndex(cs.Sealer, norm))
+	if err != nil {
+		return nil, true, err
+	}
+	var ids []int64
+	for _, k := range contacts {
+		if !slices.Contains(ids, k.CustomerID) {
+			ids = append(ids, k.CustomerID)
+		}
+	}
+	slices.SortFunc(ids, func(a, b int64) int { return cmp.Compare(b, a) })
+	found = []Customer{}
+	var granted []int64
+	for _, id := range ids {
+		c, viaGrant, err := cs.Store.Customer(ctx, id, crm.ReadScope(p), false, cs.Now())
+		if crm.ErrorCode(err) == crm.ENotFound {
+			continue // out of scope: as if it were not there
+		}
+		if err != nil {
+			return nil, true, err
+		}
+		if viaGrant {
+			granted = append(granted, id)
+		}
+		found = append(found, c)
+	}
+	if len(granted) > 0 {
+		e := crm.NewAudit(ctx, crm.AuditReadGranted, "customer", "", map[string]any{"ids": granted})
+		return found, true, cs.Store.Audit(ctx, &e)
+	}
+	return found, true, nil
+}
+
+// pageOf is the page of a newest-first list f asks for: after its cursor,
+// at most its limit.
+func pageOf(list []Customer, f CustomerFilter) []Customer {
+	out := []Customer{}
+	for _, c := range list {
+		if f.BeforeID != 0 && c.ID >= f.BeforeID {
+			continue
+		}
+		if f.Limit > 0 && len(out) == f.Limit {
+			break
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+func customerFields(c Customer) map[string]any {
+	return map[string]any{"code": c.Code, "kind": c.Kind, "name": c.Name, "uscc": c.USCC, "stage": c.Stage, "owner_id": c.OwnerID}
+}

@@ -1,0 +1,174 @@
+package customer
+
+import (
+	"context"
+	"errors"
+	"maps"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/kehucrm/kehu/internal/crm"
+)
+
+// CustomerPatch is a change to a customer; nil fields stay as they are.
+type CustomerPatch struct {
+	Version      int
+	Kind         *string
+	Name         *string
+	ShortName    *string
+	USCC         *string
+	LegalRep     *string
+	IndustryCode *string
+	RegionCode   *string
+	Address      *string
+	Source       *string
+	Stage        *string
+	Notes        *string
+	OwnerID      *int64
+	EmployeeBand *string
+	RevenueBand  *string
+	Tags         *[]string
+	Custom       *map[string]string // replaces the whole set of custom values
+	// CustomMerge changes custom values by key: a nil value removes the
+	// key, keys left out stay as they are. It applies after Custom.
+	CustomMerge map[string]*string
+	Force       bool // accept a name another customer already has
+}
+
+// Update applies a patch with optimistic locking: a stale version answers
+// version_conflict. Changed fields are audited before and after.
+func (cs *Customers) Update(ctx context.Context, id int64, pt CustomerPatch, lang string) (Customer, error) {
+	p, err := crm.Authorize(ctx, crm.ActCustomerUpdate)
+	if err != nil {
+		return Customer{}, err
+	}
+	c, _, err := cs.Store.Customer(ctx, id, crm.CustomerScope(p), false, cs.Now())
+	if err != nil {
+		return c, err
+	}
+	if pt.Version != c.Version {
+		return c, crm.Errorf(crm.EVersionConflict, "the customer was changed by someone else (version %d, you sent %d); reload and try again", c.Version, pt.Version)
+	}
+	before := c
+	changes := map[string]crm.Change{}
+	set := func(name string, dst *string, v *string) {
+		if v != nil && *v != *dst {
+			changes[name] = crm.Change{Before: *dst, After: *v}
+			*dst = *v
+		}
+	}
+	set("kind", &c.Kind, pt.Kind)
+	set("name", &c.Name, pt.Name)
+	set("short_name", &c.ShortName, pt.ShortName)
+	set("uscc", &c.USCC, pt.USCC)
+	set("legal_representative", &c.LegalRep, pt.LegalRep)
+	set("industry_code", &c.IndustryCode, pt.IndustryCode)
+	set("region_code", &c.RegionCode, pt.RegionCode)
+	set("address", &c.Address, pt.Address)
+	set("source", &c.Source, pt.Source)
+	set("stage", &c.Stage, pt.Stage)
+	set("notes", &c.Notes, pt.Notes)
+	set("employee_band", &c.EmployeeBand, pt.EmployeeBand)
+	set("revenue_band", &c.RevenueBand, pt.RevenueBand)
+	if pt.Tags != nil && !slices.Equal(*pt.Tags, c.Tags) {
+		changes["tags"] = crm.Change{Before: c.Tags, After: *pt.Tags}
+		c.Tags = append([]string{}, *pt.Tags...)
+	}
+	custom := maps.Clone(c.Custom)
+	if pt.Custom != nil {
+		custom = maps.Clone(*pt.Custom)
+	}
+	for k, v := range pt.CustomMerge {
+		if v == nil {
+			delete(custom, k)
+		} else {
+			if custom == nil {
+				custom = map[string]string{}
+			}
+			custom[k] = *v
+		}
+	}
+	if !maps.Equal(custom, c.Custom) {
+		changes["custom_fields"] = crm.Change{Before: c.Custom, After: custom}
+		c.Custom = custom
+	}
+	c.Normalize()
+	if err := c.validateChange(lang, &before); err != nil {
+		return before, err
+	}
+	if err := cs.checkCustom(ctx, c.Custom); err != nil {
+		return before, err
+	}
+	if pt.OwnerID != nil && *pt.OwnerID != c.OwnerID {
+		changes["owner_id"] = crm.Change{Before: c.OwnerID, After: *pt.OwnerID}
+		c.OwnerID = *pt.OwnerID
+		if err := cs.checkOwner(ctx, p, &c); err != nil {
+			return before, err
+		}
+	}
+	if len(changes) == 0 {
+		return c, nil
+	}
+	_, renamed := changes["name"]
+	if renamed {
+		if err := cs.checkDuplicateName(ctx, p, &c, pt.Force); err != nil {
+			return before, err
+		}
+	}
+	c.UpdatedAt = cs.Now().UTC()
+	e := crm.NewAudit(ctx, crm.AuditUpdate, "customer", strconv.FormatInt(c.ID, 10), changes)
+	err = cs.Store.UpdateCustomer(ctx, &c, renamed && !pt.Force, &e)
+	if dup := (*DuplicateNameError)(nil); errors.As(err, &dup) {
+		return before, cs.duplicateName(ctx, p, dup.ID)
+	}
+	return c, err
+}
+
+// Delete moves a customer to the trash, where it can be restored for
+// TrashDays days.
+func (cs *Customers) Delete(ctx context.Context, id int64, version int) error {
+	p, err := crm.Authorize(ctx, crm.ActCustomerDelete)
+	if err != nil {
+		return err
+	}
+	c, _, err := cs.Store.Customer(ctx, id, crm.CustomerScope(p), false, cs.Now())
+	if err != nil {
+		return err
+	}
+	if version != 0 && version != c.Version {
+		return crm.Errorf(crm.EVersionConflict, "the customer was changed by someone else; reload and try again")
+	}
+	now := cs.Now().UTC()
+	c.DeletedAt, c.UpdatedAt = &now, now
+	e := crm.NewAudit(ctx, crm.AuditDelete, "customer", strconv.FormatInt(id, 10), map[string]any{"trash": true, "name": c.Name})
+	return cs.Store.UpdateCustomer(ctx, &c, false, &e)
+}
+
+// Restore brings a customer back from the trash within TrashDays days.
+func (cs *Customers) Restore(ctx context.Context, id int64) (Customer, error) {
+	p, err := crm.Authorize(ctx, crm.ActCustomerDelete)
+	if err != nil {
+		return Customer{}, err
+	}
+	c, _, err := cs.Store.Customer(ctx, id, crm.CustomerScope(p), true, cs.Now())
+	if err != nil {
+		return c, err
+	}
+	if cs.Now().Sub(*c.DeletedAt) > TrashDays*24*time.Hour {
+		return c, crm.Errorf(crm.EConflict, "the customer was deleted more than %d days ago and can no longer be restored", TrashDays)
+	}
+	c.DeletedAt, c.UpdatedAt = nil, cs.Now().UTC()
+	e := crm.NewAudit(ctx, crm.AuditUpdate, "customer", strconv.FormatInt(id, 10), map[string]crm.Change{"deleted": {Before: true, After: false}})
+	return c, cs.Store.UpdateCustomer(ctx, &c, false, &e)
+}
+
+// HardDelete erases a customer in the trash for good. Only an
+// administrator may, and the administrator still reads nothing of it.
+func (cs *Customers) HardDelete(ctx context.Context, id int64) error {
+	if _, err := crm.Authorize(ctx, crm.ActCustomerHardDelete); err != nil {
+		return err
+	}
+	e := crm.NewAudit(ctx, crm.AuditDelete, "customer", strconv.FormatInt(id, 10), map[string]any{"hard": true})
+	return cs.Store.HardDeleteCustomer(ctx, id, &e)
+}

@@ -1,0 +1,130 @@
+package customer
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/kehucrm/kehu/internal/crm"
+	"golang.org/x/text/width"
+)
+
+// NormalizeName is the form duplicate checks compare: full-width letters
+// and digits folded to half-width, lower case, without spaces or
+// punctuation, so "华为技术（深圳）有限公司" and "华为技术(深圳) 有限公司" are one.
+func NormalizeName(s string) string {
+	s = width.Fold.String(s)
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) {
+			continue
+		}
+		b.WriteRune(unicode.ToLower(r))
+	}
+	return b.String()
+}
+
+// DedupStore finds duplicates and merges customers.
+type DedupStore interface {
+	CustomersByNameNorm(ctx context.Context, norm string) ([]Customer, error)
+	CustomerByUSCC(ctx context.Context, uscc string) (Customer, error)
+	MergeCustomers(ctx context.Context, survivor, merged *Customer, e *crm.AuditEntry) error
+}
+
+// checkDuplicateUSCC refuses a USCC another live customer has, naming
+// that customer only when the caller may see it. force does not override
+// it: a USCC identifies one legal entity, so its records are merged, not
+// kept twice (the database holds it unique too).
+func (cs *Customers) checkDuplicateUSCC(ctx context.Context, p crm.Principal, c *Customer) error {
+	if c.USCC == "" {
+		return nil
+	}
+	o, err := cs.dedup.CustomerByUSCC(ctx, c.USCC)
+	if crm.ErrorCode(err) == crm.ENotFound || err == nil && o.ID == c.ID {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	msg := "already used by another customer"
+	if _, _, err := cs.Store.Customer(ctx, o.ID, crm.CustomerScope(p), false, cs.Now()); err == nil {
+		msg = "already used by customer " + o.Code + " " + o.Name
+	}
+	return &crm.Error{Code: crm.EConflict, Message: "a customer with this unified social credit code already exists (merge the two instead)",
+		Fields: []crm.FieldError{{Field: "uscc", Code: "duplicate", Message: msg}}}
+}
+
+// checkDuplicateName refuses a name another live customer has, naming it
+// when the caller may see it, unless force.
+func (cs *Customers) checkDuplicateName(ctx context.Context, p crm.Principal, c *Customer, force bool) error {
+	c.NameNorm = NormalizeName(c.Name)
+	if force {
+		return nil
+	}
+	others, err := cs.dedup.CustomersByNameNorm(ctx, c.NameNorm)
+	if err != nil {
+		return err
+	}
+	for _, o := range others {
+		if o.ID != c.ID {
+			return cs.duplicateName(ctx, p, o.ID)
+		}
+	}
+	return nil
+}
+
+// duplicateName is the refusal of a name customer id already has, naming
+// that customer only when the caller may see it.
+func (cs *Customers) duplicateName(ctx context.Context, p crm.Principal, id int64) error {
+	msg := "a customer with this name already exists"
+	// Own scope only: a customer seen through a grant would be a read to
+	// audit.
+	if o, _, err := cs.Store.Customer(ctx, id, crm.CustomerScope(p), false, cs.Now()); err == nil {
+		msg += ": " + o.Code + " " + o.Name
+	}
+	return &crm.Error{Code: crm.EConflict, Message: msg + " (send force to add it anyway, or merge the two)",
+		Fields: []crm.FieldError{{Field: "name", Code: "duplicate", Message: msg}}}
+}
+
+// DuplicateNameError is a store's refusal to add a customer whose
+// normalised name a live customer (ID) took meanwhile: between the
+// duplicate check and the insert, two requests can both pass the check.
+type DuplicateNameError struct{ ID int64 }
+
+func (e *DuplicateNameError) Error() string {
+	return "store: customer " + strconv.FormatInt(e.ID, 10) + " has this name"
+}
+
+// Merge folds customer fromID into survivorID: contacts and interactions
+// move to the survivor, the merged customer goes to the trash, and the
+// audit log records the merge on both. The caller must be able to change
+// both customers.
+func (cs *Customers) Merge(ctx context.Context, survivorID, fromID int64, version int) (Customer, error) {
+	p, err := crm.Authorize(ctx, crm.ActCustomerUpdate)
+	if err != nil {
+		return Customer{}, err
+	}
+	if survivorID == fromID {
+		return Customer{}, crm.Invalid(crm.FieldError{Field: "from_id", Code: "same", Message: "cannot merge a customer into itself"})
+	}
+	survivor, _, err := cs.Store.Customer(ctx, survivorID, crm.CustomerScope(p), false, cs.Now())
+	if err != nil {
+		return survivor, err
+	}
+	if version != survivor.Version {
+		return survivor, crm.Errorf(crm.EVersionConflict, "the customer was changed by someone else; reload and try again")
+	}
+	merged, _, err := cs.Store.Customer(ctx, fromID, crm.CustomerScope(p), false, cs.Now())
+	if crm.ErrorCode(err) == crm.ENotFound {
+		return survivor, crm.Invalid(crm.FieldError{Field: "from_id", Code: "unknown", Message: "no such customer in your scope"})
+	}
+	if err != nil {
+		return survivor, err
+	}
+	now := cs.Now().UTC()
+	merged.DeletedAt, merged.UpdatedAt, survivor.UpdatedAt = &now, now, now
+	e := crm.NewAudit(ctx, crm.AuditMerge, "customer", strconv.FormatInt(survivorID, 10), map[string]any{
+		"merged_id": fromID, "merged_code": merged.Code, "merged_name": merged.Name})
+	return survivor, cs.dedup.MergeCustomers(ctx, &survivor, &merged, &e)
+}

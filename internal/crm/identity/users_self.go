@@ -1,0 +1,106 @@
+package identity
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/kehucrm/kehu/internal/crm"
+)
+
+// Me returns the signed-in user.
+func (id *Identity) Me(ctx context.Context) (User, error) {
+	p, ok := crm.PrincipalFrom(ctx)
+	if !ok || p.UserID < 0 {
+		return User{}, crm.Errorf(crm.EUnauthorized, "sign in first")
+	}
+	u, err := id.store.UserByID(ctx, p.UserID)
+	id.maskUser(&u)
+	return u, err
+}
+
+// UpdateMe changes what users may change about themselves: the name shown.
+func (id *Identity) UpdateMe(ctx context.Context, displayName *string, version int) (User, error) {
+	u, err := id.Me(ctx)
+	if err != nil {
+		return User{}, err
+	}
+	if version != 0 && version != u.Version {
+		return User{}, crm.Errorf(crm.EVersionConflict, "your account was changed elsewhere; reload and try again")
+	}
+	if displayName == nil || *displayName == u.DisplayName {
+		return u, nil
+	}
+	e := crm.NewAudit(ctx, crm.AuditUpdate, "user", strconv.FormatInt(u.ID, 10), map[string]crm.Change{"display_name": {Before: u.DisplayName, After: *displayName}})
+	u.DisplayName = *displayName
+	return u, id.store.UpdateUser(ctx, &u, &e)
+}
+
+// User returns one user by username, for administrators.
+func (id *Identity) User(ctx context.Context, username string) (User, error) {
+	if _, err := crm.Authorize(ctx, crm.ActUserManage); err != nil {
+		return User{}, err
+	}
+	u, err := id.store.UserByUsername(ctx, NormalizeUsername(username))
+	id.maskUser(&u)
+	return u, err
+}
+
+// UserChange is an administrator's change to a user; nil fields stay.
+type UserChange struct {
+	Version     int
+	DisplayName *string
+	Role        *crm.Role
+	Disabled    *bool
+}
+
+// UpdateUser applies an administrator's change, with optimistic locking.
+// Nobody changes their own role or disables themselves.
+func (id *Identity) UpdateUser(ctx context.Context, username string, c UserChange) (User, error) {
+	p, err := crm.Authorize(ctx, crm.ActUserManage)
+	if err != nil {
+		return User{}, err
+	}
+	u, err := id.store.UserByUsername(ctx, NormalizeUsername(username))
+	if err != nil {
+		return User{}, err
+	}
+	if c.Version != u.Version {
+		return User{}, crm.Errorf(crm.EVersionConflict, "the user was changed by someone else; reload and try again")
+	}
+	changes := map[string]crm.Change{}
+	endSessions := false
+	if c.DisplayName != nil && *c.DisplayName != u.DisplayName {
+		changes["display_name"] = crm.Change{Before: u.DisplayName, After: *c.DisplayName}
+		u.DisplayName = *c.DisplayName
+	}
+	if c.Role != nil && *c.Role != u.Role {
+		if u.ID == p.UserID {
+			return User{}, crm.Errorf(crm.EForbidden, "you cannot change your own role")
+		}
+		if !c.Role.Valid() {
+			return User{}, crm.Invalid(crm.FieldError{Field: "role", Code: "unknown", Message: "is not a role"})
+		}
+		changes["role"] = crm.Change{Before: u.Role, After: *c.Role}
+		u.Role, endSessions = *c.Role, true
+	}
+	if c.Disabled != nil && *c.Disabled != u.Disabled() {
+		if u.ID == p.UserID {
+			return User{}, crm.Errorf(crm.EForbidden, "you cannot disable your own account")
+		}
+		changes["disabled"] = crm.Change{Before: u.Disabled(), After: *c.Disabled}
+		if *c.Disabled {
+			now := id.now().UTC()
+			u.DisabledAt, endSessions = &now, true
+		} else {
+			u.DisabledAt = nil
+		}
+	}
+	if len(changes) == 0 {
+		return u, nil
+	}
+	e := crm.NewAudit(ctx, crm.AuditUpdate, "user", strconv.FormatInt(u.ID, 10), changes)
+	if endSessions {
+		return u, id.store.UpdateUserEnding(ctx, &u, &e, c.Disabled != nil && *c.Disabled)
+	}
+	return u, id.store.UpdateUser(ctx, &u, &e)
+}

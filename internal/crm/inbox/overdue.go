@@ -1,0 +1,93 @@
+package inbox
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/kehucrm/kehu/internal/crm"
+)
+
+// Notification is a message in a user's in-app inbox.
+type Notification struct {
+	ID        int64      `json:"id"`
+	UserID    int64      `json:"user_id"`
+	Kind      string     `json:"kind"`
+	Entity    string     `json:"entity"`
+	EntityID  string     `json:"entity_id"`
+	Message   string     `json:"message"`
+	CreatedAt time.Time  `json:"created_at"`
+	ReadAt    *time.Time `json:"read_at,omitempty"`
+}
+
+// InboxStore keeps users' notifications and notice addresses.
+type InboxStore interface {
+	NotificationEmail(ctx context.Context, userID int64) (string, error)
+	SetNotificationEmail(ctx context.Context, userID int64, email string, at time.Time, e *crm.AuditEntry) error
+	Notifications(ctx context.Context, userID int64, unreadOnly bool, limit int) ([]Notification, error)
+	MarkNotificationRead(ctx context.Context, userID, id int64, at time.Time) error
+}
+
+// Inbox is a signed-in user's notifications.
+type Inbox struct {
+	store InboxStore
+	now   func() time.Time
+}
+
+// NewInbox returns the inbox service.
+func NewInbox(s InboxStore, now func() time.Time) *Inbox {
+	if now == nil {
+		now = time.Now
+	}
+	return &Inbox{store: s, now: now}
+}
+
+// List returns the caller's notifications, newest first.
+func (in *Inbox) List(ctx context.Context, unreadOnly bool, limit int) ([]Notification, error) {
+	p, ok := crm.PrincipalFrom(ctx)
+	if !ok || p.UserID <= 0 {
+		return nil, crm.Errorf(crm.EUnauthorized, "sign in first")
+	}
+	return in.store.Notifications(ctx, p.UserID, unreadOnly, limit)
+}
+
+// MarkRead marks one of the caller's notifications read.
+func (in *Inbox) MarkRead(ctx context.Context, id int64) error {
+	p, ok := crm.PrincipalFrom(ctx)
+	if !ok || p.UserID <= 0 {
+		return crm.Errorf(crm.EUnauthorized, "sign in first")
+	}
+	return in.store.MarkNotificationRead(ctx, p.UserID, id, in.now().UTC())
+}
+
+// NotifyEmail is where a user's notices go by e-mail.
+type NotifyEmail struct {
+	Email string `json:"email"` // empty: in-app inbox only
+}
+
+// Email returns the caller's notice address.
+func (in *Inbox) Email(ctx context.Context) (NotifyEmail, error) {
+	p, ok := crm.PrincipalFrom(ctx)
+	if !ok || p.UserID <= 0 {
+		return NotifyEmail{}, crm.Errorf(crm.EUnauthorized, "sign in first")
+	}
+	s, err := in.store.NotificationEmail(ctx, p.UserID)
+	return NotifyEmail{Email: s}, err
+}
+
+// SetEmail sets (or, empty, removes) the caller's notice address, audited.
+func (in *Inbox) SetEmail(ctx context.Context, email string) (NotifyEmail, error) {
+	p, ok := crm.PrincipalFrom(ctx)
+	if !ok || p.UserID <= 0 {
+		return NotifyEmail{}, crm.Errorf(crm.EUnauthorized, "sign in first")
+	}
+	email = strings.TrimSpace(email)
+	if email != "" && !crm.ValidEmail(email) {
+		return NotifyEmail{}, crm.Invalid(crm.FieldError{Field: "email", Code: "format", Message: "must be an e-mail address such as name@example.com"})
+	}
+	e := crm.NewAudit(ctx, crm.AuditUpdate, "notification_email", "", map[string]any{"email": crm.MaskEmail(email)})
+	if err := in.store.SetNotificationEmail(ctx, p.UserID, email, in.now().UTC(), &e); err != nil {
+		return NotifyEmail{}, err
+	}
+	return NotifyEmail{Email: email}, nil
+}
