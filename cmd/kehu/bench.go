@@ -105,7 +105,7 @@ func benchServer(ctx context.Context, dsn string) (url, engine, token string, st
 	if err != nil {
 		return fail(err)
 	}
-	id := identity.NewIdentity(db, identity.DefaultAuthConfig(), nil)
+	id := identity.New(db, identity.DefaultAuthConfig(), nil, nil)
 	name, pw := "bench-"+strconv.FormatInt(time.Now().UnixNano(), 36), generatePassword()
 	if _, err := id.AddUser(cliContext(ctx), identity.NewUser{Username: name, Role: crm.RoleAdmin, Password: pw}, "en"); err != nil {
 		return fail(err)

@@ -63,7 +63,7 @@ func benchCustomers(ctx context.Context, args []string, stdout, stderr io.Writer
 		return err
 	}
 	// A GM of our own for this run, signed in by API token.
-	id := identity.NewIdentity(db, identity.DefaultAuthConfig(), nil)
+	id := identity.New(db, identity.DefaultAuthConfig(), nil, nil)
 	name, pw := "bench-gm-"+strconv.FormatInt(time.Now().UnixNano(), 36), generatePassword()
 	if _, err := id.AddUser(cliContext(ctx), identity.NewUser{Username: name, Role: crm.RoleGM, Password: pw}, "en"); err != nil {
 		return err

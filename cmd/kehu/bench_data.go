@@ -73,8 +73,7 @@ func benchData(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	id := identity.NewIdentity(db, identity.DefaultAuthConfig(), nil)
-	id.SetSealer(keys)
+	id := identity.New(db, identity.DefaultAuthConfig(), keys, nil)
 	password := generatePassword()
 	var owners []identity.User
 	for _, u := range benchUsers() {

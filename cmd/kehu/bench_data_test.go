@@ -44,8 +44,7 @@ func TestBenchDataLoadsRowsTheProductFinds(t *testing.T) {
 		t.Fatal(err)
 	}
 	as := crm.WithPrincipal(ctx, crm.Principal{UserID: gm.ID, Username: gm.Username, Role: gm.Role})
-	customers := customer.NewCustomers(db, nil)
-	customers.SetSealer(keys)
+	customers := customer.New(db, keys, nil)
 	first, err := customers.Get(as, 1)
 	if err != nil {
 		t.Fatalf("customer 1: %v", err)

@@ -23,8 +23,8 @@ import (
 	"github.com/kehucrm/kehu/internal/crm/customer"
 	"github.com/kehucrm/kehu/internal/crm/identity"
 	"github.com/kehucrm/kehu/internal/crm/importer"
-	"github.com/kehucrm/kehu/internal/jobs"
 	"github.com/kehucrm/kehu/internal/secure"
+	"github.com/kehucrm/kehu/internal/server"
 	"github.com/kehucrm/kehu/internal/store"
 )
 
@@ -91,14 +91,17 @@ func benchImport(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
-	id := identity.NewIdentity(db, identity.DefaultAuthConfig(), nil)
-	id.SetSealer(keys)
+	id := identity.New(db, identity.DefaultAuthConfig(), keys, nil)
 	if _, err := id.AddUser(cliContext(ctx), identity.NewUser{Username: "bench", Role: crm.RoleAccountManager, Password: "Bench-import-2026"}, "en"); err != nil {
 		return err
 	}
 
 	// The import, as the command line runs it.
-	imp := jobs.NewImportRunner(db, keys, nil)
+	svc, err := server.Build(db, server.Options{Sealer: keys}, nil)
+	if err != nil {
+		return err
+	}
+	imp := svc.Imports
 	var checkDone time.Time
 	r := importRun{db: db, out: io.Discard, bar: stderr}
 	imp.Progress = nil
@@ -121,7 +124,7 @@ func benchImport(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	check, commit := checkDone.Sub(t1), total-checkDone.Sub(t1)
 	rate := float64(rows) / total.Seconds()
 	// A customer found by search proves the index was filled.
-	found, err := customer.NewCustomers(db, nil).List(crm.WithPrincipal(ctx, crm.Principal{UserID: x.CreatedBy, Username: "bench", Role: crm.RoleAccountManager}),
+	found, err := svc.Customers.List(crm.WithPrincipal(ctx, crm.Principal{UserID: x.CreatedBy, Username: "bench", Role: crm.RoleAccountManager}),
 		customer.CustomerFilter{Query: impName(rows - 1), Limit: 5})
 	if err != nil {
 		return err
@@ -203,7 +206,7 @@ func benchImport(ctx context.Context, args []string, stdout, stderr io.Writer) e
 }
 
 // runTimed is run that notes when the dry run ended.
-func (r *importRun) runTimed(ctx context.Context, imp *importer.Importer, as string, up importer.ImportUpload, checkDone *time.Time) (importer.Import, error) {
+func (r *importRun) runTimed(ctx context.Context, imp *importer.Service, as string, up importer.ImportUpload, checkDone *time.Time) (importer.Import, error) {
 	imp.Progress = func(x importer.Import) {
 		if (x.Status == importer.ImportChecked || x.Status == importer.ImportCommitting) && checkDone.IsZero() {
 			*checkDone = time.Now()

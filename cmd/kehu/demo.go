@@ -91,10 +91,8 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	id := identity.NewIdentity(db, identity.DefaultAuthConfig(), nil)
-	id.SetSealer(keys)
-	customers := customer.NewCustomers(db, nil)
-	customers.SetSealer(keys)
+	id := identity.New(db, identity.DefaultAuthConfig(), keys, nil)
+	customers := customer.New(db, keys, nil)
 	password := generatePassword()
 	sys := cliContext(ctx)
 	as := map[string]context.Context{}

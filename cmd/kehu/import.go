@@ -13,7 +13,7 @@ import (
 
 	"github.com/kehucrm/kehu/internal/crm"
 	"github.com/kehucrm/kehu/internal/crm/importer"
-	"github.com/kehucrm/kehu/internal/jobs"
+	"github.com/kehucrm/kehu/internal/server"
 	"github.com/kehucrm/kehu/internal/store"
 )
 
@@ -64,8 +64,12 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if validOnly {
 		mode = importer.ImportValidOnly
 	}
+	svc, err := server.Build(db, server.Options{Sealer: keys}, nil)
+	if err != nil {
+		return err
+	}
 	r := importRun{db: db, out: stdout, bar: stderr, quiet: quiet}
-	x, err := r.runWith(ctx, jobs.NewImportRunner(db, keys, nil), as, importer.ImportUpload{FileName: filepath.Base(file), FilePath: file, Mapping: m, DryRun: dryRun, Mode: mode, Lang: "zh-CN"})
+	x, err := r.runWith(ctx, svc.Imports, as, importer.ImportUpload{FileName: filepath.Base(file), FilePath: file, Mapping: m, DryRun: dryRun, Mode: mode, Lang: "zh-CN"})
 	if err != nil {
 		return err
 	}
@@ -105,7 +109,7 @@ type importRun struct {
 	start time.Time
 }
 
-func (r *importRun) runWith(ctx context.Context, imp *importer.Importer, as string, up importer.ImportUpload) (importer.Import, error) {
+func (r *importRun) runWith(ctx context.Context, imp *importer.Service, as string, up importer.ImportUpload) (importer.Import, error) {
 	u, err := r.db.UserByUsername(ctx, as)
 	if err != nil {
 		return importer.Import{}, fmt.Errorf("--as %s: %w", as, err)
@@ -184,7 +188,7 @@ func (r *importRun) progress(x importer.Import) {
 }
 
 // report prints the outcome and every bad row.
-func (r *importRun) report(ctx context.Context, imp *importer.Importer, x importer.Import) {
+func (r *importRun) report(ctx context.Context, imp *importer.Service, x importer.Import) {
 	fmt.Fprintf(r.out, "Import %d (%s): %s. %d rows, %d bad", x.ID, x.FileName, x.Status, x.TotalRows, x.BadRows)
 	if x.Mode != "" && x.Batches > 0 {
 		fmt.Fprintf(r.out, "; %d customers imported, %d rows skipped", x.Inserted, x.Skipped)

@@ -75,17 +75,16 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		jobCfg.Mailer = mailer
 		log.Info("e-mail on", "smtp", mailer.Redacted())
 	}
-	queue, err := jobs.New(db, jobCfg, jobs.RegisterImports(db, keys))
+	srv, err := server.New(db, server.Options{Version: versionString(), Logger: log, Sealer: keys})
+	if err != nil {
+		return err
+	}
+	jobCfg.Services = srv.Services
+	queue, err := jobs.New(db, jobCfg, jobs.RegisterImports(srv.Services.Imports))
 	if err != nil {
 		return err
 	}
 	if err := queue.Start(ctx); err != nil {
-		return err
-	}
-
-	srv, err := server.New(db, server.Options{Version: versionString(), Logger: log, Sealer: keys})
-	if err != nil {
-		_ = queue.Stop(context.Background())
 		return err
 	}
 	httpSrv := &http.Server{

@@ -41,7 +41,7 @@ func tokenCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer db.Close()
-	id := identity.NewIdentity(db, identity.DefaultAuthConfig(), nil)
+	id := identity.New(db, identity.DefaultAuthConfig(), nil, nil)
 	plain, t, err := id.CreateAPIToken(cliContext(ctx), user, name, ttl)
 	if err != nil {
 		return describe(err)
@@ -92,7 +92,7 @@ func tokenManage(ctx context.Context, sub string, args []string, stdout, stderr 
 		return err
 	}
 	defer db.Close()
-	id := identity.NewIdentity(db, identity.DefaultAuthConfig(), nil)
+	id := identity.New(db, identity.DefaultAuthConfig(), nil, nil)
 	if sub == "revoke" {
 		if err := id.RevokeAPIToken(cliContext(ctx), user, name); err != nil {
 			return describe(err)

@@ -80,8 +80,7 @@ func userCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if err != nil {
 		return err
 	}
-	id := identity.NewIdentity(db, identity.DefaultAuthConfig(), nil)
-	id.SetSealer(keys)
+	id := identity.New(db, identity.DefaultAuthConfig(), keys, nil)
 	ctx = cliContext(ctx)
 
 	switch sub {
@@ -131,7 +130,7 @@ func userCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	return nil
 }
 
-func listUsers(ctx context.Context, id *identity.Identity, stdout io.Writer) error {
+func listUsers(ctx context.Context, id *identity.Service, stdout io.Writer) error {
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "USERNAME\tROLE\tTEAM\tSTATE")
 	var after int64

@@ -8,39 +8,46 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/kehucrm/kehu/internal/app"
 	"github.com/kehucrm/kehu/internal/crm"
 	"github.com/kehucrm/kehu/internal/crm/access"
+	"github.com/kehucrm/kehu/internal/crm/attachment"
 	"github.com/kehucrm/kehu/internal/crm/audit"
+	"github.com/kehucrm/kehu/internal/crm/card"
 	"github.com/kehucrm/kehu/internal/crm/complaint"
 	"github.com/kehucrm/kehu/internal/crm/customer"
 	"github.com/kehucrm/kehu/internal/crm/identity"
+	"github.com/kehucrm/kehu/internal/crm/importer"
 	"github.com/kehucrm/kehu/internal/crm/inbox"
+	"github.com/kehucrm/kehu/internal/crm/service"
+	"github.com/kehucrm/kehu/internal/crm/system"
 	"github.com/kehucrm/kehu/internal/httpx"
-	"github.com/kehucrm/kehu/internal/store"
 )
 
-// API holds what the handlers need.
+// API holds the domain services the handlers call; it holds no database
+// handle.
 type API struct {
-	db         *store.DB
-	identity   *identity.Identity
-	audit      *audit.AuditLog
-	calendars  *crm.Calendars
-	customers  *customer.Customers
-	cards      *customer.Cards
-	complaints *complaint.Complaints
-	inbox      *inbox.Inbox
-	access     *access.Access
-	version    string
-	now        func() time.Time
+	identity      *identity.Service
+	audit         *audit.Service
+	calendars     *crm.Calendars
+	customers     *customer.Service
+	cards         *card.Service
+	complaints    *complaint.Service
+	inbox         *inbox.Service
+	access        *access.Service
+	files         *attachment.Service
+	imports       *importer.Service
+	serviceOrders *service.Service
+	system        *system.Service
+	version       string
+	now           func() time.Time
 }
 
-// New returns the API over db and the domain services.
-func New(db *store.DB, identity *identity.Identity, audit *audit.AuditLog, calendars *crm.Calendars, sealer crm.Sealer, version string) *API {
-	customers := customer.NewCustomers(db, nil)
-	customers.SetSealer(sealer)
-	return &API{db: db, identity: identity, audit: audit, calendars: calendars, version: version, now: time.Now,
-		customers: customers, cards: customer.NewCards(customers, db, sealer), access: access.NewAccess(db, 0, nil),
-		complaints: complaint.NewComplaints(db, customers, calendars, sealer, nil), inbox: inbox.NewInbox(db, nil)}
+// New returns the API over the domain services.
+func New(s *app.Services, version string) *API {
+	return &API{identity: s.Identity, audit: s.Audit, calendars: s.Calendars, customers: s.Customers, cards: s.Cards,
+		complaints: s.Complaints, inbox: s.Inbox, access: s.Access, files: s.Attachments, imports: s.Imports,
+		serviceOrders: s.ServiceOrders, system: s.System, version: version, now: s.Clock}
 }
 
 // Register lists every route of the API, one per line.
@@ -135,7 +142,7 @@ func (a *API) healthz(w http.ResponseWriter, r *http.Request) error {
 func (a *API) readyz(w http.ResponseWriter, r *http.Request) error {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
-	if err := a.db.Ping(ctx); err != nil {
+	if err := a.system.Ping(ctx); err != nil {
 		httpx.Logger(r.Context()).Warn("not ready", "error", err.Error())
 		httpx.WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "database": "unreachable"})
 		return nil

@@ -15,12 +15,12 @@ import (
 
 // attachmentsAPI serves the files kept with interactions and complaints.
 type attachmentsAPI struct {
-	files *attachment.Attachments
+	files *attachment.Service
 }
 
 // registerAttachments adds this module's routes; see Register.
 func (a *API) registerAttachments(rt *httpx.Router) {
-	h := &attachmentsAPI{files: attachment.NewAttachments(a.db, a.customers, a.complaints, nil)}
+	h := &attachmentsAPI{files: a.files}
 	rt.HandleFunc("GET /api/v1/interactions/{id}/attachments", h.listInteraction)
 	rt.HandleFunc("POST /api/v1/interactions/{id}/attachments", h.uploadInteraction)
 	rt.HandleFunc("GET /api/v1/complaints/{id}/attachments", h.listComplaint)

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/card"
 	"github.com/kehucrm/kehu/internal/crm/customer"
 	"github.com/kehucrm/kehu/internal/httpx"
 )
@@ -91,7 +92,7 @@ func (a *API) cardRevisions(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, httpx.Page[customer.CardRevision]{Items: revs})
+	httpx.WriteJSON(w, http.StatusOK, httpx.Page[card.CardRevision]{Items: revs})
 	return nil
 }
 

@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/kehucrm/kehu/internal/crm/complaint"
 	"github.com/kehucrm/kehu/internal/httpx"
@@ -13,12 +12,12 @@ import (
 // prefers to /api/v1/complaints/{id}.
 type complaintReports struct {
 	*API
-	reports *complaint.ComplaintReports
+	reports *complaint.Service
 }
 
 // registerComplaintReports adds this module's routes; see Register.
 func (a *API) registerComplaintReports(rt *httpx.Router) {
-	c := &complaintReports{API: a, reports: complaint.NewComplaintReports(a.db, func() time.Time { return a.now() })}
+	c := &complaintReports{API: a, reports: a.complaints}
 	rt.HandleFunc("GET /api/v1/complaints/ledger", c.ledger)
 	rt.HandleFunc("GET /api/v1/complaints/ledger.xlsx", c.ledgerXLSX)
 	rt.HandleFunc("GET /api/v1/complaints/analysis", c.analysis)

@@ -29,7 +29,7 @@ type complaintRulesBody struct {
 }
 
 func (a *API) getComplaintRules(w http.ResponseWriter, r *http.Request) error {
-	rules, err := complaint.NewComplaintRules(a.db).Get(r.Context())
+	rules, err := a.complaints.Rules(r.Context())
 	if err != nil {
 		return err
 	}
@@ -45,7 +45,7 @@ func (a *API) putComplaintRules(w http.ResponseWriter, r *http.Request) error {
 	if in.Rules == nil {
 		return crm.Invalid(crm.FieldError{Field: "rules", Code: "required", Message: "give the whole list of rules"})
 	}
-	rules, err := complaint.NewComplaintRules(a.db).Put(r.Context(), in.Rules)
+	rules, err := a.complaints.PutRules(r.Context(), in.Rules)
 	if err != nil {
 		return err
 	}

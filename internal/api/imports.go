@@ -12,16 +12,11 @@ import (
 	"github.com/kehucrm/kehu/internal/crm"
 	"github.com/kehucrm/kehu/internal/crm/importer"
 	"github.com/kehucrm/kehu/internal/httpx"
-	"github.com/kehucrm/kehu/internal/jobs"
 )
 
 // registerImports adds this module's routes; see Register.
 func (a *API) registerImports(rt *httpx.Router) {
-	q, err := jobs.NewImportQueue(a.db)
-	if err != nil {
-		panic(err) // an insert-only client fails only on a bad configuration
-	}
-	h := &importHandlers{imp: importer.NewImporter(a.customers, a.db, q)}
+	h := &importHandlers{imp: a.imports}
 	rt.HandleFunc("GET /api/v1/imports", h.list)
 	rt.HandleFunc("POST /api/v1/imports", h.create)
 	rt.HandleFunc("GET /api/v1/imports/{id}", h.get)
@@ -29,7 +24,7 @@ func (a *API) registerImports(rt *httpx.Router) {
 }
 
 type importHandlers struct {
-	imp *importer.Importer
+	imp *importer.Service
 }
 
 // importFileTypes are the part content types accepted for the file (what

@@ -14,12 +14,12 @@ import (
 
 // serviceOrderAPI serves the after-sales service orders (服务作业).
 type serviceOrderAPI struct {
-	so *service.ServiceOrders
+	so *service.Service
 }
 
 // registerServiceOrders adds this module's routes; see Register.
 func (a *API) registerServiceOrders(rt *httpx.Router) {
-	s := &serviceOrderAPI{so: service.NewServiceOrders(a.db, a.customers, a.calendars, nil)}
+	s := &serviceOrderAPI{so: a.serviceOrders}
 	rt.HandleFunc("GET /api/v1/service-orders", s.list)
 	rt.HandleFunc("POST /api/v1/service-orders", s.register)
 	rt.HandleFunc("GET /api/v1/service-orders/dispatch-board", s.dispatchBoard)

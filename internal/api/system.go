@@ -1,14 +1,13 @@
 package api
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/system"
 	"github.com/kehucrm/kehu/internal/httpx"
-	"github.com/kehucrm/kehu/internal/store"
 )
 
 type pingResponse struct {
@@ -30,7 +29,7 @@ type migrationJSON struct {
 	AppliedAt *time.Time `json:"applied_at,omitempty"`
 }
 
-func toMigrationJSON(m store.Migration) migrationJSON {
+func toMigrationJSON(m system.Migration) migrationJSON {
 	return migrationJSON{Version: m.Version, Name: m.Name, Applied: m.AppliedAt != nil, AppliedAt: m.AppliedAt}
 }
 
@@ -43,7 +42,7 @@ func (a *API) listMigrations(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	all, err := a.db.MigrationStatus(r.Context())
+	all, err := a.system.Migrations(r.Context())
 	if err != nil {
 		return err
 	}
@@ -67,10 +66,7 @@ func (a *API) getMigration(w http.ResponseWriter, r *http.Request) error {
 	if err != nil || v < 1 {
 		return crm.Invalid(crm.FieldError{Field: "version", Code: "format", Message: "must be a positive whole number"})
 	}
-	m, err := a.db.AppliedMigration(r.Context(), v)
-	if errors.Is(err, store.ErrNotFound) {
-		return crm.Errorf(crm.ENotFound, "no applied migration %d", v)
-	}
+	m, err := a.system.Migration(r.Context(), v)
 	if err != nil {
 		return err
 	}

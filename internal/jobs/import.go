@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/kehucrm/kehu/internal/crm"
-	"github.com/kehucrm/kehu/internal/crm/customer"
 	"github.com/kehucrm/kehu/internal/crm/importer"
 	"github.com/kehucrm/kehu/internal/store"
 	"github.com/riverqueue/river"
@@ -27,7 +25,7 @@ func (ImportArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAtt
 
 type importWorker struct {
 	river.WorkerDefaults[ImportArgs]
-	importer *importer.Importer
+	importer *importer.Service
 }
 
 // Timeout: an import of a million rows runs for minutes.
@@ -44,18 +42,11 @@ func (w *importWorker) Work(ctx context.Context, job *river.Job[ImportArgs]) err
 	return nil
 }
 
-// NewImportRunner returns the import service the worker and the command
-// line run imports with.
-func NewImportRunner(db *store.DB, sealer crm.Sealer, q importer.ImportQueue) *importer.Importer {
-	cs := customer.NewCustomers(db, nil)
-	cs.SetSealer(sealer)
-	return importer.NewImporter(cs, db, q)
-}
-
-// RegisterImports adds the import worker; pass it to New.
-func RegisterImports(db *store.DB, sealer crm.Sealer) func(*river.Workers) {
+// RegisterImports adds the import worker, which runs imports with imp;
+// pass it to New.
+func RegisterImports(imp *importer.Service) func(*river.Workers) {
 	return func(ws *river.Workers) {
-		river.AddWorker(ws, &importWorker{importer: NewImportRunner(db, sealer, nil)})
+		river.AddWorker(ws, &importWorker{importer: imp})
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/kehucrm/kehu/internal/app"
 	"github.com/kehucrm/kehu/internal/mail"
 	"github.com/kehucrm/kehu/internal/store"
 )
@@ -33,6 +34,10 @@ type Config struct {
 	Mailer mail.Mailer
 	// PublicURL is Kehu's address as people reach it, for links in mail.
 	PublicURL string
+	// Services are the domain services the server built; the jobs use
+	// their calendars and clock. Nil (tests of the queue alone) reads the
+	// calendars from db and the time from time.Now.
+	Services *app.Services
 }
 
 func (c Config) withDefaults() Config {
@@ -63,7 +68,11 @@ func New(db *store.DB, cfg Config, register ...func(*river.Workers)) (*Queue, er
 	cfg = cfg.withDefaults()
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &maintenanceWorker{db: db})
-	river.AddWorker(workers, &slaWorker{db: db, mailer: cfg.Mailer, publicURL: cfg.PublicURL})
+	sla := &slaWorker{db: db, mailer: cfg.Mailer, publicURL: cfg.PublicURL, now: time.Now}
+	if cfg.Services != nil {
+		sla.calendars, sla.now = cfg.Services.Calendars, cfg.Services.Clock
+	}
+	river.AddWorker(workers, sla)
 	for _, reg := range register {
 		reg(workers)
 	}

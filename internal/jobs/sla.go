@@ -30,8 +30,10 @@ type slaWorker struct {
 	mailer    mail.Mailer // nil: no SMTP configured; mail waits in the outbox
 	publicURL string
 
+	now func() time.Time
+
 	once      sync.Once
-	calendars *crm.Calendars
+	calendars *crm.Calendars // nil until the first run reads them, unless given
 	calErr    error
 }
 
@@ -41,15 +43,19 @@ type slaWorker struct {
 // comes after commit, so a slow or broken mail server neither delays nor
 // undoes a sweep.
 func (w *slaWorker) Work(ctx context.Context, job *river.Job[SLASweepArgs]) error {
-	w.once.Do(func() { w.calendars, w.calErr = crm.NewCalendars(w.db) })
+	w.once.Do(func() {
+		if w.calendars == nil {
+			w.calendars, w.calErr = crm.NewCalendars(w.db)
+		}
+	})
 	if w.calErr != nil {
 		return fmt.Errorf("sla sweep: %w", w.calErr)
 	}
-	if _, err := complaint.SweepSLA(ctx, w.db, w.calendars, time.Now()); err != nil {
+	if _, err := complaint.SweepSLA(ctx, w.db, w.calendars, w.now()); err != nil {
 		return fmt.Errorf("sla sweep: %w", err)
 	}
 	if w.mailer != nil {
-		if _, err := DrainOutbox(ctx, w.db, w.mailer, w.publicURL, time.Now()); err != nil {
+		if _, err := DrainOutbox(ctx, w.db, w.mailer, w.publicURL, w.now()); err != nil {
 			return fmt.Errorf("sla sweep: mail: %w", err)
 		}
 	}

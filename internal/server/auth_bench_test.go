@@ -70,7 +70,7 @@ func benchServer(b *testing.B, engine store.Engine, username string, role crm.Ro
 	if err != nil {
 		b.Fatal(err)
 	}
-	id := identity.NewIdentity(db, testAuth(), nil)
+	id := identity.New(db, testAuth(), nil, nil)
 	sys := crm.WithPrincipal(context.Background(), crm.SystemPrincipal("bench"))
 	if _, err := id.AddUser(sys, identity.NewUser{Username: username, Role: role, Password: testPassword}, "en"); err != nil {
 		b.Fatal(err)

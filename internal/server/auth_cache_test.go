@@ -38,7 +38,7 @@ func TestChangesFromAnotherProcessEndSessionsAtOnce(t *testing.T) {
 			}
 			t.Cleanup(func() { other.Close() })
 			e := newEnv(t, db)
-			admin := identity.NewIdentity(other, testAuth(), nil)
+			admin := identity.New(other, testAuth(), nil, nil)
 			sys := crm.WithPrincipal(ctx, crm.SystemPrincipal("other-process"))
 
 			cases := []struct {

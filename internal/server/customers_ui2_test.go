@@ -67,7 +67,7 @@ func (e *env) teamOf(username string) int64 {
 // disable disables a user as `kehu user disable` does.
 func (e *env) disable(username string) {
 	e.t.Helper()
-	id := identity.NewIdentity(e.db, testAuth(), nil)
+	id := identity.New(e.db, testAuth(), nil, nil)
 	sys := crm.WithPrincipal(context.Background(), crm.SystemPrincipal("test"))
 	if _, err := id.DisableUser(sys, username); err != nil {
 		e.t.Fatalf("disable %s: %v", username, err)

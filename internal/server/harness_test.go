@@ -154,8 +154,7 @@ func (e *env) user(username string, role crm.Role) string {
 // userIn is user with a team and a manager.
 func (e *env) userIn(username string, role crm.Role, team, manager string) string {
 	e.t.Helper()
-	id := identity.NewIdentity(e.db, testAuth(), nil)
-	id.SetSealer(e.keys)
+	id := identity.New(e.db, testAuth(), e.keys, nil)
 	sys := crm.WithPrincipal(context.Background(), crm.SystemPrincipal("test"))
 	if _, err := id.AddUser(sys, identity.NewUser{Username: username, Role: role, Team: team, Manager: manager, Password: testPassword}, "en"); err != nil {
 		e.t.Fatalf("add %s: %v", username, err)

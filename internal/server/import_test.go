@@ -28,7 +28,7 @@ func usccFor(n int) string {
 // startImportWorker works import jobs for e, as kehu serve does.
 func startImportWorker(t *testing.T, e *env) {
 	t.Helper()
-	q, err := jobs.New(e.db, jobs.Config{PollInterval: 20 * time.Millisecond, Workers: 2}, jobs.RegisterImports(e.db, e.keys))
+	q, err := jobs.New(e.db, jobs.Config{PollInterval: 20 * time.Millisecond, Workers: 2}, jobs.RegisterImports(e.srv.Services.Imports))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,15 +4,15 @@
 package server
 
 import (
-	"errors"
 	"log/slog"
 	"net/http"
 	"time"
 
 	"github.com/kehucrm/kehu/internal/api"
+	"github.com/kehucrm/kehu/internal/app"
 	"github.com/kehucrm/kehu/internal/crm"
-	"github.com/kehucrm/kehu/internal/crm/audit"
 	"github.com/kehucrm/kehu/internal/crm/identity"
+	"github.com/kehucrm/kehu/internal/crm/importer"
 	"github.com/kehucrm/kehu/internal/httpx"
 	"github.com/kehucrm/kehu/internal/jobs"
 	"github.com/kehucrm/kehu/internal/store"
@@ -29,6 +29,10 @@ type Options struct {
 	Location *time.Location      // where times are shown; Asia/Shanghai by default
 	Auth     identity.AuthConfig // sign-in rules; crm.DefaultAuthConfig() when zero
 	Sealer   crm.Sealer          // the keyring for sensitive fields (required)
+	Clock    func() time.Time    // what every service reads as now; time.Now when nil
+	// ImportQueue queues import work for the background jobs; nil builds
+	// an insert-only queue on the same database.
+	ImportQueue importer.ImportQueue
 }
 
 // Server is the assembled handler and what tests need to look at.
@@ -36,6 +40,9 @@ type Server struct {
 	Handler  http.Handler
 	Router   *httpx.Router
 	Registry *prometheus.Registry
+	// Services are the domain services the handler serves, built once;
+	// the background jobs are given the same.
+	Services *app.Services
 }
 
 // New assembles the handler over db.
@@ -62,26 +69,24 @@ func New(db *store.DB, opts Options) (*Server, error) {
 	}
 	metrics := httpx.NewMetrics(reg)
 
-	if opts.Auth.MaxFailures == 0 {
-		opts.Auth = identity.DefaultAuthConfig()
+	if opts.ImportQueue == nil {
+		q, err := jobs.NewImportQueue(db)
+		if err != nil {
+			return nil, err
+		}
+		opts.ImportQueue = q
 	}
-	if opts.Sealer == nil {
-		return nil, errors.New("server: no keyring for sensitive fields")
-	}
-	identity := identity.NewIdentity(db, opts.Auth, nil)
-	identity.SetSealer(opts.Sealer)
-	calendars, err := crm.NewCalendars(db)
+	svc, err := Build(db, opts, opts.ImportQueue)
 	if err != nil {
 		return nil, err
 	}
 	rt := httpx.NewRouter()
-	api.New(db, identity, audit.NewAuditLog(db), calendars, opts.Sealer, opts.Version).Register(rt)
+	api.New(svc, opts.Version).Register(rt)
 	rt.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
-	web, err := ui.New(db, identity, calendars, opts.Version, opts.Location)
+	web, err := ui.New(svc, opts.Version, opts.Location)
 	if err != nil {
 		return nil, err
 	}
-	web.SetSealer(opts.Sealer)
 	web.Register(rt)
 
 	// Unsafe methods from another origin are refused (browsers say where a
@@ -100,7 +105,7 @@ func New(db *store.DB, opts Options) (*Server, error) {
 		httpx.AccessLog,
 		httpx.RejectNUL,
 		cop.Handler,
-		httpx.Authenticate(identity),
+		httpx.Authenticate(svc.Identity),
 	)
-	return &Server{Handler: h, Router: rt, Registry: reg}, nil
+	return &Server{Handler: h, Router: rt, Registry: reg, Services: svc}, nil
 }

@@ -344,13 +344,12 @@ func TestServiceOrdersCarriedOverAcrossWorkingDays(t *testing.T) {
 			return t0
 		}
 		clock := at("2026-12-02 20:00")
-		customers := customer.NewCustomers(e.db, nil)
-		customers.SetSealer(e.keys)
+		customers := customer.New(e.db, e.keys, nil)
 		cals, err := crm.NewCalendars(e.db)
 		if err != nil {
 			t.Fatal(err)
 		}
-		so := service.NewServiceOrders(e.db, customers, cals, func() time.Time { return clock })
+		so := service.New(e.db, customers, cals, func() time.Time { return clock })
 		ctx := crm.WithPrincipal(context.Background(), crm.Principal{UserID: e.userID("kefu"), Username: "kefu", Role: crm.RoleService})
 		reg := func(received string) service.ServiceOrder {
 			o, err := so.Register(ctx, service.ServiceOrder{Type: "C", CustomerID: s.c1, Address: "湖州", ProductModel: "KH-1", Problem: "异响",

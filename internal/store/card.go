@@ -8,21 +8,22 @@ import (
 	"time"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/card"
 	"github.com/kehucrm/kehu/internal/crm/customer"
 )
 
 // CardRevisions returns a customer's card revisions, newest first, with
 // values as stored (sensitive ones sealed).
-func (db *DB) CardRevisions(ctx context.Context, customerID int64) ([]customer.CardRevision, error) {
+func (db *DB) CardRevisions(ctx context.Context, customerID int64) ([]card.CardRevision, error) {
 	rows, err := db.Query(ctx, `SELECT id, customer_id, revision, surveyor, surveyed_on, card_values, changed, created_by, created_at
 		FROM card_revisions WHERE customer_id = ? ORDER BY revision DESC`, customerID)
 	if err != nil {
 		return nil, fmt.Errorf("store: card revisions: %w", err)
 	}
 	defer rows.Close()
-	out := []customer.CardRevision{}
+	out := []card.CardRevision{}
 	for rows.Next() {
-		var r customer.CardRevision
+		var r card.CardRevision
 		var values, changed string
 		if err := rows.Scan(&r.ID, &r.CustomerID, &r.Revision, &r.Surveyor, &r.SurveyedOn, &values, &changed, &r.CreatedBy, &r.CreatedAt); err != nil {
 			return nil, err
@@ -40,7 +41,7 @@ func (db *DB) CardRevisions(ctx context.Context, customerID int64) ([]customer.C
 
 // AddCardRevision stores a revision; a revision number taken meanwhile
 // (two saves at once) answers version_conflict.
-func (db *DB) AddCardRevision(ctx context.Context, r *customer.CardRevision, e *crm.AuditEntry) error {
+func (db *DB) AddCardRevision(ctx context.Context, r *card.CardRevision, e *crm.AuditEntry) error {
 	values, err := json.Marshal(r.Values)
 	if err != nil {
 		return err

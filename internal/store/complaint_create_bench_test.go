@@ -38,9 +38,8 @@ func BenchmarkComplaintCreate16(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			customers := customer.NewCustomers(db, nil)
-			customers.SetSealer(keys)
-			cs := complaint.NewComplaints(db, customers, cals, keys, nil)
+			customers := customer.New(db, keys, nil)
+			cs := complaint.New(db, customers, cals, keys, nil)
 			ctx := crm.WithPrincipal(context.Background(), crm.Principal{UserID: -1, Username: "bench", Role: crm.RoleService})
 			const workers = 16
 			var next atomic.Int64

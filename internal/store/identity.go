@@ -4,6 +4,7 @@ import (
 	"github.com/kehucrm/kehu/internal/crm"
 	"github.com/kehucrm/kehu/internal/crm/access"
 	"github.com/kehucrm/kehu/internal/crm/audit"
+	"github.com/kehucrm/kehu/internal/crm/card"
 	"github.com/kehucrm/kehu/internal/crm/complaint"
 	"github.com/kehucrm/kehu/internal/crm/customer"
 	"github.com/kehucrm/kehu/internal/crm/identity"
@@ -16,7 +17,7 @@ var (
 	_ crm.CalendarStore        = (*DB)(nil)
 	_ customer.CustomerStore   = (*DB)(nil)
 	_ access.AccessStore       = (*DB)(nil)
-	_ customer.CardStore       = (*DB)(nil)
+	_ card.CardStore           = (*DB)(nil)
 	_ complaint.ComplaintStore = (*DB)(nil)
 	_ complaint.OverdueStore   = (*DB)(nil)
 )

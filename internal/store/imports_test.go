@@ -25,7 +25,7 @@ import (
 type importFixture struct {
 	t   *testing.T
 	db  *store.DB
-	imp *importer.Importer
+	imp *importer.Service
 	ctx context.Context
 	dir string
 }
@@ -39,17 +39,15 @@ func newImportFixture(t *testing.T, db *store.DB) *importFixture {
 	}
 	cfg := identity.DefaultAuthConfig()
 	cfg.Argon2 = secure.Argon2Params{Memory: 8 * 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
-	id := identity.NewIdentity(db, cfg, nil)
-	id.SetSealer(keys)
+	id := identity.New(db, cfg, keys, nil)
 	u, err := id.AddUser(crm.WithPrincipal(context.Background(), crm.SystemPrincipal("test")),
 		identity.NewUser{Username: "am", Role: crm.RoleAccountManager, Password: "Kehu-2026-pass"}, "en")
 	if err != nil {
 		t.Fatal(err)
 	}
-	cs := customer.NewCustomers(db, nil)
-	cs.SetSealer(keys)
+	cs := customer.New(db, keys, nil)
 	ctx := crm.WithPrincipal(context.Background(), crm.Principal{UserID: u.ID, Username: u.Username, Role: u.Role})
-	return &importFixture{t: t, db: db, imp: importer.NewImporter(cs, db, nil), ctx: ctx, dir: dir}
+	return &importFixture{t: t, db: db, imp: importer.New(cs, db, nil), ctx: ctx, dir: dir}
 }
 
 func usccOf(n int) string {
@@ -210,7 +208,7 @@ func TestAnImportStoppedMidRunGoesOnWhereItStopped(t *testing.T) {
 			t.Fatalf("%d customers", n)
 		}
 		// A customer of the second half is found by the search index.
-		list, err := customer.NewCustomers(db, nil).List(f.ctx, customer.CustomerFilter{Query: "测试客户7199", Limit: 5})
+		list, err := customer.New(db, nil, nil).List(f.ctx, customer.CustomerFilter{Query: "测试客户7199", Limit: 5})
 		if err != nil || len(list) != 1 {
 			t.Fatalf("search: %v %v", list, err)
 		}

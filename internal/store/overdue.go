@@ -180,26 +180,12 @@ func complaintsByID(ctx context.Context, tx *Tx, ids []int64) ([]complaint.Compl
 }
 
 // querier runs queries: a *DB or a *Tx.
-type querier interface {
-	Query(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-}
-
 // queryIDs runs a query of one integer column (IDs) and returns its rows.
 func queryIDs(ctx context.Context, db querier, q string, args ...any) ([]int64, error) {
-	rows, err := db.Query(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: %w", err)
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
+	return queryAll(ctx, db, func(s scanner) (int64, error) {
 		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+		return id, s.Scan(&id)
+	}, q, args...)
 }
 
 func chunks(ids []int64, n int) [][]int64 {

@@ -17,7 +17,7 @@ import (
 // registerAccess adds the access-request inbox: asking for access to a
 // customer outside one's scope, and deciding such requests.
 func (u *UI) registerAccess(rt *httpx.Router) {
-	a := &accessPages{UI: u, access: access.NewAccess(u.db, 0, nil)}
+	a := &accessPages{UI: u, access: u.svc.Access}
 	rt.Handle("GET /access-requests", u.private(a.inbox))
 	rt.Handle("POST /access-requests", u.private(a.request))
 	rt.Handle("POST /access-requests/{id}/approve", u.private(a.decide(true)))
@@ -29,7 +29,7 @@ func (u *UI) registerAccess(rt *httpx.Router) {
 // as a message, since a decision refused is no reason to leave the inbox.
 type accessPages struct {
 	*UI
-	access *access.Access
+	access *access.Service
 }
 
 // accessData is what the inbox shows: one page of requests, newest
@@ -153,7 +153,7 @@ func (a *accessPages) username(r *http.Request, names map[int64]string, id int64
 	if n, ok := names[id]; ok {
 		return n, nil
 	}
-	u, err := a.db.UserByID(r.Context(), id)
+	u, err := a.svc.Directory.User(r.Context(), id)
 	if err != nil {
 		return "", err
 	}

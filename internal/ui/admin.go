@@ -16,7 +16,7 @@ import (
 // UI itself does not hold, and a clock for telling locked accounts apart.
 type adminPages struct {
 	*UI
-	audit *audit.AuditLog
+	audit *audit.Service
 	now   func() time.Time
 }
 
@@ -24,7 +24,7 @@ type adminPages struct {
 // pages ask the domain services, which refuse the wrong roles; the pages
 // turn that refusal into a 403 page and never show the data.
 func (u *UI) registerAdmin(rt *httpx.Router) {
-	a := &adminPages{UI: u, audit: audit.NewAuditLog(u.db), now: time.Now}
+	a := &adminPages{UI: u, audit: u.svc.Audit, now: u.svc.Clock}
 	rt.Handle("GET /account", u.private(a.account))
 	rt.Handle("POST /account/password", u.private(a.changePassword))
 	rt.Handle("GET /admin/users", u.private(a.users))

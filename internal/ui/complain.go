@@ -7,7 +7,6 @@ import (
 	"github.com/kehucrm/kehu/internal/crm"
 	"github.com/kehucrm/kehu/internal/crm/attachment"
 	"github.com/kehucrm/kehu/internal/crm/complaint"
-	"github.com/kehucrm/kehu/internal/crm/customer"
 	"github.com/kehucrm/kehu/internal/httpx"
 )
 
@@ -15,15 +14,12 @@ import (
 // sign-in, for customers themselves.
 type complainPages struct {
 	*UI
-	complaints *complaint.Complaints
-	files      *attachment.Attachments
+	complaints *complaint.Service
+	files      *attachment.Service
 }
 
 func (u *UI) registerComplain(rt *httpx.Router) {
-	cs := customer.NewCustomers(u.db, nil)
-	cs.SetSealer(u.sealer)
-	complaints := complaint.NewComplaints(u.db, cs, u.calendars, u.sealer, nil)
-	p := &complainPages{UI: u, complaints: complaints, files: attachment.NewAttachments(u.db, cs, complaints, nil)}
+	p := &complainPages{UI: u, complaints: u.svc.Complaints, files: u.svc.Attachments}
 	rt.Handle("GET /complain", http.HandlerFunc(p.form))
 	rt.Handle("POST /complain", http.HandlerFunc(p.submit))
 	rt.Handle("GET /complain/status/{token}", http.HandlerFunc(p.status))

@@ -8,7 +8,6 @@ import (
 
 	"github.com/kehucrm/kehu/internal/crm"
 	"github.com/kehucrm/kehu/internal/crm/complaint"
-	"github.com/kehucrm/kehu/internal/crm/customer"
 	"github.com/kehucrm/kehu/internal/httpx"
 )
 
@@ -19,17 +18,14 @@ import (
 // refusals into field messages, the 404 page or the 403 page.
 type complaintPages struct {
 	*UI
-	complaints *complaint.Complaints
-	reports    *complaint.ComplaintReports
+	complaints *complaint.Service
+	reports    *complaint.Service
 	now        func() time.Time
 }
 
 // registerComplaints adds this module's pages.
 func (u *UI) registerComplaints(rt *httpx.Router) {
-	cs := customer.NewCustomers(u.db, nil)
-	cs.SetSealer(u.sealer)
-	p := &complaintPages{UI: u, complaints: complaint.NewComplaints(u.db, cs, u.calendars, u.sealer, nil),
-		reports: complaint.NewComplaintReports(u.db, nil), now: time.Now}
+	p := &complaintPages{UI: u, complaints: u.svc.Complaints, reports: u.svc.Complaints, now: u.svc.Clock}
 	rt.Handle("GET /complaints", u.private(p.queue))
 	rt.Handle("GET /complaints/new", u.private(p.newForm))
 	rt.Handle("POST /complaints/new", u.private(p.create))

@@ -134,7 +134,7 @@ func (p *complaintPages) showDetail(w http.ResponseWriter, r *http.Request, stat
 		return
 	}
 	r = at(r, fmt.Sprintf("/complaints/%d", id))
-	customer, assignee, err := p.db.ComplaintNames(ctx, c.CustomerID, c.AssigneeID)
+	customer, assignee, err := p.svc.Directory.Names(ctx, c.CustomerID, c.AssigneeID)
 	if err != nil {
 		p.fail(w, r, err)
 		return
@@ -162,7 +162,7 @@ func (p *complaintPages) showDetail(w http.ResponseWriter, r *http.Request, stat
 		row := eventRow{At: ev.At, From: p.word(lang, "status", ev.From), To: p.word(lang, "status", ev.To), ToValue: ev.To, FromVal: ev.From, Note: ev.Note}
 		if ev.ActorID > 0 {
 			if _, ok := names[ev.ActorID]; !ok {
-				if u, err := p.db.UserByID(ctx, ev.ActorID); err == nil {
+				if u, err := p.svc.Directory.User(ctx, ev.ActorID); err == nil {
 					names[ev.ActorID] = u.Username
 				}
 			}
@@ -239,23 +239,17 @@ func (p *complaintPages) assignees(r *http.Request, quality bool) ([]string, err
 	if !quality {
 		roles = append(roles, crm.RoleService, crm.RoleAccountManager, crm.RoleSalesManager)
 	}
-	out := []string{}
-	var after int64
-	for {
-		users, err := p.db.ListUsers(r.Context(), after, 500)
-		if err != nil {
-			return nil, err
-		}
-		for _, u := range users {
-			if !u.Disabled() && slices.Contains(roles, u.Role) {
-				out = append(out, u.Username)
-			}
-		}
-		if len(users) < 500 {
-			return out, nil
-		}
-		after = users[len(users)-1].ID
+	users, err := p.svc.Directory.Staff(r.Context())
+	if err != nil {
+		return nil, err
 	}
+	out := []string{}
+	for _, u := range users {
+		if !u.Disabled() && slices.Contains(roles, u.Role) {
+			out = append(out, u.Username)
+		}
+	}
+	return out, nil
 }
 
 // complaintProblem translates a refusal for a form of the complaint

@@ -58,7 +58,7 @@ func (p *complaintPages) create(w http.ResponseWriter, r *http.Request) {
 	if f.Customer != "" {
 		id, err := strconv.ParseInt(f.Customer, 10, 64)
 		if err != nil {
-			id, err = p.db.CustomerIDByCode(r.Context(), f.Customer)
+			id, err = p.svc.Directory.CustomerIDByCode(r.Context(), f.Customer)
 		}
 		if err != nil || id < 1 {
 			id = -1 // no such customer: the domain says so beside its other checks

@@ -9,6 +9,7 @@ import (
 
 	"github.com/kehucrm/kehu/internal/crm"
 	"github.com/kehucrm/kehu/internal/crm/attachment"
+	"github.com/kehucrm/kehu/internal/crm/card"
 	"github.com/kehucrm/kehu/internal/crm/complaint"
 	"github.com/kehucrm/kehu/internal/crm/customer"
 	"github.com/kehucrm/kehu/internal/httpx"
@@ -21,20 +22,16 @@ import (
 // a customer out of scope looks exactly like one that does not exist.
 type customerPages struct {
 	*UI
-	cs         *customer.Customers
-	cards      *customer.Cards
-	files      *attachment.Attachments
-	complaints *complaint.Complaints
+	cs         *customer.Service
+	cards      *card.Service
+	files      *attachment.Service
+	complaints *complaint.Service
 }
 
-// registerCustomers adds the customer pages. sealer is the keyring for
+// registerCustomers adds the customer pages.
 // contacts' mobile numbers, which the pages store and show masked.
-func (u *UI) registerCustomers(rt *httpx.Router, sealer crm.Sealer) {
-	cs := customer.NewCustomers(u.db, nil)
-	cs.SetSealer(sealer)
-	complaints := complaint.NewComplaints(u.db, cs, u.calendars, sealer, nil)
-	c := &customerPages{UI: u, cs: cs, cards: customer.NewCards(cs, u.db, sealer), complaints: complaints,
-		files: attachment.NewAttachments(u.db, cs, complaints, nil)}
+func (u *UI) registerCustomers(rt *httpx.Router) {
+	c := &customerPages{UI: u, cs: u.svc.Customers, cards: u.svc.Cards, complaints: u.svc.Complaints, files: u.svc.Attachments}
 	rt.Handle("GET /customers", u.private(c.list))
 	rt.Handle("GET /customers/trash", u.private(c.trash))
 	rt.Handle("POST /customers/{id}/delete", u.private(c.moveToTrash))

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/card"
 	"github.com/kehucrm/kehu/internal/crm/customer"
 )
 
@@ -20,7 +21,7 @@ type cardPage struct {
 	Customer  customer.Customer
 	Sections  []cardSection
 	Revisions []cardRevisionRow
-	Latest    *customer.CardRevision
+	Latest    *card.CardRevision
 	CanChange bool
 	Notice    string
 	Surveyor  string
@@ -43,7 +44,7 @@ type cardInput struct {
 
 // cardRevisionRow is one revision in the list, its changes labelled.
 type cardRevisionRow struct {
-	customer.CardRevision
+	card.CardRevision
 	ChangedLabels []string
 }
 
@@ -72,7 +73,7 @@ func (c *customerPages) showCard(w http.ResponseWriter, r *http.Request, status 
 	if gerr == nil {
 		tmpl, _, gerr = c.cards.Template(r.Context())
 	}
-	var revs []customer.CardRevision
+	var revs []card.CardRevision
 	if gerr == nil {
 		revs, gerr = c.cards.Revisions(r.Context(), id)
 	}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/card"
 	"github.com/kehucrm/kehu/internal/crm/customer"
 )
 
@@ -13,13 +14,13 @@ import (
 // and each changed field before and after, sensitive values masked.
 type cardRevisionPage struct {
 	Customer customer.Customer
-	Revision customer.CardRevision
+	Revision card.CardRevision
 	Changes  []cardChange
 }
 
 // cardChange is one changed field with its label.
 type cardChange struct {
-	customer.CardDiff
+	card.CardDiff
 	Label string
 }
 
@@ -34,11 +35,11 @@ func (c *customerPages) cardRevision(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		x, err = c.cs.Get(r.Context(), id)
 	}
-	var diff []customer.CardDiff
+	var diff []card.CardDiff
 	if err == nil {
 		diff, err = c.cards.Diff(r.Context(), id, n)
 	}
-	var revs []customer.CardRevision
+	var revs []card.CardRevision
 	if err == nil {
 		revs, err = c.cards.Revisions(r.Context(), id)
 	}

@@ -206,18 +206,7 @@ func (d listFilters) exportParams(loc *time.Location) url.Values {
 
 // staff is every user, in ID order.
 func (c *customerPages) staff(ctx context.Context) ([]identity.User, error) {
-	var out []identity.User
-	for after := int64(0); ; {
-		page, err := c.db.ListUsers(ctx, after, 500)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, page...)
-		if len(page) < 500 {
-			return out, nil
-		}
-		after = page[len(page)-1].ID
-	}
+	return c.svc.Directory.Staff(ctx)
 }
 
 // userLabel names a user in a select: the display name with the

@@ -71,7 +71,7 @@ func (b *userBook) user(id int64) (*identity.User, error) {
 	if u, ok := b.users[id]; ok {
 		return u, nil
 	}
-	u, err := b.c.db.UserByID(b.ctx, id)
+	u, err := b.c.svc.Directory.User(b.ctx, id)
 	switch {
 	case crm.ErrorCode(err) == crm.ENotFound:
 		b.users[id] = nil

@@ -10,10 +10,8 @@ import (
 	"strconv"
 
 	"github.com/kehucrm/kehu/internal/crm"
-	"github.com/kehucrm/kehu/internal/crm/customer"
 	"github.com/kehucrm/kehu/internal/crm/importer"
 	"github.com/kehucrm/kehu/internal/httpx"
-	"github.com/kehucrm/kehu/internal/jobs"
 )
 
 // importPages is the import wizard: upload → mapping → the dry run's
@@ -21,18 +19,12 @@ import (
 // the pages poll its progress with htmx.
 type importPages struct {
 	*UI
-	imp *importer.Importer
+	imp *importer.Service
 }
 
 // registerImports adds this module's pages.
 func (u *UI) registerImports(rt *httpx.Router) {
-	q, err := jobs.NewImportQueue(u.db)
-	if err != nil {
-		panic(err) // an insert-only client fails only on a bad configuration
-	}
-	cs := customer.NewCustomers(u.db, nil)
-	cs.SetSealer(u.sealer)
-	p := &importPages{UI: u, imp: importer.NewImporter(cs, u.db, q)}
+	p := &importPages{UI: u, imp: u.svc.Imports}
 	rt.Handle("GET /imports", u.private(p.start))
 	rt.Handle("POST /imports", u.private(p.upload))
 	rt.Handle("GET /imports/{id}", u.private(p.show))

@@ -258,7 +258,7 @@ func (c *customerPages) timeline(r *http.Request, lang string, customerID int64,
 	for _, it := range items {
 		name, ok := names[it.CreatedBy]
 		if !ok {
-			u, err := c.db.UserByID(r.Context(), it.CreatedBy)
+			u, err := c.svc.Directory.User(r.Context(), it.CreatedBy)
 			if err != nil {
 				return nil, err
 			}

@@ -6,7 +6,6 @@ import (
 
 	"github.com/kehucrm/kehu/internal/crm"
 	"github.com/kehucrm/kehu/internal/crm/complaint"
-	"github.com/kehucrm/kehu/internal/crm/customer"
 	"github.com/kehucrm/kehu/internal/httpx"
 )
 
@@ -14,14 +13,12 @@ import (
 // through the private link mailed (or read out) when a complaint closes.
 type csatPages struct {
 	*UI
-	complaints *complaint.Complaints
+	complaints *complaint.Service
 }
 
 // registerSatisfaction adds the public satisfaction (CSAT) pages.
 func (u *UI) registerSatisfaction(rt *httpx.Router) {
-	cs := customer.NewCustomers(u.db, nil)
-	cs.SetSealer(u.sealer)
-	p := &csatPages{UI: u, complaints: complaint.NewComplaints(u.db, cs, u.calendars, u.sealer, nil)}
+	p := &csatPages{UI: u, complaints: u.svc.Complaints}
 	rt.Handle("GET /csat/{token}", http.HandlerFunc(p.form))
 	rt.Handle("POST /csat/{token}", http.HandlerFunc(p.submit))
 }

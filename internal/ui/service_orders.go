@@ -24,15 +24,13 @@ import (
 // roles and rows; an order out of sight is the 404 page.
 type servicePages struct {
 	*UI
-	so *service.ServiceOrders
-	cs *customer.Customers
+	so *service.Service
+	cs *customer.Service
 }
 
 // registerServiceOrders adds this module's pages.
 func (u *UI) registerServiceOrders(rt *httpx.Router) {
-	cs := customer.NewCustomers(u.db, nil)
-	cs.SetSealer(u.sealer)
-	s := &servicePages{UI: u, cs: cs, so: service.NewServiceOrders(u.db, cs, u.calendars, nil)}
+	s := &servicePages{UI: u, cs: u.svc.Customers, so: u.svc.ServiceOrders}
 	rt.Handle("GET /service-orders", u.private(s.register))
 	rt.Handle("POST /service-orders", u.private(s.create))
 	rt.Handle("GET /service-orders/new", u.private(s.newForm))
@@ -98,7 +96,7 @@ func (s *servicePages) names(r *http.Request, row *serviceRow) {
 		if id == 0 {
 			return ""
 		}
-		if u, err := s.db.UserByID(r.Context(), id); err == nil {
+		if u, err := s.svc.Directory.User(r.Context(), id); err == nil {
 			return u.Username
 		}
 		return "#" + strconv.FormatInt(id, 10)

@@ -15,10 +15,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kehucrm/kehu/internal/app"
 	"github.com/kehucrm/kehu/internal/crm"
 	"github.com/kehucrm/kehu/internal/crm/identity"
 	"github.com/kehucrm/kehu/internal/httpx"
-	"github.com/kehucrm/kehu/internal/store"
 )
 
 //go:embed templates/*.html
@@ -36,10 +36,9 @@ var ErrAssetsMissing = errors.New("the web UI's front-end packages are missing f
 
 // UI is the web interface.
 type UI struct {
-	db        *store.DB
-	identity  *identity.Identity
+	svc       *app.Services
+	identity  *identity.Service
 	calendars *crm.Calendars
-	sealer    crm.Sealer
 	pages     map[string]*template.Template
 	msgs      catalog
 	static    http.Handler
@@ -49,7 +48,7 @@ type UI struct {
 
 // New parses every template and checks that the front-end assets are
 // present, so a broken build fails at start, not on a user's click.
-func New(db *store.DB, identity *identity.Identity, calendars *crm.Calendars, version string, loc *time.Location) (*UI, error) {
+func New(svc *app.Services, version string, loc *time.Location) (*UI, error) {
 	if err := checkAssets(staticFS); err != nil {
 		return nil, err
 	}
@@ -57,7 +56,7 @@ func New(db *store.DB, identity *identity.Identity, calendars *crm.Calendars, ve
 	if err != nil {
 		return nil, err
 	}
-	u := &UI{db: db, identity: identity, calendars: calendars, msgs: msgs, version: version, loc: loc, pages: map[string]*template.Template{}}
+	u := &UI{svc: svc, identity: svc.Identity, calendars: svc.Calendars, msgs: msgs, version: version, loc: loc, pages: map[string]*template.Template{}}
 	// Every template but the layout is a page, named after its file.
 	files, err := fs.Glob(templatesFS, "templates/*.html")
 	if err != nil {
@@ -79,10 +78,6 @@ func New(db *store.DB, identity *identity.Identity, calendars *crm.Calendars, ve
 	u.static = http.StripPrefix("/static/", http.FileServerFS(sub))
 	return u, nil
 }
-
-// SetSealer gives the UI the keyring for sensitive fields; call it before
-// Register.
-func (u *UI) SetSealer(s crm.Sealer) { u.sealer = s }
 
 // checkAssets makes sure every vendored front-end file is in fsys.
 func checkAssets(fsys fs.FS) error {
@@ -108,7 +103,7 @@ func (u *UI) Register(rt *httpx.Router) {
 	u.registerAdmin(rt)
 	u.registerCalendar(rt)
 	u.registerAccess(rt)
-	u.registerCustomers(rt, u.sealer)
+	u.registerCustomers(rt)
 	u.registerComplain(rt)
 	u.registerImports(rt)
 	u.registerComplaints(rt)

@@ -36,8 +36,8 @@ type AccessStore interface {
 	CustomerOwner(ctx context.Context, id int64) (owner, manager int64, err error)
 }
 
-// Access handles access requests.
-type Access struct {
+// Service handles access requests.
+type Service struct {
 	store AccessStore
 	ttl   time.Duration
 	now   func() time.Time
@@ -46,21 +46,21 @@ type Access struct {
 // DefaultGrantTTL is how long an approval lasts unless configured.
 const DefaultGrantTTL = 7 * 24 * time.Hour
 
-// NewAccess returns the access-request service; ttl is how long an
+// New returns the access-request service; ttl is how long an
 // approval lasts (DefaultGrantTTL when zero).
-func NewAccess(s AccessStore, ttl time.Duration, now func() time.Time) *Access {
+func New(s AccessStore, ttl time.Duration, now func() time.Time) *Service {
 	if ttl <= 0 {
 		ttl = DefaultGrantTTL
 	}
 	if now == nil {
 		now = time.Now
 	}
-	return &Access{store: s, ttl: ttl, now: now}
+	return &Service{store: s, ttl: ttl, now: now}
 }
 
 // Request asks for access to a customer. The customer must exist; whether
 // the caller can already see it is not revealed.
-func (a *Access) Request(ctx context.Context, entity string, recordID int64, reason string) (AccessRequest, error) {
+func (a *Service) Request(ctx context.Context, entity string, recordID int64, reason string) (AccessRequest, error) {
 	p, err := crm.Authorize(ctx, crm.ActAccessRequest)
 	if err != nil {
 		return AccessRequest{}, err
@@ -85,7 +85,7 @@ func (a *Access) Request(ctx context.Context, entity string, recordID int64, rea
 }
 
 // List returns the caller's own requests and those they may decide.
-func (a *Access) List(ctx context.Context, status string, beforeID int64, limit int) ([]AccessRequest, error) {
+func (a *Service) List(ctx context.Context, status string, beforeID int64, limit int) ([]AccessRequest, error) {
 	p, err := crm.Authorize(ctx, crm.ActAccessRequest)
 	if err != nil {
 		return nil, err
@@ -98,7 +98,7 @@ func (a *Access) List(ctx context.Context, status string, beforeID int64, limit 
 }
 
 // expire shows an approval past its end as expired.
-func (a *Access) expire(r *AccessRequest) {
+func (a *Service) expire(r *AccessRequest) {
 	if r.Status == "approved" && r.ExpiresAt != nil && a.now().After(*r.ExpiresAt) {
 		r.Status = "expired"
 	}
@@ -106,7 +106,7 @@ func (a *Access) expire(r *AccessRequest) {
 
 // Decide approves or rejects a pending request. Only the gm or the manager
 // of the record's owner may, and never for their own request.
-func (a *Access) Decide(ctx context.Context, id int64, approve bool, note string) (AccessRequest, error) {
+func (a *Service) Decide(ctx context.Context, id int64, approve bool, note string) (AccessRequest, error) {
 	p, err := crm.Authorize(ctx, crm.ActAccessApprove)
 	if err != nil {
 		return AccessRequest{}, err

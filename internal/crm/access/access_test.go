@@ -19,7 +19,7 @@ func TestAccessGrantsExpireByThemselves(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := identitytest.New(t, db)
 		clock := func() time.Time { return f.Now }
-		customers, grants := customer.NewCustomers(db, clock), access.NewAccess(db, 0, clock)
+		customers, grants := customer.New(db, f.Keys, clock), access.New(db, 0, clock)
 		f.Add(t, "boss", crm.RoleSalesManager)
 		if _, err := f.ID.AddUser(f.Sys, identity.NewUser{Username: "owner", Role: crm.RoleAccountManager, Manager: "boss", Password: goodPassword}, "en"); err != nil {
 			t.Fatal(err)

@@ -62,23 +62,23 @@ type AttachmentStore interface {
 	Audit(ctx context.Context, e *crm.AuditEntry) error
 }
 
-// Attachments is the attachment service. Who may see or change an
+// Service is the attachment service. Who may see or change an
 // attachment is decided by its parent: an interaction's by the customer's
 // scope, a complaint's by the complaint's; anything out of scope answers
 // not_found, exactly like a missing one.
-type Attachments struct {
+type Service struct {
 	store      AttachmentStore
-	customers  *customer.Customers
-	complaints *complaint.Complaints
+	customers  *customer.Service
+	complaints *complaint.Service
 	now        func() time.Time
 }
 
-// NewAttachments returns the attachment service.
-func NewAttachments(s AttachmentStore, customers *customer.Customers, complaints *complaint.Complaints, now func() time.Time) *Attachments {
+// New returns the attachment service.
+func New(s AttachmentStore, customers *customer.Service, complaints *complaint.Service, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Attachments{store: s, customers: customers, complaints: complaints, now: now}
+	return &Service{store: s, customers: customers, complaints: complaints, now: now}
 }
 
 // TooLarge is the error for a file over MaxAttachmentBytes, naming the limit.
@@ -222,7 +222,7 @@ func CheckUpload(up Upload) (Attachment, error) {
 
 // interaction finds an interaction whose customer the caller may act on
 // with action a; otherwise not_found.
-func (as *Attachments) interaction(ctx context.Context, a crm.Action, id int64) (customer.Interaction, error) {
+func (as *Service) interaction(ctx context.Context, a crm.Action, id int64) (customer.Interaction, error) {
 	if _, err := crm.Authorize(ctx, a); err != nil {
 		return customer.Interaction{}, err
 	}
@@ -238,7 +238,7 @@ func (as *Attachments) interaction(ctx context.Context, a crm.Action, id int64) 
 
 // complaint finds a complaint the caller may see; change also requires it
 // to be open, as a closed complaint's file is the record.
-func (as *Attachments) complaint(ctx context.Context, id int64, change bool) (complaint.Complaint, error) {
+func (as *Service) complaint(ctx context.Context, id int64, change bool) (complaint.Complaint, error) {
 	c, err := as.complaints.Get(ctx, id)
 	if err != nil {
 		return c, err
@@ -251,7 +251,7 @@ func (as *Attachments) complaint(ctx context.Context, id int64, change bool) (co
 
 // AddToInteraction attaches a file to an interaction of a customer the
 // caller may change.
-func (as *Attachments) AddToInteraction(ctx context.Context, interactionID int64, up Upload) (Attachment, error) {
+func (as *Service) AddToInteraction(ctx context.Context, interactionID int64, up Upload) (Attachment, error) {
 	it, err := as.interaction(ctx, crm.ActCustomerUpdate, interactionID)
 	if err != nil {
 		return Attachment{}, err
@@ -265,7 +265,7 @@ func (as *Attachments) AddToInteraction(ctx context.Context, interactionID int64
 }
 
 // AddToComplaint attaches a file to an open complaint the caller may see.
-func (as *Attachments) AddToComplaint(ctx context.Context, complaintID int64, up Upload) (Attachment, error) {
+func (as *Service) AddToComplaint(ctx context.Context, complaintID int64, up Upload) (Attachment, error) {
 	c, err := as.complaint(ctx, complaintID, true)
 	if err != nil {
 		return Attachment{}, err
@@ -280,7 +280,7 @@ func (as *Attachments) AddToComplaint(ctx context.Context, complaintID int64, up
 
 // AddPublic attaches the files of the public complaint form to the
 // complaint it just filed. Check them first: this stores them as they are.
-func (as *Attachments) AddPublic(ctx context.Context, complaintID int64, ups []Upload) ([]Attachment, error) {
+func (as *Service) AddPublic(ctx context.Context, complaintID int64, ups []Upload) ([]Attachment, error) {
 	out := make([]Attachment, 0, len(ups))
 	for _, up := range ups {
 		a, err := CheckUpload(up)
@@ -310,7 +310,7 @@ func CheckPublic(ups []Upload) error {
 	return nil
 }
 
-func (as *Attachments) create(ctx context.Context, a *Attachment, data []byte, detail map[string]any) error {
+func (as *Service) create(ctx context.Context, a *Attachment, data []byte, detail map[string]any) error {
 	if p, ok := crm.PrincipalFrom(ctx); ok && p.UserID > 0 {
 		a.CreatedBy = p.UserID
 	}
@@ -326,7 +326,7 @@ func (as *Attachments) create(ctx context.Context, a *Attachment, data []byte, d
 }
 
 // OfInteraction lists an interaction's attachments.
-func (as *Attachments) OfInteraction(ctx context.Context, interactionID int64) ([]Attachment, error) {
+func (as *Service) OfInteraction(ctx context.Context, interactionID int64) ([]Attachment, error) {
 	if _, err := as.interaction(ctx, crm.ActCustomerRead, interactionID); err != nil {
 		return nil, err
 	}
@@ -336,7 +336,7 @@ func (as *Attachments) OfInteraction(ctx context.Context, interactionID int64) (
 // OfTimeline lists the attachments of a page of a customer's timeline,
 // by interaction; the caller must be able to read the customer. (Reading
 // the page itself audited a read under a grant already.)
-func (as *Attachments) OfTimeline(ctx context.Context, customerID int64, page []customer.Interaction) (map[int64][]Attachment, error) {
+func (as *Service) OfTimeline(ctx context.Context, customerID int64, page []customer.Interaction) (map[int64][]Attachment, error) {
 	p, err := crm.Authorize(ctx, crm.ActCustomerRead)
 	if err != nil {
 		return nil, err
@@ -359,7 +359,7 @@ func (as *Attachments) OfTimeline(ctx context.Context, customerID int64, page []
 }
 
 // OfComplaint lists a complaint's attachments.
-func (as *Attachments) OfComplaint(ctx context.Context, complaintID int64) ([]Attachment, error) {
+func (as *Service) OfComplaint(ctx context.Context, complaintID int64) ([]Attachment, error) {
 	if _, err := as.complaint(ctx, complaintID, false); err != nil {
 		return nil, err
 	}
@@ -368,7 +368,7 @@ func (as *Attachments) OfComplaint(ctx context.Context, complaintID int64) ([]At
 
 // find reads an attachment the caller may act on: read (download, list)
 // or change (delete) as its parent allows.
-func (as *Attachments) find(ctx context.Context, id int64, change bool) (Attachment, error) {
+func (as *Service) find(ctx context.Context, id int64, change bool) (Attachment, error) {
 	// The role decides first, so that a 403 never tells whether an
 	// attachment exists; past it, every refusal is not_found.
 	act := crm.ActCustomerRead
@@ -402,7 +402,7 @@ func (as *Attachments) find(ctx context.Context, id int64, change bool) (Attachm
 }
 
 // Open reads an attachment and its bytes for download, and audits it.
-func (as *Attachments) Open(ctx context.Context, id int64) (Attachment, []byte, error) {
+func (as *Service) Open(ctx context.Context, id int64) (Attachment, []byte, error) {
 	a, err := as.find(ctx, id, false)
 	if err != nil {
 		return a, nil, err
@@ -417,7 +417,7 @@ func (as *Attachments) Open(ctx context.Context, id int64) (Attachment, []byte, 
 
 // Delete removes an attachment the caller may change, audited; the bytes
 // go when no other attachment shares them.
-func (as *Attachments) Delete(ctx context.Context, id int64) (Attachment, error) {
+func (as *Service) Delete(ctx context.Context, id int64) (Attachment, error) {
 	a, err := as.find(ctx, id, true)
 	if err != nil {
 		return a, err

@@ -23,15 +23,15 @@ type AuditStore interface {
 	ListAudit(ctx context.Context, f AuditFilter) ([]crm.AuditEntry, error)
 }
 
-// AuditLog lets the auditor read the audit log, newest first. Nobody else
+// Service lets the auditor read the audit log, newest first. Nobody else
 // may, the administrator included (separation of duties).
-type AuditLog struct{ store AuditStore }
+type Service struct{ store AuditStore }
 
-// NewAuditLog returns the audit log reader.
-func NewAuditLog(s AuditStore) *AuditLog { return &AuditLog{store: s} }
+// New returns the audit log reader.
+func New(s AuditStore) *Service { return &Service{store: s} }
 
 // List returns entries matching f, newest first.
-func (l *AuditLog) List(ctx context.Context, f AuditFilter) ([]crm.AuditEntry, error) {
+func (l *Service) List(ctx context.Context, f AuditFilter) ([]crm.AuditEntry, error) {
 	if _, err := crm.Authorize(ctx, crm.ActAuditRead); err != nil {
 		return nil, err
 	}

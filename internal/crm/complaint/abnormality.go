@@ -75,32 +75,32 @@ func authorizeAbnormality(ctx context.Context) (crm.Principal, error) {
 }
 
 // Abnormalities lists abnormality records, newest first (QA, gm).
-func (cs *Complaints) Abnormalities(ctx context.Context, status string, beforeID int64, limit int) ([]Abnormality, error) {
+func (cs *Service) Abnormalities(ctx context.Context, status string, beforeID int64, limit int) ([]Abnormality, error) {
 	if _, err := authorizeAbnormality(ctx); err != nil {
 		return nil, err
 	}
 	if status != "" && status != "open" && status != "contained" && status != "closed" {
 		return nil, crm.Invalid(crm.FieldError{Field: "status", Code: "unknown", Message: "must be open, contained or closed"})
 	}
-	return cs.extra.Abnormalities(ctx, status, beforeID, limit)
+	return cs.store.Abnormalities(ctx, status, beforeID, limit)
 }
 
 // Abnormality reads one record (QA, gm).
-func (cs *Complaints) Abnormality(ctx context.Context, id int64) (Abnormality, error) {
+func (cs *Service) Abnormality(ctx context.Context, id int64) (Abnormality, error) {
 	if _, err := authorizeAbnormality(ctx); err != nil {
 		return Abnormality{}, err
 	}
-	return cs.extra.Abnormality(ctx, id)
+	return cs.store.Abnormality(ctx, id)
 }
 
 // UpdateAbnormality changes a record (QA, gm): its particulars, actions,
 // QA owner, and status one step on — contained needs the containment
 // action, closed the recall action. Bad input changes nothing.
-func (cs *Complaints) UpdateAbnormality(ctx context.Context, id int64, in AbnormalityPatch) (Abnormality, error) {
+func (cs *Service) UpdateAbnormality(ctx context.Context, id int64, in AbnormalityPatch) (Abnormality, error) {
 	if _, err := authorizeAbnormality(ctx); err != nil {
 		return Abnormality{}, err
 	}
-	a, err := cs.extra.Abnormality(ctx, id)
+	a, err := cs.store.Abnormality(ctx, id)
 	if err != nil {
 		return a, err
 	}
@@ -139,7 +139,7 @@ func (cs *Complaints) UpdateAbnormality(ctx context.Context, id int64, in Abnorm
 		}
 	}
 	if in.Owner != nil {
-		u, err := cs.flow.UserByUsername(ctx, identity.NormalizeUsername(*in.Owner))
+		u, err := cs.store.UserByUsername(ctx, identity.NormalizeUsername(*in.Owner))
 		switch {
 		case err != nil || u.Disabled():
 			fs = append(fs, crm.FieldError{Field: "owner", Code: "unknown", Message: "no active user " + *in.Owner})
@@ -175,7 +175,7 @@ func (cs *Complaints) UpdateAbnormality(ctx context.Context, id int64, in Abnorm
 	}
 	a.UpdatedAt = now
 	e := crm.NewAudit(ctx, crm.AuditUpdate, "abnormality", strconv.FormatInt(a.ID, 10), changes)
-	if err := cs.extra.UpdateAbnormality(ctx, &a, &e); err != nil {
+	if err := cs.store.UpdateAbnormality(ctx, &a, &e); err != nil {
 		return a, err
 	}
 	return a, nil

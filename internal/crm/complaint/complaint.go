@@ -88,33 +88,32 @@ type ComplaintStore interface {
 	ComplaintTimes(ctx context.Context, customerID int64) ([]time.Time, error) // received_at, oldest first
 }
 
-// Complaints handles complaint intake and reading.
-type Complaints struct {
-	store      ComplaintStore
-	flow       ComplaintFlowStore
-	public     PublicStore
-	rules      ComplaintRuleStore
-	extra      complaintExtraStore
-	ofCustomer CustomerComplaintStore
-	customers  *customer.Customers
-	calendars  *crm.Calendars
-	sealer     crm.Sealer
-	now        func() time.Time
+// Service handles complaint intake and reading.
+type Service struct {
+	store     Store
+	customers *customer.Service
+	calendars *crm.Calendars
+	sealer    crm.Sealer
+	now       func() time.Time
 }
 
-// NewComplaints returns the complaint service.
-func NewComplaints(s interface {
+// Store is what the complaint service needs from storage.
+type Store interface {
 	ComplaintStore
 	ComplaintFlowStore
 	PublicStore
 	ComplaintRuleStore
 	complaintExtraStore
 	CustomerComplaintStore
-}, customers *customer.Customers, calendars *crm.Calendars, sealer crm.Sealer, now func() time.Time) *Complaints {
+	LedgerStore
+}
+
+// New returns the complaint service.
+func New(s Store, customers *customer.Service, calendars *crm.Calendars, sealer crm.Sealer, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Complaints{store: s, flow: s, public: s, rules: s, extra: s, ofCustomer: s, customers: customers, calendars: calendars, sealer: sealer, now: now}
+	return &Service{store: s, customers: customers, calendars: calendars, sealer: sealer, now: now}
 }
 
 // complaintScope is who sees which complaints: the service desk, QA,
@@ -131,7 +130,7 @@ func complaintScope(p crm.Principal) crm.Scope {
 // Create registers a complaint: it validates the intake, derives the
 // quality flag from the category unless given, allocates the number and
 // sets the deadlines on the working-day calendar.
-func (cs *Complaints) Create(ctx context.Context, c Complaint, callerPhone string, quality *bool, lang string) (Complaint, error) {
+func (cs *Service) Create(ctx context.Context, c Complaint, callerPhone string, quality *bool, lang string) (Complaint, error) {
 	p, err := crm.Authorize(ctx, crm.ActComplaintCreate)
 	if err != nil {
 		return c, err
@@ -242,7 +241,7 @@ func (cs *Complaints) Create(ctx context.Context, c Complaint, callerPhone strin
 }
 
 // Get reads one complaint the caller may see.
-func (cs *Complaints) Get(ctx context.Context, id int64) (Complaint, error) {
+func (cs *Service) Get(ctx context.Context, id int64) (Complaint, error) {
 	p, err := crm.Authorize(ctx, crm.ActComplaintRead)
 	if err != nil {
 		return Complaint{}, err
@@ -264,7 +263,7 @@ func (cs *Complaints) Get(ctx context.Context, id int64) (Complaint, error) {
 }
 
 // List returns the complaints the caller may see, newest first.
-func (cs *Complaints) List(ctx context.Context, beforeID int64, limit int) ([]Complaint, error) {
+func (cs *Service) List(ctx context.Context, beforeID int64, limit int) ([]Complaint, error) {
 	p, err := crm.Authorize(ctx, crm.ActComplaintRead)
 	if err != nil {
 		return nil, err
@@ -277,7 +276,7 @@ func (cs *Complaints) List(ctx context.Context, beforeID int64, limit int) ([]Co
 }
 
 // present masks a complaint's personal data and sets its clocks.
-func (cs *Complaints) present(c *Complaint) {
+func (cs *Service) present(c *Complaint) {
 	if c.CallerPhoneEnc != "" {
 		if b, err := cs.sealer.Decrypt(c.CallerPhoneEnc, secure.AAD("complaints", "caller_phone")); err == nil {
 			c.CallerPhone = secure.MaskMobile(string(b))
@@ -298,7 +297,7 @@ func (cs *Complaints) present(c *Complaint) {
 }
 
 // contactEmail is a complaint's contact e-mail in full, or "".
-func (cs *Complaints) contactEmail(c Complaint) string {
+func (cs *Service) contactEmail(c Complaint) string {
 	if c.ContactEmailEnc == "" {
 		return ""
 	}
@@ -317,7 +316,7 @@ type PeriodCount struct {
 
 // CountsByPeriod counts a customer's complaints by month, quarter or year
 // of receipt in China time, oldest first (for tiering and risk).
-func (cs *Complaints) CountsByPeriod(ctx context.Context, customerID int64, period string) ([]PeriodCount, error) {
+func (cs *Service) CountsByPeriod(ctx context.Context, customerID int64, period string) ([]PeriodCount, error) {
 	if _, err := crm.Authorize(ctx, crm.ActComplaintRead); err != nil {
 		return nil, err
 	}

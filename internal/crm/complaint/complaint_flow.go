@@ -83,7 +83,7 @@ type ComplaintFlowStore interface {
 // legal move from the current status, taken by a role the step allows,
 // with a note and the fields the step requires; anything else is refused
 // with a clear error and changes nothing.
-func (cs *Complaints) Move(ctx context.Context, id int64, version int, to, note string, fields map[string]string) (Complaint, error) {
+func (cs *Service) Move(ctx context.Context, id int64, version int, to, note string, fields map[string]string) (Complaint, error) {
 	p, err := crm.Authorize(ctx, crm.ActComplaintRead)
 	if err != nil {
 		return Complaint{}, err
@@ -158,7 +158,7 @@ func (cs *Complaints) Move(ctx context.Context, id int64, version int, to, note 
 	ev := ComplaintEvent{ComplaintID: c.ID, From: c.Status, To: to, Note: strings.TrimSpace(note), Fields: clean, ActorID: p.UserID, At: now}
 	c.Status, c.UpdatedAt = to, now
 	e := crm.NewAudit(ctx, crm.AuditUpdate, "complaint", strconv.FormatInt(c.ID, 10), map[string]any{"status": crm.Change{Before: ev.From, After: to}, "fields": clean})
-	if err := cs.flow.MoveComplaint(ctx, &c, &ev, &e, survey, mails); err != nil {
+	if err := cs.store.MoveComplaint(ctx, &c, &ev, &e, survey, mails); err != nil {
 		return c, err
 	}
 	cs.present(&c)
@@ -167,9 +167,9 @@ func (cs *Complaints) Move(ctx context.Context, id int64, version int, to, note 
 
 // apply copies a step's fields onto the complaint; the assignee is named
 // by username and, for a quality complaint, must be in QA or production.
-func (cs *Complaints) apply(ctx context.Context, c *Complaint, f map[string]string) error {
+func (cs *Service) apply(ctx context.Context, c *Complaint, f map[string]string) error {
 	if name := f["assignee"]; name != "" {
-		u, err := cs.flow.UserByUsername(ctx, identity.NormalizeUsername(name))
+		u, err := cs.store.UserByUsername(ctx, identity.NormalizeUsername(name))
 		if err != nil || u.Disabled() {
 			return crm.Invalid(crm.FieldError{Field: "fields.assignee", Code: "unknown", Message: "no active user " + name})
 		}
@@ -193,9 +193,9 @@ func (cs *Complaints) apply(ctx context.Context, c *Complaint, f map[string]stri
 }
 
 // Events returns a complaint's timeline, oldest first.
-func (cs *Complaints) Events(ctx context.Context, id int64) ([]ComplaintEvent, error) {
+func (cs *Service) Events(ctx context.Context, id int64) ([]ComplaintEvent, error) {
 	if _, err := cs.Get(ctx, id); err != nil {
 		return nil, err
 	}
-	return cs.flow.ComplaintEvents(ctx, id)
+	return cs.store.ComplaintEvents(ctx, id)
 }

@@ -39,20 +39,6 @@ type LedgerStore interface {
 	Audit(ctx context.Context, e *crm.AuditEntry) error
 }
 
-// ComplaintReports is the complaint ledger and its monthly analysis.
-type ComplaintReports struct {
-	store LedgerStore
-	now   func() time.Time
-}
-
-// NewComplaintReports returns the ledger service.
-func NewComplaintReports(s LedgerStore, now func() time.Time) *ComplaintReports {
-	if now == nil {
-		now = time.Now
-	}
-	return &ComplaintReports{store: s, now: now}
-}
-
 // LedgerCap bounds a whole month read at once (the export and the
 // analysis); a month with more complaints is refused, not cut short.
 const LedgerCap = 100_000
@@ -123,7 +109,7 @@ type LedgerPage struct {
 // Ledger returns one page of the month's ledger: up to limit rows after
 // afterID, of the complaints the caller may read. It is audited as an
 // export: the ledger lists customers and their complaints.
-func (cr *ComplaintReports) Ledger(ctx context.Context, month string, afterID int64, limit int) (LedgerPage, error) {
+func (cr *Service) Ledger(ctx context.Context, month string, afterID int64, limit int) (LedgerPage, error) {
 	p, err := crm.Authorize(ctx, crm.ActComplaintRead)
 	if err != nil {
 		return LedgerPage{}, err
@@ -158,7 +144,7 @@ func (cr *ComplaintReports) Ledger(ctx context.Context, month string, afterID in
 // Month returns every ledger row of the month the caller may read, with
 // its analysis, for the export and the dashboard; a month over LedgerCap
 // is refused. what names the use in the audit entry (xlsx, analysis).
-func (cr *ComplaintReports) Month(ctx context.Context, month, what string) ([]LedgerRow, ComplaintAnalysis, error) {
+func (cr *Service) Month(ctx context.Context, month, what string) ([]LedgerRow, ComplaintAnalysis, error) {
 	p, err := crm.Authorize(ctx, crm.ActComplaintRead)
 	if err != nil {
 		return nil, ComplaintAnalysis{}, err

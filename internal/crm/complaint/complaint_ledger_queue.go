@@ -24,7 +24,7 @@ const QueueLimit = 200
 // (overdue ones first of all): those at a step the caller's role takes,
 // or assigned to the caller; with all, every open complaint the caller
 // may read.
-func (cr *ComplaintReports) Queue(ctx context.Context, all bool) ([]QueueItem, error) {
+func (cr *Service) Queue(ctx context.Context, all bool) ([]QueueItem, error) {
 	p, err := crm.Authorize(ctx, crm.ActComplaintRead)
 	if err != nil {
 		return nil, err

@@ -44,9 +44,9 @@ type PublicStore interface {
 // in. It is rate-limited per address and refuses the bots that fill in
 // the hidden field; the caller gets the number and a private status token
 // (shown once, stored hashed).
-func (cs *Complaints) SubmitPublic(ctx context.Context, in PublicComplaint, ip, lang string) (Complaint, string, error) {
+func (cs *Service) SubmitPublic(ctx context.Context, in PublicComplaint, ip, lang string) (Complaint, string, error) {
 	now := cs.now().UTC()
-	hits, end, err := cs.public.Hit(ctx, "public-complaint:"+ip, time.Hour, now)
+	hits, end, err := cs.store.Hit(ctx, "public-complaint:"+ip, time.Hour, now)
 	if err != nil {
 		return Complaint{}, "", err
 	}
@@ -67,18 +67,18 @@ func (cs *Complaints) SubmitPublic(ctx context.Context, in PublicComplaint, ip, 
 		return c, "", err
 	}
 	token, hash := secure.NewToken("kst_")
-	if err := cs.public.SetStatusToken(ctx, c.ID, hex.EncodeToString(hash)); err != nil {
+	if err := cs.store.SetStatusToken(ctx, c.ID, hex.EncodeToString(hash)); err != nil {
 		return c, "", err
 	}
 	return c, token, nil
 }
 
 // PublicStatusOf answers the private status link.
-func (cs *Complaints) PublicStatusOf(ctx context.Context, token string) (PublicStatus, error) {
+func (cs *Service) PublicStatusOf(ctx context.Context, token string) (PublicStatus, error) {
 	if !strings.HasPrefix(token, "kst_") {
 		return PublicStatus{}, crm.Errorf(crm.ENotFound, "no such complaint")
 	}
-	c, err := cs.public.ComplaintByStatusToken(ctx, hex.EncodeToString(secure.HashToken(token)))
+	c, err := cs.store.ComplaintByStatusToken(ctx, hex.EncodeToString(secure.HashToken(token)))
 	if err != nil {
 		return PublicStatus{}, crm.Errorf(crm.ENotFound, "no such complaint")
 	}

@@ -84,26 +84,20 @@ type ComplaintRuleStore interface {
 	PutComplaintRules(ctx context.Context, rules []ComplaintRule, e *crm.AuditEntry) error
 }
 
-// ComplaintRules is the admin's view of the deadline rules.
-type ComplaintRules struct{ store ComplaintRuleStore }
-
-// NewComplaintRules returns the rules service.
-func NewComplaintRules(s ComplaintRuleStore) *ComplaintRules { return &ComplaintRules{store: s} }
-
-// Get returns the rules (settings.manage).
-func (cr *ComplaintRules) Get(ctx context.Context) ([]ComplaintRule, error) {
+// Rules returns the rules (settings.manage).
+func (cr *Service) Rules(ctx context.Context) ([]ComplaintRule, error) {
 	if _, err := crm.Authorize(ctx, crm.ActSettingsManage); err != nil {
 		return nil, err
 	}
 	return cr.store.ComplaintRules(ctx)
 }
 
-// Put replaces every rule (settings.manage), audited with the rules
+// PutRules replaces every rule (settings.manage), audited with the rules
 // before and after. It must hold exactly one default rule and no two
 // rules for the same category/severity/tier; a bad rule is refused with
 // the field named (rules[i].field) and nothing changes. New complaints
 // get the new deadlines; those already registered keep theirs.
-func (cr *ComplaintRules) Put(ctx context.Context, rules []ComplaintRule) ([]ComplaintRule, error) {
+func (cr *Service) PutRules(ctx context.Context, rules []ComplaintRule) ([]ComplaintRule, error) {
 	if _, err := crm.Authorize(ctx, crm.ActSettingsManage); err != nil {
 		return nil, err
 	}
@@ -181,8 +175,8 @@ func ValidateComplaintRules(rules []ComplaintRule) error {
 }
 
 // deadlines applies the matching rule to a new complaint.
-func (cs *Complaints) deadlines(ctx context.Context, c *Complaint, tier string) error {
-	rules, err := cs.rules.ComplaintRules(ctx)
+func (cs *Service) deadlines(ctx context.Context, c *Complaint, tier string) error {
+	rules, err := cs.store.ComplaintRules(ctx)
 	if err != nil {
 		return err
 	}

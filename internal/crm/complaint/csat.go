@@ -72,7 +72,7 @@ var csatStaff = []crm.Role{crm.RoleService, crm.RoleGM}
 
 // newSurvey prepares the survey of a complaint being closed, and its mail
 // when the complaint has a contact e-mail.
-func (cs *Complaints) newSurvey(c Complaint, now time.Time) (*CSATSurvey, []OutboxMail) {
+func (cs *Service) newSurvey(c Complaint, now time.Time) (*CSATSurvey, []OutboxMail) {
 	token, hash := secure.NewToken("kcs_")
 	s := &CSATSurvey{ComplaintID: c.ID, ComplaintNumber: c.Number, Channel: "phone", CreatedAt: now, TokenHash: hex.EncodeToString(hash)}
 	email := cs.contactEmail(c)
@@ -102,11 +102,11 @@ func validAnswer(a *CSATAnswer) error {
 }
 
 // CSATByToken finds the survey of a public link (for its page).
-func (cs *Complaints) CSATByToken(ctx context.Context, token string) (CSATSurvey, error) {
+func (cs *Service) CSATByToken(ctx context.Context, token string) (CSATSurvey, error) {
 	if !strings.HasPrefix(token, "kcs_") {
 		return CSATSurvey{}, crm.Errorf(crm.ENotFound, "no such survey")
 	}
-	s, err := cs.extra.CSATByTokenHash(ctx, hex.EncodeToString(secure.HashToken(token)))
+	s, err := cs.store.CSATByTokenHash(ctx, hex.EncodeToString(secure.HashToken(token)))
 	if err != nil {
 		return CSATSurvey{}, crm.Errorf(crm.ENotFound, "no such survey")
 	}
@@ -115,9 +115,9 @@ func (cs *Complaints) CSATByToken(ctx context.Context, token string) (CSATSurvey
 
 // AnswerCSATPublic takes the customer's answer through the link: no
 // sign-in, rate-limited per address, one answer per link.
-func (cs *Complaints) AnswerCSATPublic(ctx context.Context, token string, a CSATAnswer, ip string) (CSATSurvey, error) {
+func (cs *Service) AnswerCSATPublic(ctx context.Context, token string, a CSATAnswer, ip string) (CSATSurvey, error) {
 	now := cs.now().UTC()
-	hits, end, err := cs.public.Hit(ctx, "public-csat:"+ip, time.Hour, now)
+	hits, end, err := cs.store.Hit(ctx, "public-csat:"+ip, time.Hour, now)
 	if err != nil {
 		return CSATSurvey{}, err
 	}
@@ -139,7 +139,7 @@ func (cs *Complaints) AnswerCSATPublic(ctx context.Context, token string, a CSAT
 }
 
 // RecordCSATByPhone records an answer the service desk took by phone.
-func (cs *Complaints) RecordCSATByPhone(ctx context.Context, complaintID int64, a CSATAnswer) (Complaint, error) {
+func (cs *Service) RecordCSATByPhone(ctx context.Context, complaintID int64, a CSATAnswer) (Complaint, error) {
 	p, err := crm.Authorize(ctx, crm.ActComplaintRead)
 	if err != nil {
 		return Complaint{}, err
@@ -151,7 +151,7 @@ func (cs *Complaints) RecordCSATByPhone(ctx context.Context, complaintID int64, 
 	if err != nil {
 		return c, err
 	}
-	s, err := cs.extra.CSATOfComplaint(ctx, complaintID)
+	s, err := cs.store.CSATOfComplaint(ctx, complaintID)
 	if crm.ErrorCode(err) == crm.ENotFound {
 		return c, crm.Invalid(crm.FieldError{Field: "complaint_id", Code: "not_closed", Message: "complaint " + c.Number + " has no satisfaction survey until it is closed"})
 	} else if err != nil {
@@ -169,16 +169,16 @@ func (cs *Complaints) RecordCSATByPhone(ctx context.Context, complaintID int64, 
 	return cs.Get(ctx, complaintID)
 }
 
-func (cs *Complaints) answer(ctx context.Context, s *CSATSurvey, a CSATAnswer, via string, by int64, now time.Time) error {
+func (cs *Service) answer(ctx context.Context, s *CSATSurvey, a CSATAnswer, via string, by int64, now time.Time) error {
 	score := a.Score
 	s.Score, s.Comment, s.AnsweredAt, s.AnsweredVia = &score, a.Comment, &now, via
 	e := crm.NewAudit(ctx, crm.AuditUpdate, "complaint", strconv.FormatInt(s.ComplaintID, 10), map[string]any{"csat_score": score, "csat_via": via})
-	return cs.extra.AnswerCSAT(ctx, s, via, by, &e)
+	return cs.store.AnswerCSAT(ctx, s, via, by, &e)
 }
 
 // PhoneFollowUps is the service desk's list of surveys to take by phone,
 // oldest first.
-func (cs *Complaints) PhoneFollowUps(ctx context.Context, afterID int64, limit int) ([]CSATSurvey, error) {
+func (cs *Service) PhoneFollowUps(ctx context.Context, afterID int64, limit int) ([]CSATSurvey, error) {
 	p, err := crm.Authorize(ctx, crm.ActComplaintRead)
 	if err != nil {
 		return nil, err
@@ -186,5 +186,5 @@ func (cs *Complaints) PhoneFollowUps(ctx context.Context, afterID int64, limit i
 	if !slices.Contains(csatStaff, p.Role) {
 		return nil, crm.Errorf(crm.EForbidden, "the phone follow-up list is the service desk's")
 	}
-	return cs.extra.PhoneFollowUps(ctx, afterID, limit)
+	return cs.store.PhoneFollowUps(ctx, afterID, limit)
 }

@@ -18,7 +18,7 @@ type CustomerComplaintStore interface {
 // the customers in their own scope, not of ones only granted to them).
 // A caller who may not see them gets ok false and no error, so the page
 // simply leaves the section out.
-func (c *Complaints) OfCustomer(ctx context.Context, customerID int64, limit int) (list []Complaint, ok bool, err error) {
+func (c *Service) OfCustomer(ctx context.Context, customerID int64, limit int) (list []Complaint, ok bool, err error) {
 	p, err := crm.Authorize(ctx, crm.ActCustomerRead)
 	if err != nil {
 		return nil, false, err
@@ -33,6 +33,6 @@ func (c *Complaints) OfCustomer(ctx context.Context, customerID int64, limit int
 			return nil, false, err
 		}
 	}
-	list, err = c.ofCustomer.CustomerComplaints(ctx, customerID, limit)
+	list, err = c.store.CustomerComplaints(ctx, customerID, limit)
 	return list, err == nil, err
 }

@@ -26,13 +26,9 @@ type ContactStore interface {
 
 const ContactMobileDomain = "contacts.mobile"
 
-// SetSealer gives the customer service the keyring for sensitive fields.
-// Call it once, while wiring, before serving.
-func (cs *Customers) SetSealer(s crm.Sealer) { cs.Sealer = s }
-
 // inScope loads a customer the caller may act on with action a: reads
 // reach granted records too, changes only the caller's own scope.
-func (cs *Customers) InScope(ctx context.Context, a crm.Action, customerID int64) (crm.Principal, Customer, error) {
+func (cs *Service) InScope(ctx context.Context, a crm.Action, customerID int64) (crm.Principal, Customer, error) {
 	p, err := crm.Authorize(ctx, a)
 	if err != nil {
 		return p, Customer{}, err
@@ -50,7 +46,7 @@ func (cs *Customers) InScope(ctx context.Context, a crm.Action, customerID int64
 }
 
 // Contacts lists a customer's contacts, mobiles masked.
-func (cs *Customers) Contacts(ctx context.Context, customerID int64) ([]Contact, error) {
+func (cs *Service) Contacts(ctx context.Context, customerID int64) ([]Contact, error) {
 	if _, _, err := cs.InScope(ctx, crm.ActCustomerRead, customerID); err != nil {
 		return nil, err
 	}
@@ -64,7 +60,7 @@ func (cs *Customers) Contacts(ctx context.Context, customerID int64) ([]Contact,
 // AddContact adds a contact to a customer. A mobile number already on
 // another contact is refused with conflict, naming the customer when the
 // caller may see it, unless force is set.
-func (cs *Customers) AddContact(ctx context.Context, c Contact, mobile string, force bool, lang string) (Contact, error) {
+func (cs *Service) AddContact(ctx context.Context, c Contact, mobile string, force bool, lang string) (Contact, error) {
 	p, _, err := cs.InScope(ctx, crm.ActCustomerUpdate, c.CustomerID)
 	if err != nil {
 		return c, err
@@ -115,7 +111,7 @@ func joinInvalid(errs ...error) error {
 
 // sealContactMobile validates, encrypts and indexes a mobile number and
 // checks it against the other contacts.
-func (cs *Customers) sealContactMobile(ctx context.Context, p crm.Principal, c *Contact, mobile string, force bool, lang string) error {
+func (cs *Service) sealContactMobile(ctx context.Context, p crm.Principal, c *Contact, mobile string, force bool, lang string) error {
 	if mobile == "" {
 		return nil
 	}
@@ -152,7 +148,7 @@ func (cs *Customers) sealContactMobile(ctx context.Context, p crm.Principal, c *
 	return nil
 }
 
-func (cs *Customers) maskContact(c *Contact) {
+func (cs *Service) maskContact(c *Contact) {
 	if c.MobileEnc == "" || cs.Sealer == nil {
 		return
 	}
@@ -164,7 +160,7 @@ func (cs *Customers) maskContact(c *Contact) {
 }
 
 // contactInScope loads a contact whose customer the caller may act on.
-func (cs *Customers) contactInScope(ctx context.Context, a crm.Action, id int64) (crm.Principal, Contact, error) {
+func (cs *Service) contactInScope(ctx context.Context, a crm.Action, id int64) (crm.Principal, Contact, error) {
 	c, err := cs.contacts.Contact(ctx, id)
 	if err != nil {
 		return crm.Principal{}, c, err
@@ -178,7 +174,7 @@ func (cs *Customers) contactInScope(ctx context.Context, a crm.Action, id int64)
 
 // RevealContactMobile shows a contact's full mobile number: it needs the
 // customer in scope and a reason, and it is audited.
-func (cs *Customers) RevealContactMobile(ctx context.Context, id int64, reason string) (string, error) {
+func (cs *Service) RevealContactMobile(ctx context.Context, id int64, reason string) (string, error) {
 	if _, err := crm.Authorize(ctx, crm.ActCustomerReveal); err != nil {
 		return "", err
 	}
@@ -203,7 +199,7 @@ func (cs *Customers) RevealContactMobile(ctx context.Context, id int64, reason s
 }
 
 // DeleteContact removes a contact.
-func (cs *Customers) DeleteContact(ctx context.Context, id int64) error {
+func (cs *Service) DeleteContact(ctx context.Context, id int64) error {
 	_, c, err := cs.contactInScope(ctx, crm.ActCustomerUpdate, id)
 	if err != nil {
 		return err
@@ -214,7 +210,7 @@ func (cs *Customers) DeleteContact(ctx context.Context, id int64) error {
 
 // FindContactsByMobile finds contacts by their full mobile number through
 // the blind index, keeping to the caller's scope.
-func (cs *Customers) FindContactsByMobile(ctx context.Context, mobile string, lang string) ([]Contact, error) {
+func (cs *Service) FindContactsByMobile(ctx context.Context, mobile string, lang string) ([]Contact, error) {
 	p, err := crm.Authorize(ctx, crm.ActCustomerRead)
 	if err != nil {
 		return nil, err
@@ -265,7 +261,7 @@ type ContactPatch struct {
 
 // UpdateContact changes a contact with optimistic locking; sensitive
 // values appear in the audit entry masked.
-func (cs *Customers) UpdateContact(ctx context.Context, id int64, pt ContactPatch, lang string) (Contact, error) {
+func (cs *Service) UpdateContact(ctx context.Context, id int64, pt ContactPatch, lang string) (Contact, error) {
 	p, c, err := cs.contactInScope(ctx, crm.ActCustomerUpdate, id)
 	if err != nil {
 		return c, err

@@ -17,16 +17,16 @@ type CustomerFieldStore interface {
 
 // CustomerFields returns the custom fields customers have (text, number,
 // date, option), as an administrator defined them.
-func (cs *Customers) CustomerFields(ctx context.Context) ([]CardField, int, error) {
+func (cs *Service) CustomerFields(ctx context.Context) ([]CardField, int, error) {
 	return cs.fields.CustomerFieldsTemplate(ctx)
 }
 
 // SetCustomerFields replaces the custom field definitions.
-func (cs *Customers) SetCustomerFields(ctx context.Context, fields []CardField, version int) error {
+func (cs *Service) SetCustomerFields(ctx context.Context, fields []CardField, version int) error {
 	if _, err := crm.Authorize(ctx, crm.ActSettingsManage); err != nil {
 		return err
 	}
-	if err := checkTemplateFields(fields, nil); err != nil {
+	if err := CheckTemplateFields(fields, nil); err != nil {
 		return err
 	}
 	e := crm.NewAudit(ctx, crm.AuditUpdate, "customer_fields", "", map[string]any{"fields": len(fields)})
@@ -37,7 +37,7 @@ func (cs *Customers) SetCustomerFields(ctx context.Context, fields []CardField, 
 // (not among reserved), a known type, options for a choice, a label, a
 // known section (custom when left out), bounds only on a number and in
 // order.
-func checkTemplateFields(fields []CardField, reserved map[string]bool) error {
+func CheckTemplateFields(fields []CardField, reserved map[string]bool) error {
 	seen := map[string]bool{}
 	for k := range reserved {
 		seen[k] = true
@@ -46,7 +46,7 @@ func checkTemplateFields(fields []CardField, reserved map[string]bool) error {
 		f := &fields[i]
 		field := "fields[" + strconv.Itoa(i) + "]"
 		switch {
-		case !validKey(f.Key) || seen[f.Key]:
+		case !ValidKey(f.Key) || seen[f.Key]:
 			return crm.Invalid(crm.FieldError{Field: field + ".key", Code: "invalid", Message: "must be a new snake_case key"})
 		case !slices.Contains(CardFieldTypes, f.Type):
 			return crm.Invalid(crm.FieldError{Field: field + ".type", Code: "unknown", Message: "must be text, number, date or choice"})
@@ -70,7 +70,7 @@ func checkTemplateFields(fields []CardField, reserved map[string]bool) error {
 }
 
 // checkCustom validates a customer's custom values against the template.
-func (cs *Customers) checkCustom(ctx context.Context, values map[string]string) error {
+func (cs *Service) checkCustom(ctx context.Context, values map[string]string) error {
 	if len(values) == 0 {
 		return nil
 	}
@@ -91,7 +91,7 @@ func (cs *Customers) checkCustom(ctx context.Context, values map[string]string) 
 		case strings.TrimSpace(v) == "":
 			delete(values, k)
 		default:
-			if msg := checkCardValue(f, strings.TrimSpace(v)); msg != "" {
+			if msg := CheckFieldValue(f, strings.TrimSpace(v)); msg != "" {
 				fs = append(fs, crm.FieldError{Field: "custom_fields." + k, Code: "invalid", Message: msg})
 			}
 		}

@@ -42,7 +42,7 @@ type HistoryStore interface {
 // restore, card revisions and merges, including the history of every
 // customer merged into it. Whoever may read the customer may read its
 // history; reads and reveals stay in the audit log for auditors.
-func (cs *Customers) History(ctx context.Context, id, beforeID int64, limit int) ([]HistoryEntry, error) {
+func (cs *Service) History(ctx context.Context, id, beforeID int64, limit int) ([]HistoryEntry, error) {
 	if _, err := cs.Get(ctx, id); err != nil {
 		return nil, err
 	}

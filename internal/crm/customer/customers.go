@@ -113,8 +113,8 @@ type CustomerStore interface {
 // TrashDays is how long a deleted customer can be restored.
 const TrashDays = 30
 
-// Customers is the customer archive.
-type Customers struct {
+// Service is the customer archive.
+type Service struct {
 	Store        CustomerStore
 	contacts     ContactStore
 	interactions InteractionStore
@@ -135,24 +135,24 @@ type CustomerArchiveStore interface {
 	HistoryStore
 }
 
-// NewCustomers returns the customer service.
-func NewCustomers(s CustomerArchiveStore, now func() time.Time) *Customers {
+// New returns the customer service.
+func New(s CustomerArchiveStore, sealer crm.Sealer, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Customers{Store: s, contacts: s, interactions: s, dedup: s, fields: s, history: s, Now: now}
+	return &Service{Store: s, Sealer: sealer, contacts: s, interactions: s, dedup: s, fields: s, history: s, Now: now}
 }
 
 // Create adds a customer. Its owner is the caller unless a gm (anyone) or
 // a sales manager (their team) names another: anyone else naming an owner
 // is refused with forbidden.
-func (cs *Customers) Create(ctx context.Context, c Customer, lang string) (Customer, error) {
+func (cs *Service) Create(ctx context.Context, c Customer, lang string) (Customer, error) {
 	return cs.CreateForced(ctx, c, false, lang)
 }
 
 // CreateForced is Create that, with force, accepts a name another
 // customer already has.
-func (cs *Customers) CreateForced(ctx context.Context, c Customer, force bool, lang string) (Customer, error) {
+func (cs *Service) CreateForced(ctx context.Context, c Customer, force bool, lang string) (Customer, error) {
 	p, err := crm.Authorize(ctx, crm.ActCustomerCreate)
 	if err != nil {
 		return c, err
@@ -188,7 +188,7 @@ func (cs *Customers) CreateForced(ctx context.Context, c Customer, force bool, l
 
 // checkOwner enforces who may own what and sets the customer's team to
 // its owner's.
-func (cs *Customers) checkOwner(ctx context.Context, p crm.Principal, c *Customer) error {
+func (cs *Service) checkOwner(ctx context.Context, p crm.Principal, c *Customer) error {
 	forbid := func(msg string) error {
 		return &crm.Error{Code: crm.EForbidden, Message: msg, Fields: []crm.FieldError{{Field: "owner_id", Code: "forbidden", Message: msg}}}
 	}
@@ -219,7 +219,7 @@ func (cs *Customers) checkOwner(ctx context.Context, p crm.Principal, c *Custome
 
 // Get reads a customer in the caller's scope; out of scope is not_found.
 // A read made possible only by an access grant is audited.
-func (cs *Customers) Get(ctx context.Context, id int64) (Customer, error) {
+func (cs *Service) Get(ctx context.Context, id int64) (Customer, error) {
 	p, err := crm.Authorize(ctx, crm.ActCustomerRead)
 	if err != nil {
 		return Customer{}, err
@@ -239,7 +239,7 @@ func (cs *Customers) Get(ctx context.Context, id int64) (Customer, error) {
 
 // List returns customers in scope, newest first; rows seen only through a
 // grant are audited.
-func (cs *Customers) List(ctx context.Context, f CustomerFilter) ([]Customer, error) {
+func (cs *Service) List(ctx context.Context, f CustomerFilter) ([]Customer, error) {
 	p, err := authorizeList(ctx, f)
 	if err != nil {
 		return nil, err
@@ -281,7 +281,7 @@ type searchCounter interface {
 // ListCounted is List and Count together: the page and the total of the
 // whole list. A search whose matches are read whole for the page anyway
 // is counted in the same reading.
-func (cs *Customers) ListCounted(ctx context.Context, f CustomerFilter) ([]Customer, CustomerCount, error) {
+func (cs *Service) ListCounted(ctx context.Context, f CustomerFilter) ([]Customer, CustomerCount, error) {
 	p, err := authorizeList(ctx, f)
 	if err != nil {
 		return nil, CustomerCount{}, err
@@ -307,7 +307,7 @@ func (cs *Customers) ListCounted(ctx context.Context, f CustomerFilter) ([]Custo
 // Count counts the customers in scope that List would page through
 // with f (ignoring its cursor): exactly up to CountExactUpTo, estimated
 // above it.
-func (cs *Customers) Count(ctx context.Context, f CustomerFilter) (CustomerCount, error) {
+func (cs *Service) Count(ctx context.Context, f CustomerFilter) (CustomerCount, error) {
 	p, err := authorizeList(ctx, f)
 	if err != nil {
 		return CustomerCount{}, err
@@ -324,7 +324,7 @@ func (cs *Customers) Count(ctx context.Context, f CustomerFilter) (CustomerCount
 // have that number, found through its blind index (the numbers are
 // sealed), newest first — a handful, so the callers page them. ok is
 // false for any other list.
-func (cs *Customers) byMobile(ctx context.Context, p crm.Principal, f CustomerFilter) (found []Customer, ok bool, err error) {
+func (cs *Service) byMobile(ctx context.Context, p crm.Principal, f CustomerFilter) (found []Customer, ok bool, err error) {
 	q := strings.TrimSpace(f.Query)
 	if q == "" || cs.Sealer == nil || f.Sort != "" || f.Trash || f.Stage != "" || f.OwnerID != 0 || f.TeamID != 0 || f.Region != "" ||
 		f.Industry != "" || f.Tag != "" || !f.From.IsZero() || !f.To.IsZero() {

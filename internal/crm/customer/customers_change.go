@@ -38,7 +38,7 @@ type CustomerPatch struct {
 
 // Update applies a patch with optimistic locking: a stale version answers
 // version_conflict. Changed fields are audited before and after.
-func (cs *Customers) Update(ctx context.Context, id int64, pt CustomerPatch, lang string) (Customer, error) {
+func (cs *Service) Update(ctx context.Context, id int64, pt CustomerPatch, lang string) (Customer, error) {
 	p, err := crm.Authorize(ctx, crm.ActCustomerUpdate)
 	if err != nil {
 		return Customer{}, err
@@ -127,7 +127,7 @@ func (cs *Customers) Update(ctx context.Context, id int64, pt CustomerPatch, lan
 
 // Delete moves a customer to the trash, where it can be restored for
 // TrashDays days.
-func (cs *Customers) Delete(ctx context.Context, id int64, version int) error {
+func (cs *Service) Delete(ctx context.Context, id int64, version int) error {
 	p, err := crm.Authorize(ctx, crm.ActCustomerDelete)
 	if err != nil {
 		return err
@@ -146,7 +146,7 @@ func (cs *Customers) Delete(ctx context.Context, id int64, version int) error {
 }
 
 // Restore brings a customer back from the trash within TrashDays days.
-func (cs *Customers) Restore(ctx context.Context, id int64) (Customer, error) {
+func (cs *Service) Restore(ctx context.Context, id int64) (Customer, error) {
 	p, err := crm.Authorize(ctx, crm.ActCustomerDelete)
 	if err != nil {
 		return Customer{}, err
@@ -165,7 +165,7 @@ func (cs *Customers) Restore(ctx context.Context, id int64) (Customer, error) {
 
 // HardDelete erases a customer in the trash for good. Only an
 // administrator may, and the administrator still reads nothing of it.
-func (cs *Customers) HardDelete(ctx context.Context, id int64) error {
+func (cs *Service) HardDelete(ctx context.Context, id int64) error {
 	if _, err := crm.Authorize(ctx, crm.ActCustomerHardDelete); err != nil {
 		return err
 	}

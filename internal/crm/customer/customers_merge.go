@@ -26,7 +26,7 @@ type MergePreview struct {
 
 // mergePair loads the two customers of a merge as Merge does: both in
 // the caller's own scope, with customer.update.
-func (cs *Customers) mergePair(ctx context.Context, survivorID, fromID int64) (Customer, Customer, error) {
+func (cs *Service) mergePair(ctx context.Context, survivorID, fromID int64) (Customer, Customer, error) {
 	p, err := crm.Authorize(ctx, crm.ActCustomerUpdate)
 	if err != nil {
 		return Customer{}, Customer{}, err
@@ -47,7 +47,7 @@ func (cs *Customers) mergePair(ctx context.Context, survivorID, fromID int64) (C
 
 // PreviewMerge says what merging fromID into survivorID would move,
 // changing nothing.
-func (cs *Customers) PreviewMerge(ctx context.Context, survivorID, fromID int64) (MergePreview, error) {
+func (cs *Service) PreviewMerge(ctx context.Context, survivorID, fromID int64) (MergePreview, error) {
 	survivor, merged, err := cs.mergePair(ctx, survivorID, fromID)
 	if err != nil {
 		return MergePreview{Survivor: survivor}, err
@@ -60,7 +60,7 @@ func (cs *Customers) PreviewMerge(ctx context.Context, survivorID, fromID int64)
 // survivorID: those matching q (the list's search), or, without q, those
 // whose normalised name is the survivor's — the likely duplicates. Only
 // customers in the caller's own scope are offered, at most 20.
-func (cs *Customers) MergeCandidates(ctx context.Context, survivorID int64, q string) ([]Customer, error) {
+func (cs *Service) MergeCandidates(ctx context.Context, survivorID int64, q string) ([]Customer, error) {
 	p, err := crm.Authorize(ctx, crm.ActCustomerUpdate)
 	if err != nil {
 		return nil, err

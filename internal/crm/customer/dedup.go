@@ -36,7 +36,7 @@ type DedupStore interface {
 // that customer only when the caller may see it. force does not override
 // it: a USCC identifies one legal entity, so its records are merged, not
 // kept twice (the database holds it unique too).
-func (cs *Customers) checkDuplicateUSCC(ctx context.Context, p crm.Principal, c *Customer) error {
+func (cs *Service) checkDuplicateUSCC(ctx context.Context, p crm.Principal, c *Customer) error {
 	if c.USCC == "" {
 		return nil
 	}
@@ -57,7 +57,7 @@ func (cs *Customers) checkDuplicateUSCC(ctx context.Context, p crm.Principal, c 
 
 // checkDuplicateName refuses a name another live customer has, naming it
 // when the caller may see it, unless force.
-func (cs *Customers) checkDuplicateName(ctx context.Context, p crm.Principal, c *Customer, force bool) error {
+func (cs *Service) checkDuplicateName(ctx context.Context, p crm.Principal, c *Customer, force bool) error {
 	c.NameNorm = NormalizeName(c.Name)
 	if force {
 		return nil
@@ -76,7 +76,7 @@ func (cs *Customers) checkDuplicateName(ctx context.Context, p crm.Principal, c 
 
 // duplicateName is the refusal of a name customer id already has, naming
 // that customer only when the caller may see it.
-func (cs *Customers) duplicateName(ctx context.Context, p crm.Principal, id int64) error {
+func (cs *Service) duplicateName(ctx context.Context, p crm.Principal, id int64) error {
 	msg := "a customer with this name already exists"
 	// Own scope only: a customer seen through a grant would be a read to
 	// audit.
@@ -100,7 +100,7 @@ func (e *DuplicateNameError) Error() string {
 // move to the survivor, the merged customer goes to the trash, and the
 // audit log records the merge on both. The caller must be able to change
 // both customers.
-func (cs *Customers) Merge(ctx context.Context, survivorID, fromID int64, version int) (Customer, error) {
+func (cs *Service) Merge(ctx context.Context, survivorID, fromID int64, version int) (Customer, error) {
 	p, err := crm.Authorize(ctx, crm.ActCustomerUpdate)
 	if err != nil {
 		return Customer{}, err

@@ -46,7 +46,7 @@ var exportLabels = map[string]string{
 }
 
 // Export is ExportWith masking every sensitive value.
-func (cs *Customers) Export(ctx context.Context, f CustomerFilter, emit func(ExportRow) error) (int, error) {
+func (cs *Service) Export(ctx context.Context, f CustomerFilter, emit func(ExportRow) error) (int, error) {
 	return cs.ExportWith(ctx, f, ExportOptions{}, emit)
 }
 
@@ -56,7 +56,7 @@ func (cs *Customers) Export(ctx context.Context, f CustomerFilter, emit func(Exp
 // whole filter and format, and whether mobiles were revealed and why. Cells that a
 // spreadsheet would run as a formula (starting with = + - @ or a tab/CR)
 // are neutralised.
-func (cs *Customers) ExportWith(ctx context.Context, f CustomerFilter, opt ExportOptions, emit func(ExportRow) error) (int, error) {
+func (cs *Service) ExportWith(ctx context.Context, f CustomerFilter, opt ExportOptions, emit func(ExportRow) error) (int, error) {
 	if err := cs.CheckExport(ctx, opt); err != nil {
 		return 0, err
 	}
@@ -143,7 +143,7 @@ func (cs *Customers) ExportWith(ctx context.Context, f CustomerFilter, opt Expor
 // CheckExport says whether the caller may export with opt: the export
 // permission, and to reveal mobiles the reveal permission and a reason of
 // at most 200 characters. A streaming caller asks before its file starts.
-func (cs *Customers) CheckExport(ctx context.Context, opt ExportOptions) error {
+func (cs *Service) CheckExport(ctx context.Context, opt ExportOptions) error {
 	p, err := crm.Authorize(ctx, crm.ActCustomerExport)
 	if err != nil {
 		return err
@@ -162,7 +162,7 @@ func (cs *Customers) CheckExport(ctx context.Context, opt ExportOptions) error {
 
 // exportedContact is a primary contact's name and mobile as exported:
 // the mobile masked unless reveal.
-func (cs *Customers) exportedContact(k Contact, reveal bool) (name, mobile string) {
+func (cs *Service) exportedContact(k Contact, reveal bool) (name, mobile string) {
 	if k.MobileEnc == "" || cs.Sealer == nil {
 		return k.Name, ""
 	}

@@ -29,7 +29,7 @@ type HandoverResult struct {
 
 // Handover applies h. Only a gm (anyone) or a sales manager (within the
 // team) may; the new owner must be active.
-func (cs *Customers) Handover(ctx context.Context, h Handover) (HandoverResult, error) {
+func (cs *Service) Handover(ctx context.Context, h Handover) (HandoverResult, error) {
 	p, err := crm.Authorize(ctx, crm.ActCustomerAssign)
 	if err != nil {
 		return HandoverResult{}, err
@@ -125,7 +125,7 @@ func (cs *Customers) Handover(ctx context.Context, h Handover) (HandoverResult, 
 // owner's customers in the caller's scope: an unknown user, or customers
 // out of reach (forbidden). An owner with no customers at all is nil:
 // there is nothing to move.
-func (cs *Customers) nothingToHandOver(ctx context.Context, from int64) error {
+func (cs *Service) nothingToHandOver(ctx context.Context, from int64) error {
 	if _, err := cs.Store.UserByID(ctx, from); crm.ErrorCode(err) == crm.ENotFound {
 		return crm.Invalid(crm.FieldError{Field: "from_owner_id", Code: "unknown", Message: "no such user"})
 	} else if err != nil {

@@ -40,7 +40,7 @@ type InteractionStore interface {
 
 // AddInteraction records a contact with a customer in the caller's scope.
 // A next step needs a due date, and the date may not lie in the past.
-func (cs *Customers) AddInteraction(ctx context.Context, it Interaction) (Interaction, error) {
+func (cs *Service) AddInteraction(ctx context.Context, it Interaction) (Interaction, error) {
 	p, _, err := cs.InScope(ctx, crm.ActCustomerUpdate, it.CustomerID)
 	if err != nil {
 		return it, err
@@ -93,7 +93,7 @@ func (cs *Customers) AddInteraction(ctx context.Context, it Interaction) (Intera
 }
 
 // Interactions pages through a customer's timeline, newest first.
-func (cs *Customers) Interactions(ctx context.Context, customerID, beforeID int64, limit int) ([]Interaction, error) {
+func (cs *Service) Interactions(ctx context.Context, customerID, beforeID int64, limit int) ([]Interaction, error) {
 	if _, _, err := cs.InScope(ctx, crm.ActCustomerRead, customerID); err != nil {
 		return nil, err
 	}

@@ -55,7 +55,7 @@ func errLocked(until time.Time) error {
 // one, gets the same answer as a wrong password, and after as many
 // failures is "locked" just like a real account, so neither the answer
 // nor the lockout tells which usernames exist.
-func (id *Identity) Login(ctx context.Context, username, password, kind string) (string, time.Time, error) {
+func (id *Service) Login(ctx context.Context, username, password, kind string) (string, time.Time, error) {
 	now := id.now().UTC()
 	username = NormalizeUsername(username)
 	if ValidateUsername(username) != nil {
@@ -141,7 +141,7 @@ const touchEvery = time.Minute
 // usually reads nothing. The cached entry still ends by the clock: at the
 // session's or token's expiry, at the idle limit, and after touchEvery,
 // when the database path runs again to record the use.
-func (id *Identity) Authenticate(ctx context.Context, token string) (crm.Principal, error) {
+func (id *Service) Authenticate(ctx context.Context, token string) (crm.Principal, error) {
 	now := id.now().UTC()
 	hash := hex.EncodeToString(secure.HashToken(token))
 	version, cacheable := id.store.AuthVersion()
@@ -157,7 +157,7 @@ func (id *Identity) Authenticate(ctx context.Context, token string) (crm.Princip
 	return p, err
 }
 
-func (id *Identity) authenticate(ctx context.Context, token, hash string, now time.Time) (crm.Principal, cachedPrincipal, error) {
+func (id *Service) authenticate(ctx context.Context, token, hash string, now time.Time) (crm.Principal, cachedPrincipal, error) {
 	unauth := crm.Errorf(crm.EUnauthorized, "your session has ended; sign in again")
 	switch {
 	case strings.HasPrefix(token, secure.PrefixSession):
@@ -218,7 +218,7 @@ func principalOf(u User, sessionHash string) crm.Principal {
 }
 
 // Logout ends the session the request came with.
-func (id *Identity) Logout(ctx context.Context) error {
+func (id *Service) Logout(ctx context.Context) error {
 	p, ok := crm.PrincipalFrom(ctx)
 	if !ok {
 		return crm.Errorf(crm.EUnauthorized, "sign in first")
@@ -229,7 +229,7 @@ func (id *Identity) Logout(ctx context.Context) error {
 
 // ChangePassword lets signed-in users change their own password; the old
 // one must be right. Their other sessions end.
-func (id *Identity) ChangePassword(ctx context.Context, oldPassword, newPassword, lang string) error {
+func (id *Service) ChangePassword(ctx context.Context, oldPassword, newPassword, lang string) error {
 	p, ok := crm.PrincipalFrom(ctx)
 	if !ok {
 		return crm.Errorf(crm.EUnauthorized, "sign in first")
@@ -246,7 +246,7 @@ func (id *Identity) ChangePassword(ctx context.Context, oldPassword, newPassword
 
 // CreateAPIToken makes a bearer token for a user, shown once. Only an
 // administrator may make one for someone else.
-func (id *Identity) CreateAPIToken(ctx context.Context, username, name string, ttl time.Duration) (string, APIToken, error) {
+func (id *Service) CreateAPIToken(ctx context.Context, username, name string, ttl time.Duration) (string, APIToken, error) {
 	p, ok := crm.PrincipalFrom(ctx)
 	if !ok {
 		return "", APIToken{}, crm.Errorf(crm.EUnauthorized, "sign in first")
@@ -280,7 +280,7 @@ const loginWindow = time.Minute
 
 // rateLimit counts a sign-in attempt against the client address and the
 // username, refusing past the configured rates with a time to retry.
-func (id *Identity) rateLimit(ctx context.Context, username string, now time.Time) error {
+func (id *Service) rateLimit(ctx context.Context, username string, now time.Time) error {
 	ip := crm.RequestIP(ctx)
 	for _, l := range []struct {
 		key string
@@ -304,7 +304,7 @@ func (id *Identity) rateLimit(ctx context.Context, username string, now time.Tim
 
 // APITokens lists a user's tokens (never their secrets). Users see their
 // own; administrators anyone's.
-func (id *Identity) APITokens(ctx context.Context, username string) ([]APIToken, error) {
+func (id *Service) APITokens(ctx context.Context, username string) ([]APIToken, error) {
 	u, err := id.tokenOwner(ctx, username)
 	if err != nil {
 		return nil, err
@@ -313,7 +313,7 @@ func (id *Identity) APITokens(ctx context.Context, username string) ([]APIToken,
 }
 
 // RevokeAPIToken ends a token at once.
-func (id *Identity) RevokeAPIToken(ctx context.Context, username, name string) error {
+func (id *Service) RevokeAPIToken(ctx context.Context, username, name string) error {
 	u, err := id.tokenOwner(ctx, username)
 	if err != nil {
 		return err
@@ -322,7 +322,7 @@ func (id *Identity) RevokeAPIToken(ctx context.Context, username, name string) e
 	return id.store.RevokeAPIToken(ctx, u.ID, name, &e)
 }
 
-func (id *Identity) tokenOwner(ctx context.Context, username string) (User, error) {
+func (id *Service) tokenOwner(ctx context.Context, username string) (User, error) {
 	p, ok := crm.PrincipalFrom(ctx)
 	if !ok {
 		return User{}, crm.Errorf(crm.EUnauthorized, "sign in first")

@@ -64,8 +64,8 @@ func DefaultAuthConfig() AuthConfig {
 		LoginsPerIP: 30, LoginsPerUser: 10, Policy: secure.DefaultPasswordPolicy(), Argon2: secure.DefaultArgon2Params()}
 }
 
-// Identity manages users, teams, sign-in, sessions and API tokens.
-type Identity struct {
+// Service manages users, teams, sign-in, sessions and API tokens.
+type Service struct {
 	store  IdentityStore
 	cfg    AuthConfig
 	now    func() time.Time
@@ -73,28 +73,28 @@ type Identity struct {
 	cache  principalCache
 }
 
-// NewIdentity returns the identity service. now is the clock (time.Now
+// New returns the identity service. now is the clock (time.Now
 // outside tests).
-func NewIdentity(s IdentityStore, cfg AuthConfig, now func() time.Time) *Identity {
+func New(s IdentityStore, cfg AuthConfig, sealer crm.Sealer, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Identity{store: s, cfg: cfg, now: now}
+	return &Service{store: s, cfg: cfg, sealer: sealer, now: now}
 }
 
 // Config returns the sign-in rules in force.
-func (id *Identity) Config() AuthConfig { return id.cfg }
+func (id *Service) Config() AuthConfig { return id.cfg }
 
 // HasUsers reports whether any user exists yet; an empty database tells
 // the operator how to create the first administrator.
-func (id *Identity) HasUsers(ctx context.Context) (bool, error) {
+func (id *Service) HasUsers(ctx context.Context) (bool, error) {
 	n, err := id.store.CountUsers(ctx)
 	return n > 0, err
 }
 
 // checkPassword applies the password policy, as a validation error on
 // the field "password".
-func (id *Identity) checkPassword(username, pw, lang string) error {
+func (id *Service) checkPassword(username, pw, lang string) error {
 	vs := id.cfg.Policy.Check(username, pw)
 	if len(vs) == 0 {
 		return nil

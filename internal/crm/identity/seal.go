@@ -10,13 +10,9 @@ import (
 	"github.com/kehucrm/kehu/internal/secure"
 )
 
-// SetSealer gives the identity service the keyring for users' mobiles.
-// Call it once, while wiring, before serving.
-func (id *Identity) SetSealer(s crm.Sealer) { id.sealer = s }
-
 // sealMobile validates and encrypts a mobile number, returning its
 // ciphertext, blind index and masked form.
-func (id *Identity) sealMobile(raw string) (enc, idx, masked string, err error) {
+func (id *Service) sealMobile(raw string) (enc, idx, masked string, err error) {
 	norm, p := cn.ValidateMobile(raw)
 	if p != nil && p.Severity == cn.Error {
 		return "", "", "", crm.Invalid(crm.FieldError{Field: "mobile", Code: p.Code, Message: p.Message("en")})
@@ -32,7 +28,7 @@ func (id *Identity) sealMobile(raw string) (enc, idx, masked string, err error) 
 }
 
 // maskUser fills the masked mobile of u from its ciphertext.
-func (id *Identity) maskUser(u *User) {
+func (id *Service) maskUser(u *User) {
 	if u.MobileEnc == "" || id.sealer == nil {
 		return
 	}
@@ -45,7 +41,7 @@ func (id *Identity) maskUser(u *User) {
 
 // RevealMobile shows a user's full mobile number. It needs the permission
 // to manage users and a reason, and it is audited.
-func (id *Identity) RevealMobile(ctx context.Context, username, reason string) (string, error) {
+func (id *Service) RevealMobile(ctx context.Context, username, reason string) (string, error) {
 	if _, err := crm.Authorize(ctx, crm.ActUserManage); err != nil {
 		return "", err
 	}
@@ -71,7 +67,7 @@ func (id *Identity) RevealMobile(ctx context.Context, username, reason string) (
 }
 
 // UserByMobile finds a user by mobile number through the blind index.
-func (id *Identity) UserByMobile(ctx context.Context, mobile string) (User, error) {
+func (id *Service) UserByMobile(ctx context.Context, mobile string) (User, error) {
 	if _, err := crm.Authorize(ctx, crm.ActUserManage); err != nil {
 		return User{}, err
 	}

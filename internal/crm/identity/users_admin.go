@@ -22,7 +22,7 @@ type NewUser struct {
 // AddUser creates a user. Only an administrator may; nobody may create an
 // account with a role they hold themselves elevated beyond the matrix,
 // and the password must meet the policy.
-func (id *Identity) AddUser(ctx context.Context, in NewUser, lang string) (User, error) {
+func (id *Service) AddUser(ctx context.Context, in NewUser, lang string) (User, error) {
 	if _, err := crm.Authorize(ctx, crm.ActUserManage); err != nil {
 		return User{}, err
 	}
@@ -80,7 +80,7 @@ func (id *Identity) AddUser(ctx context.Context, in NewUser, lang string) (User,
 }
 
 // ListUsers pages through the users by ID.
-func (id *Identity) ListUsers(ctx context.Context, afterID int64, limit int) ([]User, error) {
+func (id *Service) ListUsers(ctx context.Context, afterID int64, limit int) ([]User, error) {
 	if _, err := crm.Authorize(ctx, crm.ActUserManage); err != nil {
 		return nil, err
 	}
@@ -93,7 +93,7 @@ func (id *Identity) ListUsers(ctx context.Context, afterID int64, limit int) ([]
 
 // DisableUser stops a user signing in and ends their sessions and API
 // tokens at once.
-func (id *Identity) DisableUser(ctx context.Context, username string) (User, error) {
+func (id *Service) DisableUser(ctx context.Context, username string) (User, error) {
 	p, err := crm.Authorize(ctx, crm.ActUserManage)
 	if err != nil {
 		return User{}, err
@@ -116,7 +116,7 @@ func (id *Identity) DisableUser(ctx context.Context, username string) (User, err
 
 // ResetPassword sets a new password chosen by an administrator, unlocks
 // the account and ends the user's sessions.
-func (id *Identity) ResetPassword(ctx context.Context, username, password, lang string) error {
+func (id *Service) ResetPassword(ctx context.Context, username, password, lang string) error {
 	if _, err := crm.Authorize(ctx, crm.ActUserManage); err != nil {
 		return err
 	}
@@ -127,7 +127,7 @@ func (id *Identity) ResetPassword(ctx context.Context, username, password, lang 
 	return id.setPassword(ctx, u, password, lang)
 }
 
-func (id *Identity) setPassword(ctx context.Context, u User, password, lang string) error {
+func (id *Service) setPassword(ctx context.Context, u User, password, lang string) error {
 	if err := id.checkPassword(u.Username, password, lang); err != nil {
 		return err
 	}

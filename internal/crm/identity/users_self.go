@@ -8,7 +8,7 @@ import (
 )
 
 // Me returns the signed-in user.
-func (id *Identity) Me(ctx context.Context) (User, error) {
+func (id *Service) Me(ctx context.Context) (User, error) {
 	p, ok := crm.PrincipalFrom(ctx)
 	if !ok || p.UserID < 0 {
 		return User{}, crm.Errorf(crm.EUnauthorized, "sign in first")
@@ -19,7 +19,7 @@ func (id *Identity) Me(ctx context.Context) (User, error) {
 }
 
 // UpdateMe changes what users may change about themselves: the name shown.
-func (id *Identity) UpdateMe(ctx context.Context, displayName *string, version int) (User, error) {
+func (id *Service) UpdateMe(ctx context.Context, displayName *string, version int) (User, error) {
 	u, err := id.Me(ctx)
 	if err != nil {
 		return User{}, err
@@ -36,7 +36,7 @@ func (id *Identity) UpdateMe(ctx context.Context, displayName *string, version i
 }
 
 // User returns one user by username, for administrators.
-func (id *Identity) User(ctx context.Context, username string) (User, error) {
+func (id *Service) User(ctx context.Context, username string) (User, error) {
 	if _, err := crm.Authorize(ctx, crm.ActUserManage); err != nil {
 		return User{}, err
 	}
@@ -55,7 +55,7 @@ type UserChange struct {
 
 // UpdateUser applies an administrator's change, with optimistic locking.
 // Nobody changes their own role or disables themselves.
-func (id *Identity) UpdateUser(ctx context.Context, username string, c UserChange) (User, error) {
+func (id *Service) UpdateUser(ctx context.Context, username string, c UserChange) (User, error) {
 	p, err := crm.Authorize(ctx, crm.ActUserManage)
 	if err != nil {
 		return User{}, err

@@ -148,9 +148,9 @@ type ImportQueue interface {
 	EnqueueImport(ctx context.Context, id int64) error
 }
 
-// Importer is the customer import service.
-type Importer struct {
-	cs    *customer.Customers
+// Service is the customer import service.
+type Service struct {
+	cs    *customer.Service
 	store ImportStore
 	queue ImportQueue
 	now   func() time.Time
@@ -162,10 +162,10 @@ type Importer struct {
 	BatchHook func(b *ImportBatch) error
 }
 
-// NewImporter returns the import service over the customer service
+// New returns the import service over the customer service
 // (whose validation, duplicate rules and keyring it shares).
-func NewImporter(cs *customer.Customers, s ImportStore, q ImportQueue) *Importer {
-	return &Importer{cs: cs, store: s, queue: q, now: cs.Now}
+func New(cs *customer.Service, s ImportStore, q ImportQueue) *Service {
+	return &Service{cs: cs, store: s, queue: q, now: cs.Now}
 }
 
 // ImportUpload is a new import as sent.
@@ -181,7 +181,7 @@ type ImportUpload struct {
 
 // Create stores an uploaded file, checks its header row and starts the
 // dry run in the background. The caller needs customer.create.
-func (im *Importer) Create(ctx context.Context, up ImportUpload) (_ Import, refusal error) {
+func (im *Service) Create(ctx context.Context, up ImportUpload) (_ Import, refusal error) {
 	p, err := crm.Authorize(ctx, crm.ActCustomerCreate)
 	if err != nil {
 		return Import{}, err
@@ -293,7 +293,7 @@ func (im *Importer) Create(ctx context.Context, up ImportUpload) (_ Import, refu
 }
 
 // readHeader resolves the columns of x's file.
-func (im *Importer) readHeader(ctx context.Context, x *Import) ([]ImportColumn, error) {
+func (im *Service) readHeader(ctx context.Context, x *Import) ([]ImportColumn, error) {
 	rows, err := im.open(ctx, x)
 	if err != nil {
 		return nil, err
@@ -310,7 +310,7 @@ func (im *Importer) readHeader(ctx context.Context, x *Import) ([]ImportColumn, 
 }
 
 // open streams the rows of x's file.
-func (im *Importer) open(ctx context.Context, x *Import) (RowReader, error) {
+func (im *Service) open(ctx context.Context, x *Import) (RowReader, error) {
 	var rc io.ReadCloser
 	var err error
 	if x.FilePath != "" {
@@ -348,7 +348,7 @@ func (c *countingReader) Read(p []byte) (int, error) {
 }
 
 // Get reads an import its creator (or a gm) may see, with its progress.
-func (im *Importer) Get(ctx context.Context, id int64) (Import, error) {
+func (im *Service) Get(ctx context.Context, id int64) (Import, error) {
 	p, err := crm.Authorize(ctx, crm.ActCustomerCreate)
 	if err != nil {
 		return Import{}, err
@@ -365,7 +365,7 @@ func (im *Importer) Get(ctx context.Context, id int64) (Import, error) {
 }
 
 // List returns the caller's latest imports.
-func (im *Importer) List(ctx context.Context, limit int) ([]Import, error) {
+func (im *Service) List(ctx context.Context, limit int) ([]Import, error) {
 	p, err := crm.Authorize(ctx, crm.ActCustomerCreate)
 	if err != nil {
 		return nil, err
@@ -394,7 +394,7 @@ func progressOf(x Import) int {
 }
 
 // Problems returns a page of an import's report.
-func (im *Importer) Problems(ctx context.Context, id int64, afterID int64, limit int) ([]ImportProblem, error) {
+func (im *Service) Problems(ctx context.Context, id int64, afterID int64, limit int) ([]ImportProblem, error) {
 	if _, err := im.Get(ctx, id); err != nil {
 		return nil, err
 	}
@@ -404,7 +404,7 @@ func (im *Importer) Problems(ctx context.Context, id int64, afterID int64, limit
 // Commit writes a checked import: mode all is refused while any row is
 // bad; valid_only skips the bad rows. A failed commit may be sent again:
 // it resumes after the last committed batch.
-func (im *Importer) Commit(ctx context.Context, id int64, mode string) (Import, error) {
+func (im *Service) Commit(ctx context.Context, id int64, mode string) (Import, error) {
 	x, err := im.Get(ctx, id)
 	if err != nil {
 		return x, err
@@ -451,7 +451,7 @@ func (im *Importer) Commit(ctx context.Context, id int64, mode string) (Import, 
 // Run does an import's pending work: the dry run, then (when a mode is
 // set) the commit, resuming after the last committed batch. Background
 // jobs and the command line call it; it acts as the import's creator.
-func (im *Importer) Run(ctx context.Context, id int64) error {
+func (im *Service) Run(ctx context.Context, id int64) error {
 	x, err := im.store.Import(ctx, id)
 	if err != nil {
 		return err
@@ -508,7 +508,7 @@ const compactAfter = 10000
 // rowChecker checks rows as the customers API would, and remembers the
 // keys of the good rows to find duplicates within the file.
 type rowChecker struct {
-	im      *Importer
+	im      *Service
 	p       crm.Principal
 	x       *Import
 	cols    []ImportColumn
@@ -520,7 +520,7 @@ type rowChecker struct {
 	keyring crm.Sealer
 }
 
-func (im *Importer) newChecker(ctx context.Context, x *Import) (*rowChecker, error) {
+func (im *Service) newChecker(ctx context.Context, x *Import) (*rowChecker, error) {
 	p, err := crm.Authorize(ctx, crm.ActCustomerCreate)
 	if err != nil {
 		return nil, err
@@ -743,7 +743,7 @@ func (rc *rowChecker) dedup(ctx context.Context, batch []checked) error {
 
 // eachBatch reads x's file after row `after` and calls fn with each batch
 // of checked rows; lastRow is the last file row read.
-func (im *Importer) eachBatch(ctx context.Context, x *Import, rc *rowChecker, after int, fn func(batch []checked, lastRow int, eof bool) error) error {
+func (im *Service) eachBatch(ctx context.Context, x *Import, rc *rowChecker, after int, fn func(batch []checked, lastRow int, eof bool) error) error {
 	rows, err := im.open(ctx, x)
 	if err != nil {
 		return err
@@ -795,7 +795,7 @@ func blankRow(rec []string) bool {
 
 // check is the dry run: every row is read and checked; the report keeps
 // every problem.
-func (im *Importer) check(ctx context.Context, x *Import) error {
+func (im *Service) check(ctx context.Context, x *Import) error {
 	rc, err := im.newChecker(ctx, x)
 	if err != nil {
 		return err
@@ -840,7 +840,7 @@ func (im *Importer) check(ctx context.Context, x *Import) error {
 
 // commit writes the good rows in batches after x.RowsDone, each batch in
 // one transaction with the progress and an audit entry.
-func (im *Importer) commit(ctx context.Context, x *Import) error {
+func (im *Service) commit(ctx context.Context, x *Import) error {
 	// Reading, checking and preparing the next batch (search tokens, the
 	// sealed mobile) runs beside the writing of the current one. A row
 	// that repeats one of the batch being written is still caught: the
@@ -884,7 +884,7 @@ func (im *Importer) commit(ctx context.Context, x *Import) error {
 }
 
 // prepareBatch turns checked rows into a batch to write.
-func (im *Importer) prepareBatch(id int64, from, lastRow int, eof bool, batch []checked) (*ImportBatch, error) {
+func (im *Service) prepareBatch(id int64, from, lastRow int, eof bool, batch []checked) (*ImportBatch, error) {
 	b := &ImportBatch{ImportID: id, FromDone: from, RowsDone: lastRow, Finished: eof}
 	now := im.now().UTC()
 	for _, ch := range batch {
@@ -923,7 +923,7 @@ func (im *Importer) prepareBatch(id int64, from, lastRow int, eof bool, batch []
 }
 
 // commitBatch writes one batch and moves x's progress on.
-func (im *Importer) commitBatch(ctx context.Context, x *Import, b *ImportBatch) error {
+func (im *Service) commitBatch(ctx context.Context, x *Import, b *ImportBatch) error {
 	if im.BatchHook != nil {
 		if err := im.BatchHook(b); err != nil {
 			return err
@@ -947,7 +947,7 @@ func (im *Importer) commitBatch(ctx context.Context, x *Import, b *ImportBatch) 
 // Resume finds the caller's unfinished import of a file with this hash
 // (killed while checking or committing, or failed while committing) and
 // makes it ready to Run again: it goes on after its last committed batch.
-func (im *Importer) Resume(ctx context.Context, hash string) (Import, bool, error) {
+func (im *Service) Resume(ctx context.Context, hash string) (Import, bool, error) {
 	p, err := crm.Authorize(ctx, crm.ActCustomerCreate)
 	if err != nil {
 		return Import{}, false, err
@@ -987,7 +987,7 @@ func restartStatus(x Import) string {
 
 // Remap changes the column mapping of a checked import that has not been
 // committed and checks it again.
-func (im *Importer) Remap(ctx context.Context, id int64, mapping map[string]string) (Import, error) {
+func (im *Service) Remap(ctx context.Context, id int64, mapping map[string]string) (Import, error) {
 	x, err := im.Get(ctx, id)
 	if err != nil {
 		return x, err

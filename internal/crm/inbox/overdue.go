@@ -28,22 +28,22 @@ type InboxStore interface {
 	MarkNotificationRead(ctx context.Context, userID, id int64, at time.Time) error
 }
 
-// Inbox is a signed-in user's notifications.
-type Inbox struct {
+// Service is a signed-in user's notifications.
+type Service struct {
 	store InboxStore
 	now   func() time.Time
 }
 
-// NewInbox returns the inbox service.
-func NewInbox(s InboxStore, now func() time.Time) *Inbox {
+// New returns the inbox service.
+func New(s InboxStore, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Inbox{store: s, now: now}
+	return &Service{store: s, now: now}
 }
 
 // List returns the caller's notifications, newest first.
-func (in *Inbox) List(ctx context.Context, unreadOnly bool, limit int) ([]Notification, error) {
+func (in *Service) List(ctx context.Context, unreadOnly bool, limit int) ([]Notification, error) {
 	p, ok := crm.PrincipalFrom(ctx)
 	if !ok || p.UserID <= 0 {
 		return nil, crm.Errorf(crm.EUnauthorized, "sign in first")
@@ -52,7 +52,7 @@ func (in *Inbox) List(ctx context.Context, unreadOnly bool, limit int) ([]Notifi
 }
 
 // MarkRead marks one of the caller's notifications read.
-func (in *Inbox) MarkRead(ctx context.Context, id int64) error {
+func (in *Service) MarkRead(ctx context.Context, id int64) error {
 	p, ok := crm.PrincipalFrom(ctx)
 	if !ok || p.UserID <= 0 {
 		return crm.Errorf(crm.EUnauthorized, "sign in first")
@@ -66,7 +66,7 @@ type NotifyEmail struct {
 }
 
 // Email returns the caller's notice address.
-func (in *Inbox) Email(ctx context.Context) (NotifyEmail, error) {
+func (in *Service) Email(ctx context.Context) (NotifyEmail, error) {
 	p, ok := crm.PrincipalFrom(ctx)
 	if !ok || p.UserID <= 0 {
 		return NotifyEmail{}, crm.Errorf(crm.EUnauthorized, "sign in first")
@@ -76,7 +76,7 @@ func (in *Inbox) Email(ctx context.Context) (NotifyEmail, error) {
 }
 
 // SetEmail sets (or, empty, removes) the caller's notice address, audited.
-func (in *Inbox) SetEmail(ctx context.Context, email string) (NotifyEmail, error) {
+func (in *Service) SetEmail(ctx context.Context, email string) (NotifyEmail, error) {
 	p, ok := crm.PrincipalFrom(ctx)
 	if !ok || p.UserID <= 0 {
 		return NotifyEmail{}, crm.Errorf(crm.EUnauthorized, "sign in first")

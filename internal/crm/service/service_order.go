@@ -166,34 +166,34 @@ type ServiceOrderStore interface {
 	Audit(ctx context.Context, e *crm.AuditEntry) error
 }
 
-// ServiceOrders runs the after-sales service (客户服务作业程序).
-type ServiceOrders struct {
+// Service runs the after-sales service (客户服务作业程序).
+type Service struct {
 	store     ServiceOrderStore
-	customers *customer.Customers
+	customers *customer.Service
 	calendars *crm.Calendars
 	sealer    crm.Sealer
 	now       func() time.Time
 }
 
-// NewServiceOrders returns the service-order service over the customer
+// New returns the service-order service over the customer
 // service (whose keyring seals the phone numbers); now is the clock
 // (time.Now when nil).
-func NewServiceOrders(s ServiceOrderStore, customers *customer.Customers, calendars *crm.Calendars, now func() time.Time) *ServiceOrders {
+func New(s ServiceOrderStore, customers *customer.Service, calendars *crm.Calendars, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &ServiceOrders{store: s, customers: customers, calendars: calendars, sealer: customers.Sealer, now: now}
+	return &Service{store: s, customers: customers, calendars: calendars, sealer: customers.Sealer, now: now}
 }
 
 // Now is the service's clock.
-func (so *ServiceOrders) Now() time.Time { return so.now() }
+func (so *Service) Now() time.Time { return so.now() }
 
 const servicePhoneAAD = "phone"
 
 // Register enters a service request into the service register: the
 // customer (in the caller's scope), where and whom to call, the product
 // and the problem. The number is allocated in the same transaction.
-func (so *ServiceOrders) Register(ctx context.Context, o ServiceOrder, phone, lang string) (ServiceOrder, error) {
+func (so *Service) Register(ctx context.Context, o ServiceOrder, phone, lang string) (ServiceOrder, error) {
 	p, err := crm.Authorize(ctx, crm.ActServiceOrderCreate)
 	if err != nil {
 		return o, err
@@ -280,7 +280,7 @@ func (so *ServiceOrders) Register(ctx context.Context, o ServiceOrder, phone, la
 // at t should be dispatched: the end of the calendar's last business span
 // (18:00 China time by default) of the day it came in, or of the next
 // working day when it came in after the close or on a day off.
-func (so *ServiceOrders) carryOverAt(ctx context.Context, t time.Time) (time.Time, error) {
+func (so *Service) carryOverAt(ctx context.Context, t time.Time) (time.Time, error) {
 	cal, err := so.calendars.Current(ctx)
 	if err != nil {
 		return t, err
@@ -299,7 +299,7 @@ func CarryOverAt(cal *calendar.Calendar, t time.Time) time.Time {
 
 // finish fills what is derived at read time: the legal next steps and the
 // carried-over flag.
-func (so *ServiceOrders) finish(o *ServiceOrder, now time.Time) {
+func (so *Service) finish(o *ServiceOrder, now time.Time) {
 	o.Next = nextStatuses(*o)
 	o.CarriedOver = o.Status == "registered" && !now.Before(o.CarryOverAt)
 	if o.PhoneEnc != "" && so.sealer != nil {
@@ -322,7 +322,7 @@ var financeStatuses = []string{"fee_collected", "awaiting_invoice", "invoiced", 
 // a technician the orders dispatched to them; finance the paid orders
 // from settlement on; account and sales managers the orders of the
 // customers in their scope. Anything else is not found.
-func (so *ServiceOrders) visible(ctx context.Context, p crm.Principal, o ServiceOrder) (bool, error) {
+func (so *Service) visible(ctx context.Context, p crm.Principal, o ServiceOrder) (bool, error) {
 	switch {
 	case serviceReadAll(p):
 		return true, nil
@@ -339,7 +339,7 @@ func (so *ServiceOrders) visible(ctx context.Context, p crm.Principal, o Service
 }
 
 // Get reads one service order the caller may see.
-func (so *ServiceOrders) Get(ctx context.Context, id int64) (ServiceOrder, error) {
+func (so *Service) Get(ctx context.Context, id int64) (ServiceOrder, error) {
 	p, err := crm.Authorize(ctx, crm.ActServiceOrderRead)
 	if err != nil {
 		return ServiceOrder{}, err
@@ -347,7 +347,7 @@ func (so *ServiceOrders) Get(ctx context.Context, id int64) (ServiceOrder, error
 	return so.get(ctx, p, id)
 }
 
-func (so *ServiceOrders) get(ctx context.Context, p crm.Principal, id int64) (ServiceOrder, error) {
+func (so *Service) get(ctx context.Context, p crm.Principal, id int64) (ServiceOrder, error) {
 	o, err := so.store.ServiceOrder(ctx, id)
 	if err != nil {
 		return ServiceOrder{}, err
@@ -364,7 +364,7 @@ func (so *ServiceOrders) get(ctx context.Context, p crm.Principal, id int64) (Se
 // List returns the service orders the caller may see, carried-over
 // orders first, then newest first (oldest first when f.Oldest). statuses
 // narrows the list.
-func (so *ServiceOrders) List(ctx context.Context, statuses []string, oldest bool, after ServiceCursor, limit int) ([]ServiceOrder, error) {
+func (so *Service) List(ctx context.Context, statuses []string, oldest bool, after ServiceCursor, limit int) ([]ServiceOrder, error) {
 	p, err := crm.Authorize(ctx, crm.ActServiceOrderRead)
 	if err != nil {
 		return nil, err
@@ -394,7 +394,7 @@ func (so *ServiceOrders) List(ctx context.Context, statuses []string, oldest boo
 
 // DispatchBoard lists the undispatched orders for the service manager:
 // those carried over from an earlier working day first, then oldest first.
-func (so *ServiceOrders) DispatchBoard(ctx context.Context, after ServiceCursor, limit int) ([]ServiceOrder, error) {
+func (so *Service) DispatchBoard(ctx context.Context, after ServiceCursor, limit int) ([]ServiceOrder, error) {
 	if _, err := crm.Authorize(ctx, crm.ActServiceOrderDispatch); err != nil {
 		return nil, err
 	}
@@ -404,7 +404,7 @@ func (so *ServiceOrders) DispatchBoard(ctx context.Context, after ServiceCursor,
 // InvoiceQueue is finance's queue: paid orders collected on site (补寄发票)
 // or sent to finance (财务开票), oldest first. The service desk and the gm
 // may look at it too.
-func (so *ServiceOrders) InvoiceQueue(ctx context.Context, after ServiceCursor, limit int) ([]ServiceOrder, error) {
+func (so *Service) InvoiceQueue(ctx context.Context, after ServiceCursor, limit int) ([]ServiceOrder, error) {
 	p, err := crm.Authorize(ctx, crm.ActServiceOrderRead)
 	if err != nil {
 		return nil, err
@@ -417,7 +417,7 @@ func (so *ServiceOrders) InvoiceQueue(ctx context.Context, after ServiceCursor, 
 
 // Technicians lists the active technicians, whom orders can be
 // dispatched to.
-func (so *ServiceOrders) Technicians(ctx context.Context) ([]identity.User, error) {
+func (so *Service) Technicians(ctx context.Context) ([]identity.User, error) {
 	if _, err := crm.Authorize(ctx, crm.ActServiceOrderDispatch); err != nil {
 		return nil, err
 	}
@@ -426,7 +426,7 @@ func (so *ServiceOrders) Technicians(ctx context.Context) ([]identity.User, erro
 
 // Signature returns the customer's signature image (PNG) of an order the
 // caller may see.
-func (so *ServiceOrders) Signature(ctx context.Context, id int64) ([]byte, error) {
+func (so *Service) Signature(ctx context.Context, id int64) ([]byte, error) {
 	o, err := so.Get(ctx, id)
 	if err != nil {
 		return nil, err
@@ -440,7 +440,7 @@ func (so *ServiceOrders) Signature(ctx context.Context, id int64) ([]byte, error
 // RevealPhone shows the full phone number of an order, with a reason,
 // audited: to the technician of the order (who must call the customer)
 // and to the roles that may reveal customers' numbers.
-func (so *ServiceOrders) RevealPhone(ctx context.Context, id int64, reason string) (string, error) {
+func (so *Service) RevealPhone(ctx context.Context, id int64, reason string) (string, error) {
 	p, err := crm.Authorize(ctx, crm.ActServiceOrderRead)
 	if err != nil {
 		return "", err
@@ -465,7 +465,7 @@ func (so *ServiceOrders) RevealPhone(ctx context.Context, id int64, reason strin
 
 // load reads an order for a step: the caller must be allowed action a and
 // see the order, and must have read the current version.
-func (so *ServiceOrders) load(ctx context.Context, a crm.Action, id int64, version int) (crm.Principal, ServiceOrder, error) {
+func (so *Service) load(ctx context.Context, a crm.Action, id int64, version int) (crm.Principal, ServiceOrder, error) {
 	p, err := crm.Authorize(ctx, a)
 	if err != nil {
 		return p, ServiceOrder{}, err
@@ -481,7 +481,7 @@ func (so *ServiceOrders) load(ctx context.Context, a crm.Action, id int64, versi
 }
 
 // save writes a step with its audit entry.
-func (so *ServiceOrders) save(ctx context.Context, o *ServiceOrder, from string, signature []byte, detail map[string]any) error {
+func (so *Service) save(ctx context.Context, o *ServiceOrder, from string, signature []byte, detail map[string]any) error {
 	if detail == nil {
 		detail = map[string]any{}
 	}
@@ -498,7 +498,7 @@ func (so *ServiceOrders) save(ctx context.Context, o *ServiceOrder, from string,
 
 // Dispatch (派工) gives a registered (or not yet started) order to a
 // technician.
-func (so *ServiceOrders) Dispatch(ctx context.Context, id int64, version int, technician, note string) (ServiceOrder, error) {
+func (so *Service) Dispatch(ctx context.Context, id int64, version int, technician, note string) (ServiceOrder, error) {
 	p, o, err := so.load(ctx, crm.ActServiceOrderDispatch, id, version)
 	if err != nil {
 		return o, err
@@ -535,7 +535,7 @@ func (so *ServiceOrders) Dispatch(ctx context.Context, id int64, version int, te
 }
 
 // Start records the technician's arrival at the customer (in_progress).
-func (so *ServiceOrders) Start(ctx context.Context, id int64, version int, arrivedAt *time.Time) (ServiceOrder, error) {
+func (so *Service) Start(ctx context.Context, id int64, version int, arrivedAt *time.Time) (ServiceOrder, error) {
 	_, o, err := so.load(ctx, crm.ActServiceOrderWork, id, version)
 	if err != nil {
 		return o, err
@@ -557,7 +557,7 @@ func (so *ServiceOrders) Start(ctx context.Context, id int64, version int, arriv
 }
 
 // checkWorkTime refuses a time in the future or before the dispatch.
-func (so *ServiceOrders) checkWorkTime(o ServiceOrder, field string, t time.Time) error {
+func (so *Service) checkWorkTime(o ServiceOrder, field string, t time.Time) error {
 	if t.After(so.now().Add(5 * time.Minute)) {
 		return crm.Invalid(crm.FieldError{Field: field, Code: "future", Message: "cannot lie in the future"})
 	}
@@ -581,7 +581,7 @@ type WorkReport struct {
 
 // RecordWork records the work done (done). Arrival comes from Start or
 // from the report.
-func (so *ServiceOrders) RecordWork(ctx context.Context, id int64, version int, w WorkReport) (ServiceOrder, error) {
+func (so *Service) RecordWork(ctx context.Context, id int64, version int, w WorkReport) (ServiceOrder, error) {
 	_, o, err := so.load(ctx, crm.ActServiceOrderWork, id, version)
 	if err != nil {
 		return o, err
@@ -650,7 +650,7 @@ func (so *ServiceOrders) RecordWork(ctx context.Context, id int64, version int, 
 // technician's screen, on the technician's own order awaiting it. number,
 // when given, is the order number the signature was drawn for; a
 // signature meant for another order is refused.
-func (so *ServiceOrders) Sign(ctx context.Context, id int64, version int, number string, png []byte, signer string) (ServiceOrder, error) {
+func (so *Service) Sign(ctx context.Context, id int64, version int, number string, png []byte, signer string) (ServiceOrder, error) {
 	_, o, err := so.load(ctx, crm.ActServiceOrderWork, id, version)
 	if err != nil {
 		return o, err
@@ -677,7 +677,7 @@ func (so *ServiceOrders) Sign(ctx context.Context, id int64, version int, number
 // Settle settles a signed paid (A) order: "on_site" when the technician
 // collected the fee (amount and payment method; finance then sends the
 // invoice, 补寄发票), "finance" when finance invoices it (财务开票).
-func (so *ServiceOrders) Settle(ctx context.Context, id int64, version int, settlement string, amountFen *int64, method string) (ServiceOrder, error) {
+func (so *Service) Settle(ctx context.Context, id int64, version int, settlement string, amountFen *int64, method string) (ServiceOrder, error) {
 	a := crm.ActServiceOrderWork
 	if p, ok := crm.PrincipalFrom(ctx); ok && p.Role.Can(crm.ActServiceOrderDispatch) {
 		a = crm.ActServiceOrderDispatch // the service desk may send an order to finance too
@@ -718,7 +718,7 @@ func (so *ServiceOrders) Settle(ctx context.Context, id int64, version int, sett
 }
 
 // Invoice records finance's invoice number (invoiced).
-func (so *ServiceOrders) Invoice(ctx context.Context, id int64, version int, invoiceNo string) (ServiceOrder, error) {
+func (so *Service) Invoice(ctx context.Context, id int64, version int, invoiceNo string) (ServiceOrder, error) {
 	p, o, err := so.load(ctx, crm.ActServiceOrderInvoice, id, version)
 	if err != nil {
 		return o, err
@@ -745,7 +745,7 @@ func (so *ServiceOrders) Invoice(ctx context.Context, id int64, version int, inv
 // Close is the department manager's countersignature (部门经理核签): a
 // signed free, contract or internal order, or an invoiced paid one, is
 // filed (closed).
-func (so *ServiceOrders) Close(ctx context.Context, id int64, version int, note string) (ServiceOrder, error) {
+func (so *Service) Close(ctx context.Context, id int64, version int, note string) (ServiceOrder, error) {
 	p, o, err := so.load(ctx, crm.ActServiceOrderDispatch, id, version)
 	if err != nil {
 		return o, err

@@ -19,7 +19,7 @@ const GoodPassword = "Kehu-2026-pass"
 // Fixture is an identity service on a real database with a clock the test
 // moves.
 type Fixture struct {
-	ID   *identity.Identity
+	ID   *identity.Service
 	Keys *secure.Keyring
 	DB   *store.DB
 	Now  time.Time
@@ -31,13 +31,12 @@ func New(t testing.TB, db *store.DB) *Fixture {
 	cfg := identity.DefaultAuthConfig()
 	cfg.Argon2 = secure.Argon2Params{Memory: 8 * 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32} // fast for tests
 	f := &Fixture{DB: db, Now: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)}
-	f.ID = identity.NewIdentity(db, cfg, func() time.Time { return f.Now })
 	keys, err := secure.LoadOrCreateKeyring(filepath.Join(t.TempDir(), secure.KeyFileName))
 	if err != nil {
 		t.Fatal(err)
 	}
 	f.Keys = keys
-	f.ID.SetSealer(keys)
+	f.ID = identity.New(db, cfg, keys, func() time.Time { return f.Now })
 	f.Sys = crm.WithPrincipal(context.Background(), crm.SystemPrincipal("cli"))
 	return f
 }

@@ -1,41 +1,19 @@
-package customer
+package card
 
-// CardField is one field of the customer data card (客户资料卡). Templates
-// are data: the seed's forms are the default, and an administrator adds
-// fields of their own.
-type CardField struct {
-	Key       string   `json:"key"`
-	Section   string   `json:"section"`
-	LabelZH   string   `json:"label_zh"`
-	LabelEN   string   `json:"label_en"`
-	Type      string   `json:"type"` // text, number, date, choice
-	Options   []string `json:"options,omitempty"`
-	Sensitive bool     `json:"sensitive,omitempty"` // stored encrypted, shown masked
-	Custom    bool     `json:"custom,omitempty"`    // added by an administrator
-	// Min and Max bound a number field's values, when set.
-	Min *int64 `json:"min,omitempty"`
-	Max *int64 `json:"max,omitempty"`
+import "github.com/kehucrm/kehu/internal/crm/customer"
+
+func choice(key, section, zh, en string, options ...string) customer.CardField {
+	return customer.CardField{Key: key, Section: section, LabelZH: zh, LabelEN: en, Type: "choice", Options: options}
 }
 
-// CardFieldTypes are the kinds of card field.
-var CardFieldTypes = []string{"text", "number", "date", "choice"}
-
-// CardSections are the sections of the card a field may be in: the
-// seed's three and custom (the default for an administrator's fields).
-var CardSections = []string{"operator", "financial", "business", "custom"}
-
-func choice(key, section, zh, en string, options ...string) CardField {
-	return CardField{Key: key, Section: section, LabelZH: zh, LabelEN: en, Type: "choice", Options: options}
-}
-
-func text(key, section, zh, en string) CardField {
-	return CardField{Key: key, Section: section, LabelZH: zh, LabelEN: en, Type: "text"}
+func text(key, section, zh, en string) customer.CardField {
+	return customer.CardField{Key: key, Section: section, LabelZH: zh, LabelEN: en, Type: "text"}
 }
 
 // number is a number field taking min to max; a negative max means no
 // upper bound.
-func number(key, section, zh, en string, min, max int64) CardField {
-	f := CardField{Key: key, Section: section, LabelZH: zh, LabelEN: en, Type: "number", Min: &min}
+func number(key, section, zh, en string, min, max int64) customer.CardField {
+	f := customer.CardField{Key: key, Section: section, LabelZH: zh, LabelEN: en, Type: "number", Min: &min}
 	if max >= 0 {
 		f.Max = &max
 	}
@@ -44,9 +22,9 @@ func number(key, section, zh, en string, min, max int64) CardField {
 
 // DefaultCardFields is the seed's 客户资料卡 with the dealer profile,
 // financial status and business overview (FORMS.md), option lists as given.
-func DefaultCardFields() []CardField {
+func DefaultCardFields() []customer.CardField {
 	const op, fin, biz = "operator", "financial", "business"
-	return []CardField{
+	return []customer.CardField{
 		text("decision_maker", op, "实权者", "Who really decides"),
 		text("line_of_business", op, "业别", "Line of business"),
 		{Key: "trading_since", Section: op, LabelZH: "开始交易日期", LabelEN: "Trading since", Type: "date"},

@@ -1,16 +1,14 @@
-package customer
+package card
 
 import (
 	"context"
-	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/kehucrm/kehu/internal/calendar"
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/customer"
 	"github.com/kehucrm/kehu/internal/secure"
 )
 
@@ -31,31 +29,31 @@ type CardRevision struct {
 type CardStore interface {
 	CardRevisions(ctx context.Context, customerID int64) ([]CardRevision, error) // newest first, values as stored
 	AddCardRevision(ctx context.Context, r *CardRevision, e *crm.AuditEntry) error
-	CardTemplateExtra(ctx context.Context) ([]CardField, int, error)
-	SetCardTemplateExtra(ctx context.Context, fields []CardField, version int, e *crm.AuditEntry) error
+	CardTemplateExtra(ctx context.Context) ([]customer.CardField, int, error)
+	SetCardTemplateExtra(ctx context.Context, fields []customer.CardField, version int, e *crm.AuditEntry) error
 }
 
-// Cards serves the data card.
-type Cards struct {
-	customers *Customers
+// Service serves the data card.
+type Service struct {
+	customers *customer.Service
 	store     CardStore
 	sealer    crm.Sealer
 }
 
-// NewCards returns the card service over the customer archive.
-func NewCards(customers *Customers, s CardStore, sealer crm.Sealer) *Cards {
-	return &Cards{customers: customers, store: s, sealer: sealer}
+// New returns the card service over the customer archive.
+func New(customers *customer.Service, s CardStore, sealer crm.Sealer) *Service {
+	return &Service{customers: customers, store: s, sealer: sealer}
 }
 
 // Template returns the card's fields: the seed's, then the added ones.
-func (c *Cards) Template(ctx context.Context) ([]CardField, int, error) {
+func (c *Service) Template(ctx context.Context) ([]customer.CardField, int, error) {
 	extra, version, err := c.store.CardTemplateExtra(ctx)
 	return append(DefaultCardFields(), extra...), version, err
 }
 
 // AddTemplateFields replaces the administrator's added fields; the
 // seed's fields stay. Keys are unique snake_case; choices need options.
-func (c *Cards) AddTemplateFields(ctx context.Context, fields []CardField, version int) ([]CardField, error) {
+func (c *Service) AddTemplateFields(ctx context.Context, fields []customer.CardField, version int) ([]customer.CardField, error) {
 	if _, err := crm.Authorize(ctx, crm.ActSettingsManage); err != nil {
 		return nil, err
 	}
@@ -63,7 +61,7 @@ func (c *Cards) AddTemplateFields(ctx context.Context, fields []CardField, versi
 	for _, f := range DefaultCardFields() {
 		reserved[f.Key] = true
 	}
-	if err := checkTemplateFields(fields, reserved); err != nil {
+	if err := customer.CheckTemplateFields(fields, reserved); err != nil {
 		return nil, err
 	}
 	e := crm.NewAudit(ctx, crm.AuditUpdate, "card_template", "", map[string]any{"fields": len(fields)})
@@ -73,22 +71,10 @@ func (c *Cards) AddTemplateFields(ctx context.Context, fields []CardField, versi
 	return append(DefaultCardFields(), fields...), nil
 }
 
-func validKey(k string) bool {
-	if k == "" || len(k) > 40 || k[0] < 'a' || k[0] > 'z' {
-		return false
-	}
-	for _, r := range k {
-		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_') {
-			return false
-		}
-	}
-	return true
-}
-
 // Save records a new revision of a customer's card: every value is checked
 // against the template, sensitive ones are sealed, and the revision lists
 // the fields that changed since the last one.
-func (c *Cards) Save(ctx context.Context, customerID int64, surveyor, surveyedOn string, values map[string]string) (CardRevision, error) {
+func (c *Service) Save(ctx context.Context, customerID int64, surveyor, surveyedOn string, values map[string]string) (CardRevision, error) {
 	p, _, err := c.customers.InScope(ctx, crm.ActCustomerUpdate, customerID)
 	if err != nil {
 		return CardRevision{}, err
@@ -97,7 +83,7 @@ func (c *Cards) Save(ctx context.Context, customerID int64, surveyor, surveyedOn
 	if err != nil {
 		return CardRevision{}, err
 	}
-	byKey := map[string]CardField{}
+	byKey := map[string]customer.CardField{}
 	for _, f := range tmpl {
 		byKey[f.Key] = f
 	}
@@ -124,7 +110,7 @@ func (c *Cards) Save(ctx context.Context, customerID int64, surveyor, surveyedOn
 		if v == "" {
 			continue
 		}
-		if msg := checkCardValue(f, v); msg != "" {
+		if msg := customer.CheckFieldValue(f, v); msg != "" {
 			fs = append(fs, crm.FieldError{Field: "values." + k, Code: "invalid", Message: msg})
 			continue
 		}
@@ -173,39 +159,9 @@ func (c *Cards) Save(ctx context.Context, customerID int64, surveyor, surveyedOn
 	return r, nil
 }
 
-func checkCardValue(f CardField, v string) string {
-	switch f.Type {
-	case "choice":
-		if !slices.Contains(f.Options, v) {
-			return "must be one of " + strings.Join(f.Options, " / ")
-		}
-	case "number":
-		n, err := strconv.ParseInt(v, 10, 64)
-		switch {
-		case err != nil:
-			return "must be a whole number"
-		case f.Min != nil && f.Max != nil && (n < *f.Min || n > *f.Max):
-			return fmt.Sprintf("must be between %d and %d", *f.Min, *f.Max)
-		case f.Min != nil && n < *f.Min:
-			return fmt.Sprintf("must be at least %d", *f.Min)
-		case f.Max != nil && n > *f.Max:
-			return fmt.Sprintf("must be at most %d", *f.Max)
-		}
-	case "date":
-		if _, err := calendar.ParseDate(v); err != nil {
-			return "must be a date written YYYY-MM-DD"
-		}
-	default:
-		if utf8.RuneCountInString(v) > 500 {
-			return "must be at most 500 characters"
-		}
-	}
-	return ""
-}
-
 // latestPlain returns the newest revision with sensitive values opened,
 // or an empty revision 0.
-func (c *Cards) latestPlain(ctx context.Context, customerID int64) (CardRevision, error) {
+func (c *Service) latestPlain(ctx context.Context, customerID int64) (CardRevision, error) {
 	revs, err := c.store.CardRevisions(ctx, customerID)
 	if err != nil || len(revs) == 0 {
 		return CardRevision{Values: map[string]string{}}, err
@@ -214,7 +170,7 @@ func (c *Cards) latestPlain(ctx context.Context, customerID int64) (CardRevision
 }
 
 // open decrypts a revision's sensitive values.
-func (c *Cards) open(ctx context.Context, r CardRevision) (CardRevision, error) {
+func (c *Service) open(ctx context.Context, r CardRevision) (CardRevision, error) {
 	tmpl, _, err := c.Template(ctx)
 	if err != nil {
 		return r, err
@@ -236,7 +192,7 @@ func (c *Cards) open(ctx context.Context, r CardRevision) (CardRevision, error) 
 	return r, nil
 }
 
-func (c *Cards) mask(tmpl []CardField, values map[string]string) map[string]string {
+func (c *Service) mask(tmpl []customer.CardField, values map[string]string) map[string]string {
 	out := map[string]string{}
 	for k, v := range values {
 		out[k] = v
@@ -257,7 +213,7 @@ type CardDiff struct {
 }
 
 // Revisions lists a customer's card revisions, newest first, masked.
-func (c *Cards) Revisions(ctx context.Context, customerID int64) ([]CardRevision, error) {
+func (c *Service) Revisions(ctx context.Context, customerID int64) ([]CardRevision, error) {
 	if _, _, err := c.customers.InScope(ctx, crm.ActCustomerRead, customerID); err != nil {
 		return nil, err
 	}
@@ -277,7 +233,7 @@ func (c *Cards) Revisions(ctx context.Context, customerID int64) ([]CardRevision
 }
 
 // Diff shows what revision n changed against the one before it.
-func (c *Cards) Diff(ctx context.Context, customerID int64, n int) ([]CardDiff, error) {
+func (c *Service) Diff(ctx context.Context, customerID int64, n int) ([]CardDiff, error) {
 	revs, err := c.Revisions(ctx, customerID)
 	if err != nil {
 		return nil, err
