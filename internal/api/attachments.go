@@ -34,17 +34,17 @@ func (a *API) registerAttachments(rt *httpx.Router) {
 // before it is all read; nothing is stored here.
 func ReadUpload(w http.ResponseWriter, r *http.Request) (attachment.Upload, error) {
 	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "multipart/form-data" {
-		return attachment.Upload{}, crm.Errorf(crm.EUnsupportedType, "send the file as multipart/form-data in a part named file")
+		return attachment.Upload{}, crm.Fail(crm.EUnsupportedType, "api.multipart.required_file")
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, attachment.MaxAttachmentBytes+1<<20)
 	mr, err := r.MultipartReader()
 	if err != nil {
-		return attachment.Upload{}, crm.Errorf(crm.EBadRequest, "malformed multipart body: %s", err.Error())
+		return attachment.Upload{}, crm.Fail(crm.EBadRequest, "api.multipart.malformed", err.Error())
 	}
 	for {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
-			return attachment.Upload{}, crm.Invalid(crm.FieldError{Field: "file", Code: "required", Message: "attach a file in a part named file"})
+			return attachment.Upload{}, crm.Invalid(crm.Bad("file", "required", "api.file.required"))
 		}
 		if err != nil {
 			return attachment.Upload{}, uploadError(err, "")
@@ -69,7 +69,7 @@ func uploadError(err error, name string) error {
 	if errors.As(err, &tooLarge) {
 		return attachment.TooLarge(name)
 	}
-	return crm.Errorf(crm.EBadRequest, "malformed multipart body: %s", err.Error())
+	return crm.Fail(crm.EBadRequest, "api.multipart.malformed", err.Error())
 }
 
 func (h *attachmentsAPI) uploadInteraction(w http.ResponseWriter, r *http.Request) error {

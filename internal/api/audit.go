@@ -26,7 +26,7 @@ func (a *API) listAudit(w http.ResponseWriter, r *http.Request) error {
 		if s := q.Get(tf.name); s != "" {
 			t, err := parseTimeOrDate(s)
 			if err != nil {
-				e := crm.Invalid(crm.FieldError{Field: tf.name, Code: "format", Message: "must be a date (2026-11-30) or an RFC 3339 time"})
+				e := crm.Invalid(crm.Bad(tf.name, "format", "api.audit.time.format"))
 				e.Code = crm.EBadRequest
 				return e
 			}

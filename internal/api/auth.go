@@ -80,8 +80,9 @@ func (a *API) updateMe(w http.ResponseWriter, r *http.Request) error {
 	}
 	for field, set := range map[string]bool{"role": req.Role != nil, "team": req.Team != nil, "manager": req.Manager != nil, "disabled": req.Disabled != nil} {
 		if set {
-			return &crm.Error{Code: crm.EForbidden, Message: "you may not set " + field + " on your own account",
-				Fields: []crm.FieldError{{Field: field, Code: "forbidden", Message: "may not be set by you"}}}
+			e := crm.Fail(crm.EForbidden, "api.me.forbidden", field)
+			e.Fields = []crm.FieldError{crm.Bad(field, "forbidden", "api.me.forbidden_field")}
+			return e
 		}
 	}
 	u, err := a.identity.UpdateMe(r.Context(), req.DisplayName, req.Version)

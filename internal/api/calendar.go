@@ -24,11 +24,11 @@ func (a *API) workingDays(w http.ResponseWriter, r *http.Request) error {
 	from, err := calendar.ParseDate(q.Get("from"))
 	var fields []crm.FieldError
 	if err != nil {
-		fields = append(fields, crm.FieldError{Field: "from", Code: "format", Message: "must be a date written YYYY-MM-DD"})
+		fields = append(fields, crm.Bad("from", "format", "api.from.format"))
 	}
 	days, err := strconv.Atoi(q.Get("days"))
 	if err != nil || days < -3650 || days > 3650 {
-		fields = append(fields, crm.FieldError{Field: "days", Code: "range", Message: "must be a whole number from -3650 to 3650"})
+		fields = append(fields, crm.Bad("days", "range", "api.days.range"))
 	}
 	if len(fields) > 0 {
 		return crm.Invalid(fields...)
@@ -39,7 +39,7 @@ func (a *API) workingDays(w http.ResponseWriter, r *http.Request) error {
 	}
 	due, err := cal.AddWorkingDays(from.In(cal.Location()), days)
 	if err != nil {
-		return crm.Invalid(crm.FieldError{Field: "days", Code: "range", Message: err.Error()})
+		return crm.Invalid(crm.Bad("days", "range", "api.calendar.range", err.Error()))
 	}
 	httpx.WriteJSON(w, http.StatusOK, workingDaysResponse{Date: cal.DateOf(due.Time).String(), DueAt: due.Time, Provisional: due.Provisional})
 	return nil
@@ -80,7 +80,7 @@ func (a *API) year(w http.ResponseWriter, r *http.Request) error {
 func parseYear(s string) (int, error) {
 	y, err := strconv.Atoi(s)
 	if err != nil || y < 1900 || y > 2199 {
-		return 0, crm.Invalid(crm.FieldError{Field: "year", Code: "range", Message: "must be a year from 1900 to 2199"})
+		return 0, crm.Invalid(crm.Bad("year", "range", "api.year.range"))
 	}
 	return y, nil
 }
@@ -103,7 +103,7 @@ func (a *API) festivals(w http.ResponseWriter, r *http.Request) error {
 	}
 	fs, err := calendar.Festivals(y)
 	if err != nil {
-		return crm.Invalid(crm.FieldError{Field: "year", Code: "range", Message: err.Error()})
+		return crm.Invalid(crm.Bad("year", "range", "api.calendar.range", err.Error()))
 	}
 	out := make([]festivalJSON, 0, len(fs))
 	for _, f := range fs {

@@ -72,8 +72,7 @@ func (a *API) saveCard(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if in.Values == nil { // a save holds the whole card: without values it would clear it
-		return crm.Invalid(crm.FieldError{Field: "values", Code: "required",
-			Message: "is required: every value of the card, as an object (an empty object clears the card)"})
+		return crm.Invalid(crm.Bad("values", "required", "api.card.values.required"))
 	}
 	rev, err := a.cards.Save(r.Context(), id, in.Surveyor, in.SurveyedOn, in.Values)
 	if err != nil {
@@ -103,7 +102,7 @@ func (a *API) cardDiff(w http.ResponseWriter, r *http.Request) error {
 	}
 	n, err := strconv.Atoi(r.PathValue("n"))
 	if err != nil || n < 1 {
-		return crm.Invalid(crm.FieldError{Field: "n", Code: "format", Message: "must be a revision number"})
+		return crm.Invalid(crm.Bad("n", "format", "api.n.format"))
 	}
 	diff, err := a.cards.Diff(r.Context(), id, n)
 	if err != nil {

@@ -108,7 +108,7 @@ func (c *complaintReports) ledgerXLSX(w http.ResponseWriter, r *http.Request) er
 		if row.Quality {
 			yes = L("yes")
 		}
-		cells := []string{row.Number, row.Customer, L(row.Category), yes, L(row.Severity), row.PartNo, L(row.Status),
+		cells := []string{row.Number, row.Customer, L(row.Category), yes, L(row.Severity), row.PartNo, L(string(row.Status)),
 			day(&row.ReceivedAt), day(&row.ReplyDueAt), day(row.RepliedAt), L(row.Reply), day(row.SolutionDueAt), day(row.SolvedAt),
 			L(row.Solution), row.Department, row.Assignee, row.Cause, row.Responsibility, row.Handling, row.CorrectiveAction,
 			row.Result, row.DelayReason, day(row.ClosedAt)}

@@ -43,7 +43,7 @@ func (a *API) putComplaintRules(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if in.Rules == nil {
-		return crm.Invalid(crm.FieldError{Field: "rules", Code: "required", Message: "give the whole list of rules"})
+		return crm.Invalid(crm.Bad("rules", "required", "api.rules.required"))
 	}
 	rules, err := a.complaints.PutRules(r.Context(), in.Rules)
 	if err != nil {

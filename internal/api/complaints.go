@@ -118,7 +118,7 @@ func (a *API) moveComplaint(w http.ResponseWriter, r *http.Request) error {
 	if in.Version, err = versionFrom(r, in.Version); err != nil {
 		return err
 	}
-	c, err := a.complaints.Move(r.Context(), id, in.Version, in.To, in.Note, in.Fields)
+	c, err := a.complaints.Move(r.Context(), id, in.Version, complaint.Status(in.To), in.Note, in.Fields)
 	if err != nil {
 		return err
 	}

@@ -130,7 +130,7 @@ func (a *API) revealContact(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if req.Field != "mobile" {
-		return crm.Invalid(crm.FieldError{Field: "field", Code: "unknown", Message: "must be mobile"})
+		return crm.Invalid(crm.Bad("field", "unknown", "api.field.mobile"))
 	}
 	v, err := a.customers.RevealContactMobile(r.Context(), id, req.Reason)
 	if err != nil {

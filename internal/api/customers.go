@@ -17,7 +17,7 @@ import (
 func pathID(r *http.Request) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id < 1 {
-		return 0, crm.Invalid(crm.FieldError{Field: "id", Code: "format", Message: "must be a positive whole number"})
+		return 0, crm.Invalid(crm.Bad("id", "format", "api.id.format"))
 	}
 	return id, nil
 }
@@ -110,7 +110,7 @@ func customerCursor(p httpx.PageRequest, f *customer.CustomerFilter) error {
 		return nil
 	}
 	bad := func() error {
-		e := crm.Invalid(crm.FieldError{Field: "cursor", Code: "invalid", Message: "is not a cursor of this list and sort; start again without it"})
+		e := crm.Invalid(crm.Bad("cursor", "invalid", "api.cursor.invalid"))
 		e.Code = crm.EBadRequest
 		return e
 	}
@@ -320,11 +320,11 @@ func (a *API) mergeCustomer(w http.ResponseWriter, r *http.Request) error {
 	}
 	switch {
 	case in.FromID == 0:
-		e := crm.Invalid(crm.FieldError{Field: "from_id", Code: "required", Message: "is required: the ID of the customer to merge into this one"})
+		e := crm.Invalid(crm.Bad("from_id", "required", "api.from_id.required"))
 		e.Message = "from_id is required: the ID of the customer to merge into this one"
 		return e
 	case in.FromID < 0:
-		return crm.Invalid(crm.FieldError{Field: "from_id", Code: "format", Message: "must be a customer ID (a positive whole number)"})
+		return crm.Invalid(crm.Bad("from_id", "format", "api.from_id.format"))
 	}
 	if in.Version, err = versionFrom(r, in.Version); err != nil {
 		return err
@@ -347,16 +347,16 @@ func customerFilter(r *http.Request) (customer.CustomerFilter, error) {
 	f := customer.CustomerFilter{Query: q.Get("q"), Stage: q.Get("stage"), Region: q.Get("region"), Industry: q.Get("industry"), Tag: q.Get("tag")}
 	var fs []crm.FieldError
 	if f.Stage != "" && !slices.Contains(customer.CustomerStages, f.Stage) {
-		fs = append(fs, crm.FieldError{Field: "stage", Code: "unknown", Message: "must be one of " + strings.Join(customer.CustomerStages, ", ")})
+		fs = append(fs, crm.Bad("stage", "unknown", "api.one_of", strings.Join(customer.CustomerStages, ", ")))
 	}
 	if t := q.Get("trash"); t != "" && t != "true" && t != "false" {
-		fs = append(fs, crm.FieldError{Field: "trash", Code: "format", Message: "must be true or false"})
+		fs = append(fs, crm.Bad("trash", "format", "api.trash.format"))
 	}
 	for name, dst := range map[string]*int64{"owner_id": &f.OwnerID, "team_id": &f.TeamID} {
 		if s := q.Get(name); s != "" {
 			v, err := strconv.ParseInt(s, 10, 64)
 			if err != nil {
-				fs = append(fs, crm.FieldError{Field: name, Code: "format", Message: "must be an ID"})
+				fs = append(fs, crm.Bad(name, "format", "api.filter.id"))
 			}
 			*dst = v
 		}
@@ -365,14 +365,14 @@ func customerFilter(r *http.Request) (customer.CustomerFilter, error) {
 		if s := q.Get(name); s != "" {
 			t, err := time.ParseInLocation("2006-01-02", s, chinaTime)
 			if err != nil {
-				fs = append(fs, crm.FieldError{Field: name, Code: "format", Message: "must be a date written YYYY-MM-DD"})
+				fs = append(fs, crm.Bad(name, "format", "api.from.format"))
 			}
 			*dst = t
 		}
 	}
 	if f.Region != "" {
 		if _, ok := cn.RegionPrefix(f.Region); !ok {
-			fs = append(fs, crm.FieldError{Field: "region", Code: "unknown", Message: "must be a region code or its 2- or 4-digit prefix"})
+			fs = append(fs, crm.Bad("region", "unknown", "api.region.unknown"))
 		}
 	}
 	if len(fs) > 0 {

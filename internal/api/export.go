@@ -22,7 +22,7 @@ func (a *API) exportCustomers(w http.ResponseWriter, r *http.Request) error {
 		format = "csv"
 	}
 	if format != "csv" && format != "xlsx" {
-		return crm.Invalid(crm.FieldError{Field: "format", Code: "unknown", Message: "must be csv or xlsx"})
+		return crm.Invalid(crm.Bad("format", "unknown", "api.format.unknown"))
 	}
 	f, err := customerFilter(r)
 	if err != nil {
@@ -37,8 +37,7 @@ func (a *API) exportCustomers(w http.ResponseWriter, r *http.Request) error {
 	if site := r.Header.Get("Sec-Fetch-Site"); opt.RevealReason != "" && (site == "cross-site" || site == "same-site") {
 		// A link on another site must not make a signed-in browser
 		// download every number in full.
-		msg := "an export of full mobile numbers must be asked for from Kehu itself"
-		return &crm.Error{Code: crm.EForbidden, Message: msg, Fields: []crm.FieldError{{Field: "reveal_reason", Code: "forbidden", Message: msg}}}
+		return crm.FailField(crm.EForbidden, "reveal_reason", "forbidden", "api.export.cross_site")
 	}
 	if s := q.Get("sort"); s != "" {
 		if _, _, err := customer.ParseCustomerSort(s); err != nil {
@@ -50,13 +49,7 @@ func (a *API) exportCustomers(w http.ResponseWriter, r *http.Request) error {
 	name := "customers-" + a.now().In(chinaTime).Format("20060102-150405") + "." + format
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	w.Header().Set("Cache-Control", "no-store")
-	heading := make([]string, len(customer.ExportColumns))
-	for i, c := range customer.ExportColumns {
-		heading[i] = c.ZH
-		if httpx.Language(r) == "en" {
-			heading[i] = c.EN
-		}
-	}
+	heading := customer.ExportHeadings(httpx.Lang(r))
 	if format == "csv" {
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 		_, _ = w.Write([]byte("\ufeff"))

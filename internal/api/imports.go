@@ -43,34 +43,35 @@ func parseImportForm(w http.ResponseWriter, r *http.Request) (importer.ImportUpl
 	up := importer.ImportUpload{DryRun: true, Lang: httpx.Language(r), Mapping: map[string]string{}}
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if ct != "multipart/form-data" {
-		return up, nil, crm.Errorf(crm.EUnsupportedType, "send the file as multipart/form-data")
+		return up, nil, crm.Fail(crm.EUnsupportedType, "api.multipart.required")
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, importer.MaxImportBytes+(1<<20))
 	mr, err := r.MultipartReader()
 	if err != nil {
-		return up, nil, crm.Errorf(crm.EBadRequest, "the multipart body cannot be read: %v", err)
+		return up, nil, crm.Fail(crm.EBadRequest, "api.multipart.unreadable", err)
 	}
-	bad := func(field, code, msg string) error {
-		return crm.Invalid(crm.FieldError{Field: field, Code: code, Message: msg})
+	bad := func(field, code, key string) error {
+		return crm.Invalid(crm.Bad(field, code, key))
 	}
 	for {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
-			return up, nil, bad("file", "required", "send the file (.csv or .xlsx) in the part named file")
+			return up, nil, bad("file", "required", "api.import.file.required")
 		}
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return up, nil, &crm.Error{Code: crm.ETooLarge, Message: "the file is larger than 256 MiB: split it"}
+			return up, nil, crm.Fail(crm.ETooLarge, "importer.file.too_large")
 		}
 		if err != nil {
-			return up, nil, crm.Errorf(crm.EBadRequest, "the multipart body cannot be read: %v", err)
+			return up, nil, crm.Fail(crm.EBadRequest, "api.multipart.unreadable", err)
 		}
 		name := part.FormName()
 		if name == "file" {
 			if !importFileTypes[strings.ToLower(strings.TrimSpace(strings.Split(part.Header.Get("Content-Type"), ";")[0]))] {
 				part.Close()
-				return up, nil, &crm.Error{Code: crm.EUnsupportedType, Message: "send a .csv or .xlsx file, not " + part.Header.Get("Content-Type"),
-					Fields: []crm.FieldError{{Field: "file", Code: "content_type", Message: "must be CSV or XLSX"}}}
+				e := crm.Fail(crm.EUnsupportedType, "api.import.file.type", part.Header.Get("Content-Type"))
+				e.Fields = []crm.FieldError{crm.Bad("file", "content_type", "api.import.file.content_type")}
+				return up, nil, e
 			}
 			up.FileName, up.Body = part.FileName(), &tooLarge{r: part}
 			return up, func() { part.Close() }, nil
@@ -78,30 +79,30 @@ func parseImportForm(w http.ResponseWriter, r *http.Request) (importer.ImportUpl
 		b, err := io.ReadAll(io.LimitReader(part, 64<<10))
 		part.Close()
 		if err != nil {
-			return up, nil, crm.Errorf(crm.EBadRequest, "the multipart body cannot be read: %v", err)
+			return up, nil, crm.Fail(crm.EBadRequest, "api.multipart.unreadable", err)
 		}
 		v := strings.TrimSpace(string(b))
 		switch name {
 		case "kind":
 			if v != "" && v != "customers" {
-				return up, nil, bad("kind", "unknown", "only customers can be imported")
+				return up, nil, bad("kind", "unknown", "api.kind.unknown")
 			}
 		case "mapping":
 			if v != "" {
 				if err := json.Unmarshal([]byte(v), &up.Mapping); err != nil {
-					return up, nil, bad("mapping", "format", `must be a JSON object {"header": "field"}`)
+					return up, nil, bad("mapping", "format", "api.import.mapping.format")
 				}
 			}
 		case "dry_run":
 			d, err := strconv.ParseBool(v)
 			if err != nil {
-				return up, nil, bad("dry_run", "format", "must be true or false")
+				return up, nil, bad("dry_run", "format", "api.trash.format")
 			}
 			up.DryRun = d
 		case "mode":
 			up.Mode = v
 		default:
-			return up, nil, bad(name, "unknown", "is not a field of an import (kind, mapping, dry_run, mode, file)")
+			return up, nil, bad(name, "unknown", "api.import.unknown_field")
 		}
 	}
 }
@@ -113,7 +114,7 @@ func (t *tooLarge) Read(p []byte) (int, error) {
 	n, err := t.r.Read(p)
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
-		return n, &crm.Error{Code: crm.ETooLarge, Message: "the file is larger than 256 MiB: split it"}
+		return n, crm.Fail(crm.ETooLarge, "importer.file.too_large")
 	}
 	return n, err
 }

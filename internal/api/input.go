@@ -43,8 +43,7 @@ func (tf *timeFields) instant(field string, in timeInput) *time.Time {
 	}
 	t, err := time.Parse(time.RFC3339, s)
 	if err != nil {
-		tf.fs = append(tf.fs, crm.FieldError{Field: field, Code: "format",
-			Message: "must be a date and time written as RFC 3339 with its offset, e.g. " + exampleTime})
+		tf.fs = append(tf.fs, crm.Bad(field, "format", "api.time.format", exampleTime))
 		return nil
 	}
 	return &t
@@ -63,8 +62,7 @@ func (tf *timeFields) deadline(field string, in timeInput) *time.Time {
 	}
 	day, err := time.ParseInLocation(time.DateOnly, s, chinaTime)
 	if err != nil {
-		tf.fs = append(tf.fs, crm.FieldError{Field: field, Code: "format",
-			Message: "must be a date written YYYY-MM-DD (meaning the end of that day, China time) or a date and time written as RFC 3339 with its offset, e.g. " + exampleTime})
+		tf.fs = append(tf.fs, crm.Bad(field, "format", "api.deadline.format", exampleTime))
 		return nil
 	}
 	end := day.AddDate(0, 0, 1).Add(-time.Second)
@@ -97,8 +95,7 @@ func ifMatch(r *http.Request) (version int, ok bool, err error) {
 	}
 	v, perr := strconv.Atoi(s)
 	if perr != nil || v < 1 || strings.HasPrefix(s, "+") {
-		return 0, false, crm.Invalid(crm.FieldError{Field: "If-Match", Code: "format",
-			Message: `must be the ETag you read ("3"), its weak form (W/"3") or the bare version (3), not ` + strconv.Quote(h)})
+		return 0, false, crm.Invalid(crm.Bad("If-Match", "format", "api.if_match.format", h))
 	}
 	return v, true, nil
 }
@@ -112,12 +109,11 @@ func versionFrom(r *http.Request, body int) (int, error) {
 	case err != nil:
 		return 0, err
 	case ok && body != 0 && body != v:
-		return 0, crm.Invalid(crm.FieldError{Field: "version", Code: "mismatch",
-			Message: "the body says version " + strconv.Itoa(body) + " but If-Match says " + strconv.Itoa(v) + "; send the version you read once"})
+		return 0, crm.Invalid(crm.Bad("version", "mismatch", "api.version.mismatch", body, v))
 	case body != 0:
 		return body, nil
 	case ok:
 		return v, nil
 	}
-	return 0, crm.Invalid(crm.FieldError{Field: "version", Code: "required", Message: "send the version you read (body field version or If-Match), so a concurrent change is not overwritten"})
+	return 0, crm.Invalid(crm.Bad("version", "required", "api.version.required"))
 }

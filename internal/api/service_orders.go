@@ -47,7 +47,7 @@ func (s *serviceOrderAPI) reveal(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if req.Field != "phone" {
-		return crm.Invalid(crm.FieldError{Field: "field", Code: "unknown", Message: "must be phone"})
+		return crm.Invalid(crm.Bad("field", "unknown", "api.field.phone"))
 	}
 	v, err := s.so.RevealPhone(r.Context(), id, req.Reason)
 	if err != nil {
@@ -82,7 +82,7 @@ func (s *serviceOrderAPI) register(w http.ResponseWriter, r *http.Request) error
 	if err := tf.err(); err != nil {
 		return err
 	}
-	o := service.ServiceOrder{Type: in.Type, CustomerID: in.CustomerID, Address: in.Address, ProductModel: in.ProductModel,
+	o := service.ServiceOrder{Type: service.Type(in.Type), CustomerID: in.CustomerID, Address: in.Address, ProductModel: in.ProductModel,
 		ProductSpec: in.ProductSpec, PurchaseDate: in.PurchaseDate, PurchasePlace: in.PurchasePlace, Problem: in.Problem}
 	if received != nil {
 		o.ReceivedAt = *received
@@ -120,9 +120,11 @@ func (s *serviceOrderAPI) list(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var statuses []string
+	var statuses []service.Status
 	if v := r.URL.Query().Get("status"); v != "" {
-		statuses = strings.Split(v, ",")
+		for _, st := range strings.Split(v, ",") {
+			statuses = append(statuses, service.Status(st))
+		}
 	}
 	list, err := s.so.List(r.Context(), statuses, false, after, p.Limit+1)
 	if err != nil {
@@ -256,7 +258,7 @@ func (s *serviceOrderAPI) sign(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "image/png" {
-		return crm.Errorf(crm.EUnsupportedType, "send the signature as Content-Type image/png")
+		return crm.Fail(crm.EUnsupportedType, "api.signature.type")
 	}
 	q := r.URL.Query()
 	version, _ := strconv.Atoi(q.Get("version"))
@@ -265,7 +267,7 @@ func (s *serviceOrderAPI) sign(w http.ResponseWriter, r *http.Request) error {
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, service.MaxSignatureBytes+1))
 	if err != nil {
-		return crm.Errorf(crm.EBadRequest, "the signature could not be read")
+		return crm.Fail(crm.EBadRequest, "api.signature.unreadable")
 	}
 	o, err := s.so.Sign(r.Context(), id, version, q.Get("order_number"), body, q.Get("signer_name"))
 	if err != nil {

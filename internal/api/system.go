@@ -64,7 +64,7 @@ func (a *API) getMigration(w http.ResponseWriter, r *http.Request) error {
 	}
 	v, err := strconv.Atoi(r.PathValue("version"))
 	if err != nil || v < 1 {
-		return crm.Invalid(crm.FieldError{Field: "version", Code: "format", Message: "must be a positive whole number"})
+		return crm.Invalid(crm.Bad("version", "format", "api.id.format"))
 	}
 	m, err := a.system.Migration(r.Context(), v)
 	if err != nil {

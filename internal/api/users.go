@@ -56,7 +56,7 @@ func (a *API) updateUser(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if req.Version == 0 {
-		return crm.Invalid(crm.FieldError{Field: "version", Code: "required", Message: "send the version you read, so a concurrent change is not overwritten"})
+		return crm.Invalid(crm.Bad("version", "required", "api.version.required_short"))
 	}
 	var role *crm.Role
 	if req.Role != nil {
@@ -106,7 +106,7 @@ func (a *API) revealUserField(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if req.Field != "mobile" {
-		return crm.Invalid(crm.FieldError{Field: "field", Code: "unknown", Message: "must be mobile"})
+		return crm.Invalid(crm.Bad("field", "unknown", "api.field.mobile"))
 	}
 	v, err := a.identity.RevealMobile(r.Context(), r.PathValue("username"), req.Reason)
 	if err != nil {

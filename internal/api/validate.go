@@ -54,8 +54,7 @@ func (a *API) validate(w http.ResponseWriter, r *http.Request) error {
 	}
 	check, ok := validators[req.Kind]
 	if !ok {
-		return crm.Invalid(crm.FieldError{Field: "kind", Code: "unknown",
-			Message: "must be one of uscc, resident_id, mobile, landline, postal_code, email, region_code, industry_code"})
+		return crm.Invalid(crm.Bad("kind", "unknown", "api.validate.kind"))
 	}
 	norm, p := check(req.Value)
 	res := validateResponse{Kind: req.Kind, Valid: p == nil || p.Severity == cn.Warning}

@@ -11,17 +11,19 @@ import (
 // unquoted local part may hold (RFC 5322 atext, plus the dot).
 const emailSpecials = "!#$%&'*+/=?^_`{|}~-."
 
-var (
-	textEmailEmpty      = &text{"请填写电子邮箱", "enter the e-mail address"}
-	textEmailLength     = &text{"电子邮箱地址过长：最多254个字符，实际为{got}个", "the e-mail address is too long: at most 254 characters, not {got}"}
-	textEmailNoAt       = &text{"电子邮箱地址缺少“@”", "the e-mail address has no “@”"}
-	textEmailManyAt     = &text{"电子邮箱地址只能有一个“@”", "an e-mail address has only one “@”"}
-	textEmailLocalEmpty = &text{"“@”前面缺少用户名", "the user name before the “@” is missing"}
-	textEmailLocalLong  = &text{"“@”前面的用户名最多64个字符，实际为{got}个", "the user name before the “@” has at most 64 characters, not {got}"}
-	textEmailLocalChar  = &text{"“@”前面的用户名不能含有“{got}”（第{pos}个字符）", "the user name before the “@” cannot contain “{got}” (character {pos})"}
-	textEmailLocalDot   = &text{"“@”前面的用户名不能以点开头或结尾，也不能有连续的点", "the user name before the “@” cannot start or end with a dot or have two dots in a row"}
-	textEmailDomain     = &text{"“@”后面的域名“{got}”无效：应如 example.com", "the domain “{got}” after the “@” is invalid: it should look like example.com"}
-	textEmailLabel      = &text{"域名中的“{got}”无效：每段为1–63个字母、数字或连字符，且不以连字符开头或结尾", "“{got}” in the domain is invalid: each part has 1 to 63 letters, digits or hyphens and does not start or end with a hyphen"}
+// Message keys of the problems below; the texts are in the message
+// catalogue (internal/msg, part cn).
+const (
+	textEmailEmpty      text = "cn.email.empty"
+	textEmailLength     text = "cn.email.length"
+	textEmailNoAt       text = "cn.email.no_at"
+	textEmailManyAt     text = "cn.email.many_at"
+	textEmailLocalEmpty text = "cn.email.local_empty"
+	textEmailLocalLong  text = "cn.email.local_long"
+	textEmailLocalChar  text = "cn.email.local_char"
+	textEmailLocalDot   text = "cn.email.local_dot"
+	textEmailDomain     text = "cn.email.domain"
+	textEmailLabel      text = "cn.email.label"
 )
 
 // ValidateEmail checks an e-mail address and returns it trimmed, with

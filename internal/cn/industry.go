@@ -21,10 +21,12 @@ type Industry struct {
 // IsSection reports whether the entry is a section rather than a division.
 func (in Industry) IsSection() bool { return len(in.Code) == 1 }
 
-var (
-	textIndustryEmpty   = &text{"请填写行业代码", "enter the industry code"}
-	textIndustryFormat  = &text{"行业代码“{got}”格式不对：应为门类字母 A–T 或两位大类代码 01–97", "industry code “{got}” has the wrong form: use a section letter A–T or a two-digit division code 01–97"}
-	textIndustryUnknown = &text{"GB/T 4754-2017 中没有行业代码“{got}”", "GB/T 4754-2017 has no industry code “{got}”"}
+// Message keys of the problems below; the texts are in the message
+// catalogue (internal/msg, part cn).
+const (
+	textIndustryEmpty   text = "cn.industry.empty"
+	textIndustryFormat  text = "cn.industry.format"
+	textIndustryUnknown text = "cn.industry.unknown"
 )
 
 // IndustryByCode looks up a section by its letter (either case) or a

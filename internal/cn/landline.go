@@ -26,16 +26,18 @@ func (l Landline) String() string {
 // so "EXT" and "ｅｘｔ" count too.
 var extensionMarkers = []string{"转", "分机", "ext.", "ext", "x", "#", ",", "，"}
 
-var (
-	textLineEmpty     = &text{"请填写电话号码", "enter the phone number"}
-	textLineCountry   = &text{"只支持中国大陆固定电话（+86），不支持“{got}”", "only mainland China numbers (+86) are accepted, not “{got}”"}
-	textLineCharset   = &text{"电话号码只能包含数字和分隔符，不能含有“{got}”", "a phone number may contain only digits and separators, not “{got}”"}
-	textLineMobile    = &text{"这是手机号码，不是固定电话", "this is a mobile number, not a landline"}
-	textLineNoArea    = &text{"缺少区号：固定电话应写成“区号-号码”，例如 010-62345678", "the area code is missing: write AREA-NUMBER, e.g. 010-62345678"}
-	textLineBadArea   = &text{"区号“{got}”不存在：区号为010、02X或0开头的4位数", "there is no area code “{got}”: area codes are 010, 02X or four digits starting with 0"}
-	textLineLength    = &text{"电话号码（不含区号）应为7或8位，实际为{got}位", "the number after the area code has 7 or 8 digits, not {got}"}
-	textLinePrefix    = &text{"电话号码（不含区号）不能以“{got}”开头", "the number after the area code cannot start with “{got}”"}
-	textLineExtension = &text{"分机号“{got}”无效：应为1–6位数字", "extension “{got}” is invalid: it has 1 to 6 digits"}
+// Message keys of the problems below; the texts are in the message
+// catalogue (internal/msg, part cn).
+const (
+	textLineEmpty     text = "cn.landline.empty"
+	textLineCountry   text = "cn.landline.country"
+	textLineCharset   text = "cn.landline.charset"
+	textLineMobile    text = "cn.landline.mobile"
+	textLineNoArea    text = "cn.landline.no_area"
+	textLineBadArea   text = "cn.landline.bad_area"
+	textLineLength    text = "cn.landline.length"
+	textLinePrefix    text = "cn.landline.prefix"
+	textLineExtension text = "cn.landline.extension"
 )
 
 // ValidateLandline checks a fixed-line number with area code and returns it

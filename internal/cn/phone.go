@@ -9,12 +9,14 @@ import (
 // phoneSeparators are the characters people put between digit groups.
 const phoneSeparators = "-.()/"
 
-var (
-	textMobileEmpty   = &text{"请填写手机号码", "enter the mobile number"}
-	textMobileCountry = &text{"只支持中国大陆手机号（+86），不支持“{got}”", "only mainland China mobile numbers (+86) are accepted, not “{got}”"}
-	textMobileCharset = &text{"手机号只能包含数字，不能含有“{got}”", "a mobile number may contain only digits, not “{got}”"}
-	textMobileLength  = &text{"手机号应为11位数字，实际为{got}位", "a mobile number has 11 digits, not {got}"}
-	textMobilePrefix  = &text{"手机号应以13–19开头，没有以“{got}”开头的手机号", "mobile numbers start with 13 to 19; none starts with “{got}”"}
+// Message keys of the problems below; the texts are in the message
+// catalogue (internal/msg, part cn).
+const (
+	textMobileEmpty   text = "cn.mobile.empty"
+	textMobileCountry text = "cn.mobile.country"
+	textMobileCharset text = "cn.mobile.charset"
+	textMobileLength  text = "cn.mobile.length"
+	textMobilePrefix  text = "cn.mobile.prefix"
 )
 
 // ValidateMobile checks a mainland China mobile number and returns it as
@@ -54,7 +56,7 @@ func IsMobile(s string) bool {
 
 // stripCountryCode removes a leading +86 or 0086 from a compacted number
 // and rejects any other international prefix with a country_code problem.
-func stripCountryCode(v string, t *text) (string, *Problem) {
+func stripCountryCode(v string, t text) (string, *Problem) {
 	switch {
 	case strings.HasPrefix(v, "+86"):
 		return v[3:], nil

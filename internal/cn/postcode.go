@@ -5,11 +5,13 @@ import (
 	"unicode/utf8"
 )
 
-var (
-	textPostEmpty   = &text{"请填写邮政编码", "enter the postal code"}
-	textPostCharset = &text{"邮政编码只能包含数字，第{pos}位是“{got}”", "a postal code contains only digits, but character {pos} is “{got}”"}
-	textPostLength  = &text{"邮政编码应为6位数字，实际为{got}位", "a postal code has 6 digits, not {got}"}
-	textPostPrefix  = &text{"没有以“{got}”开头的中国大陆邮政编码", "no mainland China postal code starts with “{got}”"}
+// Message keys of the problems below; the texts are in the message
+// catalogue (internal/msg, part cn).
+const (
+	textPostEmpty   text = "cn.postcode.empty"
+	textPostCharset text = "cn.postcode.charset"
+	textPostLength  text = "cn.postcode.length"
+	textPostPrefix  text = "cn.postcode.prefix"
 )
 
 // ValidatePostalCode checks a mainland China postal code (邮政编码) and

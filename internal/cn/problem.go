@@ -9,7 +9,8 @@ package cn
 
 import (
 	"strconv"
-	"strings"
+
+	"github.com/kehucrm/kehu/internal/msg"
 )
 
 // Severity tells whether a Problem blocks the value or only asks the user to confirm it.
@@ -72,15 +73,16 @@ type Problem struct {
 	// Got is what was found, e.g. the offending character or the length.
 	Got string `json:"got,omitempty"`
 
-	text *text
+	key text
 }
 
-// text is a pair of message templates; {pos}, {want} and {got} are replaced
-// by the Problem's fields.
-type text struct{ zh, en string }
+// text is the message catalogue key (part cn) of a problem's text. The
+// catalogue's texts take the Problem's fields as arguments in a fixed order,
+// Pos, Want, Got, so they read %[1]d, %[2]s and %[3]s, each using those it needs.
+type text string
 
-func problem(code string, sev Severity, t *text, pos int, want, got string) *Problem {
-	return &Problem{Code: code, Severity: sev, Pos: pos, Want: want, Got: got, text: t}
+func problem(code string, sev Severity, t text, pos int, want, got string) *Problem {
+	return &Problem{Code: code, Severity: sev, Pos: pos, Want: want, Got: got, key: t}
 }
 
 // Message returns the problem in the given language: English for tags
@@ -89,14 +91,10 @@ func (p *Problem) Message(lang string) string {
 	if p == nil {
 		return ""
 	}
-	if p.text == nil {
+	if p.key == "" {
 		return p.Code
 	}
-	tmpl := p.text.zh
-	if len(lang) >= 2 && strings.EqualFold(lang[:2], "en") && (len(lang) == 2 || lang[2] == '-' || lang[2] == '_') {
-		tmpl = p.text.en
-	}
-	return strings.NewReplacer("{pos}", strconv.Itoa(p.Pos), "{want}", p.Want, "{got}", p.Got).Replace(tmpl)
+	return msg.Text(lang, string(p.key), p.Pos, p.Want, p.Got)
 }
 
 // String returns the code and English message, for logs.
@@ -107,4 +105,4 @@ func (p *Problem) String() string {
 	return p.Code + ": " + p.Message("en")
 }
 
-func emptyProblem(t *text) *Problem { return problem(CodeEmpty, Error, t, 0, "", "") }
+func emptyProblem(t text) *Problem { return problem(CodeEmpty, Error, t, 0, "", "") }

@@ -6,17 +6,17 @@ import (
 )
 
 func TestProblemMessage(t *testing.T) {
-	p := problem(CodeChecksum, Warning, &text{"第{pos}位应为 {want}，实际为 {got}", "position {pos} should be {want}, not {got}"}, 18, "X", "3")
+	p := problem(CodeChecksum, Warning, textIDChecksum, 18, "X", "3")
 	tests := []struct {
 		name, lang, want string
 	}{
-		{"Chinese is the default for an empty tag", "", "第18位应为 X，实际为 3"},
-		{"zh-CN gives Chinese", "zh-CN", "第18位应为 X，实际为 3"},
-		{"en gives English", "en", "position 18 should be X, not 3"},
-		{"en-US gives English", "en-US", "position 18 should be X, not 3"},
-		{"EN_gb gives English regardless of case", "EN_gb", "position 18 should be X, not 3"},
-		{"a tag merely starting with en (enx) stays Chinese", "enx", "第18位应为 X，实际为 3"},
-		{"an unsupported language falls back to Chinese", "fr", "第18位应为 X，实际为 3"},
+		{"Chinese is the default for an empty tag", "", "第18位校验码应为 X，实际为 3"},
+		{"zh-CN gives Chinese", "zh-CN", "第18位校验码应为 X，实际为 3"},
+		{"en gives English", "en", "check character (position 18) should be X, not 3"},
+		{"en-US gives English", "en-US", "check character (position 18) should be X, not 3"},
+		{"EN_gb gives English regardless of case", "EN_gb", "check character (position 18) should be X, not 3"},
+		{"a tag merely starting with en (enx) stays Chinese", "enx", "第18位校验码应为 X，实际为 3"},
+		{"an unsupported language falls back to Chinese", "fr", "第18位校验码应为 X，实际为 3"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -46,11 +46,13 @@ type Region struct {
 	Statistical bool
 }
 
-var (
-	textRegionEmpty   = &text{"请填写行政区划代码", "enter the region code"}
-	textRegionCharset = &text{"行政区划代码只能包含数字，第{pos}位是“{got}”", "a region code contains only digits, but character {pos} is “{got}”"}
-	textRegionLength  = &text{"行政区划代码应为6位数字（或2位省级、4位地级前缀），实际为{got}位", "a region code has 6 digits (or a 2-digit province or 4-digit city prefix), not {got}"}
-	textRegionUnknown = &text{"没有行政区划代码为 {got} 的地区", "there is no region with code {got}"}
+// Message keys of the problems below; the texts are in the message
+// catalogue (internal/msg, part cn).
+const (
+	textRegionEmpty   text = "cn.region.empty"
+	textRegionCharset text = "cn.region.charset"
+	textRegionLength  text = "cn.region.length"
+	textRegionUnknown text = "cn.region.unknown"
 )
 
 // NormalizeRegionCode turns a 6-digit code or a 2-digit (province) or

@@ -23,19 +23,21 @@ type ResidentID struct {
 	Female      bool      // the 17th digit is even
 }
 
-var (
-	textIDEmpty       = &text{"请填写身份证号码", "enter the resident ID number"}
-	textIDLength      = &text{"身份证号码应为18位，实际为{got}位", "a resident ID number has 18 characters, not {got}"}
-	textIDLegacy      = &text{"这是15位的第一代身份证号码，已停止使用，请填写18位号码", "this is a 15-digit first-generation ID number, which is no longer in use; enter the 18-character number"}
-	textIDLegacyHint  = &text{"这是15位的第一代身份证号码，已停止使用，请填写18位号码（按规则换算应为 {want}）", "this is a 15-digit first-generation ID number, which is no longer in use; enter the 18-character number (by the conversion rule: {want})"}
-	textIDDigit       = &text{"第{pos}位应为数字，实际为“{got}”", "character {pos} must be a digit, not “{got}”"}
-	textIDCheckDigit  = &text{"第18位校验码应为数字或 X，实际为“{got}”", "the check character (position 18) must be a digit or X, not “{got}”"}
-	textIDProvince    = &text{"前两位“{got}”不是省级行政区划代码", "the first two digits (“{got}”) are not a province code"}
-	textIDBirthDate   = &text{"第7–14位出生日期“{got}”不是有效日期", "characters 7–14 (“{got}”) are not a valid date of birth"}
-	textIDBirthFuture = &text{"第7–14位出生日期 {got} 晚于今天", "the date of birth in characters 7–14 ({got}) is in the future"}
-	textIDBirthOld    = &text{"第7–14位出生日期 {got} 早于1900年，不可能是在世者的号码", "the date of birth in characters 7–14 ({got}) is before 1900, which no living person has"}
-	textID15Format    = &text{"15位旧版身份证号码应为15位数字", "a first-generation ID number has 15 digits"}
-	textIDChecksum    = &text{"第18位校验码应为 {want}，实际为 {got}", "check character (position 18) should be {want}, not {got}"}
+// Message keys of the problems below; the texts are in the message
+// catalogue (internal/msg, part cn).
+const (
+	textIDEmpty       text = "cn.resident_id.empty"
+	textIDLength      text = "cn.resident_id.length"
+	textIDLegacy      text = "cn.resident_id.legacy"
+	textIDLegacyHint  text = "cn.resident_id.legacy_hint"
+	textIDDigit       text = "cn.resident_id.digit"
+	textIDCheckDigit  text = "cn.resident_id.check_digit"
+	textIDProvince    text = "cn.resident_id.province"
+	textIDBirthDate   text = "cn.resident_id.birth_date"
+	textIDBirthFuture text = "cn.resident_id.birth_future"
+	textIDBirthOld    text = "cn.resident_id.birth_old"
+	textID15Format    text = "cn.resident_id.legacy_format"
+	textIDChecksum    text = "cn.resident_id.checksum"
 )
 
 // ValidateResidentID checks a resident identity number (GB 11643-1999) and

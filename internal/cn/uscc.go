@@ -28,14 +28,16 @@ var usccWeights = [17]int{1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10
 // likely meant to be.
 var usccLookalikes = map[rune]string{'I': "1", 'O': "0", 'S': "5", 'V': "U", 'Z': "2"}
 
-var (
-	textUSCCEmpty     = &text{"请填写统一社会信用代码", "enter the unified social credit code"}
-	textUSCCLength    = &text{"统一社会信用代码应为18位，实际为{got}位", "a unified social credit code has 18 characters, not {got}"}
-	textUSCCCharset   = &text{"第{pos}位“{got}”无效：只能是数字或大写字母（不含 I、O、S、V、Z）", "character {pos} (“{got}”) is not allowed: only digits and capital letters other than I, O, S, V and Z"}
-	textUSCCLookalike = &text{"第{pos}位“{got}”不在代码字符集内，应该是“{want}”吗？", "character {pos} (“{got}”) is never used in these codes; did you mean “{want}”?"}
-	textUSCCRegion    = &text{"第3–8位是登记管理机关的行政区划码，应为数字，第{pos}位却是“{got}”", "characters 3–8 are the registering authority's region code and must be digits, but character {pos} is “{got}”"}
-	textUSCCChecksum  = &text{"第18位校验码应为 {want}，实际为 {got}；请核对代码（少数早期代码确实无法通过校验，核实无误可保留）", "check character (position 18) should be {want}, not {got}; please check the code (a few early codes do fail this check and may be kept once confirmed)"}
-	textUSCCAuthority = &text{"前两位“{got}”不是已知的登记管理部门和机构类别代码，请核对", "the first two characters (“{got}”) are not a known registration authority and category; please check"}
+// Message keys of the problems below; the texts are in the message
+// catalogue (internal/msg, part cn).
+const (
+	textUSCCEmpty     text = "cn.uscc.empty"
+	textUSCCLength    text = "cn.uscc.length"
+	textUSCCCharset   text = "cn.uscc.charset"
+	textUSCCLookalike text = "cn.uscc.lookalike"
+	textUSCCRegion    text = "cn.uscc.region"
+	textUSCCChecksum  text = "cn.uscc.checksum"
+	textUSCCAuthority text = "cn.uscc.authority"
 )
 
 // ValidateUSCC checks a Unified Social Credit Code (统一社会信用代码, GB

@@ -60,9 +60,27 @@ func WithRequestMeta(ctx context.Context, ip, requestID string) context.Context 
 	return context.WithValue(ctx, requestMetaKey{}, requestMeta{ip, requestID})
 }
 
-// NewAudit starts an audit entry for the principal in ctx.
+type clockKey struct{}
+
+// WithClock returns ctx carrying now, the clock the domain reads for the
+// times it records in ctx (audit entries): the server puts its injected
+// clock into every request, so tests that fix the clock fix these too.
+func WithClock(ctx context.Context, now func() time.Time) context.Context {
+	return context.WithValue(ctx, clockKey{}, now)
+}
+
+// Now is the time of ctx's clock (WithClock), else the wall clock.
+func Now(ctx context.Context) time.Time {
+	if now, ok := ctx.Value(clockKey{}).(func() time.Time); ok && now != nil {
+		return now()
+	}
+	return time.Now()
+}
+
+// NewAudit starts an audit entry for the principal in ctx, dated by ctx's
+// clock; the store writes the time it is given.
 func NewAudit(ctx context.Context, action, entity, entityID string, detail any) AuditEntry {
-	e := AuditEntry{Action: action, Entity: entity, EntityID: entityID, Detail: "{}"}
+	e := AuditEntry{Action: action, Entity: entity, EntityID: entityID, Detail: "{}", At: Now(ctx).UTC()}
 	if p, ok := PrincipalFrom(ctx); ok {
 		if p.UserID > 0 {
 			e.UserID = p.UserID

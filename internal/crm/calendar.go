@@ -112,16 +112,16 @@ func (c *Calendars) PutOverride(ctx context.Context, o CalendarOverride) (Calend
 	var fields []FieldError
 	d, err := calendar.ParseDate(o.Date)
 	if err != nil {
-		fields = append(fields, FieldError{Field: "date", Code: "format", Message: "must be a real date written YYYY-MM-DD"})
+		fields = append(fields, Bad("date", "format", "crm.calendar.date.format"))
 	} else if d.Year() < 1900 || d.Year() > 2199 {
-		fields = append(fields, FieldError{Field: "date", Code: "range", Message: "must be between 1900 and 2199"})
+		fields = append(fields, Bad("date", "range", "crm.calendar.date.range"))
 	}
 	if _, err := calendar.ParseKind(o.Kind); err != nil {
-		fields = append(fields, FieldError{Field: "kind", Code: "unknown", Message: "must be day_off or working_day"})
+		fields = append(fields, Bad("kind", "unknown", "crm.calendar.kind.unknown"))
 	}
 	o.Name = strings.TrimSpace(o.Name)
 	if o.Name == "" || utf8.RuneCountInString(o.Name) > 50 {
-		fields = append(fields, FieldError{Field: "name", Code: "length", Message: "must be 1 to 50 characters (e.g. 公司年会)"})
+		fields = append(fields, Bad("name", "length", "crm.calendar.name.length"))
 	}
 	if len(fields) > 0 {
 		return o, false, Invalid(fields...)
@@ -140,7 +140,7 @@ func (c *Calendars) DeleteOverride(ctx context.Context, date string) error {
 	}
 	d, err := calendar.ParseDate(date)
 	if err != nil {
-		return Invalid(FieldError{Field: "date", Code: "format", Message: "must be a real date written YYYY-MM-DD"})
+		return Invalid(Bad("date", "format", "crm.calendar.date.format"))
 	}
 	e := NewAudit(ctx, AuditDelete, "calendar_override", d.String(), nil)
 	return c.store.DeleteCalendarOverride(ctx, d.String(), &e)

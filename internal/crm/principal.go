@@ -33,10 +33,10 @@ func PrincipalFrom(ctx context.Context) (Principal, bool) {
 func Authorize(ctx context.Context, a Action) (Principal, error) {
 	p, ok := PrincipalFrom(ctx)
 	if !ok {
-		return p, Errorf(EUnauthorized, "sign in first")
+		return p, Fail(EUnauthorized, "crm.sign_in")
 	}
 	if !p.Role.Can(a) {
-		return p, Errorf(EForbidden, "your role (%s) may not do this (%s)", p.Role, a)
+		return p, Fail(EForbidden, "crm.forbidden_action", p.Role, a)
 	}
 	return p, nil
 }

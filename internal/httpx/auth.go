@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/msg"
 )
 
 // SessionCookie is the web UI's session cookie.
@@ -40,6 +41,8 @@ func Authenticate(auth Authenticator) Middleware {
 					return
 				}
 			}
+			// After the principal, whose saved language comes first.
+			ctx = msg.WithLang(ctx, Lang(r.WithContext(ctx)))
 			next.ServeHTTP(w, r.WithContext(ctx))
 		})
 	}

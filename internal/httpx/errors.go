@@ -10,6 +10,7 @@ import (
 	"strconv"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/msg"
 )
 
 // statusOf is the one table from error codes to HTTP status.
@@ -64,18 +65,20 @@ func Handle(h HandlerFunc) http.Handler {
 	})
 }
 
-// WriteError writes err as the JSON error body. Internal errors are logged
+// WriteError writes err as the JSON error body, its message and field
+// errors in the request's language (Lang). Internal errors are logged
 // with the request ID and shown to the client only as "internal error".
 func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	status := Status(err)
+	lang := Lang(r)
 	body := ErrorBody{Error: ErrorDetail{
 		Code:      crm.ErrorCode(err),
-		Message:   crm.ErrorMessage(err),
+		Message:   msg.Text(lang, "crm.internal"),
 		RequestID: RequestID(r.Context()),
 	}}
 	var e *crm.Error
 	if errors.As(err, &e) {
-		body.Error.Fields = e.Fields
+		body.Error.Message, body.Error.Fields = e.In(lang)
 		if e.RetryAfter > 0 {
 			w.Header().Set("Retry-After", strconv.Itoa(int(e.RetryAfter.Seconds()+0.999)))
 		}
@@ -83,5 +86,6 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	if status >= 500 {
 		Logger(r.Context()).Error("request failed", slog.String("error", err.Error()))
 	}
+	w.Header().Add("Vary", "Cookie, Accept-Language")
 	WriteJSON(w, status, body)
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/msg"
 )
 
 // MaxBodyBytes is the largest JSON request body accepted (1 MiB). Uploads
@@ -33,7 +34,7 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 func DecodeJSON(r *http.Request, v any) error {
 	ct := r.Header.Get("Content-Type")
 	if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != "application/json" {
-		return crm.Errorf(crm.EUnsupportedType, "the request body must be JSON (Content-Type: application/json), not %q", ct)
+		return crm.Fail(crm.EUnsupportedType, "http.request_body_json_contenttype", ct)
 	}
 	return decodeJSON(http.MaxBytesReader(nil, r.Body, MaxBodyBytes), v)
 }
@@ -46,7 +47,7 @@ func decodeJSON(body io.Reader, v any) error {
 	// PostgreSQL cannot store NUL in text, and SQLite would: refuse it here
 	// so both engines answer alike.
 	if bytes.IndexByte(b, 0) >= 0 || bytes.Contains(b, []byte(`\u0000`)) {
-		return crm.Errorf(crm.EBadRequest, "the request body contains a NUL character, which no field accepts")
+		return crm.Fail(crm.EBadRequest, "http.request_body_contains_nul")
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
@@ -60,7 +61,7 @@ func decodeJSON(body io.Reader, v any) error {
 				return jsonError(err)
 			}
 		}
-		return crm.Errorf(crm.EBadRequest, "the request body must hold one JSON value, but more follows it")
+		return crm.Fail(crm.EBadRequest, "http.request_body_hold_one")
 	}
 	return nil
 }
@@ -74,31 +75,31 @@ func jsonError(err error) error {
 	)
 	switch {
 	case errors.Is(err, io.EOF):
-		return crm.Errorf(crm.EBadRequest, "the request body is empty; a JSON object was expected")
+		return crm.Fail(crm.EBadRequest, "http.request_body_empty_json")
 	case errors.As(err, &tooLarge):
-		return crm.Errorf(crm.ETooLarge, "the request body is larger than %d bytes", tooLarge.Limit)
+		return crm.Fail(crm.ETooLarge, "http.request_body_larger_than", tooLarge.Limit)
 	case errors.As(err, &syntax):
-		return crm.Errorf(crm.EBadRequest, "malformed JSON at byte %d: %s", syntax.Offset, syntax.Error())
+		return crm.Fail(crm.EBadRequest, "http.malformed_json_byte", syntax.Offset, syntax.Error())
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		return crm.Errorf(crm.EBadRequest, "malformed JSON: the body ends too early")
+		return crm.Fail(crm.EBadRequest, "http.malformed_json_body_ends")
 	case errors.As(err, &typeErr):
 		field := typeErr.Field
 		if field == "" {
-			return crm.Errorf(crm.EBadRequest, "the request body must be a JSON %s, not %s", typeErr.Type.Kind(), typeErr.Value)
+			return crm.Fail(crm.EBadRequest, "http.request_body_json_not", typeErr.Type.Kind(), typeErr.Value)
 		}
-		e := crm.Invalid(crm.FieldError{Field: field, Code: "type",
-			Message: fmt.Sprintf("must be a %s, not %s", jsonKind(typeErr.Type.Kind().String()), typeErr.Value)})
+		e := crm.Invalid(crm.Bad(field, "type", "http.field_type", msg.M("http.kind."+jsonKind(typeErr.Type.Kind().String())), typeErr.Value))
 		e.Code = crm.EBadRequest
 		return e
 	case errors.As(err, &invalidUM):
 		return fmt.Errorf("httpx: DecodeJSON: %w", err) // a programming error: 500
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		e := crm.Invalid(crm.FieldError{Field: name, Code: "unknown_field", Message: "is not a field of this request"})
-		e.Code, e.Message = crm.EBadRequest, fmt.Sprintf("unknown field %q", name)
+		e := crm.Invalid(crm.Bad(name, "unknown_field", "http.not_field_request"))
+		e.Code, e.Text = crm.EBadRequest, msg.M("http.unknown_field", name)
+		e.Message = e.Text.In(msg.En)
 		return e
 	default:
-		return crm.Errorf(crm.EBadRequest, "malformed JSON: %s", strings.TrimPrefix(err.Error(), "json: "))
+		return crm.Fail(crm.EBadRequest, "http.malformed_json", strings.TrimPrefix(err.Error(), "json: "))
 	}
 }
 
@@ -120,17 +121,6 @@ func jsonKind(goKind string) string {
 // LangCookie holds the language a user chose in the web UI.
 const LangCookie = "kehu_lang"
 
-// Language returns the language for messages: "en" when the kehu_lang
-// cookie or the Accept-Language header prefers English, else "zh-CN".
-func Language(r *http.Request) string {
-	if c, err := r.Cookie(LangCookie); err == nil {
-		if strings.EqualFold(c.Value, "en") {
-			return "en"
-		}
-		return "zh-CN"
-	}
-	if al := strings.ToLower(strings.TrimSpace(r.Header.Get("Accept-Language"))); strings.HasPrefix(al, "en") {
-		return "en"
-	}
-	return "zh-CN"
-}
+// Language returns the language of the response to r; it is Lang, kept
+// for the callers that still pass a language to the domain.
+func Language(r *http.Request) string { return Lang(r) }

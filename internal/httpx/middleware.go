@@ -143,7 +143,7 @@ func Recover(next http.Handler) http.Handler {
 					panic(p)
 				}
 				Logger(r.Context()).Error("panic", slog.String("panic", fmt.Sprint(p)), slog.String("stack", string(debug.Stack())))
-				WriteError(w, r, crm.Errorf(crm.EInternal, "internal error"))
+				WriteError(w, r, crm.Fail(crm.EInternal, "http.internal_error"))
 			}
 		}()
 		next.ServeHTTP(w, r)
@@ -207,7 +207,7 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 func RejectNUL(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.Contains(r.URL.Path, "\x00") || strings.Contains(strings.ToLower(r.URL.RawQuery), "%00") || strings.Contains(r.URL.RawQuery, "\x00") {
-			WriteError(w, r, crm.Errorf(crm.EBadRequest, "the address contains a NUL character"))
+			WriteError(w, r, crm.Fail(crm.EBadRequest, "http.address_contains_nul_character"))
 			return
 		}
 		next.ServeHTTP(w, r)

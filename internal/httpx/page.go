@@ -31,7 +31,7 @@ func ParsePage(r *http.Request) (PageRequest, error) {
 	if s := q.Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 {
-			e := crm.Invalid(crm.FieldError{Field: "limit", Code: "range", Message: "must be a whole number from 1 to 500"})
+			e := crm.Invalid(crm.Bad("limit", "range", "http.limit.range"))
 			e.Code = crm.EBadRequest
 			return p, e
 		}
@@ -75,7 +75,7 @@ func DecodeCursor(cursor string, key any) error {
 		err = json.Unmarshal(b, key)
 	}
 	if err != nil {
-		e := crm.Invalid(crm.FieldError{Field: "cursor", Code: "invalid", Message: "is not a cursor this list gave out; start again without it"})
+		e := crm.Invalid(crm.Bad("cursor", "invalid", "http.cursor.invalid"))
 		e.Code = crm.EBadRequest
 		return e
 	}

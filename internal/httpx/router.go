@@ -76,9 +76,9 @@ func (w *fallbackWriter) WriteHeader(code int) {
 	w.swallow = true
 	var err error
 	if code == http.StatusNotFound {
-		err = crm.Errorf(crm.ENotFound, "no API route %s", w.r.URL.Path)
+		err = crm.Fail(crm.ENotFound, "http.no_api_route", w.r.URL.Path)
 	} else {
-		err = crm.Errorf(crm.ENotAllowed, "%s is not allowed on %s (allowed: %s)", w.r.Method, w.r.URL.Path, w.Header().Get("Allow"))
+		err = crm.Fail(crm.ENotAllowed, "http.not_allowed", w.r.Method, w.r.URL.Path, w.Header().Get("Allow"))
 	}
 	WriteError(w.ResponseWriter, w.r, err)
 }

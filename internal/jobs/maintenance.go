@@ -27,37 +27,28 @@ func (MaintenanceArgs) InsertOpts() river.InsertOpts {
 
 type maintenanceWorker struct {
 	river.WorkerDefaults[MaintenanceArgs]
-	db *store.DB
+	db  *store.DB
+	now func() time.Time
 }
 
 // Work refreshes the planner's statistics; on SQLite it also folds the
 // write-ahead log back into the database file so it does not grow forever.
 func (w *maintenanceWorker) Work(ctx context.Context, job *river.Job[MaintenanceArgs]) error {
-	return Maintain(ctx, w.db)
+	return Maintain(ctx, w.db, w.now())
 }
 
 // Maintain removes dead sessions, old rate-limit counters and uploads cut
 // off by a stop mid-upload, then runs the maintenance statements for the
 // engine.
-func Maintain(ctx context.Context, db *store.DB) error {
-	if _, err := db.PurgeExpired(ctx, time.Now()); err != nil {
+func Maintain(ctx context.Context, db *store.DB, now time.Time) error {
+	if _, err := db.PurgeExpired(ctx, now); err != nil {
 		return fmt.Errorf("maintenance: purge expired sessions: %w", err)
 	}
-	if _, err := db.PurgeAbandonedUploads(ctx, time.Now().Add(-store.AbandonedUploadAfter)); err != nil {
+	if _, err := db.PurgeAbandonedUploads(ctx, now); err != nil {
 		return fmt.Errorf("maintenance: purge abandoned uploads: %w", err)
 	}
-	if db.Engine == store.Postgres {
-		if _, err := db.Exec(ctx, "ANALYZE"); err != nil {
-			return fmt.Errorf("maintenance: ANALYZE: %w", err)
-		}
-		return nil
-	}
-	if _, err := db.Exec(ctx, "PRAGMA optimize"); err != nil {
-		return fmt.Errorf("maintenance: PRAGMA optimize: %w", err)
-	}
-	var busy, logFrames, checkpointed int
-	if err := db.W.QueryRowContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &logFrames, &checkpointed); err != nil {
-		return fmt.Errorf("maintenance: wal_checkpoint: %w", err)
+	if err := db.Optimize(ctx); err != nil {
+		return fmt.Errorf("maintenance: %w", err)
 	}
 	return nil
 }

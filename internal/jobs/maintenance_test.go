@@ -24,14 +24,14 @@ func TestMaintenanceRemovesUploadsCutOffMidway(t *testing.T) {
 		ctx := context.Background()
 		now := time.Now().UTC()
 		u := identity.User{Username: "am", Role: crm.RoleAccountManager, PasswordHash: "x", PasswordChangedAt: now, CreatedAt: now, UpdatedAt: now}
-		if err := db.CreateUser(ctx, &u, &crm.AuditEntry{Action: crm.AuditCreate}); err != nil {
+		if err := db.CreateUser(ctx, &u, &crm.AuditEntry{At: time.Now(), Action: crm.AuditCreate}); err != nil {
 			t.Fatal(err)
 		}
 		imp := func(status string, age time.Duration) int64 {
 			at := now.Add(-age)
 			x := importer.Import{Kind: "customers", Status: status, FileName: "客户.csv", FileType: "csv", Columns: []importer.ImportColumn{},
 				CreatedBy: u.ID, CreatedAt: at, UpdatedAt: at}
-			if err := db.CreateImport(ctx, &x, &crm.AuditEntry{Action: crm.AuditCreate}); err != nil {
+			if err := db.CreateImport(ctx, &x, &crm.AuditEntry{At: time.Now(), Action: crm.AuditCreate}); err != nil {
 				t.Fatal(err)
 			}
 			if err := db.AppendImportChunk(ctx, x.ID, 0, []byte("客户名称\n")); err != nil {
@@ -42,7 +42,7 @@ func TestMaintenanceRemovesUploadsCutOffMidway(t *testing.T) {
 		cutOff := imp(importer.ImportUploading, store.AbandonedUploadAfter+time.Minute)
 		uploading := imp(importer.ImportUploading, time.Minute)
 		done := imp(importer.ImportDone, 30*24*time.Hour)
-		if err := jobs.Maintain(ctx, db); err != nil {
+		if err := jobs.Maintain(ctx, db, time.Now()); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := db.Import(ctx, cutOff); crm.ErrorCode(err) != crm.ENotFound {

@@ -67,11 +67,13 @@ type Queue struct {
 func New(db *store.DB, cfg Config, register ...func(*river.Workers)) (*Queue, error) {
 	cfg = cfg.withDefaults()
 	workers := river.NewWorkers()
-	river.AddWorker(workers, &maintenanceWorker{db: db})
-	sla := &slaWorker{db: db, mailer: cfg.Mailer, publicURL: cfg.PublicURL, now: time.Now}
+	now := time.Now
+	sla := &slaWorker{db: db, mailer: cfg.Mailer, publicURL: cfg.PublicURL}
 	if cfg.Services != nil {
-		sla.calendars, sla.now = cfg.Services.Calendars, cfg.Services.Clock
+		sla.calendars, now = cfg.Services.Calendars, cfg.Services.Clock
 	}
+	sla.now = now
+	river.AddWorker(workers, &maintenanceWorker{db: db, now: now})
 	river.AddWorker(workers, sla)
 	for _, reg := range register {
 		reg(workers)
@@ -118,16 +120,6 @@ func (q *Queue) Stop(ctx context.Context) error {
 // Insert enqueues a job.
 func (q *Queue) Insert(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) (int64, error) {
 	res, err := q.client.Insert(ctx, args, opts)
-	if err != nil {
-		return 0, fmt.Errorf("jobs: insert %s: %w", args.Kind(), err)
-	}
-	return res.Job.ID, nil
-}
-
-// InsertTx enqueues a job in tx, so it exists exactly when the change that
-// caused it is committed.
-func (q *Queue) InsertTx(ctx context.Context, tx *store.Tx, args river.JobArgs, opts *river.InsertOpts) (int64, error) {
-	res, err := q.client.InsertTx(ctx, tx.SQL(), args, opts)
 	if err != nil {
 		return 0, fmt.Errorf("jobs: insert %s: %w", args.Kind(), err)
 	}

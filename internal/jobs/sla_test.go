@@ -24,16 +24,16 @@ func TestTheSLAJobMarksAndMailsThroughTheQueue(t *testing.T) {
 		ctx := context.Background()
 		now := time.Now().UTC()
 		gm := identity.User{Username: "gm", Role: crm.RoleGM, PasswordHash: "x", PasswordChangedAt: now, CreatedAt: now, UpdatedAt: now}
-		if err := db.CreateUser(ctx, &gm, &crm.AuditEntry{Action: crm.AuditCreate}); err != nil {
+		if err := db.CreateUser(ctx, &gm, &crm.AuditEntry{At: time.Now(), Action: crm.AuditCreate}); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.SetNotificationEmail(ctx, gm.ID, "gm@example.com", now, &crm.AuditEntry{Action: crm.AuditUpdate}); err != nil {
+		if err := db.SetNotificationEmail(ctx, gm.ID, "gm@example.com", now, &crm.AuditEntry{At: time.Now(), Action: crm.AuditUpdate}); err != nil {
 			t.Fatal(err)
 		}
 		old := now.Add(-72 * time.Hour)
 		c := complaint.Complaint{CallerName: "x", ReceivedAt: old, Channel: "phone", Category: "service", Severity: "normal", Description: "无人回复",
 			Status: "registered", ReplyDueAt: old.Add(24 * time.Hour), CreatedAt: old, UpdatedAt: old}
-		if err := db.CreateComplaint(ctx, &c, &crm.AuditEntry{Action: crm.AuditCreate}); err != nil {
+		if err := db.CreateComplaint(ctx, &c, complaint.RegistrationOf(c), &crm.AuditEntry{At: time.Now(), Action: crm.AuditCreate}); err != nil {
 			t.Fatal(err)
 		}
 		srv := mailtest.Start(t, "kehu", "pw")

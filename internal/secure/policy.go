@@ -1,10 +1,11 @@
 package secure
 
 import (
-	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/kehucrm/kehu/internal/msg"
 )
 
 // PasswordPolicy says which new passwords are accepted. Lengths count runes,
@@ -39,31 +40,25 @@ type Violation struct {
 
 // Message returns the violation in the given language: English for tags
 // starting with "en" (en, en-US, en_GB …), Simplified Chinese otherwise.
+// The texts are in the message catalogue (internal/msg, part password).
 func (v Violation) Message(lang string) string {
-	en := len(lang) >= 2 && strings.EqualFold(lang[:2], "en") && (len(lang) == 2 || lang[2] == '-' || lang[2] == '_')
-	want := strconv.Itoa(v.Want)
-	switch {
-	case v.Code == CodeTooShort && en:
-		return "the password must have at least " + want + " characters"
-	case v.Code == CodeTooShort:
-		return "密码至少需要" + want + "个字符"
-	case v.Code == CodeTooLong && en:
-		return "the password may have at most " + want + " characters"
-	case v.Code == CodeTooLong:
-		return "密码不能超过" + want + "个字符"
-	case v.Code == CodeTooFewClasses && en:
-		return "the password must mix at least " + want + " of: lower-case letters, upper-case letters, digits, other characters"
-	case v.Code == CodeTooFewClasses:
-		return "密码须包含小写字母、大写字母、数字、其他字符中的至少" + want + "类"
-	case v.Code == CodeEqualsUsername && en:
-		return "the password must not be the same as the username"
-	case v.Code == CodeEqualsUsername:
-		return "密码不能与用户名相同"
-	case en:
-		return "the password is not allowed"
-	default:
-		return "密码不符合要求"
+	return msg.Text(lang, v.key(), v.Want, v.Got)
+}
+
+// key names the violation's text in the message catalogue; a code this
+// version does not know still reads as a refusal.
+func (v Violation) key() string {
+	switch v.Code {
+	case CodeTooShort:
+		return "password.too_short"
+	case CodeTooLong:
+		return "password.too_long"
+	case CodeTooFewClasses:
+		return "password.too_few_classes"
+	case CodeEqualsUsername:
+		return "password.equals_username"
 	}
+	return "password.not_allowed"
 }
 
 // Check returns every rule pw breaks, in a fixed order, or nil if it passes.

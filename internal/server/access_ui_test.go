@@ -75,7 +75,7 @@ func (in inbox) status(id int64) string {
 	if err != nil {
 		in.e.t.Fatal(err)
 	}
-	return r.Status
+	return string(r.Status)
 }
 
 var (

@@ -69,8 +69,18 @@ func multipartFiles(t *testing.T, fields map[string]string, field, contentType s
 // upload sends one file to path as token.
 func (e *env) upload(path, token, name, declared string, data []byte) response {
 	e.t.Helper()
+	return e.uploadIn("", path, token, name, declared, data)
+}
+
+// uploadIn is upload asking for answers in lang ("" for the default).
+func (e *env) uploadIn(lang, path, token, name, declared string, data []byte) response {
+	e.t.Helper()
 	body, ct := multipartFiles(e.t, nil, "file", declared, map[string][]byte{name: data})
-	return e.do("POST", path, body, map[string]string{"Authorization": "Bearer " + token, "Content-Type": ct})
+	h := map[string]string{"Authorization": "Bearer " + token, "Content-Type": ct}
+	if lang != "" {
+		h["Accept-Language"] = lang
+	}
+	return e.do("POST", path, body, h)
 }
 
 // stored counts attachment records and stored files.
@@ -130,7 +140,7 @@ func TestInteractionAttachmentsAreCheckedStoredAndScoped(t *testing.T) {
 				{"empty.txt", "text/plain", nil, 422, "empty"},
 			}
 			for _, tt := range tests {
-				r := e.upload(path, o.am1, tt.name, tt.declared, tt.data)
+				r := e.uploadIn("en", path, o.am1, tt.name, tt.declared, tt.data) // the refusals are checked in English
 				if r.Status != tt.status || !strings.Contains(string(r.Body), tt.says) || !strings.Contains(string(r.Body), `"field":"file"`) {
 					t.Errorf("%s = %d %s; want %d naming the file field and %q", tt.name, r.Status, r.Body, tt.status, tt.says)
 				}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -274,5 +275,35 @@ func TestPermissionMatrix(t *testing.T) {
 				t.Errorf("%s doing %s (%s %s) = %d, want allowed=%v", role, a, p.method, p.path, r.Status, allowed)
 			}
 		}
+	}
+}
+
+func TestSignInCannotBeAbused(t *testing.T) {
+	e := newEnvSQLite(t)
+	auditor := e.user("shen", crm.RoleAuditor)
+	long := strings.Repeat("x", 100000)
+	r := e.do("POST", "/api/v1/auth/login", strings.NewReader(`{"username":"`+long+`","password":"x"}`), jsonHeader)
+	if r.Status != http.StatusUnauthorized {
+		t.Errorf("a 100 kB username = %d, want 401", r.Status)
+	}
+	if r := e.do("GET", "/api/v1/audit?action=login_failed", nil, as(auditor)); strings.Contains(string(r.Body), long[:1000]) {
+		t.Error("the raw oversize username reached the append-only audit log")
+	}
+	var last response
+	for range 6 {
+		last = e.do("POST", "/api/v1/auth/login", strings.NewReader(`{"username":"ghost","password":"Wrong-pass-1"}`), jsonHeader)
+	}
+	if !strings.Contains(string(last.Body), "account_locked") {
+		t.Errorf("an unknown username after 6 failures = %d %s, want the same account_locked answer a real account gets", last.Status, last.Body)
+	}
+}
+
+func TestSignInRedirectStaysOnSite(t *testing.T) {
+	e := newEnvSQLite(t)
+	e.user("zhang", crm.RoleGM)
+	form := url.Values{"username": {"zhang"}, "password": {testPassword}, "next": {"/\t/evil.example"}}.Encode()
+	r := e.do("POST", "/login", strings.NewReader(form), map[string]string{"Content-Type": "application/x-www-form-urlencoded"})
+	if loc := r.Header.Get("Location"); loc != "/" {
+		t.Errorf("next=/\\t/evil.example redirected to %q, want /", loc)
 	}
 }

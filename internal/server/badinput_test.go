@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"encoding/json"
-
 	"strings"
 	"testing"
 
@@ -13,7 +12,7 @@ func TestBadInputGetsA4xxWithTheErrorBody(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		const path = "/api/v1/validate"
 		clerk := e.user("clerk", crm.RoleService)
-		jsonCT := as(clerk)
+		jsonCT := as(clerk, "Accept-Language", "en") // the messages below are checked in English
 		tests := []struct {
 			name    string
 			method  string
@@ -31,8 +30,8 @@ func TestBadInputGetsA4xxWithTheErrorBody(t *testing.T) {
 			{"an empty body", "POST", ``, jsonCT, 400, "bad_request", "", "empty"},
 			{"two JSON values", "POST", `{"kind":"uscc","value":"x"}{}`, jsonCT, 400, "bad_request", "", "more follows"},
 			{"an oversize body", "POST", `{"kind":"uscc","value":"` + strings.Repeat("9", 2<<20) + `"}`, jsonCT, 413, "payload_too_large", "", "larger than"},
-			{"the wrong content type", "POST", `{"kind":"uscc","value":"x"}`, as(clerk, "Content-Type", "text/plain"), 415, "unsupported_media_type", "", "must be JSON"},
-			{"no content type", "POST", `{"kind":"uscc","value":"x"}`, map[string]string{"Authorization": "Bearer " + clerk}, 415, "unsupported_media_type", "", ""},
+			{"the wrong content type", "POST", `{"kind":"uscc","value":"x"}`, as(clerk, "Content-Type", "text/plain", "Accept-Language", "en"), 415, "unsupported_media_type", "", "must be JSON"},
+			{"no content type", "POST", `{"kind":"uscc","value":"x"}`, map[string]string{"Authorization": "Bearer " + clerk, "Accept-Language": "en"}, 415, "unsupported_media_type", "", ""},
 			{"an unknown kind", "POST", `{"kind":"passport","value":"x"}`, jsonCT, 422, "validation_failed", "kind", ""},
 			{"the wrong method", "PUT", `{}`, jsonCT, 405, "method_not_allowed", "", "not allowed"},
 		}
@@ -107,4 +106,18 @@ func TestValidateChecksIdentifiers(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestNULCharactersAreRefusedOnBothEngines(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		o := newOrg(e)
+		if _, r := o.create(o.am1, `{"name":"a\u0000b"}`); r.Status != 400 {
+			t.Errorf("a NUL in a JSON body = %d %s, want 400", r.Status, r.Body)
+		}
+		for _, p := range []string{"/api/v1/customers?stage=a%00", "/api/v1/users/a%00"} {
+			if r := e.do("GET", p, nil, as(o.admin)); r.Status != 400 {
+				t.Errorf("GET %s = %d, want 400", p, r.Status)
+			}
+		}
+	})
 }

@@ -100,7 +100,7 @@ func TestComplaintNumbersNeverRepeatUnderConcurrency(t *testing.T) {
 			}
 			now := time.Now().UTC()
 			u := identity.User{Username: "clerk", Role: crm.RoleService, PasswordHash: "x", PasswordChangedAt: now, CreatedAt: now, UpdatedAt: now}
-			ue := crm.AuditEntry{Action: crm.AuditCreate}
+			ue := crm.AuditEntry{At: time.Now(), Action: crm.AuditCreate}
 			if err := dbs[0].CreateUser(context.Background(), &u, &ue); err != nil {
 				t.Fatal(err)
 			}
@@ -115,8 +115,8 @@ func TestComplaintNumbersNeverRepeatUnderConcurrency(t *testing.T) {
 					for range 10 {
 						c := complaint.Complaint{CallerName: "x", ReceivedAt: now, Channel: "phone", Category: "service", Severity: "normal",
 							Description: "并发", Status: "registered", ReplyDueAt: now, CreatedBy: u.ID, CreatedAt: now, UpdatedAt: now}
-						e := crm.AuditEntry{Action: crm.AuditCreate}
-						if err := db.CreateComplaint(context.Background(), &c, &e); err != nil {
+						e := crm.AuditEntry{At: time.Now(), Action: crm.AuditCreate}
+						if err := db.CreateComplaint(context.Background(), &c, complaint.RegistrationOf(c), &e); err != nil {
 							t.Error(err)
 							return
 						}

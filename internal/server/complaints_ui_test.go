@@ -1,6 +1,8 @@
 package server_test
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -172,6 +174,31 @@ func TestTheQueueListsTheNearestDeadlineFirstAndOnlyWhatTheRoleTakes(t *testing.
 		}
 		if body := string(e.page("/complaints?all=1", "zh-CN", qa).Body); strings.Count(body, `data-complaint="`) != 4 {
 			t.Errorf("QA's view of every open complaint:\n%s", body)
+		}
+	})
+}
+
+func TestTheCustomerPageListsItsComplaints(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		o := newOrg(e)
+		clerk := e.user("kefu", crm.RoleService)
+		c, _ := o.create(o.am1, `{"name":"金华火腿"}`)
+		r := e.do("POST", "/api/v1/complaints", strings.NewReader(fmt.Sprintf(`{"customer_id":%d,"channel":"phone","category":"logistics","description":"到货延误"}`, c.ID)), as(clerk))
+		var k struct {
+			ID     int64
+			Number string
+		}
+		if err := json.Unmarshal(r.Body, &k); err != nil || r.Status != 201 {
+			t.Fatalf("complaint = %d %s", r.Status, r.Body)
+		}
+		page := fmt.Sprintf("/customers/%d", c.ID)
+		body := string(e.page(page, "zh-CN", e.formSignIn("am1")).Body)
+		wantAll(t, "the owner's view", body, fmt.Sprintf(`<a href="/complaints/%d">%s</a>`, k.ID, k.Number), `data-category="logistics">`,
+			`data-status="registered">`, "data-reply-due", "data-solution-due")
+		body = string(e.page(page, "en", e.formSignIn("kefu")).Body)
+		wantAll(t, "the service desk's view", body, k.Number)
+		if r := e.page(page, "zh-CN", e.formSignIn("am2")); r.Status != 404 {
+			t.Errorf("a teammate sees the page = %d", r.Status)
 		}
 	})
 }

@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/identity"
 )
 
 // archive is a team for the customer pages: two account managers of
@@ -354,5 +356,38 @@ func TestTheCustomerFormKeepsTagsBandsAndCustomFields(t *testing.T) {
 		`id="customer-tags"><mark data-tag>外贸</mark></dd>`, `<dd data-custom="visits">12</dd>`)
 	if strings.Contains(body, "wechat_group") {
 		t.Error("a custom field emptied in the form is still shown")
+	}
+}
+
+// postIn sends a form as the browser does, in lang, with the cookie of a
+// session.
+func (e *env) postIn(path, lang, cookie string, form url.Values) response {
+	e.t.Helper()
+	return e.do("POST", path, strings.NewReader(form.Encode()), map[string]string{
+		"Content-Type": "application/x-www-form-urlencoded", "Cookie": "kehu_lang=" + lang + "; " + cookie})
+}
+
+// wantNone fails for each of unwanted that body contains.
+func wantNone(t *testing.T, what, body string, unwanted ...string) {
+	t.Helper()
+	for _, u := range unwanted {
+		if strings.Contains(body, u) {
+			t.Errorf("%s has %q:\n%s", what, u, body)
+		}
+	}
+}
+
+// unescape turns a link as the page writes it into a path to get.
+func unescape(href string) string { return strings.ReplaceAll(href, "&amp;", "&") }
+
+var beijing = time.FixedZone("CST", 8*3600)
+
+// disable disables a user as `kehu user disable` does.
+func (e *env) disable(username string) {
+	e.t.Helper()
+	id := identity.New(e.db, testAuth(), nil, nil)
+	sys := crm.WithPrincipal(context.Background(), crm.SystemPrincipal("test"))
+	if _, err := id.DisableUser(sys, username); err != nil {
+		e.t.Fatalf("disable %s: %v", username, err)
 	}
 }

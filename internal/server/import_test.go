@@ -65,6 +65,12 @@ type importJSON struct {
 // uploadImport posts a file with form fields (sent before the file).
 func (e *env) uploadImport(token, filename, contentType string, content []byte, fields ...string) (importJSON, response) {
 	e.t.Helper()
+	return e.uploadImportIn("", token, filename, contentType, content, fields...)
+}
+
+// uploadImportIn is uploadImport asking for answers in lang ("" for the default).
+func (e *env) uploadImportIn(lang, token, filename, contentType string, content []byte, fields ...string) (importJSON, response) {
+	e.t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	for i := 0; i+1 < len(fields); i += 2 {
@@ -76,7 +82,11 @@ func (e *env) uploadImport(token, filename, contentType string, content []byte, 
 	w, _ := mw.CreatePart(h)
 	_, _ = w.Write(content)
 	_ = mw.Close()
-	r := e.do("POST", "/api/v1/imports", &body, map[string]string{"Authorization": "Bearer " + token, "Content-Type": mw.FormDataContentType()})
+	hdr := map[string]string{"Authorization": "Bearer " + token, "Content-Type": mw.FormDataContentType()}
+	if lang != "" {
+		hdr["Accept-Language"] = lang
+	}
+	r := e.do("POST", "/api/v1/imports", &body, hdr)
 	var x importJSON
 	_ = json.Unmarshal(r.Body, &x)
 	return x, r
@@ -344,7 +354,11 @@ func TestImportUploadsAreCheckedAndAuthorised(t *testing.T) {
 			{"an empty file", o.am2, "a.csv", "text/csv", []byte{}, nil, 422, "empty"},
 		}
 		for _, c := range cases {
-			_, r := e.uploadImport(c.token, c.file, c.ct, c.content, c.fields...)
+			lang := "" // Chinese, the default, for the cases that expect Chinese words
+			if c.want == "CSV or XLSX" {
+				lang = "en"
+			}
+			_, r := e.uploadImportIn(lang, c.token, c.file, c.ct, c.content, c.fields...)
 			if r.Status != c.status || !strings.Contains(string(r.Body), c.want) {
 				t.Errorf("%s: %d %s", c.name, r.Status, r.Body)
 			}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/complaint"
 )
 
 func TestTheSweepMarksOverdueComplaintsOnceAndTellsTheGM(t *testing.T) {
@@ -22,11 +23,11 @@ func TestTheSweepMarksOverdueComplaintsOnceAndTellsTheGM(t *testing.T) {
 		_ = json.Unmarshal(old.Body, &oldC)
 		_ = json.Unmarshal(fresh.Body, &freshC)
 
-		marked, err := e.db.MarkOverdue(context.Background(), time.Now(), nil)
+		marked, err := e.db.MarkOverdue(context.Background(), time.Now(), complaint.OverdueRule(nil))
 		if err != nil || len(marked) != 1 || marked[0].ID != oldC.ID {
 			t.Fatalf("first sweep marked %v (%v), want only the old complaint", marked, err)
 		}
-		if again, _ := e.db.MarkOverdue(context.Background(), time.Now(), nil); len(again) != 0 {
+		if again, _ := e.db.MarkOverdue(context.Background(), time.Now(), complaint.OverdueRule(nil)); len(again) != 0 {
 			t.Errorf("a second sweep marked %d again", len(again))
 		}
 		if r := e.do("GET", fmt.Sprintf("/api/v1/complaints/%d", oldC.ID), nil, as(clerk)); !strings.Contains(string(r.Body), `"overdue_at"`) {

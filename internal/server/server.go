@@ -94,7 +94,7 @@ func New(db *store.DB, opts Options) (*Server, error) {
 	// neither header, such as scripts with a bearer token, pass.
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(httpx.Handle(func(w http.ResponseWriter, r *http.Request) error {
-		return crm.Errorf(crm.EForbidden, "cross-origin request refused")
+		return crm.Fail(crm.EForbidden, "http.cross_origin_refused")
 	}))
 
 	h := httpx.Chain(rt,
@@ -105,7 +105,19 @@ func New(db *store.DB, opts Options) (*Server, error) {
 		httpx.AccessLog,
 		httpx.RejectNUL,
 		cop.Handler,
+		withClock(svc.Clock),
 		httpx.Authenticate(svc.Identity),
 	)
 	return &Server{Handler: h, Router: rt, Registry: reg, Services: svc}, nil
+}
+
+// withClock puts the services' clock into every request, so what the
+// domain dates from the context (audit entries) reads the same clock as
+// the services.
+func withClock(now func() time.Time) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			next.ServeHTTP(w, r.WithContext(crm.WithClock(r.Context(), now)))
+		})
+	}
 }

@@ -45,9 +45,9 @@ func Build(db *store.DB, opts Options, imports importer.ImportQueue) (*app.Servi
 	s.Identity = identity.New(db, opts.Auth, opts.Sealer, now)
 	s.Audit = audit.New(db)
 	s.Customers = customer.New(db, opts.Sealer, now)
-	s.Cards = card.New(s.Customers, db, opts.Sealer)
+	s.Cards = card.New(s.Customers, db, opts.Sealer, now)
 	s.Access = access.New(db, 0, now)
-	s.Imports = importer.New(s.Customers, db, imports)
+	s.Imports = importer.New(s.Customers, db, imports, opts.Sealer, now)
 	s.Complaints = complaint.New(db, s.Customers, calendars, opts.Sealer, now)
 	s.Attachments = attachment.New(db, s.Customers, s.Complaints, now)
 	s.ServiceOrders = service.New(db, s.Customers, calendars, now)
@@ -76,7 +76,7 @@ func (s systemStore) Migrations(ctx context.Context) ([]system.Migration, error)
 func (s systemStore) AppliedMigration(ctx context.Context, v int) (system.Migration, error) {
 	m, err := s.db.AppliedMigration(ctx, v)
 	if errors.Is(err, store.ErrNotFound) {
-		return system.Migration{}, crm.Errorf(crm.ENotFound, "no applied migration %d", v)
+		return system.Migration{}, crm.Fail(crm.ENotFound, "http.no_applied_migration", v)
 	}
 	return system.Migration{Version: m.Version, Name: m.Name, AppliedAt: m.AppliedAt}, err
 }

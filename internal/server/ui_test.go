@@ -107,3 +107,21 @@ func TestEveryPageRendersInBothLanguagesWithoutMissingMessages(t *testing.T) {
 		}
 	}
 }
+
+func TestEChartsIsLoadedOnlyByThePagesThatDrawAChart(t *testing.T) {
+	e := newEnv(t, storetest.Open(t, store.SQLite))
+	session := e.signIn("zhang", crm.RoleGM)
+	charts := map[string]bool{"/": true, "/complaints/analysis": true}
+	paths := []string{"/", "/login"}
+	for _, r := range e.srv.Router.Routes() {
+		if method, path, _ := strings.Cut(r, " "); method == "GET" && !isAPIPath(path) && !strings.HasPrefix(path, "/static/") && path != "/metrics" && path != "/{$}" && !strings.Contains(path, "{") {
+			paths = append(paths, path)
+		}
+	}
+	for _, p := range paths {
+		r := e.do("GET", p, nil, map[string]string{"Cookie": session})
+		if loads := strings.Contains(string(r.Body), "/static/vendor/echarts.min.js"); loads != charts[p] {
+			t.Errorf("GET %s loads ECharts: %v, want %v", p, loads, charts[p])
+		}
+	}
+}

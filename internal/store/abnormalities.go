@@ -4,41 +4,28 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strconv"
 
 	"github.com/kehucrm/kehu/internal/crm"
 	"github.com/kehucrm/kehu/internal/crm/complaint"
 )
 
-// openAbnormality opens the abnormality record of a quality complaint in
-// the complaint's transaction, numbered YC + YYYYMM-NNNN of the month
-// received, and links it from the complaint.
-func openAbnormality(ctx context.Context, tx *Tx, c *complaint.Complaint) error {
-	month := c.ReceivedAt.In(chinaTime).Format("200601")
-	serial, err := nextSerial(ctx, tx, "abnormality:"+month)
+// openAbnormality opens an abnormality record in the transaction of its
+// quality complaint, numbered from the month's next serial of its
+// series, and links it from the complaint; it returns the record's ID.
+func openAbnormality(ctx context.Context, tx *Tx, n complaint.NewAbnormality) (int64, error) {
+	a := n.Record
+	number, err := allocateNumber(ctx, tx, n.Number)
 	if err != nil {
-		return fmt.Errorf("store: abnormality number: %w", err)
-	}
-	qty := c.DefectiveQuantity
-	if qty == nil {
-		qty = c.Quantity
+		return 0, err
 	}
 	var id int64
 	if err := tx.QueryRow(ctx, `INSERT INTO abnormalities (number, complaint_id, part_no, batch_no, quantity, status, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, 'open', ?, ?) RETURNING id`, fmt.Sprintf("YC%s-%04d", month, serial), c.ID, c.PartNo, c.BatchNo, qty,
-		c.CreatedAt, c.CreatedAt).Scan(&id); err != nil {
-		return fmt.Errorf("store: abnormality: %w", err)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, number, a.ComplaintID, a.PartNo, a.BatchNo, a.Quantity, a.Status,
+		a.CreatedAt, a.UpdatedAt).Scan(&id); err != nil {
+		return 0, fmt.Errorf("store: abnormality: %w", err)
 	}
-	if _, err := tx.Exec(ctx, "UPDATE complaints SET abnormality_id = ? WHERE id = ?", id, c.ID); err != nil {
-		return err
-	}
-	c.AbnormalityID = id
-	qa, err := activeUsers(ctx, tx, crm.RoleQA)
-	if err != nil {
-		return err
-	}
-	msg := "质量客诉 " + c.Number + " 已开立异常处理单 / quality complaint " + c.Number + " opened an abnormality record"
-	return sendNotices(ctx, tx, noticesTo(qa, "abnormality_opened", strconv.FormatInt(c.ID, 10), msg), c.CreatedAt)
+	_, err = tx.Exec(ctx, "UPDATE complaints SET abnormality_id = ? WHERE id = ?", id, a.ComplaintID)
+	return id, err
 }
 
 const abnormalityColumns = `a.id, a.number, a.complaint_id, k.number, a.product, a.part_no, a.batch_no, a.quantity, a.status,
@@ -59,7 +46,7 @@ func scanAbnormality(s scanner) (complaint.Abnormality, error) {
 
 // Abnormalities lists abnormality records, newest first, optionally of
 // one status.
-func (db *DB) Abnormalities(ctx context.Context, status string, beforeID int64, limit int) ([]complaint.Abnormality, error) {
+func (db *DB) Abnormalities(ctx context.Context, status complaint.AbnormalityStatus, beforeID int64, limit int) ([]complaint.Abnormality, error) {
 	q := "SELECT " + abnormalityColumns + " FROM abnormalities a JOIN complaints k ON k.id = a.complaint_id WHERE 1 = 1"
 	var args []any
 	if status != "" {
@@ -70,20 +57,11 @@ func (db *DB) Abnormalities(ctx context.Context, status string, beforeID int64, 
 		q += " AND a.id < ?"
 		args = append(args, beforeID)
 	}
-	rows, err := db.Query(ctx, q+" ORDER BY a.id DESC LIMIT ?", append(args, limit)...)
+	out, err := queryAll(ctx, db, scanAbnormality, q+" ORDER BY a.id DESC LIMIT ?", append(args, limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("store: abnormalities: %w", err)
 	}
-	defer rows.Close()
-	out := []complaint.Abnormality{}
-	for rows.Next() {
-		a, err := scanAbnormality(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // Abnormality reads one record.

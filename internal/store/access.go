@@ -22,11 +22,12 @@ func scanAccess(s scanner) (access.AccessRequest, error) {
 	return r, err
 }
 
-// CreateAccessRequest stores a pending request and audits it.
+// CreateAccessRequest stores a request (pending, as the domain made it)
+// and audits it.
 func (db *DB) CreateAccessRequest(ctx context.Context, r *access.AccessRequest, e *crm.AuditEntry) error {
 	return db.InTxAudited(ctx, e, func(tx *Tx) error {
 		err := tx.QueryRow(ctx, `INSERT INTO access_requests (user_id, entity, record_id, reason, status, created_at)
-			VALUES (?, ?, ?, ?, 'pending', ?) RETURNING id`, r.UserID, r.Entity, r.RecordID, r.Reason, r.CreatedAt).Scan(&r.ID)
+			VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, r.UserID, r.Entity, r.RecordID, r.Reason, r.Status, r.CreatedAt).Scan(&r.ID)
 		e.EntityID = strconv.FormatInt(r.ID, 10)
 		return err
 	})
@@ -41,14 +42,14 @@ func (db *DB) AccessRequest(ctx context.Context, id int64) (access.AccessRequest
 // ListAccessRequests returns the requests a user made and, for an
 // approver, those about customers whose owner they manage (all, for the
 // gm), newest first.
-func (db *DB) ListAccessRequests(ctx context.Context, userID int64, all bool, status string, beforeID int64, limit int) ([]access.AccessRequest, error) {
+func (db *DB) ListAccessRequests(ctx context.Context, userID int64, all bool, status access.Status, beforeID int64, limit int) ([]access.AccessRequest, error) {
 	q := "SELECT " + accessColumns + ` FROM access_requests a JOIN users u ON u.id = a.user_id WHERE (a.user_id = ?`
 	args := []any{userID}
 	if all {
 		q += " OR 1 = 1"
 	} else {
-		q += ` OR (a.entity = 'customer' AND a.record_id IN (SELECT c.id FROM customers c JOIN users o ON o.id = c.owner_id WHERE o.manager_id = ?))`
-		args = append(args, userID)
+		q += ` OR (a.entity = ? AND a.record_id IN (SELECT c.id FROM customers c JOIN users o ON o.id = c.owner_id WHERE o.manager_id = ?))`
+		args = append(args, access.EntityCustomer, userID)
 	}
 	q += ")"
 	if status != "" {
@@ -61,20 +62,11 @@ func (db *DB) ListAccessRequests(ctx context.Context, userID int64, all bool, st
 	}
 	q += " ORDER BY a.id DESC LIMIT ?"
 	args = append(args, limit)
-	rows, err := db.Query(ctx, q, args...)
+	out, err := queryAll(ctx, db, scanAccess, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: list access requests: %w", err)
 	}
-	defer rows.Close()
-	var out []access.AccessRequest
-	for rows.Next() {
-		r, err := scanAccess(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // DecideAccessRequest records a decision on a pending request (once) and
@@ -82,7 +74,7 @@ func (db *DB) ListAccessRequests(ctx context.Context, userID int64, all bool, st
 func (db *DB) DecideAccessRequest(ctx context.Context, r *access.AccessRequest, e *crm.AuditEntry) error {
 	return db.InTxAudited(ctx, e, func(tx *Tx) error {
 		res, err := tx.Exec(ctx, `UPDATE access_requests SET status = ?, decided_by = ?, decided_at = ?, decision_note = ?, expires_at = ?
-			WHERE id = ? AND status = 'pending'`, r.Status, r.DecidedBy, r.DecidedAt, r.DecisionNote, r.ExpiresAt, r.ID)
+			WHERE id = ? AND status = ?`, r.Status, r.DecidedBy, r.DecidedAt, r.DecisionNote, r.ExpiresAt, r.ID, access.StatusPending)
 		if err != nil {
 			return err
 		}

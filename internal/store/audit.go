@@ -19,12 +19,12 @@ import (
 // the chain's head row serialises appends across transactions and kehu
 // instances: each entry's prev_hash is the hash of the one before it.
 func (tx *Tx) AppendAudit(ctx context.Context, e *crm.AuditEntry) error {
+	if e.At.IsZero() {
+		return errUndatedAudit(e)
+	}
 	var prev string
 	if err := tx.QueryRow(ctx, "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, last_hash").Scan(&e.ID, &prev); err != nil {
 		return fmt.Errorf("store: audit head: %w", err)
-	}
-	if e.At.IsZero() {
-		e.At = time.Now()
 	}
 	e.At = e.At.UTC().Truncate(time.Microsecond) // PostgreSQL keeps microseconds
 	if e.Detail == "" {
@@ -192,4 +192,10 @@ func (db *DB) ListAudit(ctx context.Context, f audit.AuditFilter) ([]crm.AuditEn
 		out = append(out, e)
 	}
 	return out, rows.Err()
+}
+
+// errUndatedAudit refuses an entry the domain did not date: the time of a
+// change is the domain's (crm.NewAudit), never the store's.
+func errUndatedAudit(e *crm.AuditEntry) error {
+	return fmt.Errorf("store: audit entry %s %s %s has no time", e.Action, e.Entity, e.EntityID)
 }

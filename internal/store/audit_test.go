@@ -16,7 +16,7 @@ import (
 func appendN(t *testing.T, db *store.DB, n int) {
 	t.Helper()
 	for i := range n {
-		e := crm.AuditEntry{Username: "zhang", Action: crm.AuditUpdate, Entity: "customer", EntityID: fmt.Sprint(i), Detail: `{"name":{"before":"甲","after":"乙"}}`}
+		e := crm.AuditEntry{At: time.Now(), Username: "zhang", Action: crm.AuditUpdate, Entity: "customer", EntityID: fmt.Sprint(i), Detail: `{"name":{"before":"甲","after":"乙"}}`}
 		if err := db.Audit(context.Background(), &e); err != nil {
 			t.Fatal(err)
 		}
@@ -84,11 +84,11 @@ func TestAuditPurgeKeepsSixMonths(t *testing.T) {
 			t.Fatal(err)
 		}
 		appendN(t, db, 2)
-		purge := crm.AuditEntry{Action: crm.AuditPurge}
+		purge := crm.AuditEntry{At: time.Now(), Action: crm.AuditPurge}
 		if _, err := db.PurgeAudit(ctx, time.Now().AddDate(0, -1, 0), &purge); crm.ErrorCode(err) != crm.EInvalid {
 			t.Errorf("purging entries one month old: %v, want a refusal", err)
 		}
-		purge = crm.AuditEntry{Action: crm.AuditPurge}
+		purge = crm.AuditEntry{At: time.Now(), Action: crm.AuditPurge}
 		n, err := db.PurgeAudit(ctx, time.Now().AddDate(0, -7, 0), &purge)
 		if err != nil || n != 1 {
 			t.Fatalf("purging entries over seven months old: %d, %v; want 1", n, err)
@@ -108,7 +108,7 @@ func TestConcurrentAuditAppendsKeepOneChain(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				for range 10 {
-					e := crm.AuditEntry{Action: crm.AuditLogin}
+					e := crm.AuditEntry{At: time.Now(), Action: crm.AuditLogin}
 					if err := db.Audit(context.Background(), &e); err != nil {
 						t.Error(err)
 						return

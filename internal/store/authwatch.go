@@ -58,23 +58,31 @@ func (db *DB) AuthVersion() (uint64, bool) {
 func (db *DB) authChanged() { db.auth.local.Add(1) }
 
 func (db *DB) startAuthWatch() {
-	w := &db.auth
-	switch db.Engine {
-	case SQLite:
-		if db.Path == "" {
-			return
-		}
-		f, err := os.Open(db.Path + "-shm")
-		if err != nil {
-			return // not in WAL mode, or on a filesystem without it: no cache
-		}
-		w.shm = f
-		w.ok.Store(true)
-	case Postgres:
-		ctx, cancel := context.WithCancel(context.Background())
-		w.stop, w.stopped = cancel, make(chan struct{})
-		go db.listenAuth(ctx)
+	start := db.watchSHM
+	if db.Engine == Postgres {
+		start = db.startListening
 	}
+	start()
+}
+
+// watchSHM opens the SQLite -shm file whose header AuthVersion reads.
+func (db *DB) watchSHM() {
+	if db.Path == "" {
+		return
+	}
+	f, err := os.Open(db.Path + "-shm")
+	if err != nil {
+		return // not in WAL mode, or on a filesystem without it: no cache
+	}
+	db.auth.shm = f
+	db.auth.ok.Store(true)
+}
+
+// startListening starts listenAuth, which closeAuthWatch stops.
+func (db *DB) startListening() {
+	ctx, cancel := context.WithCancel(context.Background())
+	db.auth.stop, db.auth.stopped = cancel, make(chan struct{})
+	go db.listenAuth(ctx)
 }
 
 // listenAuth keeps a connection listening on kehu_auth. While it is not

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -51,14 +50,7 @@ func (db *DB) LoadBenchCustomers(ctx context.Context, batch []BenchCustomer) err
 		if err != nil {
 			return err
 		}
-		if tx.Engine() == Postgres {
-			return insertMany(ctx, tx, "customer_search", []string{"customer_id", "tokens"}, n, func(i int, a []any) []any {
-				return append(a, batch[i].ID, batch[i].Tokens)
-			})
-		}
-		return insertMany(ctx, tx, "customer_search", []string{"rowid", "tokens"}, n, func(i int, a []any) []any {
-			return append(a, batch[i].ID, strings.Join(batch[i].Tokens, " "))
-		})
+		return insertSearchRows(ctx, tx, n, func(i int) (int64, []string) { return batch[i].ID, batch[i].Tokens })
 	})
 }
 
@@ -93,21 +85,26 @@ func (db *DB) ensureSearchGIN(ctx context.Context) error {
 	})
 }
 
+// finishBenchLoad is what FinishBenchLoad runs on each engine after the
+// code counter: on PostgreSQL the identity sequences move past the loaded
+// rows; on SQLite the WAL, grown by the load, is emptied.
+var finishBenchLoad = map[Engine][]string{
+	Postgres: {
+		"SELECT setval(pg_get_serial_sequence('customers', 'id'), (SELECT COALESCE(MAX(id), 1) FROM customers))",
+		"SELECT setval(pg_get_serial_sequence('contacts', 'id'), (SELECT COALESCE(MAX(id), 1) FROM contacts))",
+		"ANALYZE customers", "ANALYZE contacts", "ANALYZE customer_search"},
+	SQLite: {"ANALYZE", "PRAGMA wal_checkpoint(TRUNCATE)"},
+}
+
 // FinishBenchLoad moves the code counter and, on PostgreSQL, the identity
-// sequences past the loaded rows, and refreshes the planner's statistics.
+// sequences past the loaded rows, compacts the SQLite search index, and
+// refreshes the planner's statistics.
 func (db *DB) FinishBenchLoad(ctx context.Context) error {
-	stmts := []string{"UPDATE counters SET value = (SELECT COALESCE(MAX(id), 0) FROM customers) WHERE name = 'customer_code'"}
-	if db.Engine == Postgres {
-		stmts = append(stmts,
-			"SELECT setval(pg_get_serial_sequence('customers', 'id'), (SELECT COALESCE(MAX(id), 1) FROM customers))",
-			"SELECT setval(pg_get_serial_sequence('contacts', 'id'), (SELECT COALESCE(MAX(id), 1) FROM contacts))",
-			"ANALYZE customers", "ANALYZE contacts", "ANALYZE customer_search")
-	} else {
-		if err := db.CompactSearchIndex(ctx); err != nil {
-			return err
-		}
-		stmts = append(stmts, "ANALYZE", "PRAGMA wal_checkpoint(TRUNCATE)")
+	if err := db.CompactSearchIndex(ctx); err != nil {
+		return err
 	}
+	stmts := append([]string{"UPDATE counters SET value = (SELECT COALESCE(MAX(id), 0) FROM customers) WHERE name = 'customer_code'"},
+		finishBenchLoad[db.Engine]...)
 	for _, s := range stmts {
 		if _, err := db.W.ExecContext(ctx, s); err != nil {
 			return fmt.Errorf("store: finish bench load (%s): %w", s, err)

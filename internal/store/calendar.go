@@ -43,7 +43,7 @@ func (db *DB) CalendarRevision(ctx context.Context) (int64, error) {
 // audits it; created reports whether it was new. A stale o.Version (when
 // not zero) answers version_conflict.
 func (db *DB) PutCalendarOverride(ctx context.Context, o *crm.CalendarOverride, e *crm.AuditEntry) (created bool, err error) {
-	now := time.Now().UTC()
+	now := e.At.UTC() // the change's time, as the domain dated it
 	err = db.InTxAudited(ctx, e, func(tx *Tx) error {
 		var before crm.CalendarOverride
 		err := tx.QueryRow(ctx, "SELECT kind, name, version FROM calendar_overrides WHERE date = ?", o.Date).Scan(&before.Kind, &before.Name, &before.Version)
@@ -71,7 +71,7 @@ func (db *DB) PutCalendarOverride(ctx context.Context, o *crm.CalendarOverride, 
 			return err
 		}
 		o.UpdatedAt = now
-		return bumpCalendar(ctx, tx)
+		return bumpCalendar(ctx, tx, now)
 	})
 	return created, err
 }
@@ -91,12 +91,14 @@ func (db *DB) DeleteCalendarOverride(ctx context.Context, date string, e *crm.Au
 			return err
 		}
 		e.Detail = changeDetail(map[string]crm.Change{"kind": {Before: before.Kind}, "name": {Before: before.Name}})
-		return bumpCalendar(ctx, tx)
+		return bumpCalendar(ctx, tx, e.At.UTC())
 	})
 }
 
-func bumpCalendar(ctx context.Context, tx *Tx) error {
+// bumpCalendar moves the override revision on, so every instance rebuilds
+// its calendar.
+func bumpCalendar(ctx context.Context, tx *Tx, at time.Time) error {
 	_, err := tx.Exec(ctx, "UPDATE settings SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT), version = version + 1, updated_at = ? WHERE key = 'calendar.revision'",
-		time.Now().UTC())
+		at)
 	return err
 }

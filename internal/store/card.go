@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
-	"time"
 
 	"github.com/kehucrm/kehu/internal/crm"
 	"github.com/kehucrm/kehu/internal/crm/card"
@@ -94,7 +93,7 @@ func (db *DB) setJSONSetting(ctx context.Context, key string, v any, version int
 	}
 	return db.InTxAudited(ctx, e, func(tx *Tx) error {
 		res, err := tx.Exec(ctx, "UPDATE settings SET value = ?, version = version + 1, updated_at = ? WHERE key = ? AND version = ?",
-			string(raw), time.Now().UTC(), key, version)
+			string(raw), e.At.UTC(), key, version)
 		if err != nil {
 			return err
 		}

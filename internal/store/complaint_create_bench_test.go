@@ -90,12 +90,12 @@ func TestGroupCommitIsolatesAFailingComplaint(t *testing.T) {
 		for i := range 24 {
 			wg.Go(func() {
 				c := complaint.Complaint{CallerName: "x", ReceivedAt: now, Channel: "phone", Category: "service", Severity: "normal",
-					Description: "组提交", Status: "registered", ReplyDueAt: now, CreatedAt: now, UpdatedAt: now}
+					Description: "组提交", Status: complaint.StatusRegistered, ReplyDueAt: now, CreatedAt: now, UpdatedAt: now}
 				if i == 7 {
 					c.CreatedBy = 424242
 				}
-				e := crm.AuditEntry{Action: crm.AuditCreate, Entity: "complaint"}
-				errs[i] = db.CreateComplaint(ctx, &c, &e)
+				e := crm.AuditEntry{At: time.Now(), Action: crm.AuditCreate, Entity: "complaint"}
+				errs[i] = db.CreateComplaint(ctx, &c, complaint.RegistrationOf(c), &e)
 				numbers[i] = c.Number
 			})
 		}

@@ -76,57 +76,40 @@ func (db *DB) ComplaintLedger(ctx context.Context, f complaint.LedgerFilter) ([]
 	for i := range out {
 		byID[out[i].ID] = &out[i]
 	}
-	rows, err := db.Query(ctx, `SELECT e.complaint_id, e.from_status, e.to_status, e.at FROM complaint_events e
+	err = eachRow(ctx, db, func(s scanner) error {
+		var id int64
+		var from, to complaint.Status
+		var at time.Time
+		if err := s.Scan(&id, &from, &to, &at); err != nil {
+			return err
+		}
+		if e := byID[id]; e != nil {
+			e.Step(from, to, at)
+		}
+		return nil
+	}, `SELECT e.complaint_id, e.from_status, e.to_status, e.at FROM complaint_events e
 		WHERE e.complaint_id IN (SELECT k.id FROM complaints k WHERE `+where+` AND k.id <= ?)
-		AND (e.from_status = 'registered' OR e.to_status = 'approved') ORDER BY e.id`, append(args, out[len(out)-1].ID)...)
+		AND (e.from_status = ? OR e.to_status = ?) ORDER BY e.id`, append(args, out[len(out)-1].ID, complaint.RepliedFrom, complaint.SolvedTo)...)
 	if err != nil {
 		return nil, fmt.Errorf("store: complaint ledger steps: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var from, to string
-		var at time.Time
-		if err := rows.Scan(&id, &from, &to, &at); err != nil {
-			return nil, err
-		}
-		e := byID[id]
-		if e == nil {
-			continue
-		}
-		if from == "registered" && e.RepliedAt == nil {
-			e.RepliedAt = &at
-		}
-		if to == "approved" && e.SolvedAt == nil {
-			e.SolvedAt = &at
-		}
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 func (db *DB) ledgerEntries(ctx context.Context, q string, args []any) ([]complaint.LedgerEntry, error) {
-	rows, err := db.Query(ctx, q, args...)
+	out, err := queryAll(ctx, db, scanLedgerEntry, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: complaint ledger: %w", err)
 	}
-	defer rows.Close()
-	out := []complaint.LedgerEntry{}
-	for rows.Next() {
-		e, err := scanLedgerEntry(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // ComplaintQueue returns open complaints in scope that are in one of
 // statuses or assigned to assignee, the nearest deadline first: overdue
 // ones, then by the deadline the status runs against (the reply while
 // registered, the solution until approved), then those without one.
-func (db *DB) ComplaintQueue(ctx context.Context, s crm.Scope, statuses []string, assignee int64, limit int) ([]complaint.LedgerEntry, error) {
-	q := "SELECT " + ledgerColumns + " WHERE k.status <> 'closed'"
+func (db *DB) ComplaintQueue(ctx context.Context, s crm.Scope, statuses []complaint.Status, assignee int64, limit int) ([]complaint.LedgerEntry, error) {
+	q := "SELECT " + ledgerColumns + " WHERE k.status <> " + sqlString(complaint.StatusClosed)
 	var args []any
 	if !s.All {
 		cond, cargs := scopeSQL(s, time.Now())
@@ -137,17 +120,40 @@ func (db *DB) ComplaintQueue(ctx context.Context, s crm.Scope, statuses []string
 		mine := []string{"k.assignee_id = ?"}
 		args = append(args, assignee)
 		if len(statuses) > 0 {
-			mine = append(mine, "k.status IN (?"+strings.Repeat(", ?", len(statuses)-1)+")")
+			mine = append(mine, "k.status IN ("+inList(len(statuses))+")")
 			for _, st := range statuses {
 				args = append(args, st)
 			}
 		}
 		q += " AND (" + strings.Join(mine, " OR ") + ")"
 	}
-	due := `CASE WHEN k.status = 'registered' THEN k.reply_due_at
-		WHEN k.status IN ('accepted', 'assigned', 'investigating', 'solution_proposed') THEN k.solution_due_at END`
 	q += " ORDER BY CASE WHEN k.overdue_at IS NULL THEN 1 ELSE 0 END, CASE WHEN " + due + " IS NULL THEN 1 ELSE 0 END, " + due + ", k.id"
 	return db.ledgerEntries(ctx, q+fmt.Sprintf(" LIMIT %d", limit), args)
+}
+
+// due is the deadline a complaint runs against now, as the domain's
+// Status.Deadline says: the reply, the solution, or none (NULL).
+var due = dueSQL()
+
+func dueSQL() string {
+	column := map[string]string{complaint.DeadlineReply: "k.reply_due_at", complaint.DeadlineSolution: "k.solution_due_at"}
+	byDeadline := map[string][]complaint.Status{}
+	var kinds []string
+	for _, st := range complaint.Statuses {
+		d := st.Deadline()
+		if d == "" {
+			continue
+		}
+		if byDeadline[d] == nil {
+			kinds = append(kinds, d)
+		}
+		byDeadline[d] = append(byDeadline[d], st)
+	}
+	q := "CASE"
+	for _, d := range kinds {
+		q += " WHEN k.status IN " + sqlList(byDeadline[d]) + " THEN " + column[d]
+	}
+	return q + " END"
 }
 
 // CustomerIDByCode finds a live customer by its code (KH00000001), for a

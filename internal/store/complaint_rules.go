@@ -10,22 +10,15 @@ import (
 
 // ComplaintRules returns the complaint deadline rules, default first.
 func (db *DB) ComplaintRules(ctx context.Context) ([]complaint.ComplaintRule, error) {
-	rows, err := db.Query(ctx, `SELECT category, severity, tier, reply_hours, solution_working_days, quality_solution_working_days,
+	out, err := queryAll(ctx, db, func(s scanner) (r complaint.ComplaintRule, err error) {
+		return r, s.Scan(&r.Category, &r.Severity, &r.Tier, &r.ReplyHours, &r.SolutionWorkingDays, &r.QualitySolutionWorkingDays,
+			&r.EscalateAfterWorkingDays)
+	}, `SELECT category, severity, tier, reply_hours, solution_working_days, quality_solution_working_days,
 		escalate_after_working_days FROM complaint_rules ORDER BY category, severity, tier`)
 	if err != nil {
 		return nil, fmt.Errorf("store: complaint rules: %w", err)
 	}
-	defer rows.Close()
-	out := []complaint.ComplaintRule{}
-	for rows.Next() {
-		var r complaint.ComplaintRule
-		if err := rows.Scan(&r.Category, &r.Severity, &r.Tier, &r.ReplyHours, &r.SolutionWorkingDays, &r.QualitySolutionWorkingDays,
-			&r.EscalateAfterWorkingDays); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // PutComplaintRules replaces every rule, with its audit entry, in one

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kehucrm/kehu/internal/crm/complaint"
 	"github.com/kehucrm/kehu/internal/store"
 	"github.com/kehucrm/kehu/internal/store/storetest"
 )
@@ -111,7 +112,7 @@ func BenchmarkSLASweep(b *testing.B) {
 			})
 			b.Run("mark1000", func(b *testing.B) {
 				for b.Loop() {
-					marked, err := db.MarkOverdue(ctx, now, func(int) time.Time { return now.Add(24 * time.Hour) })
+					marked, err := db.MarkOverdue(ctx, now, complaint.OverdueRule(func(int) time.Time { return now.Add(24 * time.Hour) }))
 					if err != nil || len(marked) != benchOverdue {
 						b.Fatalf("marked %d, %v", len(marked), err)
 					}
@@ -177,9 +178,56 @@ func TestTheSweepReadsOnlyThePartialIndexes(t *testing.T) {
 		if p := planOf(t, db, store.EscalateQuery, now); !strings.Contains(p, "complaints_escalate_open") {
 			t.Errorf("the escalation query does not use its partial index: %s", p)
 		}
-		marked, err := db.MarkOverdue(context.Background(), now, nil)
+		marked, err := db.MarkOverdue(context.Background(), now, complaint.OverdueRule(nil))
 		if err != nil || len(marked) != benchOverdue {
 			t.Errorf("marked %d, %v; want %d", len(marked), err, benchOverdue)
+		}
+	})
+}
+
+// TestTheSweepQueriesSayWhatThePartialIndexesSay holds the status lists
+// the store writes into the sweep's queries (generated from the domain's
+// complaint.Unresolved) to the predicates of the partial indexes in
+// migration 0019, on both engines: a planner uses a partial index only
+// when the query repeats its predicate, and migrations never change, so
+// a new unresolved status would otherwise lose the index silently.
+func TestTheSweepQueriesSayWhatThePartialIndexesSay(t *testing.T) {
+	var want []string
+	for _, s := range complaint.Unresolved {
+		want = append(want, "'"+string(s)+"'")
+	}
+	list := "status IN (" + strings.Join(want, ", ") + ")"
+	for _, e := range []store.Engine{store.SQLite, store.Postgres} {
+		t.Run(string(e)+" declares the indexes with the domain's unresolved statuses", func(t *testing.T) {
+			ms, err := store.Migrations(e)
+			if err != nil || len(ms) < 19 {
+				t.Fatalf("migrations: %d, %v", len(ms), err)
+			}
+			m := ms[18].SQL
+			for _, idx := range []string{"complaints_solution_open", "complaints_escalate_open"} {
+				at := strings.Index(m, "CREATE INDEX "+idx)
+				if at < 0 {
+					t.Fatalf("migration 0019 has no index %s", idx)
+				}
+				pred := m[at:]
+				pred = pred[:strings.Index(pred, ";")]
+				if !strings.Contains(strings.Join(strings.Fields(pred), " "), list) {
+					t.Errorf("%s is declared %q, want it to hold %s", idx, pred, list)
+				}
+			}
+			if !strings.Contains(m, "WHERE overdue_at IS NULL AND status = '"+string(complaint.StatusRegistered)+"'") {
+				t.Errorf("complaints_reply_open does not read registered complaints")
+			}
+		})
+	}
+	t.Run("the detection and escalation queries repeat those predicates", func(t *testing.T) {
+		for name, q := range map[string]string{"detection": store.OverdueDetectionQuery, "escalation": store.EscalateQuery} {
+			if !strings.Contains(strings.Join(strings.Fields(q), " "), list) {
+				t.Errorf("the %s query does not say %s: %s", name, list, q)
+			}
+		}
+		if !strings.Contains(store.OverdueDetectionQuery, "status = 'registered' AND reply_due_at < ?") {
+			t.Errorf("the reply half does not repeat complaints_reply_open: %s", store.OverdueDetectionQuery)
 		}
 	})
 }

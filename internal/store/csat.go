@@ -59,19 +59,10 @@ func (db *DB) AnswerCSAT(ctx context.Context, s *complaint.CSATSurvey, via strin
 // PhoneFollowUps lists the unanswered surveys to take by phone, oldest
 // first, after afterID.
 func (db *DB) PhoneFollowUps(ctx context.Context, afterID int64, limit int) ([]complaint.CSATSurvey, error) {
-	rows, err := db.Query(ctx, "SELECT "+csatColumns+` FROM csat_surveys s JOIN complaints k ON k.id = s.complaint_id
-		WHERE s.channel = 'phone' AND s.answered_at IS NULL AND s.id > ? ORDER BY s.id LIMIT ?`, afterID, limit)
+	out, err := queryAll(ctx, db, scanCSAT, "SELECT "+csatColumns+` FROM csat_surveys s JOIN complaints k ON k.id = s.complaint_id
+		WHERE s.channel = ? AND s.answered_at IS NULL AND s.id > ? ORDER BY s.id LIMIT ?`, complaint.CSATPhone, afterID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: phone follow-ups: %w", err)
 	}
-	defer rows.Close()
-	out := []complaint.CSATSurvey{}
-	for rows.Next() {
-		s, err := scanCSAT(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+	return out, nil
 }

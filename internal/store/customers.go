@@ -10,12 +10,11 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/kehucrm/kehu/internal/cn"
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/access"
 	"github.com/kehucrm/kehu/internal/crm/customer"
-	"github.com/kehucrm/kehu/internal/search"
 )
 
 const customerColumns = `c.id, c.code, c.kind, c.name, c.short_name, c.uscc, c.legal_rep, c.industry_code, c.region_code,
@@ -58,7 +57,7 @@ func scopeSQL(s crm.Scope, now time.Time) (string, []any) {
 		return own, args
 	}
 	return "(" + own + ` OR c.id IN (SELECT record_id FROM access_requests
-		WHERE user_id = ? AND entity = 'customer' AND status = 'approved' AND expires_at > ?))`, append(args, s.UserID, now.UTC())
+		WHERE user_id = ? AND entity = ? AND status = ? AND expires_at > ?))`, append(args, s.UserID, access.EntityCustomer, string(access.StatusApproved), now.UTC())
 }
 
 // CreateCustomer allocates the next code (KH00000001 …) and inserts c in
@@ -74,10 +73,8 @@ func (db *DB) CreateCustomer(ctx context.Context, c *customer.Customer, uniqueNa
 		// which this transaction now is (it wrote the counter), and on
 		// PostgreSQL every creation takes the lock of its name, forced or
 		// not, so a check waits for a forced insert of the same name.
-		if tx.Engine() == Postgres {
-			if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock(?)", nameLockKey(c.NameNorm)); err != nil {
-				return fmt.Errorf("store: lock the customer name: %w", err)
-			}
+		if err := lockName(ctx, tx, c.NameNorm); err != nil {
+			return err
 		}
 		if uniqueName && c.NameNorm != "" {
 			var other int64
@@ -89,7 +86,7 @@ func (db *DB) CreateCustomer(ctx context.Context, c *customer.Customer, uniqueNa
 				return err
 			}
 		}
-		c.Code = fmt.Sprintf("KH%08d", n)
+		c.Code = customer.Code(n)
 		ids, err := allocateIDs(ctx, tx, 1)
 		if err != nil {
 			return fmt.Errorf("store: customer id: %w", err)
@@ -115,6 +112,19 @@ func (db *DB) CreateCustomer(ctx context.Context, c *customer.Customer, uniqueNa
 		}
 		return reindexCustomer(ctx, tx, c.ID)
 	})
+}
+
+// lockName takes, on PostgreSQL, the lock of a normalised customer name
+// until tx ends. SQLite needs none: a writing transaction is the only
+// writer.
+func lockName(ctx context.Context, tx *Tx, norm string) error {
+	if tx.Engine() != Postgres {
+		return nil
+	}
+	if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock(?)", nameLockKey(norm)); err != nil {
+		return fmt.Errorf("store: lock the customer name: %w", err)
+	}
+	return nil
 }
 
 // nameLockKey is the PostgreSQL advisory lock of a normalised customer
@@ -320,51 +330,34 @@ func (db *DB) queryCustomers(ctx context.Context, q string, args []any) ([]custo
 
 // queryCustomersOnly is queryCustomers without the tags.
 func (db *DB) queryCustomersOnly(ctx context.Context, q string, args []any) ([]customer.Customer, []int64, error) {
-	rows, err := db.Query(ctx, q, args...)
-	if err != nil {
-		return nil, nil, fmt.Errorf("store: list customers: %w", err)
-	}
-	defer rows.Close()
 	var out []customer.Customer
 	var granted []int64
-	for rows.Next() {
+	err := eachRow(ctx, db, func(r scanner) error {
 		var via int
-		c, err := scanCustomer(rows, &via)
+		c, err := scanCustomer(r, &via)
 		if err != nil {
-			return nil, nil, err
+			return err
 		}
 		if via == 1 {
 			granted = append(granted, c.ID)
 		}
 		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, nil, err
+		return nil
+	}, q, args...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("store: list customers: %w", err)
 	}
 	return out, granted, nil
 }
 
-// rarestTokenBounds says whether a query's matches are about those of its
-// rarest token: it is one token, or the trigrams of one run of four or
-// more characters (which come together in a name).
-func rarestTokenBounds(m search.Match) bool {
-	if len(m.Prefixes) > 0 {
-		return false
-	}
-	if len(m.Phrases) == 0 {
-		return len(m.Tokens) == 1
-	}
-	return len(m.Phrases) == 1 && len(m.Tokens) <= utf8.RuneCountInString(m.Phrases[0])-2
-}
-
-// pgSearchExactUpTo is the estimated number of matches from which a
-// PostgreSQL search's total is the estimate (see CountCustomers).
-const pgSearchExactUpTo = 2000
+// countBound is where a count stops: one row past the largest total
+// counted exactly.
+const countBound = customer.CountExactUpTo + 1
 
 // CountCustomers counts the customers ListCustomers (or, with f.Query,
 // SearchCustomers) pages through, ignoring the cursor. It never counts a
-// whole large table: the count stops at crm.CountExactUpTo+1 rows, and a
-// list that reaches it gets an estimate instead. PostgreSQL estimates
+// whole large table: the count stops at countBound rows, and a list that
+// reaches it gets the engine's estimate instead. PostgreSQL estimates
 // with the planner's row count for the same condition (EXPLAIN, which
 // runs nothing). SQLite has no such figure, so it extrapolates: the same
 // bounded walk, newest first, ends at the (limit+1)-th match, and the
@@ -373,194 +366,30 @@ const pgSearchExactUpTo = 2000
 // reads a MIN or MAX from the index only when it is alone), is the
 // estimate.
 func (db *DB) CountCustomers(ctx context.Context, s crm.Scope, f customer.CustomerFilter, now time.Time) (customer.CustomerCount, error) {
-	extra, extraArgs := "", []any(nil)
 	if f.Query != "" {
-		cond, args, ok := db.searchMatch(f.Query)
-		if !ok {
-			return customer.CustomerCount{}, nil
-		}
-		extra, extraArgs = cond, args
+		return db.searcher.countSearch(ctx, s, f, now)
 	}
-	const bound = customer.CountExactUpTo + 1
-	from, where, args := "customers c", "", []any(nil)
-	if f.Query != "" && db.Engine == SQLite && s.All && !filtered(f) {
-		// Nothing narrows the match but the index itself, which holds
-		// exactly the live customers: count in the index alone.
-		// A run of four or more Chinese characters matches by its
-		// trigrams, and the page checks each row's names for the whole
-		// run; the total is the index's: its trigrams apart in one
-		// customer's names but never together is too rare to pay a
-		// customer row read per match for.
-		match, _, _ := db.ftsMatch(f.Query)
-		return db.countFTS(ctx, match, bound)
-	}
-	if f.Query != "" && db.Engine == SQLite {
-		// Walk the search index newest first, as the page does.
-		match, recheck, rargs := db.ftsMatch(f.Query)
-		from = "customer_search JOIN customers c ON c.id = customer_search.rowid"
-		where, args = customerWhere(s, f, now, recheck, rargs)
-		where = "customer_search MATCH ? AND " + where
-		args = append([]any{match}, args...)
-	} else {
-		where, args = customerWhere(s, f, now, extra, extraArgs)
-	}
-	order := "c.id"
-	if from != "customers c" {
-		order = "customer_search.rowid"
-	}
-	if f.Query != "" && db.Engine == Postgres {
-		// A search on PostgreSQL estimates first: a common token (华,
-		// 有限) matches a tenth of a million customers, and counting the
-		// matches visits each one's search row, scattered over the heap,
-		// 2–4 µs apiece (a GIN index cannot count by itself), so even the
-		// first 10,000 of them take 20–40 ms. A search's total is exact
-		// below pgSearchExactUpTo matches and the statistics' estimate
-		// from there (its tokens' frequencies, ±2 % at statistics target
-		// 1000: migration 0024, see searchEstimate). Below, the exact
-		// count follows, in the search rows alone when nothing else
-		// narrows the match (they hold exactly the live customers).
-		m := search.Query(f.Query)
-		whole := s.All && !filtered(f)
-		var est int64
-		switch {
-		case whole && rarestTokenBounds(m):
-			// One token, or the trigrams of one run of characters: the
-			// rarest token's frequency is the query's.
-			_, k, err := db.searchEstimate(ctx, f.Query)
-			if err != nil {
-				return customer.CustomerCount{}, err
-			}
-			est = int64(k)
-		case whole && len(m.Phrases) == 0:
-			// Several words: how many customers have them all is not in
-			// the statistics (two cities' names may never meet), so
-			// count, up to where counting costs more than it tells.
-			n, err := db.countIndexMatch(ctx, m, pgSearchExactUpTo)
-			if err != nil {
-				return customer.CustomerCount{}, err
-			}
-			if n < pgSearchExactUpTo {
-				return customer.CustomerCount{Total: n}, nil
-			}
-			k, err := db.planRows(ctx, "SELECT 1 FROM customers c WHERE "+where, args)
-			if err != nil {
-				return customer.CustomerCount{}, err
-			}
-			return customer.CustomerCount{Total: max(n, k), Estimate: true}, nil
-		default:
-			var err error
-			if est, err = db.planRows(ctx, "SELECT 1 FROM customers c WHERE "+where, args); err != nil {
-				return customer.CustomerCount{}, err
-			}
-		}
-		if est >= pgSearchExactUpTo {
-			return customer.CustomerCount{Total: est, Estimate: true}, nil
-		}
-		if whole && len(m.Phrases) == 0 {
-			n, err := db.countIndexMatch(ctx, m, bound)
-			if err != nil {
-				return customer.CustomerCount{}, err
-			}
-			if n < bound {
-				return customer.CustomerCount{Total: n}, nil
-			}
-			return customer.CustomerCount{Total: max(n, est), Estimate: true}, nil
-		}
-	}
-	if db.Engine == SQLite && f.Query == "" && s.All && idOrdered(f) {
-		// An index gives these matches newest first already: one walk
-		// counts them and, at the bound, ends where the extrapolation
-		// needs it to.
-		var n int64
-		var last sql.NullInt64
-		if err := db.QueryRow(ctx, "SELECT COUNT(*), MIN(id) FROM (SELECT c.id FROM customers c WHERE "+where+" ORDER BY c.id DESC LIMIT ?) t",
-			append(args, bound)...).Scan(&n, &last); err != nil {
-			return customer.CustomerCount{}, fmt.Errorf("store: count customers: %w", err)
-		}
-		if n < bound {
-			return customer.CustomerCount{Total: n}, nil
-		}
-		return db.extrapolateByID(ctx, last, bound)
-	}
-	// First count in any order, which needs no sort: most lists end
-	// here, exact. Only a list that reaches the bound walks again newest
-	// first, for the extrapolation below.
-	var n int64
-	if err := db.QueryRow(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM "+from+" WHERE "+where+" LIMIT ?) t",
-		append(args, bound)...).Scan(&n); err != nil {
-		return customer.CustomerCount{}, fmt.Errorf("store: count customers: %w", err)
-	}
-	if n < bound {
-		return customer.CustomerCount{Total: n}, nil
-	}
-	if db.Engine == Postgres {
-		est, err := db.planRows(ctx, "SELECT 1 FROM customers c WHERE "+where, args)
-		if err != nil {
-			return customer.CustomerCount{}, err
-		}
-		return customer.CustomerCount{Total: max(int64(bound), est), Estimate: true}, nil
-	}
-	var last sql.NullInt64
-	if err := db.QueryRow(ctx, "SELECT MIN(id) FROM (SELECT c.id FROM "+from+" WHERE "+where+" ORDER BY "+order+" DESC LIMIT ?) t",
-		append(args, bound)...).Scan(&last); err != nil {
-		return customer.CustomerCount{}, fmt.Errorf("store: count customers: %w", err)
-	}
-	return db.extrapolateByID(ctx, last, bound)
+	return db.searcher.countList(ctx, s, f, now)
 }
 
-// countIndexMatch counts, up to limit, the PostgreSQL search rows that
-// match m (they hold exactly the live customers).
-func (db *DB) countIndexMatch(ctx context.Context, m search.Match, limit int64) (int64, error) {
-	inner, args := pgIndexMatch(m)
+// countUpTo counts the rows of from that match where, up to countBound.
+func (db *DB) countUpTo(ctx context.Context, from, where string, args []any) (int64, error) {
 	var n int64
-	if err := db.QueryRow(ctx, "SELECT COUNT(*) FROM ("+inner+" LIMIT ?) t", append(args, limit)...).Scan(&n); err != nil {
+	if err := db.QueryRow(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM "+from+" WHERE "+where+" LIMIT ?) t",
+		append(args, countBound)...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("store: count customers: %w", err)
 	}
 	return n, nil
-}
-
-// planRows is PostgreSQL's estimate of the rows query returns (EXPLAIN,
-// which runs nothing).
-func (db *DB) planRows(ctx context.Context, query string, args []any) (int64, error) {
-	var plan []byte
-	if err := db.QueryRow(ctx, "EXPLAIN (FORMAT JSON) "+query, args...).Scan(&plan); err != nil {
-		return 0, fmt.Errorf("store: estimate customers: %w", err)
-	}
-	var out []struct {
-		Plan struct {
-			Rows float64 `json:"Plan Rows"`
-		}
-	}
-	if err := json.Unmarshal(plan, &out); err != nil || len(out) != 1 {
-		return 0, fmt.Errorf("store: estimate customers: unexpected plan %.200s", plan)
-	}
-	return int64(out[0].Plan.Rows), nil
-}
-
-// extrapolateByID estimates a SQLite count that reached bound: the
-// bound-th match, newest first, has ID last, so the matches' density over
-// [last, MAX(id)] times the table's ID range is the estimate (MIN and MAX
-// each in its own subquery, which SQLite reads from the index alone).
-func (db *DB) extrapolateByID(ctx context.Context, last sql.NullInt64, bound int64) (customer.CustomerCount, error) {
-	var lo, hi sql.NullInt64
-	if err := db.QueryRow(ctx, "SELECT (SELECT MIN(id) FROM customers), (SELECT MAX(id) FROM customers)").Scan(&lo, &hi); err != nil {
-		return customer.CustomerCount{}, fmt.Errorf("store: estimate customers: %w", err)
-	}
-	est := bound
-	if span := hi.Int64 - last.Int64 + 1; span > 0 && hi.Valid && last.Valid {
-		est = max(est, int64(float64(bound)*float64(hi.Int64-lo.Int64+1)/float64(span)))
-	}
-	return customer.CustomerCount{Total: est, Estimate: true}, nil
 }
 
 // UpdateCustomer writes c if c.Version is still the stored one (else
 // version_conflict) and audits it.
 func (db *DB) UpdateCustomer(ctx context.Context, c *customer.Customer, uniqueName bool, e *crm.AuditEntry) error {
 	err := db.InTxAudited(ctx, e, func(tx *Tx) error {
-		if uniqueName && tx.Engine() == Postgres {
+		if uniqueName {
 			// The name's lock, as CreateCustomer takes it.
-			if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock(?)", nameLockKey(c.NameNorm)); err != nil {
-				return fmt.Errorf("store: lock the customer name: %w", err)
+			if err := lockName(ctx, tx, c.NameNorm); err != nil {
+				return err
 			}
 		}
 		res, err := tx.Exec(ctx, `UPDATE customers SET kind = ?, name = ?, short_name = ?, uscc = ?, legal_rep = ?, industry_code = ?,
@@ -636,22 +465,10 @@ func (db *DB) UpdateCustomers(ctx context.Context, cs []*customer.Customer, es [
 func (db *DB) HardDeleteCustomer(ctx context.Context, id int64, e *crm.AuditEntry) error {
 	var files []string
 	err := db.InTxAudited(ctx, e, func(tx *Tx) error {
-		files = files[:0]
-		rows, err := tx.Query(ctx, `SELECT DISTINCT a.sha256 FROM attachments a JOIN interactions i ON i.id = a.interaction_id
+		var err error
+		files, err = queryAll(ctx, tx, func(r scanner) (sha string, err error) { return sha, r.Scan(&sha) }, `SELECT DISTINCT a.sha256 FROM attachments a JOIN interactions i ON i.id = a.interaction_id
 			WHERE i.customer_id = ?`, id)
 		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var sha string
-			if err := rows.Scan(&sha); err != nil {
-				rows.Close()
-				return err
-			}
-			files = append(files, sha)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return err
 		}
 		// The entry says what was erased: nothing else will. A person's
@@ -698,20 +515,8 @@ func (db *DB) CustomerOwner(ctx context.Context, id int64) (owner, manager int64
 // CustomersByNameNorm returns the live customers with a normalised name,
 // ignoring scope: duplicate checks must see them all.
 func (db *DB) CustomersByNameNorm(ctx context.Context, norm string) ([]customer.Customer, error) {
-	rows, err := db.Query(ctx, "SELECT "+customerColumns+" FROM customers c WHERE c.name_norm = ? AND c.deleted_at IS NULL ORDER BY c.id", norm)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []customer.Customer
-	for rows.Next() {
-		c, err := scanCustomer(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, func(r scanner) (customer.Customer, error) { return scanCustomer(r) },
+		"SELECT "+customerColumns+" FROM customers c WHERE c.name_norm = ? AND c.deleted_at IS NULL ORDER BY c.id", norm)
 }
 
 // MergeCustomers moves merged's contacts and interactions to survivor,
@@ -857,20 +662,19 @@ func (db *DB) loadTags(ctx context.Context, cs []customer.Customer) error {
 	for i, c := range cs {
 		at[c.ID], marks[i], args[i] = i, "?", c.ID
 	}
-	rows, err := db.Query(ctx, "SELECT customer_id, tag FROM customer_tags WHERE customer_id IN ("+strings.Join(marks, ",")+") ORDER BY tag", args...)
-	if err != nil {
-		return fmt.Errorf("store: tags: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+	err := eachRow(ctx, db, func(r scanner) error {
 		var id int64
 		var tag string
-		if err := rows.Scan(&id, &tag); err != nil {
+		if err := r.Scan(&id, &tag); err != nil {
 			return err
 		}
 		cs[at[id]].Tags = append(cs[at[id]].Tags, tag)
+		return nil
+	}, "SELECT customer_id, tag FROM customer_tags WHERE customer_id IN ("+strings.Join(marks, ",")+") ORDER BY tag", args...)
+	if err != nil {
+		return fmt.Errorf("store: tags: %w", err)
 	}
-	return rows.Err()
+	return nil
 }
 
 // CustomerFieldsTemplate reads the administrator's custom customer fields.
@@ -904,20 +708,4 @@ func idOrdered(f customer.CustomerFilter) bool {
 func filtered(f customer.CustomerFilter) bool {
 	return f.Trash || f.Stage != "" || f.OwnerID != 0 || f.TeamID != 0 || f.Region != "" || f.Industry != "" ||
 		f.Tag != "" || !f.From.IsZero() || !f.To.IsZero()
-}
-
-// countFTS counts the matches of an FTS5 expression up to bound, newest
-// first, and extrapolates above it as CountCustomers does.
-func (db *DB) countFTS(ctx context.Context, match string, bound int64) (customer.CustomerCount, error) {
-	var n int64
-	var last sql.NullInt64
-	err := db.QueryRow(ctx, `SELECT COUNT(*), MIN(rowid) FROM (SELECT rowid FROM customer_search
-		WHERE customer_search MATCH ? ORDER BY rowid DESC LIMIT ?) t`, match, bound).Scan(&n, &last)
-	if err != nil {
-		return customer.CustomerCount{}, fmt.Errorf("store: count customers: %w", err)
-	}
-	if n < bound {
-		return customer.CustomerCount{Total: n}, nil
-	}
-	return db.extrapolateByID(ctx, last, bound)
 }

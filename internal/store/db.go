@@ -48,10 +48,7 @@ type DB struct {
 	nw     atomic.Int32
 	auth   authWatch
 
-	estimates         sync.Map // PostgreSQL planner estimates for searches (see estimate)
-	nestimates        atomic.Int64
-	tokenStats        atomic.Pointer[tokenStats] // PostgreSQL search tokens' statistics (see tokenFrequencies)
-	tokenStatsLoading sync.Mutex
+	searcher searcher // the engine's way of finding and counting customers
 }
 
 // Options configure Open.
@@ -85,7 +82,7 @@ func IsPostgresDSN(dsn string) bool {
 // Close closes the pools and releases the SQLite lock.
 func (db *DB) Close() error {
 	var errs []error
-	if db.PG != nil {
+	if db.Engine == Postgres {
 		db.closeAuthWatch() // stop listening before the pool closes
 	}
 	db.stmts.Range(func(_, st any) bool { st.(*sql.Stmt).Close(); return true })
@@ -99,8 +96,8 @@ func (db *DB) Close() error {
 	if db.PG != nil {
 		db.PG.Close()
 	}
-	if db.PG == nil {
-		db.closeAuthWatch()
+	if db.Engine != Postgres {
+		db.closeAuthWatch() // SQLite: after the pools (see closeAuthWatch)
 	}
 	if db.lock != nil {
 		errs = append(errs, db.lock.Close())

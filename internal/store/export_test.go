@@ -17,7 +17,7 @@ func (db *DB) SearchWay(ctx context.Context, s crm.Scope, q string, f customer.C
 	if db.Engine != Postgres {
 		return "", nil
 	}
-	how, err := db.pgSearchPlan(ctx, s, f, now, q)
+	how, err := db.searcher.(*postgresSearch).pgSearchPlan(ctx, s, f, now, q)
 	return how.way, err
 }
 
@@ -25,7 +25,7 @@ func (db *DB) SearchWay(ctx context.Context, s crm.Scope, q string, f customer.C
 // page the given way, with the given share of matching IDs for a window
 // and the given budget of rows for a walk.
 func (db *DB) SearchCustomersBy(ctx context.Context, way string, share float64, budget int, s crm.Scope, q string, f customer.CustomerFilter, now time.Time) ([]customer.Customer, error) {
-	list, _, err := db.searchPostgres(ctx, s, f, now, q, pgSearch{way: way, share: share, budget: budget})
+	list, _, err := db.searcher.(*postgresSearch).searchPostgres(ctx, s, f, now, q, pgSearch{way: way, share: share, budget: budget})
 	return list, err
 }
 

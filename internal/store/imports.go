@@ -44,24 +44,33 @@ func jsonText(v any) string {
 // CreateImport inserts a new import (its file comes after, in chunks).
 func (db *DB) CreateImport(ctx context.Context, x *importer.Import, e *crm.AuditEntry) error {
 	return db.InTxAudited(ctx, e, func(tx *Tx) error {
-		id := "nextval(pg_get_serial_sequence('imports', 'id'))"
-		if tx.Engine() == SQLite {
-			// A counter that only grows: a refused upload's ID, removed
-			// with it, must not pass to the next import.
-			var next int64
-			if err := tx.QueryRow(ctx, `UPDATE counters SET value = MAX(value, (SELECT COALESCE(MAX(id), 0) FROM imports)) + 1
-				WHERE name = 'import_id' RETURNING value`).Scan(&next); err != nil {
-				return fmt.Errorf("store: import id: %w", err)
-			}
-			id = strconv.FormatInt(next, 10)
+		id, err := nextImportID(ctx, tx)
+		if err != nil {
+			return err
 		}
-		err := tx.QueryRow(ctx, `INSERT INTO imports (id, kind, status, mode, file_name, file_type, file_path, mapping, columns, lang, created_by, created_at, updated_at)
+		err = tx.QueryRow(ctx, `INSERT INTO imports (id, kind, status, mode, file_name, file_type, file_path, mapping, columns, lang, created_by, created_at, updated_at)
 			VALUES (`+id+`, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			x.Kind, x.Status, x.Mode, x.FileName, x.FileType, x.FilePath, jsonText(x.Mapping), jsonText(x.Columns), x.Lang, x.CreatedBy,
 			x.CreatedAt, x.UpdatedAt).Scan(&x.ID)
 		e.EntityID = strconv.FormatInt(x.ID, 10)
 		return err
 	})
+}
+
+// nextImportID is the SQL expression of the next import's ID: the
+// sequence's next value on PostgreSQL; on SQLite, the next of a counter
+// that only grows, so that a refused upload's ID, removed with it, does
+// not pass to the next import.
+func nextImportID(ctx context.Context, tx *Tx) (string, error) {
+	if tx.Engine() == Postgres {
+		return "nextval(pg_get_serial_sequence('imports', 'id'))", nil
+	}
+	var next int64
+	if err := tx.QueryRow(ctx, `UPDATE counters SET value = MAX(value, (SELECT COALESCE(MAX(id), 0) FROM imports)) + 1
+		WHERE name = 'import_id' RETURNING value`).Scan(&next); err != nil {
+		return "", fmt.Errorf("store: import id: %w", err)
+	}
+	return strconv.FormatInt(next, 10), nil
 }
 
 // AppendImportChunk stores the next piece of an import's file.
@@ -97,32 +106,21 @@ func (db *DB) DeleteImport(ctx context.Context, id int64, e *crm.AuditEntry) err
 const AbandonedUploadAfter = 6 * time.Hour
 
 // PurgeAbandonedUploads removes the imports still "uploading" that were
-// created before `before`, with their partial files, each with an audit
-// entry (the system's) naming the file. It returns how many it removed.
-func (db *DB) PurgeAbandonedUploads(ctx context.Context, before time.Time) (int64, error) {
+// created AbandonedUploadAfter or more before now, with their partial
+// files, each with an audit entry (the system's, at now) naming the file.
+// It returns how many it removed.
+func (db *DB) PurgeAbandonedUploads(ctx context.Context, now time.Time) (int64, error) {
+	before := now.Add(-AbandonedUploadAfter)
 	var n int64
 	err := db.InTx(ctx, func(tx *Tx) error {
 		n = 0
-		rows, err := tx.Query(ctx, "SELECT id, file_name, created_by FROM imports WHERE status = ? AND created_at < ? ORDER BY id",
-			importer.ImportUploading, before.UTC())
-		if err != nil {
-			return err
-		}
 		type upload struct {
 			id, by int64
 			name   string
 		}
-		var ups []upload
-		for rows.Next() {
-			var u upload
-			if err := rows.Scan(&u.id, &u.name, &u.by); err != nil {
-				rows.Close()
-				return err
-			}
-			ups = append(ups, u)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		ups, err := queryAll(ctx, tx, func(r scanner) (u upload, err error) { return u, r.Scan(&u.id, &u.name, &u.by) },
+			"SELECT id, file_name, created_by FROM imports WHERE status = ? AND created_at < ? ORDER BY id", importer.ImportUploading, before.UTC())
+		if err != nil {
 			return err
 		}
 		for _, u := range ups {
@@ -138,7 +136,7 @@ func (db *DB) PurgeAbandonedUploads(ctx context.Context, before time.Time) (int6
 					return err
 				}
 			}
-			e := crm.AuditEntry{Action: crm.AuditDelete, Entity: "import", EntityID: strconv.FormatInt(u.id, 10), Username: "system",
+			e := crm.AuditEntry{At: now, Action: crm.AuditDelete, Entity: "import", EntityID: strconv.FormatInt(u.id, 10), Username: "system",
 				Detail: jsonText(map[string]any{"reason": "upload interrupted", "file_name": u.name, "created_by": u.by})}
 			if err := tx.AppendAudit(ctx, &e); err != nil {
 				return err
@@ -158,20 +156,7 @@ func (db *DB) Import(ctx context.Context, id int64) (importer.Import, error) {
 
 // ImportsByCreator lists a user's imports, newest first.
 func (db *DB) ImportsByCreator(ctx context.Context, userID int64, limit int) ([]importer.Import, error) {
-	rows, err := db.Query(ctx, "SELECT "+importColumns+" FROM imports WHERE created_by = ? ORDER BY id DESC LIMIT ?", userID, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []importer.Import{}
-	for rows.Next() {
-		x, err := scanImport(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, x)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, scanImport, "SELECT "+importColumns+" FROM imports WHERE created_by = ? ORDER BY id DESC LIMIT ?", userID, limit)
 }
 
 // EarlierImport returns the latest import before `before` of a file with
@@ -264,10 +249,11 @@ func (db *DB) ClearImportProblems(ctx context.Context, id int64, phase string) e
 }
 
 // StartImportPhase moves an import from one of the statuses `from` to
-// x.Status with x.Mode, audited; conflict if it was not in one of them.
+// x.Status with x.Mode at x.UpdatedAt, audited; conflict if it was not in
+// one of them.
 func (db *DB) StartImportPhase(ctx context.Context, x *importer.Import, from []string, e *crm.AuditEntry) error {
 	return db.InTxAudited(ctx, e, func(tx *Tx) error {
-		args := []any{x.Status, x.Mode, x.Message, time.Now().UTC(), x.ID}
+		args := []any{x.Status, x.Mode, x.Message, x.UpdatedAt, x.ID}
 		marks := make([]string, len(from))
 		for i, f := range from {
 			marks[i] = "?"
@@ -286,12 +272,12 @@ func (db *DB) StartImportPhase(ctx context.Context, x *importer.Import, from []s
 }
 
 // RemapImport stores a checked import's new mapping and columns and sends
-// it back to checking.
+// it back to checking, at x.UpdatedAt.
 func (db *DB) RemapImport(ctx context.Context, x *importer.Import, e *crm.AuditEntry) error {
 	return db.InTxAudited(ctx, e, func(tx *Tx) error {
 		res, err := tx.Exec(ctx, `UPDATE imports SET mapping = ?, columns = ?, status = ?, mode = '', message = '', total_rows = 0, bad_rows = 0,
 			checked_rows = 0, checked_bytes = 0, updated_at = ? WHERE id = ? AND status = ? AND batches = 0`,
-			jsonText(x.Mapping), jsonText(x.Columns), x.Status, time.Now().UTC(), x.ID, importer.ImportChecked)
+			jsonText(x.Mapping), jsonText(x.Columns), x.Status, x.UpdatedAt, x.ID, importer.ImportChecked)
 		if err != nil {
 			return err
 		}
@@ -305,21 +291,10 @@ func (db *DB) RemapImport(ctx context.Context, x *importer.Import, e *crm.AuditE
 
 // ImportProblems returns a page of an import's report in row order.
 func (db *DB) ImportProblems(ctx context.Context, id int64, afterID int64, limit int) ([]importer.ImportProblem, error) {
-	rows, err := db.Query(ctx, `SELECT id, phase, row_no, col, field, code, message FROM import_errors
+	return queryAll(ctx, db, func(r scanner) (p importer.ImportProblem, err error) {
+		return p, r.Scan(&p.ID, &p.Phase, &p.Row, &p.Column, &p.Field, &p.Code, &p.Message)
+	}, `SELECT id, phase, row_no, col, field, code, message FROM import_errors
 		WHERE import_id = ? AND id > ? ORDER BY id LIMIT ?`, id, afterID, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []importer.ImportProblem{}
-	for rows.Next() {
-		var p importer.ImportProblem
-		if err := rows.Scan(&p.ID, &p.Phase, &p.Row, &p.Column, &p.Field, &p.Code, &p.Message); err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
 }
 
 // ImportDuplicates finds which of the keys live customers (or contacts)
@@ -343,18 +318,9 @@ func (db *DB) ImportDuplicates(ctx context.Context, s crm.Scope, now time.Time, 
 	}
 	for _, qu := range queries {
 		for start := 0; start < len(qu.keys); start += 1000 {
-			part := qu.keys[start:min(len(qu.keys), start+1000)]
-			var q string
-			args := append([]any(nil), scopeArgs...)
-			if db.Engine == Postgres {
-				q, args = strings.Replace(qu.q, "IN (%s)", "= ANY(?)", 1), append(args, part)
-			} else {
-				q = fmt.Sprintf(qu.q, strings.TrimSuffix(strings.Repeat("?,", len(part)), ","))
-				for _, k := range part {
-					args = append(args, k)
-				}
-			}
-			rows, err := db.R.QueryContext(ctx, db.Rebind(q), args...)
+			q, keyArgs := inKeys(db.Engine, qu.q, qu.keys[start:min(len(qu.keys), start+1000)])
+			// Past the statement cache: the lists' lengths vary.
+			rows, err := db.R.QueryContext(ctx, db.Rebind(q), append(append([]any(nil), scopeArgs...), keyArgs...)...)
 			if err != nil {
 				return d, fmt.Errorf("store: import duplicates: %w", err)
 			}
@@ -379,6 +345,19 @@ func (db *DB) ImportDuplicates(ctx context.Context, s crm.Scope, now time.Time, 
 		}
 	}
 	return d, nil
+}
+
+// inKeys fills the "IN (%s)" of q with keys: one array on PostgreSQL, a
+// parameter each on SQLite.
+func inKeys(e Engine, q string, keys []string) (string, []any) {
+	if e == Postgres {
+		return strings.Replace(q, "IN (%s)", "= ANY(?)", 1), []any{keys}
+	}
+	args := make([]any, len(keys))
+	for i, k := range keys {
+		args[i] = k
+	}
+	return fmt.Sprintf(q, strings.TrimSuffix(strings.Repeat("?,", len(keys)), ",")), args
 }
 
 var (
@@ -443,21 +422,9 @@ func (db *DB) warmInsert(ctx context.Context, table string, cols []string, n int
 
 // allocateIDs reserves n customer IDs in tx, none ever handed out before.
 func allocateIDs(ctx context.Context, tx *Tx, n int) ([]int64, error) {
-	ids := make([]int64, 0, n)
 	if tx.Engine() == Postgres {
-		rows, err := tx.Query(ctx, "SELECT nextval(pg_get_serial_sequence('customers', 'id')) FROM generate_series(1, ?)", n)
-		if err != nil {
-			return nil, err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				return nil, err
-			}
-			ids = append(ids, id)
-		}
-		return ids, rows.Err()
+		return queryAll(ctx, tx, func(r scanner) (id int64, err error) { return id, r.Scan(&id) },
+			"SELECT nextval(pg_get_serial_sequence('customers', 'id')) FROM generate_series(1, ?)", n)
 	}
 	// SQLite: a counter that only grows, so an erased customer's ID is
 	// never handed out again (SQLite's own would reuse the largest). The
@@ -469,6 +436,7 @@ func allocateIDs(ctx context.Context, tx *Tx, n int) ([]int64, error) {
 	if err != nil {
 		return nil, err
 	}
+	ids := make([]int64, 0, n)
 	for i := range n {
 		ids = append(ids, last-int64(n)+1+int64(i))
 	}
@@ -484,7 +452,7 @@ func (db *DB) CommitImportBatch(ctx context.Context, b *importer.ImportBatch, e 
 	if n := len(b.Rows); n == importer.ImportBatchSize {
 		// Full batches repeat the same statements: keep them prepared.
 		db.warmInsert(ctx, "customers", importCustomerCols, n)
-		db.warmInsert(ctx, "customer_search", []string{"rowid", "tokens"}, n)
+		db.warmInsert(ctx, "customer_search", db.searcher.indexColumns(), n)
 		contacts := 0
 		for i := range b.Rows {
 			if b.Rows[i].Contact != nil {
@@ -509,7 +477,7 @@ func (db *DB) CommitImportBatch(ctx context.Context, b *importer.ImportBatch, e 
 			}
 			for i := range b.Rows {
 				c := &b.Rows[i].Customer
-				c.ID, c.Code, c.Version = ids[i], fmt.Sprintf("KH%08d", last-int64(n)+1+int64(i)), 1
+				c.ID, c.Code, c.Version = ids[i], customer.Code(last-int64(n)+1+int64(i)), 1
 			}
 			err = insertMany(ctx, tx, "customers", importCustomerCols, n, func(i int, a []any) []any {
 				c := &b.Rows[i].Customer
@@ -586,16 +554,9 @@ func (db *DB) CommitImportBatch(ctx context.Context, b *importer.ImportBatch, e 
 // insertSearchTokens indexes new customers as reindexCustomer would:
 // the tokens of their names and contacts plus their codes.
 func insertSearchTokens(ctx context.Context, tx *Tx, rows []importer.ImportRow) error {
-	code := func(c *customer.Customer) []string {
-		return []string{strings.ToLower(c.Code), strings.TrimLeft(strings.TrimPrefix(c.Code, "KH"), "0")}
-	}
-	if tx.Engine() == Postgres {
-		return insertMany(ctx, tx, "customer_search", []string{"customer_id", "tokens"}, len(rows), func(i int, a []any) []any {
-			return append(a, rows[i].Customer.ID, append(rows[i].Tokens, code(&rows[i].Customer)...))
-		})
-	}
-	return insertMany(ctx, tx, "customer_search", []string{"rowid", "tokens"}, len(rows), func(i int, a []any) []any {
-		return append(a, rows[i].Customer.ID, strings.Join(append(rows[i].Tokens, code(&rows[i].Customer)...), " "))
+	return insertSearchRows(ctx, tx, len(rows), func(i int) (int64, []string) {
+		c := &rows[i].Customer
+		return c.ID, append(rows[i].Tokens, customer.CodeTokens(c.Code)...)
 	})
 }
 

@@ -47,7 +47,7 @@ func newImportFixture(t *testing.T, db *store.DB) *importFixture {
 	}
 	cs := customer.New(db, keys, nil)
 	ctx := crm.WithPrincipal(context.Background(), crm.Principal{UserID: u.ID, Username: u.Username, Role: u.Role})
-	return &importFixture{t: t, db: db, imp: importer.New(cs, db, nil), ctx: ctx, dir: dir}
+	return &importFixture{t: t, db: db, imp: importer.New(cs, db, nil, keys, nil), ctx: ctx, dir: dir}
 }
 
 func usccOf(n int) string {

@@ -18,21 +18,14 @@ type OutboxMail struct {
 
 // PendingMail returns up to limit messages due for sending, oldest first.
 func (db *DB) PendingMail(ctx context.Context, now time.Time, limit int) ([]OutboxMail, error) {
-	rows, err := db.Query(ctx, `SELECT id, to_addr, subject, body, kind, attempts FROM mail_outbox
+	out, err := queryAll(ctx, db, func(s scanner) (m OutboxMail, err error) {
+		return m, s.Scan(&m.ID, &m.To, &m.Subject, &m.Body, &m.Kind, &m.Attempts)
+	}, `SELECT id, to_addr, subject, body, kind, attempts FROM mail_outbox
 		WHERE sent_at IS NULL AND given_up_at IS NULL AND next_attempt_at <= ? ORDER BY id LIMIT ?`, now.UTC(), limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: mail outbox: %w", err)
 	}
-	defer rows.Close()
-	var out []OutboxMail
-	for rows.Next() {
-		var m OutboxMail
-		if err := rows.Scan(&m.ID, &m.To, &m.Subject, &m.Body, &m.Kind, &m.Attempts); err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // ClaimMail leases a due message to one sender until lease: true when

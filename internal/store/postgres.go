@@ -51,7 +51,9 @@ func openPostgres(ctx context.Context, dsn string, opts Options) (*DB, error) {
 		return nil, fmt.Errorf("cannot reach PostgreSQL at %s: %s", hostOf(dsn), msg)
 	}
 	sdb := stdlib.OpenDBFromPool(pool)
-	return &DB{Engine: Postgres, W: sdb, R: sdb, PG: pool}, nil
+	db := &DB{Engine: Postgres, W: sdb, R: sdb, PG: pool}
+	db.searcher = &postgresSearch{DB: db}
+	return db, nil
 }
 
 // hostOf returns host:port/dbname of a PostgreSQL URL without credentials,

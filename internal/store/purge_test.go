@@ -17,7 +17,7 @@ func TestPurgeExpiredRemovesDeadSessionsOnly(t *testing.T) {
 		ctx := context.Background()
 		now := time.Now().UTC()
 		u := identity.User{Username: "p", Role: crm.RoleGM, PasswordHash: "x", PasswordChangedAt: now, CreatedAt: now, UpdatedAt: now}
-		e := crm.AuditEntry{Action: crm.AuditCreate}
+		e := crm.AuditEntry{At: time.Now(), Action: crm.AuditCreate}
 		if err := db.CreateUser(ctx, &u, &e); err != nil {
 			t.Fatal(err)
 		}
@@ -26,7 +26,7 @@ func TestPurgeExpiredRemovesDeadSessionsOnly(t *testing.T) {
 			{TokenHash: "expired", UserID: u.ID, Kind: "ui", CreatedAt: now.Add(-13 * time.Hour), LastSeenAt: now.Add(-time.Hour), ExpiresAt: now.Add(-time.Hour)},
 			{TokenHash: "idle", UserID: u.ID, Kind: "api", CreatedAt: now.Add(-48 * time.Hour), LastSeenAt: now.Add(-48 * time.Hour), ExpiresAt: now.Add(time.Hour)},
 		} {
-			e := crm.AuditEntry{Action: crm.AuditLogin}
+			e := crm.AuditEntry{At: time.Now(), Action: crm.AuditLogin}
 			if err := db.CreateSession(ctx, s, u.ID, &e); err != nil {
 				t.Fatal(err)
 			}

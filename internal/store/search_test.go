@@ -320,7 +320,7 @@ func addUser(t *testing.T, db *store.DB, name string, role crm.Role) identity.Us
 	t.Helper()
 	now := time.Now().UTC()
 	u := identity.User{Username: name, Role: role, PasswordHash: "x", PasswordChangedAt: now, CreatedAt: now, UpdatedAt: now}
-	if err := db.CreateUser(context.Background(), &u, &crm.AuditEntry{Action: crm.AuditCreate}); err != nil {
+	if err := db.CreateUser(context.Background(), &u, &crm.AuditEntry{At: time.Now(), Action: crm.AuditCreate}); err != nil {
 		t.Fatal(err)
 	}
 	return u

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/kehucrm/kehu/internal/crm"
 	"github.com/kehucrm/kehu/internal/crm/identity"
@@ -47,20 +46,15 @@ func int64Ptr(n sql.NullInt64) *int64 {
 	return &n.Int64
 }
 
-// CreateServiceOrder allocates the number — FW, YYYYMM of the month
-// received in China time, then the month's next serial from a counter row
-// that the insert-or-increment locks — and inserts the order in the same
-// transaction, so concurrent creators never share a number.
-func (db *DB) CreateServiceOrder(ctx context.Context, o *service.ServiceOrder, e *crm.AuditEntry) error {
-	month := o.ReceivedAt.In(chinaTime).Format("200601")
+// CreateServiceOrder allocates the number — the month's next serial of
+// number (nextSerial) — and inserts the order in the same transaction,
+// so concurrent creators never share a number.
+func (db *DB) CreateServiceOrder(ctx context.Context, o *service.ServiceOrder, number crm.MonthlyNumber, e *crm.AuditEntry) error {
 	return db.InTxAudited(ctx, e, func(tx *Tx) error {
-		var serial int64
-		err := tx.QueryRow(ctx, `INSERT INTO counters (name, value) VALUES (?, 1)
-			ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value`, "service_order:"+month).Scan(&serial)
-		if err != nil {
-			return fmt.Errorf("store: service order number: %w", err)
+		var err error
+		if o.Number, err = allocateNumber(ctx, tx, number); err != nil {
+			return err
 		}
-		o.Number = fmt.Sprintf("FW%s-%04d", month, serial)
 		err = tx.QueryRow(ctx, `INSERT INTO service_orders (number, type, customer_id, address, phone_enc, product_model, product_spec,
 			purchase_date, purchase_place, problem, received_at, carry_over_at, status, created_by, version, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id`,
@@ -81,7 +75,8 @@ func (db *DB) ServiceOrder(ctx context.Context, id int64) (service.ServiceOrder,
 // their carry-over time first, then by ID (newest or oldest first),
 // keyset-paged on (flag, id).
 func (db *DB) ListServiceOrders(ctx context.Context, f service.ServiceOrderFilter) ([]service.ServiceOrder, error) {
-	flag := "(CASE WHEN s.status = 'registered' AND s.carry_over_at <= ? THEN 1 ELSE 0 END)"
+	// The carried-over flag, as service.CarriedOver decides it.
+	flag := "(CASE WHEN s.status = " + sqlString(service.StatusRegistered) + " AND s.carry_over_at <= ? THEN 1 ELSE 0 END)"
 	now := f.Now.UTC()
 	q := "SELECT " + serviceOrderColumns + serviceOrderFrom + " WHERE 1 = 1"
 	var args []any
@@ -94,11 +89,14 @@ func (db *DB) ListServiceOrders(ctx context.Context, f service.ServiceOrderFilte
 		q += " AND s.technician_id = ?"
 		args = append(args, f.TechnicianID)
 	}
-	if f.FinanceView {
-		q += " AND s.type = 'A' AND s.status IN ('fee_collected', 'awaiting_invoice', 'invoiced', 'closed')"
+	if len(f.Types) > 0 {
+		q += " AND s.type IN (" + inList(len(f.Types)) + ")"
+		for _, t := range f.Types {
+			args = append(args, t)
+		}
 	}
 	if len(f.Statuses) > 0 {
-		q += " AND s.status IN (?" + strings.Repeat(", ?", len(f.Statuses)-1) + ")"
+		q += " AND s.status IN (" + inList(len(f.Statuses)) + ")"
 		for _, s := range f.Statuses {
 			args = append(args, s)
 		}
@@ -113,20 +111,11 @@ func (db *DB) ListServiceOrders(ctx context.Context, f service.ServiceOrderFilte
 	}
 	q += " ORDER BY " + flag + " DESC, s.id " + dir + " LIMIT ?"
 	args = append(args, now, f.Limit)
-	rows, err := db.Query(ctx, q, args...)
+	out, err := queryAll(ctx, db, scanServiceOrder, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: service orders: %w", err)
 	}
-	defer rows.Close()
-	out := []service.ServiceOrder{}
-	for rows.Next() {
-		o, err := scanServiceOrder(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, o)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // SaveServiceOrder writes a step of the order (if its version is current)
@@ -170,18 +159,10 @@ func (db *DB) ServiceOrderSignature(ctx context.Context, id int64) ([]byte, erro
 // ActiveUsersByRole lists the users with role who may sign in, by
 // username.
 func (db *DB) ActiveUsersByRole(ctx context.Context, role crm.Role) ([]identity.User, error) {
-	rows, err := db.Query(ctx, "SELECT "+userColumns+userFrom+" WHERE u.role = ? AND u.disabled_at IS NULL ORDER BY u.username", string(role))
+	out, err := queryAll(ctx, db, func(s scanner) (identity.User, error) { return scanUser(s) },
+		"SELECT "+userColumns+userFrom+" WHERE u.role = ? AND u.disabled_at IS NULL ORDER BY u.username", string(role))
 	if err != nil {
 		return nil, fmt.Errorf("store: users by role: %w", err)
 	}
-	defer rows.Close()
-	var out []identity.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+	return out, nil
 }

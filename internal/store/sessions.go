@@ -85,13 +85,13 @@ func (db *DB) DeleteSession(ctx context.Context, hash string, e *crm.AuditEntry)
 }
 
 // endSessions ends every session of a user in tx, and with revokeTokens
-// revokes their API tokens too.
-func endSessions(ctx context.Context, tx *Tx, userID int64, revokeTokens bool) error {
+// revokes their API tokens too, at the time given.
+func endSessions(ctx context.Context, tx *Tx, userID int64, revokeTokens bool, at time.Time) error {
 	if _, err := tx.Exec(ctx, "DELETE FROM sessions WHERE user_id = ?", userID); err != nil {
 		return err
 	}
 	if revokeTokens {
-		_, err := tx.Exec(ctx, "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", time.Now().UTC(), userID)
+		_, err := tx.Exec(ctx, "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", at.UTC(), userID)
 		return err
 	}
 	return nil
@@ -163,13 +163,14 @@ func (db *DB) APITokens(ctx context.Context, userID int64) ([]identity.APIToken,
 	return out, rows.Err()
 }
 
-// RevokeAPIToken revokes a user's token by name and audits it.
-func (db *DB) RevokeAPIToken(ctx context.Context, userID int64, name string, e *crm.AuditEntry) error {
+// RevokeAPIToken revokes a user's token by name at the time given and
+// audits it.
+func (db *DB) RevokeAPIToken(ctx context.Context, userID int64, name string, at time.Time, e *crm.AuditEntry) error {
 	defer db.authChanged() // after the commit: cached principals may be stale
 	return db.InTxAudited(ctx, e, func(tx *Tx) error {
 		var id int64
 		err := tx.QueryRow(ctx, "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND name = ? AND revoked_at IS NULL RETURNING id",
-			time.Now().UTC(), userID, name).Scan(&id)
+			at.UTC(), userID, name).Scan(&id)
 		if isNoRows(err) {
 			return crm.Errorf(crm.ENotFound, "no live token named %s", name)
 		}

@@ -41,6 +41,7 @@ func openSQLite(ctx context.Context, path string, opts Options) (*DB, error) {
 		return nil, fmt.Errorf("store: SQLite path %q must not contain '?' or '#'", path)
 	}
 	db := &DB{Engine: SQLite, Path: path}
+	db.searcher = sqliteSearch{db}
 	if opts.ReadOnly {
 		if _, err := os.Stat(path); err != nil {
 			return nil, fmt.Errorf("store: no database at %s: %w", path, err)

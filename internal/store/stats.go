@@ -71,3 +71,21 @@ func (db *DB) JobsCompletedSince(ctx context.Context, t time.Time) (int64, error
 	}
 	return n, nil
 }
+
+// optimizeStmts are the maintenance statements of each engine: the
+// planner's statistics refreshed, and on SQLite the WAL truncated, which
+// the one connection that writes never does by itself.
+var optimizeStmts = map[Engine][]string{
+	Postgres: {"ANALYZE"},
+	SQLite:   {"PRAGMA optimize", "PRAGMA wal_checkpoint(TRUNCATE)"},
+}
+
+// Optimize runs the engine's periodic maintenance statements.
+func (db *DB) Optimize(ctx context.Context) error {
+	for _, q := range optimizeStmts[db.Engine] {
+		if _, err := db.W.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("store: %s: %w", q, err)
+		}
+	}
+	return nil
+}

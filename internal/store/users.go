@@ -107,29 +107,29 @@ func (db *DB) ListUsers(ctx context.Context, afterID int64, limit int) ([]identi
 	return out, rows.Err()
 }
 
-// UpdateUser writes u if its version is still the stored one (else
-// version_conflict), bumps the version, and audits it.
+// UpdateUser writes u, changed at u.UpdatedAt, if its version is still the
+// stored one (else version_conflict), bumps the version, and audits it.
 func (db *DB) UpdateUser(ctx context.Context, u *identity.User, e *crm.AuditEntry) error {
 	return db.updateUser(ctx, u, e, nil)
 }
 
 // UpdateUserEnding is UpdateUser that also ends the user's sessions (and
-// with revokeTokens their API tokens) in the same transaction, so a reset
-// password or a disabled account leaves nothing signed in.
+// with revokeTokens their API tokens, revoked at u.UpdatedAt) in the same
+// transaction, so a reset password or a disabled account leaves nothing
+// signed in.
 func (db *DB) UpdateUserEnding(ctx context.Context, u *identity.User, e *crm.AuditEntry, revokeTokens bool) error {
-	return db.updateUser(ctx, u, e, func(tx *Tx) error { return endSessions(ctx, tx, u.ID, revokeTokens) })
+	return db.updateUser(ctx, u, e, func(tx *Tx) error { return endSessions(ctx, tx, u.ID, revokeTokens, u.UpdatedAt) })
 }
 
 func (db *DB) updateUser(ctx context.Context, u *identity.User, e *crm.AuditEntry, also func(*Tx) error) error {
 	defer db.authChanged() // after the commit: cached principals may be stale
-	now := time.Now().UTC()
 	err := db.InTxAudited(ctx, e, func(tx *Tx) error {
 		res, err := tx.Exec(ctx, `UPDATE users SET display_name = ?, role = ?, team_id = ?, manager_id = ?, password_hash = ?,
 			password_changed_at = ?, failed_logins = ?, locked_until = ?, disabled_at = ?, mobile_enc = ?, mobile_idx = ?,
 			version = version + 1, updated_at = ?
 			WHERE id = ? AND version = ?`,
 			u.DisplayName, u.Role, nullID(u.TeamID), nullID(u.ManagerID), u.PasswordHash, u.PasswordChangedAt,
-			u.FailedLogins, u.LockedUntil, u.DisabledAt, u.MobileEnc, u.MobileIdx, now, u.ID, u.Version)
+			u.FailedLogins, u.LockedUntil, u.DisabledAt, u.MobileEnc, u.MobileIdx, u.UpdatedAt.UTC(), u.ID, u.Version)
 		if err != nil {
 			return fmt.Errorf("store: update user: %w", err)
 		}
@@ -143,14 +143,13 @@ func (db *DB) updateUser(ctx context.Context, u *identity.User, e *crm.AuditEntr
 	})
 	if err == nil { // after the transaction: a retried attempt must see the old version
 		u.Version++
-		u.UpdatedAt = now
 	}
 	return err
 }
 
 // EnsureTeam returns the team with this name, creating (and auditing) it
-// when it does not exist yet.
-func (db *DB) EnsureTeam(ctx context.Context, name string, e *crm.AuditEntry) (identity.Team, error) {
+// at now when it does not exist yet.
+func (db *DB) EnsureTeam(ctx context.Context, name string, now time.Time, e *crm.AuditEntry) (identity.Team, error) {
 	var t identity.Team
 	err := db.QueryRow(ctx, "SELECT id, name, version, created_at, updated_at FROM teams WHERE name = ?", name).
 		Scan(&t.ID, &t.Name, &t.Version, &t.CreatedAt, &t.UpdatedAt)
@@ -160,7 +159,7 @@ func (db *DB) EnsureTeam(ctx context.Context, name string, e *crm.AuditEntry) (i
 	if !errors.Is(err, sql.ErrNoRows) {
 		return t, err
 	}
-	now := time.Now().UTC()
+	now = now.UTC()
 	t = identity.Team{Name: name, Version: 1, CreatedAt: now, UpdatedAt: now}
 	err = db.InTxAudited(ctx, e, func(tx *Tx) error {
 		if err := tx.QueryRow(ctx, "INSERT INTO teams (name, created_at, updated_at) VALUES (?, ?, ?) RETURNING id", name, now, now).Scan(&t.ID); err != nil {

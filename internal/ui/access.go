@@ -78,14 +78,14 @@ var decideErrors = map[string]string{
 	crm.ENotFound:  "access.error.gone",
 }
 
-func (a *accessPages) inbox(w http.ResponseWriter, r *http.Request) {
-	a.show(w, r, http.StatusOK, accessForm{}, formProblem{})
+func (a *accessPages) inbox(w http.ResponseWriter, r *http.Request) error {
+	return a.show(w, r, http.StatusOK, accessForm{}, formProblem{})
 }
 
 // show renders the inbox at the page and filter the query asks for, with
 // the request form filled in as given. Roles that may not ask for access
 // (admin, auditor) are refused by the listing and get the 403 page.
-func (a *accessPages) show(w http.ResponseWriter, r *http.Request, status int, form accessForm, problem formProblem) {
+func (a *accessPages) show(w http.ResponseWriter, r *http.Request, status int, form accessForm, problem formProblem) error {
 	r, lang := at(r, "/access-requests"), langOf(r)
 	q := r.URL.Query()
 	me, _ := crm.PrincipalFrom(r.Context())
@@ -108,19 +108,17 @@ func (a *accessPages) show(w http.ResponseWriter, r *http.Request, status int, f
 	}
 	rows, err := a.access.List(r.Context(), d.Status, before, page.Limit+1)
 	if err != nil {
-		a.failOrForbid(w, r, err)
-		return
+		return err
 	}
 	list := httpx.MakePage(rows, page.Limit, func(x access.AccessRequest) any { return x.ID })
 	names := map[int64]string{}
 	for _, x := range list.Items {
 		row := accessRow{AccessRequest: x, EntityLabel: a.label(lang, "access.entity.", x.Entity),
-			StatusLabel: a.label(lang, "access.status.", x.Status),
+			StatusLabel: a.label(lang, "access.status.", string(x.Status)),
 			Decidable:   d.CanDecide && x.Status == "pending" && x.UserID != me.UserID}
 		if x.DecidedBy != 0 {
 			if row.DecidedByName, err = a.username(r, names, x.DecidedBy); err != nil {
-				a.fail(w, r, err)
-				return
+				return err
 			}
 		}
 		d.Rows = append(d.Rows, row)
@@ -144,7 +142,7 @@ func (a *accessPages) show(w http.ResponseWriter, r *http.Request, status int, f
 	if before > 0 {
 		d.Newest = link("")
 	}
-	a.render(w, r, status, "access", "access.title", d)
+	return a.render(w, r, status, "access", "access.title", d)
 }
 
 // username names the user who decided a request; names caches them, as
@@ -171,7 +169,7 @@ func (a *accessPages) label(lang, prefix, value string) string {
 }
 
 // request asks for access to the customer the form names.
-func (a *accessPages) request(w http.ResponseWriter, r *http.Request) {
+func (a *accessPages) request(w http.ResponseWriter, r *http.Request) error {
 	lang := langOf(r)
 	form := accessForm{RecordID: strings.TrimSpace(r.PostFormValue("record_id")), Reason: r.PostFormValue("reason")}
 	id, err := strconv.ParseInt(form.RecordID, 10, 64)
@@ -183,21 +181,20 @@ func (a *accessPages) request(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		switch crm.ErrorCode(err) {
 		case crm.EInvalid:
-			a.show(w, r, http.StatusUnprocessableEntity, form, a.fieldProblem(lang, err))
+			return a.show(w, r, http.StatusUnprocessableEntity, form, a.fieldProblem(lang, err))
 		case crm.ENotFound:
-			a.show(w, r, http.StatusNotFound, form, formProblem{Form: a.msgs.text(lang, "access.error.no_customer")})
-		default:
-			a.failOrForbid(w, r, err)
+			return a.show(w, r, http.StatusNotFound, form, formProblem{Form: a.msgs.text(lang, "access.error.no_customer")})
 		}
-		return
+		return err
 	}
 	http.Redirect(w, r, "/access-requests?notice=requested", http.StatusSeeOther)
+	return nil
 }
 
 // decide approves or rejects the request in the path. A refusal (wrong
 // decider, already decided, gone) is shown on the inbox with its status.
-func (a *accessPages) decide(approve bool) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+func (a *accessPages) decide(approve bool) pageFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
 		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 		if err != nil {
 			err = crm.Errorf(crm.ENotFound, "no such access request")
@@ -207,17 +204,16 @@ func (a *accessPages) decide(approve bool) http.HandlerFunc {
 		if err != nil {
 			key, ok := decideErrors[crm.ErrorCode(err)]
 			if !ok {
-				a.failOrForbid(w, r, err)
-				return
+				return err
 			}
-			a.show(w, r, httpx.Status(err), accessForm{}, formProblem{Form: a.msgs.text(langOf(r), key)})
-			return
+			return a.show(w, r, httpx.Status(err), accessForm{}, formProblem{Form: a.msgs.text(langOf(r), key)})
 		}
 		notice := "rejected"
 		if approve {
 			notice = "approved"
 		}
 		http.Redirect(w, r, "/access-requests?notice="+notice, http.StatusSeeOther)
+		return nil
 	}
 }
 

@@ -23,28 +23,25 @@ type accountData struct {
 // form's inputs: the domain calls the new password "password".
 var passwordFields = map[string]string{"old_password": "old_password", "password": "new_password", "repeat": "repeat"}
 
-func (a *adminPages) account(w http.ResponseWriter, r *http.Request) {
-	a.showAccount(w, r, http.StatusOK, accountData{Notice: a.notice(r)})
+func (a *adminPages) account(w http.ResponseWriter, r *http.Request) error {
+	return a.showAccount(w, r, http.StatusOK, accountData{Notice: a.notice(r)})
 }
 
-func (a *adminPages) showAccount(w http.ResponseWriter, r *http.Request, status int, d accountData) {
+func (a *adminPages) showAccount(w http.ResponseWriter, r *http.Request, status int, d accountData) error {
 	r = at(r, "/account")
 	me, err := a.identity.Me(r.Context())
 	if err != nil {
-		if !a.refused(w, r, err) {
-			a.fail(w, r, err)
-		}
-		return
+		return err
 	}
 	d.User, d.RoleLabel, d.Policy = me, a.msgs.text(langOf(r), "role."+string(me.Role)), a.identity.Config().Policy
-	a.render(w, r, status, "account", "account.title", d)
+	return a.render(w, r, status, "account", "account.title", d)
 }
 
 // changePassword checks the old password and sets the new one. The
 // domain then ends every session of the user, this one included, so that
 // a stolen session dies with the old password; the user, who just proved
 // they know the new one, gets a fresh session here and stays signed in.
-func (a *adminPages) changePassword(w http.ResponseWriter, r *http.Request) {
+func (a *adminPages) changePassword(w http.ResponseWriter, r *http.Request) error {
 	lang := langOf(r)
 	newPassword := r.PostFormValue("new_password")
 	var err error
@@ -54,10 +51,10 @@ func (a *adminPages) changePassword(w http.ResponseWriter, r *http.Request) {
 		err = a.identity.ChangePassword(r.Context(), r.PostFormValue("old_password"), newPassword, lang)
 	}
 	if err != nil {
-		if !a.refused(w, r, err) {
-			a.showAccount(w, r, httpx.Status(err), accountData{Problem: a.problemOf(lang, err, passwordFields)})
+		if pageLevel(err) {
+			return err
 		}
-		return
+		return a.showAccount(w, r, httpx.Status(err), accountData{Problem: a.problemOf(lang, err, passwordFields)})
 	}
 	p, _ := crm.PrincipalFrom(r.Context())
 	token, _, err := a.identity.Login(r.Context(), p.Username, newPassword, "ui")
@@ -66,8 +63,9 @@ func (a *adminPages) changePassword(w http.ResponseWriter, r *http.Request) {
 		// limit, say). Signing in again by hand is the way on.
 		httpx.ClearSessionCookie(w, r)
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
-		return
+		return nil
 	}
 	httpx.SetSessionCookie(w, r, token)
 	redirectNotice(w, r, "/account", "password", "")
+	return nil
 }

@@ -22,22 +22,24 @@ type adminPages struct {
 
 // registerAdmin adds the pages of account and audit administration. The
 // pages ask the domain services, which refuse the wrong roles; the pages
-// turn that refusal into a 403 page and never show the data.
+// return that refusal, which becomes the administration's 403 page, and
+// never show the data.
 func (u *UI) registerAdmin(rt *httpx.Router) {
 	a := &adminPages{UI: u, audit: u.svc.Audit, now: u.svc.Clock}
-	rt.Handle("GET /account", u.private(a.account))
-	rt.Handle("POST /account/password", u.private(a.changePassword))
-	rt.Handle("GET /admin/users", u.private(a.users))
-	rt.Handle("POST /admin/users", u.private(a.addUser))
-	rt.Handle("POST /admin/users/{username}/disabled", u.private(a.setDisabled))
-	rt.Handle("GET /admin/users/{username}/password", u.private(a.resetPasswordPage))
-	rt.Handle("POST /admin/users/{username}/password", u.private(a.resetPassword))
-	rt.Handle("GET /admin/audit", u.private(a.auditPage))
-	rt.Handle("GET /admin", u.private(a.index))
+	admin := func(h pageFunc) http.Handler { return u.signedIn(adminForbiddenPage, h) }
+	rt.Handle("GET /account", admin(a.account))
+	rt.Handle("POST /account/password", admin(a.changePassword))
+	rt.Handle("GET /admin/users", admin(a.users))
+	rt.Handle("POST /admin/users", admin(a.addUser))
+	rt.Handle("POST /admin/users/{username}/disabled", admin(a.setDisabled))
+	rt.Handle("GET /admin/users/{username}/password", admin(a.resetPasswordPage))
+	rt.Handle("POST /admin/users/{username}/password", admin(a.resetPassword))
+	rt.Handle("GET /admin/audit", admin(a.auditPage))
+	rt.Handle("GET /admin", admin(a.index))
 }
 
 // index sends each role to the administration page it may use.
-func (a *adminPages) index(w http.ResponseWriter, r *http.Request) {
+func (a *adminPages) index(w http.ResponseWriter, r *http.Request) error {
 	p, _ := crm.PrincipalFrom(r.Context())
 	switch {
 	case p.Role.Can(crm.ActUserManage):
@@ -45,33 +47,9 @@ func (a *adminPages) index(w http.ResponseWriter, r *http.Request) {
 	case p.Role.Can(crm.ActAuditRead):
 		http.Redirect(w, r, "/admin/audit", http.StatusSeeOther)
 	default:
-		a.render(w, r, http.StatusForbidden, "admin_forbidden", "admin.forbidden.title", nil)
+		return crm.Errorf(crm.EForbidden, "your role may not administer users or read the audit log")
 	}
-}
-
-// refused answers the errors no form can fix: a role that may not do
-// this gets the 403 page, an ended session the sign-in page, a missing
-// record the 404 page, anything unexpected a 500. It reports whether it
-// answered; if not, the error is for the caller's form to show.
-func (a *adminPages) refused(w http.ResponseWriter, r *http.Request, err error) bool {
-	switch crm.ErrorCode(err) {
-	case crm.EForbidden:
-		a.render(w, r, http.StatusForbidden, "admin_forbidden", "admin.forbidden.title", nil)
-	case crm.EUnauthorized:
-		// Only a page can be come back to after signing in, not a form's POST.
-		next := "/"
-		if r.Method == http.MethodGet {
-			next = r.URL.EscapedPath()
-		}
-		http.Redirect(w, r, "/login?next="+url.QueryEscape(next), http.StatusSeeOther)
-	case crm.ENotFound:
-		a.notFound(w, r)
-	case crm.EInternal:
-		a.fail(w, r, err)
-	default:
-		return false
-	}
-	return true
+	return nil
 }
 
 // notices are the success messages a page may show after a redirect.

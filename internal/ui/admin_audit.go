@@ -47,10 +47,9 @@ var auditActions = []string{crm.AuditLogin, crm.AuditLoginFailed, crm.AuditLogou
 // auditPage lists the audit log for the auditor. Whether the user may
 // read the log is asked first, so that other roles get the 403 page even
 // for a query with a bad date; the audit log checks again when listing.
-func (a *adminPages) auditPage(w http.ResponseWriter, r *http.Request) {
+func (a *adminPages) auditPage(w http.ResponseWriter, r *http.Request) error {
 	if _, err := crm.Authorize(r.Context(), crm.ActAuditRead); err != nil {
-		a.refused(w, r, err)
-		return
+		return err
 	}
 	lang, q := langOf(r), r.URL.Query()
 	d := auditData{Filter: auditQuery{User: strings.TrimSpace(q.Get("user")), Entity: strings.TrimSpace(q.Get("entity")),
@@ -67,12 +66,12 @@ func (a *adminPages) auditPage(w http.ResponseWriter, r *http.Request) {
 	}
 	status := http.StatusOK
 	if err != nil {
-		if a.refused(w, r, err) {
-			return
+		if pageLevel(err) {
+			return err
 		}
 		status, d.Problem = httpx.Status(err), a.problemOf(lang, err, map[string]string{"from": "from", "to": "to"})
 	}
-	a.render(w, r, status, "admin_audit", "admin.audit.title", d)
+	return a.render(w, r, status, "admin_audit", "admin.audit.title", d)
 }
 
 // auditFilter reads the query into the audit log's filter. The "to" day

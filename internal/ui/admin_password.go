@@ -19,28 +19,25 @@ type resetData struct {
 // resetFields are the reset form's inputs, named as the domain names them.
 var resetFields = map[string]string{"password": "password", "repeat": "repeat"}
 
-func (a *adminPages) resetPasswordPage(w http.ResponseWriter, r *http.Request) {
-	a.showReset(w, r, http.StatusOK, formProblem{})
+func (a *adminPages) resetPasswordPage(w http.ResponseWriter, r *http.Request) error {
+	return a.showReset(w, r, http.StatusOK, formProblem{})
 }
 
 // showReset renders the form for the user named in the path; the domain
 // refuses anyone but an administrator before saying whether the user
 // exists.
-func (a *adminPages) showReset(w http.ResponseWriter, r *http.Request, status int, problem formProblem) {
+func (a *adminPages) showReset(w http.ResponseWriter, r *http.Request, status int, problem formProblem) error {
 	u, err := a.identity.User(r.Context(), r.PathValue("username"))
 	if err != nil {
-		if !a.refused(w, r, err) {
-			a.fail(w, r, err)
-		}
-		return
+		return err
 	}
 	r = at(r, "/admin/users/"+u.Username+"/password")
-	a.render(w, r, status, "admin_password", "admin.reset.title", resetData{User: u, Problem: problem, Policy: a.identity.Config().Policy})
+	return a.render(w, r, status, "admin_password", "admin.reset.title", resetData{User: u, Problem: problem, Policy: a.identity.Config().Policy})
 }
 
 // resetPassword sets the password an administrator chose; the domain
 // checks the policy, unlocks the account and ends the user's sessions.
-func (a *adminPages) resetPassword(w http.ResponseWriter, r *http.Request) {
+func (a *adminPages) resetPassword(w http.ResponseWriter, r *http.Request) error {
 	lang := langOf(r)
 	password := r.PostFormValue("password")
 	var err error
@@ -50,10 +47,11 @@ func (a *adminPages) resetPassword(w http.ResponseWriter, r *http.Request) {
 		err = a.identity.ResetPassword(r.Context(), r.PathValue("username"), password, lang)
 	}
 	if err != nil {
-		if !a.refused(w, r, err) {
-			a.showReset(w, r, httpx.Status(err), a.problemOf(lang, err, resetFields))
+		if pageLevel(err) {
+			return err
 		}
-		return
+		return a.showReset(w, r, httpx.Status(err), a.problemOf(lang, err, resetFields))
 	}
 	redirectNotice(w, r, "/admin/users", "reset", identity.NormalizeUsername(r.PathValue("username")))
+	return nil
 }

@@ -42,13 +42,13 @@ type roleOption struct {
 var newUserFields = map[string]string{"username": "username", "display_name": "display_name", "role": "role",
 	"team": "team", "manager": "manager", "password": "password"}
 
-func (a *adminPages) users(w http.ResponseWriter, r *http.Request) {
-	a.showUsers(w, r, http.StatusOK, identity.NewUser{Role: crm.RoleAccountManager}, formProblem{})
+func (a *adminPages) users(w http.ResponseWriter, r *http.Request) error {
+	return a.showUsers(w, r, http.StatusOK, identity.NewUser{Role: crm.RoleAccountManager}, formProblem{})
 }
 
 // showUsers renders the list at the page the query asks for, with the
 // add-user form filled in as given (never with its password).
-func (a *adminPages) showUsers(w http.ResponseWriter, r *http.Request, status int, form identity.NewUser, problem formProblem) {
+func (a *adminPages) showUsers(w http.ResponseWriter, r *http.Request, status int, form identity.NewUser, problem formProblem) error {
 	r, lang := at(r, "/admin/users"), langOf(r)
 	d := usersData{Form: form, Problem: problem, Notice: a.notice(r), Policy: a.identity.Config().Policy}
 	d.Form.Password = ""
@@ -63,10 +63,7 @@ func (a *adminPages) showUsers(w http.ResponseWriter, r *http.Request, status in
 	}
 	rows, err := a.identity.ListUsers(r.Context(), after, page.Limit+1)
 	if err != nil {
-		if !a.refused(w, r, err) {
-			a.fail(w, r, err)
-		}
-		return
+		return err
 	}
 	list := httpx.MakePage(rows, page.Limit, func(u identity.User) any { return u.ID })
 	if list.NextCursor != "" {
@@ -84,7 +81,7 @@ func (a *adminPages) showUsers(w http.ResponseWriter, r *http.Request, status in
 		switch {
 		case u.Disabled():
 			row.State = "disabled"
-		case u.LockedUntil != nil && now.Before(*u.LockedUntil):
+		case u.Locked(now):
 			row.State = "locked"
 		}
 		d.Users = append(d.Users, row)
@@ -92,28 +89,29 @@ func (a *adminPages) showUsers(w http.ResponseWriter, r *http.Request, status in
 	for _, role := range crm.Roles {
 		d.Roles = append(d.Roles, roleOption{Value: role, Label: a.msgs.text(lang, "role."+string(role)), Selected: role == form.Role})
 	}
-	a.render(w, r, status, "admin_users", "admin.users.title", d)
+	return a.render(w, r, status, "admin_users", "admin.users.title", d)
 }
 
 // addUser creates the user the form describes; the domain checks the
 // role, the username and the password policy.
-func (a *adminPages) addUser(w http.ResponseWriter, r *http.Request) {
+func (a *adminPages) addUser(w http.ResponseWriter, r *http.Request) error {
 	in := identity.NewUser{Username: r.PostFormValue("username"), DisplayName: r.PostFormValue("display_name"),
 		Role: crm.Role(r.PostFormValue("role")), Team: r.PostFormValue("team"), Manager: r.PostFormValue("manager"),
 		Password: r.PostFormValue("password")}
 	u, err := a.identity.AddUser(r.Context(), in, langOf(r))
 	if err != nil {
-		if !a.refused(w, r, err) {
-			a.showUsers(w, r, httpx.Status(err), in, a.problemOf(langOf(r), err, newUserFields))
+		if pageLevel(err) {
+			return err
 		}
-		return
+		return a.showUsers(w, r, httpx.Status(err), in, a.problemOf(langOf(r), err, newUserFields))
 	}
 	redirectNotice(w, r, "/admin/users", "added", u.Username)
+	return nil
 }
 
 // setDisabled disables or enables a user, at the version the list showed
 // so that a change made meanwhile by someone else is not overwritten.
-func (a *adminPages) setDisabled(w http.ResponseWriter, r *http.Request) {
+func (a *adminPages) setDisabled(w http.ResponseWriter, r *http.Request) error {
 	lang := langOf(r)
 	version, _ := strconv.Atoi(r.PostFormValue("version"))
 	disabled := r.PostFormValue("disabled") == "true"
@@ -123,17 +121,17 @@ func (a *adminPages) setDisabled(w http.ResponseWriter, r *http.Request) {
 		if crm.ErrorCode(err) == crm.EForbidden && me.Role.Can(crm.ActUserManage) {
 			// An administrator refused here tried to disable themselves:
 			// say that, not "your role may not see this page".
-			a.showUsers(w, r, http.StatusForbidden, identity.NewUser{}, formProblem{Form: a.msgs.text(lang, "admin.users.error.self")})
-			return
+			return a.showUsers(w, r, http.StatusForbidden, identity.NewUser{}, formProblem{Form: a.msgs.text(lang, "admin.users.error.self")})
 		}
-		if !a.refused(w, r, err) {
-			a.showUsers(w, r, httpx.Status(err), identity.NewUser{}, a.problemOf(lang, err, nil))
+		if pageLevel(err) {
+			return err
 		}
-		return
+		return a.showUsers(w, r, httpx.Status(err), identity.NewUser{}, a.problemOf(lang, err, nil))
 	}
 	notice := "enabled"
 	if disabled {
 		notice = "disabled"
 	}
 	redirectNotice(w, r, "/admin/users", notice, u.Username)
+	return nil
 }

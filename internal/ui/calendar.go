@@ -42,15 +42,14 @@ type dayCell struct {
 	IsToday bool
 }
 
-func (u *UI) calendarPage(w http.ResponseWriter, r *http.Request) {
-	u.renderCalendar(w, r, http.StatusOK, "", crm.CalendarOverride{Kind: "day_off"})
+func (u *UI) calendarPage(w http.ResponseWriter, r *http.Request) error {
+	return u.renderCalendar(w, r, http.StatusOK, "", crm.CalendarOverride{Kind: "day_off"})
 }
 
-func (u *UI) renderCalendar(w http.ResponseWriter, r *http.Request, status int, msg string, form crm.CalendarOverride) {
+func (u *UI) renderCalendar(w http.ResponseWriter, r *http.Request, status int, msg string, form crm.CalendarOverride) error {
 	cal, err := u.calendars.Read(r.Context())
 	if err != nil {
-		u.failOrForbid(w, r, err)
-		return
+		return err
 	}
 	today := cal.DateOf(time.Now())
 	year := today.Year()
@@ -95,34 +94,36 @@ func (u *UI) renderCalendar(w http.ResponseWriter, r *http.Request, status int, 
 		}
 		d.Months = append(d.Months, g)
 	}
-	u.render(w, r, status, "calendar", "nav.calendar", d)
+	return u.render(w, r, status, "calendar", "nav.calendar", d)
 }
 
 // calendarPut adds or replaces an override from the administrator's form.
-func (u *UI) calendarPut(w http.ResponseWriter, r *http.Request) {
+func (u *UI) calendarPut(w http.ResponseWriter, r *http.Request) error {
 	form := crm.CalendarOverride{Date: r.PostFormValue("date"), Kind: r.PostFormValue("kind"), Name: r.PostFormValue("name")}
 	o, _, err := u.calendars.PutOverride(r.Context(), form)
 	if err != nil {
-		u.calendarError(w, r, err, form)
-		return
+		return u.calendarError(w, r, err, form)
 	}
 	http.Redirect(w, r, "/calendar?year="+o.Date[:4], http.StatusSeeOther)
+	return nil
 }
 
-func (u *UI) calendarDelete(w http.ResponseWriter, r *http.Request) {
+func (u *UI) calendarDelete(w http.ResponseWriter, r *http.Request) error {
 	date := r.PostFormValue("date")
 	if err := u.calendars.DeleteOverride(r.Context(), date); err != nil {
-		u.calendarError(w, r, err, crm.CalendarOverride{Kind: "day_off"})
-		return
+		return u.calendarError(w, r, err, crm.CalendarOverride{Kind: "day_off"})
 	}
 	back := "/calendar"
 	if len(date) >= 4 {
 		back += "?year=" + url.QueryEscape(date[:4])
 	}
 	http.Redirect(w, r, back, http.StatusSeeOther)
+	return nil
 }
 
-func (u *UI) calendarError(w http.ResponseWriter, r *http.Request, err error, form crm.CalendarOverride) {
+// calendarError shows a refused override on the calendar; a refusal no
+// form can fix is returned.
+func (u *UI) calendarError(w http.ResponseWriter, r *http.Request, err error, form crm.CalendarOverride) error {
 	switch crm.ErrorCode(err) {
 	case crm.EInvalid, crm.ENotFound, crm.EVersionConflict:
 		msg := crm.ErrorMessage(err)
@@ -132,17 +133,7 @@ func (u *UI) calendarError(w http.ResponseWriter, r *http.Request, err error, fo
 				msg += u.msgs.text(langOf(r), "calendar.field."+f.Field) + ": " + f.Message + " "
 			}
 		}
-		u.renderCalendar(w, r, httpx.Status(err), msg, form)
-	default:
-		u.failOrForbid(w, r, err)
+		return u.renderCalendar(w, r, httpx.Status(err), msg, form)
 	}
-}
-
-// failOrForbid shows a refusal as the 403 page and anything else as a 500.
-func (u *UI) failOrForbid(w http.ResponseWriter, r *http.Request, err error) {
-	if code := crm.ErrorCode(err); code == crm.EForbidden || code == crm.EUnauthorized {
-		u.render(w, r, http.StatusForbidden, "forbidden", "forbidden.title", nil)
-		return
-	}
-	u.fail(w, r, err)
+	return err
 }

@@ -20,9 +20,9 @@ type complainPages struct {
 
 func (u *UI) registerComplain(rt *httpx.Router) {
 	p := &complainPages{UI: u, complaints: u.svc.Complaints, files: u.svc.Attachments}
-	rt.Handle("GET /complain", http.HandlerFunc(p.form))
-	rt.Handle("POST /complain", http.HandlerFunc(p.submit))
-	rt.Handle("GET /complain/status/{token}", http.HandlerFunc(p.status))
+	rt.Handle("GET /complain", u.public(p.form))
+	rt.Handle("POST /complain", u.public(p.submit))
+	rt.Handle("GET /complain/status/{token}", u.public(p.status))
 }
 
 // complainData is what the public pages show.
@@ -39,8 +39,8 @@ type complainData struct {
 	Status     *complaint.PublicStatus
 }
 
-func (p *complainPages) form(w http.ResponseWriter, r *http.Request) {
-	p.render(w, r, http.StatusOK, "complain", "complain.title", newComplainData())
+func (p *complainPages) form(w http.ResponseWriter, r *http.Request) error {
+	return p.render(w, r, http.StatusOK, "complain", "complain.title", newComplainData())
 }
 
 // newComplainData is an empty form.
@@ -51,7 +51,7 @@ func newComplainData() complainData {
 // submit files the form's complaint with its files. The files are
 // checked first — how many, how large, of what type by their bytes — so
 // a bad one refuses the whole form and nothing is filed.
-func (p *complainPages) submit(w http.ResponseWriter, r *http.Request) {
+func (p *complainPages) submit(w http.ResponseWriter, r *http.Request) error {
 	lang := langOf(r)
 	files, cleanup, ferr := formFiles(w, r, "files", attachment.MaxPublicAttachments)
 	defer cleanup()
@@ -69,8 +69,7 @@ func (p *complainPages) submit(w http.ResponseWriter, r *http.Request) {
 			d.Error = p.msgs.text(lang, "complain.files_refused")
 			d.Fields = map[string]string{"files": p.attachmentMessage(lang, ferr)}
 		}
-		p.render(w, r, httpx.Status(ferr), "complain", "complain.title", d)
-		return
+		return p.render(w, r, httpx.Status(ferr), "complain", "complain.title", d)
 	}
 	c, token, err := p.complaints.SubmitPublic(r.Context(), in, httpx.ClientIP(r), lang)
 	if err == nil && len(files) > 0 {
@@ -93,25 +92,24 @@ func (p *complainPages) submit(w http.ResponseWriter, r *http.Request) {
 		case crm.ErrorCode(err) == crm.EBadRequest:
 			d.Error = p.msgs.text(lang, "complain.fix")
 		default:
-			p.fail(w, r, err)
-			return
+			return err
 		}
-		p.render(w, r, httpx.Status(err), "complain", "complain.title", d)
-		return
+		return p.render(w, r, httpx.Status(err), "complain", "complain.title", d)
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	d.Number, d.StatusPath = c.Number, "/complain/status/"+token
-	p.render(w, r, http.StatusCreated, "complain", "complain.title", d)
+	return p.render(w, r, http.StatusCreated, "complain", "complain.title", d)
 }
 
-func (p *complainPages) status(w http.ResponseWriter, r *http.Request) {
+// status shows how a complaint filed on the public form is getting on;
+// a link that does not work, whatever the reason, is the 404 page.
+func (p *complainPages) status(w http.ResponseWriter, r *http.Request) error {
 	st, err := p.complaints.PublicStatusOf(r.Context(), r.PathValue("token"))
 	if err != nil {
-		p.notFound(w, r)
-		return
+		return p.notFound(w, r)
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	p.render(w, r, http.StatusOK, "complain", "complain.status_title", complainData{Status: &st})
+	return p.render(w, r, http.StatusOK, "complain", "complain.status_title", complainData{Status: &st})
 }
 
 func asCrmError(err error, target **crm.Error) bool {

@@ -35,21 +35,6 @@ func (u *UI) registerComplaints(rt *httpx.Router) {
 	rt.Handle("POST /complaints/{id}/move", u.private(p.move))
 }
 
-// refuse answers what no form can fix: a complaint missing or out of
-// scope is the 404 page, a role that may not the 403 page, anything
-// unexpected a 500. It reports whether it answered.
-func (p *complaintPages) refuse(w http.ResponseWriter, r *http.Request, err error) bool {
-	switch crm.ErrorCode(err) {
-	case crm.ENotFound:
-		p.notFound(w, r)
-	case crm.EForbidden, crm.EUnauthorized, crm.EInternal:
-		p.failOrForbid(w, r, err)
-	default:
-		return false
-	}
-	return true
-}
-
 // complaintID reads the ID in the path; anything but a positive number
 // is a complaint that does not exist.
 func complaintID(r *http.Request) (int64, error) {

@@ -70,17 +70,16 @@ type stepInput struct {
 var stepFieldKinds = map[string]string{"production_date": "date", "delivery_date": "date", "cause": "textarea", "handling": "textarea",
 	"corrective_action": "textarea", "effect_confirmed": "textarea", "delay_reason": "textarea", "demand": "textarea", "assignee": "assignee"}
 
-func (p *complaintPages) detail(w http.ResponseWriter, r *http.Request) {
-	p.showDetail(w, r, http.StatusOK, "", nil, nil)
+func (p *complaintPages) detail(w http.ResponseWriter, r *http.Request) error {
+	return p.showDetail(w, r, http.StatusOK, "", nil, nil)
 }
 
 // move takes the complaint one step; a refusal shows the page again
 // with the step's form as typed and the messages at its fields.
-func (p *complaintPages) move(w http.ResponseWriter, r *http.Request) {
+func (p *complaintPages) move(w http.ResponseWriter, r *http.Request) error {
 	id, err := complaintID(r)
 	if err != nil {
-		p.notFound(w, r)
-		return
+		return err
 	}
 	version, _ := strconv.Atoi(r.PostFormValue("version"))
 	to, note := r.PostFormValue("to"), r.PostFormValue("note")
@@ -92,14 +91,13 @@ func (p *complaintPages) move(w http.ResponseWriter, r *http.Request) {
 			fields[k] = v
 		}
 	}
-	_, err = p.complaints.Move(r.Context(), id, version, to, note, fields)
+	_, err = p.complaints.Move(r.Context(), id, version, complaint.Status(to), note, fields)
 	if err == nil {
 		http.Redirect(w, r, fmt.Sprintf("/complaints/%d?notice=moved", id), http.StatusSeeOther)
-		return
+		return nil
 	}
 	if code := crm.ErrorCode(err); code == crm.ENotFound || code == crm.EInternal || code == crm.EUnauthorized {
-		p.refuse(w, r, err)
-		return
+		return err
 	}
 	typed := map[string]string{"note": note}
 	for k, v := range fields {
@@ -111,12 +109,12 @@ func (p *complaintPages) move(w http.ResponseWriter, r *http.Request) {
 	} else if code == crm.EVersionConflict {
 		status = http.StatusConflict
 	}
-	p.showDetail(w, r, status, to, typed, err)
+	return p.showDetail(w, r, status, to, typed, err)
 }
 
 // showDetail renders the complaint in the path; failed names the step
 // whose form is shown again with typed and the refusal err.
-func (p *complaintPages) showDetail(w http.ResponseWriter, r *http.Request, status int, failed string, typed map[string]string, refusal error) {
+func (p *complaintPages) showDetail(w http.ResponseWriter, r *http.Request, status int, failed string, typed map[string]string, refusal error) error {
 	lang, ctx := langOf(r), r.Context()
 	id, err := complaintID(r)
 	var c complaint.Complaint
@@ -128,23 +126,19 @@ func (p *complaintPages) showDetail(w http.ResponseWriter, r *http.Request, stat
 		events, err = p.complaints.Events(ctx, id)
 	}
 	if err != nil {
-		if !p.refuse(w, r, err) {
-			p.fail(w, r, err)
-		}
-		return
+		return err
 	}
 	r = at(r, fmt.Sprintf("/complaints/%d", id))
 	customer, assignee, err := p.svc.Directory.Names(ctx, c.CustomerID, c.AssigneeID)
 	if err != nil {
-		p.fail(w, r, err)
-		return
+		return err
 	}
 	if c.CustomerID == 0 {
 		customer = c.CallerName
 	}
 	now := p.now()
 	d := complaintDetail{C: c, Customer: customer, Assignee: assignee, Category: p.word(lang, "category", c.Category),
-		Status: p.word(lang, "status", c.Status), Channel: p.word(lang, "channel", c.Channel), Severity: p.word(lang, "severity", c.Severity),
+		Status: p.word(lang, "status", string(c.Status)), Channel: p.word(lang, "channel", c.Channel), Severity: p.word(lang, "severity", c.Severity),
 		Closed: c.Status == "closed", Month: c.ReceivedAt.In(p.loc).Format("2006-01")}
 	if r.URL.Query().Get("notice") != "" && status == http.StatusOK {
 		d.Notice = p.msgs.text(lang, "complaints.notice."+r.URL.Query().Get("notice"))
@@ -159,7 +153,8 @@ func (p *complaintPages) showDetail(w http.ResponseWriter, r *http.Request, stat
 		if ev.To == "approved" && solved == nil {
 			solved = &at
 		}
-		row := eventRow{At: ev.At, From: p.word(lang, "status", ev.From), To: p.word(lang, "status", ev.To), ToValue: ev.To, FromVal: ev.From, Note: ev.Note}
+		from, to := string(ev.From), string(ev.To)
+		row := eventRow{At: ev.At, From: p.word(lang, "status", from), To: p.word(lang, "status", to), ToValue: to, FromVal: from, Note: ev.Note}
 		if ev.ActorID > 0 {
 			if _, ok := names[ev.ActorID]; !ok {
 				if u, err := p.svc.Directory.User(ctx, ev.ActorID); err == nil {
@@ -182,12 +177,13 @@ func (p *complaintPages) showDetail(w http.ResponseWriter, r *http.Request, stat
 	d.Solution = p.deadlineOf(lang, c.SolutionDueAt, solved, now)
 	me, _ := crm.PrincipalFrom(ctx)
 	for _, s := range complaint.NextSteps(c, me.Role, now) {
-		f := stepForm{To: s.To, Label: p.word(lang, "step", s.To)}
-		if f.Label == s.To {
-			f.Label = p.word(lang, "status", s.To) // a step the catalogue does not name yet
+		to := string(s.To)
+		f := stepForm{To: to, Label: p.word(lang, "step", to)}
+		if f.Label == to {
+			f.Label = p.word(lang, "status", to) // a step the catalogue does not name yet
 		}
 		var mine map[string]string
-		if s.To == failed {
+		if to == failed {
 			mine, f.Open = typed, true
 			f.Note = typed["note"]
 			f.Problem = p.complaintProblem(lang, refusal, append(append([]string{"note"}, s.Required...), s.Optional...))
@@ -198,8 +194,7 @@ func (p *complaintPages) showDetail(w http.ResponseWriter, r *http.Request, stat
 			f.Inputs = append(f.Inputs, in)
 			if k == "assignee" && d.Assignees == nil {
 				if d.Assignees, err = p.assignees(r, c.Quality); err != nil {
-					p.fail(w, r, err)
-					return
+					return err
 				}
 			}
 		}
@@ -210,7 +205,7 @@ func (p *complaintPages) showDetail(w http.ResponseWriter, r *http.Request, stat
 		// complaint meanwhile, or the role may not): say why at the top.
 		d.Notice = p.complaintProblem(lang, refusal, nil).Form
 	}
-	p.render(w, r, status, "complaints_detail", "complaints.detail", d)
+	return p.render(w, r, status, "complaints_detail", "complaints.detail", d)
 }
 
 // deadlineOf shows a deadline: how it was kept once done, else its clock.

@@ -32,20 +32,19 @@ type intakeData struct {
 var intakeInputs = []string{"customer", "caller_name", "caller_phone", "contact", "received_at", "channel", "category", "severity",
 	"order_no", "part_no", "quantity", "delivery_date", "defective_quantity", "demand", "description"}
 
-func (p *complaintPages) newForm(w http.ResponseWriter, r *http.Request) {
+func (p *complaintPages) newForm(w http.ResponseWriter, r *http.Request) error {
 	me, _ := crm.PrincipalFrom(r.Context())
 	if !me.Role.Can(crm.ActComplaintCreate) {
-		p.failOrForbid(w, r, crm.Errorf(crm.EForbidden, "your role may not register complaints"))
-		return
+		return crm.Errorf(crm.EForbidden, "your role may not register complaints")
 	}
 	f := intakeForm{Channel: "phone", Category: "product_quality", Severity: "normal", Customer: r.URL.Query().Get("customer"),
 		ReceivedAt: p.now().In(p.loc).Format("2006-01-02T15:04")}
-	p.showIntake(w, r, http.StatusOK, f, formProblem{})
+	return p.showIntake(w, r, http.StatusOK, f, formProblem{})
 }
 
 // create registers the complaint the form describes and goes on to its
 // page; a refusal shows the form again with the messages at the fields.
-func (p *complaintPages) create(w http.ResponseWriter, r *http.Request) {
+func (p *complaintPages) create(w http.ResponseWriter, r *http.Request) error {
 	v, lang := r.PostFormValue, langOf(r)
 	f := intakeForm{Customer: strings.TrimSpace(v("customer")), CallerName: v("caller_name"), CallerPhone: v("caller_phone"),
 		Contact: v("contact"), ReceivedAt: v("received_at"), Channel: v("channel"), Category: v("category"), Quality: v("quality"),
@@ -96,18 +95,19 @@ func (p *complaintPages) create(w http.ResponseWriter, r *http.Request) {
 		c, err = p.complaints.Create(r.Context(), c, strings.TrimSpace(f.CallerPhone), quality, lang)
 	}
 	if err != nil {
-		if !p.refuse(w, r, err) {
-			p.showIntake(w, r, httpx.Status(err), f, p.complaintProblem(lang, err, intakeInputs))
+		if pageLevel(err) {
+			return err
 		}
-		return
+		return p.showIntake(w, r, httpx.Status(err), f, p.complaintProblem(lang, err, intakeInputs))
 	}
 	http.Redirect(w, r, fmt.Sprintf("/complaints/%d?notice=created", c.ID), http.StatusSeeOther)
+	return nil
 }
 
-func (p *complaintPages) showIntake(w http.ResponseWriter, r *http.Request, status int, f intakeForm, problem formProblem) {
+func (p *complaintPages) showIntake(w http.ResponseWriter, r *http.Request, status int, f intakeForm, problem formProblem) error {
 	lang := langOf(r)
 	d := intakeData{Form: f, Problem: problem, Channels: p.options(lang, "channel", complaint.ComplaintChannels, f.Channel),
 		Categories: p.options(lang, "category", complaint.ComplaintCategories, f.Category),
 		Severities: p.options(lang, "severity", complaint.ComplaintSeverities, f.Severity)}
-	p.render(w, at(r, "/complaints/new"), status, "complaints_form", "complaints.new", d)
+	return p.render(w, at(r, "/complaints/new"), status, "complaints_form", "complaints.new", d)
 }

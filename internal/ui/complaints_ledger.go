@@ -30,7 +30,7 @@ type ledgerLine struct {
 	ReplyLabel, SolutionLabel  string
 }
 
-func (p *complaintPages) ledger(w http.ResponseWriter, r *http.Request) {
+func (p *complaintPages) ledger(w http.ResponseWriter, r *http.Request) error {
 	lang, q := langOf(r), r.URL.Query()
 	status := http.StatusOK
 	d := ledgerData{}
@@ -46,10 +46,7 @@ func (p *complaintPages) ledger(w http.ResponseWriter, r *http.Request) {
 	}
 	page, err := p.reports.Ledger(r.Context(), month, after, ledgerPageSize)
 	if err != nil {
-		if !p.refuse(w, r, err) {
-			p.fail(w, r, err)
-		}
-		return
+		return err
 	}
 	d.Month, d.Total = page.Month, page.Total
 	m, _ := complaint.ParseMonth(page.Month, p.now())
@@ -72,10 +69,10 @@ func (p *complaintPages) ledger(w http.ResponseWriter, r *http.Request) {
 	d.Analysis = "/complaints/analysis?month=" + page.Month
 	for _, row := range page.Items {
 		d.Rows = append(d.Rows, ledgerLine{LedgerRow: row, CategoryLabel: p.word(lang, "category", row.Category),
-			StatusLabel: p.word(lang, "status", row.Status), ReplyLabel: p.word(lang, "kept", row.Reply),
+			StatusLabel: p.word(lang, "status", string(row.Status)), ReplyLabel: p.word(lang, "kept", row.Reply),
 			SolutionLabel: p.word(lang, "kept", row.Solution)})
 	}
-	p.render(w, r, status, "complaints_ledger", "complaints.ledger.title", d)
+	return p.render(w, r, status, "complaints_ledger", "complaints.ledger.title", d)
 }
 
 // analysisData is what the analysis page shows: the figures, and the
@@ -123,7 +120,7 @@ type barChart struct {
 	Values []int    `json:"values"`
 }
 
-func (p *complaintPages) analysis(w http.ResponseWriter, r *http.Request) {
+func (p *complaintPages) analysis(w http.ResponseWriter, r *http.Request) error {
 	lang, month := langOf(r), r.URL.Query().Get("month")
 	status, d := http.StatusOK, analysisData{}
 	if _, err := complaint.ParseMonth(month, p.now()); err != nil {
@@ -136,10 +133,7 @@ func (p *complaintPages) analysis(w http.ResponseWriter, r *http.Request) {
 		status, d.Problem, a, err = httpx.Status(err), p.complaintProblem(lang, err, nil).Form, complaint.Analyse(m.Name, nil), nil
 	}
 	if err != nil {
-		if !p.refuse(w, r, err) {
-			p.fail(w, r, err)
-		}
-		return
+		return err
 	}
 	d.A = a
 	m, _ := complaint.ParseMonth(a.Month, p.now())
@@ -183,7 +177,7 @@ func (p *complaintPages) analysis(w http.ResponseWriter, r *http.Request) {
 			*x.dst = p.msgs.text(lang, "complaints.analysis.duration", *x.s.MedianHours, *x.s.P90Hours, x.s.N)
 		}
 	}
-	p.render(w, r, status, "complaints_analysis", "complaints.analysis.title", d)
+	return p.render(w, r, status, "complaints_analysis", "complaints.analysis.title", d)
 }
 
 func pctText(p *float64, none string) string {

@@ -25,21 +25,18 @@ type queueRow struct {
 	Overdue                                bool
 }
 
-func (p *complaintPages) queue(w http.ResponseWriter, r *http.Request) {
+func (p *complaintPages) queue(w http.ResponseWriter, r *http.Request) error {
 	lang, all := langOf(r), r.URL.Query().Get("all") == "1"
 	items, err := p.reports.Queue(r.Context(), all)
 	if err != nil {
-		if !p.refuse(w, r, err) {
-			p.fail(w, r, err)
-		}
-		return
+		return err
 	}
 	me, _ := crm.PrincipalFrom(r.Context())
 	d := complaintQueue{All: all, CanCreate: me.Role.Can(crm.ActComplaintCreate), Limit: complaint.QueueLimit}
 	now := p.now()
 	for _, it := range items {
 		row := queueRow{ID: it.ID, Number: it.Number, Customer: it.CustomerName, Category: p.word(lang, "category", it.Category),
-			Status: p.word(lang, "status", it.Status), Severity: it.Severity, Department: it.Department, Assignee: it.AssigneeName,
+			Status: p.word(lang, "status", string(it.Status)), Severity: it.Severity, Department: it.Department, Assignee: it.AssigneeName,
 			Overdue: it.Overdue}
 		if it.CustomerID == 0 {
 			row.Customer = it.CallerName
@@ -50,5 +47,5 @@ func (p *complaintPages) queue(w http.ResponseWriter, r *http.Request) {
 		}
 		d.Rows = append(d.Rows, row)
 	}
-	p.render(w, r, http.StatusOK, "complaints", "complaints.title", d)
+	return p.render(w, r, http.StatusOK, "complaints", "complaints.title", d)
 }

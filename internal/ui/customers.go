@@ -107,12 +107,12 @@ type choice struct {
 	Selected     bool
 }
 
-func (c *customerPages) list(w http.ResponseWriter, r *http.Request) {
+func (c *customerPages) list(w http.ResponseWriter, r *http.Request) error {
 	lang, q := langOf(r), r.URL.Query()
 	if q.Get("trash") == "true" {
 		// The API's ?trash=true lists the trash; the pages have a page for it.
 		http.Redirect(w, r, "/customers/trash", http.StatusSeeOther)
-		return
+		return nil
 	}
 	me, _ := crm.PrincipalFrom(r.Context())
 	d := customerList{Query: strings.TrimSpace(q.Get("q")), CanCreate: me.Role.Can(crm.ActCustomerCreate),
@@ -127,8 +127,7 @@ func (c *customerPages) list(w http.ResponseWriter, r *http.Request) {
 	f := customer.CustomerFilter{Query: d.Query, Limit: page.Limit + 1, Sort: d.Sort}
 	var ferr error
 	if d.Filters, ferr = c.readFilters(r, me, q, &f); ferr != nil {
-		c.fail(w, r, ferr)
-		return
+		return ferr
 	}
 	switch s := strings.TrimSpace(q.Get("stage")); {
 	case slices.Contains(customer.CustomerStages, s):
@@ -159,8 +158,7 @@ func (c *customerPages) list(w http.ResponseWriter, r *http.Request) {
 	}
 	rows, n, err := c.cs.ListCounted(r.Context(), f)
 	if err != nil {
-		c.refuse(w, r, err)
-		return
+		return err
 	}
 	d.Total, d.TotalIsEstimate = n.Total, n.Estimate
 	list := httpx.MakePage(rows, page.Limit, func(x customer.Customer) any {
@@ -211,7 +209,7 @@ func (c *customerPages) list(w http.ResponseWriter, r *http.Request) {
 		}
 		d.ExportCSV, d.ExportXLSX = exportLink("csv", d.Query, d.Stage, ef), exportLink("xlsx", d.Query, d.Stage, ef)
 	}
-	c.render(w, r, status, "customers", "customers.title", d)
+	return c.render(w, r, status, "customers", "customers.title", d)
 }
 
 // exportLink is the API's export of the list as filtered, in format; the
@@ -229,21 +227,6 @@ func exportLink(format, query, stage string, filters url.Values) string {
 		v.Set("stage", stage)
 	}
 	return "/api/v1/customers/export?" + v.Encode()
-}
-
-// refuse answers the errors no form can fix: a missing or out-of-scope
-// customer gets the 404 page, a role that may not do this the 403 page,
-// anything unexpected a 500. It reports whether it answered.
-func (c *customerPages) refuse(w http.ResponseWriter, r *http.Request, err error) bool {
-	switch crm.ErrorCode(err) {
-	case crm.ENotFound:
-		c.notFound(w, r)
-	case crm.EForbidden, crm.EUnauthorized, crm.EInternal:
-		c.failOrForbid(w, r, err)
-	default:
-		return false
-	}
-	return true
 }
 
 // customerID reads the customer ID in the path; anything but a positive

@@ -56,13 +56,13 @@ func cardLabel(lang string, f customer.CardField) string {
 	return f.LabelZH
 }
 
-func (c *customerPages) card(w http.ResponseWriter, r *http.Request) {
-	c.showCard(w, r, http.StatusOK, nil, "", "", nil)
+func (c *customerPages) card(w http.ResponseWriter, r *http.Request) error {
+	return c.showCard(w, r, http.StatusOK, nil, "", "", nil)
 }
 
 // showCard renders the card of the customer in the path. posted is the
 // form as sent when it is shown again with p saying what is wrong.
-func (c *customerPages) showCard(w http.ResponseWriter, r *http.Request, status int, posted map[string]string, surveyor, surveyed string, err error) {
+func (c *customerPages) showCard(w http.ResponseWriter, r *http.Request, status int, posted map[string]string, surveyor, surveyed string, err error) error {
 	lang := langOf(r)
 	id, gerr := customerID(r)
 	var x customer.Customer
@@ -78,10 +78,7 @@ func (c *customerPages) showCard(w http.ResponseWriter, r *http.Request, status 
 		revs, gerr = c.cards.Revisions(r.Context(), id)
 	}
 	if gerr != nil {
-		if !c.refuse(w, r, gerr) {
-			c.fail(w, r, gerr)
-		}
-		return
+		return gerr
 	}
 	me, _ := crm.PrincipalFrom(r.Context())
 	d := cardPage{Customer: x, CanChange: mayChange(me, x), Surveyor: surveyor, Surveyed: surveyed}
@@ -130,7 +127,7 @@ func (c *customerPages) showCard(w http.ResponseWriter, r *http.Request, status 
 	if r.URL.Query().Get("notice") == "saved" && status == http.StatusOK {
 		d.Notice = c.msgs.text(lang, "customers.card.notice.saved")
 	}
-	c.render(w, at(r, fmt.Sprintf("/customers/%d/card", id)), status, "customers_card", "customers.card.title", d)
+	return c.render(w, at(r, fmt.Sprintf("/customers/%d/card", id)), status, "customers_card", "customers.card.title", d)
 }
 
 // cmpLabel is the label of key, or the key itself for a field the

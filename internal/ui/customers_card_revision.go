@@ -24,7 +24,7 @@ type cardChange struct {
 	Label string
 }
 
-func (c *customerPages) cardRevision(w http.ResponseWriter, r *http.Request) {
+func (c *customerPages) cardRevision(w http.ResponseWriter, r *http.Request) error {
 	lang := langOf(r)
 	id, err := customerID(r)
 	n, nerr := strconv.Atoi(r.PathValue("n"))
@@ -48,10 +48,7 @@ func (c *customerPages) cardRevision(w http.ResponseWriter, r *http.Request) {
 		tmpl, _, err = c.cards.Template(r.Context())
 	}
 	if err != nil {
-		if !c.refuse(w, r, err) {
-			c.fail(w, r, err)
-		}
-		return
+		return err
 	}
 	labels := map[string]string{}
 	for _, f := range tmpl {
@@ -66,5 +63,5 @@ func (c *customerPages) cardRevision(w http.ResponseWriter, r *http.Request) {
 	for _, ch := range diff {
 		d.Changes = append(d.Changes, cardChange{CardDiff: ch, Label: cmpLabel(labels, ch.Key)})
 	}
-	c.render(w, at(r, fmt.Sprintf("/customers/%d/card/revisions/%d", id, n)), http.StatusOK, "customers_card_revision", "customers.card.revision_title", d)
+	return c.render(w, at(r, fmt.Sprintf("/customers/%d/card/revisions/%d", id, n)), http.StatusOK, "customers_card_revision", "customers.card.revision_title", d)
 }

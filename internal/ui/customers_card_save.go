@@ -14,11 +14,10 @@ import (
 // saveCard records the form as a new revision of the card. A sensitive
 // field left empty keeps the value on file, since the page only ever
 // shows it masked.
-func (c *customerPages) saveCard(w http.ResponseWriter, r *http.Request) {
+func (c *customerPages) saveCard(w http.ResponseWriter, r *http.Request) error {
 	id, err := customerID(r)
 	if err != nil {
-		c.refuse(w, r, err)
-		return
+		return err
 	}
 	surveyor, surveyed := r.PostFormValue("surveyor"), strings.TrimSpace(r.PostFormValue("surveyed_on"))
 	values := map[string]string{}
@@ -37,12 +36,13 @@ func (c *customerPages) saveCard(w http.ResponseWriter, r *http.Request) {
 		_, err = c.cards.Save(r.Context(), id, surveyor, surveyed, values)
 	}
 	if err != nil {
-		if !c.refuse(w, r, err) {
-			c.showCard(w, r, httpx.Status(err), values, surveyor, surveyed, err)
+		if pageLevel(err) {
+			return err
 		}
-		return
+		return c.showCard(w, r, httpx.Status(err), values, surveyor, surveyed, err)
 	}
 	http.Redirect(w, r, fmt.Sprintf("/customers/%d/card?notice=saved#card-values", id), http.StatusSeeOther)
+	return nil
 }
 
 // keepSealed sends a sensitive field left empty back as the masked value

@@ -76,22 +76,19 @@ func (c *customerPages) changeableContact(r *http.Request) (int64, customer.Cont
 
 // editContactForm shows the customer's page with the contact form
 // filled in from the contact in the path, to change or delete it.
-func (c *customerPages) editContactForm(w http.ResponseWriter, r *http.Request) {
+func (c *customerPages) editContactForm(w http.ResponseWriter, r *http.Request) error {
 	id, k, err := c.changeableContact(r)
 	if err != nil {
-		if !c.refuse(w, r, err) {
-			c.fail(w, r, err)
-		}
-		return
+		return err
 	}
-	c.showDetail(w, r, http.StatusOK, detailForms{contact: contactFormFrom(k), interaction: interactionForm{Channel: "visit"},
+	return c.showDetail(w, r, http.StatusOK, detailForms{contact: contactFormFrom(k), interaction: interactionForm{Channel: "visit"},
 		path: contactEditPath(id, k.ID)})
 }
 
 // updateContact changes the contact at the version the form was filled
 // in from. An empty mobile keeps the number on file unless "remove" is
 // ticked; a number another contact has is refused until "add anyway".
-func (c *customerPages) updateContact(w http.ResponseWriter, r *http.Request) {
+func (c *customerPages) updateContact(w http.ResponseWriter, r *http.Request) error {
 	lang, f := langOf(r), contactFormOf(r)
 	id, k, err := c.changeableContact(r)
 	if err == nil {
@@ -108,24 +105,25 @@ func (c *customerPages) updateContact(w http.ResponseWriter, r *http.Request) {
 		_, err = c.cs.UpdateContact(r.Context(), k.ID, pt, lang)
 	}
 	if err != nil {
-		if !c.refuse(w, r, err) {
-			forms := detailForms{contact: f, interaction: interactionForm{Channel: "visit"}, path: contactEditPath(id, f.ID),
-				contactProblem: c.problem(lang, "contact", err, contactInputs), duplicate: refusedFor(err, "mobile", "duplicate")}
-			if crm.ErrorCode(err) == crm.EVersionConflict {
-				forms.contactStale = true
-				forms.contactProblem = formProblem{Form: c.msgs.text(lang, "customers.contact.stale"), Fields: map[string][]string{}}
-			}
-			c.showDetail(w, r, httpx.Status(err), forms)
+		if pageLevel(err) {
+			return err
 		}
-		return
+		forms := detailForms{contact: f, interaction: interactionForm{Channel: "visit"}, path: contactEditPath(id, f.ID),
+			contactProblem: c.problem(lang, "contact", err, contactInputs), duplicate: refusedFor(err, "mobile", "duplicate")}
+		if crm.ErrorCode(err) == crm.EVersionConflict {
+			forms.contactStale = true
+			forms.contactProblem = formProblem{Form: c.msgs.text(lang, "customers.contact.stale"), Fields: map[string][]string{}}
+		}
+		return c.showDetail(w, r, httpx.Status(err), forms)
 	}
 	http.Redirect(w, r, fmt.Sprintf("/customers/%d?notice=contact_updated#contacts", id), http.StatusSeeOther)
+	return nil
 }
 
 // deleteContact removes the contact, if it is still at the version the
 // page showed; a contact changed since is shown again, as it is now, to
 // be confirmed once more.
-func (c *customerPages) deleteContact(w http.ResponseWriter, r *http.Request) {
+func (c *customerPages) deleteContact(w http.ResponseWriter, r *http.Request) error {
 	lang := langOf(r)
 	version, _ := strconv.Atoi(r.PostFormValue("version"))
 	id, k, err := c.changeableContact(r)
@@ -137,24 +135,25 @@ func (c *customerPages) deleteContact(w http.ResponseWriter, r *http.Request) {
 		err = c.cs.DeleteContact(r.Context(), k.ID)
 	}
 	if err != nil {
-		if !c.refuse(w, r, err) {
-			forms := detailForms{contact: contactFormFrom(k), interaction: interactionForm{Channel: "visit"}, path: contactEditPath(id, k.ID),
-				contactProblem: c.problem(lang, "contact", err, contactInputs)}
-			if crm.ErrorCode(err) == crm.EVersionConflict {
-				forms.contactProblem = formProblem{Form: c.msgs.text(lang, "customers.contact.stale_delete"), Fields: map[string][]string{}}
-			}
-			c.showDetail(w, r, httpx.Status(err), forms)
+		if pageLevel(err) {
+			return err
 		}
-		return
+		forms := detailForms{contact: contactFormFrom(k), interaction: interactionForm{Channel: "visit"}, path: contactEditPath(id, k.ID),
+			contactProblem: c.problem(lang, "contact", err, contactInputs)}
+		if crm.ErrorCode(err) == crm.EVersionConflict {
+			forms.contactProblem = formProblem{Form: c.msgs.text(lang, "customers.contact.stale_delete"), Fields: map[string][]string{}}
+		}
+		return c.showDetail(w, r, httpx.Status(err), forms)
 	}
 	http.Redirect(w, r, fmt.Sprintf("/customers/%d?notice=contact_deleted#contacts", id), http.StatusSeeOther)
+	return nil
 }
 
 // revealMobile shows the contact's mobile number in full on the
 // customer's page, for a role that may see it and with a reason; the
 // domain records the look in the audit log. The number is never put in
 // an address: the answer to the post is the page itself.
-func (c *customerPages) revealMobile(w http.ResponseWriter, r *http.Request) {
+func (c *customerPages) revealMobile(w http.ResponseWriter, r *http.Request) error {
 	lang, reason := langOf(r), strings.TrimSpace(r.PostFormValue("reason"))
 	me, _ := crm.PrincipalFrom(r.Context())
 	var err error
@@ -172,19 +171,15 @@ func (c *customerPages) revealMobile(w http.ResponseWriter, r *http.Request) {
 	forms := detailForms{interaction: interactionForm{Channel: "visit"}, revealFor: k.ID, revealReason: reason}
 	if err != nil {
 		if crm.ErrorCode(err) != crm.EInvalid {
-			if !c.refuse(w, r, err) {
-				c.fail(w, r, err)
-			}
-			return
+			return err
 		}
 		p := c.problem(lang, "reveal", err, []string{"reason"})
 		forms.revealProblem = p.Fields["reason"]
 		if p.Form != "" {
 			forms.revealProblem = append(forms.revealProblem, p.Form)
 		}
-		c.showDetail(w, r, httpx.Status(err), forms)
-		return
+		return c.showDetail(w, r, httpx.Status(err), forms)
 	}
 	forms.fullMobile = full
-	c.showDetail(w, r, http.StatusOK, forms)
+	return c.showDetail(w, r, http.StatusOK, forms)
 }

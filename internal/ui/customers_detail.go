@@ -122,13 +122,13 @@ var customerNotices = map[string]string{
 	"restored":        "customers.notice.restored",
 }
 
-func (c *customerPages) detail(w http.ResponseWriter, r *http.Request) {
-	c.showDetail(w, r, http.StatusOK, detailForms{interaction: interactionForm{Channel: "visit"}})
+func (c *customerPages) detail(w http.ResponseWriter, r *http.Request) error {
+	return c.showDetail(w, r, http.StatusOK, detailForms{interaction: interactionForm{Channel: "visit"}})
 }
 
 // showDetail renders the customer in the path with the forms as given.
 // A customer missing or out of scope is the 404 page.
-func (c *customerPages) showDetail(w http.ResponseWriter, r *http.Request, status int, forms detailForms) {
+func (c *customerPages) showDetail(w http.ResponseWriter, r *http.Request, status int, forms detailForms) error {
 	lang := langOf(r)
 	id, err := customerID(r)
 	var x customer.Customer
@@ -144,10 +144,7 @@ func (c *customerPages) showDetail(w http.ResponseWriter, r *http.Request, statu
 		fields, _, err = c.cs.CustomerFields(r.Context())
 	}
 	if err != nil {
-		if !c.refuse(w, r, err) {
-			c.fail(w, r, err)
-		}
-		return
+		return err
 	}
 	base := fmt.Sprintf("/customers/%d", id)
 	if forms.path == "" {
@@ -178,8 +175,7 @@ func (c *customerPages) showDetail(w http.ResponseWriter, r *http.Request, statu
 	}
 	if forms.contact.ID != 0 && d.EditingName == "" {
 		// The contact to change is not this customer's (or is gone).
-		c.notFound(w, r)
-		return
+		return c.notFound(w, r)
 	}
 	for _, in := range customInputs(lang, fields, x.Custom) {
 		if in.Value != "" {
@@ -188,8 +184,7 @@ func (c *customerPages) showDetail(w http.ResponseWriter, r *http.Request, statu
 	}
 	book := c.userBook(r.Context())
 	if err := c.ownerFacts(&d, book); err != nil {
-		c.fail(w, r, err)
-		return
+		return err
 	}
 	var historyBefore int64
 	if s := r.URL.Query().Get("history_before"); s != "" {
@@ -199,8 +194,7 @@ func (c *customerPages) showDetail(w http.ResponseWriter, r *http.Request, statu
 	}
 	var next int64
 	if d.History, next, err = c.history(r, lang, x, historyBefore, fields, book); err != nil {
-		c.fail(w, r, err)
-		return
+		return err
 	}
 	if next > 0 {
 		d.HistoryMore = fmt.Sprintf("%s?history_before=%d#history", base, next)
@@ -222,23 +216,20 @@ func (c *customerPages) showDetail(w http.ResponseWriter, r *http.Request, statu
 	}
 	entries, err := c.cs.Interactions(r.Context(), id, before, page.Limit+1)
 	if err != nil {
-		c.refuse(w, r, err)
-		return
+		return err
 	}
 	list := httpx.MakePage(entries, page.Limit, func(it customer.Interaction) any { return it.ID })
 	if d.Timeline, err = c.timeline(r, lang, id, list.Items); err != nil {
-		c.fail(w, r, err)
-		return
+		return err
 	}
 	complaints, ok, err := c.complaints.OfCustomer(r.Context(), id, 50)
 	if err != nil {
-		c.fail(w, r, err)
-		return
+		return err
 	}
 	d.ShowComplaints = ok
 	for _, k := range complaints {
 		d.Complaints = append(d.Complaints, complaintRow{Complaint: k,
-			CategoryLabel: c.msgOr(lang, "complain.category."+k.Category, k.Category), StatusLabel: c.msgOr(lang, "complain.state."+k.Status, k.Status)})
+			CategoryLabel: c.msgOr(lang, "complain.category."+k.Category, k.Category), StatusLabel: c.msgOr(lang, "complain.state."+string(k.Status), string(k.Status))})
 	}
 	link := func(cursor string) string {
 		v := url.Values{}
@@ -260,7 +251,7 @@ func (c *customerPages) showDetail(w http.ResponseWriter, r *http.Request, statu
 	if before > 0 {
 		d.Newest = link("")
 	}
-	c.render(w, r, status, "customers_detail", "customers.detail", d)
+	return c.render(w, r, status, "customers_detail", "customers.detail", d)
 }
 
 // ownerFacts names the customer's owner and team in d.

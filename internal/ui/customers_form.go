@@ -59,33 +59,33 @@ func formFrom(x customer.Customer) customerForm {
 		Tags: strings.Join(x.Tags, ", "), Custom: x.Custom}
 }
 
-func (c *customerPages) newForm(w http.ResponseWriter, r *http.Request) {
+func (c *customerPages) newForm(w http.ResponseWriter, r *http.Request) error {
 	me, _ := crm.PrincipalFrom(r.Context())
 	if !me.Role.Can(crm.ActCustomerCreate) {
-		c.failOrForbid(w, r, crm.Errorf(crm.EForbidden, "your role may not add customers"))
-		return
+		return crm.Errorf(crm.EForbidden, "your role may not add customers")
 	}
-	c.showForm(w, r, http.StatusOK, customerForm{Kind: "company", Source: "other", Stage: "potential"}, formProblem{}, nil)
+	return c.showForm(w, r, http.StatusOK, customerForm{Kind: "company", Source: "other", Stage: "potential"}, formProblem{}, nil)
 }
 
 // create adds the customer the form describes, owned by the caller, and
 // goes on to its page.
-func (c *customerPages) create(w http.ResponseWriter, r *http.Request) {
+func (c *customerPages) create(w http.ResponseWriter, r *http.Request) error {
 	f, lang := formOf(r), langOf(r)
 	x, err := c.cs.CreateForced(r.Context(), customer.Customer{Kind: f.Kind, Name: f.Name, ShortName: f.ShortName, USCC: f.USCC,
 		LegalRep: f.LegalRep, IndustryCode: f.IndustryCode, RegionCode: f.RegionCode, Address: f.Address,
 		Source: f.Source, Stage: f.Stage, Notes: f.Notes, EmployeeBand: f.EmployeeBand, RevenueBand: f.RevenueBand,
 		Tags: splitTags(f.Tags), Custom: filled(f.Custom)}, f.Force, lang)
 	if err != nil {
-		if !c.refuse(w, r, err) {
-			c.showForm(w, r, httpx.Status(err), f, c.customerProblem(r, lang, err), err)
+		if pageLevel(err) {
+			return err
 		}
-		return
+		return c.showForm(w, r, httpx.Status(err), f, c.customerProblem(r, lang, err), err)
 	}
 	http.Redirect(w, r, fmt.Sprintf("/customers/%d?notice=created", x.ID), http.StatusSeeOther)
+	return nil
 }
 
-func (c *customerPages) editForm(w http.ResponseWriter, r *http.Request) {
+func (c *customerPages) editForm(w http.ResponseWriter, r *http.Request) error {
 	me, _ := crm.PrincipalFrom(r.Context())
 	id, err := customerID(r)
 	if err == nil && !me.Role.Can(crm.ActCustomerUpdate) {
@@ -96,15 +96,14 @@ func (c *customerPages) editForm(w http.ResponseWriter, r *http.Request) {
 		x, err = c.cs.Get(r.Context(), id)
 	}
 	if err != nil {
-		c.refuse(w, r, err)
-		return
+		return err
 	}
-	c.showForm(w, r, http.StatusOK, formFrom(x), formProblem{}, nil)
+	return c.showForm(w, r, http.StatusOK, formFrom(x), formProblem{}, nil)
 }
 
 // update changes the customer at the version the form was filled in
 // from, so that a change made meanwhile by someone else is not lost.
-func (c *customerPages) update(w http.ResponseWriter, r *http.Request) {
+func (c *customerPages) update(w http.ResponseWriter, r *http.Request) error {
 	f, lang := formOf(r), langOf(r)
 	id, err := customerID(r)
 	var x customer.Customer
@@ -117,19 +116,20 @@ func (c *customerPages) update(w http.ResponseWriter, r *http.Request) {
 			EmployeeBand: &f.EmployeeBand, RevenueBand: &f.RevenueBand, Tags: &tags, Custom: &custom}, lang)
 	}
 	if err != nil {
-		if !c.refuse(w, r, err) {
-			f.Code = x.Code
-			c.showForm(w, r, httpx.Status(err), f, c.customerProblem(r, lang, err), err)
+		if pageLevel(err) {
+			return err
 		}
-		return
+		f.Code = x.Code
+		return c.showForm(w, r, httpx.Status(err), f, c.customerProblem(r, lang, err), err)
 	}
 	http.Redirect(w, r, fmt.Sprintf("/customers/%d?notice=updated", x.ID), http.StatusSeeOther)
+	return nil
 }
 
 // showForm renders the form filled in as given, at the address of the
 // page it belongs to, with p saying what is wrong with it; err is the
 // refusal p was made from, if any.
-func (c *customerPages) showForm(w http.ResponseWriter, r *http.Request, status int, f customerForm, p formProblem, err error) {
+func (c *customerPages) showForm(w http.ResponseWriter, r *http.Request, status int, f customerForm, p formProblem, err error) error {
 	lang, title, path := langOf(r), "customers.new", "/customers/new"
 	if f.ID != 0 {
 		title, path = "customers.edit", fmt.Sprintf("/customers/%d/edit", f.ID)
@@ -140,13 +140,12 @@ func (c *customerPages) showForm(w http.ResponseWriter, r *http.Request, status 
 		RevenueBands:  c.choices(lang, "revenue_band", customer.RevenueBands, f.RevenueBand)}
 	fields, _, ferr := c.cs.CustomerFields(r.Context())
 	if ferr != nil {
-		c.fail(w, r, ferr)
-		return
+		return ferr
 	}
 	d.CustomFields = customInputs(lang, fields, f.Custom)
 	d.Stale = d.Edit && crm.ErrorCode(err) == crm.EVersionConflict
 	d.Duplicate = refusedFor(err, "name", "duplicate")
-	c.render(w, at(r, path), status, "customers_form", title, d)
+	return c.render(w, at(r, path), status, "customers_form", title, d)
 }
 
 // problem translates err for one of the pages' forms (customer, contact,

@@ -79,7 +79,7 @@ func (c *customerPages) owners(r *http.Request, me crm.Principal, from, to int64
 	return froms, tos, nil
 }
 
-func (c *customerPages) handoverForm(w http.ResponseWriter, r *http.Request) {
+func (c *customerPages) handoverForm(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	d := handoverData{}
 	d.From, _ = strconv.ParseInt(q.Get("from_owner_id"), 10, 64)
@@ -92,36 +92,33 @@ func (c *customerPages) handoverForm(w http.ResponseWriter, r *http.Request) {
 			picked = append(picked, id)
 		}
 	}
-	c.showHandover(w, r, http.StatusOK, d, picked)
+	return c.showHandover(w, r, http.StatusOK, d, picked)
 }
 
-func (c *customerPages) showHandover(w http.ResponseWriter, r *http.Request, status int, d handoverData, picked []int64) {
+func (c *customerPages) showHandover(w http.ResponseWriter, r *http.Request, status int, d handoverData, picked []int64) error {
 	me, _ := crm.PrincipalFrom(r.Context())
 	if !me.Role.Can(crm.ActCustomerAssign) {
-		c.failOrForbid(w, r, crm.Errorf(crm.EForbidden, "your role may not hand customers over"))
-		return
+		return crm.Errorf(crm.EForbidden, "your role may not hand customers over")
 	}
 	var err error
 	if d.FromOwners, d.ToOwners, err = c.owners(r, me, d.From, d.To); err != nil {
-		c.fail(w, r, err)
-		return
+		return err
 	}
 	if d.From != 0 {
 		list, err := c.cs.List(r.Context(), customer.CustomerFilter{OwnerID: d.From, Limit: 500, Sort: "name"})
 		if err != nil {
-			c.refuse(w, r, err)
-			return
+			return err
 		}
 		for _, x := range list {
 			d.Customers = append(d.Customers, handoverRow{Customer: x, Checked: slices.Contains(picked, x.ID)})
 		}
 	}
-	c.render(w, r, status, "customers_handover", "customers.handover.title", d)
+	return c.render(w, r, status, "customers_handover", "customers.handover.title", d)
 }
 
 // handover moves the customers as the form says: all of the old owner's
 // when none is ticked. Refusals are shown beside the fields.
-func (c *customerPages) handover(w http.ResponseWriter, r *http.Request) {
+func (c *customerPages) handover(w http.ResponseWriter, r *http.Request) error {
 	lang := langOf(r)
 	_ = r.ParseForm()
 	d := handoverData{Reason: strings.TrimSpace(r.PostFormValue("reason"))}
@@ -134,23 +131,21 @@ func (c *customerPages) handover(w http.ResponseWriter, r *http.Request) {
 			// Never read as "none ticked", which moves them all.
 			err := crm.Invalid(crm.FieldError{Field: "customer_ids", Code: "invalid", Message: "a customer is not in your scope"})
 			d.Problem = c.problem(lang, "handover", err, handoverInputs)
-			c.showHandover(w, r, httpx.Status(err), d, picked)
-			return
+			return c.showHandover(w, r, httpx.Status(err), d, picked)
 		}
 		picked = append(picked, id)
 	}
 	res, err := c.cs.Handover(r.Context(), customer.Handover{FromOwner: d.From, ToOwner: d.To, CustomerIDs: picked, Reason: d.Reason})
 	if err != nil {
 		if code := crm.ErrorCode(err); code == crm.EForbidden && len(c.problem(lang, "handover", err, handoverInputs).Fields) == 0 {
-			c.failOrForbid(w, r, err)
-			return
+			return err
 		}
 		if crm.ErrorCode(err) == crm.ENotFound {
 			err = crm.Invalid(crm.FieldError{Field: "customer_ids", Code: "unknown", Message: "a customer is not in your scope"})
 		}
 		d.Problem = c.problem(lang, "handover", err, handoverInputs)
-		c.showHandover(w, r, httpx.Status(err), d, picked)
-		return
+		return c.showHandover(w, r, httpx.Status(err), d, picked)
 	}
 	http.Redirect(w, r, "/customers/handover?moved="+strconv.Itoa(len(res.Moved))+"&from_owner_id="+strconv.FormatInt(d.From, 10), http.StatusSeeOther)
+	return nil
 }

@@ -79,16 +79,15 @@ func (p *importPages) fieldChoices(lang, selected string) []choice {
 	return out
 }
 
-func (p *importPages) start(w http.ResponseWriter, r *http.Request) {
-	p.showStart(w, r, http.StatusOK, "")
+func (p *importPages) start(w http.ResponseWriter, r *http.Request) error {
+	return p.showStart(w, r, http.StatusOK, "")
 }
 
-func (p *importPages) showStart(w http.ResponseWriter, r *http.Request, status int, problem string) {
+func (p *importPages) showStart(w http.ResponseWriter, r *http.Request, status int, problem string) error {
 	lang := langOf(r)
 	list, err := p.imp.List(r.Context(), 20)
 	if err != nil {
-		p.failOrForbid(w, r, err)
-		return
+		return err
 	}
 	d := importStart{Problem: problem}
 	for _, x := range list {
@@ -97,72 +96,64 @@ func (p *importPages) showStart(w http.ResponseWriter, r *http.Request, status i
 	for _, f := range importer.ImportFields {
 		d.Fields = append(d.Fields, choice{Value: f, Label: p.msgs.text(lang, "import.field."+f)})
 	}
-	p.render(w, at(r, "/imports"), status, "customers_import", "import.title", d)
+	return p.render(w, at(r, "/imports"), status, "customers_import", "import.title", d)
 }
 
 // upload stores the file and starts its dry run.
-func (p *importPages) upload(w http.ResponseWriter, r *http.Request) {
+func (p *importPages) upload(w http.ResponseWriter, r *http.Request) error {
 	if _, err := crm.Authorize(r.Context(), crm.ActCustomerCreate); err != nil {
-		p.failOrForbid(w, r, err)
-		return
+		return err
 	}
 	lang := langOf(r)
 	up := importer.ImportUpload{DryRun: true, Lang: lang}
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if ct != "multipart/form-data" {
-		p.showStart(w, r, http.StatusBadRequest, p.msgs.text(lang, "import.error.no_file"))
-		return
+		return p.showStart(w, r, http.StatusBadRequest, p.msgs.text(lang, "import.error.no_file"))
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, importer.MaxImportBytes+(1<<20))
 	mr, err := r.MultipartReader()
 	if err != nil {
-		p.showStart(w, r, http.StatusBadRequest, p.msgs.text(lang, "import.error.no_file"))
-		return
+		return p.showStart(w, r, http.StatusBadRequest, p.msgs.text(lang, "import.error.no_file"))
 	}
 	for {
 		part, err := mr.NextPart()
 		if err != nil {
 			var mbe *http.MaxBytesError
 			if errors.As(err, &mbe) {
-				p.showStart(w, r, http.StatusRequestEntityTooLarge, p.msgs.text(lang, "import.error.too_large"))
-				return
+				return p.showStart(w, r, http.StatusRequestEntityTooLarge, p.msgs.text(lang, "import.error.too_large"))
 			}
-			p.showStart(w, r, http.StatusUnprocessableEntity, p.msgs.text(lang, "import.error.no_file"))
-			return
+			return p.showStart(w, r, http.StatusUnprocessableEntity, p.msgs.text(lang, "import.error.no_file"))
 		}
 		if part.FormName() != "file" {
 			part.Close()
 			continue
 		}
 		if part.FileName() == "" {
-			p.showStart(w, r, http.StatusUnprocessableEntity, p.msgs.text(lang, "import.error.no_file"))
-			return
+			return p.showStart(w, r, http.StatusUnprocessableEntity, p.msgs.text(lang, "import.error.no_file"))
 		}
 		up.FileName, up.Body = part.FileName(), part
 		x, err := p.imp.Create(r.Context(), up)
 		part.Close()
 		if err != nil {
-			p.refuseUpload(w, r, err)
-			return
+			return p.refuseUpload(w, r, err)
 		}
 		http.Redirect(w, r, fmt.Sprintf("/imports/%d", x.ID), http.StatusSeeOther)
-		return
+		return nil
 	}
 }
 
-// refuseUpload shows why an upload was refused on the first step.
-func (p *importPages) refuseUpload(w http.ResponseWriter, r *http.Request, err error) {
+// refuseUpload shows why an upload was refused on the first step; a
+// refusal no form can fix is returned.
+func (p *importPages) refuseUpload(w http.ResponseWriter, r *http.Request, err error) error {
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
 		err = &crm.Error{Code: crm.ETooLarge, Message: p.msgs.text(langOf(r), "import.error.too_large")}
 	}
 	switch code := crm.ErrorCode(err); code {
 	case crm.EInvalid, crm.EUnsupportedType, crm.ETooLarge, crm.EConflict:
-		msg := fieldsMessage(err)
-		p.showStart(w, r, httpx.Status(err), msg)
-	default:
-		p.failOrForbid(w, r, err)
+		return p.showStart(w, r, httpx.Status(err), fieldsMessage(err))
 	}
+	return err
 }
 
 func importID(r *http.Request) (int64, bool) {
@@ -170,31 +161,21 @@ func importID(r *http.Request) (int64, bool) {
 	return id, err == nil && id > 0
 }
 
-// load reads the import in the path, answering 404 or 403 itself.
-func (p *importPages) load(w http.ResponseWriter, r *http.Request) (importer.Import, bool) {
+// load reads the import in the path.
+func (p *importPages) load(r *http.Request) (importer.Import, error) {
 	id, ok := importID(r)
 	if !ok {
-		p.notFound(w, r)
-		return importer.Import{}, false
+		return importer.Import{}, crm.Errorf(crm.ENotFound, "no such import")
 	}
-	x, err := p.imp.Get(r.Context(), id)
-	if crm.ErrorCode(err) == crm.ENotFound {
-		p.notFound(w, r)
-		return x, false
-	}
-	if err != nil {
-		p.failOrForbid(w, r, err)
-		return x, false
-	}
-	return x, true
+	return p.imp.Get(r.Context(), id)
 }
 
-func (p *importPages) show(w http.ResponseWriter, r *http.Request) {
-	x, ok := p.load(w, r)
-	if !ok {
-		return
+func (p *importPages) show(w http.ResponseWriter, r *http.Request) error {
+	x, err := p.load(r)
+	if err != nil {
+		return err
 	}
-	p.showJob(w, r, http.StatusOK, x, "")
+	return p.showJob(w, r, http.StatusOK, x, "")
 }
 
 func (p *importPages) job(r *http.Request, x importer.Import) (importJob, error) {
@@ -237,27 +218,25 @@ func (p *importPages) job(r *http.Request, x importer.Import) (importJob, error)
 	return d, nil
 }
 
-func (p *importPages) showJob(w http.ResponseWriter, r *http.Request, status int, x importer.Import, problem string) {
+func (p *importPages) showJob(w http.ResponseWriter, r *http.Request, status int, x importer.Import, problem string) error {
 	d, err := p.job(r, x)
 	if err != nil {
-		p.failOrForbid(w, r, err)
-		return
+		return err
 	}
 	d.Problem = problem
-	p.render(w, at(r, fmt.Sprintf("/imports/%d", x.ID)), status, "customers_import_job", "import.job_title", d)
+	return p.render(w, at(r, fmt.Sprintf("/imports/%d", x.ID)), status, "customers_import_job", "import.job_title", d)
 }
 
 // progress is the fragment htmx polls while the import runs; once it
 // stops running the whole page is reloaded to show the outcome.
-func (p *importPages) progress(w http.ResponseWriter, r *http.Request) {
-	x, ok := p.load(w, r)
-	if !ok {
-		return
+func (p *importPages) progress(w http.ResponseWriter, r *http.Request) error {
+	x, err := p.load(r)
+	if err != nil {
+		return err
 	}
 	d, err := p.job(r, x)
 	if err != nil {
-		p.fail(w, r, err)
-		return
+		return err
 	}
 	if !d.Running {
 		w.Header().Set("HX-Refresh", "true")
@@ -265,23 +244,22 @@ func (p *importPages) progress(w http.ResponseWriter, r *http.Request) {
 	v := &view{Lang: langOf(r), Path: r.URL.Path, Version: p.version, Data: d, msgs: p.msgs, loc: p.loc}
 	var buf bytes.Buffer
 	if err := p.pages["customers_import_job"].ExecuteTemplate(&buf, "import_progress", v); err != nil {
-		p.fail(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	_, _ = io.Copy(w, &buf)
+	return nil
 }
 
 // remap applies the mapping chosen on the page and checks the file again.
-func (p *importPages) remap(w http.ResponseWriter, r *http.Request) {
-	x, ok := p.load(w, r)
-	if !ok {
-		return
+func (p *importPages) remap(w http.ResponseWriter, r *http.Request) error {
+	x, err := p.load(r)
+	if err != nil {
+		return err
 	}
 	if err := r.ParseForm(); err != nil {
-		p.showJob(w, r, http.StatusBadRequest, x, err.Error())
-		return
+		return p.showJob(w, r, http.StatusBadRequest, x, err.Error())
 	}
 	mapping := map[string]string{}
 	for _, c := range x.Columns {
@@ -293,24 +271,22 @@ func (p *importPages) remap(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		if c := crm.ErrorCode(err); c == crm.EInvalid || c == crm.EConflict {
 			x.Columns = y.Columns
-			p.showJob(w, r, httpx.Status(err), x, fieldsMessage(err))
-			return
+			return p.showJob(w, r, httpx.Status(err), x, fieldsMessage(err))
 		}
-		p.failOrForbid(w, r, err)
-		return
+		return err
 	}
 	http.Redirect(w, r, fmt.Sprintf("/imports/%d?notice=remapped", y.ID), http.StatusSeeOther)
+	return nil
 }
 
 // commit starts (or resumes) writing the rows.
-func (p *importPages) commit(w http.ResponseWriter, r *http.Request) {
-	x, ok := p.load(w, r)
-	if !ok {
-		return
+func (p *importPages) commit(w http.ResponseWriter, r *http.Request) error {
+	x, err := p.load(r)
+	if err != nil {
+		return err
 	}
 	if err := r.ParseForm(); err != nil {
-		p.showJob(w, r, http.StatusBadRequest, x, err.Error())
-		return
+		return p.showJob(w, r, http.StatusBadRequest, x, err.Error())
 	}
 	mode := r.PostForm.Get("mode")
 	if mode == "" {
@@ -319,13 +295,12 @@ func (p *importPages) commit(w http.ResponseWriter, r *http.Request) {
 	y, err := p.imp.Commit(r.Context(), x.ID, mode)
 	if err != nil {
 		if c := crm.ErrorCode(err); c == crm.EInvalid || c == crm.EConflict {
-			p.showJob(w, r, httpx.Status(err), x, crm.ErrorMessage(err))
-			return
+			return p.showJob(w, r, httpx.Status(err), x, crm.ErrorMessage(err))
 		}
-		p.failOrForbid(w, r, err)
-		return
+		return err
 	}
 	http.Redirect(w, r, fmt.Sprintf("/imports/%d?notice=committing", y.ID), http.StatusSeeOther)
+	return nil
 }
 
 // fieldsMessage lists a validation error's fields.

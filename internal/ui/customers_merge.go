@@ -27,12 +27,12 @@ var mergeInputs = []string{"from_id"}
 // mergeForm shows the merge page. ?q= searches for the duplicate (without
 // it, customers with the same normalised name are offered); ?from= picks
 // one and previews the merge.
-func (c *customerPages) mergeForm(w http.ResponseWriter, r *http.Request) {
+func (c *customerPages) mergeForm(w http.ResponseWriter, r *http.Request) error {
 	from, _ := strconv.ParseInt(r.URL.Query().Get("from"), 10, 64)
-	c.showMerge(w, r, http.StatusOK, from, formProblem{})
+	return c.showMerge(w, r, http.StatusOK, from, formProblem{})
 }
 
-func (c *customerPages) showMerge(w http.ResponseWriter, r *http.Request, status int, from int64, problem formProblem) {
+func (c *customerPages) showMerge(w http.ResponseWriter, r *http.Request, status int, from int64, problem formProblem) error {
 	lang := langOf(r)
 	id, err := customerID(r)
 	d := mergeData{Query: strings.TrimSpace(r.URL.Query().Get("q")), FromID: from, Problem: problem}
@@ -56,17 +56,14 @@ func (c *customerPages) showMerge(w http.ResponseWriter, r *http.Request, status
 		d.Survivor, err = c.cs.Get(r.Context(), id)
 	}
 	if err != nil {
-		if !c.refuse(w, r, err) {
-			c.fail(w, r, err)
-		}
-		return
+		return err
 	}
-	c.render(w, r, status, "customers_merge", "customers.merge.title", d)
+	return c.render(w, r, status, "customers_merge", "customers.merge.title", d)
 }
 
 // merge folds the picked customer into this one, as previewed; a change
 // to either since the preview sends the user back to look again.
-func (c *customerPages) merge(w http.ResponseWriter, r *http.Request) {
+func (c *customerPages) merge(w http.ResponseWriter, r *http.Request) error {
 	lang := langOf(r)
 	id, err := customerID(r)
 	from, _ := strconv.ParseInt(r.PostFormValue("from_id"), 10, 64)
@@ -75,15 +72,15 @@ func (c *customerPages) merge(w http.ResponseWriter, r *http.Request) {
 		_, err = c.cs.Merge(r.Context(), id, from, version)
 	}
 	if err != nil {
-		if c.refuse(w, r, err) {
-			return
+		if pageLevel(err) {
+			return err
 		}
 		p := c.problem(lang, "merge", err, mergeInputs)
 		if crm.ErrorCode(err) == crm.EVersionConflict {
 			p = formProblem{Form: c.msgs.text(lang, "customers.merge.stale"), Fields: map[string][]string{}}
 		}
-		c.showMerge(w, r, httpx.Status(err), from, p)
-		return
+		return c.showMerge(w, r, httpx.Status(err), from, p)
 	}
 	http.Redirect(w, r, fmt.Sprintf("/customers/%d?notice=merged", id), http.StatusSeeOther)
+	return nil
 }

@@ -82,7 +82,7 @@ func contactFormFrom(x customer.Contact) contactForm {
 // addContact adds the form's contact to the customer in the path. A
 // mobile number another contact has is refused until the form is sent
 // again with "add anyway" ticked.
-func (c *customerPages) addContact(w http.ResponseWriter, r *http.Request) {
+func (c *customerPages) addContact(w http.ResponseWriter, r *http.Request) error {
 	lang, f := langOf(r), contactFormOf(r)
 	id, err := customerID(r)
 	if err == nil {
@@ -91,15 +91,16 @@ func (c *customerPages) addContact(w http.ResponseWriter, r *http.Request) {
 			BirthdayLeap: f.Leap, IsPrimary: f.Primary, Preferences: f.Preferences}, f.Mobile, f.Force, lang)
 	}
 	if err != nil {
-		if !c.refuse(w, r, err) {
-			forms := detailForms{contact: f, contactProblem: c.problem(lang, "contact", err, contactInputs),
-				interaction: interactionForm{Channel: "visit"}}
-			forms.duplicate = refusedFor(err, "mobile", "duplicate")
-			c.showDetail(w, r, httpx.Status(err), forms)
+		if pageLevel(err) {
+			return err
 		}
-		return
+		forms := detailForms{contact: f, contactProblem: c.problem(lang, "contact", err, contactInputs),
+			interaction: interactionForm{Channel: "visit"}}
+		forms.duplicate = refusedFor(err, "mobile", "duplicate")
+		return c.showDetail(w, r, httpx.Status(err), forms)
 	}
 	http.Redirect(w, r, fmt.Sprintf("/customers/%d?notice=contact#contacts", id), http.StatusSeeOther)
+	return nil
 }
 
 // interactionAtLayouts are the ways a browser sends a datetime-local
@@ -110,7 +111,7 @@ var interactionAtLayouts = []string{"2006-01-02T15:04", "2006-01-02T15:04:05", "
 // entered in China time (empty is now) and stored in UTC. A next due
 // day means the end of that day in China time, so "tomorrow" lasts until
 // midnight wherever the server runs.
-func (c *customerPages) addInteraction(w http.ResponseWriter, r *http.Request) {
+func (c *customerPages) addInteraction(w http.ResponseWriter, r *http.Request) error {
 	lang := langOf(r)
 	files, cleanup, ferr := formFiles(w, r, "file", 1)
 	defer cleanup()
@@ -160,9 +161,8 @@ func (c *customerPages) addInteraction(w http.ResponseWriter, r *http.Request) {
 			err = crm.Errorf(crm.ENotFound, "no such customer")
 		default:
 			msg := c.attachmentMessage(lang, ferr)
-			c.showDetail(w, r, httpx.Status(ferr), detailForms{interaction: f,
+			return c.showDetail(w, r, httpx.Status(ferr), detailForms{interaction: f,
 				interactionProblem: formProblem{Fields: map[string][]string{"file": {msg}}}})
-			return
 		}
 	}
 	if err == nil {
@@ -176,19 +176,20 @@ func (c *customerPages) addInteraction(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err != nil {
-		if !c.refuse(w, r, err) {
-			c.showDetail(w, r, httpx.Status(err), detailForms{interaction: f,
-				interactionProblem: c.problem(lang, "interaction", err, interactionInputs)})
+		if pageLevel(err) {
+			return err
 		}
-		return
+		return c.showDetail(w, r, httpx.Status(err), detailForms{interaction: f,
+			interactionProblem: c.problem(lang, "interaction", err, interactionInputs)})
 	}
 	http.Redirect(w, r, fmt.Sprintf("/customers/%d?notice=interaction#timeline", id), http.StatusSeeOther)
+	return nil
 }
 
 // addAttachment attaches the form's file to one entry of the timeline.
 // A file too large or of a type not accepted is named beside the entry,
 // and nothing is stored.
-func (c *customerPages) addAttachment(w http.ResponseWriter, r *http.Request) {
+func (c *customerPages) addAttachment(w http.ResponseWriter, r *http.Request) error {
 	lang := langOf(r)
 	id, err := customerID(r)
 	iid, perr := strconv.ParseInt(r.PathValue("iid"), 10, 64)
@@ -208,17 +209,18 @@ func (c *customerPages) addAttachment(w http.ResponseWriter, r *http.Request) {
 		_, err = c.files.AddToInteraction(r.Context(), iid, files[0])
 	}
 	if err != nil {
-		if !c.refuse(w, r, err) {
-			c.showDetail(w, r, httpx.Status(err), detailForms{interaction: interactionForm{Channel: "visit"},
-				attachmentFor: iid, attachmentProblem: c.attachmentMessage(lang, err)})
+		if pageLevel(err) {
+			return err
 		}
-		return
+		return c.showDetail(w, r, httpx.Status(err), detailForms{interaction: interactionForm{Channel: "visit"},
+			attachmentFor: iid, attachmentProblem: c.attachmentMessage(lang, err)})
 	}
 	http.Redirect(w, r, fmt.Sprintf("/customers/%d?notice=attachment#interaction-%d", id, iid), http.StatusSeeOther)
+	return nil
 }
 
 // deleteAttachment removes an attachment from the timeline.
-func (c *customerPages) deleteAttachment(w http.ResponseWriter, r *http.Request) {
+func (c *customerPages) deleteAttachment(w http.ResponseWriter, r *http.Request) error {
 	id, err := customerID(r)
 	aid, perr := strconv.ParseInt(r.PathValue("aid"), 10, 64)
 	if err == nil && (perr != nil || aid < 1) {
@@ -228,12 +230,10 @@ func (c *customerPages) deleteAttachment(w http.ResponseWriter, r *http.Request)
 		_, err = c.files.Delete(r.Context(), aid)
 	}
 	if err != nil {
-		if !c.refuse(w, r, err) {
-			c.fail(w, r, err)
-		}
-		return
+		return err
 	}
 	http.Redirect(w, r, fmt.Sprintf("/customers/%d?notice=detached#timeline", id), http.StatusSeeOther)
+	return nil
 }
 
 // parseLocal reads a date and time typed in loc.

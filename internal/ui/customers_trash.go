@@ -38,20 +38,19 @@ type trashRow struct {
 }
 
 // trash shows the trash.
-func (c *customerPages) trash(w http.ResponseWriter, r *http.Request) {
-	c.showTrash(w, r, http.StatusOK, "")
+func (c *customerPages) trash(w http.ResponseWriter, r *http.Request) error {
+	return c.showTrash(w, r, http.StatusOK, "")
 }
 
 // showTrash renders the trash with problem, a message for the page as a
 // whole (a refused restore). Only roles that may move customers to the
 // trash and restore them have the page.
-func (c *customerPages) showTrash(w http.ResponseWriter, r *http.Request, status int, problem string) {
+func (c *customerPages) showTrash(w http.ResponseWriter, r *http.Request, status int, problem string) error {
 	lang := langOf(r)
 	r = at(r, "/customers/trash")
 	me, _ := crm.PrincipalFrom(r.Context())
 	if !me.Role.Can(crm.ActCustomerDelete) {
-		c.failOrForbid(w, r, crm.Errorf(crm.EForbidden, "your role may not delete or restore customers"))
-		return
+		return crm.Errorf(crm.EForbidden, "your role may not delete or restore customers")
 	}
 	d := trashList{Days: customer.TrashDays, Problem: problem}
 	page, err := httpx.ParsePage(r)
@@ -65,10 +64,7 @@ func (c *customerPages) showTrash(w http.ResponseWriter, r *http.Request, status
 	}
 	rows, err := c.cs.List(r.Context(), f)
 	if err != nil {
-		if !c.refuse(w, r, err) {
-			c.fail(w, r, err)
-		}
-		return
+		return err
 	}
 	list := httpx.MakePage(rows, page.Limit, func(x customer.Customer) any { return x.ID })
 	now := time.Now()
@@ -103,12 +99,12 @@ func (c *customerPages) showTrash(w http.ResponseWriter, r *http.Request, status
 	if status == http.StatusOK && r.URL.Query().Get("notice") == "trashed" {
 		d.Notice = c.msgs.text(lang, "customers.trash.notice.trashed", customer.TrashDays)
 	}
-	c.render(w, r, status, "customers_trash", "customers.trash.title", d)
+	return c.render(w, r, status, "customers_trash", "customers.trash.title", d)
 }
 
 // moveToTrash moves the customer in the path to the trash, if it is
 // still at the version the page showed, and goes on to the trash.
-func (c *customerPages) moveToTrash(w http.ResponseWriter, r *http.Request) {
+func (c *customerPages) moveToTrash(w http.ResponseWriter, r *http.Request) error {
 	lang := langOf(r)
 	id, err := customerID(r)
 	version, verr := strconv.Atoi(r.PostFormValue("version"))
@@ -121,40 +117,42 @@ func (c *customerPages) moveToTrash(w http.ResponseWriter, r *http.Request) {
 		err = c.cs.Delete(r.Context(), id, version)
 	}
 	if err != nil {
-		if !c.refuse(w, r, err) {
-			msg := c.problem(lang, "customer", err, nil).Form
-			if crm.ErrorCode(err) == crm.EVersionConflict {
-				msg = c.msgs.text(lang, "customers.trash.stale")
-			}
-			c.showDetail(w, r, httpx.Status(err), detailForms{interaction: interactionForm{Channel: "visit"}, problem: msg})
+		if pageLevel(err) {
+			return err
 		}
-		return
+		msg := c.problem(lang, "customer", err, nil).Form
+		if crm.ErrorCode(err) == crm.EVersionConflict {
+			msg = c.msgs.text(lang, "customers.trash.stale")
+		}
+		return c.showDetail(w, r, httpx.Status(err), detailForms{interaction: interactionForm{Channel: "visit"}, problem: msg})
 	}
 	http.Redirect(w, r, "/customers/trash?notice=trashed", http.StatusSeeOther)
+	return nil
 }
 
 // restore brings the customer in the path back from the trash and shows
 // it; one past the restore period is refused on the trash page.
-func (c *customerPages) restore(w http.ResponseWriter, r *http.Request) {
+func (c *customerPages) restore(w http.ResponseWriter, r *http.Request) error {
 	lang := langOf(r)
 	id, err := customerID(r)
 	if err == nil {
 		_, err = c.cs.Restore(r.Context(), id)
 	}
 	if err != nil {
-		if !c.refuse(w, r, err) {
-			msg := c.problem(lang, "customer", err, nil).Form
-			var e *crm.Error
-			switch {
-			case errors.As(err, &e) && len(e.Fields) > 0 && e.Fields[0].Field == "uscc":
-				// A live customer took its USCC while it was in the trash.
-				msg = c.msgs.text(lang, "customers.trash.uscc_taken")
-			case crm.ErrorCode(err) == crm.EConflict:
-				msg = c.msgs.text(lang, "customers.trash.expired", customer.TrashDays)
-			}
-			c.showTrash(w, r, httpx.Status(err), msg)
+		if pageLevel(err) {
+			return err
 		}
-		return
+		msg := c.problem(lang, "customer", err, nil).Form
+		var e *crm.Error
+		switch {
+		case errors.As(err, &e) && len(e.Fields) > 0 && e.Fields[0].Field == "uscc":
+			// A live customer took its USCC while it was in the trash.
+			msg = c.msgs.text(lang, "customers.trash.uscc_taken")
+		case crm.ErrorCode(err) == crm.EConflict:
+			msg = c.msgs.text(lang, "customers.trash.expired", customer.TrashDays)
+		}
+		return c.showTrash(w, r, httpx.Status(err), msg)
 	}
 	http.Redirect(w, r, fmt.Sprintf("/customers/%d?notice=restored", id), http.StatusSeeOther)
+	return nil
 }

@@ -2,10 +2,9 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"time"
-
-	"github.com/kehucrm/kehu/internal/httpx"
 )
 
 // homeFigures are the real numbers the home page shows.
@@ -23,14 +22,12 @@ type homeChart struct {
 	Values []int64  `json:"values"`
 }
 
-func (u *UI) home(w http.ResponseWriter, r *http.Request) {
+func (u *UI) home(w http.ResponseWriter, r *http.Request) error {
 	f, err := u.figures(r.Context(), langOf(r))
 	if err != nil {
-		httpx.Logger(r.Context()).Error("home figures", "error", err.Error())
-		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
+		return fmt.Errorf("home figures: %w", err)
 	}
-	u.render(w, r, http.StatusOK, "home", "home.title", f)
+	return u.render(w, r, http.StatusOK, "home", "home.title", f)
 }
 
 func (u *UI) figures(ctx context.Context, lang string) (homeFigures, error) {

@@ -1,51 +1,31 @@
 package ui
 
 import (
-	"embed"
-	"encoding/json"
-	"fmt"
-	"io/fs"
 	"net/http"
 	"strings"
 
 	"github.com/kehucrm/kehu/internal/httpx"
+	"github.com/kehucrm/kehu/internal/msg"
 )
 
-//go:embed messages/*.json
-var messagesFS embed.FS
-
 // Languages the UI speaks; the first is the default.
-var languages = []string{"zh-CN", "en"}
+var languages = msg.Langs()
 
-// catalog maps language → message key → text.
+// catalog maps language → message key → text: the pages' view of the one
+// message catalogue (internal/msg), indexed directly where a page asks
+// whether a key exists.
 type catalog map[string]map[string]string
 
-// loadCatalog reads messages/LANG.json and every messages/LANG.PART.json
-// (one file per part of the UI); a key defined twice is an error.
+// loadCatalog copies the message catalogue for the pages; it fails when
+// the embedded catalogue cannot be read, so the server does not start.
 func loadCatalog() (catalog, error) {
+	cat, err := msg.Load()
+	if err != nil {
+		return nil, err
+	}
 	c := catalog{}
 	for _, lang := range languages {
-		files, err := fs.Glob(messagesFS, "messages/"+lang+".*json")
-		if err != nil || len(files) == 0 {
-			return nil, fmt.Errorf("ui: no message catalogue for %s", lang)
-		}
-		c[lang] = map[string]string{}
-		for _, f := range files {
-			b, err := messagesFS.ReadFile(f)
-			if err != nil {
-				return nil, fmt.Errorf("ui: message catalogue %s: %w", f, err)
-			}
-			m := map[string]string{}
-			if err := json.Unmarshal(b, &m); err != nil {
-				return nil, fmt.Errorf("ui: message catalogue %s: %w", f, err)
-			}
-			for k, v := range m {
-				if _, dup := c[lang][k]; dup {
-					return nil, fmt.Errorf("ui: message %q is defined twice for %s (again in %s)", k, lang, f)
-				}
-				c[lang][k] = v
-			}
-		}
+		c[lang] = cat.Messages(lang)
 	}
 	return c, nil
 }
@@ -53,14 +33,10 @@ func loadCatalog() (catalog, error) {
 // text returns the message for key in lang, formatted with args. A
 // missing key shows as ⟦key⟧, which tests look for.
 func (c catalog) text(lang, key string, args ...any) string {
-	s, ok := c[lang][key]
-	if !ok {
+	if _, ok := c[lang][key]; !ok {
 		return "⟦" + key + "⟧"
 	}
-	if len(args) > 0 {
-		return fmt.Sprintf(s, args...)
-	}
-	return s
+	return msg.Text(lang, key, args...)
 }
 
 const langCookie = httpx.LangCookie
@@ -80,7 +56,7 @@ func langOf(r *http.Request) string {
 
 // setLang stores the chosen language and goes back to the page it was
 // chosen on (only a local path, so the form cannot redirect elsewhere).
-func setLang(w http.ResponseWriter, r *http.Request) {
+func setLang(w http.ResponseWriter, r *http.Request) error {
 	lang := r.FormValue("lang")
 	ok := false
 	for _, l := range languages {
@@ -88,9 +64,10 @@ func setLang(w http.ResponseWriter, r *http.Request) {
 	}
 	if !ok {
 		http.Error(w, "unknown language", http.StatusBadRequest)
-		return
+		return nil
 	}
 	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
 	http.Redirect(w, r, httpx.LocalPath(r.FormValue("back")), http.StatusSeeOther)
+	return nil
 }

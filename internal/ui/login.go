@@ -15,27 +15,26 @@ type loginData struct {
 	NoUsers  bool
 }
 
-func (u *UI) loginPage(w http.ResponseWriter, r *http.Request) {
+func (u *UI) loginPage(w http.ResponseWriter, r *http.Request) error {
 	if _, ok := crm.PrincipalFrom(r.Context()); ok {
 		http.Redirect(w, r, "/", http.StatusSeeOther)
-		return
+		return nil
 	}
-	u.renderLogin(w, r, http.StatusOK, loginData{Next: localPath(r.URL.Query().Get("next"))})
+	return u.renderLogin(w, r, http.StatusOK, loginData{Next: localPath(r.URL.Query().Get("next"))})
 }
 
-func (u *UI) renderLogin(w http.ResponseWriter, r *http.Request, status int, d loginData) {
+func (u *UI) renderLogin(w http.ResponseWriter, r *http.Request, status int, d loginData) error {
 	has, err := u.identity.HasUsers(r.Context())
 	if err != nil {
-		u.fail(w, r, err)
-		return
+		return err
 	}
 	d.NoUsers = !has
-	u.render(w, r, status, "login", "login.title", d)
+	return u.render(w, r, status, "login", "login.title", d)
 }
 
 // loginSubmit signs in with the form's username and password; the session
 // token goes into an HttpOnly cookie only.
-func (u *UI) loginSubmit(w http.ResponseWriter, r *http.Request) {
+func (u *UI) loginSubmit(w http.ResponseWriter, r *http.Request) error {
 	d := loginData{Username: r.PostFormValue("username"), Next: localPath(r.PostFormValue("next"))}
 	token, _, err := u.identity.Login(r.Context(), d.Username, r.PostFormValue("password"), "ui")
 	if err != nil {
@@ -48,37 +47,24 @@ func (u *UI) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		case crm.ERateLimited:
 			d.Error = u.msgs.text(lang, "login.slow")
 		default:
-			u.fail(w, r, err)
-			return
+			return err
 		}
-		u.renderLogin(w, r, httpx.Status(err), d)
-		return
+		return u.renderLogin(w, r, httpx.Status(err), d)
 	}
 	httpx.SetSessionCookie(w, r, token)
 	http.Redirect(w, r, d.Next, http.StatusSeeOther)
+	return nil
 }
 
-func (u *UI) logout(w http.ResponseWriter, r *http.Request) {
+func (u *UI) logout(w http.ResponseWriter, r *http.Request) error {
 	if _, ok := crm.PrincipalFrom(r.Context()); ok {
 		if err := u.identity.Logout(r.Context()); err != nil {
-			u.fail(w, r, err)
-			return
+			return err
 		}
 	}
 	httpx.ClearSessionCookie(w, r)
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
-}
-
-// private lets only signed-in users through; others go to the sign-in
-// page and come back afterwards.
-func (u *UI) private(h http.HandlerFunc) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, ok := crm.PrincipalFrom(r.Context()); !ok {
-			http.Redirect(w, r, "/login?next="+r.URL.EscapedPath(), http.StatusSeeOther)
-			return
-		}
-		h(w, r)
-	})
+	return nil
 }
 
 // localPath keeps redirects on this site.

@@ -44,14 +44,13 @@ func navFor(v *view) []navItem {
 }
 
 // module shows a module that is still being built.
-func (u *UI) module(w http.ResponseWriter, r *http.Request) {
+func (u *UI) module(w http.ResponseWriter, r *http.Request) error {
 	for _, m := range modules {
 		if m.Path == r.URL.Path {
-			u.render(w, r, http.StatusOK, "module", m.Key, m)
-			return
+			return u.render(w, r, http.StatusOK, "module", m.Key, m)
 		}
 	}
-	u.notFound(w, r)
+	return u.notFound(w, r)
 }
 
 // toJSON embeds data for scripts in a <script type="application/json">

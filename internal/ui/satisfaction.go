@@ -19,8 +19,8 @@ type csatPages struct {
 // registerSatisfaction adds the public satisfaction (CSAT) pages.
 func (u *UI) registerSatisfaction(rt *httpx.Router) {
 	p := &csatPages{UI: u, complaints: u.svc.Complaints}
-	rt.Handle("GET /csat/{token}", http.HandlerFunc(p.form))
-	rt.Handle("POST /csat/{token}", http.HandlerFunc(p.submit))
+	rt.Handle("GET /csat/{token}", u.public(p.form))
+	rt.Handle("POST /csat/{token}", u.public(p.submit))
 }
 
 // csatData is what the survey page shows.
@@ -35,40 +35,39 @@ type csatData struct {
 	Already bool // answered before
 }
 
-func (p *csatPages) form(w http.ResponseWriter, r *http.Request) {
+// form is the survey; a link that does not work, whatever the reason,
+// is the 404 page.
+func (p *csatPages) form(w http.ResponseWriter, r *http.Request) error {
 	token := r.PathValue("token")
 	s, err := p.complaints.CSATByToken(r.Context(), token)
 	if err != nil {
-		p.notFound(w, r)
-		return
+		return p.notFound(w, r)
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	p.render(w, r, http.StatusOK, "csat", "csat.title", csatData{Token: token, Number: s.ComplaintNumber, Scores: []int{5, 4, 3, 2, 1}, Already: s.AnsweredAt != nil})
+	return p.render(w, r, http.StatusOK, "csat", "csat.title", csatData{Token: token, Number: s.ComplaintNumber, Scores: []int{5, 4, 3, 2, 1}, Already: s.AnsweredAt != nil})
 }
 
-func (p *csatPages) submit(w http.ResponseWriter, r *http.Request) {
+func (p *csatPages) submit(w http.ResponseWriter, r *http.Request) error {
 	token := r.PathValue("token")
 	score, _ := strconv.Atoi(r.PostFormValue("score"))
 	d := csatData{Token: token, Scores: []int{5, 4, 3, 2, 1}, Score: score, Comment: r.PostFormValue("comment")}
 	s, err := p.complaints.AnswerCSATPublic(r.Context(), token, complaint.CSATAnswer{Score: score, Comment: d.Comment}, httpx.ClientIP(r))
 	d.Number = s.ComplaintNumber
 	w.Header().Set("Cache-Control", "no-store")
-	switch crm.ErrorCode(err) {
-	case "":
+	if err == nil {
 		d.Done = true
-		p.render(w, r, http.StatusOK, "csat", "csat.title", d)
-	case crm.ENotFound:
-		p.notFound(w, r)
+		return p.render(w, r, http.StatusOK, "csat", "csat.title", d)
+	}
+	switch crm.ErrorCode(err) {
 	case crm.EConflict:
 		d.Already = true
-		p.render(w, r, http.StatusConflict, "csat", "csat.title", d)
+		return p.render(w, r, http.StatusConflict, "csat", "csat.title", d)
 	case crm.EInvalid:
 		d.Error = p.msgs.text(langOf(r), "csat.pick")
-		p.render(w, r, http.StatusUnprocessableEntity, "csat", "csat.title", d)
+		return p.render(w, r, http.StatusUnprocessableEntity, "csat", "csat.title", d)
 	case crm.ERateLimited:
 		d.Error = p.msgs.text(langOf(r), "csat.slow")
-		p.render(w, r, http.StatusTooManyRequests, "csat", "csat.title", d)
-	default:
-		p.fail(w, r, err)
+		return p.render(w, r, http.StatusTooManyRequests, "csat", "csat.title", d)
 	}
+	return err
 }

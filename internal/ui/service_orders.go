@@ -74,7 +74,7 @@ func yuan(fen *int64) string {
 }
 
 func (s *servicePages) row(lang string, o service.ServiceOrder) serviceRow {
-	r := serviceRow{ServiceOrder: o, TypeLabel: s.label(lang, "type", o.Type), StatusLabel: s.label(lang, "status", o.Status),
+	r := serviceRow{ServiceOrder: o, TypeLabel: s.label(lang, "type", string(o.Type)), StatusLabel: s.label(lang, "status", string(o.Status)),
 		Received: s.when(&o.ReceivedAt), CarryOver: s.when(&o.CarryOverAt), Dispatched: s.when(o.DispatchedAt),
 		Arrived: s.when(o.ArrivedAt), Left: s.when(o.LeftAt), SignedAt: s.when(o.SignedAt), Settled: s.when(o.SettledAt),
 		Invoiced: s.when(o.InvoicedAt), Closed: s.when(o.ClosedAt), Fee: yuan(o.FeeFen), Collected: yuan(o.CollectedFen)}
@@ -134,7 +134,7 @@ type serviceList struct {
 	CanInvoice  bool  // finance: the queue's rows carry the invoice form
 }
 
-func (s *servicePages) list(w http.ResponseWriter, r *http.Request, page, tab string, load func(after service.ServiceCursor, limit int) ([]service.ServiceOrder, error)) (serviceList, bool) {
+func (s *servicePages) list(r *http.Request, page, tab string, load func(after service.ServiceCursor, limit int) ([]service.ServiceOrder, error)) (serviceList, error) {
 	me, _ := crm.PrincipalFrom(r.Context())
 	lang := langOf(r)
 	d := serviceList{Tabs: tabsFor(me, tab)}
@@ -148,8 +148,7 @@ func (s *servicePages) list(w http.ResponseWriter, r *http.Request, page, tab st
 	}
 	rows, err := load(after, p.Limit+1)
 	if err != nil {
-		s.failOrForbid(w, r, err)
-		return d, false
+		return d, err
 	}
 	pg := httpx.MakePage(rows, p.Limit, func(o service.ServiceOrder) any {
 		f := 0
@@ -169,52 +168,52 @@ func (s *servicePages) list(w http.ResponseWriter, r *http.Request, page, tab st
 			d.Notice = msg
 		}
 	}
-	return d, true
+	return d, nil
 }
 
 // register is the service register: every order the caller may see,
 // carried-over orders first.
-func (s *servicePages) register(w http.ResponseWriter, r *http.Request) {
-	d, ok := s.list(w, r, "/service-orders", "register", func(after service.ServiceCursor, limit int) ([]service.ServiceOrder, error) {
+func (s *servicePages) register(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.list(r, "/service-orders", "register", func(after service.ServiceCursor, limit int) ([]service.ServiceOrder, error) {
 		return s.so.List(r.Context(), nil, false, after, limit)
 	})
-	if ok {
-		s.render(w, r, http.StatusOK, "service_orders", "service.title", d)
+	if err != nil {
+		return err
 	}
+	return s.render(w, r, http.StatusOK, "service_orders", "service.title", d)
 }
 
 // board is the dispatch board: undispatched orders, carried-over first.
-func (s *servicePages) board(w http.ResponseWriter, r *http.Request) {
-	s.showBoard(w, r, http.StatusOK, formProblem{}, 0)
+func (s *servicePages) board(w http.ResponseWriter, r *http.Request) error {
+	return s.showBoard(w, r, http.StatusOK, formProblem{}, 0)
 }
 
-func (s *servicePages) showBoard(w http.ResponseWriter, r *http.Request, status int, p formProblem, problemID int64) {
-	d, ok := s.list(w, r, "/service-orders/dispatch", "dispatch", func(after service.ServiceCursor, limit int) ([]service.ServiceOrder, error) {
+func (s *servicePages) showBoard(w http.ResponseWriter, r *http.Request, status int, p formProblem, problemID int64) error {
+	d, err := s.list(r, "/service-orders/dispatch", "dispatch", func(after service.ServiceCursor, limit int) ([]service.ServiceOrder, error) {
 		return s.so.DispatchBoard(r.Context(), after, limit)
 	})
-	if !ok {
-		return
+	if err != nil {
+		return err
 	}
 	techs, err := s.so.Technicians(r.Context())
 	if err != nil {
-		s.failOrForbid(w, r, err)
-		return
+		return err
 	}
 	for _, t := range techs {
 		d.Technicians = append(d.Technicians, t.Username)
 	}
 	d.Problem, d.ProblemID = p, problemID
-	s.render(w, at(r, "/service-orders/dispatch"), status, "service_orders_dispatch", "service.dispatch_title", d)
+	return s.render(w, at(r, "/service-orders/dispatch"), status, "service_orders_dispatch", "service.dispatch_title", d)
 }
 
 // mine is the technician's phone-sized list of their open orders.
-func (s *servicePages) mine(w http.ResponseWriter, r *http.Request) {
+func (s *servicePages) mine(w http.ResponseWriter, r *http.Request) error {
 	me, _ := crm.PrincipalFrom(r.Context())
-	d, ok := s.list(w, r, "/service-orders/mine", "mine", func(after service.ServiceCursor, limit int) ([]service.ServiceOrder, error) {
-		return s.so.List(r.Context(), []string{"dispatched", "in_progress", "done", "signed"}, true, after, limit)
+	d, err := s.list(r, "/service-orders/mine", "mine", func(after service.ServiceCursor, limit int) ([]service.ServiceOrder, error) {
+		return s.so.List(r.Context(), service.TechnicianActive, true, after, limit)
 	})
-	if !ok {
-		return
+	if err != nil {
+		return err
 	}
 	// A technician sees their own orders; the service desk and the gm every
 	// order out in the field.
@@ -222,23 +221,24 @@ func (s *servicePages) mine(w http.ResponseWriter, r *http.Request) {
 	if me.Role.Can(crm.ActServiceOrderWork) {
 		title = "service.mine_title"
 	}
-	s.render(w, r, http.StatusOK, "service_orders_mine", title, d)
+	return s.render(w, r, http.StatusOK, "service_orders_mine", title, d)
 }
 
 // invoices is finance's queue.
-func (s *servicePages) invoices(w http.ResponseWriter, r *http.Request) {
-	s.showInvoices(w, r, http.StatusOK, formProblem{}, 0)
+func (s *servicePages) invoices(w http.ResponseWriter, r *http.Request) error {
+	return s.showInvoices(w, r, http.StatusOK, formProblem{}, 0)
 }
 
-func (s *servicePages) showInvoices(w http.ResponseWriter, r *http.Request, status int, p formProblem, problemID int64) {
-	d, ok := s.list(w, r, "/service-orders/invoices", "invoices", func(after service.ServiceCursor, limit int) ([]service.ServiceOrder, error) {
+func (s *servicePages) showInvoices(w http.ResponseWriter, r *http.Request, status int, p formProblem, problemID int64) error {
+	d, err := s.list(r, "/service-orders/invoices", "invoices", func(after service.ServiceCursor, limit int) ([]service.ServiceOrder, error) {
 		return s.so.InvoiceQueue(r.Context(), after, limit)
 	})
-	if ok {
-		me, _ := crm.PrincipalFrom(r.Context())
-		d.Problem, d.ProblemID, d.CanInvoice = p, problemID, me.Role.Can(crm.ActServiceOrderInvoice)
-		s.render(w, at(r, "/service-orders/invoices"), status, "service_orders_invoices", "service.invoices_title", d)
+	if err != nil {
+		return err
 	}
+	me, _ := crm.PrincipalFrom(r.Context())
+	d.Problem, d.ProblemID, d.CanInvoice = p, problemID, me.Role.Can(crm.ActServiceOrderInvoice)
+	return s.render(w, at(r, "/service-orders/invoices"), status, "service_orders_invoices", "service.invoices_title", d)
 }
 
 // serviceForm is the registration form as typed.
@@ -255,51 +255,48 @@ type serviceFormData struct {
 	Problem   formProblem
 }
 
-func (s *servicePages) newForm(w http.ResponseWriter, r *http.Request) {
+func (s *servicePages) newForm(w http.ResponseWriter, r *http.Request) error {
 	me, _ := crm.PrincipalFrom(r.Context())
 	if !me.Role.Can(crm.ActServiceOrderCreate) {
-		s.failOrForbid(w, r, crm.Errorf(crm.EForbidden, "your role may not register service orders"))
-		return
+		return crm.Errorf(crm.EForbidden, "your role may not register service orders")
 	}
-	s.showForm(w, r, http.StatusOK, serviceForm{Type: "C", CustomerID: r.URL.Query().Get("customer_id")}, formProblem{})
+	return s.showForm(w, r, http.StatusOK, serviceForm{Type: "C", CustomerID: r.URL.Query().Get("customer_id")}, formProblem{})
 }
 
-func (s *servicePages) showForm(w http.ResponseWriter, r *http.Request, status int, f serviceForm, p formProblem) {
+func (s *servicePages) showForm(w http.ResponseWriter, r *http.Request, status int, f serviceForm, p formProblem) error {
 	me, _ := crm.PrincipalFrom(r.Context())
 	lang := langOf(r)
 	d := serviceFormData{Tabs: tabsFor(me, "new"), Form: f, Problem: p}
 	for _, t := range service.ServiceTypes {
-		d.Types = append(d.Types, choice{Value: t, Label: s.label(lang, "type", t), Selected: t == f.Type})
+		d.Types = append(d.Types, choice{Value: string(t), Label: s.label(lang, "type", string(t)), Selected: string(t) == f.Type})
 	}
 	customers, err := s.cs.List(r.Context(), customer.CustomerFilter{Limit: 500})
 	if err != nil {
-		s.failOrForbid(w, r, err)
-		return
+		return err
 	}
 	for _, c := range customers {
 		id := strconv.FormatInt(c.ID, 10)
 		d.Customers = append(d.Customers, choice{Value: id, Label: c.Code + " " + c.Name, Selected: id == f.CustomerID})
 	}
-	s.render(w, at(r, "/service-orders/new"), status, "service_orders_form", "service.new", d)
+	return s.render(w, at(r, "/service-orders/new"), status, "service_orders_form", "service.new", d)
 }
 
 // create registers the order the form describes and shows it.
-func (s *servicePages) create(w http.ResponseWriter, r *http.Request) {
+func (s *servicePages) create(w http.ResponseWriter, r *http.Request) error {
 	v := r.PostFormValue
 	f := serviceForm{Type: v("type"), CustomerID: v("customer_id"), Address: v("address"), Phone: v("phone"), ProductModel: v("product_model"),
 		ProductSpec: v("product_spec"), PurchaseDate: v("purchase_date"), PurchasePlace: v("purchase_place"), Problem: v("problem")}
 	customer, _ := strconv.ParseInt(f.CustomerID, 10, 64)
-	o, err := s.so.Register(r.Context(), service.ServiceOrder{Type: f.Type, CustomerID: customer, Address: f.Address, ProductModel: f.ProductModel,
+	o, err := s.so.Register(r.Context(), service.ServiceOrder{Type: service.Type(f.Type), CustomerID: customer, Address: f.Address, ProductModel: f.ProductModel,
 		ProductSpec: f.ProductSpec, PurchaseDate: f.PurchaseDate, PurchasePlace: f.PurchasePlace, Problem: f.Problem}, f.Phone, langOf(r))
 	if err != nil {
 		if c := crm.ErrorCode(err); c == crm.EForbidden || c == crm.EUnauthorized || c == crm.EInternal {
-			s.failOrForbid(w, r, err)
-			return
+			return err
 		}
-		s.showForm(w, r, httpx.Status(err), f, s.problem(langOf(r), err, serviceFormFields))
-		return
+		return s.showForm(w, r, httpx.Status(err), f, s.problem(langOf(r), err, serviceFormFields))
 	}
 	http.Redirect(w, r, fmt.Sprintf("/service-orders/%d?notice=registered", o.ID), http.StatusSeeOther)
+	return nil
 }
 
 var serviceFormFields = []string{"type", "customer_id", "address", "phone", "product_model", "product_spec", "purchase_date", "purchase_place", "problem"}
@@ -354,31 +351,22 @@ func orderID(r *http.Request) (int64, error) {
 	return id, nil
 }
 
-func (s *servicePages) refuse(w http.ResponseWriter, r *http.Request, err error) {
-	if crm.ErrorCode(err) == crm.ENotFound {
-		s.notFound(w, r)
-		return
-	}
-	s.failOrForbid(w, r, err)
+func (s *servicePages) detail(w http.ResponseWriter, r *http.Request) error {
+	return s.showDetail(w, r, http.StatusOK, "", formProblem{}, nil)
 }
 
-func (s *servicePages) detail(w http.ResponseWriter, r *http.Request) {
-	s.showDetail(w, r, http.StatusOK, "", formProblem{}, nil)
-}
-
-func (s *servicePages) showDetail(w http.ResponseWriter, r *http.Request, status int, form string, p formProblem, values map[string]string) {
+func (s *servicePages) showDetail(w http.ResponseWriter, r *http.Request, status int, form string, p formProblem, values map[string]string) error {
 	id, err := orderID(r)
 	var o service.ServiceOrder
 	if err == nil {
 		o, err = s.so.Get(r.Context(), id)
 	}
 	if err != nil {
-		s.refuse(w, r, err)
-		return
+		return err
 	}
 	me, _ := crm.PrincipalFrom(r.Context())
 	lang := langOf(r)
-	next := func(st string) bool { return slices.Contains(o.Next, st) }
+	next := func(st service.Status) bool { return slices.Contains(o.Next, st) }
 	d := serviceDetail{Tabs: tabsFor(me, ""), Row: s.row(lang, o), Form: form, Problem: p, Values: values,
 		Now: s.so.Now().In(s.loc).Format("2006-01-02T15:04")}
 	s.names(r, &d.Row)
@@ -394,8 +382,7 @@ func (s *servicePages) showDetail(w http.ResponseWriter, r *http.Request, status
 	if d.CanDispatch {
 		techs, err := s.so.Technicians(r.Context())
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return err
 		}
 		for _, t := range techs {
 			d.Technicians = append(d.Technicians, t.Username)
@@ -409,7 +396,7 @@ func (s *servicePages) showDetail(w http.ResponseWriter, r *http.Request, status
 			d.Notice = msg
 		}
 	}
-	s.render(w, at(r, fmt.Sprintf("/service-orders/%d", o.ID)), status, "service_orders_detail", "service.detail_title", d)
+	return s.render(w, at(r, fmt.Sprintf("/service-orders/%d", o.ID)), status, "service_orders_detail", "service.detail_title", d)
 }
 
 // localTime reads a datetime-local input in China time; "" is nil.
@@ -447,11 +434,10 @@ func parseYuan(v string) (*int64, bool) {
 // step takes one step of the workflow from a form; a refusal shows the
 // page again with the message by the form (the board and the queue
 // show theirs on their own page).
-func (s *servicePages) step(w http.ResponseWriter, r *http.Request) {
+func (s *servicePages) step(w http.ResponseWriter, r *http.Request) error {
 	id, err := orderID(r)
 	if err != nil {
-		s.notFound(w, r)
-		return
+		return s.notFound(w, r)
 	}
 	ctx, v, name := r.Context(), r.PostFormValue, r.PathValue("step")
 	version, _ := strconv.Atoi(v("version"))
@@ -464,14 +450,11 @@ func (s *servicePages) step(w http.ResponseWriter, r *http.Request) {
 		phone, err := s.so.RevealPhone(ctx, id, v("reason"))
 		if err != nil {
 			if c := crm.ErrorCode(err); c != crm.EInvalid {
-				s.refuse(w, r, err)
-				return
+				return err
 			}
-			s.showDetail(w, r, httpx.Status(err), name, s.problem(langOf(r), err, []string{"reason"}), map[string]string{"reason": v("reason")})
-			return
+			return s.showDetail(w, r, httpx.Status(err), name, s.problem(langOf(r), err, []string{"reason"}), map[string]string{"reason": v("reason")})
 		}
-		s.showDetail(w, r, http.StatusOK, name, formProblem{}, map[string]string{"full_phone": phone})
-		return
+		return s.showDetail(w, r, http.StatusOK, name, formProblem{}, map[string]string{"full_phone": phone})
 	case "dispatch":
 		inputs = []string{"technician", "note"}
 		_, err = s.so.Dispatch(ctx, id, version, v("technician"), v("note"))
@@ -534,30 +517,25 @@ func (s *servicePages) step(w http.ResponseWriter, r *http.Request) {
 		inputs = []string{"note"}
 		_, err = s.so.Close(ctx, id, version, v("note"))
 	default:
-		s.notFound(w, r)
-		return
+		return s.notFound(w, r)
 	}
 	back := v("back")
 	if err != nil {
-		code := crm.ErrorCode(err)
-		if code == crm.ENotFound || code == crm.EForbidden || code == crm.EUnauthorized || code == crm.EInternal {
-			s.refuse(w, r, err)
-			return
+		if pageLevel(err) {
+			return err
 		}
 		p := s.problem(langOf(r), err, inputs)
 		switch back {
 		case "dispatch":
-			s.showBoard(w, r, httpx.Status(err), p, id)
+			return s.showBoard(w, r, httpx.Status(err), p, id)
 		case "invoices":
-			s.showInvoices(w, r, httpx.Status(err), p, id)
-		default:
-			values := map[string]string{}
-			for _, k := range []string{"technician", "note", "arrived_at", "left_at", "work_minutes", "work_done", "parts_used", "fee", "signer_name", "amount", "payment_method", "invoice_no"} {
-				values[k] = v(k)
-			}
-			s.showDetail(w, r, httpx.Status(err), name, p, values)
+			return s.showInvoices(w, r, httpx.Status(err), p, id)
 		}
-		return
+		values := map[string]string{}
+		for _, k := range []string{"technician", "note", "arrived_at", "left_at", "work_minutes", "work_done", "parts_used", "fee", "signer_name", "amount", "payment_method", "invoice_no"} {
+			values[k] = v(k)
+		}
+		return s.showDetail(w, r, httpx.Status(err), name, p, values)
 	}
 	switch back {
 	case "dispatch":
@@ -567,6 +545,7 @@ func (s *servicePages) step(w http.ResponseWriter, r *http.Request) {
 	default:
 		http.Redirect(w, r, fmt.Sprintf("/service-orders/%d?notice=%s", id, name), http.StatusSeeOther)
 	}
+	return nil
 }
 
 // serviceVoucher is the printable service voucher.
@@ -575,25 +554,23 @@ type serviceVoucher struct {
 	Signature template.URL // data: URL of the customer's signature (img-src allows data:)
 }
 
-func (s *servicePages) voucher(w http.ResponseWriter, r *http.Request) {
+func (s *servicePages) voucher(w http.ResponseWriter, r *http.Request) error {
 	id, err := orderID(r)
 	var o service.ServiceOrder
 	if err == nil {
 		o, err = s.so.Get(r.Context(), id)
 	}
 	if err != nil {
-		s.refuse(w, r, err)
-		return
+		return err
 	}
 	d := serviceVoucher{Row: s.row(langOf(r), o)}
 	s.names(r, &d.Row)
 	if o.Signed {
 		b, err := s.so.Signature(r.Context(), id)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return err
 		}
 		d.Signature = template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(b)) // #nosec: our own validated PNG
 	}
-	s.render(w, r, http.StatusOK, "service_orders_voucher", "service.voucher_title", d)
+	return s.render(w, r, http.StatusOK, "service_orders_voucher", "service.voucher_title", d)
 }

@@ -95,10 +95,10 @@ func (u *UI) Register(rt *httpx.Router) {
 		w.Header().Set("Cache-Control", "public, max-age=3600")
 		u.static.ServeHTTP(w, r)
 	}))
-	rt.Handle("POST /lang", http.HandlerFunc(setLang))
-	rt.Handle("GET /login", http.HandlerFunc(u.loginPage))
-	rt.Handle("POST /login", http.HandlerFunc(u.loginSubmit))
-	rt.Handle("POST /logout", http.HandlerFunc(u.logout))
+	rt.Handle("POST /lang", u.public(setLang))
+	rt.Handle("GET /login", u.public(u.loginPage))
+	rt.Handle("POST /login", u.public(u.loginSubmit))
+	rt.Handle("POST /logout", u.public(u.logout))
 	rt.Handle("GET /{$}", u.private(u.home))
 	u.registerAdmin(rt)
 	u.registerCalendar(rt)
@@ -114,7 +114,7 @@ func (u *UI) Register(rt *httpx.Router) {
 			rt.Handle("GET "+m.Path, u.private(u.module))
 		}
 	}
-	rt.NotFound(http.HandlerFunc(u.notFound))
+	rt.NotFound(u.public(u.notFound))
 }
 
 // view is what every page template receives.
@@ -137,7 +137,9 @@ func (v *view) T(key string, args ...any) string { return v.msgs.text(v.Lang, ke
 // Time shows t in the company's time zone (China Standard Time).
 func (v *view) Time(t time.Time) string { return t.In(v.loc).Format("2006-01-02 15:04") }
 
-func (u *UI) render(w http.ResponseWriter, r *http.Request, status int, page, titleKey string, data any) {
+// render writes page with data under status; it returns the template's
+// error before anything is written, for the caller to return.
+func (u *UI) render(w http.ResponseWriter, r *http.Request, status int, page, titleKey string, data any) error {
 	v := &view{Lang: langOf(r), Path: r.URL.Path, Version: u.version, Data: data, msgs: u.msgs, loc: u.loc}
 	v.Title = v.T(titleKey)
 	if p, ok := crm.PrincipalFrom(r.Context()); ok {
@@ -146,22 +148,11 @@ func (u *UI) render(w http.ResponseWriter, r *http.Request, status int, page, ti
 	}
 	var buf bytes.Buffer
 	if err := u.pages[page].ExecuteTemplate(&buf, "layout", v); err != nil {
-		httpx.Logger(r.Context()).Error("render", "page", page, "error", err.Error())
-		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
+		return fmt.Errorf("render %s: %w", page, err)
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	_, _ = buf.WriteTo(w)
-}
-
-// fail logs err and shows a plain 500.
-func (u *UI) fail(w http.ResponseWriter, r *http.Request, err error) {
-	httpx.Logger(r.Context()).Error("ui", "error", err.Error())
-	http.Error(w, "internal error", http.StatusInternalServerError)
-}
-
-func (u *UI) notFound(w http.ResponseWriter, r *http.Request) {
-	u.render(w, r, http.StatusNotFound, "notfound", "notfound.title", nil)
+	return nil
 }

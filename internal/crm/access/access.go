@@ -19,7 +19,7 @@ type AccessRequest struct {
 	Entity       string     `json:"entity"`
 	RecordID     int64      `json:"record_id"`
 	Reason       string     `json:"reason"`
-	Status       string     `json:"status"` // pending, approved, rejected, expired
+	Status       Status     `json:"status"`
 	DecidedBy    int64      `json:"decided_by,omitempty"`
 	DecidedAt    *time.Time `json:"decided_at,omitempty"`
 	DecisionNote string     `json:"decision_note,omitempty"`
@@ -27,11 +27,28 @@ type AccessRequest struct {
 	CreatedAt    time.Time  `json:"created_at"`
 }
 
+// Status is where an access request stands.
+type Status string
+
+// The statuses of a request. Only a pending request is decided; an
+// approval grants access until it expires (shown as expired after).
+const (
+	StatusPending  Status = "pending"
+	StatusApproved Status = "approved"
+	StatusRejected Status = "rejected"
+	StatusExpired  Status = "expired"
+)
+
+// EntityCustomer is what requests are about: customers.
+const EntityCustomer = "customer"
+
 // AccessStore keeps access requests.
 type AccessStore interface {
 	CreateAccessRequest(ctx context.Context, r *AccessRequest, e *crm.AuditEntry) error
 	AccessRequest(ctx context.Context, id int64) (AccessRequest, error)
-	ListAccessRequests(ctx context.Context, userID int64, all bool, status string, beforeID int64, limit int) ([]AccessRequest, error)
+	ListAccessRequests(ctx context.Context, userID int64, all bool, status Status, beforeID int64, limit int) ([]AccessRequest, error)
+	// DecideAccessRequest writes a decision on r if it is still
+	// StatusPending (EConflict otherwise), with e.
 	DecideAccessRequest(ctx context.Context, r *AccessRequest, e *crm.AuditEntry) error
 	CustomerOwner(ctx context.Context, id int64) (owner, manager int64, err error)
 }
@@ -66,7 +83,7 @@ func (a *Service) Request(ctx context.Context, entity string, recordID int64, re
 		return AccessRequest{}, err
 	}
 	var fs []crm.FieldError
-	if entity != "customer" {
+	if entity != EntityCustomer {
 		fs = append(fs, crm.FieldError{Field: "entity", Code: "unknown", Message: "must be customer"})
 	}
 	if strings.TrimSpace(reason) == "" {
@@ -79,7 +96,7 @@ func (a *Service) Request(ctx context.Context, entity string, recordID int64, re
 		return AccessRequest{}, err
 	}
 	r := AccessRequest{UserID: p.UserID, Username: p.Username, Entity: entity, RecordID: recordID, Reason: strings.TrimSpace(reason),
-		Status: "pending", CreatedAt: a.now().UTC()}
+		Status: StatusPending, CreatedAt: a.now().UTC()}
 	e := crm.NewAudit(ctx, crm.AuditCreate, "access_request", "", map[string]any{"entity": entity, "record_id": recordID, "reason": r.Reason})
 	return r, a.store.CreateAccessRequest(ctx, &r, &e)
 }
@@ -90,7 +107,7 @@ func (a *Service) List(ctx context.Context, status string, beforeID int64, limit
 	if err != nil {
 		return nil, err
 	}
-	rs, err := a.store.ListAccessRequests(ctx, p.UserID, p.Role == crm.RoleGM, status, beforeID, limit)
+	rs, err := a.store.ListAccessRequests(ctx, p.UserID, p.Role == crm.RoleGM, Status(status), beforeID, limit)
 	for i := range rs {
 		a.expire(&rs[i])
 	}
@@ -99,8 +116,8 @@ func (a *Service) List(ctx context.Context, status string, beforeID int64, limit
 
 // expire shows an approval past its end as expired.
 func (a *Service) expire(r *AccessRequest) {
-	if r.Status == "approved" && r.ExpiresAt != nil && a.now().After(*r.ExpiresAt) {
-		r.Status = "expired"
+	if r.Status == StatusApproved && r.ExpiresAt != nil && a.now().After(*r.ExpiresAt) {
+		r.Status = StatusExpired
 	}
 }
 
@@ -127,10 +144,10 @@ func (a *Service) Decide(ctx context.Context, id int64, approve bool, note strin
 	}
 	now := a.now().UTC()
 	r.DecidedBy, r.DecidedAt, r.DecisionNote = p.UserID, &now, strings.TrimSpace(note)
-	r.Status = "rejected"
+	r.Status = StatusRejected
 	if approve {
 		exp := now.Add(a.ttl)
-		r.Status, r.ExpiresAt = "approved", &exp
+		r.Status, r.ExpiresAt = StatusApproved, &exp
 	}
 	e := crm.NewAudit(ctx, crm.AuditGrant, "access_request", strconv.FormatInt(r.ID, 10),
 		map[string]any{"decision": r.Status, "user_id": r.UserID, "record_id": r.RecordID, "expires_at": r.ExpiresAt})

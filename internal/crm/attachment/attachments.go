@@ -6,7 +6,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"net/http"
 	"path"
 	"strconv"
@@ -18,6 +17,7 @@ import (
 	"github.com/kehucrm/kehu/internal/crm"
 	"github.com/kehucrm/kehu/internal/crm/complaint"
 	"github.com/kehucrm/kehu/internal/crm/customer"
+	"github.com/kehucrm/kehu/internal/msg"
 )
 
 // MaxAttachmentBytes is the largest file one attachment may hold (10 MiB).
@@ -83,11 +83,10 @@ func New(s AttachmentStore, customers *customer.Service, complaints *complaint.S
 
 // TooLarge is the error for a file over MaxAttachmentBytes, naming the limit.
 func TooLarge(name string) *crm.Error {
-	msg := fmt.Sprintf("the file is larger than the limit of %d MiB", MaxAttachmentBytes>>20)
 	if name != "" {
-		msg = fmt.Sprintf("%s is larger than the limit of %d MiB", name, MaxAttachmentBytes>>20)
+		return crm.FailField(crm.ETooLarge, "file", "too_large", "attachment.file.too_large_named", name, MaxAttachmentBytes>>20)
 	}
-	return &crm.Error{Code: crm.ETooLarge, Message: msg, Fields: []crm.FieldError{{Field: "file", Code: "too_large", Message: msg}}}
+	return crm.FailField(crm.ETooLarge, "file", "too_large", "attachment.file.too_large", MaxAttachmentBytes>>20)
 }
 
 // officeTypes are the Office formats, by the part their package holds.
@@ -103,11 +102,6 @@ var legacyOffice = map[string]string{
 	".doc": "application/msword", ".xls": "application/vnd.ms-excel", ".ppt": "application/vnd.ms-powerpoint",
 	".wps": "application/msword", ".et": "application/vnd.ms-excel",
 }
-
-// AttachmentTypes are the content types an attachment may have.
-var AttachmentTypes = []string{"image/png", "image/jpeg", "image/gif", "image/webp", "image/bmp", "application/pdf",
-	"text/plain; charset=utf-8", "text/plain", officeTypes[0].contentType, officeTypes[1].contentType, officeTypes[2].contentType,
-	"application/msword", "application/vnd.ms-excel", "application/vnd.ms-powerpoint"}
 
 // programExtensions are the names of scripts and programs, which a
 // double click on a downloaded attachment would run, whatever their bytes
@@ -129,15 +123,14 @@ var programExtensions = map[string]bool{
 // or program (.sh, .bat, .js, .exe …) and a text starting with #! are
 // refused too, whatever their bytes sniff as.
 func SniffAttachment(name string, data []byte) (string, error) {
-	refuse := func(what string) (string, error) {
-		msg := fmt.Sprintf("%s is %s; attach images, PDF, text or Office documents", name, what)
-		return "", &crm.Error{Code: crm.EUnsupportedType, Message: msg, Fields: []crm.FieldError{{Field: "file", Code: "type", Message: msg}}}
+	refuse := func(key string, args ...any) (string, error) {
+		return "", crm.FailField(crm.EUnsupportedType, "file", "type", "attachment.file.type", name, msg.M(key, args...))
 	}
 	if len(data) == 0 {
-		return "", crm.Invalid(crm.FieldError{Field: "file", Code: "empty", Message: name + " is empty"})
+		return "", crm.Invalid(crm.Bad("file", "empty", "attachment.file.empty", name))
 	}
 	if ext := strings.ToLower(path.Ext(strings.TrimRight(name, ". "))); programExtensions[ext] {
-		return refuse("named as a script or program (" + ext + ")")
+		return refuse("attachment.type.script_name", ext)
 	}
 	ct := http.DetectContentType(data)
 	switch ct {
@@ -146,10 +139,10 @@ func SniffAttachment(name string, data []byte) (string, error) {
 	case "text/plain; charset=utf-8":
 		t := bytes.TrimLeft(bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF")), " \t\r\n")
 		if len(t) > 0 && t[0] == '<' {
-			return refuse("markup (HTML, XML or SVG), which a browser could run")
+			return refuse("attachment.type.markup")
 		}
 		if bytes.HasPrefix(t, []byte("#!")) {
-			return refuse("a script (it starts with #!)")
+			return refuse("attachment.type.shebang")
 		}
 		if !utf8.Valid(data) {
 			return "text/plain", nil // GBK and other legacy encodings are still text
@@ -158,7 +151,7 @@ func SniffAttachment(name string, data []byte) (string, error) {
 	case "application/zip":
 		zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 		if err != nil {
-			return refuse("a damaged archive")
+			return refuse("attachment.type.damaged")
 		}
 		var types bool
 		for _, f := range zr.File {
@@ -173,15 +166,15 @@ func SniffAttachment(name string, data []byte) (string, error) {
 				}
 			}
 		}
-		return refuse("an archive, not an Office document")
+		return refuse("attachment.type.archive")
 	}
 	if bytes.HasPrefix(data, []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}) {
 		if t, ok := legacyOffice[strings.ToLower(path.Ext(name))]; ok {
 			return t, nil
 		}
-		return refuse("an OLE compound file without a .doc, .xls or .ppt name")
+		return refuse("attachment.type.ole")
 	}
-	return refuse("of a type not accepted (" + strings.Split(ct, ";")[0] + ")")
+	return refuse("attachment.type.other", strings.Split(ct, ";")[0])
 }
 
 // cleanName keeps a file name a label: its last path element, without
@@ -231,7 +224,7 @@ func (as *Service) interaction(ctx context.Context, a crm.Action, id int64) (cus
 		_, _, err = as.customers.InScope(ctx, a, it.CustomerID)
 	}
 	if crm.ErrorCode(err) == crm.ENotFound {
-		return it, crm.Errorf(crm.ENotFound, "no such interaction")
+		return it, crm.Fail(crm.ENotFound, "attachment.no_such_interaction")
 	}
 	return it, err
 }
@@ -244,7 +237,7 @@ func (as *Service) complaint(ctx context.Context, id int64, change bool) (compla
 		return c, err
 	}
 	if change && c.Status == "closed" {
-		return c, crm.Errorf(crm.EConflict, "complaint %s is closed; its attachments can no longer change", c.Number)
+		return c, crm.Fail(crm.EConflict, "attachment.complaint_closed", c.Number)
 	}
 	return c, nil
 }
@@ -300,7 +293,7 @@ func (as *Service) AddPublic(ctx context.Context, complaintID int64, ups []Uploa
 // filed: at most MaxPublicAttachments, each within the limits.
 func CheckPublic(ups []Upload) error {
 	if len(ups) > MaxPublicAttachments {
-		return crm.Invalid(crm.FieldError{Field: "file", Code: "count", Message: fmt.Sprintf("attach at most %d files", MaxPublicAttachments)})
+		return crm.Invalid(crm.Bad("file", "count", "attachment.attach_most_files", MaxPublicAttachments))
 	}
 	for _, up := range ups {
 		if _, err := CheckUpload(up); err != nil {
@@ -341,7 +334,7 @@ func (as *Service) OfTimeline(ctx context.Context, customerID int64, page []cust
 	if err != nil {
 		return nil, err
 	}
-	if _, _, err := as.customers.Store.Customer(ctx, customerID, crm.ReadScope(p), false, as.customers.Now()); err != nil {
+	if err := as.customers.Visible(ctx, customerID, crm.ReadScope(p)); err != nil {
 		return nil, err
 	}
 	ids := make([]int64, 0, len(page))
@@ -396,7 +389,7 @@ func (as *Service) find(ctx context.Context, id int64, change bool) (Attachment,
 		_, err = as.complaint(ctx, a.ComplaintID, change)
 	}
 	if code := crm.ErrorCode(err); code == crm.ENotFound || code == crm.EForbidden {
-		return Attachment{}, crm.Errorf(crm.ENotFound, "no such attachment")
+		return Attachment{}, crm.Fail(crm.ENotFound, "attachment.no_such_attachment")
 	}
 	return a, err
 }

@@ -36,7 +36,7 @@ func (l *Service) List(ctx context.Context, f AuditFilter) ([]crm.AuditEntry, er
 		return nil, err
 	}
 	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
-		return nil, crm.Invalid(crm.FieldError{Field: "to", Code: "range", Message: "must be after from"})
+		return nil, crm.Invalid(crm.Bad("to", "range", "auditlog.to.range"))
 	}
 	return l.store.ListAudit(ctx, f)
 }

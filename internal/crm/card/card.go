@@ -38,11 +38,15 @@ type Service struct {
 	customers *customer.Service
 	store     CardStore
 	sealer    crm.Sealer
+	now       func() time.Time
 }
 
 // New returns the card service over the customer archive.
-func New(customers *customer.Service, s CardStore, sealer crm.Sealer) *Service {
-	return &Service{customers: customers, store: s, sealer: sealer}
+func New(customers *customer.Service, s CardStore, sealer crm.Sealer, now func() time.Time) *Service {
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{customers: customers, store: s, sealer: sealer, now: now}
 }
 
 // Template returns the card's fields: the seed's, then the added ones.
@@ -89,29 +93,29 @@ func (c *Service) Save(ctx context.Context, customerID int64, surveyor, surveyed
 	}
 	var fs []crm.FieldError
 	if strings.TrimSpace(surveyor) == "" {
-		fs = append(fs, crm.FieldError{Field: "surveyor", Code: "required", Message: "who surveyed or filled in the card (调查或填表者) is required"})
+		fs = append(fs, crm.Bad("surveyor", "required", "card.surveyor.required"))
 	}
-	today := calendar.DateOf(c.customers.Now().In(crm.Shanghai))
+	today := calendar.DateOf(c.now().In(crm.Shanghai))
 	if surveyedOn == "" {
 		surveyedOn = today.String()
 	} else if d, err := calendar.ParseDate(surveyedOn); err != nil {
-		fs = append(fs, crm.FieldError{Field: "surveyed_on", Code: "format", Message: "must be a date written YYYY-MM-DD"})
+		fs = append(fs, crm.Bad("surveyed_on", "format", "card.surveyed_on.format"))
 	} else if d.After(today) {
-		fs = append(fs, crm.FieldError{Field: "surveyed_on", Code: "future", Message: "must not lie in the future (today is " + today.String() + ")"})
+		fs = append(fs, crm.Bad("surveyed_on", "future", "card.surveyed_on.future", today.String()))
 	}
 	clean := map[string]string{}
 	for k, v := range values {
 		v = strings.TrimSpace(v)
 		f, ok := byKey[k]
 		if !ok {
-			fs = append(fs, crm.FieldError{Field: "values." + k, Code: "unknown", Message: "is not a field of the card"})
+			fs = append(fs, crm.Bad("values."+k, "unknown", "card.values.unknown"))
 			continue
 		}
 		if v == "" {
 			continue
 		}
-		if msg := customer.CheckFieldValue(f, v); msg != "" {
-			fs = append(fs, crm.FieldError{Field: "values." + k, Code: "invalid", Message: msg})
+		if t := customer.CheckFieldValue(f, v); !t.IsZero() {
+			fs = append(fs, crm.BadText("values."+k, "invalid", t))
 			continue
 		}
 		clean[k] = v
@@ -147,7 +151,7 @@ func (c *Service) Save(ctx context.Context, customerID int64, surveyor, surveyed
 		stored[k] = v
 	}
 	r := CardRevision{CustomerID: customerID, Revision: prev.Revision + 1, Surveyor: strings.TrimSpace(surveyor), SurveyedOn: surveyedOn,
-		Values: stored, Changed: changed, CreatedBy: p.UserID, CreatedAt: c.customers.Now().UTC()}
+		Values: stored, Changed: changed, CreatedBy: p.UserID, CreatedAt: c.now().UTC()}
 	if r.Changed == nil {
 		r.Changed = []string{}
 	}
@@ -248,7 +252,7 @@ func (c *Service) Diff(ctx context.Context, customerID int64, n int) ([]CardDiff
 		}
 	}
 	if cur == nil {
-		return nil, crm.Errorf(crm.ENotFound, "no revision %d of this card", n)
+		return nil, crm.Fail(crm.ENotFound, "card.no_revision", n)
 	}
 	out := []CardDiff{}
 	for _, k := range cur.Changed {

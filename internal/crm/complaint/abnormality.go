@@ -16,45 +16,55 @@ import (
 // complaint opens at once, in the transaction that registers it. QA
 // contains it (containment action) and closes it (recall action).
 type Abnormality struct {
-	ID                int64      `json:"id"`
-	Number            string     `json:"number"` // YC + YYYYMM-NNNN
-	ComplaintID       int64      `json:"complaint_id"`
-	ComplaintNumber   string     `json:"complaint_number"`
-	Product           string     `json:"product"`
-	PartNo            string     `json:"part_no"`
-	BatchNo           string     `json:"batch_no"`
-	Quantity          *int64     `json:"quantity,omitempty"`
-	Status            string     `json:"status"` // open → contained → closed
-	ContainmentAction string     `json:"containment_action"`
-	RecallAction      string     `json:"recall_action"`
-	OwnerID           int64      `json:"owner_id,omitempty"` // the QA owner
-	Version           int        `json:"version"`
-	CreatedAt         time.Time  `json:"created_at"`
-	UpdatedAt         time.Time  `json:"updated_at"`
-	ContainedAt       *time.Time `json:"contained_at,omitempty"`
-	ClosedAt          *time.Time `json:"closed_at,omitempty"`
+	ID                int64             `json:"id"`
+	Number            string            `json:"number"` // YC + YYYYMM-NNNN
+	ComplaintID       int64             `json:"complaint_id"`
+	ComplaintNumber   string            `json:"complaint_number"`
+	Product           string            `json:"product"`
+	PartNo            string            `json:"part_no"`
+	BatchNo           string            `json:"batch_no"`
+	Quantity          *int64            `json:"quantity,omitempty"`
+	Status            AbnormalityStatus `json:"status"` // open → contained → closed
+	ContainmentAction string            `json:"containment_action"`
+	RecallAction      string            `json:"recall_action"`
+	OwnerID           int64             `json:"owner_id,omitempty"` // the QA owner
+	Version           int               `json:"version"`
+	CreatedAt         time.Time         `json:"created_at"`
+	UpdatedAt         time.Time         `json:"updated_at"`
+	ContainedAt       *time.Time        `json:"contained_at,omitempty"`
+	ClosedAt          *time.Time        `json:"closed_at,omitempty"`
 }
 
 // AbnormalityPatch is a change to an abnormality record; nil leaves a
 // field as it is.
 type AbnormalityPatch struct {
-	Version           int     `json:"version"`
-	Status            *string `json:"status"`
-	Product           *string `json:"product"`
-	BatchNo           *string `json:"batch_no"`
-	Quantity          *int64  `json:"quantity"`
-	ContainmentAction *string `json:"containment_action"`
-	RecallAction      *string `json:"recall_action"`
-	Owner             *string `json:"owner"` // a QA user's username
+	Version           int                `json:"version"`
+	Status            *AbnormalityStatus `json:"status"`
+	Product           *string            `json:"product"`
+	BatchNo           *string            `json:"batch_no"`
+	Quantity          *int64             `json:"quantity"`
+	ContainmentAction *string            `json:"containment_action"`
+	RecallAction      *string            `json:"recall_action"`
+	Owner             *string            `json:"owner"` // a QA user's username
 }
 
+// AbnormalityStatus is where an abnormality record stands.
+type AbnormalityStatus string
+
+// The statuses of an abnormality record, in order.
+const (
+	AbnormalityOpen      AbnormalityStatus = "open"      // opened with the quality complaint
+	AbnormalityContained AbnormalityStatus = "contained" // QA contained the defect
+	AbnormalityClosed    AbnormalityStatus = "closed"    // recalled or disposed of
+)
+
 // abnormalityNext is the legal status moves.
-var abnormalityNext = map[string]string{"open": "contained", "contained": "closed"}
+var abnormalityNext = map[AbnormalityStatus]AbnormalityStatus{AbnormalityOpen: AbnormalityContained, AbnormalityContained: AbnormalityClosed}
 
 // complaintExtraStore keeps what hangs off a complaint: its abnormality
 // record and satisfaction survey.
 type complaintExtraStore interface {
-	Abnormalities(ctx context.Context, status string, beforeID int64, limit int) ([]Abnormality, error)
+	Abnormalities(ctx context.Context, status AbnormalityStatus, beforeID int64, limit int) ([]Abnormality, error)
 	Abnormality(ctx context.Context, id int64) (Abnormality, error)
 	UpdateAbnormality(ctx context.Context, a *Abnormality, e *crm.AuditEntry) error
 	CSATStore
@@ -79,10 +89,11 @@ func (cs *Service) Abnormalities(ctx context.Context, status string, beforeID in
 	if _, err := authorizeAbnormality(ctx); err != nil {
 		return nil, err
 	}
-	if status != "" && status != "open" && status != "contained" && status != "closed" {
+	st := AbnormalityStatus(status)
+	if st != "" && st != AbnormalityOpen && st != AbnormalityContained && st != AbnormalityClosed {
 		return nil, crm.Invalid(crm.FieldError{Field: "status", Code: "unknown", Message: "must be open, contained or closed"})
 	}
-	return cs.store.Abnormalities(ctx, status, beforeID, limit)
+	return cs.store.Abnormalities(ctx, st, beforeID, limit)
 }
 
 // Abnormality reads one record (QA, gm).
@@ -107,7 +118,7 @@ func (cs *Service) UpdateAbnormality(ctx context.Context, id int64, in Abnormali
 	if in.Version != a.Version {
 		return a, crm.Errorf(crm.EVersionConflict, "the record was changed by someone else (version %d, you sent %d); reload and try again", a.Version, in.Version)
 	}
-	if a.Status == "closed" {
+	if a.Status == AbnormalityClosed {
 		return a, crm.Errorf(crm.EConflict, "abnormality %s is closed", a.Number)
 	}
 	var fs []crm.FieldError
@@ -155,15 +166,15 @@ func (cs *Service) UpdateAbnormality(ctx context.Context, id int64, in Abnormali
 		to := *in.Status
 		switch {
 		case abnormalityNext[a.Status] != to:
-			fs = append(fs, crm.FieldError{Field: "status", Code: "illegal", Message: "a record that is " + a.Status + " can go only to " + abnormalityNext[a.Status]})
-		case to == "contained" && a.ContainmentAction == "":
+			fs = append(fs, crm.FieldError{Field: "status", Code: "illegal", Message: "a record that is " + string(a.Status) + " can go only to " + string(abnormalityNext[a.Status])})
+		case to == AbnormalityContained && a.ContainmentAction == "":
 			fs = append(fs, crm.FieldError{Field: "containment_action", Code: "required", Message: "say how the defect was contained before marking it contained"})
-		case to == "closed" && a.RecallAction == "":
+		case to == AbnormalityClosed && a.RecallAction == "":
 			fs = append(fs, crm.FieldError{Field: "recall_action", Code: "required", Message: "record the recall or disposition before closing"})
 		default:
 			changes["status"] = crm.Change{Before: a.Status, After: to}
 			a.Status = to
-			if to == "contained" {
+			if to == AbnormalityContained {
 				a.ContainedAt = &now
 			} else {
 				a.ClosedAt = &now

@@ -24,7 +24,7 @@ type CSATSurvey struct {
 	CustomerID      int64      `json:"customer_id,omitempty"`
 	CallerName      string     `json:"caller_name,omitempty"`
 	ContactName     string     `json:"contact"`
-	Channel         string     `json:"channel"` // email or phone
+	Channel         string     `json:"channel"` // CSATEmail or CSATPhone
 	CreatedAt       time.Time  `json:"created_at"`
 	AnsweredAt      *time.Time `json:"answered_at,omitempty"`
 	AnsweredVia     string     `json:"answered_via,omitempty"` // link or phone
@@ -64,6 +64,13 @@ type CSATStore interface {
 	PhoneFollowUps(ctx context.Context, afterID int64, limit int) ([]CSATSurvey, error)
 }
 
+// The channels of a survey: mailed as a link, or taken by phone by the
+// service desk when the complaint has no contact e-mail.
+const (
+	CSATEmail = "email"
+	CSATPhone = "phone"
+)
+
 // csatPerHour bounds survey answers tried per address and hour.
 const csatPerHour = 20
 
@@ -74,12 +81,12 @@ var csatStaff = []crm.Role{crm.RoleService, crm.RoleGM}
 // when the complaint has a contact e-mail.
 func (cs *Service) newSurvey(c Complaint, now time.Time) (*CSATSurvey, []OutboxMail) {
 	token, hash := secure.NewToken("kcs_")
-	s := &CSATSurvey{ComplaintID: c.ID, ComplaintNumber: c.Number, Channel: "phone", CreatedAt: now, TokenHash: hex.EncodeToString(hash)}
+	s := &CSATSurvey{ComplaintID: c.ID, ComplaintNumber: c.Number, Channel: CSATPhone, CreatedAt: now, TokenHash: hex.EncodeToString(hash)}
 	email := cs.contactEmail(c)
 	if email == "" {
 		return s, nil
 	}
-	s.Channel = "email"
+	s.Channel = CSATEmail
 	link := PublicURLPlaceholder + "/csat/" + token
 	body := "您好！\n\n您的客诉 " + c.Number + " 已处理完毕。请用一分钟为我们的处理打分（1–5 分）：\n" + link +
 		"\n\nYour complaint " + c.Number + " is closed. Please rate how we handled it (1–5):\n" + link + "\n"

@@ -10,6 +10,7 @@ import (
 	"github.com/kehucrm/kehu/internal/calendar"
 	"github.com/kehucrm/kehu/internal/cn"
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/msg"
 )
 
 // Contact is a person at a customer.
@@ -43,16 +44,14 @@ var monthDay = regexp.MustCompile(`^(\d{2})-(\d{2})$`)
 // underscores and hyphens, starting with a letter.
 var weChatID = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]{5,19}$`)
 
-// checkWeChatID returns what is wrong with a WeChat ID, or "". A mobile
-// number is accepted too: WeChat lets people use theirs as an ID.
-func checkWeChatID(s string) string {
+// validWeChatID reports whether s can be a WeChat ID. A mobile number is
+// accepted too: WeChat lets people use theirs as an ID.
+func validWeChatID(s string) bool {
 	if weChatID.MatchString(s) {
-		return ""
+		return true
 	}
-	if _, p := cn.ValidateMobile(s); p == nil {
-		return ""
-	}
-	return "must be 6 to 20 letters, digits, underscores or hyphens starting with a letter, or a mobile number"
+	_, p := cn.ValidateMobile(s)
+	return p == nil
 }
 
 // validate checks the contact's fields and normalises the phone numbers
@@ -64,28 +63,30 @@ func (c *Contact) Validate(lang string) error { return c.validateChange(lang, ni
 // than it) might refuse it, so an older contact stays editable.
 func (c *Contact) validateChange(lang string, before *Contact) error {
 	var fs []crm.FieldError
-	bad := func(field, code, msg string) { fs = append(fs, crm.FieldError{Field: field, Code: code, Message: msg}) }
+	bad := func(field, code, key string, args ...any) { fs = append(fs, crm.Bad(field, code, key, args...)) }
+	// cn's texts and the WeChat ID's have always spoken lang in Message.
+	badIn := func(field, code string, text msg.Message) { fs = append(fs, crm.BadIn(lang, field, code, text)) }
 	c.Name = strings.TrimSpace(c.Name)
 	if c.Name == "" || utf8.RuneCountInString(c.Name) > 50 {
-		bad("name", "length", "must be 1 to 50 characters")
+		bad("name", "length", "customer.name.length")
 	}
 	if c.Landline != "" {
 		if norm, p := cn.ValidateLandline(c.Landline); p != nil && p.Severity == cn.Error {
-			bad("landline", p.Code, p.Message(lang))
+			badIn("landline", p.Code, msg.Of(p))
 		} else {
 			c.Landline = norm
 		}
 	}
 	if c.Email != "" {
 		if norm, p := cn.ValidateEmail(c.Email); p != nil && p.Severity == cn.Error {
-			bad("email", p.Code, p.Message(lang))
+			badIn("email", p.Code, msg.Of(p))
 		} else {
 			c.Email = norm
 		}
 	}
 	if c.WeChatID = strings.TrimSpace(c.WeChatID); c.WeChatID != "" && (before == nil || c.WeChatID != before.WeChatID) {
-		if msg := checkWeChatID(c.WeChatID); msg != "" {
-			bad("wechat_id", "format", crm.Tr(lang, msg, "微信号应为6至20位字母、数字、下划线或减号，以字母开头；也可以是手机号"))
+		if !validWeChatID(c.WeChatID) {
+			badIn("wechat_id", "format", msg.M("customer.wechat_id.format"))
 		}
 	}
 	switch c.Gender {
@@ -93,18 +94,18 @@ func (c *Contact) validateChange(lang string, before *Contact) error {
 		c.Gender = "unknown"
 	case "male", "female", "unknown":
 	default:
-		bad("gender", "unknown", "must be male, female or unknown")
+		bad("gender", "unknown", "customer.gender.unknown")
 	}
 	if c.Birthday != "" && (before == nil || c.Birthday != before.Birthday || c.BirthdayLunar != before.BirthdayLunar) {
-		if code, err := checkBirthday(c.Birthday, c.BirthdayLunar); err != "" {
-			bad("birthday", code, err)
+		if code, key, args := checkBirthday(c.Birthday, c.BirthdayLunar); key != "" {
+			bad("birthday", code, key, args...)
 		}
 	}
 	if c.BirthdayLeap && !c.BirthdayLunar {
-		bad("birthday_leap", "invalid", "applies only to a lunar birthday")
+		bad("birthday_leap", "invalid", "customer.birthday_leap.invalid")
 	}
 	if c.Birthday == "" && (c.BirthdayLunar || c.BirthdayLeap) {
-		bad("birthday", "required", "a lunar birthday or leap month needs the birthday itself")
+		bad("birthday", "required", "customer.birthday.required")
 	}
 	if len(fs) > 0 {
 		return crm.Invalid(fs...)
@@ -113,8 +114,9 @@ func (c *Contact) validateChange(lang string, before *Contact) error {
 }
 
 // checkBirthday returns what is wrong with a birthday (a code and a
-// message), or "": a date must be one, and not in the future.
-func checkBirthday(s string, lunar bool) (code, msg string) {
+// message key with its arguments), or "": a date must be one, and not in
+// the future.
+func checkBirthday(s string, lunar bool) (code, key string, args []any) {
 	if m := monthDay.FindStringSubmatch(s); m != nil {
 		month, _ := strconv.Atoi(m[1])
 		day, _ := strconv.Atoi(m[2])
@@ -127,22 +129,22 @@ func checkBirthday(s string, lunar bool) (code, msg string) {
 			maxDay = [...]int{31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}[month-1]
 		}
 		if month < 1 || month > 12 || day < 1 || day > maxDay {
-			return "format", "month or day out of range"
+			return "format", "customer.birthday.range", nil
 		}
-		return "", ""
+		return "", "", nil
 	}
 	if lunar {
-		return "format", "a lunar birthday is written MM-DD (the lunar month and day)"
+		return "format", "customer.birthday.lunar_format", nil
 	}
 	d, err := calendar.ParseDate(s)
 	if err != nil {
-		return "format", "must be a date written YYYY-MM-DD, or MM-DD when the year is unknown"
+		return "format", "customer.birthday.format", nil
 	}
 	if today := calendar.DateOf(time.Now().In(crm.Shanghai)); d.After(today) {
-		return "future", "must not lie in the future (today is " + today.String() + ")"
+		return "future", "customer.birthday.future", []any{today.String()}
 	}
 	if d.Year() < 1900 {
-		return "range", "must not lie before 1900"
+		return "range", "customer.birthday.before_1900", nil
 	}
-	return "", ""
+	return "", "", nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/kehucrm/kehu/internal/cn"
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/msg"
 	"github.com/kehucrm/kehu/internal/secure"
 )
 
@@ -84,7 +85,7 @@ func mobileProblem(mobile, lang string) error {
 		return nil
 	}
 	if _, pr := cn.ValidateMobile(mobile); pr != nil && pr.Severity == cn.Error {
-		return crm.Invalid(crm.FieldError{Field: "mobile", Code: pr.Code, Message: pr.Message(lang)})
+		return crm.Invalid(crm.BadIn(lang, "mobile", pr.Code, msg.Of(pr)))
 	}
 	return nil
 }
@@ -117,10 +118,10 @@ func (cs *Service) sealContactMobile(ctx context.Context, p crm.Principal, c *Co
 	}
 	norm, pr := cn.ValidateMobile(mobile)
 	if pr != nil && pr.Severity == cn.Error {
-		return crm.Invalid(crm.FieldError{Field: "mobile", Code: pr.Code, Message: pr.Message(lang)})
+		return crm.Invalid(crm.BadIn(lang, "mobile", pr.Code, msg.Of(pr)))
 	}
 	if cs.Sealer == nil {
-		return crm.Errorf(crm.EInternal, "no keyring: sensitive fields cannot be stored")
+		return crm.Fail(crm.EInternal, "crm.no_keyring")
 	}
 	idx := cs.Sealer.BlindIndex(ContactMobileDomain, []byte(norm))
 	if !force {
@@ -132,12 +133,13 @@ func (cs *Service) sealContactMobile(ctx context.Context, p crm.Principal, c *Co
 			if o.ID == c.ID {
 				continue
 			}
-			msg := "this mobile number already belongs to another customer's contact"
+			text := msg.M("customer.mobile.duplicate")
 			if oc, _, err := cs.Store.Customer(ctx, o.CustomerID, crm.CustomerScope(p), false, cs.Now()); err == nil {
-				msg = "this mobile number already belongs to " + o.Name + " of customer " + oc.Code + " " + oc.Name
+				text = msg.M("customer.mobile.duplicate_of", o.Name, oc.Code, oc.Name)
 			}
-			return &crm.Error{Code: crm.EConflict, Message: msg + " (send force to add it anyway)",
-				Fields: []crm.FieldError{{Field: "mobile", Code: "duplicate", Message: msg}}}
+			e := crm.Refuse(crm.EConflict, msg.M("customer.mobile.duplicate_force", text))
+			e.Fields = []crm.FieldError{crm.BadText("mobile", "duplicate", text)}
+			return e
 		}
 	}
 	enc, err := cs.Sealer.Encrypt([]byte(norm), secure.AAD("contacts", "mobile"))
@@ -167,7 +169,7 @@ func (cs *Service) contactInScope(ctx context.Context, a crm.Action, id int64) (
 	}
 	p, _, err := cs.InScope(ctx, a, c.CustomerID)
 	if crm.ErrorCode(err) == crm.ENotFound {
-		return p, Contact{}, crm.Errorf(crm.ENotFound, "no such contact")
+		return p, Contact{}, crm.Fail(crm.ENotFound, "customer.no_such_contact")
 	}
 	return p, c, err
 }
@@ -179,16 +181,16 @@ func (cs *Service) RevealContactMobile(ctx context.Context, id int64, reason str
 		return "", err
 	}
 	if reason = strings.TrimSpace(reason); reason == "" {
-		return "", crm.Invalid(crm.FieldError{Field: "reason", Code: "required", Message: "say why you need the full number"})
+		return "", crm.Invalid(crm.Bad("reason", "required", "customer.reveal.reason.required"))
 	} else if utf8.RuneCountInString(reason) > 200 {
-		return "", crm.Invalid(crm.FieldError{Field: "reason", Code: "length", Message: "must be at most 200 characters"})
+		return "", crm.Invalid(crm.Bad("reason", "length", "customer.max_200"))
 	}
 	_, c, err := cs.contactInScope(ctx, crm.ActCustomerRead, id)
 	if err != nil {
 		return "", err
 	}
 	if c.MobileEnc == "" {
-		return "", crm.Errorf(crm.ENotFound, "this contact has no mobile number")
+		return "", crm.Fail(crm.ENotFound, "customer.contact_has_no_mobile")
 	}
 	b, err := cs.Sealer.Decrypt(c.MobileEnc, secure.AAD("contacts", "mobile"))
 	if err != nil {
@@ -217,7 +219,7 @@ func (cs *Service) FindContactsByMobile(ctx context.Context, mobile string, lang
 	}
 	norm, pr := cn.ValidateMobile(mobile)
 	if pr != nil && pr.Severity == cn.Error {
-		return nil, crm.Invalid(crm.FieldError{Field: "mobile", Code: pr.Code, Message: pr.Message(lang)})
+		return nil, crm.Invalid(crm.BadIn(lang, "mobile", pr.Code, msg.Of(pr)))
 	}
 	all, err := cs.contacts.ContactsByMobileIndex(ctx, cs.Sealer.BlindIndex(ContactMobileDomain, []byte(norm)))
 	if err != nil {
@@ -267,7 +269,7 @@ func (cs *Service) UpdateContact(ctx context.Context, id int64, pt ContactPatch,
 		return c, err
 	}
 	if pt.Version != c.Version {
-		return c, crm.Errorf(crm.EVersionConflict, "the contact was changed by someone else (version %d, you sent %d); reload and try again", c.Version, pt.Version)
+		return c, crm.Fail(crm.EVersionConflict, "customer.contact.changed_version", c.Version, pt.Version)
 	}
 	cs.maskContact(&c)
 	stored := c

@@ -1,7 +1,6 @@
 package customer
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/kehucrm/kehu/internal/cn"
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/msg"
 	"golang.org/x/text/width"
 )
 
@@ -137,69 +137,67 @@ func (c *Customer) Validate(lang string) error { return c.validateChange(lang, n
 // of either kind is taken.
 func (c *Customer) validateChange(lang string, before *Customer) error {
 	var fs []crm.FieldError
-	bad := func(field, code, msg string) { fs = append(fs, crm.FieldError{Field: field, Code: code, Message: msg}) }
+	bad := func(field, code, key string, args ...any) { fs = append(fs, crm.Bad(field, code, key, args...)) }
+	// cn's texts and the two below have always spoken lang in Message.
+	badIn := func(field, code string, text msg.Message) { fs = append(fs, crm.BadIn(lang, field, code, text)) }
 	if !slices.Contains(CustomerKinds, c.Kind) {
-		bad("kind", "unknown", "must be company or individual")
+		bad("kind", "unknown", "customer.kind.unknown")
 	}
 	if c.Name == "" {
-		bad("name", "required", "is required")
+		bad("name", "required", "customer.required")
 	} else if utf8.RuneCountInString(c.Name) > 200 {
-		bad("name", "length", "must be at most 200 characters")
+		bad("name", "length", "customer.name.max_len")
 	}
 	if utf8.RuneCountInString(c.ShortName) > 50 {
-		bad("short_name", "length", "must be at most 50 characters")
+		bad("short_name", "length", "customer.short_name.length")
 	}
 	if c.USCC != "" {
 		norm, p := cn.ValidateUSCC(c.USCC)
 		kept := before != nil && norm == before.USCC
 		switch {
 		case p != nil && p.Severity == cn.Error:
-			bad("uscc", p.Code, p.Message(lang))
+			badIn("uscc", p.Code, msg.Of(p))
 		case p != nil && p.Code == cn.CodeChecksum && !kept:
-			bad("uscc", p.Code, crm.Tr(lang,
-				fmt.Sprintf("the check character (position 18) must be %s, not %s: the code is mistyped", p.Want, p.Got),
-				fmt.Sprintf("第18位校验码应为 %s，不是 %s：代码有误，请核对", p.Want, p.Got)))
+			badIn("uscc", p.Code, msg.M("customer.uscc.checksum", p.Want, p.Got))
 		default:
 			c.USCC = norm // an unknown registration authority is only a warning
 		}
 	}
 	if c.IndustryCode != "" {
 		if p := cn.ValidIndustryCode(c.IndustryCode); p != nil {
-			bad("industry_code", p.Code, p.Message(lang))
+			badIn("industry_code", p.Code, msg.Of(p))
 		}
 	}
 	if c.RegionCode != "" {
 		if p := cn.ValidRegionCode(c.RegionCode); p != nil {
-			bad("region_code", p.Code, p.Message(lang))
+			badIn("region_code", p.Code, msg.Of(p))
 		} else if code, full := compactRegionCode(c.RegionCode); code == full {
 			c.RegionCode = code
 		} else if before == nil || c.RegionCode != before.RegionCode {
-			bad("region_code", "length", crm.Tr(lang,
-				fmt.Sprintf("must be a full 6-digit GB/T 2260 code (e.g. %s), not the prefix %s; prefixes are for list filters", full, code),
-				fmt.Sprintf("应为完整的6位 GB/T 2260 行政区划代码（如 %s），不能只填前缀 %s", full, code)))
+			badIn("region_code", "length", msg.M("customer.region_code.prefix", full, code))
 		}
 	}
 	if !slices.Contains(CustomerSources, c.Source) {
-		bad("source", "unknown", "must be one of "+strings.Join(CustomerSources, ", "))
+		bad("source", "unknown", "customer.one_of", strings.Join(CustomerSources, ", "))
 	}
 	if !slices.Contains(CustomerStages, c.Stage) {
-		bad("stage", "unknown", "must be one of "+strings.Join(CustomerStages, ", "))
+		bad("stage", "unknown", "customer.one_of", strings.Join(CustomerStages, ", "))
 	}
 	if c.EmployeeBand != "" && !slices.Contains(EmployeeBands, c.EmployeeBand) {
-		bad("employee_band", "unknown", "must be one of "+strings.Join(EmployeeBands, ", "))
+		bad("employee_band", "unknown", "customer.one_of", strings.Join(EmployeeBands, ", "))
 	}
 	if c.RevenueBand != "" && !slices.Contains(RevenueBands, c.RevenueBand) {
-		bad("revenue_band", "unknown", "must be one of "+strings.Join(RevenueBands, ", "))
+		bad("revenue_band", "unknown", "customer.one_of", strings.Join(RevenueBands, ", "))
 	}
 	if len(c.Tags) > 20 {
-		bad("tags", "count", "at most 20 tags")
+		bad("tags", "count", "customer.tags.count")
 	}
 	seen := map[string]bool{}
 	tags := c.Tags[:0]
 	for _, t := range c.Tags {
 		t = strings.TrimSpace(t)
 		if n := utf8.RuneCountInString(t); n == 0 || n > 20 {
-			bad("tags", "length", "each tag must be 1 to 20 characters")
+			bad("tags", "length", "customer.tags.length")
 			break
 		}
 		if !seen[t] {

@@ -47,19 +47,19 @@ func CheckTemplateFields(fields []CardField, reserved map[string]bool) error {
 		field := "fields[" + strconv.Itoa(i) + "]"
 		switch {
 		case !ValidKey(f.Key) || seen[f.Key]:
-			return crm.Invalid(crm.FieldError{Field: field + ".key", Code: "invalid", Message: "must be a new snake_case key"})
+			return crm.Invalid(crm.Bad(field+".key", "invalid", "customer.field.key.invalid"))
 		case !slices.Contains(CardFieldTypes, f.Type):
-			return crm.Invalid(crm.FieldError{Field: field + ".type", Code: "unknown", Message: "must be text, number, date or choice"})
+			return crm.Invalid(crm.Bad(field+".type", "unknown", "customer.field.type.unknown"))
 		case f.Type == "choice" && len(f.Options) == 0:
-			return crm.Invalid(crm.FieldError{Field: field + ".options", Code: "required", Message: "a choice needs options"})
+			return crm.Invalid(crm.Bad(field+".options", "required", "customer.field.options.required"))
 		case strings.TrimSpace(f.LabelZH) == "":
-			return crm.Invalid(crm.FieldError{Field: field + ".label_zh", Code: "required", Message: "is required"})
+			return crm.Invalid(crm.Bad(field+".label_zh", "required", "customer.required"))
 		case f.Section != "" && !slices.Contains(CardSections, f.Section):
-			return crm.Invalid(crm.FieldError{Field: field + ".section", Code: "unknown", Message: "must be one of " + strings.Join(CardSections, ", ")})
+			return crm.Invalid(crm.Bad(field+".section", "unknown", "customer.one_of", strings.Join(CardSections, ", ")))
 		case f.Type != "number" && (f.Min != nil || f.Max != nil):
-			return crm.Invalid(crm.FieldError{Field: field + ".min", Code: "invalid", Message: "min and max apply only to a number field"})
+			return crm.Invalid(crm.Bad(field+".min", "invalid", "customer.field.min.invalid"))
 		case f.Min != nil && f.Max != nil && *f.Min > *f.Max:
-			return crm.Invalid(crm.FieldError{Field: field + ".max", Code: "invalid", Message: "must not be less than min"})
+			return crm.Invalid(crm.Bad(field+".max", "invalid", "customer.field.max.invalid"))
 		}
 		seen[f.Key], f.Custom = true, true
 		if f.Section == "" {
@@ -87,12 +87,12 @@ func (cs *Service) checkCustom(ctx context.Context, values map[string]string) er
 		f, ok := byKey[k]
 		switch {
 		case !ok:
-			fs = append(fs, crm.FieldError{Field: "custom_fields." + k, Code: "unknown", Message: "is not a custom field"})
+			fs = append(fs, crm.Bad("custom_fields."+k, "unknown", "customer.custom_fields.unknown"))
 		case strings.TrimSpace(v) == "":
 			delete(values, k)
 		default:
-			if msg := CheckFieldValue(f, strings.TrimSpace(v)); msg != "" {
-				fs = append(fs, crm.FieldError{Field: "custom_fields." + k, Code: "invalid", Message: msg})
+			if t := CheckFieldValue(f, strings.TrimSpace(v)); !t.IsZero() {
+				fs = append(fs, crm.BadText("custom_fields."+k, "invalid", t))
 			}
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/kehucrm/kehu/internal/cn"
 	"github.com/kehucrm/kehu/internal/crm"
 	"github.com/kehucrm/kehu/internal/crm/identity"
+	"github.com/kehucrm/kehu/internal/msg"
 )
 
 // CustomerFilter narrows a customer list. Zero fields do not filter.
@@ -52,7 +53,7 @@ type SortCursor struct {
 func ParseCustomerSort(sort string) (field string, desc bool, err error) {
 	field, desc = strings.CutPrefix(sort, "-")
 	if !slices.Contains(CustomerSorts, field) {
-		e := crm.Invalid(crm.FieldError{Field: "sort", Code: "unknown", Message: "must be one of " + strings.Join(CustomerSorts, ", ") + ", each optionally with a leading - for descending"})
+		e := crm.Invalid(crm.Bad("sort", "unknown", "customer.sort.unknown", strings.Join(CustomerSorts, ", ")))
 		e.Code = crm.EBadRequest
 		return "", false, e
 	}
@@ -189,29 +190,29 @@ func (cs *Service) CreateForced(ctx context.Context, c Customer, force bool, lan
 // checkOwner enforces who may own what and sets the customer's team to
 // its owner's.
 func (cs *Service) checkOwner(ctx context.Context, p crm.Principal, c *Customer) error {
-	forbid := func(msg string) error {
-		return &crm.Error{Code: crm.EForbidden, Message: msg, Fields: []crm.FieldError{{Field: "owner_id", Code: "forbidden", Message: msg}}}
+	forbid := func(key string) error {
+		return crm.FailField(crm.EForbidden, "owner_id", "forbidden", key)
 	}
 	if c.OwnerID != p.UserID && !p.Role.Can(crm.ActCustomerAssign) {
-		return forbid("you may not give a customer to someone else")
+		return forbid("customer.owner_id.give_away")
 	}
 	owner, err := cs.Store.UserByID(ctx, c.OwnerID)
 	if crm.ErrorCode(err) == crm.ENotFound {
-		return crm.Invalid(crm.FieldError{Field: "owner_id", Code: "unknown", Message: "no such user"})
+		return crm.Invalid(crm.Bad("owner_id", "unknown", "customer.owner_id.unknown"))
 	}
 	if err != nil {
 		return err
 	}
 	if owner.Disabled() {
-		return crm.Invalid(crm.FieldError{Field: "owner_id", Code: "disabled", Message: "this user is disabled"})
+		return crm.Invalid(crm.Bad("owner_id", "disabled", "customer.owner_id.disabled"))
 	}
 	if !owner.Role.Can(crm.ActCustomerUpdate) {
 		// An auditor, an administrator or a QA engineer cannot look
 		// after a customer they may not even change.
-		return crm.Invalid(crm.FieldError{Field: "owner_id", Code: "role", Message: "a " + string(owner.Role) + " cannot own customers"})
+		return crm.Invalid(crm.Bad("owner_id", "role", "customer.owner_id.role", string(owner.Role), msg.M("role."+string(owner.Role))))
 	}
 	if p.Role == crm.RoleSalesManager && owner.ID != p.UserID && (owner.TeamID == 0 || owner.TeamID != p.TeamID) {
-		return forbid("a sales manager may give customers only to their own team")
+		return forbid("customer.owner_id.team")
 	}
 	c.TeamID = owner.TeamID
 	return nil
@@ -394,4 +395,12 @@ func pageOf(list []Customer, f CustomerFilter) []Customer {
 
 func customerFields(c Customer) map[string]any {
 	return map[string]any{"code": c.Code, "kind": c.Kind, "name": c.Name, "uscc": c.USCC, "stage": c.Stage, "owner_id": c.OwnerID}
+}
+
+// Visible returns nil when the live customer id is inside scope, or the
+// not_found error a caller outside it gets; other areas check a customer
+// this way before they attach a record to it.
+func (cs *Service) Visible(ctx context.Context, id int64, scope crm.Scope) error {
+	_, _, err := cs.Store.Customer(ctx, id, scope, false, cs.Now())
+	return err
 }

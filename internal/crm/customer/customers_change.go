@@ -48,7 +48,7 @@ func (cs *Service) Update(ctx context.Context, id int64, pt CustomerPatch, lang 
 		return c, err
 	}
 	if pt.Version != c.Version {
-		return c, crm.Errorf(crm.EVersionConflict, "the customer was changed by someone else (version %d, you sent %d); reload and try again", c.Version, pt.Version)
+		return c, crm.Fail(crm.EVersionConflict, "customer.changed_version", c.Version, pt.Version)
 	}
 	before := c
 	changes := map[string]crm.Change{}
@@ -137,7 +137,7 @@ func (cs *Service) Delete(ctx context.Context, id int64, version int) error {
 		return err
 	}
 	if version != 0 && version != c.Version {
-		return crm.Errorf(crm.EVersionConflict, "the customer was changed by someone else; reload and try again")
+		return crm.Fail(crm.EVersionConflict, "customer.changed")
 	}
 	now := cs.Now().UTC()
 	c.DeletedAt, c.UpdatedAt = &now, now
@@ -156,7 +156,7 @@ func (cs *Service) Restore(ctx context.Context, id int64) (Customer, error) {
 		return c, err
 	}
 	if cs.Now().Sub(*c.DeletedAt) > TrashDays*24*time.Hour {
-		return c, crm.Errorf(crm.EConflict, "the customer was deleted more than %d days ago and can no longer be restored", TrashDays)
+		return c, crm.Fail(crm.EConflict, "customer.customer_deleted_more_than", TrashDays)
 	}
 	c.DeletedAt, c.UpdatedAt = nil, cs.Now().UTC()
 	e := crm.NewAudit(ctx, crm.AuditUpdate, "customer", strconv.FormatInt(id, 10), map[string]crm.Change{"deleted": {Before: true, After: false}})

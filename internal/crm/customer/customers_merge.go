@@ -36,11 +36,11 @@ func (cs *Service) mergePair(ctx context.Context, survivorID, fromID int64) (Cus
 		return survivor, Customer{}, err
 	}
 	if survivorID == fromID {
-		return survivor, Customer{}, crm.Invalid(crm.FieldError{Field: "from_id", Code: "same", Message: "cannot merge a customer into itself"})
+		return survivor, Customer{}, crm.Invalid(crm.Bad("from_id", "same", "customer.from_id.same"))
 	}
 	merged, _, err := cs.Store.Customer(ctx, fromID, crm.CustomerScope(p), false, cs.Now())
 	if crm.ErrorCode(err) == crm.ENotFound {
-		return survivor, merged, crm.Invalid(crm.FieldError{Field: "from_id", Code: "unknown", Message: "no such customer in your scope"})
+		return survivor, merged, crm.Invalid(crm.Bad("from_id", "unknown", "customer.from_id.unknown"))
 	}
 	return survivor, merged, err
 }

@@ -7,6 +7,7 @@ import (
 	"unicode"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/msg"
 	"golang.org/x/text/width"
 )
 
@@ -47,12 +48,13 @@ func (cs *Service) checkDuplicateUSCC(ctx context.Context, p crm.Principal, c *C
 	if err != nil {
 		return err
 	}
-	msg := "already used by another customer"
+	text := msg.M("customer.uscc.duplicate")
 	if _, _, err := cs.Store.Customer(ctx, o.ID, crm.CustomerScope(p), false, cs.Now()); err == nil {
-		msg = "already used by customer " + o.Code + " " + o.Name
+		text = msg.M("customer.uscc.duplicate_of", o.Code, o.Name)
 	}
-	return &crm.Error{Code: crm.EConflict, Message: "a customer with this unified social credit code already exists (merge the two instead)",
-		Fields: []crm.FieldError{{Field: "uscc", Code: "duplicate", Message: msg}}}
+	e := crm.Fail(crm.EConflict, "customer.uscc.exists")
+	e.Fields = []crm.FieldError{crm.BadText("uscc", "duplicate", text)}
+	return e
 }
 
 // checkDuplicateName refuses a name another live customer has, naming it
@@ -77,14 +79,15 @@ func (cs *Service) checkDuplicateName(ctx context.Context, p crm.Principal, c *C
 // duplicateName is the refusal of a name customer id already has, naming
 // that customer only when the caller may see it.
 func (cs *Service) duplicateName(ctx context.Context, p crm.Principal, id int64) error {
-	msg := "a customer with this name already exists"
+	text := msg.M("customer.name.duplicate")
 	// Own scope only: a customer seen through a grant would be a read to
 	// audit.
 	if o, _, err := cs.Store.Customer(ctx, id, crm.CustomerScope(p), false, cs.Now()); err == nil {
-		msg += ": " + o.Code + " " + o.Name
+		text = msg.M("customer.name.duplicate_of", o.Code, o.Name)
 	}
-	return &crm.Error{Code: crm.EConflict, Message: msg + " (send force to add it anyway, or merge the two)",
-		Fields: []crm.FieldError{{Field: "name", Code: "duplicate", Message: msg}}}
+	e := crm.Refuse(crm.EConflict, msg.M("customer.name.duplicate_force", text))
+	e.Fields = []crm.FieldError{crm.BadText("name", "duplicate", text)}
+	return e
 }
 
 // DuplicateNameError is a store's refusal to add a customer whose
@@ -106,18 +109,18 @@ func (cs *Service) Merge(ctx context.Context, survivorID, fromID int64, version 
 		return Customer{}, err
 	}
 	if survivorID == fromID {
-		return Customer{}, crm.Invalid(crm.FieldError{Field: "from_id", Code: "same", Message: "cannot merge a customer into itself"})
+		return Customer{}, crm.Invalid(crm.Bad("from_id", "same", "customer.from_id.same"))
 	}
 	survivor, _, err := cs.Store.Customer(ctx, survivorID, crm.CustomerScope(p), false, cs.Now())
 	if err != nil {
 		return survivor, err
 	}
 	if version != survivor.Version {
-		return survivor, crm.Errorf(crm.EVersionConflict, "the customer was changed by someone else; reload and try again")
+		return survivor, crm.Fail(crm.EVersionConflict, "customer.changed")
 	}
 	merged, _, err := cs.Store.Customer(ctx, fromID, crm.CustomerScope(p), false, cs.Now())
 	if crm.ErrorCode(err) == crm.ENotFound {
-		return survivor, crm.Invalid(crm.FieldError{Field: "from_id", Code: "unknown", Message: "no such customer in your scope"})
+		return survivor, crm.Invalid(crm.Bad("from_id", "unknown", "customer.from_id.unknown"))
 	}
 	if err != nil {
 		return survivor, err

@@ -2,25 +2,29 @@ package customer
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/msg"
 	"github.com/kehucrm/kehu/internal/secure"
 )
 
-// ExportColumns are the columns of a customer export, in order, with
-// their Chinese and English headings.
-var ExportColumns = []struct{ Key, ZH, EN string }{
-	{"code", "客户编号", "Code"}, {"name", "客户名称", "Name"}, {"short_name", "简称", "Short name"},
-	{"kind", "类型", "Kind"}, {"uscc", "统一社会信用代码", "USCC"}, {"legal_rep", "法定代表人", "Legal representative"},
-	{"stage", "阶段", "Stage"}, {"source", "来源", "Source"}, {"region_code", "地区代码", "Region code"},
-	{"industry_code", "行业代码", "Industry code"}, {"address", "地址", "Address"},
-	{"contact_name", "主要联系人", "Primary contact"}, {"contact_mobile", "联系人手机", "Contact mobile"},
-	{"tags", "标签", "Tags"}, {"owner", "负责人", "Owner"}, {"owner_id", "负责人ID", "Owner ID"},
-	{"notes", "备注", "Notes"}, {"created_at", "创建时间", "Created at"},
+// ExportColumns are the keys of a customer export's columns, in order;
+// each column's heading is the catalogue's customer.export.col.KEY.
+var ExportColumns = []string{"code", "name", "short_name", "kind", "uscc", "legal_rep", "stage", "source", "region_code",
+	"industry_code", "address", "contact_name", "contact_mobile", "tags", "owner", "owner_id", "notes", "created_at"}
+
+// ExportHeadings returns the headings of ExportColumns in lang.
+func ExportHeadings(lang string) []string {
+	out := make([]string, len(ExportColumns))
+	for i, k := range ExportColumns {
+		out[i] = msg.Text(lang, "customer.export.col."+k)
+	}
+	return out
 }
 
 // ExportRow is one customer as exported: text cells, formula-safe.
@@ -33,17 +37,14 @@ type ExportOptions struct {
 	// masked (138****5678).
 	RevealReason string
 	Format       string // csv or xlsx, for the audit entry
-	Lang         string // en gives the option lists as codes, anything else in Chinese
+	Lang         string // the language of the option words (English gives the codes)
 }
 
-// exportLabels are the option lists' Chinese words in an export (the
-// words an import reads back).
-var exportLabels = map[string]string{
-	"company": "企业", "individual": "个人",
-	"potential": "潜在", "general": "一般", "important": "重要", "strategic": "战略", "churned": "流失",
-	"online": "线上", "offline": "线下", "social_media": "社交媒体", "referral": "转介绍", "trade_fair": "展会",
-	"advertising": "广告", "other": "其他",
-}
+// exportOptions are the option codes an export writes as words, the
+// catalogue's customer.export.option.CODE (the words an import reads back;
+// the English words are the codes themselves).
+var exportOptions = []string{"company", "individual", "potential", "general", "important", "strategic", "churned",
+	"online", "offline", "social_media", "referral", "trade_fair", "advertising", "other"}
 
 // Export is ExportWith masking every sensitive value.
 func (cs *Service) Export(ctx context.Context, f CustomerFilter, emit func(ExportRow) error) (int, error) {
@@ -111,8 +112,8 @@ func (cs *Service) ExportWith(ctx context.Context, f CustomerFilter, opt ExportO
 		for _, c := range page {
 			contact, mobile := cs.exportedContact(primary[c.ID], reveal)
 			label := func(code string) string {
-				if w, ok := exportLabels[code]; ok && !strings.HasPrefix(opt.Lang, "en") {
-					return w
+				if slices.Contains(exportOptions, code) {
+					return msg.Text(opt.Lang, "customer.export.option."+code)
 				}
 				return code
 			}
@@ -152,10 +153,9 @@ func (cs *Service) CheckExport(ctx context.Context, opt ExportOptions) error {
 	case reason == "":
 		return nil
 	case !p.Role.Can(crm.ActCustomerReveal):
-		msg := "you may not reveal mobile numbers"
-		return &crm.Error{Code: crm.EForbidden, Message: msg, Fields: []crm.FieldError{{Field: "reveal_reason", Code: "forbidden", Message: msg}}}
+		return crm.FailField(crm.EForbidden, "reveal_reason", "forbidden", "customer.reveal_reason.forbidden")
 	case utf8.RuneCountInString(reason) > 200:
-		return crm.Invalid(crm.FieldError{Field: "reveal_reason", Code: "length", Message: "must be at most 200 characters"})
+		return crm.Invalid(crm.Bad("reveal_reason", "length", "customer.max_200"))
 	}
 	return nil
 }
@@ -185,17 +185,10 @@ func NeutraliseCell(s string) string {
 	return s
 }
 
-// ExportStamp is the line that records who exported and when.
-func ExportStamp(ctx context.Context, now time.Time) string {
-	return ExportStampLang(ctx, now, "zh-CN")
-}
-
-// ExportStampLang is ExportStamp in a language (en or Chinese).
+// ExportStampLang is the line that records who exported and when, in a
+// language (en or Chinese).
 func ExportStampLang(ctx context.Context, now time.Time, lang string) string {
 	p, _ := crm.PrincipalFrom(ctx)
 	at := now.In(crm.Shanghai).Format("2006-01-02 15:04:05")
-	if lang == "en" {
-		return "Kehu customer export · exported by " + p.Username + " · at " + at + " (Beijing time)"
-	}
-	return "Kehu 客户导出 · 导出人 " + p.Username + " · 导出时间 " + at + " (北京时间)"
+	return msg.Text(lang, "customer.export.stamp", p.Username, at)
 }

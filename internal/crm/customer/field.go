@@ -1,13 +1,13 @@
 package customer
 
 import (
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/kehucrm/kehu/internal/calendar"
+	"github.com/kehucrm/kehu/internal/msg"
 )
 
 // CardField is one field of the customer data card (客户资料卡). Templates
@@ -49,33 +49,33 @@ func ValidKey(k string) bool {
 }
 
 // CheckFieldValue checks a value against its field; it returns what is
-// wrong, in English, or "" when the value fits.
-func CheckFieldValue(f CardField, v string) string {
+// wrong, or the zero Message when the value fits.
+func CheckFieldValue(f CardField, v string) msg.Message {
 	switch f.Type {
 	case "choice":
 		if !slices.Contains(f.Options, v) {
-			return "must be one of " + strings.Join(f.Options, " / ")
+			return msg.M("customer.value.one_of", strings.Join(f.Options, " / "))
 		}
 	case "number":
 		n, err := strconv.ParseInt(v, 10, 64)
 		switch {
 		case err != nil:
-			return "must be a whole number"
+			return msg.M("customer.value.whole_number")
 		case f.Min != nil && f.Max != nil && (n < *f.Min || n > *f.Max):
-			return fmt.Sprintf("must be between %d and %d", *f.Min, *f.Max)
+			return msg.M("customer.value.between", *f.Min, *f.Max)
 		case f.Min != nil && n < *f.Min:
-			return fmt.Sprintf("must be at least %d", *f.Min)
+			return msg.M("customer.value.at_least", *f.Min)
 		case f.Max != nil && n > *f.Max:
-			return fmt.Sprintf("must be at most %d", *f.Max)
+			return msg.M("customer.value.at_most", *f.Max)
 		}
 	case "date":
 		if _, err := calendar.ParseDate(v); err != nil {
-			return "must be a date written YYYY-MM-DD"
+			return msg.M("customer.value.date")
 		}
 	default:
 		if utf8.RuneCountInString(v) > 500 {
-			return "must be at most 500 characters"
+			return msg.M("customer.value.max_len")
 		}
 	}
-	return ""
+	return msg.Message{}
 }

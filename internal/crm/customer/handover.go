@@ -36,21 +36,21 @@ func (cs *Service) Handover(ctx context.Context, h Handover) (HandoverResult, er
 	}
 	var fs []crm.FieldError
 	if h.Reason = strings.TrimSpace(h.Reason); h.Reason == "" {
-		fs = append(fs, crm.FieldError{Field: "reason", Code: "required", Message: "say why the customers change hands"})
+		fs = append(fs, crm.Bad("reason", "required", "customer.handover.reason.required"))
 	} else if utf8.RuneCountInString(h.Reason) > 500 {
-		fs = append(fs, crm.FieldError{Field: "reason", Code: "length", Message: "must be at most 500 characters"})
+		fs = append(fs, crm.Bad("reason", "length", "customer.handover.reason.length"))
 	}
 	for _, id := range h.CustomerIDs {
 		if id < 1 {
-			fs = append(fs, crm.FieldError{Field: "customer_ids", Code: "invalid", Message: "customer IDs are positive numbers"})
+			fs = append(fs, crm.Bad("customer_ids", "invalid", "customer.customer_ids.invalid"))
 			break
 		}
 	}
 	if h.FromOwner == 0 {
-		fs = append(fs, crm.FieldError{Field: "from_owner_id", Code: "required", Message: "is required"})
+		fs = append(fs, crm.Bad("from_owner_id", "required", "customer.required"))
 	}
 	if h.ToOwner == 0 || h.ToOwner == h.FromOwner {
-		fs = append(fs, crm.FieldError{Field: "to_owner_id", Code: "invalid", Message: "must be another user"})
+		fs = append(fs, crm.Bad("to_owner_id", "invalid", "customer.to_owner_id.invalid"))
 	}
 	if len(fs) > 0 {
 		return HandoverResult{}, crm.Invalid(fs...)
@@ -94,7 +94,7 @@ func (cs *Service) Handover(ctx context.Context, h Handover) (HandoverResult, er
 			return HandoverResult{}, err
 		}
 		if c.OwnerID != h.FromOwner {
-			return HandoverResult{}, crm.Invalid(crm.FieldError{Field: "customer_ids", Code: "owner", Message: "customer " + c.Code + " is not owned by the old owner"})
+			return HandoverResult{}, crm.Invalid(crm.Bad("customer_ids", "owner", "customer.customer_ids.owner", c.Code))
 		}
 		c.OwnerID = h.ToOwner
 		if err := cs.checkOwner(ctx, p, &c); err != nil {
@@ -107,7 +107,7 @@ func (cs *Service) Handover(ctx context.Context, h Handover) (HandoverResult, er
 	}
 	if len(moved) == 0 {
 		if _, err := cs.Store.UserByID(ctx, h.ToOwner); err != nil {
-			return HandoverResult{}, crm.Invalid(crm.FieldError{Field: "to_owner_id", Code: "unknown", Message: "no such user"})
+			return HandoverResult{}, crm.Invalid(crm.Bad("to_owner_id", "unknown", "customer.owner_id.unknown"))
 		}
 		return HandoverResult{Moved: []int64{}}, nil
 	}
@@ -127,7 +127,7 @@ func (cs *Service) Handover(ctx context.Context, h Handover) (HandoverResult, er
 // there is nothing to move.
 func (cs *Service) nothingToHandOver(ctx context.Context, from int64) error {
 	if _, err := cs.Store.UserByID(ctx, from); crm.ErrorCode(err) == crm.ENotFound {
-		return crm.Invalid(crm.FieldError{Field: "from_owner_id", Code: "unknown", Message: "no such user"})
+		return crm.Invalid(crm.Bad("from_owner_id", "unknown", "customer.owner_id.unknown"))
 	} else if err != nil {
 		return err
 	}
@@ -135,8 +135,7 @@ func (cs *Service) nothingToHandOver(ctx context.Context, from int64) error {
 	if err != nil || len(some) == 0 {
 		return err
 	}
-	msg := "none of this user's customers are yours to hand over"
-	return &crm.Error{Code: crm.EForbidden, Message: msg, Fields: []crm.FieldError{{Field: "from_owner_id", Code: "forbidden", Message: msg}}}
+	return crm.FailField(crm.EForbidden, "from_owner_id", "forbidden", "customer.from_owner_id.forbidden")
 }
 
 // asField renames field from in err's field errors to to: a check written

@@ -3,7 +3,6 @@ package customer
 import (
 	"context"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -50,16 +49,16 @@ func (cs *Service) AddInteraction(ctx context.Context, it Interaction) (Interact
 	if it.At.IsZero() {
 		it.At = now
 	} else if it.At.After(now.Add(time.Hour)) {
-		fs = append(fs, crm.FieldError{Field: "at", Code: "future", Message: "an interaction cannot lie in the future"})
+		fs = append(fs, crm.Bad("at", "future", "customer.at.future"))
 	} else if it.At.Before(time.Date(2000, 1, 1, 0, 0, 0, 0, crm.Shanghai)) {
-		fs = append(fs, crm.FieldError{Field: "at", Code: "range", Message: "must not lie before 2000-01-01"})
+		fs = append(fs, crm.Bad("at", "range", "customer.at.range"))
 	}
 	if !slices.Contains(InteractionChannels, it.Channel) {
-		fs = append(fs, crm.FieldError{Field: "channel", Code: "unknown", Message: "must be one of " + strings.Join(InteractionChannels, ", ")})
+		fs = append(fs, crm.Bad("channel", "unknown", "customer.one_of", strings.Join(InteractionChannels, ", ")))
 	}
 	it.Content = strings.TrimSpace(it.Content)
 	if it.Content == "" || utf8.RuneCountInString(it.Content) > 5000 {
-		fs = append(fs, crm.FieldError{Field: "content", Code: "length", Message: "must be 1 to 5000 characters"})
+		fs = append(fs, crm.Bad("content", "length", "customer.content.length"))
 	}
 	for _, f := range []struct {
 		name string
@@ -67,17 +66,17 @@ func (cs *Service) AddInteraction(ctx context.Context, it Interaction) (Interact
 		max  int
 	}{{"participants", &it.Participants, 500}, {"feedback", &it.Feedback, 2000}, {"next_step", &it.NextStep, 500}} {
 		if *f.v = strings.TrimSpace(*f.v); utf8.RuneCountInString(*f.v) > f.max {
-			fs = append(fs, crm.FieldError{Field: f.name, Code: "length", Message: "must be at most " + strconv.Itoa(f.max) + " characters"})
+			fs = append(fs, crm.Bad(f.name, "length", "customer.max_len", f.max))
 		}
 	}
 	if it.NextStep != "" && it.NextDueAt == nil {
-		fs = append(fs, crm.FieldError{Field: "next_due_at", Code: "required", Message: "a next step needs a due date"})
+		fs = append(fs, crm.Bad("next_due_at", "required", "customer.next_due_at.required"))
 	}
 	if it.NextStep == "" && it.NextDueAt != nil {
-		fs = append(fs, crm.FieldError{Field: "next_step", Code: "required", Message: "a due date needs a next step"})
+		fs = append(fs, crm.Bad("next_step", "required", "customer.next_step.required"))
 	}
 	if it.NextDueAt != nil && it.NextDueAt.Before(now.Add(-time.Minute)) {
-		fs = append(fs, crm.FieldError{Field: "next_due_at", Code: "past", Message: "must not lie in the past"})
+		fs = append(fs, crm.Bad("next_due_at", "past", "customer.next_due_at.past"))
 	}
 	if len(fs) > 0 {
 		return it, crm.Invalid(fs...)

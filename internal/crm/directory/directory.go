@@ -32,7 +32,7 @@ func New(s Store) *Service { return &Service{store: s} }
 // signedIn refuses a caller who is not signed in.
 func signedIn(ctx context.Context) error {
 	if _, ok := crm.PrincipalFrom(ctx); !ok {
-		return crm.Errorf(crm.EUnauthorized, "sign in first")
+		return crm.Fail(crm.EUnauthorized, "crm.sign_in")
 	}
 	return nil
 }
@@ -45,12 +45,6 @@ func (s *Service) User(ctx context.Context, userID int64) (identity.User, error)
 	u, err := s.store.UserByID(ctx, userID)
 	u.Mobile, u.MobileEnc = "", ""
 	return u, err
-}
-
-// Username is the username of the user with an ID.
-func (s *Service) Username(ctx context.Context, userID int64) (string, error) {
-	u, err := s.User(ctx, userID)
-	return u.Username, err
 }
 
 // Staff lists every user, in ID order, without mobile numbers.

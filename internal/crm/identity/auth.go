@@ -3,7 +3,6 @@ package identity
 import (
 	"context"
 	"encoding/hex"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -41,12 +40,13 @@ type APIToken struct {
 
 // errBadCredentials is the one answer to a wrong username or a wrong
 // password, so the answer does not tell which.
-func errBadCredentials() error { return crm.Errorf(crm.EUnauthorized, "wrong username or password") }
+func errBadCredentials() error {
+	return crm.Fail(crm.EUnauthorized, "identity.wrong_username_password")
+}
 
 // errLocked answers a locked account, known or not.
 func errLocked(until time.Time) error {
-	return &crm.Error{Code: crm.ELocked, Message: "this account is locked after too many failed sign-ins; try again after " +
-		until.In(crm.Shanghai).Format("15:04") + " (China time) or ask an administrator to reset the password"}
+	return crm.Fail(crm.ELocked, "identity.locked", until.In(crm.Shanghai).Format("15:04"))
 }
 
 // Login checks a username and password and starts a session of kind "ui"
@@ -79,8 +79,8 @@ func (id *Service) Login(ctx context.Context, username, password, kind string) (
 		if err != nil {
 			return "", time.Time{}, err
 		}
-		if hits > id.cfg.MaxFailures {
-			return "", time.Time{}, errLocked(now.Truncate(id.cfg.LockFor).Add(id.cfg.LockFor))
+		if until, locked := id.cfg.unknownUserLock(hits, now); locked {
+			return "", time.Time{}, errLocked(until)
 		}
 		return "", time.Time{}, errBadCredentials()
 	}
@@ -88,7 +88,7 @@ func (id *Service) Login(ctx context.Context, username, password, kind string) (
 		return "", time.Time{}, err
 	}
 	fail.UserID, fail.EntityID = u.ID, strconv.FormatInt(u.ID, 10)
-	if u.LockedUntil != nil && now.Before(*u.LockedUntil) {
+	if u.Locked(now) {
 		secure.DummyVerify(password)
 		if err := id.store.Audit(ctx, &fail); err != nil {
 			return "", time.Time{}, err
@@ -100,9 +100,12 @@ func (id *Service) Login(ctx context.Context, username, password, kind string) (
 		return "", time.Time{}, err
 	}
 	if !ok || u.Disabled() {
-		lock := crm.NewAudit(ctx, crm.AuditLocked, "user", strconv.FormatInt(u.ID, 10), map[string]string{"until": now.Add(id.cfg.LockFor).Format(time.RFC3339)})
+		// The store keeps the count, atomically, and locks until this end
+		// when it reaches MaxFailures, the count at which lockAfter locks.
+		until, _ := id.cfg.lockAfter(id.cfg.MaxFailures, now)
+		lock := crm.NewAudit(ctx, crm.AuditLocked, "user", strconv.FormatInt(u.ID, 10), map[string]string{"until": until.Format(time.RFC3339)})
 		lock.Username = username
-		if _, err := id.store.RecordLoginFailure(ctx, u.ID, id.cfg.MaxFailures, now.Add(id.cfg.LockFor), &fail, &lock); err != nil {
+		if _, err := id.store.RecordLoginFailure(ctx, u.ID, id.cfg.MaxFailures, until, &fail, &lock); err != nil {
 			return "", time.Time{}, err
 		}
 		return "", time.Time{}, errBadCredentials()
@@ -111,7 +114,7 @@ func (id *Service) Login(ctx context.Context, username, password, kind string) (
 	// that only when the defaults are what this installation writes.
 	if rehash && id.cfg.Argon2 == secure.DefaultArgon2Params() {
 		if h, err := secure.HashPassword(password, id.cfg.Argon2); err == nil {
-			u.PasswordHash = h
+			u.PasswordHash, u.UpdatedAt = h, id.now().UTC()
 			e := crm.NewAudit(ctx, crm.AuditUpdate, "user", strconv.FormatInt(u.ID, 10), map[string]string{"password_hash": "rehashed"})
 			_ = id.store.UpdateUser(ctx, &u, &e)
 		}
@@ -158,7 +161,7 @@ func (id *Service) Authenticate(ctx context.Context, token string) (crm.Principa
 }
 
 func (id *Service) authenticate(ctx context.Context, token, hash string, now time.Time) (crm.Principal, cachedPrincipal, error) {
-	unauth := crm.Errorf(crm.EUnauthorized, "your session has ended; sign in again")
+	unauth := crm.Fail(crm.EUnauthorized, "identity.session_has_ended_sign")
 	switch {
 	case strings.HasPrefix(token, secure.PrefixSession):
 		s, err := id.store.SessionByHash(ctx, hash)
@@ -186,13 +189,13 @@ func (id *Service) authenticate(ctx context.Context, token, hash string, now tim
 	case strings.HasPrefix(token, secure.PrefixAPIToken):
 		t, err := id.store.APITokenByHash(ctx, hash)
 		if isNotFound(err) {
-			return crm.Principal{}, cachedPrincipal{}, crm.Errorf(crm.EUnauthorized, "unknown or revoked API token")
+			return crm.Principal{}, cachedPrincipal{}, crm.Fail(crm.EUnauthorized, "identity.unknown_revoked_api_token")
 		}
 		if err != nil {
 			return crm.Principal{}, cachedPrincipal{}, err
 		}
 		if t.RevokedAt != nil || (t.ExpiresAt != nil && now.After(*t.ExpiresAt)) || t.User.Disabled() {
-			return crm.Principal{}, cachedPrincipal{}, crm.Errorf(crm.EUnauthorized, "this API token is revoked or expired")
+			return crm.Principal{}, cachedPrincipal{}, crm.Fail(crm.EUnauthorized, "identity.api_token_revoked_expired")
 		}
 		seen := now
 		if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) > touchEvery {
@@ -209,7 +212,7 @@ func (id *Service) authenticate(ctx context.Context, token, hash string, now tim
 		}
 		return p, e, nil
 	default:
-		return crm.Principal{}, cachedPrincipal{}, crm.Errorf(crm.EUnauthorized, "not a Kehu session or API token")
+		return crm.Principal{}, cachedPrincipal{}, crm.Fail(crm.EUnauthorized, "identity.not_kehu_session_api")
 	}
 }
 
@@ -221,7 +224,7 @@ func principalOf(u User, sessionHash string) crm.Principal {
 func (id *Service) Logout(ctx context.Context) error {
 	p, ok := crm.PrincipalFrom(ctx)
 	if !ok {
-		return crm.Errorf(crm.EUnauthorized, "sign in first")
+		return crm.Fail(crm.EUnauthorized, "crm.sign_in")
 	}
 	e := crm.NewAudit(ctx, crm.AuditLogout, "user", strconv.FormatInt(p.UserID, 10), nil)
 	return id.store.DeleteSession(ctx, p.SessionID, &e)
@@ -232,14 +235,14 @@ func (id *Service) Logout(ctx context.Context) error {
 func (id *Service) ChangePassword(ctx context.Context, oldPassword, newPassword, lang string) error {
 	p, ok := crm.PrincipalFrom(ctx)
 	if !ok {
-		return crm.Errorf(crm.EUnauthorized, "sign in first")
+		return crm.Fail(crm.EUnauthorized, "crm.sign_in")
 	}
 	u, err := id.store.UserByID(ctx, p.UserID)
 	if err != nil {
 		return err
 	}
 	if ok, _, err := secure.VerifyPassword(u.PasswordHash, oldPassword); err != nil || !ok {
-		return crm.Invalid(crm.FieldError{Field: "old_password", Code: "wrong", Message: "is not your current password"})
+		return crm.Invalid(crm.Bad("old_password", "wrong", "identity.old_password.wrong"))
 	}
 	return id.setPassword(ctx, u, newPassword, lang)
 }
@@ -249,17 +252,17 @@ func (id *Service) ChangePassword(ctx context.Context, oldPassword, newPassword,
 func (id *Service) CreateAPIToken(ctx context.Context, username, name string, ttl time.Duration) (string, APIToken, error) {
 	p, ok := crm.PrincipalFrom(ctx)
 	if !ok {
-		return "", APIToken{}, crm.Errorf(crm.EUnauthorized, "sign in first")
+		return "", APIToken{}, crm.Fail(crm.EUnauthorized, "crm.sign_in")
 	}
 	u, err := id.store.UserByUsername(ctx, NormalizeUsername(username))
 	if err != nil {
 		return "", APIToken{}, err
 	}
 	if u.ID != p.UserID && !p.Role.Can(crm.ActUserManage) {
-		return "", APIToken{}, crm.Errorf(crm.EForbidden, "you may make tokens only for yourself")
+		return "", APIToken{}, crm.Fail(crm.EForbidden, "identity.may_make_tokens_only")
 	}
 	if strings.TrimSpace(name) == "" {
-		return "", APIToken{}, crm.Invalid(crm.FieldError{Field: "name", Code: "required", Message: "is required"})
+		return "", APIToken{}, crm.Invalid(crm.Bad("name", "required", "identity.required"))
 	}
 	now := id.now().UTC()
 	plain, hash := secure.NewToken(secure.PrefixAPIToken)
@@ -295,8 +298,9 @@ func (id *Service) rateLimit(ctx context.Context, username string, now time.Time
 		}
 		if hits > l.max {
 			wait := windowEnd.Sub(now)
-			return &crm.Error{Code: crm.ERateLimited, RetryAfter: wait,
-				Message: fmt.Sprintf("too many sign-in attempts; try again in %d seconds", int(wait.Seconds()+0.999))}
+			e := crm.Fail(crm.ERateLimited, "identity.rate_limited", int(wait.Seconds()+0.999))
+			e.RetryAfter = wait
+			return e
 		}
 	}
 	return nil
@@ -319,20 +323,20 @@ func (id *Service) RevokeAPIToken(ctx context.Context, username, name string) er
 		return err
 	}
 	e := crm.NewAudit(ctx, crm.AuditTokenRevoke, "api_token", "", map[string]string{"user": u.Username, "name": name})
-	return id.store.RevokeAPIToken(ctx, u.ID, name, &e)
+	return id.store.RevokeAPIToken(ctx, u.ID, name, id.now(), &e)
 }
 
 func (id *Service) tokenOwner(ctx context.Context, username string) (User, error) {
 	p, ok := crm.PrincipalFrom(ctx)
 	if !ok {
-		return User{}, crm.Errorf(crm.EUnauthorized, "sign in first")
+		return User{}, crm.Fail(crm.EUnauthorized, "crm.sign_in")
 	}
 	u, err := id.store.UserByUsername(ctx, NormalizeUsername(username))
 	if err != nil {
 		return User{}, err
 	}
 	if u.ID != p.UserID && !p.Role.Can(crm.ActUserManage) {
-		return User{}, crm.Errorf(crm.EForbidden, "you may manage only your own tokens")
+		return User{}, crm.Fail(crm.EForbidden, "identity.may_manage_only_own")
 	}
 	return u, nil
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/msg"
 	"github.com/kehucrm/kehu/internal/secure"
 )
 
@@ -19,7 +20,7 @@ type IdentityStore interface {
 	UserByUsername(ctx context.Context, username string) (User, error)
 	ListUsers(ctx context.Context, afterID int64, limit int) ([]User, error)
 	UpdateUser(ctx context.Context, u *User, e *crm.AuditEntry) error
-	EnsureTeam(ctx context.Context, name string, e *crm.AuditEntry) (Team, error)
+	EnsureTeam(ctx context.Context, name string, now time.Time, e *crm.AuditEntry) (Team, error)
 	UpdateUserEnding(ctx context.Context, u *User, e *crm.AuditEntry, revokeTokens bool) error
 
 	// RecordLoginFailure counts a failed sign-in atomically; at max
@@ -34,7 +35,7 @@ type IdentityStore interface {
 	APITokenByHash(ctx context.Context, hash string) (APIToken, error)
 	TouchAPIToken(ctx context.Context, id int64, at time.Time) error
 	APITokens(ctx context.Context, userID int64) ([]APIToken, error)
-	RevokeAPIToken(ctx context.Context, userID int64, name string, e *crm.AuditEntry) error
+	RevokeAPIToken(ctx context.Context, userID int64, name string, at time.Time, e *crm.AuditEntry) error
 	Audit(ctx context.Context, e *crm.AuditEntry) error
 	UserByMobileIndex(ctx context.Context, idx string) (User, error)
 	Hit(ctx context.Context, key string, window time.Duration, now time.Time) (int, time.Time, error)
@@ -101,7 +102,7 @@ func (id *Service) checkPassword(username, pw, lang string) error {
 	}
 	fields := make([]crm.FieldError, len(vs))
 	for i, v := range vs {
-		fields[i] = crm.FieldError{Field: "password", Code: v.Code, Message: v.Message(lang)}
+		fields[i] = crm.BadIn(lang, "password", v.Code, msg.Of(v))
 	}
 	return crm.Invalid(fields...)
 }

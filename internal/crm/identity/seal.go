@@ -7,6 +7,7 @@ import (
 
 	"github.com/kehucrm/kehu/internal/cn"
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/msg"
 	"github.com/kehucrm/kehu/internal/secure"
 )
 
@@ -15,10 +16,10 @@ import (
 func (id *Service) sealMobile(raw string) (enc, idx, masked string, err error) {
 	norm, p := cn.ValidateMobile(raw)
 	if p != nil && p.Severity == cn.Error {
-		return "", "", "", crm.Invalid(crm.FieldError{Field: "mobile", Code: p.Code, Message: p.Message("en")})
+		return "", "", "", crm.Invalid(crm.BadIn(msg.En, "mobile", p.Code, msg.Of(p)))
 	}
 	if id.sealer == nil {
-		return "", "", "", crm.Errorf(crm.EInternal, "no keyring: sensitive fields cannot be stored")
+		return "", "", "", crm.Fail(crm.EInternal, "crm.no_keyring")
 	}
 	enc, err = id.sealer.Encrypt([]byte(norm), secure.AAD(crm.SealUserMobileTable, crm.SealUserMobileColumn))
 	if err != nil {
@@ -46,14 +47,14 @@ func (id *Service) RevealMobile(ctx context.Context, username, reason string) (s
 		return "", err
 	}
 	if strings.TrimSpace(reason) == "" {
-		return "", crm.Invalid(crm.FieldError{Field: "reason", Code: "required", Message: "say why you need the full number"})
+		return "", crm.Invalid(crm.Bad("reason", "required", "identity.reason.required"))
 	}
 	u, err := id.store.UserByUsername(ctx, NormalizeUsername(username))
 	if err != nil {
 		return "", err
 	}
 	if u.MobileEnc == "" {
-		return "", crm.Errorf(crm.ENotFound, "%s has no mobile number", u.Username)
+		return "", crm.Fail(crm.ENotFound, "identity.has_no_mobile_number", u.Username)
 	}
 	b, err := id.sealer.Decrypt(u.MobileEnc, secure.AAD(crm.SealUserMobileTable, crm.SealUserMobileColumn))
 	if err != nil {
@@ -73,7 +74,7 @@ func (id *Service) UserByMobile(ctx context.Context, mobile string) (User, error
 	}
 	norm, p := cn.ValidateMobile(mobile)
 	if p != nil && p.Severity == cn.Error {
-		return User{}, crm.Invalid(crm.FieldError{Field: "mobile", Code: p.Code, Message: p.Message("en")})
+		return User{}, crm.Invalid(crm.BadIn(msg.En, "mobile", p.Code, msg.Of(p)))
 	}
 	u, err := id.store.UserByMobileIndex(ctx, id.sealer.BlindIndex(crm.SealUserMobileTable+"."+crm.SealUserMobileColumn, []byte(norm)))
 	if err != nil {

@@ -49,19 +49,21 @@ func NormalizeUsername(s string) string { return strings.ToLower(strings.TrimSpa
 // ValidateUsername checks a normalised username: 2–32 characters of a–z,
 // 0–9, '.', '_' and '-', starting with a letter or digit.
 func ValidateUsername(s string) *crm.FieldError {
-	bad := func(msg string) *crm.FieldError {
-		return &crm.FieldError{Field: "username", Code: "format", Message: msg}
+	bad := func(key string) *crm.FieldError {
+		f := crm.Bad("username", "format", key)
+		return &f
 	}
 	if s == "" {
-		return &crm.FieldError{Field: "username", Code: "required", Message: "is required"}
+		f := crm.Bad("username", "required", "identity.required")
+		return &f
 	}
 	if n := utf8.RuneCountInString(s); n < 2 || n > 32 {
-		return bad("must be 2 to 32 characters long")
+		return bad("identity.username.length")
 	}
 	for i, c := range s {
 		ok := c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || (i > 0 && (c == '.' || c == '_' || c == '-'))
 		if !ok {
-			return bad("may use only a–z, 0–9, '.', '_' and '-', and must start with a letter or digit")
+			return bad("identity.username.format")
 		}
 	}
 	return nil

@@ -32,7 +32,7 @@ func (id *Service) AddUser(ctx context.Context, in NewUser, lang string) (User, 
 		fields = append(fields, *fe)
 	}
 	if !u.Role.Valid() {
-		fields = append(fields, crm.FieldError{Field: "role", Code: "unknown", Message: "must be one of the roles: admin, auditor, gm, sales_manager, account_manager, marketing, service, technician, qa, production, finance, warehouse"})
+		fields = append(fields, crm.Bad("role", "unknown", "identity.role.unknown"))
 	}
 	if err := id.checkPassword(u.Username, in.Password, lang); err != nil {
 		fields = append(fields, err.(*crm.Error).Fields...)
@@ -40,7 +40,7 @@ func (id *Service) AddUser(ctx context.Context, in NewUser, lang string) (User, 
 	if in.Manager != "" {
 		m, err := id.store.UserByUsername(ctx, NormalizeUsername(in.Manager))
 		if isNotFound(err) {
-			fields = append(fields, crm.FieldError{Field: "manager", Code: "unknown", Message: "no user " + in.Manager})
+			fields = append(fields, crm.Bad("manager", "unknown", "identity.manager.unknown", in.Manager))
 		} else if err != nil {
 			return User{}, err
 		}
@@ -60,7 +60,7 @@ func (id *Service) AddUser(ctx context.Context, in NewUser, lang string) (User, 
 	}
 	if in.Team != "" {
 		te := crm.NewAudit(ctx, crm.AuditCreate, "team", "", map[string]string{"name": in.Team})
-		t, err := id.store.EnsureTeam(ctx, in.Team, &te)
+		t, err := id.store.EnsureTeam(ctx, in.Team, id.now(), &te)
 		if err != nil {
 			return User{}, err
 		}
@@ -103,13 +103,13 @@ func (id *Service) DisableUser(ctx context.Context, username string) (User, erro
 		return User{}, err
 	}
 	if u.ID == p.UserID {
-		return User{}, crm.Errorf(crm.EForbidden, "you cannot disable your own account")
+		return User{}, crm.Fail(crm.EForbidden, "identity.cannot_disable_own_account")
 	}
 	if u.Disabled() {
 		return u, nil
 	}
 	now := id.now().UTC()
-	u.DisabledAt = &now
+	u.DisabledAt, u.UpdatedAt = &now, now
 	e := crm.NewAudit(ctx, crm.AuditUpdate, "user", strconv.FormatInt(u.ID, 10), map[string]crm.Change{"disabled": {Before: false, After: true}})
 	return u, id.store.UpdateUserEnding(ctx, &u, &e, true)
 }
@@ -135,7 +135,9 @@ func (id *Service) setPassword(ctx context.Context, u User, password, lang strin
 	if err != nil {
 		return err
 	}
-	u.PasswordHash, u.PasswordChangedAt, u.FailedLogins, u.LockedUntil = hash, id.now().UTC(), 0, nil
+	u.PasswordHash, u.PasswordChangedAt = hash, id.now().UTC()
+	u.UpdatedAt = u.PasswordChangedAt
+	u.clearLock()
 	e := crm.NewAudit(ctx, crm.AuditPasswordReset, "user", strconv.FormatInt(u.ID, 10), nil)
 	return id.store.UpdateUserEnding(ctx, &u, &e, false)
 }

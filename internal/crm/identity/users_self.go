@@ -11,7 +11,7 @@ import (
 func (id *Service) Me(ctx context.Context) (User, error) {
 	p, ok := crm.PrincipalFrom(ctx)
 	if !ok || p.UserID < 0 {
-		return User{}, crm.Errorf(crm.EUnauthorized, "sign in first")
+		return User{}, crm.Fail(crm.EUnauthorized, "crm.sign_in")
 	}
 	u, err := id.store.UserByID(ctx, p.UserID)
 	id.maskUser(&u)
@@ -25,13 +25,13 @@ func (id *Service) UpdateMe(ctx context.Context, displayName *string, version in
 		return User{}, err
 	}
 	if version != 0 && version != u.Version {
-		return User{}, crm.Errorf(crm.EVersionConflict, "your account was changed elsewhere; reload and try again")
+		return User{}, crm.Fail(crm.EVersionConflict, "identity.account_changed_elsewhere_reload")
 	}
 	if displayName == nil || *displayName == u.DisplayName {
 		return u, nil
 	}
 	e := crm.NewAudit(ctx, crm.AuditUpdate, "user", strconv.FormatInt(u.ID, 10), map[string]crm.Change{"display_name": {Before: u.DisplayName, After: *displayName}})
-	u.DisplayName = *displayName
+	u.DisplayName, u.UpdatedAt = *displayName, id.now().UTC()
 	return u, id.store.UpdateUser(ctx, &u, &e)
 }
 
@@ -65,7 +65,7 @@ func (id *Service) UpdateUser(ctx context.Context, username string, c UserChange
 		return User{}, err
 	}
 	if c.Version != u.Version {
-		return User{}, crm.Errorf(crm.EVersionConflict, "the user was changed by someone else; reload and try again")
+		return User{}, crm.Fail(crm.EVersionConflict, "identity.user_changed_someone_else")
 	}
 	changes := map[string]crm.Change{}
 	endSessions := false
@@ -75,17 +75,17 @@ func (id *Service) UpdateUser(ctx context.Context, username string, c UserChange
 	}
 	if c.Role != nil && *c.Role != u.Role {
 		if u.ID == p.UserID {
-			return User{}, crm.Errorf(crm.EForbidden, "you cannot change your own role")
+			return User{}, crm.Fail(crm.EForbidden, "identity.cannot_change_own_role")
 		}
 		if !c.Role.Valid() {
-			return User{}, crm.Invalid(crm.FieldError{Field: "role", Code: "unknown", Message: "is not a role"})
+			return User{}, crm.Invalid(crm.Bad("role", "unknown", "identity.role.not_a_role"))
 		}
 		changes["role"] = crm.Change{Before: u.Role, After: *c.Role}
 		u.Role, endSessions = *c.Role, true
 	}
 	if c.Disabled != nil && *c.Disabled != u.Disabled() {
 		if u.ID == p.UserID {
-			return User{}, crm.Errorf(crm.EForbidden, "you cannot disable your own account")
+			return User{}, crm.Fail(crm.EForbidden, "identity.cannot_disable_own_account")
 		}
 		changes["disabled"] = crm.Change{Before: u.Disabled(), After: *c.Disabled}
 		if *c.Disabled {
@@ -99,6 +99,7 @@ func (id *Service) UpdateUser(ctx context.Context, username string, c UserChange
 		return u, nil
 	}
 	e := crm.NewAudit(ctx, crm.AuditUpdate, "user", strconv.FormatInt(u.ID, 10), changes)
+	u.UpdatedAt = id.now().UTC()
 	if endSessions {
 		return u, id.store.UpdateUserEnding(ctx, &u, &e, c.Disabled != nil && *c.Disabled)
 	}

@@ -6,6 +6,7 @@ import (
 	"unicode"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/msg"
 	"golang.org/x/text/width"
 )
 
@@ -133,9 +134,9 @@ func ResolveColumns(header []string, mapping map[string]string, lang string) ([]
 		i, ok := byHeader[strings.TrimSpace(h)]
 		switch {
 		case !ok:
-			fs = append(fs, crm.FieldError{Field: "mapping." + h, Code: "unknown_column", Message: crm.Tr(lang, "the file has no column with this header", "文件中没有这一列")})
+			fs = append(fs, crm.BadIn(lang, "mapping."+h, "unknown_column", msg.M("importer.mapping.unknown_column")))
 		case f != FieldIgnore && f != "" && !known[f]:
-			fs = append(fs, crm.FieldError{Field: "mapping." + h, Code: "unknown_field", Message: crm.Tr(lang, "is not an import field: use one of ", "不是可导入的字段，可用：") + strings.Join(ImportFields, ", ")})
+			fs = append(fs, crm.BadIn(lang, "mapping."+h, "unknown_field", msg.M("importer.mapping.unknown_field", strings.Join(ImportFields, ", "))))
 		default:
 			explicit[i] = f
 		}
@@ -155,17 +156,14 @@ func ResolveColumns(header []string, mapping map[string]string, lang string) ([]
 			continue
 		}
 		if j, dup := taken[f]; dup {
-			fs = append(fs, crm.FieldError{Field: "mapping." + cols[i].Header, Code: "duplicate_field",
-				Message: crm.Tr(lang, "fills "+f+" like column "+cols[j].Header+"; map one of them to another field or to \"-\"",
-					"与列 "+cols[j].Header+" 都对应 "+f+"，请将其中一列改映射或设为 \"-\"（忽略）")})
+			fs = append(fs, crm.BadIn(lang, "mapping."+cols[i].Header, "duplicate_field",
+				msg.M("importer.mapping.duplicate_field", f, cols[j].Header)))
 			continue
 		}
 		taken[f] = i
 	}
 	if _, ok := taken[FieldName]; !ok && len(fs) == 0 {
-		fs = append(fs, crm.FieldError{Field: "mapping", Code: "required", Message: crm.Tr(lang,
-			"no column holds the customer's name (客户名称): name the header or map one to \"name\"",
-			"没有客户名称列：请使用表头“客户名称”或把某一列映射到 name")})
+		fs = append(fs, crm.BadIn(lang, "mapping", "required", msg.M("importer.mapping.required")))
 	}
 	if len(fs) > 0 {
 		return cols, crm.Invalid(fs...)

@@ -15,6 +15,7 @@ import (
 	"github.com/kehucrm/kehu/internal/crm"
 	"github.com/kehucrm/kehu/internal/crm/customer"
 	"github.com/kehucrm/kehu/internal/crm/identity"
+	"github.com/kehucrm/kehu/internal/msg"
 	"github.com/kehucrm/kehu/internal/search"
 	"github.com/kehucrm/kehu/internal/secure"
 )
@@ -43,7 +44,7 @@ const MaxImportBytes = 256 << 20
 
 // ErrImportMoved says a batch was not written because the import's
 // progress had moved on: another runner is working on it.
-var ErrImportMoved = &crm.Error{Code: crm.EConflict, Message: "the import moved on meanwhile (is it running twice?); nothing of this batch was written"}
+var ErrImportMoved = crm.Fail(crm.EConflict, "importer.moved")
 
 // staleAfter is how long an import may show no progress before a commit
 // request runs it again (its process was killed).
@@ -153,7 +154,9 @@ type Service struct {
 	cs    *customer.Service
 	store ImportStore
 	queue ImportQueue
-	now   func() time.Time
+	// keyring seals contacts' mobiles as their rows are committed.
+	keyring crm.Sealer
+	now     func() time.Time
 	// Progress, when set, is called after each batch (the command line's
 	// progress bar).
 	Progress func(Import)
@@ -164,8 +167,11 @@ type Service struct {
 
 // New returns the import service over the customer service
 // (whose validation, duplicate rules and keyring it shares).
-func New(cs *customer.Service, s ImportStore, q ImportQueue) *Service {
-	return &Service{cs: cs, store: s, queue: q, now: cs.Now}
+func New(cs *customer.Service, s ImportStore, q ImportQueue, keyring crm.Sealer, now func() time.Time) *Service {
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{cs: cs, store: s, queue: q, keyring: keyring, now: now}
 }
 
 // ImportUpload is a new import as sent.
@@ -193,7 +199,7 @@ func (im *Service) Create(ctx context.Context, up ImportUpload) (_ Import, refus
 		mode = ImportAll
 	}
 	if mode != "" && mode != ImportAll && mode != ImportValidOnly {
-		return Import{}, crm.Invalid(crm.FieldError{Field: "mode", Code: "unknown", Message: "must be all or valid_only"})
+		return Import{}, crm.Invalid(crm.Bad("mode", "unknown", "importer.mode.unknown"))
 	}
 	if up.Mapping == nil {
 		up.Mapping = map[string]string{}
@@ -203,7 +209,7 @@ func (im *Service) Create(ctx context.Context, up ImportUpload) (_ Import, refus
 	}
 	name := strings.TrimSpace(up.FileName)
 	if name == "" || len(name) > 255 {
-		return Import{}, crm.Invalid(crm.FieldError{Field: "file", Code: "required", Message: crm.Tr(up.Lang, "send a file (.csv or .xlsx)", "请上传文件（.csv 或 .xlsx）")})
+		return Import{}, crm.Invalid(crm.BadIn(up.Lang, "file", "required", msg.M("importer.file.required")))
 	}
 	body := up.Body
 	if up.FilePath != "" {
@@ -251,7 +257,7 @@ func (im *Service) Create(ctx context.Context, up ImportUpload) (_ Import, refus
 			x.FileSize += int64(n)
 			if up.FilePath == "" {
 				if x.FileSize > MaxImportBytes {
-					return x, &crm.Error{Code: crm.ETooLarge, Message: crm.Tr(up.Lang, "the file is larger than 256 MiB: split it", "文件超过 256 MiB，请拆分后再导入")}
+					return x, crm.FailIn(up.Lang, crm.ETooLarge, "importer.file.too_large")
 				}
 				if err := im.store.AppendImportChunk(ctx, x.ID, seq, buf[:n]); err != nil {
 					return x, err
@@ -267,7 +273,7 @@ func (im *Service) Create(ctx context.Context, up ImportUpload) (_ Import, refus
 			if errors.As(rerr, &me) {
 				return x, me
 			}
-			return x, crm.Invalid(crm.FieldError{Field: "file", Code: "unreadable", Message: "the upload broke off: " + rerr.Error()})
+			return x, crm.Invalid(crm.Bad("file", "unreadable", "importer.file.broke_off", rerr.Error()))
 		}
 	}
 	x.FileHash = hex.EncodeToString(h.Sum(nil))
@@ -301,7 +307,7 @@ func (im *Service) readHeader(ctx context.Context, x *Import) ([]ImportColumn, e
 	defer rows.Close()
 	header, _, err := rows.Next()
 	if errors.Is(err, io.EOF) {
-		return nil, crm.Invalid(crm.FieldError{Field: "file", Code: "empty", Message: crm.Tr(x.Lang, "the file is empty", "文件为空")})
+		return nil, crm.Invalid(crm.BadIn(x.Lang, "file", "empty", msg.M("importer.file.empty_file")))
 	}
 	if err != nil {
 		return nil, err
@@ -358,7 +364,7 @@ func (im *Service) Get(ctx context.Context, id int64) (Import, error) {
 		return x, err
 	}
 	if x.CreatedBy != p.UserID && p.Role != crm.RoleGM {
-		return Import{}, crm.Errorf(crm.ENotFound, "no such import")
+		return Import{}, crm.Fail(crm.ENotFound, "importer.no_such_import")
 	}
 	x.Progress = progressOf(x)
 	return x, nil
@@ -410,7 +416,7 @@ func (im *Service) Commit(ctx context.Context, id int64, mode string) (Import, e
 		return x, err
 	}
 	if mode != ImportAll && mode != ImportValidOnly {
-		return x, crm.Invalid(crm.FieldError{Field: "mode", Code: "unknown", Message: "must be all or valid_only"})
+		return x, crm.Invalid(crm.Bad("mode", "unknown", "importer.mode.unknown"))
 	}
 	switch {
 	case x.Status == ImportChecked:
@@ -427,14 +433,14 @@ func (im *Service) Commit(ctx context.Context, id int64, mode string) (Import, e
 		}
 		return x, nil
 	default:
-		return x, &crm.Error{Code: crm.EConflict, Message: crm.Tr(x.Lang, "the import is "+x.Status+"; only a checked (or failed) import can be committed", "该导入当前为 "+x.Status+"，只有已校验（或失败）的导入可以提交")}
+		return x, crm.FailIn(x.Lang, crm.EConflict, "importer.commit.status", x.Status)
 	}
 	if mode == ImportAll && x.BadRows > 0 {
-		return x, &crm.Error{Code: crm.EConflict, Message: crm.Tr(x.Lang, strconv.Itoa(x.BadRows)+" rows are bad: fix the file, or commit only the valid rows (valid_only)",
-			"有 "+strconv.Itoa(x.BadRows)+" 行有问题：请修改文件，或只导入有效行（valid_only）"),
-			Fields: []crm.FieldError{{Field: "mode", Code: "bad_rows", Message: strconv.Itoa(x.BadRows) + " bad rows"}}}
+		e := crm.FailIn(x.Lang, crm.EConflict, "importer.commit.bad_rows", x.BadRows)
+		e.Fields = []crm.FieldError{crm.Bad("mode", "bad_rows", "importer.mode.bad_rows", x.BadRows)}
+		return x, e
 	}
-	x.Mode, x.Status, x.Message = mode, restartStatus(x), ""
+	x.Mode, x.Status, x.Message, x.UpdatedAt = mode, restartStatus(x), "", im.now().UTC()
 	e := crm.NewAudit(ctx, crm.AuditUpdate, "import", strconv.FormatInt(id, 10), map[string]any{"commit": mode})
 	if err := im.store.StartImportPhase(ctx, &x, []string{ImportChecked, ImportFailed}, &e); err != nil {
 		return x, err
@@ -465,7 +471,7 @@ func (im *Service) Run(ctx context.Context, id int64) error {
 		if ctx.Err() != nil {
 			return err // stopped: the job runs again and resumes
 		}
-		x.Status, x.Message = ImportFailed, crm.ErrorMessage(err)
+		x.Status, x.Message = ImportFailed, crm.ErrorText(err).In(x.Lang)
 		if crm.ErrorCode(err) == crm.EInternal {
 			x.Message = "internal error: " + err.Error()
 		}
@@ -475,7 +481,7 @@ func (im *Service) Run(ctx context.Context, id int64) error {
 		return err
 	}
 	if u.Disabled() || !u.Role.Can(crm.ActCustomerCreate) {
-		return fail(crm.Errorf(crm.EForbidden, "the importing user may no longer add customers"))
+		return fail(crm.Fail(crm.EForbidden, "importer.user_may_not_add"))
 	}
 	if x.Status == ImportChecking {
 		if err := im.check(ctx, &x); err != nil {
@@ -526,7 +532,7 @@ func (im *Service) newChecker(ctx context.Context, x *Import) (*rowChecker, erro
 		return nil, err
 	}
 	rc := &rowChecker{im: im, p: p, x: x, cols: x.Columns, colOf: map[string]string{}, seed: maphash.MakeSeed(),
-		seen: map[uint64]int32{}, owners: map[string]identity.User{}, lang: x.Lang, keyring: im.cs.Sealer}
+		seen: map[uint64]int32{}, owners: map[string]identity.User{}, lang: x.Lang, keyring: im.keyring}
 	for _, c := range x.Columns {
 		if c.Field != "" {
 			rc.colOf[c.Field] = c.Header
@@ -566,10 +572,10 @@ func (rc *rowChecker) parse(ctx context.Context, rec []string, rowNo int) checke
 		rc.fieldProblems(&ch, err, "")
 	}
 	if utf8Len(c.Address) > 500 {
-		rc.problem(&ch, FieldAddress, "length", crm.Tr(rc.lang, "must be at most 500 characters", "不能超过 500 个字符"))
+		rc.problem(&ch, FieldAddress, "length", msg.Text(rc.lang, "importer.row.max_len", 500))
 	}
 	if utf8Len(c.Notes) > 2000 {
-		rc.problem(&ch, FieldNotes, "length", crm.Tr(rc.lang, "must be at most 2000 characters", "不能超过 2000 个字符"))
+		rc.problem(&ch, FieldNotes, "length", msg.Text(rc.lang, "importer.row.max_len", 2000))
 	}
 	c.TeamID = rc.p.TeamID
 	if name := v[FieldOwner]; name != "" {
@@ -591,7 +597,7 @@ func (rc *rowChecker) parse(ctx context.Context, rec []string, rowNo int) checke
 			case pr != nil && pr.Severity == cn.Error:
 				rc.problem(&ch, FieldContactMobile, pr.Code, pr.Message(rc.lang))
 			case rc.keyring == nil:
-				rc.problem(&ch, FieldContactMobile, "no_keyring", "no keyring: sensitive fields cannot be stored")
+				rc.problem(&ch, FieldContactMobile, "no_keyring", msg.Text(rc.lang, "crm.no_keyring"))
 			default:
 				k.MobileIdx, k.MobileLast4, k.Mobile = rc.keyring.BlindIndex(customer.ContactMobileDomain, []byte(norm)), norm[len(norm)-4:], norm
 				ch.keys[2] = k.MobileIdx
@@ -620,39 +626,44 @@ func (rc *rowChecker) fieldProblems(ch *checked, err error, prefix string) {
 		case "legal_rep":
 			field = FieldLegalRep
 		}
-		msg := f.Message
+		text := f.Message
+		if !f.Text.IsZero() {
+			text = f.Text.In(rc.lang)
+		}
 		switch {
 		case field == FieldContactName && rc.colOf[field] == "":
-			msg = crm.Tr(rc.lang, "a contact (mobile, e-mail …) needs a name: add a 联系人 column", "联系人信息（手机、邮箱等）需要联系人姓名：请增加“联系人”列")
+			text = msg.Text(rc.lang, "importer.row.contact_needs_column")
 		case field == FieldContactName && f.Code == "length" && strings.TrimSpace(ch.contactName) == "":
-			msg = crm.Tr(rc.lang, "this row has contact details (mobile, e-mail …) but no contact name", "该行有联系人信息（手机、邮箱等），但未填写联系人姓名")
-		case !strings.HasPrefix(rc.lang, "en"):
-			if zh, ok := importMessagesZH[f.Field+"/"+f.Code]; ok {
-				msg = zh
-			} else if zh, ok := importMessagesZH["/"+f.Code]; ok {
-				msg = zh
+			text = msg.Text(rc.lang, "importer.row.contact_needs_name")
+		case msg.Lang(rc.lang) != msg.En:
+			if key, ok := reportChecks[f.Field+"/"+f.Code]; ok {
+				text = msg.Text(rc.lang, key)
+			} else if key, ok := reportChecks["/"+f.Code]; ok {
+				text = msg.Text(rc.lang, key)
 			}
 		}
-		rc.problem(ch, field, f.Code, msg)
+		rc.problem(ch, field, f.Code, text)
 	}
 }
 
-// importMessagesZH are the Chinese report's words for the checks whose
-// messages the API gives in English (field/code, or /code for any field).
-var importMessagesZH = map[string]string{
-	"/required":             "必填",
-	"name/length":           "客户名称不能超过 200 个字符",
-	"short_name/length":     "简称不能超过 50 个字符",
-	"kind/unknown":          "须为 企业 或 个人",
-	"source/unknown":        "须为以下之一：线上、线下、社交媒体、转介绍、展会、广告、其他",
-	"stage/unknown":         "须为以下之一：潜在、一般、重要、战略、流失",
-	"employee_band/unknown": "不是有效的人员规模",
-	"revenue_band/unknown":  "不是有效的营业收入规模",
-	"tags/count":            "标签最多 20 个",
-	"tags/length":           "每个标签须为 1 至 20 个字符",
-	"name/required":         "必填",
-	"gender/unknown":        "须为 男、女 或 未知",
-	"birthday_leap/invalid": "仅适用于农历生日",
+// reportChecks are the keys of the Chinese report's own words for the
+// domain's checks (field/code, or /code for any field): they name the
+// options as the importer reads them (潜在、一般 …) where the domain's
+// text names the codes.
+var reportChecks = map[string]string{
+	"/required":             "importer.check.required",
+	"name/length":           "importer.check.name_length",
+	"short_name/length":     "importer.check.short_name_length",
+	"kind/unknown":          "importer.check.kind",
+	"source/unknown":        "importer.check.source",
+	"stage/unknown":         "importer.check.stage",
+	"employee_band/unknown": "importer.check.employee_band",
+	"revenue_band/unknown":  "importer.check.revenue_band",
+	"tags/count":            "importer.check.tags_count",
+	"tags/length":           "importer.check.tags_length",
+	"name/required":         "importer.check.required",
+	"gender/unknown":        "importer.check.gender",
+	"birthday_leap/invalid": "importer.check.birthday_leap",
 }
 
 // owner checks the owner named in a row as Create would.
@@ -669,13 +680,13 @@ func (rc *rowChecker) owner(ctx context.Context, ch *checked, c *customer.Custom
 	}
 	switch {
 	case u.ID == 0:
-		rc.problem(ch, FieldOwner, "unknown", crm.Tr(rc.lang, "no such user", "没有这个用户"))
+		rc.problem(ch, FieldOwner, "unknown", msg.Text(rc.lang, "importer.owner.unknown"))
 	case u.Disabled():
-		rc.problem(ch, FieldOwner, "disabled", crm.Tr(rc.lang, "this user is disabled", "该用户已停用"))
+		rc.problem(ch, FieldOwner, "disabled", msg.Text(rc.lang, "importer.owner.disabled"))
 	case u.ID != rc.p.UserID && !rc.p.Role.Can(crm.ActCustomerAssign):
-		rc.problem(ch, FieldOwner, "forbidden", crm.Tr(rc.lang, "you may not give a customer to someone else", "您无权把客户分配给他人"))
+		rc.problem(ch, FieldOwner, "forbidden", msg.Text(rc.lang, "importer.owner.forbidden"))
 	case rc.p.Role == crm.RoleSalesManager && u.ID != rc.p.UserID && (u.TeamID == 0 || u.TeamID != rc.p.TeamID):
-		rc.problem(ch, FieldOwner, "forbidden", crm.Tr(rc.lang, "a sales manager may give customers only to their own team", "销售经理只能把客户分配给本团队成员"))
+		rc.problem(ch, FieldOwner, "forbidden", msg.Text(rc.lang, "importer.owner.team"))
 	default:
 		c.OwnerID, c.TeamID = u.ID, u.TeamID
 	}
@@ -697,12 +708,12 @@ func (rc *rowChecker) dedup(ctx context.Context, batch []checked) error {
 			}
 		}
 	}
-	dups, err := rc.im.store.ImportDuplicates(ctx, crm.CustomerScope(rc.p), rc.im.cs.Now(), lists[0], lists[1], lists[2])
+	dups, err := rc.im.store.ImportDuplicates(ctx, crm.CustomerScope(rc.p), rc.im.now(), lists[0], lists[1], lists[2])
 	if err != nil {
 		return err
 	}
 	inDB := [3]map[string]string{dups.USCC, dups.Name, dups.Mobile}
-	what := [3][2]string{{"unified social credit code", "统一社会信用代码"}, {"name", "客户名称"}, {"mobile number", "手机号"}}
+	what := [3]msg.Message{msg.M("importer.key.uscc"), msg.M("importer.key.name"), msg.M("importer.key.mobile")}
 	for i := range batch {
 		ch := &batch[i]
 		if len(ch.problems) > 0 {
@@ -715,18 +726,15 @@ func (rc *rowChecker) dedup(ctx context.Context, batch []checked) error {
 			}
 			if who, ok := inDB[k][key]; ok {
 				if who == "" { // someone else's customer: not named
-					rc.problem(ch, keyFields[k], "duplicate", crm.Tr(rc.lang, "a customer with this "+what[k][0]+" already exists (outside what you may see)",
-						"已有相同"+what[k][1]+"的客户（不在您可查看的范围内）"))
+					rc.problem(ch, keyFields[k], "duplicate", msg.M("importer.row.duplicate_hidden", what[k]).In(rc.lang))
 					continue
 				}
-				rc.problem(ch, keyFields[k], "duplicate", crm.Tr(rc.lang, "a customer with this "+what[k][0]+" already exists: "+who,
-					"已有相同"+what[k][1]+"的客户："+who))
+				rc.problem(ch, keyFields[k], "duplicate", msg.M("importer.row.duplicate", what[k], who).In(rc.lang))
 				continue
 			}
 			hashes[k] = maphash.String(rc.seed, strconv.Itoa(k)+key)
 			if first, ok := rc.seen[hashes[k]]; ok {
-				rc.problem(ch, keyFields[k], "duplicate_in_file", crm.Tr(rc.lang, "the same "+what[k][0]+" as row "+strconv.Itoa(int(first)),
-					"与第 "+strconv.Itoa(int(first))+" 行的"+what[k][1]+"相同"))
+				rc.problem(ch, keyFields[k], "duplicate_in_file", msg.M("importer.row.duplicate_in_file", what[k], int(first)).In(rc.lang))
 			}
 		}
 		if len(ch.problems) > 0 {
@@ -822,7 +830,7 @@ func (im *Service) check(ctx context.Context, x *Import) error {
 			// committing (in the same write, so nobody sees it pause).
 			x.Status = ImportChecked
 			if x.Mode == ImportAll && x.BadRows > 0 {
-				x.Message = crm.Tr(x.Lang, "not committed: "+strconv.Itoa(x.BadRows)+" rows are bad", "未导入：有 "+strconv.Itoa(x.BadRows)+" 行有问题")
+				x.Message = msg.Text(x.Lang, "importer.result.not_committed", x.BadRows)
 			} else if x.Mode != "" {
 				x.Status = ImportCommitting
 			}
@@ -901,7 +909,7 @@ func (im *Service) prepareBatch(id int64, from, lastRow int, eof bool, batch []c
 		if k := row.Contact; k != nil {
 			k.CreatedAt, k.UpdatedAt = now, now
 			if k.Mobile != "" {
-				enc, err := im.cs.Sealer.Encrypt([]byte(k.Mobile), secure.AAD("contacts", "mobile"))
+				enc, err := im.keyring.Encrypt([]byte(k.Mobile), secure.AAD("contacts", "mobile"))
 				if err != nil {
 					return nil, err
 				}
@@ -957,7 +965,7 @@ func (im *Service) Resume(ctx context.Context, hash string) (Import, bool, error
 		return x, ok, err
 	}
 	if x.Status == ImportFailed {
-		x.Status, x.Message = restartStatus(x), ""
+		x.Status, x.Message, x.UpdatedAt = restartStatus(x), "", im.now().UTC()
 		e := crm.NewAudit(ctx, crm.AuditUpdate, "import", strconv.FormatInt(x.ID, 10), map[string]any{"resume": x.Mode})
 		if err := im.store.StartImportPhase(ctx, &x, []string{ImportFailed}, &e); err != nil {
 			return x, false, err
@@ -993,14 +1001,14 @@ func (im *Service) Remap(ctx context.Context, id int64, mapping map[string]strin
 		return x, err
 	}
 	if x.Status != ImportChecked || x.Batches > 0 {
-		return x, &crm.Error{Code: crm.EConflict, Message: crm.Tr(x.Lang, "only a checked import that is not committed can be mapped again", "只有已校验且尚未导入的文件可以重新映射")}
+		return x, crm.FailIn(x.Lang, crm.EConflict, "importer.remap.refused")
 	}
 	x.Mapping = mapping
 	cols, err := im.readHeader(ctx, &x)
 	if err != nil {
 		return x, err
 	}
-	x.Columns, x.Status, x.Mode, x.Message = cols, ImportChecking, "", ""
+	x.Columns, x.Status, x.Mode, x.Message, x.UpdatedAt = cols, ImportChecking, "", "", im.now().UTC()
 	e := crm.NewAudit(ctx, crm.AuditUpdate, "import", strconv.FormatInt(id, 10), map[string]any{"mapping": mapping})
 	if err := im.store.RemapImport(ctx, &x, &e); err != nil {
 		return x, err

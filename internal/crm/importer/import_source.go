@@ -31,18 +31,18 @@ func DetectFileType(name string, head []byte, lang string) (string, error) {
 	switch {
 	case strings.HasSuffix(lower, ".xlsx"):
 		if !zip {
-			return "", &crm.Error{Code: crm.EUnsupportedType, Message: crm.Tr(lang, "the file is named .xlsx but is not an Excel workbook", "文件扩展名为 .xlsx，但内容不是 Excel 工作簿")}
+			return "", crm.FailIn(lang, crm.EUnsupportedType, "importer.file.not_xlsx")
 		}
 		return "xlsx", nil
 	case strings.HasSuffix(lower, ".csv") || strings.HasSuffix(lower, ".txt"):
 		if zip || bytes.IndexByte(head, 0) >= 0 {
-			return "", &crm.Error{Code: crm.EUnsupportedType, Message: crm.Tr(lang, "the file is named .csv but is not text", "文件扩展名为 .csv，但内容不是文本")}
+			return "", crm.FailIn(lang, crm.EUnsupportedType, "importer.file.not_text")
 		}
 		return "csv", nil
 	case strings.HasSuffix(lower, ".xls"):
-		return "", &crm.Error{Code: crm.EUnsupportedType, Message: crm.Tr(lang, "old .xls workbooks are not read: save the sheet as .xlsx or .csv", "不支持旧版 .xls，请另存为 .xlsx 或 .csv")}
+		return "", crm.FailIn(lang, crm.EUnsupportedType, "importer.file.xls")
 	}
-	return "", &crm.Error{Code: crm.EUnsupportedType, Message: crm.Tr(lang, "send a .csv or .xlsx file", "请上传 .csv 或 .xlsx 文件")}
+	return "", crm.FailIn(lang, crm.EUnsupportedType, "importer.file.type")
 }
 
 // OpenRows reads r as fileType (csv or xlsx). CSV may be UTF-8 (with or
@@ -52,17 +52,17 @@ func OpenRows(r io.Reader, fileType string) (RowReader, error) {
 	if fileType == "xlsx" {
 		f, err := excelize.OpenReader(r)
 		if err != nil {
-			return nil, crm.Invalid(crm.FieldError{Field: "file", Code: "unreadable", Message: "the workbook cannot be read: " + err.Error()})
+			return nil, crm.Invalid(crm.Bad("file", "unreadable", "importer.file.workbook", err.Error()))
 		}
 		sheets := f.GetSheetList()
 		if len(sheets) == 0 {
 			f.Close()
-			return nil, crm.Invalid(crm.FieldError{Field: "file", Code: "empty", Message: "the workbook has no sheet"})
+			return nil, crm.Invalid(crm.Bad("file", "empty", "importer.file.empty"))
 		}
 		rows, err := f.Rows(sheets[0])
 		if err != nil {
 			f.Close()
-			return nil, crm.Invalid(crm.FieldError{Field: "file", Code: "unreadable", Message: "the sheet cannot be read: " + err.Error()})
+			return nil, crm.Invalid(crm.Bad("file", "unreadable", "importer.file.sheet", err.Error()))
 		}
 		return &xlsxRows{f: f, rows: rows}, nil
 	}
@@ -99,7 +99,7 @@ func (c *csvRows) Next() ([]string, int, error) {
 		if errors.Is(err, io.EOF) {
 			return nil, 0, io.EOF
 		}
-		return nil, 0, crm.Invalid(crm.FieldError{Field: "file", Code: "csv", Message: err.Error()})
+		return nil, 0, crm.Invalid(crm.Bad("file", "csv", "importer.file.error", err.Error()))
 	}
 	line, _ := c.r.FieldPos(0)
 	return rec, line, nil
@@ -116,14 +116,14 @@ type xlsxRows struct {
 func (x *xlsxRows) Next() ([]string, int, error) {
 	if !x.rows.Next() {
 		if err := x.rows.Error(); err != nil {
-			return nil, 0, crm.Invalid(crm.FieldError{Field: "file", Code: "unreadable", Message: err.Error()})
+			return nil, 0, crm.Invalid(crm.Bad("file", "unreadable", "importer.file.error", err.Error()))
 		}
 		return nil, 0, io.EOF
 	}
 	x.n++
 	cols, err := x.rows.Columns()
 	if err != nil {
-		return nil, 0, crm.Invalid(crm.FieldError{Field: "file", Code: "unreadable", Message: err.Error()})
+		return nil, 0, crm.Invalid(crm.Bad("file", "unreadable", "importer.file.error", err.Error()))
 	}
 	return cols, x.n, nil
 }
@@ -137,7 +137,7 @@ func (x *xlsxRows) Close() error {
 func openLocal(path string) (*os.File, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, crm.Invalid(crm.FieldError{Field: "file", Code: "unreadable", Message: err.Error()})
+		return nil, crm.Invalid(crm.Bad("file", "unreadable", "importer.file.error", err.Error()))
 	}
 	return f, nil
 }

@@ -1,0 +1,86 @@
+package complaint
+
+import (
+	"context"
+	"encoding/hex"
+	"strings"
+	"time"
+
+	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/secure"
+)
+
+// PublicComplaint is what a customer files on the public form.
+type PublicComplaint struct {
+	Name        string `json:"name"`
+	Phone       string `json:"phone"`
+	Email       string `json:"email"` // optional: the satisfaction survey goes here when the complaint closes
+	Company     string `json:"company"`
+	Category    string `json:"category"`
+	OrderNo     string `json:"order_no"`
+	Description string `json:"description"`
+	Website     string `json:"website"` // a field people never see: filled in only by bots
+}
+
+// PublicStatus is what the private status link shows: no personal data.
+type PublicStatus struct {
+	Number     string    `json:"number"`
+	Status     Status    `json:"status"`
+	ReceivedAt time.Time `json:"received_at"`
+	ReplyDueAt time.Time `json:"reply_due_at"`
+}
+
+// publicPerHour bounds how many complaints one address files per hour.
+const publicPerHour = 5
+
+// PublicStore finds a complaint by its status link.
+type PublicStore interface {
+	ComplaintByStatusToken(ctx context.Context, hash string) (Complaint, error)
+	SetStatusToken(ctx context.Context, id int64, hash string) error
+	Hit(ctx context.Context, key string, window time.Duration, now time.Time) (int, time.Time, error)
+}
+
+// SubmitPublic files a complaint from the public form, without signing
+// in. It is rate-limited per address and refuses the bots that fill in
+// the hidden field; the caller gets the number and a private status token
+// (shown once, stored hashed).
+func (cs *Service) SubmitPublic(ctx context.Context, in PublicComplaint, ip, lang string) (Complaint, string, error) {
+	now := cs.now().UTC()
+	hits, end, err := cs.store.Hit(ctx, "public-complaint:"+ip, time.Hour, now)
+	if err != nil {
+		return Complaint{}, "", err
+	}
+	if hits > publicPerHour {
+		return Complaint{}, "", &crm.Error{Code: crm.ERateLimited, RetryAfter: end.Sub(now), Message: "too many complaints from this address; please call us instead"}
+	}
+	if strings.TrimSpace(in.Website) != "" {
+		return Complaint{}, "", crm.Errorf(crm.EBadRequest, "the form was not filled in by a person")
+	}
+	desc := in.Description
+	if c := strings.TrimSpace(in.Company); c != "" {
+		desc = "【" + c + "】" + desc
+	}
+	sys := crm.WithPrincipal(ctx, crm.Principal{UserID: -1, Username: "public:" + ip, Role: crm.RoleService})
+	c, err := cs.Create(sys, Complaint{CallerName: strings.TrimSpace(in.Name), Channel: "web", Category: in.Category,
+		OrderNo: strings.TrimSpace(in.OrderNo), Description: desc, ComplaintSLA: ComplaintSLA{ContactEmail: in.Email}}, in.Phone, nil, lang)
+	if err != nil {
+		return c, "", err
+	}
+	token, hash := secure.NewToken("kst_")
+	if err := cs.store.SetStatusToken(ctx, c.ID, hex.EncodeToString(hash)); err != nil {
+		return c, "", err
+	}
+	return c, token, nil
+}
+
+// PublicStatusOf answers the private status link.
+func (cs *Service) PublicStatusOf(ctx context.Context, token string) (PublicStatus, error) {
+	if !strings.HasPrefix(token, "kst_") {
+		return PublicStatus{}, crm.Errorf(crm.ENotFound, "no such complaint")
+	}
+	c, err := cs.store.ComplaintByStatusToken(ctx, hex.EncodeToString(secure.HashToken(token)))
+	if err != nil {
+		return PublicStatus{}, crm.Errorf(crm.ENotFound, "no such complaint")
+	}
+	return PublicStatus{Number: c.Number, Status: c.Status, ReceivedAt: c.ReceivedAt, ReplyDueAt: c.ReplyDueAt}, nil
+}

@@ -1,0 +1,170 @@
+package service
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/identity"
+	"github.com/kehucrm/kehu/internal/secure"
+)
+
+// serviceReadAll is whether p reads every service order: the service desk
+// and the gm.
+func serviceReadAll(p crm.Principal) bool { return p.Role == crm.RoleService || p.Role == crm.RoleGM }
+
+// visible reports whether p may see o: the service desk and the gm all;
+// a technician the orders dispatched to them; finance the paid orders
+// from settlement on; account and sales managers the orders of the
+// customers in their scope. Anything else is not found.
+func (so *Service) visible(ctx context.Context, p crm.Principal, o ServiceOrder) (bool, error) {
+	switch {
+	case serviceReadAll(p):
+		return true, nil
+	case p.Role == crm.RoleTechnician:
+		return o.TechnicianID == p.UserID, nil
+	case p.Role == crm.RoleFinance:
+		return o.Type.Paid() && slices.Contains(FinanceStatuses, o.Status), nil
+	}
+	_, _, err := so.customers.Store.Customer(ctx, o.CustomerID, crm.CustomerScope(p), false, so.now())
+	if crm.ErrorCode(err) == crm.ENotFound {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// Get reads one service order the caller may see.
+func (so *Service) Get(ctx context.Context, id int64) (ServiceOrder, error) {
+	p, err := crm.Authorize(ctx, crm.ActServiceOrderRead)
+	if err != nil {
+		return ServiceOrder{}, err
+	}
+	return so.get(ctx, p, id)
+}
+
+func (so *Service) get(ctx context.Context, p crm.Principal, id int64) (ServiceOrder, error) {
+	o, err := so.store.ServiceOrder(ctx, id)
+	if err != nil {
+		return ServiceOrder{}, err
+	}
+	if ok, err := so.visible(ctx, p, o); err != nil {
+		return ServiceOrder{}, err
+	} else if !ok {
+		return ServiceOrder{}, crm.Errorf(crm.ENotFound, "no such service order")
+	}
+	so.finish(&o, so.now())
+	return o, nil
+}
+
+// List returns the service orders the caller may see, carried-over
+// orders first, then newest first (oldest first when f.Oldest). statuses
+// narrows the list.
+func (so *Service) List(ctx context.Context, statuses []Status, oldest bool, after ServiceCursor, limit int) ([]ServiceOrder, error) {
+	p, err := crm.Authorize(ctx, crm.ActServiceOrderRead)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range statuses {
+		if !slices.Contains(ServiceStatuses, s) {
+			return nil, crm.Invalid(crm.FieldError{Field: "status", Code: "unknown", Message: "must be one of " + strings.Join(strs(ServiceStatuses), ", ")})
+		}
+	}
+	now := so.now()
+	f := ServiceOrderFilter{Statuses: statuses, Oldest: oldest, Now: now, After: after, Limit: limit, Scope: crm.Scope{All: true}}
+	switch {
+	case serviceReadAll(p):
+	case p.Role == crm.RoleTechnician:
+		f.TechnicianID = p.UserID
+	case p.Role == crm.RoleFinance:
+		// Finance sees paid orders from settlement on: the statuses asked
+		// for, narrowed to those.
+		f.Types, f.Statuses = []Type{TypePaid}, FinanceStatuses
+		if len(statuses) > 0 {
+			f.Statuses = slices.DeleteFunc(slices.Clone(statuses), func(s Status) bool { return !slices.Contains(FinanceStatuses, s) })
+			if len(f.Statuses) == 0 {
+				return []ServiceOrder{}, nil
+			}
+		}
+	default:
+		f.Scope = crm.CustomerScope(p)
+	}
+	list, err := so.store.ListServiceOrders(ctx, f)
+	for i := range list {
+		so.finish(&list[i], now)
+	}
+	return list, err
+}
+
+// DispatchBoard lists the undispatched orders for the service manager:
+// those carried over from an earlier working day first, then oldest first.
+func (so *Service) DispatchBoard(ctx context.Context, after ServiceCursor, limit int) ([]ServiceOrder, error) {
+	if _, err := crm.Authorize(ctx, crm.ActServiceOrderDispatch); err != nil {
+		return nil, err
+	}
+	return so.List(ctx, []Status{StatusRegistered}, true, after, limit)
+}
+
+// InvoiceQueue is finance's queue: paid orders collected on site (补寄发票)
+// or sent to finance (财务开票), oldest first. The service desk and the gm
+// may look at it too.
+func (so *Service) InvoiceQueue(ctx context.Context, after ServiceCursor, limit int) ([]ServiceOrder, error) {
+	p, err := crm.Authorize(ctx, crm.ActServiceOrderRead)
+	if err != nil {
+		return nil, err
+	}
+	if !p.Role.Can(crm.ActServiceOrderInvoice) && !serviceReadAll(p) {
+		return nil, crm.Errorf(crm.EForbidden, "your role (%s) may not read finance's queue", p.Role)
+	}
+	return so.List(ctx, InvoiceStatuses, true, after, limit)
+}
+
+// Technicians lists the active technicians, whom orders can be
+// dispatched to.
+func (so *Service) Technicians(ctx context.Context) ([]identity.User, error) {
+	if _, err := crm.Authorize(ctx, crm.ActServiceOrderDispatch); err != nil {
+		return nil, err
+	}
+	return so.store.ActiveUsersByRole(ctx, crm.RoleTechnician)
+}
+
+// Signature returns the customer's signature image (PNG) of an order the
+// caller may see.
+func (so *Service) Signature(ctx context.Context, id int64) ([]byte, error) {
+	o, err := so.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !o.Signed {
+		return nil, crm.Errorf(crm.ENotFound, "service order %s has no signature yet", o.Number)
+	}
+	return so.store.ServiceOrderSignature(ctx, id)
+}
+
+// RevealPhone shows the full phone number of an order, with a reason,
+// audited: to the technician of the order (who must call the customer)
+// and to the roles that may reveal customers' numbers.
+func (so *Service) RevealPhone(ctx context.Context, id int64, reason string) (string, error) {
+	p, err := crm.Authorize(ctx, crm.ActServiceOrderRead)
+	if err != nil {
+		return "", err
+	}
+	if !p.Role.Can(crm.ActServiceOrderWork) && !p.Role.Can(crm.ActCustomerReveal) {
+		return "", crm.Errorf(crm.EForbidden, "your role (%s) may not see a phone number in full", p.Role)
+	}
+	o, err := so.get(ctx, p, id)
+	if err != nil {
+		return "", err
+	}
+	if reason = strings.TrimSpace(reason); reason == "" || utf8.RuneCountInString(reason) > 200 {
+		return "", crm.Invalid(crm.FieldError{Field: "reason", Code: "required", Message: "say why you need the full number (at most 200 characters)"})
+	}
+	b, err := so.sealer.Decrypt(o.PhoneEnc, secure.AAD("service_orders", servicePhoneAAD))
+	if err != nil {
+		return "", err
+	}
+	e := crm.NewAudit(ctx, crm.AuditReveal, "service_order", strconv.FormatInt(id, 10), map[string]any{"field": "phone", "reason": reason, "number": o.Number})
+	return string(b), so.store.Audit(ctx, &e)
+}
