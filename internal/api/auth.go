@@ -66,6 +66,7 @@ func (a *API) me(w http.ResponseWriter, r *http.Request) error {
 // rather than having the field ignored.
 type updateMeRequest struct {
 	DisplayName *string `json:"display_name"`
+	Lang        *string `json:"lang"`
 	Version     int     `json:"version"`
 	Role        *string `json:"role"`
 	Team        *string `json:"team"`
@@ -85,7 +86,7 @@ func (a *API) updateMe(w http.ResponseWriter, r *http.Request) error {
 			return e
 		}
 	}
-	u, err := a.identity.UpdateMe(r.Context(), req.DisplayName, req.Version)
+	u, err := a.identity.UpdateMe(r.Context(), identity.MeChange{Version: req.Version, DisplayName: req.DisplayName, Lang: req.Lang})
 	if err != nil {
 		return err
 	}

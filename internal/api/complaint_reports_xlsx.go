@@ -9,47 +9,39 @@ import (
 	"github.com/kehucrm/kehu/internal/crm/complaint"
 	"github.com/kehucrm/kehu/internal/crm/customer"
 	"github.com/kehucrm/kehu/internal/httpx"
+	"github.com/kehucrm/kehu/internal/msg"
 	"github.com/xuri/excelize/v2"
 )
 
-// ledgerLabels are the words of the ledger export in each language:
-// headings, then option values.
-var ledgerLabels = map[string]map[string]string{
-	"zh-CN": {
-		"sheet.ledger": "客诉台账", "sheet.analysis": "客诉分析", "title": "Kehu 客诉台账", "by": "导出人", "at": "导出时间", "tz": "(北京时间)",
-		"number": "客诉编号", "customer": "客户", "category": "类别", "quality": "质量异常", "severity": "严重程度", "part_no": "料号",
-		"status": "状态", "received_at": "受理日期", "reply_due_at": "答复期限", "replied_at": "首次答复", "reply": "答复按期",
-		"solution_due_at": "解决期限", "solved_at": "解决时间", "solution": "解决按期", "department": "责任部门", "assignee": "负责人",
-		"cause": "发生原因", "responsibility": "责任归属", "handling": "处理方式", "corrective_action": "改善对策", "result": "效果确认",
-		"delay_reason": "逾期原因", "closed_at": "结案日期",
-		"met": "按期", "missed": "逾期", "pending": "未到期", "none": "无期限", "yes": "是", "no": "否",
-		"normal": "一般", "major": "重大", "product_quality": "产品质量", "service": "服务", "logistics": "物流", "price": "价格",
-		"after_sales": "售后", "other": "其他", "empty": "(未填)",
-		"month": "月份", "total": "客诉总数", "by_category": "按类别", "by_product": "按产品（料号）", "by_cause": "按原因",
-		"by_department": "按责任部门", "pareto": "原因柏拉图", "count": "件数", "cumulative": "累计百分比 %", "sla": "期限达成",
-		"compliance": "达成率 %", "durations": "时长（小时）", "first_reply": "首次答复", "closure": "结案", "median": "中位数",
-		"p90": "90分位", "n": "件数", "repeat": "重复投诉客户（本月2次及以上）", "numbers": "客诉编号",
-		"registered": "已登记", "accepted": "已受理", "assigned": "已分派", "investigating": "调查中", "solution_proposed": "已提处理方案",
-		"approved": "方案已核准", "customer_informed": "已告知客户", "customer_confirmed": "客户已确认", "verified": "已验证效果",
-		"return_visited": "已回访", "closed": "已结案",
-	},
-	"en": {
-		"sheet.ledger": "Ledger", "sheet.analysis": "Analysis", "title": "Kehu complaint ledger", "by": "exported by", "at": "at", "tz": "(China time)",
-		"number": "Number", "customer": "Customer", "category": "Category", "quality": "Quality", "severity": "Severity", "part_no": "Part no.",
-		"status": "Status", "received_at": "Received", "reply_due_at": "Reply due", "replied_at": "First reply", "reply": "Reply on time",
-		"solution_due_at": "Solution due", "solved_at": "Solved", "solution": "Solution on time", "department": "Department", "assignee": "Assignee",
-		"cause": "Cause", "responsibility": "Responsibility", "handling": "Handling", "corrective_action": "Corrective action", "result": "Result",
-		"delay_reason": "Reason for delay", "closed_at": "Closed",
-		"met": "met", "missed": "missed", "pending": "pending", "none": "no deadline", "yes": "yes", "no": "no",
-		"normal": "normal", "major": "major", "product_quality": "product quality", "service": "service", "logistics": "logistics", "price": "price",
-		"after_sales": "after-sales", "other": "other", "empty": "(none)",
-		"month": "Month", "total": "Complaints", "by_category": "By category", "by_product": "By product (part no.)", "by_cause": "By cause",
-		"by_department": "By department", "pareto": "Pareto of causes", "count": "Count", "cumulative": "Cumulative %", "sla": "Deadlines kept",
-		"compliance": "Compliance %", "durations": "Durations (hours)", "first_reply": "First reply", "closure": "Closure", "median": "Median",
-		"p90": "90th percentile", "n": "Count", "repeat": "Repeat complainants (2 or more this month)", "numbers": "Numbers",
-		"solution_proposed": "solution proposed", "customer_informed": "customer informed", "customer_confirmed": "customer confirmed",
-		"return_visited": "return visited",
-	},
+// ledgerKeys are the catalogue keys of the ledger export's words, by the
+// code that asks for them: headings, then option values. A code without
+// a key (a category added later, say) is shown as it is.
+var ledgerKeys = map[string]string{
+	"sheet.ledger": "ledger.sheet.ledger", "sheet.analysis": "ledger.sheet.analysis", "title": "ledger.stamp.title",
+	"by": "ledger.stamp.by", "at": "ledger.stamp.at", "tz": "ledger.stamp.tz", "number": "ledger.col.number",
+	"customer": "ledger.col.customer", "category": "ledger.col.category", "quality": "ledger.col.quality",
+	"severity": "ledger.col.severity", "part_no": "ledger.col.part_no", "status": "ledger.col.status",
+	"received_at": "ledger.col.received_at", "reply_due_at": "ledger.col.reply_due_at", "replied_at": "ledger.col.replied_at",
+	"reply": "ledger.col.reply", "solution_due_at": "ledger.col.solution_due_at", "solved_at": "ledger.col.solved_at",
+	"solution": "ledger.col.solution", "department": "ledger.col.department", "assignee": "ledger.col.assignee",
+	"cause": "ledger.col.cause", "responsibility": "ledger.col.responsibility", "handling": "ledger.col.handling",
+	"corrective_action": "ledger.col.corrective_action", "result": "ledger.col.result", "delay_reason": "ledger.col.delay_reason",
+	"closed_at": "ledger.col.closed_at", "met": "ledger.deadline.met", "missed": "ledger.deadline.missed",
+	"pending": "ledger.deadline.pending", "none": "ledger.deadline.none", "yes": "ledger.yes", "no": "ledger.no",
+	"normal": "ledger.severity.normal", "major": "ledger.severity.major", "product_quality": "ledger.category.product_quality",
+	"service": "ledger.category.service", "logistics": "ledger.category.logistics", "price": "ledger.category.price",
+	"after_sales": "ledger.category.after_sales", "other": "ledger.category.other", "empty": "ledger.empty",
+	"month": "ledger.analysis.month", "total": "ledger.analysis.total", "by_category": "ledger.analysis.by_category",
+	"by_product": "ledger.analysis.by_product", "by_cause": "ledger.analysis.by_cause",
+	"by_department": "ledger.analysis.by_department", "pareto": "ledger.analysis.pareto", "count": "ledger.analysis.count",
+	"cumulative": "ledger.analysis.cumulative", "sla": "ledger.analysis.sla", "compliance": "ledger.analysis.compliance",
+	"durations": "ledger.analysis.durations", "first_reply": "ledger.analysis.first_reply", "closure": "ledger.analysis.closure",
+	"median": "ledger.analysis.median", "p90": "ledger.analysis.p90", "n": "ledger.analysis.n", "repeat": "ledger.analysis.repeat",
+	"numbers": "ledger.analysis.numbers", "registered": "ledger.status.registered", "accepted": "ledger.status.accepted",
+	"assigned": "ledger.status.assigned", "investigating": "ledger.status.investigating",
+	"solution_proposed": "ledger.status.solution_proposed", "approved": "ledger.status.approved",
+	"customer_informed": "ledger.status.customer_informed", "customer_confirmed": "ledger.status.customer_confirmed",
+	"verified": "ledger.status.verified", "return_visited": "ledger.status.return_visited", "closed": "ledger.status.closed",
 }
 
 // ledgerColumns are the ledger's columns in order.
@@ -67,12 +59,9 @@ func (c *complaintReports) ledgerXLSX(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	lang := httpx.Language(r)
-	if lang != "en" {
-		lang = "zh-CN"
-	}
 	L := func(k string) string {
-		if s, ok := ledgerLabels[lang][k]; ok {
-			return s
+		if key, ok := ledgerKeys[k]; ok {
+			return msg.Text(lang, key)
 		}
 		return k
 	}

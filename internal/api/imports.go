@@ -132,7 +132,7 @@ func (h *importHandlers) create(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusAccepted, x)
+	httpx.WriteJSON(w, http.StatusAccepted, x.In(httpx.Lang(r)))
 	return nil
 }
 
@@ -145,11 +145,16 @@ func (h *importHandlers) list(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	lang := httpx.Lang(r)
+	for i := range list {
+		list[i] = list[i].In(lang)
+	}
 	httpx.WriteJSON(w, http.StatusOK, map[string]any{"items": list})
 	return nil
 }
 
-// importView is an import with one page of its report.
+// importView is an import with one page of its report, both in the
+// reader's language whoever uploaded it.
 type importView struct {
 	importer.Import
 	Problems httpx.Page[importer.ImportProblem] `json:"problems"`
@@ -178,7 +183,11 @@ func (h *importHandlers) get(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, importView{Import: x, Problems: httpx.MakePage(ps, p.Limit, func(q importer.ImportProblem) any { return q.ID })})
+	lang := httpx.Lang(r)
+	for i := range ps {
+		ps[i] = ps[i].In(lang)
+	}
+	httpx.WriteJSON(w, http.StatusOK, importView{Import: x.In(lang), Problems: httpx.MakePage(ps, p.Limit, func(q importer.ImportProblem) any { return q.ID })})
 	return nil
 }
 
@@ -197,6 +206,6 @@ func (h *importHandlers) commit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusAccepted, x)
+	httpx.WriteJSON(w, http.StatusAccepted, x.In(httpx.Lang(r)))
 	return nil
 }

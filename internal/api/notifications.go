@@ -7,7 +7,8 @@ import (
 	"github.com/kehucrm/kehu/internal/httpx"
 )
 
-// listNotifications is the caller's in-app inbox, newest first.
+// listNotifications is the caller's in-app inbox, newest first, each
+// notification in the language of the request.
 func (a *API) listNotifications(w http.ResponseWriter, r *http.Request) error {
 	p, err := httpx.ParsePage(r)
 	if err != nil {
@@ -16,6 +17,11 @@ func (a *API) listNotifications(w http.ResponseWriter, r *http.Request) error {
 	list, err := a.inbox.List(r.Context(), r.URL.Query().Get("unread") == "true", p.Limit)
 	if err != nil {
 		return err
+	}
+	lang := httpx.Lang(r)
+	w.Header().Add("Vary", "Cookie, Accept-Language") // the texts follow the asker's language
+	for i := range list {
+		list[i] = list[i].In(lang)
 	}
 	httpx.WriteJSON(w, http.StatusOK, httpx.Page[inbox.Notification]{Items: list})
 	return nil

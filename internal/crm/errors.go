@@ -53,6 +53,7 @@ type Error struct {
 	Err        error // the underlying cause, never shown to users
 }
 
+// Error is the message, with the wrapped cause when there is one.
 func (e *Error) Error() string {
 	if e.Err != nil {
 		return fmt.Sprintf("%s: %s: %v", e.Code, e.Message, e.Err)

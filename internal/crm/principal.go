@@ -8,6 +8,9 @@ type Principal struct {
 	Username string
 	Role     Role
 	TeamID   int64 // 0 when the user has no team
+	// Lang is the language the user chose to read Kehu in (msg.ZhCN or
+	// msg.En), or "" to follow the browser.
+	Lang string
 	// SessionID identifies the session or token the request came with, so
 	// logout can end exactly it.
 	SessionID string

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/kehucrm/kehu/internal/crm"
 	"github.com/kehucrm/kehu/internal/msg"
 )
 
@@ -13,7 +14,7 @@ import (
 // so that nothing in one response is half Chinese and half English. The
 // first of these that names a language the catalogue speaks wins:
 //
-//  1. the signed-in user's saved choice (not stored yet; see userLang);
+//  1. the signed-in user's saved choice (PATCH /api/v1/me);
 //  2. the kehu_lang cookie, the choice made on a page, which is all an
 //     anonymous visitor of the sign-in, complaint and survey pages has;
 //  3. the Accept-Language header, by its q-values;
@@ -26,11 +27,13 @@ func Lang(r *http.Request) string {
 	return resolveLang(userLang(r), cookie, r.Header.Get("Accept-Language"))
 }
 
-// userLang is the seam for the signed-in user's saved language. Principals
-// do not carry one yet; when users.lang and crm.Principal.Lang exist, this
-// returns the principal's (from crm.PrincipalFrom(r.Context())), and
-// "" for anonymous requests and users who never chose.
-func userLang(*http.Request) string { return "" }
+// userLang is the signed-in user's saved language (crm.Principal.Lang, read
+// with the session), or "" for anonymous requests and users who never
+// chose one.
+func userLang(r *http.Request) string {
+	p, _ := crm.PrincipalFrom(r.Context())
+	return p.Lang
+}
 
 // resolveLang applies Lang's order to the three sources, each possibly
 // empty or naming a language the catalogue does not speak.

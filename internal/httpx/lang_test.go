@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+
+	"github.com/kehucrm/kehu/internal/crm"
 )
 
 func TestResolveLang(t *testing.T) {
@@ -65,6 +67,24 @@ func TestLangReadsTheRequest(t *testing.T) {
 	})
 	t.Run("a bare request gets Chinese", func(t *testing.T) {
 		if got := Lang(httptest.NewRequest(http.MethodGet, "/", nil)); got != "zh-CN" {
+			t.Errorf("Lang = %q, want zh-CN", got)
+		}
+	})
+	signedIn := func(lang string) *http.Request {
+		r := httptest.NewRequest(http.MethodGet, "/", nil)
+		r.AddCookie(&http.Cookie{Name: LangCookie, Value: "zh-CN"})
+		r.Header.Set("Accept-Language", "zh-CN")
+		return r.WithContext(crm.WithPrincipal(r.Context(), crm.Principal{UserID: 7, Role: crm.RoleGM, Lang: lang}))
+	}
+	t.Run("a signed-in user's saved language beats the cookie and the header", func(t *testing.T) {
+		if got := Lang(signedIn("en")); got != "en" {
+			t.Errorf("Lang = %q, want en", got)
+		}
+	})
+	t.Run("a signed-in user who saved no language follows the cookie", func(t *testing.T) {
+		r := signedIn("")
+		r.Header.Set("Accept-Language", "en")
+		if got := Lang(r); got != "zh-CN" {
 			t.Errorf("Lang = %q, want zh-CN", got)
 		}
 	})

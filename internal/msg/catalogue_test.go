@@ -141,6 +141,10 @@ var hanInEnglish = map[string]bool{
 	"crm.calendar.name.length":                true,
 	"importer.mapping.required":               true,
 	"importer.row.contact_needs_column":       true,
+	"serviceorder.invoice_no.format":          true,
+	"serviceorder.technician.required":        true,
+	"serviceorder.technician.role":            true,
+	"serviceorder.work_done.length":           true,
 }
 
 func TestEnglishTextsAreEnglish(t *testing.T) {

@@ -28,11 +28,13 @@ type source struct {
 // msg.M, and crm's Fail, FailIn, FailField and Bad, plus the local bad
 // helpers that call Bad.
 var catalogueCalls = map[string]bool{"Text": true, "text": true, "T": true, "msgOr": true, "Lookup": true,
-	"M": true, "Fail": true, "FailIn": true, "FailField": true, "Bad": true, "bad": true, "forbid": true, "refuse": true}
+	"M": true, "Fail": true, "FailIn": true, "FailField": true, "Bad": true, "bad": true, "forbid": true, "refuse": true,
+	"noSuch": true}
 
 // ownNamespaces are key namespaces that only the catalogue's own callers
 // use, so every literal in them must be a key.
-var ownNamespaces = []string{"cn.", "password.", "http.", "api.", "crm.", "identity.", "importer.", "attachment.", "auditlog."}
+var ownNamespaces = []string{"cn.", "password.", "http.", "api.", "crm.", "identity.", "importer.", "attachment.", "auditlog.",
+	"complaint_err.", "serviceorder.", "accessreq.", "inbox.", "store.", "ledger.", "notice."}
 
 var (
 	keyShape    = regexp.MustCompile(`^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$`)

@@ -43,6 +43,9 @@ func browser(t *testing.T) (context.Context, func() []string) {
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-quic", true),
 		chromedp.WindowSize(1280, 900),
+		// The pages follow Accept-Language; the tests read the Chinese
+		// pages a user in China sees, whatever the machine's locale.
+		chromedp.Flag("accept-lang", "zh-CN"),
 	}
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(actx)

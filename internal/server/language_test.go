@@ -35,6 +35,11 @@ func TestAPIErrorsSpeakTheLanguageTheClientAsksFor(t *testing.T) {
 			{"a value of the wrong type", "POST", "/api/v1/customers", `{"name":42}`, []string{"name"}},
 			{"a list limit of zero", "GET", "/api/v1/customers?limit=0", ``, []string{"limit"}},
 			{"an unknown route", "GET", "/api/v1/no-such-thing", ``, nil},
+			{"a complaint with an unknown channel and no customer", "POST", "/api/v1/complaints", `{"channel":"fax","category":"product_quality","description":"坏了"}`, []string{"customer_id", "channel"}},
+			{"the ledger of a month that does not exist", "GET", "/api/v1/complaints/ledger?month=2025-13", ``, []string{"month"}},
+			{"an access request to an order without a reason", "POST", "/api/v1/access-requests", `{"entity":"order","record_id":1,"reason":" "}`, []string{"entity", "reason"}},
+			{"service orders in an unknown status", "GET", "/api/v1/service-orders?status=someday", ``, []string{"status"}},
+			{"abnormality records asked for by sales", "GET", "/api/v1/abnormalities", ``, nil},
 		}
 		languages := []struct {
 			name, header string

@@ -68,9 +68,9 @@ func (s serviceOrg) call(method, path, token, body string) (soJSON, response) {
 	}
 	var r response
 	if rd != nil {
-		r = s.e.do(method, path, rd, as(token))
+		r = s.e.do(method, path, rd, as(token, "Accept-Language", "en"))
 	} else {
-		r = s.e.do(method, path, nil, as(token))
+		r = s.e.do(method, path, nil, as(token, "Accept-Language", "en"))
 	}
 	var o soJSON
 	_ = json.Unmarshal(r.Body, &o)
@@ -118,7 +118,7 @@ func signaturePNG(t *testing.T, w, h int) []byte {
 func (s serviceOrg) sign(o *soJSON, token string, body []byte, contentType, query string) response {
 	s.e.t.Helper()
 	r := s.e.do("PUT", fmt.Sprintf("/api/v1/service-orders/%d/signature?version=%d%s", o.ID, o.Version, query), bytes.NewReader(body),
-		map[string]string{"Authorization": "Bearer " + token, "Content-Type": contentType})
+		map[string]string{"Authorization": "Bearer " + token, "Content-Type": contentType, "Accept-Language": "en"})
 	if r.Status == 200 {
 		_ = json.Unmarshal(r.Body, o)
 	}
@@ -349,7 +349,7 @@ func TestServiceOrdersCarriedOverAcrossWorkingDays(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		so := service.New(e.db, customers, cals, func() time.Time { return clock })
+		so := service.New(e.db, customers, cals, e.keys, func() time.Time { return clock })
 		ctx := crm.WithPrincipal(context.Background(), crm.Principal{UserID: e.userID("kefu"), Username: "kefu", Role: crm.RoleService})
 		reg := func(received string) service.ServiceOrder {
 			o, err := so.Register(ctx, service.ServiceOrder{Type: "C", CustomerID: s.c1, Address: "湖州", ProductModel: "KH-1", Problem: "异响",

@@ -50,7 +50,7 @@ func Build(db *store.DB, opts Options, imports importer.ImportQueue) (*app.Servi
 	s.Imports = importer.New(s.Customers, db, imports, opts.Sealer, now)
 	s.Complaints = complaint.New(db, s.Customers, calendars, opts.Sealer, now)
 	s.Attachments = attachment.New(db, s.Customers, s.Complaints, now)
-	s.ServiceOrders = service.New(db, s.Customers, calendars, now)
+	s.ServiceOrders = service.New(db, s.Customers, calendars, opts.Sealer, now)
 	s.Inbox = inbox.New(db, now)
 	s.System = system.New(systemStore{db}, now)
 	s.Directory = directory.New(db)

@@ -67,7 +67,7 @@ func (db *DB) Abnormalities(ctx context.Context, status complaint.AbnormalitySta
 // Abnormality reads one record.
 func (db *DB) Abnormality(ctx context.Context, id int64) (complaint.Abnormality, error) {
 	a, err := scanAbnormality(db.QueryRow(ctx, "SELECT "+abnormalityColumns+" FROM abnormalities a JOIN complaints k ON k.id = a.complaint_id WHERE a.id = ?", id))
-	return a, notFound(err, "such abnormality record")
+	return a, noSuch(err, "store.no_such_abnormality")
 }
 
 // UpdateAbnormality writes a record if its version is current, with its
@@ -82,7 +82,7 @@ func (db *DB) UpdateAbnormality(ctx context.Context, a *complaint.Abnormality, e
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return crm.Errorf(crm.EVersionConflict, "the record was changed by someone else; reload and try again")
+			return crm.Fail(crm.EVersionConflict, "store.abnormality.changed")
 		}
 		return nil
 	})

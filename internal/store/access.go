@@ -36,7 +36,7 @@ func (db *DB) CreateAccessRequest(ctx context.Context, r *access.AccessRequest, 
 // AccessRequest reads one request.
 func (db *DB) AccessRequest(ctx context.Context, id int64) (access.AccessRequest, error) {
 	r, err := scanAccess(db.QueryRow(ctx, "SELECT "+accessColumns+" FROM access_requests a JOIN users u ON u.id = a.user_id WHERE a.id = ?", id))
-	return r, notFound(err, "such access request")
+	return r, noSuch(err, "store.no_such_access_request")
 }
 
 // ListAccessRequests returns the requests a user made and, for an
@@ -79,7 +79,7 @@ func (db *DB) DecideAccessRequest(ctx context.Context, r *access.AccessRequest, 
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return crm.Errorf(crm.EConflict, "access request %d was already decided", r.ID)
+			return crm.Fail(crm.EConflict, "store.access_request.decided", r.ID)
 		}
 		return nil
 	})

@@ -46,14 +46,14 @@ func (db *DB) CreateAttachment(ctx context.Context, a *attachment.Attachment, da
 // Attachment reads one attachment's record.
 func (db *DB) Attachment(ctx context.Context, id int64) (attachment.Attachment, error) {
 	a, err := scanAttachment(db.QueryRow(ctx, "SELECT "+attachmentColumns+" FROM attachments WHERE id = ?", id))
-	return a, notFound(err, "such attachment")
+	return a, noSuch(err, "attachment.no_such_attachment")
 }
 
 // AttachmentData reads the bytes stored under a SHA-256.
 func (db *DB) AttachmentData(ctx context.Context, sha string) ([]byte, error) {
 	var b []byte
 	err := db.QueryRow(ctx, "SELECT data FROM attachment_blobs WHERE sha256 = ?", sha).Scan(&b)
-	return b, notFound(err, "such attachment")
+	return b, noSuch(err, "attachment.no_such_attachment")
 }
 
 // InteractionAttachments lists the attachments of some interactions, by
@@ -103,7 +103,7 @@ func (db *DB) DeleteAttachment(ctx context.Context, a attachment.Attachment, e *
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return crm.Errorf(crm.ENotFound, "no such attachment")
+			return crm.Fail(crm.ENotFound, "attachment.no_such_attachment")
 		}
 		return nil
 	})

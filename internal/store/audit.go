@@ -136,7 +136,7 @@ func (db *DB) PurgeAudit(ctx context.Context, before time.Time, e *crm.AuditEntr
 	var n int64
 	err := db.InTxAudited(ctx, e, func(tx *Tx) error {
 		if _, err := tx.Exec(ctx, "UPDATE audit_head SET purge_before = ? WHERE id = 1", before.UTC()); err != nil {
-			return crm.Errorf(crm.EInvalid, "cannot purge entries after %s: the audit log keeps at least 6 calendar months", before.Format("2006-01-02"))
+			return crm.Fail(crm.EInvalid, "store.audit.purge_too_recent", before.Format("2006-01-02"))
 		}
 		res, err := tx.Exec(ctx, "DELETE FROM audit_log WHERE at < ?", before.UTC())
 		if err != nil {

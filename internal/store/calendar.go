@@ -50,7 +50,7 @@ func (db *DB) PutCalendarOverride(ctx context.Context, o *crm.CalendarOverride, 
 		switch {
 		case err == nil:
 			if o.Version != 0 && o.Version != before.Version {
-				return crm.Errorf(crm.EVersionConflict, "the override of %s was changed by someone else; reload and try again", o.Date)
+				return crm.Fail(crm.EVersionConflict, "store.calendar.changed", o.Date)
 			}
 			if _, err := tx.Exec(ctx, "UPDATE calendar_overrides SET kind = ?, name = ?, version = version + 1, updated_at = ? WHERE date = ?",
 				o.Kind, o.Name, now, o.Date); err != nil {
@@ -61,7 +61,7 @@ func (db *DB) PutCalendarOverride(ctx context.Context, o *crm.CalendarOverride, 
 		case isNoRows(err):
 			if _, err := tx.Exec(ctx, "INSERT INTO calendar_overrides (date, kind, name, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
 				o.Date, o.Kind, o.Name, now, now); isUniqueViolation(err) {
-				return crm.Errorf(crm.EConflict, "someone else added an override on %s at the same moment; reload and try again", o.Date)
+				return crm.Fail(crm.EConflict, "store.calendar.added_meanwhile", o.Date)
 			} else if err != nil {
 				return err
 			}
@@ -82,7 +82,7 @@ func (db *DB) DeleteCalendarOverride(ctx context.Context, date string, e *crm.Au
 		var before crm.CalendarOverride
 		err := tx.QueryRow(ctx, "SELECT kind, name FROM calendar_overrides WHERE date = ?", date).Scan(&before.Kind, &before.Name)
 		if isNoRows(err) {
-			return crm.Errorf(crm.ENotFound, "no override on %s", date)
+			return crm.Fail(crm.ENotFound, "store.calendar.no_override", date)
 		}
 		if err != nil {
 			return err

@@ -54,7 +54,7 @@ func (db *DB) AddCardRevision(ctx context.Context, r *card.CardRevision, e *crm.
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, r.CustomerID, r.Revision, r.Surveyor, r.SurveyedOn, string(values), string(changed),
 			r.CreatedBy, r.CreatedAt).Scan(&r.ID)
 		if isUniqueViolation(err) {
-			return crm.Errorf(crm.EVersionConflict, "someone saved this card at the same moment; reload and try again")
+			return crm.Fail(crm.EVersionConflict, "store.card.saved_meanwhile")
 		}
 		e.Detail = changeDetail(map[string]crm.Change{"revision": {After: strconv.Itoa(r.Revision)}})
 		return err
@@ -98,7 +98,7 @@ func (db *DB) setJSONSetting(ctx context.Context, key string, v any, version int
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return crm.Errorf(crm.EVersionConflict, "%s was changed by someone else; reload and try again", key)
+			return crm.Fail(crm.EVersionConflict, "store.card.changed", key)
 		}
 		return nil
 	})

@@ -37,7 +37,7 @@ func ledgerWhere(f complaint.LedgerFilter) (string, []any) {
 	q := "k.received_at >= ? AND k.received_at < ?"
 	args := []any{f.From.UTC(), f.To.UTC()}
 	if !f.Scope.All {
-		cond, cargs := scopeSQL(f.Scope, time.Now())
+		cond, cargs := scopeSQL(f.Scope, f.At)
 		q += " AND k.customer_id IN (SELECT c.id FROM customers c WHERE c.deleted_at IS NULL AND " + cond + ")"
 		args = append(args, cargs...)
 	}
@@ -108,11 +108,11 @@ func (db *DB) ledgerEntries(ctx context.Context, q string, args []any) ([]compla
 // statuses or assigned to assignee, the nearest deadline first: overdue
 // ones, then by the deadline the status runs against (the reply while
 // registered, the solution until approved), then those without one.
-func (db *DB) ComplaintQueue(ctx context.Context, s crm.Scope, statuses []complaint.Status, assignee int64, limit int) ([]complaint.LedgerEntry, error) {
+func (db *DB) ComplaintQueue(ctx context.Context, s crm.Scope, statuses []complaint.Status, assignee int64, limit int, now time.Time) ([]complaint.LedgerEntry, error) {
 	q := "SELECT " + ledgerColumns + " WHERE k.status <> " + sqlString(complaint.StatusClosed)
 	var args []any
 	if !s.All {
-		cond, cargs := scopeSQL(s, time.Now())
+		cond, cargs := scopeSQL(s, now)
 		q += " AND k.customer_id IN (SELECT c.id FROM customers c WHERE c.deleted_at IS NULL AND " + cond + ")"
 		args = append(args, cargs...)
 	}
@@ -161,7 +161,7 @@ func dueSQL() string {
 func (db *DB) CustomerIDByCode(ctx context.Context, code string) (int64, error) {
 	var id int64
 	err := db.QueryRow(ctx, "SELECT id FROM customers WHERE code = ? AND deleted_at IS NULL", strings.ToUpper(strings.TrimSpace(code))).Scan(&id)
-	return id, notFound(err, "such customer")
+	return id, noSuch(err, "store.no_such_customer")
 }
 
 // ComplaintNames names a complaint's customer and assignee for its page

@@ -82,16 +82,16 @@ func (db *DB) CreateComplaint(ctx context.Context, c *complaint.Complaint, r com
 // Complaint reads one complaint.
 func (db *DB) Complaint(ctx context.Context, id int64) (complaint.Complaint, error) {
 	c, err := scanComplaint(db.QueryRow(ctx, "SELECT "+complaintColumns+" FROM complaints k WHERE k.id = ?", id))
-	return c, notFound(err, "such complaint")
+	return c, noSuch(err, "complaint_err.no_such_complaint")
 }
 
 // ListComplaints returns complaints in scope (all, or those of customers
 // in the customer scope), newest first.
-func (db *DB) ListComplaints(ctx context.Context, s crm.Scope, beforeID int64, limit int) ([]complaint.Complaint, error) {
+func (db *DB) ListComplaints(ctx context.Context, s crm.Scope, beforeID int64, limit int, now time.Time) ([]complaint.Complaint, error) {
 	q := "SELECT " + complaintColumns + " FROM complaints k WHERE 1 = 1"
 	var args []any
 	if !s.All {
-		cond, cargs := scopeSQL(s, time.Now())
+		cond, cargs := scopeSQL(s, now)
 		q += " AND k.customer_id IN (SELECT c.id FROM customers c WHERE c.deleted_at IS NULL AND " + cond + ")"
 		args = append(args, cargs...)
 	}
@@ -137,7 +137,7 @@ func (db *DB) MoveComplaint(ctx context.Context, c *complaint.Complaint, ev *com
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return crm.Errorf(crm.EVersionConflict, "the complaint was changed by someone else; reload and try again")
+			return crm.Fail(crm.EVersionConflict, "store.complaint.changed")
 		}
 		err = tx.QueryRow(ctx, `INSERT INTO complaint_events (complaint_id, from_status, to_status, note, detail, actor_id, at)
 			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, ev.ComplaintID, ev.From, ev.To, ev.Note, detail, nullID(ev.ActorID), ev.At).Scan(&ev.ID)
@@ -187,5 +187,5 @@ func (db *DB) SetStatusToken(ctx context.Context, id int64, hash string) error {
 // ComplaintByStatusToken finds a complaint by the hash of its token.
 func (db *DB) ComplaintByStatusToken(ctx context.Context, hash string) (complaint.Complaint, error) {
 	c, err := scanComplaint(db.QueryRow(ctx, "SELECT "+complaintColumns+" FROM complaints k WHERE k.status_token_hash = ? AND k.status_token_hash <> ''", hash))
-	return c, notFound(err, "such complaint")
+	return c, noSuch(err, "complaint_err.no_such_complaint")
 }

@@ -50,7 +50,7 @@ func (db *DB) ContactsByMobileIndex(ctx context.Context, idx string) ([]customer
 // Contact reads one contact.
 func (db *DB) Contact(ctx context.Context, id int64) (customer.Contact, error) {
 	c, err := scanContact(db.QueryRow(ctx, "SELECT "+contactColumns+" FROM contacts WHERE id = ?", id))
-	return c, notFound(err, "such contact")
+	return c, noSuch(err, "customer.no_such_contact")
 }
 
 // PrimaryContacts returns each of the customers' primary contact (or, if
@@ -140,7 +140,7 @@ func (db *DB) UpdateContact(ctx context.Context, c *customer.Contact, e *crm.Aud
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return crm.Errorf(crm.EVersionConflict, "the contact was changed by someone else; reload and try again")
+			return crm.Fail(crm.EVersionConflict, "store.contact.changed")
 		}
 		return reindexCustomer(ctx, tx, c.CustomerID)
 	})
@@ -156,7 +156,7 @@ func (db *DB) DeleteContact(ctx context.Context, id int64, e *crm.AuditEntry) er
 		var customer int64
 		err := tx.QueryRow(ctx, "DELETE FROM contacts WHERE id = ? RETURNING customer_id", id).Scan(&customer)
 		if isNoRows(err) {
-			return crm.Errorf(crm.ENotFound, "no such contact")
+			return crm.Fail(crm.ENotFound, "customer.no_such_contact")
 		}
 		if err != nil {
 			return err

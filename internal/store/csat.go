@@ -29,13 +29,13 @@ func scanCSAT(sc scanner) (complaint.CSATSurvey, error) {
 // CSATByTokenHash finds a survey by the hash of its link's token.
 func (db *DB) CSATByTokenHash(ctx context.Context, hash string) (complaint.CSATSurvey, error) {
 	s, err := scanCSAT(db.QueryRow(ctx, "SELECT "+csatColumns+" FROM csat_surveys s JOIN complaints k ON k.id = s.complaint_id WHERE s.token_hash = ?", hash))
-	return s, notFound(err, "such survey")
+	return s, noSuch(err, "complaint_err.csat.no_such_survey")
 }
 
 // CSATOfComplaint finds a complaint's survey.
 func (db *DB) CSATOfComplaint(ctx context.Context, complaintID int64) (complaint.CSATSurvey, error) {
 	s, err := scanCSAT(db.QueryRow(ctx, "SELECT "+csatColumns+" FROM csat_surveys s JOIN complaints k ON k.id = s.complaint_id WHERE s.complaint_id = ?", complaintID))
-	return s, notFound(err, "such survey")
+	return s, noSuch(err, "complaint_err.csat.no_such_survey")
 }
 
 // AnswerCSAT stores an answer on the survey — only if it is still
@@ -49,7 +49,7 @@ func (db *DB) AnswerCSAT(ctx context.Context, s *complaint.CSATSurvey, via strin
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return crm.Errorf(crm.EConflict, "this survey was already answered")
+			return crm.Fail(crm.EConflict, "store.csat.answered")
 		}
 		_, err = tx.Exec(ctx, "UPDATE complaints SET csat_score = ?, csat_comment = ?, csat_at = ? WHERE id = ?", *s.Score, s.Comment, s.AnsweredAt, s.ComplaintID)
 		return err

@@ -152,15 +152,16 @@ func withDetail(detail, key string, v any) string {
 // record, which the caller may not be allowed to see; crm's own check
 // before the write names it to those who may.
 func errDuplicateUSCC() error {
-	return &crm.Error{Code: crm.EConflict, Message: "a customer with this unified social credit code already exists",
-		Fields: []crm.FieldError{{Field: "uscc", Code: "duplicate", Message: "already used by another customer"}}}
+	e := crm.Fail(crm.EConflict, "store.customer.uscc_exists")
+	e.Fields = []crm.FieldError{crm.Bad("uscc", "duplicate", "customer.uscc.duplicate")}
+	return e
 }
 
 // CustomerByUSCC reads the live customer with a USCC, ignoring scope:
 // duplicate checks must see them all.
 func (db *DB) CustomerByUSCC(ctx context.Context, uscc string) (customer.Customer, error) {
 	c, err := scanCustomer(db.QueryRow(ctx, "SELECT "+customerColumns+" FROM customers c WHERE c.uscc = ? AND c.deleted_at IS NULL", uscc))
-	return c, notFound(err, "such customer")
+	return c, noSuch(err, "store.no_such_customer")
 }
 
 // Customer reads one customer within scope; trash selects deleted ones
@@ -177,7 +178,7 @@ func (db *DB) Customer(ctx context.Context, id int64, s crm.Scope, trash bool, n
 	var viaGrant int
 	c, err := scanCustomer(db.QueryRow(ctx, q, append(append(ownArgs, id), args...)...), &viaGrant)
 	if err != nil {
-		return c, false, notFound(err, "such customer")
+		return c, false, noSuch(err, "store.no_such_customer")
 	}
 	list := []customer.Customer{c}
 	err = db.loadTags(ctx, list)
@@ -291,7 +292,7 @@ func sortedPage(f customer.CustomerFilter) (cond string, args []any, order strin
 	if field == "created_at" || field == "updated_at" {
 		t, perr := time.Parse(time.RFC3339Nano, f.After.Key)
 		if perr != nil {
-			return "", nil, "", crm.Errorf(crm.EBadRequest, "the cursor is not one this list gave out; start again without it")
+			return "", nil, "", crm.Fail(crm.EBadRequest, "store.cursor.invalid")
 		}
 		key = t.UTC()
 	}
@@ -406,7 +407,7 @@ func (db *DB) UpdateCustomer(ctx context.Context, c *customer.Customer, uniqueNa
 			return fmt.Errorf("store: update customer: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return crm.Errorf(crm.EVersionConflict, "the customer was changed by someone else; reload and try again")
+			return crm.Fail(crm.EVersionConflict, "customer.changed")
 		}
 		if uniqueName && c.NameNorm != "" {
 			// After the write on SQLite too: this transaction is the one
@@ -442,7 +443,7 @@ func (db *DB) UpdateCustomers(ctx context.Context, cs []*customer.Customer, es [
 				return err
 			}
 			if n, _ := res.RowsAffected(); n == 0 {
-				return crm.Errorf(crm.EVersionConflict, "customer %s was changed meanwhile; nothing was moved, try again", c.Code)
+				return crm.Fail(crm.EVersionConflict, "store.customer.changed_moving", c.Code)
 			}
 			if err := tx.AppendAudit(ctx, es[i]); err != nil {
 				return err
@@ -477,7 +478,7 @@ func (db *DB) HardDeleteCustomer(ctx context.Context, id int64, e *crm.AuditEntr
 		var code, kind, name, uscc string
 		err = tx.QueryRow(ctx, "SELECT code, kind, name, uscc FROM customers WHERE id = ? AND deleted_at IS NOT NULL", id).Scan(&code, &kind, &name, &uscc)
 		if isNoRows(err) {
-			return crm.Errorf(crm.ENotFound, "no customer %d in the trash (move it to the trash first)", id)
+			return crm.Fail(crm.ENotFound, "store.customer.not_in_trash", id)
 		}
 		if err != nil {
 			return err
@@ -509,7 +510,7 @@ func (db *DB) CustomerOwner(ctx context.Context, id int64) (owner, manager int64
 	var m sql.NullInt64
 	err = db.QueryRow(ctx, `SELECT c.owner_id, u.manager_id FROM customers c JOIN users u ON u.id = c.owner_id
 		WHERE c.id = ? AND c.deleted_at IS NULL`, id).Scan(&owner, &m)
-	return owner, m.Int64, notFound(err, "such customer")
+	return owner, m.Int64, noSuch(err, "store.no_such_customer")
 }
 
 // CustomersByNameNorm returns the live customers with a normalised name,
@@ -540,14 +541,14 @@ func (db *DB) MergeCustomers(ctx context.Context, survivor, merged *customer.Cus
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return crm.Errorf(crm.EVersionConflict, "customer %s was changed meanwhile; nothing was merged", merged.Code)
+			return crm.Fail(crm.EVersionConflict, "store.customer.changed_merging", merged.Code)
 		}
 		res, err = tx.Exec(ctx, "UPDATE customers SET version = version + 1, updated_at = ? WHERE id = ? AND version = ?", survivor.UpdatedAt, survivor.ID, survivor.Version)
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return crm.Errorf(crm.EVersionConflict, "customer %s was changed meanwhile; nothing was merged", survivor.Code)
+			return crm.Fail(crm.EVersionConflict, "store.customer.changed_merging", survivor.Code)
 		}
 		note := *e
 		note.EntityID = strconv.FormatInt(merged.ID, 10)

@@ -23,6 +23,15 @@ func isUniqueViolation(err error) bool {
 
 func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
 
+// noSuch turns sql.ErrNoRows into the domain's not_found, whose text is
+// the catalogue's key saying what is missing; other errors pass through.
+func noSuch(err error, key string, args ...any) error {
+	if isNoRows(err) {
+		return crm.Fail(crm.ENotFound, key, args...)
+	}
+	return err
+}
+
 // changeDetail renders the changed fields of an audit entry.
 func changeDetail(changes map[string]crm.Change) string {
 	b, err := json.Marshal(changes)

@@ -16,16 +16,20 @@ import (
 )
 
 const importColumns = `id, kind, status, mode, file_name, file_type, file_size, file_hash, file_path, mapping, columns, lang, created_by,
-	total_rows, bad_rows, checked_rows, checked_bytes, rows_done, inserted, skipped, batches, message, created_at, updated_at, finished_at`
+	total_rows, bad_rows, checked_rows, checked_bytes, rows_done, inserted, skipped, batches, message, created_at, updated_at, finished_at,
+	message_key, message_args`
 
 func scanImport(s scanner) (importer.Import, error) {
 	var x importer.Import
-	var mapping, columns string
+	var mapping, columns, textKey, textArgs string
 	var finished sql.NullTime
 	err := s.Scan(&x.ID, &x.Kind, &x.Status, &x.Mode, &x.FileName, &x.FileType, &x.FileSize, &x.FileHash, &x.FilePath, &mapping, &columns,
 		&x.Lang, &x.CreatedBy, &x.TotalRows, &x.BadRows, &x.CheckedRows, &x.CheckedBytes, &x.RowsDone, &x.Inserted, &x.Skipped, &x.Batches,
-		&x.Message, &x.CreatedAt, &x.UpdatedAt, &finished)
+		&x.Message, &x.CreatedAt, &x.UpdatedAt, &finished, &textKey, &textArgs)
 	if err != nil {
+		return x, err
+	}
+	if x.Text, err = loadText(textKey, textArgs); err != nil {
 		return x, err
 	}
 	x.FinishedAt = timePtr(finished)
@@ -151,7 +155,7 @@ func (db *DB) PurgeAbandonedUploads(ctx context.Context, now time.Time) (int64, 
 // Import reads one import.
 func (db *DB) Import(ctx context.Context, id int64) (importer.Import, error) {
 	x, err := scanImport(db.QueryRow(ctx, "SELECT "+importColumns+" FROM imports WHERE id = ?", id))
-	return x, notFound(err, "such import")
+	return x, noSuch(err, "importer.no_such_import")
 }
 
 // ImportsByCreator lists a user's imports, newest first.
@@ -219,12 +223,13 @@ func (c *chunkReader) Read(p []byte) (int, error) {
 
 func (c *chunkReader) Close() error { return nil }
 
-var problemCols = []string{"import_id", "phase", "row_no", "col", "field", "code", "message"}
+var problemCols = []string{"import_id", "phase", "row_no", "col", "field", "code", "message", "msg_key", "msg_args"}
 
 func insertProblems(ctx context.Context, tx *Tx, id int64, ps []importer.ImportProblem) error {
 	return insertMany(ctx, tx, "import_errors", problemCols, len(ps), func(i int, a []any) []any {
 		p := ps[i]
-		return append(a, id, p.Phase, p.Row, p.Column, p.Field, p.Code, p.Message)
+		key, args := storedText(p.Text)
+		return append(a, id, p.Phase, p.Row, p.Column, p.Field, p.Code, p.Message, key, args)
 	})
 }
 
@@ -235,9 +240,10 @@ func (db *DB) SaveImportProgress(ctx context.Context, x *importer.Import, proble
 		if err := insertProblems(ctx, tx, x.ID, problems); err != nil {
 			return err
 		}
+		key, args := storedText(x.Text)
 		_, err := tx.Exec(ctx, `UPDATE imports SET status = ?, mode = ?, total_rows = ?, bad_rows = ?, checked_rows = ?, checked_bytes = ?,
-			message = ?, updated_at = ?, finished_at = ? WHERE id = ?`,
-			x.Status, x.Mode, x.TotalRows, x.BadRows, x.CheckedRows, x.CheckedBytes, x.Message, x.UpdatedAt, x.FinishedAt, x.ID)
+			message = ?, message_key = ?, message_args = ?, updated_at = ?, finished_at = ? WHERE id = ?`,
+			x.Status, x.Mode, x.TotalRows, x.BadRows, x.CheckedRows, x.CheckedBytes, x.Message, key, args, x.UpdatedAt, x.FinishedAt, x.ID)
 		return err
 	})
 }
@@ -253,13 +259,14 @@ func (db *DB) ClearImportProblems(ctx context.Context, id int64, phase string) e
 // one of them.
 func (db *DB) StartImportPhase(ctx context.Context, x *importer.Import, from []string, e *crm.AuditEntry) error {
 	return db.InTxAudited(ctx, e, func(tx *Tx) error {
-		args := []any{x.Status, x.Mode, x.Message, x.UpdatedAt, x.ID}
+		key, text := storedText(x.Text)
+		args := []any{x.Status, x.Mode, x.Message, key, text, x.UpdatedAt, x.ID}
 		marks := make([]string, len(from))
 		for i, f := range from {
 			marks[i] = "?"
 			args = append(args, f)
 		}
-		res, err := tx.Exec(ctx, "UPDATE imports SET status = ?, mode = ?, message = ?, finished_at = NULL, updated_at = ? WHERE id = ? AND status IN ("+
+		res, err := tx.Exec(ctx, "UPDATE imports SET status = ?, mode = ?, message = ?, message_key = ?, message_args = ?, finished_at = NULL, updated_at = ? WHERE id = ? AND status IN ("+
 			strings.Join(marks, ", ")+")", args...)
 		if err != nil {
 			return err
@@ -275,7 +282,7 @@ func (db *DB) StartImportPhase(ctx context.Context, x *importer.Import, from []s
 // it back to checking, at x.UpdatedAt.
 func (db *DB) RemapImport(ctx context.Context, x *importer.Import, e *crm.AuditEntry) error {
 	return db.InTxAudited(ctx, e, func(tx *Tx) error {
-		res, err := tx.Exec(ctx, `UPDATE imports SET mapping = ?, columns = ?, status = ?, mode = '', message = '', total_rows = 0, bad_rows = 0,
+		res, err := tx.Exec(ctx, `UPDATE imports SET mapping = ?, columns = ?, status = ?, mode = '', message = '', message_key = '', message_args = '', total_rows = 0, bad_rows = 0,
 			checked_rows = 0, checked_bytes = 0, updated_at = ? WHERE id = ? AND status = ? AND batches = 0`,
 			jsonText(x.Mapping), jsonText(x.Columns), x.Status, x.UpdatedAt, x.ID, importer.ImportChecked)
 		if err != nil {
@@ -292,8 +299,13 @@ func (db *DB) RemapImport(ctx context.Context, x *importer.Import, e *crm.AuditE
 // ImportProblems returns a page of an import's report in row order.
 func (db *DB) ImportProblems(ctx context.Context, id int64, afterID int64, limit int) ([]importer.ImportProblem, error) {
 	return queryAll(ctx, db, func(r scanner) (p importer.ImportProblem, err error) {
-		return p, r.Scan(&p.ID, &p.Phase, &p.Row, &p.Column, &p.Field, &p.Code, &p.Message)
-	}, `SELECT id, phase, row_no, col, field, code, message FROM import_errors
+		var key, args string
+		if err := r.Scan(&p.ID, &p.Phase, &p.Row, &p.Column, &p.Field, &p.Code, &p.Message, &key, &args); err != nil {
+			return p, err
+		}
+		p.Text, err = loadText(key, args)
+		return p, err
+	}, `SELECT id, phase, row_no, col, field, code, message, msg_key, msg_args FROM import_errors
 		WHERE import_id = ? AND id > ? ORDER BY id LIMIT ?`, id, afterID, limit)
 }
 

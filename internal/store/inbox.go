@@ -36,17 +36,23 @@ func (db *DB) SetNotificationEmail(ctx context.Context, userID int64, email stri
 	})
 }
 
-// Notifications returns a user's notifications, newest first.
+// Notifications returns a user's notifications, newest first, each with
+// its text as key and arguments when it was sent with them.
 func (db *DB) Notifications(ctx context.Context, userID int64, unreadOnly bool, limit int) ([]inbox.Notification, error) {
-	q := "SELECT id, user_id, kind, entity, entity_id, message, created_at, read_at FROM notifications WHERE user_id = ?"
+	q := "SELECT id, user_id, kind, entity, entity_id, message, msg_key, msg_args, created_at, read_at FROM notifications WHERE user_id = ?"
 	if unreadOnly {
 		q += " AND read_at IS NULL"
 	}
 	out, err := queryAll(ctx, db, func(s scanner) (inbox.Notification, error) {
 		var n inbox.Notification
+		var key, args string
 		var read sql.NullTime
-		err := s.Scan(&n.ID, &n.UserID, &n.Kind, &n.Entity, &n.EntityID, &n.Message, &n.CreatedAt, &read)
+		if err := s.Scan(&n.ID, &n.UserID, &n.Kind, &n.Entity, &n.EntityID, &n.Message, &key, &args, &n.CreatedAt, &read); err != nil {
+			return n, err
+		}
 		n.ReadAt = timePtr(read)
+		var err error
+		n.Text, err = loadText(key, args)
 		return n, err
 	}, q+" ORDER BY id DESC LIMIT ?", userID, limit)
 	if err != nil {

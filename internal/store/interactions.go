@@ -31,7 +31,7 @@ func (db *DB) Interaction(ctx context.Context, id int64) (customer.Interaction, 
 		version, created_at, updated_at FROM interactions WHERE id = ?`, id).Scan(&it.ID, &it.CustomerID, &it.At, &it.Channel,
 		&it.Participants, &it.Content, &it.Feedback, &it.NextStep, &due, &it.CreatedBy, &it.Version, &it.CreatedAt, &it.UpdatedAt)
 	it.NextDueAt = timePtr(due)
-	return it, notFound(err, "such interaction")
+	return it, noSuch(err, "attachment.no_such_interaction")
 }
 
 // Interactions returns a customer's timeline by when each contact happened,

@@ -10,6 +10,7 @@ import (
 
 	"github.com/kehucrm/kehu/internal/crm"
 	"github.com/kehucrm/kehu/internal/crm/complaint"
+	"github.com/kehucrm/kehu/internal/msg"
 )
 
 // audiences resolves notice audiences inside the writing transaction,
@@ -66,8 +67,9 @@ type notice struct {
 }
 
 // sendNotices resolves each notice's audience and writes the notices to
-// the inbox and, for users with a notice address, to the mail outbox, in
-// tx, a few hundred rows a statement.
+// the inbox (with their text's key, for each reader's language) and, for
+// users with a notice address, to the mail outbox in the language each
+// user chose, in tx, a few hundred rows a statement.
 func sendNotices(ctx context.Context, tx *Tx, notices []crm.Notice, now time.Time) error {
 	if len(notices) == 0 {
 		return nil
@@ -92,15 +94,17 @@ func sendNotices(ctx context.Context, tx *Tx, notices []crm.Notice, now time.Tim
 	for u := range users {
 		ids = append(ids, u)
 	}
-	emails := map[int64]string{}
+	type address struct{ email, lang string }
+	emails := map[int64]address{}
 	for _, chunk := range chunks(ids, 500) {
 		err := eachRow(ctx, tx, func(s scanner) error {
 			var id int64
-			var e string
-			err := s.Scan(&id, &e)
-			emails[id] = e
+			var a address
+			err := s.Scan(&id, &a.email, &a.lang)
+			emails[id] = a
 			return err
-		}, "SELECT user_id, email FROM notification_emails WHERE email <> '' AND user_id IN ("+inList(len(chunk))+")", int64Args(chunk)...)
+		}, `SELECT e.user_id, e.email, u.lang FROM notification_emails e JOIN users u ON u.id = e.user_id
+			WHERE e.email <> '' AND e.user_id IN (`+inList(len(chunk))+")", int64Args(chunk)...)
 		if err != nil {
 			return err
 		}
@@ -108,15 +112,17 @@ func sendNotices(ctx context.Context, tx *Tx, notices []crm.Notice, now time.Tim
 	var mails []complaint.OutboxMail
 	for start := 0; start < len(ns); start += 200 {
 		part := ns[start:min(start+200, len(ns))]
-		args := make([]any, 0, len(part)*6)
+		args := make([]any, 0, len(part)*8)
 		for _, n := range part {
-			args = append(args, n.user, string(n.Kind), n.Entity, n.EntityID, n.Message, now)
-			if e := emails[n.user]; e != "" {
-				mails = append(mails, complaint.OutboxMail{To: e, Subject: n.Message, Body: n.MailBody, Kind: string(n.Kind)})
+			key, textArgs := storedText(n.Text)
+			args = append(args, n.user, string(n.Kind), n.Entity, n.EntityID, n.Message, key, textArgs, now)
+			if a := emails[n.user]; a.email != "" {
+				subject, body := n.Mail(msg.Lang(a.lang)) // a user who chose no language reads Chinese
+				mails = append(mails, complaint.OutboxMail{To: a.email, Subject: subject, Body: body, Kind: string(n.Kind)})
 			}
 		}
-		if _, err := tx.Exec(ctx, "INSERT INTO notifications (user_id, kind, entity, entity_id, message, created_at) VALUES "+
-			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?), ", len(part)), ", "), args...); err != nil {
+		if _, err := tx.Exec(ctx, "INSERT INTO notifications (user_id, kind, entity, entity_id, message, msg_key, msg_args, created_at) VALUES "+
+			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?), ", len(part)), ", "), args...); err != nil {
 			return err
 		}
 	}

@@ -68,7 +68,7 @@ func (db *DB) CreateServiceOrder(ctx context.Context, o *service.ServiceOrder, n
 // ServiceOrder reads one service order.
 func (db *DB) ServiceOrder(ctx context.Context, id int64) (service.ServiceOrder, error) {
 	o, err := scanServiceOrder(db.QueryRow(ctx, "SELECT "+serviceOrderColumns+serviceOrderFrom+" WHERE s.id = ?", id))
-	return o, notFound(err, "such service order")
+	return o, noSuch(err, "serviceorder.no_such_order")
 }
 
 // ListServiceOrders lists service orders: orders still undispatched after
@@ -136,7 +136,7 @@ func (db *DB) SaveServiceOrder(ctx context.Context, o *service.ServiceOrder, sig
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return crm.Errorf(crm.EVersionConflict, "service order %s was changed by someone else; reload and try again", o.Number)
+			return crm.Fail(crm.EVersionConflict, "store.service_order.changed", o.Number)
 		}
 		if signature != nil {
 			_, err = tx.Exec(ctx, "UPDATE service_orders SET signature_png = ? WHERE id = ?", signature, o.ID)
@@ -153,7 +153,7 @@ func (db *DB) SaveServiceOrder(ctx context.Context, o *service.ServiceOrder, sig
 func (db *DB) ServiceOrderSignature(ctx context.Context, id int64) ([]byte, error) {
 	var b []byte
 	err := db.QueryRow(ctx, "SELECT signature_png FROM service_orders WHERE id = ? AND signature_png IS NOT NULL", id).Scan(&b)
-	return b, notFound(err, "signature")
+	return b, noSuch(err, "store.no_signature")
 }
 
 // ActiveUsersByRole lists the users with role who may sign in, by

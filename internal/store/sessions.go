@@ -13,8 +13,9 @@ import (
 
 // RecordLoginFailure counts a failed sign-in in one statement, so
 // parallel attempts cannot overwrite each other's count, and locks the
-// account at max failures; the audit entries go in the same transaction.
-func (db *DB) RecordLoginFailure(ctx context.Context, userID int64, max int, lockUntil time.Time, fail, lock *crm.AuditEntry) (bool, error) {
+// account when lockAfter (the domain's rule) says the count locks; the
+// audit entries go in the same transaction.
+func (db *DB) RecordLoginFailure(ctx context.Context, userID int64, lockAfter func(failures int) (time.Time, bool), fail, lock *crm.AuditEntry) (bool, error) {
 	locked := false
 	err := db.InTx(ctx, func(tx *Tx) error {
 		locked = false
@@ -25,7 +26,8 @@ func (db *DB) RecordLoginFailure(ctx context.Context, userID int64, max int, loc
 		if err := tx.AppendAudit(ctx, fail); err != nil {
 			return err
 		}
-		if n < max {
+		lockUntil, locks := lockAfter(n)
+		if !locks {
 			return nil
 		}
 		if _, err := tx.Exec(ctx, "UPDATE users SET failed_logins = 0, locked_until = ? WHERE id = ?", lockUntil.UTC(), userID); err != nil {
@@ -57,11 +59,11 @@ func (db *DB) SessionByHash(ctx context.Context, hash string) (identity.Session,
 	s := identity.Session{TokenHash: hash}
 	var team sql.NullInt64
 	var disabled sql.NullTime
-	err := db.QueryRow(ctx, `SELECT s.kind, s.last_seen_at, s.expires_at, u.id, u.username, u.role, u.team_id, u.disabled_at
+	err := db.QueryRow(ctx, `SELECT s.kind, s.last_seen_at, s.expires_at, u.id, u.username, u.role, u.team_id, u.disabled_at, u.lang
 		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?`, hash).
-		Scan(&s.Kind, &s.LastSeenAt, &s.ExpiresAt, &s.User.ID, &s.User.Username, &s.User.Role, &team, &disabled)
+		Scan(&s.Kind, &s.LastSeenAt, &s.ExpiresAt, &s.User.ID, &s.User.Username, &s.User.Role, &team, &disabled, &s.User.Lang)
 	s.UserID, s.User.TeamID, s.User.DisabledAt = s.User.ID, team.Int64, timePtr(disabled)
-	return s, notFound(err, "such session")
+	return s, noSuch(err, "store.no_such_session")
 }
 
 // TouchSession records that a session was used at t.
@@ -119,7 +121,7 @@ func (db *DB) APITokenByHash(ctx context.Context, hash string) (identity.APIToke
 		FROM api_tokens k JOIN users u ON u.id = k.user_id LEFT JOIN teams t ON t.id = u.team_id WHERE k.token_hash = ?`, hash),
 		&t.ID, &t.Name, &t.TokenHash, &t.CreatedAt, &exp, &used, &revoked)
 	if err != nil {
-		return t, notFound(err, "such token")
+		return t, noSuch(err, "store.no_such_token")
 	}
 	t.User, t.UserID = u, u.ID
 	t.ExpiresAt, t.LastUsedAt, t.RevokedAt = timePtr(exp), timePtr(used), timePtr(revoked)

@@ -13,7 +13,7 @@ import (
 )
 
 const userColumns = `u.id, u.username, u.display_name, u.role, u.team_id, COALESCE(t.name, ''), u.manager_id, u.password_hash,
-	u.password_changed_at, u.failed_logins, u.locked_until, u.disabled_at, u.version, u.created_at, u.updated_at, u.mobile_enc, u.mobile_idx`
+	u.password_changed_at, u.failed_logins, u.locked_until, u.disabled_at, u.version, u.created_at, u.updated_at, u.mobile_enc, u.mobile_idx, u.lang`
 
 const userFrom = ` FROM users u LEFT JOIN teams t ON t.id = u.team_id`
 
@@ -24,7 +24,7 @@ func scanUser(s scanner, extra ...any) (identity.User, error) {
 	var team, manager sql.NullInt64
 	var locked, disabled sql.NullTime
 	dest := append([]any{&u.ID, &u.Username, &u.DisplayName, &u.Role, &team, &u.TeamName, &manager, &u.PasswordHash,
-		&u.PasswordChangedAt, &u.FailedLogins, &locked, &disabled, &u.Version, &u.CreatedAt, &u.UpdatedAt, &u.MobileEnc, &u.MobileIdx}, extra...)
+		&u.PasswordChangedAt, &u.FailedLogins, &locked, &disabled, &u.Version, &u.CreatedAt, &u.UpdatedAt, &u.MobileEnc, &u.MobileIdx, &u.Lang}, extra...)
 	if err := s.Scan(dest...); err != nil {
 		return u, err
 	}
@@ -39,13 +39,6 @@ func scanUser(s scanner, extra ...any) (identity.User, error) {
 }
 
 // notFound turns sql.ErrNoRows into the domain's not_found.
-func notFound(err error, what string) error {
-	if errors.Is(err, sql.ErrNoRows) {
-		return crm.Errorf(crm.ENotFound, "no %s", what)
-	}
-	return err
-}
-
 func nullID(id int64) any {
 	if id == 0 {
 		return nil
@@ -64,9 +57,9 @@ func (db *DB) CountUsers(ctx context.Context) (int, error) {
 func (db *DB) CreateUser(ctx context.Context, u *identity.User, e *crm.AuditEntry) error {
 	err := db.InTxAudited(ctx, e, func(tx *Tx) error {
 		err := tx.QueryRow(ctx, `INSERT INTO users (username, display_name, role, team_id, manager_id, password_hash,
-			password_changed_at, version, created_at, updated_at, mobile_enc, mobile_idx) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?) RETURNING id`,
+			password_changed_at, version, created_at, updated_at, mobile_enc, mobile_idx, lang) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?) RETURNING id`,
 			u.Username, u.DisplayName, u.Role, nullID(u.TeamID), nullID(u.ManagerID), u.PasswordHash,
-			u.PasswordChangedAt, u.CreatedAt, u.UpdatedAt, u.MobileEnc, u.MobileIdx).Scan(&u.ID)
+			u.PasswordChangedAt, u.CreatedAt, u.UpdatedAt, u.MobileEnc, u.MobileIdx, u.Lang).Scan(&u.ID)
 		if isUniqueViolation(err) {
 			return &crm.Error{Code: crm.EConflict, Message: "the username " + u.Username + " is taken",
 				Fields: []crm.FieldError{{Field: "username", Code: "taken", Message: "is taken"}}}
@@ -80,13 +73,13 @@ func (db *DB) CreateUser(ctx context.Context, u *identity.User, e *crm.AuditEntr
 // UserByID reads one user.
 func (db *DB) UserByID(ctx context.Context, id int64) (identity.User, error) {
 	u, err := scanUser(db.QueryRow(ctx, "SELECT "+userColumns+userFrom+" WHERE u.id = ?", id))
-	return u, notFound(err, "such user")
+	return u, noSuch(err, "store.no_such_user")
 }
 
 // UserByUsername reads one user by (normalised) username.
 func (db *DB) UserByUsername(ctx context.Context, username string) (identity.User, error) {
 	u, err := scanUser(db.QueryRow(ctx, "SELECT "+userColumns+userFrom+" WHERE u.username = ?", username))
-	return u, notFound(err, "user "+username)
+	return u, noSuch(err, "store.no_user_named", username)
 }
 
 // ListUsers returns up to limit users with IDs above afterID.
@@ -126,10 +119,10 @@ func (db *DB) updateUser(ctx context.Context, u *identity.User, e *crm.AuditEntr
 	err := db.InTxAudited(ctx, e, func(tx *Tx) error {
 		res, err := tx.Exec(ctx, `UPDATE users SET display_name = ?, role = ?, team_id = ?, manager_id = ?, password_hash = ?,
 			password_changed_at = ?, failed_logins = ?, locked_until = ?, disabled_at = ?, mobile_enc = ?, mobile_idx = ?,
-			version = version + 1, updated_at = ?
+			lang = ?, version = version + 1, updated_at = ?
 			WHERE id = ? AND version = ?`,
 			u.DisplayName, u.Role, nullID(u.TeamID), nullID(u.ManagerID), u.PasswordHash, u.PasswordChangedAt,
-			u.FailedLogins, u.LockedUntil, u.DisabledAt, u.MobileEnc, u.MobileIdx, u.UpdatedAt.UTC(), u.ID, u.Version)
+			u.FailedLogins, u.LockedUntil, u.DisabledAt, u.MobileEnc, u.MobileIdx, u.Lang, u.UpdatedAt.UTC(), u.ID, u.Version)
 		if err != nil {
 			return fmt.Errorf("store: update user: %w", err)
 		}
@@ -174,7 +167,7 @@ func (db *DB) EnsureTeam(ctx context.Context, name string, now time.Time, e *crm
 // UserByMobileIndex finds a user by the blind index of their mobile.
 func (db *DB) UserByMobileIndex(ctx context.Context, idx string) (identity.User, error) {
 	u, err := scanUser(db.QueryRow(ctx, "SELECT "+userColumns+userFrom+" WHERE u.mobile_idx = ? AND u.mobile_idx <> ''", idx))
-	return u, notFound(err, "user with that mobile number")
+	return u, noSuch(err, "store.no_user_with_mobile")
 }
 
 // SealedUserMobiles returns up to limit users, by ID after afterID, with

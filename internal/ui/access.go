@@ -174,7 +174,7 @@ func (a *accessPages) request(w http.ResponseWriter, r *http.Request) error {
 	form := accessForm{RecordID: strings.TrimSpace(r.PostFormValue("record_id")), Reason: r.PostFormValue("reason")}
 	id, err := strconv.ParseInt(form.RecordID, 10, 64)
 	if err != nil || id <= 0 {
-		err = crm.Invalid(crm.FieldError{Field: "record_id", Code: "format", Message: "must be a customer ID"})
+		err = crm.Invalid(crm.Bad("record_id", "format", "access.field.record_id.format"))
 	} else {
 		_, err = a.access.Request(r.Context(), r.PostFormValue("entity"), id, form.Reason)
 	}
@@ -197,7 +197,7 @@ func (a *accessPages) decide(approve bool) pageFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 		if err != nil {
-			err = crm.Errorf(crm.ENotFound, "no such access request")
+			err = crm.Fail(crm.ENotFound, "access.refused.no_such_request")
 		} else {
 			_, err = a.access.Decide(r.Context(), id, approve, r.PostFormValue("note"))
 		}
@@ -219,23 +219,24 @@ func (a *accessPages) decide(approve bool) pageFunc {
 
 // fieldProblem translates a validation error for the request form. The
 // form's texts are its own (access.field.FIELD.CODE); a field the
-// catalogue does not know keeps the domain's message.
+// catalogue does not know keeps the domain's message, in lang. An error of
+// no field is worded as on the administration forms.
 func (a *accessPages) fieldProblem(lang string, err error) formProblem {
-	p := formProblem{Fields: map[string][]string{}}
 	var e *crm.Error
 	if !errors.As(err, &e) || len(e.Fields) == 0 {
 		return a.problemOf(lang, err, nil)
 	}
-	for _, f := range e.Fields {
-		msg, ok := a.msgs[lang]["access.field."+f.Field+"."+f.Code]
-		if !ok {
-			msg = f.Field + ": " + f.Message
-		}
-		if name, ok := accessFields[f.Field]; ok {
-			p.Fields[name] = append(p.Fields[name], msg)
-		} else {
-			p.Form = strings.TrimSpace(p.Form + " " + msg)
-		}
-	}
-	return p
+	return a.msgs.problem(lang, err, wording{
+		own: a.msgs.own(lang, func(f crm.FieldError) string { return "access.field." + f.Field + "." + f.Code }),
+		input: func(field string) (string, bool) {
+			name, ok := accessFields[field]
+			return name, ok
+		},
+		label: func(f crm.FieldError, own bool) string {
+			if own {
+				return ""
+			}
+			return f.Field + ": "
+		},
+	})
 }

@@ -47,7 +47,7 @@ func (a *adminPages) index(w http.ResponseWriter, r *http.Request) error {
 	case p.Role.Can(crm.ActAuditRead):
 		http.Redirect(w, r, "/admin/audit", http.StatusSeeOther)
 	default:
-		return crm.Errorf(crm.EForbidden, "your role may not administer users or read the audit log")
+		return crm.Fail(crm.EForbidden, "admin.refused.role")
 	}
 	return nil
 }

@@ -87,16 +87,16 @@ func (a *adminPages) auditFilter(r *http.Request, in auditQuery) (audit.AuditFil
 	}
 	var bad []crm.FieldError
 	for _, d := range []struct {
-		name, value string
-		dst         *time.Time
-		days        int
-	}{{"from", in.From, &f.From, 0}, {"to", in.To, &f.To, 1}} {
+		name, value, refused string
+		dst                  *time.Time
+		days                 int
+	}{{"from", in.From, "field.from.format", &f.From, 0}, {"to", in.To, "field.to.format", &f.To, 1}} {
 		if d.value == "" {
 			continue
 		}
 		day, err := time.ParseInLocation("2006-01-02", d.value, a.loc)
 		if err != nil {
-			bad = append(bad, crm.FieldError{Field: d.name, Code: "format", Message: "must be a date such as 2026-11-30"})
+			bad = append(bad, crm.Bad(d.name, "format", d.refused))
 			continue
 		}
 		*d.dst = day.AddDate(0, 0, d.days)

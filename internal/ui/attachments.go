@@ -28,7 +28,7 @@ func formFiles(w http.ResponseWriter, r *http.Request, field string, max int) (u
 		if errors.As(err, &tooLarge) {
 			return nil, cleanup, attachment.TooLarge("")
 		}
-		return nil, cleanup, crm.Errorf(crm.EBadRequest, "malformed form: %s", err.Error())
+		return nil, cleanup, crm.Fail(crm.EBadRequest, "form.malformed", err.Error())
 	}
 	cleanup = func() { _ = r.MultipartForm.RemoveAll() }
 	for _, fh := range r.MultipartForm.File[field] {
@@ -36,7 +36,7 @@ func formFiles(w http.ResponseWriter, r *http.Request, field string, max int) (u
 			continue // the browser's empty file input
 		}
 		if len(ups) == max {
-			return nil, cleanup, crm.Invalid(crm.FieldError{Field: "file", Code: "count", Message: "too many files"})
+			return nil, cleanup, crm.Invalid(crm.Bad("file", "count", "attachment.attach_most_files", max))
 		}
 		if fh.Size > attachment.MaxAttachmentBytes {
 			return nil, cleanup, attachment.TooLarge(fh.Filename)

@@ -51,7 +51,7 @@ func (u *UI) renderCalendar(w http.ResponseWriter, r *http.Request, status int, 
 	if err != nil {
 		return err
 	}
-	today := cal.DateOf(time.Now())
+	today := cal.DateOf(u.svc.Clock())
 	year := today.Year()
 	if y, err := strconv.Atoi(r.URL.Query().Get("year")); err == nil && y >= 1900 && y <= 2199 {
 		year = y
@@ -126,11 +126,12 @@ func (u *UI) calendarDelete(w http.ResponseWriter, r *http.Request) error {
 func (u *UI) calendarError(w http.ResponseWriter, r *http.Request, err error, form crm.CalendarOverride) error {
 	switch crm.ErrorCode(err) {
 	case crm.EInvalid, crm.ENotFound, crm.EVersionConflict:
-		msg := crm.ErrorMessage(err)
+		lang := langOf(r)
+		msg := errorSays(lang, err)
 		if e, ok := err.(*crm.Error); ok && len(e.Fields) > 0 {
 			msg = ""
 			for _, f := range e.Fields {
-				msg += u.msgs.text(langOf(r), "calendar.field."+f.Field) + ": " + f.Message + " "
+				msg += u.msgs.text(lang, "calendar.field."+f.Field) + ": " + fieldSays(lang, f) + " "
 			}
 		}
 		return u.renderCalendar(w, r, httpx.Status(err), msg, form)

@@ -84,7 +84,7 @@ func (p *complainPages) submit(w http.ResponseWriter, r *http.Request) error {
 		case crm.ErrorCode(err) == crm.EInvalid && asCrmError(err, &e):
 			d.Fields = map[string]string{}
 			for _, f := range e.Fields {
-				d.Fields[strings.TrimPrefix(f.Field, "caller_")] = f.Message
+				d.Fields[strings.TrimPrefix(f.Field, "caller_")] = fieldSays(lang, f)
 			}
 			d.Error = p.msgs.text(lang, "complain.fix")
 		case crm.ErrorCode(err) == crm.ERateLimited:

@@ -40,7 +40,7 @@ func (u *UI) registerComplaints(rt *httpx.Router) {
 func complaintID(r *http.Request) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id < 1 {
-		return 0, crm.Errorf(crm.ENotFound, "no such complaint")
+		return 0, crm.Fail(crm.ENotFound, "complaint_err.no_such_complaint")
 	}
 	return id, nil
 }

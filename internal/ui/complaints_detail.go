@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -249,36 +248,28 @@ func (p *complaintPages) assignees(r *http.Request, quality bool) ([]string, err
 
 // complaintProblem translates a refusal for a form of the complaint
 // pages: a field's message is complaints.error.CODE where the catalogue
-// has it, else the domain's own; fields.X is the input X, customer_id the
-// input customer. A field with no input in inputs goes to the form's message.
+// has it, else the domain's own in lang; fields.X is the input X,
+// customer_id the input customer. A field with no input in inputs goes to
+// the form's message, after its label.
 func (p *complaintPages) complaintProblem(lang string, err error, inputs []string) formProblem {
-	pr := formProblem{Fields: map[string][]string{}}
-	var e *crm.Error
-	if !errors.As(err, &e) {
-		pr.Form = p.msgs.text(lang, "complaints.error.generic")
-		return pr
-	}
-	for _, f := range e.Fields {
-		name := strings.TrimPrefix(f.Field, "fields.")
+	name := func(field string) string {
+		name := strings.TrimPrefix(field, "fields.")
 		if name == "customer_id" {
 			name = "customer"
 		}
-		msg := f.Message
-		if t, ok := p.msgs[lang]["complaints.error."+f.Code]; ok && f.Code != "illegal" {
-			msg = t
-		}
-		if slices.Contains(inputs, name) {
-			pr.Fields[name] = append(pr.Fields[name], msg)
-			continue
-		}
-		pr.Form = strings.TrimSpace(pr.Form + " " + p.word(lang, "field", name) + ": " + msg)
+		return name
 	}
-	if len(e.Fields) == 0 {
-		key := "complaints.error." + e.Code
-		if _, ok := p.msgs[lang][key]; !ok {
-			key = "complaints.error.generic"
-		}
-		pr.Form = p.msgs.text(lang, key)
-	}
-	return pr
+	return p.msgs.problem(lang, err, wording{
+		own: func(f crm.FieldError) (string, bool) {
+			t, ok := p.msgs[lang]["complaints.error."+f.Code]
+			return t, ok && f.Code != "illegal"
+		},
+		input: func(field string) (string, bool) {
+			n := name(field)
+			return n, slices.Contains(inputs, n)
+		},
+		label:   func(f crm.FieldError, _ bool) string { return p.word(lang, "field", name(f.Field)) + ": " },
+		code:    p.msgs.codeKey(lang, "complaints.error."),
+		generic: "complaints.error.generic",
+	})
 }

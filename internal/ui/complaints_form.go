@@ -35,7 +35,7 @@ var intakeInputs = []string{"customer", "caller_name", "caller_phone", "contact"
 func (p *complaintPages) newForm(w http.ResponseWriter, r *http.Request) error {
 	me, _ := crm.PrincipalFrom(r.Context())
 	if !me.Role.Can(crm.ActComplaintCreate) {
-		return crm.Errorf(crm.EForbidden, "your role may not register complaints")
+		return crm.Fail(crm.EForbidden, "complaints.refused.register")
 	}
 	f := intakeForm{Channel: "phone", Category: "product_quality", Severity: "normal", Customer: r.URL.Query().Get("customer"),
 		ReceivedAt: p.now().In(p.loc).Format("2006-01-02T15:04")}
@@ -67,7 +67,7 @@ func (p *complaintPages) create(w http.ResponseWriter, r *http.Request) error {
 	if s := strings.TrimSpace(f.ReceivedAt); s != "" {
 		t, err := time.ParseInLocation("2006-01-02T15:04", s, p.loc)
 		if err != nil {
-			bad = append(bad, crm.FieldError{Field: "received_at", Code: "format", Message: "must be a date and time"})
+			bad = append(bad, crm.Bad("received_at", "format", "form.date_time"))
 		}
 		c.ReceivedAt = t
 	}
@@ -78,7 +78,7 @@ func (p *complaintPages) create(w http.ResponseWriter, r *http.Request) error {
 		if s := strings.TrimSpace(q.text); s != "" {
 			n, err := strconv.ParseInt(s, 10, 64)
 			if err != nil {
-				bad = append(bad, crm.FieldError{Field: q.field, Code: "format", Message: "must be a whole number"})
+				bad = append(bad, crm.Bad(q.field, "format", "customer.value.whole_number"))
 			}
 			*q.dst = &n
 		}

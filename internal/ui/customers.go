@@ -147,7 +147,7 @@ func (c *customerPages) list(w http.ResponseWriter, r *http.Request) error {
 		} else {
 			var k customer.SortCursor
 			if err = httpx.DecodeCursor(page.Cursor, &k); err == nil && k.Sort != d.Sort {
-				err = crm.Errorf(crm.EBadRequest, "cursor of another sort")
+				err = crm.Fail(crm.EBadRequest, "customers.refused.cursor_sort")
 			}
 			f.After = &k
 		}
@@ -234,7 +234,7 @@ func exportLink(format, query, stage string, filters url.Values) string {
 func customerID(r *http.Request) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id < 1 {
-		return 0, crm.Errorf(crm.ENotFound, "no such customer")
+		return 0, crm.Fail(crm.ENotFound, "customers.refused.no_such_customer")
 	}
 	return id, nil
 }
@@ -242,6 +242,9 @@ func customerID(r *http.Request) (int64, error) {
 // label names an option value (a stage, kind, source or channel) in
 // lang; one the catalogue does not know yet shows as stored.
 func (c *customerPages) label(lang, group, value string) string {
+	if group == "revenue_band" {
+		value = revenueBandKeys[value]
+	}
 	if s, ok := c.msgs[lang]["customers."+group+"."+value]; ok {
 		return s
 	}
@@ -256,3 +259,8 @@ func (c *customerPages) choices(lang, group string, values []string, selected st
 	}
 	return out
 }
+
+// revenueBandKeys name the revenue bands in catalogue keys: the bands'
+// values are written in Chinese (万, 亿), which keys cannot hold.
+var revenueBandKeys = map[string]string{"<100万": "under_1m", "100万-500万": "1m_5m", "500万-1000万": "5m_10m",
+	"1000万-5000万": "10m_50m", "5000万-1亿": "50m_100m", "1亿+": "over_100m"}

@@ -83,7 +83,7 @@ func (c *customerPages) showCard(w http.ResponseWriter, r *http.Request, status 
 	me, _ := crm.PrincipalFrom(r.Context())
 	d := cardPage{Customer: x, CanChange: mayChange(me, x), Surveyor: surveyor, Surveyed: surveyed}
 	if posted == nil {
-		d.Surveyed = time.Now().In(c.loc).Format(time.DateOnly)
+		d.Surveyed = c.svc.Clock().In(c.loc).Format(time.DateOnly)
 	}
 	latest := map[string]string{}
 	if len(revs) > 0 {

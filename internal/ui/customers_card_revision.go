@@ -29,7 +29,7 @@ func (c *customerPages) cardRevision(w http.ResponseWriter, r *http.Request) err
 	id, err := customerID(r)
 	n, nerr := strconv.Atoi(r.PathValue("n"))
 	if err == nil && (nerr != nil || n < 1) {
-		err = crm.Errorf(crm.ENotFound, "no such revision")
+		err = crm.Fail(crm.ENotFound, "customers.refused.no_such_revision")
 	}
 	var x customer.Customer
 	if err == nil {

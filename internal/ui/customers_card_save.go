@@ -27,7 +27,7 @@ func (c *customerPages) saveCard(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if surveyed == "" {
-		err = crm.Invalid(crm.FieldError{Field: "surveyed_on", Code: "required", Message: "is required"})
+		err = crm.Invalid(crm.Bad("surveyed_on", "required", "customers.field.card.surveyed_on.required"))
 	}
 	if err == nil {
 		err = c.keepSealed(r, id, values)

@@ -21,7 +21,7 @@ import (
 func contactID(r *http.Request) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue("cid"), 10, 64)
 	if err != nil || id < 1 {
-		return 0, crm.Errorf(crm.ENotFound, "no such contact")
+		return 0, crm.Fail(crm.ENotFound, "customer.no_such_contact")
 	}
 	return id, nil
 }
@@ -52,7 +52,7 @@ func (c *customerPages) customerContact(r *http.Request) (int64, customer.Contac
 			return id, k, nil
 		}
 	}
-	return id, customer.Contact{}, crm.Errorf(crm.ENotFound, "no such contact")
+	return id, customer.Contact{}, crm.Fail(crm.ENotFound, "customer.no_such_contact")
 }
 
 // changeableContact is customerContact for a caller who may change the
@@ -61,7 +61,7 @@ func (c *customerPages) customerContact(r *http.Request) (int64, customer.Contac
 func (c *customerPages) changeableContact(r *http.Request) (int64, customer.Contact, error) {
 	me, _ := crm.PrincipalFrom(r.Context())
 	if !me.Role.Can(crm.ActCustomerUpdate) {
-		return 0, customer.Contact{}, crm.Errorf(crm.EForbidden, "your role may not change customers")
+		return 0, customer.Contact{}, crm.Fail(crm.EForbidden, "customers.refused.change")
 	}
 	id, k, err := c.customerContact(r)
 	if err != nil {
@@ -69,7 +69,7 @@ func (c *customerPages) changeableContact(r *http.Request) (int64, customer.Cont
 	}
 	x, err := c.cs.Get(r.Context(), id)
 	if err == nil && !mayChange(me, x) {
-		err = crm.Errorf(crm.ENotFound, "no such customer")
+		err = crm.Fail(crm.ENotFound, "customers.refused.no_such_customer")
 	}
 	return id, k, err
 }
@@ -129,7 +129,7 @@ func (c *customerPages) deleteContact(w http.ResponseWriter, r *http.Request) er
 	id, k, err := c.changeableContact(r)
 	if err == nil && version != k.Version {
 		// crm.DeleteContact takes no version: the page compares it.
-		err = crm.Errorf(crm.EVersionConflict, "the contact was changed by someone else")
+		err = crm.Fail(crm.EVersionConflict, "customers.refused.contact_changed")
 	}
 	if err == nil {
 		err = c.cs.DeleteContact(r.Context(), k.ID)
@@ -158,7 +158,7 @@ func (c *customerPages) revealMobile(w http.ResponseWriter, r *http.Request) err
 	me, _ := crm.PrincipalFrom(r.Context())
 	var err error
 	if !me.Role.Can(crm.ActCustomerReveal) {
-		err = crm.Errorf(crm.EForbidden, "your role may not see mobile numbers in full")
+		err = crm.Fail(crm.EForbidden, "customers.refused.reveal")
 	}
 	var k customer.Contact
 	if err == nil {

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"time"
 
 	"github.com/kehucrm/kehu/internal/crm"
 	"github.com/kehucrm/kehu/internal/crm/attachment"
@@ -17,19 +16,19 @@ import (
 // customerDetail is what the detail page shows: the profile, the
 // contacts, one page of the timeline, and the forms that add to them.
 type customerDetail struct {
-	Customer                           customer.Customer
-	KindLabel, SourceLabel, StageLabel string
-	Contacts                           []contactRow
-	Custom                             []customInput // the custom fields the customer has a value for
-	Timeline                           []timelineEntry
-	Older, Newest                      string // the timeline's other pages, "" when there are none
-	CanChange                          bool   // offer the forms: the role may change this customer
-	CanAssign                          bool   // offer the handover page
-	CanTrash                           bool   // offer "move to trash": the role may delete this customer
-	CanReveal                          bool   // offer to show contacts' mobiles in full, with a reason
-	TrashDays                          int    // how long the trash keeps a customer restorable
-	Notice                             string
-	Problem                            string // a message for the page as a whole
+	Customer                                             customer.Customer
+	KindLabel, SourceLabel, StageLabel, RevenueBandLabel string
+	Contacts                                             []contactRow
+	Custom                                               []customInput // the custom fields the customer has a value for
+	Timeline                                             []timelineEntry
+	Older, Newest                                        string // the timeline's other pages, "" when there are none
+	CanChange                                            bool   // offer the forms: the role may change this customer
+	CanAssign                                            bool   // offer the handover page
+	CanTrash                                             bool   // offer "move to trash": the role may delete this customer
+	CanReveal                                            bool   // offer to show contacts' mobiles in full, with a reason
+	TrashDays                                            int    // how long the trash keeps a customer restorable
+	Notice                                               string
+	Problem                                              string // a message for the page as a whole
 
 	// Contact is the contact form: adding one, or changing the contact
 	// Contact.ID (named EditingName) when set.
@@ -153,11 +152,11 @@ func (c *customerPages) showDetail(w http.ResponseWriter, r *http.Request, statu
 	r = at(r, forms.path)
 	me, _ := crm.PrincipalFrom(r.Context())
 	if forms.interaction.At == "" {
-		forms.interaction.At = time.Now().In(c.loc).Format("2006-01-02T15:04")
+		forms.interaction.At = c.svc.Clock().In(c.loc).Format("2006-01-02T15:04")
 	}
 	d := customerDetail{Customer: x, CanChange: mayChange(me, x), CanAssign: me.Role.Can(crm.ActCustomerAssign) && mayChange(me, x),
 		CanTrash: mayDelete(me, x), TrashDays: customer.TrashDays, CanReveal: me.Role.Can(crm.ActCustomerReveal), Problem: forms.problem,
-		KindLabel: c.label(lang, "kind", x.Kind), SourceLabel: c.label(lang, "source", x.Source), StageLabel: c.label(lang, "stage", x.Stage),
+		KindLabel: c.label(lang, "kind", x.Kind), SourceLabel: c.label(lang, "source", x.Source), StageLabel: c.label(lang, "stage", x.Stage), RevenueBandLabel: c.label(lang, "revenue_band", x.RevenueBand),
 		Contact: forms.contact, ContactProblem: forms.contactProblem, ContactStale: forms.contactStale, Duplicate: forms.duplicate,
 		Genders:     c.choices(lang, "gender", contactGenders, forms.contact.Gender),
 		Interaction: forms.interaction, InteractionProblem: forms.interactionProblem,

@@ -62,7 +62,7 @@ func formFrom(x customer.Customer) customerForm {
 func (c *customerPages) newForm(w http.ResponseWriter, r *http.Request) error {
 	me, _ := crm.PrincipalFrom(r.Context())
 	if !me.Role.Can(crm.ActCustomerCreate) {
-		return crm.Errorf(crm.EForbidden, "your role may not add customers")
+		return crm.Fail(crm.EForbidden, "customers.refused.add")
 	}
 	return c.showForm(w, r, http.StatusOK, customerForm{Kind: "company", Source: "other", Stage: "potential"}, formProblem{}, nil)
 }
@@ -89,7 +89,7 @@ func (c *customerPages) editForm(w http.ResponseWriter, r *http.Request) error {
 	me, _ := crm.PrincipalFrom(r.Context())
 	id, err := customerID(r)
 	if err == nil && !me.Role.Can(crm.ActCustomerUpdate) {
-		err = crm.Errorf(crm.EForbidden, "your role may not change customers")
+		err = crm.Fail(crm.EForbidden, "customers.refused.change")
 	}
 	var x customer.Customer
 	if err == nil {
@@ -149,40 +149,24 @@ func (c *customerPages) showForm(w http.ResponseWriter, r *http.Request, status 
 }
 
 // problem translates err for one of the pages' forms (customer, contact,
-// interaction). A field's message is the catalogue's
-// customers.field.FORM.FIELD.CODE where the domain speaks English, with
-// the domain's message in place of a %s; else the domain's own, which the
-// Chinese identifier checks already give in lang. A field the form has no
-// input for, and an error about no field, is the form's message.
+// interaction, …). A field's message is the catalogue's
+// customers.field.FORM.FIELD.CODE where the form words it better, with
+// the domain's message in lang in place of a %s; else the domain's own in
+// lang. A field the form has no input for, and an error about no field,
+// is the form's message.
 func (c *customerPages) problem(lang, form string, err error, inputs []string) formProblem {
-	p := formProblem{Fields: map[string][]string{}}
-	var e *crm.Error
-	if !errors.As(err, &e) {
-		p.Form = c.msgs.text(lang, "customers.error.generic")
-		return p
-	}
-	for _, f := range e.Fields {
-		msg := f.Message
-		if t, ok := c.msgs[lang]["customers.field."+form+"."+f.Field+"."+f.Code]; ok {
-			msg = t
-			if strings.Contains(t, "%s") {
-				msg = fmt.Sprintf(t, f.Message)
+	return c.msgs.problem(lang, err, wording{
+		own: func(f crm.FieldError) (string, bool) {
+			t, ok := c.msgs[lang]["customers.field."+form+"."+f.Field+"."+f.Code]
+			if ok && strings.Contains(t, "%s") {
+				t = fmt.Sprintf(t, fieldSays(lang, f))
 			}
-		}
-		if !slices.Contains(inputs, f.Field) {
-			p.Form = strings.TrimSpace(p.Form + " " + msg)
-			continue
-		}
-		p.Fields[f.Field] = append(p.Fields[f.Field], msg)
-	}
-	if len(e.Fields) == 0 {
-		key := "customers.error." + e.Code
-		if _, ok := c.msgs[lang][key]; !ok {
-			key = "customers.error.generic"
-		}
-		p.Form = c.msgs.text(lang, key)
-	}
-	return p
+			return t, ok
+		},
+		input:   func(field string) (string, bool) { return field, slices.Contains(inputs, field) },
+		code:    c.msgs.codeKey(lang, "customers.error."),
+		generic: "customers.error.generic",
+	})
 }
 
 // refusedFor reports whether err refuses field for the reason code, such

@@ -98,7 +98,7 @@ func (c *customerPages) handoverForm(w http.ResponseWriter, r *http.Request) err
 func (c *customerPages) showHandover(w http.ResponseWriter, r *http.Request, status int, d handoverData, picked []int64) error {
 	me, _ := crm.PrincipalFrom(r.Context())
 	if !me.Role.Can(crm.ActCustomerAssign) {
-		return crm.Errorf(crm.EForbidden, "your role may not hand customers over")
+		return crm.Fail(crm.EForbidden, "customers.refused.hand_over")
 	}
 	var err error
 	if d.FromOwners, d.ToOwners, err = c.owners(r, me, d.From, d.To); err != nil {
@@ -129,7 +129,7 @@ func (c *customerPages) handover(w http.ResponseWriter, r *http.Request) error {
 		id, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || id < 1 {
 			// Never read as "none ticked", which moves them all.
-			err := crm.Invalid(crm.FieldError{Field: "customer_ids", Code: "invalid", Message: "a customer is not in your scope"})
+			err := crm.Invalid(crm.Bad("customer_ids", "invalid", "customers.field.handover.customer_ids.unknown"))
 			d.Problem = c.problem(lang, "handover", err, handoverInputs)
 			return c.showHandover(w, r, httpx.Status(err), d, picked)
 		}
@@ -141,7 +141,7 @@ func (c *customerPages) handover(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		if crm.ErrorCode(err) == crm.ENotFound {
-			err = crm.Invalid(crm.FieldError{Field: "customer_ids", Code: "unknown", Message: "a customer is not in your scope"})
+			err = crm.Invalid(crm.Bad("customer_ids", "unknown", "customers.field.handover.customer_ids.unknown"))
 		}
 		d.Problem = c.problem(lang, "handover", err, handoverInputs)
 		return c.showHandover(w, r, httpx.Status(err), d, picked)

@@ -91,7 +91,7 @@ func (p *importPages) showStart(w http.ResponseWriter, r *http.Request, status i
 	}
 	d := importStart{Problem: problem}
 	for _, x := range list {
-		d.Imports = append(d.Imports, importItem{Import: x, StatusLabel: p.statusLabel(lang, x.Status)})
+		d.Imports = append(d.Imports, importItem{Import: x.In(lang), StatusLabel: p.statusLabel(lang, x.Status)})
 	}
 	for _, f := range importer.ImportFields {
 		d.Fields = append(d.Fields, choice{Value: f, Label: p.msgs.text(lang, "import.field."+f)})
@@ -147,11 +147,11 @@ func (p *importPages) upload(w http.ResponseWriter, r *http.Request) error {
 func (p *importPages) refuseUpload(w http.ResponseWriter, r *http.Request, err error) error {
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
-		err = &crm.Error{Code: crm.ETooLarge, Message: p.msgs.text(langOf(r), "import.error.too_large")}
+		err = crm.Fail(crm.ETooLarge, "import.error.too_large")
 	}
 	switch code := crm.ErrorCode(err); code {
 	case crm.EInvalid, crm.EUnsupportedType, crm.ETooLarge, crm.EConflict:
-		return p.showStart(w, r, httpx.Status(err), fieldsMessage(err))
+		return p.showStart(w, r, httpx.Status(err), fieldsMessage(langOf(r), err))
 	}
 	return err
 }
@@ -165,7 +165,7 @@ func importID(r *http.Request) (int64, bool) {
 func (p *importPages) load(r *http.Request) (importer.Import, error) {
 	id, ok := importID(r)
 	if !ok {
-		return importer.Import{}, crm.Errorf(crm.ENotFound, "no such import")
+		return importer.Import{}, crm.Fail(crm.ENotFound, "importer.no_such_import")
 	}
 	return p.imp.Get(r.Context(), id)
 }
@@ -180,7 +180,7 @@ func (p *importPages) show(w http.ResponseWriter, r *http.Request) error {
 
 func (p *importPages) job(r *http.Request, x importer.Import) (importJob, error) {
 	lang := langOf(r)
-	d := importJob{X: x, StatusLabel: p.statusLabel(lang, x.Status),
+	d := importJob{X: x.In(lang), StatusLabel: p.statusLabel(lang, x.Status),
 		Running: x.Status == importer.ImportChecking || x.Status == importer.ImportCommitting,
 		CanMap:  x.Status == importer.ImportChecked && x.Batches == 0}
 	d.CanCommit = d.CanMap
@@ -208,6 +208,9 @@ func (p *importPages) job(r *http.Request, x importer.Import) (importJob, error)
 		return d, err
 	}
 	page := httpx.MakePage(ps, 100, func(q importer.ImportProblem) any { return q.ID })
+	for i := range page.Items {
+		page.Items[i] = page.Items[i].In(lang)
+	}
 	d.Problems = page.Items
 	if page.NextCursor != "" {
 		d.Next = fmt.Sprintf("/imports/%d?after=%s#report", x.ID, page.NextCursor)
@@ -259,7 +262,7 @@ func (p *importPages) remap(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if err := r.ParseForm(); err != nil {
-		return p.showJob(w, r, http.StatusBadRequest, x, err.Error())
+		return p.showJob(w, r, http.StatusBadRequest, x, p.msgs.text(langOf(r), "error.bad_request"))
 	}
 	mapping := map[string]string{}
 	for _, c := range x.Columns {
@@ -271,7 +274,7 @@ func (p *importPages) remap(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		if c := crm.ErrorCode(err); c == crm.EInvalid || c == crm.EConflict {
 			x.Columns = y.Columns
-			return p.showJob(w, r, httpx.Status(err), x, fieldsMessage(err))
+			return p.showJob(w, r, httpx.Status(err), x, fieldsMessage(langOf(r), err))
 		}
 		return err
 	}
@@ -286,7 +289,7 @@ func (p *importPages) commit(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if err := r.ParseForm(); err != nil {
-		return p.showJob(w, r, http.StatusBadRequest, x, err.Error())
+		return p.showJob(w, r, http.StatusBadRequest, x, p.msgs.text(langOf(r), "error.bad_request"))
 	}
 	mode := r.PostForm.Get("mode")
 	if mode == "" {
@@ -295,7 +298,7 @@ func (p *importPages) commit(w http.ResponseWriter, r *http.Request) error {
 	y, err := p.imp.Commit(r.Context(), x.ID, mode)
 	if err != nil {
 		if c := crm.ErrorCode(err); c == crm.EInvalid || c == crm.EConflict {
-			return p.showJob(w, r, httpx.Status(err), x, crm.ErrorMessage(err))
+			return p.showJob(w, r, httpx.Status(err), x, errorSays(langOf(r), err))
 		}
 		return err
 	}
@@ -303,18 +306,18 @@ func (p *importPages) commit(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// fieldsMessage lists a validation error's fields.
-func fieldsMessage(err error) string {
+// fieldsMessage lists a validation error's fields, in lang.
+func fieldsMessage(lang string, err error) string {
 	var e *crm.Error
 	if !errors.As(err, &e) || len(e.Fields) == 0 {
-		return crm.ErrorMessage(err)
+		return errorSays(lang, err)
 	}
 	msg := ""
 	for i, f := range e.Fields {
 		if i > 0 {
 			msg += "; "
 		}
-		msg += f.Field + ": " + f.Message
+		msg += f.Field + ": " + fieldSays(lang, f)
 	}
 	return msg
 }

@@ -126,12 +126,12 @@ func (c *customerPages) addInteraction(w http.ResponseWriter, r *http.Request) e
 		if at, ok := parseLocal(f.At, c.loc); ok {
 			it.At = at.UTC()
 		} else {
-			bad = append(bad, crm.FieldError{Field: "at", Code: "format", Message: "must be a date and time written YYYY-MM-DD HH:MM"})
+			bad = append(bad, crm.Bad("at", "format", "customers.field.interaction.at.format"))
 		}
 	}
 	if f.NextDue != "" {
 		if day, perr := time.ParseInLocation(time.DateOnly, f.NextDue, c.loc); perr != nil {
-			bad = append(bad, crm.FieldError{Field: "next_due_at", Code: "format", Message: "must be a day written YYYY-MM-DD"})
+			bad = append(bad, crm.Bad("next_due_at", "format", "customers.field.interaction.next_due_at.format"))
 		} else {
 			due := day.AddDate(0, 0, 1).Add(-time.Second)
 			it.NextDueAt = &due
@@ -156,9 +156,9 @@ func (c *customerPages) addInteraction(w http.ResponseWriter, r *http.Request) e
 		case gerr != nil:
 			err = gerr
 		case !me.Role.Can(crm.ActCustomerUpdate):
-			err = crm.Errorf(crm.EForbidden, "your role may not change customers")
+			err = crm.Fail(crm.EForbidden, "customers.refused.change")
 		case !mayChange(me, x):
-			err = crm.Errorf(crm.ENotFound, "no such customer")
+			err = crm.Fail(crm.ENotFound, "customers.refused.no_such_customer")
 		default:
 			msg := c.attachmentMessage(lang, ferr)
 			return c.showDetail(w, r, httpx.Status(ferr), detailForms{interaction: f,
@@ -194,7 +194,7 @@ func (c *customerPages) addAttachment(w http.ResponseWriter, r *http.Request) er
 	id, err := customerID(r)
 	iid, perr := strconv.ParseInt(r.PathValue("iid"), 10, 64)
 	if err == nil && (perr != nil || iid < 1) {
-		err = crm.Errorf(crm.ENotFound, "no such interaction")
+		err = crm.Fail(crm.ENotFound, "attachment.no_such_interaction")
 	}
 	var files []attachment.Upload
 	if err == nil {
@@ -203,7 +203,7 @@ func (c *customerPages) addAttachment(w http.ResponseWriter, r *http.Request) er
 		defer cleanup()
 	}
 	if err == nil && len(files) == 0 {
-		err = crm.Invalid(crm.FieldError{Field: "file", Code: "required", Message: "choose a file"})
+		err = crm.Invalid(crm.Bad("file", "required", "customers.refused.choose_file"))
 	}
 	if err == nil {
 		_, err = c.files.AddToInteraction(r.Context(), iid, files[0])
@@ -224,7 +224,7 @@ func (c *customerPages) deleteAttachment(w http.ResponseWriter, r *http.Request)
 	id, err := customerID(r)
 	aid, perr := strconv.ParseInt(r.PathValue("aid"), 10, 64)
 	if err == nil && (perr != nil || aid < 1) {
-		err = crm.Errorf(crm.ENotFound, "no such attachment")
+		err = crm.Fail(crm.ENotFound, "attachment.no_such_attachment")
 	}
 	if err == nil {
 		_, err = c.files.Delete(r.Context(), aid)

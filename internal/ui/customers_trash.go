@@ -14,7 +14,7 @@ import (
 )
 
 // The trash (回收站): a customer moved to the trash leaves every list
-// and can be restored for crm.TrashDays days. Erasing it for good is an
+// and can be restored for customer.TrashDays days. Erasing it for good is an
 // administrator's, who reads no customer data and so has no trash page:
 // the API's DELETE /api/v1/customers/{id}?hard=true does it.
 
@@ -50,7 +50,7 @@ func (c *customerPages) showTrash(w http.ResponseWriter, r *http.Request, status
 	r = at(r, "/customers/trash")
 	me, _ := crm.PrincipalFrom(r.Context())
 	if !me.Role.Can(crm.ActCustomerDelete) {
-		return crm.Errorf(crm.EForbidden, "your role may not delete or restore customers")
+		return crm.Fail(crm.EForbidden, "customers.refused.trash")
 	}
 	d := trashList{Days: customer.TrashDays, Problem: problem}
 	page, err := httpx.ParsePage(r)
@@ -67,12 +67,12 @@ func (c *customerPages) showTrash(w http.ResponseWriter, r *http.Request, status
 		return err
 	}
 	list := httpx.MakePage(rows, page.Limit, func(x customer.Customer) any { return x.ID })
-	now := time.Now()
+	now := c.svc.Clock()
 	for _, x := range list.Items {
 		row := trashRow{Customer: x}
 		if x.DeletedAt != nil {
-			row.RestoreUntil = x.DeletedAt.Add(customer.TrashDays * 24 * time.Hour)
-			row.Expired = now.After(row.RestoreUntil)
+			row.RestoreUntil = x.RestoreUntil()
+			row.Expired = !x.Restorable(now)
 		}
 		row.CanRestore = !row.Expired && mayDelete(me, x)
 		d.Rows = append(d.Rows, row)
@@ -111,7 +111,7 @@ func (c *customerPages) moveToTrash(w http.ResponseWriter, r *http.Request) erro
 	if err == nil && (verr != nil || version < 1) {
 		// The page always sends the version it showed: without one the
 		// change cannot be checked, so it is refused as stale.
-		err = crm.Errorf(crm.EVersionConflict, "send the version you read")
+		err = crm.Fail(crm.EVersionConflict, "customers.refused.send_version")
 	}
 	if err == nil {
 		err = c.cs.Delete(r.Context(), id, version)

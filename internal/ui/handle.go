@@ -6,6 +6,7 @@ import (
 
 	"github.com/kehucrm/kehu/internal/crm"
 	"github.com/kehucrm/kehu/internal/httpx"
+	"github.com/kehucrm/kehu/internal/msg"
 )
 
 // pageFunc is a page's handler, shaped like the API's: it writes the page,
@@ -91,7 +92,7 @@ func pageLevel(err error) bool {
 // fail logs err and shows a plain 500.
 func (u *UI) fail(w http.ResponseWriter, r *http.Request, err error) {
 	httpx.Logger(r.Context()).Error("ui", "error", err.Error())
-	http.Error(w, "internal error", http.StatusInternalServerError)
+	http.Error(w, msg.Text(langOf(r), "crm.internal"), http.StatusInternalServerError)
 }
 
 // notFound is the 404 page, for unknown addresses too.

@@ -48,6 +48,7 @@ func TestAReturnedErrorBecomesThePageThatSaysSo(t *testing.T) {
 				return c.err
 			})
 			r := httptest.NewRequest(c.method, "/customers/7", nil)
+			r.Header.Set("Accept-Language", "en") // the plain 500 is checked in English
 			r = r.WithContext(crm.WithPrincipal(r.Context(), signedIn))
 			w := httptest.NewRecorder()
 			h.ServeHTTP(w, r)

@@ -2,8 +2,9 @@ package ui
 
 import (
 	"net/http"
-	"strings"
 
+	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/identity"
 	"github.com/kehucrm/kehu/internal/httpx"
 	"github.com/kehucrm/kehu/internal/msg"
 )
@@ -41,30 +42,29 @@ func (c catalog) text(lang, key string, args ...any) string {
 
 const langCookie = httpx.LangCookie
 
-// langOf picks the request's language: the cookie if set, otherwise
-// zh-CN. (Browsers in China often send en-US; the product is Chinese first.)
-func langOf(r *http.Request) string {
-	if c, err := r.Cookie(langCookie); err == nil {
-		for _, l := range languages {
-			if strings.EqualFold(c.Value, l) {
-				return l
-			}
-		}
-	}
-	return languages[0]
-}
+// langOf is the language of the whole page: the user's choice, else the
+// browser's Accept-Language, else zh-CN (see httpx.Lang), the same as the
+// API's, so a page and the errors it shows speak one language.
+func langOf(r *http.Request) string { return httpx.Lang(r) }
 
 // setLang stores the chosen language and goes back to the page it was
 // chosen on (only a local path, so the form cannot redirect elsewhere).
-func setLang(w http.ResponseWriter, r *http.Request) error {
+func (u *UI) setLang(w http.ResponseWriter, r *http.Request) error {
 	lang := r.FormValue("lang")
 	ok := false
 	for _, l := range languages {
 		ok = ok || l == lang
 	}
 	if !ok {
-		http.Error(w, "unknown language", http.StatusBadRequest)
+		http.Error(w, msg.Text(langOf(r), "lang.unknown"), http.StatusBadRequest)
 		return nil
+	}
+	// A signed-in user's choice is saved with the account, where it wins
+	// over the cookie and the browser's languages on every device.
+	if _, ok := crm.PrincipalFrom(r.Context()); ok {
+		if _, err := u.identity.UpdateMe(r.Context(), identity.MeChange{Lang: &lang}); err != nil {
+			return err
+		}
 	}
 	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})

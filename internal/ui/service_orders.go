@@ -258,7 +258,7 @@ type serviceFormData struct {
 func (s *servicePages) newForm(w http.ResponseWriter, r *http.Request) error {
 	me, _ := crm.PrincipalFrom(r.Context())
 	if !me.Role.Can(crm.ActServiceOrderCreate) {
-		return crm.Errorf(crm.EForbidden, "your role may not register service orders")
+		return crm.Fail(crm.EForbidden, "service.refused.register")
 	}
 	return s.showForm(w, r, http.StatusOK, serviceForm{Type: "C", CustomerID: r.URL.Query().Get("customer_id")}, formProblem{})
 }
@@ -302,29 +302,16 @@ func (s *servicePages) create(w http.ResponseWriter, r *http.Request) error {
 var serviceFormFields = []string{"type", "customer_id", "address", "phone", "product_model", "product_spec", "purchase_date", "purchase_place", "problem"}
 
 // problem translates a refusal for a form: a field's message is the
-// catalogue's service.err.FIELD.CODE when it has one, else the domain's.
+// catalogue's service.err.FIELD.CODE when it has one, else the domain's
+// in lang; an error of no field is the domain's.
 func (s *servicePages) problem(lang string, err error, inputs []string) formProblem {
-	p := formProblem{Fields: map[string][]string{}}
-	var e *crm.Error
-	if !errors.As(err, &e) {
-		p.Form = s.msgs.text(lang, "service.err.generic")
-		return p
-	}
-	for _, f := range e.Fields {
-		msg := f.Message
-		if t, ok := s.msgs[lang]["service.err."+f.Field+"."+f.Code]; ok {
-			msg = t
-		}
-		if slices.Contains(inputs, f.Field) {
-			p.Fields[f.Field] = append(p.Fields[f.Field], msg)
-		} else {
-			p.Form = strings.TrimSpace(p.Form + " " + msg)
-		}
-	}
-	if len(e.Fields) == 0 {
-		p.Form = e.Message
-	}
-	return p
+	return s.msgs.problem(lang, err, wording{
+		own:   s.msgs.own(lang, func(f crm.FieldError) string { return "service.err." + f.Field + "." + f.Code }),
+		input: func(field string) (string, bool) { return field, slices.Contains(inputs, field) },
+		// A producer that gives no text yet is shown as it words itself.
+		code:    func(e *crm.Error) (string, bool) { return e.Message, e.Text.IsZero() },
+		generic: "service.err.generic",
+	})
 }
 
 // serviceDetail is the order page with the forms of the steps the caller
@@ -346,7 +333,7 @@ type serviceDetail struct {
 func orderID(r *http.Request) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id < 1 {
-		return 0, crm.Errorf(crm.ENotFound, "no such service order")
+		return 0, crm.Fail(crm.ENotFound, "serviceorder.no_such_order")
 	}
 	return id, nil
 }
@@ -441,8 +428,8 @@ func (s *servicePages) step(w http.ResponseWriter, r *http.Request) error {
 	}
 	ctx, v, name := r.Context(), r.PostFormValue, r.PathValue("step")
 	version, _ := strconv.Atoi(v("version"))
-	badField := func(field, msg string) error {
-		return crm.Invalid(crm.FieldError{Field: field, Code: "format", Message: msg})
+	badField := func(field, key string) error {
+		return crm.Invalid(crm.Bad(field, "format", key))
 	}
 	var inputs []string
 	switch name {
@@ -462,7 +449,7 @@ func (s *servicePages) step(w http.ResponseWriter, r *http.Request) error {
 		inputs = []string{"arrived_at"}
 		var t *time.Time
 		if t, err = s.localTime(v("arrived_at")); err != nil {
-			err = badField("arrived_at", "must be a date and time")
+			err = badField("arrived_at", "form.date_time")
 		} else {
 			_, err = s.so.Start(ctx, id, version, t)
 		}
@@ -478,14 +465,14 @@ func (s *servicePages) step(w http.ResponseWriter, r *http.Request) error {
 			if n, err := strconv.ParseInt(m, 10, 64); err == nil {
 				rep.WorkMinutes = &n
 			} else {
-				e1 = errors.Join(e1, badField("work_minutes", "must be a whole number of minutes"))
+				e1 = errors.Join(e1, badField("work_minutes", "service.refused.minutes"))
 			}
 		}
 		switch {
 		case e1 != nil || e2 != nil:
-			err = badField("left_at", "give the times as date and time")
+			err = badField("left_at", "service.refused.times")
 		case !feeOK:
-			err = badField("fee_fen", "must be an amount in yuan such as 120.50")
+			err = badField("fee_fen", "service.refused.amount")
 		default:
 			_, err = s.so.RecordWork(ctx, id, version, rep)
 		}
@@ -506,7 +493,7 @@ func (s *servicePages) step(w http.ResponseWriter, r *http.Request) error {
 		inputs = []string{"settlement", "amount_fen", "payment_method"}
 		amount, ok := parseYuan(v("amount"))
 		if !ok {
-			err = badField("amount_fen", "must be an amount in yuan such as 120.50")
+			err = badField("amount_fen", "service.refused.amount")
 		} else {
 			_, err = s.so.Settle(ctx, id, version, v("settlement"), amount, v("payment_method"))
 		}

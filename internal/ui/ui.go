@@ -95,7 +95,7 @@ func (u *UI) Register(rt *httpx.Router) {
 		w.Header().Set("Cache-Control", "public, max-age=3600")
 		u.static.ServeHTTP(w, r)
 	}))
-	rt.Handle("POST /lang", u.public(setLang))
+	rt.Handle("POST /lang", u.public(u.setLang))
 	rt.Handle("GET /login", u.public(u.loginPage))
 	rt.Handle("POST /login", u.public(u.loginSubmit))
 	rt.Handle("POST /logout", u.public(u.logout))
@@ -152,6 +152,8 @@ func (u *UI) render(w http.ResponseWriter, r *http.Request, status int, page, ti
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
+	// The page's language comes from these two (see langOf).
+	w.Header().Add("Vary", "Cookie, Accept-Language")
 	w.WriteHeader(status)
 	_, _ = buf.WriteTo(w)
 	return nil

@@ -84,10 +84,10 @@ func (a *Service) Request(ctx context.Context, entity string, recordID int64, re
 	}
 	var fs []crm.FieldError
 	if entity != EntityCustomer {
-		fs = append(fs, crm.FieldError{Field: "entity", Code: "unknown", Message: "must be customer"})
+		fs = append(fs, crm.Bad("entity", "unknown", "accessreq.entity.unknown"))
 	}
 	if strings.TrimSpace(reason) == "" {
-		fs = append(fs, crm.FieldError{Field: "reason", Code: "required", Message: "say why you need access"})
+		fs = append(fs, crm.Bad("reason", "required", "accessreq.reason.required"))
 	}
 	if len(fs) > 0 {
 		return AccessRequest{}, crm.Invalid(fs...)
@@ -133,14 +133,14 @@ func (a *Service) Decide(ctx context.Context, id int64, approve bool, note strin
 		return r, err
 	}
 	if r.UserID == p.UserID {
-		return r, crm.Errorf(crm.EForbidden, "you cannot decide your own access request")
+		return r, crm.Fail(crm.EForbidden, "accessreq.own_request")
 	}
 	_, manager, err := a.store.CustomerOwner(ctx, r.RecordID)
 	if err != nil {
 		return r, err
 	}
 	if p.Role != crm.RoleGM && manager != p.UserID {
-		return r, crm.Errorf(crm.EForbidden, "only the owner's manager or the general manager may decide this request")
+		return r, crm.Fail(crm.EForbidden, "accessreq.decide_forbidden")
 	}
 	now := a.now().UTC()
 	r.DecidedBy, r.DecidedAt, r.DecisionNote = p.UserID, &now, strings.TrimSpace(note)

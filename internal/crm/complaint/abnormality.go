@@ -79,7 +79,7 @@ func authorizeAbnormality(ctx context.Context) (crm.Principal, error) {
 		return p, err
 	}
 	if !slices.Contains(abnormalityRoles, p.Role) {
-		return p, crm.Errorf(crm.EForbidden, "only QA and the gm work on abnormality records")
+		return p, crm.Fail(crm.EForbidden, "complaint_err.abnormality.forbidden")
 	}
 	return p, nil
 }
@@ -91,7 +91,7 @@ func (cs *Service) Abnormalities(ctx context.Context, status string, beforeID in
 	}
 	st := AbnormalityStatus(status)
 	if st != "" && st != AbnormalityOpen && st != AbnormalityContained && st != AbnormalityClosed {
-		return nil, crm.Invalid(crm.FieldError{Field: "status", Code: "unknown", Message: "must be open, contained or closed"})
+		return nil, crm.Invalid(crm.Bad("status", "unknown", "complaint_err.abnormality.status.unknown"))
 	}
 	return cs.store.Abnormalities(ctx, st, beforeID, limit)
 }
@@ -116,10 +116,10 @@ func (cs *Service) UpdateAbnormality(ctx context.Context, id int64, in Abnormali
 		return a, err
 	}
 	if in.Version != a.Version {
-		return a, crm.Errorf(crm.EVersionConflict, "the record was changed by someone else (version %d, you sent %d); reload and try again", a.Version, in.Version)
+		return a, crm.Fail(crm.EVersionConflict, "complaint_err.abnormality.changed_version", a.Version, in.Version)
 	}
 	if a.Status == AbnormalityClosed {
-		return a, crm.Errorf(crm.EConflict, "abnormality %s is closed", a.Number)
+		return a, crm.Fail(crm.EConflict, "complaint_err.abnormality.closed", a.Number)
 	}
 	var fs []crm.FieldError
 	changes := map[string]any{}
@@ -129,7 +129,7 @@ func (cs *Service) UpdateAbnormality(ctx context.Context, id int64, in Abnormali
 		}
 		s := strings.TrimSpace(*v)
 		if utf8.RuneCountInString(s) > 2000 {
-			fs = append(fs, crm.FieldError{Field: field, Code: "length", Message: "at most 2000 characters"})
+			fs = append(fs, crm.Bad(field, "length", "complaint_err.abnormality.text.length"))
 			return
 		}
 		if s != *dst {
@@ -143,7 +143,7 @@ func (cs *Service) UpdateAbnormality(ctx context.Context, id int64, in Abnormali
 	text("recall_action", in.RecallAction, &a.RecallAction)
 	if in.Quantity != nil {
 		if *in.Quantity < 0 {
-			fs = append(fs, crm.FieldError{Field: "quantity", Code: "range", Message: "must not be negative"})
+			fs = append(fs, crm.Bad("quantity", "range", "complaint_err.quantity.negative"))
 		} else {
 			changes["quantity"] = crm.Change{Before: a.Quantity, After: *in.Quantity}
 			a.Quantity = in.Quantity
@@ -153,9 +153,9 @@ func (cs *Service) UpdateAbnormality(ctx context.Context, id int64, in Abnormali
 		u, err := cs.store.UserByUsername(ctx, identity.NormalizeUsername(*in.Owner))
 		switch {
 		case err != nil || u.Disabled():
-			fs = append(fs, crm.FieldError{Field: "owner", Code: "unknown", Message: "no active user " + *in.Owner})
+			fs = append(fs, crm.Bad("owner", "unknown", "complaint_err.user.inactive", *in.Owner))
 		case u.Role != crm.RoleQA:
-			fs = append(fs, crm.FieldError{Field: "owner", Code: "role", Message: "the owner of an abnormality record is in QA"})
+			fs = append(fs, crm.Bad("owner", "role", "complaint_err.abnormality.owner.role"))
 		default:
 			changes["owner_id"] = crm.Change{Before: a.OwnerID, After: u.ID}
 			a.OwnerID = u.ID
@@ -166,11 +166,11 @@ func (cs *Service) UpdateAbnormality(ctx context.Context, id int64, in Abnormali
 		to := *in.Status
 		switch {
 		case abnormalityNext[a.Status] != to:
-			fs = append(fs, crm.FieldError{Field: "status", Code: "illegal", Message: "a record that is " + string(a.Status) + " can go only to " + string(abnormalityNext[a.Status])})
+			fs = append(fs, crm.Bad("status", "illegal", "complaint_err.abnormality.status.illegal", string(a.Status), string(abnormalityNext[a.Status])))
 		case to == AbnormalityContained && a.ContainmentAction == "":
-			fs = append(fs, crm.FieldError{Field: "containment_action", Code: "required", Message: "say how the defect was contained before marking it contained"})
+			fs = append(fs, crm.Bad("containment_action", "required", "complaint_err.abnormality.containment_action.required"))
 		case to == AbnormalityClosed && a.RecallAction == "":
-			fs = append(fs, crm.FieldError{Field: "recall_action", Code: "required", Message: "record the recall or disposition before closing"})
+			fs = append(fs, crm.Bad("recall_action", "required", "complaint_err.abnormality.recall_action.required"))
 		default:
 			changes["status"] = crm.Change{Before: a.Status, After: to}
 			a.Status = to

@@ -28,7 +28,7 @@ func (cs *Service) CountsByPeriod(ctx context.Context, customerID int64, period 
 		"year":    func(t time.Time) string { return t.Format("2006") },
 	}[period]
 	if key == nil {
-		return nil, crm.Invalid(crm.FieldError{Field: "period", Code: "unknown", Message: "must be month, quarter or year"})
+		return nil, crm.Invalid(crm.Bad("period", "unknown", "complaint_err.period.unknown"))
 	}
 	times, err := cs.store.ComplaintTimes(ctx, customerID)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/msg"
 	"github.com/kehucrm/kehu/internal/secure"
 )
 
@@ -88,19 +89,19 @@ func (cs *Service) newSurvey(c Complaint, now time.Time) (*CSATSurvey, []OutboxM
 	}
 	s.Channel = CSATEmail
 	link := PublicURLPlaceholder + "/csat/" + token
-	body := "您好！\n\n您的客诉 " + c.Number + " 已处理完毕。请用一分钟为我们的处理打分（1–5 分）：\n" + link +
-		"\n\nYour complaint " + c.Number + " is closed. Please rate how we handled it (1–5):\n" + link + "\n"
-	return s, []OutboxMail{{To: email, Subject: "满意度回访 / How did we do? " + c.Number, Body: body, Kind: "csat"}}
+	subject := bilingual(msg.M("notice.csat.subject", c.Number), "/ ")
+	body := bilingual(msg.M("notice.csat.body", c.Number, link), "\n\n")
+	return s, []OutboxMail{{To: email, Subject: subject, Body: body, Kind: "csat"}}
 }
 
 func validAnswer(a *CSATAnswer) error {
 	var fs []crm.FieldError
 	if a.Score < 1 || a.Score > 5 {
-		fs = append(fs, crm.FieldError{Field: "score", Code: "range", Message: "must be a whole number from 1 to 5"})
+		fs = append(fs, crm.Bad("score", "range", "complaint_err.csat.score.range"))
 	}
 	a.Comment = strings.TrimSpace(a.Comment)
 	if utf8.RuneCountInString(a.Comment) > 1000 {
-		fs = append(fs, crm.FieldError{Field: "comment", Code: "length", Message: "at most 1000 characters"})
+		fs = append(fs, crm.Bad("comment", "length", "complaint_err.csat.comment.length"))
 	}
 	if len(fs) > 0 {
 		return crm.Invalid(fs...)
@@ -111,11 +112,11 @@ func validAnswer(a *CSATAnswer) error {
 // CSATByToken finds the survey of a public link (for its page).
 func (cs *Service) CSATByToken(ctx context.Context, token string) (CSATSurvey, error) {
 	if !strings.HasPrefix(token, "kcs_") {
-		return CSATSurvey{}, crm.Errorf(crm.ENotFound, "no such survey")
+		return CSATSurvey{}, crm.Fail(crm.ENotFound, "complaint_err.csat.no_such_survey")
 	}
 	s, err := cs.store.CSATByTokenHash(ctx, hex.EncodeToString(secure.HashToken(token)))
 	if err != nil {
-		return CSATSurvey{}, crm.Errorf(crm.ENotFound, "no such survey")
+		return CSATSurvey{}, crm.Fail(crm.ENotFound, "complaint_err.csat.no_such_survey")
 	}
 	return s, nil
 }
@@ -129,14 +130,16 @@ func (cs *Service) AnswerCSATPublic(ctx context.Context, token string, a CSATAns
 		return CSATSurvey{}, err
 	}
 	if hits > csatPerHour {
-		return CSATSurvey{}, &crm.Error{Code: crm.ERateLimited, RetryAfter: end.Sub(now), Message: "too many answers from this address; please try later"}
+		e := crm.Fail(crm.ERateLimited, "complaint_err.csat.rate_limited")
+		e.RetryAfter = end.Sub(now)
+		return CSATSurvey{}, e
 	}
 	s, err := cs.CSATByToken(ctx, token)
 	if err != nil {
 		return s, err
 	}
 	if s.AnsweredAt != nil {
-		return s, crm.Errorf(crm.EConflict, "this survey was already answered; thank you")
+		return s, crm.Fail(crm.EConflict, "complaint_err.csat.answered_thanks")
 	}
 	if err := validAnswer(&a); err != nil {
 		return s, err
@@ -152,7 +155,7 @@ func (cs *Service) RecordCSATByPhone(ctx context.Context, complaintID int64, a C
 		return Complaint{}, err
 	}
 	if !slices.Contains(csatStaff, p.Role) {
-		return Complaint{}, crm.Errorf(crm.EForbidden, "the service desk records satisfaction answers")
+		return Complaint{}, crm.Fail(crm.EForbidden, "complaint_err.csat.forbidden")
 	}
 	c, err := cs.Get(ctx, complaintID)
 	if err != nil {
@@ -160,12 +163,12 @@ func (cs *Service) RecordCSATByPhone(ctx context.Context, complaintID int64, a C
 	}
 	s, err := cs.store.CSATOfComplaint(ctx, complaintID)
 	if crm.ErrorCode(err) == crm.ENotFound {
-		return c, crm.Invalid(crm.FieldError{Field: "complaint_id", Code: "not_closed", Message: "complaint " + c.Number + " has no satisfaction survey until it is closed"})
+		return c, crm.Invalid(crm.Bad("complaint_id", "not_closed", "complaint_err.csat.not_closed", c.Number))
 	} else if err != nil {
 		return c, err
 	}
 	if s.AnsweredAt != nil {
-		return c, crm.Errorf(crm.EConflict, "the survey of complaint %s was already answered", c.Number)
+		return c, crm.Fail(crm.EConflict, "complaint_err.csat.answered", c.Number)
 	}
 	if err := validAnswer(&a); err != nil {
 		return c, err
@@ -191,7 +194,7 @@ func (cs *Service) PhoneFollowUps(ctx context.Context, afterID int64, limit int)
 		return nil, err
 	}
 	if !slices.Contains(csatStaff, p.Role) {
-		return nil, crm.Errorf(crm.EForbidden, "the phone follow-up list is the service desk's")
+		return nil, crm.Fail(crm.EForbidden, "complaint_err.csat.follow_ups_forbidden")
 	}
 	return cs.store.PhoneFollowUps(ctx, afterID, limit)
 }

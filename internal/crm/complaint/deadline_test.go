@@ -94,3 +94,60 @@ func TestEscalateAtHonoursCalendarOverrides(t *testing.T) {
 		})
 	}
 }
+
+func TestComplaintDueTimes(t *testing.T) {
+	cal := workingCalendar(t)
+	def := DefaultComplaintRule
+	slow := ComplaintRule{ReplyHours: 8, SolutionWorkingDays: 5, QualitySolutionWorkingDays: 3}
+	for _, tc := range []struct {
+		name          string
+		rule          ComplaintRule
+		received      time.Time
+		quality       bool
+		reply, solved time.Time
+	}{
+		{"an ordinary complaint gets its reply in 24 hours and its solution in 2 working days",
+			def, cst(2025, 11, 10, 10, 0), false, cst(2025, 11, 11, 10, 0), cst(2025, 11, 12, 18, 0)},
+		{"a quality complaint is solved by the end of the next working day",
+			def, cst(2025, 11, 10, 10, 0), true, cst(2025, 11, 11, 10, 0), cst(2025, 11, 11, 18, 0)},
+		{"a complaint on a Friday is solved after the weekend",
+			def, cst(2025, 11, 14, 16, 0), false, cst(2025, 11, 15, 16, 0), cst(2025, 11, 18, 18, 0)},
+		{"a complaint on the eve of 国庆 is replied to on the holiday and solved after it",
+			def, cst(2025, 9, 30, 10, 0), false, cst(2025, 10, 1, 10, 0), cst(2025, 10, 10, 18, 0)},
+		{"a quality complaint on the eve of 国庆 is solved on the first day back",
+			def, cst(2025, 9, 30, 10, 0), true, cst(2025, 10, 1, 10, 0), cst(2025, 10, 9, 18, 0)},
+		{"a complaint received during 国庆 counts from the first day back",
+			def, cst(2025, 10, 3, 10, 0), false, cst(2025, 10, 4, 10, 0), cst(2025, 10, 10, 18, 0)},
+		{"a complaint received on the Sunday worked before 国庆 (调休) counts from that day",
+			def, cst(2025, 9, 28, 10, 0), false, cst(2025, 9, 29, 10, 0), cst(2025, 9, 30, 18, 0)},
+		{"the Saturday worked after 国庆 (调休) counts toward the solution",
+			def, cst(2025, 10, 10, 10, 0), false, cst(2025, 10, 11, 10, 0), cst(2025, 10, 13, 18, 0)},
+		{"a quality complaint on the Friday after 国庆 is due on the Saturday worked (调休)",
+			def, cst(2025, 10, 10, 10, 0), true, cst(2025, 10, 11, 10, 0), cst(2025, 10, 11, 18, 0)},
+		{"the Saturday worked before 春节 (调休) counts, then the holiday is skipped",
+			def, cst(2026, 2, 13, 10, 0), false, cst(2026, 2, 14, 10, 0), cst(2026, 2, 24, 18, 0)},
+		{"a complaint received during 春节 counts from the first day back",
+			def, cst(2026, 2, 18, 10, 0), false, cst(2026, 2, 19, 10, 0), cst(2026, 2, 25, 18, 0)},
+		{"the Saturday worked after 春节 (调休) counts toward the solution",
+			def, cst(2026, 2, 27, 10, 0), false, cst(2026, 2, 28, 10, 0), cst(2026, 3, 2, 18, 0)},
+		{"a configured rule's days cross 春节 the same way",
+			slow, cst(2026, 2, 12, 10, 0), false, cst(2026, 2, 12, 18, 0), cst(2026, 2, 26, 18, 0)},
+		{"a configured rule's quality days cross 春节 the same way",
+			slow, cst(2026, 2, 12, 10, 0), true, cst(2026, 2, 12, 18, 0), cst(2026, 2, 24, 18, 0)},
+		{"the day counts in China time: 01:00 on Saturday 10-11 in China is Friday in UTC",
+			def, time.Date(2025, 10, 10, 17, 0, 0, 0, time.UTC), false, cst(2025, 10, 12, 1, 0), cst(2025, 10, 14, 18, 0)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			reply, solved, err := tc.rule.dueTimes(cal, tc.received, tc.quality)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reply.Equal(tc.reply) || reply.Location() != time.UTC {
+				t.Errorf("reply due %v, want %v in UTC", reply, tc.reply.UTC())
+			}
+			if !solved.Equal(tc.solved) || solved.Location() != time.UTC {
+				t.Errorf("solution due %v, want %v in UTC", solved, tc.solved.UTC())
+			}
+		})
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"github.com/kehucrm/kehu/internal/calendar"
 	"github.com/kehucrm/kehu/internal/crm"
 	"github.com/kehucrm/kehu/internal/crm/identity"
+	"github.com/kehucrm/kehu/internal/msg"
 )
 
 // ComplaintWork is what the workflow's steps record on a complaint.
@@ -90,10 +91,10 @@ func stepOf(from, to Status, role crm.Role) (step, error) {
 			next = append(next, string(k))
 		}
 		sort.Strings(next)
-		return st, crm.Invalid(crm.FieldError{Field: "to", Code: "illegal", Message: "a complaint that is " + string(from) + " can go only to: " + strings.Join(next, ", ")})
+		return st, crm.Invalid(crm.Bad("to", "illegal", "complaint_err.to.illegal", string(from), strings.Join(next, ", ")))
 	}
 	if !slices.Contains(st.roles, role) {
-		return st, crm.Errorf(crm.EForbidden, "your role (%s) may not move a complaint from %s to %s", role, from, to)
+		return st, crm.Fail(crm.EForbidden, "complaint_err.step.forbidden", string(role), string(from), string(to))
 	}
 	return st, nil
 }
@@ -144,7 +145,7 @@ func (cs *Service) Move(ctx context.Context, id int64, version int, to Status, n
 		return c, err
 	}
 	if version != c.Version {
-		return c, crm.Errorf(crm.EVersionConflict, "the complaint was changed by someone else (version %d, you sent %d); reload and try again", c.Version, version)
+		return c, crm.Fail(crm.EVersionConflict, "complaint_err.changed_version", c.Version, version)
 	}
 	st, err := stepOf(c.Status, to, p.Role)
 	if err != nil {
@@ -152,7 +153,7 @@ func (cs *Service) Move(ctx context.Context, id int64, version int, to Status, n
 	}
 	var fs []crm.FieldError
 	if strings.TrimSpace(note) == "" || utf8.RuneCountInString(note) > 2000 {
-		fs = append(fs, crm.FieldError{Field: "note", Code: "required", Message: "every step carries a note (1 to 2000 characters)"})
+		fs = append(fs, crm.Bad("note", "required", "complaint_err.note.required"))
 	}
 	clean := map[string]string{}
 	for k, v := range fields {
@@ -165,18 +166,18 @@ func (cs *Service) Move(ctx context.Context, id int64, version int, to Status, n
 		// The business department's check: the order's particulars.
 		for _, k := range particulars {
 			if clean[k] == "" {
-				fs = append(fs, crm.FieldError{Field: "fields." + k, Code: "required", Message: "a quality complaint is accepted only with its order particulars"})
+				fs = append(fs, crm.Bad("fields."+k, "required", "complaint_err.particulars.required"))
 			}
 		}
 	}
 	for _, k := range required {
 		if clean[k] == "" {
-			fs = append(fs, crm.FieldError{Field: "fields." + k, Code: "required", Message: "this step needs " + k})
+			fs = append(fs, crm.Bad("fields."+k, "required", "complaint_err.step.needs", k))
 		}
 	}
 	if d := clean["production_date"]; d != "" {
 		if _, err := calendar.ParseDate(d); err != nil {
-			fs = append(fs, crm.FieldError{Field: "fields.production_date", Code: "format", Message: "must be a date written YYYY-MM-DD"})
+			fs = append(fs, crm.BadText("fields.production_date", "format", msg.M("complaint_err.date.format")))
 		}
 	}
 	if len(fs) > 0 {
@@ -208,10 +209,10 @@ func (cs *Service) apply(ctx context.Context, c *Complaint, f map[string]string)
 	if name := f["assignee"]; name != "" {
 		u, err := cs.store.UserByUsername(ctx, identity.NormalizeUsername(name))
 		if err != nil || u.Disabled() {
-			return crm.Invalid(crm.FieldError{Field: "fields.assignee", Code: "unknown", Message: "no active user " + name})
+			return crm.Invalid(crm.BadText("fields.assignee", "unknown", msg.M("complaint_err.user.inactive", name)))
 		}
 		if c.Quality && u.Role != crm.RoleQA && u.Role != crm.RoleProduction {
-			return crm.Invalid(crm.FieldError{Field: "fields.assignee", Code: "role", Message: "a quality complaint goes to QA or production"})
+			return crm.Invalid(crm.BadText("fields.assignee", "role", msg.M("complaint_err.assignee.role")))
 		}
 		c.AssigneeID = u.ID
 	}
@@ -223,7 +224,7 @@ func (cs *Service) apply(ctx context.Context, c *Complaint, f map[string]string)
 		if dst, ok := set[k]; ok {
 			*dst = v
 		} else if k != "assignee" {
-			return crm.Invalid(crm.FieldError{Field: "fields." + k, Code: "unknown", Message: "is not a field of a complaint"})
+			return crm.Invalid(crm.Bad("fields."+k, "unknown", "complaint_err.field.unknown"))
 		}
 	}
 	return nil

@@ -10,6 +10,7 @@ import (
 	"github.com/kehucrm/kehu/internal/calendar"
 	"github.com/kehucrm/kehu/internal/cn"
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/msg"
 	"github.com/kehucrm/kehu/internal/secure"
 )
 
@@ -22,20 +23,20 @@ func (cs *Service) Create(ctx context.Context, c Complaint, callerPhone string, 
 		return c, err
 	}
 	var fs []crm.FieldError
-	bad := func(field, code, msg string) { fs = append(fs, crm.FieldError{Field: field, Code: code, Message: msg}) }
+	bad := func(field, code, key string, args ...any) { fs = append(fs, crm.Bad(field, code, key, args...)) }
 	now := cs.now().UTC()
 	if c.ReceivedAt.IsZero() {
 		c.ReceivedAt = now
 	} else if c.ReceivedAt.After(now.Add(time.Hour)) {
-		bad("received_at", "future", "cannot lie in the future")
+		bad("received_at", "future", "complaint_err.future")
 	}
 	if c.CustomerID == 0 && (strings.TrimSpace(c.CallerName) == "" || callerPhone == "") {
-		bad("customer_id", "required", "give the customer, or the caller's name and phone for an unidentified caller")
+		bad("customer_id", "required", "complaint_err.customer_id.required")
 	}
 	tier := ""
 	if c.CustomerID != 0 {
 		if cu, err := cs.customers.Get(ctx, c.CustomerID); crm.ErrorCode(err) == crm.ENotFound {
-			bad("customer_id", "unknown", "no such customer")
+			bad("customer_id", "unknown", "complaint_err.no_such_customer")
 		} else if err != nil {
 			return c, err
 		} else {
@@ -44,7 +45,7 @@ func (cs *Service) Create(ctx context.Context, c Complaint, callerPhone string, 
 	}
 	if email := strings.TrimSpace(c.ContactEmail); email != "" {
 		if !crm.ValidEmail(email) {
-			bad("contact_email", "format", "must be an e-mail address such as name@example.com")
+			bad("contact_email", "format", "complaint_err.email.format")
 		} else if enc, err := cs.sealer.Encrypt([]byte(email), secure.AAD("complaints", "contact_email")); err == nil {
 			c.ContactEmailEnc, c.ContactEmail = enc, crm.MaskEmail(email)
 		} else {
@@ -57,7 +58,7 @@ func (cs *Service) Create(ctx context.Context, c Complaint, callerPhone string, 
 			if norm2, pr2 := cn.ValidateLandline(callerPhone); pr2 == nil || pr2.Severity != cn.Error {
 				norm = norm2
 			} else {
-				bad("caller_phone", pr.Code, pr.Message(lang))
+				fs = append(fs, crm.BadIn(lang, "caller_phone", pr.Code, msg.Of(pr)))
 			}
 		}
 		if enc, err := cs.sealer.Encrypt([]byte(norm), secure.AAD("complaints", "caller_phone")); err == nil {
@@ -67,33 +68,33 @@ func (cs *Service) Create(ctx context.Context, c Complaint, callerPhone string, 
 		}
 	}
 	if !slices.Contains(ComplaintChannels, c.Channel) {
-		bad("channel", "unknown", "must be one of "+strings.Join(ComplaintChannels, ", "))
+		bad("channel", "unknown", "complaint_err.one_of", strings.Join(ComplaintChannels, ", "))
 	}
 	if !slices.Contains(ComplaintCategories, c.Category) {
-		bad("category", "unknown", "must be one of "+strings.Join(ComplaintCategories, ", "))
+		bad("category", "unknown", "complaint_err.one_of", strings.Join(ComplaintCategories, ", "))
 	}
 	if c.Severity == "" {
 		c.Severity = "normal"
 	}
 	if !slices.Contains(ComplaintSeverities, c.Severity) {
-		bad("severity", "unknown", "must be normal or major")
+		bad("severity", "unknown", "complaint_err.severity.unknown")
 	}
 	if c.DeliveryDate != "" {
 		if _, err := calendar.ParseDate(c.DeliveryDate); err != nil {
-			bad("delivery_date", "format", "must be a date written YYYY-MM-DD")
+			bad("delivery_date", "format", "complaint_err.date.format")
 		}
 	}
 	for name, q := range map[string]*int64{"quantity": c.Quantity, "defective_quantity": c.DefectiveQuantity} {
 		if q != nil && *q < 0 {
-			bad(name, "range", "must not be negative")
+			bad(name, "range", "complaint_err.quantity.negative")
 		}
 	}
 	if c.Quantity != nil && c.DefectiveQuantity != nil && *c.DefectiveQuantity > *c.Quantity {
-		bad("defective_quantity", "range", "cannot exceed the quantity")
+		bad("defective_quantity", "range", "complaint_err.defective_quantity.range")
 	}
 	c.Description = strings.TrimSpace(c.Description)
 	if c.Description == "" || utf8.RuneCountInString(c.Description) > 5000 {
-		bad("description", "length", "must be 1 to 5000 characters")
+		bad("description", "length", "complaint_err.description.length")
 	}
 	if len(fs) > 0 {
 		return c, crm.Invalid(fs...)

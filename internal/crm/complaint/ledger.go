@@ -2,7 +2,6 @@ package complaint
 
 import (
 	"context"
-	"strconv"
 	"strings"
 	"time"
 
@@ -41,6 +40,8 @@ type LedgerFilter struct {
 	From, To time.Time
 	AfterID  int64
 	Limit    int
+	// At is now: an access grant in Scope counts while it is valid at At.
+	At time.Time
 }
 
 // LedgerStore reads the ledger and records who read it.
@@ -50,7 +51,8 @@ type LedgerStore interface {
 	// ComplaintQueue reads open complaints in s that are in one of
 	// statuses or assigned to assignee (statuses nil: every open one), the
 	// nearest deadline first.
-	ComplaintQueue(ctx context.Context, s crm.Scope, statuses []Status, assignee int64, limit int) ([]LedgerEntry, error)
+	// ComplaintQueue counts s's access grants valid at now.
+	ComplaintQueue(ctx context.Context, s crm.Scope, statuses []Status, assignee int64, limit int, now time.Time) ([]LedgerEntry, error)
 	Audit(ctx context.Context, e *crm.AuditEntry) error
 }
 
@@ -108,7 +110,7 @@ func ParseMonth(s string, now time.Time) (Month, error) {
 	}
 	t, err := time.ParseInLocation("2006-01", s, crm.Shanghai)
 	if err != nil || t.Year() < 2000 || t.Year() > 2200 {
-		return Month{}, crm.Invalid(crm.FieldError{Field: "month", Code: "format", Message: "must be a month written YYYY-MM, such as 2026-11"})
+		return Month{}, crm.Invalid(crm.Bad("month", "format", "complaint_err.month.format"))
 	}
 	return Month{Name: s, From: t.UTC(), To: t.AddDate(0, 1, 0).UTC()}, nil
 }
@@ -133,7 +135,7 @@ func (cr *Service) Ledger(ctx context.Context, month string, afterID int64, limi
 	if err != nil {
 		return LedgerPage{}, err
 	}
-	f := LedgerFilter{Scope: complaintScope(p), From: m.From, To: m.To}
+	f := LedgerFilter{Scope: complaintScope(p), From: m.From, To: m.To, At: cr.now()}
 	total, err := cr.store.CountComplaintLedger(ctx, f)
 	if err != nil {
 		return LedgerPage{}, err
@@ -168,13 +170,12 @@ func (cr *Service) Month(ctx context.Context, month, what string) ([]LedgerRow, 
 	if err != nil {
 		return nil, ComplaintAnalysis{}, err
 	}
-	entries, err := cr.store.ComplaintLedger(ctx, LedgerFilter{Scope: complaintScope(p), From: m.From, To: m.To, Limit: LedgerCap + 1})
+	entries, err := cr.store.ComplaintLedger(ctx, LedgerFilter{Scope: complaintScope(p), From: m.From, To: m.To, Limit: LedgerCap + 1, At: cr.now()})
 	if err != nil {
 		return nil, ComplaintAnalysis{}, err
 	}
 	if len(entries) > LedgerCap {
-		return nil, ComplaintAnalysis{}, crm.Invalid(crm.FieldError{Field: "month", Code: "too_many",
-			Message: "has more than " + strconv.Itoa(LedgerCap) + " complaints; export it through the API page by page"})
+		return nil, ComplaintAnalysis{}, crm.Invalid(crm.Bad("month", "too_many", "complaint_err.month.too_many", LedgerCap))
 	}
 	now := cr.now()
 	rows := make([]LedgerRow, len(entries))

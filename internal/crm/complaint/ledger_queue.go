@@ -41,7 +41,7 @@ func (cr *Service) Queue(ctx context.Context, all bool) ([]QueueItem, error) {
 		}
 		slices.Sort(statuses)
 	}
-	entries, err := cr.store.ComplaintQueue(ctx, complaintScope(p), statuses, p.UserID, QueueLimit)
+	entries, err := cr.store.ComplaintQueue(ctx, complaintScope(p), statuses, p.UserID, QueueLimit, cr.now())
 	if err != nil {
 		return nil, err
 	}

@@ -2,8 +2,12 @@ package complaint
 
 import (
 	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/msg"
 )
 
 // The kinds of notice about complaints.
@@ -32,14 +36,14 @@ func OverdueAudience(c Complaint) crm.Audience {
 // OverdueNotice tells the people responsible that c missed a deadline.
 func OverdueNotice(c Complaint) crm.Notice {
 	return complaintNotice(c, OverdueAudience(c), NoticeOverdue,
-		"客诉 "+c.Number+" 已逾期（"+string(c.Status)+"）/ complaint "+c.Number+" is overdue")
+		msg.M("notice.complaint_overdue", c.Number, msg.M("complaints.status."+string(c.Status))))
 }
 
 // EscalatedNotice tells every gm that c stayed overdue past its rule's
 // working days.
 func EscalatedNotice(c Complaint) crm.Notice {
 	return complaintNotice(c, crm.Audience{Role: crm.RoleGM}, NoticeEscalated,
-		"逾期客诉 "+c.Number+" 已上报总经理 / overdue complaint "+c.Number+" escalated to the GM")
+		msg.M("notice.overdue_escalated", c.Number))
 }
 
 // MajorNotice tells every gm of a complaint escalated at intake (a major
@@ -49,20 +53,39 @@ func MajorNotice(c Complaint) (n crm.Notice, ok bool) {
 		return crm.Notice{}, false
 	}
 	return complaintNotice(c, crm.Audience{Role: crm.RoleGM}, NoticeEscalated,
-		"重大客诉 "+c.Number+" 已上报总经理 / major complaint "+c.Number+" escalated to the GM"), true
+		msg.M("notice.major_escalated", c.Number)), true
 }
 
 // AbnormalityNotice tells QA that a quality complaint opened its
 // abnormality record, which QA contains and closes.
 func AbnormalityNotice(c Complaint) crm.Notice {
 	return complaintNotice(c, crm.Audience{Role: crm.RoleQA}, NoticeAbnormality,
-		"质量客诉 "+c.Number+" 已开立异常处理单 / quality complaint "+c.Number+" opened an abnormality record")
+		msg.M("notice.abnormality_opened", c.Number))
 }
 
-// complaintNotice is a notice about c whose e-mail repeats the message
-// and links to the complaint's page.
-func complaintNotice(c Complaint, to crm.Audience, kind crm.NoticeKind, msg string) crm.Notice {
+// complaintNotice is a notice of text about c, whose mail links to the
+// complaint's page. Its text is kept as a key, so that each reader reads
+// it in their language; Message and MailBody say it in both languages.
+func complaintNotice(c Complaint, to crm.Audience, kind crm.NoticeKind, text msg.Message) crm.Notice {
 	id := strconv.FormatInt(c.ID, 10)
-	return crm.Notice{To: to, Kind: kind, Entity: "complaint", EntityID: id, Message: msg,
-		MailBody: msg + "\n\n" + PublicURLPlaceholder + "/complaints/" + id + "\n"}
+	link := PublicURLPlaceholder + "/complaints/" + id
+	m := bilingual(text, "/ ")
+	return crm.Notice{To: to, Kind: kind, Entity: "complaint", EntityID: id, Text: text, Link: link, Message: m,
+		MailBody: m + "\n\n" + link + "\n"}
 }
+
+// bilingual renders text in Chinese, then sep, then in English: how a
+// mail speaks to a reader whose language it does not know (a customer). A
+// space goes before sep unless it starts a line or the Chinese ends in
+// full-width punctuation, which carries its own space.
+func bilingual(text msg.Message, sep string) string {
+	zh := text.In(msg.ZhCN)
+	last, _ := utf8.DecodeLastRuneInString(zh)
+	if !strings.HasPrefix(sep, "\n") && !unicode.In(last, fullWidth) {
+		sep = " " + sep
+	}
+	return zh + sep + text.In(msg.En)
+}
+
+// fullWidth is the punctuation of Chinese text (。，（）：and the like).
+var fullWidth = &unicode.RangeTable{R16: []unicode.Range16{{Lo: 0x3000, Hi: 0x303f, Stride: 1}, {Lo: 0xff00, Hi: 0xffef, Stride: 1}}}

@@ -2,10 +2,13 @@ package complaint
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/msg"
 )
 
 func TestWhoHearsOfAComplaintAndWhat(t *testing.T) {
@@ -21,9 +24,9 @@ func TestWhoHearsOfAComplaintAndWhat(t *testing.T) {
 		msg  string
 	}{
 		{"an overdue assigned complaint goes to the assignee and their manager", OverdueNotice(assigned),
-			crm.Audience{Users: []int64{42}, ManagerOf: 42}, NoticeOverdue, "客诉 202611-0007 已逾期（investigating）/ complaint 202611-0007 is overdue"},
+			crm.Audience{Users: []int64{42}, ManagerOf: 42}, NoticeOverdue, "客诉 202611-0007 已逾期（调查中）/ complaint 202611-0007 is overdue"},
 		{"an overdue unassigned complaint goes to every gm", OverdueNotice(waiting),
-			crm.Audience{Role: crm.RoleGM}, NoticeOverdue, "客诉 202611-0008 已逾期（registered）/ complaint 202611-0008 is overdue"},
+			crm.Audience{Role: crm.RoleGM}, NoticeOverdue, "客诉 202611-0008 已逾期（已登记）/ complaint 202611-0008 is overdue"},
 		{"an escalation goes to every gm", EscalatedNotice(assigned),
 			crm.Audience{Role: crm.RoleGM}, NoticeEscalated, "逾期客诉 202611-0007 已上报总经理 / overdue complaint 202611-0007 escalated to the GM"},
 		{"a quality complaint's record goes to QA", AbnormalityNotice(assigned),
@@ -42,6 +45,10 @@ func TestWhoHearsOfAComplaintAndWhat(t *testing.T) {
 			if want := tc.msg + "\n\n{{public_url}}/complaints/" + n.EntityID + "\n"; n.MailBody != want {
 				t.Errorf("mail body = %q, want %q", n.MailBody, want)
 			}
+			if zh, en := n.Text.In(msg.ZhCN), n.Text.In(msg.En); bilingual(n.Text, "/ ") != tc.msg || n.Link != "{{public_url}}/complaints/"+n.EntityID ||
+				strings.ContainsFunc(zh, isLatinLetter) || strings.ContainsFunc(en, isHan) {
+				t.Errorf("text = %q / %q, link %q", zh, en, n.Link)
+			}
 		})
 	}
 	t.Run("an ordinary complaint tells no gm at intake", func(t *testing.T) {
@@ -50,6 +57,11 @@ func TestWhoHearsOfAComplaintAndWhat(t *testing.T) {
 		}
 	})
 }
+
+// isLatinLetter and isHan tell the letters of an English word and of
+// Chinese text apart, for tests that a text speaks one language.
+func isLatinLetter(r rune) bool { return r < 0x80 && unicode.IsLetter(r) }
+func isHan(r rune) bool         { return unicode.Is(unicode.Han, r) }
 
 func mustMajor(t *testing.T, c Complaint) crm.Notice {
 	n, ok := MajorNotice(c)
@@ -126,4 +138,25 @@ func TestTheSweepsRules(t *testing.T) {
 			t.Errorf("escalation = %+v", x)
 		}
 	})
+}
+
+func TestTheSatisfactionMailSpeaksChineseThenEnglish(t *testing.T) {
+	link := PublicURLPlaceholder + "/csat/kcs_x"
+	for _, tc := range []struct {
+		name string
+		got  string
+		want string
+	}{
+		{"the subject puts a spaced slash between the languages", bilingual(msg.M("notice.csat.subject", "202611-0007"), "/ "),
+			"满意度回访 / How did we do? 202611-0007"},
+		{"the body puts a blank line between the languages", bilingual(msg.M("notice.csat.body", "202611-0007", link), "\n\n"),
+			"您好！\n\n您的客诉 202611-0007 已处理完毕。请用一分钟为我们的处理打分（1–5 分）：\n" + link +
+				"\n\nYour complaint 202611-0007 is closed. Please rate how we handled it (1–5):\n" + link + "\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.got != tc.want {
+				t.Errorf("got %q, want %q", tc.got, tc.want)
+			}
+		})
+	}
 }

@@ -27,7 +27,7 @@ func (c *Service) OfCustomer(ctx context.Context, customerID int64, limit int) (
 		return nil, false, nil
 	}
 	if scope := complaintScope(p); !scope.All {
-		if _, _, err := c.customers.Store.Customer(ctx, customerID, scope, false, c.now()); crm.ErrorCode(err) == crm.ENotFound {
+		if err := c.customers.Visible(ctx, customerID, scope); crm.ErrorCode(err) == crm.ENotFound {
 			return nil, false, nil
 		} else if err != nil {
 			return nil, false, err

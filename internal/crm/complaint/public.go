@@ -51,10 +51,12 @@ func (cs *Service) SubmitPublic(ctx context.Context, in PublicComplaint, ip, lan
 		return Complaint{}, "", err
 	}
 	if hits > publicPerHour {
-		return Complaint{}, "", &crm.Error{Code: crm.ERateLimited, RetryAfter: end.Sub(now), Message: "too many complaints from this address; please call us instead"}
+		e := crm.Fail(crm.ERateLimited, "complaint_err.public.rate_limited")
+		e.RetryAfter = end.Sub(now)
+		return Complaint{}, "", e
 	}
 	if strings.TrimSpace(in.Website) != "" {
-		return Complaint{}, "", crm.Errorf(crm.EBadRequest, "the form was not filled in by a person")
+		return Complaint{}, "", crm.Fail(crm.EBadRequest, "complaint_err.public.not_a_person")
 	}
 	desc := in.Description
 	if c := strings.TrimSpace(in.Company); c != "" {
@@ -76,11 +78,11 @@ func (cs *Service) SubmitPublic(ctx context.Context, in PublicComplaint, ip, lan
 // PublicStatusOf answers the private status link.
 func (cs *Service) PublicStatusOf(ctx context.Context, token string) (PublicStatus, error) {
 	if !strings.HasPrefix(token, "kst_") {
-		return PublicStatus{}, crm.Errorf(crm.ENotFound, "no such complaint")
+		return PublicStatus{}, crm.Fail(crm.ENotFound, "complaint_err.no_such_complaint")
 	}
 	c, err := cs.store.ComplaintByStatusToken(ctx, hex.EncodeToString(secure.HashToken(token)))
 	if err != nil {
-		return PublicStatus{}, crm.Errorf(crm.ENotFound, "no such complaint")
+		return PublicStatus{}, crm.Fail(crm.ENotFound, "complaint_err.no_such_complaint")
 	}
 	return PublicStatus{Number: c.Number, Status: c.Status, ReceivedAt: c.ReceivedAt, ReplyDueAt: c.ReplyDueAt}, nil
 }

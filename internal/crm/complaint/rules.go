@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kehucrm/kehu/internal/calendar"
 	"github.com/kehucrm/kehu/internal/crm"
 	"github.com/kehucrm/kehu/internal/crm/customer"
 )
@@ -125,11 +126,11 @@ func (cr *Service) PutRules(ctx context.Context, rules []ComplaintRule) ([]Compl
 // ValidateComplaintRules checks a whole rule set.
 func ValidateComplaintRules(rules []ComplaintRule) error {
 	var fs []crm.FieldError
-	bad := func(i int, field, code, msg string) {
-		fs = append(fs, crm.FieldError{Field: fmt.Sprintf("rules[%d].%s", i, field), Code: code, Message: msg})
+	bad := func(i int, field, code, key string, args ...any) {
+		fs = append(fs, crm.Bad(fmt.Sprintf("rules[%d].%s", i, field), code, key, args...))
 	}
 	if len(rules) > 500 {
-		return crm.Invalid(crm.FieldError{Field: "rules", Code: "length", Message: "at most 500 rules"})
+		return crm.Invalid(crm.Bad("rules", "length", "complaint_err.rules.length"))
 	}
 	seen := map[string]int{}
 	defaults := 0
@@ -137,28 +138,28 @@ func ValidateComplaintRules(rules []ComplaintRule) error {
 		r := &rules[i]
 		r.Category, r.Severity, r.Tier = strings.TrimSpace(r.Category), strings.TrimSpace(r.Severity), strings.TrimSpace(r.Tier)
 		if r.Category != "" && !slices.Contains(ComplaintCategories, r.Category) {
-			bad(i, "category", "unknown", "must be empty (any) or one of "+strings.Join(ComplaintCategories, ", "))
+			bad(i, "category", "unknown", "complaint_err.rules.category.unknown", strings.Join(ComplaintCategories, ", "))
 		}
 		if r.Severity != "" && !slices.Contains(ComplaintSeverities, r.Severity) {
-			bad(i, "severity", "unknown", "must be empty (any), normal or major")
+			bad(i, "severity", "unknown", "complaint_err.rules.severity.unknown")
 		}
 		if r.Tier != "" && !slices.Contains(customer.CustomerStages, r.Tier) {
-			bad(i, "tier", "unknown", "must be empty (any) or a customer stage: "+strings.Join(customer.CustomerStages, ", "))
+			bad(i, "tier", "unknown", "complaint_err.rules.tier.unknown", strings.Join(customer.CustomerStages, ", "))
 		}
 		if r.ReplyHours < 1 || r.ReplyHours > 720 {
-			bad(i, "reply_hours", "range", "must be 1 to 720 hours")
+			bad(i, "reply_hours", "range", "complaint_err.rules.reply_hours.range")
 		}
 		if r.SolutionWorkingDays < 1 || r.SolutionWorkingDays > 60 {
-			bad(i, "solution_working_days", "range", "must be 1 to 60 working days")
+			bad(i, "solution_working_days", "range", "complaint_err.rules.working_days.range")
 		}
 		if r.QualitySolutionWorkingDays < 1 || r.QualitySolutionWorkingDays > 60 {
-			bad(i, "quality_solution_working_days", "range", "must be 1 to 60 working days")
+			bad(i, "quality_solution_working_days", "range", "complaint_err.rules.working_days.range")
 		}
 		if r.EscalateAfterWorkingDays < 0 || r.EscalateAfterWorkingDays > 30 {
-			bad(i, "escalate_after_working_days", "range", "must be 0 to 30 working days")
+			bad(i, "escalate_after_working_days", "range", "complaint_err.rules.escalate.range")
 		}
 		if j, dup := seen[r.Key()]; dup {
-			bad(i, "category", "duplicate", fmt.Sprintf("rules[%d] already covers %s", j, r.Key()))
+			bad(i, "category", "duplicate", "complaint_err.rules.duplicate", j, r.Key())
 		}
 		seen[r.Key()] = i
 		if r.Category == "" && r.Severity == "" && r.Tier == "" {
@@ -166,7 +167,7 @@ func ValidateComplaintRules(rules []ComplaintRule) error {
 		}
 	}
 	if defaults != 1 && len(fs) == 0 {
-		fs = append(fs, crm.FieldError{Field: "rules", Code: "default", Message: "exactly one default rule (empty category, severity and tier) is required"})
+		fs = append(fs, crm.Bad("rules", "default", "complaint_err.rules.default"))
 	}
 	if len(fs) > 0 {
 		return crm.Invalid(fs...)
@@ -181,21 +182,32 @@ func (cs *Service) deadlines(ctx context.Context, c *Complaint, tier string) err
 		return err
 	}
 	r := MatchComplaintRule(rules, c.Category, c.Severity, tier)
-	c.SLARule, c.EscalateAfterDays = r.Key(), r.EscalateAfterWorkingDays
-	c.ReplyDueAt = c.ReceivedAt.Add(time.Duration(r.ReplyHours) * time.Hour).UTC()
-	days := r.SolutionWorkingDays
-	if c.Quality {
-		days = r.QualitySolutionWorkingDays
-	}
 	cal, err := cs.calendars.Current(ctx)
 	if err != nil {
 		return err
 	}
-	due, err := cal.AddWorkingDays(c.ReceivedAt, days)
+	reply, solution, err := r.dueTimes(cal, c.ReceivedAt, c.Quality)
 	if err != nil {
 		return err
 	}
-	t := due.Time.UTC()
-	c.SolutionDueAt = &t
+	c.SLARule, c.EscalateAfterDays = r.Key(), r.EscalateAfterWorkingDays
+	c.ReplyDueAt, c.SolutionDueAt = reply, &solution
 	return nil
+}
+
+// dueTimes is when a complaint received at received is due under r: the
+// first reply r.ReplyHours clock hours later, holidays or not; the
+// solution at the end of business on the n-th working day after the day
+// it came in (China time, 调休 Saturdays counting), n being the quality
+// or the other solution working days.
+func (r ComplaintRule) dueTimes(cal *calendar.Calendar, received time.Time, quality bool) (reply, solution time.Time, err error) {
+	days := r.SolutionWorkingDays
+	if quality {
+		days = r.QualitySolutionWorkingDays
+	}
+	due, err := cal.AddWorkingDays(received, days)
+	if err != nil {
+		return time.Time{}, time.Time{}, err
+	}
+	return received.Add(time.Duration(r.ReplyHours) * time.Hour).UTC(), due.Time.UTC(), nil
 }

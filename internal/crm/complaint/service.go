@@ -15,7 +15,8 @@ type ComplaintStore interface {
 	// what r.Then decides comes with it, with e, in one transaction.
 	CreateComplaint(ctx context.Context, c *Complaint, r Registration, e *crm.AuditEntry) error
 	Complaint(ctx context.Context, id int64) (Complaint, error)
-	ListComplaints(ctx context.Context, s crm.Scope, beforeID int64, limit int) ([]Complaint, error)
+	// ListComplaints counts s's access grants valid at now.
+	ListComplaints(ctx context.Context, s crm.Scope, beforeID int64, limit int, now time.Time) ([]Complaint, error)
 	ComplaintTimes(ctx context.Context, customerID int64) ([]time.Time, error) // received_at, oldest first
 }
 
@@ -70,10 +71,10 @@ func (cs *Service) Get(ctx context.Context, id int64) (Complaint, error) {
 	}
 	if s := complaintScope(p); !s.All {
 		if c.CustomerID == 0 {
-			return Complaint{}, crm.Errorf(crm.ENotFound, "no such complaint")
+			return Complaint{}, crm.Fail(crm.ENotFound, "complaint_err.no_such_complaint")
 		}
-		if _, _, err := cs.customers.Store.Customer(ctx, c.CustomerID, s, false, cs.now()); err != nil {
-			return Complaint{}, crm.Errorf(crm.ENotFound, "no such complaint")
+		if err := cs.customers.Visible(ctx, c.CustomerID, s); err != nil {
+			return Complaint{}, crm.Fail(crm.ENotFound, "complaint_err.no_such_complaint")
 		}
 	}
 	cs.present(&c)
@@ -86,7 +87,7 @@ func (cs *Service) List(ctx context.Context, beforeID int64, limit int) ([]Compl
 	if err != nil {
 		return nil, err
 	}
-	list, err := cs.store.ListComplaints(ctx, complaintScope(p), beforeID, limit)
+	list, err := cs.store.ListComplaints(ctx, complaintScope(p), beforeID, limit, cs.now())
 	for i := range list {
 		cs.present(&list[i])
 	}

@@ -56,12 +56,14 @@ func validWeChatID(s string) bool {
 
 // validate checks the contact's fields and normalises the phone numbers
 // and e-mail; mobile is the raw mobile entered, if any.
-func (c *Contact) Validate(lang string) error { return c.validateChange(lang, nil) }
+func (c *Contact) Validate(lang string, today calendar.Date) error {
+	return c.validateChange(lang, nil, today)
+}
 
 // validateChange is validate for a change of before: a WeChat ID or a
 // birthday kept as it was stored passes, though today's rules (newer
 // than it) might refuse it, so an older contact stays editable.
-func (c *Contact) validateChange(lang string, before *Contact) error {
+func (c *Contact) validateChange(lang string, before *Contact, today calendar.Date) error {
 	var fs []crm.FieldError
 	bad := func(field, code, key string, args ...any) { fs = append(fs, crm.Bad(field, code, key, args...)) }
 	// cn's texts and the WeChat ID's have always spoken lang in Message.
@@ -97,7 +99,7 @@ func (c *Contact) validateChange(lang string, before *Contact) error {
 		bad("gender", "unknown", "customer.gender.unknown")
 	}
 	if c.Birthday != "" && (before == nil || c.Birthday != before.Birthday || c.BirthdayLunar != before.BirthdayLunar) {
-		if code, key, args := checkBirthday(c.Birthday, c.BirthdayLunar); key != "" {
+		if code, key, args := checkBirthday(c.Birthday, c.BirthdayLunar, today); key != "" {
 			bad("birthday", code, key, args...)
 		}
 	}
@@ -116,7 +118,7 @@ func (c *Contact) validateChange(lang string, before *Contact) error {
 // checkBirthday returns what is wrong with a birthday (a code and a
 // message key with its arguments), or "": a date must be one, and not in
 // the future.
-func checkBirthday(s string, lunar bool) (code, key string, args []any) {
+func checkBirthday(s string, lunar bool, today calendar.Date) (code, key string, args []any) {
 	if m := monthDay.FindStringSubmatch(s); m != nil {
 		month, _ := strconv.Atoi(m[1])
 		day, _ := strconv.Atoi(m[2])
@@ -140,7 +142,7 @@ func checkBirthday(s string, lunar bool) (code, key string, args []any) {
 	if err != nil {
 		return "format", "customer.birthday.format", nil
 	}
-	if today := calendar.DateOf(time.Now().In(crm.Shanghai)); d.After(today) {
+	if d.After(today) {
 		return "future", "customer.birthday.future", []any{today.String()}
 	}
 	if d.Year() < 1900 {

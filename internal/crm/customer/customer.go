@@ -226,3 +226,18 @@ func compactRegionCode(s string) (code, full string) {
 	full, _ = cn.NormalizeRegionCode(code)
 	return code, full
 }
+
+// RestoreUntil is when a customer in the trash stops being restorable:
+// TrashDays after it was moved there. Zero for a live customer.
+func (c Customer) RestoreUntil() time.Time {
+	if c.DeletedAt == nil {
+		return time.Time{}
+	}
+	return c.DeletedAt.Add(TrashDays * 24 * time.Hour)
+}
+
+// Restorable reports whether a customer in the trash may still be
+// restored at now.
+func (c Customer) Restorable(now time.Time) bool {
+	return c.DeletedAt != nil && !now.After(c.RestoreUntil())
+}

@@ -49,7 +49,7 @@ func (cs *Service) checkDuplicateUSCC(ctx context.Context, p crm.Principal, c *C
 		return err
 	}
 	text := msg.M("customer.uscc.duplicate")
-	if _, _, err := cs.Store.Customer(ctx, o.ID, crm.CustomerScope(p), false, cs.Now()); err == nil {
+	if _, _, err := cs.store.Customer(ctx, o.ID, crm.CustomerScope(p), false, cs.now()); err == nil {
 		text = msg.M("customer.uscc.duplicate_of", o.Code, o.Name)
 	}
 	e := crm.Fail(crm.EConflict, "customer.uscc.exists")
@@ -82,7 +82,7 @@ func (cs *Service) duplicateName(ctx context.Context, p crm.Principal, id int64)
 	text := msg.M("customer.name.duplicate")
 	// Own scope only: a customer seen through a grant would be a read to
 	// audit.
-	if o, _, err := cs.Store.Customer(ctx, id, crm.CustomerScope(p), false, cs.Now()); err == nil {
+	if o, _, err := cs.store.Customer(ctx, id, crm.CustomerScope(p), false, cs.now()); err == nil {
 		text = msg.M("customer.name.duplicate_of", o.Code, o.Name)
 	}
 	e := crm.Refuse(crm.EConflict, msg.M("customer.name.duplicate_force", text))
@@ -95,6 +95,7 @@ func (cs *Service) duplicateName(ctx context.Context, p crm.Principal, id int64)
 // duplicate check and the insert, two requests can both pass the check.
 type DuplicateNameError struct{ ID int64 }
 
+// Error says which customer has the name.
 func (e *DuplicateNameError) Error() string {
 	return "store: customer " + strconv.FormatInt(e.ID, 10) + " has this name"
 }
@@ -111,21 +112,21 @@ func (cs *Service) Merge(ctx context.Context, survivorID, fromID int64, version 
 	if survivorID == fromID {
 		return Customer{}, crm.Invalid(crm.Bad("from_id", "same", "customer.from_id.same"))
 	}
-	survivor, _, err := cs.Store.Customer(ctx, survivorID, crm.CustomerScope(p), false, cs.Now())
+	survivor, _, err := cs.store.Customer(ctx, survivorID, crm.CustomerScope(p), false, cs.now())
 	if err != nil {
 		return survivor, err
 	}
 	if version != survivor.Version {
 		return survivor, crm.Fail(crm.EVersionConflict, "customer.changed")
 	}
-	merged, _, err := cs.Store.Customer(ctx, fromID, crm.CustomerScope(p), false, cs.Now())
+	merged, _, err := cs.store.Customer(ctx, fromID, crm.CustomerScope(p), false, cs.now())
 	if crm.ErrorCode(err) == crm.ENotFound {
 		return survivor, crm.Invalid(crm.Bad("from_id", "unknown", "customer.from_id.unknown"))
 	}
 	if err != nil {
 		return survivor, err
 	}
-	now := cs.Now().UTC()
+	now := cs.now().UTC()
 	merged.DeletedAt, merged.UpdatedAt, survivor.UpdatedAt = &now, now, now
 	e := crm.NewAudit(ctx, crm.AuditMerge, "customer", strconv.FormatInt(survivorID, 10), map[string]any{
 		"merged_id": fromID, "merged_code": merged.Code, "merged_name": merged.Name})

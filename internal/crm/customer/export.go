@@ -68,7 +68,7 @@ func (cs *Service) ExportWith(ctx context.Context, f CustomerFilter, opt ExportO
 			return name
 		}
 		name := strconv.FormatInt(id, 10)
-		if u, err := cs.Store.UserByID(ctx, id); err == nil {
+		if u, err := cs.store.UserByID(ctx, id); err == nil {
 			name = u.Username
 			if u.DisplayName != "" {
 				name = u.DisplayName + " (" + u.Username + ")"
@@ -91,7 +91,7 @@ func (cs *Service) ExportWith(ctx context.Context, f CustomerFilter, opt ExportO
 		detail["reveal_reason"] = opt.RevealReason
 	}
 	e := crm.NewAudit(ctx, crm.AuditExport, "customer", "", detail)
-	if err := cs.Store.Audit(ctx, &e); err != nil {
+	if err := cs.store.Audit(ctx, &e); err != nil {
 		return 0, err
 	}
 	n := 0
@@ -163,10 +163,10 @@ func (cs *Service) CheckExport(ctx context.Context, opt ExportOptions) error {
 // exportedContact is a primary contact's name and mobile as exported:
 // the mobile masked unless reveal.
 func (cs *Service) exportedContact(k Contact, reveal bool) (name, mobile string) {
-	if k.MobileEnc == "" || cs.Sealer == nil {
+	if k.MobileEnc == "" || cs.sealer == nil {
 		return k.Name, ""
 	}
-	b, err := cs.Sealer.Decrypt(k.MobileEnc, secure.AAD("contacts", "mobile"))
+	b, err := cs.sealer.Decrypt(k.MobileEnc, secure.AAD("contacts", "mobile"))
 	if err != nil {
 		return k.Name, "****"
 	}

@@ -65,7 +65,7 @@ func (cs *Service) Handover(ctx context.Context, h Handover) (HandoverResult, er
 	}
 	if len(ids) == 0 {
 		for f := (CustomerFilter{OwnerID: h.FromOwner, Limit: 500}); ; {
-			page, _, err := cs.Store.ListCustomers(ctx, crm.CustomerScope(p), f, cs.Now())
+			page, _, err := cs.store.ListCustomers(ctx, crm.CustomerScope(p), f, cs.now())
 			if err != nil {
 				return HandoverResult{}, err
 			}
@@ -89,7 +89,7 @@ func (cs *Service) Handover(ctx context.Context, h Handover) (HandoverResult, er
 	var moved []*Customer
 	var entries []*crm.AuditEntry
 	for _, id := range ids {
-		c, _, err := cs.Store.Customer(ctx, id, crm.CustomerScope(p), false, cs.Now())
+		c, _, err := cs.store.Customer(ctx, id, crm.CustomerScope(p), false, cs.now())
 		if err != nil {
 			return HandoverResult{}, err
 		}
@@ -100,18 +100,18 @@ func (cs *Service) Handover(ctx context.Context, h Handover) (HandoverResult, er
 		if err := cs.checkOwner(ctx, p, &c); err != nil {
 			return HandoverResult{}, asField(err, "owner_id", "to_owner_id")
 		}
-		c.UpdatedAt = cs.Now().UTC()
+		c.UpdatedAt = cs.now().UTC()
 		e := crm.NewAudit(ctx, crm.AuditUpdate, "customer", strconv.FormatInt(id, 10), map[string]any{
 			"owner_id": crm.Change{Before: h.FromOwner, After: h.ToOwner}, "handover_reason": h.Reason})
 		moved, entries = append(moved, &c), append(entries, &e)
 	}
 	if len(moved) == 0 {
-		if _, err := cs.Store.UserByID(ctx, h.ToOwner); err != nil {
+		if _, err := cs.store.UserByID(ctx, h.ToOwner); err != nil {
 			return HandoverResult{}, crm.Invalid(crm.Bad("to_owner_id", "unknown", "customer.owner_id.unknown"))
 		}
 		return HandoverResult{Moved: []int64{}}, nil
 	}
-	if err := cs.Store.UpdateCustomers(ctx, moved, entries); err != nil {
+	if err := cs.store.UpdateCustomers(ctx, moved, entries); err != nil {
 		return HandoverResult{}, err
 	}
 	res := HandoverResult{Moved: make([]int64, len(moved))}
@@ -126,12 +126,12 @@ func (cs *Service) Handover(ctx context.Context, h Handover) (HandoverResult, er
 // out of reach (forbidden). An owner with no customers at all is nil:
 // there is nothing to move.
 func (cs *Service) nothingToHandOver(ctx context.Context, from int64) error {
-	if _, err := cs.Store.UserByID(ctx, from); crm.ErrorCode(err) == crm.ENotFound {
+	if _, err := cs.store.UserByID(ctx, from); crm.ErrorCode(err) == crm.ENotFound {
 		return crm.Invalid(crm.Bad("from_owner_id", "unknown", "customer.owner_id.unknown"))
 	} else if err != nil {
 		return err
 	}
-	some, _, err := cs.Store.ListCustomers(ctx, crm.Scope{All: true}, CustomerFilter{OwnerID: from, Limit: 1}, cs.Now())
+	some, _, err := cs.store.ListCustomers(ctx, crm.Scope{All: true}, CustomerFilter{OwnerID: from, Limit: 1}, cs.now())
 	if err != nil || len(some) == 0 {
 		return err
 	}

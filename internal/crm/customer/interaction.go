@@ -44,7 +44,7 @@ func (cs *Service) AddInteraction(ctx context.Context, it Interaction) (Interact
 	if err != nil {
 		return it, err
 	}
-	now := cs.Now().UTC()
+	now := cs.now().UTC()
 	var fs []crm.FieldError
 	if it.At.IsZero() {
 		it.At = now

@@ -13,7 +13,7 @@ import (
 
 // Session is a signed-in browser or API client, found by the hash of its
 // token. User is the user as stored now (ID, username, role, team and
-// disabled only), so a changed role or a disabled account takes effect on
+// disabled and language only), so a changed role or a disabled account takes effect on
 // the next request.
 type Session struct {
 	TokenHash  string
@@ -100,12 +100,12 @@ func (id *Service) Login(ctx context.Context, username, password, kind string) (
 		return "", time.Time{}, err
 	}
 	if !ok || u.Disabled() {
-		// The store keeps the count, atomically, and locks until this end
-		// when it reaches MaxFailures, the count at which lockAfter locks.
+		// The store keeps the count, atomically; lockAfter decides when
+		// it locks and until when.
 		until, _ := id.cfg.lockAfter(id.cfg.MaxFailures, now)
 		lock := crm.NewAudit(ctx, crm.AuditLocked, "user", strconv.FormatInt(u.ID, 10), map[string]string{"until": until.Format(time.RFC3339)})
 		lock.Username = username
-		if _, err := id.store.RecordLoginFailure(ctx, u.ID, id.cfg.MaxFailures, until, &fail, &lock); err != nil {
+		if _, err := id.store.RecordLoginFailure(ctx, u.ID, func(n int) (time.Time, bool) { return id.cfg.lockAfter(n, now) }, &fail, &lock); err != nil {
 			return "", time.Time{}, err
 		}
 		return "", time.Time{}, errBadCredentials()
@@ -217,7 +217,7 @@ func (id *Service) authenticate(ctx context.Context, token, hash string, now tim
 }
 
 func principalOf(u User, sessionHash string) crm.Principal {
-	return crm.Principal{UserID: u.ID, Username: u.Username, Role: u.Role, TeamID: u.TeamID, SessionID: sessionHash}
+	return crm.Principal{UserID: u.ID, Username: u.Username, Role: u.Role, TeamID: u.TeamID, Lang: u.Lang, SessionID: sessionHash}
 }
 
 // Logout ends the session the request came with.

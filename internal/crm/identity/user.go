@@ -25,6 +25,7 @@ type User struct {
 	FailedLogins      int        `json:"-"`
 	LockedUntil       *time.Time `json:"locked_until,omitempty"`
 	DisabledAt        *time.Time `json:"disabled_at,omitempty"`
+	Lang              string     `json:"lang"` // the language chosen to read Kehu in; "" follows the browser
 	Version           int        `json:"version"`
 	CreatedAt         time.Time  `json:"created_at"`
 	UpdatedAt         time.Time  `json:"updated_at"`

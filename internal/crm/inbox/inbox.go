@@ -6,18 +6,32 @@ import (
 	"time"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/msg"
 )
 
-// Notification is a message in a user's in-app inbox.
+// Notification is a message in a user's in-app inbox. Text is what it
+// says, to be rendered in the reader's language (see In); Message is the
+// text written when it was sent, which is all a notification sent before
+// texts kept their key has.
 type Notification struct {
-	ID        int64      `json:"id"`
-	UserID    int64      `json:"user_id"`
-	Kind      string     `json:"kind"`
-	Entity    string     `json:"entity"`
-	EntityID  string     `json:"entity_id"`
-	Message   string     `json:"message"`
-	CreatedAt time.Time  `json:"created_at"`
-	ReadAt    *time.Time `json:"read_at,omitempty"`
+	ID        int64       `json:"id"`
+	UserID    int64       `json:"user_id"`
+	Kind      string      `json:"kind"`
+	Entity    string      `json:"entity"`
+	EntityID  string      `json:"entity_id"`
+	Message   string      `json:"message"`
+	Text      msg.Message `json:"-"`
+	CreatedAt time.Time   `json:"created_at"`
+	ReadAt    *time.Time  `json:"read_at,omitempty"`
+}
+
+// In is n as a reader of lang reads it: its Message is its Text rendered
+// in lang, or, for a notification without Text, as it was written.
+func (n Notification) In(lang string) Notification {
+	if !n.Text.IsZero() {
+		n.Message = n.Text.In(lang)
+	}
+	return n
 }
 
 // InboxStore keeps users' notifications and notice addresses.
@@ -46,7 +60,7 @@ func New(s InboxStore, now func() time.Time) *Service {
 func (in *Service) List(ctx context.Context, unreadOnly bool, limit int) ([]Notification, error) {
 	p, ok := crm.PrincipalFrom(ctx)
 	if !ok || p.UserID <= 0 {
-		return nil, crm.Errorf(crm.EUnauthorized, "sign in first")
+		return nil, crm.Fail(crm.EUnauthorized, "crm.sign_in")
 	}
 	return in.store.Notifications(ctx, p.UserID, unreadOnly, limit)
 }
@@ -55,7 +69,7 @@ func (in *Service) List(ctx context.Context, unreadOnly bool, limit int) ([]Noti
 func (in *Service) MarkRead(ctx context.Context, id int64) error {
 	p, ok := crm.PrincipalFrom(ctx)
 	if !ok || p.UserID <= 0 {
-		return crm.Errorf(crm.EUnauthorized, "sign in first")
+		return crm.Fail(crm.EUnauthorized, "crm.sign_in")
 	}
 	return in.store.MarkNotificationRead(ctx, p.UserID, id, in.now().UTC())
 }
@@ -69,7 +83,7 @@ type NotifyEmail struct {
 func (in *Service) Email(ctx context.Context) (NotifyEmail, error) {
 	p, ok := crm.PrincipalFrom(ctx)
 	if !ok || p.UserID <= 0 {
-		return NotifyEmail{}, crm.Errorf(crm.EUnauthorized, "sign in first")
+		return NotifyEmail{}, crm.Fail(crm.EUnauthorized, "crm.sign_in")
 	}
 	s, err := in.store.NotificationEmail(ctx, p.UserID)
 	return NotifyEmail{Email: s}, err
@@ -79,11 +93,11 @@ func (in *Service) Email(ctx context.Context) (NotifyEmail, error) {
 func (in *Service) SetEmail(ctx context.Context, email string) (NotifyEmail, error) {
 	p, ok := crm.PrincipalFrom(ctx)
 	if !ok || p.UserID <= 0 {
-		return NotifyEmail{}, crm.Errorf(crm.EUnauthorized, "sign in first")
+		return NotifyEmail{}, crm.Fail(crm.EUnauthorized, "crm.sign_in")
 	}
 	email = strings.TrimSpace(email)
 	if email != "" && !crm.ValidEmail(email) {
-		return NotifyEmail{}, crm.Invalid(crm.FieldError{Field: "email", Code: "format", Message: "must be an e-mail address such as name@example.com"})
+		return NotifyEmail{}, crm.Invalid(crm.Bad("email", "format", "inbox.email.format"))
 	}
 	e := crm.NewAudit(ctx, crm.AuditUpdate, "notification_email", "", map[string]any{"email": crm.MaskEmail(email)})
 	if err := in.store.SetNotificationEmail(ctx, p.UserID, email, in.now().UTC(), &e); err != nil {

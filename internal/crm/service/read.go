@@ -29,7 +29,7 @@ func (so *Service) visible(ctx context.Context, p crm.Principal, o ServiceOrder)
 	case p.Role == crm.RoleFinance:
 		return o.Type.Paid() && slices.Contains(FinanceStatuses, o.Status), nil
 	}
-	_, _, err := so.customers.Store.Customer(ctx, o.CustomerID, crm.CustomerScope(p), false, so.now())
+	err := so.customers.Visible(ctx, o.CustomerID, crm.CustomerScope(p))
 	if crm.ErrorCode(err) == crm.ENotFound {
 		return false, nil
 	}
@@ -53,7 +53,7 @@ func (so *Service) get(ctx context.Context, p crm.Principal, id int64) (ServiceO
 	if ok, err := so.visible(ctx, p, o); err != nil {
 		return ServiceOrder{}, err
 	} else if !ok {
-		return ServiceOrder{}, crm.Errorf(crm.ENotFound, "no such service order")
+		return ServiceOrder{}, crm.Fail(crm.ENotFound, "serviceorder.no_such_order")
 	}
 	so.finish(&o, so.now())
 	return o, nil
@@ -69,7 +69,7 @@ func (so *Service) List(ctx context.Context, statuses []Status, oldest bool, aft
 	}
 	for _, s := range statuses {
 		if !slices.Contains(ServiceStatuses, s) {
-			return nil, crm.Invalid(crm.FieldError{Field: "status", Code: "unknown", Message: "must be one of " + strings.Join(strs(ServiceStatuses), ", ")})
+			return nil, crm.Invalid(crm.Bad("status", "unknown", "serviceorder.one_of", strings.Join(strs(ServiceStatuses), ", ")))
 		}
 	}
 	now := so.now()
@@ -116,7 +116,7 @@ func (so *Service) InvoiceQueue(ctx context.Context, after ServiceCursor, limit 
 		return nil, err
 	}
 	if !p.Role.Can(crm.ActServiceOrderInvoice) && !serviceReadAll(p) {
-		return nil, crm.Errorf(crm.EForbidden, "your role (%s) may not read finance's queue", p.Role)
+		return nil, crm.Fail(crm.EForbidden, "serviceorder.invoices_forbidden", string(p.Role))
 	}
 	return so.List(ctx, InvoiceStatuses, true, after, limit)
 }
@@ -138,7 +138,7 @@ func (so *Service) Signature(ctx context.Context, id int64) ([]byte, error) {
 		return nil, err
 	}
 	if !o.Signed {
-		return nil, crm.Errorf(crm.ENotFound, "service order %s has no signature yet", o.Number)
+		return nil, crm.Fail(crm.ENotFound, "serviceorder.no_signature", o.Number)
 	}
 	return so.store.ServiceOrderSignature(ctx, id)
 }
@@ -152,14 +152,14 @@ func (so *Service) RevealPhone(ctx context.Context, id int64, reason string) (st
 		return "", err
 	}
 	if !p.Role.Can(crm.ActServiceOrderWork) && !p.Role.Can(crm.ActCustomerReveal) {
-		return "", crm.Errorf(crm.EForbidden, "your role (%s) may not see a phone number in full", p.Role)
+		return "", crm.Fail(crm.EForbidden, "serviceorder.reveal_forbidden", string(p.Role))
 	}
 	o, err := so.get(ctx, p, id)
 	if err != nil {
 		return "", err
 	}
 	if reason = strings.TrimSpace(reason); reason == "" || utf8.RuneCountInString(reason) > 200 {
-		return "", crm.Invalid(crm.FieldError{Field: "reason", Code: "required", Message: "say why you need the full number (at most 200 characters)"})
+		return "", crm.Invalid(crm.Bad("reason", "required", "serviceorder.reason.required"))
 	}
 	b, err := so.sealer.Decrypt(o.PhoneEnc, secure.AAD("service_orders", servicePhoneAAD))
 	if err != nil {

@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -11,6 +10,7 @@ import (
 	"github.com/kehucrm/kehu/internal/calendar"
 	"github.com/kehucrm/kehu/internal/cn"
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/msg"
 	"github.com/kehucrm/kehu/internal/secure"
 )
 
@@ -25,15 +25,15 @@ func (so *Service) Register(ctx context.Context, o ServiceOrder, phone, lang str
 		return o, err
 	}
 	var fs []crm.FieldError
-	bad := func(field, code, msg string) { fs = append(fs, crm.FieldError{Field: field, Code: code, Message: msg}) }
+	bad := func(field, code, key string, args ...any) { fs = append(fs, crm.Bad(field, code, key, args...)) }
 	now := so.now().UTC()
 	if !slices.Contains(ServiceTypes, o.Type) {
-		bad("type", "unknown", "must be A (paid), B (contract), C (free) or D (internal)")
+		bad("type", "unknown", "serviceorder.type.unknown")
 	}
 	if o.CustomerID <= 0 {
-		bad("customer_id", "required", "choose the customer")
+		bad("customer_id", "required", "serviceorder.customer_id.required")
 	} else if c, err := so.customers.Get(ctx, o.CustomerID); crm.ErrorCode(err) == crm.ENotFound {
-		bad("customer_id", "unknown", "no such customer")
+		bad("customer_id", "unknown", "serviceorder.no_such_customer")
 	} else if err != nil {
 		return o, err
 	} else {
@@ -42,15 +42,15 @@ func (so *Service) Register(ctx context.Context, o ServiceOrder, phone, lang str
 	if o.ReceivedAt.IsZero() {
 		o.ReceivedAt = now
 	} else if o.ReceivedAt.After(now.Add(time.Hour)) {
-		bad("received_at", "future", "cannot lie in the future")
+		bad("received_at", "future", "serviceorder.future")
 	}
 	text := func(field string, v *string, required bool, max int) {
 		*v = strings.TrimSpace(*v)
 		if n := utf8.RuneCountInString(*v); (required && n == 0) || n > max {
 			if required {
-				bad(field, "length", fmt.Sprintf("must be 1 to %d characters", max))
+				bad(field, "length", "serviceorder.text.length", max)
 			} else {
-				bad(field, "length", fmt.Sprintf("must be at most %d characters", max))
+				bad(field, "length", "serviceorder.text.max_length", max)
 			}
 		}
 	}
@@ -61,26 +61,26 @@ func (so *Service) Register(ctx context.Context, o ServiceOrder, phone, lang str
 	text("problem", &o.Problem, true, 2000)
 	if o.PurchaseDate = strings.TrimSpace(o.PurchaseDate); o.PurchaseDate != "" {
 		if d, err := calendar.ParseDate(o.PurchaseDate); err != nil {
-			bad("purchase_date", "format", "must be a date written YYYY-MM-DD")
+			bad("purchase_date", "format", "serviceorder.date.format")
 		} else if d.In(crm.Shanghai).After(now) {
-			bad("purchase_date", "future", "cannot lie in the future")
+			bad("purchase_date", "future", "serviceorder.future")
 		}
 	}
 	norm := strings.TrimSpace(phone)
 	if norm == "" {
-		bad("phone", "required", "give the phone number to call")
+		bad("phone", "required", "serviceorder.phone.required")
 	} else if n, pr := cn.ValidateMobile(norm); pr == nil || pr.Severity != cn.Error {
 		norm = n
 	} else if n2, pr2 := cn.ValidateLandline(norm); pr2 == nil || pr2.Severity != cn.Error {
 		norm = n2
 	} else {
-		bad("phone", pr.Code, pr.Message(lang))
+		fs = append(fs, crm.BadIn(lang, "phone", pr.Code, msg.Of(pr)))
 	}
 	if len(fs) > 0 {
 		return o, crm.Invalid(fs...)
 	}
 	if so.sealer == nil {
-		return o, crm.Errorf(crm.EInternal, "no keyring: sensitive fields cannot be stored")
+		return o, crm.Fail(crm.EInternal, "crm.no_keyring")
 	}
 	if o.PhoneEnc, err = so.sealer.Encrypt([]byte(norm), secure.AAD("service_orders", servicePhoneAAD)); err != nil {
 		return o, err

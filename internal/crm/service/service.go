@@ -36,11 +36,11 @@ type Service struct {
 // New returns the service-order service over the customer
 // service (whose keyring seals the phone numbers); now is the clock
 // (time.Now when nil).
-func New(s ServiceOrderStore, customers *customer.Service, calendars *crm.Calendars, now func() time.Time) *Service {
+func New(s ServiceOrderStore, customers *customer.Service, calendars *crm.Calendars, sealer crm.Sealer, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{store: s, customers: customers, calendars: calendars, sealer: customers.Sealer, now: now}
+	return &Service{store: s, customers: customers, calendars: calendars, sealer: sealer, now: now}
 }
 
 // Now is the service's clock.
@@ -58,7 +58,7 @@ func (so *Service) load(ctx context.Context, a crm.Action, id int64, version int
 		return p, o, err
 	}
 	if version != o.Version {
-		return p, o, crm.Errorf(crm.EVersionConflict, "service order %s was changed by someone else (version %d, you sent %d); reload and try again", o.Number, o.Version, version)
+		return p, o, crm.Fail(crm.EVersionConflict, "serviceorder.changed_version", o.Number, o.Version, version)
 	}
 	return p, o, nil
 }

@@ -2,7 +2,6 @@ package service
 
 import (
 	"bytes"
-	"fmt"
 	"image"
 	"image/png"
 
@@ -17,31 +16,31 @@ var pngMagic = []byte("\x89PNG\r\n\x1a\n")
 // something drawn on it.
 func CheckSignature(b []byte) error {
 	if len(b) == 0 {
-		return crm.Invalid(crm.FieldError{Field: "signature", Code: "required", Message: "the customer's signature is missing: have the customer sign on the screen"})
+		return crm.Invalid(crm.Bad("signature", "required", "serviceorder.signature.required"))
 	}
 	if len(b) > MaxSignatureBytes {
-		e := crm.Invalid(crm.FieldError{Field: "signature", Code: "too_large", Message: fmt.Sprintf("the signature image is %d bytes; at most %d are accepted", len(b), MaxSignatureBytes)})
+		e := crm.Invalid(crm.Bad("signature", "too_large", "serviceorder.signature.too_large", len(b), MaxSignatureBytes))
 		e.Code = crm.ETooLarge
 		return e
 	}
 	if !bytes.HasPrefix(b, pngMagic) {
-		e := crm.Invalid(crm.FieldError{Field: "signature", Code: "not_png", Message: "the signature must be a PNG image (as the signature pad sends it)"})
+		e := crm.Invalid(crm.Bad("signature", "not_png", "serviceorder.signature.not_png"))
 		e.Code = crm.EUnsupportedType
 		return e
 	}
 	cfg, err := png.DecodeConfig(bytes.NewReader(b))
 	if err == nil && (cfg.Width < 1 || cfg.Height < 1 || cfg.Width > maxSignatureSide || cfg.Height > maxSignatureSide) {
-		return crm.Invalid(crm.FieldError{Field: "signature", Code: "size", Message: fmt.Sprintf("the signature image is %d×%d pixels; each side must be 1 to %d", cfg.Width, cfg.Height, maxSignatureSide)})
+		return crm.Invalid(crm.Bad("signature", "size", "serviceorder.signature.size", cfg.Width, cfg.Height, maxSignatureSide))
 	}
 	var img image.Image
 	if err == nil {
 		img, err = png.Decode(bytes.NewReader(b))
 	}
 	if err != nil {
-		return crm.Invalid(crm.FieldError{Field: "signature", Code: "corrupt", Message: "the signature is not a readable PNG image"})
+		return crm.Invalid(crm.Bad("signature", "corrupt", "serviceorder.signature.corrupt"))
 	}
 	if blank(img) {
-		return crm.Invalid(crm.FieldError{Field: "signature", Code: "blank", Message: "the signature is blank: have the customer sign on the screen"})
+		return crm.Invalid(crm.Bad("signature", "blank", "serviceorder.signature.blank"))
 	}
 	return nil
 }

@@ -1,7 +1,6 @@
 package service
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -97,13 +96,10 @@ func checkMove(o ServiceOrder, to Status) error {
 	if slices.Contains(next, to) {
 		return nil
 	}
-	msg := fmt.Sprintf("a service order that is %s cannot go to %s; ", o.Status, to)
 	if len(next) == 0 {
-		msg += "it is closed and takes no further steps"
-	} else {
-		msg += "it can go only to: " + strings.Join(strs(next), ", ")
+		return crm.Invalid(crm.Bad("status", "illegal", "serviceorder.status.closed", string(o.Status), string(to)))
 	}
-	return crm.Invalid(crm.FieldError{Field: "status", Code: "illegal", Message: msg})
+	return crm.Invalid(crm.Bad("status", "illegal", "serviceorder.status.illegal", string(o.Status), string(to), strings.Join(strs(next), ", ")))
 }
 
 // CarriedOver reports whether an order in s is still undispatched at now

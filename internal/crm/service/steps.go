@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -26,17 +25,17 @@ func (so *Service) Dispatch(ctx context.Context, id int64, version int, technici
 	u, err := so.store.UserByUsername(ctx, technician)
 	switch {
 	case technician == "":
-		fs = append(fs, crm.FieldError{Field: "technician", Code: "required", Message: "choose the technician (服务人员) to send"})
+		fs = append(fs, crm.Bad("technician", "required", "serviceorder.technician.required"))
 	case crm.ErrorCode(err) == crm.ENotFound:
-		fs = append(fs, crm.FieldError{Field: "technician", Code: "unknown", Message: "no user " + technician})
+		fs = append(fs, crm.Bad("technician", "unknown", "serviceorder.technician.unknown", technician))
 	case err != nil:
 		return o, err
 	case u.Role != crm.RoleTechnician || u.Disabled():
-		fs = append(fs, crm.FieldError{Field: "technician", Code: "role", Message: technician + " is not an active technician (服务人员)"})
+		fs = append(fs, crm.Bad("technician", "role", "serviceorder.technician.role", technician))
 	}
 	note = strings.TrimSpace(note)
 	if utf8.RuneCountInString(note) > 500 {
-		fs = append(fs, crm.FieldError{Field: "note", Code: "length", Message: "must be at most 500 characters"})
+		fs = append(fs, crm.Bad("note", "length", "serviceorder.note.length"))
 	}
 	if len(fs) > 0 {
 		return o, crm.Invalid(fs...)
@@ -74,10 +73,10 @@ func (so *Service) Start(ctx context.Context, id int64, version int, arrivedAt *
 // checkWorkTime refuses a time in the future or before the dispatch.
 func (so *Service) checkWorkTime(o ServiceOrder, field string, t time.Time) error {
 	if t.After(so.now().Add(5 * time.Minute)) {
-		return crm.Invalid(crm.FieldError{Field: field, Code: "future", Message: "cannot lie in the future"})
+		return crm.Invalid(crm.Bad(field, "future", "serviceorder.future"))
 	}
 	if o.DispatchedAt != nil && t.Before(o.DispatchedAt.Add(-24*time.Hour)) {
-		return crm.Invalid(crm.FieldError{Field: field, Code: "range", Message: "cannot lie before the order was dispatched"})
+		return crm.Invalid(crm.Bad(field, "range", "serviceorder.before_dispatch"))
 	}
 	return nil
 }
@@ -105,48 +104,48 @@ func (so *Service) RecordWork(ctx context.Context, id int64, version int, w Work
 		return o, err
 	}
 	var fs []crm.FieldError
-	bad := func(field, code, msg string) { fs = append(fs, crm.FieldError{Field: field, Code: code, Message: msg}) }
+	bad := func(field, code, key string, args ...any) { fs = append(fs, crm.Bad(field, code, key, args...)) }
 	arrived := o.ArrivedAt
 	if w.ArrivedAt != nil {
 		t := w.ArrivedAt.UTC()
 		arrived = &t
 	}
 	if arrived == nil {
-		bad("arrived_at", "required", "give the time of arrival at the customer")
+		bad("arrived_at", "required", "serviceorder.arrived_at.required")
 	} else if err := so.checkWorkTime(o, "arrived_at", *arrived); err != nil {
 		fs = append(fs, err.(*crm.Error).Fields...)
 	}
 	if w.LeftAt == nil {
-		bad("left_at", "required", "give the time of leaving the customer")
+		bad("left_at", "required", "serviceorder.left_at.required")
 	} else if err := so.checkWorkTime(o, "left_at", *w.LeftAt); err != nil {
 		fs = append(fs, err.(*crm.Error).Fields...)
 	} else if arrived != nil && !w.LeftAt.After(*arrived) {
-		bad("left_at", "range", "must be after the arrival")
+		bad("left_at", "range", "serviceorder.left_at.range")
 	}
 	var minutes int64
 	if arrived != nil && w.LeftAt != nil && w.LeftAt.After(*arrived) {
 		minutes = int64(w.LeftAt.Sub(*arrived) / time.Minute)
 		if w.WorkMinutes != nil {
 			if *w.WorkMinutes < 1 || *w.WorkMinutes > minutes {
-				bad("work_minutes", "range", fmt.Sprintf("must be 1 to %d (the minutes between arrival and leaving)", minutes))
+				bad("work_minutes", "range", "serviceorder.work_minutes.range", minutes)
 			}
 			minutes = *w.WorkMinutes
 		}
 	}
 	w.WorkDone, w.PartsUsed = strings.TrimSpace(w.WorkDone), strings.TrimSpace(w.PartsUsed)
 	if n := utf8.RuneCountInString(w.WorkDone); n == 0 || n > 2000 {
-		bad("work_done", "length", "describe the work done (服务内容), 1 to 2000 characters")
+		bad("work_done", "length", "serviceorder.work_done.length")
 	}
 	if utf8.RuneCountInString(w.PartsUsed) > 1000 {
-		bad("parts_used", "length", "must be at most 1000 characters")
+		bad("parts_used", "length", "serviceorder.parts_used.length")
 	}
 	switch {
 	case o.Type.Paid() && w.FeeFen == nil:
-		bad("fee_fen", "required", "a paid (A) service carries its fee in fen")
+		bad("fee_fen", "required", "serviceorder.fee_fen.required")
 	case o.Type.Paid() && (*w.FeeFen < 1 || *w.FeeFen > 100_000_000_00):
-		bad("fee_fen", "range", "must be 1 to 10000000000 fen")
+		bad("fee_fen", "range", "serviceorder.fee_fen.range")
 	case !o.Type.Paid() && w.FeeFen != nil && *w.FeeFen != 0:
-		bad("fee_fen", "not_paid", "only a paid (A) service carries a fee; this order is type "+string(o.Type))
+		bad("fee_fen", "not_paid", "serviceorder.fee_fen.not_paid", string(o.Type))
 	}
 	if len(fs) > 0 {
 		return o, crm.Invalid(fs...)
@@ -171,8 +170,7 @@ func (so *Service) Sign(ctx context.Context, id int64, version int, number strin
 		return o, err
 	}
 	if number = strings.TrimSpace(number); number != "" && number != o.Number {
-		return o, crm.Invalid(crm.FieldError{Field: "order_number", Code: "mismatch",
-			Message: fmt.Sprintf("the signature was drawn for order %s, not for %s; nothing was stored", number, o.Number)})
+		return o, crm.Invalid(crm.Bad("order_number", "mismatch", "serviceorder.order_number.mismatch", number, o.Number))
 	}
 	if err := checkMove(o, StatusSigned); err != nil {
 		return o, err
@@ -182,7 +180,7 @@ func (so *Service) Sign(ctx context.Context, id int64, version int, number strin
 	}
 	signer = strings.TrimSpace(signer)
 	if utf8.RuneCountInString(signer) > 50 {
-		return o, crm.Invalid(crm.FieldError{Field: "signer_name", Code: "length", Message: "must be at most 50 characters"})
+		return o, crm.Invalid(crm.Bad("signer_name", "length", "serviceorder.signer_name.length"))
 	}
 	now, from := so.now().UTC(), o.Status
 	o.Status, o.Signed, o.SignerName, o.SignedAt = StatusSigned, true, signer, &now
@@ -203,7 +201,7 @@ func (so *Service) Settle(ctx context.Context, id int64, version int, settlement
 	}
 	to := settlements[settlement]
 	if to == "" {
-		return o, crm.Invalid(crm.FieldError{Field: "settlement", Code: "unknown", Message: "must be on_site (collected on site) or finance (finance invoices)"})
+		return o, crm.Invalid(crm.Bad("settlement", "unknown", "serviceorder.settlement.unknown"))
 	}
 	if err := checkMove(o, to); err != nil {
 		return o, err
@@ -217,10 +215,10 @@ func (so *Service) Settle(ctx context.Context, id int64, version int, settlement
 			if o.FeeFen != nil {
 				want = *o.FeeFen
 			}
-			fs = append(fs, crm.FieldError{Field: "amount_fen", Code: "mismatch", Message: fmt.Sprintf("the amount collected must equal the fee, %d fen", want)})
+			fs = append(fs, crm.Bad("amount_fen", "mismatch", "serviceorder.amount_fen.mismatch", want))
 		}
 		if !slices.Contains(ServicePaymentMethods, method) {
-			fs = append(fs, crm.FieldError{Field: "payment_method", Code: "unknown", Message: "must be one of " + strings.Join(ServicePaymentMethods, ", ")})
+			fs = append(fs, crm.Bad("payment_method", "unknown", "serviceorder.one_of", strings.Join(ServicePaymentMethods, ", ")))
 		}
 		if len(fs) > 0 {
 			return o, crm.Invalid(fs...)
@@ -247,7 +245,7 @@ func (so *Service) Invoice(ctx context.Context, id int64, version int, invoiceNo
 		ok = ok && (r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r == '-')
 	}
 	if !ok {
-		return o, crm.Invalid(crm.FieldError{Field: "invoice_no", Code: "format", Message: "must be the invoice number: 8 to 40 letters, digits or dashes (e.g. the 20 digits of a 数电发票)"})
+		return o, crm.Invalid(crm.Bad("invoice_no", "format", "serviceorder.invoice_no.format"))
 	}
 	now, from := so.now().UTC(), o.Status
 	o.Status, o.InvoiceNo, o.InvoicedAt = StatusInvoiced, invoiceNo, &now
@@ -269,7 +267,7 @@ func (so *Service) Close(ctx context.Context, id int64, version int, note string
 		return o, err
 	}
 	if note = strings.TrimSpace(note); utf8.RuneCountInString(note) > 500 {
-		return o, crm.Invalid(crm.FieldError{Field: "note", Code: "length", Message: "must be at most 500 characters"})
+		return o, crm.Invalid(crm.Bad("note", "length", "serviceorder.note.length"))
 	}
 	now, from := so.now().UTC(), o.Status
 	o.Status, o.CloseNote, o.ClosedAt = StatusClosed, note, &now

@@ -2,9 +2,11 @@ package identity
 
 import (
 	"context"
+	"slices"
 	"strconv"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/msg"
 )
 
 // Me returns the signed-in user.
@@ -18,21 +20,50 @@ func (id *Service) Me(ctx context.Context) (User, error) {
 	return u, err
 }
 
-// UpdateMe changes what users may change about themselves: the name shown.
-func (id *Service) UpdateMe(ctx context.Context, displayName *string, version int) (User, error) {
+// MeChange is what users may change about themselves; nil fields stay.
+type MeChange struct {
+	Version     int // 0: whatever the stored version is
+	DisplayName *string
+	// Lang is msg.ZhCN, msg.En, or "" to follow the browser again.
+	Lang *string
+}
+
+// UpdateMe changes what users may change about themselves: the name shown
+// and the language they read Kehu in. A changed language reaches the
+// principal cache like any change to the user, so it holds from the next
+// request on.
+func (id *Service) UpdateMe(ctx context.Context, c MeChange) (User, error) {
 	u, err := id.Me(ctx)
 	if err != nil {
 		return User{}, err
 	}
-	if version != 0 && version != u.Version {
+	if c.Version != 0 && c.Version != u.Version {
 		return User{}, crm.Fail(crm.EVersionConflict, "identity.account_changed_elsewhere_reload")
 	}
-	if displayName == nil || *displayName == u.DisplayName {
+	if c.Lang != nil && !ValidLang(*c.Lang) {
+		return User{}, crm.Invalid(crm.Bad("lang", "unknown", "identity.lang.unknown"))
+	}
+	changes := map[string]crm.Change{}
+	if c.DisplayName != nil && *c.DisplayName != u.DisplayName {
+		changes["display_name"] = crm.Change{Before: u.DisplayName, After: *c.DisplayName}
+		u.DisplayName = *c.DisplayName
+	}
+	if c.Lang != nil && *c.Lang != u.Lang {
+		changes["lang"] = crm.Change{Before: u.Lang, After: *c.Lang}
+		u.Lang = *c.Lang
+	}
+	if len(changes) == 0 {
 		return u, nil
 	}
-	e := crm.NewAudit(ctx, crm.AuditUpdate, "user", strconv.FormatInt(u.ID, 10), map[string]crm.Change{"display_name": {Before: u.DisplayName, After: *displayName}})
-	u.DisplayName, u.UpdatedAt = *displayName, id.now().UTC()
+	e := crm.NewAudit(ctx, crm.AuditUpdate, "user", strconv.FormatInt(u.ID, 10), changes)
+	u.UpdatedAt = id.now().UTC()
 	return u, id.store.UpdateUser(ctx, &u, &e)
+}
+
+// ValidLang reports whether lang may be saved as a user's language: one
+// the catalogue speaks, spelled as msg spells it, or "" for none.
+func ValidLang(lang string) bool {
+	return lang == "" || slices.Contains(msg.Langs(), lang)
 }
 
 // User returns one user by username, for administrators.

@@ -3,16 +3,12 @@ package customer
 import (
 	"cmp"
 	"context"
-	"errors"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/kehucrm/kehu/internal/cn"
 	"github.com/kehucrm/kehu/internal/crm"
-	"github.com/kehucrm/kehu/internal/crm/identity"
-	"github.com/kehucrm/kehu/internal/msg"
 )
 
 // CustomerFilter narrows a customer list. Zero fields do not filter.
@@ -90,154 +86,6 @@ type CustomerCount struct {
 	Estimate bool  `json:"total_is_estimate"`
 }
 
-// CustomerStore keeps customers.
-type CustomerStore interface {
-	// CreateCustomer adds c; with uniqueName it refuses, in the same
-	// transaction, a normalised name a live customer has
-	// (*DuplicateNameError), so two requests at once cannot both add it.
-	CreateCustomer(ctx context.Context, c *Customer, uniqueName bool, e *crm.AuditEntry) error
-	Customer(ctx context.Context, id int64, s crm.Scope, trash bool, now time.Time) (Customer, bool, error)
-	ListCustomers(ctx context.Context, s crm.Scope, f CustomerFilter, now time.Time) ([]Customer, []int64, error)
-	SearchCustomers(ctx context.Context, s crm.Scope, q string, f CustomerFilter, now time.Time) ([]Customer, []int64, error)
-	CountCustomers(ctx context.Context, s crm.Scope, f CustomerFilter, now time.Time) (CustomerCount, error)
-	CustomerHoldings(ctx context.Context, id int64) (Holdings, error)
-	// UpdateCustomer writes c at its version; with uniqueName (a rename)
-	// it refuses, in the same transaction, a normalised name another live
-	// customer has (*DuplicateNameError), as CreateCustomer does.
-	UpdateCustomer(ctx context.Context, c *Customer, uniqueName bool, e *crm.AuditEntry) error
-	UpdateCustomers(ctx context.Context, cs []*Customer, es []*crm.AuditEntry) error
-	HardDeleteCustomer(ctx context.Context, id int64, e *crm.AuditEntry) error
-	UserByID(ctx context.Context, id int64) (identity.User, error)
-	Audit(ctx context.Context, e *crm.AuditEntry) error
-}
-
-// TrashDays is how long a deleted customer can be restored.
-const TrashDays = 30
-
-// Service is the customer archive.
-type Service struct {
-	Store        CustomerStore
-	contacts     ContactStore
-	interactions InteractionStore
-	dedup        DedupStore
-	fields       CustomerFieldStore
-	history      HistoryStore
-	Sealer       crm.Sealer
-	Now          func() time.Time
-}
-
-// CustomerArchiveStore is everything the customer archive keeps.
-type CustomerArchiveStore interface {
-	CustomerStore
-	ContactStore
-	InteractionStore
-	DedupStore
-	CustomerFieldStore
-	HistoryStore
-}
-
-// New returns the customer service.
-func New(s CustomerArchiveStore, sealer crm.Sealer, now func() time.Time) *Service {
-	if now == nil {
-		now = time.Now
-	}
-	return &Service{Store: s, Sealer: sealer, contacts: s, interactions: s, dedup: s, fields: s, history: s, Now: now}
-}
-
-// Create adds a customer. Its owner is the caller unless a gm (anyone) or
-// a sales manager (their team) names another: anyone else naming an owner
-// is refused with forbidden.
-func (cs *Service) Create(ctx context.Context, c Customer, lang string) (Customer, error) {
-	return cs.CreateForced(ctx, c, false, lang)
-}
-
-// CreateForced is Create that, with force, accepts a name another
-// customer already has.
-func (cs *Service) CreateForced(ctx context.Context, c Customer, force bool, lang string) (Customer, error) {
-	p, err := crm.Authorize(ctx, crm.ActCustomerCreate)
-	if err != nil {
-		return c, err
-	}
-	c.Normalize()
-	if err := c.Validate(lang); err != nil {
-		return c, err
-	}
-	if err := cs.checkCustom(ctx, c.Custom); err != nil {
-		return c, err
-	}
-	if c.OwnerID == 0 {
-		c.OwnerID = p.UserID
-	}
-	if err := cs.checkOwner(ctx, p, &c); err != nil {
-		return c, err
-	}
-	if err := cs.checkDuplicateUSCC(ctx, p, &c); err != nil {
-		return c, err
-	}
-	if err := cs.checkDuplicateName(ctx, p, &c, force); err != nil {
-		return c, err
-	}
-	now := cs.Now().UTC()
-	c.CreatedAt, c.UpdatedAt, c.DeletedAt = now, now, nil
-	e := crm.NewAudit(ctx, crm.AuditCreate, "customer", "", customerFields(c))
-	err = cs.Store.CreateCustomer(ctx, &c, !force, &e)
-	if dup := (*DuplicateNameError)(nil); errors.As(err, &dup) {
-		return c, cs.duplicateName(ctx, p, dup.ID)
-	}
-	return c, err
-}
-
-// checkOwner enforces who may own what and sets the customer's team to
-// its owner's.
-func (cs *Service) checkOwner(ctx context.Context, p crm.Principal, c *Customer) error {
-	forbid := func(key string) error {
-		return crm.FailField(crm.EForbidden, "owner_id", "forbidden", key)
-	}
-	if c.OwnerID != p.UserID && !p.Role.Can(crm.ActCustomerAssign) {
-		return forbid("customer.owner_id.give_away")
-	}
-	owner, err := cs.Store.UserByID(ctx, c.OwnerID)
-	if crm.ErrorCode(err) == crm.ENotFound {
-		return crm.Invalid(crm.Bad("owner_id", "unknown", "customer.owner_id.unknown"))
-	}
-	if err != nil {
-		return err
-	}
-	if owner.Disabled() {
-		return crm.Invalid(crm.Bad("owner_id", "disabled", "customer.owner_id.disabled"))
-	}
-	if !owner.Role.Can(crm.ActCustomerUpdate) {
-		// An auditor, an administrator or a QA engineer cannot look
-		// after a customer they may not even change.
-		return crm.Invalid(crm.Bad("owner_id", "role", "customer.owner_id.role", string(owner.Role), msg.M("role."+string(owner.Role))))
-	}
-	if p.Role == crm.RoleSalesManager && owner.ID != p.UserID && (owner.TeamID == 0 || owner.TeamID != p.TeamID) {
-		return forbid("customer.owner_id.team")
-	}
-	c.TeamID = owner.TeamID
-	return nil
-}
-
-// Get reads a customer in the caller's scope; out of scope is not_found.
-// A read made possible only by an access grant is audited.
-func (cs *Service) Get(ctx context.Context, id int64) (Customer, error) {
-	p, err := crm.Authorize(ctx, crm.ActCustomerRead)
-	if err != nil {
-		return Customer{}, err
-	}
-	c, viaGrant, err := cs.Store.Customer(ctx, id, crm.ReadScope(p), false, cs.Now())
-	if err != nil {
-		return c, err
-	}
-	if viaGrant {
-		e := crm.NewAudit(ctx, crm.AuditReadGranted, "customer", strconv.FormatInt(id, 10), nil)
-		if err := cs.Store.Audit(ctx, &e); err != nil {
-			return Customer{}, err
-		}
-	}
-	return c, nil
-}
-
 // List returns customers in scope, newest first; rows seen only through a
 // grant are audited.
 func (cs *Service) List(ctx context.Context, f CustomerFilter) ([]Customer, error) {
@@ -251,15 +99,15 @@ func (cs *Service) List(ctx context.Context, f CustomerFilter) ([]Customer, erro
 		return pageOf(found, f), err
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
-		list, granted, err = cs.Store.SearchCustomers(ctx, crm.ReadScope(p), q, f, cs.Now())
+		list, granted, err = cs.store.SearchCustomers(ctx, crm.ReadScope(p), q, f, cs.now())
 	} else {
-		list, granted, err = cs.Store.ListCustomers(ctx, crm.ReadScope(p), f, cs.Now())
+		list, granted, err = cs.store.ListCustomers(ctx, crm.ReadScope(p), f, cs.now())
 	}
 	if err != nil || len(granted) == 0 {
 		return list, err
 	}
 	e := crm.NewAudit(ctx, crm.AuditReadGranted, "customer", "", map[string]any{"ids": granted})
-	return list, cs.Store.Audit(ctx, &e)
+	return list, cs.store.Audit(ctx, &e)
 }
 
 // authorizeList lets the caller read the list f asks for: customers, and
@@ -290,9 +138,9 @@ func (cs *Service) ListCounted(ctx context.Context, f CustomerFilter) ([]Custome
 	if found, ok, err := cs.byMobile(ctx, p, f); ok || err != nil {
 		return pageOf(found, f), CustomerCount{Total: int64(len(found))}, err
 	}
-	if sc, can := cs.Store.(searchCounter); can && strings.TrimSpace(f.Query) != "" {
+	if sc, can := cs.store.(searchCounter); can && strings.TrimSpace(f.Query) != "" {
 		f.Query = strings.TrimSpace(f.Query)
-		list, n, ok, err := sc.SearchCustomersCounted(ctx, crm.ReadScope(p), f.Query, f, cs.Now())
+		list, n, ok, err := sc.SearchCustomersCounted(ctx, crm.ReadScope(p), f.Query, f, cs.now())
 		if err != nil || ok {
 			return list, n, err
 		}
@@ -317,7 +165,7 @@ func (cs *Service) Count(ctx context.Context, f CustomerFilter) (CustomerCount, 
 	if found, ok, err := cs.byMobile(ctx, p, f); ok || err != nil {
 		return CustomerCount{Total: int64(len(found))}, err
 	}
-	return cs.Store.CountCustomers(ctx, crm.ReadScope(p), f, cs.Now())
+	return cs.store.CountCustomers(ctx, crm.ReadScope(p), f, cs.now())
 }
 
 // byMobile answers a search box holding a whole mobile number (138 0013
@@ -327,7 +175,7 @@ func (cs *Service) Count(ctx context.Context, f CustomerFilter) (CustomerCount, 
 // false for any other list.
 func (cs *Service) byMobile(ctx context.Context, p crm.Principal, f CustomerFilter) (found []Customer, ok bool, err error) {
 	q := strings.TrimSpace(f.Query)
-	if q == "" || cs.Sealer == nil || f.Sort != "" || f.Trash || f.Stage != "" || f.OwnerID != 0 || f.TeamID != 0 || f.Region != "" ||
+	if q == "" || cs.sealer == nil || f.Sort != "" || f.Trash || f.Stage != "" || f.OwnerID != 0 || f.TeamID != 0 || f.Region != "" ||
 		f.Industry != "" || f.Tag != "" || !f.From.IsZero() || !f.To.IsZero() {
 		return nil, false, nil
 	}
@@ -344,7 +192,7 @@ func (cs *Service) byMobile(ctx context.Context, p crm.Principal, f CustomerFilt
 	if pr != nil && pr.Severity == cn.Error {
 		return nil, false, nil
 	}
-	contacts, err := cs.contacts.ContactsByMobileIndex(ctx, MobileBlindIndex(cs.Sealer, norm))
+	contacts, err := cs.contacts.ContactsByMobileIndex(ctx, MobileBlindIndex(cs.sealer, norm))
 	if err != nil {
 		return nil, true, err
 	}
@@ -358,7 +206,7 @@ func (cs *Service) byMobile(ctx context.Context, p crm.Principal, f CustomerFilt
 	found = []Customer{}
 	var granted []int64
 	for _, id := range ids {
-		c, viaGrant, err := cs.Store.Customer(ctx, id, crm.ReadScope(p), false, cs.Now())
+		c, viaGrant, err := cs.store.Customer(ctx, id, crm.ReadScope(p), false, cs.now())
 		if crm.ErrorCode(err) == crm.ENotFound {
 			continue // out of scope: as if it were not there
 		}
@@ -372,7 +220,7 @@ func (cs *Service) byMobile(ctx context.Context, p crm.Principal, f CustomerFilt
 	}
 	if len(granted) > 0 {
 		e := crm.NewAudit(ctx, crm.AuditReadGranted, "customer", "", map[string]any{"ids": granted})
-		return found, true, cs.Store.Audit(ctx, &e)
+		return found, true, cs.store.Audit(ctx, &e)
 	}
 	return found, true, nil
 }
@@ -391,16 +239,4 @@ func pageOf(list []Customer, f CustomerFilter) []Customer {
 		out = append(out, c)
 	}
 	return out
-}
-
-func customerFields(c Customer) map[string]any {
-	return map[string]any{"code": c.Code, "kind": c.Kind, "name": c.Name, "uscc": c.USCC, "stage": c.Stage, "owner_id": c.OwnerID}
-}
-
-// Visible returns nil when the live customer id is inside scope, or the
-// not_found error a caller outside it gets; other areas check a customer
-// this way before they attach a record to it.
-func (cs *Service) Visible(ctx context.Context, id int64, scope crm.Scope) error {
-	_, _, err := cs.Store.Customer(ctx, id, scope, false, cs.Now())
-	return err
 }

@@ -6,7 +6,6 @@ import (
 	"maps"
 	"slices"
 	"strconv"
-	"time"
 
 	"github.com/kehucrm/kehu/internal/crm"
 )
@@ -43,7 +42,7 @@ func (cs *Service) Update(ctx context.Context, id int64, pt CustomerPatch, lang 
 	if err != nil {
 		return Customer{}, err
 	}
-	c, _, err := cs.Store.Customer(ctx, id, crm.CustomerScope(p), false, cs.Now())
+	c, _, err := cs.store.Customer(ctx, id, crm.CustomerScope(p), false, cs.now())
 	if err != nil {
 		return c, err
 	}
@@ -116,9 +115,9 @@ func (cs *Service) Update(ctx context.Context, id int64, pt CustomerPatch, lang 
 			return before, err
 		}
 	}
-	c.UpdatedAt = cs.Now().UTC()
+	c.UpdatedAt = cs.now().UTC()
 	e := crm.NewAudit(ctx, crm.AuditUpdate, "customer", strconv.FormatInt(c.ID, 10), changes)
-	err = cs.Store.UpdateCustomer(ctx, &c, renamed && !pt.Force, &e)
+	err = cs.store.UpdateCustomer(ctx, &c, renamed && !pt.Force, &e)
 	if dup := (*DuplicateNameError)(nil); errors.As(err, &dup) {
 		return before, cs.duplicateName(ctx, p, dup.ID)
 	}
@@ -132,17 +131,17 @@ func (cs *Service) Delete(ctx context.Context, id int64, version int) error {
 	if err != nil {
 		return err
 	}
-	c, _, err := cs.Store.Customer(ctx, id, crm.CustomerScope(p), false, cs.Now())
+	c, _, err := cs.store.Customer(ctx, id, crm.CustomerScope(p), false, cs.now())
 	if err != nil {
 		return err
 	}
 	if version != 0 && version != c.Version {
 		return crm.Fail(crm.EVersionConflict, "customer.changed")
 	}
-	now := cs.Now().UTC()
+	now := cs.now().UTC()
 	c.DeletedAt, c.UpdatedAt = &now, now
 	e := crm.NewAudit(ctx, crm.AuditDelete, "customer", strconv.FormatInt(id, 10), map[string]any{"trash": true, "name": c.Name})
-	return cs.Store.UpdateCustomer(ctx, &c, false, &e)
+	return cs.store.UpdateCustomer(ctx, &c, false, &e)
 }
 
 // Restore brings a customer back from the trash within TrashDays days.
@@ -151,16 +150,16 @@ func (cs *Service) Restore(ctx context.Context, id int64) (Customer, error) {
 	if err != nil {
 		return Customer{}, err
 	}
-	c, _, err := cs.Store.Customer(ctx, id, crm.CustomerScope(p), true, cs.Now())
+	c, _, err := cs.store.Customer(ctx, id, crm.CustomerScope(p), true, cs.now())
 	if err != nil {
 		return c, err
 	}
-	if cs.Now().Sub(*c.DeletedAt) > TrashDays*24*time.Hour {
+	if !c.Restorable(cs.now()) {
 		return c, crm.Fail(crm.EConflict, "customer.customer_deleted_more_than", TrashDays)
 	}
-	c.DeletedAt, c.UpdatedAt = nil, cs.Now().UTC()
+	c.DeletedAt, c.UpdatedAt = nil, cs.now().UTC()
 	e := crm.NewAudit(ctx, crm.AuditUpdate, "customer", strconv.FormatInt(id, 10), map[string]crm.Change{"deleted": {Before: true, After: false}})
-	return c, cs.Store.UpdateCustomer(ctx, &c, false, &e)
+	return c, cs.store.UpdateCustomer(ctx, &c, false, &e)
 }
 
 // HardDelete erases a customer in the trash for good. Only an
@@ -170,5 +169,5 @@ func (cs *Service) HardDelete(ctx context.Context, id int64) error {
 		return err
 	}
 	e := crm.NewAudit(ctx, crm.AuditDelete, "customer", strconv.FormatInt(id, 10), map[string]any{"hard": true})
-	return cs.Store.HardDeleteCustomer(ctx, id, &e)
+	return cs.store.HardDeleteCustomer(ctx, id, &e)
 }

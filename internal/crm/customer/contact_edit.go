@@ -4,13 +4,8 @@ import (
 	"context"
 	"errors"
 	"strconv"
-	"strings"
-	"unicode/utf8"
 
-	"github.com/kehucrm/kehu/internal/cn"
 	"github.com/kehucrm/kehu/internal/crm"
-	"github.com/kehucrm/kehu/internal/msg"
-	"github.com/kehucrm/kehu/internal/secure"
 )
 
 // ContactStore keeps contacts.
@@ -25,8 +20,6 @@ type ContactStore interface {
 	PrimaryContacts(ctx context.Context, customerIDs []int64) (map[int64]Contact, error)
 }
 
-const ContactMobileDomain = "contacts.mobile"
-
 // inScope loads a customer the caller may act on with action a: reads
 // reach granted records too, changes only the caller's own scope.
 func (cs *Service) InScope(ctx context.Context, a crm.Action, customerID int64) (crm.Principal, Customer, error) {
@@ -38,10 +31,10 @@ func (cs *Service) InScope(ctx context.Context, a crm.Action, customerID int64) 
 	if a == crm.ActCustomerRead {
 		scope = crm.ReadScope(p)
 	}
-	c, viaGrant, err := cs.Store.Customer(ctx, customerID, scope, false, cs.Now())
+	c, viaGrant, err := cs.store.Customer(ctx, customerID, scope, false, cs.now())
 	if err == nil && viaGrant {
 		e := crm.NewAudit(ctx, crm.AuditReadGranted, "customer", strconv.FormatInt(customerID, 10), map[string]string{"via": string(a)})
-		err = cs.Store.Audit(ctx, &e)
+		err = cs.store.Audit(ctx, &e)
 	}
 	return p, c, err
 }
@@ -66,28 +59,16 @@ func (cs *Service) AddContact(ctx context.Context, c Contact, mobile string, for
 	if err != nil {
 		return c, err
 	}
-	if err := joinInvalid(c.Validate(lang), mobileProblem(mobile, lang)); err != nil {
+	if err := joinInvalid(c.Validate(lang, cs.today()), mobileProblem(mobile, lang)); err != nil {
 		return c, err
 	}
 	if err := cs.sealContactMobile(ctx, p, &c, mobile, force, lang); err != nil {
 		return c, err
 	}
-	now := cs.Now().UTC()
+	now := cs.now().UTC()
 	c.CreatedAt, c.UpdatedAt, c.Version = now, now, 1
 	e := crm.NewAudit(ctx, crm.AuditCreate, "contact", "", map[string]any{"customer_id": c.CustomerID, "name": c.Name, "mobile": c.Mobile})
 	return c, cs.contacts.CreateContact(ctx, &c, &e)
-}
-
-// mobileProblem is what is wrong with a mobile number as entered, as a
-// field error (nil for none, or no number).
-func mobileProblem(mobile, lang string) error {
-	if mobile == "" {
-		return nil
-	}
-	if _, pr := cn.ValidateMobile(mobile); pr != nil && pr.Severity == cn.Error {
-		return crm.Invalid(crm.BadIn(lang, "mobile", pr.Code, msg.Of(pr)))
-	}
-	return nil
 }
 
 // joinInvalid puts the field errors of several validations in one, so a
@@ -110,57 +91,6 @@ func joinInvalid(errs ...error) error {
 	return crm.Invalid(fields...)
 }
 
-// sealContactMobile validates, encrypts and indexes a mobile number and
-// checks it against the other contacts.
-func (cs *Service) sealContactMobile(ctx context.Context, p crm.Principal, c *Contact, mobile string, force bool, lang string) error {
-	if mobile == "" {
-		return nil
-	}
-	norm, pr := cn.ValidateMobile(mobile)
-	if pr != nil && pr.Severity == cn.Error {
-		return crm.Invalid(crm.BadIn(lang, "mobile", pr.Code, msg.Of(pr)))
-	}
-	if cs.Sealer == nil {
-		return crm.Fail(crm.EInternal, "crm.no_keyring")
-	}
-	idx := cs.Sealer.BlindIndex(ContactMobileDomain, []byte(norm))
-	if !force {
-		others, err := cs.contacts.ContactsByMobileIndex(ctx, idx)
-		if err != nil {
-			return err
-		}
-		for _, o := range others {
-			if o.ID == c.ID {
-				continue
-			}
-			text := msg.M("customer.mobile.duplicate")
-			if oc, _, err := cs.Store.Customer(ctx, o.CustomerID, crm.CustomerScope(p), false, cs.Now()); err == nil {
-				text = msg.M("customer.mobile.duplicate_of", o.Name, oc.Code, oc.Name)
-			}
-			e := crm.Refuse(crm.EConflict, msg.M("customer.mobile.duplicate_force", text))
-			e.Fields = []crm.FieldError{crm.BadText("mobile", "duplicate", text)}
-			return e
-		}
-	}
-	enc, err := cs.Sealer.Encrypt([]byte(norm), secure.AAD("contacts", "mobile"))
-	if err != nil {
-		return err
-	}
-	c.MobileEnc, c.MobileIdx, c.MobileLast4, c.Mobile = enc, idx, norm[len(norm)-4:], secure.MaskMobile(norm)
-	return nil
-}
-
-func (cs *Service) maskContact(c *Contact) {
-	if c.MobileEnc == "" || cs.Sealer == nil {
-		return
-	}
-	if b, err := cs.Sealer.Decrypt(c.MobileEnc, secure.AAD("contacts", "mobile")); err == nil {
-		c.Mobile = secure.MaskMobile(string(b))
-	} else {
-		c.Mobile = "****"
-	}
-}
-
 // contactInScope loads a contact whose customer the caller may act on.
 func (cs *Service) contactInScope(ctx context.Context, a crm.Action, id int64) (crm.Principal, Contact, error) {
 	c, err := cs.contacts.Contact(ctx, id)
@@ -174,32 +104,6 @@ func (cs *Service) contactInScope(ctx context.Context, a crm.Action, id int64) (
 	return p, c, err
 }
 
-// RevealContactMobile shows a contact's full mobile number: it needs the
-// customer in scope and a reason, and it is audited.
-func (cs *Service) RevealContactMobile(ctx context.Context, id int64, reason string) (string, error) {
-	if _, err := crm.Authorize(ctx, crm.ActCustomerReveal); err != nil {
-		return "", err
-	}
-	if reason = strings.TrimSpace(reason); reason == "" {
-		return "", crm.Invalid(crm.Bad("reason", "required", "customer.reveal.reason.required"))
-	} else if utf8.RuneCountInString(reason) > 200 {
-		return "", crm.Invalid(crm.Bad("reason", "length", "customer.max_200"))
-	}
-	_, c, err := cs.contactInScope(ctx, crm.ActCustomerRead, id)
-	if err != nil {
-		return "", err
-	}
-	if c.MobileEnc == "" {
-		return "", crm.Fail(crm.ENotFound, "customer.contact_has_no_mobile")
-	}
-	b, err := cs.Sealer.Decrypt(c.MobileEnc, secure.AAD("contacts", "mobile"))
-	if err != nil {
-		return "", err
-	}
-	e := crm.NewAudit(ctx, crm.AuditReveal, "contact", strconv.FormatInt(id, 10), map[string]any{"field": "mobile", "reason": reason, "customer_id": c.CustomerID})
-	return string(b), cs.Store.Audit(ctx, &e)
-}
-
 // DeleteContact removes a contact.
 func (cs *Service) DeleteContact(ctx context.Context, id int64) error {
 	_, c, err := cs.contactInScope(ctx, crm.ActCustomerUpdate, id)
@@ -208,39 +112,6 @@ func (cs *Service) DeleteContact(ctx context.Context, id int64) error {
 	}
 	e := crm.NewAudit(ctx, crm.AuditDelete, "contact", strconv.FormatInt(id, 10), map[string]any{"customer_id": c.CustomerID, "name": c.Name})
 	return cs.contacts.DeleteContact(ctx, id, &e)
-}
-
-// FindContactsByMobile finds contacts by their full mobile number through
-// the blind index, keeping to the caller's scope.
-func (cs *Service) FindContactsByMobile(ctx context.Context, mobile string, lang string) ([]Contact, error) {
-	p, err := crm.Authorize(ctx, crm.ActCustomerRead)
-	if err != nil {
-		return nil, err
-	}
-	norm, pr := cn.ValidateMobile(mobile)
-	if pr != nil && pr.Severity == cn.Error {
-		return nil, crm.Invalid(crm.BadIn(lang, "mobile", pr.Code, msg.Of(pr)))
-	}
-	all, err := cs.contacts.ContactsByMobileIndex(ctx, cs.Sealer.BlindIndex(ContactMobileDomain, []byte(norm)))
-	if err != nil {
-		return nil, err
-	}
-	out := []Contact{}
-	for _, c := range all {
-		_, viaGrant, err := cs.Store.Customer(ctx, c.CustomerID, crm.ReadScope(p), false, cs.Now())
-		if err != nil {
-			continue
-		}
-		if viaGrant {
-			e := crm.NewAudit(ctx, crm.AuditReadGranted, "customer", strconv.FormatInt(c.CustomerID, 10), map[string]string{"via": "contact mobile look-up"})
-			if err := cs.Store.Audit(ctx, &e); err != nil {
-				return nil, err
-			}
-		}
-		cs.maskContact(&c)
-		out = append(out, c)
-	}
-	return out, nil
 }
 
 // ContactPatch is a change to a contact; nil fields stay.
@@ -301,7 +172,7 @@ func (cs *Service) UpdateContact(ctx context.Context, id int64, pt ContactPatch,
 	if pt.Mobile != nil {
 		newMobile = *pt.Mobile
 	}
-	if err := joinInvalid(c.validateChange(lang, &stored), mobileProblem(newMobile, lang)); err != nil {
+	if err := joinInvalid(c.validateChange(lang, &stored, cs.today()), mobileProblem(newMobile, lang)); err != nil {
 		return c, err
 	}
 	if pt.Mobile != nil {
@@ -318,7 +189,7 @@ func (cs *Service) UpdateContact(ctx context.Context, id int64, pt ContactPatch,
 	if len(changes) == 0 {
 		return c, nil
 	}
-	c.UpdatedAt = cs.Now().UTC()
+	c.UpdatedAt = cs.now().UTC()
 	e := crm.NewAudit(ctx, crm.AuditUpdate, "contact", strconv.FormatInt(id, 10), changes)
 	return c, cs.contacts.UpdateContact(ctx, &c, &e)
 }

@@ -31,14 +31,14 @@ func (cs *Service) mergePair(ctx context.Context, survivorID, fromID int64) (Cus
 	if err != nil {
 		return Customer{}, Customer{}, err
 	}
-	survivor, _, err := cs.Store.Customer(ctx, survivorID, crm.CustomerScope(p), false, cs.Now())
+	survivor, _, err := cs.store.Customer(ctx, survivorID, crm.CustomerScope(p), false, cs.now())
 	if err != nil {
 		return survivor, Customer{}, err
 	}
 	if survivorID == fromID {
 		return survivor, Customer{}, crm.Invalid(crm.Bad("from_id", "same", "customer.from_id.same"))
 	}
-	merged, _, err := cs.Store.Customer(ctx, fromID, crm.CustomerScope(p), false, cs.Now())
+	merged, _, err := cs.store.Customer(ctx, fromID, crm.CustomerScope(p), false, cs.now())
 	if crm.ErrorCode(err) == crm.ENotFound {
 		return survivor, merged, crm.Invalid(crm.Bad("from_id", "unknown", "customer.from_id.unknown"))
 	}
@@ -52,7 +52,7 @@ func (cs *Service) PreviewMerge(ctx context.Context, survivorID, fromID int64) (
 	if err != nil {
 		return MergePreview{Survivor: survivor}, err
 	}
-	h, err := cs.Store.CustomerHoldings(ctx, fromID)
+	h, err := cs.store.CustomerHoldings(ctx, fromID)
 	return MergePreview{Survivor: survivor, Merged: merged, Moves: h}, err
 }
 
@@ -65,18 +65,18 @@ func (cs *Service) MergeCandidates(ctx context.Context, survivorID int64, q stri
 	if err != nil {
 		return nil, err
 	}
-	survivor, _, err := cs.Store.Customer(ctx, survivorID, crm.CustomerScope(p), false, cs.Now())
+	survivor, _, err := cs.store.Customer(ctx, survivorID, crm.CustomerScope(p), false, cs.now())
 	if err != nil {
 		return nil, err
 	}
 	var list []Customer
 	if q = strings.TrimSpace(q); q != "" {
-		list, _, err = cs.Store.SearchCustomers(ctx, crm.CustomerScope(p), q, CustomerFilter{Limit: 21}, cs.Now())
+		list, _, err = cs.store.SearchCustomers(ctx, crm.CustomerScope(p), q, CustomerFilter{Limit: 21}, cs.now())
 	} else {
 		var same []Customer
 		same, err = cs.dedup.CustomersByNameNorm(ctx, NormalizeName(survivor.Name))
 		for _, c := range same {
-			if _, _, e := cs.Store.Customer(ctx, c.ID, crm.CustomerScope(p), false, cs.Now()); e == nil {
+			if _, _, e := cs.store.Customer(ctx, c.ID, crm.CustomerScope(p), false, cs.now()); e == nil {
 				list = append(list, c)
 			}
 		}

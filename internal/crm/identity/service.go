@@ -23,10 +23,11 @@ type IdentityStore interface {
 	EnsureTeam(ctx context.Context, name string, now time.Time, e *crm.AuditEntry) (Team, error)
 	UpdateUserEnding(ctx context.Context, u *User, e *crm.AuditEntry, revokeTokens bool) error
 
-	// RecordLoginFailure counts a failed sign-in atomically; at max
-	// failures it locks the account until lockUntil, resets the count and
-	// writes lock as well as fail. It reports whether it locked.
-	RecordLoginFailure(ctx context.Context, userID int64, max int, lockUntil time.Time, fail, lock *crm.AuditEntry) (bool, error)
+	// RecordLoginFailure counts a failed sign-in atomically and writes
+	// fail; when lockAfter says the new count locks, it locks the account
+	// until the time lockAfter gives, resets the count and writes lock too.
+	// It reports whether it locked.
+	RecordLoginFailure(ctx context.Context, userID int64, lockAfter func(failures int) (time.Time, bool), fail, lock *crm.AuditEntry) (bool, error)
 	CreateSession(ctx context.Context, s Session, userID int64, e *crm.AuditEntry) error
 	SessionByHash(ctx context.Context, hash string) (Session, error)
 	TouchSession(ctx context.Context, hash string, at time.Time) error

@@ -4,7 +4,7 @@ import (
 	"time"
 )
 
-// shanghai is where times are shown to users.
+// Shanghai is where times are shown to users.
 var Shanghai = ChinaTime()
 
 // ChinaTime is China Standard Time (UTC+8, no daylight saving), where

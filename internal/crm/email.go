@@ -4,7 +4,7 @@ import (
 	"strings"
 )
 
-// validEmail is a plain check of an address: one @, a dot in the domain,
+// ValidEmail is a plain check of an address: one @, a dot in the domain,
 // no spaces or angle brackets, at most 254 characters.
 func ValidEmail(s string) bool {
 	at := strings.IndexByte(s, '@')
@@ -15,7 +15,7 @@ func ValidEmail(s string) bool {
 	return strings.Contains(d, ".") && !strings.HasPrefix(d, ".") && !strings.HasSuffix(d, ".")
 }
 
-// maskEmail shows the first character of the local part and the domain:
+// MaskEmail shows the first character of the local part and the domain:
 // "wang@example.com" becomes "w***@example.com".
 func MaskEmail(s string) string {
 	at := strings.IndexByte(s, '@')
