@@ -5,15 +5,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"runtime"
-	"sync"
 	"time"
 
-	"github.com/kehucrm/kehu/internal/bench"
 	"github.com/kehucrm/kehu/internal/crm"
-	"github.com/kehucrm/kehu/internal/crm/customer"
 	"github.com/kehucrm/kehu/internal/crm/identity"
-	"github.com/kehucrm/kehu/internal/search"
 	"github.com/kehucrm/kehu/internal/secure"
 	"github.com/kehucrm/kehu/internal/store"
 )
@@ -38,55 +33,29 @@ func benchUsers() []identity.NewUser {
 // benchData is `kehu bench data`: it fills an empty database with a large,
 // deterministic data set for the benchmarks in docs/benchmarks.md.
 func benchData(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var cfg Config
-	var n int64
-	var seed uint64
-	var batchSize int
-	fs := flag.NewFlagSet("kehu bench data", flag.ContinueOnError)
-	dbFlags(fs, &cfg)
-	fs.Int64Var(&n, "customers", 1_000_000, "how many customers (each with one contact) to generate")
-	fs.Uint64Var(&seed, "seed", 1, "generator seed: the same seed gives the same data")
-	fs.IntVar(&batchSize, "batch", 500, "rows per transaction")
-	if err := parse(fs, args, stderr); err != nil {
+	opt, err := parseBenchData(args, stderr)
+	if err != nil {
 		return err
 	}
-	if n < 1 || n > 50_000_000 {
-		return usageError{"--customers must be from 1 to 50000000"}
-	}
-	if batchSize < 1 || batchSize > 1000 {
-		return usageError{"--batch must be from 1 to 1000"}
-	}
+	cfg := opt.cfg
 	db, err := store.Open(ctx, cfg.dsn(), store.Options{ApplicationName: "kehu-bench"})
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if _, err := db.Migrate(ctx); err != nil {
+	if err := migrateEmptyBenchDB(ctx, db); err != nil {
 		return err
-	}
-	if max, err := db.MaxCustomerID(ctx); err != nil {
-		return err
-	} else if max > 0 {
-		return fmt.Errorf("the database already has customers; kehu bench data fills an empty database only")
 	}
 	keys, err := cfg.keyring()
 	if err != nil {
 		return err
 	}
-	id := identity.New(db, identity.DefaultAuthConfig(), keys, nil)
 	password := generatePassword()
-	var owners []identity.User
-	for _, u := range benchUsers() {
-		u.Password = password
-		user, err := id.AddUser(cliContext(ctx), u, "zh-CN")
-		if err != nil {
-			return fmt.Errorf("bench user %s: %w", u.Username, err)
-		}
-		if user.Role == crm.RoleAccountManager {
-			owners = append(owners, user)
-		}
+	owners, err := addBenchUsers(ctx, db, keys, password)
+	if err != nil {
+		return err
 	}
-	fmt.Fprintf(stdout, "kehu bench data: %d customers into %s (%s); the bench.* accounts' password is %s\n", n, db.Engine, cfg.dsn(), password)
+	fmt.Fprintf(stdout, "kehu bench data: %d customers into %s (%s); the bench.* accounts' password is %s\n", opt.n, db.Engine, cfg.dsn(), password)
 
 	// PostgreSQL builds the search index's GIN index once at the end,
 	// sorted, far faster than a row at a time; it is rebuilt whatever
@@ -96,65 +65,9 @@ func benchData(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	defer func() { _ = db.RestoreBenchIndexes(context.WithoutCancel(ctx)) }()
 	start := time.Now()
-	gen := make(chan bench.GenCustomer, 4*batchSize)
-	batches := make(chan []store.BenchCustomer, 4)
-	go func() {
-		defer close(gen)
-		bench.Customers(seed, n, len(owners), func(g bench.GenCustomer) bool {
-			select {
-			case gen <- g:
-				return true
-			case <-ctx.Done():
-				return false
-			}
-		})
-	}()
-	var wg sync.WaitGroup
-	errs := make(chan error, runtime.NumCPU())
-	for range runtime.NumCPU() {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			batch := make([]store.BenchCustomer, 0, batchSize)
-			for g := range gen {
-				c, err := benchDataRow(g, owners, keys)
-				if err != nil {
-					errs <- err
-					return
-				}
-				if batch = append(batch, c); len(batch) == batchSize {
-					batches <- batch
-					batch = make([]store.BenchCustomer, 0, batchSize)
-				}
-			}
-			if len(batch) > 0 {
-				batches <- batch
-			}
-		}()
-	}
-	go func() { wg.Wait(); close(batches) }()
-	var done int64
-	var writing time.Duration
-	next := int64(100_000)
-	for batch := range batches {
-		t0 := time.Now()
-		if err := db.LoadBenchCustomers(ctx, batch); err != nil {
-			return err
-		}
-		writing += time.Since(t0)
-		done += int64(len(batch))
-		if done >= next || done == n {
-			el := time.Since(start)
-			fmt.Fprintf(stdout, "  %d rows, %.0f rows/s\n", done, float64(done)/el.Seconds())
-			next += 100_000
-		}
-	}
-	select {
-	case err := <-errs:
-		return err
-	default:
-	}
-	if err := ctx.Err(); err != nil {
+	load := benchLoad{db: db, keys: keys, owners: owners, seed: opt.seed, n: opt.n, batchSize: opt.batchSize, stdout: stdout, start: start}
+	done, writing, err := load.run(ctx)
+	if err != nil {
 		return err
 	}
 	if err := db.RestoreBenchIndexes(ctx); err != nil {
@@ -167,26 +80,62 @@ func benchData(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	return nil
 }
 
-// benchDataRow prepares one generated customer as the store writes it: its
-// normalised name, sealed mobile with blind index, and search tokens.
-func benchDataRow(g bench.GenCustomer, owners []identity.User, keys *secure.Keyring) (store.BenchCustomer, error) {
-	owner := owners[g.Owner]
-	enc, err := keys.Encrypt([]byte(g.Mobile), secure.AAD("contacts", "mobile"))
-	if err != nil {
-		return store.BenchCustomer{}, err
+// benchDataOptions are the flags of `kehu bench data`.
+type benchDataOptions struct {
+	cfg       Config
+	n         int64
+	seed      uint64
+	batchSize int
+}
+
+// parseBenchData reads the flags of `kehu bench data`.
+func parseBenchData(args []string, stderr io.Writer) (benchDataOptions, error) {
+	var opt benchDataOptions
+	fs := flag.NewFlagSet("kehu bench data", flag.ContinueOnError)
+	dbFlags(fs, &opt.cfg)
+	fs.Int64Var(&opt.n, "customers", 1_000_000, "how many customers (each with one contact) to generate")
+	fs.Uint64Var(&opt.seed, "seed", 1, "generator seed: the same seed gives the same data")
+	fs.IntVar(&opt.batchSize, "batch", 500, "rows per transaction")
+	if err := parse(fs, args, stderr); err != nil {
+		return opt, err
 	}
-	code := fmt.Sprintf("KH%08d", g.N)
-	last4 := g.Mobile[len(g.Mobile)-4:]
-	return store.BenchCustomer{
-		ID: g.N, Code: code, Name: g.Name, ShortName: g.ShortName, NameNorm: customer.NormalizeName(g.Name), NameSort: customer.NameSortKey(g.Name), USCC: g.USCC,
-		IndustryCode: g.IndustryCode, RegionCode: g.RegionCode, Address: g.Address, Source: g.Source, Stage: g.Stage,
-		OwnerID: owner.ID, TeamID: owner.TeamID, CreatedAt: g.CreatedAt,
-		ContactName: g.ContactName, ContactTitle: g.ContactTitle,
-		MobileEnc: enc, MobileIdx: customer.MobileBlindIndex(keys, g.Mobile), MobileLast4: last4,
-		Tokens: search.Tokens(search.Doc{
-			Texts:   []string{g.Name, g.ShortName, g.ContactName},
-			Codes:   []string{code, g.USCC, fmt.Sprint(g.N)},
-			Numbers: []string{last4},
-		}),
-	}, nil
+	if opt.n < 1 || opt.n > 50_000_000 {
+		return opt, usageError{"--customers must be from 1 to 50000000"}
+	}
+	if opt.batchSize < 1 || opt.batchSize > 1000 {
+		return opt, usageError{"--batch must be from 1 to 1000"}
+	}
+	return opt, nil
+}
+
+// migrateEmptyBenchDB brings the database's schema up to date and refuses
+// one that already has customers: the data set's ids start at 1.
+func migrateEmptyBenchDB(ctx context.Context, db *store.DB) error {
+	if _, err := db.Migrate(ctx); err != nil {
+		return err
+	}
+	if max, err := db.MaxCustomerID(ctx); err != nil {
+		return err
+	} else if max > 0 {
+		return fmt.Errorf("the database already has customers; kehu bench data fills an empty database only")
+	}
+	return nil
+}
+
+// addBenchUsers adds benchUsers with one password and returns the account
+// managers, who own the customers.
+func addBenchUsers(ctx context.Context, db *store.DB, keys *secure.Keyring, password string) ([]identity.User, error) {
+	id := identity.New(db, identity.DefaultAuthConfig(), keys, nil)
+	var owners []identity.User
+	for _, u := range benchUsers() {
+		u.Password = password
+		user, err := id.AddUser(cliContext(ctx), u, "zh-CN")
+		if err != nil {
+			return nil, fmt.Errorf("bench user %s: %w", u.Username, err)
+		}
+		if user.Role == crm.RoleAccountManager {
+			owners = append(owners, user)
+		}
+	}
+	return owners, nil
 }

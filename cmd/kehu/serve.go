@@ -2,19 +2,17 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/kehucrm/kehu/internal/jobs"
+	"github.com/kehucrm/kehu/internal/mail"
 	"github.com/kehucrm/kehu/internal/secure"
 	"github.com/kehucrm/kehu/internal/server"
 	"github.com/kehucrm/kehu/internal/store"
@@ -24,6 +22,9 @@ import (
 // finish after SIGTERM or SIGINT.
 const shutdownGrace = 30 * time.Second
 
+// serve is `kehu serve`: it listens, brings the database up to date,
+// starts the background jobs and serves the web UI and API until ctx is
+// done, then gives requests and jobs shutdownGrace to finish.
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var cfg Config
 	fs := flag.NewFlagSet("kehu serve", flag.ContinueOnError)
@@ -39,13 +40,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-
-	ln, err := net.Listen("tcp", cfg.Addr)
+	ln, err := listen(cfg.Addr)
 	if err != nil {
-		if errors.Is(err, syscall.EADDRINUSE) {
-			return fmt.Errorf("cannot listen on %s: the port is already in use (is another kehu running? choose another with --addr)", cfg.Addr)
-		}
-		return fmt.Errorf("cannot listen on %s: %w", cfg.Addr, err)
+		return err
 	}
 	defer ln.Close()
 
@@ -55,55 +52,23 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer db.Close()
-
-	applied, err := db.Migrate(ctx)
-	if err != nil {
+	if err := migrateLogged(ctx, db, log); err != nil {
 		return err
 	}
-	for _, m := range applied {
-		log.Info("migration applied", "version", m.Version, "name", m.Name)
-	}
-
 	keys, err := cfg.keyring()
 	if err != nil {
 		return err
 	}
 	go reloadKeys(ctx, keys, log)
 
-	jobCfg := jobs.Config{Logger: log, PublicURL: cfg.publicURL(strings.TrimSuffix(urlOf(ln.Addr()), "/"))}
-	if mailer != nil {
-		jobCfg.Mailer = mailer
-		log.Info("e-mail on", "smtp", mailer.Redacted())
-	}
-	srv, err := server.New(db, server.Options{Version: versionString(), Logger: log, Sealer: keys})
+	srv, queue, err := startServer(ctx, db, keys, cfg, ln, mailer, log)
 	if err != nil {
 		return err
 	}
-	jobCfg.Services = srv.Services
-	queue, err := jobs.New(db, jobCfg, jobs.RegisterImports(srv.Services.Imports))
-	if err != nil {
-		return err
-	}
-	if err := queue.Start(ctx); err != nil {
-		return err
-	}
-	httpSrv := &http.Server{
-		Handler:           srv.Handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       2 * time.Minute,
-		WriteTimeout:      5 * time.Minute,
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
-	}
+	httpSrv := newHTTPServer(srv.Handler)
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- httpSrv.Serve(ln) }()
-
-	fmt.Fprintf(stdout, "Kehu %s is serving at %s\n", versionString(), urlOf(ln.Addr()))
-	fmt.Fprintf(stdout, "Database: %s (%s). Stop with Ctrl-C.\n", describeDB(dsn), db.Engine)
-	if n, err := db.CountUsers(ctx); err == nil && n == 0 {
-		fmt.Fprintf(stdout, "No users yet. Create the first administrator, then sign in at %slogin:\n  kehu user add --username admin --role admin --password-stdin%s\n",
-			urlOf(ln.Addr()), dbFlagHint(cfg))
-	}
+	announce(ctx, stdout, cfg, db, ln)
 	log.Info("serving", "addr", ln.Addr().String(), "engine", string(db.Engine))
 
 	select {
@@ -112,35 +77,54 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("http server: %w", err)
 	case <-ctx.Done():
 	}
+	return shutdown(httpSrv, queue, db, log)
+}
 
-	log.Info("shutting down: finishing in-flight requests and jobs")
-	grace, cancel := context.WithTimeout(context.Background(), shutdownGrace)
-	defer cancel()
-	httpErr := httpSrv.Shutdown(grace)
-	jobsErr := queue.Stop(grace)
-	if err := errors.Join(httpErr, jobsErr); err != nil {
-		log.Error("unclean shutdown", "error", err.Error())
+// migrateLogged brings the schema up to date and logs each migration
+// applied.
+func migrateLogged(ctx context.Context, db *store.DB, log *slog.Logger) error {
+	applied, err := db.Migrate(ctx)
+	if err != nil {
+		return err
 	}
-	if err := db.Close(); err != nil {
-		return fmt.Errorf("close database: %w", err)
+	for _, m := range applied {
+		log.Info("migration applied", "version", m.Version, "name", m.Name)
 	}
-	log.Info("stopped")
 	return nil
 }
 
-// urlOf turns a listener address into the URL to open in a browser.
-func urlOf(a net.Addr) string {
-	host, port, err := net.SplitHostPort(a.String())
+// startServer builds the domain services once, for the HTTP handler and
+// the background jobs alike, and starts the jobs.
+func startServer(ctx context.Context, db *store.DB, keys *secure.Keyring, cfg Config, ln net.Listener, mailer *mail.SMTP, log *slog.Logger) (*server.Server, *jobs.Queue, error) {
+	jobCfg := jobs.Config{Logger: log, PublicURL: cfg.publicURL(strings.TrimSuffix(urlOf(ln.Addr()), "/"))}
+	if mailer != nil { // a nil *mail.SMTP in the interface would not read as "no mail"
+		jobCfg.Mailer = mailer
+		log.Info("e-mail on", "smtp", mailer.Redacted())
+	}
+	srv, err := server.New(db, server.Options{Version: versionString(), Logger: log, Sealer: keys})
 	if err != nil {
-		return "http://" + a.String()
+		return nil, nil, err
 	}
-	if host == "" || host == "::" || host == "0.0.0.0" {
-		host = "127.0.0.1"
+	jobCfg.Services = srv.Services
+	queue, err := jobs.New(db, jobCfg, jobs.RegisterImports(srv.Services.Imports))
+	if err != nil {
+		return nil, nil, err
 	}
-	if strings.Contains(host, ":") {
-		host = "[" + host + "]"
+	if err := queue.Start(ctx); err != nil {
+		return nil, nil, err
 	}
-	return "http://" + host + ":" + port + "/"
+	return srv, queue, nil
+}
+
+// announce tells the operator where Kehu is and, on a new database, how to
+// create the first administrator.
+func announce(ctx context.Context, stdout io.Writer, cfg Config, db *store.DB, ln net.Listener) {
+	fmt.Fprintf(stdout, "Kehu %s is serving at %s\n", versionString(), urlOf(ln.Addr()))
+	fmt.Fprintf(stdout, "Database: %s (%s). Stop with Ctrl-C.\n", describeDB(cfg.dsn()), db.Engine)
+	if n, err := db.CountUsers(ctx); err == nil && n == 0 {
+		fmt.Fprintf(stdout, "No users yet. Create the first administrator, then sign in at %slogin:\n  kehu user add --username admin --role admin --password-stdin%s\n",
+			urlOf(ln.Addr()), dbFlagHint(cfg))
+	}
 }
 
 // exists reports whether a file exists.

@@ -12,6 +12,7 @@ import (
 	"github.com/kehucrm/kehu/internal/crm"
 	"github.com/kehucrm/kehu/internal/crm/customer"
 	"github.com/kehucrm/kehu/internal/httpx"
+	"github.com/kehucrm/kehu/internal/msg"
 )
 
 func pathID(r *http.Request) (int64, error) {
@@ -321,7 +322,7 @@ func (a *API) mergeCustomer(w http.ResponseWriter, r *http.Request) error {
 	switch {
 	case in.FromID == 0:
 		e := crm.Invalid(crm.Bad("from_id", "required", "api.from_id.required"))
-		e.Message = "from_id is required: the ID of the customer to merge into this one"
+		e.Text = msg.M("api.merge.from_id_required")
 		return e
 	case in.FromID < 0:
 		return crm.Invalid(crm.Bad("from_id", "format", "api.from_id.format"))

@@ -85,9 +85,9 @@ func jsonError(err error) error {
 	case errors.As(err, &typeErr):
 		field := typeErr.Field
 		if field == "" {
-			return crm.Fail(crm.EBadRequest, "http.request_body_json_not", typeErr.Type.Kind(), typeErr.Value)
+			return crm.Fail(crm.EBadRequest, "http.request_body_json_not", kindText(typeErr.Type.Kind().String()), valueText(typeErr.Value))
 		}
-		e := crm.Invalid(crm.Bad(field, "type", "http.field_type", msg.M("http.kind."+jsonKind(typeErr.Type.Kind().String())), typeErr.Value))
+		e := crm.Invalid(crm.Bad(field, "type", "http.field_type", kindText(typeErr.Type.Kind().String()), valueText(typeErr.Value)))
 		e.Code = crm.EBadRequest
 		return e
 	case errors.As(err, &invalidUM):
@@ -101,6 +101,24 @@ func jsonError(err error) error {
 	default:
 		return crm.Fail(crm.EBadRequest, "http.malformed_json", strings.TrimPrefix(err.Error(), "json: "))
 	}
+}
+
+// kindText names, in the reader's language, the JSON kind a Go kind is
+// decoded from.
+func kindText(goKind string) msg.Message { return msg.M("http.kind." + jsonKind(goKind)) }
+
+// valueText names, in the reader's language, the kind of JSON value a
+// decoder refused ("number", "bool", "array" … as encoding/json says).
+func valueText(value string) msg.Message {
+	switch {
+	case value == "bool":
+		return msg.M("http.kind.boolean")
+	case strings.HasPrefix(value, "number"):
+		return msg.M("http.kind.number")
+	case value == "string", value == "array", value == "object":
+		return msg.M("http.kind." + value)
+	}
+	return msg.Plain(value)
 }
 
 func jsonKind(goKind string) string {

@@ -1,11 +1,13 @@
 package httpx
 
 import (
+	"fmt"
 	"net/http"
 	"sort"
 	"strings"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/msg"
 )
 
 // Router is the standard library ServeMux plus a record of every route,
@@ -65,7 +67,16 @@ func (w *fallbackWriter) WriteHeader(code int) {
 		return
 	}
 	if !strings.HasPrefix(w.r.URL.Path, "/api/") {
-		if code != http.StatusNotFound || w.notFound == nil {
+		if code == http.StatusMethodNotAllowed {
+			// A page asked for with the wrong method: a line of plain
+			// text, as the mux writes it, but in the reader's language.
+			w.swallow = true
+			w.ResponseWriter.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			w.ResponseWriter.WriteHeader(code)
+			fmt.Fprintln(w.ResponseWriter, msg.Text(Lang(w.r), "http.page_not_allowed", w.r.Method))
+			return
+		}
+		if w.notFound == nil {
 			w.ResponseWriter.WriteHeader(code)
 			return
 		}

@@ -181,3 +181,17 @@ func readArg(raw json.RawMessage) (any, error) {
 	}
 	return v, nil
 }
+
+// Coded names a code (a status, a role) inside a message: the code itself
+// in English, which API clients read back, and in other languages the
+// catalogue's name for it under Key with the code in brackets, so the
+// sentence stays in one language.
+type Coded struct{ Code, Key string }
+
+// Message renders the code in lang.
+func (c Coded) Message(lang string) string {
+	if Lang(lang) == En {
+		return c.Code
+	}
+	return Text(lang, c.Key) + "（" + c.Code + "）"
+}

@@ -216,7 +216,7 @@ func TestInputsTheArchiveRefusesNameTheirField(t *testing.T) {
 			})
 		}
 
-		r := e.do("POST", "/api/v1/customers/"+id+"/merge", strings.NewReader(`{"version":1}`), as(o.am1))
+		r := e.do("POST", "/api/v1/customers/"+id+"/merge", strings.NewReader(`{"version":1}`), as(o.am1, "Accept-Language", "en"))
 		wantField(t, "a merge without from_id", r, 422, "from_id", `"code":"required"`, "from_id is required")
 
 		// None of the refused saves left a revision that cleared the card.

@@ -193,3 +193,18 @@ func TestTheLanguageSwitchSavesASignedInUsersChoice(t *testing.T) {
 		t.Errorf("after switching to Chinese the account page is not Chinese on another device")
 	}
 }
+
+func TestAPageAskedForWithTheWrongMethodSaysSoInTheReadersLanguage(t *testing.T) {
+	e := newEnvSQLite(t)
+	en := e.do("PUT", "/customers", nil, map[string]string{"Accept-Language": "en"})
+	zh := e.do("PUT", "/customers", nil, map[string]string{"Accept-Language": "zh-CN"})
+	if en.Status != 405 || zh.Status != 405 {
+		t.Fatalf("PUT /customers = %d and %d, want 405", en.Status, zh.Status)
+	}
+	if hasHan(string(en.Body)) || !strings.Contains(string(en.Body), "PUT") {
+		t.Errorf("the English answer is %q", en.Body)
+	}
+	if !hasHan(string(zh.Body)) || englishPhrase.MatchString(string(zh.Body)) {
+		t.Errorf("the Chinese answer is %q", zh.Body)
+	}
+}

@@ -3,6 +3,7 @@ package server_test
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -47,4 +48,33 @@ func TestCustomersFileComplaintsOnThePublicFormAndFollowThem(t *testing.T) {
 			t.Errorf("many complaints from one address in an hour = %d, want 429 with Retry-After", last.Status)
 		}
 	})
+}
+
+func TestThePublicFormsRefusalsNameItsOwnFields(t *testing.T) {
+	e := newEnvSQLite(t)
+	for _, tc := range []struct {
+		body string
+		want []string
+	}{
+		{`{"category":"service","description":"坏了"}`, []string{"name"}},
+		{`{"name":"王先生","phone":"12","category":"service","description":"坏了","email":"bad"}`, []string{"email", "phone"}},
+	} {
+		r := e.do("POST", "/api/v1/public/complaints", strings.NewReader(tc.body), map[string]string{"Content-Type": "application/json", "Accept-Language": "en"})
+		var res struct {
+			Error struct {
+				Fields []struct{ Field string }
+			}
+		}
+		if r.Status != 422 || json.Unmarshal(r.Body, &res) != nil {
+			t.Fatalf("%s: %d %s, want 422", tc.body, r.Status, r.Body)
+		}
+		var got []string
+		for _, f := range res.Error.Fields {
+			got = append(got, f.Field)
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%s: refused fields %v, want %v (the public request's own names)", tc.body, got, tc.want)
+		}
+	}
 }

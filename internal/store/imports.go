@@ -272,7 +272,7 @@ func (db *DB) StartImportPhase(ctx context.Context, x *importer.Import, from []s
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return crm.Errorf(crm.EConflict, "the import changed meanwhile (another commit?); reload it")
+			return crm.Fail(crm.EConflict, "store.import_changed_commit")
 		}
 		return nil
 	})
@@ -289,7 +289,7 @@ func (db *DB) RemapImport(ctx context.Context, x *importer.Import, e *crm.AuditE
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return crm.Errorf(crm.EConflict, "the import changed meanwhile; reload it")
+			return crm.Fail(crm.EConflict, "store.import_changed")
 		}
 		_, err = tx.Exec(ctx, "DELETE FROM import_errors WHERE import_id = ?", x.ID)
 		return err
@@ -498,7 +498,7 @@ func (db *DB) CommitImportBatch(ctx context.Context, b *importer.ImportBatch, e 
 					c.RevenueBand, customJSON(c.Custom), b.ImportID, b.Rows[i].Row, customer.NameSortKey(c.Name))
 			})
 			if isUniqueViolation(err) {
-				return crm.Errorf(crm.EConflict, "a customer with the same unified social credit code was added meanwhile; run the import again to skip it")
+				return crm.Fail(crm.EConflict, "store.import_uscc_added")
 			}
 			if err != nil {
 				return err

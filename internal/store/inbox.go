@@ -68,7 +68,7 @@ func (db *DB) MarkNotificationRead(ctx context.Context, userID, id int64, at tim
 		return err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return crm.Errorf(crm.ENotFound, "no unread notification %d", id)
+		return crm.Fail(crm.ENotFound, "store.no_unread_notification", id)
 	}
 	return nil
 }

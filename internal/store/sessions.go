@@ -105,8 +105,9 @@ func (db *DB) CreateAPIToken(ctx context.Context, t *identity.APIToken, e *crm.A
 		err := tx.QueryRow(ctx, `INSERT INTO api_tokens (user_id, name, token_hash, created_at, expires_at)
 			VALUES (?, ?, ?, ?, ?) RETURNING id`, t.UserID, t.Name, t.TokenHash, t.CreatedAt, t.ExpiresAt).Scan(&t.ID)
 		if isUniqueViolation(err) {
-			return &crm.Error{Code: crm.EConflict, Message: "this user already has a token named " + t.Name,
-				Fields: []crm.FieldError{{Field: "name", Code: "taken", Message: "is taken"}}}
+			e := crm.Fail(crm.EConflict, "store.token_name_taken", t.Name)
+			e.Fields = []crm.FieldError{crm.Bad("name", "taken", "store.taken")}
+			return e
 		}
 		e.EntityID = strconv.FormatInt(t.ID, 10)
 		return err
@@ -174,7 +175,7 @@ func (db *DB) RevokeAPIToken(ctx context.Context, userID int64, name string, at 
 		err := tx.QueryRow(ctx, "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND name = ? AND revoked_at IS NULL RETURNING id",
 			at.UTC(), userID, name).Scan(&id)
 		if isNoRows(err) {
-			return crm.Errorf(crm.ENotFound, "no live token named %s", name)
+			return crm.Fail(crm.ENotFound, "store.no_live_token", name)
 		}
 		e.EntityID = strconv.FormatInt(id, 10)
 		return err

@@ -61,8 +61,9 @@ func (db *DB) CreateUser(ctx context.Context, u *identity.User, e *crm.AuditEntr
 			u.Username, u.DisplayName, u.Role, nullID(u.TeamID), nullID(u.ManagerID), u.PasswordHash,
 			u.PasswordChangedAt, u.CreatedAt, u.UpdatedAt, u.MobileEnc, u.MobileIdx, u.Lang).Scan(&u.ID)
 		if isUniqueViolation(err) {
-			return &crm.Error{Code: crm.EConflict, Message: "the username " + u.Username + " is taken",
-				Fields: []crm.FieldError{{Field: "username", Code: "taken", Message: "is taken"}}}
+			e := crm.Fail(crm.EConflict, "store.username_taken", u.Username)
+			e.Fields = []crm.FieldError{crm.Bad("username", "taken", "store.taken")}
+			return e
 		}
 		e.EntityID = strconv.FormatInt(u.ID, 10)
 		return err
@@ -127,7 +128,7 @@ func (db *DB) updateUser(ctx context.Context, u *identity.User, e *crm.AuditEntr
 			return fmt.Errorf("store: update user: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return crm.Errorf(crm.EVersionConflict, "the user was changed by someone else; reload and try again")
+			return crm.Fail(crm.EVersionConflict, "identity.user_changed_someone_else")
 		}
 		if also != nil {
 			return also(tx)

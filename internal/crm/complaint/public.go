@@ -3,6 +3,7 @@ package complaint
 import (
 	"context"
 	"encoding/hex"
+	"errors"
 	"strings"
 	"time"
 
@@ -66,7 +67,7 @@ func (cs *Service) SubmitPublic(ctx context.Context, in PublicComplaint, ip, lan
 	c, err := cs.Create(sys, Complaint{CallerName: strings.TrimSpace(in.Name), Channel: "web", Category: in.Category,
 		OrderNo: strings.TrimSpace(in.OrderNo), Description: desc, ComplaintSLA: ComplaintSLA{ContactEmail: in.Email}}, in.Phone, nil, lang)
 	if err != nil {
-		return c, "", err
+		return c, "", publicProblem(err)
 	}
 	token, hash := secure.NewToken("kst_")
 	if err := cs.store.SetStatusToken(ctx, c.ID, hex.EncodeToString(hash)); err != nil {
@@ -85,4 +86,28 @@ func (cs *Service) PublicStatusOf(ctx context.Context, token string) (PublicStat
 		return PublicStatus{}, crm.Fail(crm.ENotFound, "complaint_err.no_such_complaint")
 	}
 	return PublicStatus{Number: c.Number, Status: c.Status, ReceivedAt: c.ReceivedAt, ReplyDueAt: c.ReplyDueAt}, nil
+}
+
+// publicFields are the staff intake's fields as the public form names
+// them, so a refusal points at what the caller filled in.
+var publicFields = map[string]string{"customer_id": "name", "caller_name": "name", "caller_phone": "phone", "contact_email": "email"}
+
+// publicProblem renames the fields of a refused intake for the public
+// form; the staff's "give the customer" becomes "give your name".
+func publicProblem(err error) error {
+	var e *crm.Error
+	if !errors.As(err, &e) || e.Code != crm.EInvalid {
+		return err
+	}
+	fields := make([]crm.FieldError, len(e.Fields))
+	for i, f := range e.Fields {
+		if name, ok := publicFields[f.Field]; ok {
+			f.Field = name
+			if name == "name" && f.Code == "required" {
+				f = crm.Bad("name", "required", "complaint_err.public.name_required")
+			}
+		}
+		fields[i] = f
+	}
+	return crm.Invalid(fields...)
 }

@@ -44,7 +44,7 @@ func (im *Service) Commit(ctx context.Context, id int64, mode string) (Import, e
 		}
 		return x, nil
 	default:
-		return x, crm.FailIn(x.Lang, crm.EConflict, "importer.commit.status", x.Status)
+		return x, crm.FailIn(x.Lang, crm.EConflict, "importer.commit.status", msg.Coded{Code: x.Status, Key: "import.status." + x.Status})
 	}
 	if mode == ImportAll && x.BadRows > 0 {
 		e := crm.FailIn(x.Lang, crm.EConflict, "importer.commit.bad_rows", x.BadRows)
