@@ -39,7 +39,7 @@ func Authorize(ctx context.Context, a Action) (Principal, error) {
 		return p, Fail(EUnauthorized, "crm.sign_in")
 	}
 	if !p.Role.Can(a) {
-		return p, Fail(EForbidden, "crm.forbidden_action", p.Role, a)
+		return p, Fail(EForbidden, "crm.forbidden_action", RoleWord(p.Role), a)
 	}
 	return p, nil
 }

@@ -1,6 +1,10 @@
 package crm
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/kehucrm/kehu/internal/msg"
+)
 
 // Role is what a user does in the company (PRODUCT.md, "Who uses it").
 type Role string
@@ -115,3 +119,7 @@ func Actions() []Action {
 	slices.Sort(out)
 	return out
 }
+
+// RoleWord names a role in a message: its code in English, its name (with
+// the code) in Chinese.
+func RoleWord(r Role) msg.Coded { return msg.Coded{Code: string(r), Key: "role." + string(r)} }

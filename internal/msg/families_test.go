@@ -48,6 +48,7 @@ var families = []family{
 	{"customers.source.", "internal/ui/customers.go"},
 	{"customers.stage.", "internal/ui/customers.go"},
 	{"customers.revenue_band.", "internal/ui/customers.go"},
+	{"complaint_err.abnormality.state.", "internal/crm/complaint/abnormality.go"},
 	{"error.", "internal/ui/admin_forms.go"},
 	{"field.", "internal/ui/admin_forms.go"},
 	{"http.kind.", "internal/httpx/json.go"},

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"strings"
 )
 
 // Message is a text not yet rendered: a catalogue key and its arguments.
@@ -194,4 +195,19 @@ func (c Coded) Message(lang string) string {
 		return c.Code
 	}
 	return Text(lang, c.Key) + "（" + c.Code + "）"
+}
+
+// CodedList names several codes as Coded does, in a list of lang.
+type CodedList []Coded
+
+// Message renders the codes in lang.
+func (l CodedList) Message(lang string) string {
+	out := make([]string, len(l))
+	for i, c := range l {
+		out[i] = c.Message(lang)
+	}
+	if Lang(lang) == En {
+		return strings.Join(out, ", ")
+	}
+	return strings.Join(out, "、")
 }

@@ -54,3 +54,18 @@ func TestThePublicComplaintFormFilesAndFollowsAComplaint(t *testing.T) {
 		t.Errorf("a bot = %d, want 400", r.Status)
 	}
 }
+
+func TestThePublicFormShowsEachRefusalNextToItsField(t *testing.T) {
+	e := newEnvSQLite(t)
+	v := url.Values{"name": {""}, "phone": {"139-1111-2222"}, "email": {"not-an-address"}, "category": {"logistics"}, "description": {"货到破损"}}
+	r := e.do("POST", "/complain", strings.NewReader(v.Encode()), map[string]string{"Content-Type": "application/x-www-form-urlencoded"})
+	body := string(r.Body)
+	if r.Status != 422 {
+		t.Fatalf("an empty name and a bad e-mail = %d, want 422", r.Status)
+	}
+	for _, field := range []string{"name", "email"} {
+		if !regexp.MustCompile(`(?s)<input[^>]*name="` + field + `"[^>]*>\s*(?:<small>[^<]*</small>\s*)?<small class="error">[^<]+</small>`).MatchString(body) {
+			t.Errorf("no error next to the %s field:\n%s", field, body)
+		}
+	}
+}

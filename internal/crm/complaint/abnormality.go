@@ -10,6 +10,7 @@ import (
 
 	"github.com/kehucrm/kehu/internal/crm"
 	"github.com/kehucrm/kehu/internal/crm/identity"
+	"github.com/kehucrm/kehu/internal/msg"
 )
 
 // Abnormality is the abnormality/recall record (异常处理单) a quality
@@ -166,7 +167,7 @@ func (cs *Service) UpdateAbnormality(ctx context.Context, id int64, in Abnormali
 		to := *in.Status
 		switch {
 		case abnormalityNext[a.Status] != to:
-			fs = append(fs, crm.Bad("status", "illegal", "complaint_err.abnormality.status.illegal", string(a.Status), string(abnormalityNext[a.Status])))
+			fs = append(fs, crm.Bad("status", "illegal", "complaint_err.abnormality.status.illegal", abnormalityWord(a.Status), abnormalityWord(abnormalityNext[a.Status])))
 		case to == AbnormalityContained && a.ContainmentAction == "":
 			fs = append(fs, crm.Bad("containment_action", "required", "complaint_err.abnormality.containment_action.required"))
 		case to == AbnormalityClosed && a.RecallAction == "":
@@ -190,4 +191,10 @@ func (cs *Service) UpdateAbnormality(ctx context.Context, id int64, in Abnormali
 		return a, err
 	}
 	return a, nil
+}
+
+// abnormalityWord names a record's status in a message: its code in
+// English, its name with the code in Chinese.
+func abnormalityWord(s AbnormalityStatus) msg.Coded {
+	return msg.Coded{Code: string(s), Key: "complaint_err.abnormality.state." + string(s)}
 }

@@ -85,15 +85,22 @@ var productionFields = []string{"batch_no", "line_no", "shift", "operator_name",
 func stepOf(from, to Status, role crm.Role) (step, error) {
 	st, ok := flow[from][to]
 	if !ok {
-		next := make(statusWords, 0, len(flow[from]))
+		if len(flow[from]) == 0 {
+			return st, crm.Invalid(crm.Bad("to", "illegal", "complaint_err.to.final", statusWord(from)))
+		}
+		next := make([]Status, 0, len(flow[from]))
 		for k := range flow[from] {
 			next = append(next, k)
 		}
 		slices.Sort(next)
-		return st, crm.Invalid(crm.Bad("to", "illegal", "complaint_err.to.illegal", statusWords{from}, next))
+		words := make(msg.CodedList, len(next))
+		for i, k := range next {
+			words[i] = statusWord(k)
+		}
+		return st, crm.Invalid(crm.Bad("to", "illegal", "complaint_err.to.illegal", statusWord(from), words))
 	}
 	if !slices.Contains(st.roles, role) {
-		return st, crm.Fail(crm.EForbidden, "complaint_err.step.forbidden", roleWord(role), statusWords{from}, statusWords{to})
+		return st, crm.Fail(crm.EForbidden, "complaint_err.step.forbidden", crm.RoleWord(role), statusWord(from), statusWord(to))
 	}
 	return st, nil
 }
@@ -237,34 +244,9 @@ func (cs *Service) Events(ctx context.Context, id int64) ([]ComplaintEvent, erro
 	return cs.store.ComplaintEvents(ctx, id)
 }
 
-// statusWords name statuses in a message: by their codes in English, and
-// in Chinese by their names with the code the API's clients send back in
+// statusWord names a status in a message: its code in English, which the
+// API's clients send back, and in Chinese its name with the code in
 // brackets (已受理（accepted）), so the sentence reads as Chinese.
-type statusWords []Status
-
-// Message renders the statuses in lang.
-func (ws statusWords) Message(lang string) string {
-	out := make([]string, len(ws))
-	for i, s := range ws {
-		out[i] = string(s)
-		if lang != msg.En {
-			out[i] = msg.Text(lang, "complaints.status."+string(s)) + "（" + string(s) + "）"
-		}
-	}
-	if lang == msg.En {
-		return strings.Join(out, ", ")
-	}
-	return strings.Join(out, "、")
-}
-
-// roleWord names a role in a message: its code in English, its name in
-// Chinese.
-type roleWord crm.Role
-
-// Message renders the role in lang.
-func (r roleWord) Message(lang string) string {
-	if lang == msg.En {
-		return string(r)
-	}
-	return msg.Text(lang, "role."+string(r))
+func statusWord(s Status) msg.Coded {
+	return msg.Coded{Code: string(s), Key: "complaints.status." + string(s)}
 }

@@ -2,10 +2,10 @@ package service
 
 import (
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/msg"
 )
 
 // Type is the kind of service an order is (服务类别), which decides
@@ -99,7 +99,7 @@ func checkMove(o ServiceOrder, to Status) error {
 	if len(next) == 0 {
 		return crm.Invalid(crm.Bad("status", "illegal", "serviceorder.status.closed", string(o.Status), string(to)))
 	}
-	return crm.Invalid(crm.Bad("status", "illegal", "serviceorder.status.illegal", string(o.Status), string(to), strings.Join(strs(next), ", ")))
+	return crm.Invalid(crm.Bad("status", "illegal", "serviceorder.status.illegal", statusWord(o.Status), statusWord(to), statusWords(next)))
 }
 
 // CarriedOver reports whether an order in s is still undispatched at now
@@ -118,6 +118,21 @@ func strs[S ~string](xs []S) []string {
 	out := make([]string, len(xs))
 	for i, x := range xs {
 		out[i] = string(x)
+	}
+	return out
+}
+
+// statusWord names a status in a message: its code in English, its name
+// with the code in Chinese.
+func statusWord(s Status) msg.Coded {
+	return msg.Coded{Code: string(s), Key: "service.status." + string(s)}
+}
+
+// statusWords names several statuses as statusWord does.
+func statusWords(ss []Status) msg.CodedList {
+	out := make(msg.CodedList, len(ss))
+	for i, s := range ss {
+		out[i] = statusWord(s)
 	}
 	return out
 }
