@@ -50,7 +50,8 @@ func TestBrowserAComplaintFiledByTheCustomerIsTakenToClosedAndFoundInTheLedger(t
 	signInAs := func(user string) {
 		t.Helper()
 		if signedIn {
-			fail("sign out", chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#logout`)), chromedp.WaitVisible(chromedp.CSS(`input[name="username"]`))))
+			fail("sign out", clickToPage(ctx, `#logout`))
+			fail("signed out", chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(`input[name="username"]`))))
 		}
 		fail("sign in as "+user, signInWithBrowser(ctx, e, user, testPassword))
 		fail("signed in as "+user, chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(`#who`))))
@@ -72,14 +73,15 @@ func TestBrowserAComplaintFiledByTheCustomerIsTakenToClosedAndFoundInTheLedger(t
 		for name, v := range dates {
 			actions = append(actions, chromedp.SetValue(chromedp.CSS(form+` input[name="`+name+`"]`), v))
 		}
-		actions = append(actions, chromedp.SendKeys(chromedp.CSS(form+` textarea[name="note"]`), "推进："+to),
-			chromedp.Click(chromedp.CSS("#submit-"+to)), chromedp.WaitVisible(chromedp.CSS(`#complaint-status[data-status="`+to+`"]`)))
-		fail("take the complaint to "+to, chromedp.Do(ctx, actions...))
+		actions = append(actions, chromedp.SendKeys(chromedp.CSS(form+` textarea[name="note"]`), "推进："+to))
+		fail("fill in the step to "+to, chromedp.Do(ctx, actions...))
+		fail("send the step to "+to, clickToPage(ctx, "#submit-"+to))
+		fail("take the complaint to "+to, chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(`#complaint-status[data-status="`+to+`"]`))))
 	}
 
 	signInAs("gm")
+	fail("open the complaints", clickToPage(ctx, `nav.side a[href="/complaints"]`))
 	fail("the GM's queue shows it with its reply clock", chromedp.Do(ctx,
-		chromedp.Click(chromedp.CSS(`nav.side a[href="/complaints"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#queue tr[data-complaint] time[data-clock]`)),
 	))
 	if clock := run(t, ctx, chromedp.Text(chromedp.CSS(`#queue tr[data-complaint] time[data-clock]`))); !strings.Contains(clock, "剩余") {
@@ -88,8 +90,8 @@ func TestBrowserAComplaintFiledByTheCustomerIsTakenToClosedAndFoundInTheLedger(t
 	if link := run(t, ctx, chromedp.Text(chromedp.CSS(`#queue tr[data-complaint] a`))); link != number {
 		t.Fatalf("the queue lists %q, want the complaint filed as %q", link, number)
 	}
-	fail("open it from the queue", chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#queue tr[data-complaint] a`)),
-		chromedp.WaitVisible(chromedp.CSS(`#complaint-status[data-status="registered"]`))))
+	fail("open it from the queue", clickToPage(ctx, `#queue tr[data-complaint] a`))
+	fail("its page shows it registered", chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(`#complaint-status[data-status="registered"]`))))
 	detail = run(t, ctx, chromedp.Location())
 	take("accepted", map[string]string{"part_no": "M-220", "demand": "换货"}, map[string]string{"delivery_date": "2026-11-01"})
 	take("assigned", map[string]string{"department": "质量管理部", "assignee": "zhijian"}, nil)
@@ -115,9 +117,9 @@ func TestBrowserAComplaintFiledByTheCustomerIsTakenToClosedAndFoundInTheLedger(t
 			t.Errorf("the timeline lacks %q: %s", want, timeline)
 		}
 	}
+	fail("open the complaints again", clickToPage(ctx, `nav.side a[href="/complaints"]`))
+	fail("open the ledger", clickToPage(ctx, `#ledger-link`))
 	fail("find it in the ledger", chromedp.Do(ctx,
-		chromedp.Click(chromedp.CSS(`nav.side a[href="/complaints"]`)),
-		chromedp.Click(chromedp.CSS(`#ledger-link`)),
 		chromedp.WaitVisible(chromedp.CSS(`#ledger tr[data-number="`+number+`"]`)),
 	))
 	row := run(t, ctx, chromedp.Text(chromedp.CSS(`#ledger tr[data-number="`+number+`"]`)))
@@ -126,8 +128,8 @@ func TestBrowserAComplaintFiledByTheCustomerIsTakenToClosedAndFoundInTheLedger(t
 			t.Errorf("the ledger row lacks %q: %s", want, row)
 		}
 	}
-	fail("open the analysis with its charts", chromedp.Do(ctx,
-		chromedp.Click(chromedp.CSS(`#analysis-link`)),
+	fail("open the analysis", clickToPage(ctx, `#analysis-link`))
+	fail("the analysis draws its charts", chromedp.Do(ctx,
 		chromedp.WaitVisible(chromedp.CSS(`#chart-pareto[data-chart-ready="1"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#chart-sla[data-chart-ready="1"]`)),
 	))

@@ -81,13 +81,24 @@ func browser(t *testing.T) (context.Context, func() []string) {
 
 // signInWithBrowser fills in the sign-in form as a person would.
 func signInWithBrowser(ctx context.Context, e *env, username, password string) error {
-	return chromedp.Do(ctx,
+	if err := chromedp.Do(ctx,
 		chromedp.Navigate(e.http.URL+"/"),
 		chromedp.WaitVisible(chromedp.CSS(`input[name="username"]`)),
 		chromedp.SendKeys(chromedp.CSS(`input[name="username"]`), username),
 		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), password),
-		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type="submit"]`)),
-	)
+	); err != nil {
+		return err
+	}
+	return clickToPage(ctx, `form[action="/login"] button[type="submit"]`)
+}
+
+// clickToPage clicks what sel finds and waits until the page it leads to
+// has loaded, so that the next query reads the new document rather than
+// one being replaced (which chromedp reports as "Could not find node with
+// given id").
+func clickToPage(ctx context.Context, sel string) error {
+	_, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(sel)))
+	return err
 }
 
 func TestBrowserHomePageRendersInChineseWithItsChart(t *testing.T) {
