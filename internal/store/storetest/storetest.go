@@ -30,10 +30,19 @@ func Each(t *testing.T, fn func(t *testing.T, db *store.DB)) {
 }
 
 // Open returns a freshly migrated database on engine e, closed and removed
-// when the test ends.
+// when the test ends. On PostgreSQL it is a copy of a template database
+// migrated once (CREATE DATABASE … TEMPLATE takes about 0.1 s, running
+// every migration in a new schema about 0.6 s, and the suites open a
+// few hundred).
 func Open(t testing.TB, e store.Engine) *store.DB {
 	t.Helper()
-	db, err := store.Open(context.Background(), DSN(t, e), store.Options{ApplicationName: "kehu-test"})
+	dsn := ""
+	if e == store.Postgres {
+		dsn = copyOfTemplate(t)
+	} else {
+		dsn = DSN(t, e)
+	}
+	db, err := store.Open(context.Background(), dsn, store.Options{ApplicationName: "kehu-test"})
 	if err != nil {
 		t.Fatalf("storetest: open %s: %v", e, err)
 	}
@@ -53,13 +62,7 @@ func DSN(t testing.TB, e store.Engine) string {
 	if e == store.SQLite {
 		return filepath.Join(t.TempDir(), "kehu.db")
 	}
-	base := os.Getenv(EnvPostgres)
-	if base == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("storetest: %s is not set; CI must run every store test on PostgreSQL", EnvPostgres)
-		}
-		t.Skipf("storetest: PostgreSQL half skipped: set %s=postgres://postgres@127.0.0.1:5432/test?sslmode=disable to run it", EnvPostgres)
-	}
+	base := postgresURL(t)
 	u, err := url.Parse(base)
 	if err != nil {
 		t.Fatalf("storetest: %s is not a URL: %v", EnvPostgres, err)
@@ -88,6 +91,20 @@ func DSN(t testing.TB, e store.Engine) string {
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
 	return u.String()
+}
+
+// postgresURL is the PostgreSQL server of the tests; without one the test
+// is skipped, except in CI, where it fails.
+func postgresURL(t testing.TB) string {
+	t.Helper()
+	base := os.Getenv(EnvPostgres)
+	if base == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("storetest: %s is not set; CI must run every store test on PostgreSQL", EnvPostgres)
+		}
+		t.Skipf("storetest: PostgreSQL half skipped: set %s=postgres://postgres@127.0.0.1:5432/test?sslmode=disable to run it", EnvPostgres)
+	}
+	return base
 }
 
 func randomHex(n int) string {
