@@ -200,6 +200,15 @@ func (c Coded) Message(lang string) string {
 // CodedList names several codes as Coded does, in a list of lang.
 type CodedList []Coded
 
+// Codes names codes whose catalogue names are keyPrefix+code.
+func Codes[S ~string](keyPrefix string, codes ...S) CodedList {
+	out := make(CodedList, len(codes))
+	for i, c := range codes {
+		out[i] = Coded{Code: string(c), Key: keyPrefix + string(c)}
+	}
+	return out
+}
+
 // Message renders the codes in lang.
 func (l CodedList) Message(lang string) string {
 	out := make([]string, len(l))

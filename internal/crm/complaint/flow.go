@@ -93,11 +93,7 @@ func stepOf(from, to Status, role crm.Role) (step, error) {
 			next = append(next, k)
 		}
 		slices.Sort(next)
-		words := make(msg.CodedList, len(next))
-		for i, k := range next {
-			words[i] = statusWord(k)
-		}
-		return st, crm.Invalid(crm.Bad("to", "illegal", "complaint_err.to.illegal", statusWord(from), words))
+		return st, crm.Invalid(crm.Bad("to", "illegal", "complaint_err.to.illegal", statusWord(from), msg.Codes("complaints.status.", next...)))
 	}
 	if !slices.Contains(st.roles, role) {
 		return st, crm.Fail(crm.EForbidden, "complaint_err.step.forbidden", crm.RoleWord(role), statusWord(from), statusWord(to))

@@ -99,7 +99,7 @@ func checkMove(o ServiceOrder, to Status) error {
 	if len(next) == 0 {
 		return crm.Invalid(crm.Bad("status", "illegal", "serviceorder.status.closed", string(o.Status), string(to)))
 	}
-	return crm.Invalid(crm.Bad("status", "illegal", "serviceorder.status.illegal", statusWord(o.Status), statusWord(to), statusWords(next)))
+	return crm.Invalid(crm.Bad("status", "illegal", "serviceorder.status.illegal", statusWord(o.Status), statusWord(to), msg.Codes("service.status.", next...)))
 }
 
 // CarriedOver reports whether an order in s is still undispatched at now
@@ -126,13 +126,4 @@ func strs[S ~string](xs []S) []string {
 // with the code in Chinese.
 func statusWord(s Status) msg.Coded {
 	return msg.Coded{Code: string(s), Key: "service.status." + string(s)}
-}
-
-// statusWords names several statuses as statusWord does.
-func statusWords(ss []Status) msg.CodedList {
-	out := make(msg.CodedList, len(ss))
-	for i, s := range ss {
-		out[i] = statusWord(s)
-	}
-	return out
 }
