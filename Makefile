@@ -7,7 +7,7 @@ ASSETS   := node_modules/.kehu-assets-stamp
 RACE_PKGS := ./cmd/... ./internal/httpx/... ./internal/jobs/... ./internal/store/...
 RACE_SERVER_TESTS := Concurren|Numbers|Changes|Sweep|Overdue|Escalat|Import|RateLimit|Lock|Metrics|Shutdown
 
-.PHONY: run build assets test vet staticcheck unit race bench fuzz clean
+.PHONY: run build assets test openapi-lint vet staticcheck unit race bench fuzz clean screenshots
 
 run: build
 	@echo "Starting Kehu on ./kehu.db — open the URL below in a browser."
@@ -23,7 +23,20 @@ $(ASSETS): package.json package-lock.json scripts/assets.mjs
 	npm run -s assets
 	@touch $@
 
-test: assets vet staticcheck unit race
+test: assets openapi-lint vet staticcheck unit race
+
+# The merged OpenAPI document: redocly's recommended rules with no error and
+# no warning, then a TypeScript client type-checked against the types
+# openapi-typescript generates from it. All offline once npm ci has run.
+OPENAPI_OUT := bin/openapi
+openapi-lint: $(ASSETS)
+	@mkdir -p $(OPENAPI_OUT)
+	$(GO) run ./scripts/openapi-dump $(OPENAPI_OUT)/openapi.json
+	REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true npx --no-install redocly lint --extends=recommended \
+		--format=json $(OPENAPI_OUT)/openapi.json 2>/dev/null > $(OPENAPI_OUT)/lint.json || true
+	node scripts/openapi-lint-report.mjs $(OPENAPI_OUT)/lint.json
+	npx --no-install openapi-typescript $(OPENAPI_OUT)/openapi.json -o $(OPENAPI_OUT)/kehu-api.d.ts
+	npx --no-install tsc -p scripts/openapi-client/tsconfig.json
 
 vet:
 	$(GO) vet ./...
@@ -42,6 +55,13 @@ unit:
 race:
 	$(GO) test -count=1 -race -timeout 30m $(RACE_PKGS)
 	$(GO) test -count=1 -race -timeout 30m -run '$(RACE_SERVER_TESTS)' -skip '^TestBrowser' ./internal/server/
+
+# Screenshots of every page for every role at 1366×900 and 390×844, on a
+# sample company, into SHOTS (git-ignored); open $(SHOTS)/index.html.
+SHOTS ?= $(CURDIR)/screenshots
+screenshots: assets
+	rm -rf $(SHOTS)
+	KEHU_SCREENSHOTS=$(SHOTS) KEHU_PLAN_CHECK=off $(GO) test -count=1 -timeout 30m -run '^TestScreenshotsOfEveryPage$$' ./internal/server/
 
 bench: build
 	./bin/kehu bench http --duration 5s

@@ -31,10 +31,14 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return benchData(ctx, args[1:], stdout, stderr)
 		case "customers":
 			return benchCustomers(ctx, args[1:], stdout, stderr)
+		case "writes":
+			return benchWrites(ctx, args[1:], stdout, stderr)
+		case "serve":
+			return benchServe(ctx, args[1:], stdout, stderr)
 		}
 	}
 	if len(args) == 0 || args[0] != "http" {
-		return usageError{"kehu bench takes a benchmark name: http, data, customers or import"}
+		return usageError{"kehu bench takes a benchmark name: http, data, customers, writes or import"}
 	}
 	var cfg Config
 	var target, conc, token string

@@ -32,6 +32,9 @@ func benchCustomers(ctx context.Context, args []string, stdout, stderr io.Writer
 	dbFlags(fs, &cfg)
 	fs.StringVar(&conc, "concurrency", "1,16", "comma-separated numbers of concurrent connections")
 	fs.DurationVar(&dur, "duration", 5*time.Second, "how long to load each route at each concurrency")
+	var lists string
+	fs.StringVar(&lists, "lists", "", "instead of the archive's routes: 'filters' measures the list with every single filter and every pair, "+
+		"newest first; 'sorts' each of them in every offered sort too")
 	if err := parse(fs, args, stderr); err != nil {
 		return err
 	}
@@ -103,6 +106,13 @@ func benchCustomers(ctx context.Context, args []string, stdout, stderr io.Writer
 			"/api/v1/customers?stage=important&region=3205", "/api/v1/customers?stage=strategic&region=44",
 			"/api/v1/customers?stage=general&region=3301", "/api/v1/customers?stage=churned&region=11"}},
 		{Name: "GET /api/v1/customers/{id}, random IDs", Paths: ids},
+	}
+	if lists != "" {
+		filters, err := benchListFilters(ctx, db)
+		if err != nil {
+			return fmt.Errorf("the list filters need a `kehu bench data` set: %w", err)
+		}
+		targets = benchListTargets(filters, lists == "sorts")
 	}
 	for i := range targets {
 		targets[i].Token = token

@@ -134,7 +134,7 @@ func benchDataRow(g bench.GenCustomer, owners []identity.User, keys *secure.Keyr
 	return store.BenchCustomer{
 		ID: g.N, Code: code, Name: g.Name, ShortName: g.ShortName, NameNorm: customer.NormalizeName(g.Name), NameSort: customer.NameSortKey(g.Name), USCC: g.USCC,
 		IndustryCode: g.IndustryCode, RegionCode: g.RegionCode, Address: g.Address, Source: g.Source, Stage: g.Stage,
-		OwnerID: owner.ID, TeamID: owner.TeamID, CreatedAt: g.CreatedAt,
+		OwnerID: owner.ID, TeamID: owner.TeamID, CreatedAt: g.CreatedAt, UpdatedAt: g.UpdatedAt, Tags: g.Tags,
 		ContactName: g.ContactName, ContactTitle: g.ContactTitle,
 		MobileEnc: enc, MobileIdx: customer.MobileBlindIndex(keys, g.Mobile), MobileLast4: last4,
 		Tokens: search.Tokens(search.Doc{

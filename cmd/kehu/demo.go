@@ -22,6 +22,8 @@ var demoUsers = []struct {
 	{"admin", "系统管理员", crm.RoleAdmin, "", ""},
 	{"shen.audit", "沈审计", crm.RoleAuditor, "", ""},
 	{"wang.gm", "王总", crm.RoleGM, "", ""},
+	{"ma.office", "马秘书", crm.RoleGMOffice, "", "wang.gm"},
+	{"xu.office", "许文员", crm.RoleGMOffice, "", "wang.gm"},
 	{"li.east", "李经理", crm.RoleSalesManager, "华东销售部", "wang.gm"},
 	{"zhao.south", "赵经理", crm.RoleSalesManager, "华南销售部", "wang.gm"},
 	{"zhang.wei", "张伟", crm.RoleAccountManager, "华东销售部", "li.east"},
@@ -79,7 +81,7 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "loaded %d users and %d customers with contacts and interactions\n", len(demoUsers), created)
-	fmt.Fprintf(stdout, "every demo account has the password %s (shown only now); sign in as e.g. zhang.wei (account manager), li.east (sales manager), wang.gm (general manager), admin, shen.audit (auditor)\n", password)
+	fmt.Fprintf(stdout, "every demo account has the password %s (shown only now); sign in as e.g. zhang.wei (account manager), li.east (sales manager), wang.gm (general manager), ma.office (general manager's office), admin, shen.audit (auditor)\n", password)
 	return nil
 }
 

@@ -15,7 +15,7 @@ func TestDemoLoadsASampleCompanyOnceAndSignInWorks(t *testing.T) {
 		t.Fatalf("demo: %v", err)
 	}
 	m := regexp.MustCompile(`password (\S+) `).FindStringSubmatch(out.String())
-	if m == nil || !strings.Contains(out.String(), "16 users and 12 customers") {
+	if m == nil || !strings.Contains(out.String(), "18 users and 12 customers") {
 		t.Fatalf("demo output: %s", out.String())
 	}
 	err := run(context.Background(), []string{"demo", "--data-dir", dir}, strings.NewReader(""), &out, &errOut)

@@ -3,16 +3,19 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/kehucrm/kehu/internal/crm"
 	"github.com/kehucrm/kehu/internal/crm/importer"
+	"github.com/kehucrm/kehu/internal/msg"
 	"github.com/kehucrm/kehu/internal/server"
 	"github.com/kehucrm/kehu/internal/store"
 )
@@ -22,21 +25,28 @@ import (
 // --valid-only, the good ones, in batches, showing a progress bar. The
 // import runs in this process as the user named by --as; running the same
 // command again after an interruption resumes after the last committed
-// batch.
+// batch. --dry-run checks and reports without writing anything (no import
+// is stored) and exits non-zero when any row is bad. The report speaks
+// --lang (zh-CN by default, or en).
 func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "customers" {
-		return usageError{"kehu import takes customers: kehu import customers FILE --as USERNAME [--dry-run] [--valid-only] [--mapping JSON|@FILE]"}
+		return usageError{"kehu import takes customers: kehu import customers FILE --as USERNAME [--dry-run] [--valid-only] [--mapping JSON|@FILE] [--sheet NAME|N] [--header-row N] [--formula-values] [--lang zh-CN|en]"}
 	}
 	var cfg Config
-	var as, mapping string
-	var dryRun, validOnly, quiet bool
+	var as, mapping, sheet, lang string
+	var headerRow int
+	var dryRun, validOnly, quiet, formulaValues bool
 	fs := flag.NewFlagSet("kehu import customers", flag.ContinueOnError)
 	dbFlags(fs, &cfg)
 	fs.StringVar(&as, "as", "", "the user who imports (needs customer.create); the customers are theirs unless a column names an owner")
 	fs.StringVar(&mapping, "mapping", "", `column mapping as JSON {"header":"field"} or @FILE; "-" ignores a column`)
-	fs.BoolVar(&dryRun, "dry-run", false, "check every row and print the report; write nothing")
+	fs.BoolVar(&dryRun, "dry-run", false, "check every row and print the report; write nothing (exit status 1 when a row is bad)")
 	fs.BoolVar(&validOnly, "valid-only", false, "import the good rows and skip the bad ones (default: refuse if any row is bad)")
 	fs.BoolVar(&quiet, "quiet", false, "no progress bar")
+	fs.StringVar(&sheet, "sheet", "", "the workbook's sheet to read, by name or number (default: the first visible sheet)")
+	fs.IntVar(&headerRow, "header-row", 0, "the header's row number (default: the first of the first 20 rows that names the customer's name column)")
+	fs.BoolVar(&formulaValues, "formula-values", false, "take formula cells' last calculated values (default: report them as problems)")
+	fs.StringVar(&lang, "lang", "zh-CN", "the language of the report: zh-CN or en")
 	if err := parseInterspersed(fs, args[1:], stderr); err != nil {
 		return err
 	}
@@ -45,6 +55,9 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	if as == "" {
 		return usageError{"name the importing user with --as USERNAME"}
+	}
+	if lang = string(msg.Lang(lang)); lang == "" {
+		lang = string(msg.ZhCN)
 	}
 	file := fs.Arg(0)
 	m, err := parseMapping(mapping)
@@ -68,16 +81,28 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	r := importRun{db: db, out: stdout, bar: stderr, quiet: quiet}
-	x, err := r.runWith(ctx, svc.Imports, as, importer.ImportUpload{FileName: filepath.Base(file), FilePath: file, Mapping: m, DryRun: dryRun, Mode: mode, Lang: "zh-CN"})
+	r := importRun{db: db, out: stdout, bar: stderr, quiet: quiet, lang: lang}
+	up := importer.ImportUpload{FileName: filepath.Base(file), FilePath: file, Mapping: m, DryRun: dryRun, Mode: mode, Lang: lang,
+		Sheet: sheet, HeaderRow: headerRow, FormulaValues: formulaValues}
+	if dryRun {
+		x, err := r.dryRun(ctx, svc.Imports, as, up)
+		if err != nil {
+			return err
+		}
+		if x.BadRows > 0 {
+			return errors.New(msg.Text(lang, "importer.cli.dry_bad", x.BadRows, x.TotalRows))
+		}
+		return nil
+	}
+	x, err := r.runWith(ctx, svc.Imports, as, up)
 	if err != nil {
 		return err
 	}
 	if x.Status == importer.ImportChecked && x.Mode == importer.ImportAll && x.BadRows > 0 {
-		return fmt.Errorf("nothing imported: %d of %d rows are bad (fix them, or run again with --valid-only to skip them)", x.BadRows, x.TotalRows)
+		return errors.New(msg.Text(lang, "importer.cli.bad_rows", x.BadRows, x.TotalRows))
 	}
 	if x.Status == importer.ImportFailed {
-		return fmt.Errorf("import %d failed: %s (run the same command again to resume)", x.ID, x.Message)
+		return errors.New(msg.Text(lang, "importer.cli.failed", x.ID, x.In(lang).Message))
 	}
 	return nil
 }
@@ -106,17 +131,70 @@ type importRun struct {
 	out   io.Writer
 	bar   io.Writer
 	quiet bool
+	lang  string // the report's language; zh-CN when empty
 	start time.Time
+
+	mu    sync.Mutex
+	drawn bool // a bar is on the line
+	done  bool // the report has begun: the bar is not drawn again
 }
 
-func (r *importRun) runWith(ctx context.Context, imp *importer.Service, as string, up importer.ImportUpload) (importer.Import, error) {
+// principal is the context of the user named by --as, who must be allowed
+// to add customers.
+func (r *importRun) principal(ctx context.Context, as string) (context.Context, error) {
 	u, err := r.db.UserByUsername(ctx, as)
 	if err != nil {
-		return importer.Import{}, fmt.Errorf("--as %s: %w", as, err)
+		return ctx, fmt.Errorf("--as %s: %w", as, err)
 	}
 	ctx = crm.WithPrincipal(ctx, crm.Principal{UserID: u.ID, Username: u.Username, Role: u.Role, TeamID: u.TeamID})
 	if _, err := crm.Authorize(ctx, crm.ActCustomerCreate); err != nil {
-		return importer.Import{}, fmt.Errorf("--as %s: %w", as, err)
+		return ctx, fmt.Errorf("--as %s: %w", as, err)
+	}
+	return ctx, nil
+}
+
+// dryRun checks the file without writing anything and prints the report.
+func (r *importRun) dryRun(ctx context.Context, imp *importer.Service, as string, up importer.ImportUpload) (importer.Import, error) {
+	ctx, err := r.principal(ctx, as)
+	if err != nil {
+		return importer.Import{}, err
+	}
+	r.start = time.Now()
+	if imp.Progress == nil {
+		imp.Progress = r.progress
+	}
+	var lines []importer.ImportProblem
+	more := 0
+	x, err := imp.DryRun(ctx, up, func(p importer.ImportProblem) {
+		if len(lines) < maxReportLines {
+			lines = append(lines, p)
+		} else {
+			more++
+		}
+	})
+	r.endBar()
+	if err != nil {
+		return x, err
+	}
+	fmt.Fprintln(r.out, msg.Text(r.language(), "importer.cli.dry_summary", x.FileName, x.TotalRows, x.BadRows))
+	r.printLines(lines, more)
+	return x, nil
+}
+
+// maxReportLines is how many report lines the command prints.
+const maxReportLines = 10000
+
+func (r *importRun) language() string {
+	if r.lang == "" {
+		return string(msg.ZhCN)
+	}
+	return r.lang
+}
+
+func (r *importRun) runWith(ctx context.Context, imp *importer.Service, as string, up importer.ImportUpload) (importer.Import, error) {
+	ctx, err := r.principal(ctx, as)
+	if err != nil {
+		return importer.Import{}, err
 	}
 	f, err := os.Open(up.FilePath)
 	if err != nil {
@@ -131,22 +209,21 @@ func (r *importRun) runWith(ctx context.Context, imp *importer.Service, as strin
 	if err != nil {
 		return x, err
 	}
+	lang := r.language()
 	if resumed {
-		fmt.Fprintf(r.out, "Resuming import %d of %s after row %d (%d customers already imported).\n", x.ID, x.FileName, x.RowsDone, x.Inserted)
+		fmt.Fprintln(r.out, msg.Text(lang, "importer.cli.resuming", x.ID, x.FileName, x.RowsDone, x.Inserted))
 	} else if x, err = imp.Create(ctx, up); err != nil {
 		return x, err
 	}
 	if x.PreviousID != 0 {
-		fmt.Fprintf(r.out, "Note: this file was imported before (import %d); its rows will show as duplicates.\n", x.PreviousID)
+		fmt.Fprintln(r.out, msg.Text(lang, "importer.cli.previous", x.PreviousID))
 	}
 	r.start = time.Now()
 	if imp.Progress == nil {
 		imp.Progress = r.progress
 	}
 	runErr := imp.Run(ctx, x.ID)
-	if !r.quiet {
-		fmt.Fprintln(r.bar)
-	}
+	r.endBar()
 	x, err = r.db.Import(context.WithoutCancel(ctx), x.ID)
 	if err != nil {
 		return x, err
@@ -158,14 +235,28 @@ func (r *importRun) runWith(ctx context.Context, imp *importer.Service, as strin
 	return x, nil
 }
 
+// endBar ends the progress bar's line; the bar is not drawn again, so
+// nothing comes after the report.
+func (r *importRun) endBar() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.drawn && !r.quiet {
+		fmt.Fprintln(r.bar)
+	}
+	r.done, r.drawn = true, false
+}
+
 // progress draws the bar: bytes read while checking, rows while committing.
 func (r *importRun) progress(x importer.Import) {
-	if r.quiet {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.quiet || r.done {
 		return
 	}
 	const width = 30
 	var frac float64
 	var what string
+	lang := r.language()
 	switch x.Status {
 	case importer.ImportChecking, importer.ImportChecked:
 		if x.FileSize > 0 {
@@ -174,54 +265,71 @@ func (r *importRun) progress(x importer.Import) {
 		if x.Status == importer.ImportChecked {
 			frac = 1
 		}
-		what = fmt.Sprintf("checking  %d rows, %d bad", x.CheckedRows, x.BadRows)
+		what = msg.Text(lang, "importer.cli.checking", x.CheckedRows, x.BadRows)
 	default:
 		if x.TotalRows > 0 {
 			frac = float64(x.RowsDone-1) / float64(x.TotalRows)
 		}
-		what = fmt.Sprintf("importing %d/%d rows, %d imported, %d skipped", max(0, x.RowsDone-1), x.TotalRows, x.Inserted, x.Skipped)
+		what = msg.Text(lang, "importer.cli.importing", max(0, x.RowsDone-1), x.TotalRows, x.Inserted, x.Skipped)
 	}
 	frac = min(max(frac, 0), 1)
 	n := int(frac * width)
 	fmt.Fprintf(r.bar, "\r[%s%s] %3.0f%%  %s  %s   ", strings.Repeat("#", n), strings.Repeat("-", width-n), frac*100, what,
 		time.Since(r.start).Round(time.Second))
+	r.drawn = true
 }
 
-// report prints the outcome and every bad row.
+// report prints the outcome and the latest phase's report, each line once.
 func (r *importRun) report(ctx context.Context, imp *importer.Service, x importer.Import) {
-	fmt.Fprintf(r.out, "Import %d (%s): %s. %d rows, %d bad", x.ID, x.FileName, x.Status, x.TotalRows, x.BadRows)
+	lang := r.language()
+	x = x.In(lang)
+	line := msg.Text(lang, "importer.cli.summary", x.ID, x.FileName, msg.Text(lang, "import.status."+x.Status), x.TotalRows, x.BadRows)
 	if x.Mode != "" && x.Batches > 0 {
-		fmt.Fprintf(r.out, "; %d customers imported, %d rows skipped", x.Inserted, x.Skipped)
+		line += msg.Text(lang, "importer.cli.committed", x.Inserted, x.Skipped)
 	}
-	fmt.Fprintln(r.out, ".")
+	fmt.Fprintln(r.out, line)
 	if x.Message != "" {
 		fmt.Fprintln(r.out, x.Message)
 	}
-	// The commit reports its skipped rows again: show the latest phase's.
-	phase := "check"
-	if x.Mode != "" && x.Batches > 0 {
-		phase = "commit"
-	}
+	var lines []importer.ImportProblem
+	more := 0
 	var after int64
-	for heading := true; ; {
+	for {
 		ps, err := imp.Problems(ctx, x.ID, after, 500)
 		if err != nil || len(ps) == 0 {
-			return
+			break
 		}
 		for _, p := range ps {
-			if p.Phase != phase {
-				continue
+			if len(lines) < maxReportLines {
+				lines = append(lines, p)
+			} else {
+				more++
 			}
-			if heading {
-				fmt.Fprintln(r.out, "Row\tColumn\tProblem")
-				heading = false
-			}
-			col := p.Column
-			if col == "" {
-				col = p.Field
-			}
-			fmt.Fprintf(r.out, "%d\t%s\t%s (%s)\n", p.Row, col, p.Message, p.Code)
 		}
 		after = ps[len(ps)-1].ID
+	}
+	r.printLines(lines, more)
+}
+
+// printLines prints report lines in the report's language.
+func (r *importRun) printLines(lines []importer.ImportProblem, more int) {
+	lang := r.language()
+	if len(lines) > 0 {
+		fmt.Fprintln(r.out, msg.Text(lang, "importer.cli.heading"))
+	}
+	for _, p := range lines {
+		p = p.In(lang)
+		col := p.Column
+		if col == "" {
+			col = p.Field
+		}
+		text := p.Message
+		if p.Level == importer.LevelNotice {
+			text = msg.Text(lang, "importer.cli.notice") + text
+		}
+		fmt.Fprintf(r.out, "%d\t%s\t%s (%s)\n", p.Row, col, text, p.Code)
+	}
+	if more > 0 {
+		fmt.Fprintln(r.out, msg.Text(lang, "importer.cli.more", more))
 	}
 }

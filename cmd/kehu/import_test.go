@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/kehucrm/kehu/internal/store"
 )
@@ -33,46 +34,103 @@ func TestImportCustomersFromTheCommandLine(t *testing.T) {
 	if err := os.WriteFile(file, []byte(csv), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	steps := []struct {
-		name  string
-		args  []string
-		want  string // in stdout, or in the error
-		bar   string // in stderr
-		fails bool
-		once  string // in stdout exactly once, if set
-	}{
-		{"--as is required", []string{"import", "customers", file}, "--as", "", true, ""},
-		{"a role that may not add customers", []string{"import", "customers", file, "--as", "kefu"}, "customer.create", "", true, ""},
-		{"a missing file", []string{"import", "customers", filepath.Join(dir, "none.csv"), "--as", "zhang"}, "no such file", "", true, ""},
-		{"the dry run prints every bad row", []string{"import", "customers", file, "--as", "zhang", "--dry-run"}, "3\t统一社会信用代码\t", "checking", false, ""},
-		{"all rows are refused while one is bad", []string{"import", "customers", file, "--as", "zhang"}, "--valid-only", "", true, ""},
-		{"the valid rows are imported", []string{"import", "customers", file, "--as", "zhang", "--valid-only"}, "2 customers imported, 1 rows skipped", "importing", false, "3\t统一社会信用代码\t"},
-		{"the same file again adds nothing", []string{"import", "customers", file, "--as", "zhang", "--valid-only"}, "0 customers imported, 3 rows skipped", "", false, ""},
-		{"a mapping as JSON", []string{"import", "customers", file, "--as", "zhang", "--dry-run", "--mapping", `{"手机":"-"}`}, "3 bad", "", false, ""},
-		{"a bad mapping", []string{"import", "customers", file, "--as", "zhang", "--mapping", `{"手机":"fax"}`}, "mapping.手机", "", true, ""},
-	}
-	for _, s := range steps {
-		out, bar, err := cmd("", s.args...)
-		if s.fails {
-			if err == nil || !strings.Contains(err.Error(), s.want) {
-				t.Errorf("%s: error %v, want it to mention %q\n%s", s.name, err, s.want, out)
-			}
-			continue
-		}
-		if err != nil || !strings.Contains(out, s.want) || !strings.Contains(bar, s.bar) {
-			t.Errorf("%s: %v\nstdout: %s\nstderr: %s", s.name, err, out, bar)
-		}
-		if s.once != "" && strings.Count(out, s.once) != 1 {
-			t.Errorf("%s: %q is reported %d times, want once:\n%s", s.name, s.once, strings.Count(out, s.once), out)
-		}
-	}
 	db, err := store.Open(ctx, dbPath, store.Options{ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	var n int
-	if err := db.QueryRow(ctx, "SELECT COUNT(*) FROM customers c JOIN users u ON u.id = c.owner_id WHERE u.username = 'zhang'").Scan(&n); err != nil || n != 2 {
-		t.Fatalf("customers owned by zhang: %d %v", n, err)
+	count := func(q string) int {
+		var n int
+		if err := db.QueryRow(ctx, q).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	steps := []struct {
+		name  string
+		args  []string
+		want  string // in stdout
+		err   string // in the error, when the command must fail
+		bar   string // in stderr
+		once  string // in stdout exactly once, if set
+		after func()
+	}{
+		{name: "--as is required", args: []string{"import", "customers", file}, err: "--as"},
+		{name: "a role that may not add customers", args: []string{"import", "customers", file, "--as", "kefu"}, err: "customer.create"},
+		{name: "a missing file", args: []string{"import", "customers", filepath.Join(dir, "none.csv"), "--as", "zhang"}, err: "no such file"},
+		{name: "the dry run prints every bad row, fails and writes nothing", args: []string{"import", "customers", file, "--as", "zhang", "--dry-run"},
+			want: "3\t统一社会信用代码\t", err: "1 / 3", bar: "校验中", once: "3\t统一社会信用代码\t", after: func() {
+				if n := count("SELECT COUNT(*) FROM imports") + count("SELECT COUNT(*) FROM audit_log WHERE entity = 'import'"); n != 0 {
+					t.Errorf("a dry run stored an import or an audit entry (%d)", n)
+				}
+			}},
+		{name: "the report speaks --lang", args: []string{"import", "customers", file, "--as", "zhang", "--dry-run", "--lang", "en"},
+			want: "Row\tColumn\tProblem", err: "1 of 3 rows are bad", bar: "checking"},
+		{name: "all rows are refused while one is bad", args: []string{"import", "customers", file, "--as", "zhang"}, err: "--valid-only"},
+		{name: "the valid rows are imported", args: []string{"import", "customers", file, "--as", "zhang", "--valid-only"}, want: "已导入 2 个客户，跳过 1 行", bar: "导入中", once: "3\t统一社会信用代码\t"},
+		{name: "the same file again adds nothing", args: []string{"import", "customers", file, "--as", "zhang", "--valid-only"}, want: "已导入 0 个客户，跳过 3 行"},
+		{name: "a mapping as JSON", args: []string{"import", "customers", file, "--as", "zhang", "--dry-run", "--mapping", `{"手机":"-"}`}, want: "3 行有问题", err: "3 / 3"},
+		{name: "a bad mapping", args: []string{"import", "customers", file, "--as", "zhang", "--mapping", `{"手机":"fax"}`}, err: "mapping.手机"},
+	}
+	for _, s := range steps {
+		out, bar, err := cmd("", s.args...)
+		switch {
+		case s.err != "" && (err == nil || !strings.Contains(err.Error(), s.err)):
+			t.Errorf("%s: error %v, want it to mention %q\n%s", s.name, err, s.err, out)
+		case s.err == "" && err != nil:
+			t.Errorf("%s: %v\nstdout: %s\nstderr: %s", s.name, err, out, bar)
+		case !strings.Contains(out, s.want) || !strings.Contains(bar, s.bar):
+			t.Errorf("%s: stdout lacks %q or stderr %q\nstdout: %s\nstderr: %s", s.name, s.want, s.bar, out, bar)
+		}
+		if s.once != "" && strings.Count(out, s.once) != 1 {
+			t.Errorf("%s: %q is reported %d times, want once:\n%s", s.name, s.once, strings.Count(out, s.once), out)
+		}
+		if s.after != nil {
+			s.after()
+		}
+	}
+	if n := count("SELECT COUNT(*) FROM customers c JOIN users u ON u.id = c.owner_id WHERE u.username = 'zhang'"); n != 2 {
+		t.Fatalf("customers owned by zhang: %d", n)
+	}
+}
+
+func TestImportReportIsOneLanguageAndTheBarEndsBeforeIt(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, "kehu.db")
+	// stdout and stderr on one terminal.
+	var screen syncBuffer
+	cmd := func(stdin string, args ...string) error {
+		return run(ctx, append(args, "--db", dbPath, "--key-file", filepath.Join(dir, "secret.keys")), strings.NewReader(stdin), &screen, &screen)
+	}
+	if err := cmd("Zhang-pass-2026\n", "user", "add", "--username", "zhang", "--role", "account_manager", "--password-stdin"); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "list.csv")
+	if err := os.WriteFile(file, []byte("name,stage,mobile,contact\nAcme Trading Ltd,vip,12345,Wang\nBeta Ltd,general,,\nTotal,2,,\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	start := len(screen.String())
+	if err := cmd("", "import", "customers", file, "--as", "zhang", "--valid-only", "--lang", "en"); err != nil {
+		t.Fatal(err)
+	}
+	out := screen.String()[start:]
+	report := strings.Index(out, "Import ")
+	if report < 0 || strings.LastIndex(out, "\r[") > report {
+		t.Fatalf("the progress bar is drawn after the report:\n%q", out)
+	}
+	for _, r := range out {
+		if unicode.Is(unicode.Han, r) {
+			t.Fatalf("an English report holds Chinese: %q", out)
+		}
+	}
+	for _, want := range []string{"1 customers imported, 1 rows skipped", "a summary row (Total)", "Note: "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the report lacks %q:\n%s", want, out)
+		}
+	}
+	// Each problem once: the stage and the mobile of row 2, not again for the commit.
+	if n := strings.Count(out, "\n2\t"); n != 2 {
+		t.Errorf("row 2 is reported %d times, want its 2 problems once each:\n%s", n, out)
 	}
 }

@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/kehucrm/kehu/internal/crm/access"
 	"github.com/kehucrm/kehu/internal/httpx"
@@ -22,20 +23,29 @@ func (a *API) createAccessRequest(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusCreated, req)
+	httpx.WriteCreated(w, "/api/v1/access-requests/"+strconv.FormatInt(req.ID, 10), req)
 	return nil
 }
+
+// accessRequestParams are the access requests' filters.
+var accessRequestParams = []httpx.Param{httpx.OneOf("status", string(access.StatusPending), string(access.StatusApproved),
+	string(access.StatusRejected), string(access.StatusExpired))}
 
 func (a *API) listAccessRequests(w http.ResponseWriter, r *http.Request) error {
 	p, before, err := httpx.ParsePageByID(r)
 	if err != nil {
 		return err
 	}
-	list, err := a.access.List(r.Context(), r.URL.Query().Get("status"), before, p.Limit+1)
+	status := r.URL.Query().Get("status")
+	list, err := a.access.List(r.Context(), status, before, p.Limit+1)
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, httpx.MakePage(list, p.Limit, func(x access.AccessRequest) any { return x.ID }))
+	total, err := a.access.Total(r.Context(), status)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, httpx.MakePage(list, p.Limit, func(x access.AccessRequest) any { return x.ID }).Of(total))
 	return nil
 }
 

@@ -21,9 +21,9 @@ type attachmentsAPI struct {
 // registerAttachments adds this module's routes; see Register.
 func (a *API) registerAttachments(rt *httpx.Router) {
 	h := &attachmentsAPI{files: a.files}
-	rt.HandleFunc("GET /api/v1/interactions/{id}/attachments", h.listInteraction)
+	rt.HandleFunc("GET /api/v1/interactions/{id}/attachments", h.listInteraction, httpx.List())
 	rt.HandleFunc("POST /api/v1/interactions/{id}/attachments", h.uploadInteraction)
-	rt.HandleFunc("GET /api/v1/complaints/{id}/attachments", h.listComplaint)
+	rt.HandleFunc("GET /api/v1/complaints/{id}/attachments", h.listComplaint, httpx.List())
 	rt.HandleFunc("POST /api/v1/complaints/{id}/attachments", h.uploadComplaint)
 	rt.HandleFunc("GET /api/v1/attachments/{id}", h.download)
 	rt.HandleFunc("DELETE /api/v1/attachments/{id}", h.delete)
@@ -95,7 +95,7 @@ func (h *attachmentsAPI) upload(w http.ResponseWriter, r *http.Request, add func
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusCreated, a)
+	httpx.WriteCreated(w, "/api/v1/attachments/"+strconv.FormatInt(a.ID, 10), a)
 	return nil
 }
 
@@ -104,12 +104,15 @@ func (h *attachmentsAPI) listInteraction(w http.ResponseWriter, r *http.Request)
 	if err != nil {
 		return err
 	}
+	p, err := httpx.ParsePage(r)
+	if err != nil {
+		return err
+	}
 	list, err := h.files.OfInteraction(r.Context(), id)
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, httpx.Page[attachment.Attachment]{Items: list})
-	return nil
+	return writeSlicePage(w, list, p, func(a attachment.Attachment) int64 { return a.ID })
 }
 
 func (h *attachmentsAPI) listComplaint(w http.ResponseWriter, r *http.Request) error {
@@ -117,12 +120,15 @@ func (h *attachmentsAPI) listComplaint(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
+	p, err := httpx.ParsePage(r)
+	if err != nil {
+		return err
+	}
 	list, err := h.files.OfComplaint(r.Context(), id)
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, httpx.Page[attachment.Attachment]{Items: list})
-	return nil
+	return writeSlicePage(w, list, p, func(a attachment.Attachment) int64 { return a.ID })
 }
 
 // download sends the bytes as a download of their sniffed type, never to

@@ -9,6 +9,10 @@ import (
 	"github.com/kehucrm/kehu/internal/httpx"
 )
 
+// auditParams are the audit log's filters.
+var auditParams = []httpx.Param{httpx.Text("user"), httpx.Text("entity"), httpx.Text("entity_id"), httpx.Text("action"),
+	httpx.Time("from"), httpx.Time("to")}
+
 // listAudit serves the auditor's view of the audit log, newest first,
 // filtered by user, entity, action and time range. from and to take a
 // date (a day in China time) or an RFC 3339 time.
@@ -37,7 +41,11 @@ func (a *API) listAudit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, httpx.MakePage(entries, p.Limit, func(e crm.AuditEntry) any { return e.ID }))
+	total, err := a.audit.Total(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, httpx.MakePage(entries, p.Limit, func(e crm.AuditEntry) any { return e.ID }).Of(total))
 	return nil
 }
 

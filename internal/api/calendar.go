@@ -128,11 +128,11 @@ func (a *API) putOverride(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	status := http.StatusOK
 	if created {
-		status = http.StatusCreated
+		httpx.WriteCreated(w, r.URL.Path, o)
+		return nil
 	}
-	httpx.WriteJSON(w, status, o)
+	httpx.WriteJSON(w, http.StatusOK, o)
 	return nil
 }
 

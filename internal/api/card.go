@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strconv"
 
@@ -78,7 +79,7 @@ func (a *API) saveCard(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusCreated, rev)
+	httpx.WriteCreated(w, fmt.Sprintf("/api/v1/customers/%d/card/revisions/%d/diff", id, rev.Revision), rev)
 	return nil
 }
 
@@ -87,12 +88,15 @@ func (a *API) cardRevisions(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	p, err := httpx.ParsePage(r)
+	if err != nil {
+		return err
+	}
 	revs, err := a.cards.Revisions(r.Context(), id)
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, httpx.Page[card.CardRevision]{Items: revs})
-	return nil
+	return writeSlicePage(w, revs, p, func(c card.CardRevision) int64 { return int64(c.Revision) })
 }
 
 func (a *API) cardDiff(w http.ResponseWriter, r *http.Request) error {

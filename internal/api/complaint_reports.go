@@ -18,15 +18,16 @@ type complaintReports struct {
 // registerComplaintReports adds this module's routes; see Register.
 func (a *API) registerComplaintReports(rt *httpx.Router) {
 	c := &complaintReports{API: a, reports: a.complaints}
-	rt.HandleFunc("GET /api/v1/complaints/ledger", c.ledger)
-	rt.HandleFunc("GET /api/v1/complaints/ledger.xlsx", c.ledgerXLSX)
-	rt.HandleFunc("GET /api/v1/complaints/analysis", c.analysis)
+	rt.HandleFunc("GET /api/v1/complaints/ledger", c.ledger, httpx.List(httpx.Text("month")))
+	rt.HandleFunc("GET /api/v1/complaints/ledger.xlsx", c.ledgerXLSX, httpx.Query(httpx.Text("month")))
+	rt.HandleFunc("GET /api/v1/complaints/analysis", c.analysis, httpx.Query(httpx.Text("month")))
 }
 
 // ledgerPage is one page of the ledger as the API answers it.
 type ledgerPage struct {
 	complaint.LedgerPage
-	NextCursor string `json:"next_cursor,omitempty"`
+	NextCursor     string `json:"next_cursor,omitempty"`
+	TotalEstimated bool   `json:"total_estimated"` // the ledger counts exactly
 }
 
 func (c *complaintReports) ledger(w http.ResponseWriter, r *http.Request) error {

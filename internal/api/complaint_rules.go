@@ -13,13 +13,13 @@ import (
 // records, satisfaction surveys and notice e-mail routes; see Register.
 func (a *API) registerComplaintRules(rt *httpx.Router) {
 	rt.HandleFunc("GET /api/v1/complaint-rules", a.getComplaintRules)
-	rt.HandleFunc("PUT /api/v1/complaint-rules", a.putComplaintRules)
-	rt.HandleFunc("GET /api/v1/abnormalities", a.listAbnormalities)
+	rt.HandleFunc("PUT /api/v1/complaint-rules", a.putComplaintRules, httpx.Requires(crm.ActSettingsManage))
+	rt.HandleFunc("GET /api/v1/abnormalities", a.listAbnormalities, httpx.List(httpx.Text("status")))
 	rt.HandleFunc("GET /api/v1/abnormalities/{id}", a.getAbnormality)
-	rt.HandleFunc("PATCH /api/v1/abnormalities/{id}", a.patchAbnormality)
-	rt.HandleFunc("POST /api/v1/public/csat/{token}", a.answerCSAT)
-	rt.HandleFunc("POST /api/v1/complaints/{id}/csat", a.recordCSAT)
-	rt.HandleFunc("GET /api/v1/csat/phone-follow-ups", a.phoneFollowUps)
+	rt.HandleFunc("PATCH /api/v1/abnormalities/{id}", a.patchAbnormality, httpx.Requires(crm.ActComplaintRead))
+	rt.HandleFunc("POST /api/v1/public/csat/{token}", a.answerCSAT, httpx.Public())
+	rt.HandleFunc("POST /api/v1/complaints/{id}/csat", a.recordCSAT, httpx.Requires(crm.ActComplaintRead))
+	rt.HandleFunc("GET /api/v1/csat/phone-follow-ups", a.phoneFollowUps, httpx.List())
 	rt.HandleFunc("GET /api/v1/notifications/email", a.getNotifyEmail)
 	rt.HandleFunc("PUT /api/v1/notifications/email", a.putNotifyEmail)
 }
@@ -58,11 +58,16 @@ func (a *API) listAbnormalities(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	list, err := a.complaints.Abnormalities(r.Context(), r.URL.Query().Get("status"), before, p.Limit+1)
+	status := r.URL.Query().Get("status")
+	list, err := a.complaints.Abnormalities(r.Context(), status, before, p.Limit+1)
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, httpx.MakePage(list, p.Limit, func(x complaint.Abnormality) any { return x.ID }))
+	total, err := a.complaints.AbnormalityTotal(r.Context(), status)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, httpx.MakePage(list, p.Limit, func(x complaint.Abnormality) any { return x.ID }).Of(total))
 	return nil
 }
 
@@ -96,6 +101,7 @@ func (a *API) patchAbnormality(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	setETag(w, x.Version)
 	httpx.WriteJSON(w, http.StatusOK, x)
 	return nil
 }
@@ -150,7 +156,11 @@ func (a *API) phoneFollowUps(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, httpx.MakePage(list, p.Limit, func(s complaint.CSATSurvey) any { return s.ID }))
+	total, err := a.complaints.PhoneFollowUpTotal(r.Context())
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, httpx.MakePage(list, p.Limit, func(s complaint.CSATSurvey) any { return s.ID }).Of(total))
 	return nil
 }
 

@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/kehucrm/kehu/internal/crm/complaint"
 	"github.com/kehucrm/kehu/internal/httpx"
@@ -49,7 +50,8 @@ func (a *API) createComplaint(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusCreated, c)
+	setETag(w, c.Version)
+	httpx.WriteCreated(w, "/api/v1/complaints/"+strconv.FormatInt(c.ID, 10), c)
 	return nil
 }
 
@@ -67,16 +69,51 @@ func (a *API) getComplaint(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// complaintListParams are the complaint list's filters: statuses,
+// categories and severities take several values separated by commas; the
+// date ranges include from and exclude to (a date is a day in China time);
+// overdue is past the deadline the complaint runs against.
+var complaintListParams = []httpx.Param{httpx.AnyOf("status", statusValues(complaint.Statuses)...), httpx.ID("customer_id"),
+	httpx.AnyOf("category", complaint.ComplaintCategories...), httpx.AnyOf("severity", complaint.ComplaintSeverities...),
+	httpx.Bool("overdue"), httpx.Text("department"), httpx.ID("assignee_id"),
+	httpx.Time("received_from"), httpx.Time("received_to"), httpx.Time("created_from"), httpx.Time("created_to"),
+	httpx.OneOf("sort", complaint.ListSorts...)}
+
+func statusValues[S ~string](ss []S) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = string(s)
+	}
+	return out
+}
+
+// listComplaints pages through the complaints the caller may see, newest
+// first or by deadline (sort=deadline), narrowed by complaintListParams.
 func (a *API) listComplaints(w http.ResponseWriter, r *http.Request) error {
-	p, before, err := httpx.ParsePageByID(r)
+	p, err := httpx.ParsePage(r)
 	if err != nil {
 		return err
 	}
-	list, err := a.complaints.List(r.Context(), before, p.Limit+1)
+	f := complaint.ListFilter{CustomerID: httpx.QueryID(r, "customer_id"), Categories: httpx.Values(r, "category"),
+		Severities: httpx.Values(r, "severity"), Overdue: httpx.QueryBool(r, "overdue"),
+		Department: r.URL.Query().Get("department"), AssigneeID: httpx.QueryID(r, "assignee_id"),
+		ReceivedFrom: httpx.QueryTime(r, "received_from"), ReceivedTo: httpx.QueryTime(r, "received_to"),
+		CreatedFrom: httpx.QueryTime(r, "created_from"), CreatedTo: httpx.QueryTime(r, "created_to"),
+		Sort: r.URL.Query().Get("sort"), Limit: p.Limit + 1}
+	for _, s := range httpx.Values(r, "status") {
+		f.Statuses = append(f.Statuses, complaint.Status(s))
+	}
+	if p.Cursor != "" {
+		if err := httpx.DecodeCursor(p.Cursor, &f.After); err != nil {
+			return err
+		}
+	}
+	list, total, err := a.complaints.List(r.Context(), f)
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, httpx.MakePage(list, p.Limit, func(c complaint.Complaint) any { return c.ID }))
+	page := httpx.MakePage(list, p.Limit, func(c complaint.Complaint) any { return complaint.CursorAfter(f, c) })
+	httpx.WriteJSON(w, http.StatusOK, page.Of(total))
 	return nil
 }
 
@@ -122,6 +159,7 @@ func (a *API) moveComplaint(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	setETag(w, c.Version)
 	httpx.WriteJSON(w, http.StatusOK, c)
 	return nil
 }
@@ -131,12 +169,15 @@ func (a *API) complaintEvents(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	p, err := httpx.ParsePage(r)
+	if err != nil {
+		return err
+	}
 	evs, err := a.complaints.Events(r.Context(), id)
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, httpx.Page[complaint.ComplaintEvent]{Items: evs})
-	return nil
+	return writeSlicePage(w, evs, p, func(e complaint.ComplaintEvent) int64 { return e.ID })
 }
 
 type publicResponse struct {
@@ -157,7 +198,7 @@ func (a *API) submitPublicComplaint(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	httpx.WriteJSON(w, http.StatusCreated, publicResponse{Number: c.Number, StatusURL: "/api/v1/public/complaints/" + token})
+	httpx.WriteCreated(w, "/api/v1/public/complaints/"+token, publicResponse{Number: c.Number, StatusURL: "/api/v1/public/complaints/" + token})
 	return nil
 }
 

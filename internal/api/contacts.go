@@ -2,6 +2,8 @@ package api
 
 import (
 	"net/http"
+	"strconv"
+	"strings"
 
 	"github.com/kehucrm/kehu/internal/crm"
 	"github.com/kehucrm/kehu/internal/crm/customer"
@@ -13,12 +15,15 @@ func (a *API) listContacts(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	p, err := httpx.ParsePage(r)
+	if err != nil {
+		return err
+	}
 	list, err := a.customers.Contacts(r.Context(), id)
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, httpx.Page[customer.Contact]{Items: list})
-	return nil
+	return writeSlicePage(w, list, p, func(c customer.Contact) int64 { return c.ID })
 }
 
 // contactInput is the body of a new contact; mobile is the full number,
@@ -54,19 +59,23 @@ func (a *API) createContact(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusCreated, c)
+	setETag(w, c.Version)
+	httpx.WriteCreated(w, "/api/v1/contacts/"+strconv.FormatInt(c.ID, 10), c)
 	return nil
 }
 
 // findContacts finds contacts by a full mobile number (?mobile=), within
 // the caller's scope, through the blind index.
 func (a *API) findContacts(w http.ResponseWriter, r *http.Request) error {
+	p, err := httpx.ParsePage(r)
+	if err != nil {
+		return err
+	}
 	list, err := a.customers.FindContactsByMobile(r.Context(), r.URL.Query().Get("mobile"), httpx.Language(r))
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, httpx.Page[customer.Contact]{Items: list})
-	return nil
+	return writeSlicePage(w, list, p, func(c customer.Contact) int64 { return c.ID })
 }
 
 type contactPatch struct {
@@ -104,6 +113,7 @@ func (a *API) updateContact(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	setETag(w, c.Version)
 	httpx.WriteJSON(w, http.StatusOK, c)
 	return nil
 }
@@ -113,7 +123,13 @@ func (a *API) deleteContact(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := a.customers.DeleteContact(r.Context(), id); err != nil {
+	v := 0 // If-Match: * (RFC 9110 §13.1.1) is any version
+	if strings.TrimSpace(r.Header.Get("If-Match")) != "*" {
+		if v, err = versionFrom(r, 0); err != nil {
+			return err
+		}
+	}
+	if err := a.customers.DeleteContactAt(r.Context(), id, v); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -57,15 +57,17 @@ func (a *API) createCustomer(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusCreated, c)
+	setETag(w, c.Version)
+	httpx.WriteCreated(w, "/api/v1/customers/"+strconv.FormatInt(c.ID, 10), c)
 	return nil
 }
 
 // customerPage is a page of the customer list with the list's total:
-// exact up to crm.CountExactUpTo, an estimate above (total_is_estimate).
+// exact up to crm.CountExactUpTo, an estimate above (total_estimated, and
+// total_is_estimate, its name before every list had one).
 type customerPage struct {
 	httpx.Page[customer.Customer]
-	customer.CustomerCount
+	TotalIsEstimate bool `json:"total_is_estimate"`
 }
 
 // listCustomers pages through the customers in scope, newest first or
@@ -95,7 +97,8 @@ func (a *API) listCustomers(w http.ResponseWriter, r *http.Request) error {
 		}
 		return c.ID
 	})
-	httpx.WriteJSON(w, http.StatusOK, customerPage{Page: page, CustomerCount: n})
+	page = page.Of(crm.ListTotal{N: n.Total, Estimated: n.Estimate})
+	httpx.WriteJSON(w, http.StatusOK, customerPage{Page: page, TotalIsEstimate: n.Estimate})
 	return nil
 }
 
@@ -202,9 +205,15 @@ func (a *API) deleteCustomer(w http.ResponseWriter, r *http.Request) error {
 	if r.URL.Query().Get("hard") == "true" {
 		err = a.customers.HardDelete(r.Context(), id)
 	} else {
-		v, _, verr := ifMatch(r) // optional: without it the delete does not check the version
-		if verr != nil {
-			return verr
+		// Who may not trash hears so before what the request lacks.
+		if _, err := crm.Authorize(r.Context(), crm.ActCustomerDelete); err != nil {
+			return err
+		}
+		v := 0 // If-Match: * (RFC 9110 §13.1.1) is any version: a delete that means to win
+		if strings.TrimSpace(r.Header.Get("If-Match")) != "*" {
+			if v, err = versionFrom(r, 0); err != nil {
+				return err
+			}
 		}
 		err = a.customers.Delete(r.Context(), id, v)
 	}
@@ -276,18 +285,20 @@ func (a *API) createInteraction(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusCreated, it)
+	setETag(w, it.Version)
+	httpx.WriteCreated(w, "/api/v1/interactions/"+strconv.FormatInt(it.ID, 10), it)
 	return nil
 }
 
 func (a *API) listInteractions(w http.ResponseWriter, r *http.Request) error {
-	return writeCustomerPage(w, r, a.customers.Interactions, func(it customer.Interaction) int64 { return it.ID })
+	return writeCustomerPage(w, r, a.customers.Interactions, a.customers.InteractionTotal, func(it customer.Interaction) int64 { return it.ID })
 }
 
 // writeCustomerPage answers with a page of one customer's records listed
 // newest first, by ID, through list (the customer is {id} in the path;
 // the cursor is the last record's ID).
-func writeCustomerPage[T any](w http.ResponseWriter, r *http.Request, list func(ctx context.Context, customerID, before int64, limit int) ([]T, error), id func(T) int64) error {
+func writeCustomerPage[T any](w http.ResponseWriter, r *http.Request, list func(ctx context.Context, customerID, before int64, limit int) ([]T, error),
+	total func(ctx context.Context, customerID int64) (crm.ListTotal, error), id func(T) int64) error {
 	customerID, err := pathID(r)
 	if err != nil {
 		return err
@@ -300,7 +311,11 @@ func writeCustomerPage[T any](w http.ResponseWriter, r *http.Request, list func(
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, httpx.MakePage(items, p.Limit, func(it T) any { return id(it) }))
+	n, err := total(r.Context(), customerID)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, httpx.MakePage(items, p.Limit, func(it T) any { return id(it) }).Of(n))
 	return nil
 }
 
@@ -338,9 +353,32 @@ func (a *API) mergeCustomer(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// customerFilterParams are the query parameters customerFilter reads, as
+// the list and the export declare them to the router: a filter added to
+// customerFilter must be added here too, or the router refuses it.
+var customerFilterParams = []httpx.Param{httpx.Text("q"), httpx.OneOf("stage", customer.CustomerStages...),
+	httpx.ID("owner_id"), httpx.ID("team_id"), httpx.Text("region"), httpx.Text("industry"), httpx.Text("tag"),
+	httpx.Date("created_from"), httpx.Date("created_to"), httpx.Date("updated_from"), httpx.Date("updated_to"), httpx.Bool("trash"),
+	httpx.OneOf("sort", customerSorts()...)}
+
+// exportParams are the export's parameters: the list's filters, the
+// format and the reason for revealing mobiles.
+var exportParams = append([]httpx.Param{httpx.OneOf("format", "csv", "xlsx"), httpx.Text("reveal_reason")}, customerFilterParams...)
+
+// customerSorts are the values of the customer list's sort: each sort
+// key, ascending or, with a leading "-", descending.
+func customerSorts() []string {
+	var out []string
+	for _, f := range customer.CustomerSorts {
+		out = append(out, f, "-"+f)
+	}
+	return out
+}
+
 // customerFilter reads the list filters shared by the list and the export:
 // stage, owner_id, team_id, region (code or 2/4-digit prefix), industry,
-// tag, created_from and created_to (dates in China time, to exclusive).
+// tag, created_from and created_to, updated_from and updated_to (dates in
+// China time, to exclusive).
 // A stage that is not one of crm.CustomerStages is refused, not taken to
 // match nothing.
 func customerFilter(r *http.Request) (customer.CustomerFilter, error) {
@@ -362,7 +400,7 @@ func customerFilter(r *http.Request) (customer.CustomerFilter, error) {
 			*dst = v
 		}
 	}
-	for name, dst := range map[string]*time.Time{"created_from": &f.From, "created_to": &f.To} {
+	for name, dst := range map[string]*time.Time{"created_from": &f.From, "created_to": &f.To, "updated_from": &f.UpdatedFrom, "updated_to": &f.UpdatedTo} {
 		if s := q.Get(name); s != "" {
 			t, err := time.ParseInLocation("2006-01-02", s, chinaTime)
 			if err != nil {

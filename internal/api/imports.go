@@ -17,10 +17,10 @@ import (
 // registerImports adds this module's routes; see Register.
 func (a *API) registerImports(rt *httpx.Router) {
 	h := &importHandlers{imp: a.imports}
-	rt.HandleFunc("GET /api/v1/imports", h.list)
-	rt.HandleFunc("POST /api/v1/imports", h.create)
-	rt.HandleFunc("GET /api/v1/imports/{id}", h.get)
-	rt.HandleFunc("POST /api/v1/imports/{id}/commit", h.commit)
+	rt.HandleFunc("GET /api/v1/imports", h.list, httpx.List())
+	rt.HandleFunc("POST /api/v1/imports", h.create, httpx.Requires(crm.ActCustomerCreate))
+	rt.HandleFunc("GET /api/v1/imports/{id}", h.get, httpx.Query(httpx.PageParams...))
+	rt.HandleFunc("POST /api/v1/imports/{id}/commit", h.commit, httpx.Requires(crm.ActCustomerCreate))
 }
 
 type importHandlers struct {
@@ -101,6 +101,21 @@ func parseImportForm(w http.ResponseWriter, r *http.Request) (importer.ImportUpl
 			up.DryRun = d
 		case "mode":
 			up.Mode = v
+		case "sheet":
+			up.Sheet = v
+		case "header_row":
+			if v != "" {
+				n, err := strconv.Atoi(v)
+				if err != nil || n < 1 {
+					return up, nil, bad("header_row", "format", "importer.header_row.format")
+				}
+				up.HeaderRow = n
+			}
+		case "formulas":
+			if v != "" && v != importer.FormulaValues && v != "report" {
+				return up, nil, bad("formulas", "unknown", "importer.formulas.unknown")
+			}
+			up.FormulaValues = v == importer.FormulaValues
 		default:
 			return up, nil, bad(name, "unknown", "api.import.unknown_field")
 		}
@@ -141,7 +156,9 @@ func (h *importHandlers) list(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	list, err := h.imp.List(r.Context(), p.Limit)
+	// A user's imports are few: the latest thousand are paged through
+	// whole (writeSlicePage), with their total.
+	list, err := h.imp.List(r.Context(), 1000)
 	if err != nil {
 		return err
 	}
@@ -149,15 +166,22 @@ func (h *importHandlers) list(w http.ResponseWriter, r *http.Request) error {
 	for i := range list {
 		list[i] = list[i].In(lang)
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"items": list})
-	return nil
+	return writeSlicePage(w, list, p, func(x importer.Import) int64 { return x.ID })
+}
+
+// problemPage is one page of an import's report inside the import (the
+// import's counts say how many rows were bad): its problems and the cursor
+// of the next page.
+type problemPage struct {
+	Items      []importer.ImportProblem `json:"items"`
+	NextCursor string                   `json:"next_cursor,omitempty"`
 }
 
 // importView is an import with one page of its report, both in the
 // reader's language whoever uploaded it.
 type importView struct {
 	importer.Import
-	Problems httpx.Page[importer.ImportProblem] `json:"problems"`
+	Problems problemPage `json:"problems"`
 }
 
 func (h *importHandlers) get(w http.ResponseWriter, r *http.Request) error {
@@ -187,7 +211,8 @@ func (h *importHandlers) get(w http.ResponseWriter, r *http.Request) error {
 	for i := range ps {
 		ps[i] = ps[i].In(lang)
 	}
-	httpx.WriteJSON(w, http.StatusOK, importView{Import: x.In(lang), Problems: httpx.MakePage(ps, p.Limit, func(q importer.ImportProblem) any { return q.ID })})
+	pg := httpx.MakePage(ps, p.Limit, func(q importer.ImportProblem) any { return q.ID })
+	httpx.WriteJSON(w, http.StatusOK, importView{Import: x.In(lang), Problems: problemPage{Items: pg.Items, NextCursor: pg.NextCursor}})
 	return nil
 }
 

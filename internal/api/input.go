@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/httpx"
 )
 
 // timeInput is a time field of a request body. It is decoded as text and
@@ -102,7 +103,9 @@ func ifMatch(r *http.Request) (version int, ok bool, err error) {
 
 // versionFrom takes the version from the body or, failing that, If-Match.
 // Sending both with different numbers is refused: which one was read is
-// unclear.
+// unclear. Sending neither is 428 (RFC 6585): a change of a versioned
+// record must say which version it changes. A stale version answers 409
+// when it came in the body and 412 when it came in If-Match (WriteError).
 func versionFrom(r *http.Request, body int) (int, error) {
 	v, ok, err := ifMatch(r)
 	switch {
@@ -115,5 +118,16 @@ func versionFrom(r *http.Request, body int) (int, error) {
 	case ok:
 		return v, nil
 	}
-	return 0, crm.Invalid(crm.Bad("version", "required", "api.version.required"))
+	return 0, crm.FailField(crm.EPreconditionRequired, "If-Match", "required", "api.version.required")
+}
+
+// writeSlicePage answers a page of a short list the service returns
+// whole (httpx.SlicePage), with its exact total.
+func writeSlicePage[T any](w http.ResponseWriter, all []T, p httpx.PageRequest, id func(T) int64) error {
+	page, err := httpx.SlicePage(all, p, func(x T) any { return id(x) })
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, page)
+	return nil
 }

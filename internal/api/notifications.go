@@ -10,11 +10,11 @@ import (
 // listNotifications is the caller's in-app inbox, newest first, each
 // notification in the language of the request.
 func (a *API) listNotifications(w http.ResponseWriter, r *http.Request) error {
-	p, err := httpx.ParsePage(r)
+	p, before, err := httpx.ParsePageByID(r)
 	if err != nil {
 		return err
 	}
-	list, err := a.inbox.List(r.Context(), r.URL.Query().Get("unread") == "true", p.Limit)
+	list, total, err := a.inbox.Page(r.Context(), r.URL.Query().Get("unread") == "true", before, p.Limit+1)
 	if err != nil {
 		return err
 	}
@@ -23,7 +23,7 @@ func (a *API) listNotifications(w http.ResponseWriter, r *http.Request) error {
 	for i := range list {
 		list[i] = list[i].In(lang)
 	}
-	httpx.WriteJSON(w, http.StatusOK, httpx.Page[inbox.Notification]{Items: list})
+	httpx.WriteJSON(w, http.StatusOK, httpx.MakePage(list, p.Limit, func(n inbox.Notification) any { return n.ID }).Of(total))
 	return nil
 }
 

@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"io/fs"
 	"net/http"
+	"slices"
 	"sort"
+	"strings"
+	"sync"
 )
 
 // openapiFS holds the document: openapi.json is the base (info, shared
@@ -80,6 +83,45 @@ func mergeOpenAPI(fsys fs.FS) ([]byte, error) {
 	}
 	return json.MarshalIndent(base, "", "  ")
 }
+
+// IdempotencyKeyParameter is the reference an operation's parameters
+// carry when it takes an Idempotency-Key.
+const IdempotencyKeyParameter = "#/components/parameters/IdempotencyKey"
+
+// IdempotentRoutes are the operations that take an Idempotency-Key, as
+// ServeMux patterns ("POST /api/v1/customers"): those whose parameters
+// refer to IdempotencyKeyParameter. The document says which requests
+// honour the header, and the server honours it on exactly those.
+func IdempotentRoutes() []string { return slices.Clone(idempotentRoutes()) }
+
+var idempotentRoutes = sync.OnceValue(func() []string {
+	var doc struct {
+		Paths map[string]map[string]json.RawMessage `json:"paths"`
+	}
+	if err := json.Unmarshal(OpenAPI, &doc); err != nil {
+		panic(err) // mergeOpenAPI wrote it
+	}
+	var routes []string
+	for path, item := range doc.Paths {
+		for method, raw := range item {
+			var op struct {
+				Parameters []struct {
+					Ref string `json:"$ref"`
+				} `json:"parameters"`
+			}
+			if method == "parameters" || json.Unmarshal(raw, &op) != nil {
+				continue
+			}
+			for _, p := range op.Parameters {
+				if p.Ref == IdempotencyKeyParameter {
+					routes = append(routes, strings.ToUpper(method)+" "+path)
+				}
+			}
+		}
+	}
+	sort.Strings(routes)
+	return routes
+})
 
 func serveOpenAPI(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")

@@ -5,7 +5,6 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/kehucrm/kehu/internal/crm"
 	"github.com/kehucrm/kehu/internal/crm/service"
@@ -20,20 +19,21 @@ type serviceOrderAPI struct {
 // registerServiceOrders adds this module's routes; see Register.
 func (a *API) registerServiceOrders(rt *httpx.Router) {
 	s := &serviceOrderAPI{so: a.serviceOrders}
-	rt.HandleFunc("GET /api/v1/service-orders", s.list)
-	rt.HandleFunc("POST /api/v1/service-orders", s.register)
-	rt.HandleFunc("GET /api/v1/service-orders/dispatch-board", s.dispatchBoard)
-	rt.HandleFunc("GET /api/v1/service-orders/invoice-queue", s.invoiceQueue)
+	rt.HandleFunc("GET /api/v1/service-orders", s.list, httpx.List(serviceOrderListParams...))
+	rt.HandleFunc("POST /api/v1/service-orders", s.register, httpx.Requires(crm.ActServiceOrderCreate))
+	rt.HandleFunc("GET /api/v1/service-orders/dispatch-board", s.dispatchBoard, httpx.List())
+	rt.HandleFunc("GET /api/v1/service-orders/invoice-queue", s.invoiceQueue, httpx.List())
 	rt.HandleFunc("GET /api/v1/service-orders/{id}", s.get)
-	rt.HandleFunc("POST /api/v1/service-orders/{id}/dispatch", s.dispatch)
-	rt.HandleFunc("POST /api/v1/service-orders/{id}/start", s.start)
-	rt.HandleFunc("POST /api/v1/service-orders/{id}/work", s.work)
-	rt.HandleFunc("PUT /api/v1/service-orders/{id}/signature", s.sign)
+	rt.HandleFunc("POST /api/v1/service-orders/{id}/dispatch", s.dispatch, httpx.Requires(crm.ActServiceOrderDispatch))
+	rt.HandleFunc("POST /api/v1/service-orders/{id}/start", s.start, httpx.Requires(crm.ActServiceOrderWork))
+	rt.HandleFunc("POST /api/v1/service-orders/{id}/work", s.work, httpx.Requires(crm.ActServiceOrderWork))
+	rt.HandleFunc("PUT /api/v1/service-orders/{id}/signature", s.sign,
+		httpx.Query(httpx.Text("version"), httpx.Text("order_number"), httpx.Text("signer_name")), httpx.Requires(crm.ActServiceOrderWork))
 	rt.HandleFunc("GET /api/v1/service-orders/{id}/signature", s.signature)
-	rt.HandleFunc("POST /api/v1/service-orders/{id}/settlement", s.settle)
-	rt.HandleFunc("POST /api/v1/service-orders/{id}/invoice", s.invoice)
-	rt.HandleFunc("POST /api/v1/service-orders/{id}/close", s.close)
-	rt.HandleFunc("POST /api/v1/service-orders/{id}/reveal", s.reveal)
+	rt.HandleFunc("POST /api/v1/service-orders/{id}/settlement", s.settle, httpx.Requires(crm.ActServiceOrderWork, crm.ActServiceOrderDispatch))
+	rt.HandleFunc("POST /api/v1/service-orders/{id}/invoice", s.invoice, httpx.Requires(crm.ActServiceOrderInvoice))
+	rt.HandleFunc("POST /api/v1/service-orders/{id}/close", s.close, httpx.Requires(crm.ActServiceOrderDispatch))
+	rt.HandleFunc("POST /api/v1/service-orders/{id}/reveal", s.reveal, httpx.Requires(crm.ActServiceOrderRead))
 }
 
 // reveal shows the order's phone number in full, audited.
@@ -91,9 +91,19 @@ func (s *serviceOrderAPI) register(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusCreated, o)
+	setETag(w, o.Version)
+	httpx.WriteCreated(w, "/api/v1/service-orders/"+strconv.FormatInt(o.ID, 10), o)
 	return nil
 }
+
+// serviceOrderListParams are the service-order list's filters: statuses
+// and types take several values separated by commas; assignee_id is the
+// technician; overdue is carried over (still undispatched past its
+// dispatch deadline); the date ranges include from and exclude to.
+var serviceOrderListParams = []httpx.Param{httpx.AnyOf("status", statusValues(service.ServiceStatuses)...),
+	httpx.AnyOf("type", statusValues(service.ServiceTypes)...), httpx.ID("customer_id"), httpx.ID("assignee_id"),
+	httpx.Bool("overdue"), httpx.Time("received_from"), httpx.Time("received_to"), httpx.Time("created_from"),
+	httpx.Time("created_to"), httpx.OneOf("sort", service.ListSorts...)}
 
 // servicePage reads the paging parameters of a service-order list.
 func servicePage(r *http.Request) (httpx.PageRequest, service.ServiceCursor, error) {
@@ -105,14 +115,10 @@ func servicePage(r *http.Request) (httpx.PageRequest, service.ServiceCursor, err
 	return p, after, err
 }
 
-func writeServicePage(w http.ResponseWriter, list []service.ServiceOrder, limit int) {
+func writeServicePage(w http.ResponseWriter, f service.ServiceOrderFilter, list []service.ServiceOrder, total crm.ListTotal, limit int) {
 	httpx.WriteJSON(w, http.StatusOK, httpx.MakePage(list, limit, func(o service.ServiceOrder) any {
-		f := 0
-		if o.CarriedOver {
-			f = 1
-		}
-		return service.ServiceCursor{Flag: f, ID: o.ID}
-	}))
+		return service.CursorAfter(f, o)
+	}).Of(total))
 }
 
 func (s *serviceOrderAPI) list(w http.ResponseWriter, r *http.Request) error {
@@ -120,17 +126,21 @@ func (s *serviceOrderAPI) list(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var statuses []service.Status
-	if v := r.URL.Query().Get("status"); v != "" {
-		for _, st := range strings.Split(v, ",") {
-			statuses = append(statuses, service.Status(st))
-		}
+	f := service.ServiceOrderFilter{CustomerID: httpx.QueryID(r, "customer_id"), AssigneeID: httpx.QueryID(r, "assignee_id"),
+		Overdue: httpx.QueryBool(r, "overdue"), ReceivedFrom: httpx.QueryTime(r, "received_from"), ReceivedTo: httpx.QueryTime(r, "received_to"),
+		CreatedFrom: httpx.QueryTime(r, "created_from"), CreatedTo: httpx.QueryTime(r, "created_to"), Sort: r.URL.Query().Get("sort"),
+		After: after, Limit: p.Limit + 1}
+	for _, st := range httpx.Values(r, "status") {
+		f.Statuses = append(f.Statuses, service.Status(st))
 	}
-	list, err := s.so.List(r.Context(), statuses, false, after, p.Limit+1)
+	for _, t := range httpx.Values(r, "type") {
+		f.Types = append(f.Types, service.Type(t))
+	}
+	list, total, err := s.so.Find(r.Context(), f)
 	if err != nil {
 		return err
 	}
-	writeServicePage(w, list, p.Limit)
+	writeServicePage(w, f, list, total, p.Limit)
 	return nil
 }
 
@@ -139,11 +149,11 @@ func (s *serviceOrderAPI) dispatchBoard(w http.ResponseWriter, r *http.Request) 
 	if err != nil {
 		return err
 	}
-	list, err := s.so.DispatchBoard(r.Context(), after, p.Limit+1)
+	list, total, err := s.so.DispatchBoardCounted(r.Context(), after, p.Limit+1)
 	if err != nil {
 		return err
 	}
-	writeServicePage(w, list, p.Limit)
+	writeServicePage(w, service.ServiceOrderFilter{}, list, total, p.Limit)
 	return nil
 }
 
@@ -152,11 +162,11 @@ func (s *serviceOrderAPI) invoiceQueue(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	list, err := s.so.InvoiceQueue(r.Context(), after, p.Limit+1)
+	list, total, err := s.so.InvoiceQueueCounted(r.Context(), after, p.Limit+1)
 	if err != nil {
 		return err
 	}
-	writeServicePage(w, list, p.Limit)
+	writeServicePage(w, service.ServiceOrderFilter{}, list, total, p.Limit)
 	return nil
 }
 
@@ -193,6 +203,7 @@ func step[T any](w http.ResponseWriter, r *http.Request, in *T, version func(*T)
 	if err != nil {
 		return err
 	}
+	setETag(w, o.Version)
 	httpx.WriteJSON(w, http.StatusOK, o)
 	return nil
 }

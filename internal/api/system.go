@@ -38,7 +38,7 @@ func (a *API) listMigrations(w http.ResponseWriter, r *http.Request) error {
 	if _, err := crm.Authorize(r.Context(), crm.ActSystemRead); err != nil {
 		return err
 	}
-	p, after, err := httpx.ParsePageByID(r)
+	p, err := httpx.ParsePage(r)
 	if err != nil {
 		return err
 	}
@@ -46,14 +46,11 @@ func (a *API) listMigrations(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var rows []migrationJSON
-	for _, m := range all {
-		if int64(m.Version) > after && len(rows) <= p.Limit {
-			rows = append(rows, toMigrationJSON(m))
-		}
+	rows := make([]migrationJSON, len(all))
+	for i, m := range all {
+		rows[i] = toMigrationJSON(m)
 	}
-	httpx.WriteJSON(w, http.StatusOK, httpx.MakePage(rows, p.Limit, func(m migrationJSON) any { return m.Version }))
-	return nil
+	return writeSlicePage(w, rows, p, func(m migrationJSON) int64 { return int64(m.Version) })
 }
 
 // getMigration reads one applied migration: the one-row route of the HTTP

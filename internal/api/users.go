@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"net/url"
 
 	"github.com/kehucrm/kehu/internal/crm"
 	"github.com/kehucrm/kehu/internal/crm/identity"
@@ -17,7 +18,11 @@ func (a *API) listUsers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, httpx.MakePage(users, p.Limit, func(u identity.User) any { return u.ID }))
+	total, err := a.identity.UserTotal(r.Context())
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, httpx.MakePage(users, p.Limit, func(u identity.User) any { return u.ID }).Of(total))
 	return nil
 }
 
@@ -30,7 +35,8 @@ func (a *API) createUser(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusCreated, u)
+	setETag(w, u.Version)
+	httpx.WriteCreated(w, "/api/v1/users/"+url.PathEscape(u.Username), u)
 	return nil
 }
 
@@ -39,6 +45,7 @@ func (a *API) getUser(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	setETag(w, u.Version)
 	httpx.WriteJSON(w, http.StatusOK, u)
 	return nil
 }
@@ -55,8 +62,9 @@ func (a *API) updateUser(w http.ResponseWriter, r *http.Request) error {
 	if err := httpx.DecodeJSON(r, &req); err != nil {
 		return err
 	}
-	if req.Version == 0 {
-		return crm.Invalid(crm.Bad("version", "required", "api.version.required_short"))
+	var err error
+	if req.Version, err = versionFrom(r, req.Version); err != nil {
+		return err
 	}
 	var role *crm.Role
 	if req.Role != nil {
@@ -68,6 +76,7 @@ func (a *API) updateUser(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	setETag(w, u.Version)
 	httpx.WriteJSON(w, http.StatusOK, u)
 	return nil
 }

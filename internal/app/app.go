@@ -20,6 +20,7 @@ import (
 	"github.com/kehucrm/kehu/internal/crm/inbox"
 	"github.com/kehucrm/kehu/internal/crm/service"
 	"github.com/kehucrm/kehu/internal/crm/system"
+	"github.com/kehucrm/kehu/internal/crm/workbench"
 )
 
 // Services is every domain service, one of each.
@@ -40,4 +41,5 @@ type Services struct {
 	Inbox         *inbox.Service
 	System        *system.Service
 	Directory     *directory.Service
+	Workbench     *workbench.Service
 }

@@ -17,6 +17,11 @@ type GenCustomer struct {
 	Owner                             int // index into the caller's owners
 	CreatedAt                         time.Time
 	ContactName, ContactTitle, Mobile string
+	// UpdatedAt is the last change, from CreatedAt to the end of the
+	// data set's span; Tags are up to two of genTags. Both come from a
+	// second generator, so the other columns are those of earlier sets.
+	UpdatedAt time.Time
+	Tags      []string
 }
 
 // The vocabulary of generated names: cities with their GB/T 2260 codes,
@@ -48,6 +53,10 @@ var (
 	genStages    = []string{"potential", "general", "general", "general", "important", "important", "strategic", "churned"}
 	genSources   = []string{"online", "offline", "social_media", "referral", "trade_fair", "advertising", "other"}
 	genUSCCChars = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+	// genTags: the first is on about one customer in three, the last on
+	// about one in a thousand, so a tag filter spans dense to rare.
+	genTags      = []string{"老客户", "华东", "展会", "重点跟进", "VIP", "招投标", "出口", "黑名单"}
+	genTagWeight = []int{330, 200, 120, 60, 25, 10, 4, 1} // per thousand
 	genEpoch     = time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 )
 
@@ -56,6 +65,7 @@ var (
 // (its serial part encodes n) and carries a correct check character.
 func Customers(seed uint64, n int64, owners int, yield func(GenCustomer) bool) {
 	rng := rand.New(rand.NewPCG(seed, 2026))
+	more := rand.New(rand.NewPCG(seed, 2027))
 	span := int64(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC).Sub(genEpoch) / time.Second)
 	for i := int64(1); i <= n; i++ {
 		city := genCities[rng.IntN(len(genCities))]
@@ -66,7 +76,7 @@ func Customers(seed uint64, n int64, owners int, yield func(GenCustomer) bool) {
 			Name:         city.name + brand + trade.word + genSuffixes[rng.IntN(len(genSuffixes))],
 			ShortName:    brand + trade.word,
 			USCC:         genUSCC(city.code, i),
-			IndustryCode: trade.industry,
+			IndustryCode: trade.industry[1:], // the division (two digits), as the product stores it; its section is the letter
 			RegionCode:   city.code,
 			Address:      fmt.Sprintf("%s市经济开发区%d路%d号", city.name, 1+rng.IntN(60), 1+rng.IntN(999)),
 			Source:       genSources[rng.IntN(len(genSources))],
@@ -77,11 +87,25 @@ func Customers(seed uint64, n int64, owners int, yield func(GenCustomer) bool) {
 			ContactTitle: genTitles[rng.IntN(len(genTitles))],
 			Mobile:       fmt.Sprintf("1%d%d%08d", 3+rng.IntN(7), rng.IntN(10), rng.IntN(100000000)),
 		}
+		created := int64(g.CreatedAt.Sub(genEpoch) / time.Second)
+		g.UpdatedAt = g.CreatedAt
+		if more.IntN(3) > 0 { // two in three changed since
+			g.UpdatedAt = g.CreatedAt.Add(time.Duration(more.Int64N(span-created+1)) * time.Second)
+		}
+		for t, w := range genTagWeight {
+			if len(g.Tags) < 2 && more.IntN(1000) < w {
+				g.Tags = append(g.Tags, genTags[t])
+			}
+		}
 		if !yield(g) {
 			return
 		}
 	}
 }
+
+// GenTags are the tags generated customers carry, from the most common
+// (about one customer in three) to the rarest (one in a thousand).
+func GenTags() []string { return genTags }
 
 // genUSCC builds "91" + region + a 9-character serial that encodes n in
 // base 31 + the check character.

@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"reflect"
 	"testing"
 
 	"github.com/kehucrm/kehu/internal/cn"
@@ -19,10 +20,10 @@ func TestCustomersAreDeterministicValidAndDistinct(t *testing.T) {
 	usccs := map[string]bool{}
 	differs := false
 	for i, g := range a {
-		if g != b[i] {
+		if !reflect.DeepEqual(g, b[i]) {
 			t.Fatalf("row %d differs between two runs with one seed: %+v / %+v", i+1, g, b[i])
 		}
-		differs = differs || g != other[i]
+		differs = differs || !reflect.DeepEqual(g, other[i])
 		if _, p := cn.ValidateUSCC(g.USCC); p != nil && p.Severity == cn.Error {
 			t.Errorf("row %d: USCC %s is not valid: %s", i+1, g.USCC, p.Code)
 		}
@@ -33,7 +34,7 @@ func TestCustomersAreDeterministicValidAndDistinct(t *testing.T) {
 		if _, p := cn.ValidateMobile(g.Mobile); p != nil && p.Severity == cn.Error {
 			t.Errorf("row %d: mobile %s is not valid: %s", i+1, g.Mobile, p.Code)
 		}
-		if g.N != int64(i+1) || g.Owner < 0 || g.Owner >= 20 || g.CreatedAt.IsZero() || g.Name == "" {
+		if g.N != int64(i+1) || g.Owner < 0 || g.Owner >= 20 || g.CreatedAt.IsZero() || g.Name == "" || g.UpdatedAt.Before(g.CreatedAt) || len(g.Tags) > 2 {
 			t.Errorf("row %d: %+v", i+1, g)
 		}
 	}

@@ -5,8 +5,10 @@ package bench
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"slices"
 	"sync"
@@ -30,6 +32,7 @@ type HTTPResult struct {
 	Errors      int
 	Elapsed     time.Duration
 	P50, P99    time.Duration
+	Failure     string // why the route could not be loaded at all ("" when it could)
 }
 
 // RPS is the rate of successful requests.
@@ -51,8 +54,14 @@ func HTTP(ctx context.Context, baseURL string, targets []Target, concurrency []i
 				urls[i] = baseURL + p
 			}
 			r, err := loadOne(ctx, urls, t.Token, c, d)
-			if err != nil {
+			var timeout net.Error
+			if err != nil && (ctx.Err() != nil || !errors.As(err, &timeout) || !timeout.Timeout()) {
 				return out, fmt.Errorf("bench %s: %w", t.Name, err)
+			}
+			if err != nil {
+				// The first request took longer than the client waits:
+				// the route is reported failed and the run goes on.
+				r = HTTPResult{Concurrency: c, Requests: 1, Errors: 1, Elapsed: time.Second, Failure: err.Error()}
 			}
 			r.Target = t.Name
 			out = append(out, r)
@@ -138,5 +147,13 @@ func PrintHTTP(w io.Writer, results []HTTPResult) error {
 		fmt.Fprintf(tw, "%s\t%d\t%.0f\t%s\t%s\t%d\t\n", r.Target, r.Concurrency, r.RPS(),
 			r.P50.Round(time.Microsecond), r.P99.Round(time.Microsecond), r.Errors)
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, r := range results {
+		if r.Failure != "" {
+			fmt.Fprintf(w, "failed: %s at %d: %s\n", r.Target, r.Concurrency, r.Failure)
+		}
+	}
+	return nil
 }

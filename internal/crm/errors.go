@@ -17,16 +17,22 @@ const (
 	EInvalid         = "validation_failed"
 	EConflict        = "conflict"
 	EVersionConflict = "version_conflict"
-	EForbidden       = "forbidden"
-	EUnauthorized    = "unauthorized"
-	EBadRequest      = "bad_request"
-	EUnsupportedType = "unsupported_media_type"
-	ETooLarge        = "payload_too_large"
-	ENotAllowed      = "method_not_allowed"
-	ERateLimited     = "rate_limited"
-	EUnavailable     = "unavailable"
-	ELocked          = "account_locked"
-	EInternal        = "internal"
+	// EPreconditionFailed: the If-Match sent names a version that is no
+	// longer the record's (a version in the body is a version_conflict).
+	EPreconditionFailed = "precondition_failed"
+	// EPreconditionRequired: a change of a versioned record came with no
+	// version, in If-Match or the body.
+	EPreconditionRequired = "precondition_required"
+	EForbidden            = "forbidden"
+	EUnauthorized         = "unauthorized"
+	EBadRequest           = "bad_request"
+	EUnsupportedType      = "unsupported_media_type"
+	ETooLarge             = "payload_too_large"
+	ENotAllowed           = "method_not_allowed"
+	ERateLimited          = "rate_limited"
+	EUnavailable          = "unavailable"
+	ELocked               = "account_locked"
+	EInternal             = "internal"
 )
 
 // FieldError says what is wrong with one input field. Text is what the

@@ -29,6 +29,7 @@ var areaImports = map[string][]string{
 	"complaint":  {"customer", "identity", "inbox"},
 	"service":    {"customer", "identity"},
 	"attachment": {"complaint", "customer", "identity"},
+	"workbench":  {"access", "complaint", "customer", "identity", "service"},
 }
 
 // imports returns the module-relative and standard-library imports of the

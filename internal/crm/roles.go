@@ -16,6 +16,7 @@ const (
 	RoleAdmin          Role = "admin"
 	RoleAuditor        Role = "auditor"
 	RoleGM             Role = "gm"
+	RoleGMOffice       Role = "gm_office" // 总经理办公室: registers, reviews and assigns complaints (several people)
 	RoleSalesManager   Role = "sales_manager"
 	RoleAccountManager Role = "account_manager"
 	RoleMarketing      Role = "marketing"
@@ -28,7 +29,7 @@ const (
 )
 
 // Roles lists every role in display order.
-var Roles = []Role{RoleAdmin, RoleAuditor, RoleGM, RoleSalesManager, RoleAccountManager, RoleMarketing,
+var Roles = []Role{RoleAdmin, RoleAuditor, RoleGM, RoleGMOffice, RoleSalesManager, RoleAccountManager, RoleMarketing,
 	RoleService, RoleTechnician, RoleQA, RoleProduction, RoleFinance, RoleWarehouse}
 
 // Valid reports whether r is a known role.
@@ -72,7 +73,7 @@ const (
 
 // staff is every role but the auditor, who reads the audit log and
 // nothing else.
-var staff = []Role{RoleAdmin, RoleGM, RoleSalesManager, RoleAccountManager, RoleMarketing,
+var staff = []Role{RoleAdmin, RoleGM, RoleGMOffice, RoleSalesManager, RoleAccountManager, RoleMarketing,
 	RoleService, RoleTechnician, RoleQA, RoleProduction, RoleFinance, RoleWarehouse}
 
 // matrix is the one table of role × action. A role not listed for an
@@ -87,7 +88,7 @@ var matrix = map[Action][]Role{
 	ActCalendarRead:   staff,
 	ActCalendarManage: {RoleAdmin},
 
-	ActCustomerRead:       {RoleGM, RoleSalesManager, RoleAccountManager, RoleMarketing, RoleService, RoleTechnician, RoleQA, RoleProduction, RoleFinance, RoleWarehouse},
+	ActCustomerRead:       {RoleGM, RoleGMOffice, RoleSalesManager, RoleAccountManager, RoleMarketing, RoleService, RoleTechnician, RoleQA, RoleProduction, RoleFinance, RoleWarehouse},
 	ActCustomerCreate:     {RoleGM, RoleSalesManager, RoleAccountManager, RoleMarketing},
 	ActCustomerUpdate:     {RoleGM, RoleSalesManager, RoleAccountManager, RoleMarketing},
 	ActCustomerDelete:     {RoleGM, RoleSalesManager, RoleAccountManager},
@@ -95,9 +96,9 @@ var matrix = map[Action][]Role{
 	ActCustomerAssign:     {RoleGM, RoleSalesManager},
 	ActCustomerReveal:     {RoleGM, RoleSalesManager, RoleAccountManager, RoleService},
 	ActCustomerExport:     {RoleGM, RoleSalesManager, RoleAccountManager},
-	ActComplaintCreate:    {RoleService, RoleAccountManager, RoleSalesManager, RoleGM},
-	ActComplaintRead:      {RoleService, RoleQA, RoleProduction, RoleGM, RoleSalesManager, RoleAccountManager},
-	ActAccessRequest:      {RoleGM, RoleSalesManager, RoleAccountManager, RoleMarketing, RoleService, RoleTechnician, RoleQA, RoleProduction, RoleFinance, RoleWarehouse},
+	ActComplaintCreate:    {RoleService, RoleAccountManager, RoleSalesManager, RoleGM, RoleGMOffice},
+	ActComplaintRead:      {RoleService, RoleQA, RoleProduction, RoleGM, RoleGMOffice, RoleSalesManager, RoleAccountManager},
+	ActAccessRequest:      {RoleGM, RoleGMOffice, RoleSalesManager, RoleAccountManager, RoleMarketing, RoleService, RoleTechnician, RoleQA, RoleProduction, RoleFinance, RoleWarehouse},
 	ActAccessApprove:      {RoleGM, RoleSalesManager},
 
 	ActServiceOrderCreate:   {RoleService, RoleGM},

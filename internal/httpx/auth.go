@@ -50,7 +50,8 @@ func Authenticate(auth Authenticator) Middleware {
 
 func credentials(r *http.Request) (token string, fromCookie bool) {
 	if h := r.Header.Get("Authorization"); h != "" {
-		if rest, ok := strings.CutPrefix(h, "Bearer "); ok {
+		// The scheme is case-insensitive (RFC 9110 §11.1): "bearer" too.
+		if scheme, rest, ok := strings.Cut(strings.TrimSpace(h), " "); ok && strings.EqualFold(scheme, "Bearer") {
 			return strings.TrimSpace(rest), false
 		}
 		return h, false // not a bearer token: Authenticate refuses it with a clear message

@@ -15,20 +15,22 @@ import (
 
 // statusOf is the one table from error codes to HTTP status.
 var statusOf = map[string]int{
-	crm.ENotFound:        http.StatusNotFound,
-	crm.EInvalid:         http.StatusUnprocessableEntity,
-	crm.EConflict:        http.StatusConflict,
-	crm.EVersionConflict: http.StatusConflict,
-	crm.EForbidden:       http.StatusForbidden,
-	crm.EUnauthorized:    http.StatusUnauthorized,
-	crm.EBadRequest:      http.StatusBadRequest,
-	crm.EUnsupportedType: http.StatusUnsupportedMediaType,
-	crm.ETooLarge:        http.StatusRequestEntityTooLarge,
-	crm.ENotAllowed:      http.StatusMethodNotAllowed,
-	crm.ERateLimited:     http.StatusTooManyRequests,
-	crm.EUnavailable:     http.StatusServiceUnavailable,
-	crm.ELocked:          http.StatusForbidden,
-	crm.EInternal:        http.StatusInternalServerError,
+	crm.ENotFound:             http.StatusNotFound,
+	crm.EInvalid:              http.StatusUnprocessableEntity,
+	crm.EConflict:             http.StatusConflict,
+	crm.EVersionConflict:      http.StatusConflict,
+	crm.EPreconditionFailed:   http.StatusPreconditionFailed,
+	crm.EPreconditionRequired: http.StatusPreconditionRequired,
+	crm.EForbidden:            http.StatusForbidden,
+	crm.EUnauthorized:         http.StatusUnauthorized,
+	crm.EBadRequest:           http.StatusBadRequest,
+	crm.EUnsupportedType:      http.StatusUnsupportedMediaType,
+	crm.ETooLarge:             http.StatusRequestEntityTooLarge,
+	crm.ENotAllowed:           http.StatusMethodNotAllowed,
+	crm.ERateLimited:          http.StatusTooManyRequests,
+	crm.EUnavailable:          http.StatusServiceUnavailable,
+	crm.ELocked:               http.StatusForbidden,
+	crm.EInternal:             http.StatusInternalServerError,
 }
 
 // Status returns the HTTP status for err.
@@ -69,7 +71,20 @@ func Handle(h HandlerFunc) http.Handler {
 // errors in the request's language (Lang). Internal errors are logged
 // with the request ID and shown to the client only as "internal error".
 func WriteError(w http.ResponseWriter, r *http.Request, err error) {
+	if crm.ErrorCode(err) == crm.EVersionConflict && r.Header.Get("If-Match") != "" {
+		// The version came in If-Match (a body's version that differs from
+		// it is refused before): a stale precondition is a 412.
+		err = crm.Fail(crm.EPreconditionFailed, "http.if_match.stale", r.Header.Get("If-Match"))
+	}
 	status := Status(err)
+	if status == http.StatusUnauthorized {
+		// RFC 9110 §11.6.1: every 401 names the scheme that would do.
+		challenge := `Bearer realm="kehu"`
+		if r.Header.Get("Authorization") != "" {
+			challenge += `, error="invalid_token"`
+		}
+		w.Header().Set("WWW-Authenticate", challenge)
+	}
 	lang := Lang(r)
 	body := ErrorBody{Error: ErrorDetail{
 		Code:      crm.ErrorCode(err),

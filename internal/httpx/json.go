@@ -2,6 +2,8 @@ package httpx
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -48,6 +50,12 @@ func decodeJSON(body io.Reader, v any) error {
 	// so both engines answer alike.
 	if bytes.IndexByte(b, 0) >= 0 || bytes.Contains(b, []byte(`\u0000`)) {
 		return crm.Fail(crm.EBadRequest, "http.request_body_contains_nul")
+	}
+	if key, dup := duplicateKey(b); dup {
+		e := crm.Invalid(crm.Bad(key, "duplicate", "http.duplicate_key"))
+		e.Code, e.Text = crm.EBadRequest, msg.M("http.duplicate_key_named", key)
+		e.Message = e.Text.In(msg.En)
+		return e
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
@@ -142,3 +150,26 @@ const LangCookie = "kehu_lang"
 // Language returns the language of the response to r; it is Lang, kept
 // for the callers that still pass a language to the domain.
 func Language(r *http.Request) string { return Lang(r) }
+
+// WriteCreated answers 201 Created with v, the address of the new
+// resource (Location) and its ETag: the one the handler set (a record's
+// version), else a hash of the body, so a client can make its next read
+// or change conditional without reading it again.
+func WriteCreated(w http.ResponseWriter, location string, v any) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(true)
+	if err := enc.Encode(v); err != nil {
+		WriteJSON(w, http.StatusInternalServerError, ErrorBody{Error: ErrorDetail{Code: crm.EInternal}})
+		return
+	}
+	h := w.Header()
+	h.Set("Location", location)
+	if h.Get("ETag") == "" {
+		sum := sha256.Sum256(buf.Bytes())
+		h.Set("ETag", `"`+hex.EncodeToString(sum[:12])+`"`)
+	}
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(http.StatusCreated)
+	_, _ = w.Write(buf.Bytes())
+}

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/kehucrm/kehu/internal/crm"
@@ -40,10 +41,40 @@ func ParsePage(r *http.Request) (PageRequest, error) {
 	return p, nil
 }
 
-// Page is one page of a list. NextCursor is absent on the last page.
+// Page is one page of a list, the one shape every list of the API
+// answers: the items, the cursor of the next page (absent on the last
+// page) and how many items the whole list holds, exact or, where
+// TotalEstimated says so, estimated.
 type Page[T any] struct {
-	Items      []T    `json:"items"`
-	NextCursor string `json:"next_cursor,omitempty"`
+	Items          []T    `json:"items"`
+	NextCursor     string `json:"next_cursor,omitempty"`
+	Total          int64  `json:"total"`
+	TotalEstimated bool   `json:"total_estimated"`
+}
+
+// Of returns p with the list's total.
+func (p Page[T]) Of(t crm.ListTotal) Page[T] {
+	p.Total, p.TotalEstimated = t.N, t.Estimated
+	return p
+}
+
+// SlicePage pages through a short list held whole (a customer's contacts,
+// a complaint's events): the page after the item whose key the cursor
+// holds, and the whole list's exact total.
+func SlicePage[T any](all []T, p PageRequest, key func(T) any) (Page[T], error) {
+	rest := all
+	if p.Cursor != "" {
+		i := slices.IndexFunc(all, func(x T) bool { return EncodeCursor(key(x)) == p.Cursor })
+		if i < 0 {
+			var k any
+			return Page[T]{}, DecodeCursor("!", &k) // a cursor this list never gave out
+		}
+		rest = all[i+1:]
+	}
+	if len(rest) > p.Limit+1 {
+		rest = rest[:p.Limit+1]
+	}
+	return MakePage(rest, p.Limit, key).Of(crm.Exact(len(all))), nil
 }
 
 // MakePage builds a page from up to limit+1 rows fetched in order: when

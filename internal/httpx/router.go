@@ -15,7 +15,7 @@ import (
 // error bodies for unknown API routes and methods.
 type Router struct {
 	mux      *http.ServeMux
-	routes   []string
+	routes   []RouteSpec
 	notFound http.Handler
 }
 
@@ -23,16 +23,46 @@ type Router struct {
 func NewRouter() *Router { return &Router{mux: http.NewServeMux()} }
 
 // Handle registers h for a ServeMux pattern such as "GET /api/v1/x/{id}".
-func (rt *Router) Handle(pattern string, h http.Handler) {
-	rt.routes = append(rt.routes, pattern)
+// A route of the API (under /api/) takes only the query parameters opts
+// declare: the router answers 400 naming any other, and any value of the
+// wrong shape, before h runs.
+func (rt *Router) Handle(pattern string, h http.Handler, opts ...RouteOption) {
+	route := RouteSpec{Pattern: pattern}
+	for _, o := range opts {
+		o(&route)
+	}
+	rt.routes = append(rt.routes, route)
+	_, path, _ := strings.Cut(pattern, " ")
+	strict := strings.HasPrefix(path, "/api/")
+	method, _, _ := strings.Cut(pattern, " ")
 	rt.mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		SetRoute(r.Context(), pattern)
-		h.ServeHTTP(w, r)
+		if !strict {
+			h.ServeHTTP(w, r)
+			return
+		}
+		ctx, limits := crm.WithRateLimits(r.Context())
+		r = r.WithContext(ctx)
+		aw := &apiWriter{ResponseWriter: w, r: r, limits: limits, conditional: method == "GET" && !route.List}
+		defer aw.finish()
+		if err := route.authorize(r); err != nil {
+			WriteError(aw, r, err)
+			return
+		}
+		if r.URL.RawQuery != "" {
+			if err := route.checkQuery(r.URL.Query()); err != nil {
+				WriteError(aw, r, err)
+				return
+			}
+		}
+		h.ServeHTTP(aw, r)
 	}))
 }
 
 // HandleFunc registers an error-returning handler.
-func (rt *Router) HandleFunc(pattern string, h HandlerFunc) { rt.Handle(pattern, Handle(h)) }
+func (rt *Router) HandleFunc(pattern string, h HandlerFunc, opts ...RouteOption) {
+	rt.Handle(pattern, Handle(h), opts...)
+}
 
 // NotFound sets the handler for unknown paths outside /api/ (the web UI's
 // page); without one, the mux's plain 404 stands.
@@ -40,10 +70,17 @@ func (rt *Router) NotFound(h http.Handler) { rt.notFound = h }
 
 // Routes returns every registered pattern, sorted.
 func (rt *Router) Routes() []string {
-	out := append([]string(nil), rt.routes...)
+	out := make([]string, len(rt.routes))
+	for i, r := range rt.routes {
+		out[i] = r.Pattern
+	}
 	sort.Strings(out)
 	return out
 }
+
+// Described returns every registered route with what it declared, in
+// the order registered.
+func (rt *Router) Described() []RouteSpec { return append([]RouteSpec(nil), rt.routes...) }
 
 // ServeHTTP dispatches the request. When no route matches, the mux's
 // plain-text 404 or 405 is replaced: by the JSON error body under /api/,

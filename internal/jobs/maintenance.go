@@ -25,6 +25,10 @@ func (MaintenanceArgs) InsertOpts() river.InsertOpts {
 	}}}
 }
 
+// IdempotencyKeyTTL is how long the outcome of a request made with an
+// Idempotency-Key is replayed (httpx.IdempotencyTTL); Maintain purges older keys.
+const IdempotencyKeyTTL = 24 * time.Hour
+
 type maintenanceWorker struct {
 	river.WorkerDefaults[MaintenanceArgs]
 	db  *store.DB
@@ -37,8 +41,8 @@ func (w *maintenanceWorker) Work(ctx context.Context, job *river.Job[Maintenance
 	return Maintain(ctx, w.db, w.now())
 }
 
-// Maintain removes dead sessions, old rate-limit counters and uploads cut
-// off by a stop mid-upload, then runs the maintenance statements for the
+// Maintain removes dead sessions, old rate-limit counters, uploads cut
+// off by a stop mid-upload and idempotency keys past their 24 hours, then runs the maintenance statements for the
 // engine.
 func Maintain(ctx context.Context, db *store.DB, now time.Time) error {
 	if _, err := db.PurgeExpired(ctx, now); err != nil {
@@ -46,6 +50,9 @@ func Maintain(ctx context.Context, db *store.DB, now time.Time) error {
 	}
 	if _, err := db.PurgeAbandonedUploads(ctx, now); err != nil {
 		return fmt.Errorf("maintenance: purge abandoned uploads: %w", err)
+	}
+	if _, err := db.PurgeIdempotencyKeys(ctx, now.Add(-IdempotencyKeyTTL)); err != nil {
+		return fmt.Errorf("maintenance: purge idempotency keys: %w", err)
 	}
 	if err := db.Optimize(ctx); err != nil {
 		return fmt.Errorf("maintenance: %w", err)

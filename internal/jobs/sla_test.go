@@ -23,11 +23,11 @@ func TestTheSLAJobMarksAndMailsThroughTheQueue(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		now := time.Now().UTC()
-		gm := identity.User{Username: "gm", Role: crm.RoleGM, PasswordHash: "x", PasswordChangedAt: now, CreatedAt: now, UpdatedAt: now}
+		gm := identity.User{Username: "office", Role: crm.RoleGMOffice, PasswordHash: "x", PasswordChangedAt: now, CreatedAt: now, UpdatedAt: now}
 		if err := db.CreateUser(ctx, &gm, &crm.AuditEntry{At: time.Now(), Action: crm.AuditCreate}); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.SetNotificationEmail(ctx, gm.ID, "gm@example.com", now, &crm.AuditEntry{At: time.Now(), Action: crm.AuditUpdate}); err != nil {
+		if err := db.SetNotificationEmail(ctx, gm.ID, "office@example.com", now, &crm.AuditEntry{At: time.Now(), Action: crm.AuditUpdate}); err != nil {
 			t.Fatal(err)
 		}
 		old := now.Add(-72 * time.Hour)
@@ -51,7 +51,7 @@ func TestTheSLAJobMarksAndMailsThroughTheQueue(t *testing.T) {
 		}
 		defer q.Stop(ctx)
 		msgs := srv.Wait(1, 30*time.Second)
-		if len(msgs) != 1 || msgs[0].To != "gm@example.com" || !strings.Contains(msgs[0].Subject, c.Number) || !strings.Contains(msgs[0].Body, "https://kehu.example.com/complaints/") {
+		if len(msgs) != 1 || msgs[0].To != "office@example.com" || !strings.Contains(msgs[0].Subject, c.Number) || !strings.Contains(msgs[0].Body, "https://kehu.example.com/complaints/") {
 			t.Fatalf("mail: %+v", msgs)
 		}
 		got, err := db.Complaint(ctx, c.ID)

@@ -26,7 +26,9 @@ var families = []family{
 	{"complain.state.", "internal/ui/templates/complain.html"},
 	{"complaints.category.", "internal/ui/complaints.go"},
 	{"complaints.channel.", "internal/ui/complaints.go"},
+	{"complaints.department.", "internal/crm/complaint/department.go"},
 	{"complaints.due.", "internal/ui/complaints_queue.go"},
+	{"complaints.link.by.", "internal/ui/complaints_detail.go"},
 	{"complaints.error.", "internal/ui/complaints_detail.go"},
 	{"complaints.field.", "internal/ui/complaints.go"},
 	{"complaints.kept.", "internal/ui/templates/complaints_detail.html"},
@@ -62,5 +64,5 @@ var families = []family{
 	{"service.settlement.", "internal/ui/service_orders.go"},
 	{"service.status.", "internal/ui/service_orders.go"},
 	{"service.type.", "internal/ui/service_orders.go"},
-	{"state.", "internal/ui/home.go"},
+	{"state.", "internal/ui/admin_system.go"},
 }

@@ -34,7 +34,7 @@ var catalogueCalls = map[string]bool{"Text": true, "text": true, "T": true, "msg
 // ownNamespaces are key namespaces that only the catalogue's own callers
 // use, so every literal in them must be a key.
 var ownNamespaces = []string{"cn.", "password.", "http.", "api.", "crm.", "identity.", "importer.", "attachment.", "auditlog.",
-	"complaint_err.", "serviceorder.", "accessreq.", "inbox.", "store.", "ledger.", "notice."}
+	"complaint_err.", "serviceorder.", "accessreq.", "inbox.", "store.", "ledger.", "notice.", "idempotency."}
 
 var (
 	keyShape    = regexp.MustCompile(`^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$`)

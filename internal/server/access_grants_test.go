@@ -68,7 +68,7 @@ func TestAGrantLetsItsHolderLookButNotChange(t *testing.T) {
 		if r := e.do("PATCH", path, strings.NewReader(steal), as(o.am3)); r.Status != 404 {
 			t.Errorf("taking the customer under a read grant = %d, want 404", r.Status)
 		}
-		if r := e.do("DELETE", path, nil, as(o.am3)); r.Status != 404 {
+		if r := e.do("DELETE", path, nil, as(o.am3, "If-Match", `"1"`)); r.Status != 404 {
 			t.Errorf("trashing the customer under a read grant = %d, want 404", r.Status)
 		}
 		if r := e.do("POST", path+"/contacts", strings.NewReader(`{"name":"x"}`), as(o.am3)); r.Status != 404 {

@@ -204,6 +204,7 @@ func TestPermissionMatrix(t *testing.T) {
 	allowed := map[crm.Role][]crm.Action{
 		crm.RoleAdmin:          {crm.ActUserManage, crm.ActSystemRead, crm.ActValidate, crm.ActCalendarRead, crm.ActCalendarManage, crm.ActCustomerHardDelete, crm.ActSettingsManage},
 		crm.RoleAuditor:        {crm.ActAuditRead},
+		crm.RoleGMOffice:       append(append([]crm.Action{}, read...), crm.ActComplaintRead, crm.ActComplaintCreate),
 		crm.RoleGM:             append(append([]crm.Action{}, seller...), crm.ActComplaintRead, crm.ActComplaintCreate, crm.ActCustomerDelete, crm.ActCustomerAssign, crm.ActAccessApprove, crm.ActCustomerReveal, crm.ActCustomerExport),
 		crm.RoleSalesManager:   append(append([]crm.Action{}, seller...), crm.ActComplaintRead, crm.ActComplaintCreate, crm.ActCustomerDelete, crm.ActCustomerAssign, crm.ActAccessApprove, crm.ActCustomerReveal, crm.ActCustomerExport),
 		crm.RoleAccountManager: append(append([]crm.Action{}, seller...), crm.ActComplaintRead, crm.ActComplaintCreate, crm.ActCustomerDelete, crm.ActCustomerReveal, crm.ActCustomerExport),

@@ -26,8 +26,8 @@ func TestBrowserSignsInSeesTheHomePageAndSignsOut(t *testing.T) {
 	if who := run(t, ctx, chromedp.Text(chromedp.CSS(`#who`))); who != "zhang" {
 		t.Errorf("after signing in #who shows %q, want zhang", who)
 	}
-	if h1 := run(t, ctx, chromedp.Text(chromedp.CSS(`main h1`))); !strings.Contains(h1, "欢迎使用") {
-		t.Errorf("after signing in the page heading is %q, want the home page's welcome", h1)
+	if h1 := run(t, ctx, chromedp.Text(chromedp.CSS(`main h1`))); !strings.Contains(h1, "我的工作台") {
+		t.Errorf("after signing in the page heading is %q, want the workbench", h1)
 	}
 
 	err = chromedp.Do(ctx,

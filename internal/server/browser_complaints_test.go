@@ -13,14 +13,14 @@ import (
 
 // The whole life of a complaint in the browser: a customer files it on
 // the public form; the GM office accepts and assigns it, production adds
-// the manufacturing detail, QA finds the cause, the GM approves the
+// the manufacturing detail, QA finds the cause, the GM office approves the
 // solution, the service desk tells the customer and hears back, QA
 // verifies the corrective action, the service desk visits and closes it;
 // then it is found in the month's ledger.
 func TestBrowserAComplaintFiledByTheCustomerIsTakenToClosedAndFoundInTheLedger(t *testing.T) {
 	ctx, problems := browser(t)
 	e := newEnv(t, storetest.Open(t, store.SQLite))
-	e.user("gm", crm.RoleGM)
+	e.user("office", crm.RoleGMOffice)
 	e.user("kefu", crm.RoleService)
 	e.user("zhijian", crm.RoleQA)
 	e.user("shengchan", crm.RoleProduction)
@@ -44,7 +44,7 @@ func TestBrowserAComplaintFiledByTheCustomerIsTakenToClosedAndFoundInTheLedger(t
 		chromedp.WaitVisible(chromedp.CSS(`#complaint-number`)),
 	))
 	number := run(t, ctx, chromedp.Text(chromedp.CSS(`#complaint-number`)))
-	var detail string // the complaint's page, found from the GM's queue
+	var detail string // the complaint's page, found from the GM office's queue
 
 	signedIn := false
 	signInAs := func(user string) {
@@ -61,13 +61,17 @@ func TestBrowserAComplaintFiledByTheCustomerIsTakenToClosedAndFoundInTheLedger(t
 		signedIn = true
 	}
 	// take fills in the form of the step to on the complaint's page (where
-	// signing in and each step land) and sends it: text by typing, dates by
-	// setting the value as the date picker would.
+	// signing in and each step land) and sends it: text by typing, dates
+	// and choices from lists by setting the value as the picker would.
 	take := func(to string, text, dates map[string]string) {
 		t.Helper()
 		form := "#move-" + to
 		actions := []chromedp.Action[chromedp.Void]{chromedp.WaitVisible(chromedp.CSS(form))}
 		for name, v := range text {
+			if name == "department" || name == "assignee" {
+				actions = append(actions, chromedp.SetValue(chromedp.CSS(form+` select[name="`+name+`"]`), v))
+				continue
+			}
 			actions = append(actions, chromedp.SendKeys(chromedp.CSS(form+` [name="`+name+`"]`), v))
 		}
 		for name, v := range dates {
@@ -79,9 +83,9 @@ func TestBrowserAComplaintFiledByTheCustomerIsTakenToClosedAndFoundInTheLedger(t
 		fail("take the complaint to "+to, chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(`#complaint-status[data-status="`+to+`"]`))))
 	}
 
-	signInAs("gm")
+	signInAs("office")
 	fail("open the complaints", clickToPage(ctx, `nav.side a[href="/complaints"]`))
-	fail("the GM's queue shows it with its reply clock", chromedp.Do(ctx,
+	fail("the GM office's queue shows it with its reply clock", chromedp.Do(ctx,
 		chromedp.WaitVisible(chromedp.CSS(`#queue tr[data-complaint] time[data-clock]`)),
 	))
 	if clock := run(t, ctx, chromedp.Text(chromedp.CSS(`#queue tr[data-complaint] time[data-clock]`))); !strings.Contains(clock, "剩余") {
@@ -94,13 +98,13 @@ func TestBrowserAComplaintFiledByTheCustomerIsTakenToClosedAndFoundInTheLedger(t
 	fail("its page shows it registered", chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(`#complaint-status[data-status="registered"]`))))
 	detail = run(t, ctx, chromedp.Location())
 	take("accepted", map[string]string{"part_no": "M-220", "demand": "换货"}, map[string]string{"delivery_date": "2026-11-01"})
-	take("assigned", map[string]string{"department": "质量管理部", "assignee": "zhijian"}, nil)
+	take("assigned", map[string]string{"department": "qa", "assignee": "zhijian"}, nil)
 	signInAs("shengchan")
 	take("investigating", map[string]string{"batch_no": "B2611", "line_no": "L3", "shift": "夜班", "operator_name": "王五"},
 		map[string]string{"production_date": "2026-10-20"})
 	signInAs("zhijian")
 	take("solution_proposed", map[string]string{"cause": "轴承压装不到位", "handling": "换货并赔付运费", "responsibility": "制造部"}, nil)
-	signInAs("gm")
+	signInAs("office")
 	take("approved", nil, nil)
 	signInAs("kefu")
 	take("customer_informed", nil, nil)

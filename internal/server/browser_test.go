@@ -20,6 +20,13 @@ import (
 // /usr/bin/chromium). Without it the test is skipped locally and fails in CI.
 func browser(t *testing.T) (context.Context, func() []string) {
 	t.Helper()
+	return browserFor(t, 60*time.Second)
+}
+
+// browserFor is browser with a time limit of its own, for a test that
+// walks many pages.
+func browserFor(t *testing.T, limit time.Duration) (context.Context, func() []string) {
+	t.Helper()
 	path := os.Getenv("KEHU_CHROMIUM")
 	if path == "" {
 		path = "/usr/bin/chromium"
@@ -49,7 +56,7 @@ func browser(t *testing.T) (context.Context, func() []string) {
 	}
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
+	ctx, cancelTimeout := context.WithTimeout(ctx, limit)
 	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
 
 	// Collect console errors and uncaught exceptions (a CSP violation shows here).
@@ -101,14 +108,14 @@ func clickToPage(ctx context.Context, sel string) error {
 	return err
 }
 
-func TestBrowserHomePageRendersInChineseWithItsChart(t *testing.T) {
+func TestBrowserTheWorkbenchRendersInChineseWithItsCharts(t *testing.T) {
 	ctx, problems := browser(t)
 	e := newEnv(t, storetest.Open(t, store.SQLite))
 	e.user("zhang", crm.RoleGM)
 
 	err := signInWithBrowser(ctx, e, "zhang", testPassword)
 	if err == nil {
-		err = chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(`#chart-jobs[data-chart-ready="1"]`)))
+		err = chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(`#chart-orders[data-chart-ready="1"]`)))
 	}
 	if err != nil {
 		t.Fatalf("browser: %v (console: %v)", err, problems())
@@ -117,8 +124,8 @@ func TestBrowserHomePageRendersInChineseWithItsChart(t *testing.T) {
 	nav := run(t, ctx, chromedp.Text(chromedp.CSS(`nav.side`)))
 	lang := run(t, ctx, chromedp.Evaluate[string](`document.documentElement.lang`))
 	echartsType := run(t, ctx, chromedp.Evaluate[string](`typeof echarts`))
-	canvases := run(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('#chart-jobs canvas').length`))
-	if lang != "zh-CN" || !strings.Contains(heading, "欢迎使用") || !strings.Contains(nav, "客户档案") {
+	canvases := run(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('#chart-orders canvas').length`))
+	if lang != "zh-CN" || !strings.Contains(heading, "我的工作台") || !strings.Contains(nav, "客户档案") {
 		t.Errorf("the Chinese UI did not render: lang=%q h1=%q nav=%q", lang, heading, nav)
 	}
 	if echartsType != "object" || canvases == 0 {

@@ -84,7 +84,7 @@ func TestAdministratorsOverrideTheCalendarAtOnceAndAudited(t *testing.T) {
 
 func TestFestivalsForCustomerCare(t *testing.T) {
 	e := newEnvSQLite(t)
-	r := e.do("GET", "/api/v1/calendar/2026/festivals", nil, as(e.user("mkt", crm.RoleMarketing)))
+	r := e.do("GET", "/api/v1/calendar/festivals/2026", nil, as(e.user("mkt", crm.RoleMarketing)))
 	for _, want := range []string{`"name":"春节","date":"2026-02-17"`, `"name":"中秋节","date":"2026-09-25"`} {
 		if !strings.Contains(string(r.Body), want) {
 			t.Errorf("festivals of 2026 lack %s: %s", want, r.Body)

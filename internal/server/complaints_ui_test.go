@@ -26,10 +26,11 @@ func TestTheComplaintPagesTakeAComplaintFromIntakeThroughItsSteps(t *testing.T) 
 		for _, u := range []struct {
 			name string
 			role crm.Role
-		}{{"kefu", crm.RoleService}, {"gm", crm.RoleGM}, {"root", crm.RoleAdmin}} {
+		}{{"kefu", crm.RoleService}, {"gm", crm.RoleGM}, {"office", crm.RoleGMOffice}, {"root", crm.RoleAdmin}} {
 			e.user(u.name, u.role)
 		}
 		clerk, gm, am2, root := e.formSignIn("kefu"), e.formSignIn("gm"), e.formSignIn("am2"), e.formSignIn("root")
+		office := e.formSignIn("office")
 		cust, _ := (org{e: e}).create(owner, `{"name":"湖州电机"}`)
 		page := func(path, cookie string, status int) string {
 			t.Helper()
@@ -70,8 +71,13 @@ func TestTheComplaintPagesTakeAComplaintFromIntakeThroughItsSteps(t *testing.T) 
 			t.Errorf("the service desk is offered a step the GM takes")
 		}
 
-		body = page("/complaints", gm, 200)
-		wantAll(t, "the GM's queue", body, `data-complaint="`+m[1]+`"`, `data-clock`, "答复期限")
+		// The GM office registers it; the gm hears only of major and
+		// overdue complaints.
+		body = page("/complaints", office, 200)
+		wantAll(t, "the GM office's queue", body, `data-complaint="`+m[1]+`"`, `data-clock`, "答复期限")
+		if body = page("/complaints", gm, 200); strings.Contains(body, `data-complaint="`+m[1]+`"`) {
+			t.Errorf("the gm's own queue lists a normal complaint on time")
+		}
 		body = page(detail, gm, 200)
 		wantAll(t, "the GM's view", body, `id="move-accepted"`)
 		version := versionInput.FindStringSubmatch(body)[1]
@@ -93,7 +99,7 @@ func TestTheComplaintPagesTakeAComplaintFromIntakeThroughItsSteps(t *testing.T) 
 			t.Errorf("a step from a stale page = %d, want 409", r.Status)
 		}
 		body = page(detail, gm, 200)
-		wantAll(t, "the accepted complaint", body, `id="move-assigned"`, `name="department"`, `<datalist id="assignees">`, `value="kefu"`, `data-event="accepted"`, "登记审核完毕")
+		wantAll(t, "the accepted complaint", body, `id="move-assigned"`, `<select name="department"`, `<select name="assignee"`, `value="kefu"`, `data-event="accepted"`, "登记审核完毕")
 		if r := move(gm, "assigned", url.Values{"note": {"交物流"}, "assignee": {"kefu"}}); r.Status != 422 || !strings.Contains(string(r.Body), `id="assigned-department-error"`) || !strings.Contains(string(r.Body), `value="kefu"`) {
 			t.Errorf("assigning without a department = %d:\n%s", r.Status, r.Body)
 		}
@@ -143,9 +149,9 @@ func TestTheComplaintPagesTakeAComplaintFromIntakeThroughItsSteps(t *testing.T) 
 func TestTheQueueListsTheNearestDeadlineFirstAndOnlyWhatTheRoleTakes(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		clerk := e.user("kefu", crm.RoleService)
-		gmToken := e.user("gm", crm.RoleGM)
+		gmToken := e.user("office", crm.RoleGMOffice)
 		e.user("zhijian", crm.RoleQA)
-		gm, qa := e.formSignIn("gm"), e.formSignIn("zhijian")
+		gm, qa := e.formSignIn("office"), e.formSignIn("zhijian")
 		now := time.Now()
 		intake := func(received time.Time) int64 {
 			return ledgerFile(t, e, clerk, `{"caller_name":"张三","caller_phone":"13600001111","channel":"phone","category":"service","received_at":"`+
@@ -164,7 +170,7 @@ func TestTheQueueListsTheNearestDeadlineFirstAndOnlyWhatTheRoleTakes(t *testing.
 		itoa := func(id int64) string { return strconv.FormatInt(id, 10) }
 		want := []string{itoa(overdue), itoa(soon), itoa(later), itoa(accepted)}
 		if strings.Join(order, " ") != strings.Join(want, " ") {
-			t.Errorf("the GM's queue is in the order %v, want overdue, then the nearest deadline: %v", order, want)
+			t.Errorf("the GM office's queue is in the order %v, want overdue, then the nearest deadline: %v", order, want)
 		}
 		if !strings.Contains(body, `data-complaint="`+itoa(overdue)+`" data-overdue`) || !strings.Contains(body, "已逾期") {
 			t.Errorf("the overdue complaint is not marked overdue:\n%s", body)

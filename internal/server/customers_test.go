@@ -140,8 +140,8 @@ func TestCustomerUpdatesUseOptimisticLockingAndTheTrash(t *testing.T) {
 		o := newOrg(e)
 		c, _ := o.create(o.am1, `{"name":"杭州云杉科技"}`)
 		path := fmt.Sprintf("/api/v1/customers/%d", c.ID)
-		if r := e.do("PATCH", path, strings.NewReader(`{"stage":"general"}`), as(o.am1)); r.Status != 422 {
-			t.Errorf("PATCH without a version = %d, want 422", r.Status)
+		if r := e.do("PATCH", path, strings.NewReader(`{"stage":"general"}`), as(o.am1)); r.Status != 428 {
+			t.Errorf("PATCH without a version = %d, want 428", r.Status)
 		}
 		if r := e.do("PATCH", path, strings.NewReader(`{"version":1,"stage":"general","short_name":"云杉"}`), as(o.am1)); r.Status != 200 || !strings.Contains(string(r.Body), `"version":2`) {
 			t.Fatalf("PATCH = %d %s", r.Status, r.Body)
@@ -155,7 +155,7 @@ func TestCustomerUpdatesUseOptimisticLockingAndTheTrash(t *testing.T) {
 		if r := e.do("DELETE", path+"?hard=true", nil, as(o.admin)); r.Status != 404 {
 			t.Errorf("hard delete of a live customer = %d, want 404 (trash first)", r.Status)
 		}
-		if r := e.do("DELETE", path, nil, as(o.am1)); r.Status != 204 {
+		if r := e.do("DELETE", path, nil, as(o.am1, "If-Match", `"2"`)); r.Status != 204 {
 			t.Fatalf("DELETE = %d %s", r.Status, r.Body)
 		}
 		if r := e.do("GET", path, nil, as(o.am1)); r.Status != 404 {
@@ -167,7 +167,7 @@ func TestCustomerUpdatesUseOptimisticLockingAndTheTrash(t *testing.T) {
 		if r := e.do("POST", path+"/restore", nil, as(o.am1)); r.Status != 200 {
 			t.Fatalf("restore = %d %s", r.Status, r.Body)
 		}
-		e.do("DELETE", path, nil, as(o.am1))
+		e.do("DELETE", path, nil, as(o.am1, "If-Match", "*"))
 		if r := e.do("DELETE", path+"?hard=true", nil, as(o.am1)); r.Status != 403 {
 			t.Errorf("hard delete by an account manager = %d, want 403", r.Status)
 		}

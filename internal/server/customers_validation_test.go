@@ -93,13 +93,13 @@ func TestIfMatchTakesTheETagOfGet(t *testing.T) {
 				t.Errorf("If-Match %s = %d ETag %q %s, want 200 with ETag \"%d\"", ifMatch, r.Status, r.Header.Get("ETag"), r.Body, i+2)
 			}
 		}
-		if r := patch(`"1"`, `{"notes":"过期"}`); r.Status != 409 || !strings.Contains(string(r.Body), "version_conflict") {
-			t.Errorf("a stale If-Match = %d %s, want 409 version_conflict", r.Status, r.Body)
+		if r := patch(`"1"`, `{"notes":"过期"}`); r.Status != 412 || !strings.Contains(string(r.Body), "precondition_failed") {
+			t.Errorf("a stale If-Match = %d %s, want 412 precondition_failed", r.Status, r.Body)
 		}
 		wantField(t, "an If-Match that is no version", patch(`"abc"`, `{"notes":"x"}`), 422, "If-Match")
 		wantField(t, "a body version and an If-Match that differ", patch(`"4"`, `{"version":3,"notes":"x"}`), 422, "version")
-		if r := e.do("DELETE", path, nil, as(o.am1, "If-Match", `"2"`)); r.Status != 409 {
-			t.Errorf("DELETE with a stale If-Match = %d %s, want 409", r.Status, r.Body)
+		if r := e.do("DELETE", path, nil, as(o.am1, "If-Match", `"2"`)); r.Status != 412 {
+			t.Errorf("DELETE with a stale If-Match = %d %s, want 412", r.Status, r.Body)
 		}
 		if r := e.do("DELETE", path, nil, as(o.am1, "If-Match", `W/"4"`)); r.Status != 204 {
 			t.Errorf("DELETE with the current If-Match = %d %s, want 204", r.Status, r.Body)
@@ -191,9 +191,9 @@ func TestInputsTheArchiveRefusesNameTheirField(t *testing.T) {
 			{"bounds on a text field", "PUT", "/api/v1/card-template", `{"version":1,"fields":[{"key":"motto","label_zh":"座右铭","label_en":"Motto","type":"text","min":1}]}`, 422, "fields[0].min"},
 			{"a max below min", "PUT", "/api/v1/customer-fields", `{"version":1,"fields":[{"key":"visits","label_zh":"拜访","label_en":"Visits","type":"number","min":5,"max":1}]}`, 422, "fields[0].max"},
 
-			{"an unknown stage filter", "GET", "/api/v1/customers?stage=vip", "", 422, "stage"},
-			{"an unknown stage filter on the export", "GET", "/api/v1/customers/export?stage=vip", "", 422, "stage"},
-			{"a trash filter that is no boolean", "GET", "/api/v1/customers?trash=yes", "", 422, "trash"},
+			{"an unknown stage filter", "GET", "/api/v1/customers?stage=vip", "", 400, "stage"},
+			{"an unknown stage filter on the export", "GET", "/api/v1/customers/export?stage=vip", "", 400, "stage"},
+			{"a trash filter that is no boolean", "GET", "/api/v1/customers?trash=yes", "", 400, "trash"},
 			{"a known stage filter", "GET", "/api/v1/customers?stage=potential", "", 200, ""},
 
 			{"a province prefix as region_code", "POST", "/api/v1/customers", `{"name":"地区测试甲","region_code":"11"}`, 422, "region_code"},
@@ -352,7 +352,7 @@ func TestTheArchiveRefusesWhatAPassOfBadInputsTried(t *testing.T) {
 		}
 		// A restore refused because the USCC was taken says so.
 		u, _ := o.create(o.am1, `{"name":"宁波丙方贸易","uscc":"91350100M000100Y43"}`)
-		e.do("DELETE", fmt.Sprintf("/api/v1/customers/%d", u.ID), nil, as(o.am1))
+		e.do("DELETE", fmt.Sprintf("/api/v1/customers/%d", u.ID), nil, as(o.am1, "If-Match", "*"))
 		o.create(o.am1, `{"name":"宁波丁方贸易","uscc":"91350100M000100Y43"}`)
 		if r := e.post(fmt.Sprintf("/customers/%d/restore", u.ID), am1, nil); r.Status != http.StatusConflict || !strings.Contains(string(r.Body), "统一社会信用代码") {
 			t.Errorf("a restore whose USCC is taken = %d, want 409 saying so:\n%s", r.Status, r.Body)

@@ -106,7 +106,11 @@ func (e *env) do(method, path string, body io.Reader, header map[string]string) 
 	}
 	r := response{Status: res.StatusCode, Header: res.Header, Body: b}
 	p := req.URL.Path
-	if isAPIPath(p) && res.StatusCode == http.StatusNoContent {
+	if isAPIPath(p) && res.StatusCode == http.StatusNotModified {
+		if len(b) != 0 {
+			e.t.Errorf("%s %s: 304 with a body", method, path)
+		}
+	} else if isAPIPath(p) && res.StatusCode == http.StatusNoContent {
 		if len(b) != 0 {
 			e.t.Errorf("%s %s: 204 with a body", method, path)
 		}

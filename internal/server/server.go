@@ -107,6 +107,7 @@ func New(db *store.DB, opts Options) (*Server, error) {
 		cop.Handler,
 		withClock(svc.Clock),
 		httpx.Authenticate(svc.Identity),
+		httpx.Idempotency(idempotencyKeys{db}, opts.Sealer, api.IdempotentRoutes(), maxIdempotentBody),
 	)
 	return &Server{Handler: h, Router: rt, Registry: reg, Services: svc}, nil
 }

@@ -52,7 +52,8 @@ func TestServiceOrderPagesTakeAPaidOrderToItsVoucher(t *testing.T) {
 			return m[1]
 		}
 
-		page("/service-orders/new", kefu, 200, "服务登记", `name="phone"`, "湖州电机", "A 有偿服务", "D 内务服务")
+		page("/service-orders/new", kefu, 200, "服务登记", `name="phone"`, `name="customer_q"`, "A 有偿服务", "D 内务服务")
+		page(fmt.Sprintf("/service-orders/new?customer_id=%d", s.c1), kefu, 200, "湖州电机")
 		// A form with mistakes comes back with the mistakes by their fields and what was typed.
 		r := post("/service-orders", kefu, url.Values{"type": {"A"}, "customer_id": {fmt.Sprint(s.c1)}, "address": {""}, "phone": {"123"},
 			"product_model": {"KH-200"}, "problem": {"电机异响"}}, 422)
@@ -79,14 +80,15 @@ func TestServiceOrderPagesTakeAPaidOrderToItsVoucher(t *testing.T) {
 		page("/service-orders/mine", tech, 200, `id="my-orders"`, "湖州电机", "138****5678")
 		page(detail, tech, 200, `id="start-form"`, `id="work-form"`, `id="masked-phone"`, `id="reveal-form"`)
 		wantAll(t, "the revealed phone", string(post(detail+"/reveal", tech, url.Values{"reason": {"上门服务联系客户"}}, 200).Body), `href="tel:13812345678"`)
-		post(detail+"/start", tech, url.Values{"version": {version(detail, tech)}, "arrived_at": {""}}, 303)
+		arrived := time.Now().In(crm.ChinaTime()).Add(-90 * time.Minute)
+		post(detail+"/start", tech, url.Values{"version": {version(detail, tech)}, "arrived_at": {arrived.Format("2006-01-02T15:04")}}, 303)
 		body := string(post(detail+"/work", tech, url.Values{"version": {version(detail, tech)}, "left_at": {"2020-01-01T10:00"}, "work_done": {"更换轴承"}, "fee": {"120.5"}}, 422).Body)
 		wantAll(t, "work refused", body, `id="left_at-error"`, "更换轴承")
 		post(detail+"/work", tech, url.Values{"version": {version(detail, tech)}, "left_at": {""}, "work_done": {""}, "fee": {"120.5"}}, 422)
 		page(detail, tech, 200, `id="work-form"`)
-		// Leave two minutes after arrival (datetime-local counts whole minutes).
+		// Leave now, after the arrival (datetime-local counts whole minutes).
 		r = e.post(detail+"/work", tech, url.Values{"version": {version(detail, tech)}, "work_done": {"更换轴承"}, "parts_used": {"轴承 6204"}, "fee": {"120.50"},
-			"left_at": {time.Now().In(crm.ChinaTime()).Add(2 * time.Minute).Format("2006-01-02T15:04")}})
+			"left_at": {time.Now().In(crm.ChinaTime()).Format("2006-01-02T15:04")}})
 		if r.Status != 303 {
 			t.Fatalf("work = %d %s", r.Status, r.Body)
 		}

@@ -19,6 +19,7 @@ import (
 	"github.com/kehucrm/kehu/internal/crm/inbox"
 	"github.com/kehucrm/kehu/internal/crm/service"
 	"github.com/kehucrm/kehu/internal/crm/system"
+	"github.com/kehucrm/kehu/internal/crm/workbench"
 	"github.com/kehucrm/kehu/internal/store"
 )
 
@@ -54,6 +55,7 @@ func Build(db *store.DB, opts Options, imports importer.ImportQueue) (*app.Servi
 	s.Inbox = inbox.New(db, now)
 	s.System = system.New(systemStore{db}, now)
 	s.Directory = directory.New(db)
+	s.Workbench = workbench.New(s.Complaints, s.ServiceOrders, s.Access, s.Customers, now)
 	return s, nil
 }
 

@@ -12,18 +12,18 @@ import (
 	"github.com/kehucrm/kehu/internal/store/storetest"
 )
 
-func TestHomePageShowsFiguresFromTheDatabaseInChinese(t *testing.T) {
+func TestTheSystemConsoleShowsFiguresFromTheDatabaseInChinese(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		r := e.do("GET", "/", nil, map[string]string{"Cookie": e.signIn("zhang", crm.RoleGM)})
+		r := e.do("GET", "/admin/system", nil, map[string]string{"Cookie": e.signIn("zhang", crm.RoleAdmin)})
 		body := string(r.Body)
 		if r.Status != 200 {
-			t.Fatalf("GET / = %d", r.Status)
+			t.Fatalf("GET /admin/system = %d", r.Status)
 		}
 		known, _ := store.Migrations(e.db.Engine)
 		schema := fmt.Sprintf(`data-figure="schema">%d<`, len(known))
-		for _, want := range []string{`<html lang="zh-CN">`, "客户档案", "系统概况", `data-figure="engine">` + string(e.db.Engine), schema, `id="chart-jobs"`, `id="who" href="/account">zhang<`} {
+		for _, want := range []string{`<html lang="zh-CN"`, "系统管理", "系统概况", `data-figure="engine">` + string(e.db.Engine), schema, `id="chart-jobs"`, `id="who" href="/account">zhang<`} {
 			if !strings.Contains(body, want) {
-				t.Errorf("home page lacks %q", want)
+				t.Errorf("the system console lacks %q", want)
 			}
 		}
 	})

@@ -43,7 +43,30 @@ func (db *DB) AccessRequest(ctx context.Context, id int64) (access.AccessRequest
 // approver, those about customers whose owner they manage (all, for the
 // gm), newest first.
 func (db *DB) ListAccessRequests(ctx context.Context, userID int64, all bool, status access.Status, beforeID int64, limit int) ([]access.AccessRequest, error) {
-	q := "SELECT " + accessColumns + ` FROM access_requests a JOIN users u ON u.id = a.user_id WHERE (a.user_id = ?`
+	where, args := accessWhere(userID, all, status)
+	q := "SELECT " + accessColumns + " FROM access_requests a JOIN users u ON u.id = a.user_id WHERE " + where
+	if beforeID > 0 {
+		q += " AND a.id < ?"
+		args = append(args, beforeID)
+	}
+	q += " ORDER BY a.id DESC LIMIT ?"
+	args = append(args, limit)
+	out, err := queryAll(ctx, db, scanAccess, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: list access requests: %w", err)
+	}
+	return out, nil
+}
+
+// CountAccessRequests counts what ListAccessRequests lists, all pages.
+func (db *DB) CountAccessRequests(ctx context.Context, userID int64, all bool, status access.Status) (crm.ListTotal, error) {
+	where, args := accessWhere(userID, all, status)
+	return db.listTotal(ctx, "access_requests a", where, args)
+}
+
+// accessWhere is the condition of ListAccessRequests.
+func accessWhere(userID int64, all bool, status access.Status) (string, []any) {
+	q := "(a.user_id = ?"
 	args := []any{userID}
 	if all {
 		q += " OR 1 = 1"
@@ -56,17 +79,7 @@ func (db *DB) ListAccessRequests(ctx context.Context, userID int64, all bool, st
 		q += " AND a.status = ?"
 		args = append(args, status)
 	}
-	if beforeID > 0 {
-		q += " AND a.id < ?"
-		args = append(args, beforeID)
-	}
-	q += " ORDER BY a.id DESC LIMIT ?"
-	args = append(args, limit)
-	out, err := queryAll(ctx, db, scanAccess, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: list access requests: %w", err)
-	}
-	return out, nil
+	return q, args
 }
 
 // DecideAccessRequest records a decision on a pending request (once) and

@@ -150,29 +150,11 @@ func (db *DB) PurgeAudit(ctx context.Context, before time.Time, e *crm.AuditEntr
 
 // ListAudit returns entries matching f, newest first, up to f.Limit.
 func (db *DB) ListAudit(ctx context.Context, f audit.AuditFilter) ([]crm.AuditEntry, error) {
-	q := "SELECT id, at, user_id, username, action, entity, entity_id, detail, ip, request_id FROM audit_log WHERE 1 = 1"
-	var args []any
-	add := func(cond string, v any) { q += " AND " + cond; args = append(args, v) }
+	where, args := auditWhere(f)
+	q := "SELECT id, at, user_id, username, action, entity, entity_id, detail, ip, request_id FROM audit_log WHERE " + where
 	if f.BeforeID > 0 {
-		add("id < ?", f.BeforeID)
-	}
-	if f.Username != "" {
-		add("username = ?", f.Username)
-	}
-	if f.Entity != "" {
-		add("entity = ?", f.Entity)
-	}
-	if f.EntityID != "" {
-		add("entity_id = ?", f.EntityID)
-	}
-	if f.Action != "" {
-		add("action = ?", f.Action)
-	}
-	if !f.From.IsZero() {
-		add("at >= ?", f.From.UTC())
-	}
-	if !f.To.IsZero() {
-		add("at < ?", f.To.UTC())
+		q += " AND id < ?"
+		args = append(args, f.BeforeID)
 	}
 	q += " ORDER BY id DESC LIMIT ?"
 	args = append(args, f.Limit)
@@ -192,6 +174,38 @@ func (db *DB) ListAudit(ctx context.Context, f audit.AuditFilter) ([]crm.AuditEn
 		out = append(out, e)
 	}
 	return out, rows.Err()
+}
+
+// CountAudit counts the entries matching f, ignoring its cursor (listTotal).
+func (db *DB) CountAudit(ctx context.Context, f audit.AuditFilter) (crm.ListTotal, error) {
+	where, args := auditWhere(f)
+	return db.listTotal(ctx, "audit_log", where, args)
+}
+
+// auditWhere is the condition of f's filters.
+func auditWhere(f audit.AuditFilter) (string, []any) {
+	q := "1 = 1"
+	var args []any
+	add := func(cond string, v any) { q += " AND " + cond; args = append(args, v) }
+	if f.Username != "" {
+		add("username = ?", f.Username)
+	}
+	if f.Entity != "" {
+		add("entity = ?", f.Entity)
+	}
+	if f.EntityID != "" {
+		add("entity_id = ?", f.EntityID)
+	}
+	if f.Action != "" {
+		add("action = ?", f.Action)
+	}
+	if !f.From.IsZero() {
+		add("at >= ?", f.From.UTC())
+	}
+	if !f.To.IsZero() {
+		add("at < ?", f.To.UTC())
+	}
+	return q, args
 }
 
 // errUndatedAudit refuses an entry the domain did not date: the time of a

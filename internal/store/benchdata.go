@@ -14,7 +14,8 @@ type BenchCustomer struct {
 	IndustryCode, RegionCode, Address               string
 	Source, Stage                                   string
 	OwnerID, TeamID                                 int64
-	CreatedAt                                       time.Time
+	CreatedAt, UpdatedAt                            time.Time
+	Tags                                            []string
 	ContactName, ContactTitle                       string
 	MobileEnc, MobileIdx, MobileLast4               string
 	Tokens                                          []string
@@ -36,10 +37,24 @@ func (db *DB) LoadBenchCustomers(ctx context.Context, batch []BenchCustomer) err
 			"updated_at", "custom_fields"}, n, func(i int, a []any) []any {
 			c := &batch[i]
 			return append(a, c.ID, c.Code, "company", c.Name, c.ShortName, c.NameNorm, c.NameSort, c.USCC, c.IndustryCode,
-				c.RegionCode, c.Address, c.Source, c.Stage, c.OwnerID, nullID(c.TeamID), 1, c.CreatedAt.UTC(), c.CreatedAt.UTC(), "{}")
+				c.RegionCode, c.Address, c.Source, c.Stage, c.OwnerID, nullID(c.TeamID), 1, c.CreatedAt.UTC(), updatedAt(c), "{}")
 		})
 		if err != nil {
 			return err
+		}
+		var tagged [][2]any
+		for i := range batch {
+			for _, t := range batch[i].Tags {
+				tagged = append(tagged, [2]any{batch[i].ID, t})
+			}
+		}
+		if len(tagged) > 0 {
+			err = insertMany(ctx, tx, "customer_tags", []string{"customer_id", "tag"}, len(tagged), func(i int, a []any) []any {
+				return append(a, tagged[i][0], tagged[i][1])
+			})
+			if err != nil {
+				return err
+			}
 		}
 		err = insertMany(ctx, tx, "contacts", []string{"id", "customer_id", "name", "title", "mobile_enc", "mobile_idx",
 			"mobile_last4", "is_primary", "created_at", "updated_at"}, n, func(i int, a []any) []any {
@@ -52,6 +67,15 @@ func (db *DB) LoadBenchCustomers(ctx context.Context, batch []BenchCustomer) err
 		}
 		return insertSearchRows(ctx, tx, n, func(i int) (int64, []string) { return batch[i].ID, batch[i].Tokens })
 	})
+}
+
+// updatedAt is a generated customer's last change: its creation when
+// none is given.
+func updatedAt(c *BenchCustomer) time.Time {
+	if c.UpdatedAt.IsZero() {
+		return c.CreatedAt.UTC()
+	}
+	return c.UpdatedAt.UTC()
 }
 
 // BeginBenchLoad prepares an empty database for LoadBenchCustomers: on
@@ -92,7 +116,7 @@ var finishBenchLoad = map[Engine][]string{
 	Postgres: {
 		"SELECT setval(pg_get_serial_sequence('customers', 'id'), (SELECT COALESCE(MAX(id), 1) FROM customers))",
 		"SELECT setval(pg_get_serial_sequence('contacts', 'id'), (SELECT COALESCE(MAX(id), 1) FROM contacts))",
-		"ANALYZE customers", "ANALYZE contacts", "ANALYZE customer_search"},
+		"ANALYZE customers", "ANALYZE contacts", "ANALYZE customer_tags", "ANALYZE customer_search"},
 	SQLite: {"ANALYZE", "PRAGMA wal_checkpoint(TRUNCATE)"},
 }
 

@@ -4,19 +4,20 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
-	"github.com/kehucrm/kehu/internal/crm"
 	"github.com/kehucrm/kehu/internal/crm/complaint"
 )
 
 // ledgerColumns are what the ledger and the queue show of a complaint:
-// no description, no sealed phone (a month's ledger reads thousands).
+// no description, no sealed phone (a month's ledger reads thousands); the
+// assignee by name (their username when they have none).
 const ledgerColumns = `k.id, k.number, k.customer_id, k.caller_name, k.received_at, k.category, k.quality, k.severity, k.part_no,
 	k.status, k.reply_due_at, k.solution_due_at, k.department, k.assignee_id, k.cause, k.handling, k.responsibility,
 	k.corrective_action, k.effect_confirmed, k.delay_reason, k.closed_at, k.overdue_at,
-	COALESCE(cu.name, ''), COALESCE(u.username, '')
+	COALESCE(cu.name, ''), COALESCE(NULLIF(u.display_name, ''), u.username, '')
 	FROM complaints k LEFT JOIN customers cu ON cu.id = k.customer_id LEFT JOIN users u ON u.id = k.assignee_id`
 
 func scanLedgerEntry(s scanner) (complaint.LedgerEntry, error) {
@@ -65,10 +66,32 @@ func (db *DB) CountComplaintLedger(ctx context.Context, f complaint.LedgerFilter
 func (db *DB) ComplaintLedger(ctx context.Context, f complaint.LedgerFilter) ([]complaint.LedgerEntry, error) {
 	where, args := ledgerWhere(f)
 	q := "SELECT " + ledgerColumns + " WHERE " + where + " ORDER BY k.id"
-	if f.Limit > 0 {
-		q += fmt.Sprintf(" LIMIT %d", f.Limit)
+	qargs := args
+	// A whole month (the export, the analysis, the workbench's figures,
+	// up to the cap) is read whole anyway: sorted without a LIMIT and cut
+	// here. A page takes the month's IDs from the received_at index, the
+	// page's in number (ID) order, then those rows: no sort of the month
+	// under a LIMIT.
+	whole := f.Limit <= 0 || f.Limit >= complaint.LedgerCap
+	if !whole {
+		ids, err := queryIDs(ctx, db, "SELECT k.id FROM complaints k WHERE "+where, args...)
+		if err != nil {
+			return nil, fmt.Errorf("store: complaint ledger: %w", err)
+		}
+		slices.Sort(ids)
+		if len(ids) > f.Limit {
+			ids = ids[:f.Limit]
+		}
+		if len(ids) == 0 {
+			return []complaint.LedgerEntry{}, nil
+		}
+		q = "SELECT " + ledgerColumns + " WHERE k.id IN (" + inList(len(ids)) + ") ORDER BY k.id"
+		qargs = int64Args(ids)
 	}
-	out, err := db.ledgerEntries(ctx, q, args)
+	out, err := db.ledgerEntries(ctx, q, qargs)
+	if f.Limit > 0 && len(out) > f.Limit {
+		out = out[:f.Limit]
+	}
 	if err != nil || len(out) == 0 {
 		return out, err
 	}
@@ -104,31 +127,54 @@ func (db *DB) ledgerEntries(ctx context.Context, q string, args []any) ([]compla
 	return out, nil
 }
 
-// ComplaintQueue returns open complaints in scope that are in one of
-// statuses or assigned to assignee, the nearest deadline first: overdue
-// ones, then by the deadline the status runs against (the reply while
-// registered, the solution until approved), then those without one.
-func (db *DB) ComplaintQueue(ctx context.Context, s crm.Scope, statuses []complaint.Status, assignee int64, limit int, now time.Time) ([]complaint.LedgerEntry, error) {
-	q := "SELECT " + ledgerColumns + " WHERE k.status <> " + sqlString(complaint.StatusClosed)
+// ComplaintQueue returns the open complaints q chooses (in scope; of
+// q.Statuses, assigned to q.Assignee or, with q.Unlinked, registered
+// without a customer; only escalated ones with q.Escalated), the nearest
+// deadline first: overdue ones, then by the deadline the status runs
+// against (the reply while registered, the solution until approved),
+// then those without one.
+func (db *DB) ComplaintQueue(ctx context.Context, qq complaint.QueueQuery) ([]complaint.LedgerEntry, error) {
+	// The open statuses by name (not "<> closed"), so each part reads
+	// an index; the queue is sorted without a LIMIT in SQL (open
+	// complaints at a person's steps are a day's work, not the archive)
+	// and cut here.
+	open := slices.DeleteFunc(slices.Clone(complaint.Statuses), func(s complaint.Status) bool { return !s.Open() })
+	// Which complaints, as a union of parts that each read an index:
+	// every open one, or a person's (at their steps, assigned to them,
+	// waiting for a customer). closed_at IS NULL picks the partial index
+	// of open complaints by status (migration 0031).
+	var ids []string
 	var args []any
-	if !s.All {
-		cond, cargs := scopeSQL(s, now)
-		q += " AND k.customer_id IN (SELECT c.id FROM customers c WHERE c.deleted_at IS NULL AND " + cond + ")"
-		args = append(args, cargs...)
-	}
-	if statuses != nil {
-		mine := []string{"k.assignee_id = ?"}
-		args = append(args, assignee)
-		if len(statuses) > 0 {
-			mine = append(mine, "k.status IN ("+inList(len(statuses))+")")
-			for _, st := range statuses {
+	if qq.Statuses == nil {
+		ids = append(ids, "SELECT id FROM complaints WHERE closed_at IS NULL AND status IN "+sqlList(open))
+	} else {
+		if len(qq.Statuses) > 0 {
+			ids = append(ids, "SELECT id FROM complaints WHERE closed_at IS NULL AND status IN ("+inList(len(qq.Statuses))+")")
+			for _, st := range qq.Statuses {
 				args = append(args, st)
 			}
 		}
-		q += " AND (" + strings.Join(mine, " OR ") + ")"
+		ids = append(ids, "SELECT id FROM complaints WHERE assignee_id = ? AND status IN "+sqlList(open))
+		args = append(args, qq.Assignee)
+		if qq.Unlinked {
+			ids = append(ids, "SELECT id FROM complaints WHERE customer_id IS NULL AND status = "+sqlString(complaint.StatusRegistered))
+		}
+	}
+	q := "SELECT " + ledgerColumns + " WHERE k.id IN (" + strings.Join(ids, " UNION ") + ")"
+	if !qq.Scope.All {
+		cond, cargs := scopeSQL(qq.Scope, qq.Now)
+		q += " AND k.customer_id IN (SELECT c.id FROM customers c WHERE c.deleted_at IS NULL AND " + cond + ")"
+		args = append(args, cargs...)
+	}
+	if qq.Escalated {
+		q += " AND k.escalated_at IS NOT NULL"
 	}
 	q += " ORDER BY CASE WHEN k.overdue_at IS NULL THEN 1 ELSE 0 END, CASE WHEN " + due + " IS NULL THEN 1 ELSE 0 END, " + due + ", k.id"
-	return db.ledgerEntries(ctx, q+fmt.Sprintf(" LIMIT %d", limit), args)
+	out, err := db.ledgerEntries(ctx, q, args)
+	if len(out) > qq.Limit {
+		out = out[:qq.Limit]
+	}
+	return out, err
 }
 
 // due is the deadline a complaint runs against now, as the domain's

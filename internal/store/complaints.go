@@ -85,27 +85,6 @@ func (db *DB) Complaint(ctx context.Context, id int64) (complaint.Complaint, err
 	return c, noSuch(err, "complaint_err.no_such_complaint")
 }
 
-// ListComplaints returns complaints in scope (all, or those of customers
-// in the customer scope), newest first.
-func (db *DB) ListComplaints(ctx context.Context, s crm.Scope, beforeID int64, limit int, now time.Time) ([]complaint.Complaint, error) {
-	q := "SELECT " + complaintColumns + " FROM complaints k WHERE 1 = 1"
-	var args []any
-	if !s.All {
-		cond, cargs := scopeSQL(s, now)
-		q += " AND k.customer_id IN (SELECT c.id FROM customers c WHERE c.deleted_at IS NULL AND " + cond + ")"
-		args = append(args, cargs...)
-	}
-	if beforeID > 0 {
-		q += " AND k.id < ?"
-		args = append(args, beforeID)
-	}
-	out, err := queryAll(ctx, db, scanComplaint, q+" ORDER BY k.id DESC LIMIT ?", append(args, limit)...)
-	if err != nil {
-		return nil, fmt.Errorf("store: complaints: %w", err)
-	}
-	return out, nil
-}
-
 // ComplaintTimes returns when each of a customer's complaints was
 // received, oldest first.
 func (db *DB) ComplaintTimes(ctx context.Context, customerID int64) ([]time.Time, error) {

@@ -63,25 +63,8 @@ func (db *DB) CustomerHistory(ctx context.Context, from []customer.HistorySource
 	if len(from) == 0 {
 		return []customer.HistoryEntry{}, nil
 	}
-	var which []string
-	var args []any
-	for _, s := range from {
-		key := strconv.FormatInt(s.ID, 10)
-		// Before SQLite kept customer IDs apart (migration 0027), an
-		// erased customer's ID could pass to a new one: what came before
-		// the erasure is not this customer's.
-		cond := `(a.entity_id = ? AND a.id > COALESCE((SELECT MAX(h.id) FROM audit_log h WHERE h.entity = 'customer'
-			AND h.entity_id = ? AND h.action = ? AND h.detail LIKE ?), 0)`
-		args = append(args, key, key, crm.AuditDelete, `%"hard":true%`)
-		if s.UpTo > 0 {
-			cond += " AND a.id <= ?"
-			args = append(args, s.UpTo)
-		}
-		which = append(which, cond+")")
-	}
-	q := `SELECT a.id, a.at, a.username, a.action, a.entity, a.entity_id, a.detail FROM audit_log a
-		WHERE a.entity IN ('customer', 'customer_card') AND (` + strings.Join(which, " OR ") + `) AND a.action <> ?`
-	args = append(args, crm.AuditReadGranted)
+	where, args := historyWhere(from)
+	q := `SELECT a.id, a.at, a.username, a.action, a.entity, a.entity_id, a.detail FROM audit_log a WHERE ` + where
 	if beforeID > 0 {
 		q += " AND a.id < ?"
 		args = append(args, beforeID)
@@ -107,4 +90,36 @@ func (db *DB) CustomerHistory(ctx context.Context, from []customer.HistorySource
 		out = append(out, h)
 	}
 	return out, rows.Err()
+}
+
+// CountCustomerHistory counts what CustomerHistory lists, all pages.
+func (db *DB) CountCustomerHistory(ctx context.Context, from []customer.HistorySource) (crm.ListTotal, error) {
+	if len(from) == 0 {
+		return crm.ListTotal{}, nil
+	}
+	where, args := historyWhere(from)
+	return db.listTotal(ctx, "audit_log a", where, args)
+}
+
+// historyWhere is the condition of CustomerHistory: the entries about the
+// customers from and their cards, reads under a grant left out.
+func historyWhere(from []customer.HistorySource) (string, []any) {
+	var which []string
+	var args []any
+	for _, s := range from {
+		key := strconv.FormatInt(s.ID, 10)
+		// Before SQLite kept customer IDs apart (migration 0027), an
+		// erased customer's ID could pass to a new one: what came before
+		// the erasure is not this customer's.
+		cond := `(a.entity_id = ? AND a.id > COALESCE((SELECT MAX(h.id) FROM audit_log h WHERE h.entity = 'customer'
+			AND h.entity_id = ? AND h.action = ? AND h.detail LIKE ?), 0)`
+		args = append(args, key, key, crm.AuditDelete, `%"hard":true%`)
+		if s.UpTo > 0 {
+			cond += " AND a.id <= ?"
+			args = append(args, s.UpTo)
+		}
+		which = append(which, cond+")")
+	}
+	q := `a.entity IN ('customer', 'customer_card') AND (` + strings.Join(which, " OR ") + `) AND a.action <> ?`
+	return q, append(args, crm.AuditReadGranted)
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/kehucrm/kehu/internal/crm"
 	"github.com/kehucrm/kehu/internal/crm/access"
 	"github.com/kehucrm/kehu/internal/crm/customer"
+	"github.com/kehucrm/kehu/internal/search"
 )
 
 const customerColumns = `c.id, c.code, c.kind, c.name, c.short_name, c.uscc, c.legal_rep, c.industry_code, c.region_code,
@@ -63,7 +64,9 @@ func scopeSQL(s crm.Scope, now time.Time) (string, []any) {
 // CreateCustomer allocates the next code (KH00000001 …) and inserts c in
 // one transaction, with its audit entry.
 func (db *DB) CreateCustomer(ctx context.Context, c *customer.Customer, uniqueName bool, e *crm.AuditEntry) error {
-	return db.InTxAudited(ctx, e, func(tx *Tx) error {
+	// Through the group commit: concurrent creations share a transaction
+	// and its fsync (customers_group_commit.go).
+	return db.inTxAuditedGrouped(ctx, e, func(tx *Tx) error {
 		var n int64
 		if err := tx.QueryRow(ctx, "UPDATE counters SET value = value + 1 WHERE name = 'customer_code' RETURNING value").Scan(&n); err != nil {
 			return fmt.Errorf("store: customer code: %w", err)
@@ -107,11 +110,26 @@ func (db *DB) CreateCustomer(ctx context.Context, c *customer.Customer, uniqueNa
 		c.Version = 1
 		e.EntityID = strconv.FormatInt(c.ID, 10)
 		e.Detail = withDetail(e.Detail, "code", c.Code)
-		if err := writeTags(ctx, tx, c.ID, c.Tags); err != nil {
-			return err
+		// A new customer has no tags, contacts or search row yet (IDs are
+		// never reused): its rows are written straight away, without the
+		// deletes and reads an update's rewrite needs.
+		for _, t := range c.Tags {
+			if _, err := tx.Exec(ctx, "INSERT INTO customer_tags (customer_id, tag) VALUES (?, ?)", c.ID, t); err != nil {
+				return err
+			}
 		}
-		return reindexCustomer(ctx, tx, c.ID)
+		return indexNewCustomer(ctx, tx, c)
 	})
+}
+
+// indexNewCustomer writes the search row of a customer just inserted in
+// tx, from its own fields: the same tokens reindexCustomer finds for a
+// customer without contacts.
+func indexNewCustomer(ctx context.Context, tx *Tx, c *customer.Customer) error {
+	d := search.Doc{Texts: []string{c.Name, c.ShortName}, Codes: append([]string{c.USCC}, customer.CodeTokens(c.Code)...)}
+	ix := tx.db.searcher
+	_, err := tx.Exec(ctx, insertSQL("customer_search", ix.indexColumns(), 1), c.ID, ix.indexValue(search.Tokens(d)))
+	return err
 }
 
 // lockName takes, on PostgreSQL, the lock of a normalised customer name
@@ -160,7 +178,15 @@ func errDuplicateUSCC() error {
 // CustomerByUSCC reads the live customer with a USCC, ignoring scope:
 // duplicate checks must see them all.
 func (db *DB) CustomerByUSCC(ctx context.Context, uscc string) (customer.Customer, error) {
-	c, err := scanCustomer(db.QueryRow(ctx, "SELECT "+customerColumns+" FROM customers c WHERE c.uscc = ? AND c.deleted_at IS NULL", uscc))
+	// The condition repeats customers_uscc's predicate (uscc <> '' AND
+	// deleted_at IS NULL): a planner uses a partial index only when the
+	// query implies its predicate, and neither engine can prove that a
+	// bound parameter is not empty (a prepared statement's plan serves
+	// every value). Without it, the check scanned the whole table.
+	if uscc == "" {
+		return customer.Customer{}, noSuch(sql.ErrNoRows, "store.no_such_customer")
+	}
+	c, err := scanCustomer(db.QueryRow(ctx, "SELECT "+customerColumns+" FROM customers c WHERE c.uscc = ? AND c.uscc <> '' AND c.deleted_at IS NULL", uscc))
 	return c, noSuch(err, "store.no_such_customer")
 }
 
@@ -245,7 +271,15 @@ func customerWhere(s crm.Scope, f customer.CustomerFilter, now time.Time, extra 
 		args = append(args, codes...)
 	}
 	if f.Tag != "" {
-		q += " AND c.id IN (SELECT customer_id FROM customer_tags WHERE tag = ?)"
+		if onlyTag(f) {
+			// The tag's customers, from the tag's index.
+			q += " AND c.id IN (SELECT customer_id FROM customer_tags WHERE tag = ?)"
+		} else {
+			// With another filter, each of its matches is looked up in
+			// the tags' key: an IN would first collect every customer with
+			// the tag (a third of them for a common one).
+			q += " AND EXISTS (SELECT 1 FROM customer_tags ct WHERE ct.customer_id = c.id AND ct.tag = ?)"
+		}
 		args = append(args, f.Tag)
 	}
 	if !f.From.IsZero() {
@@ -255,6 +289,14 @@ func customerWhere(s crm.Scope, f customer.CustomerFilter, now time.Time, extra 
 	if !f.To.IsZero() {
 		q += " AND c.created_at < ?"
 		args = append(args, f.To.UTC())
+	}
+	if !f.UpdatedFrom.IsZero() {
+		q += " AND c.updated_at >= ?"
+		args = append(args, f.UpdatedFrom.UTC())
+	}
+	if !f.UpdatedTo.IsZero() {
+		q += " AND c.updated_at < ?"
+		args = append(args, f.UpdatedTo.UTC())
 	}
 	if extra != "" {
 		q += " AND " + extra
@@ -301,22 +343,118 @@ func sortedPage(f customer.CustomerFilter) (cond string, args []any, order strin
 	return cond, []any{key, key, f.After.ID}, order, nil
 }
 
+// ListCustomersCounted is ListCustomers and CountCustomers together, for a
+// list that counts its matches to choose how to find its page anyway (see
+// listCustomers): the count is not made twice. ok is false for any other
+// list.
+func (db *DB) ListCustomersCounted(ctx context.Context, s crm.Scope, f customer.CustomerFilter, now time.Time) ([]customer.Customer, []int64, customer.CustomerCount, bool, error) {
+	if f.Query != "" || !filtered(f) || (f.Sort == "" && (idOrdered(f) || onlyTag(f))) {
+		return nil, nil, customer.CustomerCount{}, false, nil
+	}
+	list, granted, n, err := db.listCustomersCounting(ctx, s, f, now, "", nil)
+	if err != nil {
+		return nil, nil, customer.CustomerCount{}, false, err
+	}
+	if n < countBound {
+		return list, granted, customer.CustomerCount{Total: n}, true, nil
+	}
+	where, args := customerWhere(s, f, now, "", nil)
+	var est customer.CustomerCount
+	if pg, ok := db.searcher.(*postgresSearch); ok {
+		k, err := pg.planRows(ctx, "SELECT 1 FROM customers c WHERE "+where, args)
+		est = customer.CustomerCount{Total: max(k, countBound), Estimate: true}
+		if err != nil {
+			return nil, nil, est, false, err
+		}
+	} else if est, err = db.estimateBySample(ctx, where, args); err != nil {
+		return nil, nil, est, false, err
+	}
+	return list, granted, est, true, nil
+}
+
 // listCustomers is ListCustomers with an extra condition (a search match).
 func (db *DB) listCustomers(ctx context.Context, s crm.Scope, f customer.CustomerFilter, now time.Time, extra string, extraArgs []any) ([]customer.Customer, []int64, error) {
+	list, granted, _, err := db.listCustomersCounting(ctx, s, f, now, extra, extraArgs)
+	return list, granted, err
+}
+
+// listCustomersCounting is listCustomers, which also returns the list's
+// count up to countBound when it made one to choose its way (-1 when not).
+func (db *DB) listCustomersCounting(ctx context.Context, s crm.Scope, f customer.CustomerFilter, now time.Time, extra string, extraArgs []any) ([]customer.Customer, []int64, int64, error) {
 	where, whereArgs := customerWhere(s, f, now, extra, extraArgs)
 	page, pageArgs, order, err := sortedPage(f)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, 0, err
 	}
+	n := int64(-1)
 	own, ownArgs := ownScope(s)
 	// The page's IDs first, then their rows: finding and ordering the
 	// matches reads only an index when one covers the filters, and only
 	// the page's rows are read whole (a sort over whole rows would read
 	// every match, thousands of random reads for a region's customers).
-	q := "SELECT " + customerColumns + ", CASE WHEN " + own + " THEN 0 ELSE 1 END FROM customers c WHERE c.id IN (" +
-		"SELECT c.id FROM customers c WHERE " + where + page + order + " LIMIT ?)" + order
-	args := append(append(append(ownArgs, whereArgs...), pageArgs...), f.Limit)
-	return db.queryCustomers(ctx, q, args)
+	ids := "SELECT c.id FROM customers c WHERE " + where + page + order + " LIMIT ?"
+	idArgs := append(append(append([]any(nil), whereArgs...), pageArgs...), f.Limit)
+	if extra == "" && f.Sort == "" && onlyTag(f) {
+		// A tag's customers, newest first, straight from the tag's index
+		// (tag, customer_id): its first entries are the page.
+		ids, idArgs = tagNewest(s, f, now)
+	} else if extra == "" && filtered(f) && (f.Sort != "" || !idOrdered(f)) {
+		// No index gives these matches in the list's order. Counted first
+		// (up to the bound, from the filters' indexes): a list of up to
+		// countBound is sorted whole, at most that many rows, whatever
+		// the filters; a larger one is dense enough (1 % of a million and
+		// up) that walking the order's index and checking each row finds
+		// a page within a few thousand rows.
+		if n, err = db.countUpTo(ctx, "customers c", where, whereArgs); err != nil {
+			return nil, nil, 0, err
+		}
+		if n < listSortBound {
+			m := strings.NewReplacer("c.", "m.")
+			ids = "SELECT m.id FROM (SELECT c.id, c.created_at, c.updated_at, c.name_sort, c.code FROM customers c WHERE " + where +
+				" LIMIT " + strconv.Itoa(countBound) + ") m WHERE 1 = 1" + m.Replace(page) + m.Replace(order) + " LIMIT ?"
+		} else {
+			ids = "SELECT c.id FROM customers c WHERE " + db.walkOnly(where) + page + order + " LIMIT ?"
+		}
+	}
+	q := "SELECT " + customerColumns + ", CASE WHEN " + own + " THEN 0 ELSE 1 END FROM customers c WHERE c.id IN (" + ids + ")" + order
+	list, granted, err := db.queryCustomers(ctx, q, append(ownArgs, idArgs...))
+	return list, granted, n, err
+}
+
+// tagNewest is the query of the IDs of a list filtered by its tag alone,
+// newest first, read in the order of the tag's index (tag, customer_id),
+// and its arguments.
+func tagNewest(s crm.Scope, f customer.CustomerFilter, now time.Time) (string, []any) {
+	g := f
+	g.Tag = ""
+	where, args := customerWhere(s, g, now, "ct.tag = ?", []any{f.Tag})
+	q := "SELECT ct.customer_id FROM customer_tags ct JOIN customers c ON c.id = ct.customer_id WHERE " + where
+	if f.BeforeID > 0 {
+		q += " AND ct.customer_id < ?"
+		args = append(args, f.BeforeID)
+	}
+	return q + " ORDER BY ct.customer_id DESC LIMIT ?", append(args, f.Limit)
+}
+
+// listSortBound is the count below which listCustomers sorts a list's
+// matches whole: countBound (a test lowers it to reach the walk).
+var listSortBound int64 = countBound
+
+// filterColumns are the customer columns the list filters on.
+var filterColumns = []string{"c.owner_id", "c.team_id", "c.stage", "c.region_code", "c.industry_code", "c.created_at", "c.updated_at", "c.id IN"}
+
+// walkOnly keeps SQLite from reading the filters' indexes for where: the
+// list walks its order's index and checks each row (unary + on a column
+// makes it an expression no index serves). PostgreSQL's planner, which
+// knows the filters' frequencies, chooses for itself.
+func (db *DB) walkOnly(where string) string {
+	if db.Engine != SQLite {
+		return where
+	}
+	for _, col := range filterColumns {
+		where = strings.ReplaceAll(where, col, "+"+col)
+	}
+	return where
 }
 
 // queryCustomers runs a list query whose rows are customerColumns and a
@@ -386,7 +524,7 @@ func (db *DB) countUpTo(ctx context.Context, from, where string, args []any) (in
 // UpdateCustomer writes c if c.Version is still the stored one (else
 // version_conflict) and audits it.
 func (db *DB) UpdateCustomer(ctx context.Context, c *customer.Customer, uniqueName bool, e *crm.AuditEntry) error {
-	err := db.InTxAudited(ctx, e, func(tx *Tx) error {
+	err := db.inTxAuditedGrouped(ctx, e, func(tx *Tx) error {
 		if uniqueName {
 			// The name's lock, as CreateCustomer takes it.
 			if err := lockName(ctx, tx, c.NameNorm); err != nil {
@@ -693,7 +831,7 @@ func (db *DB) SetCustomerFieldsTemplate(ctx context.Context, fields []customer.C
 // a province or city (customers_stage_province, customers_stage_city),
 // an owner (customers_owner) or a team (customers_team) alone.
 func idOrdered(f customer.CustomerFilter) bool {
-	if f.Trash || f.Industry != "" || f.Tag != "" || !f.From.IsZero() || !f.To.IsZero() {
+	if f.Trash || f.Industry != "" || f.Tag != "" || !f.From.IsZero() || !f.To.IsZero() || !f.UpdatedFrom.IsZero() || !f.UpdatedTo.IsZero() {
 		return false
 	}
 	switch {
@@ -705,8 +843,15 @@ func idOrdered(f customer.CustomerFilter) bool {
 	return false
 }
 
+// onlyTag reports whether the tag is f's only filter.
+func onlyTag(f customer.CustomerFilter) bool {
+	g := f
+	g.Tag = ""
+	return f.Tag != "" && !filtered(g)
+}
+
 // filtered reports whether f narrows a list beyond its search query.
 func filtered(f customer.CustomerFilter) bool {
 	return f.Trash || f.Stage != "" || f.OwnerID != 0 || f.TeamID != 0 || f.Region != "" || f.Industry != "" ||
-		f.Tag != "" || !f.From.IsZero() || !f.To.IsZero()
+		f.Tag != "" || !f.From.IsZero() || !f.To.IsZero() || !f.UpdatedFrom.IsZero() || !f.UpdatedTo.IsZero()
 }

@@ -46,9 +46,17 @@ type DB struct {
 	stmts  sync.Map // query → *sql.Stmt on the SQLite read pool
 	wstmts sync.Map // query → *sql.Stmt on the SQLite write connection (bulk inserts)
 	nw     atomic.Int32
-	auth   authWatch
+	// txStmts are statements that ran in write transactions, prepared
+	// on the SQLite write connection (see Tx.prepared); txWanted are
+	// those seen but not prepared yet, which InTx prepares before its
+	// next transaction (the connection is busy during one).
+	txStmts, txWanted sync.Map
+	ntx               atomic.Int32
+	auth              authWatch
 
 	searcher searcher // the engine's way of finding and counting customers
+
+	plan *planCheck // tests only: see plan_check.go
 }
 
 // Options configure Open.
@@ -87,6 +95,7 @@ func (db *DB) Close() error {
 	}
 	db.stmts.Range(func(_, st any) bool { st.(*sql.Stmt).Close(); return true })
 	db.wstmts.Range(func(_, st any) bool { st.(*sql.Stmt).Close(); return true })
+	db.txStmts.Range(func(_, st any) bool { st.(*sql.Stmt).Close(); return true })
 	if db.R != nil && db.R != db.W {
 		errs = append(errs, db.R.Close())
 	}
@@ -145,6 +154,9 @@ func rebind(e Engine, query string) string {
 
 // QueryRow runs a read query on the read pool.
 func (db *DB) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if db.plan != nil {
+		db.checkPlan(ctx, nil, false, query, args)
+	}
 	if st := db.stmt(ctx, query); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
@@ -153,6 +165,9 @@ func (db *DB) QueryRow(ctx context.Context, query string, args ...any) *sql.Row 
 
 // Query runs a read query on the read pool.
 func (db *DB) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if db.plan != nil {
+		db.checkPlan(ctx, nil, false, query, args)
+	}
 	if st := db.stmt(ctx, query); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
@@ -215,6 +230,9 @@ func (db *DB) warmWriteStmt(ctx context.Context, query string) {
 
 // Exec runs one statement on the write pool, outside an explicit transaction.
 func (db *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if db.plan != nil {
+		db.checkPlan(ctx, nil, true, query, args)
+	}
 	return db.W.ExecContext(ctx, db.Rebind(query), args...)
 }
 

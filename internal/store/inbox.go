@@ -38,10 +38,15 @@ func (db *DB) SetNotificationEmail(ctx context.Context, userID int64, email stri
 
 // Notifications returns a user's notifications, newest first, each with
 // its text as key and arguments when it was sent with them.
-func (db *DB) Notifications(ctx context.Context, userID int64, unreadOnly bool, limit int) ([]inbox.Notification, error) {
+func (db *DB) Notifications(ctx context.Context, userID int64, unreadOnly bool, beforeID int64, limit int) ([]inbox.Notification, error) {
 	q := "SELECT id, user_id, kind, entity, entity_id, message, msg_key, msg_args, created_at, read_at FROM notifications WHERE user_id = ?"
 	if unreadOnly {
 		q += " AND read_at IS NULL"
+	}
+	args := []any{userID}
+	if beforeID > 0 {
+		q += " AND id < ?"
+		args = append(args, beforeID)
 	}
 	out, err := queryAll(ctx, db, func(s scanner) (inbox.Notification, error) {
 		var n inbox.Notification
@@ -54,7 +59,7 @@ func (db *DB) Notifications(ctx context.Context, userID int64, unreadOnly bool, 
 		var err error
 		n.Text, err = loadText(key, args)
 		return n, err
-	}, q+" ORDER BY id DESC LIMIT ?", userID, limit)
+	}, q+" ORDER BY id DESC LIMIT ?", append(args, limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("store: notifications: %w", err)
 	}

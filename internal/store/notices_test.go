@@ -63,7 +63,7 @@ func TestANoticeKeepsItsTextForEachReadersLanguage(t *testing.T) {
 
 		t.Run("the inbox gives back the key and its arguments, nested ones too", func(t *testing.T) {
 			for _, u := range []int64{zh, en} {
-				list, err := db.Notifications(ctx, u, false, 10)
+				list, err := db.Notifications(ctx, u, false, 0, 10)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -74,7 +74,7 @@ func TestANoticeKeepsItsTextForEachReadersLanguage(t *testing.T) {
 			}
 		})
 		t.Run("a notice without a key reads as written", func(t *testing.T) {
-			list, err := db.Notifications(ctx, zh, false, 10)
+			list, err := db.Notifications(ctx, zh, false, 0, 10)
 			if err != nil || len(list) != 2 {
 				t.Fatalf("%d notifications, %v", len(list), err)
 			}

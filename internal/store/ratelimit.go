@@ -25,3 +25,15 @@ func (db *DB) Hit(ctx context.Context, key string, window time.Duration, now tim
 	}
 	return hits, start.Add(window), nil
 }
+
+// Unhit takes back one event Hit counted against key in the window that
+// holds now: a request refused for its input does not use up the
+// sender's quota.
+func (db *DB) Unhit(ctx context.Context, key string, window time.Duration, now time.Time) error {
+	_, err := db.Exec(ctx, "UPDATE rate_limits SET hits = hits - 1 WHERE key = ? AND window_start = ? AND hits > 0",
+		key, now.UTC().Truncate(window))
+	if err != nil {
+		return fmt.Errorf("store: rate limit: %w", err)
+	}
+	return nil
+}

@@ -15,7 +15,7 @@ import (
 // voucher reads (ServiceOrderSignature).
 const serviceOrderColumns = `s.id, s.number, s.type, s.customer_id, c.name, s.address, s.phone_enc, s.product_model, s.product_spec,
 	s.purchase_date, s.purchase_place, s.problem, s.received_at, s.carry_over_at, s.status, s.created_by, s.technician_id,
-	COALESCE(t.username, ''), s.dispatched_by, s.dispatched_at, s.dispatch_note, s.arrived_at, s.left_at, s.work_minutes,
+	COALESCE(t.username, ''), COALESCE(NULLIF(t.display_name, ''), t.username, ''), s.dispatched_by, s.dispatched_at, s.dispatch_note, s.arrived_at, s.left_at, s.work_minutes,
 	s.work_done, s.parts_used, s.fee_fen, s.signature_png IS NOT NULL, s.signer_name, s.signed_at, s.settlement,
 	s.collected_fen, s.payment_method, s.settled_at, s.invoice_no, s.invoiced_by, s.invoiced_at, s.closed_by, s.closed_at,
 	s.close_note, s.version, s.created_at, s.updated_at`
@@ -28,7 +28,7 @@ func scanServiceOrder(sc scanner) (service.ServiceOrder, error) {
 	var dispatched, arrived, left, signed, settled, invoiced, closed sql.NullTime
 	err := sc.Scan(&o.ID, &o.Number, &o.Type, &o.CustomerID, &o.CustomerName, &o.Address, &o.PhoneEnc, &o.ProductModel, &o.ProductSpec,
 		&o.PurchaseDate, &o.PurchasePlace, &o.Problem, &o.ReceivedAt, &o.CarryOverAt, &o.Status, &createdBy, &technician,
-		&o.Technician, &dispatchedBy, &dispatched, &o.DispatchNote, &arrived, &left, &minutes,
+		&o.Technician, &o.TechnicianName, &dispatchedBy, &dispatched, &o.DispatchNote, &arrived, &left, &minutes,
 		&o.WorkDone, &o.PartsUsed, &fee, &o.Signed, &o.SignerName, &signed, &o.Settlement,
 		&collected, &o.PaymentMethod, &settled, &o.InvoiceNo, &invoicedBy, &invoiced, &closedBy, &closed,
 		&o.CloseNote, &o.Version, &o.CreatedAt, &o.UpdatedAt)
@@ -69,53 +69,6 @@ func (db *DB) CreateServiceOrder(ctx context.Context, o *service.ServiceOrder, n
 func (db *DB) ServiceOrder(ctx context.Context, id int64) (service.ServiceOrder, error) {
 	o, err := scanServiceOrder(db.QueryRow(ctx, "SELECT "+serviceOrderColumns+serviceOrderFrom+" WHERE s.id = ?", id))
 	return o, noSuch(err, "serviceorder.no_such_order")
-}
-
-// ListServiceOrders lists service orders: orders still undispatched after
-// their carry-over time first, then by ID (newest or oldest first),
-// keyset-paged on (flag, id).
-func (db *DB) ListServiceOrders(ctx context.Context, f service.ServiceOrderFilter) ([]service.ServiceOrder, error) {
-	// The carried-over flag, as service.CarriedOver decides it.
-	flag := "(CASE WHEN s.status = " + sqlString(service.StatusRegistered) + " AND s.carry_over_at <= ? THEN 1 ELSE 0 END)"
-	now := f.Now.UTC()
-	q := "SELECT " + serviceOrderColumns + serviceOrderFrom + " WHERE 1 = 1"
-	var args []any
-	if !f.Scope.All {
-		cond, cargs := scopeSQL(f.Scope, f.Now)
-		q += " AND c.deleted_at IS NULL AND " + cond
-		args = append(args, cargs...)
-	}
-	if f.TechnicianID != 0 {
-		q += " AND s.technician_id = ?"
-		args = append(args, f.TechnicianID)
-	}
-	if len(f.Types) > 0 {
-		q += " AND s.type IN (" + inList(len(f.Types)) + ")"
-		for _, t := range f.Types {
-			args = append(args, t)
-		}
-	}
-	if len(f.Statuses) > 0 {
-		q += " AND s.status IN (" + inList(len(f.Statuses)) + ")"
-		for _, s := range f.Statuses {
-			args = append(args, s)
-		}
-	}
-	cmp, dir := "<", "DESC"
-	if f.Oldest {
-		cmp, dir = ">", "ASC"
-	}
-	if f.After.ID > 0 {
-		q += " AND (" + flag + " < ? OR (" + flag + " = ? AND s.id " + cmp + " ?))"
-		args = append(args, now, f.After.Flag, now, f.After.Flag, f.After.ID)
-	}
-	q += " ORDER BY " + flag + " DESC, s.id " + dir + " LIMIT ?"
-	args = append(args, now, f.Limit)
-	out, err := queryAll(ctx, db, scanServiceOrder, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: service orders: %w", err)
-	}
-	return out, nil
 }
 
 // SaveServiceOrder writes a step of the order (if its version is current)

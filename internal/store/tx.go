@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -27,7 +28,60 @@ func (tx *Tx) SQL() *sql.Tx { return tx.tx }
 
 // Exec runs a statement in the transaction.
 func (tx *Tx) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if tx.db != nil && tx.db.plan != nil {
+		tx.db.checkPlan(ctx, tx.tx, true, query, args)
+	}
+	if st := tx.prepared(ctx, query, len(args)); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
 	return tx.tx.ExecContext(ctx, rebind(tx.engine, query), args...)
+}
+
+// maxTxStmts bounds the statements kept prepared for transactions.
+const maxTxStmts = 512
+
+// prepared returns, on SQLite, the statement kept prepared on the write
+// connection for query, bound to tx, or nil (PostgreSQL's driver caches
+// prepared statements itself). A statement met for the first time is
+// noted, and prepared before the next transaction begins: parsing costs
+// as much as running a small statement, and a write runs a dozen.
+func (tx *Tx) prepared(ctx context.Context, query string, nargs int) *sql.Stmt {
+	db := tx.db
+	if tx.engine != SQLite || db == nil {
+		return nil
+	}
+	if st, ok := db.txStmts.Load(query); ok {
+		return tx.tx.StmtContext(ctx, st.(*sql.Stmt))
+	}
+	if nargs <= 64 && len(query) <= 4096 && db.ntx.Load() < maxTxStmts {
+		switch strings.ToUpper(firstWord(strings.TrimSpace(query))) {
+		case "SELECT", "INSERT", "UPDATE", "DELETE", "WITH":
+			db.txWanted.Store(query, struct{}{})
+		}
+	}
+	return nil
+}
+
+// prepareWanted prepares the statements transactions noted (see
+// Tx.prepared), outside a transaction.
+func (db *DB) prepareWanted(ctx context.Context) {
+	db.txWanted.Range(func(q, _ any) bool {
+		db.txWanted.Delete(q)
+		if db.ntx.Add(1) > maxTxStmts {
+			db.ntx.Add(-1)
+			return false
+		}
+		st, err := db.W.PrepareContext(ctx, q.(string))
+		if err != nil {
+			db.ntx.Add(-1)
+			return true // running it reports the error
+		}
+		if _, loaded := db.txStmts.LoadOrStore(q, st); loaded {
+			st.Close()
+			db.ntx.Add(-1)
+		}
+		return true
+	})
 }
 
 // execPrepared is Exec through the statement warmWriteStmt kept prepared
@@ -43,11 +97,23 @@ func (tx *Tx) execPrepared(ctx context.Context, query string, args ...any) (sql.
 
 // QueryRow runs a query that returns at most one row.
 func (tx *Tx) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if tx.db != nil && tx.db.plan != nil {
+		tx.db.checkPlan(ctx, tx.tx, true, query, args)
+	}
+	if st := tx.prepared(ctx, query, len(args)); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return tx.tx.QueryRowContext(ctx, rebind(tx.engine, query), args...)
 }
 
 // Query runs a query in the transaction.
 func (tx *Tx) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if tx.db != nil && tx.db.plan != nil {
+		tx.db.checkPlan(ctx, tx.tx, true, query, args)
+	}
+	if st := tx.prepared(ctx, query, len(args)); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
 	return tx.tx.QueryContext(ctx, rebind(tx.engine, query), args...)
 }
 
@@ -75,6 +141,9 @@ func (db *DB) InTx(ctx context.Context, fn func(*Tx) error) error {
 }
 
 func (db *DB) inTxOnce(ctx context.Context, fn func(*Tx) error) (err error) {
+	if db.Engine == SQLite {
+		db.prepareWanted(ctx)
+	}
 	stx, err := db.W.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)

@@ -35,6 +35,7 @@ func (u *UI) registerAdmin(rt *httpx.Router) {
 	rt.Handle("GET /admin/users/{username}/password", admin(a.resetPasswordPage))
 	rt.Handle("POST /admin/users/{username}/password", admin(a.resetPassword))
 	rt.Handle("GET /admin/audit", admin(a.auditPage))
+	rt.Handle("GET /admin/system", admin(a.system))
 	rt.Handle("GET /admin", admin(a.index))
 }
 

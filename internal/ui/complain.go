@@ -2,6 +2,7 @@ package ui
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/kehucrm/kehu/internal/crm"
@@ -48,9 +49,11 @@ func newComplainData() complainData {
 	return complainData{Categories: complaint.ComplaintCategories, MaxFiles: attachment.MaxPublicAttachments, MaxFileMiB: attachment.MaxAttachmentBytes >> 20}
 }
 
-// submit files the form's complaint with its files. The files are
-// checked first — how many, how large, of what type by their bytes — so
-// a bad one refuses the whole form and nothing is filed.
+// submit files the form's complaint with its files and redirects to its
+// status page. The files are checked first — how many, how large, of what
+// type by their bytes — so a bad one refuses the whole form and nothing is
+// filed; a refused form is shown again as typed, each message in the
+// page's language next to its field.
 func (p *complainPages) submit(w http.ResponseWriter, r *http.Request) error {
 	lang := langOf(r)
 	files, cleanup, ferr := formFiles(w, r, "files", attachment.MaxPublicAttachments)
@@ -96,9 +99,15 @@ func (p *complainPages) submit(w http.ResponseWriter, r *http.Request) error {
 		}
 		return p.render(w, r, httpx.Status(err), "complain", "complain.title", d)
 	}
+	// Post/redirect/get: the result is the status page, so reloading it
+	// files nothing again.
+	to := "/complain/status/" + token + "?filed=1"
+	if d.Attached > 0 {
+		to += "&files=" + strconv.Itoa(d.Attached)
+	}
 	w.Header().Set("Cache-Control", "no-store")
-	d.Number, d.StatusPath = c.Number, "/complain/status/"+token
-	return p.render(w, r, http.StatusCreated, "complain", "complain.title", d)
+	http.Redirect(w, r, to, http.StatusSeeOther)
+	return nil
 }
 
 // status shows how a complaint filed on the public form is getting on;
@@ -109,7 +118,15 @@ func (p *complainPages) status(w http.ResponseWriter, r *http.Request) error {
 		return p.notFound(w, r)
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	return p.render(w, r, http.StatusOK, "complain", "complain.status_title", complainData{Status: &st})
+	d := complainData{Status: &st}
+	if r.URL.Query().Get("filed") == "1" {
+		// Just filed: thank the caller and say to keep this page's link.
+		d.Number, d.StatusPath = st.Number, r.URL.Path
+		if n, err := strconv.Atoi(r.URL.Query().Get("files")); err == nil && n > 0 && n <= attachment.MaxPublicAttachments {
+			d.Attached = n
+		}
+	}
+	return p.render(w, r, http.StatusOK, "complain", "complain.status_title", d)
 }
 
 func asCrmError(err error, target **crm.Error) bool {

@@ -33,6 +33,7 @@ func (u *UI) registerComplaints(rt *httpx.Router) {
 	rt.Handle("GET /complaints/analysis", u.private(p.analysis))
 	rt.Handle("GET /complaints/{id}", u.private(p.detail))
 	rt.Handle("POST /complaints/{id}/move", u.private(p.move))
+	rt.Handle("POST /complaints/{id}/link", u.private(p.link))
 }
 
 // complaintID reads the ID in the path; anything but a positive number

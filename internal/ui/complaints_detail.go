@@ -11,6 +11,7 @@ import (
 
 	"github.com/kehucrm/kehu/internal/crm"
 	"github.com/kehucrm/kehu/internal/crm/complaint"
+	"github.com/kehucrm/kehu/internal/httpx"
 )
 
 // complaintDetail is what a complaint's page shows.
@@ -18,11 +19,16 @@ type complaintDetail struct {
 	C                         complaint.Complaint
 	Customer, Assignee        string
 	Category, Status, Channel string
-	Severity                  string
+	Severity, Department      string
 	Reply, Solution           deadline
 	Events                    []eventRow
 	Steps                     []stepForm
-	Assignees                 []string // usernames offered for an assignee field
+	Departments               []choice      // the departments an assignment may choose
+	People                    []peopleGroup // and their people, by department
+	CanLink                   bool          // the caller links complaints to customers
+	Company                   string        // the company the caller named on the public form
+	Matches                   []matchRow    // customers the complaint may be from, while it has none
+	LinkError                 string        // why linking was refused
 	Notice                    string
 	Closed                    bool
 	Month                     string // YYYY-MM the complaint was received, for its ledger
@@ -65,9 +71,23 @@ type stepInput struct {
 	Errors                   []string
 }
 
-// stepFieldKinds says how each step field is typed in.
+// stepFieldKinds says how each step field is typed in: the department
+// and the person are chosen from lists.
 var stepFieldKinds = map[string]string{"production_date": "date", "delivery_date": "date", "cause": "textarea", "handling": "textarea",
-	"corrective_action": "textarea", "effect_confirmed": "textarea", "delay_reason": "textarea", "demand": "textarea", "assignee": "assignee"}
+	"corrective_action": "textarea", "effect_confirmed": "textarea", "delay_reason": "textarea", "demand": "textarea",
+	"assignee": "assignee", "department": "department", complaint.FieldReply: "textarea"}
+
+// peopleGroup is a department's people an assignment may choose.
+type peopleGroup struct {
+	Department, Label string
+	People            []choice // value: the username; label: the name
+}
+
+// matchRow is a customer the complaint may be from.
+type matchRow struct {
+	complaint.CustomerMatch
+	Why string // the reasons it matched, in words
+}
 
 func (p *complaintPages) detail(w http.ResponseWriter, r *http.Request) error {
 	return p.showDetail(w, r, http.StatusOK, "", nil, nil)
@@ -135,10 +155,15 @@ func (p *complaintPages) showDetail(w http.ResponseWriter, r *http.Request, stat
 	if c.CustomerID == 0 {
 		customer = c.CallerName
 	}
+	if c.AssigneeID != 0 {
+		if u, err := p.svc.Directory.User(ctx, c.AssigneeID); err == nil {
+			assignee = personName(u.DisplayName, u.Username)
+		}
+	}
 	now := p.now()
 	d := complaintDetail{C: c, Customer: customer, Assignee: assignee, Category: p.word(lang, "category", c.Category),
 		Status: p.word(lang, "status", string(c.Status)), Channel: p.word(lang, "channel", c.Channel), Severity: p.word(lang, "severity", c.Severity),
-		Closed: c.Status == "closed", Month: c.ReceivedAt.In(p.loc).Format("2006-01")}
+		Department: p.word(lang, "department", c.Department), Closed: c.Status == "closed", Month: c.ReceivedAt.In(p.loc).Format("2006-01")}
 	if r.URL.Query().Get("notice") != "" && status == http.StatusOK {
 		d.Notice = p.msgs.text(lang, "complaints.notice."+r.URL.Query().Get("notice"))
 	}
@@ -157,7 +182,7 @@ func (p *complaintPages) showDetail(w http.ResponseWriter, r *http.Request, stat
 		if ev.ActorID > 0 {
 			if _, ok := names[ev.ActorID]; !ok {
 				if u, err := p.svc.Directory.User(ctx, ev.ActorID); err == nil {
-					names[ev.ActorID] = u.Username
+					names[ev.ActorID] = personName(u.DisplayName, u.Username)
 				}
 			}
 			row.Actor = names[ev.ActorID]
@@ -191,15 +216,20 @@ func (p *complaintPages) showDetail(w http.ResponseWriter, r *http.Request, stat
 			in := stepInput{Name: k, Label: p.word(lang, "field", k), Kind: stepFieldKinds[k], Value: mine[k], Required: i < len(s.Required)}
 			in.Errors = f.Problem.Fields[k]
 			f.Inputs = append(f.Inputs, in)
-			if k == "assignee" && d.Assignees == nil {
-				if d.Assignees, err = p.assignees(r, c.Quality); err != nil {
+			if (k == "assignee" || k == "department") && d.People == nil {
+				if d.Departments, d.People, err = p.assignees(r, lang, c.Quality, mine["department"], mine["assignee"]); err != nil {
 					return err
 				}
 			}
 		}
 		d.Steps = append(d.Steps, f)
 	}
-	if failed != "" && !slices.ContainsFunc(d.Steps, func(s stepForm) bool { return s.Open }) {
+	if err := p.matches(r, lang, me, &d); err != nil {
+		return err
+	}
+	if failed == "link" {
+		d.LinkError = p.complaintProblem(lang, refusal, nil).Form
+	} else if failed != "" && !slices.ContainsFunc(d.Steps, func(s stepForm) bool { return s.Open }) {
 		// The step is no longer open to this user (someone moved the
 		// complaint meanwhile, or the role may not): say why at the top.
 		d.Notice = p.complaintProblem(lang, refusal, nil).Form
@@ -226,24 +256,87 @@ func (p *complaintPages) deadlineOf(lang string, due, done *time.Time, now time.
 	return d
 }
 
-// assignees are the active users a complaint can go to: QA and
-// production for a quality complaint, also the service desk otherwise.
-func (p *complaintPages) assignees(r *http.Request, quality bool) ([]string, error) {
-	roles := []crm.Role{crm.RoleQA, crm.RoleProduction}
-	if !quality {
-		roles = append(roles, crm.RoleService, crm.RoleAccountManager, crm.RoleSalesManager)
-	}
+// assignees are the departments a complaint can go to and their active
+// people (QA and production for a quality complaint), by name; dept and
+// who are the ones chosen in a form shown again.
+func (p *complaintPages) assignees(r *http.Request, lang string, quality bool, dept, who string) ([]choice, []peopleGroup, error) {
 	users, err := p.svc.Directory.Staff(r.Context())
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	out := []string{}
-	for _, u := range users {
-		if !u.Disabled() && slices.Contains(roles, u.Role) {
-			out = append(out, u.Username)
+	var depts []choice
+	groups := []peopleGroup{}
+	for _, dp := range complaint.DepartmentsFor(quality) {
+		label := p.word(lang, "department", dp.Code)
+		depts = append(depts, choice{Value: dp.Code, Label: label, Selected: dp.Code == dept})
+		g := peopleGroup{Department: dp.Code, Label: label}
+		for _, u := range users {
+			if !u.Disabled() && dp.Takes(u.Role) {
+				g.People = append(g.People, choice{Value: u.Username, Label: personName(u.DisplayName, u.Username), Selected: u.Username == who})
+			}
+		}
+		groups = append(groups, g)
+	}
+	return depts, groups, nil
+}
+
+// personName is how a person is shown: their name, or their username
+// when they have none.
+func personName(display, username string) string {
+	if strings.TrimSpace(display) != "" {
+		return display
+	}
+	return username
+}
+
+// matches offers the customers an unlinked complaint may be from to
+// those who link complaints.
+func (p *complaintPages) matches(r *http.Request, lang string, me crm.Principal, d *complaintDetail) error {
+	d.CanLink = complaint.CanLink(me.Role) && d.C.Status != complaint.StatusClosed
+	d.Company = complaint.CallerCompany(d.C)
+	if !d.CanLink || d.C.CustomerID != 0 {
+		return nil
+	}
+	list, err := p.complaints.CustomerMatches(r.Context(), d.C.ID)
+	if err != nil {
+		return err
+	}
+	for _, m := range list {
+		why := make([]string, len(m.By))
+		for i, b := range m.By {
+			why[i] = p.msgs.text(lang, "complaints.link.by."+b)
+		}
+		d.Matches = append(d.Matches, matchRow{CustomerMatch: m, Why: strings.Join(why, p.msgs.text(lang, "complaints.link.sep"))})
+	}
+	return nil
+}
+
+// link links the complaint to the customer chosen, by its ID (a match's
+// button) or its code (typed); a refusal shows the page again with the
+// reason at the top.
+func (p *complaintPages) link(w http.ResponseWriter, r *http.Request) error {
+	id, err := complaintID(r)
+	if err != nil {
+		return err
+	}
+	version, _ := strconv.Atoi(r.PostFormValue("version"))
+	customerID, _ := strconv.ParseInt(r.PostFormValue("customer_id"), 10, 64)
+	if code := strings.TrimSpace(r.PostFormValue("customer_code")); customerID == 0 && code != "" {
+		if customerID, err = p.svc.Directory.CustomerIDByCode(r.Context(), code); crm.ErrorCode(err) == crm.ENotFound {
+			customerID, err = -1, nil
+		} else if err != nil {
+			return err
 		}
 	}
-	return out, nil
+	_, err = p.complaints.LinkCustomer(r.Context(), id, version, customerID)
+	if err == nil {
+		http.Redirect(w, r, fmt.Sprintf("/complaints/%d?notice=linked", id), http.StatusSeeOther)
+		return nil
+	}
+	if code := crm.ErrorCode(err); code == crm.ENotFound || code == crm.EInternal || code == crm.EUnauthorized {
+		return err
+	}
+	return p.showDetail(w, r, httpx.Status(err), "link", nil, err)
 }
 
 // complaintProblem translates a refusal for a form of the complaint

@@ -68,6 +68,7 @@ func (p *complaintPages) ledger(w http.ResponseWriter, r *http.Request) error {
 	d.Export = "/api/v1/complaints/ledger.xlsx?month=" + page.Month
 	d.Analysis = "/complaints/analysis?month=" + page.Month
 	for _, row := range page.Items {
+		row.Department = p.word(lang, "department", row.Department)
 		d.Rows = append(d.Rows, ledgerLine{LedgerRow: row, CategoryLabel: p.word(lang, "category", row.Category),
 			StatusLabel: p.word(lang, "status", string(row.Status)), ReplyLabel: p.word(lang, "kept", row.Reply),
 			SolutionLabel: p.word(lang, "kept", row.Solution)})
@@ -160,7 +161,7 @@ func (p *complaintPages) analysis(w http.ResponseWriter, r *http.Request) error 
 		Values: []*float64{a.ReplySLA.CompliancePct, a.SolutionSLA.CompliancePct}}
 	d.Departments = barChart{Labels: []string{}, Values: []int{}}
 	for _, kc := range a.ByDepartment {
-		label := kc.Key
+		label := p.word(lang, "department", kc.Key)
 		if label == "" {
 			label = p.msgs.text(lang, "complaints.analysis.unassigned")
 		}

@@ -23,6 +23,7 @@ type queueRow struct {
 	Severity, Department, Assignee, DueFor string
 	Clock                                  *clock
 	Overdue                                bool
+	Unlinked                               bool // registered without a customer: waiting to be linked to one
 }
 
 func (p *complaintPages) queue(w http.ResponseWriter, r *http.Request) error {
@@ -36,10 +37,11 @@ func (p *complaintPages) queue(w http.ResponseWriter, r *http.Request) error {
 	now := p.now()
 	for _, it := range items {
 		row := queueRow{ID: it.ID, Number: it.Number, Customer: it.CustomerName, Category: p.word(lang, "category", it.Category),
-			Status: p.word(lang, "status", string(it.Status)), Severity: it.Severity, Department: it.Department, Assignee: it.AssigneeName,
+			Status: p.word(lang, "status", string(it.Status)), Severity: it.Severity, Department: p.word(lang, "department", it.Department), Assignee: it.AssigneeName,
 			Overdue: it.Overdue}
 		if it.CustomerID == 0 {
 			row.Customer = it.CallerName
+			row.Unlinked = it.Status == complaint.StatusRegistered
 		}
 		if it.Due != nil {
 			c := p.clockOf(lang, *it.Due, now)

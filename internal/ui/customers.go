@@ -98,7 +98,8 @@ type sortHead struct {
 // customerRow is one customer in the list with its stage in words.
 type customerRow struct {
 	customer.Customer
-	StageLabel string
+	StageLabel    string
+	IndustryLabel string // the industry's name in the page's language
 }
 
 // choice is one option of a select.
@@ -168,7 +169,7 @@ func (c *customerPages) list(w http.ResponseWriter, r *http.Request) error {
 		return x.ID
 	})
 	for _, x := range list.Items {
-		d.Rows = append(d.Rows, customerRow{Customer: x, StageLabel: c.label(lang, "stage", x.Stage)})
+		d.Rows = append(d.Rows, customerRow{Customer: x, StageLabel: c.label(lang, "stage", x.Stage), IndustryLabel: industryLabel(lang, x.IndustryCode)})
 	}
 	link := func(sort, cursor string) string {
 		v := url.Values{}

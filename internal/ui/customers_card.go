@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/kehucrm/kehu/internal/crm"
@@ -40,6 +42,7 @@ type cardInput struct {
 	customer.CardField
 	Name, Label, Value, Input string // Name is the input's name, values.KEY; Input is the value in the form
 	Choices                   []choice
+	Money                     bool // an amount kept in fen, shown and typed in yuan
 }
 
 // cardRevisionRow is one revision in the list, its changes labelled.
@@ -48,12 +51,76 @@ type cardRevisionRow struct {
 	ChangedLabels []string
 }
 
-// cardLabel is a card field's label in lang.
+// cardLabel is a card field's label in lang; an amount's label names
+// yuan, in which the page shows and takes it.
 func cardLabel(lang string, f customer.CardField) string {
+	l := f.LabelZH
 	if lang == "en" && f.LabelEN != "" {
-		return f.LabelEN
+		l = f.LabelEN
 	}
-	return f.LabelZH
+	if cardMoney(f) {
+		l = strings.NewReplacer("（分）", "（元）", "(分)", "(元)", "(fen)", "(yuan)").Replace(l)
+	}
+	return l
+}
+
+// cardMoney reports whether f is an amount of money: a number field kept
+// in fen (its key ends in _fen). People read and type it in yuan.
+func cardMoney(f customer.CardField) bool {
+	return f.Type == "number" && strings.HasSuffix(f.Key, "_fen")
+}
+
+// fenToYuan writes a whole number of fen as yuan with two decimals
+// (123450 → 1234.50); anything else (empty, or a value as typed) stays.
+func fenToYuan(s string) string {
+	fen, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+	if err != nil {
+		return s
+	}
+	return yuanOf(fen)
+}
+
+// yuanText shows an amount kept in fen as money: ¥1234.50.
+func yuanText(s string) string {
+	if fen, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64); err == nil {
+		return "¥" + yuanOf(fen)
+	}
+	return s
+}
+
+func yuanOf(fen int64) string {
+	sign := ""
+	if fen < 0 {
+		sign, fen = "-", -fen
+	}
+	return fmt.Sprintf("%s%d.%02d", sign, fen/100, fen%100)
+}
+
+// yuanToFen reads an amount typed in yuan (1234.5, 1,234.50, ¥1234)
+// as a whole number of fen; ok is false when it is not an amount with at
+// most two decimals. Empty stays empty.
+func yuanToFen(s string) (fen string, ok bool) {
+	t := strings.NewReplacer(",", "", "，", "", "¥", "", "￥", "", "元", "", " ", "").Replace(strings.TrimSpace(s))
+	if t == "" {
+		return "", true
+	}
+	neg := strings.HasPrefix(t, "-")
+	t = strings.TrimPrefix(t, "-")
+	whole, frac, _ := strings.Cut(t, ".")
+	if whole == "" {
+		whole = "0"
+	}
+	if len(frac) > 2 || strings.Trim(whole, "0123456789") != "" || strings.Trim(frac, "0123456789") != "" || len(whole) > 15 {
+		return s, false
+	}
+	frac += strings.Repeat("0", 2-len(frac))
+	w, _ := strconv.ParseInt(whole, 10, 64)
+	f, _ := strconv.ParseInt(frac, 10, 64)
+	n := w*100 + f
+	if neg {
+		n = -n
+	}
+	return strconv.FormatInt(n, 10), true
 }
 
 func (c *customerPages) card(w http.ResponseWriter, r *http.Request) error {
@@ -96,6 +163,9 @@ func (c *customerPages) showCard(w http.ResponseWriter, r *http.Request, status 
 	bySection := map[string][]cardInput{}
 	for _, f := range tmpl {
 		in := cardInput{CardField: f, Name: "values." + f.Key, Label: cardLabel(lang, f), Value: latest[f.Key], Input: posted[f.Key]}
+		if cardMoney(f) {
+			in.Money, in.Value, in.Input = true, yuanText(in.Value), fenToYuan(in.Input)
+		}
 		if f.Sensitive && in.Input == latest[f.Key] {
 			in.Input = "" // never send a masked value back: empty keeps the value on file
 		}

@@ -50,9 +50,9 @@ func (c *customerPages) cardRevision(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	labels := map[string]string{}
+	labels, money := map[string]string{}, map[string]bool{}
 	for _, f := range tmpl {
-		labels[f.Key] = cardLabel(lang, f)
+		labels[f.Key], money[f.Key] = cardLabel(lang, f), cardMoney(f)
 	}
 	d := cardRevisionPage{Customer: x}
 	for _, rev := range revs {
@@ -61,6 +61,9 @@ func (c *customerPages) cardRevision(w http.ResponseWriter, r *http.Request) err
 		}
 	}
 	for _, ch := range diff {
+		if money[ch.Key] {
+			ch.Before, ch.After = yuanText(ch.Before), yuanText(ch.After)
+		}
 		d.Changes = append(d.Changes, cardChange{CardDiff: ch, Label: cmpLabel(labels, ch.Key)})
 	}
 	return c.render(w, at(r, fmt.Sprintf("/customers/%d/card/revisions/%d", id, n)), http.StatusOK, "customers_card_revision", "customers.card.revision_title", d)

@@ -33,6 +33,9 @@ func (c *customerPages) saveCard(w http.ResponseWriter, r *http.Request) error {
 		err = c.keepSealed(r, id, values)
 	}
 	if err == nil {
+		err = c.moneyInFen(r, values)
+	}
+	if err == nil {
 		_, err = c.cards.Save(r.Context(), id, surveyor, surveyed, values)
 	}
 	if err != nil {
@@ -42,6 +45,32 @@ func (c *customerPages) saveCard(w http.ResponseWriter, r *http.Request) error {
 		return c.showCard(w, r, httpx.Status(err), values, surveyor, surveyed, err)
 	}
 	http.Redirect(w, r, fmt.Sprintf("/customers/%d/card?notice=saved#card-values", id), http.StatusSeeOther)
+	return nil
+}
+
+// moneyInFen turns the amounts typed in yuan into the fen the card keeps;
+// one that is not an amount is refused beside its field.
+func (c *customerPages) moneyInFen(r *http.Request, values map[string]string) error {
+	tmpl, _, err := c.cards.Template(r.Context())
+	if err != nil {
+		return err
+	}
+	var bad []crm.FieldError
+	for _, f := range tmpl {
+		v, sent := values[f.Key]
+		if !sent || !cardMoney(f) {
+			continue
+		}
+		fen, ok := yuanToFen(v)
+		if !ok {
+			bad = append(bad, crm.Bad("values."+f.Key, "money", "customers.card.invalid.money"))
+			continue
+		}
+		values[f.Key] = fen
+	}
+	if len(bad) > 0 {
+		return crm.Invalid(bad...)
+	}
 	return nil
 }
 

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"slices"
@@ -28,6 +29,7 @@ type listFilters struct {
 	RegionName string
 	Provinces  []choice        // the datalist of the region input
 	Industries []industryGroup // GB/T 4754 sections with their divisions
+	Pick       regionPick      // the region picker's start
 	// Owners and Teams are the selects, nil for a role that sees only
 	// its own customers (owner) or not every team's (team).
 	Owners, Teams []choice
@@ -84,17 +86,8 @@ func (c *customerPages) readFilters(r *http.Request, me crm.Principal, q url.Val
 		d.Industry, f.Industry = in.Code, in.Code
 		keep("industry", in.Code)
 	}
-	for _, s := range cn.Sections() {
-		name := s.Name
-		if lang == "en" && s.NameEn != "" {
-			name = s.NameEn
-		}
-		g := industryGroup{Section: choice{Value: s.Code, Label: s.Code + " " + name, Selected: s.Code == d.Industry}}
-		for _, v := range cn.Divisions(s.Code) {
-			g.Divisions = append(g.Divisions, choice{Value: v.Code, Label: v.Code + " " + v.Name, Selected: v.Code == d.Industry})
-		}
-		d.Industries = append(d.Industries, g)
-	}
+	d.Industries = industryGroups(lang, d.Industry)
+	d.Pick = regionPickOf(d.Region)
 
 	scope := crm.CustomerScope(me)
 	if scope.All || scope.TeamID != 0 {
@@ -216,4 +209,57 @@ func userLabel(u identity.User) string {
 		return u.DisplayName + " (" + u.Username + ")"
 	}
 	return u.Username
+}
+
+// industryGroups are the GB/T 4754 sections with their divisions as a
+// select offers them (the section's name in English where the page is,
+// the divisions by the standard's names), selected marked.
+func industryGroups(lang, selected string) []industryGroup {
+	var out []industryGroup
+	for _, s := range cn.Sections() {
+		name := s.Name
+		if lang == "en" && s.NameEn != "" {
+			name = s.NameEn
+		}
+		g := industryGroup{Section: choice{Value: s.Code, Label: s.Code + " " + name, Selected: s.Code == selected}}
+		for _, v := range cn.Divisions(s.Code) {
+			g.Divisions = append(g.Divisions, choice{Value: v.Code, Label: v.Code + " " + v.Name, Selected: v.Code == selected})
+		}
+		out = append(out, g)
+	}
+	return out
+}
+
+// regionPick is where a region picker starts: the code as typed, the
+// chain of regions down to it (JSON for the script: code and name of
+// each) and its full name; Chain is "[]" and Name "" for no region.
+type regionPick struct {
+	Code, Chain, Name string
+}
+
+// regionPickOf is the picker's start for a code (or prefix) as typed.
+func regionPickOf(code string) regionPick {
+	type link struct {
+		Code string `json:"code"`
+		Name string `json:"name"`
+	}
+	chain := []link{}
+	for _, r := range cn.RegionChain(strings.TrimSpace(code)) {
+		chain = append(chain, link{r.Code, r.Name})
+	}
+	b, _ := json.Marshal(chain)
+	return regionPick{Code: code, Chain: string(b), Name: cn.RegionFullName(strings.TrimSpace(code))}
+}
+
+// industryLabel names an industry code for a person: the standard's
+// name, a section's English name on an English page; "" for none.
+func industryLabel(lang, code string) string {
+	in, ok := cn.IndustryByCode(code)
+	if !ok || strings.TrimSpace(code) == "" {
+		return ""
+	}
+	if lang == "en" && in.NameEn != "" {
+		return in.NameEn
+	}
+	return in.Name
 }

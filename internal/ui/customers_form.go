@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/kehucrm/kehu/internal/cn"
 	"github.com/kehucrm/kehu/internal/crm"
 	"github.com/kehucrm/kehu/internal/crm/customer"
 	"github.com/kehucrm/kehu/internal/httpx"
@@ -37,6 +38,10 @@ type customerFormData struct {
 	RevenueBands           []choice
 	CustomFields           []customInput
 	Problem                formProblem
+	// Region starts the region picker; Industries are the industry
+	// select's sections and divisions.
+	Region     regionPick
+	Industries []industryGroup
 }
 
 // customerFields are the form's inputs that can carry a message.
@@ -138,6 +143,12 @@ func (c *customerPages) showForm(w http.ResponseWriter, r *http.Request, status 
 		Sources: c.choices(lang, "source", customer.CustomerSources, f.Source), Stages: c.choices(lang, "stage", customer.CustomerStages, f.Stage),
 		EmployeeBands: c.choices(lang, "employee_band", customer.EmployeeBands, f.EmployeeBand),
 		RevenueBands:  c.choices(lang, "revenue_band", customer.RevenueBands, f.RevenueBand)}
+	d.Region = regionPickOf(f.RegionCode)
+	industry := strings.TrimSpace(f.IndustryCode)
+	if in, ok := cn.IndustryByCode(industry); ok {
+		industry = in.Code
+	}
+	d.Industries = industryGroups(lang, industry)
 	fields, _, ferr := c.cs.CustomerFields(r.Context())
 	if ferr != nil {
 		return ferr

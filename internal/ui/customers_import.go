@@ -59,6 +59,47 @@ type importJob struct {
 	CanResume   bool // failed, or its process died
 	Problem     string
 	Notice      string
+	// Step is the wizard's step (1 upload … 5 done) and Failed whether
+	// its work failed there; Rejects offers the bad rows to fix.
+	Step    int
+	Failed  bool
+	Rejects string
+	Steps   []importStep
+}
+
+// importStep is one step of the wizard's step indicator.
+type importStep struct {
+	Label         string
+	Done, Current bool
+}
+
+// stepsAt are the wizard's steps in lang at step (1-based).
+func (p *importPages) stepsAt(lang string, step int) []importStep {
+	out := make([]importStep, len(importSteps))
+	for i, key := range importSteps {
+		out[i] = importStep{Label: p.msgs.text(lang, key), Done: i+1 < step, Current: i+1 == step}
+	}
+	return out
+}
+
+// importSteps are the wizard's steps, numbered from 1, by catalogue key.
+var importSteps = []string{"import.step.upload", "import.step.mapping", "import.step.report", "import.step.commit", "import.step.done"}
+
+// stepOf is the step an import is at: checking and checked are the
+// check (3), committing and failed the import (4), done the last.
+func stepOf(x importer.Import) int {
+	switch x.Status {
+	case importer.ImportUploading:
+		return 1
+	case importer.ImportChecking, importer.ImportChecked:
+		if x.Batches > 0 {
+			return 4
+		}
+		return 3
+	case importer.ImportDone:
+		return 5
+	}
+	return 4
 }
 
 type importColumnView struct {
@@ -186,6 +227,11 @@ func (p *importPages) job(r *http.Request, x importer.Import) (importJob, error)
 	d.CanCommit = d.CanMap
 	d.CanAll = d.CanCommit && x.BadRows == 0
 	d.CanResume = x.Status == importer.ImportFailed && x.Mode != ""
+	d.Step, d.Failed = stepOf(x), x.Status == importer.ImportFailed
+	d.Steps = p.stepsAt(lang, d.Step)
+	if !d.Running && x.BadRows > 0 {
+		d.Rejects = fmt.Sprintf("/api/v1/imports/%d/rejects", x.ID)
+	}
 	if d.CanMap {
 		for _, c := range x.Columns {
 			d.Columns = append(d.Columns, importColumnView{Index: c.Index, Header: c.Header, Options: p.fieldChoices(lang, c.Field)})

@@ -1,53 +1,189 @@
 package ui
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"time"
+
+	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/complaint"
+	"github.com/kehucrm/kehu/internal/crm/workbench"
 )
 
-// homeFigures are the real numbers the home page shows.
-type homeFigures struct {
-	Engine          string
-	SchemaVersion   int
-	JobsDone24h     int64
-	LastMaintenance *time.Time
-	Chart           homeChart
+// workbenchPage is the home page (我的工作台): what needs the signed-in
+// user today, and a few figures of their scope. A nil list is a part the
+// role has no use for, left out of the page.
+type workbenchPage struct {
+	Name           string // who is signed in, by name
+	Today          string // today's date in China
+	Tiles          []tile
+	Complaints     []workbenchComplaint
+	MoreComplaints bool
+	Orders         []workbenchOrder
+	Approvals      []workbenchApproval
+	Customers      []workbenchCustomer
+	Shown          struct{ Complaints, Orders, Approvals, Customers bool }
+	Charts         []workbenchChart
+	Links          []navItem // the modules the role may use, for roles with no work list
 }
 
-// homeChart feeds the ECharts bar chart of jobs by state.
-type homeChart struct {
-	Labels []string `json:"labels"`
-	Values []int64  `json:"values"`
+// tile is one count at the top of the workbench, linking to its list.
+type tile struct {
+	ID, Label, Href string
+	N               int
+	Alert           bool // draw attention: something is overdue
+}
+
+type workbenchComplaint struct {
+	ID                               int64
+	Number, Customer, Status, DueFor string
+	Due                              string
+	Overdue, Major                   bool
+}
+
+type workbenchOrder struct {
+	ID                                 int64
+	Number, Customer, Status, Received string
+	CarriedOver                        bool
+}
+
+type workbenchApproval struct {
+	Username, Record, Reason, Asked string
+}
+
+type workbenchCustomer struct {
+	ID                   int64
+	Name, Stage, Updated string
+}
+
+// workbenchChart feeds one ECharts figure: a bar chart of labels and
+// values (Series names two bars per label when set), or a gauge-like
+// percentage bar chart (Unit "%").
+type workbenchChart struct {
+	ID     string        `json:"-"`
+	Title  string        `json:"-"`
+	Kind   string        `json:"kind"` // bar or pie
+	Labels []string      `json:"labels"`
+	Series []chartSeries `json:"series"`
+	Unit   string        `json:"unit,omitempty"`
+	Empty  string        `json:"empty"`
+}
+
+type chartSeries struct {
+	Name   string     `json:"name"`
+	Values []*float64 `json:"values"`
 }
 
 func (u *UI) home(w http.ResponseWriter, r *http.Request) error {
-	f, err := u.figures(r.Context(), langOf(r))
+	ctx := r.Context()
+	p, _ := crm.PrincipalFrom(ctx)
+	lang := langOf(r)
+	today, err := u.svc.Workbench.Today(ctx)
 	if err != nil {
-		return fmt.Errorf("home figures: %w", err)
+		return fmt.Errorf("workbench: %w", err)
 	}
-	return u.render(w, r, http.StatusOK, "home", "home.title", f)
+	figs, err := u.svc.Workbench.Figures(ctx)
+	if err != nil {
+		return fmt.Errorf("workbench figures: %w", err)
+	}
+	d := workbenchPage{Name: p.Username, Today: u.svc.Clock().In(u.loc).Format("2006-01-02")}
+	if me, err := u.svc.Directory.User(ctx, p.UserID); err == nil && me.DisplayName != "" {
+		d.Name = me.DisplayName
+	}
+	d.Shown.Complaints, d.Shown.Orders = today.Complaints != nil, today.Orders != nil
+	d.Shown.Approvals, d.Shown.Customers = today.Approvals != nil, today.Customers != nil
+	t := func(key string, args ...any) string { return u.msgs.text(lang, key, args...) }
+	if d.Shown.Complaints {
+		d.MoreComplaints = today.ComplaintsMore
+		for _, it := range today.Complaints {
+			c := workbenchComplaint{ID: it.ID, Number: it.Number, Customer: it.CustomerName, Status: u.word(lang, "complaints.status.", string(it.Status)),
+				Overdue: it.Overdue, Major: it.Severity == "major"}
+			if it.CustomerID == 0 {
+				c.Customer = it.CallerName
+			}
+			if it.Due != nil {
+				c.Due, c.DueFor = u.when(*it.Due), t("complaints.due."+it.DueKind)
+			}
+			d.Complaints = append(d.Complaints, c)
+		}
+		d.Tiles = append(d.Tiles, tile{ID: "tile-complaints", Label: t("workbench.tile.complaints"), Href: "/complaints", N: len(today.Complaints)},
+			tile{ID: "tile-overdue", Label: t("workbench.tile.overdue"), Href: "/complaints", N: today.ComplaintsOverdue, Alert: today.ComplaintsOverdue > 0})
+	}
+	if d.Shown.Orders {
+		for _, o := range today.Orders {
+			d.Orders = append(d.Orders, workbenchOrder{ID: o.ID, Number: o.Number, Customer: o.CustomerName,
+				Status: u.word(lang, "service.status.", string(o.Status)), Received: u.when(o.ReceivedAt), CarriedOver: o.CarriedOver})
+		}
+		d.Tiles = append(d.Tiles, tile{ID: "tile-orders", Label: t("workbench.tile.orders"), Href: "/service-orders", N: len(today.Orders)})
+		if today.OrdersCarried > 0 {
+			d.Tiles = append(d.Tiles, tile{ID: "tile-carried", Label: t("workbench.tile.carried"), Href: "/service-orders/dispatch", N: today.OrdersCarried, Alert: true})
+		}
+	}
+	if d.Shown.Approvals {
+		for _, a := range today.Approvals {
+			d.Approvals = append(d.Approvals, workbenchApproval{Username: a.Username, Reason: a.Reason, Asked: u.when(a.CreatedAt),
+				Record: u.word(lang, "access.entity.", a.Entity) + fmt.Sprintf(" #%d", a.RecordID)})
+		}
+		d.Tiles = append(d.Tiles, tile{ID: "tile-approvals", Label: t("workbench.tile.approvals"), Href: "/access-requests?status=pending", N: len(today.Approvals)})
+	}
+	if d.Shown.Customers {
+		for _, c := range today.Customers {
+			d.Customers = append(d.Customers, workbenchCustomer{ID: c.ID, Name: c.Name, Stage: u.word(lang, "customers.stage.", c.Stage), Updated: u.when(c.UpdatedAt)})
+		}
+	}
+	d.Charts = u.workbenchCharts(lang, figs)
+	if len(d.Tiles) == 0 {
+		d.Links = navFor(&view{Lang: lang, msgs: u.msgs}, p.Role)[1:]
+	}
+	return u.render(w, r, http.StatusOK, "home", "home.title", d)
 }
 
-func (u *UI) figures(ctx context.Context, lang string) (homeFigures, error) {
-	f := homeFigures{Chart: homeChart{Labels: []string{}, Values: []int64{}}}
-	st, err := u.svc.System.Status(ctx)
-	if err != nil {
-		return f, err
+// workbenchCharts are the figures of the caller's scope the role reads.
+func (u *UI) workbenchCharts(lang string, f workbench.Figures) []workbenchChart {
+	t := func(key string, args ...any) string { return u.msgs.text(lang, key, args...) }
+	var out []workbenchChart
+	if f.ComplaintsThis != nil && f.ComplaintsLast != nil {
+		this, last := *f.ComplaintsThis, *f.ComplaintsLast
+		out = append(out, workbenchChart{ID: "chart-complaints", Title: t("workbench.chart.complaints"), Kind: "bar",
+			Labels: []string{last.Month, this.Month},
+			Series: []chartSeries{{Name: t("workbench.chart.received"), Values: []*float64{count(last.Total), count(this.Total)}}}})
+		out = append(out, workbenchChart{ID: "chart-sla", Title: t("workbench.chart.sla"), Kind: "bar", Unit: "%",
+			Labels: []string{t("workbench.chart.reply"), t("workbench.chart.solution")},
+			Series: []chartSeries{
+				{Name: last.Month, Values: []*float64{pct(last.ReplySLA), pct(last.SolutionSLA)}},
+				{Name: this.Month, Values: []*float64{pct(this.ReplySLA), pct(this.SolutionSLA)}}},
+			Empty: t("workbench.chart.sla_empty")})
 	}
-	f.Engine, f.SchemaVersion, f.JobsDone24h, f.LastMaintenance = st.Engine, st.SchemaVersion, st.JobsDone24h, st.LastMaintenance
-	byState := map[string]int64{}
-	var order []string
-	for _, c := range st.Jobs {
-		if _, seen := byState[c.State]; !seen {
-			order = append(order, c.State)
+	if f.OrdersByStatus != nil {
+		c := workbenchChart{ID: "chart-orders", Title: t("workbench.chart.orders"), Kind: "bar", Series: []chartSeries{{Name: t("workbench.chart.count")}},
+			Empty: t("workbench.chart.orders_empty")}
+		total := 0
+		for _, s := range f.OrdersByStatus {
+			c.Labels = append(c.Labels, u.word(lang, "service.status.", string(s.Status)))
+			c.Series[0].Values = append(c.Series[0].Values, count(s.N))
+			total += s.N
 		}
-		byState[c.State] += c.N
+		if total == 0 {
+			c.Labels, c.Series[0].Values = []string{}, []*float64{}
+		}
+		out = append(out, c)
 	}
-	for _, s := range order {
-		f.Chart.Labels = append(f.Chart.Labels, u.msgs.text(lang, "state."+s))
-		f.Chart.Values = append(f.Chart.Values, byState[s])
-	}
-	return f, nil
+	return out
 }
+
+func count(n int) *float64 { f := float64(n); return &f }
+
+// pct is a deadline's compliance in percent, nil when none was judged.
+func pct(s complaint.SLA) *float64 { return s.CompliancePct }
+
+// word names a status or kind in lang; one the catalogue does not know
+// shows as stored.
+func (u *UI) word(lang, prefix, value string) string {
+	if s, ok := u.msgs[lang][prefix+value]; ok {
+		return s
+	}
+	return value
+}
+
+// when shows t as YYYY-MM-DD HH:mm in China time.
+func (u *UI) when(t time.Time) string { return t.In(u.loc).Format("2006-01-02 15:04") }

@@ -3,31 +3,35 @@ package ui
 import (
 	"encoding/json"
 	"html/template"
-	"net/http"
+	"slices"
 	"strings"
+
+	"github.com/kehucrm/kehu/internal/crm"
 )
 
-// module is one part of the product in the navigation.
+// module is one part of the product in the navigation: its address, the
+// catalogue key of its name, and the actions of which a role must be
+// allowed one to see it. Only modules that exist are listed: a module
+// that lands adds its one line here, in the order the menu shows it.
 type module struct {
 	Path, Key string
-	Built     bool // false while the module shows the placeholder page
+	Any       []crm.Action
 }
 
 // modules lists the parts of Kehu in the order the navigation shows them;
 // each maps to sections of the policy documents (see PRODUCT.md).
 var modules = []module{
-	{"/customers", "nav.customers", true},
-	{"/tiers", "nav.tiers", false},
-	{"/care", "nav.care", false},
-	{"/complaints", "nav.complaints", true},
-	{"/service-orders", "nav.service", true},
-	{"/dealers", "nav.dealers", false},
-	{"/satisfaction", "nav.satisfaction", false},
-	{"/reports", "nav.reports", false},
-	{"/projects", "nav.projects", false},
-	{"/access-requests", "access.nav", true},
-	{"/calendar", "nav.calendar", true},
-	{"/admin", "nav.admin", true},
+	{"/customers", "nav.customers", []crm.Action{crm.ActCustomerRead}},
+	{"/complaints", "nav.complaints", []crm.Action{crm.ActComplaintRead, crm.ActComplaintCreate}},
+	{"/service-orders", "nav.service", []crm.Action{crm.ActServiceOrderRead}},
+	{"/access-requests", "access.nav", []crm.Action{crm.ActAccessRequest, crm.ActAccessApprove}},
+	{"/calendar", "nav.calendar", []crm.Action{crm.ActCalendarRead}},
+	{"/admin", "nav.admin", []crm.Action{crm.ActUserManage, crm.ActAuditRead, crm.ActSystemRead}},
+}
+
+// usable reports whether role r may use m.
+func (m module) usable(r crm.Role) bool {
+	return slices.ContainsFunc(m.Any, r.Can)
 }
 
 type navItem struct {
@@ -35,22 +39,16 @@ type navItem struct {
 	Current     bool
 }
 
-func navFor(v *view) []navItem {
+// navFor is the menu of the signed-in role: the workbench, then the
+// modules the role may use.
+func navFor(v *view, role crm.Role) []navItem {
 	items := []navItem{{Path: "/", Label: v.T("nav.home"), Current: v.Path == "/"}}
 	for _, m := range modules {
-		items = append(items, navItem{Path: m.Path, Label: v.T(m.Key), Current: strings.HasPrefix(v.Path, m.Path)})
-	}
-	return items
-}
-
-// module shows a module that is still being built.
-func (u *UI) module(w http.ResponseWriter, r *http.Request) error {
-	for _, m := range modules {
-		if m.Path == r.URL.Path {
-			return u.render(w, r, http.StatusOK, "module", m.Key, m)
+		if m.usable(role) {
+			items = append(items, navItem{Path: m.Path, Label: v.T(m.Key), Current: v.Path == m.Path || strings.HasPrefix(v.Path, m.Path+"/")})
 		}
 	}
-	return u.notFound(w, r)
+	return items
 }
 
 // toJSON embeds data for scripts in a <script type="application/json">

@@ -15,6 +15,7 @@ import (
 	"github.com/kehucrm/kehu/internal/crm/customer"
 	"github.com/kehucrm/kehu/internal/crm/service"
 	"github.com/kehucrm/kehu/internal/httpx"
+	"github.com/kehucrm/kehu/internal/msg"
 )
 
 // servicePages serve the after-sales service (服务作业): the service
@@ -49,6 +50,7 @@ type serviceRow struct {
 	Dispatched, Arrived, Left, SignedAt, Settled, Invoiced, Closed string
 	Hours, Fee, Collected, Method, Settlement                      string
 	DispatchedBy, InvoicedBy, ClosedBy                             string
+	TechnicianName                                                 string // the technician's name, not their username
 }
 
 func (s *servicePages) label(lang, group, value string) string {
@@ -77,7 +79,8 @@ func (s *servicePages) row(lang string, o service.ServiceOrder) serviceRow {
 	r := serviceRow{ServiceOrder: o, TypeLabel: s.label(lang, "type", string(o.Type)), StatusLabel: s.label(lang, "status", string(o.Status)),
 		Received: s.when(&o.ReceivedAt), CarryOver: s.when(&o.CarryOverAt), Dispatched: s.when(o.DispatchedAt),
 		Arrived: s.when(o.ArrivedAt), Left: s.when(o.LeftAt), SignedAt: s.when(o.SignedAt), Settled: s.when(o.SettledAt),
-		Invoiced: s.when(o.InvoicedAt), Closed: s.when(o.ClosedAt), Fee: yuan(o.FeeFen), Collected: yuan(o.CollectedFen)}
+		Invoiced: s.when(o.InvoicedAt), Closed: s.when(o.ClosedAt), Fee: yuan(o.FeeFen), Collected: yuan(o.CollectedFen),
+		TechnicianName: personName(o.TechnicianName, o.Technician)}
 	if o.WorkMinutes != nil {
 		r.Hours = fmt.Sprintf("%d:%02d", *o.WorkMinutes/60, *o.WorkMinutes%60)
 	}
@@ -97,7 +100,7 @@ func (s *servicePages) names(r *http.Request, row *serviceRow) {
 			return ""
 		}
 		if u, err := s.svc.Directory.User(r.Context(), id); err == nil {
-			return u.Username
+			return personName(u.DisplayName, u.Username)
 		}
 		return "#" + strconv.FormatInt(id, 10)
 	}
@@ -127,7 +130,7 @@ type serviceList struct {
 	Tabs        serviceTabs
 	Rows        []serviceRow
 	Next        string
-	Technicians []string
+	Technicians []choice // value: the username; label: the name
 	Notice      string
 	Problem     formProblem
 	ProblemID   int64 // the row the problem belongs to
@@ -195,12 +198,8 @@ func (s *servicePages) showBoard(w http.ResponseWriter, r *http.Request, status 
 	if err != nil {
 		return err
 	}
-	techs, err := s.so.Technicians(r.Context())
-	if err != nil {
+	if d.Technicians, err = s.technicians(r, ""); err != nil {
 		return err
-	}
-	for _, t := range techs {
-		d.Technicians = append(d.Technicians, t.Username)
 	}
 	d.Problem, d.ProblemID = p, problemID
 	return s.render(w, at(r, "/service-orders/dispatch"), status, "service_orders_dispatch", "service.dispatch_title", d)
@@ -241,18 +240,21 @@ func (s *servicePages) showInvoices(w http.ResponseWriter, r *http.Request, stat
 	return s.render(w, at(r, "/service-orders/invoices"), status, "service_orders_invoices", "service.invoices_title", d)
 }
 
-// serviceForm is the registration form as typed.
+// serviceForm is the registration form as typed. The customer is found
+// by the customer list's search (CustomerQ, by name, pinyin, code, USCC,
+// contact or phone) and chosen (CustomerID); choosing one fills in its
+// address and its primary contact's phone, shown masked (PhoneMasked) and
+// read from the contact (ContactID) when the order is registered.
 type serviceForm struct {
-	Type, CustomerID, Address, Phone, ProductModel, ProductSpec string
-	PurchaseDate, PurchasePlace, Problem                        string
+	Type, CustomerID, CustomerQ, Address, Phone, ProductModel, ProductSpec string
+	PurchaseDate, PurchasePlace, Problem, ContactID, PhoneMasked           string
 }
 
 type serviceFormData struct {
-	Tabs      serviceTabs
-	Form      serviceForm
-	Types     []choice
-	Customers []choice
-	Problem   formProblem
+	Tabs    serviceTabs
+	Form    serviceForm
+	Types   []choice
+	Problem formProblem
 }
 
 func (s *servicePages) newForm(w http.ResponseWriter, r *http.Request) error {
@@ -260,7 +262,14 @@ func (s *servicePages) newForm(w http.ResponseWriter, r *http.Request) error {
 	if !me.Role.Can(crm.ActServiceOrderCreate) {
 		return crm.Fail(crm.EForbidden, "service.refused.register")
 	}
-	return s.showForm(w, r, http.StatusOK, serviceForm{Type: "C", CustomerID: r.URL.Query().Get("customer_id")}, formProblem{})
+	f := serviceForm{Type: "C"}
+	if id, err := strconv.ParseInt(r.URL.Query().Get("customer_id"), 10, 64); err == nil && id > 0 {
+		// From a customer's page: that customer, with its address.
+		if c, err := s.cs.Get(r.Context(), id); err == nil {
+			f.CustomerID, f.CustomerQ, f.Address = strconv.FormatInt(c.ID, 10), c.Code+" "+c.Name, c.Address
+		}
+	}
+	return s.showForm(w, r, http.StatusOK, f, formProblem{})
 }
 
 func (s *servicePages) showForm(w http.ResponseWriter, r *http.Request, status int, f serviceForm, p formProblem) error {
@@ -270,33 +279,78 @@ func (s *servicePages) showForm(w http.ResponseWriter, r *http.Request, status i
 	for _, t := range service.ServiceTypes {
 		d.Types = append(d.Types, choice{Value: string(t), Label: s.label(lang, "type", string(t)), Selected: string(t) == f.Type})
 	}
-	customers, err := s.cs.List(r.Context(), customer.CustomerFilter{Limit: 500})
-	if err != nil {
-		return err
-	}
-	for _, c := range customers {
-		id := strconv.FormatInt(c.ID, 10)
-		d.Customers = append(d.Customers, choice{Value: id, Label: c.Code + " " + c.Name, Selected: id == f.CustomerID})
-	}
 	return s.render(w, at(r, "/service-orders/new"), status, "service_orders_form", "service.new", d)
 }
 
 // create registers the order the form describes and shows it.
 func (s *servicePages) create(w http.ResponseWriter, r *http.Request) error {
 	v := r.PostFormValue
-	f := serviceForm{Type: v("type"), CustomerID: v("customer_id"), Address: v("address"), Phone: v("phone"), ProductModel: v("product_model"),
-		ProductSpec: v("product_spec"), PurchaseDate: v("purchase_date"), PurchasePlace: v("purchase_place"), Problem: v("problem")}
-	customer, _ := strconv.ParseInt(f.CustomerID, 10, 64)
-	o, err := s.so.Register(r.Context(), service.ServiceOrder{Type: service.Type(f.Type), CustomerID: customer, Address: f.Address, ProductModel: f.ProductModel,
-		ProductSpec: f.ProductSpec, PurchaseDate: f.PurchaseDate, PurchasePlace: f.PurchasePlace, Problem: f.Problem}, f.Phone, langOf(r))
+	f := serviceForm{Type: v("type"), CustomerID: v("customer_id"), CustomerQ: v("customer_q"), Address: v("address"), Phone: v("phone"),
+		ProductModel: v("product_model"), ProductSpec: v("product_spec"), PurchaseDate: v("purchase_date"), PurchasePlace: v("purchase_place"),
+		Problem: v("problem"), ContactID: v("contact_id"), PhoneMasked: v("phone_masked")}
+	lang := langOf(r)
+	var o service.ServiceOrder
+	customerID, phone, err := s.formCustomer(r, &f)
+	if err == nil {
+		o, err = s.so.Register(r.Context(), service.ServiceOrder{Type: service.Type(f.Type), CustomerID: customerID, Address: f.Address, ProductModel: f.ProductModel,
+			ProductSpec: f.ProductSpec, PurchaseDate: f.PurchaseDate, PurchasePlace: f.PurchasePlace, Problem: f.Problem}, phone, lang)
+	}
 	if err != nil {
 		if c := crm.ErrorCode(err); c == crm.EForbidden || c == crm.EUnauthorized || c == crm.EInternal {
 			return err
 		}
-		return s.showForm(w, r, httpx.Status(err), f, s.problem(langOf(r), err, serviceFormFields))
+		return s.showForm(w, r, httpx.Status(err), f, s.problem(lang, err, serviceFormFields))
 	}
 	http.Redirect(w, r, fmt.Sprintf("/service-orders/%d?notice=registered", o.ID), http.StatusSeeOther)
 	return nil
+}
+
+// formCustomer is the customer and the phone of the registration form:
+// the customer chosen from the search, or else the one customer the
+// search text finds; the phone as typed, or — left as the masked number
+// filled in on choosing the customer — the full number of the contact it
+// came from (revealing it is audited, as every reveal is).
+func (s *servicePages) formCustomer(r *http.Request, f *serviceForm) (int64, string, error) {
+	ctx, lang := r.Context(), langOf(r)
+	id, _ := strconv.ParseInt(f.CustomerID, 10, 64)
+	if q := strings.TrimSpace(f.CustomerQ); id <= 0 && q != "" {
+		found, err := s.cs.List(ctx, customer.CustomerFilter{Query: q, Limit: 2})
+		if err != nil {
+			return 0, "", err
+		}
+		switch len(found) {
+		case 0:
+			return 0, "", crm.Invalid(crm.Bad("customer_id", "unknown", "serviceorder.no_such_customer"))
+		case 1:
+			id = found[0].ID
+			f.CustomerID, f.CustomerQ = strconv.FormatInt(id, 10), found[0].Code+" "+found[0].Name
+			if strings.TrimSpace(f.Address) == "" {
+				f.Address = found[0].Address
+			}
+		default:
+			return 0, "", crm.Invalid(crm.BadText("customer_id", "ambiguous", msg.M("service.err.customer_id.ambiguous", q)))
+		}
+	}
+	phone := strings.TrimSpace(f.Phone)
+	contact, _ := strconv.ParseInt(f.ContactID, 10, 64)
+	if contact <= 0 || id <= 0 || (phone != "" && phone != f.PhoneMasked) {
+		return id, phone, nil
+	}
+	contacts, err := s.cs.Contacts(ctx, id)
+	if err != nil {
+		return id, phone, err
+	}
+	for _, c := range contacts {
+		if c.ID != contact {
+			continue
+		}
+		if c.Mobile == "" {
+			return id, c.Landline, nil
+		}
+		full, err := s.cs.RevealContactMobile(ctx, c.ID, s.msgs.text(lang, "service.reveal_for_order"))
+		return id, full, err
+	}
+	return id, "", crm.Invalid(crm.BadText("phone", "contact", msg.M("service.err.phone.contact")))
 }
 
 var serviceFormFields = []string{"type", "customer_id", "address", "phone", "product_model", "product_spec", "purchase_date", "purchase_place", "problem"}
@@ -320,13 +374,15 @@ type serviceDetail struct {
 	Tabs                                       serviceTabs
 	Row                                        serviceRow
 	Notice                                     string
-	Technicians                                []string
+	Technicians                                []choice
 	CanDispatch, CanStart, CanWork, CanSign    bool
 	CanSettle, CanInvoice, CanClose, CanReveal bool
 	Methods                                    []choice
 	Form                                       string // the form the problem belongs to
 	Problem                                    formProblem
-	Now                                        string // datetime-local default
+	Now                                        string // datetime-local default of the arrival
+	LeftDefault                                string // of the departure: now, unless that is the arrival's minute
+	Open                                       string // the one step form shown unfolded (one at a time on a phone)
 	Values                                     map[string]string
 }
 
@@ -367,14 +423,12 @@ func (s *servicePages) showDetail(w http.ResponseWriter, r *http.Request, status
 	d.CanClose = dispatcher && next("closed")
 	d.CanReveal = worker || me.Role.Can(crm.ActCustomerReveal)
 	if d.CanDispatch {
-		techs, err := s.so.Technicians(r.Context())
-		if err != nil {
+		if d.Technicians, err = s.technicians(r, values["technician"]); err != nil {
 			return err
 		}
-		for _, t := range techs {
-			d.Technicians = append(d.Technicians, t.Username)
-		}
 	}
+	d.Open = s.openForm(d, form)
+	d.LeftDefault = leftDefault(o, s.so.Now(), s.loc)
 	for _, m := range service.ServicePaymentMethods {
 		d.Methods = append(d.Methods, choice{Value: m, Label: s.label(lang, "method", m)})
 	}
@@ -384,6 +438,51 @@ func (s *servicePages) showDetail(w http.ResponseWriter, r *http.Request, status
 		}
 	}
 	return s.render(w, at(r, fmt.Sprintf("/service-orders/%d", o.ID)), status, "service_orders_detail", "service.detail_title", d)
+}
+
+// technicians are the active technicians to dispatch to, by name;
+// chosen is the one chosen in a form shown again.
+func (s *servicePages) technicians(r *http.Request, chosen string) ([]choice, error) {
+	techs, err := s.so.Technicians(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	out := make([]choice, 0, len(techs))
+	for _, t := range techs {
+		out = append(out, choice{Value: t.Username, Label: personName(t.DisplayName, t.Username), Selected: t.Username == chosen})
+	}
+	return out, nil
+}
+
+// openForm is the step form shown unfolded: the one just refused, else
+// the first the caller may take (in the order the page lists them).
+func (s *servicePages) openForm(d serviceDetail, failed string) string {
+	steps := []struct {
+		name string
+		can  bool
+	}{{"dispatch", d.CanDispatch}, {"start", d.CanStart}, {"work", d.CanWork}, {"sign", d.CanSign},
+		{"settle", d.CanSettle}, {"invoice", d.CanInvoice}, {"close", d.CanClose}}
+	for _, st := range steps {
+		if st.can && st.name == failed {
+			return failed
+		}
+	}
+	for _, st := range steps {
+		if st.can {
+			return st.name
+		}
+	}
+	return ""
+}
+
+// leftDefault is the departure a work form offers: now (to the minute),
+// unless the technician arrived in this very minute, when a departure
+// at now could not be after the arrival: then nothing, to be typed.
+func leftDefault(o service.ServiceOrder, now time.Time, loc *time.Location) string {
+	if o.ArrivedAt != nil && !now.Truncate(time.Minute).After(*o.ArrivedAt) {
+		return ""
+	}
+	return now.In(loc).Format("2006-01-02T15:04")
 }
 
 // localTime reads a datetime-local input in China time; "" is nil.

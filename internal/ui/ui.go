@@ -109,11 +109,6 @@ func (u *UI) Register(rt *httpx.Router) {
 	u.registerComplaints(rt)
 	u.registerServiceOrders(rt)
 	u.registerSatisfaction(rt)
-	for _, m := range modules {
-		if !m.Built {
-			rt.Handle("GET "+m.Path, u.private(u.module))
-		}
-	}
 	rt.NotFound(u.public(u.notFound))
 }
 
@@ -129,7 +124,12 @@ type view struct {
 
 	msgs catalog
 	loc  *time.Location
+	role crm.Role
 }
+
+// Can reports whether the signed-in user's role may take action a (a
+// crm.Action's text), for a page to offer only what the role may use.
+func (v *view) Can(a string) bool { return v.role.Can(crm.Action(a)) }
 
 // T returns the message for key in the page's language.
 func (v *view) T(key string, args ...any) string { return v.msgs.text(v.Lang, key, args...) }
@@ -143,8 +143,8 @@ func (u *UI) render(w http.ResponseWriter, r *http.Request, status int, page, ti
 	v := &view{Lang: langOf(r), Path: r.URL.Path, Version: u.version, Data: data, msgs: u.msgs, loc: u.loc}
 	v.Title = v.T(titleKey)
 	if p, ok := crm.PrincipalFrom(r.Context()); ok {
-		v.User = p.Username
-		v.Nav = navFor(v)
+		v.User, v.role = p.Username, p.Role
+		v.Nav = navFor(v, p.Role)
 	}
 	var buf bytes.Buffer
 	if err := u.pages[page].ExecuteTemplate(&buf, "layout", v); err != nil {

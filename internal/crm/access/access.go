@@ -47,6 +47,7 @@ type AccessStore interface {
 	CreateAccessRequest(ctx context.Context, r *AccessRequest, e *crm.AuditEntry) error
 	AccessRequest(ctx context.Context, id int64) (AccessRequest, error)
 	ListAccessRequests(ctx context.Context, userID int64, all bool, status Status, beforeID int64, limit int) ([]AccessRequest, error)
+	CountAccessRequests(ctx context.Context, userID int64, all bool, status Status) (crm.ListTotal, error)
 	// DecideAccessRequest writes a decision on r if it is still
 	// StatusPending (EConflict otherwise), with e.
 	DecideAccessRequest(ctx context.Context, r *AccessRequest, e *crm.AuditEntry) error
@@ -112,6 +113,15 @@ func (a *Service) List(ctx context.Context, status string, beforeID int64, limit
 		a.expire(&rs[i])
 	}
 	return rs, err
+}
+
+// Total counts what List lists, all pages.
+func (a *Service) Total(ctx context.Context, status string) (crm.ListTotal, error) {
+	p, err := crm.Authorize(ctx, crm.ActAccessRequest)
+	if err != nil {
+		return crm.ListTotal{}, err
+	}
+	return a.store.CountAccessRequests(ctx, p.UserID, p.Role == crm.RoleGM, Status(status))
 }
 
 // expire shows an approval past its end as expired.

@@ -21,6 +21,8 @@ type AuditFilter struct {
 // AuditStore reads the audit log.
 type AuditStore interface {
 	ListAudit(ctx context.Context, f AuditFilter) ([]crm.AuditEntry, error)
+	// CountAudit counts the entries matching f, ignoring its cursor.
+	CountAudit(ctx context.Context, f AuditFilter) (crm.ListTotal, error)
 }
 
 // Service lets the auditor read the audit log, newest first. Nobody else
@@ -39,4 +41,12 @@ func (l *Service) List(ctx context.Context, f AuditFilter) ([]crm.AuditEntry, er
 		return nil, crm.Invalid(crm.Bad("to", "range", "auditlog.to.range"))
 	}
 	return l.store.ListAudit(ctx, f)
+}
+
+// Total counts the entries matching f, all pages.
+func (l *Service) Total(ctx context.Context, f AuditFilter) (crm.ListTotal, error) {
+	if _, err := crm.Authorize(ctx, crm.ActAuditRead); err != nil {
+		return crm.ListTotal{}, err
+	}
+	return l.store.CountAudit(ctx, f)
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/kehucrm/kehu/internal/calendar"
+	"github.com/kehucrm/kehu/internal/cn"
 	"github.com/kehucrm/kehu/internal/crm"
 	"github.com/kehucrm/kehu/internal/crm/customer"
 	"github.com/kehucrm/kehu/internal/secure"
@@ -131,7 +132,7 @@ func (c *Service) Save(ctx context.Context, customerID int64, surveyor, surveyed
 	// the value on file: clients never see it in full, so they cannot
 	// send it back otherwise.
 	for k, v := range clean {
-		if old, ok := prev.Values[k]; ok && byKey[k].Sensitive && v == secure.MaskGeneric(old) {
+		if old, ok := prev.Values[k]; ok && byKey[k].Sensitive && v == maskValue(old) {
 			clean[k] = old
 		}
 	}
@@ -202,7 +203,7 @@ func (c *Service) mask(tmpl []customer.CardField, values map[string]string) map[
 		out[k] = v
 		for _, f := range tmpl {
 			if f.Key == k && f.Sensitive {
-				out[k] = secure.MaskGeneric(v)
+				out[k] = maskValue(v)
 			}
 		}
 	}
@@ -263,4 +264,17 @@ func (c *Service) Diff(ctx context.Context, customerID int64, n int) ([]CardDiff
 		out = append(out, d)
 	}
 	return out, nil
+}
+
+// maskValue masks a sensitive card value as the same kind of value is
+// masked everywhere else: a mobile number as 138****8000, a bank account
+// as **** **** **** 1234, anything else by MaskGeneric.
+func maskValue(v string) string {
+	if m, p := cn.ValidateMobile(v); p == nil {
+		return secure.MaskMobile(m)
+	}
+	if digits := strings.NewReplacer(" ", "", "-", "").Replace(v); len(digits) >= 12 && strings.Trim(digits, "0123456789") == "" {
+		return secure.MaskBankAccount(digits)
+	}
+	return secure.MaskGeneric(v)
 }

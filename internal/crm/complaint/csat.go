@@ -125,10 +125,12 @@ func (cs *Service) CSATByToken(ctx context.Context, token string) (CSATSurvey, e
 // sign-in, rate-limited per address, one answer per link.
 func (cs *Service) AnswerCSATPublic(ctx context.Context, token string, a CSATAnswer, ip string) (CSATSurvey, error) {
 	now := cs.now().UTC()
-	hits, end, err := cs.store.Hit(ctx, "public-csat:"+ip, time.Hour, now)
+	key := "public-csat:" + ip
+	hits, end, err := cs.store.Hit(ctx, key, time.Hour, now)
 	if err != nil {
 		return CSATSurvey{}, err
 	}
+	crm.NoteRateLimit(ctx, key, csatPerHour, hits, end)
 	if hits > csatPerHour {
 		e := crm.Fail(crm.ERateLimited, "complaint_err.csat.rate_limited")
 		e.RetryAfter = end.Sub(now)
@@ -142,6 +144,12 @@ func (cs *Service) AnswerCSATPublic(ctx context.Context, token string, a CSATAns
 		return s, crm.Fail(crm.EConflict, "complaint_err.csat.answered_thanks")
 	}
 	if err := validAnswer(&a); err != nil {
+		// An answer refused for what was filled in does not use up the
+		// sender's quota.
+		if uerr := cs.store.Unhit(ctx, key, time.Hour, now); uerr != nil {
+			return s, uerr
+		}
+		crm.NoteRateLimit(ctx, key, csatPerHour, hits-1, end)
 		return s, err
 	}
 	sys := crm.WithPrincipal(ctx, crm.Principal{UserID: -1, Username: "public:" + ip, Role: crm.RoleService})

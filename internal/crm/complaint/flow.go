@@ -45,33 +45,42 @@ type ComplaintEvent struct {
 	At          time.Time         `json:"at"`
 }
 
-// step is one legal move of the workflow: who may take it and which
-// fields it must carry (客诉处理办法's duties, department by department).
+// step is one legal move of the workflow: who may take it, which fields
+// it must carry and which it may (a reply to the customer, which only the
+// step's event keeps).
 type step struct {
 	roles    []crm.Role
 	required []string
+	optional []string
 }
 
 // flow is the complaint state machine. A dispute sends a complaint from
 // customer_informed back to investigating.
 var flow = map[Status]map[Status]step{
-	StatusRegistered:        {StatusAccepted: {roles: gm}},
-	StatusAccepted:          {StatusAssigned: {roles: gm, required: []string{"department", "assignee"}}},
+	StatusRegistered:        {StatusAccepted: {roles: office, optional: []string{FieldReply}}},
+	StatusAccepted:          {StatusAssigned: {roles: office, required: []string{"department", "assignee"}}},
 	StatusAssigned:          {StatusInvestigating: {roles: investigators}},
 	StatusInvestigating:     {StatusSolutionProposed: {roles: investigators, required: []string{"cause", "handling", "responsibility"}}},
-	StatusSolutionProposed:  {StatusApproved: {roles: gm}},
-	StatusApproved:          {StatusCustomerInformed: {roles: customerFacing}},
+	StatusSolutionProposed:  {StatusApproved: {roles: office}},
+	StatusApproved:          {StatusCustomerInformed: {roles: customerFacing, optional: []string{FieldReply}}},
 	StatusCustomerInformed:  {StatusCustomerConfirmed: {roles: customerFacing}, StatusInvestigating: {roles: customerFacing}},
 	StatusCustomerConfirmed: {StatusVerified: {roles: []crm.Role{crm.RoleQA}, required: []string{"corrective_action", "effect_confirmed"}}},
 	StatusVerified:          {StatusReturnVisited: {roles: []crm.Role{crm.RoleService, crm.RoleAccountManager}}},
-	StatusReturnVisited:     {StatusClosed: {roles: []crm.Role{crm.RoleService, crm.RoleGM}}},
+	StatusReturnVisited:     {StatusClosed: {roles: []crm.Role{crm.RoleService, crm.RoleGMOffice, crm.RoleGM}}},
 }
 
-// The roles of the workflow's recurring steps: the gm accepts, assigns
-// and approves; QA, production and the service desk investigate; the
-// people who speak to the customer inform them.
+// FieldReply is the optional field of the accepting and informing steps:
+// what the customer is told, shown on the public status page. The step's
+// event keeps it; the complaint has no column of its own for it.
+const FieldReply = "reply"
+
+// The roles of the workflow's recurring steps: the GM office (总经理室,
+// several people) registers, reviews, assigns and approves, and the gm may
+// stand in for it; QA, production and the service desk investigate; the
+// people who speak to the customer inform them. The gm's own work is the
+// escalated complaints (major ones and overdue ones, Escalated).
 var (
-	gm             = []crm.Role{crm.RoleGM}
+	office         = []crm.Role{crm.RoleGMOffice, crm.RoleGM}
 	investigators  = []crm.Role{crm.RoleQA, crm.RoleProduction, crm.RoleService}
 	customerFacing = []crm.Role{crm.RoleService, crm.RoleAccountManager, crm.RoleSalesManager}
 )
@@ -164,6 +173,14 @@ func (cs *Service) Move(ctx context.Context, id int64, version int, to Status, n
 		}
 	}
 	required, particulars := st.fields(c, to, p.Role, cs.now())
+	if r, ok := clean[FieldReply]; ok {
+		switch {
+		case !slices.Contains(st.optional, FieldReply):
+			fs = append(fs, crm.Bad("fields."+FieldReply, "unknown", "complaint_err.field.unknown"))
+		case utf8.RuneCountInString(r) > 2000:
+			fs = append(fs, crm.Bad("fields."+FieldReply, "length", "complaint_err.reply.length"))
+		}
+	}
 	if c.Quality {
 		// The business department's check: the order's particulars.
 		for _, k := range particulars {
@@ -206,15 +223,24 @@ func (cs *Service) Move(ctx context.Context, id int64, version int, to Status, n
 }
 
 // apply copies a step's fields onto the complaint; the assignee is named
-// by username and, for a quality complaint, must be in QA or production.
+// by username and, for a quality complaint, must be in QA or production,
+// and in the department chosen when it is one of Departments. A reply
+// stays with the step's event.
 func (cs *Service) apply(ctx context.Context, c *Complaint, f map[string]string) error {
 	if name := f["assignee"]; name != "" {
 		u, err := cs.store.UserByUsername(ctx, identity.NormalizeUsername(name))
 		if err != nil || u.Disabled() {
 			return crm.Invalid(crm.BadText("fields.assignee", "unknown", msg.M("complaint_err.user.inactive", name)))
 		}
-		if c.Quality && u.Role != crm.RoleQA && u.Role != crm.RoleProduction {
+		if c.Quality && !slices.Contains(qualityRoles, u.Role) {
 			return crm.Invalid(crm.BadText("fields.assignee", "role", msg.M("complaint_err.assignee.role")))
+		}
+		if d, ok := DepartmentOf(f["department"]); ok && !d.Takes(u.Role) {
+			who := u.DisplayName
+			if who == "" {
+				who = u.Username
+			}
+			return crm.Invalid(crm.BadText("fields.assignee", "department", msg.M("complaint_err.assignee.department", who, DepartmentWord(d.Code))))
 		}
 		c.AssigneeID = u.ID
 	}
@@ -225,7 +251,7 @@ func (cs *Service) apply(ctx context.Context, c *Complaint, f map[string]string)
 	for k, v := range f {
 		if dst, ok := set[k]; ok {
 			*dst = v
-		} else if k != "assignee" {
+		} else if k != "assignee" && k != FieldReply {
 			return crm.Invalid(crm.Bad("fields."+k, "unknown", "complaint_err.field.unknown"))
 		}
 	}

@@ -48,11 +48,9 @@ type LedgerFilter struct {
 type LedgerStore interface {
 	ComplaintLedger(ctx context.Context, f LedgerFilter) ([]LedgerEntry, error)
 	CountComplaintLedger(ctx context.Context, f LedgerFilter) (int, error)
-	// ComplaintQueue reads open complaints in s that are in one of
-	// statuses or assigned to assignee (statuses nil: every open one), the
-	// nearest deadline first.
-	// ComplaintQueue counts s's access grants valid at now.
-	ComplaintQueue(ctx context.Context, s crm.Scope, statuses []Status, assignee int64, limit int, now time.Time) ([]LedgerEntry, error)
+	// ComplaintQueue reads the open complaints q chooses, the nearest
+	// deadline first.
+	ComplaintQueue(ctx context.Context, q QueueQuery) ([]LedgerEntry, error)
 	Audit(ctx context.Context, e *crm.AuditEntry) error
 }
 

@@ -33,6 +33,7 @@ func NextSteps(c Complaint, role crm.Role, now time.Time) []NextStep {
 		} else {
 			s.Optional = particulars
 		}
+		s.Optional = append(s.Optional, st.optional...)
 		out = append(out, s)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].To < out[j].To })

@@ -24,11 +24,12 @@ const (
 )
 
 // OverdueAudience is who hears that a complaint is overdue: the person
-// it is assigned to and their manager; with nobody assigned yet, every
-// gm, whose step (accepting, assigning) it is waiting for.
+// it is assigned to and their manager; with nobody assigned yet, the GM
+// office, whose step (accepting, assigning) it is waiting for. The gm
+// hears of it when it is escalated (EscalatedNotice).
 func OverdueAudience(c Complaint) crm.Audience {
 	if c.AssigneeID == 0 {
-		return crm.Audience{Role: crm.RoleGM}
+		return crm.Audience{Role: crm.RoleGMOffice}
 	}
 	return crm.Audience{Users: []int64{c.AssigneeID}, ManagerOf: c.AssigneeID}
 }

@@ -25,8 +25,8 @@ func TestWhoHearsOfAComplaintAndWhat(t *testing.T) {
 	}{
 		{"an overdue assigned complaint goes to the assignee and their manager", OverdueNotice(assigned),
 			crm.Audience{Users: []int64{42}, ManagerOf: 42}, NoticeOverdue, "客诉 202611-0007 已逾期（调查中）/ complaint 202611-0007 is overdue"},
-		{"an overdue unassigned complaint goes to every gm", OverdueNotice(waiting),
-			crm.Audience{Role: crm.RoleGM}, NoticeOverdue, "客诉 202611-0008 已逾期（已登记）/ complaint 202611-0008 is overdue"},
+		{"an overdue unassigned complaint goes to the GM office, whose step it waits for", OverdueNotice(waiting),
+			crm.Audience{Role: crm.RoleGMOffice}, NoticeOverdue, "客诉 202611-0008 已逾期（已登记）/ complaint 202611-0008 is overdue"},
 		{"an escalation goes to every gm", EscalatedNotice(assigned),
 			crm.Audience{Role: crm.RoleGM}, NoticeEscalated, "逾期客诉 202611-0007 已上报总经理 / overdue complaint 202611-0007 escalated to the GM"},
 		{"a quality complaint's record goes to QA", AbnormalityNotice(assigned),

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/hex"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -24,12 +25,21 @@ type PublicComplaint struct {
 }
 
 // PublicStatus is what the private status link shows: no personal data.
+// The reply and the solution are shown on the status page once given.
 type PublicStatus struct {
-	Number     string    `json:"number"`
-	Status     Status    `json:"status"`
-	ReceivedAt time.Time `json:"received_at"`
-	ReplyDueAt time.Time `json:"reply_due_at"`
+	Number     string     `json:"number"`
+	Status     Status     `json:"status"`
+	ReceivedAt time.Time  `json:"received_at"`
+	ReplyDueAt time.Time  `json:"reply_due_at"`
+	RepliedAt  *time.Time `json:"-"` // the first step out of registered (受理)
+	Reply      string     `json:"-"` // the latest reply written for the customer, if any
+	Solution   string     `json:"-"` // the handling (处理方式) once approved, while it stands
 }
+
+// solutionGiven are the statuses in which the approved handling stands: a
+// dispute sends the complaint back to investigating, and the page then
+// waits for the new one.
+var solutionGiven = []Status{StatusApproved, StatusCustomerInformed, StatusCustomerConfirmed, StatusVerified, StatusReturnVisited, StatusClosed}
 
 // publicPerHour bounds how many complaints one address files per hour.
 const publicPerHour = 5
@@ -39,6 +49,8 @@ type PublicStore interface {
 	ComplaintByStatusToken(ctx context.Context, hash string) (Complaint, error)
 	SetStatusToken(ctx context.Context, id int64, hash string) error
 	Hit(ctx context.Context, key string, window time.Duration, now time.Time) (int, time.Time, error)
+	// Unhit takes back one event Hit counted.
+	Unhit(ctx context.Context, key string, window time.Duration, now time.Time) error
 }
 
 // SubmitPublic files a complaint from the public form, without signing
@@ -47,10 +59,12 @@ type PublicStore interface {
 // (shown once, stored hashed).
 func (cs *Service) SubmitPublic(ctx context.Context, in PublicComplaint, ip, lang string) (Complaint, string, error) {
 	now := cs.now().UTC()
-	hits, end, err := cs.store.Hit(ctx, "public-complaint:"+ip, time.Hour, now)
+	key := "public-complaint:" + ip
+	hits, end, err := cs.store.Hit(ctx, key, time.Hour, now)
 	if err != nil {
 		return Complaint{}, "", err
 	}
+	crm.NoteRateLimit(ctx, key, publicPerHour, hits, end)
 	if hits > publicPerHour {
 		e := crm.Fail(crm.ERateLimited, "complaint_err.public.rate_limited")
 		e.RetryAfter = end.Sub(now)
@@ -67,6 +81,14 @@ func (cs *Service) SubmitPublic(ctx context.Context, in PublicComplaint, ip, lan
 	c, err := cs.Create(sys, Complaint{CallerName: strings.TrimSpace(in.Name), Channel: "web", Category: in.Category,
 		OrderNo: strings.TrimSpace(in.OrderNo), Description: desc, ComplaintSLA: ComplaintSLA{ContactEmail: in.Email}}, in.Phone, nil, lang)
 	if err != nil {
+		if crm.ErrorCode(err) == crm.EInvalid {
+			// Refused for what was filled in: the sender corrects it and
+			// sends again, which must not use up their quota.
+			if uerr := cs.store.Unhit(ctx, key, time.Hour, now); uerr != nil {
+				return c, "", uerr
+			}
+			crm.NoteRateLimit(ctx, key, publicPerHour, hits-1, end)
+		}
 		return c, "", publicProblem(err)
 	}
 	token, hash := secure.NewToken("kst_")
@@ -85,7 +107,24 @@ func (cs *Service) PublicStatusOf(ctx context.Context, token string) (PublicStat
 	if err != nil {
 		return PublicStatus{}, crm.Fail(crm.ENotFound, "complaint_err.no_such_complaint")
 	}
-	return PublicStatus{Number: c.Number, Status: c.Status, ReceivedAt: c.ReceivedAt, ReplyDueAt: c.ReplyDueAt}, nil
+	st := PublicStatus{Number: c.Number, Status: c.Status, ReceivedAt: c.ReceivedAt, ReplyDueAt: c.ReplyDueAt}
+	events, err := cs.store.ComplaintEvents(ctx, c.ID)
+	if err != nil {
+		return st, err
+	}
+	for _, ev := range events {
+		at := ev.At
+		if ev.From == RepliedFrom && st.RepliedAt == nil {
+			st.RepliedAt = &at
+		}
+		if r := ev.Fields[FieldReply]; r != "" {
+			st.Reply = r
+		}
+	}
+	if slices.Contains(solutionGiven, c.Status) {
+		st.Solution = c.Handling
+	}
+	return st, nil
 }
 
 // publicFields are the staff intake's fields as the public form names

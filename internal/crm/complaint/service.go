@@ -15,8 +15,6 @@ type ComplaintStore interface {
 	// what r.Then decides comes with it, with e, in one transaction.
 	CreateComplaint(ctx context.Context, c *Complaint, r Registration, e *crm.AuditEntry) error
 	Complaint(ctx context.Context, id int64) (Complaint, error)
-	// ListComplaints counts s's access grants valid at now.
-	ListComplaints(ctx context.Context, s crm.Scope, beforeID int64, limit int, now time.Time) ([]Complaint, error)
 	ComplaintTimes(ctx context.Context, customerID int64) ([]time.Time, error) // received_at, oldest first
 }
 
@@ -38,6 +36,8 @@ type Store interface {
 	complaintExtraStore
 	CustomerComplaintStore
 	LedgerStore
+	ListStore
+	LinkStore
 }
 
 // New returns the complaint service.
@@ -48,12 +48,12 @@ func New(s Store, customers *customer.Service, calendars *crm.Calendars, sealer 
 	return &Service{store: s, customers: customers, calendars: calendars, sealer: sealer, now: now}
 }
 
-// complaintScope is who sees which complaints: the service desk, QA,
-// production and the gm see all; others see the complaints of the
-// customers in their scope.
+// complaintScope is who sees which complaints: the service desk, the GM
+// office, QA, production and the gm see all; others see the complaints of
+// the customers in their scope.
 func complaintScope(p crm.Principal) crm.Scope {
 	switch p.Role {
-	case crm.RoleService, crm.RoleQA, crm.RoleProduction, crm.RoleGM:
+	case crm.RoleService, crm.RoleGMOffice, crm.RoleQA, crm.RoleProduction, crm.RoleGM:
 		return crm.Scope{All: true, UserID: p.UserID}
 	}
 	return crm.CustomerScope(p)
@@ -79,19 +79,6 @@ func (cs *Service) Get(ctx context.Context, id int64) (Complaint, error) {
 	}
 	cs.present(&c)
 	return c, nil
-}
-
-// List returns the complaints the caller may see, newest first.
-func (cs *Service) List(ctx context.Context, beforeID int64, limit int) ([]Complaint, error) {
-	p, err := crm.Authorize(ctx, crm.ActComplaintRead)
-	if err != nil {
-		return nil, err
-	}
-	list, err := cs.store.ListComplaints(ctx, complaintScope(p), beforeID, limit, cs.now())
-	for i := range list {
-		cs.present(&list[i])
-	}
-	return list, err
 }
 
 // present masks a complaint's personal data and sets its clocks.

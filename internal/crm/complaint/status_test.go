@@ -15,7 +15,12 @@ func TestTheComplaintWorkflow(t *testing.T) {
 		role     crm.Role
 		want     string // the error code, "" when the step is taken
 	}{
-		{"the gm accepts a registered complaint", StatusRegistered, StatusAccepted, crm.RoleGM, ""},
+		{"the GM office accepts a registered complaint", StatusRegistered, StatusAccepted, crm.RoleGMOffice, ""},
+		{"the gm may stand in for the GM office", StatusRegistered, StatusAccepted, crm.RoleGM, ""},
+		{"the GM office assigns an accepted complaint", StatusAccepted, StatusAssigned, crm.RoleGMOffice, ""},
+		{"the GM office approves the solution", StatusSolutionProposed, StatusApproved, crm.RoleGMOffice, ""},
+		{"the GM office closes after the return visit", StatusReturnVisited, StatusClosed, crm.RoleGMOffice, ""},
+		{"the GM office does not investigate", StatusAssigned, StatusInvestigating, crm.RoleGMOffice, crm.EForbidden},
 		{"the service desk may not accept one", StatusRegistered, StatusAccepted, crm.RoleService, crm.EForbidden},
 		{"a registered complaint cannot skip to investigating", StatusRegistered, StatusInvestigating, crm.RoleGM, crm.EInvalid},
 		{"the gm assigns an accepted complaint", StatusAccepted, StatusAssigned, crm.RoleGM, ""},
@@ -106,7 +111,8 @@ func TestWhatAStepMustCarry(t *testing.T) {
 	t.Run("the page offers a quality complaint's particulars as required, another's as optional", func(t *testing.T) {
 		q := NextSteps(Complaint{Status: StatusRegistered, Quality: true}, crm.RoleGM, now)
 		n := NextSteps(Complaint{Status: StatusRegistered}, crm.RoleGM, now)
-		if len(q) != 1 || len(q[0].Required) != 4 || len(q[0].Optional) != 0 || len(n) != 1 || len(n[0].Required) != 0 || len(n[0].Optional) != 4 {
+		// Both may carry a reply to the customer besides.
+		if len(q) != 1 || len(q[0].Required) != 4 || !slices.Equal(q[0].Optional, []string{FieldReply}) || len(n) != 1 || len(n[0].Required) != 0 || len(n[0].Optional) != 5 {
 			t.Errorf("quality %+v, other %+v", q, n)
 		}
 	})

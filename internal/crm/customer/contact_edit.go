@@ -106,9 +106,18 @@ func (cs *Service) contactInScope(ctx context.Context, a crm.Action, id int64) (
 
 // DeleteContact removes a contact.
 func (cs *Service) DeleteContact(ctx context.Context, id int64) error {
+	return cs.DeleteContactAt(ctx, id, 0)
+}
+
+// DeleteContactAt removes a contact if it is still at version (any
+// version when 0), else version_conflict.
+func (cs *Service) DeleteContactAt(ctx context.Context, id int64, version int) error {
 	_, c, err := cs.contactInScope(ctx, crm.ActCustomerUpdate, id)
 	if err != nil {
 		return err
+	}
+	if version != 0 && version != c.Version {
+		return crm.Fail(crm.EVersionConflict, "customer.contact.changed_version", c.Version, version)
 	}
 	e := crm.NewAudit(ctx, crm.AuditDelete, "contact", strconv.FormatInt(id, 10), map[string]any{"customer_id": c.CustomerID, "name": c.Name})
 	return cs.contacts.DeleteContact(ctx, id, &e)

@@ -1,6 +1,7 @@
 package customer
 
 import (
+	"encoding/json"
 	"slices"
 	"strings"
 	"time"
@@ -43,6 +44,38 @@ type Customer struct {
 
 	NameNorm string `json:"-"` // NormalizeName(Name), for duplicate checks
 	NameSort string `json:"-"` // the stored sort key (NameSortKey(Name) once written)
+}
+
+// RegionName names the customer's region in full, placeholders left out
+// ("广东省广州市天河区"); "" when it has none or the code is unknown. The
+// code stays what is stored and what machines exchange; people read this.
+func (c Customer) RegionName() string { return cn.RegionFullName(c.RegionCode) }
+
+// IndustryName names the customer's GB/T 4754 section or division as the
+// standard does ("软件和信息技术服务业"); "" when it has none.
+func (c Customer) IndustryName() string {
+	in, ok := cn.IndustryByCode(c.IndustryCode)
+	if !ok || c.IndustryCode == "" {
+		return ""
+	}
+	return in.Name
+}
+
+// customerJSON is a Customer without its methods, so that MarshalJSON
+// can encode its fields without calling itself.
+type customerJSON Customer
+
+// MarshalJSON writes the customer with region_name and industry_name
+// beside the codes, so every answer that carries a customer names them.
+// A struct that embeds Customer and is itself encoded as JSON must
+// declare its own MarshalJSON (this one would be promoted and hide the
+// struct's other fields); today only the pages embed it.
+func (c Customer) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		customerJSON
+		RegionName   string `json:"region_name"`
+		IndustryName string `json:"industry_name"`
+	}{customerJSON(c), c.RegionName(), c.IndustryName()})
 }
 
 // NameSortKey is the key the list sorts names by (sort=name): each Han
@@ -169,6 +202,13 @@ func (c *Customer) validateChange(lang string, before *Customer) error {
 		}
 	}
 	if c.RegionCode != "" {
+		if cn.ValidRegionCode(c.RegionCode) != nil {
+			// What people have: a development-zone code (320571 苏州工业园区)
+			// or a name (江苏省苏州市, 苏州) stands for the region it names.
+			if r, _, _, ok := cn.LookupRegion(c.RegionCode); ok {
+				c.RegionCode = r.Code
+			}
+		}
 		if p := cn.ValidRegionCode(c.RegionCode); p != nil {
 			badIn("region_code", p.Code, msg.Of(p))
 		} else if code, full := compactRegionCode(c.RegionCode); code == full {

@@ -16,7 +16,7 @@ import (
 // ExportColumns are the keys of a customer export's columns, in order;
 // each column's heading is the catalogue's customer.export.col.KEY.
 var ExportColumns = []string{"code", "name", "short_name", "kind", "uscc", "legal_rep", "stage", "source", "region_code",
-	"industry_code", "address", "contact_name", "contact_mobile", "tags", "owner", "owner_id", "notes", "created_at"}
+	"region_name", "industry_code", "industry_name", "address", "contact_name", "contact_mobile", "tags", "owner", "owner_id", "notes", "created_at"}
 
 // ExportHeadings returns the headings of ExportColumns in lang.
 func ExportHeadings(lang string) []string {
@@ -117,7 +117,7 @@ func (cs *Service) ExportWith(ctx context.Context, f CustomerFilter, opt ExportO
 				}
 				return code
 			}
-			row := ExportRow{c.Code, c.Name, c.ShortName, label(c.Kind), c.USCC, c.LegalRep, label(c.Stage), label(c.Source), c.RegionCode, c.IndustryCode,
+			row := ExportRow{c.Code, c.Name, c.ShortName, label(c.Kind), c.USCC, c.LegalRep, label(c.Stage), label(c.Source), c.RegionCode, c.RegionName(), c.IndustryCode, c.IndustryName(),
 				c.Address, contact, mobile, strings.Join(c.Tags, ";"), owner(c.OwnerID), strconv.FormatInt(c.OwnerID, 10), c.Notes,
 				c.CreatedAt.In(crm.Shanghai).Format("2006-01-02 15:04")}
 			for i := range row {
@@ -177,13 +177,36 @@ func (cs *Service) exportedContact(k Contact, reveal bool) (name, mobile string)
 }
 
 // NeutraliseCell keeps a spreadsheet from running a cell as a formula
-// (CSV injection): such a cell gets a leading apostrophe.
+// (CSV injection): such a cell gets a leading apostrophe, and so does a
+// value that already starts with apostrophes before such a character, so
+// that UnguardCell gives every value back exactly.
 func NeutraliseCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+	if needsGuard(s) {
 		return "'" + s
 	}
 	return s
 }
+
+// UnguardCell undoes NeutraliseCell: it drops the apostrophe put before a
+// value a spreadsheet would run as a formula. Other values are kept.
+func UnguardCell(s string) string {
+	if rest, ok := strings.CutPrefix(s, "'"); ok && needsGuard(rest) {
+		return rest
+	}
+	return s
+}
+
+// needsGuard says whether s starts, after any apostrophes, with a
+// character that makes a spreadsheet read a formula.
+func needsGuard(s string) bool {
+	t := strings.TrimLeft(s, "'")
+	return t != "" && strings.ContainsRune("=+-@\t\r", rune(t[0]))
+}
+
+// ExportStampMark is the first cell of the line that ends a CSV export
+// with its stamp (who exported, when); an import skips that line. A CSV
+// keeps its header on the first line, so that it reads back as it is.
+const ExportStampMark = "#kehu-export"
 
 // ExportStampLang is the line that records who exported and when, in a
 // language (en or Chinese).

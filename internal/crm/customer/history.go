@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"time"
+
+	"github.com/kehucrm/kehu/internal/crm"
 )
 
 // HistoryEntry is one change in a customer's history (变更历史): who did
@@ -34,6 +36,8 @@ type HistoryStore interface {
 	// CustomerHistory lists the entries about the customers from (their
 	// records and cards) older than beforeID (0: the newest), newest first.
 	CustomerHistory(ctx context.Context, from []HistorySource, beforeID int64, limit int) ([]HistoryEntry, error)
+	// CountCustomerHistory counts what CustomerHistory lists, all pages.
+	CountCustomerHistory(ctx context.Context, from []HistorySource) (crm.ListTotal, error)
 }
 
 // History returns a customer's history, newest first, a page of at most
@@ -55,4 +59,16 @@ func (cs *Service) History(ctx context.Context, id, beforeID int64, limit int) (
 	}
 	limit = min(limit, 1001) // a page of up to 1,000 and one more, to know of the next
 	return cs.history.CustomerHistory(ctx, append([]HistorySource{{ID: id}}, merged...), beforeID, limit)
+}
+
+// HistoryTotal counts a customer's history entries, all pages.
+func (cs *Service) HistoryTotal(ctx context.Context, id int64) (crm.ListTotal, error) {
+	if _, err := cs.Get(ctx, id); err != nil {
+		return crm.ListTotal{}, err
+	}
+	merged, err := cs.history.MergedInto(ctx, id)
+	if err != nil {
+		return crm.ListTotal{}, err
+	}
+	return cs.history.CountCustomerHistory(ctx, append([]HistorySource{{ID: id}}, merged...))
 }

@@ -35,6 +35,7 @@ var InteractionChannels = []string{"visit", "phone", "sms", "email", "wechat", "
 type InteractionStore interface {
 	CreateInteraction(ctx context.Context, it *Interaction, e *crm.AuditEntry) error
 	Interactions(ctx context.Context, customerID int64, beforeID int64, limit int) ([]Interaction, error)
+	CountInteractions(ctx context.Context, customerID int64) (crm.ListTotal, error)
 }
 
 // AddInteraction records a contact with a customer in the caller's scope.
@@ -97,4 +98,12 @@ func (cs *Service) Interactions(ctx context.Context, customerID, beforeID int64,
 		return nil, err
 	}
 	return cs.interactions.Interactions(ctx, customerID, beforeID, limit)
+}
+
+// InteractionTotal counts a customer's timeline entries.
+func (cs *Service) InteractionTotal(ctx context.Context, customerID int64) (crm.ListTotal, error) {
+	if _, _, err := cs.InScope(ctx, crm.ActCustomerRead, customerID); err != nil {
+		return crm.ListTotal{}, err
+	}
+	return cs.interactions.CountInteractions(ctx, customerID)
 }

@@ -296,6 +296,7 @@ func (id *Service) rateLimit(ctx context.Context, username string, now time.Time
 		if err != nil {
 			return err
 		}
+		crm.NoteRateLimit(ctx, l.key, l.max, hits, windowEnd)
 		if hits > l.max {
 			wait := windowEnd.Sub(now)
 			e := crm.Fail(crm.ERateLimited, "identity.rate_limited", int(wait.Seconds()+0.999))

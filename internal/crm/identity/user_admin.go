@@ -91,6 +91,15 @@ func (id *Service) ListUsers(ctx context.Context, afterID int64, limit int) ([]U
 	return users, err
 }
 
+// UserTotal counts every user, for the list's total.
+func (id *Service) UserTotal(ctx context.Context) (crm.ListTotal, error) {
+	if _, err := crm.Authorize(ctx, crm.ActUserManage); err != nil {
+		return crm.ListTotal{}, err
+	}
+	n, err := id.store.CountUsers(ctx)
+	return crm.Exact(n), err
+}
+
 // DisableUser stops a user signing in and ends their sessions and API
 // tokens at once.
 func (id *Service) DisableUser(ctx context.Context, username string) (User, error) {

@@ -3,7 +3,9 @@ package importer
 import (
 	"context"
 	"hash/maphash"
+	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/kehucrm/kehu/internal/calendar"
 	"github.com/kehucrm/kehu/internal/cn"
@@ -27,6 +29,8 @@ type rowChecker struct {
 	lang    string
 	keyring crm.Sealer
 	today   calendar.Date // for birthdays, which may not be in the future
+	// formulaValues takes formula cells' values instead of reporting them.
+	formulaValues bool
 }
 
 func (im *Service) newChecker(ctx context.Context, x *Import) (*rowChecker, error) {
@@ -41,6 +45,8 @@ func (im *Service) newChecker(ctx context.Context, x *Import) (*rowChecker, erro
 			rc.colOf[c.Field] = c.Header
 		}
 	}
+	_, o, _ := splitMapping(x.Mapping, x.Lang)
+	rc.formulaValues = o.formulaValues
 	return rc, nil
 }
 
@@ -48,7 +54,9 @@ func (im *Service) newChecker(ctx context.Context, x *Import) (*rowChecker, erro
 type checked struct {
 	row      ImportRow
 	problems []ImportProblem
-	keys     [3]string // uscc, normalised name, mobile blind index
+	notices  []ImportProblem // said of the row without making it bad
+	skip     bool            // no customer: a summary row
+	keys     [3]string       // uscc, normalised name, mobile blind index
 	// contactName is the row's contact name as written, for the report.
 	contactName string
 }
@@ -58,23 +66,44 @@ type checked struct {
 // Message is the rendering in the import's language, for the command line
 // and the rows stored before texts were kept so.
 func (rc *rowChecker) problem(ch *checked, field, code string, text msg.Message) {
-	ch.problems = append(ch.problems, ImportProblem{Row: ch.row.Row, Column: rc.colOf[field], Field: field, Code: code,
-		Message: text.In(rc.lang), Text: text})
-}
-
-// parse builds and validates the customer and contact of one row.
-func (rc *rowChecker) parse(ctx context.Context, rec []string, rowNo int) checked {
-	ch := checked{row: ImportRow{Row: rowNo}}
-	v := map[string]string{}
-	for _, c := range rc.cols {
-		if c.Field != "" && c.Index < len(rec) {
-			v[c.Field] = strings.TrimSpace(rec[c.Index])
+	p := ImportProblem{Row: ch.row.Row, Column: rc.colOf[field], Field: field, Code: code, Level: LevelOf(code),
+		Message: text.In(rc.lang), Text: text}
+	for _, q := range ch.report() {
+		if q.Field == p.Field && q.Code == p.Code && q.Message == p.Message {
+			return // each problem once
 		}
 	}
+	if p.Level == LevelNotice {
+		ch.notices = append(ch.notices, p)
+		return
+	}
+	ch.problems = append(ch.problems, p)
+}
+
+// parse builds and validates the customer and contact of one row;
+// formulas are the row's formula cells by column.
+func (rc *rowChecker) parse(ctx context.Context, rec []string, rowNo int, formulas map[int]string) checked {
+	ch := checked{row: ImportRow{Row: rowNo}}
+	v := map[string]string{}
+	formulaIn := map[string]bool{}
+	for _, c := range rc.cols {
+		if c.Field == "" || c.Index >= len(rec) {
+			continue
+		}
+		if f, ok := formulas[c.Index]; ok && !rc.formulaValues {
+			rc.problem(&ch, c.Field, "formula", msg.M("importer.row.formula", colName(c.Index)+strconv.Itoa(rowNo), f))
+			formulaIn[c.Field] = true
+			continue
+		}
+		v[c.Field] = cellText(c.Field, rec[c.Index])
+	}
 	c := customer.Customer{Kind: optionValue(importKinds, v[FieldKind]), Name: v[FieldName], ShortName: v[FieldShortName], USCC: v[FieldUSCC],
-		LegalRep: v[FieldLegalRep], IndustryCode: firstWord(v[FieldIndustry]), RegionCode: firstWord(v[FieldRegion]), Address: v[FieldAddress],
+		LegalRep: v[FieldLegalRep], IndustryCode: firstWord(v[FieldIndustry]), Address: v[FieldAddress],
 		Source: optionValue(importSources, v[FieldSource]), Stage: optionValue(importStages, v[FieldStage]), Notes: v[FieldNotes],
 		EmployeeBand: v[FieldEmployeeBand], RevenueBand: v[FieldRevenueBand], Tags: splitTags(v[FieldTags]), OwnerID: rc.p.UserID}
+	if r := v[FieldRegion]; r != "" {
+		c.RegionCode = rc.region(&ch, r)
+	}
 	c.Normalize()
 	if err := c.Validate(rc.lang); err != nil {
 		rc.fieldProblems(&ch, err, "")
@@ -87,19 +116,31 @@ func (rc *rowChecker) parse(ctx context.Context, rec []string, rowNo int) checke
 	}
 	c.TeamID = rc.p.TeamID
 	if name := v[FieldOwner]; name != "" {
-		rc.owner(ctx, &ch, &c, name)
+		rc.owner(ctx, &ch, &c, ownerUsername(name))
 	}
 	c.NameNorm = customer.NormalizeName(c.Name)
 	ch.row.Customer = c
-	if v[FieldContactName] != "" || v[FieldContactTitle] != "" || v[FieldContactMobile] != "" || v[FieldContactLandline] != "" ||
-		v[FieldContactEmail] != "" || v[FieldContactWeChat] != "" {
+	mobile := v[FieldContactMobile]
+	if isMasked(mobile) {
+		rc.problem(&ch, FieldContactMobile, CodeMasked, msg.M("importer.row.masked", mobile))
+		mobile = ""
+	}
+	if v[FieldContactName] != "" || v[FieldContactTitle] != "" || mobile != "" || v[FieldContactLandline] != "" ||
+		v[FieldContactEmail] != "" || v[FieldContactWeChat] != "" || v[FieldContactBirthday] != "" {
 		k := &customer.Contact{Name: v[FieldContactName], Title: v[FieldContactTitle], Landline: v[FieldContactLandline], Email: v[FieldContactEmail],
 			WeChatID: v[FieldContactWeChat], IsPrimary: true, Version: 1}
 		ch.contactName = k.Name
+		if b := v[FieldContactBirthday]; b != "" {
+			if d, ok := ParseDate(b); ok {
+				k.Birthday = d
+			} else {
+				rc.problem(&ch, FieldContactBirthday, "format", msg.M("importer.row.date", b))
+			}
+		}
 		if err := k.Validate(rc.lang, rc.today); err != nil {
 			rc.fieldProblems(&ch, err, "contact_")
 		}
-		if m := v[FieldContactMobile]; m != "" {
+		if m := mobile; m != "" {
 			norm, pr := cn.ValidateMobile(m)
 			switch {
 			case pr != nil && pr.Severity == cn.Error:
@@ -113,8 +154,55 @@ func (rc *rowChecker) parse(ctx context.Context, rec []string, rowNo int) checke
 		}
 		ch.row.Contact = k
 	}
+	if len(formulaIn) > 0 {
+		// A formula cell is its row's problem once: not also "required".
+		kept := ch.problems[:0]
+		for _, p := range ch.problems {
+			if p.Code == "formula" || !formulaIn[p.Field] {
+				kept = append(kept, p)
+			}
+		}
+		ch.problems = kept
+	}
 	ch.keys[0], ch.keys[1] = c.USCC, c.NameNorm
 	return ch
+}
+
+// region reads a region cell: a code, a development zone's code (recorded
+// as the region it lies in, with a notice), a code with its name, or a
+// name. What it cannot read goes on to the customer's validation as
+// written, which names the problem.
+func (rc *rowChecker) region(ch *checked, s string) string {
+	r, zone, candidates, ok := cn.LookupRegion(s)
+	if ok {
+		if zone != "" {
+			rc.problem(ch, FieldRegion, CodeRegionMapped, msg.M("importer.row.region_mapped", firstWord(s), zone, r.Code, cn.RegionFullName(r.Code)))
+		}
+		return r.Code
+	}
+	code := firstWord(s)
+	if len(candidates) > 1 {
+		names := make([]string, 0, min(len(candidates), 5))
+		for _, c := range candidates[:min(len(candidates), 5)] {
+			names = append(names, c.Code+" "+cn.RegionFullName(c.Code))
+		}
+		rc.problem(ch, FieldRegion, "ambiguous", msg.M("importer.row.region_ambiguous", s, strings.Join(names, "; ")))
+		return ""
+	}
+	if strings.IndexFunc(code, unicode.IsDigit) < 0 {
+		rc.problem(ch, FieldRegion, "unknown", msg.M("importer.row.region_name", s))
+		return ""
+	}
+	return code
+}
+
+// report is what the report says of a row: its problems and notices, in
+// column order as they were found.
+func (ch *checked) report() []ImportProblem {
+	if len(ch.notices) == 0 {
+		return ch.problems
+	}
+	return append(append([]ImportProblem{}, ch.problems...), ch.notices...)
 }
 
 func utf8Len(s string) int { return len([]rune(s)) }

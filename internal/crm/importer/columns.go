@@ -35,6 +35,7 @@ const (
 	FieldContactLandline = "contact_landline"
 	FieldContactEmail    = "contact_email"
 	FieldContactWeChat   = "contact_wechat"
+	FieldContactBirthday = "contact_birthday"
 	// FieldIgnore in a mapping skips a column.
 	FieldIgnore = "-"
 )
@@ -42,7 +43,7 @@ const (
 // ImportFields lists every field a column can map to, in display order.
 var ImportFields = []string{FieldName, FieldShortName, FieldKind, FieldUSCC, FieldLegalRep, FieldIndustry, FieldRegion,
 	FieldAddress, FieldSource, FieldStage, FieldEmployeeBand, FieldRevenueBand, FieldTags, FieldNotes, FieldOwner,
-	FieldContactName, FieldContactTitle, FieldContactMobile, FieldContactLandline, FieldContactEmail, FieldContactWeChat}
+	FieldContactName, FieldContactTitle, FieldContactMobile, FieldContactLandline, FieldContactEmail, FieldContactWeChat, FieldContactBirthday}
 
 // importAliases are the headers recognised for each field, Chinese first,
 // compared after normaliseHeader.
@@ -62,12 +63,13 @@ var importAliases = map[string][]string{
 	FieldTags:            {"标签", "客户标签", "tag"},
 	FieldNotes:           {"备注", "说明", "remark", "remarks", "note"},
 	FieldOwner:           {"负责人", "客户经理", "归属人", "所有者", "ownerusername"},
-	FieldContactName:     {"联系人", "联系人姓名", "姓名", "contact"},
+	FieldContactName:     {"联系人", "联系人姓名", "姓名", "主要联系人", "contact", "primarycontact"},
 	FieldContactTitle:    {"职务", "职位", "联系人职务", "title"},
 	FieldContactMobile:   {"手机", "手机号", "手机号码", "联系人手机", "移动电话", "mobile", "cellphone"},
 	FieldContactLandline: {"电话", "座机", "固定电话", "联系电话", "办公电话", "landline", "phone", "telephone", "tel"},
 	FieldContactEmail:    {"邮箱", "电子邮箱", "电子邮件", "邮件", "email", "mail"},
 	FieldContactWeChat:   {"微信", "微信号", "wechat", "wechatid", "weixin"},
+	FieldContactBirthday: {"生日", "出生日期", "联系人生日", "birthday", "dateofbirth"},
 }
 
 var headerIndex = func() map[string]string {
@@ -107,6 +109,9 @@ type ImportColumn struct {
 	Index  int    `json:"index"` // 0-based
 	Header string `json:"header"`
 	Field  string `json:"field"` // "" when the column is ignored
+	// Hidden marks a column hidden in the workbook: it is ignored unless
+	// the mapping names it.
+	Hidden bool `json:"hidden,omitempty"`
 }
 
 // ResolveColumns maps a header row to fields: an explicit mapping (header
@@ -114,6 +119,16 @@ type ImportColumn struct {
 // columns, a mapping to an unknown field or naming no column, and a file
 // with no column for the customer's name are refused.
 func ResolveColumns(header []string, mapping map[string]string, lang string) ([]ImportColumn, error) {
+	fields, _, err := splitMapping(mapping, lang)
+	if err != nil {
+		return nil, err
+	}
+	return resolveColumns(header, fields, nil, lang)
+}
+
+// resolveColumns is ResolveColumns for a mapping without reading options,
+// leaving hidden columns out unless the mapping names them.
+func resolveColumns(header []string, mapping map[string]string, hidden map[int]bool, lang string) ([]ImportColumn, error) {
 	var fs []crm.FieldError
 	known := map[string]bool{}
 	for _, f := range ImportFields {
@@ -145,13 +160,13 @@ func ResolveColumns(header []string, mapping map[string]string, lang string) ([]
 	taken := map[string]int{}
 	for i, h := range header {
 		f, ok := explicit[i]
-		if !ok {
+		if !ok && !hidden[i] {
 			f = RecogniseHeader(h)
 		}
 		if f == FieldIgnore {
 			f = ""
 		}
-		cols[i] = ImportColumn{Index: i, Header: strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")), Field: f}
+		cols[i] = ImportColumn{Index: i, Header: strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")), Field: f, Hidden: hidden[i]}
 		if f == "" {
 			continue
 		}
@@ -198,10 +213,16 @@ func firstWord(s string) string {
 	return s
 }
 
-// splitTags splits a tags cell on the usual separators.
+// splitTags splits a tags cell: on semicolons when it has one (as Kehu's
+// export joins tags, which may hold a comma or slash), else on the usual
+// separators.
 func splitTags(s string) []string {
 	out := []string{}
-	for _, t := range strings.FieldsFunc(s, func(r rune) bool { return strings.ContainsRune(",，;；、|/", r) }) {
+	seps := ",，;；、|/"
+	if strings.ContainsAny(s, ";；") {
+		seps = ";；"
+	}
+	for _, t := range strings.FieldsFunc(s, func(r rune) bool { return strings.ContainsRune(seps, r) }) {
 		if t = strings.TrimSpace(t); t != "" {
 			out = append(out, t)
 		}

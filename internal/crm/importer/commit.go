@@ -116,12 +116,15 @@ func (im *Service) prepareBatch(id int64, from, lastRow int, eof bool, batch []c
 	b := &ImportBatch{ImportID: id, FromDone: from, RowsDone: lastRow, Finished: eof}
 	now := im.now().UTC()
 	for _, ch := range batch {
+		for _, p := range ch.report() {
+			p.Phase = "commit"
+			b.Problems = append(b.Problems, p)
+		}
+		if ch.skip {
+			continue
+		}
 		if len(ch.problems) > 0 {
 			b.Skipped++
-			for _, p := range ch.problems {
-				p.Phase = "commit"
-				b.Problems = append(b.Problems, p)
-			}
 			continue
 		}
 		row := ch.row

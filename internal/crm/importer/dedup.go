@@ -18,7 +18,7 @@ var keyFields = [3]string{FieldUSCC, FieldName, FieldContactMobile}
 func (rc *rowChecker) dedup(ctx context.Context, batch []checked) error {
 	var lists [3][]string
 	for i := range batch {
-		if len(batch[i].problems) > 0 {
+		if len(batch[i].problems) > 0 || batch[i].skip {
 			continue
 		}
 		for k, key := range batch[i].keys {
@@ -35,7 +35,7 @@ func (rc *rowChecker) dedup(ctx context.Context, batch []checked) error {
 	what := [3]msg.Message{msg.M("importer.key.uscc"), msg.M("importer.key.name"), msg.M("importer.key.mobile")}
 	for i := range batch {
 		ch := &batch[i]
-		if len(ch.problems) > 0 {
+		if len(ch.problems) > 0 || ch.skip {
 			continue
 		}
 		var hashes [3]uint64

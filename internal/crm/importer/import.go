@@ -80,10 +80,35 @@ func (x Import) In(lang string) Import {
 	return x
 }
 
-// ImportProblem is one reason a row is bad.
+// Levels of a report line.
+const (
+	LevelError  = "error"  // the row is bad: it is not imported
+	LevelNotice = "notice" // said for the reader's information; the row is imported, or skipped as no customer (a summary row)
+)
+
+// noticeCodes are the codes of report lines that are notices.
+var noticeCodes = map[string]bool{CodeSummaryRow: true, CodeMasked: true, CodeRegionMapped: true}
+
+// Codes of the notices.
+const (
+	CodeSummaryRow   = "summary_row"   // a 合计/小计 row: skipped
+	CodeMasked       = "masked"        // a masked value (138****5678) from an export: left out
+	CodeRegionMapped = "region_mapped" // a development zone's code, recorded as the region it lies in
+)
+
+// LevelOf returns the level of a report line with this code.
+func LevelOf(code string) string {
+	if noticeCodes[code] {
+		return LevelNotice
+	}
+	return LevelError
+}
+
+// ImportProblem is one reason a row is bad, or a notice about a row.
 type ImportProblem struct {
 	ID      int64  `json:"-"`
 	Phase   string `json:"phase"` // check (dry run) or commit
+	Level   string `json:"level"` // error or notice (LevelOf the code)
 	Row     int    `json:"row"`   // row number in the file; the header is row 1
 	Column  string `json:"column"`
 	Field   string `json:"field"`
@@ -96,6 +121,7 @@ type ImportProblem struct {
 
 // In returns p with its message in lang.
 func (p ImportProblem) In(lang string) ImportProblem {
+	p.Level = LevelOf(p.Code)
 	if !p.Text.IsZero() {
 		p.Message = p.Text.In(lang)
 	}

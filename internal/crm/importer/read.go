@@ -52,10 +52,39 @@ func progressOf(x Import) int {
 	return 0
 }
 
-// Problems returns a page of an import's report.
+// Problems returns a page of an import's report: each problem once, as
+// the latest phase found it (the commit reports the rows it skipped again,
+// so once it has begun its lines replace the dry run's).
 func (im *Service) Problems(ctx context.Context, id int64, afterID int64, limit int) ([]ImportProblem, error) {
-	if _, err := im.Get(ctx, id); err != nil {
+	x, err := im.Get(ctx, id)
+	if err != nil {
 		return nil, err
 	}
-	return im.store.ImportProblems(ctx, id, afterID, limit)
+	phase := ReportPhase(x)
+	var out []ImportProblem
+	for len(out) < limit {
+		page, err := im.store.ImportProblems(ctx, id, afterID, limit)
+		if err != nil || len(page) == 0 {
+			return out, err
+		}
+		for _, p := range page {
+			if p.Phase == phase && len(out) < limit {
+				out = append(out, p)
+			}
+		}
+		afterID = page[len(page)-1].ID
+		if len(page) < limit {
+			break
+		}
+	}
+	return out, nil
+}
+
+// ReportPhase is the phase whose report lines stand for x: commit once a
+// batch is committed, else check.
+func ReportPhase(x Import) string {
+	if x.Mode != "" && x.Batches > 0 {
+		return "commit"
+	}
+	return "check"
 }

@@ -63,7 +63,17 @@ func (im *Service) Remap(ctx context.Context, id int64, mapping map[string]strin
 	if x.Status != ImportChecked || x.Batches > 0 {
 		return x, crm.FailIn(x.Lang, crm.EConflict, "importer.remap.refused")
 	}
-	x.Mapping = mapping
+	// The reading options stay as uploaded unless the new mapping sets them.
+	m := make(map[string]string, len(mapping)+3)
+	for _, k := range []string{OptSheet, OptHeaderRow, OptFormulas} {
+		if v, ok := x.Mapping[k]; ok {
+			m[k] = v
+		}
+	}
+	for k, v := range mapping {
+		m[k] = v
+	}
+	x.Mapping = m
 	cols, err := im.readHeader(ctx, &x)
 	if err != nil {
 		return x, err

@@ -69,18 +69,24 @@ func (im *Service) Run(ctx context.Context, id int64) error {
 const compactAfter = 10000
 
 // eachBatch reads x's file after row `after` and calls fn with each batch
-// of checked rows; lastRow is the last file row read.
+// of checked rows; lastRow is the last file row read. Rows above the
+// header, blank rows and the export's stamp line are passed over; a
+// summary row (合计 …) comes as a skipped row with its notice.
 func (im *Service) eachBatch(ctx context.Context, x *Import, rc *rowChecker, after int, fn func(batch []checked, lastRow int, eof bool) error) error {
 	rows, err := im.open(ctx, x)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	if _, _, err := rows.Next(); err != nil { // the header
+	_, last, err := locateHeader(rows, x.Mapping, x.Lang)
+	if err != nil {
 		return err
 	}
+	var formulas func() map[int]string
+	if fr, ok := rows.(formulaReader); ok {
+		formulas = fr.Formulas
+	}
 	batch := make([]checked, 0, ImportBatchSize)
-	last := 1
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -92,8 +98,18 @@ func (im *Service) eachBatch(ctx context.Context, x *Import, rc *rowChecker, aft
 		}
 		if !eof {
 			last = rowNo
-			if rowNo > after && !blankRow(rec) {
-				batch = append(batch, rc.parse(ctx, rec, rowNo))
+			switch {
+			case rowNo <= after || blankRow(rec) || isStampRow(rec):
+			case isSummaryRow(rec):
+				ch := checked{row: ImportRow{Row: rowNo}, skip: true}
+				rc.problem(&ch, "", CodeSummaryRow, msg.M("importer.row.summary", firstCell(rec)))
+				batch = append(batch, ch)
+			default:
+				var f map[int]string
+				if formulas != nil {
+					f = formulas()
+				}
+				batch = append(batch, rc.parse(ctx, rec, rowNo, f))
 			}
 		}
 		if len(batch) == ImportBatchSize || eof {
@@ -120,6 +136,16 @@ func blankRow(rec []string) bool {
 	return true
 }
 
+// firstCell is a row's first non-empty cell, trimmed.
+func firstCell(rec []string) string {
+	for _, s := range rec {
+		if s = strings.TrimSpace(s); s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
 // check is the dry run: every row is read and checked; the report keeps
 // every problem.
 func (im *Service) check(ctx context.Context, x *Import) error {
@@ -134,13 +160,15 @@ func (im *Service) check(ctx context.Context, x *Import) error {
 	return im.eachBatch(ctx, x, rc, 0, func(batch []checked, _ int, eof bool) error {
 		var problems []ImportProblem
 		for _, ch := range batch {
-			x.TotalRows++
+			if !ch.skip {
+				x.TotalRows++
+			}
 			if len(ch.problems) > 0 {
 				x.BadRows++
-				for _, p := range ch.problems {
-					p.Phase = "check"
-					problems = append(problems, p)
-				}
+			}
+			for _, p := range ch.report() {
+				p.Phase = "check"
+				problems = append(problems, p)
 			}
 		}
 		x.CheckedRows = x.TotalRows

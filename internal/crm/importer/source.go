@@ -11,8 +11,23 @@ import (
 	"unicode/utf8"
 
 	"github.com/kehucrm/kehu/internal/crm"
-	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
+)
+
+// Limits on what an import file may expand to. A file past one is refused
+// with an error naming the limit (and the row, where there is one).
+const (
+	// MaxImportRows is how many rows a file may have below its header.
+	MaxImportRows = 1_000_000
+	// MaxImportColumns is how many columns a row may have.
+	MaxImportColumns = 1000
+	// MaxCellChars is the longest cell, Excel's own limit.
+	MaxCellChars = 32767
+	// MaxUnzippedBytes bounds what an XLSX workbook unpacks to.
+	MaxUnzippedBytes = 1 << 30
+	// HeaderSearchRows is how many rows at the top of a file are searched
+	// for the header row (below titles, notes and blank rows).
+	HeaderSearchRows = 20
 )
 
 // RowReader streams the rows of an import file, the header first.
@@ -21,6 +36,13 @@ type RowReader interface {
 	// (as a spreadsheet numbers it), or io.EOF.
 	Next() ([]string, int, error)
 	Close() error
+}
+
+// formulaReader is a RowReader that knows the formulas of the last row's
+// cells (by 0-based column) and the hidden columns: the XLSX reader.
+type formulaReader interface {
+	Formulas() map[int]string
+	HiddenColumns() map[int]bool
 }
 
 // DetectFileType says whether a file is an XLSX workbook or CSV text from
@@ -45,26 +67,26 @@ func DetectFileType(name string, head []byte, lang string) (string, error) {
 	return "", crm.FailIn(lang, crm.EUnsupportedType, "importer.file.type")
 }
 
-// OpenRows reads r as fileType (csv or xlsx). CSV may be UTF-8 (with or
-// without a byte-order mark) or GB18030/GBK, as Excel in China saves it;
-// XLSX is read from its first sheet with excelize's streaming row reader.
-func OpenRows(r io.Reader, fileType string) (RowReader, error) {
+// OpenRows reads r as fileType (csv or xlsx) from the workbook's first
+// visible sheet; see OpenSheet.
+func OpenRows(r io.Reader, fileType string) (RowReader, error) { return OpenSheet(r, fileType, "") }
+
+// OpenSheet reads r as fileType (csv or xlsx). CSV may be UTF-8 (with or
+// without a byte-order mark) or GB18030/GBK, as Excel in China saves it.
+// Of a workbook it reads sheet, a sheet's name or 1-based index ("" for the
+// first visible sheet), as raw values: numbers as written, dates as serial
+// numbers, formula cells with their cached value (their formula is known
+// to the reader).
+func OpenSheet(r io.Reader, fileType, sheet string) (RowReader, error) {
 	if fileType == "xlsx" {
-		f, err := excelize.OpenReader(r)
+		data, err := io.ReadAll(io.LimitReader(r, MaxImportBytes+1))
 		if err != nil {
-			return nil, crm.Invalid(crm.Bad("file", "unreadable", "importer.file.workbook", err.Error()))
+			return nil, crm.Invalid(crm.Bad("file", "unreadable", "importer.file.error", err.Error()))
 		}
-		sheets := f.GetSheetList()
-		if len(sheets) == 0 {
-			f.Close()
-			return nil, crm.Invalid(crm.Bad("file", "empty", "importer.file.empty"))
+		if len(data) > MaxImportBytes {
+			return nil, crm.Fail(crm.ETooLarge, "importer.file.too_large")
 		}
-		rows, err := f.Rows(sheets[0])
-		if err != nil {
-			f.Close()
-			return nil, crm.Invalid(crm.Bad("file", "unreadable", "importer.file.sheet", err.Error()))
-		}
-		return &xlsxRows{f: f, rows: rows}, nil
+		return openXLSX(data, sheet)
 	}
 	br := bufio.NewReaderSize(r, 256<<10)
 	head, _ := br.Peek(64 << 10)
@@ -91,6 +113,7 @@ func validUTF8Prefix(b []byte) bool {
 
 type csvRows struct {
 	r *csv.Reader
+	n int
 }
 
 func (c *csvRows) Next() ([]string, int, error) {
@@ -102,36 +125,21 @@ func (c *csvRows) Next() ([]string, int, error) {
 		return nil, 0, crm.Invalid(crm.Bad("file", "csv", "importer.file.error", err.Error()))
 	}
 	line, _ := c.r.FieldPos(0)
+	if c.n++; c.n > MaxImportRows+HeaderSearchRows {
+		return nil, 0, crm.Invalid(crm.Bad("file", "too_many_rows", "importer.file.too_many_rows", MaxImportRows))
+	}
+	if len(rec) > MaxImportColumns {
+		return nil, 0, crm.Invalid(crm.Bad("file", "too_many_columns", "importer.file.too_many_columns", line, MaxImportColumns))
+	}
+	for _, f := range rec {
+		if len(f) > MaxCellChars && utf8.RuneCountInString(f) > MaxCellChars {
+			return nil, 0, crm.Invalid(crm.Bad("file", "cell_too_long", "importer.file.cell_too_long", line, MaxCellChars))
+		}
+	}
 	return rec, line, nil
 }
 
 func (c *csvRows) Close() error { return nil }
-
-type xlsxRows struct {
-	f    *excelize.File
-	rows *excelize.Rows
-	n    int
-}
-
-func (x *xlsxRows) Next() ([]string, int, error) {
-	if !x.rows.Next() {
-		if err := x.rows.Error(); err != nil {
-			return nil, 0, crm.Invalid(crm.Bad("file", "unreadable", "importer.file.error", err.Error()))
-		}
-		return nil, 0, io.EOF
-	}
-	x.n++
-	cols, err := x.rows.Columns()
-	if err != nil {
-		return nil, 0, crm.Invalid(crm.Bad("file", "unreadable", "importer.file.error", err.Error()))
-	}
-	return cols, x.n, nil
-}
-
-func (x *xlsxRows) Close() error {
-	x.rows.Close()
-	return x.f.Close()
-}
 
 // openLocal opens an import file on this machine (the command line).
 func openLocal(path string) (*os.File, error) {

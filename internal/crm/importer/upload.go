@@ -25,6 +25,29 @@ type ImportUpload struct {
 	Lang     string
 	FilePath string // a local file (command line) instead of Body
 	Body     io.Reader
+	// Sheet, HeaderRow and FormulaValues say how to read the file; they
+	// are kept in the mapping (OptSheet, OptHeaderRow, OptFormulas).
+	Sheet         string
+	HeaderRow     int
+	FormulaValues bool
+}
+
+// withOptions returns the upload's mapping with its reading options.
+func (up ImportUpload) withOptions() map[string]string {
+	m := make(map[string]string, len(up.Mapping)+3)
+	for k, v := range up.Mapping {
+		m[k] = v
+	}
+	if up.Sheet != "" {
+		m[OptSheet] = up.Sheet
+	}
+	if up.HeaderRow != 0 {
+		m[OptHeaderRow] = strconv.Itoa(up.HeaderRow)
+	}
+	if up.FormulaValues {
+		m[OptFormulas] = FormulaValues
+	}
+	return m
 }
 
 // Create stores an uploaded file, checks its header row and starts the
@@ -43,11 +66,12 @@ func (im *Service) Create(ctx context.Context, up ImportUpload) (_ Import, refus
 	if mode != "" && mode != ImportAll && mode != ImportValidOnly {
 		return Import{}, crm.Invalid(crm.Bad("mode", "unknown", "importer.mode.unknown"))
 	}
-	if up.Mapping == nil {
-		up.Mapping = map[string]string{}
-	}
 	if up.Lang == "" {
 		up.Lang = "zh-CN"
+	}
+	up.Mapping = up.withOptions()
+	if _, _, err := splitMapping(up.Mapping, up.Lang); err != nil {
+		return Import{}, err
 	}
 	name := strings.TrimSpace(up.FileName)
 	if name == "" || len(name) > 255 {
@@ -147,14 +171,8 @@ func (im *Service) readHeader(ctx context.Context, x *Import) ([]ImportColumn, e
 		return nil, err
 	}
 	defer rows.Close()
-	header, _, err := rows.Next()
-	if errors.Is(err, io.EOF) {
-		return nil, crm.Invalid(crm.BadIn(x.Lang, "file", "empty", msg.M("importer.file.empty_file")))
-	}
-	if err != nil {
-		return nil, err
-	}
-	return ResolveColumns(header, x.Mapping, x.Lang)
+	cols, _, err := locateHeader(rows, x.Mapping, x.Lang)
+	return cols, err
 }
 
 // open streams the rows of x's file.
@@ -169,7 +187,7 @@ func (im *Service) open(ctx context.Context, x *Import) (RowReader, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows, err := OpenRows(&countingReader{r: rc, n: &x.CheckedBytes}, x.FileType)
+	rows, err := OpenSheet(&countingReader{r: rc, n: &x.CheckedBytes}, x.FileType, x.Mapping[OptSheet])
 	if err != nil {
 		rc.Close()
 		return nil, err
@@ -183,6 +201,21 @@ type closeBoth struct {
 }
 
 func (c *closeBoth) Close() error { return errors.Join(c.RowReader.Close(), c.c.Close()) }
+
+// Formulas and HiddenColumns pass on the workbook reader's (nil for CSV).
+func (c *closeBoth) Formulas() map[int]string {
+	if fr, ok := c.RowReader.(formulaReader); ok {
+		return fr.Formulas()
+	}
+	return nil
+}
+
+func (c *closeBoth) HiddenColumns() map[int]bool {
+	if fr, ok := c.RowReader.(formulaReader); ok {
+		return fr.HiddenColumns()
+	}
+	return nil
+}
 
 type countingReader struct {
 	r io.Reader

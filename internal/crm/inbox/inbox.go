@@ -38,7 +38,10 @@ func (n Notification) In(lang string) Notification {
 type InboxStore interface {
 	NotificationEmail(ctx context.Context, userID int64) (string, error)
 	SetNotificationEmail(ctx context.Context, userID int64, email string, at time.Time, e *crm.AuditEntry) error
-	Notifications(ctx context.Context, userID int64, unreadOnly bool, limit int) ([]Notification, error)
+	// Notifications lists a user's notifications older than beforeID (0:
+	// the newest), newest first.
+	Notifications(ctx context.Context, userID int64, unreadOnly bool, beforeID int64, limit int) ([]Notification, error)
+	CountNotifications(ctx context.Context, userID int64, unreadOnly bool) (crm.ListTotal, error)
 	MarkNotificationRead(ctx context.Context, userID, id int64, at time.Time) error
 }
 
@@ -62,7 +65,22 @@ func (in *Service) List(ctx context.Context, unreadOnly bool, limit int) ([]Noti
 	if !ok || p.UserID <= 0 {
 		return nil, crm.Fail(crm.EUnauthorized, "crm.sign_in")
 	}
-	return in.store.Notifications(ctx, p.UserID, unreadOnly, limit)
+	return in.store.Notifications(ctx, p.UserID, unreadOnly, 0, limit)
+}
+
+// Page returns a page of the caller's notifications, older than beforeID
+// (0: the newest), and how many there are in all.
+func (in *Service) Page(ctx context.Context, unreadOnly bool, beforeID int64, limit int) ([]Notification, crm.ListTotal, error) {
+	p, ok := crm.PrincipalFrom(ctx)
+	if !ok || p.UserID <= 0 {
+		return nil, crm.ListTotal{}, crm.Fail(crm.EUnauthorized, "crm.sign_in")
+	}
+	list, err := in.store.Notifications(ctx, p.UserID, unreadOnly, beforeID, limit)
+	if err != nil {
+		return nil, crm.ListTotal{}, err
+	}
+	total, err := in.store.CountNotifications(ctx, p.UserID, unreadOnly)
+	return list, total, err
 }
 
 // MarkRead marks one of the caller's notifications read.

@@ -2,8 +2,6 @@ package service
 
 import (
 	"time"
-
-	"github.com/kehucrm/kehu/internal/crm"
 )
 
 // ServiceOrder is an after-sales service order (服务作业): its line in the
@@ -42,49 +40,34 @@ type ServiceOrder struct {
 // ServiceWork is what dispatch, the technician, finance and the manager
 // record on a service order.
 type ServiceWork struct {
-	TechnicianID  int64      `json:"technician_id,omitempty"`
-	Technician    string     `json:"technician,omitempty"` // username
-	DispatchedBy  int64      `json:"dispatched_by,omitempty"`
-	DispatchedAt  *time.Time `json:"dispatched_at,omitempty"`
-	DispatchNote  string     `json:"dispatch_note"`
-	ArrivedAt     *time.Time `json:"arrived_at,omitempty"`
-	LeftAt        *time.Time `json:"left_at,omitempty"`
-	WorkMinutes   *int64     `json:"work_minutes,omitempty"`
-	WorkDone      string     `json:"work_done"`
-	PartsUsed     string     `json:"parts_used"`
-	FeeFen        *int64     `json:"fee_fen,omitempty"` // paid (A) services only
-	Signed        bool       `json:"signed"`
-	SignerName    string     `json:"signer_name"`
-	SignedAt      *time.Time `json:"signed_at,omitempty"`
-	Settlement    string     `json:"settlement"` // on_site or finance (A only)
-	CollectedFen  *int64     `json:"collected_fen,omitempty"`
-	PaymentMethod string     `json:"payment_method"`
-	SettledAt     *time.Time `json:"settled_at,omitempty"`
-	InvoiceNo     string     `json:"invoice_no"`
-	InvoicedBy    int64      `json:"invoiced_by,omitempty"`
-	InvoicedAt    *time.Time `json:"invoiced_at,omitempty"`
-	ClosedBy      int64      `json:"closed_by,omitempty"`
-	ClosedAt      *time.Time `json:"closed_at,omitempty"`
-	CloseNote     string     `json:"close_note"`
+	TechnicianID int64  `json:"technician_id,omitempty"`
+	Technician   string `json:"technician,omitempty"` // username
+	// TechnicianName is the technician's name for pages (the username
+	// when they have none).
+	TechnicianName string     `json:"-"`
+	DispatchedBy   int64      `json:"dispatched_by,omitempty"`
+	DispatchedAt   *time.Time `json:"dispatched_at,omitempty"`
+	DispatchNote   string     `json:"dispatch_note"`
+	ArrivedAt      *time.Time `json:"arrived_at,omitempty"`
+	LeftAt         *time.Time `json:"left_at,omitempty"`
+	WorkMinutes    *int64     `json:"work_minutes,omitempty"`
+	WorkDone       string     `json:"work_done"`
+	PartsUsed      string     `json:"parts_used"`
+	FeeFen         *int64     `json:"fee_fen,omitempty"` // paid (A) services only
+	Signed         bool       `json:"signed"`
+	SignerName     string     `json:"signer_name"`
+	SignedAt       *time.Time `json:"signed_at,omitempty"`
+	Settlement     string     `json:"settlement"` // on_site or finance (A only)
+	CollectedFen   *int64     `json:"collected_fen,omitempty"`
+	PaymentMethod  string     `json:"payment_method"`
+	SettledAt      *time.Time `json:"settled_at,omitempty"`
+	InvoiceNo      string     `json:"invoice_no"`
+	InvoicedBy     int64      `json:"invoiced_by,omitempty"`
+	InvoicedAt     *time.Time `json:"invoiced_at,omitempty"`
+	ClosedBy       int64      `json:"closed_by,omitempty"`
+	ClosedAt       *time.Time `json:"closed_at,omitempty"`
+	CloseNote      string     `json:"close_note"`
 }
 
 // ServicePaymentMethods are how a fee collected on site is paid.
 var ServicePaymentMethods = []string{"cash", "wechat", "alipay", "bank_card", "bank_transfer"}
-
-// ServiceOrderFilter chooses the orders of a list.
-type ServiceOrderFilter struct {
-	Scope        crm.Scope // customer scope when not All
-	TechnicianID int64     // only this technician's orders
-	Types        []Type    // only orders of these types (all when empty)
-	Statuses     []Status  // only orders in these statuses (all when empty)
-	Oldest       bool      // oldest first (the dispatch board) instead of newest first
-	Now          time.Time // carried-over orders come first
-	After        ServiceCursor
-	Limit        int
-}
-
-// ServiceCursor is where a list page ends: carried-over flag, then ID.
-type ServiceCursor struct {
-	Flag int   `json:"f"`
-	ID   int64 `json:"id"`
-}

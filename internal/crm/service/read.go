@@ -59,68 +59,6 @@ func (so *Service) get(ctx context.Context, p crm.Principal, id int64) (ServiceO
 	return o, nil
 }
 
-// List returns the service orders the caller may see, carried-over
-// orders first, then newest first (oldest first when f.Oldest). statuses
-// narrows the list.
-func (so *Service) List(ctx context.Context, statuses []Status, oldest bool, after ServiceCursor, limit int) ([]ServiceOrder, error) {
-	p, err := crm.Authorize(ctx, crm.ActServiceOrderRead)
-	if err != nil {
-		return nil, err
-	}
-	for _, s := range statuses {
-		if !slices.Contains(ServiceStatuses, s) {
-			return nil, crm.Invalid(crm.Bad("status", "unknown", "serviceorder.one_of", strings.Join(strs(ServiceStatuses), ", ")))
-		}
-	}
-	now := so.now()
-	f := ServiceOrderFilter{Statuses: statuses, Oldest: oldest, Now: now, After: after, Limit: limit, Scope: crm.Scope{All: true}}
-	switch {
-	case serviceReadAll(p):
-	case p.Role == crm.RoleTechnician:
-		f.TechnicianID = p.UserID
-	case p.Role == crm.RoleFinance:
-		// Finance sees paid orders from settlement on: the statuses asked
-		// for, narrowed to those.
-		f.Types, f.Statuses = []Type{TypePaid}, FinanceStatuses
-		if len(statuses) > 0 {
-			f.Statuses = slices.DeleteFunc(slices.Clone(statuses), func(s Status) bool { return !slices.Contains(FinanceStatuses, s) })
-			if len(f.Statuses) == 0 {
-				return []ServiceOrder{}, nil
-			}
-		}
-	default:
-		f.Scope = crm.CustomerScope(p)
-	}
-	list, err := so.store.ListServiceOrders(ctx, f)
-	for i := range list {
-		so.finish(&list[i], now)
-	}
-	return list, err
-}
-
-// DispatchBoard lists the undispatched orders for the service manager:
-// those carried over from an earlier working day first, then oldest first.
-func (so *Service) DispatchBoard(ctx context.Context, after ServiceCursor, limit int) ([]ServiceOrder, error) {
-	if _, err := crm.Authorize(ctx, crm.ActServiceOrderDispatch); err != nil {
-		return nil, err
-	}
-	return so.List(ctx, []Status{StatusRegistered}, true, after, limit)
-}
-
-// InvoiceQueue is finance's queue: paid orders collected on site (补寄发票)
-// or sent to finance (财务开票), oldest first. The service desk and the gm
-// may look at it too.
-func (so *Service) InvoiceQueue(ctx context.Context, after ServiceCursor, limit int) ([]ServiceOrder, error) {
-	p, err := crm.Authorize(ctx, crm.ActServiceOrderRead)
-	if err != nil {
-		return nil, err
-	}
-	if !p.Role.Can(crm.ActServiceOrderInvoice) && !serviceReadAll(p) {
-		return nil, crm.Fail(crm.EForbidden, "serviceorder.invoices_forbidden", string(p.Role))
-	}
-	return so.List(ctx, InvoiceStatuses, true, after, limit)
-}
-
 // Technicians lists the active technicians, whom orders can be
 // dispatched to.
 func (so *Service) Technicians(ctx context.Context) ([]identity.User, error) {

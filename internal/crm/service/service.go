@@ -17,6 +17,8 @@ type ServiceOrderStore interface {
 	CreateServiceOrder(ctx context.Context, o *ServiceOrder, number crm.MonthlyNumber, e *crm.AuditEntry) error
 	ServiceOrder(ctx context.Context, id int64) (ServiceOrder, error)
 	ListServiceOrders(ctx context.Context, f ServiceOrderFilter) ([]ServiceOrder, error)
+	// CountServiceOrders counts the orders matching f, ignoring its cursor.
+	CountServiceOrders(ctx context.Context, f ServiceOrderFilter) (crm.ListTotal, error)
 	SaveServiceOrder(ctx context.Context, o *ServiceOrder, signature []byte, e *crm.AuditEntry) error
 	ServiceOrderSignature(ctx context.Context, id int64) ([]byte, error)
 	ActiveUsersByRole(ctx context.Context, role crm.Role) ([]identity.User, error)

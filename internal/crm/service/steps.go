@@ -42,6 +42,9 @@ func (so *Service) Dispatch(ctx context.Context, id int64, version int, technici
 	}
 	now, from := so.now().UTC(), o.Status
 	o.Status, o.TechnicianID, o.Technician, o.DispatchNote, o.DispatchedAt = StatusDispatched, u.ID, u.Username, note, &now
+	if o.TechnicianName = u.DisplayName; o.TechnicianName == "" {
+		o.TechnicianName = u.Username
+	}
 	if p.UserID > 0 {
 		o.DispatchedBy = p.UserID
 	}
@@ -70,9 +73,11 @@ func (so *Service) Start(ctx context.Context, id int64, version int, arrivedAt *
 	return o, so.save(ctx, &o, from, nil, nil)
 }
 
-// checkWorkTime refuses a time in the future or before the dispatch.
+// checkWorkTime refuses a time in the future (a technician records what
+// happened, and the customer signs after the departure) or long before
+// the dispatch.
 func (so *Service) checkWorkTime(o ServiceOrder, field string, t time.Time) error {
-	if t.After(so.now().Add(5 * time.Minute)) {
+	if t.After(so.now()) {
 		return crm.Invalid(crm.Bad(field, "future", "serviceorder.future"))
 	}
 	if o.DispatchedAt != nil && t.Before(o.DispatchedAt.Add(-24*time.Hour)) {
@@ -175,6 +180,11 @@ func (so *Service) Sign(ctx context.Context, id int64, version int, number strin
 	if err := checkMove(o, StatusSigned); err != nil {
 		return o, err
 	}
+	now := so.now().UTC()
+	if o.LeftAt != nil && now.Before(*o.LeftAt) {
+		// The customer signs for work done: not before the technician left.
+		return o, crm.Invalid(crm.Bad("signature", "before_left", "serviceorder.signature.before_left", o.LeftAt.In(crm.Shanghai).Format("2006-01-02 15:04")))
+	}
 	if err := CheckSignature(png); err != nil {
 		return o, err
 	}
@@ -182,7 +192,7 @@ func (so *Service) Sign(ctx context.Context, id int64, version int, number strin
 	if utf8.RuneCountInString(signer) > 50 {
 		return o, crm.Invalid(crm.Bad("signer_name", "length", "serviceorder.signer_name.length"))
 	}
-	now, from := so.now().UTC(), o.Status
+	from := o.Status
 	o.Status, o.Signed, o.SignerName, o.SignedAt = StatusSigned, true, signer, &now
 	return o, so.save(ctx, &o, from, png, map[string]any{"signature_bytes": len(png), "signer_name": signer})
 }

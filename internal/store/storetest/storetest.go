@@ -50,7 +50,28 @@ func Open(t testing.TB, e store.Engine) *store.DB {
 	if _, err := db.Migrate(context.Background()); err != nil {
 		t.Fatalf("storetest: migrate %s: %v", e, err)
 	}
+	CheckPlans(t, db)
 	return db
+}
+
+// EnvPlanCheck names the variable that turns the plan check off ("off"):
+// it is on in every test that opens a database here.
+const EnvPlanCheck = "KEHU_PLAN_CHECK"
+
+// CheckPlans turns on db's plan check (see store.DB.EnablePlanCheck): the
+// test fails, when it ends, for every statement that scanned or sorted a
+// growing table without a reason listed in the store.
+func CheckPlans(t testing.TB, db *store.DB) {
+	t.Helper()
+	if os.Getenv(EnvPlanCheck) == "off" {
+		return
+	}
+	db.EnablePlanCheck()
+	t.Cleanup(func() {
+		for _, v := range db.PlanViolations() {
+			t.Errorf("storetest: plan check (%s): %s", db.Engine, v)
+		}
+	})
 }
 
 // DSN returns the address of a new, empty database on engine e: a file in

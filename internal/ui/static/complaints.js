@@ -1,5 +1,5 @@
-// Kehu complaint pages: deadline clocks that keep ticking, and the
-// analysis charts. No inline scripts (CSP): chart data comes from
+// Kehu complaint pages: deadline clocks that keep ticking, the analysis
+// charts, and the assignment form's people by department. No inline scripts (CSP): chart data comes from
 // <script type="application/json" id="ID-data"> next to each chart.
 "use strict";
 
@@ -102,9 +102,30 @@
     });
   }
 
+  // The assignment form: the person list shows the chosen department's
+  // people only (without a department chosen, everyone, by department).
+  function people() {
+    document.querySelectorAll("select[data-departments]").forEach(function (dept) {
+      var who = dept.form && dept.form.querySelector("select[data-people]");
+      if (!who) return;
+      function show() {
+        who.querySelectorAll("optgroup").forEach(function (g) {
+          var on = !dept.value || g.dataset.department === dept.value;
+          g.hidden = !on;
+          g.disabled = !on;
+        });
+        var chosen = who.selectedOptions[0];
+        if (chosen && chosen.parentElement && chosen.parentElement.disabled) who.value = "";
+      }
+      dept.addEventListener("change", show);
+      show();
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     tick();
     setInterval(tick, 30000);
     charts();
+    people();
   });
 })();
