@@ -6,6 +6,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 
@@ -53,17 +54,32 @@ func parseImportForm(w http.ResponseWriter, r *http.Request) (importer.ImportUpl
 	bad := func(field, code, key string) error {
 		return crm.Invalid(crm.Bad(field, code, key))
 	}
+	var spool *os.File
+	fail := func(err error) (importer.ImportUpload, func(), error) {
+		if spool != nil {
+			spool.Close()
+			os.Remove(spool.Name())
+		}
+		return up, nil, err
+	}
 	for {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
-			return up, nil, bad("file", "required", "api.import.file.required")
+			if spool == nil {
+				return up, nil, bad("file", "required", "api.import.file.required")
+			}
+			if _, err := spool.Seek(0, io.SeekStart); err != nil {
+				return fail(crm.Fail(crm.EInternal, "api.multipart.unreadable", err))
+			}
+			up.Body = spool
+			return up, func() { spool.Close(); os.Remove(spool.Name()) }, nil
 		}
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return up, nil, crm.Fail(crm.ETooLarge, "importer.file.too_large")
+			return fail(crm.Fail(crm.ETooLarge, "importer.file.too_large"))
 		}
 		if err != nil {
-			return up, nil, crm.Fail(crm.EBadRequest, "api.multipart.unreadable", err)
+			return fail(crm.Fail(crm.EBadRequest, "api.multipart.unreadable", err))
 		}
 		name := part.FormName()
 		if name == "file" {
@@ -71,32 +87,47 @@ func parseImportForm(w http.ResponseWriter, r *http.Request) (importer.ImportUpl
 				part.Close()
 				e := crm.Fail(crm.EUnsupportedType, "api.import.file.type", part.Header.Get("Content-Type"))
 				e.Fields = []crm.FieldError{crm.Bad("file", "content_type", "api.import.file.content_type")}
-				return up, nil, e
+				return fail(e)
 			}
-			up.FileName, up.Body = part.FileName(), &tooLarge{r: part}
-			return up, func() { part.Close() }, nil
+			if spool != nil {
+				part.Close()
+				return fail(bad("file", "count", "api.import.file.required"))
+			}
+			// The form's fields may follow the file: the file is kept in a
+			// temporary file (within the body limit) until every field is read.
+			if spool, err = os.CreateTemp("", "kehu-upload-*"); err != nil {
+				part.Close()
+				return up, nil, crm.Fail(crm.EInternal, "api.multipart.unreadable", err)
+			}
+			up.FileName = part.FileName()
+			_, err = io.Copy(spool, &tooLarge{r: part})
+			part.Close()
+			if err != nil {
+				return fail(err)
+			}
+			continue
 		}
 		b, err := io.ReadAll(io.LimitReader(part, 64<<10))
 		part.Close()
 		if err != nil {
-			return up, nil, crm.Fail(crm.EBadRequest, "api.multipart.unreadable", err)
+			return fail(crm.Fail(crm.EBadRequest, "api.multipart.unreadable", err))
 		}
 		v := strings.TrimSpace(string(b))
 		switch name {
 		case "kind":
 			if v != "" && v != "customers" {
-				return up, nil, bad("kind", "unknown", "api.kind.unknown")
+				return fail(bad("kind", "unknown", "api.kind.unknown"))
 			}
 		case "mapping":
 			if v != "" {
 				if err := json.Unmarshal([]byte(v), &up.Mapping); err != nil {
-					return up, nil, bad("mapping", "format", "api.import.mapping.format")
+					return fail(bad("mapping", "format", "api.import.mapping.format"))
 				}
 			}
 		case "dry_run":
 			d, err := strconv.ParseBool(v)
 			if err != nil {
-				return up, nil, bad("dry_run", "format", "api.trash.format")
+				return fail(bad("dry_run", "format", "api.trash.format"))
 			}
 			up.DryRun = d
 		case "mode":
@@ -107,17 +138,17 @@ func parseImportForm(w http.ResponseWriter, r *http.Request) (importer.ImportUpl
 			if v != "" {
 				n, err := strconv.Atoi(v)
 				if err != nil || n < 1 {
-					return up, nil, bad("header_row", "format", "importer.header_row.format")
+					return fail(bad("header_row", "format", "importer.header_row.format"))
 				}
 				up.HeaderRow = n
 			}
 		case "formulas":
 			if v != "" && v != importer.FormulaValues && v != "report" {
-				return up, nil, bad("formulas", "unknown", "importer.formulas.unknown")
+				return fail(bad("formulas", "unknown", "importer.formulas.unknown"))
 			}
 			up.FormulaValues = v == importer.FormulaValues
 		default:
-			return up, nil, bad(name, "unknown", "api.import.unknown_field")
+			return fail(bad(name, "unknown", "api.import.unknown_field"))
 		}
 	}
 }

@@ -28,6 +28,7 @@ type sampleCompany struct {
 	tokens map[crm.Role]string
 	// The records the pages of one record open.
 	customer, complaint, order int64
+	webComplaint               int64 // from the public form, not linked to a customer yet
 }
 
 // sampleEnv is a server on SQLite for the sample company, whose walks
@@ -79,6 +80,28 @@ func newSampleCompany(t *testing.T, e *env) *sampleCompany {
 	svc := crm.RoleService
 	c.complaint = id(post(svc, "/api/v1/complaints", fmt.Sprintf(`{"customer_id":%d,"channel":"phone","category":"product_quality","description":"电机异响，批次 M-220 共 50 台中 3 台有异常噪音","quantity":50,"defective_quantity":3}`, customers[0]), 201))
 	post(svc, "/api/v1/complaints", fmt.Sprintf(`{"customer_id":%d,"channel":"email","category":"logistics","description":"送货延误两天"}`, customers[1]), 201)
+	web := e.do("POST", "/api/v1/public/complaints", strings.NewReader(`{"name":"王女士","phone":"13812345678","company":"华东精密机械有限公司","category":"service","description":"维修师傅迟到两小时，电话无人接听"}`), jsonHeader)
+	var receipt struct{ Number string }
+	if web.Status != 201 || json.Unmarshal(web.Body, &receipt) != nil {
+		t.Fatalf("sample company: public complaint = %d %s", web.Status, web.Body)
+	}
+	var listed struct {
+		Items []struct {
+			ID     int64
+			Number string
+		}
+	}
+	if r := e.do("GET", "/api/v1/complaints?limit=100", nil, as(c.tokens[crm.RoleGMOffice])); r.Status != 200 || json.Unmarshal(r.Body, &listed) != nil {
+		t.Fatalf("sample company: complaints = %d %s", r.Status, r.Body)
+	}
+	for _, k := range listed.Items {
+		if k.Number == receipt.Number {
+			c.webComplaint = k.ID
+		}
+	}
+	if c.webComplaint == 0 {
+		t.Fatalf("sample company: the public complaint %s is not listed", receipt.Number)
+	}
 	order := func(typ string, customer int64) map[string]any {
 		return post(svc, "/api/v1/service-orders", fmt.Sprintf(`{"type":%q,"customer_id":%d,"address":"浙江省杭州市西湖区文三路 90 号","phone":"13812345678",
 			"product_model":"KH-200","product_spec":"220V","purchase_date":"2026-03-01","purchase_place":"杭州门市部","problem":"电机异响，需上门检修"}`, typ, customer), 201)
@@ -101,7 +124,7 @@ func (c *sampleCompany) pages() []string {
 		fmt.Sprintf("/customers/%d", c.customer), fmt.Sprintf("/customers/%d/edit", c.customer),
 		fmt.Sprintf("/customers/%d/card", c.customer), fmt.Sprintf("/customers/%d/merge", c.customer),
 		"/complaints", "/complaints?all=1", "/complaints/new", fmt.Sprintf("/complaints/%d", c.complaint),
-		"/complaints/ledger", "/complaints/analysis",
+		fmt.Sprintf("/complaints/%d", c.webComplaint), "/complaints/ledger", "/complaints/analysis",
 		"/service-orders", "/service-orders/new", "/service-orders/dispatch", "/service-orders/mine",
 		"/service-orders/invoices", fmt.Sprintf("/service-orders/%d", c.order), fmt.Sprintf("/service-orders/%d/voucher", c.order),
 		"/admin/users", "/admin/system", "/admin/audit",

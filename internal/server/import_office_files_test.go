@@ -2,7 +2,10 @@ package server_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
+	"mime/multipart"
+	"net/textproto"
 	"strings"
 	"testing"
 
@@ -166,6 +169,47 @@ func TestImportReadsGBKCSVWithATitleAndASummary(t *testing.T) {
 		}
 		if n := e.countRows("SELECT COUNT(*) FROM contacts WHERE name = '王伟' AND mobile_last4 = '1111'"); n != 1 {
 			t.Errorf("a mobile stored as a number is not read in full")
+		}
+	})
+}
+
+// TestImportFormFieldsMayFollowTheFile: a form whose fields come after the
+// file (as curl -F file=@… -F formulas=values sends it) keeps them, and an
+// unknown field after the file is still refused.
+func TestImportFormFieldsMayFollowTheFile(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		startImportWorker(t, e)
+		am := e.user("am", crm.RoleAccountManager)
+		post := func(fields ...string) response {
+			var body bytes.Buffer
+			mw := multipart.NewWriter(&body)
+			h := textproto.MIMEHeader{}
+			h.Set("Content-Disposition", `form-data; name="file"; filename="客户名单.xlsx"`)
+			h.Set("Content-Type", xlsxType)
+			w, _ := mw.CreatePart(h)
+			_, _ = w.Write(officeXLSX(t))
+			for i := 0; i+1 < len(fields); i += 2 {
+				_ = mw.WriteField(fields[i], fields[i+1])
+			}
+			_ = mw.Close()
+			return e.do("POST", "/api/v1/imports", &body, map[string]string{"Authorization": "Bearer " + am, "Content-Type": mw.FormDataContentType()})
+		}
+		r := post("formulas", "values")
+		var x importJSON
+		if r.Status != 202 || json.Unmarshal(r.Body, &x) != nil {
+			t.Fatalf("upload: %d %s", r.Status, r.Body)
+		}
+		x = e.waitImport(am, x.ID)
+		if x.Status != importer.ImportChecked {
+			t.Fatalf("checked: %+v", x)
+		}
+		for _, p := range x.Problems.Items {
+			if p.Code == "formula" {
+				t.Errorf("formulas=values after the file was not taken: %+v", p)
+			}
+		}
+		if r := post("bogus", "1"); r.Status != 422 || !strings.Contains(string(r.Body), "bogus") {
+			t.Errorf("an unknown field after the file: %d %s", r.Status, r.Body)
 		}
 	})
 }
