@@ -41,7 +41,7 @@ func (a *API) linkComplaintCustomer(w http.ResponseWriter, r *http.Request) erro
 	if err := httpx.DecodeJSON(r, &in); err != nil {
 		return err
 	}
-	if in.Version, err = versionFrom(r, in.Version); err != nil {
+	if in.Version, err = versionAfter(r, in.Version, func() error { _, err := a.complaints.Get(r.Context(), id); return err }); err != nil {
 		return err
 	}
 	c, err := a.complaints.LinkCustomer(r.Context(), id, in.Version, in.CustomerID)

@@ -152,7 +152,7 @@ func (a *API) moveComplaint(w http.ResponseWriter, r *http.Request) error {
 	if err := httpx.DecodeJSON(r, &in); err != nil {
 		return err
 	}
-	if in.Version, err = versionFrom(r, in.Version); err != nil {
+	if in.Version, err = versionAfter(r, in.Version, func() error { _, err := a.complaints.Get(r.Context(), id); return err }); err != nil {
 		return err
 	}
 	c, err := a.complaints.Move(r.Context(), id, in.Version, complaint.Status(in.To), in.Note, in.Fields)

@@ -180,7 +180,7 @@ func (a *API) updateCustomer(w http.ResponseWriter, r *http.Request) error {
 	if err := httpx.DecodeJSON(r, &in); err != nil {
 		return err
 	}
-	if in.Version, err = versionFrom(r, in.Version); err != nil {
+	if in.Version, err = versionAfter(r, in.Version, func() error { _, err := a.customers.Get(r.Context(), id); return err }); err != nil {
 		return err
 	}
 	c, err := a.customers.Update(r.Context(), id, customer.CustomerPatch{Version: in.Version, Kind: in.Kind, Name: in.Name, ShortName: in.ShortName,

@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -119,6 +120,20 @@ func versionFrom(r *http.Request, body int) (int, error) {
 		return v, nil
 	}
 	return 0, crm.FailField(crm.EPreconditionRequired, "If-Match", "required", "api.version.required")
+}
+
+// versionAfter is versionFrom for a change of one record that the caller
+// may not be allowed to see: when the version is missing, the record is
+// read first (read authorizes), so a caller outside its scope hears 404 or
+// 403, not 428 — authorization is decided before the request's form.
+func versionAfter(r *http.Request, body int, read func() error) (int, error) {
+	v, err := versionFrom(r, body)
+	if e := (*crm.Error)(nil); errors.As(err, &e) && e.Code == crm.EPreconditionRequired {
+		if rerr := read(); rerr != nil {
+			return 0, rerr
+		}
+	}
+	return v, err
 }
 
 // writeSlicePage answers a page of a short list the service returns

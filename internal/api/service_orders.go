@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"io"
 	"mime"
 	"net/http"
@@ -186,7 +187,7 @@ func (s *serviceOrderAPI) get(w http.ResponseWriter, r *http.Request) error {
 
 // step decodes a step's body into in, reads its version (body or
 // If-Match) and answers the order the step returns.
-func step[T any](w http.ResponseWriter, r *http.Request, in *T, version func(*T) *int,
+func step[T any](w http.ResponseWriter, r *http.Request, get func(context.Context, int64) (service.ServiceOrder, error), in *T, version func(*T) *int,
 	do func(id int64, in *T) (service.ServiceOrder, error)) error {
 	id, err := pathID(r)
 	if err != nil {
@@ -196,7 +197,7 @@ func step[T any](w http.ResponseWriter, r *http.Request, in *T, version func(*T)
 		return err
 	}
 	v := version(in)
-	if *v, err = versionFrom(r, *v); err != nil {
+	if *v, err = versionAfter(r, *v, func() error { _, err := get(r.Context(), id); return err }); err != nil {
 		return err
 	}
 	o, err := do(id, in)
@@ -215,7 +216,7 @@ type dispatchInput struct {
 }
 
 func (s *serviceOrderAPI) dispatch(w http.ResponseWriter, r *http.Request) error {
-	return step(w, r, &dispatchInput{}, func(in *dispatchInput) *int { return &in.Version },
+	return step(w, r, s.so.Get, &dispatchInput{}, func(in *dispatchInput) *int { return &in.Version },
 		func(id int64, in *dispatchInput) (service.ServiceOrder, error) {
 			return s.so.Dispatch(r.Context(), id, in.Version, in.Technician, in.Note)
 		})
@@ -227,7 +228,7 @@ type startInput struct {
 }
 
 func (s *serviceOrderAPI) start(w http.ResponseWriter, r *http.Request) error {
-	return step(w, r, &startInput{}, func(in *startInput) *int { return &in.Version },
+	return step(w, r, s.so.Get, &startInput{}, func(in *startInput) *int { return &in.Version },
 		func(id int64, in *startInput) (service.ServiceOrder, error) {
 			var tf timeFields
 			arrived := tf.instant("arrived_at", in.ArrivedAt)
@@ -249,7 +250,7 @@ type workInput struct {
 }
 
 func (s *serviceOrderAPI) work(w http.ResponseWriter, r *http.Request) error {
-	return step(w, r, &workInput{}, func(in *workInput) *int { return &in.Version },
+	return step(w, r, s.so.Get, &workInput{}, func(in *workInput) *int { return &in.Version },
 		func(id int64, in *workInput) (service.ServiceOrder, error) {
 			var tf timeFields
 			arrived, left := tf.instant("arrived_at", in.ArrivedAt), tf.instant("left_at", in.LeftAt)
@@ -273,7 +274,7 @@ func (s *serviceOrderAPI) sign(w http.ResponseWriter, r *http.Request) error {
 	}
 	q := r.URL.Query()
 	version, _ := strconv.Atoi(q.Get("version"))
-	if version, err = versionFrom(r, version); err != nil {
+	if version, err = versionAfter(r, version, func() error { _, err := s.so.Get(r.Context(), id); return err }); err != nil {
 		return err
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, service.MaxSignatureBytes+1))
@@ -311,7 +312,7 @@ type settleInput struct {
 }
 
 func (s *serviceOrderAPI) settle(w http.ResponseWriter, r *http.Request) error {
-	return step(w, r, &settleInput{}, func(in *settleInput) *int { return &in.Version },
+	return step(w, r, s.so.Get, &settleInput{}, func(in *settleInput) *int { return &in.Version },
 		func(id int64, in *settleInput) (service.ServiceOrder, error) {
 			return s.so.Settle(r.Context(), id, in.Version, in.Settlement, in.AmountFen, in.PaymentMethod)
 		})
@@ -323,7 +324,7 @@ type invoiceInput struct {
 }
 
 func (s *serviceOrderAPI) invoice(w http.ResponseWriter, r *http.Request) error {
-	return step(w, r, &invoiceInput{}, func(in *invoiceInput) *int { return &in.Version },
+	return step(w, r, s.so.Get, &invoiceInput{}, func(in *invoiceInput) *int { return &in.Version },
 		func(id int64, in *invoiceInput) (service.ServiceOrder, error) {
 			return s.so.Invoice(r.Context(), id, in.Version, in.InvoiceNo)
 		})
@@ -335,7 +336,7 @@ type closeInput struct {
 }
 
 func (s *serviceOrderAPI) close(w http.ResponseWriter, r *http.Request) error {
-	return step(w, r, &closeInput{}, func(in *closeInput) *int { return &in.Version },
+	return step(w, r, s.so.Get, &closeInput{}, func(in *closeInput) *int { return &in.Version },
 		func(id int64, in *closeInput) (service.ServiceOrder, error) {
 			return s.so.Close(r.Context(), id, in.Version, in.Note)
 		})

@@ -305,3 +305,23 @@ func TestAContactIsDeletedOnlyAtTheVersionRead(t *testing.T) {
 		}
 	})
 }
+
+// TestAChangeWithoutAVersionIsRefusedForTheRecordFirst: a caller outside
+// a record's scope hears 404 (or 403) for a change without a version, as
+// with one; 428 is only for a caller who may change the record.
+func TestAChangeWithoutAVersionIsRefusedForTheRecordFirst(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		o := newOrg(e)
+		cust, r := o.create(o.am1, `{"name":"版本顺序测试有限公司"}`)
+		if r.Status != 201 {
+			t.Fatalf("customer: %d %s", r.Status, r.Body)
+		}
+		path := fmt.Sprintf("/api/v1/customers/%d", cust.ID)
+		if r := e.do("PATCH", path, strings.NewReader(`{"notes":"x"}`), as(o.am2)); r.Status != 404 {
+			t.Errorf("another manager's customer without a version: %d %s", r.Status, r.Body)
+		}
+		if r := e.do("PATCH", path, strings.NewReader(`{"notes":"x"}`), as(o.am1)); r.Status != 428 {
+			t.Errorf("the owner without a version: %d %s", r.Status, r.Body)
+		}
+	})
+}
