@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"strconv"
+	"strings"
 )
 
 // duplicateKey finds the first object key that a JSON document gives
 // twice in one object, and returns its path ("contacts[1].name"). The
 // standard decoder keeps the last of two such values without a word, so
-// a client that sends both gets one of them silently; Kehu refuses the
+// a client that sends both gets one of them silently (keys that differ
+// only in case count as one, as the decoder reads them); Kehu refuses the
 // document instead. A malformed document has none: the decoder reports
 // what is wrong with it.
 func duplicateKey(b []byte) (string, bool) {
@@ -38,10 +40,13 @@ func walkValue(dec *json.Decoder, at string) (string, bool) {
 			if at != "" {
 				path = at + "." + key
 			}
-			if seen[key] {
+			// The decoder matches a struct's fields without regard to
+			// case, so "name" and "NAME" are one field given twice.
+			folded := strings.ToLower(key)
+			if seen[folded] {
 				return path, true
 			}
-			seen[key] = true
+			seen[folded] = true
 			if p, dup := walkValue(dec, path); dup {
 				return p, true
 			}

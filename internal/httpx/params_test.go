@@ -67,7 +67,7 @@ func TestAJSONKeyGivenTwiceIsFound(t *testing.T) {
 		{`{"a":1,"a":2}`, "a"},
 		{`{"a":{"b":1,"c":{"d":1,"d":2}}}`, "a.c.d"},
 		{`{"list":[{"x":1},{"x":1,"x":2}]}`, "list[1].x"},
-		{`{"a":1,"A":2}`, ""},
+		{`{"name":1,"NAME":2}`, "NAME"},
 		{`[{"a":1},{"a":2}]`, ""},
 		{`{"a":`, ""},
 	}
