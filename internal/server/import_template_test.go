@@ -113,17 +113,37 @@ func TestTheImportTemplateHasHeadersAnExampleAndTheCodeListsAndImportsAsItIs(t *
 			}
 		}
 
-		// The template as downloaded is a valid import: its example row goes in.
+		// The template as downloaded imports nothing: its example row is
+		// skipped with a notice, not stored as a customer named 示例：….
 		x, up := e.uploadImport(tok, "模板.xlsx", templateXLSXType, r.Body)
 		if up.Status != 202 {
 			t.Fatalf("upload the template: %d %s", up.Status, up.Body)
 		}
 		x = e.waitImport(tok, x.ID)
-		if x.Status != importer.ImportChecked || x.TotalRows != 1 || x.BadRows != 0 {
-			t.Fatalf("the template's example is checked as bad: %+v", x)
+		if x.Status != importer.ImportChecked || x.BadRows != 0 || len(x.Problems.Items) != 1 || x.Problems.Items[0].Code != importer.CodeExampleRow {
+			t.Fatalf("the template's example is not skipped with a notice: %+v", x)
+		}
+		if x = e.commitAll(tok, x.ID); x.Status != importer.ImportDone || x.Inserted != 0 {
+			t.Fatalf("commit the untouched template: %+v", x)
+		}
+		// Written over with a real customer, the example's codes go in.
+		nameCell, _ := excelize.CoordinatesToCellName(slices.Index(importer.ImportFields, "name")+1, 3)
+		if err := f.SetCellValue("客户", nameCell, "广州云海信息技术有限公司"); err != nil {
+			t.Fatal(err)
+		}
+		filled, err := f.WriteToBuffer()
+		if err != nil {
+			t.Fatal(err)
+		}
+		x, up = e.uploadImport(tok, "客户.xlsx", templateXLSXType, filled.Bytes())
+		if up.Status != 202 {
+			t.Fatalf("upload the filled template: %d %s", up.Status, up.Body)
+		}
+		if x = e.waitImport(tok, x.ID); x.Status != importer.ImportChecked || x.TotalRows != 1 || x.BadRows != 0 {
+			t.Fatalf("the filled template is checked as bad: %+v", x)
 		}
 		if x = e.commitAll(tok, x.ID); x.Status != importer.ImportDone || x.Inserted != 1 {
-			t.Fatalf("commit the example: %+v", x)
+			t.Fatalf("commit the filled template: %+v", x)
 		}
 		if n := e.countRows("SELECT COUNT(*) FROM customers WHERE region_code = '440106' AND industry_code = '65' AND stage = 'important' AND kind = 'company'"); n != 1 {
 			t.Errorf("the example row's codes did not come through: %d", n)

@@ -8,6 +8,7 @@ import (
 	"unicode"
 
 	"github.com/kehucrm/kehu/internal/crm/customer"
+	"github.com/kehucrm/kehu/internal/msg"
 	"golang.org/x/text/width"
 )
 
@@ -142,4 +143,22 @@ func ParseDate(s string) (string, bool) {
 		return tm.Format("01-02"), true
 	}
 	return "", false
+}
+
+// isExampleRow says whether a row is the downloaded template's example
+// (TemplateXLSX): a cell holds the example's name in either language, so a
+// template uploaded as it came creates no customer named 示例：….
+func isExampleRow(rec []string) bool {
+	for _, cell := range rec {
+		cell = strings.TrimSpace(cell)
+		if cell == "" {
+			continue
+		}
+		for _, lang := range []string{"zh-CN", "en"} {
+			if cell == msg.Text(lang, "importer.template.example_name") {
+				return true
+			}
+		}
+	}
+	return false
 }

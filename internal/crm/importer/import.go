@@ -87,11 +87,12 @@ const (
 )
 
 // noticeCodes are the codes of report lines that are notices.
-var noticeCodes = map[string]bool{CodeSummaryRow: true, CodeMasked: true, CodeRegionMapped: true}
+var noticeCodes = map[string]bool{CodeSummaryRow: true, CodeExampleRow: true, CodeMasked: true, CodeRegionMapped: true}
 
 // Codes of the notices.
 const (
 	CodeSummaryRow   = "summary_row"   // a 合计/小计 row: skipped
+	CodeExampleRow   = "example_row"   // the template's example row: skipped
 	CodeMasked       = "masked"        // a masked value (138****5678) from an export: left out
 	CodeRegionMapped = "region_mapped" // a development zone's code, recorded as the region it lies in
 )

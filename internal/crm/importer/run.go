@@ -104,6 +104,10 @@ func (im *Service) eachBatch(ctx context.Context, x *Import, rc *rowChecker, aft
 				ch := checked{row: ImportRow{Row: rowNo}, skip: true}
 				rc.problem(&ch, "", CodeSummaryRow, msg.M("importer.row.summary", firstCell(rec)))
 				batch = append(batch, ch)
+			case isExampleRow(rec):
+				ch := checked{row: ImportRow{Row: rowNo}, skip: true}
+				rc.problem(&ch, "", CodeExampleRow, msg.M("importer.row.example"))
+				batch = append(batch, ch)
 			default:
 				var f map[int]string
 				if formulas != nil {
