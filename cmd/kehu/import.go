@@ -28,12 +28,13 @@ import (
 // batch. --dry-run checks and reports without writing anything (no import
 // is stored) and exits non-zero when any row is bad. The report speaks
 // --lang (zh-CN by default, or en).
-func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) (err error) {
 	if len(args) == 0 || args[0] != "customers" {
 		return usageError{"kehu import takes customers: kehu import customers FILE --as USERNAME [--dry-run] [--valid-only] [--mapping JSON|@FILE] [--sheet NAME|N] [--header-row N] [--formula-values] [--lang zh-CN|en]"}
 	}
 	var cfg Config
 	var as, mapping, sheet, lang string
+	defer func() { err = speakError(err, lang) }()
 	var headerRow int
 	var dryRun, validOnly, quiet, formulaValues bool
 	fs := flag.NewFlagSet("kehu import customers", flag.ContinueOnError)
@@ -332,4 +333,25 @@ func (r *importRun) printLines(lines []importer.ImportProblem, more int) {
 	if more > 0 {
 		fmt.Fprintln(r.out, msg.Text(lang, "importer.cli.more", more))
 	}
+}
+
+// speakError renders the domain error inside err in lang (zh-CN when lang
+// is not one the catalogue speaks), keeping what wraps it ("--as x: …"),
+// so the command's last line speaks the report's language.
+func speakError(err error, lang string) error {
+	var ce *crm.Error
+	if !errors.As(err, &ce) {
+		return err
+	}
+	l := string(msg.Lang(lang))
+	if l == "" {
+		l = string(msg.ZhCN)
+	}
+	text, fields := ce.In(l)
+	for _, f := range fields {
+		if f.Message != "" && !strings.Contains(text, f.Message) {
+			text += "; " + f.Field + ": " + f.Message
+		}
+	}
+	return errors.New(strings.Replace(err.Error(), ce.Error(), text, 1))
 }

@@ -134,3 +134,31 @@ func TestImportReportIsOneLanguageAndTheBarEndsBeforeIt(t *testing.T) {
 		t.Errorf("row 2 is reported %d times, want its 2 problems once each:\n%s", n, out)
 	}
 }
+
+// TestImportErrorsSpeakTheReportsLanguage: a refusal of the command itself
+// (a role that may not import, an unknown sheet) speaks --lang like the
+// report, without machine codes.
+func TestImportErrorsSpeakTheReportsLanguage(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, "kehu.db")
+	var screen syncBuffer
+	cmd := func(stdin string, args ...string) error {
+		return run(ctx, append(args, "--db", dbPath, "--key-file", filepath.Join(dir, "secret.keys")), strings.NewReader(stdin), &screen, &screen)
+	}
+	if err := cmd("Audit-pass-2026\n", "user", "add", "--username", "shen", "--role", "auditor", "--password-stdin"); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "list.csv")
+	if err := os.WriteFile(file, []byte("客户名称\n甲公司\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	err := cmd("", "import", "customers", file, "--as", "shen", "--dry-run")
+	if err == nil || !strings.ContainsFunc(err.Error(), func(r rune) bool { return unicode.Is(unicode.Han, r) }) || strings.Contains(err.Error(), "forbidden") {
+		t.Errorf("a Chinese refusal: %v", err)
+	}
+	err = cmd("", "import", "customers", file, "--as", "shen", "--dry-run", "--lang", "en")
+	if err == nil || strings.ContainsFunc(err.Error(), func(r rune) bool { return unicode.Is(unicode.Han, r) }) || strings.Contains(err.Error(), "forbidden:") {
+		t.Errorf("an English refusal: %v", err)
+	}
+}
