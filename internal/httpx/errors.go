@@ -77,6 +77,13 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 		err = crm.Fail(crm.EPreconditionFailed, "http.if_match.stale", r.Header.Get("If-Match"))
 	}
 	status := Status(err)
+	// A GET carries no body: a value the domain finds invalid came in the
+	// query, so it is a bad request (400) naming the parameter, like the
+	// router's own checks, not a 422.
+	badQuery := status == http.StatusUnprocessableEntity && (r.Method == http.MethodGet || r.Method == http.MethodHead)
+	if badQuery {
+		status = http.StatusBadRequest
+	}
 	if status == http.StatusUnauthorized {
 		// RFC 9110 §11.6.1: every 401 names the scheme that would do.
 		challenge := `Bearer realm="kehu"`
@@ -97,6 +104,9 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 		if e.RetryAfter > 0 {
 			w.Header().Set("Retry-After", strconv.Itoa(int(e.RetryAfter.Seconds()+0.999)))
 		}
+	}
+	if badQuery {
+		body.Error.Code = crm.EBadRequest
 	}
 	if status >= 500 {
 		Logger(r.Context()).Error("request failed", slog.String("error", err.Error()))

@@ -24,19 +24,20 @@ type PageRequest struct {
 	Sort   string
 }
 
-// ParsePage reads the paging parameters. limit defaults to 50 and is
-// capped at 500; a limit that is not a positive number is an error.
+// ParsePage reads the paging parameters. limit defaults to 50; one that
+// is not a number from 1 to 500 is an error (not quietly cut: a client
+// that asks for 1,000 would think it had them all).
 func ParsePage(r *http.Request) (PageRequest, error) {
 	q := r.URL.Query()
 	p := PageRequest{Limit: DefaultLimit, Cursor: q.Get("cursor"), Q: q.Get("q"), Sort: q.Get("sort")}
 	if s := q.Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 {
+		if err != nil || n < 1 || n > MaxLimit {
 			e := crm.Invalid(crm.Bad("limit", "range", "http.limit.range"))
 			e.Code = crm.EBadRequest
 			return p, e
 		}
-		p.Limit = min(n, MaxLimit)
+		p.Limit = n
 	}
 	return p, nil
 }

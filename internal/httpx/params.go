@@ -221,7 +221,7 @@ func (p Param) check(v string) (crm.FieldError, bool) {
 			return bad("http.query.int", p.Min, p.Max)
 		}
 	case KindLimit:
-		if n, err := strconv.Atoi(v); err != nil || n < 1 {
+		if n, err := strconv.Atoi(v); err != nil || n < 1 || n > MaxLimit {
 			return crm.Bad(p.Name, "range", "http.limit.range"), true
 		}
 	case KindBool:

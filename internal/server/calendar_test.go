@@ -37,8 +37,8 @@ func TestWorkingDaysFollowTheStatutoryArrangement(t *testing.T) {
 			})
 		}
 		r := e.do("GET", "/api/v1/calendar/working-days?from=2025-02-30&days=x", nil, as(token))
-		if r.Status != 422 || !strings.Contains(string(r.Body), `"field":"from"`) || !strings.Contains(string(r.Body), `"field":"days"`) {
-			t.Errorf("bad input = %d %s, want 422 naming from and days", r.Status, r.Body)
+		if r.Status != 400 || !strings.Contains(string(r.Body), `"field":"from"`) || !strings.Contains(string(r.Body), `"field":"days"`) {
+			t.Errorf("bad input = %d %s, want 400 naming from and days", r.Status, r.Body)
 		}
 	})
 }

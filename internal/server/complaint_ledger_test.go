@@ -131,8 +131,8 @@ func TestTheComplaintLedgerListsAMonthWithItsDeadlinesMetOrMissed(t *testing.T) 
 		}{
 			{"the administrator (no customer data)", o.admin, "?month=2025-10", 403},
 			{"the auditor", o.auditor, "?month=2025-10", 403},
-			{"a month written badly", clerk, "?month=2025-13", 422},
-			{"a month written as a date", clerk, "?month=2025-10-01", 422},
+			{"a month written badly", clerk, "?month=2025-13", 400},
+			{"a month written as a date", clerk, "?month=2025-10-01", 400},
 			{"a cursor not given out", clerk, "?month=2025-10&cursor=xyz", 400},
 		} {
 			if r, _ := get(tt.token, tt.query); r.Status != tt.status {
@@ -217,7 +217,7 @@ func TestTheMonthlyAnalysisCountsRanksCausesAndTimesTheDeadlines(t *testing.T) {
 		if r := e.do("GET", "/api/v1/complaints/analysis?month=2025-10", nil, as(o.admin)); r.Status != 403 {
 			t.Errorf("the administrator reading the analysis = %d", r.Status)
 		}
-		if r := e.do("GET", "/api/v1/complaints/analysis?month=oct", nil, as(clerk)); r.Status != 422 {
+		if r := e.do("GET", "/api/v1/complaints/analysis?month=oct", nil, as(clerk)); r.Status != 400 {
 			t.Errorf("a bad month = %d", r.Status)
 		}
 	})

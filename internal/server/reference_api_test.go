@@ -94,8 +94,8 @@ func TestRegionsAreFoundByParentNamePinyinAndCode(t *testing.T) {
 		t.Errorf("a limit of 5 gives %d", len(found))
 	}
 	for _, q := range []string{"parent=999999", "parent=abc", "code=990000"} {
-		if r := e.do("GET", "/api/v1/regions?"+q, nil, as(am)); r.Status != 422 {
-			t.Errorf("GET /api/v1/regions?%s = %d, want 422", q, r.Status)
+		if r := e.do("GET", "/api/v1/regions?"+q, nil, as(am)); r.Status != 400 {
+			t.Errorf("GET /api/v1/regions?%s = %d, want 400", q, r.Status)
 		}
 	}
 	for _, q := range []string{"limit=0", "limit=101&q=gz", "limit=x"} {

@@ -58,7 +58,7 @@ func TestAPIAnswersAndErrors(t *testing.T) {
 			{"readiness checks the database", "GET", "/readyz", 200, ""},
 			{"one row is read by key", "GET", "/api/v1/system/migrations/1", 200, ""},
 			{"a missing row is not found", "GET", "/api/v1/system/migrations/9999", 404, "not_found"},
-			{"a malformed key names the field", "GET", "/api/v1/system/migrations/abc", 422, "validation_failed"},
+			{"a malformed key names the field", "GET", "/api/v1/system/migrations/abc", 400, "bad_request"},
 			{"a limit of zero is refused", "GET", "/api/v1/system/migrations?limit=0", 400, "bad_request"},
 			{"a limit that is not a number is refused", "GET", "/api/v1/system/migrations?limit=ten", 400, "bad_request"},
 			{"a forged cursor is refused", "GET", "/api/v1/system/migrations?cursor=!!!", 400, "bad_request"},
