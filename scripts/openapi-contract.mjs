@@ -3,7 +3,9 @@
 // place, reading each file as it is now: every operation gets its area's
 // tag, the 4xx responses the server's middleware and handlers can give it,
 // and, when it is a POST that creates (201 or 202), the Idempotency-Key
-// parameter and the Idempotent-Replayed header; every enum gets its type.
+// parameter and the Idempotent-Replayed header; every enum gets its type;
+// the conditional requests (ETag, If-None-Match and 304, If-Match with 412
+// and 428), Location and RateLimit-* headers are documented where they apply.
 // It only adds what is missing, so it can run again after any edit.
 // internal/api/openapi_test.go checks the same rules; `make openapi-lint`
 // lints the merged document.
@@ -63,9 +65,79 @@ function responsesFor(path, method, op) {
     out["415"] = "UnsupportedMediaType";
   }
   if (op.requestBody || unsafe.has(method)) out["422"] = "UnprocessableEntity";
-  if (/^\/api\/v1\/(auth\/login|public\/)/.test(path)) out["429"] = "TooManyRequests";
+  // Signing in and the public forms count requests per address (reading a status link does not).
+  if (method === "post" && /^\/api\/v1\/(auth\/login|public\/)/.test(path)) out["429"] = "TooManyRequests";
   if (media.length === 0) delete out["415"];
   return out;
+}
+
+// versioned are the changes of a versioned record: they take If-Match
+// (the version read) and answer 412 when it is stale and 428 when no
+// version is given (internal/api versionFrom).
+const versioned = [
+  /^patch \/api\/v1\/(users\/\{username\}|customers\/\{id\}|contacts\/\{id\}|abnormalities\/\{id\})$/,
+  /^delete \/api\/v1\/(customers|contacts)\/\{id\}$/,
+  /^post \/api\/v1\/customers\/\{id\}\/merge$/,
+  /^post \/api\/v1\/complaints\/\{id\}\/(transitions|link-customer)$/,
+  /^post \/api\/v1\/service-orders\/\{id\}\/(dispatch|start|work|settlement|invoice|close)$/,
+  /^put \/api\/v1\/service-orders\/\{id\}\/signature$/,
+];
+
+// schemaOf is the JSON schema of a response, its local $ref followed
+// through the schemas of every file.
+function schemaOf(res, schemas) {
+  let s = res?.content?.["application/json"]?.schema;
+  for (let i = 0; s?.$ref && i < 5; i++) s = schemas[s.$ref.replace("#/components/schemas/", "")];
+  return s;
+}
+
+// conditionalHeaders documents the conditional-request behaviour of the
+// API (internal/httpx apiWriter): a GET of one thing answering JSON sends
+// an ETag and answers 304 to a matching If-None-Match; a versioned change
+// takes If-Match, with 412 and 428; a 201 sends Location and ETag; a
+// limited route sends RateLimit-* on its answers.
+function conditionalHeaders(p, m, op, schemas) {
+  const hdr = (name) => ({ $ref: `#/components/headers/${name}` });
+  const param = (name) => ({ $ref: `#/components/parameters/${name}` });
+  const addParam = (name) => {
+    op.parameters ??= [];
+    if (!op.parameters.some((x) => x.$ref === `#/components/parameters/${name}`)) op.parameters.push(param(name));
+  };
+  const inline = (op.parameters ?? []).findIndex((x) => x.name === "If-Match" && x.in === "header");
+  if (inline >= 0) op.parameters.splice(inline, 1, param("IfMatch"));
+  const declared = (op.parameters ?? []).some((x) => x.$ref === "#/components/parameters/IfMatch");
+  if (declared || versioned.some((re) => re.test(`${m} ${p}`))) {
+    addParam("IfMatch");
+    op.responses["412"] ??= ref("PreconditionFailed");
+    op.responses["428"] ??= ref("PreconditionRequired");
+  }
+  const ok = op.responses["200"];
+  const body = schemaOf(ok, schemas);
+  const list = body?.properties?.items !== undefined && body?.properties?.total !== undefined;
+  if (m === "get" && p.startsWith("/api/") && body && !list) {
+    addParam("IfNoneMatch");
+    op.responses["304"] ??= ref("NotModified");
+    if (!ok.$ref) {
+      ok.headers ??= {};
+      ok.headers.ETag ??= hdr("ETag");
+    }
+  }
+  const created = op.responses["201"];
+  if (created && !created.$ref) {
+    created.headers ??= {};
+    created.headers.Location ??= hdr("Location");
+    created.headers.ETag ??= hdr("ETag");
+  }
+  if (op.responses["429"]) {
+    for (const code of ["200", "201", "202", "204"]) {
+      const res = op.responses[code];
+      if (!res || res.$ref) continue;
+      res.headers ??= {};
+      res.headers["RateLimit-Limit"] ??= hdr("RateLimitLimit");
+      res.headers["RateLimit-Remaining"] ??= hdr("RateLimitRemaining");
+      res.headers["RateLimit-Reset"] ??= hdr("RateLimitReset");
+    }
+  }
 }
 
 function enumType(values) {
@@ -95,6 +167,9 @@ function sortResponses(responses) {
   for (const k of keys) sorted[k] = responses[k];
   return sorted;
 }
+
+const schemas = {};
+for (const file of files) Object.assign(schemas, JSON.parse(readFileSync(join(dir, file), "utf8")).components?.schemas ?? {});
 
 for (const file of files) {
   const path = join(dir, file);
@@ -131,6 +206,7 @@ for (const file of files) {
         op.responses["409"] ??= ref("Conflict");
         op.responses["422"] ??= ref("UnprocessableEntity");
       }
+      conditionalHeaders(p, m, op, schemas);
       op.responses = sortResponses(op.responses);
     }
   }

@@ -72,12 +72,8 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if engine != "remote" {
 		targets = append(targets, bench.Target{Name: "one row, no auth (same read, same stack)", Path: "/bench/raw/migrations/1"})
 	}
-	fmt.Fprintf(stdout, "kehu bench http: %s, %s per run, engine %s\n", target, dur, engine)
-	results, err := bench.HTTP(ctx, target, targets, levels, dur)
-	if err != nil {
-		return err
-	}
-	return bench.PrintHTTP(stdout, results)
+	return printBenchRun(stdout, fmt.Sprintf("kehu bench http: %s, %s per run, engine %s", target, dur, engine),
+		func() ([]bench.HTTPResult, error) { return bench.HTTP(ctx, target, targets, levels, dur) })
 }
 
 // benchServer serves kehu in this process on a loopback port, with an

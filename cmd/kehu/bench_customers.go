@@ -117,13 +117,6 @@ func benchCustomers(ctx context.Context, args []string, stdout, stderr io.Writer
 	for i := range targets {
 		targets[i].Token = token
 	}
-	fmt.Fprintf(stdout, "kehu bench customers: %d customers on %s, %s per run\n", max, db.Engine, dur)
-	results, err := bench.HTTP(ctx, base, targets, levels, dur)
-	if err != nil {
-		return err
-	}
-	if err := bench.PrintHTTP(stdout, results); err != nil {
-		return err
-	}
-	return nil
+	return printBenchRun(stdout, fmt.Sprintf("kehu bench customers: %d customers on %s, %s per run", max, db.Engine, dur),
+		func() ([]bench.HTTPResult, error) { return bench.HTTP(ctx, base, targets, levels, dur) })
 }

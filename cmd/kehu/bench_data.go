@@ -77,7 +77,7 @@ func benchData(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	fmt.Fprintf(stdout, "loaded %d customers with contacts and search rows in %s (%s of it writing)\n", done, time.Since(start).Round(time.Second), writing.Round(time.Second))
-	return nil
+	return loadBenchSales(ctx, db, done, opt.salesLines, opt.seed, stdout)
 }
 
 // benchDataOptions are the flags of `kehu bench data`.
@@ -86,6 +86,8 @@ type benchDataOptions struct {
 	n         int64
 	seed      uint64
 	batchSize int
+	// salesLines is how many sales lines to add over the customers (0: none).
+	salesLines int64
 }
 
 // parseBenchData reads the flags of `kehu bench data`.
@@ -96,11 +98,15 @@ func parseBenchData(args []string, stderr io.Writer) (benchDataOptions, error) {
 	fs.Int64Var(&opt.n, "customers", 1_000_000, "how many customers (each with one contact) to generate")
 	fs.Uint64Var(&opt.seed, "seed", 1, "generator seed: the same seed gives the same data")
 	fs.IntVar(&opt.batchSize, "batch", 500, "rows per transaction")
+	fs.Int64Var(&opt.salesLines, "sales-lines", 0, "how many sales lines to add over the customers, with 200 products and the monthly aggregates (0: none)")
 	if err := parse(fs, args, stderr); err != nil {
 		return opt, err
 	}
 	if opt.n < 1 || opt.n > 50_000_000 {
 		return opt, usageError{"--customers must be from 1 to 50000000"}
+	}
+	if opt.salesLines < 0 || opt.salesLines > 100_000_000 {
+		return opt, usageError{"--sales-lines must be from 0 to 100000000"}
 	}
 	if opt.batchSize < 1 || opt.batchSize > 1000 {
 		return opt, usageError{"--batch must be from 1 to 1000"}

@@ -107,12 +107,8 @@ func benchWrites(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			return nil
 		}},
 	}
-	fmt.Fprintf(stdout, "kehu bench writes: %s, %s per run\n", target, dur)
-	results, err := bench.Writes(ctx, target, token, targets, levels, dur)
-	if err != nil {
-		return err
-	}
-	return bench.PrintHTTP(stdout, results)
+	return printBenchRun(stdout, fmt.Sprintf("kehu bench writes: %s, %s per run", target, dur),
+		func() ([]bench.HTTPResult, error) { return bench.Writes(ctx, target, token, targets, levels, dur) })
 }
 
 // startBenchServer runs `kehu bench serve` in a child process on the

@@ -268,10 +268,11 @@ func (r *importRun) progress(x importer.Import) {
 		}
 		what = msg.Text(lang, "importer.cli.checking", x.CheckedRows, x.BadRows)
 	default:
+		done := importer.RecordsDone(x)
 		if x.TotalRows > 0 {
-			frac = float64(x.RowsDone-1) / float64(x.TotalRows)
+			frac = float64(done) / float64(x.TotalRows)
 		}
-		what = msg.Text(lang, "importer.cli.importing", max(0, x.RowsDone-1), x.TotalRows, x.Inserted, x.Skipped)
+		what = msg.Text(lang, "importer.cli.importing", done, x.TotalRows, x.Inserted, x.Skipped)
 	}
 	frac = min(max(frac, 0), 1)
 	n := int(frac * width)

@@ -162,3 +162,61 @@ func TestImportErrorsSpeakTheReportsLanguage(t *testing.T) {
 		t.Errorf("an English refusal: %v", err)
 	}
 }
+
+// TestImportProgressCountsRecordsAndADryRunWritesNothing: a CSV whose
+// quoted cells hold line breaks never shows more rows done than it has;
+// a dry run stores no import, exits non-zero on a bad row and draws no
+// bar after its report.
+func TestImportProgressCountsRecordsAndADryRunWritesNothing(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, "kehu.db")
+	var screen syncBuffer
+	cmd := func(stdin string, args ...string) error {
+		return run(ctx, append(args, "--db", dbPath, "--key-file", filepath.Join(dir, "secret.keys")), strings.NewReader(stdin), &screen, &screen)
+	}
+	if err := cmd("Zhang-pass-2026\n", "user", "add", "--username", "zhang", "--role", "account_manager", "--password-stdin"); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "notes.csv")
+	body := "name,notes\n" + "Acme Ltd,\"one\ntwo\nthree\nfour\"\n" + "Beta Ltd,\"a\nb\nc\"\n"
+	if err := os.WriteFile(file, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	start := len(screen.String())
+	if err := cmd("", "import", "customers", file, "--as", "zhang", "--lang", "en"); err != nil {
+		t.Fatal(err)
+	}
+	out := screen.String()[start:]
+	if !strings.Contains(out, "importing: 2/2 rows") || strings.Contains(out, "3/2") || strings.Contains(out, "7/2") {
+		t.Errorf("the progress must count records, not lines:\n%q", out)
+	}
+	bad := filepath.Join(dir, "bad.csv")
+	if err := os.WriteFile(bad, []byte("name,stage\nGamma Ltd,vip\nDelta Ltd,general\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	db, err := store.Open(ctx, dbPath, store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	count := func(q string) int {
+		var n int
+		if err := db.QueryRow(ctx, q).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	imports, customers := count("SELECT COUNT(*) FROM imports"), count("SELECT COUNT(*) FROM customers")
+	start = len(screen.String())
+	if err := cmd("", "import", "customers", bad, "--as", "zhang", "--dry-run", "--lang", "en"); err == nil {
+		t.Error("a dry run with a bad row exits with status 0")
+	}
+	out = screen.String()[start:]
+	if report := strings.Index(out, "Checked "); report < 0 || strings.LastIndex(out, "\r[") > report {
+		t.Errorf("the dry run's bar is drawn after its report:\n%q", out)
+	}
+	if count("SELECT COUNT(*) FROM imports") != imports || count("SELECT COUNT(*) FROM customers") != customers {
+		t.Error("a dry run wrote an import or a customer")
+	}
+}

@@ -19,8 +19,10 @@ import (
 	"github.com/kehucrm/kehu/internal/crm/identity"
 	"github.com/kehucrm/kehu/internal/crm/importer"
 	"github.com/kehucrm/kehu/internal/crm/inbox"
+	"github.com/kehucrm/kehu/internal/crm/sales"
 	"github.com/kehucrm/kehu/internal/crm/service"
 	"github.com/kehucrm/kehu/internal/crm/system"
+	"github.com/kehucrm/kehu/internal/crm/tier"
 	"github.com/kehucrm/kehu/internal/httpx"
 )
 
@@ -38,7 +40,9 @@ type API struct {
 	files         *attachment.Service
 	imports       *importer.Service
 	serviceOrders *service.Service
+	sales         *sales.Service
 	system        *system.Service
+	tiers         *tier.Service
 	version       string
 	now           func() time.Time
 }
@@ -47,7 +51,7 @@ type API struct {
 func New(s *app.Services, version string) *API {
 	return &API{identity: s.Identity, audit: s.Audit, calendars: s.Calendars, customers: s.Customers, cards: s.Cards,
 		complaints: s.Complaints, inbox: s.Inbox, access: s.Access, files: s.Attachments, imports: s.Imports,
-		serviceOrders: s.ServiceOrders, system: s.System, version: version, now: s.Clock}
+		serviceOrders: s.ServiceOrders, sales: s.Sales, system: s.System, tiers: s.Tiers, version: version, now: s.Clock}
 }
 
 // Register lists every route of the API, one per line.
@@ -73,7 +77,7 @@ func (a *API) Register(rt *httpx.Router) {
 
 	rt.HandleFunc("GET /api/v1/audit", a.listAudit, httpx.List(auditParams...), httpx.Requires(crm.ActAuditRead))
 
-	rt.HandleFunc("GET /api/v1/regions", a.regions, httpx.List(httpx.Text("q"), httpx.Text("parent"), httpx.Text("code")))
+	rt.HandleFunc("GET /api/v1/regions", a.regions, httpx.List(regionSearchParams...))
 	rt.HandleFunc("GET /api/v1/industries", a.industries, httpx.List(httpx.Text("q")))
 	rt.HandleFunc("GET /api/v1/imports/template", a.importTemplate)
 	rt.HandleFunc("GET /api/v1/imports/{id}/rejects", a.importRejects)
@@ -81,6 +85,7 @@ func (a *API) Register(rt *httpx.Router) {
 	rt.HandleFunc("GET /api/v1/calendar/working-days", a.workingDays, httpx.Query(httpx.Text("from"), httpx.Text("days")))
 	rt.HandleFunc("GET /api/v1/calendar/{year}", a.year)
 	rt.HandleFunc("GET /api/v1/calendar/festivals/{year}", a.festivals)
+	rt.HandleFunc("GET /api/v1/calendar/overrides/{date}", a.getOverride)
 	rt.HandleFunc("PUT /api/v1/calendar/overrides/{date}", a.putOverride, httpx.Requires(crm.ActCalendarManage))
 	rt.HandleFunc("DELETE /api/v1/calendar/overrides/{date}", a.deleteOverride, httpx.Requires(crm.ActCalendarManage))
 
@@ -96,6 +101,7 @@ func (a *API) Register(rt *httpx.Router) {
 	rt.HandleFunc("GET /api/v1/customers/{id}/history", a.customerHistory, httpx.List())
 	rt.HandleFunc("GET /api/v1/customers/{id}/interactions", a.listInteractions, httpx.List())
 	rt.HandleFunc("POST /api/v1/customers/{id}/interactions", a.createInteraction, httpx.Requires(crm.ActCustomerUpdate))
+	rt.HandleFunc("GET /api/v1/interactions/{id}", a.getInteraction)
 	rt.HandleFunc("GET /api/v1/customer-fields", a.customerFields)
 	rt.HandleFunc("PUT /api/v1/customer-fields", a.putCustomerFields, httpx.Requires(crm.ActSettingsManage))
 	rt.HandleFunc("GET /api/v1/card-template", a.cardTemplate)
@@ -106,6 +112,7 @@ func (a *API) Register(rt *httpx.Router) {
 	rt.HandleFunc("GET /api/v1/customers/{id}/contacts", a.listContacts, httpx.List())
 	rt.HandleFunc("POST /api/v1/customers/{id}/contacts", a.createContact, httpx.Requires(crm.ActCustomerUpdate))
 	rt.HandleFunc("GET /api/v1/contacts", a.findContacts, httpx.List(httpx.Text("mobile")))
+	rt.HandleFunc("GET /api/v1/contacts/{id}", a.getContact)
 	rt.HandleFunc("PATCH /api/v1/contacts/{id}", a.updateContact, httpx.Requires(crm.ActCustomerUpdate))
 	rt.HandleFunc("DELETE /api/v1/contacts/{id}", a.deleteContact, httpx.Requires(crm.ActCustomerUpdate))
 	rt.HandleFunc("POST /api/v1/contacts/{id}/reveal", a.revealContact, httpx.Requires(crm.ActCustomerReveal))
@@ -126,6 +133,7 @@ func (a *API) Register(rt *httpx.Router) {
 
 	rt.HandleFunc("GET /api/v1/access-requests", a.listAccessRequests, httpx.List(accessRequestParams...))
 	rt.HandleFunc("POST /api/v1/access-requests", a.createAccessRequest, httpx.Requires(crm.ActAccessRequest))
+	rt.HandleFunc("GET /api/v1/access-requests/{id}", a.getAccessRequest)
 	rt.HandleFunc("POST /api/v1/access-requests/{id}/approve", a.decideAccessRequest(true), httpx.Requires(crm.ActAccessApprove))
 	rt.HandleFunc("POST /api/v1/access-requests/{id}/reject", a.decideAccessRequest(false), httpx.Requires(crm.ActAccessApprove))
 
@@ -134,6 +142,8 @@ func (a *API) Register(rt *httpx.Router) {
 	a.registerComplaintRules(rt)
 	a.registerServiceOrders(rt)
 	a.registerAttachments(rt)
+	a.registerSales(rt)
+	a.registerTiers(rt)
 
 	rt.HandleFunc("GET /healthz", a.healthz)
 	rt.HandleFunc("GET /readyz", a.readyz)

@@ -18,9 +18,9 @@ type complaintReports struct {
 // registerComplaintReports adds this module's routes; see Register.
 func (a *API) registerComplaintReports(rt *httpx.Router) {
 	c := &complaintReports{API: a, reports: a.complaints}
-	rt.HandleFunc("GET /api/v1/complaints/ledger", c.ledger, httpx.List(httpx.Text("month")))
-	rt.HandleFunc("GET /api/v1/complaints/ledger.xlsx", c.ledgerXLSX, httpx.Query(httpx.Text("month")))
-	rt.HandleFunc("GET /api/v1/complaints/analysis", c.analysis, httpx.Query(httpx.Text("month")))
+	rt.HandleFunc("GET /api/v1/complaints/ledger", c.ledger, httpx.List(httpx.Month("month")))
+	rt.HandleFunc("GET /api/v1/complaints/ledger.xlsx", c.ledgerXLSX, httpx.Query(httpx.Month("month")))
+	rt.HandleFunc("GET /api/v1/complaints/analysis", c.analysis, httpx.Query(httpx.Month("month")))
 }
 
 // ledgerPage is one page of the ledger as the API answers it.

@@ -14,7 +14,7 @@ import (
 func (a *API) registerComplaintRules(rt *httpx.Router) {
 	rt.HandleFunc("GET /api/v1/complaint-rules", a.getComplaintRules)
 	rt.HandleFunc("PUT /api/v1/complaint-rules", a.putComplaintRules, httpx.Requires(crm.ActSettingsManage))
-	rt.HandleFunc("GET /api/v1/abnormalities", a.listAbnormalities, httpx.List(httpx.Text("status")))
+	rt.HandleFunc("GET /api/v1/abnormalities", a.listAbnormalities, httpx.List(httpx.OneOf("status", string(complaint.AbnormalityOpen), string(complaint.AbnormalityContained), string(complaint.AbnormalityClosed))))
 	rt.HandleFunc("GET /api/v1/abnormalities/{id}", a.getAbnormality)
 	rt.HandleFunc("PATCH /api/v1/abnormalities/{id}", a.patchAbnormality, httpx.Requires(crm.ActComplaintRead))
 	rt.HandleFunc("POST /api/v1/public/csat/{token}", a.answerCSAT, httpx.Public())

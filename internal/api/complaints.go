@@ -75,9 +75,18 @@ func (a *API) getComplaint(w http.ResponseWriter, r *http.Request) error {
 // overdue is past the deadline the complaint runs against.
 var complaintListParams = []httpx.Param{httpx.AnyOf("status", statusValues(complaint.Statuses)...), httpx.ID("customer_id"),
 	httpx.AnyOf("category", complaint.ComplaintCategories...), httpx.AnyOf("severity", complaint.ComplaintSeverities...),
-	httpx.Bool("overdue"), httpx.Text("department"), httpx.ID("assignee_id"),
+	httpx.Bool("overdue"), httpx.OneOf("department", departmentCodes()...), httpx.ID("assignee_id"),
 	httpx.Time("received_from"), httpx.Time("received_to"), httpx.Time("created_from"), httpx.Time("created_to"),
 	httpx.OneOf("sort", complaint.ListSorts...)}
+
+// departmentCodes are the codes of the departments a complaint goes to.
+func departmentCodes() []string {
+	out := make([]string, len(complaint.Departments))
+	for i, d := range complaint.Departments {
+		out[i] = d.Code
+	}
+	return out
+}
 
 func statusValues[S ~string](ss []S) []string {
 	out := make([]string, len(ss))

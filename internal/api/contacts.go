@@ -64,6 +64,22 @@ func (a *API) createContact(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// getContact reads one contact, its mobile masked, with its version as
+// the ETag for If-Match; a contact of a customer out of scope is 404.
+func (a *API) getContact(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	c, err := a.customers.Contact(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	setETag(w, c.Version)
+	httpx.WriteJSON(w, http.StatusOK, c)
+	return nil
+}
+
 // findContacts finds contacts by a full mobile number (?mobile=), within
 // the caller's scope, through the blind index.
 func (a *API) findContacts(w http.ResponseWriter, r *http.Request) error {

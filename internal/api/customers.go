@@ -357,9 +357,41 @@ func (a *API) mergeCustomer(w http.ResponseWriter, r *http.Request) error {
 // the list and the export declare them to the router: a filter added to
 // customerFilter must be added here too, or the router refuses it.
 var customerFilterParams = []httpx.Param{httpx.Text("q"), httpx.OneOf("stage", customer.CustomerStages...),
-	httpx.ID("owner_id"), httpx.ID("team_id"), httpx.Text("region"), httpx.Text("industry"), httpx.Text("tag"),
+	httpx.ID("owner_id"), httpx.ID("team_id"), regionParam("region"), industryParam("industry"), httpx.Text("tag"),
 	httpx.Date("created_from"), httpx.Date("created_to"), httpx.Date("updated_from"), httpx.Date("updated_to"), httpx.Bool("trash"),
 	httpx.OneOf("sort", customerSorts()...)}
+
+// regionParam takes a GB/T 2260 region code or its 2- or 4-digit prefix
+// (a province, a city); a code in no table is a 400 naming it.
+func regionParam(name string) httpx.Param {
+	return httpx.Code(name, func(v string) bool { _, ok := regionFilterPrefix(v); return ok }, "http.query.region.unknown")
+}
+
+// regionFilterPrefix is the prefix of the codes a region filter matches: a
+// GB/T 2260 code or prefix as cn.RegionPrefix reads it, and a statistics
+// bureau's development-zone code (320571 苏州工业园区) as the region it lies
+// in, which is where a customer of that zone is kept.
+func regionFilterPrefix(v string) (string, bool) {
+	if in, _, ok := cn.DevZoneRegion(v); ok { // 320571 and 320576 alike, as a customer's code is kept
+		return cn.RegionPrefix(in.Code)
+	}
+	if p, ok := cn.RegionPrefix(v); ok {
+		return p, true
+	}
+	return "", false
+}
+
+// regionSearchParams are the region list's: a text to search, or the
+// region whose children (parent) or whose chain up to its province (code)
+// to list.
+var regionSearchParams = []httpx.Param{httpx.Text("q"),
+	httpx.Code("parent", func(v string) bool { _, ok := cn.RegionByCode(strings.TrimSpace(v)); return ok }, "http.query.region.unknown"),
+	httpx.Code("code", func(v string) bool { return len(cn.RegionChain(strings.TrimSpace(v))) > 0 }, "http.query.region.unknown")}
+
+// industryParam takes a GB/T 4754 section letter or division code.
+func industryParam(name string) httpx.Param {
+	return httpx.Code(name, func(v string) bool { _, ok := cn.IndustryByCode(v); return ok }, "http.query.industry.unknown")
+}
 
 // exportParams are the export's parameters: the list's filters, the
 // format and the reason for revealing mobiles.
@@ -410,17 +442,36 @@ func customerFilter(r *http.Request) (customer.CustomerFilter, error) {
 		}
 	}
 	if f.Region != "" {
-		if _, ok := cn.RegionPrefix(f.Region); !ok {
+		if _, ok := regionFilterPrefix(f.Region); !ok {
 			fs = append(fs, crm.Bad("region", "unknown", "api.region.unknown"))
 		}
 	}
 	if len(fs) > 0 {
 		return f, crm.Invalid(fs...)
 	}
-	if p, ok := cn.RegionPrefix(f.Region); ok {
+	if p, ok := regionFilterPrefix(f.Region); ok {
 		f.Region = p
 	}
+	if in, ok := cn.IndustryByCode(f.Industry); ok {
+		f.Industry = in.Code // "c " is section C
+	}
 	return f, nil
+}
+
+// getInteraction reads one timeline entry, where its creation's Location
+// points; one of a customer out of scope is 404.
+func (a *API) getInteraction(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	it, err := a.customers.Interaction(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	setETag(w, it.Version)
+	httpx.WriteJSON(w, http.StatusOK, it)
+	return nil
 }
 
 func (a *API) customerFields(w http.ResponseWriter, r *http.Request) error {

@@ -25,14 +25,43 @@ type regionJSON struct {
 	Code        string `json:"code"`
 	Name        string `json:"name"`
 	FullName    string `json:"full_name"`
+	NameEn      string `json:"name_en"`      // the name in pinyin: Suzhou
+	FullNameEn  string `json:"full_name_en"` // the chain in pinyin: Suzhou, Jiangsu
 	Level       string `json:"level"`
 	Statistical bool   `json:"statistical"`
 	Leaf        bool   `json:"leaf"` // nothing lies under it
+	// MapsTo is, for a development zone, the administrative region a
+	// customer given the zone's code is recorded as (320571 → 320500).
+	MapsTo  *regionRef `json:"maps_to,omitempty"`
+	Retired bool       `json:"retired,omitempty"` // a zone code the bureau no longer uses
+}
+
+// regionRef names a region.
+type regionRef struct {
+	Code     string `json:"code"`
+	Name     string `json:"name"`
+	FullName string `json:"full_name"`
 }
 
 func regionOf(r cn.Region) regionJSON {
-	return regionJSON{Code: r.Code, Name: r.Name, FullName: cn.RegionFullName(r.Code), Level: r.Level.String(),
+	out := regionJSON{Code: r.Code, Name: r.Name, FullName: cn.RegionFullName(r.Code), NameEn: cn.PlacePinyin(r.Name),
+		FullNameEn: cn.RegionEnglish(r.Code, r.Name), Level: r.Level.String(),
 		Statistical: r.Statistical, Leaf: len(cn.RegionChildren(r.Code)) == 0}
+	if r.Statistical {
+		if _, zone, _, ok := cn.LookupRegion(r.Code); ok && zone.Code != "" {
+			out.MapsTo = &regionRef{Code: zone.In.Code, Name: zone.In.Name, FullName: cn.RegionFullName(zone.In.Code)}
+		}
+	}
+	return out
+}
+
+// zoneOf is a retired development zone (not in the region table) as the
+// search shows it: its own code and name, and the region it maps to.
+func zoneOf(z cn.DevZone) regionJSON {
+	return regionJSON{Code: z.Code, Name: z.Name, FullName: cn.RegionFullName(z.In.Code) + z.Name, NameEn: cn.PlacePinyin(z.Name),
+		FullNameEn: cn.RegionEnglish(z.In.Code, z.In.Name), Level: cn.CountyLevel.String(),
+		Statistical: true, Leaf: true, Retired: z.Retired,
+		MapsTo: &regionRef{Code: z.In.Code, Name: z.In.Name, FullName: cn.RegionFullName(z.In.Code)}}
 }
 
 // maxReferenceLimit caps how many regions one search answers.
@@ -75,6 +104,15 @@ func (a *API) regions(w http.ResponseWriter, r *http.Request) error {
 	items := make([]regionJSON, 0, len(found))
 	for _, x := range found {
 		items = append(items, regionOf(x))
+	}
+	if text := strings.TrimSpace(q.Get("q")); text != "" && len(items) < limit {
+		// Development zones by the code or name people have, retired codes
+		// (320571 苏州工业园区) too, each with the region it maps to.
+		for _, z := range cn.SearchDevZones(text, limit) {
+			if len(items) < limit && z.Retired && !slices.ContainsFunc(items, func(x regionJSON) bool { return x.Code == z.Code }) {
+				items = append(items, zoneOf(z))
+			}
+		}
 	}
 	// One list contract for every list (httpx.Page): without a limit the
 	// regions come on one page, as the pickers want them.

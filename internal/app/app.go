@@ -18,8 +18,10 @@ import (
 	"github.com/kehucrm/kehu/internal/crm/identity"
 	"github.com/kehucrm/kehu/internal/crm/importer"
 	"github.com/kehucrm/kehu/internal/crm/inbox"
+	"github.com/kehucrm/kehu/internal/crm/sales"
 	"github.com/kehucrm/kehu/internal/crm/service"
 	"github.com/kehucrm/kehu/internal/crm/system"
+	"github.com/kehucrm/kehu/internal/crm/tier"
 	"github.com/kehucrm/kehu/internal/crm/workbench"
 )
 
@@ -42,4 +44,6 @@ type Services struct {
 	System        *system.Service
 	Directory     *directory.Service
 	Workbench     *workbench.Service
+	Tiers         *tier.Service  // customer tiering and service standards
+	Sales         *sales.Service // products and sales facts
 }

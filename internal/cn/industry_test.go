@@ -150,3 +150,21 @@ func BenchmarkValidIndustryCode(b *testing.B) {
 		ValidIndustryCode("65")
 	}
 }
+
+func TestIndustriesAreReadByCodeOrName(t *testing.T) {
+	for in, want := range map[string]string{
+		"C": "C", "c": "C", "39": "39", "制造业": "C", "信息传输、软件和信息技术服务业": "I", "信息传输,软件和信息技术服务业": "I",
+		"软件和信息技术服务业": "65", "C 制造业": "C", "C制造业": "C", "39 计算机、通信和其他电子设备制造业": "39",
+		"Manufacturing": "C", "教育": "83", "  农业 ": "01",
+	} {
+		got, ok := LookupIndustry(in)
+		if !ok || got.Code != want {
+			t.Errorf("LookupIndustry(%q) = %q %v, want %q", in, got.Code, ok, want)
+		}
+	}
+	for _, in := range []string{"", "不存在的行业", "C 农业", "6513", "Z"} {
+		if got, ok := LookupIndustry(in); ok {
+			t.Errorf("LookupIndustry(%q) = %q, want none", in, got.Code)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package cn
 
 import (
 	_ "embed"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -64,4 +65,88 @@ func DevZoneRegion(code string) (in Region, zone string, ok bool) {
 	}
 	province, ok := RegionByCode(full[:2] + "0000")
 	return province, zone, ok
+}
+
+// DevZone is a development zone or new area with a statistics-bureau
+// code (current or retired) and the administrative region it lies in.
+type DevZone struct {
+	Code string // the zone's own code, e.g. 320576 or 320571
+	Name string // e.g. 苏州工业园区
+	In   Region // the region it is recorded as (DevZoneRegion)
+	// Retired marks a code the bureau no longer uses (not in the region table).
+	Retired bool
+}
+
+// devZoneOf is DevZoneRegion as a DevZone.
+func devZoneOf(code string) (DevZone, bool) {
+	in, name, ok := DevZoneRegion(code)
+	if !ok {
+		return DevZone{}, false
+	}
+	full, _ := NormalizeRegionCode(code)
+	_, current := RegionByCode(full)
+	return DevZone{Code: full, Name: name, In: in, Retired: !current}, true
+}
+
+// devZones lists every known zone, current ones (in code order) first,
+// then retired ones (in code order).
+var devZones = sync.OnceValue(func() []DevZone {
+	var out []DevZone
+	for _, r := range regions().all {
+		if r.Statistical && r.Level == CountyLevel {
+			if z, ok := devZoneOf(r.Code); ok {
+				out = append(out, z)
+			}
+		}
+	}
+	var retired []string
+	for code := range retiredDevZones() {
+		retired = append(retired, code)
+	}
+	slices.Sort(retired)
+	for _, code := range retired {
+		if z, ok := devZoneOf(code); ok {
+			out = append(out, z)
+		}
+	}
+	return out
+})
+
+// DevZoneByName finds the development zone a name stands for
+// (苏州工业园区): a current zone before a retired one of the same name.
+// Spaces and full-width forms are ignored.
+func DevZoneByName(name string) (DevZone, bool) {
+	q := compact(foldKeepCase(name), "", false)
+	if q == "" {
+		return DevZone{}, false
+	}
+	for _, z := range devZones() {
+		if z.Name == q {
+			return z, true
+		}
+	}
+	return DevZone{}, false
+}
+
+// SearchDevZones finds development zones, current and retired, by code
+// prefix (a query of digits) or by a part of their name, at most limit
+// (DefaultRegionSearchLimit when limit <= 0); current zones first.
+func SearchDevZones(q string, limit int) []DevZone {
+	q = compact(foldKeepCase(q), "", false)
+	if q == "" {
+		return nil
+	}
+	if limit <= 0 {
+		limit = DefaultRegionSearchLimit
+	}
+	var out []DevZone
+	for _, z := range devZones() {
+		if len(out) == limit {
+			break
+		}
+		if isDigits(q) && strings.HasPrefix(z.Code, q) || !isDigits(q) && strings.Contains(z.Name, q) {
+			out = append(out, z)
+		}
+	}
+	return out
 }

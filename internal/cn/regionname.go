@@ -102,32 +102,43 @@ func RegionsByName(name string) []Region {
 
 // LookupRegion reads a region as people write it: a 6-digit code (a
 // development-zone code is mapped to the region it lies in, see
-// DevZoneRegion), a code followed by its name ("440305 南山区"), or a name
-// (see RegionsByName). It returns the region and, when a development-zone
-// code was mapped, the zone's name; ok is false when the text names no
-// region or more than one (then candidates lists them).
-func LookupRegion(s string) (r Region, zone string, candidates []Region, ok bool) {
+// DevZoneRegion), a code followed by its name with or without a space
+// ("440305 南山区", "320571苏州工业园区"), a name (see RegionsByName), or a
+// development zone's name alone (苏州工业园区, mapped as its code is). It
+// returns the region and, when a development zone was mapped, the zone
+// (its code and name); ok is false when the text names no region or more
+// than one (then candidates lists them).
+func LookupRegion(s string) (r Region, zone DevZone, candidates []Region, ok bool) {
 	s = strings.TrimSpace(foldKeepCase(s))
 	if s == "" {
-		return Region{}, "", nil, false
+		return Region{}, DevZone{}, nil, false
 	}
-	code, rest, _ := strings.Cut(s, " ")
-	if code = compact(code, "", false); isDigits(code) {
-		if in, zone, ok := DevZoneRegion(code); ok {
-			return in, zone, nil, true
+	digits := 0
+	for digits < len(s) && (s[digits] >= '0' && s[digits] <= '9' || s[digits] == ' ' && digits > 0 && digits < 6) {
+		digits++
+	}
+	code, rest := compact(s[:digits], "", false), strings.TrimSpace(s[digits:])
+	if code != "" {
+		if z, ok := devZoneOf(code); ok {
+			return z.In, z, nil, true
 		}
 		if len(code) == 6 {
 			r, ok := RegionByCode(code)
-			return r, "", nil, ok
+			return r, DevZone{}, nil, ok
 		}
 		if rest == "" {
-			return Region{}, "", nil, false
+			return Region{}, DevZone{}, nil, false
 		}
 		s = rest
 	}
 	found := RegionsByName(s)
 	if len(found) == 1 {
-		return found[0], "", nil, true
+		return found[0], DevZone{}, nil, true
 	}
-	return Region{}, "", found, false
+	if len(found) == 0 {
+		if z, ok := DevZoneByName(s); ok {
+			return z.In, z, nil, true
+		}
+	}
+	return Region{}, DevZone{}, found, false
 }

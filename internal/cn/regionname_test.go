@@ -1,6 +1,9 @@
 package cn
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 func TestDevZoneCodesMapToTheCityTheyLieIn(t *testing.T) {
 	cases := []struct{ code, in, zone string }{
@@ -65,6 +68,12 @@ func TestLookupRegionReadsCodesZonesAndNames(t *testing.T) {
 		{"440305", "440305", "", true},
 		{"440305 南山区", "440305", "", true},
 		{"320571 苏州工业园区", "320500", "苏州工业园区", true},
+		{"320571苏州工业园区", "320500", "苏州工业园区", true},
+		{"３２０５７１　苏州工业园区", "320500", "苏州工业园区", true},
+		{"320571", "320500", "苏州工业园区", true},
+		{"320576", "320500", "苏州工业园区", true},
+		{"苏州工业园区", "320500", "苏州工业园区", true},
+		{"440305南山区", "440305", "", true},
 		{"江苏省苏州市", "320500", "", true},
 		{"苏州", "320500", "", true},
 		{"朝阳区", "", "", false},
@@ -72,8 +81,26 @@ func TestLookupRegionReadsCodesZonesAndNames(t *testing.T) {
 	}
 	for _, c := range cases {
 		r, zone, _, ok := LookupRegion(c.in)
-		if ok != c.ok || r.Code != c.code || zone != c.zone {
-			t.Errorf("LookupRegion(%q) = %s %q %v, want %s %q %v", c.in, r.Code, zone, ok, c.code, c.zone, c.ok)
+		if ok != c.ok || r.Code != c.code || zone.Name != c.zone {
+			t.Errorf("LookupRegion(%q) = %s %q %v, want %s %q %v", c.in, r.Code, zone.Name, ok, c.code, c.zone, c.ok)
 		}
+	}
+}
+
+func TestDevelopmentZonesAreFoundByCodeAndName(t *testing.T) {
+	for _, q := range []string{"320571", "苏州工业园区", "3205"} {
+		found := SearchDevZones(q, 0)
+		if !slices.ContainsFunc(found, func(z DevZone) bool { return z.Name == "苏州工业园区" && z.In.Code == "320500" }) {
+			t.Errorf("SearchDevZones(%q) = %+v, want 苏州工业园区 in 320500", q, found)
+		}
+	}
+	if z, ok := DevZoneByName("苏州工业园区"); !ok || z.Code != "320576" || z.Retired || z.In.Code != "320500" {
+		t.Errorf("DevZoneByName(苏州工业园区) = %+v %v, want the current code 320576 in 320500", z, ok)
+	}
+	if z, ok := devZoneOf("320571"); !ok || !z.Retired {
+		t.Errorf("320571 is a retired code: %+v", z)
+	}
+	if _, ok := DevZoneByName("南山区"); ok {
+		t.Error("an administrative district is no development zone")
 	}
 }

@@ -30,6 +30,8 @@ var areaImports = map[string][]string{
 	"service":    {"customer", "identity"},
 	"attachment": {"complaint", "customer", "identity"},
 	"workbench":  {"access", "complaint", "customer", "identity", "service"},
+	"sales":      {"customer", "identity", "importer"},
+	"tier":       {"customer", "identity"},
 }
 
 // imports returns the module-relative and standard-library imports of the

@@ -69,6 +69,17 @@ const (
 	ActServiceOrderDispatch Action = "service_order.dispatch" // dispatch (派工) to a technician, send to finance, countersign and close (部门经理核签)
 	ActServiceOrderWork     Action = "service_order.work"     // record arrival, work, the customer's signature and an on-site fee on one's own orders
 	ActServiceOrderInvoice  Action = "service_order.invoice"  // work finance's queue: record the invoice of a paid service
+
+	// Products and sales facts (产品、销售明细).
+	ActProductManage Action = "product.manage" // add and change products (the catalogue every sale names)
+	ActSalesRead     Action = "sales.read"     // read products, and the sales of customers in scope (all: gm, finance)
+	ActSalesCreate   Action = "sales.create"   // enter a sales line for a customer in scope
+	ActSalesImport   Action = "sales.import"   // import sales lines from an ERP export
+
+	// Customer tiering (客户分级) and service standards.
+	ActTierRead     Action = "tier.read"     // read tier schemes, service standards, and the tiers of customers in scope
+	ActTierManage   Action = "tier.manage"   // edit tier schemes and service standards, preview, start recalculations
+	ActTierOverride Action = "tier.override" // set a customer's tier by hand (with a reason and expiry) or a watch flag (重点关注)
 )
 
 // staff is every role but the auditor, who reads the audit log and
@@ -106,6 +117,15 @@ var matrix = map[Action][]Role{
 	ActServiceOrderDispatch: {RoleService, RoleGM},
 	ActServiceOrderWork:     {RoleTechnician},
 	ActServiceOrderInvoice:  {RoleFinance},
+
+	ActProductManage: {RoleGM, RoleSalesManager},
+	ActSalesRead:     {RoleGM, RoleSalesManager, RoleAccountManager, RoleMarketing, RoleFinance},
+	ActSalesCreate:   {RoleGM, RoleSalesManager, RoleAccountManager},
+	ActSalesImport:   {RoleGM, RoleSalesManager, RoleFinance},
+
+	ActTierRead:     {RoleGM, RoleGMOffice, RoleSalesManager, RoleAccountManager, RoleMarketing, RoleService},
+	ActTierManage:   {RoleAdmin, RoleGM, RoleSalesManager},
+	ActTierOverride: {RoleGM, RoleSalesManager},
 }
 
 // Can reports whether role r may take action a.

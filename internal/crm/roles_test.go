@@ -63,6 +63,19 @@ var matrixWant = []struct {
 	{".   .   x   .   .   .   .   x   .   .   .   .   .", ActServiceOrderDispatch},
 	{".   .   .   .   .   .   .   .   x   .   .   .   .", ActServiceOrderWork},
 	{".   .   .   .   .   .   .   .   .   .   .   x   .", ActServiceOrderInvoice},
+	// Products and sales: sales managers keep the catalogue; account
+	// managers enter their customers' sales; finance reads all and
+	// imports the ERP's export; marketing reads for its analyses.
+	{".   .   x   .   x   .   .   .   .   .   .   .   .", ActProductManage},
+	{".   .   x   .   x   x   x   .   .   .   .   x   .", ActSalesRead},
+	{".   .   x   .   x   x   .   .   .   .   .   .   .", ActSalesCreate},
+	{".   .   x   .   x   .   .   .   .   .   .   x   .", ActSalesImport},
+	// Tiers: admins and sales managers (and the gm) keep the schemes and
+	// the service standards; the admin sees no customer in a preview; sales
+	// managers and the gm override a tier or flag a customer for watch.
+	{"x   .   x   .   x   .   .   .   .   .   .   .   .", ActTierManage},
+	{".   .   x   x   x   x   x   x   .   .   .   .   .", ActTierRead},
+	{".   .   x   .   x   .   .   .   .   .   .   .   .", ActTierOverride},
 }
 
 func TestRoleActionMatrix(t *testing.T) {

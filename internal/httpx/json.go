@@ -121,6 +121,8 @@ func valueText(value string) msg.Message {
 	switch {
 	case value == "bool":
 		return msg.M("http.kind.boolean")
+	case strings.HasPrefix(value, "number "):
+		return msg.M("http.kind.number_literal", strings.TrimPrefix(value, "number "))
 	case strings.HasPrefix(value, "number"):
 		return msg.M("http.kind.number")
 	case value == "string", value == "array", value == "object":
@@ -139,6 +141,8 @@ func jsonKind(goKind string) string {
 		return "array"
 	case "map", "struct":
 		return "object"
+	case "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64":
+		return "integer"
 	default:
 		return "number"
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/msg"
 )
 
 type sample struct {
@@ -82,4 +83,24 @@ func FuzzDecodeJSON(f *testing.F) {
 			t.Fatalf("body %q: status %d (%v), want 4xx", body, s, err)
 		}
 	})
+}
+
+func TestAFractionForAnIntegerSaysAnIntegerIsWanted(t *testing.T) {
+	for _, tc := range []struct{ lang, want string }{
+		{"zh-CN", "须为整数，而不是 数字 1.5"},
+		{"en", "integer"},
+	} {
+		r := httptest.NewRequest("POST", "/", strings.NewReader(`{"count":1.5}`))
+		r.Header.Set("Content-Type", "application/json")
+		var v sample
+		err := DecodeJSON(r, &v)
+		var e *crm.Error
+		if !errors.As(err, &e) || len(e.Fields) != 1 {
+			t.Fatalf("%s: err = %v, want one field error", tc.lang, err)
+		}
+		got := e.Fields[0].Text.In(msg.Lang(tc.lang))
+		if !strings.Contains(got, tc.want) || strings.Contains(got, "数字，而不是 数字") {
+			t.Errorf("%s: message %q, want it to contain %q", tc.lang, got, tc.want)
+		}
+	}
 }

@@ -28,6 +28,11 @@ type Param struct {
 	Values []string // the allowed values of OneOf and AnyOf
 	Min    int      // the bounds of an IntRange
 	Max    int
+	// Known says whether a value of a Code parameter is a code of its
+	// table; Unknown is the key of the text, taking the value, that says
+	// what the parameter takes instead.
+	Known   func(string) bool
+	Unknown string
 }
 
 // ParamKind is the shape of a query parameter's value.
@@ -46,6 +51,7 @@ const (
 	KindAnyOf  ParamKind = "any_of" // one or more of Values, comma-separated
 	KindLimit  ParamKind = "limit"  // a page size
 	KindCursor ParamKind = "cursor" // a next_cursor this API gave out
+	KindCode   ParamKind = "code"   // a code of a table (a region, an industry) that Known finds
 )
 
 // Text declares a parameter that takes any text.
@@ -80,6 +86,16 @@ func OneOf(name string, values ...string) Param {
 // by commas (status=registered,accepted) or repeated.
 func AnyOf(name string, values ...string) Param {
 	return Param{Name: name, Kind: KindAnyOf, Values: values}
+}
+
+// Code declares a parameter that takes a code of a table too long or too
+// changeable to list in Values (GB/T 2260 regions, GB/T 4754 industries):
+// known says whether a value is one, and the text of the message key
+// unknown, given the value, says what the parameter takes instead. A
+// well-formed code that is in no table is refused like a malformed one,
+// not taken to match nothing.
+func Code(name string, known func(string) bool, unknown string) Param {
+	return Param{Name: name, Kind: KindCode, Known: known, Unknown: unknown}
 }
 
 // PageParams are the parameters every list takes: limit and cursor.
@@ -242,13 +258,17 @@ func (p Param) check(v string) (crm.FieldError, bool) {
 		}
 	case KindOneOf:
 		if !slices.Contains(p.Values, v) {
-			return crm.Bad(p.Name, "unknown", "http.query.one_of", strings.Join(p.Values, ", ")), true
+			return crm.Bad(p.Name, "unknown", "http.query.one_of", v, strings.Join(p.Values, ", ")), true
 		}
 	case KindAnyOf:
 		for _, s := range strings.Split(v, ",") {
-			if !slices.Contains(p.Values, strings.TrimSpace(s)) {
-				return crm.Bad(p.Name, "unknown", "http.query.any_of", strings.Join(p.Values, ", ")), true
+			if s = strings.TrimSpace(s); !slices.Contains(p.Values, s) {
+				return crm.Bad(p.Name, "unknown", "http.query.any_of", s, strings.Join(p.Values, ", ")), true
 			}
+		}
+	case KindCode:
+		if !p.Known(v) {
+			return crm.Bad(p.Name, "unknown", p.Unknown, v), true
 		}
 	case KindCursor:
 		var raw json.RawMessage

@@ -2,6 +2,7 @@ package httpx
 
 import (
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/kehucrm/kehu/internal/crm"
@@ -58,6 +59,38 @@ func TestARouteTakesOnlyTheQueryParametersItDeclares(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestACodeParameterRefusesAWellFormedCodeInNoTable(t *testing.T) {
+	var route RouteSpec
+	known := map[string]bool{"320500": true, "32": true}
+	Query(Code("region", func(v string) bool { return known[v] }, "http.query.region.unknown"), OneOf("department", "qa", "sales"))(&route)
+	for _, tt := range []struct {
+		query, bad, value string
+	}{
+		{"region=320500", "", ""},
+		{"region=32&department=qa", "", ""},
+		{"region=999999", "region", "999999"},
+		{"department=bogus", "department", "bogus"},
+	} {
+		q, _ := url.ParseQuery(tt.query)
+		err := route.checkQuery(q)
+		if tt.bad == "" {
+			if err != nil {
+				t.Errorf("%s refused: %v", tt.query, err)
+			}
+			continue
+		}
+		e, ok := err.(*crm.Error)
+		if !ok || e.Code != crm.EBadRequest || len(e.Fields) != 1 || e.Fields[0].Field != tt.bad || e.Fields[0].Code != "unknown" {
+			t.Fatalf("%s = %v, want a 400 naming %s", tt.query, err, tt.bad)
+		}
+		for _, lang := range []string{"zh-CN", "en"} {
+			if text := e.Fields[0].Text.In(lang); !strings.Contains(text, tt.value) {
+				t.Errorf("%s [%s]: %q does not name the value", tt.query, lang, text)
+			}
+		}
 	}
 }
 

@@ -78,20 +78,21 @@ func New(db *store.DB, cfg Config, register ...func(*river.Workers)) (*Queue, er
 	for _, reg := range register {
 		reg(workers)
 	}
+	tierPeriodic := tierJobs(cfg, workers)
 	client, err := river.NewClient(db.RiverDriver(), &river.Config{
 		FetchPollInterval: cfg.PollInterval,
 		FetchCooldown:     min(cfg.PollInterval, 100*time.Millisecond),
 		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}},
 		Workers:           workers,
 		Logger:            cfg.Logger,
-		PeriodicJobs: []*river.PeriodicJob{
+		PeriodicJobs: append([]*river.PeriodicJob{
 			river.NewPeriodicJob(river.PeriodicInterval(cfg.MaintenanceEvery),
 				func() (river.JobArgs, *river.InsertOpts) { return MaintenanceArgs{}, nil },
 				&river.PeriodicJobOpts{RunOnStart: true, ID: "maintenance"}),
 			river.NewPeriodicJob(river.PeriodicInterval(SLAEvery),
 				func() (river.JobArgs, *river.InsertOpts) { return SLASweepArgs{}, nil },
 				&river.PeriodicJobOpts{RunOnStart: true, ID: "sla_sweep"}),
-		},
+		}, tierPeriodic...),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)

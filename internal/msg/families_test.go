@@ -37,6 +37,8 @@ var families = []family{
 	{"complaints.status.", "internal/ui/complaints.go"},
 	{"complaints.step.", "internal/ui/complaints.go"},
 	{"csat.score.", "internal/ui/templates/csat.html"},
+	{"tier.kind.", "internal/ui/templates/tier_list.html"},
+	{"tier.period.", "internal/ui/templates/tier_scheme.html"},
 	{"customers.card.invalid.", "internal/ui/customers_card_save.go"},
 	{"customers.card.section.", "internal/ui/customers_card.go"},
 	{"customers.channel.", "internal/ui/customers.go"},

@@ -73,12 +73,12 @@ func TestGeneratedClientSignsInCreatesReadsAndRetriesSafely(t *testing.T) {
 		if err != nil || login.JSON200 == nil || login.JSON200.Token == "" {
 			t.Fatalf("login: %v %d %s", err, login.StatusCode(), login.Body)
 		}
-		denied, err := anon.GetMeWithResponse(ctx)
+		denied, err := anon.GetMeWithResponse(ctx, nil)
 		if err != nil || denied.JSON401 == nil || denied.JSON401.Error.Code != client.ErrorErrorCodeUnauthorized {
 			t.Fatalf("me without a token: %v %d %s, want a typed 401", err, denied.StatusCode(), denied.Body)
 		}
 		c := generatedClient(t, e, login.JSON200.Token)
-		me, err := c.GetMeWithResponse(ctx)
+		me, err := c.GetMeWithResponse(ctx, nil)
 		if err != nil || me.JSON200 == nil {
 			t.Fatalf("me: %v %d %s", err, me.StatusCode(), me.Body)
 		}
@@ -105,11 +105,16 @@ func TestGeneratedClientSignsInCreatesReadsAndRetriesSafely(t *testing.T) {
 			t.Errorf("the key with another body: %v %d %s, want a typed 422", err, reused.StatusCode(), reused.Body)
 		}
 
-		got, err := c.GetCustomerWithResponse(ctx, cust.Id)
+		got, err := c.GetCustomerWithResponse(ctx, cust.Id, nil)
 		if err != nil || got.JSON200 == nil || got.JSON200.Code != cust.Code {
 			t.Fatalf("get: %v %d %s", err, got.StatusCode(), got.Body)
 		}
-		missing, err := c.GetCustomerWithResponse(ctx, 999999)
+		etag := got.HTTPResponse.Header.Get("ETag")
+		same, err := c.GetCustomerWithResponse(ctx, cust.Id, &client.GetCustomerParams{IfNoneMatch: &etag})
+		if err != nil || same.StatusCode() != 304 || etag == "" {
+			t.Errorf("get with If-None-Match %q: %v %d, want 304", etag, err, same.StatusCode())
+		}
+		missing, err := c.GetCustomerWithResponse(ctx, 999999, nil)
 		if err != nil || missing.JSON404 == nil || missing.JSON404.Error.Code != client.ErrorErrorCodeNotFound {
 			t.Errorf("an unknown customer: %v %d %s, want a typed 404", err, missing.StatusCode(), missing.Body)
 		}

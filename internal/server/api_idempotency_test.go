@@ -84,6 +84,8 @@ func creatingCases(t *testing.T, e *env) map[string]creatingCase {
 		t.Fatalf("import: %d %s", r.Status, r.Body)
 	}
 	e.waitImport(o.am1, checked.ID)
+	salesClerk := e.user("caiwu", "finance")
+	e.product(o.mgrA, `{"code":"XS-IDEM","name":"幂等泵","list_price":"10.00"}`)
 
 	jsonPost := func(path, token string, body func(v int) string) func(string, int) response {
 		return func(key string, v int) response {
@@ -133,6 +135,21 @@ func creatingCases(t *testing.T, e *env) map[string]creatingCase {
 		"POST /api/v1/imports": {upload("/api/v1/imports", o.am1, "客户.csv", "text/csv", func(v int) []byte {
 			return fmt.Appendf(nil, "客户名称\n导入%d贸易有限公司\n", v)
 		}), "SELECT COUNT(*) FROM imports"},
+		"POST /api/v1/sales/imports": {upload("/api/v1/sales/imports", salesClerk, "销售.csv", "text/csv", func(v int) []byte {
+			return fmt.Appendf(nil, "日期,客户编码,产品编码,数量,金额\n2026-11-02,%s,XS-IDEM,%d,10\n", cust.Code, v)
+		}), "SELECT COUNT(*) FROM sales_lines"},
+		"POST /api/v1/tier-schemes": {jsonPost("/api/v1/tier-schemes", o.admin, func(v int) string {
+			return fmt.Sprintf(`{"code":"idem%d","kind":"bank","name":"幂等方案","levels":[{"code":"big","name":"大","min_amount":"100"},{"code":"rest","name":"其他","min_amount":"0"}]}`, v)
+		}), "SELECT COUNT(*) FROM tier_schemes"},
+		"POST /api/v1/tier-schemes/{id}/recalculate": {jsonPost(fmt.Sprintf("/api/v1/tier-schemes/%d/recalculate", tierSchemes(e, o.gm)["abc"].ID), o.gm, func(v int) string {
+			return fmt.Sprintf(`{"note":%d}`, v)
+		}), "SELECT COUNT(*) FROM tier_runs"},
+		"POST /api/v1/products": {jsonPost("/api/v1/products", o.gm, func(v int) string {
+			return fmt.Sprintf(`{"code":"IDEM-%d","name":"幂等产品","list_price":"10.00"}`, v)
+		}), "SELECT COUNT(*) FROM products"},
+		"POST /api/v1/sales": {jsonPost("/api/v1/sales", o.am1, func(v int) string {
+			return fmt.Sprintf(`{"customer_id":%d,"product_id":%d,"quantity":%d,"amount":"5.00"}`, cust.ID, idemProduct(t, e, o.gm), v)
+		}), "SELECT COUNT(*) FROM sales_lines"},
 		"POST /api/v1/imports/{id}/commit": {jsonPost(fmt.Sprintf("/api/v1/imports/%d/commit", checked.ID), o.am1, func(v int) string {
 			return []string{`{"mode":"valid_only"}`, `{"mode":"all"}`}[v%2]
 		}), ""},

@@ -119,7 +119,7 @@ func badValue(p httpx.Param) string {
 		return "2026-13-45"
 	case httpx.KindMonth:
 		return "2026/11"
-	case httpx.KindOneOf, httpx.KindAnyOf:
+	case httpx.KindOneOf, httpx.KindAnyOf, httpx.KindCode:
 		return "no_such_value"
 	case httpx.KindCursor:
 		return "not a cursor"

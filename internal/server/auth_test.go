@@ -238,6 +238,38 @@ func TestPermissionMatrix(t *testing.T) {
 	} {
 		allowed[role] = append(append([]crm.Action{}, allowed[role]...), acts...)
 	}
+	// Tiers: admins, the gm and sales managers keep the schemes; the
+	// customer-facing roles read tiers; the gm and sales managers set a
+	// tier by hand or a watch flag.
+	probes[crm.ActTierRead] = struct{ method, path, body string }{"GET", "/api/v1/customers/999999/tiers", ""}
+	probes[crm.ActTierManage] = struct{ method, path, body string }{"PATCH", "/api/v1/tier-schemes/999999", `{"version":1}`}
+	probes[crm.ActTierOverride] = struct{ method, path, body string }{"PUT", "/api/v1/customers/999999/watch-flag", `{"reason":"探针"}`}
+	for role, acts := range map[crm.Role][]crm.Action{
+		crm.RoleAdmin:          {crm.ActTierManage},
+		crm.RoleGM:             {crm.ActTierRead, crm.ActTierManage, crm.ActTierOverride},
+		crm.RoleSalesManager:   {crm.ActTierRead, crm.ActTierManage, crm.ActTierOverride},
+		crm.RoleGMOffice:       {crm.ActTierRead},
+		crm.RoleAccountManager: {crm.ActTierRead},
+		crm.RoleMarketing:      {crm.ActTierRead},
+		crm.RoleService:        {crm.ActTierRead},
+	} {
+		allowed[role] = append(append([]crm.Action{}, allowed[role]...), acts...)
+	}
+	// Products and sales: the gm and sales managers keep the products;
+	// the sellers enter sales; finance reads them and imports the ERP's.
+	probes[crm.ActProductManage] = struct{ method, path, body string }{"PATCH", "/api/v1/products/999999", `{"version":1}`}
+	probes[crm.ActSalesRead] = struct{ method, path, body string }{"GET", "/api/v1/sales/999999", ""}
+	probes[crm.ActSalesCreate] = struct{ method, path, body string }{"POST", "/api/v1/sales", `{"date":"2026-12-01","customer_id":999999,"product_id":999999,"quantity":1,"amount":"1.00"}`}
+	probes[crm.ActSalesImport] = struct{ method, path, body string }{"POST", "/api/v1/sales/imports?dry_run=true", ""}
+	for role, acts := range map[crm.Role][]crm.Action{
+		crm.RoleGM:             {crm.ActProductManage, crm.ActSalesRead, crm.ActSalesCreate, crm.ActSalesImport},
+		crm.RoleSalesManager:   {crm.ActProductManage, crm.ActSalesRead, crm.ActSalesCreate, crm.ActSalesImport},
+		crm.RoleAccountManager: {crm.ActSalesRead, crm.ActSalesCreate},
+		crm.RoleMarketing:      {crm.ActSalesRead},
+		crm.RoleFinance:        {crm.ActSalesRead, crm.ActSalesImport},
+	} {
+		allowed[role] = append(append([]crm.Action{}, allowed[role]...), acts...)
+	}
 	for _, a := range crm.Actions() {
 		if _, ok := probes[a]; !ok {
 			t.Errorf("action %s has no HTTP probe in this test", a)

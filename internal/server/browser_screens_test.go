@@ -169,6 +169,11 @@ func walkRoles(t *testing.T, ctx context.Context, c *sampleCompany, w, h int64, 
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(w, h)); err != nil {
 		t.Fatal(err)
 	}
+	// The public pages as the public sees them, not as the last role
+	// walked at the other size left the browser.
+	if err := signOutInBrowser(ctx, c.e); err != nil {
+		t.Fatalf("sign out before the public pages: %v", err)
+	}
 	for _, p := range publicPages {
 		st, err := visit(ctx, c.e.http.URL, p)
 		if err != nil {

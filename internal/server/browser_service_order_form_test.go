@@ -144,7 +144,7 @@ func TestTechniciansAreShownByNameAndTheirPhoneShowsOneFormAtATime(t *testing.T)
 		t.Errorf("the start form should be the one unfolded:\n%s", body)
 	}
 	// Started an hour ago: the departure offered is now, after the arrival.
-	arrived := time.Now().In(crm.ChinaTime()).Add(-time.Hour).Format("2006-01-02T15:04")
+	arrived := time.Now().In(crm.ChinaTime()).Add(-time.Hour).Format("2006-01-02 15:04")
 	version = regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(body)[1]
 	if r := e.post(detail+"/start", tech, url.Values{"version": {version}, "arrived_at": {arrived}}); r.Status != 303 {
 		t.Fatalf("start = %d %s", r.Status, r.Body)

@@ -26,11 +26,11 @@ func TestInteractionsRecordWhenAndWhoInChinaTime(t *testing.T) {
 		china := time.FixedZone("CST", 8*3600)
 
 		body := a.body(page, "zh-CN", a.am1, 200)
-		m := regexp.MustCompile(`type="datetime-local" name="at" value="([^"]+)"`).FindStringSubmatch(body)
+		m := regexp.MustCompile(`type="text" data-datetime [^>]*name="at" value="([^"]+)"`).FindStringSubmatch(body)
 		if m == nil {
 			t.Fatalf("the interaction form has no time input:\n%s", body)
 		}
-		if at, err := time.ParseInLocation("2006-01-02T15:04", m[1], china); err != nil || time.Since(at).Abs() > 2*time.Minute {
+		if at, err := time.ParseInLocation("2006-01-02 15:04", m[1], china); err != nil || time.Since(at).Abs() > 2*time.Minute {
 			t.Errorf("the time input defaults to %q, want now in China time", m[1])
 		}
 		wantAll(t, "the interaction form", body, `name="participants"`, "北京时间")

@@ -68,26 +68,32 @@ func TestExportImportsBackIntoAnEmptyDatabaseUnchanged(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		src := newEnv(t, db)
 		am := src.user("am1", crm.RoleAccountManager)
-		customers := []struct{ body, contact string }{
+		customers := []struct {
+			body     string
+			contacts []string
+		}{
 			{`{"name":"杭州云栖科技有限公司","short_name":"云栖","kind":"company","uscc":"` + usccFor(11) + `","legal_representative":"王建",
-				"stage":"important","source":"referral","region_code":"330106","address":"杭州市西湖区文三路 1 号","tags":["重点","华东/B2B"],"notes":"第一行\n第二行，含逗号"}`,
-				`{"name":"王伟","mobile":"13800001111","is_primary":true}`},
-			{`{"name":"=SUM(A1)","kind":"individual","stage":"churned","source":"online","tags":["-负数"]}`, ""},
-			{`{"name":"'引号开头贸易有限公司","short_name":"+86","stage":"strategic","source":"trade_fair"}`, `{"name":"@李娜","mobile":"13900002222","is_primary":true}`},
-			{`{"name":"苏州园区精密机械有限公司","region_code":"320505","stage":"general","source":"advertising","tags":["制造"]}`, `{"name":"赵六","is_primary":true}`},
+				"stage":"important","source":"referral","region_code":"330106","address":"杭州市西湖区文三路 1 号","tags":["重点","华东/B2B","a;b"],"notes":"第一行\n第二行，含逗号"}`,
+				[]string{`{"name":"王伟","title":"总经理","mobile":"13800001111","email":"wang@yunqi.example","is_primary":true}`,
+					`{"name":"李秘书","title":"秘书, 行政","mobile":"13900003333","is_primary":false}`,
+					`{"name":"陈工","title":"=技术总监","email":"chen@yunqi.example","is_primary":false}`}},
+			{`{"name":"=SUM(A1)","kind":"individual","stage":"churned","source":"online","tags":["-负数"]}`, nil},
+			{`{"name":"'引号开头贸易有限公司","short_name":"+86","stage":"strategic","source":"trade_fair","tags":["华东,B2B"]}`,
+				[]string{`{"name":"@李娜","mobile":"13900002222","is_primary":true}`}},
+			{`{"name":"苏州园区精密机械有限公司","region_code":"320505","stage":"general","source":"advertising","tags":["制造","\"引号\"标签"]}`,
+				[]string{`{"name":"赵六","title":"采购经理","is_primary":true}`}},
 		}
 		for _, c := range customers {
 			r := src.do("POST", "/api/v1/customers", strings.NewReader(c.body), as(am))
 			if r.Status != 201 {
 				t.Fatalf("create: %d %s", r.Status, r.Body)
 			}
-			if c.contact == "" {
-				continue
-			}
 			var made struct{ ID int64 }
 			_ = json.Unmarshal(r.Body, &made)
-			if r := src.do("POST", fmt.Sprintf("/api/v1/customers/%d/contacts", made.ID), strings.NewReader(c.contact), as(am)); r.Status != 201 {
-				t.Fatalf("contact: %d %s", r.Status, r.Body)
+			for _, k := range c.contacts {
+				if r := src.do("POST", fmt.Sprintf("/api/v1/customers/%d/contacts", made.ID), strings.NewReader(k), as(am)); r.Status != 201 {
+					t.Fatalf("contact: %d %s", r.Status, r.Body)
+				}
 			}
 		}
 		for _, format := range []string{"csv", "xlsx"} {
@@ -97,7 +103,7 @@ func TestExportImportsBackIntoAnEmptyDatabaseUnchanged(t *testing.T) {
 					t.Fatalf("export: %d %s", r.Status, r.Body)
 				}
 				exported := exportRows(t, format, r.Body)
-				if exported[0][0] != "客户编号" || len(exported) != 5 {
+				if exported[0][0] != "客户编号" || len(exported) != 7 { // a row per contact: 3 + 1 + 1 + 1 rows
 					t.Fatalf("the export's first line must be its header: %q", exported[0])
 				}
 				// Into an empty database with the same user.
@@ -121,10 +127,52 @@ func TestExportImportsBackIntoAnEmptyDatabaseUnchanged(t *testing.T) {
 				if !slices.Equal(got, want) {
 					t.Errorf("re-imported customers differ:\n got %q\nwant %q", got, want)
 				}
-				if n := dst.countRows("SELECT COUNT(*) FROM contacts"); n != 3 {
-					t.Errorf("%d contacts, want 3", n)
+				if n := dst.countRows("SELECT COUNT(*) FROM contacts"); n != 5 {
+					t.Errorf("%d contacts, want 5", n)
+				}
+				// Every contact is back on its customer, with its title, email,
+				// revealed mobile and primary flag (one primary a customer).
+				for q, want := range map[string]int{
+					"SELECT COUNT(*) FROM contacts k JOIN customers c ON c.id = k.customer_id WHERE c.name = '杭州云栖科技有限公司'":                                               3,
+					"SELECT COUNT(*) FROM contacts WHERE name = '王伟' AND title = '总经理' AND email = 'wang@yunqi.example' AND is_primary = true AND mobile_last4 = '1111'": 1,
+					"SELECT COUNT(*) FROM contacts WHERE name = '李秘书' AND title = '秘书, 行政' AND is_primary = false AND mobile_last4 = '3333'":                             1,
+					"SELECT COUNT(*) FROM contacts WHERE name = '陈工' AND title = '=技术总监' AND email = 'chen@yunqi.example' AND is_primary = false":                        1,
+					"SELECT COUNT(*) FROM contacts WHERE name = '赵六' AND title = '采购经理' AND is_primary = true":                                                           1,
+					"SELECT COUNT(*) FROM contacts WHERE is_primary = true":                                                                                              3,
+				} {
+					if n := dst.countRows(q); n != want {
+						t.Errorf("%s: %d, want %d", q, n, want)
+					}
+				}
+				// Tags that hold a separator come back whole.
+				for q, want := range map[string]int{
+					"SELECT COUNT(*) FROM customer_tags WHERE tag = '华东,B2B'": 1, "SELECT COUNT(*) FROM customer_tags WHERE tag = 'a;b'": 1,
+					"SELECT COUNT(*) FROM customer_tags WHERE tag = '华东/B2B'": 1, "SELECT COUNT(*) FROM customer_tags WHERE tag = '\"引号\"标签'": 1,
+					"SELECT COUNT(*) FROM customer_tags": 7,
+				} {
+					if n := dst.countRows(q); n != want {
+						t.Errorf("%s: %d, want %d", q, n, want)
+					}
 				}
 			})
+		}
+		// An English export (English headers, option codes, yes/no) imports
+		// back as well, contacts and all.
+		en := src.do("GET", "/api/v1/customers/export?format=csv&reveal_reason="+urlQuery("migration"), nil, as(am, "Accept-Language", "en"))
+		if !strings.HasPrefix(strings.TrimPrefix(string(en.Body), "\ufeff"), "Code,Name,") {
+			t.Fatalf("an English export: %s", en.Body)
+		}
+		{
+			dst := newEnv(t, storetest.Open(t, db.Engine))
+			startImportWorker(t, dst)
+			dam := dst.user("am1", crm.RoleAccountManager)
+			x, _ := dst.uploadImport(dam, "customers.csv", "text/csv", en.Body, "dry_run", "false", "mode", "all")
+			if x = dst.waitImport(dam, x.ID); x.Status != importer.ImportDone || x.Inserted != 4 {
+				t.Fatalf("an English export did not import cleanly: %+v", x)
+			}
+			if n := dst.countRows("SELECT COUNT(*) FROM contacts WHERE is_primary = true"); n != 3 || dst.countRows("SELECT COUNT(*) FROM contacts") != 5 {
+				t.Errorf("an English export's contacts: %d primary", n)
+			}
 		}
 		// Masked mobiles are left out with a notice; the rows import.
 		r := src.do("GET", "/api/v1/customers/export?format=csv", nil, as(am))
@@ -146,8 +194,8 @@ func TestExportImportsBackIntoAnEmptyDatabaseUnchanged(t *testing.T) {
 			}
 			notices++
 		}
-		if notices != 2 {
-			t.Errorf("%d masked notices, want 2: %+v", notices, x.Problems.Items)
+		if notices != 3 {
+			t.Errorf("%d masked notices, want 3 (one a masked mobile): %+v", notices, x.Problems.Items)
 		}
 	})
 }

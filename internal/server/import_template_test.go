@@ -65,15 +65,15 @@ func TestTheImportTemplateHasHeadersAnExampleAndTheCodeListsAndImportsAsItIs(t *
 			t.Fatalf("the first sheet holds the instructions, the header and the example: %v", rows)
 		}
 		header, example := rows[1], rows[2]
-		if header[0] != "客户名称（必填）" || len(header) != len(importer.ImportFields) {
+		if header[0] != "客户名称（必填）" || len(header) != len(importer.TemplateFields) {
 			t.Errorf("the header: %v", header)
 		}
 		for i, h := range header {
-			if got := importer.RecogniseHeader(h); got != importer.ImportFields[i] {
-				t.Errorf("the template's header %q is recognised as %q, want %q", h, got, importer.ImportFields[i])
+			if got := importer.RecogniseHeader(h); got != importer.TemplateFields[i] {
+				t.Errorf("the template's header %q is recognised as %q, want %q", h, got, importer.TemplateFields[i])
 			}
 		}
-		at := func(field string) string { return example[slices.Index(importer.ImportFields, field)] }
+		at := func(field string) string { return example[slices.Index(importer.TemplateFields, field)] }
 		if at(importer.FieldRegion) != "440106 广东省广州市天河区" || at(importer.FieldIndustry) != "65 软件和信息技术服务业" || at(importer.FieldStage) != "重要" {
 			t.Errorf("the example row: %v", example)
 		}
@@ -108,8 +108,8 @@ func TestTheImportTemplateHasHeadersAnExampleAndTheCodeListsAndImportsAsItIs(t *
 			t.Fatalf("the English header: %v", enRows)
 		}
 		for i, h := range enRows[1] {
-			if got := importer.RecogniseHeader(h); got != importer.ImportFields[i] {
-				t.Errorf("the English header %q is recognised as %q, want %q", h, got, importer.ImportFields[i])
+			if got := importer.RecogniseHeader(h); got != importer.TemplateFields[i] {
+				t.Errorf("the English header %q is recognised as %q, want %q", h, got, importer.TemplateFields[i])
 			}
 		}
 
@@ -127,7 +127,7 @@ func TestTheImportTemplateHasHeadersAnExampleAndTheCodeListsAndImportsAsItIs(t *
 			t.Fatalf("commit the untouched template: %+v", x)
 		}
 		// Written over with a real customer, the example's codes go in.
-		nameCell, _ := excelize.CoordinatesToCellName(slices.Index(importer.ImportFields, "name")+1, 3)
+		nameCell, _ := excelize.CoordinatesToCellName(slices.Index(importer.TemplateFields, "name")+1, 3)
 		if err := f.SetCellValue("客户", nameCell, "广州云海信息技术有限公司"); err != nil {
 			t.Fatal(err)
 		}

@@ -16,6 +16,8 @@ type regionItem struct {
 	Code        string
 	Name        string
 	FullName    string `json:"full_name"`
+	NameEn      string `json:"name_en"`
+	FullNameEn  string `json:"full_name_en"`
 	Level       string
 	Statistical bool
 	Leaf        bool
@@ -66,6 +68,10 @@ func TestRegionsAreFoundByParentNamePinyinAndCode(t *testing.T) {
 	i := slices.Index(codesOf(districts), "440106")
 	if i < 0 || districts[i].Name != "天河区" || districts[i].FullName != "广东省广州市天河区" || !districts[i].Leaf || districts[i].Level != "county" {
 		t.Errorf("广州市's districts by its prefix: %+v", districts)
+	}
+	// English readers get the pinyin beside the name, as the pages show it.
+	if districts[i].NameEn != "Tianhe" || districts[i].FullNameEn != "Tianhe, Guangzhou, Guangdong" {
+		t.Errorf("天河区 in English = %q / %q", districts[i].NameEn, districts[i].FullNameEn)
 	}
 	chain := regionsOf(t, e, am, "code=440106")
 	if got := codesOf(chain); !slices.Equal(got, []string{"440000", "440100", "440106"}) {

@@ -17,8 +17,10 @@ import (
 	"github.com/kehucrm/kehu/internal/crm/identity"
 	"github.com/kehucrm/kehu/internal/crm/importer"
 	"github.com/kehucrm/kehu/internal/crm/inbox"
+	"github.com/kehucrm/kehu/internal/crm/sales"
 	"github.com/kehucrm/kehu/internal/crm/service"
 	"github.com/kehucrm/kehu/internal/crm/system"
+	"github.com/kehucrm/kehu/internal/crm/tier"
 	"github.com/kehucrm/kehu/internal/crm/workbench"
 	"github.com/kehucrm/kehu/internal/store"
 )
@@ -56,6 +58,8 @@ func Build(db *store.DB, opts Options, imports importer.ImportQueue) (*app.Servi
 	s.System = system.New(systemStore{db}, now)
 	s.Directory = directory.New(db)
 	s.Workbench = workbench.New(s.Complaints, s.ServiceOrders, s.Access, s.Customers, now)
+	s.Tiers = tier.New(db, s.Customers, calendars, now)
+	s.Sales = sales.New(db, s.Customers, now)
 	return s, nil
 }
 

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"net/http"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -90,16 +91,38 @@ func TestTheMenuOffersEachRoleOnlyPagesItMayOpen(t *testing.T) {
 			}
 		}
 		want := map[crm.Role][]string{
-			crm.RoleAdmin:      {"/", "/calendar", "/admin"},
-			crm.RoleAuditor:    {"/", "/admin"},
-			crm.RoleTechnician: {"/", "/customers", "/service-orders", "/access-requests", "/calendar"},
+			crm.RoleAdmin:   {"/", "/tiers", "/calendar", "/admin"},
+			crm.RoleAuditor: {"/", "/admin"},
+			// No customer list that is always empty: these roles own no
+			// customers and see none but through a grant or a record.
+			crm.RoleTechnician: {"/", "/service-orders", "/access-requests", "/calendar"},
+			crm.RoleGMOffice:   {"/", "/complaints", "/tiers", "/access-requests", "/calendar"},
+			crm.RoleQA:         {"/", "/complaints", "/access-requests", "/calendar"},
+			crm.RoleService:    {"/", "/customers", "/complaints", "/service-orders", "/tiers", "/access-requests", "/calendar"},
 		}[r]
 		if want != nil && strings.Join(links, " ") != strings.Join(want, " ") {
 			t.Errorf("%s's menu = %v, want %v", r, links, want)
 		}
 	}
+	// Without a customer menu, a granted customer opens from the request.
+	sm := e.formSignIn(c.users[crm.RoleSalesManager])
+	m := regexp.MustCompile(`action="(/access-requests/\d+/approve)"`).FindStringSubmatch(string(e.page("/access-requests", "zh-CN", sm).Body))
+	if m == nil {
+		t.Fatal("the sales manager has no request to approve")
+	}
+	if r := e.post(m[1], sm, url.Values{"note": {"同意"}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("approve = %d %s", r.Status, r.Body)
+	}
+	qa := e.formSignIn(c.users[crm.RoleQA])
+	granted := regexp.MustCompile(`<a href="(/customers/\d+)" data-granted>`).FindStringSubmatch(string(e.page("/access-requests", "zh-CN", qa).Body))
+	if granted == nil {
+		t.Fatal("QA's approved request does not link the customer")
+	}
+	if r := e.page(granted[1], "zh-CN", qa); r.Status != 200 || !strings.Contains(string(r.Body), "广州白云精密机械制造有限责任公司华南区域销售分公司") {
+		t.Errorf("QA opens the granted customer = %d", r.Status)
+	}
 	gm := map[string]string{"Cookie": e.formSignIn(c.users[crm.RoleGM])}
-	for _, gone := range []string{"/tiers", "/care", "/dealers", "/satisfaction", "/reports", "/projects"} {
+	for _, gone := range []string{"/care", "/dealers", "/satisfaction", "/reports", "/projects"} {
 		if res := e.do("GET", gone, nil, gm); res.Status != http.StatusNotFound {
 			t.Errorf("GET %s = %d, want 404: no placeholder pages", gone, res.Status)
 		}

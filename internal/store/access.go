@@ -44,7 +44,14 @@ func (db *DB) AccessRequest(ctx context.Context, id int64) (access.AccessRequest
 // gm), newest first.
 func (db *DB) ListAccessRequests(ctx context.Context, userID int64, all bool, status access.Status, beforeID int64, limit int) ([]access.AccessRequest, error) {
 	where, args := accessWhere(userID, all, status)
-	q := "SELECT " + accessColumns + " FROM access_requests a JOIN users u ON u.id = a.user_id WHERE " + where
+	from := " FROM access_requests a JOIN users u ON u.id = a.user_id WHERE "
+	if all {
+		// Every request, newest first: walk them and look each one's user
+		// up. CROSS JOIN keeps SQLite from reading the (few) users first
+		// and sorting every request they made (the plan check found it).
+		from = " FROM access_requests a CROSS JOIN users u WHERE u.id = a.user_id AND "
+	}
+	q := "SELECT " + accessColumns + from + where
 	if beforeID > 0 {
 		q += " AND a.id < ?"
 		args = append(args, beforeID)

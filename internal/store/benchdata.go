@@ -134,7 +134,7 @@ func (db *DB) FinishBenchLoad(ctx context.Context) error {
 			return fmt.Errorf("store: finish bench load (%s): %w", s, err)
 		}
 	}
-	return nil
+	return db.keepPlanStats(ctx)
 }
 
 // MaxCustomerID is the highest customer ID, 0 in an empty database.

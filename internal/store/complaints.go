@@ -60,23 +60,10 @@ func scanComplaint(s scanner) (complaint.Complaint, error) {
 // back alone and gets its own error), so many complaints share one
 // durable commit (one fsync) instead of queueing for one each.
 func (db *DB) CreateComplaint(ctx context.Context, c *complaint.Complaint, r complaint.Registration, e *crm.AuditEntry) error {
-	req := &createReq{c: c, r: r, e: e, done: make(chan error, 1)}
-	g := groupOf(db)
-	g.mu.Lock()
-	g.pending = append(g.pending, req)
-	lead := !g.running
-	g.running = true
-	g.mu.Unlock()
-	if lead {
-		g.drain(context.WithoutCancel(ctx), db)
-	}
-	select {
-	case err := <-req.done:
-		return err
-	case <-ctx.Done():
-		// The complaint may still be written by the commit under way.
-		return ctx.Err()
-	}
+	saved := *c
+	return db.groupAudited(ctx, &complaintGroups, &auditedWrite{e: e,
+		fn:    func(ctx context.Context, p *preparedTx) error { return insertComplaint(ctx, p, c, r, e) },
+		reset: func() { *c = saved }})
 }
 
 // Complaint reads one complaint.

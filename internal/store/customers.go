@@ -605,8 +605,11 @@ func (db *DB) HardDeleteCustomer(ctx context.Context, id int64, e *crm.AuditEntr
 	var files []string
 	err := db.InTxAudited(ctx, e, func(tx *Tx) error {
 		var err error
-		files, err = queryAll(ctx, tx, func(r scanner) (sha string, err error) { return sha, r.Scan(&sha) }, `SELECT DISTINCT a.sha256 FROM attachments a JOIN interactions i ON i.id = a.interaction_id
-			WHERE i.customer_id = ?`, id)
+		// CROSS JOIN: SQLite reads the customer's interactions first
+		// (interactions_customer), then each one's attachments, rather
+		// than every attachment (the plan check found that plan).
+		files, err = queryAll(ctx, tx, func(r scanner) (sha string, err error) { return sha, r.Scan(&sha) }, `SELECT DISTINCT a.sha256
+			FROM interactions i CROSS JOIN attachments a WHERE a.interaction_id = i.id AND i.customer_id = ?`, id)
 		if err != nil {
 			return err
 		}

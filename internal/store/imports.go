@@ -512,6 +512,10 @@ func (db *DB) CommitImportBatch(ctx context.Context, b *importer.ImportBatch, e 
 					r.Contact.CustomerID = r.Customer.ID
 					contacts = append(contacts, r.Contact)
 				}
+				for _, k := range r.MoreContacts { // the customer's further contacts (one row each)
+					k.CustomerID = r.Customer.ID
+					contacts = append(contacts, k)
+				}
 				for _, t := range r.Customer.Tags {
 					tagIDs, tags = append(tagIDs, r.Customer.ID), append(tags, t)
 				}

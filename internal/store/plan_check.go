@@ -40,9 +40,10 @@ import (
 // as the server treats a prepared statement's, not as constants it
 // plans for), enable_seqscan = off and enable_sort = off: the planner
 // then takes an index path wherever one exists, and a Seq Scan or a
-// Sort left in the plan means there is none. SQLite's planner, without
-// statistics (ANALYZE), chooses by the indexes' shapes alone, as it would
-// at any size.
+// Sort left in the plan means there is none. SQLite's planner is given
+// fixed statistics (plan_check_stats.go), the same in every test, so it
+// chooses by the indexes' shapes as it would at scale, whatever rows a
+// test planted.
 
 // PlanViolation is a statement whose plan the check refused.
 type PlanViolation struct {
@@ -75,11 +76,20 @@ var planSeen sync.Map
 // EnablePlanCheck turns the plan check on for db (tests; see plan_check.go).
 // Statements already explained for another database in this process are
 // not explained again.
-func (db *DB) EnablePlanCheck() { db.plan = &planCheck{seen: &planSeen} }
+func (db *DB) EnablePlanCheck() { db.enablePlanCheck(&planSeen) }
 
 // EnableFreshPlanCheck is EnablePlanCheck with no statement taken as
 // explained already: for a test that changes the schema.
-func (db *DB) EnableFreshPlanCheck() { db.plan = &planCheck{seen: &sync.Map{}} }
+func (db *DB) EnableFreshPlanCheck() { db.enablePlanCheck(&sync.Map{}) }
+
+// enablePlanCheck turns the check on with the fixed statistics of
+// plan_check_stats.go; a failure to load them is the check's first finding.
+func (db *DB) enablePlanCheck(seen *sync.Map) {
+	db.plan = &planCheck{seen: seen}
+	if err := db.loadPlanStats(context.Background()); err != nil {
+		db.plan.violations = append(db.plan.violations, PlanViolation{Problem: "statistics not loaded", Plan: err.Error()})
+	}
+}
 
 // PlanViolations returns the statements the plan check refused so far.
 func (db *DB) PlanViolations() []PlanViolation {
@@ -176,6 +186,7 @@ func fromTest() bool {
 var smallTables = map[string]bool{
 	"settings": true, "teams": true, "users": true, "audit_head": true, "calendar_overrides": true, "counters": true,
 	"complaint_rules": true, "schema_migrations": true, "rate_limits": true, "api_tokens": true,
+	"notification_emails": true, // one row per user who asked for e-mail
 }
 
 var (

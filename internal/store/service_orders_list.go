@@ -67,40 +67,77 @@ func serviceOrderWhere(f service.ServiceOrderFilter) (string, []any) {
 // orders by their dispatch deadline, then the rest newest first.
 func (db *DB) ListServiceOrders(ctx context.Context, f service.ServiceOrderFilter) ([]service.ServiceOrder, error) {
 	where, args := serviceOrderWhere(f)
-	var order string
-	if f.Sort == service.SortDeadline {
-		dl := serviceOrderDeadlineSQL
-		switch {
-		case f.After.ID > 0 && f.After.Due != nil:
-			d := f.After.Due.UTC()
-			where += " AND (" + dl + " IS NULL OR " + dl + " > ? OR (" + dl + " = ? AND s.id > ?))"
-			args = append(args, d, d, f.After.ID)
-		case f.After.ID > 0:
-			where += " AND " + dl + " IS NULL AND s.id < ?"
-			args = append(args, f.After.ID)
-		}
-		order = " ORDER BY (" + dl + " IS NULL), " + dl + ", CASE WHEN " + dl + " IS NULL THEN -s.id ELSE s.id END"
-	} else {
-		// The carried-over flag, as service.CarriedOver decides it.
-		flag := "(CASE WHEN s.status = " + sqlString(service.StatusRegistered) + " AND s.carry_over_at <= ? THEN 1 ELSE 0 END)"
-		now := f.Now.UTC()
-		cmp, dir := "<", "DESC"
-		if f.Oldest {
-			cmp, dir = ">", "ASC"
-		}
-		if f.After.ID > 0 {
-			where += " AND (" + flag + " < ? OR (" + flag + " = ? AND s.id " + cmp + " ?))"
-			args = append(args, now, f.After.Flag, now, f.After.Flag, f.After.ID)
-		}
-		order = " ORDER BY " + flag + " DESC, s.id " + dir
-		args = append(args, now)
+	if f.Sort != service.SortDeadline {
+		return db.listServiceOrdersCarriedFirst(ctx, f, where, args)
 	}
+	dl := serviceOrderDeadlineSQL
+	switch {
+	case f.After.ID > 0 && f.After.Due != nil:
+		d := f.After.Due.UTC()
+		where += " AND (" + dl + " IS NULL OR " + dl + " > ? OR (" + dl + " = ? AND s.id > ?))"
+		args = append(args, d, d, f.After.ID)
+	case f.After.ID > 0:
+		where += " AND " + dl + " IS NULL AND s.id < ?"
+		args = append(args, f.After.ID)
+	}
+	order := " ORDER BY (" + dl + " IS NULL), " + dl + ", CASE WHEN " + dl + " IS NULL THEN -s.id ELSE s.id END"
 	out, err := queryAll(ctx, db, scanServiceOrder, "SELECT "+serviceOrderColumns+serviceOrderFrom+" WHERE "+where+order+" LIMIT ?",
 		append(args, f.Limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("store: service orders: %w", err)
 	}
 	return out, nil
+}
+
+// listServiceOrdersCarriedFirst is the default order: the carried-over
+// orders (undispatched past their dispatch deadline, as
+// service.CarriedOver decides it), then the rest, each by ID (newest or
+// oldest first). The flag depends on the time of the request, so no index
+// holds this order: it is read in two parts, the carried-over backlog
+// from service_orders_status, then the rest walked in ID order, where
+// one ORDER BY of the flag would read and sort every matching order.
+func (db *DB) listServiceOrdersCarriedFirst(ctx context.Context, f service.ServiceOrderFilter, where string, args []any) ([]service.ServiceOrder, error) {
+	now := f.Now.UTC()
+	cmp, dir := "<", " DESC"
+	if f.Oldest {
+		cmp, dir = ">", " ASC"
+	}
+	carried := " AND (s.status = " + sqlString(service.StatusRegistered) + " AND s.carry_over_at <= ?)"
+	part := func(cond string, cargs []any, limit int) ([]service.ServiceOrder, error) {
+		a := append(append(append([]any{}, args...), cargs...), limit)
+		out, err := queryAll(ctx, db, scanServiceOrder, "SELECT "+serviceOrderColumns+serviceOrderFrom+" WHERE "+where+cond+
+			" ORDER BY s.id"+dir+" LIMIT ?", a...)
+		if err != nil {
+			return nil, fmt.Errorf("store: service orders: %w", err)
+		}
+		return out, nil
+	}
+	var out []service.ServiceOrder
+	if f.After.ID == 0 || f.After.Flag == 1 {
+		cond, cargs := carried, []any{now}
+		if f.After.ID > 0 {
+			cond += " AND s.id " + cmp + " ?"
+			cargs = append(cargs, f.After.ID)
+		}
+		first, err := part(cond, cargs, f.Limit)
+		if err != nil {
+			return nil, err
+		}
+		out = first
+	}
+	if len(out) >= f.Limit {
+		return out, nil
+	}
+	cond, cargs := " AND NOT"+strings.TrimPrefix(carried, " AND"), []any{now}
+	if f.After.ID > 0 && f.After.Flag == 0 {
+		cond += " AND s.id " + cmp + " ?"
+		cargs = append(cargs, f.After.ID)
+	}
+	rest, err := part(cond, cargs, f.Limit-len(out))
+	if err != nil {
+		return nil, err
+	}
+	return append(out, rest...), nil
 }
 
 // CountServiceOrders counts the orders matching f, ignoring its cursor:

@@ -87,5 +87,5 @@ func (db *DB) Optimize(ctx context.Context) error {
 			return fmt.Errorf("store: %s: %w", q, err)
 		}
 	}
-	return nil
+	return db.keepPlanStats(ctx)
 }

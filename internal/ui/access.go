@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -54,7 +55,8 @@ type accessRow struct {
 	access.AccessRequest
 	EntityLabel, StatusLabel string
 	DecidedByName            string
-	Decidable                bool // pending, someone else's, and the role may decide
+	Decidable                bool   // pending, someone else's, and the role may decide
+	Link                     string // the record, while a grant lets one open it
 }
 
 // accessStatuses are the stored states the filter offers; "expired" is
@@ -116,6 +118,9 @@ func (a *accessPages) show(w http.ResponseWriter, r *http.Request, status int, f
 		row := accessRow{AccessRequest: x, EntityLabel: a.label(lang, "access.entity.", x.Entity),
 			StatusLabel: a.label(lang, "access.status.", string(x.Status)),
 			Decidable:   d.CanDecide && x.Status == "pending" && x.UserID != me.UserID}
+		if x.Entity == "customer" && x.Status == "approved" && (x.ExpiresAt == nil || x.ExpiresAt.After(time.Now())) {
+			row.Link = fmt.Sprintf("/customers/%d", x.RecordID)
+		}
 		if x.DecidedBy != 0 {
 			if row.DecidedByName, err = a.username(r, names, x.DecidedBy); err != nil {
 				return err

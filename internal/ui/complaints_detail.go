@@ -26,6 +26,7 @@ type complaintDetail struct {
 	Departments               []choice      // the departments an assignment may choose
 	People                    []peopleGroup // and their people, by department
 	CanLink                   bool          // the caller links complaints to customers
+	CustomerOpen              bool          // the caller has a customer list, so the customer's page opens
 	Company                   string        // the company the caller named on the public form
 	Matches                   []matchRow    // customers the complaint may be from, while it has none
 	LinkError                 string        // why linking was refused
@@ -164,6 +165,9 @@ func (p *complaintPages) showDetail(w http.ResponseWriter, r *http.Request, stat
 	d := complaintDetail{C: c, Customer: customer, Assignee: assignee, Category: p.word(lang, "category", c.Category),
 		Status: p.word(lang, "status", string(c.Status)), Channel: p.word(lang, "channel", c.Channel), Severity: p.word(lang, "severity", c.Severity),
 		Department: p.word(lang, "department", c.Department), Closed: c.Status == "closed", Month: c.ReceivedAt.In(p.loc).Format("2006-01")}
+	if me, ok := crm.PrincipalFrom(ctx); ok {
+		d.CustomerOpen = hasCustomerList(me.Role)
+	}
 	if r.URL.Query().Get("notice") != "" && status == http.StatusOK {
 		d.Notice = p.msgs.text(lang, "complaints.notice."+r.URL.Query().Get("notice"))
 	}

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/kehucrm/kehu/internal/crm"
 	"github.com/kehucrm/kehu/internal/crm/complaint"
@@ -38,7 +37,7 @@ func (p *complaintPages) newForm(w http.ResponseWriter, r *http.Request) error {
 		return crm.Fail(crm.EForbidden, "complaints.refused.register")
 	}
 	f := intakeForm{Channel: "phone", Category: "product_quality", Severity: "normal", Customer: r.URL.Query().Get("customer"),
-		ReceivedAt: p.now().In(p.loc).Format("2006-01-02T15:04")}
+		ReceivedAt: formDateTime(p.now(), p.loc)}
 	return p.showIntake(w, r, http.StatusOK, f, formProblem{})
 }
 
@@ -65,7 +64,7 @@ func (p *complaintPages) create(w http.ResponseWriter, r *http.Request) error {
 		c.CustomerID = id
 	}
 	if s := strings.TrimSpace(f.ReceivedAt); s != "" {
-		t, err := time.ParseInLocation("2006-01-02T15:04", s, p.loc)
+		t, err := parseDateTime(s, p.loc)
 		if err != nil {
 			bad = append(bad, crm.Bad("received_at", "format", "form.date_time"))
 		}

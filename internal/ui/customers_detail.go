@@ -152,7 +152,7 @@ func (c *customerPages) showDetail(w http.ResponseWriter, r *http.Request, statu
 	r = at(r, forms.path)
 	me, _ := crm.PrincipalFrom(r.Context())
 	if forms.interaction.At == "" {
-		forms.interaction.At = c.svc.Clock().In(c.loc).Format("2006-01-02T15:04")
+		forms.interaction.At = formDateTime(c.svc.Clock(), c.loc)
 	}
 	d := customerDetail{Customer: x, CanChange: mayChange(me, x), CanAssign: me.Role.Can(crm.ActCustomerAssign) && mayChange(me, x),
 		CanTrash: mayDelete(me, x), TrashDays: customer.TrashDays, CanReveal: me.Role.Can(crm.ActCustomerReveal), Problem: forms.problem,

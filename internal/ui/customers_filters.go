@@ -65,7 +65,11 @@ func (c *customerPages) readFilters(r *http.Request, me crm.Principal, q url.Val
 	}
 
 	for _, p := range cn.RegionChildren("") {
-		d.Provinces = append(d.Provinces, choice{Value: p.Code[:2], Label: p.Name})
+		label := p.Name
+		if lang == "en" {
+			label += " " + cn.PlacePinyin(p.Name)
+		}
+		d.Provinces = append(d.Provinces, choice{Value: p.Code[:2], Label: label})
 	}
 	if d.Region = get("region"); d.Region != "" {
 		if prefix, ok := cn.RegionPrefix(d.Region); ok {

@@ -103,10 +103,6 @@ func (c *customerPages) addContact(w http.ResponseWriter, r *http.Request) error
 	return nil
 }
 
-// interactionAtLayouts are the ways a browser sends a datetime-local
-// value (with or without seconds), and the same with a space typed by hand.
-var interactionAtLayouts = []string{"2006-01-02T15:04", "2006-01-02T15:04:05", "2006-01-02 15:04", "2006-01-02 15:04:05"}
-
 // addInteraction records the form's visit, call or message. Its time is
 // entered in China time (empty is now) and stored in UTC. A next due
 // day means the end of that day in China time, so "tomorrow" lasts until
@@ -238,12 +234,8 @@ func (c *customerPages) deleteAttachment(w http.ResponseWriter, r *http.Request)
 
 // parseLocal reads a date and time typed in loc.
 func parseLocal(s string, loc *time.Location) (time.Time, bool) {
-	for _, layout := range interactionAtLayouts {
-		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
-			return t, true
-		}
-	}
-	return time.Time{}, false
+	t, err := parseDateTime(s, loc)
+	return t, err == nil
 }
 
 // timeline labels the entries and names their authors, each looked up

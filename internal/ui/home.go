@@ -11,20 +11,31 @@ import (
 )
 
 // workbenchPage is the home page (我的工作台): what needs the signed-in
-// user today, and a few figures of their scope. A nil list is a part the
-// role has no use for, left out of the page.
+// user today, one section a module (workbenchSections), and a few
+// figures of their scope.
 type workbenchPage struct {
-	Name           string // who is signed in, by name
-	Today          string // today's date in China
-	Tiles          []tile
-	Complaints     []workbenchComplaint
-	MoreComplaints bool
-	Orders         []workbenchOrder
-	Approvals      []workbenchApproval
-	Customers      []workbenchCustomer
-	Shown          struct{ Complaints, Orders, Approvals, Customers bool }
-	Charts         []workbenchChart
-	Links          []navItem // the modules the role may use, for roles with no work list
+	Name     string // who is signed in, by name
+	Today    string // today's date in China
+	Tiles    []tile
+	Sections []*workbenchSection
+	Charts   []workbenchChart
+	Links    []navItem // the modules the role may use, for roles with no work list
+}
+
+// collect asks each provider for its section, in order; the tiles are
+// theirs, in the same order.
+func (d *workbenchPage) collect(c *workbenchContext, providers []workbenchProvider) error {
+	for _, provide := range providers {
+		sec, err := provide(c)
+		if err != nil {
+			return fmt.Errorf("workbench: %w", err)
+		}
+		if sec != nil {
+			d.Sections = append(d.Sections, sec)
+			d.Tiles = append(d.Tiles, sec.Tiles...)
+		}
+	}
+	return nil
 }
 
 // tile is one count at the top of the workbench, linking to its list.
@@ -32,28 +43,6 @@ type tile struct {
 	ID, Label, Href string
 	N               int
 	Alert           bool // draw attention: something is overdue
-}
-
-type workbenchComplaint struct {
-	ID                               int64
-	Number, Customer, Status, DueFor string
-	Due                              string
-	Overdue, Major                   bool
-}
-
-type workbenchOrder struct {
-	ID                                 int64
-	Number, Customer, Status, Received string
-	CarriedOver                        bool
-}
-
-type workbenchApproval struct {
-	Username, Record, Reason, Asked string
-}
-
-type workbenchCustomer struct {
-	ID                   int64
-	Name, Stage, Updated string
 }
 
 // workbenchChart feeds one ECharts figure: a bar chart of labels and
@@ -90,49 +79,11 @@ func (u *UI) home(w http.ResponseWriter, r *http.Request) error {
 	if me, err := u.svc.Directory.User(ctx, p.UserID); err == nil && me.DisplayName != "" {
 		d.Name = me.DisplayName
 	}
-	d.Shown.Complaints, d.Shown.Orders = today.Complaints != nil, today.Orders != nil
-	d.Shown.Approvals, d.Shown.Customers = today.Approvals != nil, today.Customers != nil
-	t := func(key string, args ...any) string { return u.msgs.text(lang, key, args...) }
-	if d.Shown.Complaints {
-		d.MoreComplaints = today.ComplaintsMore
-		for _, it := range today.Complaints {
-			c := workbenchComplaint{ID: it.ID, Number: it.Number, Customer: it.CustomerName, Status: u.word(lang, "complaints.status.", string(it.Status)),
-				Overdue: it.Overdue, Major: it.Severity == "major"}
-			if it.CustomerID == 0 {
-				c.Customer = it.CallerName
-			}
-			if it.Due != nil {
-				c.Due, c.DueFor = u.when(*it.Due), t("complaints.due."+it.DueKind)
-			}
-			d.Complaints = append(d.Complaints, c)
-		}
-		d.Tiles = append(d.Tiles, tile{ID: "tile-complaints", Label: t("workbench.tile.complaints"), Href: "/complaints", N: len(today.Complaints)},
-			tile{ID: "tile-overdue", Label: t("workbench.tile.overdue"), Href: "/complaints", N: today.ComplaintsOverdue, Alert: today.ComplaintsOverdue > 0})
-	}
-	if d.Shown.Orders {
-		for _, o := range today.Orders {
-			d.Orders = append(d.Orders, workbenchOrder{ID: o.ID, Number: o.Number, Customer: o.CustomerName,
-				Status: u.word(lang, "service.status.", string(o.Status)), Received: u.when(o.ReceivedAt), CarriedOver: o.CarriedOver})
-		}
-		d.Tiles = append(d.Tiles, tile{ID: "tile-orders", Label: t("workbench.tile.orders"), Href: "/service-orders", N: len(today.Orders)})
-		if today.OrdersCarried > 0 {
-			d.Tiles = append(d.Tiles, tile{ID: "tile-carried", Label: t("workbench.tile.carried"), Href: "/service-orders/dispatch", N: today.OrdersCarried, Alert: true})
-		}
-	}
-	if d.Shown.Approvals {
-		for _, a := range today.Approvals {
-			d.Approvals = append(d.Approvals, workbenchApproval{Username: a.Username, Reason: a.Reason, Asked: u.when(a.CreatedAt),
-				Record: u.word(lang, "access.entity.", a.Entity) + fmt.Sprintf(" #%d", a.RecordID)})
-		}
-		d.Tiles = append(d.Tiles, tile{ID: "tile-approvals", Label: t("workbench.tile.approvals"), Href: "/access-requests?status=pending", N: len(today.Approvals)})
-	}
-	if d.Shown.Customers {
-		for _, c := range today.Customers {
-			d.Customers = append(d.Customers, workbenchCustomer{ID: c.ID, Name: c.Name, Stage: u.word(lang, "customers.stage.", c.Stage), Updated: u.when(c.UpdatedAt)})
-		}
+	if err := d.collect(&workbenchContext{u: u, r: r, P: p, Lang: lang, Today: today}, workbenchSections); err != nil {
+		return err
 	}
 	d.Charts = u.workbenchCharts(lang, figs)
-	if len(d.Tiles) == 0 {
+	if len(d.Sections) == 0 {
 		d.Links = navFor(&view{Lang: lang, msgs: u.msgs}, p.Role)[1:]
 	}
 	return u.render(w, r, http.StatusOK, "home", "home.title", d)

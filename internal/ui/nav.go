@@ -16,22 +16,42 @@ import (
 type module struct {
 	Path, Key string
 	Any       []crm.Action
+	// Sees, when set, must also hold: the role finds something there
+	// (a list its scope leaves always empty is no menu item).
+	Sees func(crm.Role) bool
 }
 
 // modules lists the parts of Kehu in the order the navigation shows them;
 // each maps to sections of the policy documents (see PRODUCT.md).
 var modules = []module{
-	{"/customers", "nav.customers", []crm.Action{crm.ActCustomerRead}},
-	{"/complaints", "nav.complaints", []crm.Action{crm.ActComplaintRead, crm.ActComplaintCreate}},
-	{"/service-orders", "nav.service", []crm.Action{crm.ActServiceOrderRead}},
-	{"/access-requests", "access.nav", []crm.Action{crm.ActAccessRequest, crm.ActAccessApprove}},
-	{"/calendar", "nav.calendar", []crm.Action{crm.ActCalendarRead}},
-	{"/admin", "nav.admin", []crm.Action{crm.ActUserManage, crm.ActAuditRead, crm.ActSystemRead}},
+	{"/customers", "nav.customers", []crm.Action{crm.ActCustomerRead}, hasCustomerList},
+	{"/complaints", "nav.complaints", []crm.Action{crm.ActComplaintRead, crm.ActComplaintCreate}, nil},
+	{"/service-orders", "nav.service", []crm.Action{crm.ActServiceOrderRead}, nil},
+	{"/sales", "sales.ui.nav", []crm.Action{crm.ActSalesRead}, nil},
+	{"/tiers", "tier.ui.nav", []crm.Action{crm.ActTierRead, crm.ActTierManage}, nil},
+	{"/access-requests", "access.nav", []crm.Action{crm.ActAccessRequest, crm.ActAccessApprove}, nil},
+	{"/calendar", "nav.calendar", []crm.Action{crm.ActCalendarRead}, nil},
+	{"/admin", "nav.admin", []crm.Action{crm.ActUserManage, crm.ActAuditRead, crm.ActSystemRead}, nil},
 }
 
 // usable reports whether role r may use m.
 func (m module) usable(r crm.Role) bool {
-	return slices.ContainsFunc(m.Any, r.Can)
+	return slices.ContainsFunc(m.Any, r.Can) && (m.Sees == nil || m.Sees(r))
+}
+
+// hasCustomerList reports whether role r has a customer list of its own:
+// it sees every customer or its team's (crm.CustomerScope), or it owns
+// customers, which a role that may add them does. The others (gm_office,
+// technician, qa, production) reach a customer from the complaint or
+// service order that names it, or through an access grant (访问申请);
+// they keep customer.read for those and for the service order's
+// type-ahead search.
+func hasCustomerList(r crm.Role) bool {
+	if !r.Can(crm.ActCustomerRead) {
+		return false
+	}
+	s := crm.CustomerScope(crm.Principal{Role: r, TeamID: 1, UserID: 1})
+	return s.All || s.TeamID != 0 || r.Can(crm.ActCustomerCreate)
 }
 
 type navItem struct {
@@ -60,3 +80,12 @@ func toJSON(v any) (template.JS, error) {
 
 // splitComma splits a message such as "Mon,Tue,…" for the calendar header.
 func splitComma(s string) []string { return strings.Split(s, ",") }
+
+// derefInt gives a template the number behind an optional one (a nil
+// pointer reads as 0), so a message never prints an address.
+func derefInt(p *int) int {
+	if p == nil {
+		return 0
+	}
+	return *p
+}

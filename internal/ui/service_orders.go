@@ -411,7 +411,7 @@ func (s *servicePages) showDetail(w http.ResponseWriter, r *http.Request, status
 	lang := langOf(r)
 	next := func(st service.Status) bool { return slices.Contains(o.Next, st) }
 	d := serviceDetail{Tabs: tabsFor(me, ""), Row: s.row(lang, o), Form: form, Problem: p, Values: values,
-		Now: s.so.Now().In(s.loc).Format("2006-01-02T15:04")}
+		Now: formDateTime(s.so.Now(), s.loc)}
 	s.names(r, &d.Row)
 	dispatcher, worker := me.Role.Can(crm.ActServiceOrderDispatch), me.Role.Can(crm.ActServiceOrderWork)
 	d.CanDispatch = dispatcher && next("dispatched")
@@ -482,7 +482,7 @@ func leftDefault(o service.ServiceOrder, now time.Time, loc *time.Location) stri
 	if o.ArrivedAt != nil && !now.Truncate(time.Minute).After(*o.ArrivedAt) {
 		return ""
 	}
-	return now.In(loc).Format("2006-01-02T15:04")
+	return formDateTime(now, loc)
 }
 
 // localTime reads a datetime-local input in China time; "" is nil.
@@ -490,7 +490,7 @@ func (s *servicePages) localTime(v string) (*time.Time, error) {
 	if strings.TrimSpace(v) == "" {
 		return nil, nil
 	}
-	t, err := time.ParseInLocation("2006-01-02T15:04", v, s.loc)
+	t, err := parseDateTime(v, s.loc)
 	if err != nil {
 		return nil, err
 	}

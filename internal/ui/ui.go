@@ -67,7 +67,7 @@ func New(svc *app.Services, version string, loc *time.Location) (*UI, error) {
 		if name == "layout" {
 			continue
 		}
-		t, err := template.New(name).Funcs(template.FuncMap{"json": toJSON, "weekdays": splitComma}).
+		t, err := template.New(name).Funcs(template.FuncMap{"json": toJSON, "weekdays": splitComma, "deref": derefInt}).
 			ParseFS(templatesFS, "templates/layout.html", f)
 		if err != nil {
 			return nil, fmt.Errorf("ui: template %s: %w", name, err)
@@ -109,6 +109,8 @@ func (u *UI) Register(rt *httpx.Router) {
 	u.registerComplaints(rt)
 	u.registerServiceOrders(rt)
 	u.registerSatisfaction(rt)
+	u.registerSales(rt)
+	u.registerTiers(rt)
 	rt.NotFound(u.public(u.notFound))
 }
 

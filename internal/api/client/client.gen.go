@@ -720,6 +720,27 @@ func (e CustomerStage) Valid() bool {
 	}
 }
 
+// Defines values for CustomerTierSource.
+const (
+	CustomerTierSourceCalc     CustomerTierSource = "calc"
+	CustomerTierSourceFlag     CustomerTierSource = "flag"
+	CustomerTierSourceOverride CustomerTierSource = "override"
+)
+
+// Valid indicates whether the value is a known member of the CustomerTierSource enum.
+func (e CustomerTierSource) Valid() bool {
+	switch e {
+	case CustomerTierSourceCalc:
+		return true
+	case CustomerTierSourceFlag:
+		return true
+	case CustomerTierSourceOverride:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ErrorErrorCode.
 const (
 	ErrorErrorCodeAccountLocked        ErrorErrorCode = "account_locked"
@@ -1077,6 +1098,27 @@ func (e RegionLevel) Valid() bool {
 	}
 }
 
+// Defines values for SaleSource.
+const (
+	SaleSourceImport SaleSource = "import"
+	SaleSourceManual SaleSource = "manual"
+	SaleSourceOrder  SaleSource = "order"
+)
+
+// Valid indicates whether the value is a known member of the SaleSource enum.
+func (e SaleSource) Valid() bool {
+	switch e {
+	case SaleSourceImport:
+		return true
+	case SaleSourceManual:
+		return true
+	case SaleSourceOrder:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ServiceOrderNext.
 const (
 	ServiceOrderNextAwaitingInvoice ServiceOrderNext = "awaiting_invoice"
@@ -1224,6 +1266,186 @@ func (e ServiceOrderType) Valid() bool {
 	case ServiceOrderTypeC:
 		return true
 	case ServiceOrderTypeD:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for StandardViolationProblem.
+const (
+	OwnerDisabled   StandardViolationProblem = "owner_disabled"
+	OwnerNotManager StandardViolationProblem = "owner_not_manager"
+)
+
+// Valid indicates whether the value is a known member of the StandardViolationProblem enum.
+func (e StandardViolationProblem) Valid() bool {
+	switch e {
+	case OwnerDisabled:
+		return true
+	case OwnerNotManager:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TierHistoryEntrySource.
+const (
+	TierHistoryEntrySourceCalc     TierHistoryEntrySource = "calc"
+	TierHistoryEntrySourceFlag     TierHistoryEntrySource = "flag"
+	TierHistoryEntrySourceOverride TierHistoryEntrySource = "override"
+)
+
+// Valid indicates whether the value is a known member of the TierHistoryEntrySource enum.
+func (e TierHistoryEntrySource) Valid() bool {
+	switch e {
+	case TierHistoryEntrySourceCalc:
+		return true
+	case TierHistoryEntrySourceFlag:
+		return true
+	case TierHistoryEntrySourceOverride:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TierRunKind.
+const (
+	TierRunKindManual  TierRunKind = "manual"
+	TierRunKindNightly TierRunKind = "nightly"
+)
+
+// Valid indicates whether the value is a known member of the TierRunKind enum.
+func (e TierRunKind) Valid() bool {
+	switch e {
+	case TierRunKindManual:
+		return true
+	case TierRunKindNightly:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TierRunStatus.
+const (
+	TierRunStatusDone    TierRunStatus = "done"
+	TierRunStatusFailed  TierRunStatus = "failed"
+	TierRunStatusQueued  TierRunStatus = "queued"
+	TierRunStatusRunning TierRunStatus = "running"
+)
+
+// Valid indicates whether the value is a known member of the TierRunStatus enum.
+func (e TierRunStatus) Valid() bool {
+	switch e {
+	case TierRunStatusDone:
+		return true
+	case TierRunStatusFailed:
+		return true
+	case TierRunStatusQueued:
+		return true
+	case TierRunStatusRunning:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TierSchemeKind.
+const (
+	TierSchemeKindAbc       TierSchemeKind = "abc"
+	TierSchemeKindBank      TierSchemeKind = "bank"
+	TierSchemeKindBehaviour TierSchemeKind = "behaviour"
+	TierSchemeKindValue     TierSchemeKind = "value"
+)
+
+// Valid indicates whether the value is a known member of the TierSchemeKind enum.
+func (e TierSchemeKind) Valid() bool {
+	switch e {
+	case TierSchemeKindAbc:
+		return true
+	case TierSchemeKindBank:
+		return true
+	case TierSchemeKindBehaviour:
+		return true
+	case TierSchemeKindValue:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TierSchemePeriod.
+const (
+	TierSchemePeriodDay     TierSchemePeriod = "day"
+	TierSchemePeriodMonth   TierSchemePeriod = "month"
+	TierSchemePeriodQuarter TierSchemePeriod = "quarter"
+	TierSchemePeriodWeek    TierSchemePeriod = "week"
+)
+
+// Valid indicates whether the value is a known member of the TierSchemePeriod enum.
+func (e TierSchemePeriod) Valid() bool {
+	switch e {
+	case TierSchemePeriodDay:
+		return true
+	case TierSchemePeriodMonth:
+		return true
+	case TierSchemePeriodQuarter:
+		return true
+	case TierSchemePeriodWeek:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TierSchemeInputKind.
+const (
+	TierSchemeInputKindAbc       TierSchemeInputKind = "abc"
+	TierSchemeInputKindBank      TierSchemeInputKind = "bank"
+	TierSchemeInputKindBehaviour TierSchemeInputKind = "behaviour"
+	TierSchemeInputKindValue     TierSchemeInputKind = "value"
+)
+
+// Valid indicates whether the value is a known member of the TierSchemeInputKind enum.
+func (e TierSchemeInputKind) Valid() bool {
+	switch e {
+	case TierSchemeInputKindAbc:
+		return true
+	case TierSchemeInputKindBank:
+		return true
+	case TierSchemeInputKindBehaviour:
+		return true
+	case TierSchemeInputKindValue:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TierSchemeInputPeriod.
+const (
+	TierSchemeInputPeriodDay     TierSchemeInputPeriod = "day"
+	TierSchemeInputPeriodEmpty   TierSchemeInputPeriod = ""
+	TierSchemeInputPeriodMonth   TierSchemeInputPeriod = "month"
+	TierSchemeInputPeriodQuarter TierSchemeInputPeriod = "quarter"
+	TierSchemeInputPeriodWeek    TierSchemeInputPeriod = "week"
+)
+
+// Valid indicates whether the value is a known member of the TierSchemeInputPeriod enum.
+func (e TierSchemeInputPeriod) Valid() bool {
+	switch e {
+	case TierSchemeInputPeriodDay:
+		return true
+	case TierSchemeInputPeriodEmpty:
+		return true
+	case TierSchemeInputPeriodMonth:
+		return true
+	case TierSchemeInputPeriodQuarter:
+		return true
+	case TierSchemeInputPeriodWeek:
 		return true
 	default:
 		return false
@@ -1418,16 +1640,16 @@ func (e CalendarYear200JSONResponseBodyDaysKind) Valid() bool {
 
 // Defines values for CalendarYear200JSONResponseBodyDaysSource.
 const (
-	Override  CalendarYear200JSONResponseBodyDaysSource = "override"
-	Statutory CalendarYear200JSONResponseBodyDaysSource = "statutory"
+	CalendarYear200JSONResponseBodyDaysSourceOverride  CalendarYear200JSONResponseBodyDaysSource = "override"
+	CalendarYear200JSONResponseBodyDaysSourceStatutory CalendarYear200JSONResponseBodyDaysSource = "statutory"
 )
 
 // Valid indicates whether the value is a known member of the CalendarYear200JSONResponseBodyDaysSource enum.
 func (e CalendarYear200JSONResponseBodyDaysSource) Valid() bool {
 	switch e {
-	case Override:
+	case CalendarYear200JSONResponseBodyDaysSourceOverride:
 		return true
-	case Statutory:
+	case CalendarYear200JSONResponseBodyDaysSourceStatutory:
 		return true
 	default:
 		return false
@@ -2289,6 +2511,66 @@ func (e SubmitPublicComplaintJSONBodyCategory) Valid() bool {
 	}
 }
 
+// Defines values for ListSalesParamsSource.
+const (
+	ListSalesParamsSourceImport ListSalesParamsSource = "import"
+	ListSalesParamsSourceManual ListSalesParamsSource = "manual"
+	ListSalesParamsSourceOrder  ListSalesParamsSource = "order"
+)
+
+// Valid indicates whether the value is a known member of the ListSalesParamsSource enum.
+func (e ListSalesParamsSource) Valid() bool {
+	switch e {
+	case ListSalesParamsSourceImport:
+		return true
+	case ListSalesParamsSourceManual:
+		return true
+	case ListSalesParamsSourceOrder:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CreateSaleJSONBodySource.
+const (
+	CreateSaleJSONBodySourceImport CreateSaleJSONBodySource = "import"
+	CreateSaleJSONBodySourceManual CreateSaleJSONBodySource = "manual"
+	CreateSaleJSONBodySourceOrder  CreateSaleJSONBodySource = "order"
+)
+
+// Valid indicates whether the value is a known member of the CreateSaleJSONBodySource enum.
+func (e CreateSaleJSONBodySource) Valid() bool {
+	switch e {
+	case CreateSaleJSONBodySourceImport:
+		return true
+	case CreateSaleJSONBodySourceManual:
+		return true
+	case CreateSaleJSONBodySourceOrder:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ImportSalesMultipartBodyDryRun.
+const (
+	False ImportSalesMultipartBodyDryRun = "false"
+	True  ImportSalesMultipartBodyDryRun = "true"
+)
+
+// Valid indicates whether the value is a known member of the ImportSalesMultipartBodyDryRun enum.
+func (e ImportSalesMultipartBodyDryRun) Valid() bool {
+	switch e {
+	case False:
+		return true
+	case True:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListServiceOrdersParamsSort.
 const (
 	ListServiceOrdersParamsSortDeadline ListServiceOrdersParamsSort = "deadline"
@@ -2947,7 +3229,14 @@ type Customer struct {
 	LegalRepresentative string       `json:"legal_representative"`
 	Name                string       `json:"name"`
 	Notes               string       `json:"notes"`
-	OwnerId             int          `json:"owner_id"`
+
+	// Notices What the server changed in what was sent without refusing it, in the request's language; e.g. a development-zone region code (320571 苏州工业园区) recorded as the region it lies in (320500). Only in the answer to a create or update.
+	Notices *[]struct {
+		Code    string `json:"code"`
+		Field   string `json:"field"`
+		Message string `json:"message"`
+	} `json:"notices,omitempty"`
+	OwnerId int `json:"owner_id"`
 
 	// RegionCode GB/T 2260 code
 	RegionCode string `json:"region_code"`
@@ -2983,6 +3272,31 @@ type CustomerSource string
 
 // CustomerStage 潜在/一般/重要/战略/流失
 type CustomerStage string
+
+// CustomerTier defines model for CustomerTier.
+type CustomerTier struct {
+	CustomerId int `json:"customer_id"`
+
+	// Inputs what produced the level: the window's sales, orders, last purchase, complaints, and the scheme's figures
+	Inputs       TierInputs         `json:"inputs"`
+	Level        string             `json:"level"`
+	LevelName    string             `json:"level_name"`
+	LevelNameEn  string             `json:"level_name_en"`
+	Override     *TierOverride      `json:"override,omitempty"`
+	RunId        *int               `json:"run_id,omitempty"`
+	SchemeCode   string             `json:"scheme_code"`
+	SchemeId     int                `json:"scheme_id"`
+	SchemeName   string             `json:"scheme_name"`
+	SchemeNameEn string             `json:"scheme_name_en"`
+	Since        time.Time          `json:"since"`
+	Source       CustomerTierSource `json:"source"`
+
+	// State hysteresis: the level computed and held, and a different one computed in pending_count consecutive periods
+	State TierState `json:"state"`
+}
+
+// CustomerTierSource defines model for CustomerTier.Source.
+type CustomerTierSource string
 
 // Error defines model for Error.
 type Error struct {
@@ -3228,6 +3542,23 @@ type Ping struct {
 	Version string      `json:"version"`
 }
 
+// Product defines model for Product.
+type Product struct {
+	Active    bool      `json:"active"`
+	Code      string    `json:"code"`
+	CreatedAt time.Time `json:"created_at"`
+	Id        int       `json:"id"`
+
+	// ListPrice yuan with two decimal places, e.g. "1234.50" (integer fen inside)
+	ListPrice   string    `json:"list_price"`
+	Name        string    `json:"name"`
+	ProductLine string    `json:"product_line"`
+	Spec        string    `json:"spec"`
+	Unit        string    `json:"unit"`
+	UpdatedAt   time.Time `json:"updated_at"`
+	Version     int       `json:"version"`
+}
+
 // Region defines model for Region.
 type Region struct {
 	// Code The six-digit code
@@ -3236,12 +3567,28 @@ type Region struct {
 	// FullName The names from the province down, placeholders left out, e.g. 广东省广州市天河区
 	FullName string `json:"full_name"`
 
+	// FullNameEn The chain in pinyin from this region up, e.g. Tianhe, Guangzhou, Guangdong
+	FullNameEn string `json:"full_name_en"`
+
 	// Leaf No region lies under it
 	Leaf  bool        `json:"leaf"`
 	Level RegionLevel `json:"level"`
 
+	// MapsTo For a development zone (统计用区划代码 xx71–xx79, e.g. 320576 or the retired 320571 苏州工业园区): the administrative region a customer given the zone's code or name is recorded as (320500 苏州市)
+	MapsTo *struct {
+		Code     string `json:"code"`
+		FullName string `json:"full_name"`
+		Name     string `json:"name"`
+	} `json:"maps_to,omitempty"`
+
 	// Name The official name, e.g. 天河区
 	Name string `json:"name"`
+
+	// NameEn The name in pinyin without the word for its kind, for English readers, e.g. Tianhe
+	NameEn string `json:"name_en"`
+
+	// Retired A development-zone code the statistics bureau no longer uses (found by a search, not in the cascade)
+	Retired *bool `json:"retired,omitempty"`
 
 	// Statistical A statistical zone rather than an administrative unit: a 市辖区 placeholder, a grouping of directly governed counties, or a development zone
 	Statistical bool `json:"statistical"`
@@ -3249,6 +3596,81 @@ type Region struct {
 
 // RegionLevel defines model for Region.Level.
 type RegionLevel string
+
+// Sale defines model for Sale.
+type Sale struct {
+	// Amount yuan with two decimal places, e.g. "1234.50" (integer fen inside)
+	Amount       string             `json:"amount"`
+	CreatedAt    time.Time          `json:"created_at"`
+	CreatedBy    *int               `json:"created_by,omitempty"`
+	CustomerId   int                `json:"customer_id"`
+	CustomerName string             `json:"customer_name"`
+	Date         openapi_types.Date `json:"date"`
+	ExternalId   string             `json:"external_id"`
+	Id           int                `json:"id"`
+	ProductCode  string             `json:"product_code"`
+	ProductId    int                `json:"product_id"`
+	ProductName  string             `json:"product_name"`
+
+	// Quantity a whole number of the product's unit
+	Quantity int        `json:"quantity"`
+	Source   SaleSource `json:"source"`
+}
+
+// SaleSource defines model for Sale.Source.
+type SaleSource string
+
+// SalesImportReport defines model for SalesImportReport.
+type SalesImportReport struct {
+	Created int  `json:"created"`
+	DryRun  bool `json:"dry_run"`
+
+	// Existing rows whose external_id a line already carries: skipped
+	Existing int `json:"existing"`
+
+	// Notices what did not stop the import: columns not read, no external_id column, total rows skipped
+	Notices []struct {
+		Code    string  `json:"code"`
+		Column  *string `json:"column,omitempty"`
+		Message string  `json:"message"`
+		Row     *int    `json:"row,omitempty"`
+	} `json:"notices"`
+	Problems []struct {
+		Code string `json:"code"`
+
+		// Column the file's header of the column at fault, when there is one
+		Column  *string `json:"column,omitempty"`
+		Field   string  `json:"field"`
+		Message string  `json:"message"`
+
+		// Row the row in the file, as a spreadsheet numbers it
+		Row int `json:"row"`
+	} `json:"problems"`
+	Rejected int `json:"rejected"`
+	Rows     int `json:"rows"`
+	Valid    int `json:"valid"`
+}
+
+// SalesSummary defines model for SalesSummary.
+type SalesSummary struct {
+	// AsOf today in China time, the windows' end
+	AsOf       openapi_types.Date `json:"as_of"`
+	CustomerId int                `json:"customer_id"`
+
+	// LastPurchase absent when the customer never bought
+	LastPurchase *openapi_types.Date `json:"last_purchase,omitempty"`
+	Months12     SalesWindow         `json:"months_12"`
+	Months3      SalesWindow         `json:"months_3"`
+}
+
+// SalesWindow defines model for SalesWindow.
+type SalesWindow struct {
+	// Amount yuan with two decimal places, e.g. "1234.50" (integer fen inside)
+	Amount   string `json:"amount"`
+	Lines    int    `json:"lines"`
+	Months   int    `json:"months"`
+	Quantity int    `json:"quantity"`
+}
 
 // ServiceOrder defines model for ServiceOrder.
 type ServiceOrder struct {
@@ -3328,6 +3750,263 @@ type ServiceOrderStatus string
 // ServiceOrderType A 有偿 paid, B 合同 contract, C 免费 free, D 内务 internal
 type ServiceOrderType string
 
+// ServiceStandard defines model for ServiceStandard.
+type ServiceStandard struct {
+	ChannelMessagePct     int       `json:"channel_message_pct"`
+	ChannelPhonePct       int       `json:"channel_phone_pct"`
+	ChannelVisitPct       int       `json:"channel_visit_pct"`
+	ComplaintReplyHours   int       `json:"complaint_reply_hours"`
+	ComplaintSolutionDays int       `json:"complaint_solution_days"`
+	DedicatedManager      bool      `json:"dedicated_manager"`
+	Level                 string    `json:"level"`
+	OneToOne              bool      `json:"one_to_one"`
+	SchemeId              int       `json:"scheme_id"`
+	UpdatedAt             time.Time `json:"updated_at"`
+	UpdatedBy             string    `json:"updated_by"`
+	VisitEveryWorkingDays int       `json:"visit_every_working_days"`
+}
+
+// ServiceStandardInput defines model for ServiceStandardInput.
+type ServiceStandardInput struct {
+	ChannelMessagePct     *int       `json:"channel_message_pct,omitempty"`
+	ChannelPhonePct       *int       `json:"channel_phone_pct,omitempty"`
+	ChannelVisitPct       *int       `json:"channel_visit_pct,omitempty"`
+	ComplaintReplyHours   *int       `json:"complaint_reply_hours,omitempty"`
+	ComplaintSolutionDays *int       `json:"complaint_solution_days,omitempty"`
+	DedicatedManager      *bool      `json:"dedicated_manager,omitempty"`
+	Level                 string     `json:"level"`
+	OneToOne              *bool      `json:"one_to_one,omitempty"`
+	SchemeId              *int       `json:"scheme_id,omitempty"`
+	UpdatedAt             *time.Time `json:"updated_at,omitempty"`
+	UpdatedBy             *string    `json:"updated_by,omitempty"`
+	VisitEveryWorkingDays *int       `json:"visit_every_working_days,omitempty"`
+}
+
+// StandardViolation defines model for StandardViolation.
+type StandardViolation struct {
+	CustomerId   int                      `json:"customer_id"`
+	CustomerName string                   `json:"customer_name"`
+	Level        string                   `json:"level"`
+	OwnerId      int                      `json:"owner_id"`
+	OwnerName    string                   `json:"owner_name"`
+	Problem      StandardViolationProblem `json:"problem"`
+	SchemeId     int                      `json:"scheme_id"`
+}
+
+// StandardViolationProblem defines model for StandardViolation.Problem.
+type StandardViolationProblem string
+
+// TierFlag defines model for TierFlag.
+type TierFlag struct {
+	CustomerId int       `json:"customer_id"`
+	Reason     string    `json:"reason"`
+	SetAt      time.Time `json:"set_at"`
+	SetBy      string    `json:"set_by"`
+}
+
+// TierHistoryEntry defines model for TierHistoryEntry.
+type TierHistoryEntry struct {
+	CreatedBy     string     `json:"created_by"`
+	CustomerId    int        `json:"customer_id"`
+	EffectiveFrom time.Time  `json:"effective_from"`
+	EffectiveTo   *time.Time `json:"effective_to,omitempty"`
+	Id            int        `json:"id"`
+
+	// Inputs what produced the level: the window's sales, orders, last purchase, complaints, and the scheme's figures
+	Inputs        TierInputs             `json:"inputs"`
+	Level         string                 `json:"level"`
+	Previous      string                 `json:"previous"`
+	Reason        *string                `json:"reason,omitempty"`
+	RunId         *int                   `json:"run_id,omitempty"`
+	SchemeId      int                    `json:"scheme_id"`
+	SchemeVersion int                    `json:"scheme_version"`
+	Source        TierHistoryEntrySource `json:"source"`
+}
+
+// TierHistoryEntrySource defines model for TierHistoryEntry.Source.
+type TierHistoryEntrySource string
+
+// TierInputs what produced the level: the window's sales, orders, last purchase, complaints, and the scheme's figures
+type TierInputs struct {
+	// Amount yuan, two decimals at most
+	Amount     string `json:"amount"`
+	AsOf       string `json:"as_of"`
+	Complaints int    `json:"complaints"`
+
+	// Cutoff yuan, two decimals at most
+	Cutoff       *string  `json:"cutoff,omitempty"`
+	FlagReason   *string  `json:"flag_reason,omitempty"`
+	Flagged      *bool    `json:"flagged,omitempty"`
+	LastPurchase *string  `json:"last_purchase,omitempty"`
+	Orders       int      `json:"orders"`
+	RecencyDays  *int     `json:"recency_days,omitempty"`
+	Score        *int     `json:"score,omitempty"`
+	SharePct     *float32 `json:"share_pct,omitempty"`
+	WindowFrom   string   `json:"window_from"`
+}
+
+// TierLevel defines model for TierLevel.
+type TierLevel struct {
+	Code string `json:"code"`
+
+	// CumulativePct abc: the level takes the customers whose cumulative share of the window's sales before them is below this
+	CumulativePct *int `json:"cumulative_pct,omitempty"`
+
+	// Flag bank: the watch level (重点关注), taken by flagged customers whatever their value
+	Flag *bool `json:"flag,omitempty"`
+
+	// MaxComplaints behaviour: at most this many complaints in the window
+	MaxComplaints *int `json:"max_complaints,omitempty"`
+
+	// MaxRecencyDays behaviour: bought within this many days
+	MaxRecencyDays *int `json:"max_recency_days,omitempty"`
+
+	// MinAmount bank and behaviour: the window's sales at least this, yuan
+	MinAmount *string `json:"min_amount,omitempty"`
+
+	// MinOrders behaviour: at least this many sales lines in the window
+	MinOrders *int `json:"min_orders,omitempty"`
+
+	// MinScore value: the weighted score at least this
+	MinScore *int   `json:"min_score,omitempty"`
+	Name     string `json:"name"`
+	NameEn   string `json:"name_en"`
+}
+
+// TierOverride defines model for TierOverride.
+type TierOverride struct {
+	By     string    `json:"by"`
+	Level  string    `json:"level"`
+	Reason string    `json:"reason"`
+	Until  time.Time `json:"until"`
+}
+
+// TierPreview defines model for TierPreview.
+type TierPreview struct {
+	Customers int `json:"customers"`
+	Flows     []struct {
+		From string `json:"from"`
+		N    int    `json:"n"`
+		To   string `json:"to"`
+	} `json:"flows"`
+	Moves  int `json:"moves"`
+	Sample []struct {
+		CustomerId   int     `json:"customer_id"`
+		CustomerName *string `json:"customer_name,omitempty"`
+		From         string  `json:"from"`
+
+		// Inputs what produced the level: the window's sales, orders, last purchase, complaints, and the scheme's figures
+		Inputs TierInputs `json:"inputs"`
+		To     string     `json:"to"`
+	} `json:"sample"`
+}
+
+// TierRun defines model for TierRun.
+type TierRun struct {
+	Checkpoint    int           `json:"checkpoint"`
+	CreatedAt     time.Time     `json:"created_at"`
+	CreatedBy     string        `json:"created_by"`
+	Day           string        `json:"day"`
+	Done          int           `json:"done"`
+	Error         *string       `json:"error,omitempty"`
+	FinishedAt    *time.Time    `json:"finished_at,omitempty"`
+	Id            int           `json:"id"`
+	Kind          TierRunKind   `json:"kind"`
+	Moved         int           `json:"moved"`
+	SchemeId      int           `json:"scheme_id"`
+	SchemeVersion int           `json:"scheme_version"`
+	Status        TierRunStatus `json:"status"`
+	Total         int           `json:"total"`
+}
+
+// TierRunKind defines model for TierRun.Kind.
+type TierRunKind string
+
+// TierRunStatus defines model for TierRun.Status.
+type TierRunStatus string
+
+// TierScheme defines model for TierScheme.
+type TierScheme struct {
+	Active    bool             `json:"active"`
+	Code      string           `json:"code"`
+	Id        int              `json:"id"`
+	Kind      TierSchemeKind   `json:"kind"`
+	Levels    []TierLevel      `json:"levels"`
+	Name      string           `json:"name"`
+	NameEn    string           `json:"name_en"`
+	Period    TierSchemePeriod `json:"period"`
+	Periods   int              `json:"periods"`
+	UpdatedAt time.Time        `json:"updated_at"`
+	UpdatedBy string           `json:"updated_by"`
+	Version   int              `json:"version"`
+
+	// Weights the value score's weights; they add up to 100
+	Weights      *TierWeights `json:"weights,omitempty"`
+	WindowMonths int          `json:"window_months"`
+}
+
+// TierSchemeKind defines model for TierScheme.Kind.
+type TierSchemeKind string
+
+// TierSchemePeriod defines model for TierScheme.Period.
+type TierSchemePeriod string
+
+// TierSchemeInput defines model for TierSchemeInput.
+type TierSchemeInput struct {
+	Active *bool                  `json:"active,omitempty"`
+	Code   string                 `json:"code"`
+	Kind   TierSchemeInputKind    `json:"kind"`
+	Levels []TierLevel            `json:"levels"`
+	Name   string                 `json:"name"`
+	NameEn *string                `json:"name_en,omitempty"`
+	Period *TierSchemeInputPeriod `json:"period,omitempty"`
+
+	// Periods 0: 2
+	Periods *int `json:"periods,omitempty"`
+
+	// Weights the value score's weights; they add up to 100
+	Weights *TierWeights `json:"weights,omitempty"`
+
+	// WindowMonths 0: 12
+	WindowMonths *int `json:"window_months,omitempty"`
+}
+
+// TierSchemeInputKind defines model for TierSchemeInput.Kind.
+type TierSchemeInputKind string
+
+// TierSchemeInputPeriod defines model for TierSchemeInput.Period.
+type TierSchemeInputPeriod string
+
+// TierSchemePatch defines model for TierSchemePatch.
+type TierSchemePatch struct {
+	Active  *bool        `json:"active,omitempty"`
+	Levels  *[]TierLevel `json:"levels,omitempty"`
+	Name    *string      `json:"name,omitempty"`
+	NameEn  *string      `json:"name_en,omitempty"`
+	Period  *string      `json:"period,omitempty"`
+	Periods *int         `json:"periods,omitempty"`
+	Version *int         `json:"version,omitempty"`
+
+	// Weights the value score's weights; they add up to 100
+	Weights      *TierWeights `json:"weights,omitempty"`
+	WindowMonths *int         `json:"window_months,omitempty"`
+}
+
+// TierState hysteresis: the level computed and held, and a different one computed in pending_count consecutive periods
+type TierState struct {
+	LastPeriod   string `json:"last_period"`
+	Level        string `json:"level"`
+	Pending      string `json:"pending"`
+	PendingCount int    `json:"pending_count"`
+}
+
+// TierWeights the value score's weights; they add up to 100
+type TierWeights struct {
+	Amount    int `json:"amount"`
+	Frequency int `json:"frequency"`
+	Recency   int `json:"recency"`
+}
+
 // User defines model for User.
 type User struct {
 	CreatedAt   time.Time  `json:"created_at"`
@@ -3360,6 +4039,12 @@ type UserRole string
 // IdempotencyKey defines model for IdempotencyKey.
 type IdempotencyKey = string
 
+// IfMatch defines model for IfMatch.
+type IfMatch = string
+
+// IfNoneMatch defines model for IfNoneMatch.
+type IfNoneMatch = string
+
 // Cursor defines model for cursor.
 type Cursor = string
 
@@ -3380,6 +4065,12 @@ type NotFound = Error
 
 // PayloadTooLarge defines model for PayloadTooLarge.
 type PayloadTooLarge = Error
+
+// PreconditionFailed defines model for PreconditionFailed.
+type PreconditionFailed = Error
+
+// PreconditionRequired defines model for PreconditionRequired.
+type PreconditionRequired = Error
 
 // TooManyRequests defines model for TooManyRequests.
 type TooManyRequests = Error
@@ -3406,6 +4097,12 @@ type ListAbnormalitiesParams struct {
 // ListAbnormalitiesParamsStatus defines parameters for ListAbnormalities.
 type ListAbnormalitiesParamsStatus string
 
+// GetAbnormalityParams defines parameters for GetAbnormality.
+type GetAbnormalityParams struct {
+	// IfNoneMatch ETags you hold, comma-separated (weak comparison), or *: when one is still current the answer is 304 without a body.
+	IfNoneMatch *IfNoneMatch `json:"If-None-Match,omitempty"`
+}
+
 // PatchAbnormalityJSONBody defines parameters for PatchAbnormality.
 type PatchAbnormalityJSONBody struct {
 	BatchNo           *string `json:"batch_no,omitempty"`
@@ -3418,6 +4115,12 @@ type PatchAbnormalityJSONBody struct {
 	RecallAction *string                         `json:"recall_action,omitempty"`
 	Status       *PatchAbnormalityJSONBodyStatus `json:"status,omitempty"`
 	Version      *int                            `json:"version,omitempty"`
+}
+
+// PatchAbnormalityParams defines parameters for PatchAbnormality.
+type PatchAbnormalityParams struct {
+	// IfMatch The version you read, as its ETag came ("3"), its weak form (W/"3") or the bare number (3). A change of a versioned record needs it, unless the body carries the version: without either the answer is 428; a version that is no longer current is 412 (a stale version in the body stays 409 version_conflict). A body version that differs from If-Match is 422.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
 // PatchAbnormalityJSONBodyStatus defines parameters for PatchAbnormality.
@@ -3451,6 +4154,12 @@ type CreateAccessRequestParams struct {
 
 // CreateAccessRequestJSONBodyEntity defines parameters for CreateAccessRequest.
 type CreateAccessRequestJSONBodyEntity string
+
+// GetAccessRequestParams defines parameters for GetAccessRequest.
+type GetAccessRequestParams struct {
+	// IfNoneMatch ETags you hold, comma-separated (weak comparison), or *: when one is still current the answer is 304 without a body.
+	IfNoneMatch *IfNoneMatch `json:"If-None-Match,omitempty"`
+}
 
 // ApproveAccessRequestJSONBody defines parameters for ApproveAccessRequest.
 type ApproveAccessRequestJSONBody struct {
@@ -3495,6 +4204,18 @@ type LoginJSONBody struct {
 	Username string `json:"username"`
 }
 
+// FestivalsParams defines parameters for Festivals.
+type FestivalsParams struct {
+	// IfNoneMatch ETags you hold, comma-separated (weak comparison), or *: when one is still current the answer is 304 without a body.
+	IfNoneMatch *IfNoneMatch `json:"If-None-Match,omitempty"`
+}
+
+// GetCalendarOverrideParams defines parameters for GetCalendarOverride.
+type GetCalendarOverrideParams struct {
+	// IfNoneMatch ETags you hold, comma-separated (weak comparison), or *: when one is still current the answer is 304 without a body.
+	IfNoneMatch *IfNoneMatch `json:"If-None-Match,omitempty"`
+}
+
 // PutCalendarOverrideJSONBody defines parameters for PutCalendarOverride.
 type PutCalendarOverrideJSONBody struct {
 	Kind PutCalendarOverrideJSONBodyKind `json:"kind"`
@@ -3511,6 +4232,15 @@ type PutCalendarOverrideJSONBodyKind string
 type WorkingDaysParams struct {
 	From openapi_types.Date `form:"from" json:"from"`
 	Days int                `form:"days" json:"days"`
+
+	// IfNoneMatch ETags you hold, comma-separated (weak comparison), or *: when one is still current the answer is 304 without a body.
+	IfNoneMatch *IfNoneMatch `json:"If-None-Match,omitempty"`
+}
+
+// CalendarYearParams defines parameters for CalendarYear.
+type CalendarYearParams struct {
+	// IfNoneMatch ETags you hold, comma-separated (weak comparison), or *: when one is still current the answer is 304 without a body.
+	IfNoneMatch *IfNoneMatch `json:"If-None-Match,omitempty"`
 }
 
 // CalendarYear200JSONResponseBodyDaysKind defines parameters for CalendarYear.
@@ -3519,10 +4249,22 @@ type CalendarYear200JSONResponseBodyDaysKind string
 // CalendarYear200JSONResponseBodyDaysSource defines parameters for CalendarYear.
 type CalendarYear200JSONResponseBodyDaysSource string
 
+// CardTemplateParams defines parameters for CardTemplate.
+type CardTemplateParams struct {
+	// IfNoneMatch ETags you hold, comma-separated (weak comparison), or *: when one is still current the answer is 304 without a body.
+	IfNoneMatch *IfNoneMatch `json:"If-None-Match,omitempty"`
+}
+
 // PutCardTemplateJSONBody defines parameters for PutCardTemplate.
 type PutCardTemplateJSONBody struct {
 	Fields  []CardField `json:"fields"`
 	Version int         `json:"version"`
+}
+
+// GetComplaintRulesParams defines parameters for GetComplaintRules.
+type GetComplaintRulesParams struct {
+	// IfNoneMatch ETags you hold, comma-separated (weak comparison), or *: when one is still current the answer is 304 without a body.
+	IfNoneMatch *IfNoneMatch `json:"If-None-Match,omitempty"`
 }
 
 // PutComplaintRulesJSONBody defines parameters for PutComplaintRules.
@@ -3622,6 +4364,9 @@ type CreateComplaintJSONBodySeverity string
 type ComplaintAnalysisParams struct {
 	// Month YYYY-MM in China time; the current month when absent
 	Month *string `form:"month,omitempty" json:"month,omitempty"`
+
+	// IfNoneMatch ETags you hold, comma-separated (weak comparison), or *: when one is still current the answer is 304 without a body.
+	IfNoneMatch *IfNoneMatch `json:"If-None-Match,omitempty"`
 }
 
 // ComplaintLedgerParams defines parameters for ComplaintLedger.
@@ -3640,6 +4385,12 @@ type ComplaintLedgerParams struct {
 type ComplaintLedgerXLSXParams struct {
 	// Month YYYY-MM in China time; the current month when absent
 	Month *string `form:"month,omitempty" json:"month,omitempty"`
+}
+
+// GetComplaintParams defines parameters for GetComplaint.
+type GetComplaintParams struct {
+	// IfNoneMatch ETags you hold, comma-separated (weak comparison), or *: when one is still current the answer is 304 without a body.
+	IfNoneMatch *IfNoneMatch `json:"If-None-Match,omitempty"`
 }
 
 // ListComplaintAttachmentsParams defines parameters for ListComplaintAttachments.
@@ -3695,12 +4446,24 @@ type LinkComplaintCustomerJSONBody struct {
 	Version *int `json:"version,omitempty"`
 }
 
+// LinkComplaintCustomerParams defines parameters for LinkComplaintCustomer.
+type LinkComplaintCustomerParams struct {
+	// IfMatch The version you read, as its ETag came ("3"), its weak form (W/"3") or the bare number (3). A change of a versioned record needs it, unless the body carries the version: without either the answer is 428; a version that is no longer current is 412 (a stale version in the body stays 409 version_conflict). A body version that differs from If-Match is 422.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
 // MoveComplaintJSONBody defines parameters for MoveComplaint.
 type MoveComplaintJSONBody struct {
 	Fields  *map[string]string      `json:"fields,omitempty"`
 	Note    string                  `json:"note"`
 	To      MoveComplaintJSONBodyTo `json:"to"`
 	Version int                     `json:"version"`
+}
+
+// MoveComplaintParams defines parameters for MoveComplaint.
+type MoveComplaintParams struct {
+	// IfMatch The version you read, as its ETag came ("3"), its weak form (W/"3") or the bare number (3). A change of a versioned record needs it, unless the body carries the version: without either the answer is 428; a version that is no longer current is 412 (a stale version in the body stays 409 version_conflict). A body version that differs from If-Match is 422.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
 // MoveComplaintJSONBodyTo defines parameters for MoveComplaint.
@@ -3715,6 +4478,18 @@ type FindContactsParams struct {
 
 	// Cursor next_cursor from the previous page
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
+// DeleteContactParams defines parameters for DeleteContact.
+type DeleteContactParams struct {
+	// IfMatch The version you read, as its ETag came ("3"), its weak form (W/"3") or the bare number (3). A change of a versioned record needs it, unless the body carries the version: without either the answer is 428; a version that is no longer current is 412 (a stale version in the body stays 409 version_conflict). A body version that differs from If-Match is 422.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// GetContactParams defines parameters for GetContact.
+type GetContactParams struct {
+	// IfNoneMatch ETags you hold, comma-separated (weak comparison), or *: when one is still current the answer is 304 without a body.
+	IfNoneMatch *IfNoneMatch `json:"If-None-Match,omitempty"`
 }
 
 // UpdateContactJSONBody defines parameters for UpdateContact.
@@ -3744,8 +4519,8 @@ type UpdateContactJSONBody struct {
 
 // UpdateContactParams defines parameters for UpdateContact.
 type UpdateContactParams struct {
-	// IfMatch the version you read: the ETag as sent ("3"), its weak form (W/"3") or the bare number (3); a stale one answers 409 version_conflict
-	IfMatch *string `json:"If-Match,omitempty"`
+	// IfMatch The version you read, as its ETag came ("3"), its weak form (W/"3") or the bare number (3). A change of a versioned record needs it, unless the body carries the version: without either the answer is 428; a version that is no longer current is 412 (a stale version in the body stays 409 version_conflict). A body version that differs from If-Match is 422.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
 // UpdateContactJSONBodyGender defines parameters for UpdateContact.
@@ -3767,6 +4542,12 @@ type PhoneFollowUpsParams struct {
 
 	// Cursor next_cursor from the previous page
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
+// CustomerFieldsParams defines parameters for CustomerFields.
+type CustomerFieldsParams struct {
+	// IfNoneMatch ETags you hold, comma-separated (weak comparison), or *: when one is still current the answer is 304 without a body.
+	IfNoneMatch *IfNoneMatch `json:"If-None-Match,omitempty"`
 }
 
 // PutCustomerFieldsJSONBody defines parameters for PutCustomerFields.
@@ -3913,8 +4694,14 @@ type HandoverJSONBody struct {
 type DeleteCustomerParams struct {
 	Hard *bool `form:"hard,omitempty" json:"hard,omitempty"`
 
-	// IfMatch optional: the version you read ("3", W/"3" or 3); a stale one answers 409 version_conflict
-	IfMatch *string `json:"If-Match,omitempty"`
+	// IfMatch The version you read, as its ETag came ("3"), its weak form (W/"3") or the bare number (3). A change of a versioned record needs it, unless the body carries the version: without either the answer is 428; a version that is no longer current is 412 (a stale version in the body stays 409 version_conflict). A body version that differs from If-Match is 422.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// GetCustomerParams defines parameters for GetCustomer.
+type GetCustomerParams struct {
+	// IfNoneMatch ETags you hold, comma-separated (weak comparison), or *: when one is still current the answer is 304 without a body.
+	IfNoneMatch *IfNoneMatch `json:"If-None-Match,omitempty"`
 }
 
 // UpdateCustomerJSONBody defines parameters for UpdateCustomer.
@@ -3951,8 +4738,8 @@ type UpdateCustomerJSONBody struct {
 
 // UpdateCustomerParams defines parameters for UpdateCustomer.
 type UpdateCustomerParams struct {
-	// IfMatch the version you read: the ETag as sent ("3"), its weak form (W/"3") or the bare number (3); a stale one answers 409 version_conflict
-	IfMatch *string `json:"If-Match,omitempty"`
+	// IfMatch The version you read, as its ETag came ("3"), its weak form (W/"3") or the bare number (3). A change of a versioned record needs it, unless the body carries the version: without either the answer is 428; a version that is no longer current is 412 (a stale version in the body stays 409 version_conflict). A body version that differs from If-Match is 422.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
 // UpdateCustomerJSONBodyEmployeeBand defines parameters for UpdateCustomer.
@@ -3989,9 +4776,18 @@ type CardRevisionsParams struct {
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
 
+// CardDiffParams defines parameters for CardDiff.
+type CardDiffParams struct {
+	// IfNoneMatch ETags you hold, comma-separated (weak comparison), or *: when one is still current the answer is 304 without a body.
+	IfNoneMatch *IfNoneMatch `json:"If-None-Match,omitempty"`
+}
+
 // ComplaintCountsParams defines parameters for ComplaintCounts.
 type ComplaintCountsParams struct {
 	Period *ComplaintCountsParamsPeriod `form:"period,omitempty" json:"period,omitempty"`
+
+	// IfNoneMatch ETags you hold, comma-separated (weak comparison), or *: when one is still current the answer is 304 without a body.
+	IfNoneMatch *IfNoneMatch `json:"If-None-Match,omitempty"`
 }
 
 // ComplaintCountsParamsPeriod defines parameters for ComplaintCounts.
@@ -4091,6 +4887,48 @@ type MergeCustomerJSONBody struct {
 	Version int `json:"version"`
 }
 
+// MergeCustomerParams defines parameters for MergeCustomer.
+type MergeCustomerParams struct {
+	// IfMatch The version you read, as its ETag came ("3"), its weak form (W/"3") or the bare number (3). A change of a versioned record needs it, unless the body carries the version: without either the answer is 428; a version that is no longer current is 412 (a stale version in the body stays 409 version_conflict). A body version that differs from If-Match is 422.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// GetCustomerSalesSummaryParams defines parameters for GetCustomerSalesSummary.
+type GetCustomerSalesSummaryParams struct {
+	// IfNoneMatch ETags you hold, comma-separated (weak comparison), or *: when one is still current the answer is 304 without a body.
+	IfNoneMatch *IfNoneMatch `json:"If-None-Match,omitempty"`
+}
+
+// CustomerTierHistoryParams defines parameters for CustomerTierHistory.
+type CustomerTierHistoryParams struct {
+	// Limit Page size, 1–500 (larger values are capped at 500)
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor next_cursor from the previous page
+	Cursor   *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+	SchemeId *int    `form:"scheme_id,omitempty" json:"scheme_id,omitempty"`
+}
+
+// CustomerTiersParams defines parameters for CustomerTiers.
+type CustomerTiersParams struct {
+	// IfNoneMatch ETags you hold, comma-separated (weak comparison), or *: when one is still current the answer is 304 without a body.
+	IfNoneMatch *IfNoneMatch `json:"If-None-Match,omitempty"`
+}
+
+// OverrideTierJSONBody defines parameters for OverrideTier.
+type OverrideTierJSONBody struct {
+	Level  string `json:"level"`
+	Reason string `json:"reason"`
+
+	// Until the last day it holds, China time; at most a year ahead
+	Until openapi_types.Date `json:"until"`
+}
+
+// SetWatchFlagJSONBody defines parameters for SetWatchFlag.
+type SetWatchFlagJSONBody struct {
+	Reason string `json:"reason"`
+}
+
 // ListImportsParams defines parameters for ListImports.
 type ListImportsParams struct {
 	// Limit Page size, 1–500 (larger values are capped at 500)
@@ -4114,7 +4952,7 @@ type CreateImportMultipartBody struct {
 	HeaderRow *int                           `json:"header_row,omitempty"`
 	Kind      *CreateImportMultipartBodyKind `json:"kind,omitempty"`
 
-	// Mapping JSON object header → field; fields: name, short_name, kind, uscc, legal_representative, industry_code, region_code, address, source, stage, employee_band, revenue_band, tags, notes, owner, contact_name, contact_title, contact_mobile, contact_landline, contact_email, contact_wechat, contact_birthday; "-" ignores
+	// Mapping JSON object header → field; fields: name, short_name, kind, uscc, legal_representative, industry_code, region_code, address, source, stage, employee_band, revenue_band, tags, notes, owner, contact_name, contact_title, contact_mobile, contact_landline, contact_email, contact_wechat, contact_birthday, contact_primary (是/否), code (rows repeating the code of the row above are that customer's further contacts, as the export writes them; the customer gets a new code); "-" ignores
 	Mapping *string `json:"mapping,omitempty"`
 
 	// Mode with dry_run=false
@@ -4143,6 +4981,9 @@ type CreateImportMultipartBodyMode string
 type GetImportParams struct {
 	Limit  *int    `form:"limit,omitempty" json:"limit,omitempty"`
 	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// IfNoneMatch ETags you hold, comma-separated (weak comparison), or *: when one is still current the answer is 304 without a body.
+	IfNoneMatch *IfNoneMatch `json:"If-None-Match,omitempty"`
 }
 
 // GetImport200JSONResponseBodyFileType defines parameters for GetImport.
@@ -4183,6 +5024,12 @@ type ListIndustriesParams struct {
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
 
+// GetInteractionParams defines parameters for GetInteraction.
+type GetInteractionParams struct {
+	// IfNoneMatch ETags you hold, comma-separated (weak comparison), or *: when one is still current the answer is 304 without a body.
+	IfNoneMatch *IfNoneMatch `json:"If-None-Match,omitempty"`
+}
+
 // ListInteractionAttachmentsParams defines parameters for ListInteractionAttachments.
 type ListInteractionAttachmentsParams struct {
 	// Limit Page size, 1–500 (larger values are capped at 500)
@@ -4202,6 +5049,12 @@ type UploadInteractionAttachmentMultipartBody struct {
 type UploadInteractionAttachmentParams struct {
 	// IdempotencyKey A key the client makes up for this request (a UUID, say). A retry with the same key and the same request (method, path, query and body; JSON compared by value, forms by their parts) within 24 hours answers the first 2xx response again, with Idempotent-Replayed: true, and creates nothing. The same key with another request answers 422; a retry while the first request is still in flight answers 409 with Retry-After. Keys are per user; on the public form, per client address. A request that failed had no effect and its key is freed.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// GetMeParams defines parameters for GetMe.
+type GetMeParams struct {
+	// IfNoneMatch ETags you hold, comma-separated (weak comparison), or *: when one is still current the answer is 304 without a body.
+	IfNoneMatch *IfNoneMatch `json:"If-None-Match,omitempty"`
 }
 
 // UpdateMeJSONBody defines parameters for UpdateMe.
@@ -4237,6 +5090,93 @@ type ListNotificationsParams struct {
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
 
+// GetNotifyEmailParams defines parameters for GetNotifyEmail.
+type GetNotifyEmailParams struct {
+	// IfNoneMatch ETags you hold, comma-separated (weak comparison), or *: when one is still current the answer is 304 without a body.
+	IfNoneMatch *IfNoneMatch `json:"If-None-Match,omitempty"`
+}
+
+// GetOpenAPIParams defines parameters for GetOpenAPI.
+type GetOpenAPIParams struct {
+	// IfNoneMatch ETags you hold, comma-separated (weak comparison), or *: when one is still current the answer is 304 without a body.
+	IfNoneMatch *IfNoneMatch `json:"If-None-Match,omitempty"`
+}
+
+// PingParams defines parameters for Ping.
+type PingParams struct {
+	// IfNoneMatch ETags you hold, comma-separated (weak comparison), or *: when one is still current the answer is 304 without a body.
+	IfNoneMatch *IfNoneMatch `json:"If-None-Match,omitempty"`
+}
+
+// ListProductsParams defines parameters for ListProducts.
+type ListProductsParams struct {
+	// Limit Page size, 1–500 (larger values are capped at 500)
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor next_cursor from the previous page
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Active true: only products on sale; false: only discontinued ones
+	Active *bool `form:"active,omitempty" json:"active,omitempty"`
+
+	// ProductLine only this product line (exact)
+	ProductLine *string `form:"product_line,omitempty" json:"product_line,omitempty"`
+
+	// Q part of the code or the name
+	Q *string `form:"q,omitempty" json:"q,omitempty"`
+}
+
+// CreateProductJSONBody defines parameters for CreateProduct.
+type CreateProductJSONBody struct {
+	Active *bool `json:"active,omitempty"`
+
+	// Code unique; a taken code answers 409 naming it
+	Code string `json:"code"`
+
+	// ListPrice yuan, at most two decimal places ("1234.50"); a string is preferred
+	ListPrice   *string `json:"list_price,omitempty"`
+	Name        string  `json:"name"`
+	ProductLine *string `json:"product_line,omitempty"`
+	Spec        *string `json:"spec,omitempty"`
+	Unit        *string `json:"unit,omitempty"`
+}
+
+// CreateProductParams defines parameters for CreateProduct.
+type CreateProductParams struct {
+	// IdempotencyKey A key the client makes up for this request (a UUID, say). A retry with the same key and the same request (method, path, query and body; JSON compared by value, forms by their parts) within 24 hours answers the first 2xx response again, with Idempotent-Replayed: true, and creates nothing. The same key with another request answers 422; a retry while the first request is still in flight answers 409 with Retry-After. Keys are per user; on the public form, per client address. A request that failed had no effect and its key is freed.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// GetProductParams defines parameters for GetProduct.
+type GetProductParams struct {
+	// IfNoneMatch ETags you hold, comma-separated (weak comparison), or *: when one is still current the answer is 304 without a body.
+	IfNoneMatch *IfNoneMatch `json:"If-None-Match,omitempty"`
+}
+
+// UpdateProductJSONBody defines parameters for UpdateProduct.
+type UpdateProductJSONBody struct {
+	Active *bool `json:"active,omitempty"`
+
+	// Code unique; a taken code answers 409 naming it
+	Code *string `json:"code,omitempty"`
+
+	// ListPrice yuan, at most two decimal places ("1234.50"); a string is preferred
+	ListPrice   *string `json:"list_price,omitempty"`
+	Name        *string `json:"name,omitempty"`
+	ProductLine *string `json:"product_line,omitempty"`
+	Spec        *string `json:"spec,omitempty"`
+	Unit        *string `json:"unit,omitempty"`
+
+	// Version the version read (or send If-Match)
+	Version *int `json:"version,omitempty"`
+}
+
+// UpdateProductParams defines parameters for UpdateProduct.
+type UpdateProductParams struct {
+	// IfMatch The version you read, as its ETag came ("3"), its weak form (W/"3") or the bare number (3). A change of a versioned record needs it, unless the body carries the version: without either the answer is 428; a version that is no longer current is 412 (a stale version in the body stays 409 version_conflict). A body version that differs from If-Match is 422.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
 // SubmitPublicComplaintJSONBody defines parameters for SubmitPublicComplaint.
 type SubmitPublicComplaintJSONBody struct {
 	Category    SubmitPublicComplaintJSONBodyCategory `json:"category"`
@@ -4260,6 +5200,12 @@ type SubmitPublicComplaintParams struct {
 // SubmitPublicComplaintJSONBodyCategory defines parameters for SubmitPublicComplaint.
 type SubmitPublicComplaintJSONBodyCategory string
 
+// PublicComplaintStatusParams defines parameters for PublicComplaintStatus.
+type PublicComplaintStatusParams struct {
+	// IfNoneMatch ETags you hold, comma-separated (weak comparison), or *: when one is still current the answer is 304 without a body.
+	IfNoneMatch *IfNoneMatch `json:"If-None-Match,omitempty"`
+}
+
 // AnswerCSATJSONBody defines parameters for AnswerCSAT.
 type AnswerCSATJSONBody struct {
 	Comment *string `json:"comment,omitempty"`
@@ -4282,6 +5228,91 @@ type ListRegionsParams struct {
 
 	// Cursor next_cursor from the previous page
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
+// ListSalesParams defines parameters for ListSales.
+type ListSalesParams struct {
+	// Limit Page size, 1–500 (larger values are capped at 500)
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor next_cursor from the previous page
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// CustomerId only this customer's lines
+	CustomerId *int `form:"customer_id,omitempty" json:"customer_id,omitempty"`
+
+	// ProductId only this product's lines
+	ProductId *int `form:"product_id,omitempty" json:"product_id,omitempty"`
+
+	// From a date YYYY-MM-DD; inclusive
+	From *openapi_types.Date `form:"from,omitempty" json:"from,omitempty"`
+
+	// To a date YYYY-MM-DD; inclusive
+	To *openapi_types.Date `form:"to,omitempty" json:"to,omitempty"`
+
+	// Source manual, import or order
+	Source *ListSalesParamsSource `form:"source,omitempty" json:"source,omitempty"`
+}
+
+// ListSalesParamsSource defines parameters for ListSales.
+type ListSalesParamsSource string
+
+// CreateSaleJSONBody defines parameters for CreateSale.
+type CreateSaleJSONBody struct {
+	// Amount yuan, at most two places, not negative; empty is the product's list price times the quantity
+	Amount *string `json:"amount,omitempty"`
+
+	// CustomerId a customer in your own scope (account managers: their customers); another answers 422 naming customer_id
+	CustomerId int `json:"customer_id"`
+
+	// Date the business date in China time, YYYY-MM-DD; empty is today; not in the future
+	Date *openapi_types.Date `json:"date,omitempty"`
+
+	// ExternalId the line's key in the ERP; when not empty it is unique: a second line with the same external_id answers 409 naming the first line's id, and writes nothing
+	ExternalId *string `json:"external_id,omitempty"`
+
+	// ProductId an active product; an unknown one answers 422 naming product_id
+	ProductId int `json:"product_id"`
+
+	// Quantity a whole number of the product's unit, more than zero (a product sold in fractions is kept in a finer unit, e.g. kg)
+	Quantity int `json:"quantity"`
+
+	// Source manual when empty
+	Source *CreateSaleJSONBodySource `json:"source,omitempty"`
+}
+
+// CreateSaleParams defines parameters for CreateSale.
+type CreateSaleParams struct {
+	// IdempotencyKey A key the client makes up for this request (a UUID, say). A retry with the same key and the same request (method, path, query and body; JSON compared by value, forms by their parts) within 24 hours answers the first 2xx response again, with Idempotent-Replayed: true, and creates nothing. The same key with another request answers 422; a retry while the first request is still in flight answers 409 with Retry-After. Keys are per user; on the public form, per client address. A request that failed had no effect and its key is freed.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// CreateSaleJSONBodySource defines parameters for CreateSale.
+type CreateSaleJSONBodySource string
+
+// ImportSalesMultipartBody defines parameters for ImportSales.
+type ImportSalesMultipartBody struct {
+	// DryRun true: check every row and report, writing nothing (as the query parameter)
+	DryRun *ImportSalesMultipartBodyDryRun `json:"dry_run,omitempty"`
+	File   openapi_types.File              `json:"file"`
+}
+
+// ImportSalesParams defines parameters for ImportSales.
+type ImportSalesParams struct {
+	// DryRun true: check every row and report, writing nothing
+	DryRun *bool `form:"dry_run,omitempty" json:"dry_run,omitempty"`
+
+	// IdempotencyKey A key the client makes up for this request (a UUID, say). A retry with the same key and the same request (method, path, query and body; JSON compared by value, forms by their parts) within 24 hours answers the first 2xx response again, with Idempotent-Replayed: true, and creates nothing. The same key with another request answers 422; a retry while the first request is still in flight answers 409 with Retry-After. Keys are per user; on the public form, per client address. A request that failed had no effect and its key is freed.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// ImportSalesMultipartBodyDryRun defines parameters for ImportSales.
+type ImportSalesMultipartBodyDryRun string
+
+// GetSaleParams defines parameters for GetSale.
+type GetSaleParams struct {
+	// IfNoneMatch ETags you hold, comma-separated (weak comparison), or *: when one is still current the answer is 304 without a body.
+	IfNoneMatch *IfNoneMatch `json:"If-None-Match,omitempty"`
 }
 
 // ListServiceOrdersParams defines parameters for ListServiceOrders.
@@ -4365,12 +5396,24 @@ type ServiceInvoiceQueueParams struct {
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
 
+// GetServiceOrderParams defines parameters for GetServiceOrder.
+type GetServiceOrderParams struct {
+	// IfNoneMatch ETags you hold, comma-separated (weak comparison), or *: when one is still current the answer is 304 without a body.
+	IfNoneMatch *IfNoneMatch `json:"If-None-Match,omitempty"`
+}
+
 // CloseServiceOrderJSONBody defines parameters for CloseServiceOrder.
 type CloseServiceOrderJSONBody struct {
 	Note *string `json:"note,omitempty"`
 
 	// Version the version you read (or send If-Match)
 	Version *int `json:"version,omitempty"`
+}
+
+// CloseServiceOrderParams defines parameters for CloseServiceOrder.
+type CloseServiceOrderParams struct {
+	// IfMatch The version you read, as its ETag came ("3"), its weak form (W/"3") or the bare number (3). A change of a versioned record needs it, unless the body carries the version: without either the answer is 428; a version that is no longer current is 412 (a stale version in the body stays 409 version_conflict). A body version that differs from If-Match is 422.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
 // DispatchServiceOrderJSONBody defines parameters for DispatchServiceOrder.
@@ -4384,12 +5427,24 @@ type DispatchServiceOrderJSONBody struct {
 	Version *int `json:"version,omitempty"`
 }
 
+// DispatchServiceOrderParams defines parameters for DispatchServiceOrder.
+type DispatchServiceOrderParams struct {
+	// IfMatch The version you read, as its ETag came ("3"), its weak form (W/"3") or the bare number (3). A change of a versioned record needs it, unless the body carries the version: without either the answer is 428; a version that is no longer current is 412 (a stale version in the body stays 409 version_conflict). A body version that differs from If-Match is 422.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
 // InvoiceServiceOrderJSONBody defines parameters for InvoiceServiceOrder.
 type InvoiceServiceOrderJSONBody struct {
 	InvoiceNo string `json:"invoice_no"`
 
 	// Version the version you read (or send If-Match)
 	Version *int `json:"version,omitempty"`
+}
+
+// InvoiceServiceOrderParams defines parameters for InvoiceServiceOrder.
+type InvoiceServiceOrderParams struct {
+	// IfMatch The version you read, as its ETag came ("3"), its weak form (W/"3") or the bare number (3). A change of a versioned record needs it, unless the body carries the version: without either the answer is 428; a version that is no longer current is 412 (a stale version in the body stays 409 version_conflict). A body version that differs from If-Match is 422.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
 // RevealServiceOrderPhoneJSONBody defines parameters for RevealServiceOrderPhone.
@@ -4411,6 +5466,12 @@ type SettleServiceOrderJSONBody struct {
 	Version *int `json:"version,omitempty"`
 }
 
+// SettleServiceOrderParams defines parameters for SettleServiceOrder.
+type SettleServiceOrderParams struct {
+	// IfMatch The version you read, as its ETag came ("3"), its weak form (W/"3") or the bare number (3). A change of a versioned record needs it, unless the body carries the version: without either the answer is 428; a version that is no longer current is 412 (a stale version in the body stays 409 version_conflict). A body version that differs from If-Match is 422.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
 // SettleServiceOrderJSONBodyPaymentMethod defines parameters for SettleServiceOrder.
 type SettleServiceOrderJSONBodyPaymentMethod string
 
@@ -4422,6 +5483,9 @@ type SignServiceOrderParams struct {
 	Version     *int    `form:"version,omitempty" json:"version,omitempty"`
 	OrderNumber *string `form:"order_number,omitempty" json:"order_number,omitempty"`
 	SignerName  *string `form:"signer_name,omitempty" json:"signer_name,omitempty"`
+
+	// IfMatch The version you read, as its ETag came ("3"), its weak form (W/"3") or the bare number (3). A change of a versioned record needs it, unless the body carries the version: without either the answer is 428; a version that is no longer current is 412 (a stale version in the body stays 409 version_conflict). A body version that differs from If-Match is 422.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
 // StartServiceOrderJSONBody defines parameters for StartServiceOrder.
@@ -4430,6 +5494,12 @@ type StartServiceOrderJSONBody struct {
 
 	// Version the version you read (or send If-Match)
 	Version *int `json:"version,omitempty"`
+}
+
+// StartServiceOrderParams defines parameters for StartServiceOrder.
+type StartServiceOrderParams struct {
+	// IfMatch The version you read, as its ETag came ("3"), its weak form (W/"3") or the bare number (3). A change of a versioned record needs it, unless the body carries the version: without either the answer is 428; a version that is no longer current is 412 (a stale version in the body stays 409 version_conflict). A body version that differs from If-Match is 422.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
 // RecordServiceWorkJSONBody defines parameters for RecordServiceWork.
@@ -4445,6 +5515,36 @@ type RecordServiceWorkJSONBody struct {
 	WorkMinutes *int   `json:"work_minutes,omitempty"`
 }
 
+// RecordServiceWorkParams defines parameters for RecordServiceWork.
+type RecordServiceWorkParams struct {
+	// IfMatch The version you read, as its ETag came ("3"), its weak form (W/"3") or the bare number (3). A change of a versioned record needs it, unless the body carries the version: without either the answer is 428; a version that is no longer current is 412 (a stale version in the body stays 409 version_conflict). A body version that differs from If-Match is 422.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ListServiceStandardsParams defines parameters for ListServiceStandards.
+type ListServiceStandardsParams struct {
+	// Limit Page size, 1–500 (larger values are capped at 500)
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor next_cursor from the previous page
+	Cursor   *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+	SchemeId *int    `form:"scheme_id,omitempty" json:"scheme_id,omitempty"`
+}
+
+// ListStandardViolationsParams defines parameters for ListStandardViolations.
+type ListStandardViolationsParams struct {
+	// Limit Page size, 1–500 (larger values are capped at 500)
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor next_cursor from the previous page
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
+// PutServiceStandardsJSONBody defines parameters for PutServiceStandards.
+type PutServiceStandardsJSONBody struct {
+	Standards []ServiceStandardInput `json:"standards"`
+}
+
 // ListMigrationsParams defines parameters for ListMigrations.
 type ListMigrationsParams struct {
 	// Limit Page size, 1–500 (larger values are capped at 500)
@@ -4452,6 +5552,51 @@ type ListMigrationsParams struct {
 
 	// Cursor next_cursor from the previous page
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
+// GetMigrationParams defines parameters for GetMigration.
+type GetMigrationParams struct {
+	// IfNoneMatch ETags you hold, comma-separated (weak comparison), or *: when one is still current the answer is 304 without a body.
+	IfNoneMatch *IfNoneMatch `json:"If-None-Match,omitempty"`
+}
+
+// GetTierRunParams defines parameters for GetTierRun.
+type GetTierRunParams struct {
+	// IfNoneMatch ETags you hold, comma-separated (weak comparison), or *: when one is still current the answer is 304 without a body.
+	IfNoneMatch *IfNoneMatch `json:"If-None-Match,omitempty"`
+}
+
+// ListTierSchemesParams defines parameters for ListTierSchemes.
+type ListTierSchemesParams struct {
+	// Limit Page size, 1–500 (larger values are capped at 500)
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor next_cursor from the previous page
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
+// CreateTierSchemeParams defines parameters for CreateTierScheme.
+type CreateTierSchemeParams struct {
+	// IdempotencyKey A key the client makes up for this request (a UUID, say). A retry with the same key and the same request (method, path, query and body; JSON compared by value, forms by their parts) within 24 hours answers the first 2xx response again, with Idempotent-Replayed: true, and creates nothing. The same key with another request answers 422; a retry while the first request is still in flight answers 409 with Retry-After. Keys are per user; on the public form, per client address. A request that failed had no effect and its key is freed.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// GetTierSchemeParams defines parameters for GetTierScheme.
+type GetTierSchemeParams struct {
+	// IfNoneMatch ETags you hold, comma-separated (weak comparison), or *: when one is still current the answer is 304 without a body.
+	IfNoneMatch *IfNoneMatch `json:"If-None-Match,omitempty"`
+}
+
+// PatchTierSchemeParams defines parameters for PatchTierScheme.
+type PatchTierSchemeParams struct {
+	// IfMatch The version you read, as its ETag came ("3"), its weak form (W/"3") or the bare number (3). A change of a versioned record needs it, unless the body carries the version: without either the answer is 428; a version that is no longer current is 412 (a stale version in the body stays 409 version_conflict). A body version that differs from If-Match is 422.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// RecalculateTiersParams defines parameters for RecalculateTiers.
+type RecalculateTiersParams struct {
+	// IdempotencyKey A key the client makes up for this request (a UUID, say). A retry with the same key and the same request (method, path, query and body; JSON compared by value, forms by their parts) within 24 hours answers the first 2xx response again, with Idempotent-Replayed: true, and creates nothing. The same key with another request answers 422; a retry while the first request is still in flight answers 409 with Retry-After. Keys are per user; on the public form, per client address. A request that failed had no effect and its key is freed.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // ListUsersParams defines parameters for ListUsers.
@@ -4482,12 +5627,24 @@ type CreateUserParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// GetUserParams defines parameters for GetUser.
+type GetUserParams struct {
+	// IfNoneMatch ETags you hold, comma-separated (weak comparison), or *: when one is still current the answer is 304 without a body.
+	IfNoneMatch *IfNoneMatch `json:"If-None-Match,omitempty"`
+}
+
 // UpdateUserJSONBody defines parameters for UpdateUser.
 type UpdateUserJSONBody struct {
 	Disabled    *bool   `json:"disabled,omitempty"`
 	DisplayName *string `json:"display_name,omitempty"`
 	Role        *string `json:"role,omitempty"`
 	Version     int     `json:"version"`
+}
+
+// UpdateUserParams defines parameters for UpdateUser.
+type UpdateUserParams struct {
+	// IfMatch The version you read, as its ETag came ("3"), its weak form (W/"3") or the bare number (3). A change of a versioned record needs it, unless the body carries the version: without either the answer is 428; a version that is no longer current is 412 (a stale version in the body stays 409 version_conflict). A body version that differs from If-Match is 422.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
 // ResetPasswordJSONBody defines parameters for ResetPassword.
@@ -4585,6 +5742,12 @@ type CreateInteractionJSONRequestBody CreateInteractionJSONBody
 // MergeCustomerJSONRequestBody defines body for MergeCustomer for application/json ContentType.
 type MergeCustomerJSONRequestBody MergeCustomerJSONBody
 
+// OverrideTierJSONRequestBody defines body for OverrideTier for application/json ContentType.
+type OverrideTierJSONRequestBody OverrideTierJSONBody
+
+// SetWatchFlagJSONRequestBody defines body for SetWatchFlag for application/json ContentType.
+type SetWatchFlagJSONRequestBody SetWatchFlagJSONBody
+
 // CreateImportMultipartRequestBody defines body for CreateImport for multipart/form-data ContentType.
 type CreateImportMultipartRequestBody CreateImportMultipartBody
 
@@ -4603,11 +5766,23 @@ type ChangePasswordJSONRequestBody ChangePasswordJSONBody
 // PutNotifyEmailJSONRequestBody defines body for PutNotifyEmail for application/json ContentType.
 type PutNotifyEmailJSONRequestBody = NotifyEmail
 
+// CreateProductJSONRequestBody defines body for CreateProduct for application/json ContentType.
+type CreateProductJSONRequestBody CreateProductJSONBody
+
+// UpdateProductJSONRequestBody defines body for UpdateProduct for application/json ContentType.
+type UpdateProductJSONRequestBody UpdateProductJSONBody
+
 // SubmitPublicComplaintJSONRequestBody defines body for SubmitPublicComplaint for application/json ContentType.
 type SubmitPublicComplaintJSONRequestBody SubmitPublicComplaintJSONBody
 
 // AnswerCSATJSONRequestBody defines body for AnswerCSAT for application/json ContentType.
 type AnswerCSATJSONRequestBody AnswerCSATJSONBody
+
+// CreateSaleJSONRequestBody defines body for CreateSale for application/json ContentType.
+type CreateSaleJSONRequestBody CreateSaleJSONBody
+
+// ImportSalesMultipartRequestBody defines body for ImportSales for multipart/form-data ContentType.
+type ImportSalesMultipartRequestBody ImportSalesMultipartBody
 
 // RegisterServiceOrderJSONRequestBody defines body for RegisterServiceOrder for application/json ContentType.
 type RegisterServiceOrderJSONRequestBody RegisterServiceOrderJSONBody
@@ -4632,6 +5807,18 @@ type StartServiceOrderJSONRequestBody StartServiceOrderJSONBody
 
 // RecordServiceWorkJSONRequestBody defines body for RecordServiceWork for application/json ContentType.
 type RecordServiceWorkJSONRequestBody RecordServiceWorkJSONBody
+
+// PutServiceStandardsJSONRequestBody defines body for PutServiceStandards for application/json ContentType.
+type PutServiceStandardsJSONRequestBody PutServiceStandardsJSONBody
+
+// CreateTierSchemeJSONRequestBody defines body for CreateTierScheme for application/json ContentType.
+type CreateTierSchemeJSONRequestBody = TierSchemeInput
+
+// PatchTierSchemeJSONRequestBody defines body for PatchTierScheme for application/json ContentType.
+type PatchTierSchemeJSONRequestBody = TierSchemePatch
+
+// PreviewTierSchemeJSONRequestBody defines body for PreviewTierScheme for application/json ContentType.
+type PreviewTierSchemeJSONRequestBody = TierSchemePatch
 
 // CreateUserJSONRequestBody defines body for CreateUser for application/json ContentType.
 type CreateUserJSONRequestBody CreateUserJSONBody
@@ -4730,7 +5917,7 @@ type ClientInterface interface {
 	// GetAbnormality One abnormality record (QA, GM)
 	//
 	// Corresponds with GET /api/v1/abnormalities/{id} (the `GetAbnormality` operationId).
-	GetAbnormality(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetAbnormality(ctx context.Context, id int, params *GetAbnormalityParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PatchAbnormalityWithBody Change an abnormality record (QA, GM, audited)
 	//
@@ -4739,7 +5926,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PATCH /api/v1/abnormalities/{id} (the `PatchAbnormality` operationId).
-	PatchAbnormalityWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PatchAbnormalityWithBody(ctx context.Context, id int, params *PatchAbnormalityParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PatchAbnormality Change an abnormality record (QA, GM, audited)
 	//
@@ -4748,7 +5935,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PATCH /api/v1/abnormalities/{id} (the `PatchAbnormality` operationId).
-	PatchAbnormality(ctx context.Context, id int, body PatchAbnormalityJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PatchAbnormality(ctx context.Context, id int, params *PatchAbnormalityParams, body PatchAbnormalityJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListAccessRequests Your requests and those you may decide
 	//
@@ -4768,6 +5955,11 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /api/v1/access-requests (the `CreateAccessRequest` operationId).
 	CreateAccessRequest(ctx context.Context, params *CreateAccessRequestParams, body CreateAccessRequestJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetAccessRequest One access request: your own, or one you may decide (404 otherwise, exactly as when missing)
+	//
+	// Corresponds with GET /api/v1/access-requests/{id} (the `GetAccessRequest` operationId).
+	GetAccessRequest(ctx context.Context, id int, params *GetAccessRequestParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ApproveAccessRequestWithBody Approve (the owner's manager or the GM); the grant lasts 7 days
 	//
@@ -4842,12 +6034,17 @@ type ClientInterface interface {
 	// Festivals Traditional festivals falling in a year (春节, 端午, 中秋 …)
 	//
 	// Corresponds with GET /api/v1/calendar/festivals/{year} (the `Festivals` operationId).
-	Festivals(ctx context.Context, year int, reqEditors ...RequestEditorFn) (*http.Response, error)
+	Festivals(ctx context.Context, year int, params *FestivalsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeleteCalendarOverride Remove an override (administrators only; audited)
 	//
 	// Corresponds with DELETE /api/v1/calendar/overrides/{date} (the `DeleteCalendarOverride` operationId).
 	DeleteCalendarOverride(ctx context.Context, date openapi_types.Date, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetCalendarOverride The override of one date (404 when the date has none)
+	//
+	// Corresponds with GET /api/v1/calendar/overrides/{date} (the `GetCalendarOverride` operationId).
+	GetCalendarOverride(ctx context.Context, date openapi_types.Date, params *GetCalendarOverrideParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PutCalendarOverrideWithBody Add or replace an override (administrators only; audited)
 	//
@@ -4873,12 +6070,12 @@ type ClientInterface interface {
 	// CalendarYear A year's days off and make-up working days, with names and sources
 	//
 	// Corresponds with GET /api/v1/calendar/{year} (the `CalendarYear` operationId).
-	CalendarYear(ctx context.Context, year int, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CalendarYear(ctx context.Context, year int, params *CalendarYearParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CardTemplate The data card's fields (客户资料卡): the seed's forms plus fields an administrator added
 	//
 	// Corresponds with GET /api/v1/card-template (the `CardTemplate` operationId).
-	CardTemplate(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CardTemplate(ctx context.Context, params *CardTemplateParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PutCardTemplateWithBody Replace the added fields (administrators only; send the version you read)
 	//
@@ -4897,7 +6094,7 @@ type ClientInterface interface {
 	// GetComplaintRules The complaint deadline rules (settings.manage)
 	//
 	// Corresponds with GET /api/v1/complaint-rules (the `GetComplaintRules` operationId).
-	GetComplaintRules(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetComplaintRules(ctx context.Context, params *GetComplaintRulesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PutComplaintRulesWithBody Replace the complaint deadline rules (settings.manage, audited)
 	//
@@ -4964,7 +6161,7 @@ type ClientInterface interface {
 	// GetComplaint One complaint
 	//
 	// Corresponds with GET /api/v1/complaints/{id} (the `GetComplaint` operationId).
-	GetComplaint(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetComplaint(ctx context.Context, id int, params *GetComplaintParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListComplaintAttachments A complaint's attachments
 	//
@@ -5019,7 +6216,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /api/v1/complaints/{id}/link-customer (the `LinkComplaintCustomer` operationId).
-	LinkComplaintCustomerWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	LinkComplaintCustomerWithBody(ctx context.Context, id int, params *LinkComplaintCustomerParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// LinkComplaintCustomer Link a complaint to its customer (service desk, GM office, GM; audited)
 	//
@@ -5028,7 +6225,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/v1/complaints/{id}/link-customer (the `LinkComplaintCustomer` operationId).
-	LinkComplaintCustomer(ctx context.Context, id int, body LinkComplaintCustomerJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	LinkComplaintCustomer(ctx context.Context, id int, params *LinkComplaintCustomerParams, body LinkComplaintCustomerJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// MoveComplaintWithBody Take a complaint one step along its workflow
 	//
@@ -5037,7 +6234,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /api/v1/complaints/{id}/transitions (the `MoveComplaint` operationId).
-	MoveComplaintWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	MoveComplaintWithBody(ctx context.Context, id int, params *MoveComplaintParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// MoveComplaint Take a complaint one step along its workflow
 	//
@@ -5046,7 +6243,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/v1/complaints/{id}/transitions (the `MoveComplaint` operationId).
-	MoveComplaint(ctx context.Context, id int, body MoveComplaintJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	MoveComplaint(ctx context.Context, id int, params *MoveComplaintParams, body MoveComplaintJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// FindContacts Find contacts by full mobile number (blind index), within your scope
 	//
@@ -5056,7 +6253,12 @@ type ClientInterface interface {
 	// DeleteContact Remove a contact
 	//
 	// Corresponds with DELETE /api/v1/contacts/{id} (the `DeleteContact` operationId).
-	DeleteContact(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteContact(ctx context.Context, id int, params *DeleteContactParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetContact One contact, its mobile masked (404 when its customer is out of your scope, exactly as when missing)
+	//
+	// Corresponds with GET /api/v1/contacts/{id} (the `GetContact` operationId).
+	GetContact(ctx context.Context, id int, params *GetContactParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateContactWithBody Change a contact (send the version you read)
 	//
@@ -5094,7 +6296,7 @@ type ClientInterface interface {
 	// CustomerFields The administrator's custom customer fields (text, number, date, choice)
 	//
 	// Corresponds with GET /api/v1/customer-fields (the `CustomerFields` operationId).
-	CustomerFields(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CustomerFields(ctx context.Context, params *CustomerFieldsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PutCustomerFieldsWithBody Replace the custom customer fields (administrators only; send the version you read)
 	//
@@ -5137,7 +6339,7 @@ type ClientInterface interface {
 
 	// ExportCustomers Export the filtered customer list as CSV or XLSX (audited)
 	//
-	// Only customers in your scope, in the list's order (sort as for the list; newest first by default). The first line records who exported and when (China time, in the request's language); cells starting with = + - @ are neutralised with a leading apostrophe. CSV is UTF-8 with a byte-order mark. Columns: code, name, short name, kind, USCC, legal representative, stage, source, region and industry codes, address, the primary contact and their mobile, tags, owner (name and ID), notes, created at. The mobile is masked (138****5678) unless `reveal_reason` is given by a user who may reveal mobiles (gm, sales manager, account manager, service): then it is in full, and the export's audit entry records the reason. The audit entry records the whole filter, the format and the row count. Kind, stage and source are written in Chinese (企业, 潜在, 展会 …, the words an import reads back) unless the request's language is English.
+	// Only customers in your scope, in the list's order (sort as for the list; newest first by default). The first line is the header: who exported and when (China time, in the request's language) is the CSV's last line (`#kehu-export,…`) and the XLSX's document properties and second sheet; cells starting with = + - @ are neutralised with a leading apostrophe. CSV is UTF-8 with a byte-order mark. Columns: code, name, short name, kind, USCC, legal representative, stage, source, region and industry codes, address, the contact (one row per contact, the primary first, the customer's columns repeated; a customer without contacts takes one row) with title, mobile, email and whether primary, tags (apart by ;, a tag holding a separator in double quotes), owner (name and ID), notes, created at. The mobile is masked (138****5678) unless `reveal_reason` is given by a user who may reveal mobiles (gm, sales manager, account manager, service): then it is in full, and the export's audit entry records the reason. The audit entry records the whole filter, the format and the row count. Kind, stage and source are written in Chinese (企业, 潜在, 展会 …, the words an import reads back) unless the request's language is English.
 	//
 	// Corresponds with GET /api/v1/customers/export (the `ExportCustomers` operationId).
 	ExportCustomers(ctx context.Context, params *ExportCustomersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -5168,7 +6370,7 @@ type ClientInterface interface {
 	// GetCustomer One customer (404 when out of your scope, exactly as when missing)
 	//
 	// Corresponds with GET /api/v1/customers/{id} (the `GetCustomer` operationId).
-	GetCustomer(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetCustomer(ctx context.Context, id int, params *GetCustomerParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateCustomerWithBody Change a customer
 	//
@@ -5214,7 +6416,7 @@ type ClientInterface interface {
 	// CardDiff What revision n changed, before and after (sensitive values masked)
 	//
 	// Corresponds with GET /api/v1/customers/{id}/card/revisions/{n}/diff (the `CardDiff` operationId).
-	CardDiff(ctx context.Context, id int, n int, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CardDiff(ctx context.Context, id int, n int, params *CardDiffParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ComplaintCounts A customer's complaints counted by month, quarter or year of receipt (China time), oldest first
 	//
@@ -5277,7 +6479,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /api/v1/customers/{id}/merge (the `MergeCustomer` operationId).
-	MergeCustomerWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	MergeCustomerWithBody(ctx context.Context, id int, params *MergeCustomerParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// MergeCustomer Merge another customer into this one
 	//
@@ -5286,12 +6488,67 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/v1/customers/{id}/merge (the `MergeCustomer` operationId).
-	MergeCustomer(ctx context.Context, id int, body MergeCustomerJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	MergeCustomer(ctx context.Context, id int, params *MergeCustomerParams, body MergeCustomerJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RestoreCustomer Bring a customer back from the trash
 	//
 	// Corresponds with POST /api/v1/customers/{id}/restore (the `RestoreCustomer` operationId).
 	RestoreCustomer(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetCustomerSalesSummary A customer's sales: last purchase, 3- and 12-month windows
+	//
+	// Read from the rolling monthly aggregates kept with every sale. A window of N months is the current month (China time) and the N-1 before it. A customer out of your scope answers 404.
+	//
+	// Corresponds with GET /api/v1/customers/{id}/sales-summary (the `GetCustomerSalesSummary` operationId).
+	GetCustomerSalesSummary(ctx context.Context, id int, params *GetCustomerSalesSummaryParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CustomerTierHistory A customer's effective-dated tier history with the inputs of each tier, newest first
+	//
+	// Corresponds with GET /api/v1/customers/{id}/tier-history (the `CustomerTierHistory` operationId).
+	CustomerTierHistory(ctx context.Context, id int, params *CustomerTierHistoryParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CustomerTiers Each active scheme's current tier of a customer in scope: since when, why (inputs), pending moves, override, and the watch flag
+	//
+	// Corresponds with GET /api/v1/customers/{id}/tiers (the `CustomerTiers` operationId).
+	CustomerTiers(ctx context.Context, id int, params *CustomerTiersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ClearTierOverride End a tier set by hand (tier.override, audited)
+	//
+	// Corresponds with DELETE /api/v1/customers/{id}/tiers/{scheme}/override (the `ClearTierOverride` operationId).
+	ClearTierOverride(ctx context.Context, id int, scheme int, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// OverrideTierWithBody Set a customer's tier by hand until a day, with a reason (tier.override, audited; the owner is told)
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /api/v1/customers/{id}/tiers/{scheme}/override (the `OverrideTier` operationId).
+	OverrideTierWithBody(ctx context.Context, id int, scheme int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// OverrideTier Set a customer's tier by hand until a day, with a reason (tier.override, audited; the owner is told)
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /api/v1/customers/{id}/tiers/{scheme}/override (the `OverrideTier` operationId).
+	OverrideTier(ctx context.Context, id int, scheme int, body OverrideTierJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ClearWatchFlag Remove a customer's watch flag (tier.override, audited)
+	//
+	// Corresponds with DELETE /api/v1/customers/{id}/watch-flag (the `ClearWatchFlag` operationId).
+	ClearWatchFlag(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SetWatchFlagWithBody Flag a customer for watch (重点关注) with a reason: the schemes with a watch level move it there at once (tier.override, audited)
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /api/v1/customers/{id}/watch-flag (the `SetWatchFlag` operationId).
+	SetWatchFlagWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SetWatchFlag Flag a customer for watch (重点关注) with a reason: the schemes with a watch level move it there at once (tier.override, audited)
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /api/v1/customers/{id}/watch-flag (the `SetWatchFlag` operationId).
+	SetWatchFlag(ctx context.Context, id int, body SetWatchFlagJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListImports Your latest imports
 	//
@@ -5353,6 +6610,11 @@ type ClientInterface interface {
 	// Corresponds with GET /api/v1/industries (the `ListIndustries` operationId).
 	ListIndustries(ctx context.Context, params *ListIndustriesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetInteraction One timeline entry (404 when its customer is out of your scope, exactly as when missing)
+	//
+	// Corresponds with GET /api/v1/interactions/{id} (the `GetInteraction` operationId).
+	GetInteraction(ctx context.Context, id int, params *GetInteractionParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListInteractionAttachments An interaction's attachments
 	//
 	// Readable by whoever may read the customer; an interaction of a customer out of your scope answers 404.
@@ -5372,7 +6634,7 @@ type ClientInterface interface {
 	// GetMe The signed-in user and their permissions
 	//
 	// Corresponds with GET /api/v1/me (the `GetMe` operationId).
-	GetMe(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetMe(ctx context.Context, params *GetMeParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateMeWithBody Change your display name or language
 	//
@@ -5414,7 +6676,7 @@ type ClientInterface interface {
 	// GetNotifyEmail Where your notices also go by e-mail
 	//
 	// Corresponds with GET /api/v1/notifications/email (the `GetNotifyEmail` operationId).
-	GetNotifyEmail(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetNotifyEmail(ctx context.Context, params *GetNotifyEmailParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PutNotifyEmailWithBody Set (or, empty, remove) your notice e-mail address (audited)
 	//
@@ -5438,12 +6700,60 @@ type ClientInterface interface {
 	// GetOpenAPI This document
 	//
 	// Corresponds with GET /api/v1/openapi.json (the `GetOpenAPI` operationId).
-	GetOpenAPI(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetOpenAPI(ctx context.Context, params *GetOpenAPIParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// Ping Answer without touching the database
 	//
 	// Corresponds with GET /api/v1/ping (the `Ping` operationId).
-	Ping(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+	Ping(ctx context.Context, params *PingParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListProducts Products, by code
+	//
+	// Readable by every role that reads sales (sales.read).
+	//
+	// Corresponds with GET /api/v1/products (the `ListProducts` operationId).
+	ListProducts(ctx context.Context, params *ListProductsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateProductWithBody Add a product
+	//
+	// Needs product.manage (gm, sales managers). Audited.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/v1/products (the `CreateProduct` operationId).
+	CreateProductWithBody(ctx context.Context, params *CreateProductParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateProduct Add a product
+	//
+	// Needs product.manage (gm, sales managers). Audited.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/v1/products (the `CreateProduct` operationId).
+	CreateProduct(ctx context.Context, params *CreateProductParams, body CreateProductJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetProduct One product
+	//
+	// Corresponds with GET /api/v1/products/{id} (the `GetProduct` operationId).
+	GetProduct(ctx context.Context, id int, params *GetProductParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateProductWithBody Change a product
+	//
+	// Send the version read in If-Match (or the body's version); a stale one answers 412. Fields left out keep their value. Audited with the changes.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /api/v1/products/{id} (the `UpdateProduct` operationId).
+	UpdateProductWithBody(ctx context.Context, id int, params *UpdateProductParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateProduct Change a product
+	//
+	// Send the version read in If-Match (or the body's version); a stale one answers 412. Fields left out keep their value. Audited with the changes.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /api/v1/products/{id} (the `UpdateProduct` operationId).
+	UpdateProduct(ctx context.Context, id int, params *UpdateProductParams, body UpdateProductJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SubmitPublicComplaintWithBody A customer files a complaint without signing in
 	//
@@ -5466,7 +6776,7 @@ type ClientInterface interface {
 	// PublicComplaintStatus The status behind a private status link
 	//
 	// Corresponds with GET /api/v1/public/complaints/{token} (the `PublicComplaintStatus` operationId).
-	PublicComplaintStatus(ctx context.Context, token string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PublicComplaintStatus(ctx context.Context, token string, params *PublicComplaintStatusParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AnswerCSATWithBody A customer answers the satisfaction survey through its link
 	//
@@ -5488,10 +6798,51 @@ type ClientInterface interface {
 
 	// ListRegions Regions (GB/T 2260) by name, pinyin, code or parent
 	//
-	// The region table the pickers read, so a person chooses 省/市/区 by name while records keep the six-digit code. With `q`, the regions whose name or full name contains it (汉字, e.g. 广州 or 深圳南山), whose pinyin starts with or contains it (full pinyin `guangzhou` or initials `gz`), or whose code starts with it (digits), best first: exact names, then prefixes, real units before statistical zones, higher tiers first. With `code`, the chain from the province down to that region. With `parent`, the regions directly under it; with none of these, the provinces. Anyone signed in may read it.
+	// The region table the pickers read, so a person chooses 省/市/区 by name while records keep the six-digit code. With `q`, the regions whose name or full name contains it (汉字, e.g. 广州 or 深圳南山), whose pinyin starts with or contains it (full pinyin `guangzhou` or initials `gz`), or whose code starts with it (digits), best first: exact names, then prefixes, real units before statistical zones, higher tiers first. Development zones are found by their code (current or retired, e.g. 320571) or name (苏州工业园区) and carry `maps_to`, the region a record given them is kept as. With `code`, the chain from the province down to that region. With `parent`, the regions directly under it; with none of these, the provinces. Anyone signed in may read it.
 	//
 	// Corresponds with GET /api/v1/regions (the `ListRegions` operationId).
 	ListRegions(ctx context.Context, params *ListRegionsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListSales Sales lines, newest date first
+	//
+	// gm and finance see all; sales managers their team's customers' lines; account managers and marketing their own customers' (and those granted to them). Lines of other customers are absent.
+	//
+	// Corresponds with GET /api/v1/sales (the `ListSales` operationId).
+	ListSales(ctx context.Context, params *ListSalesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateSaleWithBody Enter a sales line
+	//
+	// Needs sales.create (gm, sales managers, account managers) and the customer in your own scope. The customer's aggregates (last purchase, monthly lines, quantity and amount) change in the same transaction. A bad field answers 422 naming it and writes nothing. Audited.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/v1/sales (the `CreateSale` operationId).
+	CreateSaleWithBody(ctx context.Context, params *CreateSaleParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateSale Enter a sales line
+	//
+	// Needs sales.create (gm, sales managers, account managers) and the customer in your own scope. The customer's aggregates (last purchase, monthly lines, quantity and amount) change in the same transaction. A bad field answers 422 naming it and writes nothing. Audited.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/v1/sales (the `CreateSale` operationId).
+	CreateSale(ctx context.Context, params *CreateSaleParams, body CreateSaleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ImportSalesWithBody Import sales lines from an ERP export (CSV or XLSX)
+	//
+	// Needs sales.import (gm, sales managers, finance). multipart/form-data with the part file and, optionally, the field dry_run (as the customer import takes it; any other field is refused with 400 naming it). The header row (within the first 20 rows) needs the columns date (日期/单据日期), customer (客户编码/客户名称/统一社会信用代码: matched by code, USCC or exact name), product (产品编码/物料编码), quantity (数量) and amount (金额/价税合计); external_id (外部编号/单据号/单据编号/单号/订单号/出库单号/凭证号) makes re-runs idempotent: a row whose external_id a line already carries is skipped and counted as existing. Rows at fault are listed with their field and not written; the others are written in transactions of 500, each audited. At most 20,000 rows per file; the import runs in the request. notices name every column not read and warn when the file has no external_id column (a re-run then adds its lines again).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/v1/sales/imports (the `ImportSales` operationId).
+	ImportSalesWithBody(ctx context.Context, params *ImportSalesParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetSale One sales line
+	//
+	// A line of a customer out of your scope answers 404.
+	//
+	// Corresponds with GET /api/v1/sales/{id} (the `GetSale` operationId).
+	GetSale(ctx context.Context, id int, params *GetSaleParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListServiceOrders The service register (服务登记簿): the orders you may see, carried-over first, then newest
 	//
@@ -5531,49 +6882,49 @@ type ClientInterface interface {
 	// GetServiceOrder One service order
 	//
 	// Corresponds with GET /api/v1/service-orders/{id} (the `GetServiceOrder` operationId).
-	GetServiceOrder(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetServiceOrder(ctx context.Context, id int, params *GetServiceOrderParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CloseServiceOrderWithBody The department manager countersigns (部门经理核签) and files the order: signed (B, C, D) or invoiced (A) → closed
 	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /api/v1/service-orders/{id}/close (the `CloseServiceOrder` operationId).
-	CloseServiceOrderWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CloseServiceOrderWithBody(ctx context.Context, id int, params *CloseServiceOrderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CloseServiceOrder The department manager countersigns (部门经理核签) and files the order: signed (B, C, D) or invoiced (A) → closed
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/v1/service-orders/{id}/close (the `CloseServiceOrder` operationId).
-	CloseServiceOrder(ctx context.Context, id int, body CloseServiceOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CloseServiceOrder(ctx context.Context, id int, params *CloseServiceOrderParams, body CloseServiceOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DispatchServiceOrderWithBody Dispatch (派工) to a technician: registered → dispatched (or re-dispatch before work starts)
 	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /api/v1/service-orders/{id}/dispatch (the `DispatchServiceOrder` operationId).
-	DispatchServiceOrderWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DispatchServiceOrderWithBody(ctx context.Context, id int, params *DispatchServiceOrderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DispatchServiceOrder Dispatch (派工) to a technician: registered → dispatched (or re-dispatch before work starts)
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/v1/service-orders/{id}/dispatch (the `DispatchServiceOrder` operationId).
-	DispatchServiceOrder(ctx context.Context, id int, body DispatchServiceOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DispatchServiceOrder(ctx context.Context, id int, params *DispatchServiceOrderParams, body DispatchServiceOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// InvoiceServiceOrderWithBody Finance records the invoice: → invoiced
 	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /api/v1/service-orders/{id}/invoice (the `InvoiceServiceOrder` operationId).
-	InvoiceServiceOrderWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	InvoiceServiceOrderWithBody(ctx context.Context, id int, params *InvoiceServiceOrderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// InvoiceServiceOrder Finance records the invoice: → invoiced
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/v1/service-orders/{id}/invoice (the `InvoiceServiceOrder` operationId).
-	InvoiceServiceOrder(ctx context.Context, id int, body InvoiceServiceOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	InvoiceServiceOrder(ctx context.Context, id int, params *InvoiceServiceOrderParams, body InvoiceServiceOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RevealServiceOrderPhoneWithBody Show the order's phone in full (the order's technician, or a role that may reveal numbers; a reason; audited)
 	//
@@ -5594,14 +6945,14 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /api/v1/service-orders/{id}/settlement (the `SettleServiceOrder` operationId).
-	SettleServiceOrderWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SettleServiceOrderWithBody(ctx context.Context, id int, params *SettleServiceOrderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SettleServiceOrder Settle a signed paid (A) order: on_site (amount_fen equal to the fee, payment_method) → fee_collected, or finance → awaiting_invoice
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/v1/service-orders/{id}/settlement (the `SettleServiceOrder` operationId).
-	SettleServiceOrder(ctx context.Context, id int, body SettleServiceOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SettleServiceOrder(ctx context.Context, id int, params *SettleServiceOrderParams, body SettleServiceOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ServiceOrderSignature The customer's signature image
 	//
@@ -5622,14 +6973,14 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /api/v1/service-orders/{id}/start (the `StartServiceOrder` operationId).
-	StartServiceOrderWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	StartServiceOrderWithBody(ctx context.Context, id int, params *StartServiceOrderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// StartServiceOrder The technician arrives: dispatched → in_progress
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/v1/service-orders/{id}/start (the `StartServiceOrder` operationId).
-	StartServiceOrder(ctx context.Context, id int, body StartServiceOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	StartServiceOrder(ctx context.Context, id int, params *StartServiceOrderParams, body StartServiceOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RecordServiceWorkWithBody The technician records the work: → done
 	//
@@ -5638,7 +6989,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /api/v1/service-orders/{id}/work (the `RecordServiceWork` operationId).
-	RecordServiceWorkWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RecordServiceWorkWithBody(ctx context.Context, id int, params *RecordServiceWorkParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RecordServiceWork The technician records the work: → done
 	//
@@ -5647,7 +6998,31 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /api/v1/service-orders/{id}/work (the `RecordServiceWork` operationId).
-	RecordServiceWork(ctx context.Context, id int, body RecordServiceWorkJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RecordServiceWork(ctx context.Context, id int, params *RecordServiceWorkParams, body RecordServiceWorkJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListServiceStandards Service standards per scheme level (服务标准): dedicated manager, visit cadence in working days, channel mix, complaint deadlines
+	//
+	// Corresponds with GET /api/v1/service-standards (the `ListServiceStandards` operationId).
+	ListServiceStandards(ctx context.Context, params *ListServiceStandardsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListStandardViolations Customers in scope whose tier asks for a dedicated manager and whose owner is not one (disabled, or not an account or sales manager)
+	//
+	// Corresponds with GET /api/v1/service-standards/violations (the `ListStandardViolations` operationId).
+	ListStandardViolations(ctx context.Context, params *ListStandardViolationsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PutServiceStandardsWithBody Replace a scheme's service standards (tier.manage, audited)
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /api/v1/service-standards/{scheme} (the `PutServiceStandards` operationId).
+	PutServiceStandardsWithBody(ctx context.Context, scheme int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PutServiceStandards Replace a scheme's service standards (tier.manage, audited)
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /api/v1/service-standards/{scheme} (the `PutServiceStandards` operationId).
+	PutServiceStandards(ctx context.Context, scheme int, body PutServiceStandardsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListMigrations Schema migrations, applied and pending
 	//
@@ -5657,7 +7032,83 @@ type ClientInterface interface {
 	// GetMigration One applied schema migration
 	//
 	// Corresponds with GET /api/v1/system/migrations/{version} (the `GetMigration` operationId).
-	GetMigration(ctx context.Context, version int, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetMigration(ctx context.Context, version int, params *GetMigrationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetTierRun A recalculation run's progress
+	//
+	// Corresponds with GET /api/v1/tier-runs/{id} (the `GetTierRun` operationId).
+	GetTierRun(ctx context.Context, id int, params *GetTierRunParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListTierSchemes Tier schemes, active or not, by id (tier.read or tier.manage)
+	//
+	// Corresponds with GET /api/v1/tier-schemes (the `ListTierSchemes` operationId).
+	ListTierSchemes(ctx context.Context, params *ListTierSchemesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateTierSchemeWithBody Add a tier scheme as its version 1 (tier.manage, audited)
+	//
+	// Thresholds are validated by kind: abc levels' cumulative_pct rise to 100; bank levels' min_amount fall to 0 (one level may be the watch flag level); value levels' min_score fall to 0 with weights adding to 100; behaviour levels' conditions loosen down the list and the last has none. A scheme whose thresholds overlap is refused (422) naming levels[i].field.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/v1/tier-schemes (the `CreateTierScheme` operationId).
+	CreateTierSchemeWithBody(ctx context.Context, params *CreateTierSchemeParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateTierScheme Add a tier scheme as its version 1 (tier.manage, audited)
+	//
+	// Thresholds are validated by kind: abc levels' cumulative_pct rise to 100; bank levels' min_amount fall to 0 (one level may be the watch flag level); value levels' min_score fall to 0 with weights adding to 100; behaviour levels' conditions loosen down the list and the last has none. A scheme whose thresholds overlap is refused (422) naming levels[i].field.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/v1/tier-schemes (the `CreateTierScheme` operationId).
+	CreateTierScheme(ctx context.Context, params *CreateTierSchemeParams, body CreateTierSchemeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetTierScheme One tier scheme
+	//
+	// Corresponds with GET /api/v1/tier-schemes/{id} (the `GetTierScheme` operationId).
+	GetTierScheme(ctx context.Context, id int, params *GetTierSchemeParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PatchTierSchemeWithBody Save a scheme's next version (tier.manage, audited)
+	//
+	// Absent fields stay. version (or If-Match) must be the current version; each save is a new version, kept. Customers keep their standing until the next run.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /api/v1/tier-schemes/{id} (the `PatchTierScheme` operationId).
+	PatchTierSchemeWithBody(ctx context.Context, id int, params *PatchTierSchemeParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PatchTierScheme Save a scheme's next version (tier.manage, audited)
+	//
+	// Absent fields stay. version (or If-Match) must be the current version; each save is a new version, kept. Customers keep their standing until the next run.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /api/v1/tier-schemes/{id} (the `PatchTierScheme` operationId).
+	PatchTierScheme(ctx context.Context, id int, params *PatchTierSchemeParams, body PatchTierSchemeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PreviewTierSchemeWithBody What-if: how many customers the edited scheme would move, and which (tier.manage; saves nothing)
+	//
+	// The body is a patch over the saved scheme, as PATCH takes it (version is ignored). Every customer is computed now without hysteresis; overrides and watch flags hold. sample names up to 50 moving customers in the caller's scope (none for the admin).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/v1/tier-schemes/{id}/preview (the `PreviewTierScheme` operationId).
+	PreviewTierSchemeWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PreviewTierScheme What-if: how many customers the edited scheme would move, and which (tier.manage; saves nothing)
+	//
+	// The body is a patch over the saved scheme, as PATCH takes it (version is ignored). Every customer is computed now without hysteresis; overrides and watch flags hold. sample names up to 50 moving customers in the caller's scope (none for the admin).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/v1/tier-schemes/{id}/preview (the `PreviewTierScheme` operationId).
+	PreviewTierScheme(ctx context.Context, id int, body PreviewTierSchemeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RecalculateTiers Start a recalculation run now (tier.manage, audited); 202 with the run
+	//
+	// The background job works the run in batches of customers by id, saving a checkpoint with each; an interrupted run resumes there. A scheme with a run queued or running answers that run. Runs also start nightly.
+	//
+	// Corresponds with POST /api/v1/tier-schemes/{id}/recalculate (the `RecalculateTiers` operationId).
+	RecalculateTiers(ctx context.Context, id int, params *RecalculateTiersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListUsers Users (administrators only)
 	//
@@ -5681,7 +7132,7 @@ type ClientInterface interface {
 	// GetUser One user (administrators only)
 	//
 	// Corresponds with GET /api/v1/users/{username} (the `GetUser` operationId).
-	GetUser(ctx context.Context, username string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetUser(ctx context.Context, username string, params *GetUserParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateUserWithBody Change a user's name, role or disabled flag (administrators only)
 	//
@@ -5690,7 +7141,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PATCH /api/v1/users/{username} (the `UpdateUser` operationId).
-	UpdateUserWithBody(ctx context.Context, username string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateUserWithBody(ctx context.Context, username string, params *UpdateUserParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateUser Change a user's name, role or disabled flag (administrators only)
 	//
@@ -5699,7 +7150,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PATCH /api/v1/users/{username} (the `UpdateUser` operationId).
-	UpdateUser(ctx context.Context, username string, body UpdateUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateUser(ctx context.Context, username string, params *UpdateUserParams, body UpdateUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ResetPasswordWithBody Set a new password for a user, unlock them and end their sessions (administrators only)
 	//
@@ -5776,8 +7227,8 @@ func (c *Client) ListAbnormalities(ctx context.Context, params *ListAbnormalitie
 // GetAbnormality One abnormality record (QA, GM)
 //
 // Corresponds with GET /api/v1/abnormalities/{id} (the `GetAbnormality` operationId).
-func (c *Client) GetAbnormality(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetAbnormalityRequest(c.Server, id)
+func (c *Client) GetAbnormality(ctx context.Context, id int, params *GetAbnormalityParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetAbnormalityRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
 	}
@@ -5795,8 +7246,8 @@ func (c *Client) GetAbnormality(ctx context.Context, id int, reqEditors ...Reque
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PATCH /api/v1/abnormalities/{id} (the `PatchAbnormality` operationId).
-func (c *Client) PatchAbnormalityWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPatchAbnormalityRequestWithBody(c.Server, id, contentType, body)
+func (c *Client) PatchAbnormalityWithBody(ctx context.Context, id int, params *PatchAbnormalityParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPatchAbnormalityRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -5814,8 +7265,8 @@ func (c *Client) PatchAbnormalityWithBody(ctx context.Context, id int, contentTy
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PATCH /api/v1/abnormalities/{id} (the `PatchAbnormality` operationId).
-func (c *Client) PatchAbnormality(ctx context.Context, id int, body PatchAbnormalityJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPatchAbnormalityRequest(c.Server, id, body)
+func (c *Client) PatchAbnormality(ctx context.Context, id int, params *PatchAbnormalityParams, body PatchAbnormalityJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPatchAbnormalityRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -5865,6 +7316,21 @@ func (c *Client) CreateAccessRequestWithBody(ctx context.Context, params *Create
 // Corresponds with POST /api/v1/access-requests (the `CreateAccessRequest` operationId).
 func (c *Client) CreateAccessRequest(ctx context.Context, params *CreateAccessRequestParams, body CreateAccessRequestJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateAccessRequestRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetAccessRequest One access request: your own, or one you may decide (404 otherwise, exactly as when missing)
+//
+// Corresponds with GET /api/v1/access-requests/{id} (the `GetAccessRequest` operationId).
+func (c *Client) GetAccessRequest(ctx context.Context, id int, params *GetAccessRequestParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetAccessRequestRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
 	}
@@ -6048,8 +7514,8 @@ func (c *Client) Logout(ctx context.Context, reqEditors ...RequestEditorFn) (*ht
 // Festivals Traditional festivals falling in a year (春节, 端午, 中秋 …)
 //
 // Corresponds with GET /api/v1/calendar/festivals/{year} (the `Festivals` operationId).
-func (c *Client) Festivals(ctx context.Context, year int, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewFestivalsRequest(c.Server, year)
+func (c *Client) Festivals(ctx context.Context, year int, params *FestivalsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewFestivalsRequest(c.Server, year, params)
 	if err != nil {
 		return nil, err
 	}
@@ -6065,6 +7531,21 @@ func (c *Client) Festivals(ctx context.Context, year int, reqEditors ...RequestE
 // Corresponds with DELETE /api/v1/calendar/overrides/{date} (the `DeleteCalendarOverride` operationId).
 func (c *Client) DeleteCalendarOverride(ctx context.Context, date openapi_types.Date, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewDeleteCalendarOverrideRequest(c.Server, date)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetCalendarOverride The override of one date (404 when the date has none)
+//
+// Corresponds with GET /api/v1/calendar/overrides/{date} (the `GetCalendarOverride` operationId).
+func (c *Client) GetCalendarOverride(ctx context.Context, date openapi_types.Date, params *GetCalendarOverrideParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetCalendarOverrideRequest(c.Server, date, params)
 	if err != nil {
 		return nil, err
 	}
@@ -6129,8 +7610,8 @@ func (c *Client) WorkingDays(ctx context.Context, params *WorkingDaysParams, req
 // CalendarYear A year's days off and make-up working days, with names and sources
 //
 // Corresponds with GET /api/v1/calendar/{year} (the `CalendarYear` operationId).
-func (c *Client) CalendarYear(ctx context.Context, year int, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCalendarYearRequest(c.Server, year)
+func (c *Client) CalendarYear(ctx context.Context, year int, params *CalendarYearParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCalendarYearRequest(c.Server, year, params)
 	if err != nil {
 		return nil, err
 	}
@@ -6144,8 +7625,8 @@ func (c *Client) CalendarYear(ctx context.Context, year int, reqEditors ...Reque
 // CardTemplate The data card's fields (客户资料卡): the seed's forms plus fields an administrator added
 //
 // Corresponds with GET /api/v1/card-template (the `CardTemplate` operationId).
-func (c *Client) CardTemplate(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCardTemplateRequest(c.Server)
+func (c *Client) CardTemplate(ctx context.Context, params *CardTemplateParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCardTemplateRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -6193,8 +7674,8 @@ func (c *Client) PutCardTemplate(ctx context.Context, body PutCardTemplateJSONRe
 // GetComplaintRules The complaint deadline rules (settings.manage)
 //
 // Corresponds with GET /api/v1/complaint-rules (the `GetComplaintRules` operationId).
-func (c *Client) GetComplaintRules(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetComplaintRulesRequest(c.Server)
+func (c *Client) GetComplaintRules(ctx context.Context, params *GetComplaintRulesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetComplaintRulesRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -6350,8 +7831,8 @@ func (c *Client) ComplaintLedgerXLSX(ctx context.Context, params *ComplaintLedge
 // GetComplaint One complaint
 //
 // Corresponds with GET /api/v1/complaints/{id} (the `GetComplaint` operationId).
-func (c *Client) GetComplaint(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetComplaintRequest(c.Server, id)
+func (c *Client) GetComplaint(ctx context.Context, id int, params *GetComplaintParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetComplaintRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
 	}
@@ -6475,8 +7956,8 @@ func (c *Client) ComplaintEvents(ctx context.Context, id int, params *ComplaintE
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /api/v1/complaints/{id}/link-customer (the `LinkComplaintCustomer` operationId).
-func (c *Client) LinkComplaintCustomerWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewLinkComplaintCustomerRequestWithBody(c.Server, id, contentType, body)
+func (c *Client) LinkComplaintCustomerWithBody(ctx context.Context, id int, params *LinkComplaintCustomerParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewLinkComplaintCustomerRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -6494,8 +7975,8 @@ func (c *Client) LinkComplaintCustomerWithBody(ctx context.Context, id int, cont
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/v1/complaints/{id}/link-customer (the `LinkComplaintCustomer` operationId).
-func (c *Client) LinkComplaintCustomer(ctx context.Context, id int, body LinkComplaintCustomerJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewLinkComplaintCustomerRequest(c.Server, id, body)
+func (c *Client) LinkComplaintCustomer(ctx context.Context, id int, params *LinkComplaintCustomerParams, body LinkComplaintCustomerJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewLinkComplaintCustomerRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -6513,8 +7994,8 @@ func (c *Client) LinkComplaintCustomer(ctx context.Context, id int, body LinkCom
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /api/v1/complaints/{id}/transitions (the `MoveComplaint` operationId).
-func (c *Client) MoveComplaintWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewMoveComplaintRequestWithBody(c.Server, id, contentType, body)
+func (c *Client) MoveComplaintWithBody(ctx context.Context, id int, params *MoveComplaintParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewMoveComplaintRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -6532,8 +8013,8 @@ func (c *Client) MoveComplaintWithBody(ctx context.Context, id int, contentType 
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/v1/complaints/{id}/transitions (the `MoveComplaint` operationId).
-func (c *Client) MoveComplaint(ctx context.Context, id int, body MoveComplaintJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewMoveComplaintRequest(c.Server, id, body)
+func (c *Client) MoveComplaint(ctx context.Context, id int, params *MoveComplaintParams, body MoveComplaintJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewMoveComplaintRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -6562,8 +8043,23 @@ func (c *Client) FindContacts(ctx context.Context, params *FindContactsParams, r
 // DeleteContact Remove a contact
 //
 // Corresponds with DELETE /api/v1/contacts/{id} (the `DeleteContact` operationId).
-func (c *Client) DeleteContact(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteContactRequest(c.Server, id)
+func (c *Client) DeleteContact(ctx context.Context, id int, params *DeleteContactParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteContactRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetContact One contact, its mobile masked (404 when its customer is out of your scope, exactly as when missing)
+//
+// Corresponds with GET /api/v1/contacts/{id} (the `GetContact` operationId).
+func (c *Client) GetContact(ctx context.Context, id int, params *GetContactParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetContactRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
 	}
@@ -6660,8 +8156,8 @@ func (c *Client) PhoneFollowUps(ctx context.Context, params *PhoneFollowUpsParam
 // CustomerFields The administrator's custom customer fields (text, number, date, choice)
 //
 // Corresponds with GET /api/v1/customer-fields (the `CustomerFields` operationId).
-func (c *Client) CustomerFields(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCustomerFieldsRequest(c.Server)
+func (c *Client) CustomerFields(ctx context.Context, params *CustomerFieldsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCustomerFieldsRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -6763,7 +8259,7 @@ func (c *Client) CreateCustomer(ctx context.Context, params *CreateCustomerParam
 
 // ExportCustomers Export the filtered customer list as CSV or XLSX (audited)
 //
-// Only customers in your scope, in the list's order (sort as for the list; newest first by default). The first line records who exported and when (China time, in the request's language); cells starting with = + - @ are neutralised with a leading apostrophe. CSV is UTF-8 with a byte-order mark. Columns: code, name, short name, kind, USCC, legal representative, stage, source, region and industry codes, address, the primary contact and their mobile, tags, owner (name and ID), notes, created at. The mobile is masked (138****5678) unless `reveal_reason` is given by a user who may reveal mobiles (gm, sales manager, account manager, service): then it is in full, and the export's audit entry records the reason. The audit entry records the whole filter, the format and the row count. Kind, stage and source are written in Chinese (企业, 潜在, 展会 …, the words an import reads back) unless the request's language is English.
+// Only customers in your scope, in the list's order (sort as for the list; newest first by default). The first line is the header: who exported and when (China time, in the request's language) is the CSV's last line (`#kehu-export,…`) and the XLSX's document properties and second sheet; cells starting with = + - @ are neutralised with a leading apostrophe. CSV is UTF-8 with a byte-order mark. Columns: code, name, short name, kind, USCC, legal representative, stage, source, region and industry codes, address, the contact (one row per contact, the primary first, the customer's columns repeated; a customer without contacts takes one row) with title, mobile, email and whether primary, tags (apart by ;, a tag holding a separator in double quotes), owner (name and ID), notes, created at. The mobile is masked (138****5678) unless `reveal_reason` is given by a user who may reveal mobiles (gm, sales manager, account manager, service): then it is in full, and the export's audit entry records the reason. The audit entry records the whole filter, the format and the row count. Kind, stage and source are written in Chinese (企业, 潜在, 展会 …, the words an import reads back) unless the request's language is English.
 //
 // Corresponds with GET /api/v1/customers/export (the `ExportCustomers` operationId).
 func (c *Client) ExportCustomers(ctx context.Context, params *ExportCustomersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -6834,8 +8330,8 @@ func (c *Client) DeleteCustomer(ctx context.Context, id int, params *DeleteCusto
 // GetCustomer One customer (404 when out of your scope, exactly as when missing)
 //
 // Corresponds with GET /api/v1/customers/{id} (the `GetCustomer` operationId).
-func (c *Client) GetCustomer(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetCustomerRequest(c.Server, id)
+func (c *Client) GetCustomer(ctx context.Context, id int, params *GetCustomerParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetCustomerRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
 	}
@@ -6940,8 +8436,8 @@ func (c *Client) CardRevisions(ctx context.Context, id int, params *CardRevision
 // CardDiff What revision n changed, before and after (sensitive values masked)
 //
 // Corresponds with GET /api/v1/customers/{id}/card/revisions/{n}/diff (the `CardDiff` operationId).
-func (c *Client) CardDiff(ctx context.Context, id int, n int, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCardDiffRequest(c.Server, id, n)
+func (c *Client) CardDiff(ctx context.Context, id int, n int, params *CardDiffParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCardDiffRequest(c.Server, id, n, params)
 	if err != nil {
 		return nil, err
 	}
@@ -7093,8 +8589,8 @@ func (c *Client) CreateInteraction(ctx context.Context, id int, params *CreateIn
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /api/v1/customers/{id}/merge (the `MergeCustomer` operationId).
-func (c *Client) MergeCustomerWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewMergeCustomerRequestWithBody(c.Server, id, contentType, body)
+func (c *Client) MergeCustomerWithBody(ctx context.Context, id int, params *MergeCustomerParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewMergeCustomerRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -7112,8 +8608,8 @@ func (c *Client) MergeCustomerWithBody(ctx context.Context, id int, contentType 
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/v1/customers/{id}/merge (the `MergeCustomer` operationId).
-func (c *Client) MergeCustomer(ctx context.Context, id int, body MergeCustomerJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewMergeCustomerRequest(c.Server, id, body)
+func (c *Client) MergeCustomer(ctx context.Context, id int, params *MergeCustomerParams, body MergeCustomerJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewMergeCustomerRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -7129,6 +8625,151 @@ func (c *Client) MergeCustomer(ctx context.Context, id int, body MergeCustomerJS
 // Corresponds with POST /api/v1/customers/{id}/restore (the `RestoreCustomer` operationId).
 func (c *Client) RestoreCustomer(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRestoreCustomerRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetCustomerSalesSummary A customer's sales: last purchase, 3- and 12-month windows
+//
+// Read from the rolling monthly aggregates kept with every sale. A window of N months is the current month (China time) and the N-1 before it. A customer out of your scope answers 404.
+//
+// Corresponds with GET /api/v1/customers/{id}/sales-summary (the `GetCustomerSalesSummary` operationId).
+func (c *Client) GetCustomerSalesSummary(ctx context.Context, id int, params *GetCustomerSalesSummaryParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetCustomerSalesSummaryRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CustomerTierHistory A customer's effective-dated tier history with the inputs of each tier, newest first
+//
+// Corresponds with GET /api/v1/customers/{id}/tier-history (the `CustomerTierHistory` operationId).
+func (c *Client) CustomerTierHistory(ctx context.Context, id int, params *CustomerTierHistoryParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCustomerTierHistoryRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CustomerTiers Each active scheme's current tier of a customer in scope: since when, why (inputs), pending moves, override, and the watch flag
+//
+// Corresponds with GET /api/v1/customers/{id}/tiers (the `CustomerTiers` operationId).
+func (c *Client) CustomerTiers(ctx context.Context, id int, params *CustomerTiersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCustomerTiersRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ClearTierOverride End a tier set by hand (tier.override, audited)
+//
+// Corresponds with DELETE /api/v1/customers/{id}/tiers/{scheme}/override (the `ClearTierOverride` operationId).
+func (c *Client) ClearTierOverride(ctx context.Context, id int, scheme int, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewClearTierOverrideRequest(c.Server, id, scheme)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// OverrideTierWithBody Set a customer's tier by hand until a day, with a reason (tier.override, audited; the owner is told)
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /api/v1/customers/{id}/tiers/{scheme}/override (the `OverrideTier` operationId).
+func (c *Client) OverrideTierWithBody(ctx context.Context, id int, scheme int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewOverrideTierRequestWithBody(c.Server, id, scheme, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// OverrideTier Set a customer's tier by hand until a day, with a reason (tier.override, audited; the owner is told)
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /api/v1/customers/{id}/tiers/{scheme}/override (the `OverrideTier` operationId).
+func (c *Client) OverrideTier(ctx context.Context, id int, scheme int, body OverrideTierJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewOverrideTierRequest(c.Server, id, scheme, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ClearWatchFlag Remove a customer's watch flag (tier.override, audited)
+//
+// Corresponds with DELETE /api/v1/customers/{id}/watch-flag (the `ClearWatchFlag` operationId).
+func (c *Client) ClearWatchFlag(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewClearWatchFlagRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SetWatchFlagWithBody Flag a customer for watch (重点关注) with a reason: the schemes with a watch level move it there at once (tier.override, audited)
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /api/v1/customers/{id}/watch-flag (the `SetWatchFlag` operationId).
+func (c *Client) SetWatchFlagWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSetWatchFlagRequestWithBody(c.Server, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SetWatchFlag Flag a customer for watch (重点关注) with a reason: the schemes with a watch level move it there at once (tier.override, audited)
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /api/v1/customers/{id}/watch-flag (the `SetWatchFlag` operationId).
+func (c *Client) SetWatchFlag(ctx context.Context, id int, body SetWatchFlagJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSetWatchFlagRequest(c.Server, id, body)
 	if err != nil {
 		return nil, err
 	}
@@ -7279,6 +8920,21 @@ func (c *Client) ListIndustries(ctx context.Context, params *ListIndustriesParam
 	return c.Client.Do(req)
 }
 
+// GetInteraction One timeline entry (404 when its customer is out of your scope, exactly as when missing)
+//
+// Corresponds with GET /api/v1/interactions/{id} (the `GetInteraction` operationId).
+func (c *Client) GetInteraction(ctx context.Context, id int, params *GetInteractionParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetInteractionRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListInteractionAttachments An interaction's attachments
 //
 // Readable by whoever may read the customer; an interaction of a customer out of your scope answers 404.
@@ -7318,8 +8974,8 @@ func (c *Client) UploadInteractionAttachmentWithBody(ctx context.Context, id int
 // GetMe The signed-in user and their permissions
 //
 // Corresponds with GET /api/v1/me (the `GetMe` operationId).
-func (c *Client) GetMe(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetMeRequest(c.Server)
+func (c *Client) GetMe(ctx context.Context, params *GetMeParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetMeRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -7420,8 +9076,8 @@ func (c *Client) ListNotifications(ctx context.Context, params *ListNotification
 // GetNotifyEmail Where your notices also go by e-mail
 //
 // Corresponds with GET /api/v1/notifications/email (the `GetNotifyEmail` operationId).
-func (c *Client) GetNotifyEmail(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetNotifyEmailRequest(c.Server)
+func (c *Client) GetNotifyEmail(ctx context.Context, params *GetNotifyEmailParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetNotifyEmailRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -7484,8 +9140,8 @@ func (c *Client) ReadNotification(ctx context.Context, id int, reqEditors ...Req
 // GetOpenAPI This document
 //
 // Corresponds with GET /api/v1/openapi.json (the `GetOpenAPI` operationId).
-func (c *Client) GetOpenAPI(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetOpenAPIRequest(c.Server)
+func (c *Client) GetOpenAPI(ctx context.Context, params *GetOpenAPIParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetOpenAPIRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -7499,8 +9155,116 @@ func (c *Client) GetOpenAPI(ctx context.Context, reqEditors ...RequestEditorFn) 
 // Ping Answer without touching the database
 //
 // Corresponds with GET /api/v1/ping (the `Ping` operationId).
-func (c *Client) Ping(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPingRequest(c.Server)
+func (c *Client) Ping(ctx context.Context, params *PingParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPingRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListProducts Products, by code
+//
+// Readable by every role that reads sales (sales.read).
+//
+// Corresponds with GET /api/v1/products (the `ListProducts` operationId).
+func (c *Client) ListProducts(ctx context.Context, params *ListProductsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListProductsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateProductWithBody Add a product
+//
+// Needs product.manage (gm, sales managers). Audited.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/v1/products (the `CreateProduct` operationId).
+func (c *Client) CreateProductWithBody(ctx context.Context, params *CreateProductParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateProductRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateProduct Add a product
+//
+// Needs product.manage (gm, sales managers). Audited.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/v1/products (the `CreateProduct` operationId).
+func (c *Client) CreateProduct(ctx context.Context, params *CreateProductParams, body CreateProductJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateProductRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetProduct One product
+//
+// Corresponds with GET /api/v1/products/{id} (the `GetProduct` operationId).
+func (c *Client) GetProduct(ctx context.Context, id int, params *GetProductParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetProductRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateProductWithBody Change a product
+//
+// Send the version read in If-Match (or the body's version); a stale one answers 412. Fields left out keep their value. Audited with the changes.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /api/v1/products/{id} (the `UpdateProduct` operationId).
+func (c *Client) UpdateProductWithBody(ctx context.Context, id int, params *UpdateProductParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateProductRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateProduct Change a product
+//
+// Send the version read in If-Match (or the body's version); a stale one answers 412. Fields left out keep their value. Audited with the changes.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /api/v1/products/{id} (the `UpdateProduct` operationId).
+func (c *Client) UpdateProduct(ctx context.Context, id int, params *UpdateProductParams, body UpdateProductJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateProductRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -7552,8 +9316,8 @@ func (c *Client) SubmitPublicComplaint(ctx context.Context, params *SubmitPublic
 // PublicComplaintStatus The status behind a private status link
 //
 // Corresponds with GET /api/v1/public/complaints/{token} (the `PublicComplaintStatus` operationId).
-func (c *Client) PublicComplaintStatus(ctx context.Context, token string, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPublicComplaintStatusRequest(c.Server, token)
+func (c *Client) PublicComplaintStatus(ctx context.Context, token string, params *PublicComplaintStatusParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPublicComplaintStatusRequest(c.Server, token, params)
 	if err != nil {
 		return nil, err
 	}
@@ -7604,11 +9368,102 @@ func (c *Client) AnswerCSAT(ctx context.Context, token string, body AnswerCSATJS
 
 // ListRegions Regions (GB/T 2260) by name, pinyin, code or parent
 //
-// The region table the pickers read, so a person chooses 省/市/区 by name while records keep the six-digit code. With `q`, the regions whose name or full name contains it (汉字, e.g. 广州 or 深圳南山), whose pinyin starts with or contains it (full pinyin `guangzhou` or initials `gz`), or whose code starts with it (digits), best first: exact names, then prefixes, real units before statistical zones, higher tiers first. With `code`, the chain from the province down to that region. With `parent`, the regions directly under it; with none of these, the provinces. Anyone signed in may read it.
+// The region table the pickers read, so a person chooses 省/市/区 by name while records keep the six-digit code. With `q`, the regions whose name or full name contains it (汉字, e.g. 广州 or 深圳南山), whose pinyin starts with or contains it (full pinyin `guangzhou` or initials `gz`), or whose code starts with it (digits), best first: exact names, then prefixes, real units before statistical zones, higher tiers first. Development zones are found by their code (current or retired, e.g. 320571) or name (苏州工业园区) and carry `maps_to`, the region a record given them is kept as. With `code`, the chain from the province down to that region. With `parent`, the regions directly under it; with none of these, the provinces. Anyone signed in may read it.
 //
 // Corresponds with GET /api/v1/regions (the `ListRegions` operationId).
 func (c *Client) ListRegions(ctx context.Context, params *ListRegionsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListRegionsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListSales Sales lines, newest date first
+//
+// gm and finance see all; sales managers their team's customers' lines; account managers and marketing their own customers' (and those granted to them). Lines of other customers are absent.
+//
+// Corresponds with GET /api/v1/sales (the `ListSales` operationId).
+func (c *Client) ListSales(ctx context.Context, params *ListSalesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListSalesRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateSaleWithBody Enter a sales line
+//
+// Needs sales.create (gm, sales managers, account managers) and the customer in your own scope. The customer's aggregates (last purchase, monthly lines, quantity and amount) change in the same transaction. A bad field answers 422 naming it and writes nothing. Audited.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/v1/sales (the `CreateSale` operationId).
+func (c *Client) CreateSaleWithBody(ctx context.Context, params *CreateSaleParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateSaleRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateSale Enter a sales line
+//
+// Needs sales.create (gm, sales managers, account managers) and the customer in your own scope. The customer's aggregates (last purchase, monthly lines, quantity and amount) change in the same transaction. A bad field answers 422 naming it and writes nothing. Audited.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/v1/sales (the `CreateSale` operationId).
+func (c *Client) CreateSale(ctx context.Context, params *CreateSaleParams, body CreateSaleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateSaleRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ImportSalesWithBody Import sales lines from an ERP export (CSV or XLSX)
+//
+// Needs sales.import (gm, sales managers, finance). multipart/form-data with the part file and, optionally, the field dry_run (as the customer import takes it; any other field is refused with 400 naming it). The header row (within the first 20 rows) needs the columns date (日期/单据日期), customer (客户编码/客户名称/统一社会信用代码: matched by code, USCC or exact name), product (产品编码/物料编码), quantity (数量) and amount (金额/价税合计); external_id (外部编号/单据号/单据编号/单号/订单号/出库单号/凭证号) makes re-runs idempotent: a row whose external_id a line already carries is skipped and counted as existing. Rows at fault are listed with their field and not written; the others are written in transactions of 500, each audited. At most 20,000 rows per file; the import runs in the request. notices name every column not read and warn when the file has no external_id column (a re-run then adds its lines again).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/v1/sales/imports (the `ImportSales` operationId).
+func (c *Client) ImportSalesWithBody(ctx context.Context, params *ImportSalesParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewImportSalesRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetSale One sales line
+//
+// A line of a customer out of your scope answers 404.
+//
+// Corresponds with GET /api/v1/sales/{id} (the `GetSale` operationId).
+func (c *Client) GetSale(ctx context.Context, id int, params *GetSaleParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetSaleRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
 	}
@@ -7707,8 +9562,8 @@ func (c *Client) ServiceInvoiceQueue(ctx context.Context, params *ServiceInvoice
 // GetServiceOrder One service order
 //
 // Corresponds with GET /api/v1/service-orders/{id} (the `GetServiceOrder` operationId).
-func (c *Client) GetServiceOrder(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetServiceOrderRequest(c.Server, id)
+func (c *Client) GetServiceOrder(ctx context.Context, id int, params *GetServiceOrderParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetServiceOrderRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
 	}
@@ -7724,8 +9579,8 @@ func (c *Client) GetServiceOrder(ctx context.Context, id int, reqEditors ...Requ
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /api/v1/service-orders/{id}/close (the `CloseServiceOrder` operationId).
-func (c *Client) CloseServiceOrderWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCloseServiceOrderRequestWithBody(c.Server, id, contentType, body)
+func (c *Client) CloseServiceOrderWithBody(ctx context.Context, id int, params *CloseServiceOrderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCloseServiceOrderRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -7741,8 +9596,8 @@ func (c *Client) CloseServiceOrderWithBody(ctx context.Context, id int, contentT
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/v1/service-orders/{id}/close (the `CloseServiceOrder` operationId).
-func (c *Client) CloseServiceOrder(ctx context.Context, id int, body CloseServiceOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCloseServiceOrderRequest(c.Server, id, body)
+func (c *Client) CloseServiceOrder(ctx context.Context, id int, params *CloseServiceOrderParams, body CloseServiceOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCloseServiceOrderRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -7758,8 +9613,8 @@ func (c *Client) CloseServiceOrder(ctx context.Context, id int, body CloseServic
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /api/v1/service-orders/{id}/dispatch (the `DispatchServiceOrder` operationId).
-func (c *Client) DispatchServiceOrderWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDispatchServiceOrderRequestWithBody(c.Server, id, contentType, body)
+func (c *Client) DispatchServiceOrderWithBody(ctx context.Context, id int, params *DispatchServiceOrderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDispatchServiceOrderRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -7775,8 +9630,8 @@ func (c *Client) DispatchServiceOrderWithBody(ctx context.Context, id int, conte
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/v1/service-orders/{id}/dispatch (the `DispatchServiceOrder` operationId).
-func (c *Client) DispatchServiceOrder(ctx context.Context, id int, body DispatchServiceOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDispatchServiceOrderRequest(c.Server, id, body)
+func (c *Client) DispatchServiceOrder(ctx context.Context, id int, params *DispatchServiceOrderParams, body DispatchServiceOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDispatchServiceOrderRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -7792,8 +9647,8 @@ func (c *Client) DispatchServiceOrder(ctx context.Context, id int, body Dispatch
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /api/v1/service-orders/{id}/invoice (the `InvoiceServiceOrder` operationId).
-func (c *Client) InvoiceServiceOrderWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewInvoiceServiceOrderRequestWithBody(c.Server, id, contentType, body)
+func (c *Client) InvoiceServiceOrderWithBody(ctx context.Context, id int, params *InvoiceServiceOrderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewInvoiceServiceOrderRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -7809,8 +9664,8 @@ func (c *Client) InvoiceServiceOrderWithBody(ctx context.Context, id int, conten
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/v1/service-orders/{id}/invoice (the `InvoiceServiceOrder` operationId).
-func (c *Client) InvoiceServiceOrder(ctx context.Context, id int, body InvoiceServiceOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewInvoiceServiceOrderRequest(c.Server, id, body)
+func (c *Client) InvoiceServiceOrder(ctx context.Context, id int, params *InvoiceServiceOrderParams, body InvoiceServiceOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewInvoiceServiceOrderRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -7860,8 +9715,8 @@ func (c *Client) RevealServiceOrderPhone(ctx context.Context, id int, body Revea
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /api/v1/service-orders/{id}/settlement (the `SettleServiceOrder` operationId).
-func (c *Client) SettleServiceOrderWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSettleServiceOrderRequestWithBody(c.Server, id, contentType, body)
+func (c *Client) SettleServiceOrderWithBody(ctx context.Context, id int, params *SettleServiceOrderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSettleServiceOrderRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -7877,8 +9732,8 @@ func (c *Client) SettleServiceOrderWithBody(ctx context.Context, id int, content
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/v1/service-orders/{id}/settlement (the `SettleServiceOrder` operationId).
-func (c *Client) SettleServiceOrder(ctx context.Context, id int, body SettleServiceOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSettleServiceOrderRequest(c.Server, id, body)
+func (c *Client) SettleServiceOrder(ctx context.Context, id int, params *SettleServiceOrderParams, body SettleServiceOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSettleServiceOrderRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -7928,8 +9783,8 @@ func (c *Client) SignServiceOrderWithBody(ctx context.Context, id int, params *S
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /api/v1/service-orders/{id}/start (the `StartServiceOrder` operationId).
-func (c *Client) StartServiceOrderWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewStartServiceOrderRequestWithBody(c.Server, id, contentType, body)
+func (c *Client) StartServiceOrderWithBody(ctx context.Context, id int, params *StartServiceOrderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewStartServiceOrderRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -7945,8 +9800,8 @@ func (c *Client) StartServiceOrderWithBody(ctx context.Context, id int, contentT
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/v1/service-orders/{id}/start (the `StartServiceOrder` operationId).
-func (c *Client) StartServiceOrder(ctx context.Context, id int, body StartServiceOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewStartServiceOrderRequest(c.Server, id, body)
+func (c *Client) StartServiceOrder(ctx context.Context, id int, params *StartServiceOrderParams, body StartServiceOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewStartServiceOrderRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -7964,8 +9819,8 @@ func (c *Client) StartServiceOrder(ctx context.Context, id int, body StartServic
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /api/v1/service-orders/{id}/work (the `RecordServiceWork` operationId).
-func (c *Client) RecordServiceWorkWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRecordServiceWorkRequestWithBody(c.Server, id, contentType, body)
+func (c *Client) RecordServiceWorkWithBody(ctx context.Context, id int, params *RecordServiceWorkParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRecordServiceWorkRequestWithBody(c.Server, id, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -7983,8 +9838,72 @@ func (c *Client) RecordServiceWorkWithBody(ctx context.Context, id int, contentT
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /api/v1/service-orders/{id}/work (the `RecordServiceWork` operationId).
-func (c *Client) RecordServiceWork(ctx context.Context, id int, body RecordServiceWorkJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRecordServiceWorkRequest(c.Server, id, body)
+func (c *Client) RecordServiceWork(ctx context.Context, id int, params *RecordServiceWorkParams, body RecordServiceWorkJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRecordServiceWorkRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListServiceStandards Service standards per scheme level (服务标准): dedicated manager, visit cadence in working days, channel mix, complaint deadlines
+//
+// Corresponds with GET /api/v1/service-standards (the `ListServiceStandards` operationId).
+func (c *Client) ListServiceStandards(ctx context.Context, params *ListServiceStandardsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListServiceStandardsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListStandardViolations Customers in scope whose tier asks for a dedicated manager and whose owner is not one (disabled, or not an account or sales manager)
+//
+// Corresponds with GET /api/v1/service-standards/violations (the `ListStandardViolations` operationId).
+func (c *Client) ListStandardViolations(ctx context.Context, params *ListStandardViolationsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListStandardViolationsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PutServiceStandardsWithBody Replace a scheme's service standards (tier.manage, audited)
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /api/v1/service-standards/{scheme} (the `PutServiceStandards` operationId).
+func (c *Client) PutServiceStandardsWithBody(ctx context.Context, scheme int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutServiceStandardsRequestWithBody(c.Server, scheme, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PutServiceStandards Replace a scheme's service standards (tier.manage, audited)
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /api/v1/service-standards/{scheme} (the `PutServiceStandards` operationId).
+func (c *Client) PutServiceStandards(ctx context.Context, scheme int, body PutServiceStandardsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutServiceStandardsRequest(c.Server, scheme, body)
 	if err != nil {
 		return nil, err
 	}
@@ -8013,8 +9932,184 @@ func (c *Client) ListMigrations(ctx context.Context, params *ListMigrationsParam
 // GetMigration One applied schema migration
 //
 // Corresponds with GET /api/v1/system/migrations/{version} (the `GetMigration` operationId).
-func (c *Client) GetMigration(ctx context.Context, version int, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetMigrationRequest(c.Server, version)
+func (c *Client) GetMigration(ctx context.Context, version int, params *GetMigrationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetMigrationRequest(c.Server, version, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetTierRun A recalculation run's progress
+//
+// Corresponds with GET /api/v1/tier-runs/{id} (the `GetTierRun` operationId).
+func (c *Client) GetTierRun(ctx context.Context, id int, params *GetTierRunParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetTierRunRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListTierSchemes Tier schemes, active or not, by id (tier.read or tier.manage)
+//
+// Corresponds with GET /api/v1/tier-schemes (the `ListTierSchemes` operationId).
+func (c *Client) ListTierSchemes(ctx context.Context, params *ListTierSchemesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListTierSchemesRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateTierSchemeWithBody Add a tier scheme as its version 1 (tier.manage, audited)
+//
+// Thresholds are validated by kind: abc levels' cumulative_pct rise to 100; bank levels' min_amount fall to 0 (one level may be the watch flag level); value levels' min_score fall to 0 with weights adding to 100; behaviour levels' conditions loosen down the list and the last has none. A scheme whose thresholds overlap is refused (422) naming levels[i].field.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/v1/tier-schemes (the `CreateTierScheme` operationId).
+func (c *Client) CreateTierSchemeWithBody(ctx context.Context, params *CreateTierSchemeParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateTierSchemeRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateTierScheme Add a tier scheme as its version 1 (tier.manage, audited)
+//
+// Thresholds are validated by kind: abc levels' cumulative_pct rise to 100; bank levels' min_amount fall to 0 (one level may be the watch flag level); value levels' min_score fall to 0 with weights adding to 100; behaviour levels' conditions loosen down the list and the last has none. A scheme whose thresholds overlap is refused (422) naming levels[i].field.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/v1/tier-schemes (the `CreateTierScheme` operationId).
+func (c *Client) CreateTierScheme(ctx context.Context, params *CreateTierSchemeParams, body CreateTierSchemeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateTierSchemeRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetTierScheme One tier scheme
+//
+// Corresponds with GET /api/v1/tier-schemes/{id} (the `GetTierScheme` operationId).
+func (c *Client) GetTierScheme(ctx context.Context, id int, params *GetTierSchemeParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetTierSchemeRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PatchTierSchemeWithBody Save a scheme's next version (tier.manage, audited)
+//
+// Absent fields stay. version (or If-Match) must be the current version; each save is a new version, kept. Customers keep their standing until the next run.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /api/v1/tier-schemes/{id} (the `PatchTierScheme` operationId).
+func (c *Client) PatchTierSchemeWithBody(ctx context.Context, id int, params *PatchTierSchemeParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPatchTierSchemeRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PatchTierScheme Save a scheme's next version (tier.manage, audited)
+//
+// Absent fields stay. version (or If-Match) must be the current version; each save is a new version, kept. Customers keep their standing until the next run.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /api/v1/tier-schemes/{id} (the `PatchTierScheme` operationId).
+func (c *Client) PatchTierScheme(ctx context.Context, id int, params *PatchTierSchemeParams, body PatchTierSchemeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPatchTierSchemeRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PreviewTierSchemeWithBody What-if: how many customers the edited scheme would move, and which (tier.manage; saves nothing)
+//
+// The body is a patch over the saved scheme, as PATCH takes it (version is ignored). Every customer is computed now without hysteresis; overrides and watch flags hold. sample names up to 50 moving customers in the caller's scope (none for the admin).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/v1/tier-schemes/{id}/preview (the `PreviewTierScheme` operationId).
+func (c *Client) PreviewTierSchemeWithBody(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPreviewTierSchemeRequestWithBody(c.Server, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PreviewTierScheme What-if: how many customers the edited scheme would move, and which (tier.manage; saves nothing)
+//
+// The body is a patch over the saved scheme, as PATCH takes it (version is ignored). Every customer is computed now without hysteresis; overrides and watch flags hold. sample names up to 50 moving customers in the caller's scope (none for the admin).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/v1/tier-schemes/{id}/preview (the `PreviewTierScheme` operationId).
+func (c *Client) PreviewTierScheme(ctx context.Context, id int, body PreviewTierSchemeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPreviewTierSchemeRequest(c.Server, id, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RecalculateTiers Start a recalculation run now (tier.manage, audited); 202 with the run
+//
+// The background job works the run in batches of customers by id, saving a checkpoint with each; an interrupted run resumes there. A scheme with a run queued or running answers that run. Runs also start nightly.
+//
+// Corresponds with POST /api/v1/tier-schemes/{id}/recalculate (the `RecalculateTiers` operationId).
+func (c *Client) RecalculateTiers(ctx context.Context, id int, params *RecalculateTiersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRecalculateTiersRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
 	}
@@ -8077,8 +10172,8 @@ func (c *Client) CreateUser(ctx context.Context, params *CreateUserParams, body 
 // GetUser One user (administrators only)
 //
 // Corresponds with GET /api/v1/users/{username} (the `GetUser` operationId).
-func (c *Client) GetUser(ctx context.Context, username string, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetUserRequest(c.Server, username)
+func (c *Client) GetUser(ctx context.Context, username string, params *GetUserParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetUserRequest(c.Server, username, params)
 	if err != nil {
 		return nil, err
 	}
@@ -8096,8 +10191,8 @@ func (c *Client) GetUser(ctx context.Context, username string, reqEditors ...Req
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PATCH /api/v1/users/{username} (the `UpdateUser` operationId).
-func (c *Client) UpdateUserWithBody(ctx context.Context, username string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateUserRequestWithBody(c.Server, username, contentType, body)
+func (c *Client) UpdateUserWithBody(ctx context.Context, username string, params *UpdateUserParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateUserRequestWithBody(c.Server, username, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -8115,8 +10210,8 @@ func (c *Client) UpdateUserWithBody(ctx context.Context, username string, conten
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PATCH /api/v1/users/{username} (the `UpdateUser` operationId).
-func (c *Client) UpdateUser(ctx context.Context, username string, body UpdateUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateUserRequest(c.Server, username, body)
+func (c *Client) UpdateUser(ctx context.Context, username string, params *UpdateUserParams, body UpdateUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateUserRequest(c.Server, username, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -8342,7 +10437,7 @@ func NewListAbnormalitiesRequest(server string, params *ListAbnormalitiesParams)
 }
 
 // NewGetAbnormalityRequest constructs an http.Request for the GetAbnormality method
-func NewGetAbnormalityRequest(server string, id int) (*http.Request, error) {
+func NewGetAbnormalityRequest(server string, id int, params *GetAbnormalityParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -8372,22 +10467,37 @@ func NewGetAbnormalityRequest(server string, id int) (*http.Request, error) {
 		return nil, err
 	}
 
+	if params != nil {
+
+		if params.IfNoneMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-None-Match", *params.IfNoneMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-None-Match", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
 // NewPatchAbnormalityRequest calls the generic PatchAbnormality builder with application/json body
-func NewPatchAbnormalityRequest(server string, id int, body PatchAbnormalityJSONRequestBody) (*http.Request, error) {
+func NewPatchAbnormalityRequest(server string, id int, params *PatchAbnormalityParams, body PatchAbnormalityJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewPatchAbnormalityRequestWithBody(server, id, "application/json", bodyReader)
+	return NewPatchAbnormalityRequestWithBody(server, id, params, "application/json", bodyReader)
 }
 
 // NewPatchAbnormalityRequestWithBody constructs an http.Request for the PatchAbnormality method, with any body, and a specified content type
-func NewPatchAbnormalityRequestWithBody(server string, id int, contentType string, body io.Reader) (*http.Request, error) {
+func NewPatchAbnormalityRequestWithBody(server string, id int, params *PatchAbnormalityParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -8418,6 +10528,21 @@ func NewPatchAbnormalityRequestWithBody(server string, id int, contentType strin
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -8548,6 +10673,55 @@ func NewCreateAccessRequestRequestWithBody(server string, params *CreateAccessRe
 			}
 
 			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewGetAccessRequestRequest constructs an http.Request for the GetAccessRequest method
+func NewGetAccessRequestRequest(server string, id int, params *GetAccessRequestParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/access-requests/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfNoneMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-None-Match", *params.IfNoneMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-None-Match", headerParam0)
 		}
 
 	}
@@ -8923,7 +11097,7 @@ func NewLogoutRequest(server string) (*http.Request, error) {
 }
 
 // NewFestivalsRequest constructs an http.Request for the Festivals method
-func NewFestivalsRequest(server string, year int) (*http.Request, error) {
+func NewFestivalsRequest(server string, year int, params *FestivalsParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -8951,6 +11125,21 @@ func NewFestivalsRequest(server string, year int) (*http.Request, error) {
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfNoneMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-None-Match", *params.IfNoneMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-None-Match", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -8985,6 +11174,55 @@ func NewDeleteCalendarOverrideRequest(server string, date openapi_types.Date) (*
 	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetCalendarOverrideRequest constructs an http.Request for the GetCalendarOverride method
+func NewGetCalendarOverrideRequest(server string, date openapi_types.Date, params *GetCalendarOverrideParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "date", date, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: "date"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/calendar/overrides/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfNoneMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-None-Match", *params.IfNoneMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-None-Match", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -9092,11 +11330,26 @@ func NewWorkingDaysRequest(server string, params *WorkingDaysParams) (*http.Requ
 		return nil, err
 	}
 
+	if params != nil {
+
+		if params.IfNoneMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-None-Match", *params.IfNoneMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-None-Match", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
 // NewCalendarYearRequest constructs an http.Request for the CalendarYear method
-func NewCalendarYearRequest(server string, year int) (*http.Request, error) {
+func NewCalendarYearRequest(server string, year int, params *CalendarYearParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -9126,11 +11379,26 @@ func NewCalendarYearRequest(server string, year int) (*http.Request, error) {
 		return nil, err
 	}
 
+	if params != nil {
+
+		if params.IfNoneMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-None-Match", *params.IfNoneMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-None-Match", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
 // NewCardTemplateRequest constructs an http.Request for the CardTemplate method
-func NewCardTemplateRequest(server string) (*http.Request, error) {
+func NewCardTemplateRequest(server string, params *CardTemplateParams) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -9151,6 +11419,21 @@ func NewCardTemplateRequest(server string) (*http.Request, error) {
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfNoneMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-None-Match", *params.IfNoneMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-None-Match", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -9197,7 +11480,7 @@ func NewPutCardTemplateRequestWithBody(server string, contentType string, body i
 }
 
 // NewGetComplaintRulesRequest constructs an http.Request for the GetComplaintRules method
-func NewGetComplaintRulesRequest(server string) (*http.Request, error) {
+func NewGetComplaintRulesRequest(server string, params *GetComplaintRulesParams) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -9218,6 +11501,21 @@ func NewGetComplaintRulesRequest(server string) (*http.Request, error) {
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfNoneMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-None-Match", *params.IfNoneMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-None-Match", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -9579,6 +11877,21 @@ func NewComplaintAnalysisRequest(server string, params *ComplaintAnalysisParams)
 		return nil, err
 	}
 
+	if params != nil {
+
+		if params.IfNoneMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-None-Match", *params.IfNoneMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-None-Match", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
@@ -9715,7 +12028,7 @@ func NewComplaintLedgerXLSXRequest(server string, params *ComplaintLedgerXLSXPar
 }
 
 // NewGetComplaintRequest constructs an http.Request for the GetComplaint method
-func NewGetComplaintRequest(server string, id int) (*http.Request, error) {
+func NewGetComplaintRequest(server string, id int, params *GetComplaintParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -9743,6 +12056,21 @@ func NewGetComplaintRequest(server string, id int) (*http.Request, error) {
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfNoneMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-None-Match", *params.IfNoneMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-None-Match", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -10066,18 +12394,18 @@ func NewComplaintEventsRequest(server string, id int, params *ComplaintEventsPar
 }
 
 // NewLinkComplaintCustomerRequest calls the generic LinkComplaintCustomer builder with application/json body
-func NewLinkComplaintCustomerRequest(server string, id int, body LinkComplaintCustomerJSONRequestBody) (*http.Request, error) {
+func NewLinkComplaintCustomerRequest(server string, id int, params *LinkComplaintCustomerParams, body LinkComplaintCustomerJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewLinkComplaintCustomerRequestWithBody(server, id, "application/json", bodyReader)
+	return NewLinkComplaintCustomerRequestWithBody(server, id, params, "application/json", bodyReader)
 }
 
 // NewLinkComplaintCustomerRequestWithBody constructs an http.Request for the LinkComplaintCustomer method, with any body, and a specified content type
-func NewLinkComplaintCustomerRequestWithBody(server string, id int, contentType string, body io.Reader) (*http.Request, error) {
+func NewLinkComplaintCustomerRequestWithBody(server string, id int, params *LinkComplaintCustomerParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -10109,22 +12437,37 @@ func NewLinkComplaintCustomerRequestWithBody(server string, id int, contentType 
 
 	req.Header.Add("Content-Type", contentType)
 
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
 // NewMoveComplaintRequest calls the generic MoveComplaint builder with application/json body
-func NewMoveComplaintRequest(server string, id int, body MoveComplaintJSONRequestBody) (*http.Request, error) {
+func NewMoveComplaintRequest(server string, id int, params *MoveComplaintParams, body MoveComplaintJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewMoveComplaintRequestWithBody(server, id, "application/json", bodyReader)
+	return NewMoveComplaintRequestWithBody(server, id, params, "application/json", bodyReader)
 }
 
 // NewMoveComplaintRequestWithBody constructs an http.Request for the MoveComplaint method, with any body, and a specified content type
-func NewMoveComplaintRequestWithBody(server string, id int, contentType string, body io.Reader) (*http.Request, error) {
+func NewMoveComplaintRequestWithBody(server string, id int, params *MoveComplaintParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -10155,6 +12498,21 @@ func NewMoveComplaintRequestWithBody(server string, id int, contentType string, 
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -10234,7 +12592,7 @@ func NewFindContactsRequest(server string, params *FindContactsParams) (*http.Re
 }
 
 // NewDeleteContactRequest constructs an http.Request for the DeleteContact method
-func NewDeleteContactRequest(server string, id int) (*http.Request, error) {
+func NewDeleteContactRequest(server string, id int, params *DeleteContactParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -10262,6 +12620,70 @@ func NewDeleteContactRequest(server string, id int) (*http.Request, error) {
 	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewGetContactRequest constructs an http.Request for the GetContact method
+func NewGetContactRequest(server string, id int, params *GetContactParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/contacts/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfNoneMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-None-Match", *params.IfNoneMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-None-Match", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -10443,7 +12865,7 @@ func NewPhoneFollowUpsRequest(server string, params *PhoneFollowUpsParams) (*htt
 }
 
 // NewCustomerFieldsRequest constructs an http.Request for the CustomerFields method
-func NewCustomerFieldsRequest(server string) (*http.Request, error) {
+func NewCustomerFieldsRequest(server string, params *CustomerFieldsParams) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -10464,6 +12886,21 @@ func NewCustomerFieldsRequest(server string) (*http.Request, error) {
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfNoneMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-None-Match", *params.IfNoneMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-None-Match", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -11065,7 +13502,7 @@ func NewDeleteCustomerRequest(server string, id int, params *DeleteCustomerParam
 }
 
 // NewGetCustomerRequest constructs an http.Request for the GetCustomer method
-func NewGetCustomerRequest(server string, id int) (*http.Request, error) {
+func NewGetCustomerRequest(server string, id int, params *GetCustomerParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -11093,6 +13530,21 @@ func NewGetCustomerRequest(server string, id int) (*http.Request, error) {
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfNoneMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-None-Match", *params.IfNoneMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-None-Match", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -11281,7 +13733,7 @@ func NewCardRevisionsRequest(server string, id int, params *CardRevisionsParams)
 }
 
 // NewCardDiffRequest constructs an http.Request for the CardDiff method
-func NewCardDiffRequest(server string, id int, n int) (*http.Request, error) {
+func NewCardDiffRequest(server string, id int, n int, params *CardDiffParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -11316,6 +13768,21 @@ func NewCardDiffRequest(server string, id int, n int) (*http.Request, error) {
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfNoneMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-None-Match", *params.IfNoneMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-None-Match", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -11377,6 +13844,21 @@ func NewComplaintCountsRequest(server string, id int, params *ComplaintCountsPar
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfNoneMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-None-Match", *params.IfNoneMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-None-Match", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -11726,18 +14208,18 @@ func NewCreateInteractionRequestWithBody(server string, id int, params *CreateIn
 }
 
 // NewMergeCustomerRequest calls the generic MergeCustomer builder with application/json body
-func NewMergeCustomerRequest(server string, id int, body MergeCustomerJSONRequestBody) (*http.Request, error) {
+func NewMergeCustomerRequest(server string, id int, params *MergeCustomerParams, body MergeCustomerJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewMergeCustomerRequestWithBody(server, id, "application/json", bodyReader)
+	return NewMergeCustomerRequestWithBody(server, id, params, "application/json", bodyReader)
 }
 
 // NewMergeCustomerRequestWithBody constructs an http.Request for the MergeCustomer method, with any body, and a specified content type
-func NewMergeCustomerRequestWithBody(server string, id int, contentType string, body io.Reader) (*http.Request, error) {
+func NewMergeCustomerRequestWithBody(server string, id int, params *MergeCustomerParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -11768,6 +14250,21 @@ func NewMergeCustomerRequestWithBody(server string, id int, contentType string, 
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -11802,6 +14299,365 @@ func NewRestoreCustomerRequest(server string, id int) (*http.Request, error) {
 	if err != nil {
 		return nil, err
 	}
+
+	return req, nil
+}
+
+// NewGetCustomerSalesSummaryRequest constructs an http.Request for the GetCustomerSalesSummary method
+func NewGetCustomerSalesSummaryRequest(server string, id int, params *GetCustomerSalesSummaryParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/customers/%s/sales-summary", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfNoneMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-None-Match", *params.IfNoneMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-None-Match", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewCustomerTierHistoryRequest constructs an http.Request for the CustomerTierHistory method
+func NewCustomerTierHistoryRequest(server string, id int, params *CustomerTierHistoryParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/customers/%s/tier-history", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SchemeId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "scheme_id", *params.SchemeId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCustomerTiersRequest constructs an http.Request for the CustomerTiers method
+func NewCustomerTiersRequest(server string, id int, params *CustomerTiersParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/customers/%s/tiers", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfNoneMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-None-Match", *params.IfNoneMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-None-Match", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewClearTierOverrideRequest constructs an http.Request for the ClearTierOverride method
+func NewClearTierOverrideRequest(server string, id int, scheme int) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "scheme", scheme, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/customers/%s/tiers/%s/override", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewOverrideTierRequest calls the generic OverrideTier builder with application/json body
+func NewOverrideTierRequest(server string, id int, scheme int, body OverrideTierJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewOverrideTierRequestWithBody(server, id, scheme, "application/json", bodyReader)
+}
+
+// NewOverrideTierRequestWithBody constructs an http.Request for the OverrideTier method, with any body, and a specified content type
+func NewOverrideTierRequestWithBody(server string, id int, scheme int, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "scheme", scheme, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/customers/%s/tiers/%s/override", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewClearWatchFlagRequest constructs an http.Request for the ClearWatchFlag method
+func NewClearWatchFlagRequest(server string, id int) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/customers/%s/watch-flag", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewSetWatchFlagRequest calls the generic SetWatchFlag builder with application/json body
+func NewSetWatchFlagRequest(server string, id int, body SetWatchFlagJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewSetWatchFlagRequestWithBody(server, id, "application/json", bodyReader)
+}
+
+// NewSetWatchFlagRequestWithBody constructs an http.Request for the SetWatchFlag method, with any body, and a specified content type
+func NewSetWatchFlagRequestWithBody(server string, id int, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/customers/%s/watch-flag", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -12013,6 +14869,21 @@ func NewGetImportRequest(server string, id int, params *GetImportParams) (*http.
 		return nil, err
 	}
 
+	if params != nil {
+
+		if params.IfNoneMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-None-Match", *params.IfNoneMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-None-Match", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
@@ -12190,6 +15061,55 @@ func NewListIndustriesRequest(server string, params *ListIndustriesParams) (*htt
 	return req, nil
 }
 
+// NewGetInteractionRequest constructs an http.Request for the GetInteraction method
+func NewGetInteractionRequest(server string, id int, params *GetInteractionParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/interactions/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfNoneMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-None-Match", *params.IfNoneMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-None-Match", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
 // NewListInteractionAttachmentsRequest constructs an http.Request for the ListInteractionAttachments method
 func NewListInteractionAttachmentsRequest(server string, id int, params *ListInteractionAttachmentsParams) (*http.Request, error) {
 	var err error
@@ -12315,7 +15235,7 @@ func NewUploadInteractionAttachmentRequestWithBody(server string, id int, params
 }
 
 // NewGetMeRequest constructs an http.Request for the GetMe method
-func NewGetMeRequest(server string) (*http.Request, error) {
+func NewGetMeRequest(server string, params *GetMeParams) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -12336,6 +15256,21 @@ func NewGetMeRequest(server string) (*http.Request, error) {
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfNoneMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-None-Match", *params.IfNoneMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-None-Match", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -12500,7 +15435,7 @@ func NewListNotificationsRequest(server string, params *ListNotificationsParams)
 }
 
 // NewGetNotifyEmailRequest constructs an http.Request for the GetNotifyEmail method
-func NewGetNotifyEmailRequest(server string) (*http.Request, error) {
+func NewGetNotifyEmailRequest(server string, params *GetNotifyEmailParams) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -12521,6 +15456,21 @@ func NewGetNotifyEmailRequest(server string) (*http.Request, error) {
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfNoneMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-None-Match", *params.IfNoneMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-None-Match", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -12601,7 +15551,7 @@ func NewReadNotificationRequest(server string, id int) (*http.Request, error) {
 }
 
 // NewGetOpenAPIRequest constructs an http.Request for the GetOpenAPI method
-func NewGetOpenAPIRequest(server string) (*http.Request, error) {
+func NewGetOpenAPIRequest(server string, params *GetOpenAPIParams) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -12624,11 +15574,26 @@ func NewGetOpenAPIRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
+	if params != nil {
+
+		if params.IfNoneMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-None-Match", *params.IfNoneMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-None-Match", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
 // NewPingRequest constructs an http.Request for the Ping method
-func NewPingRequest(server string) (*http.Request, error) {
+func NewPingRequest(server string, params *PingParams) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -12649,6 +15614,289 @@ func NewPingRequest(server string) (*http.Request, error) {
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfNoneMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-None-Match", *params.IfNoneMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-None-Match", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewListProductsRequest constructs an http.Request for the ListProducts method
+func NewListProductsRequest(server string, params *ListProductsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/products")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Active != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "active", *params.Active, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.ProductLine != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "product_line", *params.ProductLine, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Q != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "q", *params.Q, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateProductRequest calls the generic CreateProduct builder with application/json body
+func NewCreateProductRequest(server string, params *CreateProductParams, body CreateProductJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateProductRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewCreateProductRequestWithBody constructs an http.Request for the CreateProduct method, with any body, and a specified content type
+func NewCreateProductRequestWithBody(server string, params *CreateProductParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/products")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewGetProductRequest constructs an http.Request for the GetProduct method
+func NewGetProductRequest(server string, id int, params *GetProductParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/products/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfNoneMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-None-Match", *params.IfNoneMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-None-Match", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewUpdateProductRequest calls the generic UpdateProduct builder with application/json body
+func NewUpdateProductRequest(server string, id int, params *UpdateProductParams, body UpdateProductJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateProductRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewUpdateProductRequestWithBody constructs an http.Request for the UpdateProduct method, with any body, and a specified content type
+func NewUpdateProductRequestWithBody(server string, id int, params *UpdateProductParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/products/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -12710,7 +15958,7 @@ func NewSubmitPublicComplaintRequestWithBody(server string, params *SubmitPublic
 }
 
 // NewPublicComplaintStatusRequest constructs an http.Request for the PublicComplaintStatus method
-func NewPublicComplaintStatusRequest(server string, token string) (*http.Request, error) {
+func NewPublicComplaintStatusRequest(server string, token string, params *PublicComplaintStatusParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -12738,6 +15986,21 @@ func NewPublicComplaintStatusRequest(server string, token string) (*http.Request
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfNoneMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-None-Match", *params.IfNoneMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-None-Match", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -12887,6 +16150,307 @@ func NewListRegionsRequest(server string, params *ListRegionsParams) (*http.Requ
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListSalesRequest constructs an http.Request for the ListSales method
+func NewListSalesRequest(server string, params *ListSalesParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/sales")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.CustomerId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "customer_id", *params.CustomerId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.ProductId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "product_id", *params.ProductId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.From != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "from", *params.From, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.To != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "to", *params.To, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Source != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "source", *params.Source, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateSaleRequest calls the generic CreateSale builder with application/json body
+func NewCreateSaleRequest(server string, params *CreateSaleParams, body CreateSaleJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateSaleRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewCreateSaleRequestWithBody constructs an http.Request for the CreateSale method, with any body, and a specified content type
+func NewCreateSaleRequestWithBody(server string, params *CreateSaleParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/sales")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewImportSalesRequestWithBody constructs an http.Request for the ImportSales method, with any body, and a specified content type
+func NewImportSalesRequestWithBody(server string, params *ImportSalesParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/sales/imports")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.DryRun != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "dry_run", *params.DryRun, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewGetSaleRequest constructs an http.Request for the GetSale method
+func NewGetSaleRequest(server string, id int, params *GetSaleParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/sales/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfNoneMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-None-Match", *params.IfNoneMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-None-Match", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -13266,7 +16830,7 @@ func NewServiceInvoiceQueueRequest(server string, params *ServiceInvoiceQueuePar
 }
 
 // NewGetServiceOrderRequest constructs an http.Request for the GetServiceOrder method
-func NewGetServiceOrderRequest(server string, id int) (*http.Request, error) {
+func NewGetServiceOrderRequest(server string, id int, params *GetServiceOrderParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -13296,22 +16860,37 @@ func NewGetServiceOrderRequest(server string, id int) (*http.Request, error) {
 		return nil, err
 	}
 
+	if params != nil {
+
+		if params.IfNoneMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-None-Match", *params.IfNoneMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-None-Match", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
 // NewCloseServiceOrderRequest calls the generic CloseServiceOrder builder with application/json body
-func NewCloseServiceOrderRequest(server string, id int, body CloseServiceOrderJSONRequestBody) (*http.Request, error) {
+func NewCloseServiceOrderRequest(server string, id int, params *CloseServiceOrderParams, body CloseServiceOrderJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCloseServiceOrderRequestWithBody(server, id, "application/json", bodyReader)
+	return NewCloseServiceOrderRequestWithBody(server, id, params, "application/json", bodyReader)
 }
 
 // NewCloseServiceOrderRequestWithBody constructs an http.Request for the CloseServiceOrder method, with any body, and a specified content type
-func NewCloseServiceOrderRequestWithBody(server string, id int, contentType string, body io.Reader) (*http.Request, error) {
+func NewCloseServiceOrderRequestWithBody(server string, id int, params *CloseServiceOrderParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -13343,22 +16922,37 @@ func NewCloseServiceOrderRequestWithBody(server string, id int, contentType stri
 
 	req.Header.Add("Content-Type", contentType)
 
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
 // NewDispatchServiceOrderRequest calls the generic DispatchServiceOrder builder with application/json body
-func NewDispatchServiceOrderRequest(server string, id int, body DispatchServiceOrderJSONRequestBody) (*http.Request, error) {
+func NewDispatchServiceOrderRequest(server string, id int, params *DispatchServiceOrderParams, body DispatchServiceOrderJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewDispatchServiceOrderRequestWithBody(server, id, "application/json", bodyReader)
+	return NewDispatchServiceOrderRequestWithBody(server, id, params, "application/json", bodyReader)
 }
 
 // NewDispatchServiceOrderRequestWithBody constructs an http.Request for the DispatchServiceOrder method, with any body, and a specified content type
-func NewDispatchServiceOrderRequestWithBody(server string, id int, contentType string, body io.Reader) (*http.Request, error) {
+func NewDispatchServiceOrderRequestWithBody(server string, id int, params *DispatchServiceOrderParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -13390,22 +16984,37 @@ func NewDispatchServiceOrderRequestWithBody(server string, id int, contentType s
 
 	req.Header.Add("Content-Type", contentType)
 
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
 // NewInvoiceServiceOrderRequest calls the generic InvoiceServiceOrder builder with application/json body
-func NewInvoiceServiceOrderRequest(server string, id int, body InvoiceServiceOrderJSONRequestBody) (*http.Request, error) {
+func NewInvoiceServiceOrderRequest(server string, id int, params *InvoiceServiceOrderParams, body InvoiceServiceOrderJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewInvoiceServiceOrderRequestWithBody(server, id, "application/json", bodyReader)
+	return NewInvoiceServiceOrderRequestWithBody(server, id, params, "application/json", bodyReader)
 }
 
 // NewInvoiceServiceOrderRequestWithBody constructs an http.Request for the InvoiceServiceOrder method, with any body, and a specified content type
-func NewInvoiceServiceOrderRequestWithBody(server string, id int, contentType string, body io.Reader) (*http.Request, error) {
+func NewInvoiceServiceOrderRequestWithBody(server string, id int, params *InvoiceServiceOrderParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -13436,6 +17045,21 @@ func NewInvoiceServiceOrderRequestWithBody(server string, id int, contentType st
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -13488,18 +17112,18 @@ func NewRevealServiceOrderPhoneRequestWithBody(server string, id int, contentTyp
 }
 
 // NewSettleServiceOrderRequest calls the generic SettleServiceOrder builder with application/json body
-func NewSettleServiceOrderRequest(server string, id int, body SettleServiceOrderJSONRequestBody) (*http.Request, error) {
+func NewSettleServiceOrderRequest(server string, id int, params *SettleServiceOrderParams, body SettleServiceOrderJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewSettleServiceOrderRequestWithBody(server, id, "application/json", bodyReader)
+	return NewSettleServiceOrderRequestWithBody(server, id, params, "application/json", bodyReader)
 }
 
 // NewSettleServiceOrderRequestWithBody constructs an http.Request for the SettleServiceOrder method, with any body, and a specified content type
-func NewSettleServiceOrderRequestWithBody(server string, id int, contentType string, body io.Reader) (*http.Request, error) {
+func NewSettleServiceOrderRequestWithBody(server string, id int, params *SettleServiceOrderParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -13530,6 +17154,21 @@ func NewSettleServiceOrderRequestWithBody(server string, id int, contentType str
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -13652,22 +17291,37 @@ func NewSignServiceOrderRequestWithBody(server string, id int, params *SignServi
 
 	req.Header.Add("Content-Type", contentType)
 
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
 // NewStartServiceOrderRequest calls the generic StartServiceOrder builder with application/json body
-func NewStartServiceOrderRequest(server string, id int, body StartServiceOrderJSONRequestBody) (*http.Request, error) {
+func NewStartServiceOrderRequest(server string, id int, params *StartServiceOrderParams, body StartServiceOrderJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewStartServiceOrderRequestWithBody(server, id, "application/json", bodyReader)
+	return NewStartServiceOrderRequestWithBody(server, id, params, "application/json", bodyReader)
 }
 
 // NewStartServiceOrderRequestWithBody constructs an http.Request for the StartServiceOrder method, with any body, and a specified content type
-func NewStartServiceOrderRequestWithBody(server string, id int, contentType string, body io.Reader) (*http.Request, error) {
+func NewStartServiceOrderRequestWithBody(server string, id int, params *StartServiceOrderParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -13699,22 +17353,37 @@ func NewStartServiceOrderRequestWithBody(server string, id int, contentType stri
 
 	req.Header.Add("Content-Type", contentType)
 
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
 // NewRecordServiceWorkRequest calls the generic RecordServiceWork builder with application/json body
-func NewRecordServiceWorkRequest(server string, id int, body RecordServiceWorkJSONRequestBody) (*http.Request, error) {
+func NewRecordServiceWorkRequest(server string, id int, params *RecordServiceWorkParams, body RecordServiceWorkJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewRecordServiceWorkRequestWithBody(server, id, "application/json", bodyReader)
+	return NewRecordServiceWorkRequestWithBody(server, id, params, "application/json", bodyReader)
 }
 
 // NewRecordServiceWorkRequestWithBody constructs an http.Request for the RecordServiceWork method, with any body, and a specified content type
-func NewRecordServiceWorkRequestWithBody(server string, id int, contentType string, body io.Reader) (*http.Request, error) {
+func NewRecordServiceWorkRequestWithBody(server string, id int, params *RecordServiceWorkParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -13740,6 +17409,212 @@ func NewRecordServiceWorkRequestWithBody(server string, id int, contentType stri
 	}
 
 	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewListServiceStandardsRequest constructs an http.Request for the ListServiceStandards method
+func NewListServiceStandardsRequest(server string, params *ListServiceStandardsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/service-standards")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SchemeId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "scheme_id", *params.SchemeId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListStandardViolationsRequest constructs an http.Request for the ListStandardViolations method
+func NewListStandardViolationsRequest(server string, params *ListStandardViolationsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/service-standards/violations")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPutServiceStandardsRequest calls the generic PutServiceStandards builder with application/json body
+func NewPutServiceStandardsRequest(server string, scheme int, body PutServiceStandardsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPutServiceStandardsRequestWithBody(server, scheme, "application/json", bodyReader)
+}
+
+// NewPutServiceStandardsRequestWithBody constructs an http.Request for the PutServiceStandards method, with any body, and a specified content type
+func NewPutServiceStandardsRequestWithBody(server string, scheme int, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "scheme", scheme, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/service-standards/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
 	if err != nil {
 		return nil, err
 	}
@@ -13816,7 +17691,7 @@ func NewListMigrationsRequest(server string, params *ListMigrationsParams) (*htt
 }
 
 // NewGetMigrationRequest constructs an http.Request for the GetMigration method
-func NewGetMigrationRequest(server string, version int) (*http.Request, error) {
+func NewGetMigrationRequest(server string, version int, params *GetMigrationParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -13844,6 +17719,398 @@ func NewGetMigrationRequest(server string, version int) (*http.Request, error) {
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfNoneMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-None-Match", *params.IfNoneMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-None-Match", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewGetTierRunRequest constructs an http.Request for the GetTierRun method
+func NewGetTierRunRequest(server string, id int, params *GetTierRunParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/tier-runs/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfNoneMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-None-Match", *params.IfNoneMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-None-Match", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewListTierSchemesRequest constructs an http.Request for the ListTierSchemes method
+func NewListTierSchemesRequest(server string, params *ListTierSchemesParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/tier-schemes")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateTierSchemeRequest calls the generic CreateTierScheme builder with application/json body
+func NewCreateTierSchemeRequest(server string, params *CreateTierSchemeParams, body CreateTierSchemeJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateTierSchemeRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewCreateTierSchemeRequestWithBody constructs an http.Request for the CreateTierScheme method, with any body, and a specified content type
+func NewCreateTierSchemeRequestWithBody(server string, params *CreateTierSchemeParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/tier-schemes")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewGetTierSchemeRequest constructs an http.Request for the GetTierScheme method
+func NewGetTierSchemeRequest(server string, id int, params *GetTierSchemeParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/tier-schemes/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfNoneMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-None-Match", *params.IfNoneMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-None-Match", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewPatchTierSchemeRequest calls the generic PatchTierScheme builder with application/json body
+func NewPatchTierSchemeRequest(server string, id int, params *PatchTierSchemeParams, body PatchTierSchemeJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPatchTierSchemeRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewPatchTierSchemeRequestWithBody constructs an http.Request for the PatchTierScheme method, with any body, and a specified content type
+func NewPatchTierSchemeRequestWithBody(server string, id int, params *PatchTierSchemeParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/tier-schemes/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewPreviewTierSchemeRequest calls the generic PreviewTierScheme builder with application/json body
+func NewPreviewTierSchemeRequest(server string, id int, body PreviewTierSchemeJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPreviewTierSchemeRequestWithBody(server, id, "application/json", bodyReader)
+}
+
+// NewPreviewTierSchemeRequestWithBody constructs an http.Request for the PreviewTierScheme method, with any body, and a specified content type
+func NewPreviewTierSchemeRequestWithBody(server string, id int, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/tier-schemes/%s/preview", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewRecalculateTiersRequest constructs an http.Request for the RecalculateTiers method
+func NewRecalculateTiersRequest(server string, id int, params *RecalculateTiersParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/tier-schemes/%s/recalculate", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -13971,7 +18238,7 @@ func NewCreateUserRequestWithBody(server string, params *CreateUserParams, conte
 }
 
 // NewGetUserRequest constructs an http.Request for the GetUser method
-func NewGetUserRequest(server string, username string) (*http.Request, error) {
+func NewGetUserRequest(server string, username string, params *GetUserParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -14001,22 +18268,37 @@ func NewGetUserRequest(server string, username string) (*http.Request, error) {
 		return nil, err
 	}
 
+	if params != nil {
+
+		if params.IfNoneMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-None-Match", *params.IfNoneMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-None-Match", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
 // NewUpdateUserRequest calls the generic UpdateUser builder with application/json body
-func NewUpdateUserRequest(server string, username string, body UpdateUserJSONRequestBody) (*http.Request, error) {
+func NewUpdateUserRequest(server string, username string, params *UpdateUserParams, body UpdateUserJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateUserRequestWithBody(server, username, "application/json", bodyReader)
+	return NewUpdateUserRequestWithBody(server, username, params, "application/json", bodyReader)
 }
 
 // NewUpdateUserRequestWithBody constructs an http.Request for the UpdateUser method, with any body, and a specified content type
-func NewUpdateUserRequestWithBody(server string, username string, contentType string, body io.Reader) (*http.Request, error) {
+func NewUpdateUserRequestWithBody(server string, username string, params *UpdateUserParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -14047,6 +18329,21 @@ func NewUpdateUserRequestWithBody(server string, username string, contentType st
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -14295,7 +18592,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /api/v1/abnormalities/{id} (the `GetAbnormality` operationId).
-	GetAbnormalityWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*GetAbnormalityResponse, error)
+	GetAbnormalityWithResponse(ctx context.Context, id int, params *GetAbnormalityParams, reqEditors ...RequestEditorFn) (*GetAbnormalityResponse, error)
 
 	// PatchAbnormalityWithBodyWithResponse Change an abnormality record (QA, GM, audited)
 	//
@@ -14304,7 +18601,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /api/v1/abnormalities/{id} (the `PatchAbnormality` operationId).
-	PatchAbnormalityWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchAbnormalityResponse, error)
+	PatchAbnormalityWithBodyWithResponse(ctx context.Context, id int, params *PatchAbnormalityParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchAbnormalityResponse, error)
 
 	// PatchAbnormalityWithResponse Change an abnormality record (QA, GM, audited)
 	//
@@ -14313,7 +18610,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /api/v1/abnormalities/{id} (the `PatchAbnormality` operationId).
-	PatchAbnormalityWithResponse(ctx context.Context, id int, body PatchAbnormalityJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchAbnormalityResponse, error)
+	PatchAbnormalityWithResponse(ctx context.Context, id int, params *PatchAbnormalityParams, body PatchAbnormalityJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchAbnormalityResponse, error)
 
 	// ListAccessRequestsWithResponse Your requests and those you may decide
 	//
@@ -14335,6 +18632,13 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /api/v1/access-requests (the `CreateAccessRequest` operationId).
 	CreateAccessRequestWithResponse(ctx context.Context, params *CreateAccessRequestParams, body CreateAccessRequestJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateAccessRequestResponse, error)
+
+	// GetAccessRequestWithResponse One access request: your own, or one you may decide (404 otherwise, exactly as when missing)
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/access-requests/{id} (the `GetAccessRequest` operationId).
+	GetAccessRequestWithResponse(ctx context.Context, id int, params *GetAccessRequestParams, reqEditors ...RequestEditorFn) (*GetAccessRequestResponse, error)
 
 	// ApproveAccessRequestWithBodyWithResponse Approve (the owner's manager or the GM); the grant lasts 7 days
 	//
@@ -14419,7 +18723,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /api/v1/calendar/festivals/{year} (the `Festivals` operationId).
-	FestivalsWithResponse(ctx context.Context, year int, reqEditors ...RequestEditorFn) (*FestivalsResponse, error)
+	FestivalsWithResponse(ctx context.Context, year int, params *FestivalsParams, reqEditors ...RequestEditorFn) (*FestivalsResponse, error)
 
 	// DeleteCalendarOverrideWithResponse Remove an override (administrators only; audited)
 	//
@@ -14427,6 +18731,13 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with DELETE /api/v1/calendar/overrides/{date} (the `DeleteCalendarOverride` operationId).
 	DeleteCalendarOverrideWithResponse(ctx context.Context, date openapi_types.Date, reqEditors ...RequestEditorFn) (*DeleteCalendarOverrideResponse, error)
+
+	// GetCalendarOverrideWithResponse The override of one date (404 when the date has none)
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/calendar/overrides/{date} (the `GetCalendarOverride` operationId).
+	GetCalendarOverrideWithResponse(ctx context.Context, date openapi_types.Date, params *GetCalendarOverrideParams, reqEditors ...RequestEditorFn) (*GetCalendarOverrideResponse, error)
 
 	// PutCalendarOverrideWithBodyWithResponse Add or replace an override (administrators only; audited)
 	//
@@ -14456,14 +18767,14 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /api/v1/calendar/{year} (the `CalendarYear` operationId).
-	CalendarYearWithResponse(ctx context.Context, year int, reqEditors ...RequestEditorFn) (*CalendarYearResponse, error)
+	CalendarYearWithResponse(ctx context.Context, year int, params *CalendarYearParams, reqEditors ...RequestEditorFn) (*CalendarYearResponse, error)
 
 	// CardTemplateWithResponse The data card's fields (客户资料卡): the seed's forms plus fields an administrator added
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /api/v1/card-template (the `CardTemplate` operationId).
-	CardTemplateWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*CardTemplateResponse, error)
+	CardTemplateWithResponse(ctx context.Context, params *CardTemplateParams, reqEditors ...RequestEditorFn) (*CardTemplateResponse, error)
 
 	// PutCardTemplateWithBodyWithResponse Replace the added fields (administrators only; send the version you read)
 	//
@@ -14484,7 +18795,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /api/v1/complaint-rules (the `GetComplaintRules` operationId).
-	GetComplaintRulesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetComplaintRulesResponse, error)
+	GetComplaintRulesWithResponse(ctx context.Context, params *GetComplaintRulesParams, reqEditors ...RequestEditorFn) (*GetComplaintRulesResponse, error)
 
 	// PutComplaintRulesWithBodyWithResponse Replace the complaint deadline rules (settings.manage, audited)
 	//
@@ -14561,7 +18872,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /api/v1/complaints/{id} (the `GetComplaint` operationId).
-	GetComplaintWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*GetComplaintResponse, error)
+	GetComplaintWithResponse(ctx context.Context, id int, params *GetComplaintParams, reqEditors ...RequestEditorFn) (*GetComplaintResponse, error)
 
 	// ListComplaintAttachmentsWithResponse A complaint's attachments
 	//
@@ -14622,7 +18933,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/complaints/{id}/link-customer (the `LinkComplaintCustomer` operationId).
-	LinkComplaintCustomerWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*LinkComplaintCustomerResponse, error)
+	LinkComplaintCustomerWithBodyWithResponse(ctx context.Context, id int, params *LinkComplaintCustomerParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*LinkComplaintCustomerResponse, error)
 
 	// LinkComplaintCustomerWithResponse Link a complaint to its customer (service desk, GM office, GM; audited)
 	//
@@ -14631,7 +18942,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/complaints/{id}/link-customer (the `LinkComplaintCustomer` operationId).
-	LinkComplaintCustomerWithResponse(ctx context.Context, id int, body LinkComplaintCustomerJSONRequestBody, reqEditors ...RequestEditorFn) (*LinkComplaintCustomerResponse, error)
+	LinkComplaintCustomerWithResponse(ctx context.Context, id int, params *LinkComplaintCustomerParams, body LinkComplaintCustomerJSONRequestBody, reqEditors ...RequestEditorFn) (*LinkComplaintCustomerResponse, error)
 
 	// MoveComplaintWithBodyWithResponse Take a complaint one step along its workflow
 	//
@@ -14640,7 +18951,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/complaints/{id}/transitions (the `MoveComplaint` operationId).
-	MoveComplaintWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MoveComplaintResponse, error)
+	MoveComplaintWithBodyWithResponse(ctx context.Context, id int, params *MoveComplaintParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MoveComplaintResponse, error)
 
 	// MoveComplaintWithResponse Take a complaint one step along its workflow
 	//
@@ -14649,7 +18960,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/complaints/{id}/transitions (the `MoveComplaint` operationId).
-	MoveComplaintWithResponse(ctx context.Context, id int, body MoveComplaintJSONRequestBody, reqEditors ...RequestEditorFn) (*MoveComplaintResponse, error)
+	MoveComplaintWithResponse(ctx context.Context, id int, params *MoveComplaintParams, body MoveComplaintJSONRequestBody, reqEditors ...RequestEditorFn) (*MoveComplaintResponse, error)
 
 	// FindContactsWithResponse Find contacts by full mobile number (blind index), within your scope
 	//
@@ -14663,7 +18974,14 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /api/v1/contacts/{id} (the `DeleteContact` operationId).
-	DeleteContactWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*DeleteContactResponse, error)
+	DeleteContactWithResponse(ctx context.Context, id int, params *DeleteContactParams, reqEditors ...RequestEditorFn) (*DeleteContactResponse, error)
+
+	// GetContactWithResponse One contact, its mobile masked (404 when its customer is out of your scope, exactly as when missing)
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/contacts/{id} (the `GetContact` operationId).
+	GetContactWithResponse(ctx context.Context, id int, params *GetContactParams, reqEditors ...RequestEditorFn) (*GetContactResponse, error)
 
 	// UpdateContactWithBodyWithResponse Change a contact (send the version you read)
 	//
@@ -14705,7 +19023,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /api/v1/customer-fields (the `CustomerFields` operationId).
-	CustomerFieldsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*CustomerFieldsResponse, error)
+	CustomerFieldsWithResponse(ctx context.Context, params *CustomerFieldsParams, reqEditors ...RequestEditorFn) (*CustomerFieldsResponse, error)
 
 	// PutCustomerFieldsWithBodyWithResponse Replace the custom customer fields (administrators only; send the version you read)
 	//
@@ -14750,7 +19068,7 @@ type ClientWithResponsesInterface interface {
 
 	// ExportCustomersWithResponse Export the filtered customer list as CSV or XLSX (audited)
 	//
-	// Only customers in your scope, in the list's order (sort as for the list; newest first by default). The first line records who exported and when (China time, in the request's language); cells starting with = + - @ are neutralised with a leading apostrophe. CSV is UTF-8 with a byte-order mark. Columns: code, name, short name, kind, USCC, legal representative, stage, source, region and industry codes, address, the primary contact and their mobile, tags, owner (name and ID), notes, created at. The mobile is masked (138****5678) unless `reveal_reason` is given by a user who may reveal mobiles (gm, sales manager, account manager, service): then it is in full, and the export's audit entry records the reason. The audit entry records the whole filter, the format and the row count. Kind, stage and source are written in Chinese (企业, 潜在, 展会 …, the words an import reads back) unless the request's language is English.
+	// Only customers in your scope, in the list's order (sort as for the list; newest first by default). The first line is the header: who exported and when (China time, in the request's language) is the CSV's last line (`#kehu-export,…`) and the XLSX's document properties and second sheet; cells starting with = + - @ are neutralised with a leading apostrophe. CSV is UTF-8 with a byte-order mark. Columns: code, name, short name, kind, USCC, legal representative, stage, source, region and industry codes, address, the contact (one row per contact, the primary first, the customer's columns repeated; a customer without contacts takes one row) with title, mobile, email and whether primary, tags (apart by ;, a tag holding a separator in double quotes), owner (name and ID), notes, created at. The mobile is masked (138****5678) unless `reveal_reason` is given by a user who may reveal mobiles (gm, sales manager, account manager, service): then it is in full, and the export's audit entry records the reason. The audit entry records the whole filter, the format and the row count. Kind, stage and source are written in Chinese (企业, 潜在, 展会 …, the words an import reads back) unless the request's language is English.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -14787,7 +19105,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /api/v1/customers/{id} (the `GetCustomer` operationId).
-	GetCustomerWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*GetCustomerResponse, error)
+	GetCustomerWithResponse(ctx context.Context, id int, params *GetCustomerParams, reqEditors ...RequestEditorFn) (*GetCustomerResponse, error)
 
 	// UpdateCustomerWithBodyWithResponse Change a customer
 	//
@@ -14837,7 +19155,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /api/v1/customers/{id}/card/revisions/{n}/diff (the `CardDiff` operationId).
-	CardDiffWithResponse(ctx context.Context, id int, n int, reqEditors ...RequestEditorFn) (*CardDiffResponse, error)
+	CardDiffWithResponse(ctx context.Context, id int, n int, params *CardDiffParams, reqEditors ...RequestEditorFn) (*CardDiffResponse, error)
 
 	// ComplaintCountsWithResponse A customer's complaints counted by month, quarter or year of receipt (China time), oldest first
 	//
@@ -14908,7 +19226,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/customers/{id}/merge (the `MergeCustomer` operationId).
-	MergeCustomerWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MergeCustomerResponse, error)
+	MergeCustomerWithBodyWithResponse(ctx context.Context, id int, params *MergeCustomerParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MergeCustomerResponse, error)
 
 	// MergeCustomerWithResponse Merge another customer into this one
 	//
@@ -14917,7 +19235,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/customers/{id}/merge (the `MergeCustomer` operationId).
-	MergeCustomerWithResponse(ctx context.Context, id int, body MergeCustomerJSONRequestBody, reqEditors ...RequestEditorFn) (*MergeCustomerResponse, error)
+	MergeCustomerWithResponse(ctx context.Context, id int, params *MergeCustomerParams, body MergeCustomerJSONRequestBody, reqEditors ...RequestEditorFn) (*MergeCustomerResponse, error)
 
 	// RestoreCustomerWithResponse Bring a customer back from the trash
 	//
@@ -14925,6 +19243,71 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /api/v1/customers/{id}/restore (the `RestoreCustomer` operationId).
 	RestoreCustomerWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*RestoreCustomerResponse, error)
+
+	// GetCustomerSalesSummaryWithResponse A customer's sales: last purchase, 3- and 12-month windows
+	//
+	// Read from the rolling monthly aggregates kept with every sale. A window of N months is the current month (China time) and the N-1 before it. A customer out of your scope answers 404.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/customers/{id}/sales-summary (the `GetCustomerSalesSummary` operationId).
+	GetCustomerSalesSummaryWithResponse(ctx context.Context, id int, params *GetCustomerSalesSummaryParams, reqEditors ...RequestEditorFn) (*GetCustomerSalesSummaryResponse, error)
+
+	// CustomerTierHistoryWithResponse A customer's effective-dated tier history with the inputs of each tier, newest first
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/customers/{id}/tier-history (the `CustomerTierHistory` operationId).
+	CustomerTierHistoryWithResponse(ctx context.Context, id int, params *CustomerTierHistoryParams, reqEditors ...RequestEditorFn) (*CustomerTierHistoryResponse, error)
+
+	// CustomerTiersWithResponse Each active scheme's current tier of a customer in scope: since when, why (inputs), pending moves, override, and the watch flag
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/customers/{id}/tiers (the `CustomerTiers` operationId).
+	CustomerTiersWithResponse(ctx context.Context, id int, params *CustomerTiersParams, reqEditors ...RequestEditorFn) (*CustomerTiersResponse, error)
+
+	// ClearTierOverrideWithResponse End a tier set by hand (tier.override, audited)
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /api/v1/customers/{id}/tiers/{scheme}/override (the `ClearTierOverride` operationId).
+	ClearTierOverrideWithResponse(ctx context.Context, id int, scheme int, reqEditors ...RequestEditorFn) (*ClearTierOverrideResponse, error)
+
+	// OverrideTierWithBodyWithResponse Set a customer's tier by hand until a day, with a reason (tier.override, audited; the owner is told)
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /api/v1/customers/{id}/tiers/{scheme}/override (the `OverrideTier` operationId).
+	OverrideTierWithBodyWithResponse(ctx context.Context, id int, scheme int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*OverrideTierResponse, error)
+
+	// OverrideTierWithResponse Set a customer's tier by hand until a day, with a reason (tier.override, audited; the owner is told)
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /api/v1/customers/{id}/tiers/{scheme}/override (the `OverrideTier` operationId).
+	OverrideTierWithResponse(ctx context.Context, id int, scheme int, body OverrideTierJSONRequestBody, reqEditors ...RequestEditorFn) (*OverrideTierResponse, error)
+
+	// ClearWatchFlagWithResponse Remove a customer's watch flag (tier.override, audited)
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /api/v1/customers/{id}/watch-flag (the `ClearWatchFlag` operationId).
+	ClearWatchFlagWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*ClearWatchFlagResponse, error)
+
+	// SetWatchFlagWithBodyWithResponse Flag a customer for watch (重点关注) with a reason: the schemes with a watch level move it there at once (tier.override, audited)
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /api/v1/customers/{id}/watch-flag (the `SetWatchFlag` operationId).
+	SetWatchFlagWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetWatchFlagResponse, error)
+
+	// SetWatchFlagWithResponse Flag a customer for watch (重点关注) with a reason: the schemes with a watch level move it there at once (tier.override, audited)
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /api/v1/customers/{id}/watch-flag (the `SetWatchFlag` operationId).
+	SetWatchFlagWithResponse(ctx context.Context, id int, body SetWatchFlagJSONRequestBody, reqEditors ...RequestEditorFn) (*SetWatchFlagResponse, error)
 
 	// ListImportsWithResponse Your latest imports
 	//
@@ -14996,6 +19379,13 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /api/v1/industries (the `ListIndustries` operationId).
 	ListIndustriesWithResponse(ctx context.Context, params *ListIndustriesParams, reqEditors ...RequestEditorFn) (*ListIndustriesResponse, error)
 
+	// GetInteractionWithResponse One timeline entry (404 when its customer is out of your scope, exactly as when missing)
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/interactions/{id} (the `GetInteraction` operationId).
+	GetInteractionWithResponse(ctx context.Context, id int, params *GetInteractionParams, reqEditors ...RequestEditorFn) (*GetInteractionResponse, error)
+
 	// ListInteractionAttachmentsWithResponse An interaction's attachments
 	//
 	// Readable by whoever may read the customer; an interaction of a customer out of your scope answers 404.
@@ -15019,7 +19409,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /api/v1/me (the `GetMe` operationId).
-	GetMeWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetMeResponse, error)
+	GetMeWithResponse(ctx context.Context, params *GetMeParams, reqEditors ...RequestEditorFn) (*GetMeResponse, error)
 
 	// UpdateMeWithBodyWithResponse Change your display name or language
 	//
@@ -15065,7 +19455,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /api/v1/notifications/email (the `GetNotifyEmail` operationId).
-	GetNotifyEmailWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetNotifyEmailResponse, error)
+	GetNotifyEmailWithResponse(ctx context.Context, params *GetNotifyEmailParams, reqEditors ...RequestEditorFn) (*GetNotifyEmailResponse, error)
 
 	// PutNotifyEmailWithBodyWithResponse Set (or, empty, remove) your notice e-mail address (audited)
 	//
@@ -15093,14 +19483,66 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /api/v1/openapi.json (the `GetOpenAPI` operationId).
-	GetOpenAPIWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetOpenAPIResponse, error)
+	GetOpenAPIWithResponse(ctx context.Context, params *GetOpenAPIParams, reqEditors ...RequestEditorFn) (*GetOpenAPIResponse, error)
 
 	// PingWithResponse Answer without touching the database
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /api/v1/ping (the `Ping` operationId).
-	PingWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*PingResponse, error)
+	PingWithResponse(ctx context.Context, params *PingParams, reqEditors ...RequestEditorFn) (*PingResponse, error)
+
+	// ListProductsWithResponse Products, by code
+	//
+	// Readable by every role that reads sales (sales.read).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/products (the `ListProducts` operationId).
+	ListProductsWithResponse(ctx context.Context, params *ListProductsParams, reqEditors ...RequestEditorFn) (*ListProductsResponse, error)
+
+	// CreateProductWithBodyWithResponse Add a product
+	//
+	// Needs product.manage (gm, sales managers). Audited.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v1/products (the `CreateProduct` operationId).
+	CreateProductWithBodyWithResponse(ctx context.Context, params *CreateProductParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateProductResponse, error)
+
+	// CreateProductWithResponse Add a product
+	//
+	// Needs product.manage (gm, sales managers). Audited.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v1/products (the `CreateProduct` operationId).
+	CreateProductWithResponse(ctx context.Context, params *CreateProductParams, body CreateProductJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateProductResponse, error)
+
+	// GetProductWithResponse One product
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/products/{id} (the `GetProduct` operationId).
+	GetProductWithResponse(ctx context.Context, id int, params *GetProductParams, reqEditors ...RequestEditorFn) (*GetProductResponse, error)
+
+	// UpdateProductWithBodyWithResponse Change a product
+	//
+	// Send the version read in If-Match (or the body's version); a stale one answers 412. Fields left out keep their value. Audited with the changes.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /api/v1/products/{id} (the `UpdateProduct` operationId).
+	UpdateProductWithBodyWithResponse(ctx context.Context, id int, params *UpdateProductParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateProductResponse, error)
+
+	// UpdateProductWithResponse Change a product
+	//
+	// Send the version read in If-Match (or the body's version); a stale one answers 412. Fields left out keep their value. Audited with the changes.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /api/v1/products/{id} (the `UpdateProduct` operationId).
+	UpdateProductWithResponse(ctx context.Context, id int, params *UpdateProductParams, body UpdateProductJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateProductResponse, error)
 
 	// SubmitPublicComplaintWithBodyWithResponse A customer files a complaint without signing in
 	//
@@ -15125,7 +19567,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /api/v1/public/complaints/{token} (the `PublicComplaintStatus` operationId).
-	PublicComplaintStatusWithResponse(ctx context.Context, token string, reqEditors ...RequestEditorFn) (*PublicComplaintStatusResponse, error)
+	PublicComplaintStatusWithResponse(ctx context.Context, token string, params *PublicComplaintStatusParams, reqEditors ...RequestEditorFn) (*PublicComplaintStatusResponse, error)
 
 	// AnswerCSATWithBodyWithResponse A customer answers the satisfaction survey through its link
 	//
@@ -15147,12 +19589,57 @@ type ClientWithResponsesInterface interface {
 
 	// ListRegionsWithResponse Regions (GB/T 2260) by name, pinyin, code or parent
 	//
-	// The region table the pickers read, so a person chooses 省/市/区 by name while records keep the six-digit code. With `q`, the regions whose name or full name contains it (汉字, e.g. 广州 or 深圳南山), whose pinyin starts with or contains it (full pinyin `guangzhou` or initials `gz`), or whose code starts with it (digits), best first: exact names, then prefixes, real units before statistical zones, higher tiers first. With `code`, the chain from the province down to that region. With `parent`, the regions directly under it; with none of these, the provinces. Anyone signed in may read it.
+	// The region table the pickers read, so a person chooses 省/市/区 by name while records keep the six-digit code. With `q`, the regions whose name or full name contains it (汉字, e.g. 广州 or 深圳南山), whose pinyin starts with or contains it (full pinyin `guangzhou` or initials `gz`), or whose code starts with it (digits), best first: exact names, then prefixes, real units before statistical zones, higher tiers first. Development zones are found by their code (current or retired, e.g. 320571) or name (苏州工业园区) and carry `maps_to`, the region a record given them is kept as. With `code`, the chain from the province down to that region. With `parent`, the regions directly under it; with none of these, the provinces. Anyone signed in may read it.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /api/v1/regions (the `ListRegions` operationId).
 	ListRegionsWithResponse(ctx context.Context, params *ListRegionsParams, reqEditors ...RequestEditorFn) (*ListRegionsResponse, error)
+
+	// ListSalesWithResponse Sales lines, newest date first
+	//
+	// gm and finance see all; sales managers their team's customers' lines; account managers and marketing their own customers' (and those granted to them). Lines of other customers are absent.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/sales (the `ListSales` operationId).
+	ListSalesWithResponse(ctx context.Context, params *ListSalesParams, reqEditors ...RequestEditorFn) (*ListSalesResponse, error)
+
+	// CreateSaleWithBodyWithResponse Enter a sales line
+	//
+	// Needs sales.create (gm, sales managers, account managers) and the customer in your own scope. The customer's aggregates (last purchase, monthly lines, quantity and amount) change in the same transaction. A bad field answers 422 naming it and writes nothing. Audited.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v1/sales (the `CreateSale` operationId).
+	CreateSaleWithBodyWithResponse(ctx context.Context, params *CreateSaleParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateSaleResponse, error)
+
+	// CreateSaleWithResponse Enter a sales line
+	//
+	// Needs sales.create (gm, sales managers, account managers) and the customer in your own scope. The customer's aggregates (last purchase, monthly lines, quantity and amount) change in the same transaction. A bad field answers 422 naming it and writes nothing. Audited.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v1/sales (the `CreateSale` operationId).
+	CreateSaleWithResponse(ctx context.Context, params *CreateSaleParams, body CreateSaleJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateSaleResponse, error)
+
+	// ImportSalesWithBodyWithResponse Import sales lines from an ERP export (CSV or XLSX)
+	//
+	// Needs sales.import (gm, sales managers, finance). multipart/form-data with the part file and, optionally, the field dry_run (as the customer import takes it; any other field is refused with 400 naming it). The header row (within the first 20 rows) needs the columns date (日期/单据日期), customer (客户编码/客户名称/统一社会信用代码: matched by code, USCC or exact name), product (产品编码/物料编码), quantity (数量) and amount (金额/价税合计); external_id (外部编号/单据号/单据编号/单号/订单号/出库单号/凭证号) makes re-runs idempotent: a row whose external_id a line already carries is skipped and counted as existing. Rows at fault are listed with their field and not written; the others are written in transactions of 500, each audited. At most 20,000 rows per file; the import runs in the request. notices name every column not read and warn when the file has no external_id column (a re-run then adds its lines again).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v1/sales/imports (the `ImportSales` operationId).
+	ImportSalesWithBodyWithResponse(ctx context.Context, params *ImportSalesParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ImportSalesResponse, error)
+
+	// GetSaleWithResponse One sales line
+	//
+	// A line of a customer out of your scope answers 404.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/sales/{id} (the `GetSale` operationId).
+	GetSaleWithResponse(ctx context.Context, id int, params *GetSaleParams, reqEditors ...RequestEditorFn) (*GetSaleResponse, error)
 
 	// ListServiceOrdersWithResponse The service register (服务登记簿): the orders you may see, carried-over first, then newest
 	//
@@ -15200,49 +19687,49 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /api/v1/service-orders/{id} (the `GetServiceOrder` operationId).
-	GetServiceOrderWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*GetServiceOrderResponse, error)
+	GetServiceOrderWithResponse(ctx context.Context, id int, params *GetServiceOrderParams, reqEditors ...RequestEditorFn) (*GetServiceOrderResponse, error)
 
 	// CloseServiceOrderWithBodyWithResponse The department manager countersigns (部门经理核签) and files the order: signed (B, C, D) or invoiced (A) → closed
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/service-orders/{id}/close (the `CloseServiceOrder` operationId).
-	CloseServiceOrderWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CloseServiceOrderResponse, error)
+	CloseServiceOrderWithBodyWithResponse(ctx context.Context, id int, params *CloseServiceOrderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CloseServiceOrderResponse, error)
 
 	// CloseServiceOrderWithResponse The department manager countersigns (部门经理核签) and files the order: signed (B, C, D) or invoiced (A) → closed
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/service-orders/{id}/close (the `CloseServiceOrder` operationId).
-	CloseServiceOrderWithResponse(ctx context.Context, id int, body CloseServiceOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*CloseServiceOrderResponse, error)
+	CloseServiceOrderWithResponse(ctx context.Context, id int, params *CloseServiceOrderParams, body CloseServiceOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*CloseServiceOrderResponse, error)
 
 	// DispatchServiceOrderWithBodyWithResponse Dispatch (派工) to a technician: registered → dispatched (or re-dispatch before work starts)
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/service-orders/{id}/dispatch (the `DispatchServiceOrder` operationId).
-	DispatchServiceOrderWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DispatchServiceOrderResponse, error)
+	DispatchServiceOrderWithBodyWithResponse(ctx context.Context, id int, params *DispatchServiceOrderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DispatchServiceOrderResponse, error)
 
 	// DispatchServiceOrderWithResponse Dispatch (派工) to a technician: registered → dispatched (or re-dispatch before work starts)
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/service-orders/{id}/dispatch (the `DispatchServiceOrder` operationId).
-	DispatchServiceOrderWithResponse(ctx context.Context, id int, body DispatchServiceOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*DispatchServiceOrderResponse, error)
+	DispatchServiceOrderWithResponse(ctx context.Context, id int, params *DispatchServiceOrderParams, body DispatchServiceOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*DispatchServiceOrderResponse, error)
 
 	// InvoiceServiceOrderWithBodyWithResponse Finance records the invoice: → invoiced
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/service-orders/{id}/invoice (the `InvoiceServiceOrder` operationId).
-	InvoiceServiceOrderWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*InvoiceServiceOrderResponse, error)
+	InvoiceServiceOrderWithBodyWithResponse(ctx context.Context, id int, params *InvoiceServiceOrderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*InvoiceServiceOrderResponse, error)
 
 	// InvoiceServiceOrderWithResponse Finance records the invoice: → invoiced
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/service-orders/{id}/invoice (the `InvoiceServiceOrder` operationId).
-	InvoiceServiceOrderWithResponse(ctx context.Context, id int, body InvoiceServiceOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*InvoiceServiceOrderResponse, error)
+	InvoiceServiceOrderWithResponse(ctx context.Context, id int, params *InvoiceServiceOrderParams, body InvoiceServiceOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*InvoiceServiceOrderResponse, error)
 
 	// RevealServiceOrderPhoneWithBodyWithResponse Show the order's phone in full (the order's technician, or a role that may reveal numbers; a reason; audited)
 	//
@@ -15263,14 +19750,14 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/service-orders/{id}/settlement (the `SettleServiceOrder` operationId).
-	SettleServiceOrderWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SettleServiceOrderResponse, error)
+	SettleServiceOrderWithBodyWithResponse(ctx context.Context, id int, params *SettleServiceOrderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SettleServiceOrderResponse, error)
 
 	// SettleServiceOrderWithResponse Settle a signed paid (A) order: on_site (amount_fen equal to the fee, payment_method) → fee_collected, or finance → awaiting_invoice
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/service-orders/{id}/settlement (the `SettleServiceOrder` operationId).
-	SettleServiceOrderWithResponse(ctx context.Context, id int, body SettleServiceOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*SettleServiceOrderResponse, error)
+	SettleServiceOrderWithResponse(ctx context.Context, id int, params *SettleServiceOrderParams, body SettleServiceOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*SettleServiceOrderResponse, error)
 
 	// ServiceOrderSignatureWithResponse The customer's signature image
 	//
@@ -15293,14 +19780,14 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/service-orders/{id}/start (the `StartServiceOrder` operationId).
-	StartServiceOrderWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*StartServiceOrderResponse, error)
+	StartServiceOrderWithBodyWithResponse(ctx context.Context, id int, params *StartServiceOrderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*StartServiceOrderResponse, error)
 
 	// StartServiceOrderWithResponse The technician arrives: dispatched → in_progress
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/service-orders/{id}/start (the `StartServiceOrder` operationId).
-	StartServiceOrderWithResponse(ctx context.Context, id int, body StartServiceOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*StartServiceOrderResponse, error)
+	StartServiceOrderWithResponse(ctx context.Context, id int, params *StartServiceOrderParams, body StartServiceOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*StartServiceOrderResponse, error)
 
 	// RecordServiceWorkWithBodyWithResponse The technician records the work: → done
 	//
@@ -15309,7 +19796,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/service-orders/{id}/work (the `RecordServiceWork` operationId).
-	RecordServiceWorkWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RecordServiceWorkResponse, error)
+	RecordServiceWorkWithBodyWithResponse(ctx context.Context, id int, params *RecordServiceWorkParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RecordServiceWorkResponse, error)
 
 	// RecordServiceWorkWithResponse The technician records the work: → done
 	//
@@ -15318,7 +19805,35 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/v1/service-orders/{id}/work (the `RecordServiceWork` operationId).
-	RecordServiceWorkWithResponse(ctx context.Context, id int, body RecordServiceWorkJSONRequestBody, reqEditors ...RequestEditorFn) (*RecordServiceWorkResponse, error)
+	RecordServiceWorkWithResponse(ctx context.Context, id int, params *RecordServiceWorkParams, body RecordServiceWorkJSONRequestBody, reqEditors ...RequestEditorFn) (*RecordServiceWorkResponse, error)
+
+	// ListServiceStandardsWithResponse Service standards per scheme level (服务标准): dedicated manager, visit cadence in working days, channel mix, complaint deadlines
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/service-standards (the `ListServiceStandards` operationId).
+	ListServiceStandardsWithResponse(ctx context.Context, params *ListServiceStandardsParams, reqEditors ...RequestEditorFn) (*ListServiceStandardsResponse, error)
+
+	// ListStandardViolationsWithResponse Customers in scope whose tier asks for a dedicated manager and whose owner is not one (disabled, or not an account or sales manager)
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/service-standards/violations (the `ListStandardViolations` operationId).
+	ListStandardViolationsWithResponse(ctx context.Context, params *ListStandardViolationsParams, reqEditors ...RequestEditorFn) (*ListStandardViolationsResponse, error)
+
+	// PutServiceStandardsWithBodyWithResponse Replace a scheme's service standards (tier.manage, audited)
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /api/v1/service-standards/{scheme} (the `PutServiceStandards` operationId).
+	PutServiceStandardsWithBodyWithResponse(ctx context.Context, scheme int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutServiceStandardsResponse, error)
+
+	// PutServiceStandardsWithResponse Replace a scheme's service standards (tier.manage, audited)
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /api/v1/service-standards/{scheme} (the `PutServiceStandards` operationId).
+	PutServiceStandardsWithResponse(ctx context.Context, scheme int, body PutServiceStandardsJSONRequestBody, reqEditors ...RequestEditorFn) (*PutServiceStandardsResponse, error)
 
 	// ListMigrationsWithResponse Schema migrations, applied and pending
 	//
@@ -15332,7 +19847,91 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /api/v1/system/migrations/{version} (the `GetMigration` operationId).
-	GetMigrationWithResponse(ctx context.Context, version int, reqEditors ...RequestEditorFn) (*GetMigrationResponse, error)
+	GetMigrationWithResponse(ctx context.Context, version int, params *GetMigrationParams, reqEditors ...RequestEditorFn) (*GetMigrationResponse, error)
+
+	// GetTierRunWithResponse A recalculation run's progress
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/tier-runs/{id} (the `GetTierRun` operationId).
+	GetTierRunWithResponse(ctx context.Context, id int, params *GetTierRunParams, reqEditors ...RequestEditorFn) (*GetTierRunResponse, error)
+
+	// ListTierSchemesWithResponse Tier schemes, active or not, by id (tier.read or tier.manage)
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/tier-schemes (the `ListTierSchemes` operationId).
+	ListTierSchemesWithResponse(ctx context.Context, params *ListTierSchemesParams, reqEditors ...RequestEditorFn) (*ListTierSchemesResponse, error)
+
+	// CreateTierSchemeWithBodyWithResponse Add a tier scheme as its version 1 (tier.manage, audited)
+	//
+	// Thresholds are validated by kind: abc levels' cumulative_pct rise to 100; bank levels' min_amount fall to 0 (one level may be the watch flag level); value levels' min_score fall to 0 with weights adding to 100; behaviour levels' conditions loosen down the list and the last has none. A scheme whose thresholds overlap is refused (422) naming levels[i].field.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v1/tier-schemes (the `CreateTierScheme` operationId).
+	CreateTierSchemeWithBodyWithResponse(ctx context.Context, params *CreateTierSchemeParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTierSchemeResponse, error)
+
+	// CreateTierSchemeWithResponse Add a tier scheme as its version 1 (tier.manage, audited)
+	//
+	// Thresholds are validated by kind: abc levels' cumulative_pct rise to 100; bank levels' min_amount fall to 0 (one level may be the watch flag level); value levels' min_score fall to 0 with weights adding to 100; behaviour levels' conditions loosen down the list and the last has none. A scheme whose thresholds overlap is refused (422) naming levels[i].field.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v1/tier-schemes (the `CreateTierScheme` operationId).
+	CreateTierSchemeWithResponse(ctx context.Context, params *CreateTierSchemeParams, body CreateTierSchemeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTierSchemeResponse, error)
+
+	// GetTierSchemeWithResponse One tier scheme
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/tier-schemes/{id} (the `GetTierScheme` operationId).
+	GetTierSchemeWithResponse(ctx context.Context, id int, params *GetTierSchemeParams, reqEditors ...RequestEditorFn) (*GetTierSchemeResponse, error)
+
+	// PatchTierSchemeWithBodyWithResponse Save a scheme's next version (tier.manage, audited)
+	//
+	// Absent fields stay. version (or If-Match) must be the current version; each save is a new version, kept. Customers keep their standing until the next run.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /api/v1/tier-schemes/{id} (the `PatchTierScheme` operationId).
+	PatchTierSchemeWithBodyWithResponse(ctx context.Context, id int, params *PatchTierSchemeParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchTierSchemeResponse, error)
+
+	// PatchTierSchemeWithResponse Save a scheme's next version (tier.manage, audited)
+	//
+	// Absent fields stay. version (or If-Match) must be the current version; each save is a new version, kept. Customers keep their standing until the next run.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /api/v1/tier-schemes/{id} (the `PatchTierScheme` operationId).
+	PatchTierSchemeWithResponse(ctx context.Context, id int, params *PatchTierSchemeParams, body PatchTierSchemeJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchTierSchemeResponse, error)
+
+	// PreviewTierSchemeWithBodyWithResponse What-if: how many customers the edited scheme would move, and which (tier.manage; saves nothing)
+	//
+	// The body is a patch over the saved scheme, as PATCH takes it (version is ignored). Every customer is computed now without hysteresis; overrides and watch flags hold. sample names up to 50 moving customers in the caller's scope (none for the admin).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v1/tier-schemes/{id}/preview (the `PreviewTierScheme` operationId).
+	PreviewTierSchemeWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PreviewTierSchemeResponse, error)
+
+	// PreviewTierSchemeWithResponse What-if: how many customers the edited scheme would move, and which (tier.manage; saves nothing)
+	//
+	// The body is a patch over the saved scheme, as PATCH takes it (version is ignored). Every customer is computed now without hysteresis; overrides and watch flags hold. sample names up to 50 moving customers in the caller's scope (none for the admin).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v1/tier-schemes/{id}/preview (the `PreviewTierScheme` operationId).
+	PreviewTierSchemeWithResponse(ctx context.Context, id int, body PreviewTierSchemeJSONRequestBody, reqEditors ...RequestEditorFn) (*PreviewTierSchemeResponse, error)
+
+	// RecalculateTiersWithResponse Start a recalculation run now (tier.manage, audited); 202 with the run
+	//
+	// The background job works the run in batches of customers by id, saving a checkpoint with each; an interrupted run resumes there. A scheme with a run queued or running answers that run. Runs also start nightly.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v1/tier-schemes/{id}/recalculate (the `RecalculateTiers` operationId).
+	RecalculateTiersWithResponse(ctx context.Context, id int, params *RecalculateTiersParams, reqEditors ...RequestEditorFn) (*RecalculateTiersResponse, error)
 
 	// ListUsersWithResponse Users (administrators only)
 	//
@@ -15360,7 +19959,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /api/v1/users/{username} (the `GetUser` operationId).
-	GetUserWithResponse(ctx context.Context, username string, reqEditors ...RequestEditorFn) (*GetUserResponse, error)
+	GetUserWithResponse(ctx context.Context, username string, params *GetUserParams, reqEditors ...RequestEditorFn) (*GetUserResponse, error)
 
 	// UpdateUserWithBodyWithResponse Change a user's name, role or disabled flag (administrators only)
 	//
@@ -15369,7 +19968,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /api/v1/users/{username} (the `UpdateUser` operationId).
-	UpdateUserWithBodyWithResponse(ctx context.Context, username string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateUserResponse, error)
+	UpdateUserWithBodyWithResponse(ctx context.Context, username string, params *UpdateUserParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateUserResponse, error)
 
 	// UpdateUserWithResponse Change a user's name, role or disabled flag (administrators only)
 	//
@@ -15378,7 +19977,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /api/v1/users/{username} (the `UpdateUser` operationId).
-	UpdateUserWithResponse(ctx context.Context, username string, body UpdateUserJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateUserResponse, error)
+	UpdateUserWithResponse(ctx context.Context, username string, params *UpdateUserParams, body UpdateUserJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateUserResponse, error)
 
 	// ResetPasswordWithBodyWithResponse Set a new password for a user, unlock them and end their sessions (administrators only)
 	//
@@ -15540,6 +20139,11 @@ type GetAbnormalityResponse200Headers struct {
 	ETag *string
 }
 
+// GetAbnormalityResponse304Headers the declared response headers of an HTTP 304 response for GetAbnormality
+type GetAbnormalityResponse304Headers struct {
+	ETag *string
+}
+
 // GetAbnormalityResponse401Headers the declared response headers of an HTTP 401 response for GetAbnormality
 type GetAbnormalityResponse401Headers struct {
 	WWWAuthenticate *string
@@ -15562,6 +20166,8 @@ type GetAbnormalityResponse struct {
 	JSONDefault *Error
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *GetAbnormalityResponse200Headers
+	// Headers304 the parsed response headers for an HTTP 304 response
+	Headers304 *GetAbnormalityResponse304Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetAbnormalityResponse401Headers
 }
@@ -15650,12 +20256,16 @@ type PatchAbnormalityResponse struct {
 	JSON404 *NotFound
 	// JSON409 the response for an HTTP 409 `application/json` response
 	JSON409 *Conflict
+	// JSON412 the response for an HTTP 412 `application/json` response
+	JSON412 *PreconditionFailed
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
 	JSON415 *UnsupportedMediaType
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *UnprocessableEntity
+	// JSON428 the response for an HTTP 428 `application/json` response
+	JSON428 *PreconditionRequired
 	// JSONDefault the response for an HTTP default `application/json` response
 	JSONDefault *Error
 	// Headers401 the parsed response headers for an HTTP 401 response
@@ -15694,6 +20304,11 @@ func (r PatchAbnormalityResponse) GetJSON409() *Conflict {
 	return r.JSON409
 }
 
+// GetJSON412 returns the response for an HTTP 412 `application/json` response
+func (r PatchAbnormalityResponse) GetJSON412() *PreconditionFailed {
+	return r.JSON412
+}
+
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
 func (r PatchAbnormalityResponse) GetJSON413() *PayloadTooLarge {
 	return r.JSON413
@@ -15707,6 +20322,11 @@ func (r PatchAbnormalityResponse) GetJSON415() *UnsupportedMediaType {
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r PatchAbnormalityResponse) GetJSON422() *UnprocessableEntity {
 	return r.JSON422
+}
+
+// GetJSON428 returns the response for an HTTP 428 `application/json` response
+func (r PatchAbnormalityResponse) GetJSON428() *PreconditionRequired {
+	return r.JSON428
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
@@ -15839,7 +20459,9 @@ func (r ListAccessRequestsResponse) ContentType() string {
 
 // CreateAccessRequestResponse201Headers the declared response headers of an HTTP 201 response for CreateAccessRequest
 type CreateAccessRequestResponse201Headers struct {
+	ETag               *string
 	IdempotentReplayed *string
+	Location           *string
 }
 
 // CreateAccessRequestResponse401Headers the declared response headers of an HTTP 401 response for CreateAccessRequest
@@ -15949,6 +20571,96 @@ func (r CreateAccessRequestResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r CreateAccessRequestResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetAccessRequestResponse200Headers the declared response headers of an HTTP 200 response for GetAccessRequest
+type GetAccessRequestResponse200Headers struct {
+	ETag *string
+}
+
+// GetAccessRequestResponse304Headers the declared response headers of an HTTP 304 response for GetAccessRequest
+type GetAccessRequestResponse304Headers struct {
+	ETag *string
+}
+
+// GetAccessRequestResponse401Headers the declared response headers of an HTTP 401 response for GetAccessRequest
+type GetAccessRequestResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type GetAccessRequestResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AccessRequest
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetAccessRequestResponse200Headers
+	// Headers304 the parsed response headers for an HTTP 304 response
+	Headers304 *GetAccessRequestResponse304Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetAccessRequestResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetAccessRequestResponse) GetJSON200() *AccessRequest {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetAccessRequestResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetAccessRequestResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetAccessRequestResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetAccessRequestResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetBody returns the raw response body bytes
+func (r GetAccessRequestResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetAccessRequestResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetAccessRequestResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetAccessRequestResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -16466,9 +21178,19 @@ func (r ListAuditResponse) ContentType() string {
 	return ""
 }
 
+// LoginResponse200Headers the declared response headers of an HTTP 200 response for Login
+type LoginResponse200Headers struct {
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+}
+
 // LoginResponse429Headers the declared response headers of an HTTP 429 response for Login
 type LoginResponse429Headers struct {
-	RetryAfter *int
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	RetryAfter         *int
 }
 
 type LoginResponse struct {
@@ -16493,6 +21215,8 @@ type LoginResponse struct {
 	JSON429 *TooManyRequests
 	// JSONDefault the response for an HTTP default `application/json` response
 	JSONDefault *Error
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *LoginResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *LoginResponse429Headers
 }
@@ -16645,6 +21369,16 @@ func (r LogoutResponse) ContentType() string {
 	return ""
 }
 
+// FestivalsResponse200Headers the declared response headers of an HTTP 200 response for Festivals
+type FestivalsResponse200Headers struct {
+	ETag *string
+}
+
+// FestivalsResponse304Headers the declared response headers of an HTTP 304 response for Festivals
+type FestivalsResponse304Headers struct {
+	ETag *string
+}
+
 // FestivalsResponse401Headers the declared response headers of an HTTP 401 response for Festivals
 type FestivalsResponse401Headers struct {
 	WWWAuthenticate *string
@@ -16672,6 +21406,10 @@ type FestivalsResponse struct {
 	JSON404 *NotFound
 	// JSONDefault the response for an HTTP default `application/json` response
 	JSONDefault *Error
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *FestivalsResponse200Headers
+	// Headers304 the parsed response headers for an HTTP 304 response
+	Headers304 *FestivalsResponse304Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *FestivalsResponse401Headers
 }
@@ -16839,6 +21577,102 @@ func (r DeleteCalendarOverrideResponse) ContentType() string {
 	return ""
 }
 
+// GetCalendarOverrideResponse200Headers the declared response headers of an HTTP 200 response for GetCalendarOverride
+type GetCalendarOverrideResponse200Headers struct {
+	ETag *string
+}
+
+// GetCalendarOverrideResponse304Headers the declared response headers of an HTTP 304 response for GetCalendarOverride
+type GetCalendarOverrideResponse304Headers struct {
+	ETag *string
+}
+
+// GetCalendarOverrideResponse401Headers the declared response headers of an HTTP 401 response for GetCalendarOverride
+type GetCalendarOverrideResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type GetCalendarOverrideResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CalendarOverride
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetCalendarOverrideResponse200Headers
+	// Headers304 the parsed response headers for an HTTP 304 response
+	Headers304 *GetCalendarOverrideResponse304Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetCalendarOverrideResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetCalendarOverrideResponse) GetJSON200() *CalendarOverride {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetCalendarOverrideResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetCalendarOverrideResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetCalendarOverrideResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetCalendarOverrideResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetBody returns the raw response body bytes
+func (r GetCalendarOverrideResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetCalendarOverrideResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetCalendarOverrideResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetCalendarOverrideResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PutCalendarOverrideResponse201Headers the declared response headers of an HTTP 201 response for PutCalendarOverride
+type PutCalendarOverrideResponse201Headers struct {
+	ETag     *string
+	Location *string
+}
+
 // PutCalendarOverrideResponse401Headers the declared response headers of an HTTP 401 response for PutCalendarOverride
 type PutCalendarOverrideResponse401Headers struct {
 	WWWAuthenticate *string
@@ -16874,6 +21708,8 @@ type PutCalendarOverrideResponse struct {
 	JSON422 *UnprocessableEntity
 	// JSONDefault the response for an HTTP default `application/json` response
 	JSONDefault *Error
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *PutCalendarOverrideResponse201Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PutCalendarOverrideResponse401Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
@@ -16964,6 +21800,16 @@ func (r PutCalendarOverrideResponse) ContentType() string {
 	return ""
 }
 
+// WorkingDaysResponse200Headers the declared response headers of an HTTP 200 response for WorkingDays
+type WorkingDaysResponse200Headers struct {
+	ETag *string
+}
+
+// WorkingDaysResponse304Headers the declared response headers of an HTTP 304 response for WorkingDays
+type WorkingDaysResponse304Headers struct {
+	ETag *string
+}
+
 // WorkingDaysResponse401Headers the declared response headers of an HTTP 401 response for WorkingDays
 type WorkingDaysResponse401Headers struct {
 	WWWAuthenticate *string
@@ -16986,6 +21832,10 @@ type WorkingDaysResponse struct {
 	JSON403 *Forbidden
 	// JSONDefault the response for an HTTP default `application/json` response
 	JSONDefault *Error
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *WorkingDaysResponse200Headers
+	// Headers304 the parsed response headers for an HTTP 304 response
+	Headers304 *WorkingDaysResponse304Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *WorkingDaysResponse401Headers
 }
@@ -17048,6 +21898,16 @@ func (r WorkingDaysResponse) ContentType() string {
 	return ""
 }
 
+// CalendarYearResponse200Headers the declared response headers of an HTTP 200 response for CalendarYear
+type CalendarYearResponse200Headers struct {
+	ETag *string
+}
+
+// CalendarYearResponse304Headers the declared response headers of an HTTP 304 response for CalendarYear
+type CalendarYearResponse304Headers struct {
+	ETag *string
+}
+
 // CalendarYearResponse401Headers the declared response headers of an HTTP 401 response for CalendarYear
 type CalendarYearResponse401Headers struct {
 	WWWAuthenticate *string
@@ -17077,6 +21937,10 @@ type CalendarYearResponse struct {
 	JSON404 *NotFound
 	// JSONDefault the response for an HTTP default `application/json` response
 	JSONDefault *Error
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *CalendarYearResponse200Headers
+	// Headers304 the parsed response headers for an HTTP 304 response
+	Headers304 *CalendarYearResponse304Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *CalendarYearResponse401Headers
 }
@@ -17149,6 +22013,16 @@ func (r CalendarYearResponse) ContentType() string {
 	return ""
 }
 
+// CardTemplateResponse200Headers the declared response headers of an HTTP 200 response for CardTemplate
+type CardTemplateResponse200Headers struct {
+	ETag *string
+}
+
+// CardTemplateResponse304Headers the declared response headers of an HTTP 304 response for CardTemplate
+type CardTemplateResponse304Headers struct {
+	ETag *string
+}
+
 // CardTemplateResponse401Headers the declared response headers of an HTTP 401 response for CardTemplate
 type CardTemplateResponse401Headers struct {
 	WWWAuthenticate *string
@@ -17170,6 +22044,10 @@ type CardTemplateResponse struct {
 	JSON403 *Forbidden
 	// JSONDefault the response for an HTTP default `application/json` response
 	JSONDefault *Error
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *CardTemplateResponse200Headers
+	// Headers304 the parsed response headers for an HTTP 304 response
+	Headers304 *CardTemplateResponse304Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *CardTemplateResponse401Headers
 }
@@ -17348,6 +22226,16 @@ func (r PutCardTemplateResponse) ContentType() string {
 	return ""
 }
 
+// GetComplaintRulesResponse200Headers the declared response headers of an HTTP 200 response for GetComplaintRules
+type GetComplaintRulesResponse200Headers struct {
+	ETag *string
+}
+
+// GetComplaintRulesResponse304Headers the declared response headers of an HTTP 304 response for GetComplaintRules
+type GetComplaintRulesResponse304Headers struct {
+	ETag *string
+}
+
 // GetComplaintRulesResponse401Headers the declared response headers of an HTTP 401 response for GetComplaintRules
 type GetComplaintRulesResponse401Headers struct {
 	WWWAuthenticate *string
@@ -17368,6 +22256,10 @@ type GetComplaintRulesResponse struct {
 	JSON403 *Forbidden
 	// JSONDefault the response for an HTTP default `application/json` response
 	JSONDefault *Error
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetComplaintRulesResponse200Headers
+	// Headers304 the parsed response headers for an HTTP 304 response
+	Headers304 *GetComplaintRulesResponse304Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetComplaintRulesResponse401Headers
 }
@@ -17639,7 +22531,9 @@ func (r ListComplaintsResponse) ContentType() string {
 
 // CreateComplaintResponse201Headers the declared response headers of an HTTP 201 response for CreateComplaint
 type CreateComplaintResponse201Headers struct {
+	ETag               *string
 	IdempotentReplayed *string
+	Location           *string
 }
 
 // CreateComplaintResponse401Headers the declared response headers of an HTTP 401 response for CreateComplaint
@@ -17755,6 +22649,16 @@ func (r CreateComplaintResponse) ContentType() string {
 	return ""
 }
 
+// ComplaintAnalysisResponse200Headers the declared response headers of an HTTP 200 response for ComplaintAnalysis
+type ComplaintAnalysisResponse200Headers struct {
+	ETag *string
+}
+
+// ComplaintAnalysisResponse304Headers the declared response headers of an HTTP 304 response for ComplaintAnalysis
+type ComplaintAnalysisResponse304Headers struct {
+	ETag *string
+}
+
 // ComplaintAnalysisResponse401Headers the declared response headers of an HTTP 401 response for ComplaintAnalysis
 type ComplaintAnalysisResponse401Headers struct {
 	WWWAuthenticate *string
@@ -17773,6 +22677,10 @@ type ComplaintAnalysisResponse struct {
 	JSON403 *Forbidden
 	// JSONDefault the response for an HTTP default `application/json` response
 	JSONDefault *Error
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ComplaintAnalysisResponse200Headers
+	// Headers304 the parsed response headers for an HTTP 304 response
+	Headers304 *ComplaintAnalysisResponse304Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ComplaintAnalysisResponse401Headers
 }
@@ -17981,6 +22889,11 @@ type GetComplaintResponse200Headers struct {
 	ETag *string
 }
 
+// GetComplaintResponse304Headers the declared response headers of an HTTP 304 response for GetComplaint
+type GetComplaintResponse304Headers struct {
+	ETag *string
+}
+
 // GetComplaintResponse401Headers the declared response headers of an HTTP 401 response for GetComplaint
 type GetComplaintResponse401Headers struct {
 	WWWAuthenticate *string
@@ -18003,6 +22916,8 @@ type GetComplaintResponse struct {
 	JSONDefault *Error
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *GetComplaintResponse200Headers
+	// Headers304 the parsed response headers for an HTTP 304 response
+	Headers304 *GetComplaintResponse304Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetComplaintResponse401Headers
 }
@@ -18173,7 +23088,9 @@ func (r ListComplaintAttachmentsResponse) ContentType() string {
 
 // UploadComplaintAttachmentResponse201Headers the declared response headers of an HTTP 201 response for UploadComplaintAttachment
 type UploadComplaintAttachmentResponse201Headers struct {
+	ETag               *string
 	IdempotentReplayed *string
+	Location           *string
 }
 
 // UploadComplaintAttachmentResponse401Headers the declared response headers of an HTTP 401 response for UploadComplaintAttachment
@@ -18645,12 +23562,16 @@ type LinkComplaintCustomerResponse struct {
 	JSON404 *NotFound
 	// JSON409 the response for an HTTP 409 `application/json` response
 	JSON409 *Conflict
+	// JSON412 the response for an HTTP 412 `application/json` response
+	JSON412 *PreconditionFailed
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
 	JSON415 *UnsupportedMediaType
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *UnprocessableEntity
+	// JSON428 the response for an HTTP 428 `application/json` response
+	JSON428 *PreconditionRequired
 	// JSONDefault the response for an HTTP default `application/json` response
 	JSONDefault *Error
 	// Headers401 the parsed response headers for an HTTP 401 response
@@ -18689,6 +23610,11 @@ func (r LinkComplaintCustomerResponse) GetJSON409() *Conflict {
 	return r.JSON409
 }
 
+// GetJSON412 returns the response for an HTTP 412 `application/json` response
+func (r LinkComplaintCustomerResponse) GetJSON412() *PreconditionFailed {
+	return r.JSON412
+}
+
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
 func (r LinkComplaintCustomerResponse) GetJSON413() *PayloadTooLarge {
 	return r.JSON413
@@ -18702,6 +23628,11 @@ func (r LinkComplaintCustomerResponse) GetJSON415() *UnsupportedMediaType {
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r LinkComplaintCustomerResponse) GetJSON422() *UnprocessableEntity {
 	return r.JSON422
+}
+
+// GetJSON428 returns the response for an HTTP 428 `application/json` response
+func (r LinkComplaintCustomerResponse) GetJSON428() *PreconditionRequired {
+	return r.JSON428
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
@@ -18763,12 +23694,16 @@ type MoveComplaintResponse struct {
 	JSON404 *NotFound
 	// JSON409 the response for an HTTP 409 `application/json` response
 	JSON409 *Conflict
+	// JSON412 the response for an HTTP 412 `application/json` response
+	JSON412 *PreconditionFailed
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
 	JSON415 *UnsupportedMediaType
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *UnprocessableEntity
+	// JSON428 the response for an HTTP 428 `application/json` response
+	JSON428 *PreconditionRequired
 	// JSONDefault the response for an HTTP default `application/json` response
 	JSONDefault *Error
 	// Headers401 the parsed response headers for an HTTP 401 response
@@ -18807,6 +23742,11 @@ func (r MoveComplaintResponse) GetJSON409() *Conflict {
 	return r.JSON409
 }
 
+// GetJSON412 returns the response for an HTTP 412 `application/json` response
+func (r MoveComplaintResponse) GetJSON412() *PreconditionFailed {
+	return r.JSON412
+}
+
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
 func (r MoveComplaintResponse) GetJSON413() *PayloadTooLarge {
 	return r.JSON413
@@ -18820,6 +23760,11 @@ func (r MoveComplaintResponse) GetJSON415() *UnsupportedMediaType {
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r MoveComplaintResponse) GetJSON422() *UnprocessableEntity {
 	return r.JSON422
+}
+
+// GetJSON428 returns the response for an HTTP 428 `application/json` response
+func (r MoveComplaintResponse) GetJSON428() *PreconditionRequired {
+	return r.JSON428
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
@@ -18973,8 +23918,12 @@ type DeleteContactResponse struct {
 	JSON404 *NotFound
 	// JSON409 the response for an HTTP 409 `application/json` response
 	JSON409 *Conflict
+	// JSON412 the response for an HTTP 412 `application/json` response
+	JSON412 *PreconditionFailed
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *UnprocessableEntity
+	// JSON428 the response for an HTTP 428 `application/json` response
+	JSON428 *PreconditionRequired
 	// JSONDefault the response for an HTTP default `application/json` response
 	JSONDefault *Error
 	// Headers401 the parsed response headers for an HTTP 401 response
@@ -19008,9 +23957,19 @@ func (r DeleteContactResponse) GetJSON409() *Conflict {
 	return r.JSON409
 }
 
+// GetJSON412 returns the response for an HTTP 412 `application/json` response
+func (r DeleteContactResponse) GetJSON412() *PreconditionFailed {
+	return r.JSON412
+}
+
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r DeleteContactResponse) GetJSON422() *UnprocessableEntity {
 	return r.JSON422
+}
+
+// GetJSON428 returns the response for an HTTP 428 `application/json` response
+func (r DeleteContactResponse) GetJSON428() *PreconditionRequired {
+	return r.JSON428
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
@@ -19047,6 +24006,96 @@ func (r DeleteContactResponse) ContentType() string {
 	return ""
 }
 
+// GetContactResponse200Headers the declared response headers of an HTTP 200 response for GetContact
+type GetContactResponse200Headers struct {
+	ETag *string
+}
+
+// GetContactResponse304Headers the declared response headers of an HTTP 304 response for GetContact
+type GetContactResponse304Headers struct {
+	ETag *string
+}
+
+// GetContactResponse401Headers the declared response headers of an HTTP 401 response for GetContact
+type GetContactResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type GetContactResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Contact
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetContactResponse200Headers
+	// Headers304 the parsed response headers for an HTTP 304 response
+	Headers304 *GetContactResponse304Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetContactResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetContactResponse) GetJSON200() *Contact {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetContactResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetContactResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetContactResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetContactResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetBody returns the raw response body bytes
+func (r GetContactResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetContactResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetContactResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetContactResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // UpdateContactResponse401Headers the declared response headers of an HTTP 401 response for UpdateContact
 type UpdateContactResponse401Headers struct {
 	WWWAuthenticate *string
@@ -19072,12 +24121,16 @@ type UpdateContactResponse struct {
 	JSON404 *NotFound
 	// JSON409 the response for an HTTP 409 `application/json` response
 	JSON409 *Conflict
+	// JSON412 the response for an HTTP 412 `application/json` response
+	JSON412 *PreconditionFailed
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
 	JSON415 *UnsupportedMediaType
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *UnprocessableEntity
+	// JSON428 the response for an HTTP 428 `application/json` response
+	JSON428 *PreconditionRequired
 	// JSONDefault the response for an HTTP default `application/json` response
 	JSONDefault *Error
 	// Headers401 the parsed response headers for an HTTP 401 response
@@ -19116,6 +24169,11 @@ func (r UpdateContactResponse) GetJSON409() *Conflict {
 	return r.JSON409
 }
 
+// GetJSON412 returns the response for an HTTP 412 `application/json` response
+func (r UpdateContactResponse) GetJSON412() *PreconditionFailed {
+	return r.JSON412
+}
+
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
 func (r UpdateContactResponse) GetJSON413() *PayloadTooLarge {
 	return r.JSON413
@@ -19129,6 +24187,11 @@ func (r UpdateContactResponse) GetJSON415() *UnsupportedMediaType {
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r UpdateContactResponse) GetJSON422() *UnprocessableEntity {
 	return r.JSON422
+}
+
+// GetJSON428 returns the response for an HTTP 428 `application/json` response
+func (r UpdateContactResponse) GetJSON428() *PreconditionRequired {
+	return r.JSON428
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
@@ -19369,6 +24432,16 @@ func (r PhoneFollowUpsResponse) ContentType() string {
 	return ""
 }
 
+// CustomerFieldsResponse200Headers the declared response headers of an HTTP 200 response for CustomerFields
+type CustomerFieldsResponse200Headers struct {
+	ETag *string
+}
+
+// CustomerFieldsResponse304Headers the declared response headers of an HTTP 304 response for CustomerFields
+type CustomerFieldsResponse304Headers struct {
+	ETag *string
+}
+
 // CustomerFieldsResponse401Headers the declared response headers of an HTTP 401 response for CustomerFields
 type CustomerFieldsResponse401Headers struct {
 	WWWAuthenticate *string
@@ -19390,6 +24463,10 @@ type CustomerFieldsResponse struct {
 	JSON403 *Forbidden
 	// JSONDefault the response for an HTTP default `application/json` response
 	JSONDefault *Error
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *CustomerFieldsResponse200Headers
+	// Headers304 the parsed response headers for an HTTP 304 response
+	Headers304 *CustomerFieldsResponse304Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *CustomerFieldsResponse401Headers
 }
@@ -19670,7 +24747,9 @@ func (r ListCustomersResponse) ContentType() string {
 
 // CreateCustomerResponse201Headers the declared response headers of an HTTP 201 response for CreateCustomer
 type CreateCustomerResponse201Headers struct {
+	ETag               *string
 	IdempotentReplayed *string
+	Location           *string
 }
 
 // CreateCustomerResponse401Headers the declared response headers of an HTTP 401 response for CreateCustomer
@@ -19993,8 +25072,12 @@ type DeleteCustomerResponse struct {
 	JSON404 *NotFound
 	// JSON409 the response for an HTTP 409 `application/json` response
 	JSON409 *Conflict
+	// JSON412 the response for an HTTP 412 `application/json` response
+	JSON412 *PreconditionFailed
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *UnprocessableEntity
+	// JSON428 the response for an HTTP 428 `application/json` response
+	JSON428 *PreconditionRequired
 	// JSONDefault the response for an HTTP default `application/json` response
 	JSONDefault *Error
 	// Headers401 the parsed response headers for an HTTP 401 response
@@ -20028,9 +25111,19 @@ func (r DeleteCustomerResponse) GetJSON409() *Conflict {
 	return r.JSON409
 }
 
+// GetJSON412 returns the response for an HTTP 412 `application/json` response
+func (r DeleteCustomerResponse) GetJSON412() *PreconditionFailed {
+	return r.JSON412
+}
+
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r DeleteCustomerResponse) GetJSON422() *UnprocessableEntity {
 	return r.JSON422
+}
+
+// GetJSON428 returns the response for an HTTP 428 `application/json` response
+func (r DeleteCustomerResponse) GetJSON428() *PreconditionRequired {
+	return r.JSON428
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
@@ -20072,6 +25165,11 @@ type GetCustomerResponse200Headers struct {
 	ETag *string
 }
 
+// GetCustomerResponse304Headers the declared response headers of an HTTP 304 response for GetCustomer
+type GetCustomerResponse304Headers struct {
+	ETag *string
+}
+
 // GetCustomerResponse401Headers the declared response headers of an HTTP 401 response for GetCustomer
 type GetCustomerResponse401Headers struct {
 	WWWAuthenticate *string
@@ -20094,6 +25192,8 @@ type GetCustomerResponse struct {
 	JSONDefault *Error
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *GetCustomerResponse200Headers
+	// Headers304 the parsed response headers for an HTTP 304 response
+	Headers304 *GetCustomerResponse304Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetCustomerResponse401Headers
 }
@@ -20187,12 +25287,16 @@ type UpdateCustomerResponse struct {
 	JSON404 *NotFound
 	// JSON409 the response for an HTTP 409 `application/json` response
 	JSON409 *Conflict
+	// JSON412 the response for an HTTP 412 `application/json` response
+	JSON412 *PreconditionFailed
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
 	JSON415 *UnsupportedMediaType
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *UnprocessableEntity
+	// JSON428 the response for an HTTP 428 `application/json` response
+	JSON428 *PreconditionRequired
 	// JSONDefault the response for an HTTP default `application/json` response
 	JSONDefault *Error
 	// Headers200 the parsed response headers for an HTTP 200 response
@@ -20233,6 +25337,11 @@ func (r UpdateCustomerResponse) GetJSON409() *Conflict {
 	return r.JSON409
 }
 
+// GetJSON412 returns the response for an HTTP 412 `application/json` response
+func (r UpdateCustomerResponse) GetJSON412() *PreconditionFailed {
+	return r.JSON412
+}
+
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
 func (r UpdateCustomerResponse) GetJSON413() *PayloadTooLarge {
 	return r.JSON413
@@ -20246,6 +25355,11 @@ func (r UpdateCustomerResponse) GetJSON415() *UnsupportedMediaType {
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r UpdateCustomerResponse) GetJSON422() *UnprocessableEntity {
 	return r.JSON422
+}
+
+// GetJSON428 returns the response for an HTTP 428 `application/json` response
+func (r UpdateCustomerResponse) GetJSON428() *PreconditionRequired {
+	return r.JSON428
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
@@ -20282,6 +25396,12 @@ func (r UpdateCustomerResponse) ContentType() string {
 	return ""
 }
 
+// SaveCardResponse201Headers the declared response headers of an HTTP 201 response for SaveCard
+type SaveCardResponse201Headers struct {
+	ETag     *string
+	Location *string
+}
+
 // SaveCardResponse401Headers the declared response headers of an HTTP 401 response for SaveCard
 type SaveCardResponse401Headers struct {
 	WWWAuthenticate *string
@@ -20315,6 +25435,8 @@ type SaveCardResponse struct {
 	JSON422 *UnprocessableEntity
 	// JSONDefault the response for an HTTP default `application/json` response
 	JSONDefault *Error
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *SaveCardResponse201Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *SaveCardResponse401Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
@@ -20501,6 +25623,16 @@ func (r CardRevisionsResponse) ContentType() string {
 	return ""
 }
 
+// CardDiffResponse200Headers the declared response headers of an HTTP 200 response for CardDiff
+type CardDiffResponse200Headers struct {
+	ETag *string
+}
+
+// CardDiffResponse304Headers the declared response headers of an HTTP 304 response for CardDiff
+type CardDiffResponse304Headers struct {
+	ETag *string
+}
+
 // CardDiffResponse401Headers the declared response headers of an HTTP 401 response for CardDiff
 type CardDiffResponse401Headers struct {
 	WWWAuthenticate *string
@@ -20528,6 +25660,10 @@ type CardDiffResponse struct {
 	JSON404 *NotFound
 	// JSONDefault the response for an HTTP default `application/json` response
 	JSONDefault *Error
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *CardDiffResponse200Headers
+	// Headers304 the parsed response headers for an HTTP 304 response
+	Headers304 *CardDiffResponse304Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *CardDiffResponse401Headers
 }
@@ -20598,6 +25734,16 @@ func (r CardDiffResponse) ContentType() string {
 	return ""
 }
 
+// ComplaintCountsResponse200Headers the declared response headers of an HTTP 200 response for ComplaintCounts
+type ComplaintCountsResponse200Headers struct {
+	ETag *string
+}
+
+// ComplaintCountsResponse304Headers the declared response headers of an HTTP 304 response for ComplaintCounts
+type ComplaintCountsResponse304Headers struct {
+	ETag *string
+}
+
 // ComplaintCountsResponse401Headers the declared response headers of an HTTP 401 response for ComplaintCounts
 type ComplaintCountsResponse401Headers struct {
 	WWWAuthenticate *string
@@ -20625,6 +25771,10 @@ type ComplaintCountsResponse struct {
 	JSON404 *NotFound
 	// JSONDefault the response for an HTTP default `application/json` response
 	JSONDefault *Error
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ComplaintCountsResponse200Headers
+	// Headers304 the parsed response headers for an HTTP 304 response
+	Headers304 *ComplaintCountsResponse304Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ComplaintCountsResponse401Headers
 }
@@ -20798,7 +25948,9 @@ func (r ListContactsResponse) ContentType() string {
 
 // CreateContactResponse201Headers the declared response headers of an HTTP 201 response for CreateContact
 type CreateContactResponse201Headers struct {
+	ETag               *string
 	IdempotentReplayed *string
+	Location           *string
 }
 
 // CreateContactResponse401Headers the declared response headers of an HTTP 401 response for CreateContact
@@ -21125,7 +26277,9 @@ func (r ListInteractionsResponse) ContentType() string {
 
 // CreateInteractionResponse201Headers the declared response headers of an HTTP 201 response for CreateInteraction
 type CreateInteractionResponse201Headers struct {
+	ETag               *string
 	IdempotentReplayed *string
+	Location           *string
 }
 
 // CreateInteractionResponse401Headers the declared response headers of an HTTP 401 response for CreateInteraction
@@ -21273,12 +26427,16 @@ type MergeCustomerResponse struct {
 	JSON404 *NotFound
 	// JSON409 the response for an HTTP 409 `application/json` response
 	JSON409 *Conflict
+	// JSON412 the response for an HTTP 412 `application/json` response
+	JSON412 *PreconditionFailed
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
 	JSON415 *UnsupportedMediaType
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *UnprocessableEntity
+	// JSON428 the response for an HTTP 428 `application/json` response
+	JSON428 *PreconditionRequired
 	// JSONDefault the response for an HTTP default `application/json` response
 	JSONDefault *Error
 	// Headers401 the parsed response headers for an HTTP 401 response
@@ -21317,6 +26475,11 @@ func (r MergeCustomerResponse) GetJSON409() *Conflict {
 	return r.JSON409
 }
 
+// GetJSON412 returns the response for an HTTP 412 `application/json` response
+func (r MergeCustomerResponse) GetJSON412() *PreconditionFailed {
+	return r.JSON412
+}
+
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
 func (r MergeCustomerResponse) GetJSON413() *PayloadTooLarge {
 	return r.JSON413
@@ -21330,6 +26493,11 @@ func (r MergeCustomerResponse) GetJSON415() *UnsupportedMediaType {
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r MergeCustomerResponse) GetJSON422() *UnprocessableEntity {
 	return r.JSON422
+}
+
+// GetJSON428 returns the response for an HTTP 428 `application/json` response
+func (r MergeCustomerResponse) GetJSON428() *PreconditionRequired {
+	return r.JSON428
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
@@ -21464,6 +26632,695 @@ func (r RestoreCustomerResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r RestoreCustomerResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetCustomerSalesSummaryResponse200Headers the declared response headers of an HTTP 200 response for GetCustomerSalesSummary
+type GetCustomerSalesSummaryResponse200Headers struct {
+	ETag *string
+}
+
+// GetCustomerSalesSummaryResponse304Headers the declared response headers of an HTTP 304 response for GetCustomerSalesSummary
+type GetCustomerSalesSummaryResponse304Headers struct {
+	ETag *string
+}
+
+// GetCustomerSalesSummaryResponse401Headers the declared response headers of an HTTP 401 response for GetCustomerSalesSummary
+type GetCustomerSalesSummaryResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type GetCustomerSalesSummaryResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *SalesSummary
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetCustomerSalesSummaryResponse200Headers
+	// Headers304 the parsed response headers for an HTTP 304 response
+	Headers304 *GetCustomerSalesSummaryResponse304Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetCustomerSalesSummaryResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetCustomerSalesSummaryResponse) GetJSON200() *SalesSummary {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetCustomerSalesSummaryResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetCustomerSalesSummaryResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetCustomerSalesSummaryResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetCustomerSalesSummaryResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetBody returns the raw response body bytes
+func (r GetCustomerSalesSummaryResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetCustomerSalesSummaryResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetCustomerSalesSummaryResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetCustomerSalesSummaryResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CustomerTierHistoryResponse401Headers the declared response headers of an HTTP 401 response for CustomerTierHistory
+type CustomerTierHistoryResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type CustomerTierHistoryResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *struct {
+		Items      []TierHistoryEntry `json:"items"`
+		NextCursor *string            `json:"next_cursor,omitempty"`
+
+		// Total How many items the whole list holds (every page): exact, or an estimate when total_estimated is true.
+		Total int `json:"total"`
+
+		// TotalEstimated true when total is an estimate (a large list is not counted row by row).
+		TotalEstimated bool `json:"total_estimated"`
+	}
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CustomerTierHistoryResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CustomerTierHistoryResponse) GetJSON200() *struct {
+	Items      []TierHistoryEntry `json:"items"`
+	NextCursor *string            `json:"next_cursor,omitempty"`
+
+	// Total How many items the whole list holds (every page): exact, or an estimate when total_estimated is true.
+	Total int `json:"total"`
+
+	// TotalEstimated true when total is an estimate (a large list is not counted row by row).
+	TotalEstimated bool `json:"total_estimated"`
+} {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CustomerTierHistoryResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CustomerTierHistoryResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CustomerTierHistoryResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r CustomerTierHistoryResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetBody returns the raw response body bytes
+func (r CustomerTierHistoryResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CustomerTierHistoryResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CustomerTierHistoryResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CustomerTierHistoryResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CustomerTiersResponse200Headers the declared response headers of an HTTP 200 response for CustomerTiers
+type CustomerTiersResponse200Headers struct {
+	ETag *string
+}
+
+// CustomerTiersResponse304Headers the declared response headers of an HTTP 304 response for CustomerTiers
+type CustomerTiersResponse304Headers struct {
+	ETag *string
+}
+
+// CustomerTiersResponse401Headers the declared response headers of an HTTP 401 response for CustomerTiers
+type CustomerTiersResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type CustomerTiersResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *struct {
+		Tiers     []CustomerTier `json:"tiers"`
+		WatchFlag *TierFlag      `json:"watch_flag"`
+	}
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *CustomerTiersResponse200Headers
+	// Headers304 the parsed response headers for an HTTP 304 response
+	Headers304 *CustomerTiersResponse304Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CustomerTiersResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CustomerTiersResponse) GetJSON200() *struct {
+	Tiers     []CustomerTier `json:"tiers"`
+	WatchFlag *TierFlag      `json:"watch_flag"`
+} {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CustomerTiersResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CustomerTiersResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CustomerTiersResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r CustomerTiersResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetBody returns the raw response body bytes
+func (r CustomerTiersResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CustomerTiersResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CustomerTiersResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CustomerTiersResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ClearTierOverrideResponse401Headers the declared response headers of an HTTP 401 response for ClearTierOverride
+type ClearTierOverrideResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ClearTierOverrideResponse409Headers the declared response headers of an HTTP 409 response for ClearTierOverride
+type ClearTierOverrideResponse409Headers struct {
+	RetryAfter *int
+}
+
+type ClearTierOverrideResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CustomerTier
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *UnprocessableEntity
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ClearTierOverrideResponse401Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *ClearTierOverrideResponse409Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ClearTierOverrideResponse) GetJSON200() *CustomerTier {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ClearTierOverrideResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ClearTierOverrideResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ClearTierOverrideResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ClearTierOverrideResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r ClearTierOverrideResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r ClearTierOverrideResponse) GetJSON422() *UnprocessableEntity {
+	return r.JSON422
+}
+
+// GetBody returns the raw response body bytes
+func (r ClearTierOverrideResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ClearTierOverrideResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ClearTierOverrideResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ClearTierOverrideResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// OverrideTierResponse401Headers the declared response headers of an HTTP 401 response for OverrideTier
+type OverrideTierResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// OverrideTierResponse409Headers the declared response headers of an HTTP 409 response for OverrideTier
+type OverrideTierResponse409Headers struct {
+	RetryAfter *int
+}
+
+type OverrideTierResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CustomerTier
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *UnsupportedMediaType
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *UnprocessableEntity
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *OverrideTierResponse401Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *OverrideTierResponse409Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r OverrideTierResponse) GetJSON200() *CustomerTier {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r OverrideTierResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r OverrideTierResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r OverrideTierResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r OverrideTierResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r OverrideTierResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r OverrideTierResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r OverrideTierResponse) GetJSON415() *UnsupportedMediaType {
+	return r.JSON415
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r OverrideTierResponse) GetJSON422() *UnprocessableEntity {
+	return r.JSON422
+}
+
+// GetBody returns the raw response body bytes
+func (r OverrideTierResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r OverrideTierResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r OverrideTierResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r OverrideTierResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ClearWatchFlagResponse401Headers the declared response headers of an HTTP 401 response for ClearWatchFlag
+type ClearWatchFlagResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ClearWatchFlagResponse409Headers the declared response headers of an HTTP 409 response for ClearWatchFlag
+type ClearWatchFlagResponse409Headers struct {
+	RetryAfter *int
+}
+
+type ClearWatchFlagResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *UnprocessableEntity
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ClearWatchFlagResponse401Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *ClearWatchFlagResponse409Headers
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ClearWatchFlagResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ClearWatchFlagResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ClearWatchFlagResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ClearWatchFlagResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r ClearWatchFlagResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r ClearWatchFlagResponse) GetJSON422() *UnprocessableEntity {
+	return r.JSON422
+}
+
+// GetBody returns the raw response body bytes
+func (r ClearWatchFlagResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ClearWatchFlagResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ClearWatchFlagResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ClearWatchFlagResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// SetWatchFlagResponse401Headers the declared response headers of an HTTP 401 response for SetWatchFlag
+type SetWatchFlagResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// SetWatchFlagResponse409Headers the declared response headers of an HTTP 409 response for SetWatchFlag
+type SetWatchFlagResponse409Headers struct {
+	RetryAfter *int
+}
+
+type SetWatchFlagResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *TierFlag
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *UnsupportedMediaType
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *UnprocessableEntity
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *SetWatchFlagResponse401Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *SetWatchFlagResponse409Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r SetWatchFlagResponse) GetJSON200() *TierFlag {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r SetWatchFlagResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r SetWatchFlagResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r SetWatchFlagResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r SetWatchFlagResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r SetWatchFlagResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r SetWatchFlagResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r SetWatchFlagResponse) GetJSON415() *UnsupportedMediaType {
+	return r.JSON415
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r SetWatchFlagResponse) GetJSON422() *UnprocessableEntity {
+	return r.JSON422
+}
+
+// GetBody returns the raw response body bytes
+func (r SetWatchFlagResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SetWatchFlagResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SetWatchFlagResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SetWatchFlagResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -21755,6 +27612,16 @@ func (r ImportTemplateResponse) ContentType() string {
 	return ""
 }
 
+// GetImportResponse200Headers the declared response headers of an HTTP 200 response for GetImport
+type GetImportResponse200Headers struct {
+	ETag *string
+}
+
+// GetImportResponse304Headers the declared response headers of an HTTP 304 response for GetImport
+type GetImportResponse304Headers struct {
+	ETag *string
+}
+
 // GetImportResponse401Headers the declared response headers of an HTTP 401 response for GetImport
 type GetImportResponse401Headers struct {
 	WWWAuthenticate *string
@@ -21816,6 +27683,10 @@ type GetImportResponse struct {
 	JSON404 *NotFound
 	// JSONDefault the response for an HTTP default `application/json` response
 	JSONDefault *Error
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetImportResponse200Headers
+	// Headers304 the parsed response headers for an HTTP 304 response
+	Headers304 *GetImportResponse304Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetImportResponse401Headers
 }
@@ -22219,6 +28090,96 @@ func (r ListIndustriesResponse) ContentType() string {
 	return ""
 }
 
+// GetInteractionResponse200Headers the declared response headers of an HTTP 200 response for GetInteraction
+type GetInteractionResponse200Headers struct {
+	ETag *string
+}
+
+// GetInteractionResponse304Headers the declared response headers of an HTTP 304 response for GetInteraction
+type GetInteractionResponse304Headers struct {
+	ETag *string
+}
+
+// GetInteractionResponse401Headers the declared response headers of an HTTP 401 response for GetInteraction
+type GetInteractionResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type GetInteractionResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Interaction
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetInteractionResponse200Headers
+	// Headers304 the parsed response headers for an HTTP 304 response
+	Headers304 *GetInteractionResponse304Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetInteractionResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetInteractionResponse) GetJSON200() *Interaction {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetInteractionResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetInteractionResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetInteractionResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetInteractionResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetBody returns the raw response body bytes
+func (r GetInteractionResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetInteractionResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetInteractionResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetInteractionResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListInteractionAttachmentsResponse401Headers the declared response headers of an HTTP 401 response for ListInteractionAttachments
 type ListInteractionAttachmentsResponse401Headers struct {
 	WWWAuthenticate *string
@@ -22326,7 +28287,9 @@ func (r ListInteractionAttachmentsResponse) ContentType() string {
 
 // UploadInteractionAttachmentResponse201Headers the declared response headers of an HTTP 201 response for UploadInteractionAttachment
 type UploadInteractionAttachmentResponse201Headers struct {
+	ETag               *string
 	IdempotentReplayed *string
+	Location           *string
 }
 
 // UploadInteractionAttachmentResponse401Headers the declared response headers of an HTTP 401 response for UploadInteractionAttachment
@@ -22449,6 +28412,16 @@ func (r UploadInteractionAttachmentResponse) ContentType() string {
 	return ""
 }
 
+// GetMeResponse200Headers the declared response headers of an HTTP 200 response for GetMe
+type GetMeResponse200Headers struct {
+	ETag *string
+}
+
+// GetMeResponse304Headers the declared response headers of an HTTP 304 response for GetMe
+type GetMeResponse304Headers struct {
+	ETag *string
+}
+
 // GetMeResponse401Headers the declared response headers of an HTTP 401 response for GetMe
 type GetMeResponse401Headers struct {
 	WWWAuthenticate *string
@@ -22467,6 +28440,10 @@ type GetMeResponse struct {
 	JSON403 *Forbidden
 	// JSONDefault the response for an HTTP default `application/json` response
 	JSONDefault *Error
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetMeResponse200Headers
+	// Headers304 the parsed response headers for an HTTP 304 response
+	Headers304 *GetMeResponse304Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetMeResponse401Headers
 }
@@ -22820,6 +28797,16 @@ func (r ListNotificationsResponse) ContentType() string {
 	return ""
 }
 
+// GetNotifyEmailResponse200Headers the declared response headers of an HTTP 200 response for GetNotifyEmail
+type GetNotifyEmailResponse200Headers struct {
+	ETag *string
+}
+
+// GetNotifyEmailResponse304Headers the declared response headers of an HTTP 304 response for GetNotifyEmail
+type GetNotifyEmailResponse304Headers struct {
+	ETag *string
+}
+
 // GetNotifyEmailResponse401Headers the declared response headers of an HTTP 401 response for GetNotifyEmail
 type GetNotifyEmailResponse401Headers struct {
 	WWWAuthenticate *string
@@ -22838,6 +28825,10 @@ type GetNotifyEmailResponse struct {
 	JSON403 *Forbidden
 	// JSONDefault the response for an HTTP default `application/json` response
 	JSONDefault *Error
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetNotifyEmailResponse200Headers
+	// Headers304 the parsed response headers for an HTTP 304 response
+	Headers304 *GetNotifyEmailResponse304Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetNotifyEmailResponse401Headers
 }
@@ -23090,6 +29081,16 @@ func (r ReadNotificationResponse) ContentType() string {
 	return ""
 }
 
+// GetOpenAPIResponse200Headers the declared response headers of an HTTP 200 response for GetOpenAPI
+type GetOpenAPIResponse200Headers struct {
+	ETag *string
+}
+
+// GetOpenAPIResponse304Headers the declared response headers of an HTTP 304 response for GetOpenAPI
+type GetOpenAPIResponse304Headers struct {
+	ETag *string
+}
+
 type GetOpenAPIResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -23100,6 +29101,10 @@ type GetOpenAPIResponse struct {
 	}
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetOpenAPIResponse200Headers
+	// Headers304 the parsed response headers for an HTTP 304 response
+	Headers304 *GetOpenAPIResponse304Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -23144,6 +29149,16 @@ func (r GetOpenAPIResponse) ContentType() string {
 	return ""
 }
 
+// PingResponse200Headers the declared response headers of an HTTP 200 response for Ping
+type PingResponse200Headers struct {
+	ETag *string
+}
+
+// PingResponse304Headers the declared response headers of an HTTP 304 response for Ping
+type PingResponse304Headers struct {
+	ETag *string
+}
+
 type PingResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -23153,6 +29168,10 @@ type PingResponse struct {
 	JSON400 *BadRequest
 	// JSONDefault the response for an HTTP default `application/json` response
 	JSONDefault *Error
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *PingResponse200Headers
+	// Headers304 the parsed response headers for an HTTP 304 response
+	Headers304 *PingResponse304Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -23199,9 +29218,440 @@ func (r PingResponse) ContentType() string {
 	return ""
 }
 
+// ListProductsResponse401Headers the declared response headers of an HTTP 401 response for ListProducts
+type ListProductsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type ListProductsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *struct {
+		Items []Product `json:"items"`
+
+		// NextCursor The cursor of the next page; absent on the last page.
+		NextCursor *string `json:"next_cursor,omitempty"`
+
+		// Total How many items the whole list holds (every page): exact, or an estimate when total_estimated is true.
+		Total int `json:"total"`
+
+		// TotalEstimated true when total is an estimate (a large list is not counted row by row).
+		TotalEstimated bool `json:"total_estimated"`
+	}
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListProductsResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListProductsResponse) GetJSON200() *struct {
+	Items []Product `json:"items"`
+
+	// NextCursor The cursor of the next page; absent on the last page.
+	NextCursor *string `json:"next_cursor,omitempty"`
+
+	// Total How many items the whole list holds (every page): exact, or an estimate when total_estimated is true.
+	Total int `json:"total"`
+
+	// TotalEstimated true when total is an estimate (a large list is not counted row by row).
+	TotalEstimated bool `json:"total_estimated"`
+} {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListProductsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListProductsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListProductsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetBody returns the raw response body bytes
+func (r ListProductsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListProductsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListProductsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListProductsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateProductResponse201Headers the declared response headers of an HTTP 201 response for CreateProduct
+type CreateProductResponse201Headers struct {
+	ETag               *string
+	IdempotentReplayed *string
+	Location           *string
+}
+
+// CreateProductResponse401Headers the declared response headers of an HTTP 401 response for CreateProduct
+type CreateProductResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// CreateProductResponse409Headers the declared response headers of an HTTP 409 response for CreateProduct
+type CreateProductResponse409Headers struct {
+	RetryAfter *int
+}
+
+type CreateProductResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *Product
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *UnsupportedMediaType
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *UnprocessableEntity
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *CreateProductResponse201Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CreateProductResponse401Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *CreateProductResponse409Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateProductResponse) GetJSON201() *Product {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateProductResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateProductResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateProductResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r CreateProductResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r CreateProductResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r CreateProductResponse) GetJSON415() *UnsupportedMediaType {
+	return r.JSON415
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r CreateProductResponse) GetJSON422() *UnprocessableEntity {
+	return r.JSON422
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateProductResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateProductResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateProductResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateProductResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetProductResponse200Headers the declared response headers of an HTTP 200 response for GetProduct
+type GetProductResponse200Headers struct {
+	ETag *string
+}
+
+// GetProductResponse304Headers the declared response headers of an HTTP 304 response for GetProduct
+type GetProductResponse304Headers struct {
+	ETag *string
+}
+
+// GetProductResponse401Headers the declared response headers of an HTTP 401 response for GetProduct
+type GetProductResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type GetProductResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Product
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetProductResponse200Headers
+	// Headers304 the parsed response headers for an HTTP 304 response
+	Headers304 *GetProductResponse304Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetProductResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetProductResponse) GetJSON200() *Product {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetProductResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetProductResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetProductResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetProductResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetBody returns the raw response body bytes
+func (r GetProductResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetProductResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetProductResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetProductResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UpdateProductResponse200Headers the declared response headers of an HTTP 200 response for UpdateProduct
+type UpdateProductResponse200Headers struct {
+	ETag *string
+}
+
+// UpdateProductResponse401Headers the declared response headers of an HTTP 401 response for UpdateProduct
+type UpdateProductResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// UpdateProductResponse409Headers the declared response headers of an HTTP 409 response for UpdateProduct
+type UpdateProductResponse409Headers struct {
+	RetryAfter *int
+}
+
+type UpdateProductResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Product
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON412 the response for an HTTP 412 `application/json` response
+	JSON412 *PreconditionFailed
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *UnsupportedMediaType
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *UnprocessableEntity
+	// JSON428 the response for an HTTP 428 `application/json` response
+	JSON428 *PreconditionRequired
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *UpdateProductResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UpdateProductResponse401Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *UpdateProductResponse409Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateProductResponse) GetJSON200() *Product {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateProductResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateProductResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateProductResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateProductResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r UpdateProductResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON412 returns the response for an HTTP 412 `application/json` response
+func (r UpdateProductResponse) GetJSON412() *PreconditionFailed {
+	return r.JSON412
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r UpdateProductResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r UpdateProductResponse) GetJSON415() *UnsupportedMediaType {
+	return r.JSON415
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r UpdateProductResponse) GetJSON422() *UnprocessableEntity {
+	return r.JSON422
+}
+
+// GetJSON428 returns the response for an HTTP 428 `application/json` response
+func (r UpdateProductResponse) GetJSON428() *PreconditionRequired {
+	return r.JSON428
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateProductResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateProductResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateProductResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateProductResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // SubmitPublicComplaintResponse201Headers the declared response headers of an HTTP 201 response for SubmitPublicComplaint
 type SubmitPublicComplaintResponse201Headers struct {
+	ETag               *string
 	IdempotentReplayed *string
+	Location           *string
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
 }
 
 // SubmitPublicComplaintResponse409Headers the declared response headers of an HTTP 409 response for SubmitPublicComplaint
@@ -23211,7 +29661,10 @@ type SubmitPublicComplaintResponse409Headers struct {
 
 // SubmitPublicComplaintResponse429Headers the declared response headers of an HTTP 429 response for SubmitPublicComplaint
 type SubmitPublicComplaintResponse429Headers struct {
-	RetryAfter *int
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	RetryAfter         *int
 }
 
 type SubmitPublicComplaintResponse struct {
@@ -23323,9 +29776,14 @@ func (r SubmitPublicComplaintResponse) ContentType() string {
 	return ""
 }
 
-// PublicComplaintStatusResponse429Headers the declared response headers of an HTTP 429 response for PublicComplaintStatus
-type PublicComplaintStatusResponse429Headers struct {
-	RetryAfter *int
+// PublicComplaintStatusResponse200Headers the declared response headers of an HTTP 200 response for PublicComplaintStatus
+type PublicComplaintStatusResponse200Headers struct {
+	ETag *string
+}
+
+// PublicComplaintStatusResponse304Headers the declared response headers of an HTTP 304 response for PublicComplaintStatus
+type PublicComplaintStatusResponse304Headers struct {
+	ETag *string
 }
 
 type PublicComplaintStatusResponse struct {
@@ -23335,27 +29793,45 @@ type PublicComplaintStatusResponse struct {
 	JSON200 *struct {
 		Number     string    `json:"number"`
 		ReceivedAt time.Time `json:"received_at"`
+
+		// RepliedAt when the complaint was first answered (受理); absent until then
+		RepliedAt *time.Time `json:"replied_at,omitempty"`
+
+		// Reply the latest reply written for the complainant; absent until one is given
+		Reply      *string   `json:"reply,omitempty"`
 		ReplyDueAt time.Time `json:"reply_due_at"`
-		Status     string    `json:"status"`
+
+		// Solution the solution (处理方式) once approved, while it stands; absent otherwise
+		Solution *string `json:"solution,omitempty"`
+		Status   string  `json:"status"`
 	}
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
-	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *TooManyRequests
 	// JSONDefault the response for an HTTP default `application/json` response
 	JSONDefault *Error
-	// Headers429 the parsed response headers for an HTTP 429 response
-	Headers429 *PublicComplaintStatusResponse429Headers
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *PublicComplaintStatusResponse200Headers
+	// Headers304 the parsed response headers for an HTTP 304 response
+	Headers304 *PublicComplaintStatusResponse304Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r PublicComplaintStatusResponse) GetJSON200() *struct {
 	Number     string    `json:"number"`
 	ReceivedAt time.Time `json:"received_at"`
+
+	// RepliedAt when the complaint was first answered (受理); absent until then
+	RepliedAt *time.Time `json:"replied_at,omitempty"`
+
+	// Reply the latest reply written for the complainant; absent until one is given
+	Reply      *string   `json:"reply,omitempty"`
 	ReplyDueAt time.Time `json:"reply_due_at"`
-	Status     string    `json:"status"`
+
+	// Solution the solution (处理方式) once approved, while it stands; absent otherwise
+	Solution *string `json:"solution,omitempty"`
+	Status   string  `json:"status"`
 } {
 	return r.JSON200
 }
@@ -23368,11 +29844,6 @@ func (r PublicComplaintStatusResponse) GetJSON400() *BadRequest {
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r PublicComplaintStatusResponse) GetJSON404() *NotFound {
 	return r.JSON404
-}
-
-// GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r PublicComplaintStatusResponse) GetJSON429() *TooManyRequests {
-	return r.JSON429
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
@@ -23409,6 +29880,13 @@ func (r PublicComplaintStatusResponse) ContentType() string {
 	return ""
 }
 
+// AnswerCSATResponse200Headers the declared response headers of an HTTP 200 response for AnswerCSAT
+type AnswerCSATResponse200Headers struct {
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+}
+
 // AnswerCSATResponse409Headers the declared response headers of an HTTP 409 response for AnswerCSAT
 type AnswerCSATResponse409Headers struct {
 	RetryAfter *int
@@ -23416,7 +29894,10 @@ type AnswerCSATResponse409Headers struct {
 
 // AnswerCSATResponse429Headers the declared response headers of an HTTP 429 response for AnswerCSAT
 type AnswerCSATResponse429Headers struct {
-	RetryAfter *int
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	RetryAfter         *int
 }
 
 type AnswerCSATResponse struct {
@@ -23445,6 +29926,8 @@ type AnswerCSATResponse struct {
 	JSON429 *TooManyRequests
 	// JSONDefault the response for an HTTP default `application/json` response
 	JSONDefault *Error
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *AnswerCSATResponse200Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *AnswerCSATResponse409Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
@@ -23631,6 +30114,420 @@ func (r ListRegionsResponse) ContentType() string {
 	return ""
 }
 
+// ListSalesResponse401Headers the declared response headers of an HTTP 401 response for ListSales
+type ListSalesResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type ListSalesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *struct {
+		Items []Sale `json:"items"`
+
+		// NextCursor The cursor of the next page; absent on the last page.
+		NextCursor *string `json:"next_cursor,omitempty"`
+
+		// Total How many items the whole list holds (every page): exact, or an estimate when total_estimated is true.
+		Total int `json:"total"`
+
+		// TotalEstimated true when total is an estimate (a large list is not counted row by row).
+		TotalEstimated bool `json:"total_estimated"`
+	}
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListSalesResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListSalesResponse) GetJSON200() *struct {
+	Items []Sale `json:"items"`
+
+	// NextCursor The cursor of the next page; absent on the last page.
+	NextCursor *string `json:"next_cursor,omitempty"`
+
+	// Total How many items the whole list holds (every page): exact, or an estimate when total_estimated is true.
+	Total int `json:"total"`
+
+	// TotalEstimated true when total is an estimate (a large list is not counted row by row).
+	TotalEstimated bool `json:"total_estimated"`
+} {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListSalesResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListSalesResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListSalesResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetBody returns the raw response body bytes
+func (r ListSalesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListSalesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListSalesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListSalesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateSaleResponse201Headers the declared response headers of an HTTP 201 response for CreateSale
+type CreateSaleResponse201Headers struct {
+	ETag               *string
+	IdempotentReplayed *string
+	Location           *string
+}
+
+// CreateSaleResponse401Headers the declared response headers of an HTTP 401 response for CreateSale
+type CreateSaleResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// CreateSaleResponse409Headers the declared response headers of an HTTP 409 response for CreateSale
+type CreateSaleResponse409Headers struct {
+	RetryAfter *int
+}
+
+type CreateSaleResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *Sale
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *UnsupportedMediaType
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *UnprocessableEntity
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *CreateSaleResponse201Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CreateSaleResponse401Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *CreateSaleResponse409Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateSaleResponse) GetJSON201() *Sale {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateSaleResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateSaleResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateSaleResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r CreateSaleResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r CreateSaleResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r CreateSaleResponse) GetJSON415() *UnsupportedMediaType {
+	return r.JSON415
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r CreateSaleResponse) GetJSON422() *UnprocessableEntity {
+	return r.JSON422
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateSaleResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateSaleResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateSaleResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateSaleResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ImportSalesResponse201Headers the declared response headers of an HTTP 201 response for ImportSales
+type ImportSalesResponse201Headers struct {
+	ETag               *string
+	IdempotentReplayed *string
+	Location           *string
+}
+
+// ImportSalesResponse401Headers the declared response headers of an HTTP 401 response for ImportSales
+type ImportSalesResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ImportSalesResponse409Headers the declared response headers of an HTTP 409 response for ImportSales
+type ImportSalesResponse409Headers struct {
+	RetryAfter *int
+}
+
+type ImportSalesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *SalesImportReport
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *SalesImportReport
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *UnsupportedMediaType
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *UnprocessableEntity
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *ImportSalesResponse201Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ImportSalesResponse401Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *ImportSalesResponse409Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ImportSalesResponse) GetJSON200() *SalesImportReport {
+	return r.JSON200
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r ImportSalesResponse) GetJSON201() *SalesImportReport {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ImportSalesResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ImportSalesResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ImportSalesResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r ImportSalesResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r ImportSalesResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r ImportSalesResponse) GetJSON415() *UnsupportedMediaType {
+	return r.JSON415
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r ImportSalesResponse) GetJSON422() *UnprocessableEntity {
+	return r.JSON422
+}
+
+// GetBody returns the raw response body bytes
+func (r ImportSalesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ImportSalesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ImportSalesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ImportSalesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetSaleResponse200Headers the declared response headers of an HTTP 200 response for GetSale
+type GetSaleResponse200Headers struct {
+	ETag *string
+}
+
+// GetSaleResponse304Headers the declared response headers of an HTTP 304 response for GetSale
+type GetSaleResponse304Headers struct {
+	ETag *string
+}
+
+// GetSaleResponse401Headers the declared response headers of an HTTP 401 response for GetSale
+type GetSaleResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type GetSaleResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Sale
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetSaleResponse200Headers
+	// Headers304 the parsed response headers for an HTTP 304 response
+	Headers304 *GetSaleResponse304Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetSaleResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetSaleResponse) GetJSON200() *Sale {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetSaleResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetSaleResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetSaleResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetSaleResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetBody returns the raw response body bytes
+func (r GetSaleResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetSaleResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetSaleResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetSaleResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListServiceOrdersResponse401Headers the declared response headers of an HTTP 401 response for ListServiceOrders
 type ListServiceOrdersResponse401Headers struct {
 	WWWAuthenticate *string
@@ -23727,7 +30624,9 @@ func (r ListServiceOrdersResponse) ContentType() string {
 
 // RegisterServiceOrderResponse201Headers the declared response headers of an HTTP 201 response for RegisterServiceOrder
 type RegisterServiceOrderResponse201Headers struct {
+	ETag               *string
 	IdempotentReplayed *string
+	Location           *string
 }
 
 // RegisterServiceOrderResponse401Headers the declared response headers of an HTTP 401 response for RegisterServiceOrder
@@ -24036,6 +30935,11 @@ type GetServiceOrderResponse200Headers struct {
 	ETag *string
 }
 
+// GetServiceOrderResponse304Headers the declared response headers of an HTTP 304 response for GetServiceOrder
+type GetServiceOrderResponse304Headers struct {
+	ETag *string
+}
+
 // GetServiceOrderResponse401Headers the declared response headers of an HTTP 401 response for GetServiceOrder
 type GetServiceOrderResponse401Headers struct {
 	WWWAuthenticate *string
@@ -24058,6 +30962,8 @@ type GetServiceOrderResponse struct {
 	JSONDefault *Error
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *GetServiceOrderResponse200Headers
+	// Headers304 the parsed response headers for an HTTP 304 response
+	Headers304 *GetServiceOrderResponse304Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetServiceOrderResponse401Headers
 }
@@ -24146,12 +31052,16 @@ type CloseServiceOrderResponse struct {
 	JSON404 *NotFound
 	// JSON409 the response for an HTTP 409 `application/json` response
 	JSON409 *Conflict
+	// JSON412 the response for an HTTP 412 `application/json` response
+	JSON412 *PreconditionFailed
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
 	JSON415 *UnsupportedMediaType
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *UnprocessableEntity
+	// JSON428 the response for an HTTP 428 `application/json` response
+	JSON428 *PreconditionRequired
 	// JSONDefault the response for an HTTP default `application/json` response
 	JSONDefault *Error
 	// Headers401 the parsed response headers for an HTTP 401 response
@@ -24190,6 +31100,11 @@ func (r CloseServiceOrderResponse) GetJSON409() *Conflict {
 	return r.JSON409
 }
 
+// GetJSON412 returns the response for an HTTP 412 `application/json` response
+func (r CloseServiceOrderResponse) GetJSON412() *PreconditionFailed {
+	return r.JSON412
+}
+
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
 func (r CloseServiceOrderResponse) GetJSON413() *PayloadTooLarge {
 	return r.JSON413
@@ -24203,6 +31118,11 @@ func (r CloseServiceOrderResponse) GetJSON415() *UnsupportedMediaType {
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r CloseServiceOrderResponse) GetJSON422() *UnprocessableEntity {
 	return r.JSON422
+}
+
+// GetJSON428 returns the response for an HTTP 428 `application/json` response
+func (r CloseServiceOrderResponse) GetJSON428() *PreconditionRequired {
+	return r.JSON428
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
@@ -24264,12 +31184,16 @@ type DispatchServiceOrderResponse struct {
 	JSON404 *NotFound
 	// JSON409 the response for an HTTP 409 `application/json` response
 	JSON409 *Conflict
+	// JSON412 the response for an HTTP 412 `application/json` response
+	JSON412 *PreconditionFailed
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
 	JSON415 *UnsupportedMediaType
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *UnprocessableEntity
+	// JSON428 the response for an HTTP 428 `application/json` response
+	JSON428 *PreconditionRequired
 	// JSONDefault the response for an HTTP default `application/json` response
 	JSONDefault *Error
 	// Headers401 the parsed response headers for an HTTP 401 response
@@ -24308,6 +31232,11 @@ func (r DispatchServiceOrderResponse) GetJSON409() *Conflict {
 	return r.JSON409
 }
 
+// GetJSON412 returns the response for an HTTP 412 `application/json` response
+func (r DispatchServiceOrderResponse) GetJSON412() *PreconditionFailed {
+	return r.JSON412
+}
+
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
 func (r DispatchServiceOrderResponse) GetJSON413() *PayloadTooLarge {
 	return r.JSON413
@@ -24321,6 +31250,11 @@ func (r DispatchServiceOrderResponse) GetJSON415() *UnsupportedMediaType {
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r DispatchServiceOrderResponse) GetJSON422() *UnprocessableEntity {
 	return r.JSON422
+}
+
+// GetJSON428 returns the response for an HTTP 428 `application/json` response
+func (r DispatchServiceOrderResponse) GetJSON428() *PreconditionRequired {
+	return r.JSON428
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
@@ -24382,12 +31316,16 @@ type InvoiceServiceOrderResponse struct {
 	JSON404 *NotFound
 	// JSON409 the response for an HTTP 409 `application/json` response
 	JSON409 *Conflict
+	// JSON412 the response for an HTTP 412 `application/json` response
+	JSON412 *PreconditionFailed
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
 	JSON415 *UnsupportedMediaType
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *UnprocessableEntity
+	// JSON428 the response for an HTTP 428 `application/json` response
+	JSON428 *PreconditionRequired
 	// JSONDefault the response for an HTTP default `application/json` response
 	JSONDefault *Error
 	// Headers401 the parsed response headers for an HTTP 401 response
@@ -24426,6 +31364,11 @@ func (r InvoiceServiceOrderResponse) GetJSON409() *Conflict {
 	return r.JSON409
 }
 
+// GetJSON412 returns the response for an HTTP 412 `application/json` response
+func (r InvoiceServiceOrderResponse) GetJSON412() *PreconditionFailed {
+	return r.JSON412
+}
+
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
 func (r InvoiceServiceOrderResponse) GetJSON413() *PayloadTooLarge {
 	return r.JSON413
@@ -24439,6 +31382,11 @@ func (r InvoiceServiceOrderResponse) GetJSON415() *UnsupportedMediaType {
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r InvoiceServiceOrderResponse) GetJSON422() *UnprocessableEntity {
 	return r.JSON422
+}
+
+// GetJSON428 returns the response for an HTTP 428 `application/json` response
+func (r InvoiceServiceOrderResponse) GetJSON428() *PreconditionRequired {
+	return r.JSON428
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
@@ -24610,12 +31558,16 @@ type SettleServiceOrderResponse struct {
 	JSON404 *NotFound
 	// JSON409 the response for an HTTP 409 `application/json` response
 	JSON409 *Conflict
+	// JSON412 the response for an HTTP 412 `application/json` response
+	JSON412 *PreconditionFailed
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
 	JSON415 *UnsupportedMediaType
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *UnprocessableEntity
+	// JSON428 the response for an HTTP 428 `application/json` response
+	JSON428 *PreconditionRequired
 	// JSONDefault the response for an HTTP default `application/json` response
 	JSONDefault *Error
 	// Headers401 the parsed response headers for an HTTP 401 response
@@ -24654,6 +31606,11 @@ func (r SettleServiceOrderResponse) GetJSON409() *Conflict {
 	return r.JSON409
 }
 
+// GetJSON412 returns the response for an HTTP 412 `application/json` response
+func (r SettleServiceOrderResponse) GetJSON412() *PreconditionFailed {
+	return r.JSON412
+}
+
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
 func (r SettleServiceOrderResponse) GetJSON413() *PayloadTooLarge {
 	return r.JSON413
@@ -24667,6 +31624,11 @@ func (r SettleServiceOrderResponse) GetJSON415() *UnsupportedMediaType {
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r SettleServiceOrderResponse) GetJSON422() *UnprocessableEntity {
 	return r.JSON422
+}
+
+// GetJSON428 returns the response for an HTTP 428 `application/json` response
+func (r SettleServiceOrderResponse) GetJSON428() *PreconditionRequired {
+	return r.JSON428
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
@@ -24804,12 +31766,16 @@ type SignServiceOrderResponse struct {
 	JSON404 *NotFound
 	// JSON409 the response for an HTTP 409 `application/json` response
 	JSON409 *Conflict
+	// JSON412 the response for an HTTP 412 `application/json` response
+	JSON412 *PreconditionFailed
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
 	JSON415 *UnsupportedMediaType
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *UnprocessableEntity
+	// JSON428 the response for an HTTP 428 `application/json` response
+	JSON428 *PreconditionRequired
 	// JSONDefault the response for an HTTP default `application/json` response
 	JSONDefault *Error
 	// Headers401 the parsed response headers for an HTTP 401 response
@@ -24848,6 +31814,11 @@ func (r SignServiceOrderResponse) GetJSON409() *Conflict {
 	return r.JSON409
 }
 
+// GetJSON412 returns the response for an HTTP 412 `application/json` response
+func (r SignServiceOrderResponse) GetJSON412() *PreconditionFailed {
+	return r.JSON412
+}
+
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
 func (r SignServiceOrderResponse) GetJSON413() *PayloadTooLarge {
 	return r.JSON413
@@ -24861,6 +31832,11 @@ func (r SignServiceOrderResponse) GetJSON415() *UnsupportedMediaType {
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r SignServiceOrderResponse) GetJSON422() *UnprocessableEntity {
 	return r.JSON422
+}
+
+// GetJSON428 returns the response for an HTTP 428 `application/json` response
+func (r SignServiceOrderResponse) GetJSON428() *PreconditionRequired {
+	return r.JSON428
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
@@ -24922,12 +31898,16 @@ type StartServiceOrderResponse struct {
 	JSON404 *NotFound
 	// JSON409 the response for an HTTP 409 `application/json` response
 	JSON409 *Conflict
+	// JSON412 the response for an HTTP 412 `application/json` response
+	JSON412 *PreconditionFailed
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
 	JSON415 *UnsupportedMediaType
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *UnprocessableEntity
+	// JSON428 the response for an HTTP 428 `application/json` response
+	JSON428 *PreconditionRequired
 	// JSONDefault the response for an HTTP default `application/json` response
 	JSONDefault *Error
 	// Headers401 the parsed response headers for an HTTP 401 response
@@ -24966,6 +31946,11 @@ func (r StartServiceOrderResponse) GetJSON409() *Conflict {
 	return r.JSON409
 }
 
+// GetJSON412 returns the response for an HTTP 412 `application/json` response
+func (r StartServiceOrderResponse) GetJSON412() *PreconditionFailed {
+	return r.JSON412
+}
+
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
 func (r StartServiceOrderResponse) GetJSON413() *PayloadTooLarge {
 	return r.JSON413
@@ -24979,6 +31964,11 @@ func (r StartServiceOrderResponse) GetJSON415() *UnsupportedMediaType {
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r StartServiceOrderResponse) GetJSON422() *UnprocessableEntity {
 	return r.JSON422
+}
+
+// GetJSON428 returns the response for an HTTP 428 `application/json` response
+func (r StartServiceOrderResponse) GetJSON428() *PreconditionRequired {
+	return r.JSON428
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
@@ -25040,12 +32030,16 @@ type RecordServiceWorkResponse struct {
 	JSON404 *NotFound
 	// JSON409 the response for an HTTP 409 `application/json` response
 	JSON409 *Conflict
+	// JSON412 the response for an HTTP 412 `application/json` response
+	JSON412 *PreconditionFailed
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
 	JSON415 *UnsupportedMediaType
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *UnprocessableEntity
+	// JSON428 the response for an HTTP 428 `application/json` response
+	JSON428 *PreconditionRequired
 	// JSONDefault the response for an HTTP default `application/json` response
 	JSONDefault *Error
 	// Headers401 the parsed response headers for an HTTP 401 response
@@ -25084,6 +32078,11 @@ func (r RecordServiceWorkResponse) GetJSON409() *Conflict {
 	return r.JSON409
 }
 
+// GetJSON412 returns the response for an HTTP 412 `application/json` response
+func (r RecordServiceWorkResponse) GetJSON412() *PreconditionFailed {
+	return r.JSON412
+}
+
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
 func (r RecordServiceWorkResponse) GetJSON413() *PayloadTooLarge {
 	return r.JSON413
@@ -25097,6 +32096,11 @@ func (r RecordServiceWorkResponse) GetJSON415() *UnsupportedMediaType {
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r RecordServiceWorkResponse) GetJSON422() *UnprocessableEntity {
 	return r.JSON422
+}
+
+// GetJSON428 returns the response for an HTTP 428 `application/json` response
+func (r RecordServiceWorkResponse) GetJSON428() *PreconditionRequired {
+	return r.JSON428
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
@@ -25127,6 +32131,295 @@ func (r RecordServiceWorkResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r RecordServiceWorkResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListServiceStandardsResponse401Headers the declared response headers of an HTTP 401 response for ListServiceStandards
+type ListServiceStandardsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type ListServiceStandardsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *struct {
+		Items      []ServiceStandard `json:"items"`
+		NextCursor *string           `json:"next_cursor,omitempty"`
+
+		// Total How many items the whole list holds (every page): exact, or an estimate when total_estimated is true.
+		Total int `json:"total"`
+
+		// TotalEstimated true when total is an estimate (a large list is not counted row by row).
+		TotalEstimated bool `json:"total_estimated"`
+	}
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListServiceStandardsResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListServiceStandardsResponse) GetJSON200() *struct {
+	Items      []ServiceStandard `json:"items"`
+	NextCursor *string           `json:"next_cursor,omitempty"`
+
+	// Total How many items the whole list holds (every page): exact, or an estimate when total_estimated is true.
+	Total int `json:"total"`
+
+	// TotalEstimated true when total is an estimate (a large list is not counted row by row).
+	TotalEstimated bool `json:"total_estimated"`
+} {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListServiceStandardsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListServiceStandardsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListServiceStandardsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetBody returns the raw response body bytes
+func (r ListServiceStandardsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListServiceStandardsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListServiceStandardsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListServiceStandardsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListStandardViolationsResponse401Headers the declared response headers of an HTTP 401 response for ListStandardViolations
+type ListStandardViolationsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type ListStandardViolationsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *struct {
+		Items      []StandardViolation `json:"items"`
+		NextCursor *string             `json:"next_cursor,omitempty"`
+
+		// Total How many items the whole list holds (every page): exact, or an estimate when total_estimated is true.
+		Total int `json:"total"`
+
+		// TotalEstimated true when total is an estimate (a large list is not counted row by row).
+		TotalEstimated bool `json:"total_estimated"`
+	}
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListStandardViolationsResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListStandardViolationsResponse) GetJSON200() *struct {
+	Items      []StandardViolation `json:"items"`
+	NextCursor *string             `json:"next_cursor,omitempty"`
+
+	// Total How many items the whole list holds (every page): exact, or an estimate when total_estimated is true.
+	Total int `json:"total"`
+
+	// TotalEstimated true when total is an estimate (a large list is not counted row by row).
+	TotalEstimated bool `json:"total_estimated"`
+} {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListStandardViolationsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListStandardViolationsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListStandardViolationsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetBody returns the raw response body bytes
+func (r ListStandardViolationsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListStandardViolationsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListStandardViolationsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListStandardViolationsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PutServiceStandardsResponse401Headers the declared response headers of an HTTP 401 response for PutServiceStandards
+type PutServiceStandardsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// PutServiceStandardsResponse409Headers the declared response headers of an HTTP 409 response for PutServiceStandards
+type PutServiceStandardsResponse409Headers struct {
+	RetryAfter *int
+}
+
+type PutServiceStandardsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *struct {
+		Standards []ServiceStandard `json:"standards"`
+	}
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *UnsupportedMediaType
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *UnprocessableEntity
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PutServiceStandardsResponse401Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PutServiceStandardsResponse409Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PutServiceStandardsResponse) GetJSON200() *struct {
+	Standards []ServiceStandard `json:"standards"`
+} {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r PutServiceStandardsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r PutServiceStandardsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r PutServiceStandardsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r PutServiceStandardsResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r PutServiceStandardsResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r PutServiceStandardsResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r PutServiceStandardsResponse) GetJSON415() *UnsupportedMediaType {
+	return r.JSON415
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r PutServiceStandardsResponse) GetJSON422() *UnprocessableEntity {
+	return r.JSON422
+}
+
+// GetBody returns the raw response body bytes
+func (r PutServiceStandardsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PutServiceStandardsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PutServiceStandardsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PutServiceStandardsResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -25227,6 +32520,16 @@ func (r ListMigrationsResponse) ContentType() string {
 	return ""
 }
 
+// GetMigrationResponse200Headers the declared response headers of an HTTP 200 response for GetMigration
+type GetMigrationResponse200Headers struct {
+	ETag *string
+}
+
+// GetMigrationResponse304Headers the declared response headers of an HTTP 304 response for GetMigration
+type GetMigrationResponse304Headers struct {
+	ETag *string
+}
+
 // GetMigrationResponse401Headers the declared response headers of an HTTP 401 response for GetMigration
 type GetMigrationResponse401Headers struct {
 	WWWAuthenticate *string
@@ -25247,6 +32550,10 @@ type GetMigrationResponse struct {
 	JSON404 *NotFound
 	// JSONDefault the response for an HTTP default `application/json` response
 	JSONDefault *Error
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetMigrationResponse200Headers
+	// Headers304 the parsed response headers for an HTTP 304 response
+	Headers304 *GetMigrationResponse304Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetMigrationResponse401Headers
 }
@@ -25304,6 +32611,734 @@ func (r GetMigrationResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetMigrationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetTierRunResponse200Headers the declared response headers of an HTTP 200 response for GetTierRun
+type GetTierRunResponse200Headers struct {
+	ETag *string
+}
+
+// GetTierRunResponse304Headers the declared response headers of an HTTP 304 response for GetTierRun
+type GetTierRunResponse304Headers struct {
+	ETag *string
+}
+
+// GetTierRunResponse401Headers the declared response headers of an HTTP 401 response for GetTierRun
+type GetTierRunResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type GetTierRunResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *TierRun
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetTierRunResponse200Headers
+	// Headers304 the parsed response headers for an HTTP 304 response
+	Headers304 *GetTierRunResponse304Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetTierRunResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetTierRunResponse) GetJSON200() *TierRun {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetTierRunResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetTierRunResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetTierRunResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetTierRunResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetBody returns the raw response body bytes
+func (r GetTierRunResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetTierRunResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetTierRunResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetTierRunResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListTierSchemesResponse401Headers the declared response headers of an HTTP 401 response for ListTierSchemes
+type ListTierSchemesResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type ListTierSchemesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *struct {
+		Items      []TierScheme `json:"items"`
+		NextCursor *string      `json:"next_cursor,omitempty"`
+
+		// Total How many items the whole list holds (every page): exact, or an estimate when total_estimated is true.
+		Total int `json:"total"`
+
+		// TotalEstimated true when total is an estimate (a large list is not counted row by row).
+		TotalEstimated bool `json:"total_estimated"`
+	}
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListTierSchemesResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListTierSchemesResponse) GetJSON200() *struct {
+	Items      []TierScheme `json:"items"`
+	NextCursor *string      `json:"next_cursor,omitempty"`
+
+	// Total How many items the whole list holds (every page): exact, or an estimate when total_estimated is true.
+	Total int `json:"total"`
+
+	// TotalEstimated true when total is an estimate (a large list is not counted row by row).
+	TotalEstimated bool `json:"total_estimated"`
+} {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListTierSchemesResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListTierSchemesResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListTierSchemesResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetBody returns the raw response body bytes
+func (r ListTierSchemesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListTierSchemesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListTierSchemesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListTierSchemesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateTierSchemeResponse201Headers the declared response headers of an HTTP 201 response for CreateTierScheme
+type CreateTierSchemeResponse201Headers struct {
+	ETag               *string
+	IdempotentReplayed *string
+	Location           *string
+}
+
+// CreateTierSchemeResponse401Headers the declared response headers of an HTTP 401 response for CreateTierScheme
+type CreateTierSchemeResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// CreateTierSchemeResponse409Headers the declared response headers of an HTTP 409 response for CreateTierScheme
+type CreateTierSchemeResponse409Headers struct {
+	RetryAfter *int
+}
+
+type CreateTierSchemeResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *TierScheme
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *UnsupportedMediaType
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *UnprocessableEntity
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *CreateTierSchemeResponse201Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CreateTierSchemeResponse401Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *CreateTierSchemeResponse409Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateTierSchemeResponse) GetJSON201() *TierScheme {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateTierSchemeResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateTierSchemeResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateTierSchemeResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r CreateTierSchemeResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r CreateTierSchemeResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r CreateTierSchemeResponse) GetJSON415() *UnsupportedMediaType {
+	return r.JSON415
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r CreateTierSchemeResponse) GetJSON422() *UnprocessableEntity {
+	return r.JSON422
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateTierSchemeResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateTierSchemeResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateTierSchemeResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateTierSchemeResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetTierSchemeResponse200Headers the declared response headers of an HTTP 200 response for GetTierScheme
+type GetTierSchemeResponse200Headers struct {
+	ETag *string
+}
+
+// GetTierSchemeResponse304Headers the declared response headers of an HTTP 304 response for GetTierScheme
+type GetTierSchemeResponse304Headers struct {
+	ETag *string
+}
+
+// GetTierSchemeResponse401Headers the declared response headers of an HTTP 401 response for GetTierScheme
+type GetTierSchemeResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type GetTierSchemeResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *TierScheme
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetTierSchemeResponse200Headers
+	// Headers304 the parsed response headers for an HTTP 304 response
+	Headers304 *GetTierSchemeResponse304Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetTierSchemeResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetTierSchemeResponse) GetJSON200() *TierScheme {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetTierSchemeResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetTierSchemeResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetTierSchemeResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetTierSchemeResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetBody returns the raw response body bytes
+func (r GetTierSchemeResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetTierSchemeResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetTierSchemeResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetTierSchemeResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PatchTierSchemeResponse200Headers the declared response headers of an HTTP 200 response for PatchTierScheme
+type PatchTierSchemeResponse200Headers struct {
+	ETag *string
+}
+
+// PatchTierSchemeResponse401Headers the declared response headers of an HTTP 401 response for PatchTierScheme
+type PatchTierSchemeResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// PatchTierSchemeResponse409Headers the declared response headers of an HTTP 409 response for PatchTierScheme
+type PatchTierSchemeResponse409Headers struct {
+	RetryAfter *int
+}
+
+type PatchTierSchemeResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *TierScheme
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON412 the response for an HTTP 412 `application/json` response
+	JSON412 *PreconditionFailed
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *UnsupportedMediaType
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *UnprocessableEntity
+	// JSON428 the response for an HTTP 428 `application/json` response
+	JSON428 *PreconditionRequired
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *PatchTierSchemeResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PatchTierSchemeResponse401Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PatchTierSchemeResponse409Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PatchTierSchemeResponse) GetJSON200() *TierScheme {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r PatchTierSchemeResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r PatchTierSchemeResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r PatchTierSchemeResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r PatchTierSchemeResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r PatchTierSchemeResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON412 returns the response for an HTTP 412 `application/json` response
+func (r PatchTierSchemeResponse) GetJSON412() *PreconditionFailed {
+	return r.JSON412
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r PatchTierSchemeResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r PatchTierSchemeResponse) GetJSON415() *UnsupportedMediaType {
+	return r.JSON415
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r PatchTierSchemeResponse) GetJSON422() *UnprocessableEntity {
+	return r.JSON422
+}
+
+// GetJSON428 returns the response for an HTTP 428 `application/json` response
+func (r PatchTierSchemeResponse) GetJSON428() *PreconditionRequired {
+	return r.JSON428
+}
+
+// GetBody returns the raw response body bytes
+func (r PatchTierSchemeResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PatchTierSchemeResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PatchTierSchemeResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PatchTierSchemeResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PreviewTierSchemeResponse401Headers the declared response headers of an HTTP 401 response for PreviewTierScheme
+type PreviewTierSchemeResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// PreviewTierSchemeResponse409Headers the declared response headers of an HTTP 409 response for PreviewTierScheme
+type PreviewTierSchemeResponse409Headers struct {
+	RetryAfter *int
+}
+
+type PreviewTierSchemeResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *TierPreview
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *UnsupportedMediaType
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *UnprocessableEntity
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PreviewTierSchemeResponse401Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PreviewTierSchemeResponse409Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PreviewTierSchemeResponse) GetJSON200() *TierPreview {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r PreviewTierSchemeResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r PreviewTierSchemeResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r PreviewTierSchemeResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r PreviewTierSchemeResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r PreviewTierSchemeResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r PreviewTierSchemeResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r PreviewTierSchemeResponse) GetJSON415() *UnsupportedMediaType {
+	return r.JSON415
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r PreviewTierSchemeResponse) GetJSON422() *UnprocessableEntity {
+	return r.JSON422
+}
+
+// GetBody returns the raw response body bytes
+func (r PreviewTierSchemeResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PreviewTierSchemeResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PreviewTierSchemeResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PreviewTierSchemeResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// RecalculateTiersResponse202Headers the declared response headers of an HTTP 202 response for RecalculateTiers
+type RecalculateTiersResponse202Headers struct {
+	IdempotentReplayed *string
+	Location           *string
+}
+
+// RecalculateTiersResponse401Headers the declared response headers of an HTTP 401 response for RecalculateTiers
+type RecalculateTiersResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// RecalculateTiersResponse409Headers the declared response headers of an HTTP 409 response for RecalculateTiers
+type RecalculateTiersResponse409Headers struct {
+	RetryAfter *int
+}
+
+type RecalculateTiersResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON202 the response for an HTTP 202 `application/json` response
+	JSON202 *TierRun
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *Conflict
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *UnprocessableEntity
+	// Headers202 the parsed response headers for an HTTP 202 response
+	Headers202 *RecalculateTiersResponse202Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *RecalculateTiersResponse401Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *RecalculateTiersResponse409Headers
+}
+
+// GetJSON202 returns the response for an HTTP 202 `application/json` response
+func (r RecalculateTiersResponse) GetJSON202() *TierRun {
+	return r.JSON202
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r RecalculateTiersResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r RecalculateTiersResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r RecalculateTiersResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r RecalculateTiersResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r RecalculateTiersResponse) GetJSON409() *Conflict {
+	return r.JSON409
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r RecalculateTiersResponse) GetJSON422() *UnprocessableEntity {
+	return r.JSON422
+}
+
+// GetBody returns the raw response body bytes
+func (r RecalculateTiersResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RecalculateTiersResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RecalculateTiersResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RecalculateTiersResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -25406,7 +33441,9 @@ func (r ListUsersResponse) ContentType() string {
 
 // CreateUserResponse201Headers the declared response headers of an HTTP 201 response for CreateUser
 type CreateUserResponse201Headers struct {
+	ETag               *string
 	IdempotentReplayed *string
+	Location           *string
 }
 
 // CreateUserResponse401Headers the declared response headers of an HTTP 401 response for CreateUser
@@ -25522,6 +33559,16 @@ func (r CreateUserResponse) ContentType() string {
 	return ""
 }
 
+// GetUserResponse200Headers the declared response headers of an HTTP 200 response for GetUser
+type GetUserResponse200Headers struct {
+	ETag *string
+}
+
+// GetUserResponse304Headers the declared response headers of an HTTP 304 response for GetUser
+type GetUserResponse304Headers struct {
+	ETag *string
+}
+
 // GetUserResponse401Headers the declared response headers of an HTTP 401 response for GetUser
 type GetUserResponse401Headers struct {
 	WWWAuthenticate *string
@@ -25542,6 +33589,10 @@ type GetUserResponse struct {
 	JSON404 *NotFound
 	// JSONDefault the response for an HTTP default `application/json` response
 	JSONDefault *Error
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetUserResponse200Headers
+	// Headers304 the parsed response headers for an HTTP 304 response
+	Headers304 *GetUserResponse304Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetUserResponse401Headers
 }
@@ -25630,12 +33681,16 @@ type UpdateUserResponse struct {
 	JSON404 *NotFound
 	// JSON409 the response for an HTTP 409 `application/json` response
 	JSON409 *Conflict
+	// JSON412 the response for an HTTP 412 `application/json` response
+	JSON412 *PreconditionFailed
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
 	JSON415 *UnsupportedMediaType
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *UnprocessableEntity
+	// JSON428 the response for an HTTP 428 `application/json` response
+	JSON428 *PreconditionRequired
 	// JSONDefault the response for an HTTP default `application/json` response
 	JSONDefault *Error
 	// Headers401 the parsed response headers for an HTTP 401 response
@@ -25674,6 +33729,11 @@ func (r UpdateUserResponse) GetJSON409() *Conflict {
 	return r.JSON409
 }
 
+// GetJSON412 returns the response for an HTTP 412 `application/json` response
+func (r UpdateUserResponse) GetJSON412() *PreconditionFailed {
+	return r.JSON412
+}
+
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
 func (r UpdateUserResponse) GetJSON413() *PayloadTooLarge {
 	return r.JSON413
@@ -25687,6 +33747,11 @@ func (r UpdateUserResponse) GetJSON415() *UnsupportedMediaType {
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
 func (r UpdateUserResponse) GetJSON422() *UnprocessableEntity {
 	return r.JSON422
+}
+
+// GetJSON428 returns the response for an HTTP 428 `application/json` response
+func (r UpdateUserResponse) GetJSON428() *PreconditionRequired {
+	return r.JSON428
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
@@ -26166,8 +34231,8 @@ func (c *ClientWithResponses) ListAbnormalitiesWithResponse(ctx context.Context,
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /api/v1/abnormalities/{id} (the `GetAbnormality` operationId).
-func (c *ClientWithResponses) GetAbnormalityWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*GetAbnormalityResponse, error) {
-	rsp, err := c.GetAbnormality(ctx, id, reqEditors...)
+func (c *ClientWithResponses) GetAbnormalityWithResponse(ctx context.Context, id int, params *GetAbnormalityParams, reqEditors ...RequestEditorFn) (*GetAbnormalityResponse, error) {
+	rsp, err := c.GetAbnormality(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -26181,8 +34246,8 @@ func (c *ClientWithResponses) GetAbnormalityWithResponse(ctx context.Context, id
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /api/v1/abnormalities/{id} (the `PatchAbnormality` operationId).
-func (c *ClientWithResponses) PatchAbnormalityWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchAbnormalityResponse, error) {
-	rsp, err := c.PatchAbnormalityWithBody(ctx, id, contentType, body, reqEditors...)
+func (c *ClientWithResponses) PatchAbnormalityWithBodyWithResponse(ctx context.Context, id int, params *PatchAbnormalityParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchAbnormalityResponse, error) {
+	rsp, err := c.PatchAbnormalityWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -26196,8 +34261,8 @@ func (c *ClientWithResponses) PatchAbnormalityWithBodyWithResponse(ctx context.C
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /api/v1/abnormalities/{id} (the `PatchAbnormality` operationId).
-func (c *ClientWithResponses) PatchAbnormalityWithResponse(ctx context.Context, id int, body PatchAbnormalityJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchAbnormalityResponse, error) {
-	rsp, err := c.PatchAbnormality(ctx, id, body, reqEditors...)
+func (c *ClientWithResponses) PatchAbnormalityWithResponse(ctx context.Context, id int, params *PatchAbnormalityParams, body PatchAbnormalityJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchAbnormalityResponse, error) {
+	rsp, err := c.PatchAbnormality(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -26241,6 +34306,19 @@ func (c *ClientWithResponses) CreateAccessRequestWithResponse(ctx context.Contex
 		return nil, err
 	}
 	return ParseCreateAccessRequestResponse(rsp)
+}
+
+// GetAccessRequestWithResponse One access request: your own, or one you may decide (404 otherwise, exactly as when missing)
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/access-requests/{id} (the `GetAccessRequest` operationId).
+func (c *ClientWithResponses) GetAccessRequestWithResponse(ctx context.Context, id int, params *GetAccessRequestParams, reqEditors ...RequestEditorFn) (*GetAccessRequestResponse, error) {
+	rsp, err := c.GetAccessRequest(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetAccessRequestResponse(rsp)
 }
 
 // ApproveAccessRequestWithBodyWithResponse Approve (the owner's manager or the GM); the grant lasts 7 days
@@ -26386,8 +34464,8 @@ func (c *ClientWithResponses) LogoutWithResponse(ctx context.Context, reqEditors
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /api/v1/calendar/festivals/{year} (the `Festivals` operationId).
-func (c *ClientWithResponses) FestivalsWithResponse(ctx context.Context, year int, reqEditors ...RequestEditorFn) (*FestivalsResponse, error) {
-	rsp, err := c.Festivals(ctx, year, reqEditors...)
+func (c *ClientWithResponses) FestivalsWithResponse(ctx context.Context, year int, params *FestivalsParams, reqEditors ...RequestEditorFn) (*FestivalsResponse, error) {
+	rsp, err := c.Festivals(ctx, year, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -26405,6 +34483,19 @@ func (c *ClientWithResponses) DeleteCalendarOverrideWithResponse(ctx context.Con
 		return nil, err
 	}
 	return ParseDeleteCalendarOverrideResponse(rsp)
+}
+
+// GetCalendarOverrideWithResponse The override of one date (404 when the date has none)
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/calendar/overrides/{date} (the `GetCalendarOverride` operationId).
+func (c *ClientWithResponses) GetCalendarOverrideWithResponse(ctx context.Context, date openapi_types.Date, params *GetCalendarOverrideParams, reqEditors ...RequestEditorFn) (*GetCalendarOverrideResponse, error) {
+	rsp, err := c.GetCalendarOverride(ctx, date, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetCalendarOverrideResponse(rsp)
 }
 
 // PutCalendarOverrideWithBodyWithResponse Add or replace an override (administrators only; audited)
@@ -26453,8 +34544,8 @@ func (c *ClientWithResponses) WorkingDaysWithResponse(ctx context.Context, param
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /api/v1/calendar/{year} (the `CalendarYear` operationId).
-func (c *ClientWithResponses) CalendarYearWithResponse(ctx context.Context, year int, reqEditors ...RequestEditorFn) (*CalendarYearResponse, error) {
-	rsp, err := c.CalendarYear(ctx, year, reqEditors...)
+func (c *ClientWithResponses) CalendarYearWithResponse(ctx context.Context, year int, params *CalendarYearParams, reqEditors ...RequestEditorFn) (*CalendarYearResponse, error) {
+	rsp, err := c.CalendarYear(ctx, year, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -26466,8 +34557,8 @@ func (c *ClientWithResponses) CalendarYearWithResponse(ctx context.Context, year
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /api/v1/card-template (the `CardTemplate` operationId).
-func (c *ClientWithResponses) CardTemplateWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*CardTemplateResponse, error) {
-	rsp, err := c.CardTemplate(ctx, reqEditors...)
+func (c *ClientWithResponses) CardTemplateWithResponse(ctx context.Context, params *CardTemplateParams, reqEditors ...RequestEditorFn) (*CardTemplateResponse, error) {
+	rsp, err := c.CardTemplate(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -26505,8 +34596,8 @@ func (c *ClientWithResponses) PutCardTemplateWithResponse(ctx context.Context, b
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /api/v1/complaint-rules (the `GetComplaintRules` operationId).
-func (c *ClientWithResponses) GetComplaintRulesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetComplaintRulesResponse, error) {
-	rsp, err := c.GetComplaintRules(ctx, reqEditors...)
+func (c *ClientWithResponses) GetComplaintRulesWithResponse(ctx context.Context, params *GetComplaintRulesParams, reqEditors ...RequestEditorFn) (*GetComplaintRulesResponse, error) {
+	rsp, err := c.GetComplaintRules(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -26636,8 +34727,8 @@ func (c *ClientWithResponses) ComplaintLedgerXLSXWithResponse(ctx context.Contex
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /api/v1/complaints/{id} (the `GetComplaint` operationId).
-func (c *ClientWithResponses) GetComplaintWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*GetComplaintResponse, error) {
-	rsp, err := c.GetComplaint(ctx, id, reqEditors...)
+func (c *ClientWithResponses) GetComplaintWithResponse(ctx context.Context, id int, params *GetComplaintParams, reqEditors ...RequestEditorFn) (*GetComplaintResponse, error) {
+	rsp, err := c.GetComplaint(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -26739,8 +34830,8 @@ func (c *ClientWithResponses) ComplaintEventsWithResponse(ctx context.Context, i
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/complaints/{id}/link-customer (the `LinkComplaintCustomer` operationId).
-func (c *ClientWithResponses) LinkComplaintCustomerWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*LinkComplaintCustomerResponse, error) {
-	rsp, err := c.LinkComplaintCustomerWithBody(ctx, id, contentType, body, reqEditors...)
+func (c *ClientWithResponses) LinkComplaintCustomerWithBodyWithResponse(ctx context.Context, id int, params *LinkComplaintCustomerParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*LinkComplaintCustomerResponse, error) {
+	rsp, err := c.LinkComplaintCustomerWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -26754,8 +34845,8 @@ func (c *ClientWithResponses) LinkComplaintCustomerWithBodyWithResponse(ctx cont
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/complaints/{id}/link-customer (the `LinkComplaintCustomer` operationId).
-func (c *ClientWithResponses) LinkComplaintCustomerWithResponse(ctx context.Context, id int, body LinkComplaintCustomerJSONRequestBody, reqEditors ...RequestEditorFn) (*LinkComplaintCustomerResponse, error) {
-	rsp, err := c.LinkComplaintCustomer(ctx, id, body, reqEditors...)
+func (c *ClientWithResponses) LinkComplaintCustomerWithResponse(ctx context.Context, id int, params *LinkComplaintCustomerParams, body LinkComplaintCustomerJSONRequestBody, reqEditors ...RequestEditorFn) (*LinkComplaintCustomerResponse, error) {
+	rsp, err := c.LinkComplaintCustomer(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -26769,8 +34860,8 @@ func (c *ClientWithResponses) LinkComplaintCustomerWithResponse(ctx context.Cont
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/complaints/{id}/transitions (the `MoveComplaint` operationId).
-func (c *ClientWithResponses) MoveComplaintWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MoveComplaintResponse, error) {
-	rsp, err := c.MoveComplaintWithBody(ctx, id, contentType, body, reqEditors...)
+func (c *ClientWithResponses) MoveComplaintWithBodyWithResponse(ctx context.Context, id int, params *MoveComplaintParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MoveComplaintResponse, error) {
+	rsp, err := c.MoveComplaintWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -26784,8 +34875,8 @@ func (c *ClientWithResponses) MoveComplaintWithBodyWithResponse(ctx context.Cont
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/complaints/{id}/transitions (the `MoveComplaint` operationId).
-func (c *ClientWithResponses) MoveComplaintWithResponse(ctx context.Context, id int, body MoveComplaintJSONRequestBody, reqEditors ...RequestEditorFn) (*MoveComplaintResponse, error) {
-	rsp, err := c.MoveComplaint(ctx, id, body, reqEditors...)
+func (c *ClientWithResponses) MoveComplaintWithResponse(ctx context.Context, id int, params *MoveComplaintParams, body MoveComplaintJSONRequestBody, reqEditors ...RequestEditorFn) (*MoveComplaintResponse, error) {
+	rsp, err := c.MoveComplaint(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -26810,12 +34901,25 @@ func (c *ClientWithResponses) FindContactsWithResponse(ctx context.Context, para
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /api/v1/contacts/{id} (the `DeleteContact` operationId).
-func (c *ClientWithResponses) DeleteContactWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*DeleteContactResponse, error) {
-	rsp, err := c.DeleteContact(ctx, id, reqEditors...)
+func (c *ClientWithResponses) DeleteContactWithResponse(ctx context.Context, id int, params *DeleteContactParams, reqEditors ...RequestEditorFn) (*DeleteContactResponse, error) {
+	rsp, err := c.DeleteContact(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
 	return ParseDeleteContactResponse(rsp)
+}
+
+// GetContactWithResponse One contact, its mobile masked (404 when its customer is out of your scope, exactly as when missing)
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/contacts/{id} (the `GetContact` operationId).
+func (c *ClientWithResponses) GetContactWithResponse(ctx context.Context, id int, params *GetContactParams, reqEditors ...RequestEditorFn) (*GetContactResponse, error) {
+	rsp, err := c.GetContact(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetContactResponse(rsp)
 }
 
 // UpdateContactWithBodyWithResponse Change a contact (send the version you read)
@@ -26888,8 +34992,8 @@ func (c *ClientWithResponses) PhoneFollowUpsWithResponse(ctx context.Context, pa
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /api/v1/customer-fields (the `CustomerFields` operationId).
-func (c *ClientWithResponses) CustomerFieldsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*CustomerFieldsResponse, error) {
-	rsp, err := c.CustomerFields(ctx, reqEditors...)
+func (c *ClientWithResponses) CustomerFieldsWithResponse(ctx context.Context, params *CustomerFieldsParams, reqEditors ...RequestEditorFn) (*CustomerFieldsResponse, error) {
+	rsp, err := c.CustomerFields(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -26969,7 +35073,7 @@ func (c *ClientWithResponses) CreateCustomerWithResponse(ctx context.Context, pa
 
 // ExportCustomersWithResponse Export the filtered customer list as CSV or XLSX (audited)
 //
-// Only customers in your scope, in the list's order (sort as for the list; newest first by default). The first line records who exported and when (China time, in the request's language); cells starting with = + - @ are neutralised with a leading apostrophe. CSV is UTF-8 with a byte-order mark. Columns: code, name, short name, kind, USCC, legal representative, stage, source, region and industry codes, address, the primary contact and their mobile, tags, owner (name and ID), notes, created at. The mobile is masked (138****5678) unless `reveal_reason` is given by a user who may reveal mobiles (gm, sales manager, account manager, service): then it is in full, and the export's audit entry records the reason. The audit entry records the whole filter, the format and the row count. Kind, stage and source are written in Chinese (企业, 潜在, 展会 …, the words an import reads back) unless the request's language is English.
+// Only customers in your scope, in the list's order (sort as for the list; newest first by default). The first line is the header: who exported and when (China time, in the request's language) is the CSV's last line (`#kehu-export,…`) and the XLSX's document properties and second sheet; cells starting with = + - @ are neutralised with a leading apostrophe. CSV is UTF-8 with a byte-order mark. Columns: code, name, short name, kind, USCC, legal representative, stage, source, region and industry codes, address, the contact (one row per contact, the primary first, the customer's columns repeated; a customer without contacts takes one row) with title, mobile, email and whether primary, tags (apart by ;, a tag holding a separator in double quotes), owner (name and ID), notes, created at. The mobile is masked (138****5678) unless `reveal_reason` is given by a user who may reveal mobiles (gm, sales manager, account manager, service): then it is in full, and the export's audit entry records the reason. The audit entry records the whole filter, the format and the row count. Kind, stage and source are written in Chinese (企业, 潜在, 展会 …, the words an import reads back) unless the request's language is English.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -27030,8 +35134,8 @@ func (c *ClientWithResponses) DeleteCustomerWithResponse(ctx context.Context, id
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /api/v1/customers/{id} (the `GetCustomer` operationId).
-func (c *ClientWithResponses) GetCustomerWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*GetCustomerResponse, error) {
-	rsp, err := c.GetCustomer(ctx, id, reqEditors...)
+func (c *ClientWithResponses) GetCustomerWithResponse(ctx context.Context, id int, params *GetCustomerParams, reqEditors ...RequestEditorFn) (*GetCustomerResponse, error) {
+	rsp, err := c.GetCustomer(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -27116,8 +35220,8 @@ func (c *ClientWithResponses) CardRevisionsWithResponse(ctx context.Context, id 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /api/v1/customers/{id}/card/revisions/{n}/diff (the `CardDiff` operationId).
-func (c *ClientWithResponses) CardDiffWithResponse(ctx context.Context, id int, n int, reqEditors ...RequestEditorFn) (*CardDiffResponse, error) {
-	rsp, err := c.CardDiff(ctx, id, n, reqEditors...)
+func (c *ClientWithResponses) CardDiffWithResponse(ctx context.Context, id int, n int, params *CardDiffParams, reqEditors ...RequestEditorFn) (*CardDiffResponse, error) {
+	rsp, err := c.CardDiff(ctx, id, n, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -27241,8 +35345,8 @@ func (c *ClientWithResponses) CreateInteractionWithResponse(ctx context.Context,
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/customers/{id}/merge (the `MergeCustomer` operationId).
-func (c *ClientWithResponses) MergeCustomerWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MergeCustomerResponse, error) {
-	rsp, err := c.MergeCustomerWithBody(ctx, id, contentType, body, reqEditors...)
+func (c *ClientWithResponses) MergeCustomerWithBodyWithResponse(ctx context.Context, id int, params *MergeCustomerParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*MergeCustomerResponse, error) {
+	rsp, err := c.MergeCustomerWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -27256,8 +35360,8 @@ func (c *ClientWithResponses) MergeCustomerWithBodyWithResponse(ctx context.Cont
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/customers/{id}/merge (the `MergeCustomer` operationId).
-func (c *ClientWithResponses) MergeCustomerWithResponse(ctx context.Context, id int, body MergeCustomerJSONRequestBody, reqEditors ...RequestEditorFn) (*MergeCustomerResponse, error) {
-	rsp, err := c.MergeCustomer(ctx, id, body, reqEditors...)
+func (c *ClientWithResponses) MergeCustomerWithResponse(ctx context.Context, id int, params *MergeCustomerParams, body MergeCustomerJSONRequestBody, reqEditors ...RequestEditorFn) (*MergeCustomerResponse, error) {
+	rsp, err := c.MergeCustomer(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -27275,6 +35379,125 @@ func (c *ClientWithResponses) RestoreCustomerWithResponse(ctx context.Context, i
 		return nil, err
 	}
 	return ParseRestoreCustomerResponse(rsp)
+}
+
+// GetCustomerSalesSummaryWithResponse A customer's sales: last purchase, 3- and 12-month windows
+//
+// Read from the rolling monthly aggregates kept with every sale. A window of N months is the current month (China time) and the N-1 before it. A customer out of your scope answers 404.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/customers/{id}/sales-summary (the `GetCustomerSalesSummary` operationId).
+func (c *ClientWithResponses) GetCustomerSalesSummaryWithResponse(ctx context.Context, id int, params *GetCustomerSalesSummaryParams, reqEditors ...RequestEditorFn) (*GetCustomerSalesSummaryResponse, error) {
+	rsp, err := c.GetCustomerSalesSummary(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetCustomerSalesSummaryResponse(rsp)
+}
+
+// CustomerTierHistoryWithResponse A customer's effective-dated tier history with the inputs of each tier, newest first
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/customers/{id}/tier-history (the `CustomerTierHistory` operationId).
+func (c *ClientWithResponses) CustomerTierHistoryWithResponse(ctx context.Context, id int, params *CustomerTierHistoryParams, reqEditors ...RequestEditorFn) (*CustomerTierHistoryResponse, error) {
+	rsp, err := c.CustomerTierHistory(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCustomerTierHistoryResponse(rsp)
+}
+
+// CustomerTiersWithResponse Each active scheme's current tier of a customer in scope: since when, why (inputs), pending moves, override, and the watch flag
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/customers/{id}/tiers (the `CustomerTiers` operationId).
+func (c *ClientWithResponses) CustomerTiersWithResponse(ctx context.Context, id int, params *CustomerTiersParams, reqEditors ...RequestEditorFn) (*CustomerTiersResponse, error) {
+	rsp, err := c.CustomerTiers(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCustomerTiersResponse(rsp)
+}
+
+// ClearTierOverrideWithResponse End a tier set by hand (tier.override, audited)
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /api/v1/customers/{id}/tiers/{scheme}/override (the `ClearTierOverride` operationId).
+func (c *ClientWithResponses) ClearTierOverrideWithResponse(ctx context.Context, id int, scheme int, reqEditors ...RequestEditorFn) (*ClearTierOverrideResponse, error) {
+	rsp, err := c.ClearTierOverride(ctx, id, scheme, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseClearTierOverrideResponse(rsp)
+}
+
+// OverrideTierWithBodyWithResponse Set a customer's tier by hand until a day, with a reason (tier.override, audited; the owner is told)
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /api/v1/customers/{id}/tiers/{scheme}/override (the `OverrideTier` operationId).
+func (c *ClientWithResponses) OverrideTierWithBodyWithResponse(ctx context.Context, id int, scheme int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*OverrideTierResponse, error) {
+	rsp, err := c.OverrideTierWithBody(ctx, id, scheme, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseOverrideTierResponse(rsp)
+}
+
+// OverrideTierWithResponse Set a customer's tier by hand until a day, with a reason (tier.override, audited; the owner is told)
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /api/v1/customers/{id}/tiers/{scheme}/override (the `OverrideTier` operationId).
+func (c *ClientWithResponses) OverrideTierWithResponse(ctx context.Context, id int, scheme int, body OverrideTierJSONRequestBody, reqEditors ...RequestEditorFn) (*OverrideTierResponse, error) {
+	rsp, err := c.OverrideTier(ctx, id, scheme, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseOverrideTierResponse(rsp)
+}
+
+// ClearWatchFlagWithResponse Remove a customer's watch flag (tier.override, audited)
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /api/v1/customers/{id}/watch-flag (the `ClearWatchFlag` operationId).
+func (c *ClientWithResponses) ClearWatchFlagWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*ClearWatchFlagResponse, error) {
+	rsp, err := c.ClearWatchFlag(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseClearWatchFlagResponse(rsp)
+}
+
+// SetWatchFlagWithBodyWithResponse Flag a customer for watch (重点关注) with a reason: the schemes with a watch level move it there at once (tier.override, audited)
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /api/v1/customers/{id}/watch-flag (the `SetWatchFlag` operationId).
+func (c *ClientWithResponses) SetWatchFlagWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetWatchFlagResponse, error) {
+	rsp, err := c.SetWatchFlagWithBody(ctx, id, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSetWatchFlagResponse(rsp)
+}
+
+// SetWatchFlagWithResponse Flag a customer for watch (重点关注) with a reason: the schemes with a watch level move it there at once (tier.override, audited)
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /api/v1/customers/{id}/watch-flag (the `SetWatchFlag` operationId).
+func (c *ClientWithResponses) SetWatchFlagWithResponse(ctx context.Context, id int, body SetWatchFlagJSONRequestBody, reqEditors ...RequestEditorFn) (*SetWatchFlagResponse, error) {
+	rsp, err := c.SetWatchFlag(ctx, id, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSetWatchFlagResponse(rsp)
 }
 
 // ListImportsWithResponse Your latest imports
@@ -27395,6 +35618,19 @@ func (c *ClientWithResponses) ListIndustriesWithResponse(ctx context.Context, pa
 	return ParseListIndustriesResponse(rsp)
 }
 
+// GetInteractionWithResponse One timeline entry (404 when its customer is out of your scope, exactly as when missing)
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/interactions/{id} (the `GetInteraction` operationId).
+func (c *ClientWithResponses) GetInteractionWithResponse(ctx context.Context, id int, params *GetInteractionParams, reqEditors ...RequestEditorFn) (*GetInteractionResponse, error) {
+	rsp, err := c.GetInteraction(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetInteractionResponse(rsp)
+}
+
 // ListInteractionAttachmentsWithResponse An interaction's attachments
 //
 // Readable by whoever may read the customer; an interaction of a customer out of your scope answers 404.
@@ -27430,8 +35666,8 @@ func (c *ClientWithResponses) UploadInteractionAttachmentWithBodyWithResponse(ct
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /api/v1/me (the `GetMe` operationId).
-func (c *ClientWithResponses) GetMeWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetMeResponse, error) {
-	rsp, err := c.GetMe(ctx, reqEditors...)
+func (c *ClientWithResponses) GetMeWithResponse(ctx context.Context, params *GetMeParams, reqEditors ...RequestEditorFn) (*GetMeResponse, error) {
+	rsp, err := c.GetMe(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -27512,8 +35748,8 @@ func (c *ClientWithResponses) ListNotificationsWithResponse(ctx context.Context,
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /api/v1/notifications/email (the `GetNotifyEmail` operationId).
-func (c *ClientWithResponses) GetNotifyEmailWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetNotifyEmailResponse, error) {
-	rsp, err := c.GetNotifyEmail(ctx, reqEditors...)
+func (c *ClientWithResponses) GetNotifyEmailWithResponse(ctx context.Context, params *GetNotifyEmailParams, reqEditors ...RequestEditorFn) (*GetNotifyEmailResponse, error) {
+	rsp, err := c.GetNotifyEmail(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -27564,8 +35800,8 @@ func (c *ClientWithResponses) ReadNotificationWithResponse(ctx context.Context, 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /api/v1/openapi.json (the `GetOpenAPI` operationId).
-func (c *ClientWithResponses) GetOpenAPIWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetOpenAPIResponse, error) {
-	rsp, err := c.GetOpenAPI(ctx, reqEditors...)
+func (c *ClientWithResponses) GetOpenAPIWithResponse(ctx context.Context, params *GetOpenAPIParams, reqEditors ...RequestEditorFn) (*GetOpenAPIResponse, error) {
+	rsp, err := c.GetOpenAPI(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -27577,12 +35813,100 @@ func (c *ClientWithResponses) GetOpenAPIWithResponse(ctx context.Context, reqEdi
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /api/v1/ping (the `Ping` operationId).
-func (c *ClientWithResponses) PingWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*PingResponse, error) {
-	rsp, err := c.Ping(ctx, reqEditors...)
+func (c *ClientWithResponses) PingWithResponse(ctx context.Context, params *PingParams, reqEditors ...RequestEditorFn) (*PingResponse, error) {
+	rsp, err := c.Ping(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
 	return ParsePingResponse(rsp)
+}
+
+// ListProductsWithResponse Products, by code
+//
+// Readable by every role that reads sales (sales.read).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/products (the `ListProducts` operationId).
+func (c *ClientWithResponses) ListProductsWithResponse(ctx context.Context, params *ListProductsParams, reqEditors ...RequestEditorFn) (*ListProductsResponse, error) {
+	rsp, err := c.ListProducts(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListProductsResponse(rsp)
+}
+
+// CreateProductWithBodyWithResponse Add a product
+//
+// Needs product.manage (gm, sales managers). Audited.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v1/products (the `CreateProduct` operationId).
+func (c *ClientWithResponses) CreateProductWithBodyWithResponse(ctx context.Context, params *CreateProductParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateProductResponse, error) {
+	rsp, err := c.CreateProductWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateProductResponse(rsp)
+}
+
+// CreateProductWithResponse Add a product
+//
+// Needs product.manage (gm, sales managers). Audited.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v1/products (the `CreateProduct` operationId).
+func (c *ClientWithResponses) CreateProductWithResponse(ctx context.Context, params *CreateProductParams, body CreateProductJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateProductResponse, error) {
+	rsp, err := c.CreateProduct(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateProductResponse(rsp)
+}
+
+// GetProductWithResponse One product
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/products/{id} (the `GetProduct` operationId).
+func (c *ClientWithResponses) GetProductWithResponse(ctx context.Context, id int, params *GetProductParams, reqEditors ...RequestEditorFn) (*GetProductResponse, error) {
+	rsp, err := c.GetProduct(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetProductResponse(rsp)
+}
+
+// UpdateProductWithBodyWithResponse Change a product
+//
+// Send the version read in If-Match (or the body's version); a stale one answers 412. Fields left out keep their value. Audited with the changes.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /api/v1/products/{id} (the `UpdateProduct` operationId).
+func (c *ClientWithResponses) UpdateProductWithBodyWithResponse(ctx context.Context, id int, params *UpdateProductParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateProductResponse, error) {
+	rsp, err := c.UpdateProductWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateProductResponse(rsp)
+}
+
+// UpdateProductWithResponse Change a product
+//
+// Send the version read in If-Match (or the body's version); a stale one answers 412. Fields left out keep their value. Audited with the changes.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /api/v1/products/{id} (the `UpdateProduct` operationId).
+func (c *ClientWithResponses) UpdateProductWithResponse(ctx context.Context, id int, params *UpdateProductParams, body UpdateProductJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateProductResponse, error) {
+	rsp, err := c.UpdateProduct(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateProductResponse(rsp)
 }
 
 // SubmitPublicComplaintWithBodyWithResponse A customer files a complaint without signing in
@@ -27620,8 +35944,8 @@ func (c *ClientWithResponses) SubmitPublicComplaintWithResponse(ctx context.Cont
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /api/v1/public/complaints/{token} (the `PublicComplaintStatus` operationId).
-func (c *ClientWithResponses) PublicComplaintStatusWithResponse(ctx context.Context, token string, reqEditors ...RequestEditorFn) (*PublicComplaintStatusResponse, error) {
-	rsp, err := c.PublicComplaintStatus(ctx, token, reqEditors...)
+func (c *ClientWithResponses) PublicComplaintStatusWithResponse(ctx context.Context, token string, params *PublicComplaintStatusParams, reqEditors ...RequestEditorFn) (*PublicComplaintStatusResponse, error) {
+	rsp, err := c.PublicComplaintStatus(ctx, token, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -27660,7 +35984,7 @@ func (c *ClientWithResponses) AnswerCSATWithResponse(ctx context.Context, token 
 
 // ListRegionsWithResponse Regions (GB/T 2260) by name, pinyin, code or parent
 //
-// The region table the pickers read, so a person chooses 省/市/区 by name while records keep the six-digit code. With `q`, the regions whose name or full name contains it (汉字, e.g. 广州 or 深圳南山), whose pinyin starts with or contains it (full pinyin `guangzhou` or initials `gz`), or whose code starts with it (digits), best first: exact names, then prefixes, real units before statistical zones, higher tiers first. With `code`, the chain from the province down to that region. With `parent`, the regions directly under it; with none of these, the provinces. Anyone signed in may read it.
+// The region table the pickers read, so a person chooses 省/市/区 by name while records keep the six-digit code. With `q`, the regions whose name or full name contains it (汉字, e.g. 广州 or 深圳南山), whose pinyin starts with or contains it (full pinyin `guangzhou` or initials `gz`), or whose code starts with it (digits), best first: exact names, then prefixes, real units before statistical zones, higher tiers first. Development zones are found by their code (current or retired, e.g. 320571) or name (苏州工业园区) and carry `maps_to`, the region a record given them is kept as. With `code`, the chain from the province down to that region. With `parent`, the regions directly under it; with none of these, the provinces. Anyone signed in may read it.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -27671,6 +35995,81 @@ func (c *ClientWithResponses) ListRegionsWithResponse(ctx context.Context, param
 		return nil, err
 	}
 	return ParseListRegionsResponse(rsp)
+}
+
+// ListSalesWithResponse Sales lines, newest date first
+//
+// gm and finance see all; sales managers their team's customers' lines; account managers and marketing their own customers' (and those granted to them). Lines of other customers are absent.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/sales (the `ListSales` operationId).
+func (c *ClientWithResponses) ListSalesWithResponse(ctx context.Context, params *ListSalesParams, reqEditors ...RequestEditorFn) (*ListSalesResponse, error) {
+	rsp, err := c.ListSales(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListSalesResponse(rsp)
+}
+
+// CreateSaleWithBodyWithResponse Enter a sales line
+//
+// Needs sales.create (gm, sales managers, account managers) and the customer in your own scope. The customer's aggregates (last purchase, monthly lines, quantity and amount) change in the same transaction. A bad field answers 422 naming it and writes nothing. Audited.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v1/sales (the `CreateSale` operationId).
+func (c *ClientWithResponses) CreateSaleWithBodyWithResponse(ctx context.Context, params *CreateSaleParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateSaleResponse, error) {
+	rsp, err := c.CreateSaleWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateSaleResponse(rsp)
+}
+
+// CreateSaleWithResponse Enter a sales line
+//
+// Needs sales.create (gm, sales managers, account managers) and the customer in your own scope. The customer's aggregates (last purchase, monthly lines, quantity and amount) change in the same transaction. A bad field answers 422 naming it and writes nothing. Audited.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v1/sales (the `CreateSale` operationId).
+func (c *ClientWithResponses) CreateSaleWithResponse(ctx context.Context, params *CreateSaleParams, body CreateSaleJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateSaleResponse, error) {
+	rsp, err := c.CreateSale(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateSaleResponse(rsp)
+}
+
+// ImportSalesWithBodyWithResponse Import sales lines from an ERP export (CSV or XLSX)
+//
+// Needs sales.import (gm, sales managers, finance). multipart/form-data with the part file and, optionally, the field dry_run (as the customer import takes it; any other field is refused with 400 naming it). The header row (within the first 20 rows) needs the columns date (日期/单据日期), customer (客户编码/客户名称/统一社会信用代码: matched by code, USCC or exact name), product (产品编码/物料编码), quantity (数量) and amount (金额/价税合计); external_id (外部编号/单据号/单据编号/单号/订单号/出库单号/凭证号) makes re-runs idempotent: a row whose external_id a line already carries is skipped and counted as existing. Rows at fault are listed with their field and not written; the others are written in transactions of 500, each audited. At most 20,000 rows per file; the import runs in the request. notices name every column not read and warn when the file has no external_id column (a re-run then adds its lines again).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v1/sales/imports (the `ImportSales` operationId).
+func (c *ClientWithResponses) ImportSalesWithBodyWithResponse(ctx context.Context, params *ImportSalesParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ImportSalesResponse, error) {
+	rsp, err := c.ImportSalesWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseImportSalesResponse(rsp)
+}
+
+// GetSaleWithResponse One sales line
+//
+// A line of a customer out of your scope answers 404.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/sales/{id} (the `GetSale` operationId).
+func (c *ClientWithResponses) GetSaleWithResponse(ctx context.Context, id int, params *GetSaleParams, reqEditors ...RequestEditorFn) (*GetSaleResponse, error) {
+	rsp, err := c.GetSale(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetSaleResponse(rsp)
 }
 
 // ListServiceOrdersWithResponse The service register (服务登记簿): the orders you may see, carried-over first, then newest
@@ -27749,8 +36148,8 @@ func (c *ClientWithResponses) ServiceInvoiceQueueWithResponse(ctx context.Contex
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /api/v1/service-orders/{id} (the `GetServiceOrder` operationId).
-func (c *ClientWithResponses) GetServiceOrderWithResponse(ctx context.Context, id int, reqEditors ...RequestEditorFn) (*GetServiceOrderResponse, error) {
-	rsp, err := c.GetServiceOrder(ctx, id, reqEditors...)
+func (c *ClientWithResponses) GetServiceOrderWithResponse(ctx context.Context, id int, params *GetServiceOrderParams, reqEditors ...RequestEditorFn) (*GetServiceOrderResponse, error) {
+	rsp, err := c.GetServiceOrder(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -27762,8 +36161,8 @@ func (c *ClientWithResponses) GetServiceOrderWithResponse(ctx context.Context, i
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/service-orders/{id}/close (the `CloseServiceOrder` operationId).
-func (c *ClientWithResponses) CloseServiceOrderWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CloseServiceOrderResponse, error) {
-	rsp, err := c.CloseServiceOrderWithBody(ctx, id, contentType, body, reqEditors...)
+func (c *ClientWithResponses) CloseServiceOrderWithBodyWithResponse(ctx context.Context, id int, params *CloseServiceOrderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CloseServiceOrderResponse, error) {
+	rsp, err := c.CloseServiceOrderWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -27775,8 +36174,8 @@ func (c *ClientWithResponses) CloseServiceOrderWithBodyWithResponse(ctx context.
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/service-orders/{id}/close (the `CloseServiceOrder` operationId).
-func (c *ClientWithResponses) CloseServiceOrderWithResponse(ctx context.Context, id int, body CloseServiceOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*CloseServiceOrderResponse, error) {
-	rsp, err := c.CloseServiceOrder(ctx, id, body, reqEditors...)
+func (c *ClientWithResponses) CloseServiceOrderWithResponse(ctx context.Context, id int, params *CloseServiceOrderParams, body CloseServiceOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*CloseServiceOrderResponse, error) {
+	rsp, err := c.CloseServiceOrder(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -27788,8 +36187,8 @@ func (c *ClientWithResponses) CloseServiceOrderWithResponse(ctx context.Context,
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/service-orders/{id}/dispatch (the `DispatchServiceOrder` operationId).
-func (c *ClientWithResponses) DispatchServiceOrderWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DispatchServiceOrderResponse, error) {
-	rsp, err := c.DispatchServiceOrderWithBody(ctx, id, contentType, body, reqEditors...)
+func (c *ClientWithResponses) DispatchServiceOrderWithBodyWithResponse(ctx context.Context, id int, params *DispatchServiceOrderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*DispatchServiceOrderResponse, error) {
+	rsp, err := c.DispatchServiceOrderWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -27801,8 +36200,8 @@ func (c *ClientWithResponses) DispatchServiceOrderWithBodyWithResponse(ctx conte
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/service-orders/{id}/dispatch (the `DispatchServiceOrder` operationId).
-func (c *ClientWithResponses) DispatchServiceOrderWithResponse(ctx context.Context, id int, body DispatchServiceOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*DispatchServiceOrderResponse, error) {
-	rsp, err := c.DispatchServiceOrder(ctx, id, body, reqEditors...)
+func (c *ClientWithResponses) DispatchServiceOrderWithResponse(ctx context.Context, id int, params *DispatchServiceOrderParams, body DispatchServiceOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*DispatchServiceOrderResponse, error) {
+	rsp, err := c.DispatchServiceOrder(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -27814,8 +36213,8 @@ func (c *ClientWithResponses) DispatchServiceOrderWithResponse(ctx context.Conte
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/service-orders/{id}/invoice (the `InvoiceServiceOrder` operationId).
-func (c *ClientWithResponses) InvoiceServiceOrderWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*InvoiceServiceOrderResponse, error) {
-	rsp, err := c.InvoiceServiceOrderWithBody(ctx, id, contentType, body, reqEditors...)
+func (c *ClientWithResponses) InvoiceServiceOrderWithBodyWithResponse(ctx context.Context, id int, params *InvoiceServiceOrderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*InvoiceServiceOrderResponse, error) {
+	rsp, err := c.InvoiceServiceOrderWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -27827,8 +36226,8 @@ func (c *ClientWithResponses) InvoiceServiceOrderWithBodyWithResponse(ctx contex
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/service-orders/{id}/invoice (the `InvoiceServiceOrder` operationId).
-func (c *ClientWithResponses) InvoiceServiceOrderWithResponse(ctx context.Context, id int, body InvoiceServiceOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*InvoiceServiceOrderResponse, error) {
-	rsp, err := c.InvoiceServiceOrder(ctx, id, body, reqEditors...)
+func (c *ClientWithResponses) InvoiceServiceOrderWithResponse(ctx context.Context, id int, params *InvoiceServiceOrderParams, body InvoiceServiceOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*InvoiceServiceOrderResponse, error) {
+	rsp, err := c.InvoiceServiceOrder(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -27866,8 +36265,8 @@ func (c *ClientWithResponses) RevealServiceOrderPhoneWithResponse(ctx context.Co
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/service-orders/{id}/settlement (the `SettleServiceOrder` operationId).
-func (c *ClientWithResponses) SettleServiceOrderWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SettleServiceOrderResponse, error) {
-	rsp, err := c.SettleServiceOrderWithBody(ctx, id, contentType, body, reqEditors...)
+func (c *ClientWithResponses) SettleServiceOrderWithBodyWithResponse(ctx context.Context, id int, params *SettleServiceOrderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SettleServiceOrderResponse, error) {
+	rsp, err := c.SettleServiceOrderWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -27879,8 +36278,8 @@ func (c *ClientWithResponses) SettleServiceOrderWithBodyWithResponse(ctx context
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/service-orders/{id}/settlement (the `SettleServiceOrder` operationId).
-func (c *ClientWithResponses) SettleServiceOrderWithResponse(ctx context.Context, id int, body SettleServiceOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*SettleServiceOrderResponse, error) {
-	rsp, err := c.SettleServiceOrder(ctx, id, body, reqEditors...)
+func (c *ClientWithResponses) SettleServiceOrderWithResponse(ctx context.Context, id int, params *SettleServiceOrderParams, body SettleServiceOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*SettleServiceOrderResponse, error) {
+	rsp, err := c.SettleServiceOrder(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -27920,8 +36319,8 @@ func (c *ClientWithResponses) SignServiceOrderWithBodyWithResponse(ctx context.C
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/service-orders/{id}/start (the `StartServiceOrder` operationId).
-func (c *ClientWithResponses) StartServiceOrderWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*StartServiceOrderResponse, error) {
-	rsp, err := c.StartServiceOrderWithBody(ctx, id, contentType, body, reqEditors...)
+func (c *ClientWithResponses) StartServiceOrderWithBodyWithResponse(ctx context.Context, id int, params *StartServiceOrderParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*StartServiceOrderResponse, error) {
+	rsp, err := c.StartServiceOrderWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -27933,8 +36332,8 @@ func (c *ClientWithResponses) StartServiceOrderWithBodyWithResponse(ctx context.
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/service-orders/{id}/start (the `StartServiceOrder` operationId).
-func (c *ClientWithResponses) StartServiceOrderWithResponse(ctx context.Context, id int, body StartServiceOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*StartServiceOrderResponse, error) {
-	rsp, err := c.StartServiceOrder(ctx, id, body, reqEditors...)
+func (c *ClientWithResponses) StartServiceOrderWithResponse(ctx context.Context, id int, params *StartServiceOrderParams, body StartServiceOrderJSONRequestBody, reqEditors ...RequestEditorFn) (*StartServiceOrderResponse, error) {
+	rsp, err := c.StartServiceOrder(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -27948,8 +36347,8 @@ func (c *ClientWithResponses) StartServiceOrderWithResponse(ctx context.Context,
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/service-orders/{id}/work (the `RecordServiceWork` operationId).
-func (c *ClientWithResponses) RecordServiceWorkWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RecordServiceWorkResponse, error) {
-	rsp, err := c.RecordServiceWorkWithBody(ctx, id, contentType, body, reqEditors...)
+func (c *ClientWithResponses) RecordServiceWorkWithBodyWithResponse(ctx context.Context, id int, params *RecordServiceWorkParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RecordServiceWorkResponse, error) {
+	rsp, err := c.RecordServiceWorkWithBody(ctx, id, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -27963,12 +36362,64 @@ func (c *ClientWithResponses) RecordServiceWorkWithBodyWithResponse(ctx context.
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/v1/service-orders/{id}/work (the `RecordServiceWork` operationId).
-func (c *ClientWithResponses) RecordServiceWorkWithResponse(ctx context.Context, id int, body RecordServiceWorkJSONRequestBody, reqEditors ...RequestEditorFn) (*RecordServiceWorkResponse, error) {
-	rsp, err := c.RecordServiceWork(ctx, id, body, reqEditors...)
+func (c *ClientWithResponses) RecordServiceWorkWithResponse(ctx context.Context, id int, params *RecordServiceWorkParams, body RecordServiceWorkJSONRequestBody, reqEditors ...RequestEditorFn) (*RecordServiceWorkResponse, error) {
+	rsp, err := c.RecordServiceWork(ctx, id, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
 	return ParseRecordServiceWorkResponse(rsp)
+}
+
+// ListServiceStandardsWithResponse Service standards per scheme level (服务标准): dedicated manager, visit cadence in working days, channel mix, complaint deadlines
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/service-standards (the `ListServiceStandards` operationId).
+func (c *ClientWithResponses) ListServiceStandardsWithResponse(ctx context.Context, params *ListServiceStandardsParams, reqEditors ...RequestEditorFn) (*ListServiceStandardsResponse, error) {
+	rsp, err := c.ListServiceStandards(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListServiceStandardsResponse(rsp)
+}
+
+// ListStandardViolationsWithResponse Customers in scope whose tier asks for a dedicated manager and whose owner is not one (disabled, or not an account or sales manager)
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/service-standards/violations (the `ListStandardViolations` operationId).
+func (c *ClientWithResponses) ListStandardViolationsWithResponse(ctx context.Context, params *ListStandardViolationsParams, reqEditors ...RequestEditorFn) (*ListStandardViolationsResponse, error) {
+	rsp, err := c.ListStandardViolations(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListStandardViolationsResponse(rsp)
+}
+
+// PutServiceStandardsWithBodyWithResponse Replace a scheme's service standards (tier.manage, audited)
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /api/v1/service-standards/{scheme} (the `PutServiceStandards` operationId).
+func (c *ClientWithResponses) PutServiceStandardsWithBodyWithResponse(ctx context.Context, scheme int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutServiceStandardsResponse, error) {
+	rsp, err := c.PutServiceStandardsWithBody(ctx, scheme, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePutServiceStandardsResponse(rsp)
+}
+
+// PutServiceStandardsWithResponse Replace a scheme's service standards (tier.manage, audited)
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /api/v1/service-standards/{scheme} (the `PutServiceStandards` operationId).
+func (c *ClientWithResponses) PutServiceStandardsWithResponse(ctx context.Context, scheme int, body PutServiceStandardsJSONRequestBody, reqEditors ...RequestEditorFn) (*PutServiceStandardsResponse, error) {
+	rsp, err := c.PutServiceStandards(ctx, scheme, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePutServiceStandardsResponse(rsp)
 }
 
 // ListMigrationsWithResponse Schema migrations, applied and pending
@@ -27989,12 +36440,156 @@ func (c *ClientWithResponses) ListMigrationsWithResponse(ctx context.Context, pa
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /api/v1/system/migrations/{version} (the `GetMigration` operationId).
-func (c *ClientWithResponses) GetMigrationWithResponse(ctx context.Context, version int, reqEditors ...RequestEditorFn) (*GetMigrationResponse, error) {
-	rsp, err := c.GetMigration(ctx, version, reqEditors...)
+func (c *ClientWithResponses) GetMigrationWithResponse(ctx context.Context, version int, params *GetMigrationParams, reqEditors ...RequestEditorFn) (*GetMigrationResponse, error) {
+	rsp, err := c.GetMigration(ctx, version, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
 	return ParseGetMigrationResponse(rsp)
+}
+
+// GetTierRunWithResponse A recalculation run's progress
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/tier-runs/{id} (the `GetTierRun` operationId).
+func (c *ClientWithResponses) GetTierRunWithResponse(ctx context.Context, id int, params *GetTierRunParams, reqEditors ...RequestEditorFn) (*GetTierRunResponse, error) {
+	rsp, err := c.GetTierRun(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetTierRunResponse(rsp)
+}
+
+// ListTierSchemesWithResponse Tier schemes, active or not, by id (tier.read or tier.manage)
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/tier-schemes (the `ListTierSchemes` operationId).
+func (c *ClientWithResponses) ListTierSchemesWithResponse(ctx context.Context, params *ListTierSchemesParams, reqEditors ...RequestEditorFn) (*ListTierSchemesResponse, error) {
+	rsp, err := c.ListTierSchemes(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListTierSchemesResponse(rsp)
+}
+
+// CreateTierSchemeWithBodyWithResponse Add a tier scheme as its version 1 (tier.manage, audited)
+//
+// Thresholds are validated by kind: abc levels' cumulative_pct rise to 100; bank levels' min_amount fall to 0 (one level may be the watch flag level); value levels' min_score fall to 0 with weights adding to 100; behaviour levels' conditions loosen down the list and the last has none. A scheme whose thresholds overlap is refused (422) naming levels[i].field.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v1/tier-schemes (the `CreateTierScheme` operationId).
+func (c *ClientWithResponses) CreateTierSchemeWithBodyWithResponse(ctx context.Context, params *CreateTierSchemeParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateTierSchemeResponse, error) {
+	rsp, err := c.CreateTierSchemeWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateTierSchemeResponse(rsp)
+}
+
+// CreateTierSchemeWithResponse Add a tier scheme as its version 1 (tier.manage, audited)
+//
+// Thresholds are validated by kind: abc levels' cumulative_pct rise to 100; bank levels' min_amount fall to 0 (one level may be the watch flag level); value levels' min_score fall to 0 with weights adding to 100; behaviour levels' conditions loosen down the list and the last has none. A scheme whose thresholds overlap is refused (422) naming levels[i].field.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v1/tier-schemes (the `CreateTierScheme` operationId).
+func (c *ClientWithResponses) CreateTierSchemeWithResponse(ctx context.Context, params *CreateTierSchemeParams, body CreateTierSchemeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateTierSchemeResponse, error) {
+	rsp, err := c.CreateTierScheme(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateTierSchemeResponse(rsp)
+}
+
+// GetTierSchemeWithResponse One tier scheme
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/tier-schemes/{id} (the `GetTierScheme` operationId).
+func (c *ClientWithResponses) GetTierSchemeWithResponse(ctx context.Context, id int, params *GetTierSchemeParams, reqEditors ...RequestEditorFn) (*GetTierSchemeResponse, error) {
+	rsp, err := c.GetTierScheme(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetTierSchemeResponse(rsp)
+}
+
+// PatchTierSchemeWithBodyWithResponse Save a scheme's next version (tier.manage, audited)
+//
+// Absent fields stay. version (or If-Match) must be the current version; each save is a new version, kept. Customers keep their standing until the next run.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /api/v1/tier-schemes/{id} (the `PatchTierScheme` operationId).
+func (c *ClientWithResponses) PatchTierSchemeWithBodyWithResponse(ctx context.Context, id int, params *PatchTierSchemeParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchTierSchemeResponse, error) {
+	rsp, err := c.PatchTierSchemeWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePatchTierSchemeResponse(rsp)
+}
+
+// PatchTierSchemeWithResponse Save a scheme's next version (tier.manage, audited)
+//
+// Absent fields stay. version (or If-Match) must be the current version; each save is a new version, kept. Customers keep their standing until the next run.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /api/v1/tier-schemes/{id} (the `PatchTierScheme` operationId).
+func (c *ClientWithResponses) PatchTierSchemeWithResponse(ctx context.Context, id int, params *PatchTierSchemeParams, body PatchTierSchemeJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchTierSchemeResponse, error) {
+	rsp, err := c.PatchTierScheme(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePatchTierSchemeResponse(rsp)
+}
+
+// PreviewTierSchemeWithBodyWithResponse What-if: how many customers the edited scheme would move, and which (tier.manage; saves nothing)
+//
+// The body is a patch over the saved scheme, as PATCH takes it (version is ignored). Every customer is computed now without hysteresis; overrides and watch flags hold. sample names up to 50 moving customers in the caller's scope (none for the admin).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v1/tier-schemes/{id}/preview (the `PreviewTierScheme` operationId).
+func (c *ClientWithResponses) PreviewTierSchemeWithBodyWithResponse(ctx context.Context, id int, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PreviewTierSchemeResponse, error) {
+	rsp, err := c.PreviewTierSchemeWithBody(ctx, id, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePreviewTierSchemeResponse(rsp)
+}
+
+// PreviewTierSchemeWithResponse What-if: how many customers the edited scheme would move, and which (tier.manage; saves nothing)
+//
+// The body is a patch over the saved scheme, as PATCH takes it (version is ignored). Every customer is computed now without hysteresis; overrides and watch flags hold. sample names up to 50 moving customers in the caller's scope (none for the admin).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v1/tier-schemes/{id}/preview (the `PreviewTierScheme` operationId).
+func (c *ClientWithResponses) PreviewTierSchemeWithResponse(ctx context.Context, id int, body PreviewTierSchemeJSONRequestBody, reqEditors ...RequestEditorFn) (*PreviewTierSchemeResponse, error) {
+	rsp, err := c.PreviewTierScheme(ctx, id, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePreviewTierSchemeResponse(rsp)
+}
+
+// RecalculateTiersWithResponse Start a recalculation run now (tier.manage, audited); 202 with the run
+//
+// The background job works the run in batches of customers by id, saving a checkpoint with each; an interrupted run resumes there. A scheme with a run queued or running answers that run. Runs also start nightly.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v1/tier-schemes/{id}/recalculate (the `RecalculateTiers` operationId).
+func (c *ClientWithResponses) RecalculateTiersWithResponse(ctx context.Context, id int, params *RecalculateTiersParams, reqEditors ...RequestEditorFn) (*RecalculateTiersResponse, error) {
+	rsp, err := c.RecalculateTiers(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRecalculateTiersResponse(rsp)
 }
 
 // ListUsersWithResponse Users (administrators only)
@@ -28041,8 +36636,8 @@ func (c *ClientWithResponses) CreateUserWithResponse(ctx context.Context, params
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /api/v1/users/{username} (the `GetUser` operationId).
-func (c *ClientWithResponses) GetUserWithResponse(ctx context.Context, username string, reqEditors ...RequestEditorFn) (*GetUserResponse, error) {
-	rsp, err := c.GetUser(ctx, username, reqEditors...)
+func (c *ClientWithResponses) GetUserWithResponse(ctx context.Context, username string, params *GetUserParams, reqEditors ...RequestEditorFn) (*GetUserResponse, error) {
+	rsp, err := c.GetUser(ctx, username, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -28056,8 +36651,8 @@ func (c *ClientWithResponses) GetUserWithResponse(ctx context.Context, username 
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /api/v1/users/{username} (the `UpdateUser` operationId).
-func (c *ClientWithResponses) UpdateUserWithBodyWithResponse(ctx context.Context, username string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateUserResponse, error) {
-	rsp, err := c.UpdateUserWithBody(ctx, username, contentType, body, reqEditors...)
+func (c *ClientWithResponses) UpdateUserWithBodyWithResponse(ctx context.Context, username string, params *UpdateUserParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateUserResponse, error) {
+	rsp, err := c.UpdateUserWithBody(ctx, username, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -28071,8 +36666,8 @@ func (c *ClientWithResponses) UpdateUserWithBodyWithResponse(ctx context.Context
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PATCH /api/v1/users/{username} (the `UpdateUser` operationId).
-func (c *ClientWithResponses) UpdateUserWithResponse(ctx context.Context, username string, body UpdateUserJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateUserResponse, error) {
-	rsp, err := c.UpdateUser(ctx, username, body, reqEditors...)
+func (c *ClientWithResponses) UpdateUserWithResponse(ctx context.Context, username string, params *UpdateUserParams, body UpdateUserJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateUserResponse, error) {
+	rsp, err := c.UpdateUser(ctx, username, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -28284,6 +36879,9 @@ func ParseGetAbnormalityResponse(rsp *http.Response) (*GetAbnormalityResponse, e
 		}
 		response.JSON200 = &dest
 
+	case rsp.StatusCode == 304:
+		break // No content-type
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -28332,6 +36930,16 @@ func ParseGetAbnormalityResponse(rsp *http.Response) (*GetAbnormalityResponse, e
 			headers.ETag = &value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 304:
+		var headers GetAbnormalityResponse304Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers304 = &headers
 	case rsp.StatusCode == 401:
 		var headers GetAbnormalityResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -28403,6 +37011,13 @@ func ParsePatchAbnormalityResponse(rsp *http.Response) (*PatchAbnormalityRespons
 		}
 		response.JSON409 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest PreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON412 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -28423,6 +37038,13 @@ func ParsePatchAbnormalityResponse(rsp *http.Response) (*PatchAbnormalityRespons
 			return nil, err
 		}
 		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 428:
+		var dest PreconditionRequired
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON428 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error
@@ -28617,12 +37239,26 @@ func ParseCreateAccessRequestResponse(rsp *http.Response) (*CreateAccessRequestR
 	switch {
 	case rsp.StatusCode == 201:
 		var headers CreateAccessRequestResponse201Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
 		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "uri-reference"}); err != nil {
+				return nil, err
+			}
+			headers.Location = &value
 		}
 		response.Headers201 = &headers
 	case rsp.StatusCode == 401:
@@ -28645,6 +37281,96 @@ func ParseCreateAccessRequestResponse(rsp *http.Response) (*CreateAccessRequestR
 			headers.RetryAfter = &value
 		}
 		response.Headers409 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetAccessRequestResponse parses an HTTP response from a GetAccessRequestWithResponse call
+func ParseGetAccessRequestResponse(rsp *http.Response) (*GetAccessRequestResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetAccessRequestResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AccessRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 304:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetAccessRequestResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 304:
+		var headers GetAccessRequestResponse304Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers304 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetAccessRequestResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
 	}
 
 	return response, nil
@@ -29204,8 +37930,53 @@ func ParseLoginResponse(rsp *http.Response) (*LoginResponse, error) {
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers LoginResponse200Headers
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers LoginResponse429Headers
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
@@ -29317,6 +38088,9 @@ func ParseFestivalsResponse(rsp *http.Response) (*FestivalsResponse, error) {
 		}
 		response.JSON200 = &dest
 
+	case rsp.StatusCode == 304:
+		break // No content-type
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -29355,6 +38129,26 @@ func ParseFestivalsResponse(rsp *http.Response) (*FestivalsResponse, error) {
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers FestivalsResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 304:
+		var headers FestivalsResponse304Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers304 = &headers
 	case rsp.StatusCode == 401:
 		var headers FestivalsResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -29464,6 +38258,96 @@ func ParseDeleteCalendarOverrideResponse(rsp *http.Response) (*DeleteCalendarOve
 	return response, nil
 }
 
+// ParseGetCalendarOverrideResponse parses an HTTP response from a GetCalendarOverrideWithResponse call
+func ParseGetCalendarOverrideResponse(rsp *http.Response) (*GetCalendarOverrideResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetCalendarOverrideResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CalendarOverride
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 304:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetCalendarOverrideResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 304:
+		var headers GetCalendarOverrideResponse304Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers304 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetCalendarOverrideResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
 // ParsePutCalendarOverrideResponse parses an HTTP response from a PutCalendarOverrideWithResponse call
 func ParsePutCalendarOverrideResponse(rsp *http.Response) (*PutCalendarOverrideResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -29558,6 +38442,23 @@ func ParsePutCalendarOverrideResponse(rsp *http.Response) (*PutCalendarOverrideR
 	}
 
 	switch {
+	case rsp.StatusCode == 201:
+		var headers PutCalendarOverrideResponse201Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "uri-reference"}); err != nil {
+				return nil, err
+			}
+			headers.Location = &value
+		}
+		response.Headers201 = &headers
 	case rsp.StatusCode == 401:
 		var headers PutCalendarOverrideResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -29608,6 +38509,9 @@ func ParseWorkingDaysResponse(rsp *http.Response) (*WorkingDaysResponse, error) 
 		}
 		response.JSON200 = &dest
 
+	case rsp.StatusCode == 304:
+		break // No content-type
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -29639,6 +38543,26 @@ func ParseWorkingDaysResponse(rsp *http.Response) (*WorkingDaysResponse, error) 
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers WorkingDaysResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 304:
+		var headers WorkingDaysResponse304Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers304 = &headers
 	case rsp.StatusCode == 401:
 		var headers WorkingDaysResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -29684,6 +38608,9 @@ func ParseCalendarYearResponse(rsp *http.Response) (*CalendarYearResponse, error
 		}
 		response.JSON200 = &dest
 
+	case rsp.StatusCode == 304:
+		break // No content-type
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -29722,6 +38649,26 @@ func ParseCalendarYearResponse(rsp *http.Response) (*CalendarYearResponse, error
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers CalendarYearResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 304:
+		var headers CalendarYearResponse304Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers304 = &headers
 	case rsp.StatusCode == 401:
 		var headers CalendarYearResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -29761,6 +38708,9 @@ func ParseCardTemplateResponse(rsp *http.Response) (*CardTemplateResponse, error
 		}
 		response.JSON200 = &dest
 
+	case rsp.StatusCode == 304:
+		break // No content-type
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -29792,6 +38742,26 @@ func ParseCardTemplateResponse(rsp *http.Response) (*CardTemplateResponse, error
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers CardTemplateResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 304:
+		var headers CardTemplateResponse304Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers304 = &headers
 	case rsp.StatusCode == 401:
 		var headers CardTemplateResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -29938,6 +38908,9 @@ func ParseGetComplaintRulesResponse(rsp *http.Response) (*GetComplaintRulesRespo
 		}
 		response.JSON200 = &dest
 
+	case rsp.StatusCode == 304:
+		break // No content-type
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -29969,6 +38942,26 @@ func ParseGetComplaintRulesResponse(rsp *http.Response) (*GetComplaintRulesRespo
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers GetComplaintRulesResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 304:
+		var headers GetComplaintRulesResponse304Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers304 = &headers
 	case rsp.StatusCode == 401:
 		var headers GetComplaintRulesResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -30249,12 +39242,26 @@ func ParseCreateComplaintResponse(rsp *http.Response) (*CreateComplaintResponse,
 	switch {
 	case rsp.StatusCode == 201:
 		var headers CreateComplaintResponse201Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
 		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "uri-reference"}); err != nil {
+				return nil, err
+			}
+			headers.Location = &value
 		}
 		response.Headers201 = &headers
 	case rsp.StatusCode == 401:
@@ -30303,6 +39310,9 @@ func ParseComplaintAnalysisResponse(rsp *http.Response) (*ComplaintAnalysisRespo
 		}
 		response.JSON200 = &dest
 
+	case rsp.StatusCode == 304:
+		break // No content-type
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -30334,6 +39344,26 @@ func ParseComplaintAnalysisResponse(rsp *http.Response) (*ComplaintAnalysisRespo
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers ComplaintAnalysisResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 304:
+		var headers ComplaintAnalysisResponse304Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers304 = &headers
 	case rsp.StatusCode == 401:
 		var headers ComplaintAnalysisResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -30497,6 +39527,9 @@ func ParseGetComplaintResponse(rsp *http.Response) (*GetComplaintResponse, error
 		}
 		response.JSON200 = &dest
 
+	case rsp.StatusCode == 304:
+		break // No content-type
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -30545,6 +39578,16 @@ func ParseGetComplaintResponse(rsp *http.Response) (*GetComplaintResponse, error
 			headers.ETag = &value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 304:
+		var headers GetComplaintResponse304Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers304 = &headers
 	case rsp.StatusCode == 401:
 		var headers GetComplaintResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -30734,12 +39777,26 @@ func ParseUploadComplaintAttachmentResponse(rsp *http.Response) (*UploadComplain
 	switch {
 	case rsp.StatusCode == 201:
 		var headers UploadComplaintAttachmentResponse201Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
 		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "uri-reference"}); err != nil {
+				return nil, err
+			}
+			headers.Location = &value
 		}
 		response.Headers201 = &headers
 	case rsp.StatusCode == 401:
@@ -31103,6 +40160,13 @@ func ParseLinkComplaintCustomerResponse(rsp *http.Response) (*LinkComplaintCusto
 		}
 		response.JSON409 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest PreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON412 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -31123,6 +40187,13 @@ func ParseLinkComplaintCustomerResponse(rsp *http.Response) (*LinkComplaintCusto
 			return nil, err
 		}
 		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 428:
+		var dest PreconditionRequired
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON428 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error
@@ -31215,6 +40286,13 @@ func ParseMoveComplaintResponse(rsp *http.Response) (*MoveComplaintResponse, err
 		}
 		response.JSON409 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest PreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON412 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -31235,6 +40313,13 @@ func ParseMoveComplaintResponse(rsp *http.Response) (*MoveComplaintResponse, err
 			return nil, err
 		}
 		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 428:
+		var dest PreconditionRequired
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON428 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error
@@ -31399,12 +40484,26 @@ func ParseDeleteContactResponse(rsp *http.Response) (*DeleteContactResponse, err
 		}
 		response.JSON409 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest PreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON412 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
 		var dest UnprocessableEntity
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 428:
+		var dest PreconditionRequired
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON428 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error
@@ -31436,6 +40535,96 @@ func ParseDeleteContactResponse(rsp *http.Response) (*DeleteContactResponse, err
 			headers.RetryAfter = &value
 		}
 		response.Headers409 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetContactResponse parses an HTTP response from a GetContactWithResponse call
+func ParseGetContactResponse(rsp *http.Response) (*GetContactResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetContactResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Contact
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 304:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetContactResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 304:
+		var headers GetContactResponse304Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers304 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetContactResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
 	}
 
 	return response, nil
@@ -31497,6 +40686,13 @@ func ParseUpdateContactResponse(rsp *http.Response) (*UpdateContactResponse, err
 		}
 		response.JSON409 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest PreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON412 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -31517,6 +40713,13 @@ func ParseUpdateContactResponse(rsp *http.Response) (*UpdateContactResponse, err
 			return nil, err
 		}
 		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 428:
+		var dest PreconditionRequired
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON428 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error
@@ -31751,6 +40954,9 @@ func ParseCustomerFieldsResponse(rsp *http.Response) (*CustomerFieldsResponse, e
 		}
 		response.JSON200 = &dest
 
+	case rsp.StatusCode == 304:
+		break // No content-type
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -31782,6 +40988,26 @@ func ParseCustomerFieldsResponse(rsp *http.Response) (*CustomerFieldsResponse, e
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers CustomerFieldsResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 304:
+		var headers CustomerFieldsResponse304Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers304 = &headers
 	case rsp.StatusCode == 401:
 		var headers CustomerFieldsResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -32066,12 +41292,26 @@ func ParseCreateCustomerResponse(rsp *http.Response) (*CreateCustomerResponse, e
 	switch {
 	case rsp.StatusCode == 201:
 		var headers CreateCustomerResponse201Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
 		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "uri-reference"}); err != nil {
+				return nil, err
+			}
+			headers.Location = &value
 		}
 		response.Headers201 = &headers
 	case rsp.StatusCode == 401:
@@ -32318,12 +41558,26 @@ func ParseDeleteCustomerResponse(rsp *http.Response) (*DeleteCustomerResponse, e
 		}
 		response.JSON409 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest PreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON412 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
 		var dest UnprocessableEntity
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 428:
+		var dest PreconditionRequired
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON428 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error
@@ -32381,6 +41635,9 @@ func ParseGetCustomerResponse(rsp *http.Response) (*GetCustomerResponse, error) 
 		}
 		response.JSON200 = &dest
 
+	case rsp.StatusCode == 304:
+		break // No content-type
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -32429,6 +41686,16 @@ func ParseGetCustomerResponse(rsp *http.Response) (*GetCustomerResponse, error) 
 			headers.ETag = &value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 304:
+		var headers GetCustomerResponse304Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers304 = &headers
 	case rsp.StatusCode == 401:
 		var headers GetCustomerResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -32500,6 +41767,13 @@ func ParseUpdateCustomerResponse(rsp *http.Response) (*UpdateCustomerResponse, e
 		}
 		response.JSON409 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest PreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON412 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -32520,6 +41794,13 @@ func ParseUpdateCustomerResponse(rsp *http.Response) (*UpdateCustomerResponse, e
 			return nil, err
 		}
 		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 428:
+		var dest PreconditionRequired
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON428 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error
@@ -32653,6 +41934,23 @@ func ParseSaveCardResponse(rsp *http.Response) (*SaveCardResponse, error) {
 	}
 
 	switch {
+	case rsp.StatusCode == 201:
+		var headers SaveCardResponse201Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "uri-reference"}); err != nil {
+				return nil, err
+			}
+			headers.Location = &value
+		}
+		response.Headers201 = &headers
 	case rsp.StatusCode == 401:
 		var headers SaveCardResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -32789,6 +42087,9 @@ func ParseCardDiffResponse(rsp *http.Response) (*CardDiffResponse, error) {
 		}
 		response.JSON200 = &dest
 
+	case rsp.StatusCode == 304:
+		break // No content-type
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -32827,6 +42128,26 @@ func ParseCardDiffResponse(rsp *http.Response) (*CardDiffResponse, error) {
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers CardDiffResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 304:
+		var headers CardDiffResponse304Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers304 = &headers
 	case rsp.StatusCode == 401:
 		var headers CardDiffResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -32870,6 +42191,9 @@ func ParseComplaintCountsResponse(rsp *http.Response) (*ComplaintCountsResponse,
 		}
 		response.JSON200 = &dest
 
+	case rsp.StatusCode == 304:
+		break // No content-type
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -32908,6 +42232,26 @@ func ParseComplaintCountsResponse(rsp *http.Response) (*ComplaintCountsResponse,
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers ComplaintCountsResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 304:
+		var headers ComplaintCountsResponse304Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers304 = &headers
 	case rsp.StatusCode == 401:
 		var headers ComplaintCountsResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -33095,12 +42439,26 @@ func ParseCreateContactResponse(rsp *http.Response) (*CreateContactResponse, err
 	switch {
 	case rsp.StatusCode == 201:
 		var headers CreateContactResponse201Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
 		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "uri-reference"}); err != nil {
+				return nil, err
+			}
+			headers.Location = &value
 		}
 		response.Headers201 = &headers
 	case rsp.StatusCode == 401:
@@ -33383,12 +42741,26 @@ func ParseCreateInteractionResponse(rsp *http.Response) (*CreateInteractionRespo
 	switch {
 	case rsp.StatusCode == 201:
 		var headers CreateInteractionResponse201Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
 		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "uri-reference"}); err != nil {
+				return nil, err
+			}
+			headers.Location = &value
 		}
 		response.Headers201 = &headers
 	case rsp.StatusCode == 401:
@@ -33472,6 +42844,13 @@ func ParseMergeCustomerResponse(rsp *http.Response) (*MergeCustomerResponse, err
 		}
 		response.JSON409 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest PreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON412 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -33492,6 +42871,13 @@ func ParseMergeCustomerResponse(rsp *http.Response) (*MergeCustomerResponse, err
 			return nil, err
 		}
 		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 428:
+		var dest PreconditionRequired
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON428 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error
@@ -33613,6 +42999,653 @@ func ParseRestoreCustomerResponse(rsp *http.Response) (*RestoreCustomerResponse,
 		response.Headers401 = &headers
 	case rsp.StatusCode == 409:
 		var headers RestoreCustomerResponse409Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers409 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetCustomerSalesSummaryResponse parses an HTTP response from a GetCustomerSalesSummaryWithResponse call
+func ParseGetCustomerSalesSummaryResponse(rsp *http.Response) (*GetCustomerSalesSummaryResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetCustomerSalesSummaryResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest SalesSummary
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 304:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetCustomerSalesSummaryResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 304:
+		var headers GetCustomerSalesSummaryResponse304Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers304 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetCustomerSalesSummaryResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCustomerTierHistoryResponse parses an HTTP response from a CustomerTierHistoryWithResponse call
+func ParseCustomerTierHistoryResponse(rsp *http.Response) (*CustomerTierHistoryResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CustomerTierHistoryResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest struct {
+			Items      []TierHistoryEntry `json:"items"`
+			NextCursor *string            `json:"next_cursor,omitempty"`
+
+			// Total How many items the whole list holds (every page): exact, or an estimate when total_estimated is true.
+			Total int `json:"total"`
+
+			// TotalEstimated true when total is an estimate (a large list is not counted row by row).
+			TotalEstimated bool `json:"total_estimated"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers CustomerTierHistoryResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCustomerTiersResponse parses an HTTP response from a CustomerTiersWithResponse call
+func ParseCustomerTiersResponse(rsp *http.Response) (*CustomerTiersResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CustomerTiersResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest struct {
+			Tiers     []CustomerTier `json:"tiers"`
+			WatchFlag *TierFlag      `json:"watch_flag"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 304:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers CustomerTiersResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 304:
+		var headers CustomerTiersResponse304Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers304 = &headers
+	case rsp.StatusCode == 401:
+		var headers CustomerTiersResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseClearTierOverrideResponse parses an HTTP response from a ClearTierOverrideWithResponse call
+func ParseClearTierOverrideResponse(rsp *http.Response) (*ClearTierOverrideResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ClearTierOverrideResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CustomerTier
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ClearTierOverrideResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 409:
+		var headers ClearTierOverrideResponse409Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers409 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseOverrideTierResponse parses an HTTP response from a OverrideTierWithResponse call
+func ParseOverrideTierResponse(rsp *http.Response) (*OverrideTierResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &OverrideTierResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CustomerTier
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers OverrideTierResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 409:
+		var headers OverrideTierResponse409Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers409 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseClearWatchFlagResponse parses an HTTP response from a ClearWatchFlagWithResponse call
+func ParseClearWatchFlagResponse(rsp *http.Response) (*ClearWatchFlagResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ClearWatchFlagResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ClearWatchFlagResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 409:
+		var headers ClearWatchFlagResponse409Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers409 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseSetWatchFlagResponse parses an HTTP response from a SetWatchFlagWithResponse call
+func ParseSetWatchFlagResponse(rsp *http.Response) (*SetWatchFlagResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SetWatchFlagResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest TierFlag
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers SetWatchFlagResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 409:
+		var headers SetWatchFlagResponse409Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
@@ -33941,6 +43974,9 @@ func ParseGetImportResponse(rsp *http.Response) (*GetImportResponse, error) {
 		}
 		response.JSON200 = &dest
 
+	case rsp.StatusCode == 304:
+		break // No content-type
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -33979,6 +44015,26 @@ func ParseGetImportResponse(rsp *http.Response) (*GetImportResponse, error) {
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers GetImportResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 304:
+		var headers GetImportResponse304Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers304 = &headers
 	case rsp.StatusCode == 401:
 		var headers GetImportResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -34261,6 +44317,96 @@ func ParseListIndustriesResponse(rsp *http.Response) (*ListIndustriesResponse, e
 	return response, nil
 }
 
+// ParseGetInteractionResponse parses an HTTP response from a GetInteractionWithResponse call
+func ParseGetInteractionResponse(rsp *http.Response) (*GetInteractionResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetInteractionResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Interaction
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 304:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetInteractionResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 304:
+		var headers GetInteractionResponse304Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers304 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetInteractionResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseListInteractionAttachmentsResponse parses an HTTP response from a ListInteractionAttachmentsWithResponse call
 func ParseListInteractionAttachmentsResponse(rsp *http.Response) (*ListInteractionAttachmentsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -34435,12 +44581,26 @@ func ParseUploadInteractionAttachmentResponse(rsp *http.Response) (*UploadIntera
 	switch {
 	case rsp.StatusCode == 201:
 		var headers UploadInteractionAttachmentResponse201Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
 		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "uri-reference"}); err != nil {
+				return nil, err
+			}
+			headers.Location = &value
 		}
 		response.Headers201 = &headers
 	case rsp.StatusCode == 401:
@@ -34489,6 +44649,9 @@ func ParseGetMeResponse(rsp *http.Response) (*GetMeResponse, error) {
 		}
 		response.JSON200 = &dest
 
+	case rsp.StatusCode == 304:
+		break // No content-type
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -34520,6 +44683,26 @@ func ParseGetMeResponse(rsp *http.Response) (*GetMeResponse, error) {
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers GetMeResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 304:
+		var headers GetMeResponse304Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers304 = &headers
 	case rsp.StatusCode == 401:
 		var headers GetMeResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -34821,6 +45004,9 @@ func ParseGetNotifyEmailResponse(rsp *http.Response) (*GetNotifyEmailResponse, e
 		}
 		response.JSON200 = &dest
 
+	case rsp.StatusCode == 304:
+		break // No content-type
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -34852,6 +45038,26 @@ func ParseGetNotifyEmailResponse(rsp *http.Response) (*GetNotifyEmailResponse, e
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers GetNotifyEmailResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 304:
+		var headers GetNotifyEmailResponse304Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers304 = &headers
 	case rsp.StatusCode == 401:
 		var headers GetNotifyEmailResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -35073,6 +45279,9 @@ func ParseGetOpenAPIResponse(rsp *http.Response) (*GetOpenAPIResponse, error) {
 		}
 		response.JSON200 = &dest
 
+	case rsp.StatusCode == 304:
+		break // No content-type
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -35080,6 +45289,29 @@ func ParseGetOpenAPIResponse(rsp *http.Response) (*GetOpenAPIResponse, error) {
 		}
 		response.JSON400 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetOpenAPIResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 304:
+		var headers GetOpenAPIResponse304Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers304 = &headers
 	}
 
 	return response, nil
@@ -35106,6 +45338,9 @@ func ParsePingResponse(rsp *http.Response) (*PingResponse, error) {
 		}
 		response.JSON200 = &dest
 
+	case rsp.StatusCode == 304:
+		break // No content-type
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -35120,6 +45355,441 @@ func ParsePingResponse(rsp *http.Response) (*PingResponse, error) {
 		}
 		response.JSONDefault = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers PingResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 304:
+		var headers PingResponse304Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers304 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListProductsResponse parses an HTTP response from a ListProductsWithResponse call
+func ParseListProductsResponse(rsp *http.Response) (*ListProductsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListProductsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest struct {
+			Items []Product `json:"items"`
+
+			// NextCursor The cursor of the next page; absent on the last page.
+			NextCursor *string `json:"next_cursor,omitempty"`
+
+			// Total How many items the whole list holds (every page): exact, or an estimate when total_estimated is true.
+			Total int `json:"total"`
+
+			// TotalEstimated true when total is an estimate (a large list is not counted row by row).
+			TotalEstimated bool `json:"total_estimated"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ListProductsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateProductResponse parses an HTTP response from a CreateProductWithResponse call
+func ParseCreateProductResponse(rsp *http.Response) (*CreateProductResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateProductResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest Product
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 201:
+		var headers CreateProductResponse201Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "uri-reference"}); err != nil {
+				return nil, err
+			}
+			headers.Location = &value
+		}
+		response.Headers201 = &headers
+	case rsp.StatusCode == 401:
+		var headers CreateProductResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 409:
+		var headers CreateProductResponse409Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers409 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetProductResponse parses an HTTP response from a GetProductWithResponse call
+func ParseGetProductResponse(rsp *http.Response) (*GetProductResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetProductResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Product
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 304:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetProductResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 304:
+		var headers GetProductResponse304Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers304 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetProductResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdateProductResponse parses an HTTP response from a UpdateProductWithResponse call
+func ParseUpdateProductResponse(rsp *http.Response) (*UpdateProductResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateProductResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Product
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest PreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 428:
+		var dest PreconditionRequired
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON428 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers UpdateProductResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers UpdateProductResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 409:
+		var headers UpdateProductResponse409Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers409 = &headers
 	}
 
 	return response, nil
@@ -35210,12 +45880,47 @@ func ParseSubmitPublicComplaintResponse(rsp *http.Response) (*SubmitPublicCompla
 	switch {
 	case rsp.StatusCode == 201:
 		var headers SubmitPublicComplaintResponse201Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
 		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "uri-reference"}); err != nil {
+				return nil, err
+			}
+			headers.Location = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
 		}
 		response.Headers201 = &headers
 	case rsp.StatusCode == 409:
@@ -35230,6 +45935,27 @@ func ParseSubmitPublicComplaintResponse(rsp *http.Response) (*SubmitPublicCompla
 		response.Headers409 = &headers
 	case rsp.StatusCode == 429:
 		var headers SubmitPublicComplaintResponse429Headers
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
@@ -35261,13 +45987,25 @@ func ParsePublicComplaintStatusResponse(rsp *http.Response) (*PublicComplaintSta
 		var dest struct {
 			Number     string    `json:"number"`
 			ReceivedAt time.Time `json:"received_at"`
+
+			// RepliedAt when the complaint was first answered (受理); absent until then
+			RepliedAt *time.Time `json:"replied_at,omitempty"`
+
+			// Reply the latest reply written for the complainant; absent until one is given
+			Reply      *string   `json:"reply,omitempty"`
 			ReplyDueAt time.Time `json:"reply_due_at"`
-			Status     string    `json:"status"`
+
+			// Solution the solution (处理方式) once approved, while it stands; absent otherwise
+			Solution *string `json:"solution,omitempty"`
+			Status   string  `json:"status"`
 		}
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case rsp.StatusCode == 304:
+		break // No content-type
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
@@ -35283,13 +46021,6 @@ func ParsePublicComplaintStatusResponse(rsp *http.Response) (*PublicComplaintSta
 		}
 		response.JSON404 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest TooManyRequests
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON429 = &dest
-
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -35300,16 +46031,26 @@ func ParsePublicComplaintStatusResponse(rsp *http.Response) (*PublicComplaintSta
 	}
 
 	switch {
-	case rsp.StatusCode == 429:
-		var headers PublicComplaintStatusResponse429Headers
-		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
-			var value int
-			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+	case rsp.StatusCode == 200:
+		var headers PublicComplaintStatusResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.RetryAfter = &value
+			headers.ETag = &value
 		}
-		response.Headers429 = &headers
+		response.Headers200 = &headers
+	case rsp.StatusCode == 304:
+		var headers PublicComplaintStatusResponse304Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers304 = &headers
 	}
 
 	return response, nil
@@ -35405,6 +46146,30 @@ func ParseAnswerCSATResponse(rsp *http.Response) (*AnswerCSATResponse, error) {
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers AnswerCSATResponse200Headers
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 409:
 		var headers AnswerCSATResponse409Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -35417,6 +46182,27 @@ func ParseAnswerCSATResponse(rsp *http.Response) (*AnswerCSATResponse, error) {
 		response.Headers409 = &headers
 	case rsp.StatusCode == 429:
 		var headers AnswerCSATResponse429Headers
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
@@ -35495,6 +46281,418 @@ func ParseListRegionsResponse(rsp *http.Response) (*ListRegionsResponse, error) 
 	switch {
 	case rsp.StatusCode == 401:
 		var headers ListRegionsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListSalesResponse parses an HTTP response from a ListSalesWithResponse call
+func ParseListSalesResponse(rsp *http.Response) (*ListSalesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListSalesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest struct {
+			Items []Sale `json:"items"`
+
+			// NextCursor The cursor of the next page; absent on the last page.
+			NextCursor *string `json:"next_cursor,omitempty"`
+
+			// Total How many items the whole list holds (every page): exact, or an estimate when total_estimated is true.
+			Total int `json:"total"`
+
+			// TotalEstimated true when total is an estimate (a large list is not counted row by row).
+			TotalEstimated bool `json:"total_estimated"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ListSalesResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateSaleResponse parses an HTTP response from a CreateSaleWithResponse call
+func ParseCreateSaleResponse(rsp *http.Response) (*CreateSaleResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateSaleResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest Sale
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 201:
+		var headers CreateSaleResponse201Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "uri-reference"}); err != nil {
+				return nil, err
+			}
+			headers.Location = &value
+		}
+		response.Headers201 = &headers
+	case rsp.StatusCode == 401:
+		var headers CreateSaleResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 409:
+		var headers CreateSaleResponse409Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers409 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseImportSalesResponse parses an HTTP response from a ImportSalesWithResponse call
+func ParseImportSalesResponse(rsp *http.Response) (*ImportSalesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ImportSalesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest SalesImportReport
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest SalesImportReport
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 201:
+		var headers ImportSalesResponse201Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "uri-reference"}); err != nil {
+				return nil, err
+			}
+			headers.Location = &value
+		}
+		response.Headers201 = &headers
+	case rsp.StatusCode == 401:
+		var headers ImportSalesResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 409:
+		var headers ImportSalesResponse409Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers409 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetSaleResponse parses an HTTP response from a GetSaleWithResponse call
+func ParseGetSaleResponse(rsp *http.Response) (*GetSaleResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetSaleResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Sale
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 304:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetSaleResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 304:
+		var headers GetSaleResponse304Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers304 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetSaleResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -35666,12 +46864,26 @@ func ParseRegisterServiceOrderResponse(rsp *http.Response) (*RegisterServiceOrde
 	switch {
 	case rsp.StatusCode == 201:
 		var headers RegisterServiceOrderResponse201Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
 		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "uri-reference"}); err != nil {
+				return nil, err
+			}
+			headers.Location = &value
 		}
 		response.Headers201 = &headers
 	case rsp.StatusCode == 401:
@@ -35872,6 +47084,9 @@ func ParseGetServiceOrderResponse(rsp *http.Response) (*GetServiceOrderResponse,
 		}
 		response.JSON200 = &dest
 
+	case rsp.StatusCode == 304:
+		break // No content-type
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -35920,6 +47135,16 @@ func ParseGetServiceOrderResponse(rsp *http.Response) (*GetServiceOrderResponse,
 			headers.ETag = &value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 304:
+		var headers GetServiceOrderResponse304Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers304 = &headers
 	case rsp.StatusCode == 401:
 		var headers GetServiceOrderResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -35991,6 +47216,13 @@ func ParseCloseServiceOrderResponse(rsp *http.Response) (*CloseServiceOrderRespo
 		}
 		response.JSON409 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest PreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON412 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -36011,6 +47243,13 @@ func ParseCloseServiceOrderResponse(rsp *http.Response) (*CloseServiceOrderRespo
 			return nil, err
 		}
 		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 428:
+		var dest PreconditionRequired
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON428 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error
@@ -36103,6 +47342,13 @@ func ParseDispatchServiceOrderResponse(rsp *http.Response) (*DispatchServiceOrde
 		}
 		response.JSON409 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest PreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON412 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -36123,6 +47369,13 @@ func ParseDispatchServiceOrderResponse(rsp *http.Response) (*DispatchServiceOrde
 			return nil, err
 		}
 		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 428:
+		var dest PreconditionRequired
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON428 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error
@@ -36215,6 +47468,13 @@ func ParseInvoiceServiceOrderResponse(rsp *http.Response) (*InvoiceServiceOrderR
 		}
 		response.JSON409 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest PreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON412 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -36235,6 +47495,13 @@ func ParseInvoiceServiceOrderResponse(rsp *http.Response) (*InvoiceServiceOrderR
 			return nil, err
 		}
 		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 428:
+		var dest PreconditionRequired
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON428 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error
@@ -36425,6 +47692,13 @@ func ParseSettleServiceOrderResponse(rsp *http.Response) (*SettleServiceOrderRes
 		}
 		response.JSON409 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest PreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON412 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -36445,6 +47719,13 @@ func ParseSettleServiceOrderResponse(rsp *http.Response) (*SettleServiceOrderRes
 			return nil, err
 		}
 		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 428:
+		var dest PreconditionRequired
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON428 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error
@@ -36604,6 +47885,13 @@ func ParseSignServiceOrderResponse(rsp *http.Response) (*SignServiceOrderRespons
 		}
 		response.JSON409 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest PreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON412 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -36624,6 +47912,13 @@ func ParseSignServiceOrderResponse(rsp *http.Response) (*SignServiceOrderRespons
 			return nil, err
 		}
 		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 428:
+		var dest PreconditionRequired
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON428 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error
@@ -36716,6 +48011,13 @@ func ParseStartServiceOrderResponse(rsp *http.Response) (*StartServiceOrderRespo
 		}
 		response.JSON409 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest PreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON412 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -36736,6 +48038,13 @@ func ParseStartServiceOrderResponse(rsp *http.Response) (*StartServiceOrderRespo
 			return nil, err
 		}
 		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 428:
+		var dest PreconditionRequired
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON428 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error
@@ -36828,6 +48137,13 @@ func ParseRecordServiceWorkResponse(rsp *http.Response) (*RecordServiceWorkRespo
 		}
 		response.JSON409 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest PreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON412 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -36848,6 +48164,13 @@ func ParseRecordServiceWorkResponse(rsp *http.Response) (*RecordServiceWorkRespo
 			return nil, err
 		}
 		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 428:
+		var dest PreconditionRequired
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON428 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error
@@ -36871,6 +48194,251 @@ func ParseRecordServiceWorkResponse(rsp *http.Response) (*RecordServiceWorkRespo
 		response.Headers401 = &headers
 	case rsp.StatusCode == 409:
 		var headers RecordServiceWorkResponse409Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers409 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListServiceStandardsResponse parses an HTTP response from a ListServiceStandardsWithResponse call
+func ParseListServiceStandardsResponse(rsp *http.Response) (*ListServiceStandardsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListServiceStandardsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest struct {
+			Items      []ServiceStandard `json:"items"`
+			NextCursor *string           `json:"next_cursor,omitempty"`
+
+			// Total How many items the whole list holds (every page): exact, or an estimate when total_estimated is true.
+			Total int `json:"total"`
+
+			// TotalEstimated true when total is an estimate (a large list is not counted row by row).
+			TotalEstimated bool `json:"total_estimated"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ListServiceStandardsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListStandardViolationsResponse parses an HTTP response from a ListStandardViolationsWithResponse call
+func ParseListStandardViolationsResponse(rsp *http.Response) (*ListStandardViolationsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListStandardViolationsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest struct {
+			Items      []StandardViolation `json:"items"`
+			NextCursor *string             `json:"next_cursor,omitempty"`
+
+			// Total How many items the whole list holds (every page): exact, or an estimate when total_estimated is true.
+			Total int `json:"total"`
+
+			// TotalEstimated true when total is an estimate (a large list is not counted row by row).
+			TotalEstimated bool `json:"total_estimated"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ListStandardViolationsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePutServiceStandardsResponse parses an HTTP response from a PutServiceStandardsWithResponse call
+func ParsePutServiceStandardsResponse(rsp *http.Response) (*PutServiceStandardsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PutServiceStandardsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest struct {
+			Standards []ServiceStandard `json:"standards"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers PutServiceStandardsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 409:
+		var headers PutServiceStandardsResponse409Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
@@ -36981,6 +48549,9 @@ func ParseGetMigrationResponse(rsp *http.Response) (*GetMigrationResponse, error
 		}
 		response.JSON200 = &dest
 
+	case rsp.StatusCode == 304:
+		break // No content-type
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -37019,6 +48590,26 @@ func ParseGetMigrationResponse(rsp *http.Response) (*GetMigrationResponse, error
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers GetMigrationResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 304:
+		var headers GetMigrationResponse304Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers304 = &headers
 	case rsp.StatusCode == 401:
 		var headers GetMigrationResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -37029,6 +48620,719 @@ func ParseGetMigrationResponse(rsp *http.Response) (*GetMigrationResponse, error
 			headers.WWWAuthenticate = &value
 		}
 		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetTierRunResponse parses an HTTP response from a GetTierRunWithResponse call
+func ParseGetTierRunResponse(rsp *http.Response) (*GetTierRunResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetTierRunResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest TierRun
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 304:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetTierRunResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 304:
+		var headers GetTierRunResponse304Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers304 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetTierRunResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListTierSchemesResponse parses an HTTP response from a ListTierSchemesWithResponse call
+func ParseListTierSchemesResponse(rsp *http.Response) (*ListTierSchemesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListTierSchemesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest struct {
+			Items      []TierScheme `json:"items"`
+			NextCursor *string      `json:"next_cursor,omitempty"`
+
+			// Total How many items the whole list holds (every page): exact, or an estimate when total_estimated is true.
+			Total int `json:"total"`
+
+			// TotalEstimated true when total is an estimate (a large list is not counted row by row).
+			TotalEstimated bool `json:"total_estimated"`
+		}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ListTierSchemesResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateTierSchemeResponse parses an HTTP response from a CreateTierSchemeWithResponse call
+func ParseCreateTierSchemeResponse(rsp *http.Response) (*CreateTierSchemeResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateTierSchemeResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest TierScheme
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 201:
+		var headers CreateTierSchemeResponse201Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "uri-reference"}); err != nil {
+				return nil, err
+			}
+			headers.Location = &value
+		}
+		response.Headers201 = &headers
+	case rsp.StatusCode == 401:
+		var headers CreateTierSchemeResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 409:
+		var headers CreateTierSchemeResponse409Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers409 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetTierSchemeResponse parses an HTTP response from a GetTierSchemeWithResponse call
+func ParseGetTierSchemeResponse(rsp *http.Response) (*GetTierSchemeResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetTierSchemeResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest TierScheme
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 304:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetTierSchemeResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 304:
+		var headers GetTierSchemeResponse304Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers304 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetTierSchemeResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePatchTierSchemeResponse parses an HTTP response from a PatchTierSchemeWithResponse call
+func ParsePatchTierSchemeResponse(rsp *http.Response) (*PatchTierSchemeResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PatchTierSchemeResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest TierScheme
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest PreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 428:
+		var dest PreconditionRequired
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON428 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers PatchTierSchemeResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers PatchTierSchemeResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 409:
+		var headers PatchTierSchemeResponse409Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers409 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePreviewTierSchemeResponse parses an HTTP response from a PreviewTierSchemeWithResponse call
+func ParsePreviewTierSchemeResponse(rsp *http.Response) (*PreviewTierSchemeResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PreviewTierSchemeResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest TierPreview
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers PreviewTierSchemeResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 409:
+		var headers PreviewTierSchemeResponse409Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers409 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseRecalculateTiersResponse parses an HTTP response from a RecalculateTiersWithResponse call
+func ParseRecalculateTiersResponse(rsp *http.Response) (*RecalculateTiersResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RecalculateTiersResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+		var dest TierRun
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON202 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 202:
+		var headers RecalculateTiersResponse202Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = &value
+		}
+		response.Headers202 = &headers
+	case rsp.StatusCode == 401:
+		var headers RecalculateTiersResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 409:
+		var headers RecalculateTiersResponse409Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers409 = &headers
 	}
 
 	return response, nil
@@ -37192,12 +49496,26 @@ func ParseCreateUserResponse(rsp *http.Response) (*CreateUserResponse, error) {
 	switch {
 	case rsp.StatusCode == 201:
 		var headers CreateUserResponse201Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
 		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "uri-reference"}); err != nil {
+				return nil, err
+			}
+			headers.Location = &value
 		}
 		response.Headers201 = &headers
 	case rsp.StatusCode == 401:
@@ -37246,6 +49564,9 @@ func ParseGetUserResponse(rsp *http.Response) (*GetUserResponse, error) {
 		}
 		response.JSON200 = &dest
 
+	case rsp.StatusCode == 304:
+		break // No content-type
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -37284,6 +49605,26 @@ func ParseGetUserResponse(rsp *http.Response) (*GetUserResponse, error) {
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers GetUserResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 304:
+		var headers GetUserResponse304Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers304 = &headers
 	case rsp.StatusCode == 401:
 		var headers GetUserResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -37355,6 +49696,13 @@ func ParseUpdateUserResponse(rsp *http.Response) (*UpdateUserResponse, error) {
 		}
 		response.JSON409 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest PreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON412 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -37375,6 +49723,13 @@ func ParseUpdateUserResponse(rsp *http.Response) (*UpdateUserResponse, error) {
 			return nil, err
 		}
 		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 428:
+		var dest PreconditionRequired
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON428 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error

@@ -24,16 +24,17 @@ type PublicComplaint struct {
 	Website     string `json:"website"` // a field people never see: filled in only by bots
 }
 
-// PublicStatus is what the private status link shows: no personal data.
-// The reply and the solution are shown on the status page once given.
+// PublicStatus is what the private status link shows: no personal data,
+// no staff, no internal notes, causes or responsibility. The reply and the
+// solution are shown, on the status page and in the API, once given.
 type PublicStatus struct {
 	Number     string     `json:"number"`
 	Status     Status     `json:"status"`
 	ReceivedAt time.Time  `json:"received_at"`
 	ReplyDueAt time.Time  `json:"reply_due_at"`
-	RepliedAt  *time.Time `json:"-"` // the first step out of registered (受理)
-	Reply      string     `json:"-"` // the latest reply written for the customer, if any
-	Solution   string     `json:"-"` // the handling (处理方式) once approved, while it stands
+	RepliedAt  *time.Time `json:"replied_at,omitempty"` // the first step out of registered (受理)
+	Reply      string     `json:"reply,omitempty"`      // the latest reply written for the customer, if any
+	Solution   string     `json:"solution,omitempty"`   // the handling (处理方式) once approved, while it stands
 }
 
 // solutionGiven are the statuses in which the approved handling stands: a

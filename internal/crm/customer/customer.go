@@ -41,6 +41,9 @@ type Customer struct {
 	DeletedAt    *time.Time        `json:"deleted_at,omitempty"`
 	ImportID     int64             `json:"import_id,omitempty"`  // the import it came from, if any
 	ImportRow    int               `json:"import_row,omitempty"` // and that import's file row
+	// Notices say what validation changed without refusing it (a
+	// development-zone code recorded as its region); not stored.
+	Notices []crm.FieldError `json:"notices,omitempty"`
 
 	NameNorm string `json:"-"` // NormalizeName(Name), for duplicate checks
 	NameSort string `json:"-"` // the stored sort key (NameSortKey(Name) once written)
@@ -202,10 +205,16 @@ func (c *Customer) validateChange(lang string, before *Customer) error {
 		}
 	}
 	if c.RegionCode != "" {
-		if cn.ValidRegionCode(c.RegionCode) != nil {
-			// What people have: a development-zone code (320571 苏州工业园区)
-			// or a name (江苏省苏州市, 苏州) stands for the region it names.
-			if r, _, _, ok := cn.LookupRegion(c.RegionCode); ok {
+		changed := before == nil || c.RegionCode != before.RegionCode
+		if cn.ValidRegionCode(c.RegionCode) != nil || changed && cn.IsDevZoneCode(c.RegionCode) {
+			// What people have: a development-zone code (320571 or 320576
+			// 苏州工业园区, as an import reads it) or a name (江苏省苏州市,
+			// 苏州) stands for the region it names, with a notice for a zone.
+			if r, zone, _, ok := cn.LookupRegion(c.RegionCode); ok {
+				if zone.Code != "" {
+					c.Notices = append(c.Notices, crm.BadIn(lang, "region_code", "region_mapped",
+						msg.M("customer.region_code.zone_mapped", zone.Code, zone.Name, r.Code, cn.RegionFullName(r.Code))))
+				}
 				c.RegionCode = r.Code
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/kehucrm/kehu/internal/crm"
@@ -15,8 +16,15 @@ import (
 
 // ExportColumns are the keys of a customer export's columns, in order;
 // each column's heading is the catalogue's customer.export.col.KEY.
+//
+// A customer takes one row per contact (its primary contact first), the
+// customer's columns repeated on each, so that the file reads the same as
+// CSV and XLSX, sorts and filters in a spreadsheet, and imports back: rows
+// that repeat the code of the row above are that customer's further
+// contacts. A customer without contacts takes one row.
 var ExportColumns = []string{"code", "name", "short_name", "kind", "uscc", "legal_rep", "stage", "source", "region_code",
-	"region_name", "industry_code", "industry_name", "address", "contact_name", "contact_mobile", "tags", "owner", "owner_id", "notes", "created_at"}
+	"region_name", "industry_code", "industry_name", "address", "contact", "contact_title", "contact_mobile", "contact_email",
+	"contact_primary", "tags", "owner", "owner_id", "notes", "created_at"}
 
 // ExportHeadings returns the headings of ExportColumns in lang.
 func ExportHeadings(lang string) []string {
@@ -105,26 +113,38 @@ func (cs *Service) ExportWith(ctx context.Context, f CustomerFilter, opt ExportO
 		for i, c := range page {
 			ids[i] = c.ID
 		}
-		primary, err := cs.contacts.PrimaryContacts(ctx, ids)
-		if err != nil {
-			return n, err
-		}
 		for _, c := range page {
-			contact, mobile := cs.exportedContact(primary[c.ID], reveal)
+			contacts, err := cs.contacts.Contacts(ctx, c.ID)
+			if err != nil {
+				return n, err
+			}
 			label := func(code string) string {
 				if slices.Contains(exportOptions, code) {
 					return msg.Text(opt.Lang, "customer.export.option."+code)
 				}
 				return code
 			}
-			row := ExportRow{c.Code, c.Name, c.ShortName, label(c.Kind), c.USCC, c.LegalRep, label(c.Stage), label(c.Source), c.RegionCode, c.RegionName(), c.IndustryCode, c.IndustryName(),
-				c.Address, contact, mobile, strings.Join(c.Tags, ";"), owner(c.OwnerID), strconv.FormatInt(c.OwnerID, 10), c.Notes,
-				c.CreatedAt.In(crm.Shanghai).Format("2006-01-02 15:04")}
-			for i := range row {
-				row[i] = NeutraliseCell(row[i])
+			if len(contacts) == 0 {
+				contacts = []Contact{{}}
 			}
-			if err := emit(row); err != nil {
-				return n, err
+			for _, k := range contacts {
+				name, mobile := cs.exportedContact(k, reveal)
+				primary := ""
+				if k.ID != 0 {
+					primary = msg.Text(opt.Lang, "customer.export.no")
+					if k.IsPrimary {
+						primary = msg.Text(opt.Lang, "customer.export.yes")
+					}
+				}
+				row := ExportRow{c.Code, c.Name, c.ShortName, label(c.Kind), c.USCC, c.LegalRep, label(c.Stage), label(c.Source), c.RegionCode, c.RegionName(), c.IndustryCode, c.IndustryName(),
+					c.Address, name, k.Title, mobile, k.Email, primary, JoinTags(c.Tags), owner(c.OwnerID), strconv.FormatInt(c.OwnerID, 10), c.Notes,
+					c.CreatedAt.In(crm.Shanghai).Format("2006-01-02 15:04")}
+				for i := range row {
+					row[i] = NeutraliseCell(row[i])
+				}
+				if err := emit(row); err != nil {
+					return n, err
+				}
 			}
 			n++
 		}
@@ -160,7 +180,91 @@ func (cs *Service) CheckExport(ctx context.Context, opt ExportOptions) error {
 	return nil
 }
 
-// exportedContact is a primary contact's name and mobile as exported:
+// TagSeparators are the characters an import splits a tags cell on.
+const TagSeparators = ",，;；、|/"
+
+// JoinTags writes tags into one cell as an import reads them back
+// (SplitTags): apart by semicolons, a tag that holds a separator or starts
+// with a double quote within double quotes (a quote in it doubled).
+func JoinTags(tags []string) string {
+	out := make([]string, len(tags))
+	for i, t := range tags {
+		if strings.ContainsAny(t, TagSeparators) || strings.HasPrefix(t, `"`) {
+			t = `"` + strings.ReplaceAll(t, `"`, `""`) + `"`
+		}
+		out[i] = t
+	}
+	return strings.Join(out, ";")
+}
+
+// SplitTags reads a tags cell: on semicolons when it has one outside
+// quotes (as JoinTags writes, and as a tag may hold a comma or slash),
+// else on any of TagSeparators. A tag that starts with a double quote is
+// read to the closing quote as it is (a doubled quote in it is one
+// quote); a quote inside a tag is just a character.
+func SplitTags(s string) []string {
+	seps := ";；"
+	if !hasOutsideQuotes(s, seps) {
+		seps = TagSeparators
+	}
+	return splitQuoted(s, seps)
+}
+
+// hasOutsideQuotes says whether s holds one of chars outside the quoted
+// tags (as split on every separator).
+func hasOutsideQuotes(s, chars string) bool {
+	found := false
+	scanTags(s, TagSeparators, func(rune) {}, func(r rune) { found = found || strings.ContainsRune(chars, r) })
+	return found
+}
+
+// splitQuoted splits s into trimmed, non-empty tags on seps.
+func splitQuoted(s, seps string) []string {
+	out := []string{}
+	var cur strings.Builder
+	flush := func(rune) {
+		if t := strings.TrimSpace(cur.String()); t != "" {
+			out = append(out, t)
+		}
+		cur.Reset()
+	}
+	scanTags(s, seps, func(r rune) { cur.WriteRune(r) }, flush)
+	flush(0)
+	return out
+}
+
+// scanTags walks s: each character of a tag goes to char (a tag's
+// opening and closing quotes are not passed on, a doubled quote inside
+// them is passed as one), and each separator of seps outside quotes to sep.
+func scanTags(s, seps string, char, sep func(rune)) {
+	rs := []rune(s)
+	start := true // nothing but spaces yet in this tag
+	for i := 0; i < len(rs); i++ {
+		switch r := rs[i]; {
+		case start && r == '"':
+			for i++; i < len(rs); i++ {
+				if rs[i] == '"' {
+					if i+1 < len(rs) && rs[i+1] == '"' {
+						char('"')
+						i++
+						continue
+					}
+					break
+				}
+				char(rs[i])
+			}
+			start = false
+		case strings.ContainsRune(seps, r):
+			sep(r)
+			start = true
+		default:
+			start = start && unicode.IsSpace(r)
+			char(r)
+		}
+	}
+}
+
+// exportedContact is a contact's name and mobile as exported:
 // the mobile masked unless reveal.
 func (cs *Service) exportedContact(k Contact, reveal bool) (name, mobile string) {
 	if k.MobileEnc == "" || cs.sealer == nil {

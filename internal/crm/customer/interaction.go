@@ -34,6 +34,7 @@ var InteractionChannels = []string{"visit", "phone", "sms", "email", "wechat", "
 // InteractionStore keeps the timeline.
 type InteractionStore interface {
 	CreateInteraction(ctx context.Context, it *Interaction, e *crm.AuditEntry) error
+	Interaction(ctx context.Context, id int64) (Interaction, error)
 	Interactions(ctx context.Context, customerID int64, beforeID int64, limit int) ([]Interaction, error)
 	CountInteractions(ctx context.Context, customerID int64) (crm.ListTotal, error)
 }

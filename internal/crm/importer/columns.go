@@ -6,6 +6,7 @@ import (
 	"unicode"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/customer"
 	"github.com/kehucrm/kehu/internal/msg"
 	"golang.org/x/text/width"
 )
@@ -36,6 +37,13 @@ const (
 	FieldContactEmail    = "contact_email"
 	FieldContactWeChat   = "contact_wechat"
 	FieldContactBirthday = "contact_birthday"
+	// FieldContactPrimary says whether the row's contact is the customer's
+	// primary contact (是/否), as Kehu's export writes it.
+	FieldContactPrimary = "contact_primary"
+	// FieldCode is the customer code of Kehu's export: it is not imported
+	// (a new customer gets a new code), but rows that repeat the code of
+	// the row before them are that customer's further contacts.
+	FieldCode = "code"
 	// FieldIgnore in a mapping skips a column.
 	FieldIgnore = "-"
 )
@@ -43,7 +51,12 @@ const (
 // ImportFields lists every field a column can map to, in display order.
 var ImportFields = []string{FieldName, FieldShortName, FieldKind, FieldUSCC, FieldLegalRep, FieldIndustry, FieldRegion,
 	FieldAddress, FieldSource, FieldStage, FieldEmployeeBand, FieldRevenueBand, FieldTags, FieldNotes, FieldOwner,
-	FieldContactName, FieldContactTitle, FieldContactMobile, FieldContactLandline, FieldContactEmail, FieldContactWeChat, FieldContactBirthday}
+	FieldContactName, FieldContactTitle, FieldContactMobile, FieldContactLandline, FieldContactEmail, FieldContactWeChat, FieldContactBirthday,
+	FieldContactPrimary, FieldCode}
+
+// TemplateFields are the fields the downloadable template has a column
+// for: ImportFields without those that only carry an export back.
+var TemplateFields = ImportFields[:len(ImportFields)-2]
 
 // importAliases are the headers recognised for each field, Chinese first,
 // compared after normaliseHeader.
@@ -67,9 +80,11 @@ var importAliases = map[string][]string{
 	FieldContactTitle:    {"职务", "职位", "联系人职务", "title"},
 	FieldContactMobile:   {"手机", "手机号", "手机号码", "联系人手机", "移动电话", "mobile", "cellphone"},
 	FieldContactLandline: {"电话", "座机", "固定电话", "联系电话", "办公电话", "landline", "phone", "telephone", "tel"},
-	FieldContactEmail:    {"邮箱", "电子邮箱", "电子邮件", "邮件", "email", "mail"},
+	FieldContactEmail:    {"邮箱", "电子邮箱", "电子邮件", "邮件", "联系人邮箱", "email", "mail"},
 	FieldContactWeChat:   {"微信", "微信号", "wechat", "wechatid", "weixin"},
 	FieldContactBirthday: {"生日", "出生日期", "联系人生日", "birthday", "dateofbirth"},
+	FieldContactPrimary:  {"是否主要联系人", "主联系人", "isprimary", "primary"},
+	FieldCode:            {"客户编号", "客户编码", "customercode"},
 }
 
 var headerIndex = func() map[string]string {
@@ -213,19 +228,7 @@ func firstWord(s string) string {
 	return s
 }
 
-// splitTags splits a tags cell: on semicolons when it has one (as Kehu's
-// export joins tags, which may hold a comma or slash), else on the usual
-// separators.
-func splitTags(s string) []string {
-	out := []string{}
-	seps := ",，;；、|/"
-	if strings.ContainsAny(s, ";；") {
-		seps = ";；"
-	}
-	for _, t := range strings.FieldsFunc(s, func(r rune) bool { return strings.ContainsRune(seps, r) }) {
-		if t = strings.TrimSpace(t); t != "" {
-			out = append(out, t)
-		}
-	}
-	return out
-}
+// splitTags splits a tags cell as customer.SplitTags does: on semicolons
+// when it has one (as Kehu's export joins tags, quoting one that holds a
+// separator), else on the usual separators.
+func splitTags(s string) []string { return customer.SplitTags(s) }

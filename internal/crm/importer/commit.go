@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/crm/customer"
 	"github.com/kehucrm/kehu/internal/msg"
 	"github.com/kehucrm/kehu/internal/search"
 	"github.com/kehucrm/kehu/internal/secure"
@@ -129,7 +130,8 @@ func (im *Service) prepareBatch(id int64, from, lastRow int, eof bool, batch []c
 		}
 		row := ch.row
 		row.Customer.CreatedAt, row.Customer.UpdatedAt = now, now
-		if k := row.Contact; k != nil {
+		d := search.Doc{Texts: []string{row.Customer.Name, row.Customer.ShortName}, Codes: []string{row.Customer.USCC}}
+		for _, k := range row.contacts() {
 			k.CreatedAt, k.UpdatedAt = now, now
 			if k.Mobile != "" {
 				enc, err := im.keyring.Encrypt([]byte(k.Mobile), secure.AAD("contacts", "mobile"))
@@ -138,9 +140,6 @@ func (im *Service) prepareBatch(id int64, from, lastRow int, eof bool, batch []c
 				}
 				k.MobileEnc, k.Mobile = enc, ""
 			}
-		}
-		d := search.Doc{Texts: []string{row.Customer.Name, row.Customer.ShortName}, Codes: []string{row.Customer.USCC}}
-		if k := row.Contact; k != nil {
 			d.Texts = append(d.Texts, k.Name)
 			if k.MobileLast4 != "" {
 				d.Numbers = append(d.Numbers, k.MobileLast4)
@@ -173,4 +172,12 @@ func (im *Service) commitBatch(ctx context.Context, x *Import, b *ImportBatch) e
 		im.Progress(*x)
 	}
 	return nil
+}
+
+// contacts are the row's contacts, its first one first.
+func (r ImportRow) contacts() []*customer.Contact {
+	if r.Contact == nil {
+		return r.MoreContacts
+	}
+	return append([]*customer.Contact{r.Contact}, r.MoreContacts...)
 }

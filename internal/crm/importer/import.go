@@ -120,9 +120,18 @@ type ImportProblem struct {
 	Text msg.Message `json:"-"`
 }
 
-// In returns p with its message in lang.
+// In returns p with its message in lang. A problem of a field that has
+// no column in the file (a contact's name where only mobiles are given)
+// names the field as the reader knows it (联系人), not its key.
 func (p ImportProblem) In(lang string) ImportProblem {
 	p.Level = LevelOf(p.Code)
+	if p.Column == "" && p.Field != "" {
+		if c, err := msg.Load(); err == nil {
+			if text, ok := c.Lookup(lang, "import.field."+p.Field); ok {
+				p.Column = text
+			}
+		}
+	}
 	if !p.Text.IsZero() {
 		p.Message = p.Text.In(lang)
 	}
@@ -141,7 +150,10 @@ type ImportRow struct {
 	Row      int
 	Customer customer.Customer
 	Contact  *customer.Contact
-	Tokens   []string // search tokens, the code's filled in by the store
+	// MoreContacts are the customer's other contacts, from the rows that
+	// continue its first (one row per contact).
+	MoreContacts []*customer.Contact
+	Tokens       []string // search tokens, the code's filled in by the store
 }
 
 // ImportBatch is what one transaction commits.

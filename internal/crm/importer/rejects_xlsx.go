@@ -74,6 +74,31 @@ func (im *Service) WriteRejects(ctx context.Context, id int64, lang string, w io
 			return 0, err
 		}
 		defer rows.Close()
+		codeCol, nameCol := -1, -1
+		for _, c := range cols {
+			switch c.Field {
+			case FieldCode:
+				codeCol = c.Index
+			case FieldName:
+				nameCol = c.Index
+			}
+		}
+		var group [][]any
+		var groupBad bool
+		var gCode, gName string
+		flush := func() error {
+			if groupBad {
+				for _, line := range group {
+					n++
+					cell, _ := excelize.CoordinatesToCellName(1, n+1)
+					if err := sw.SetRow(cell, line); err != nil {
+						return err
+					}
+				}
+			}
+			group, groupBad = group[:0], false
+			return nil
+		}
 		for {
 			rec, rowNo, err := rows.Next()
 			if errors.Is(err, io.EOF) {
@@ -82,10 +107,20 @@ func (im *Service) WriteRejects(ctx context.Context, id int64, lang string, w io
 			if err != nil {
 				return n, err
 			}
-			why, bad := reasons[rowNo]
-			if !bad {
-				continue
+			// A customer's rows (one per contact, folded by its code) go
+			// together: all of them when any is bad, so that the fixed
+			// file brings the customer back whole.
+			code, name := cellOf(rec, codeCol, FieldCode), cellOf(rec, nameCol, FieldName)
+			if !(code != "" && code == gCode && (name == "" || name == gName) && len(group) < MaxImportContacts) {
+				if err := flush(); err != nil {
+					return n, err
+				}
+				if len(reasons) == 0 {
+					break
+				}
+				gCode, gName = code, name
 			}
+			why, bad := reasons[rowNo]
 			line := []any{excelize.Cell{StyleID: reason, Value: strings.Join(why, "\n")}, rowNo}
 			for _, c := range cols {
 				v := ""
@@ -94,14 +129,14 @@ func (im *Service) WriteRejects(ctx context.Context, id int64, lang string, w io
 				}
 				line = append(line, v)
 			}
-			n++
-			cell, _ := excelize.CoordinatesToCellName(1, n+1)
-			if err := sw.SetRow(cell, line); err != nil {
-				return n, err
+			group = append(group, line)
+			if bad {
+				groupBad = true
+				delete(reasons, rowNo)
 			}
-			if delete(reasons, rowNo); len(reasons) == 0 {
-				break
-			}
+		}
+		if err := flush(); err != nil {
+			return n, err
 		}
 	}
 	if err := sw.Flush(); err != nil {
@@ -110,6 +145,14 @@ func (im *Service) WriteRejects(ctx context.Context, id int64, lang string, w io
 	_ = f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
 	_, err = f.WriteTo(w)
 	return n, err
+}
+
+// cellOf is a row's cell at i (-1 for none) as field reads it.
+func cellOf(rec []string, i int, field string) string {
+	if i < 0 || i >= len(rec) {
+		return ""
+	}
+	return cellText(field, rec[i])
 }
 
 // rowReasons reads an import's whole report: each bad row's problems in

@@ -87,6 +87,17 @@ func (im *Service) eachBatch(ctx context.Context, x *Import, rc *rowChecker, aft
 		formulas = fr.Formulas
 	}
 	batch := make([]checked, 0, ImportBatchSize)
+	// A customer is read to its last row before it joins the batch (its
+	// further contacts may follow on the rows below it); done is the last
+	// file row that the batch covers entirely, where a resume starts after.
+	var open *checked
+	done := last
+	closeOpen := func(before int) {
+		if open != nil {
+			batch = append(batch, *open)
+			open, done = nil, before
+		}
+	}
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -98,29 +109,41 @@ func (im *Service) eachBatch(ctx context.Context, x *Import, rc *rowChecker, aft
 		}
 		if !eof {
 			last = rowNo
+			var f map[int]string
+			if formulas != nil {
+				f = formulas()
+			}
 			switch {
 			case rowNo <= after || blankRow(rec) || isStampRow(rec):
+				if open == nil {
+					done = rowNo
+				}
+			case rc.continues(open, rec):
+				rc.fold(open, rec, rowNo, f)
 			case isSummaryRow(rec):
+				closeOpen(rowNo - 1)
 				ch := checked{row: ImportRow{Row: rowNo}, skip: true}
 				rc.problem(&ch, "", CodeSummaryRow, msg.M("importer.row.summary", firstCell(rec)))
-				batch = append(batch, ch)
+				batch, done = append(batch, ch), rowNo
 			case isExampleRow(rec):
+				closeOpen(rowNo - 1)
 				ch := checked{row: ImportRow{Row: rowNo}, skip: true}
 				rc.problem(&ch, "", CodeExampleRow, msg.M("importer.row.example"))
-				batch = append(batch, ch)
+				batch, done = append(batch, ch), rowNo
 			default:
-				var f map[int]string
-				if formulas != nil {
-					f = formulas()
-				}
-				batch = append(batch, rc.parse(ctx, rec, rowNo, f))
+				closeOpen(rowNo - 1)
+				ch := rc.parse(ctx, rec, rowNo, f)
+				open = &ch
 			}
+		} else {
+			closeOpen(last)
+			done = last
 		}
-		if len(batch) == ImportBatchSize || eof {
+		if len(batch) >= ImportBatchSize || eof {
 			if err := rc.dedup(ctx, batch); err != nil {
 				return err
 			}
-			if err := fn(batch, last, eof); err != nil {
+			if err := fn(batch, done, eof); err != nil {
 				return err
 			}
 			batch = batch[:0]

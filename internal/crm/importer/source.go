@@ -3,7 +3,6 @@ package importer
 import (
 	"bufio"
 	"bytes"
-	"encoding/csv"
 	"errors"
 	"io"
 	"os"
@@ -96,11 +95,109 @@ func OpenSheet(r io.Reader, fileType, sheet string) (RowReader, error) {
 	} else if !validUTF8Prefix(head) {
 		src = simplifiedchinese.GB18030.NewDecoder().Reader(br)
 	}
-	cr := csv.NewReader(src)
-	cr.FieldsPerRecord = -1
-	cr.LazyQuotes = true
-	cr.ReuseRecord = true
-	return &csvRows{r: cr}, nil
+	return &csvRows{r: &sheetCSV{br: bufio.NewReaderSize(src, 64<<10)}}, nil
+}
+
+// sheetCSV reads CSV records as a spreadsheet does: a quote is special
+// only at the start of a cell, where it opens a quoted cell ("" inside is
+// one quote, line breaks are kept, and what follows the closing quote up
+// to the comma is kept as written). A quote anywhere else in a cell, as in
+// =HYPERLINK("http://x","y") written unquoted, is an ordinary character,
+// so it cannot run on over the lines below. Empty lines are skipped but
+// counted.
+type sheetCSV struct {
+	br    *bufio.Reader
+	line  int // physical lines read so far
+	start int // the line the last record started on
+	eof   bool
+}
+
+// readLine returns the next physical line without its line break, or
+// false at the end of the input.
+func (c *sheetCSV) readLine() (string, bool, error) {
+	if c.eof {
+		return "", false, nil
+	}
+	s, err := c.br.ReadString('\n')
+	if err != nil {
+		if !errors.Is(err, io.EOF) {
+			return "", false, err
+		}
+		c.eof = true
+		if s == "" {
+			return "", false, nil
+		}
+	}
+	c.line++
+	s = strings.TrimSuffix(s, "\n")
+	s = strings.TrimSuffix(s, "\r")
+	return s, true, nil
+}
+
+// FieldPos returns the line the last record started on (the column is
+// not kept).
+func (c *sheetCSV) FieldPos(int) (int, int) { return c.start, 0 }
+
+// Read returns the next record, or io.EOF.
+func (c *sheetCSV) Read() ([]string, error) {
+	var line string
+	for {
+		l, ok, err := c.readLine()
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, io.EOF
+		}
+		if l != "" {
+			line = l
+			break
+		}
+	}
+	c.start = c.line
+	var rec []string
+	var b strings.Builder
+	pos := 0
+	for {
+		b.Reset()
+		if pos < len(line) && line[pos] == '"' {
+			pos++
+			for {
+				i := strings.IndexByte(line[pos:], '"')
+				if i < 0 {
+					b.WriteString(line[pos:])
+					next, ok, err := c.readLine()
+					if err != nil {
+						return nil, err
+					}
+					if !ok { // never closed: the cell runs to the end
+						line, pos = "", 0
+						break
+					}
+					b.WriteByte('\n')
+					line, pos = next, 0
+					continue
+				}
+				b.WriteString(line[pos : pos+i])
+				pos += i + 1
+				if pos < len(line) && line[pos] == '"' {
+					b.WriteByte('"')
+					pos++
+					continue
+				}
+				break
+			}
+		}
+		j := strings.IndexByte(line[pos:], ',')
+		if j < 0 {
+			b.WriteString(line[pos:])
+			rec = append(rec, b.String())
+			return rec, nil
+		}
+		b.WriteString(line[pos : pos+j])
+		rec = append(rec, b.String())
+		pos += j + 1
+	}
 }
 
 // validUTF8Prefix is utf8.Valid, forgiving a character cut at the end.
@@ -112,9 +209,18 @@ func validUTF8Prefix(b []byte) bool {
 }
 
 type csvRows struct {
-	r *csv.Reader
-	n int
+	r        *sheetCSV
+	n        int
+	breaks   int            // line breaks inside the quoted cells read so far
+	formulas map[int]string // the last row's cells that start with =
 }
+
+// Formulas are the last row's cells that a spreadsheet would run as a
+// formula (=HYPERLINK(…)): they are reported as XLSX formula cells are.
+func (c *csvRows) Formulas() map[int]string { return c.formulas }
+
+// HiddenColumns: CSV hides nothing.
+func (c *csvRows) HiddenColumns() map[int]bool { return nil }
 
 func (c *csvRows) Next() ([]string, int, error) {
 	rec, err := c.r.Read()
@@ -124,8 +230,23 @@ func (c *csvRows) Next() ([]string, int, error) {
 		}
 		return nil, 0, crm.Invalid(crm.Bad("file", "csv", "importer.file.error", err.Error()))
 	}
-	line, _ := c.r.FieldPos(0)
-	if c.n++; c.n > MaxImportRows+HeaderSearchRows {
+	// A row is numbered as a spreadsheet shows the file: a blank line is a
+	// row, and a quoted cell that holds a line break does not shift the
+	// numbers (nor the progress) of the rows below it.
+	start, _ := c.r.FieldPos(0)
+	line := start - c.breaks
+	c.n++
+	c.formulas = nil
+	for i, f := range rec {
+		c.breaks += strings.Count(f, "\n")
+		if t := strings.TrimSpace(f); len(t) > 1 && t[0] == '=' {
+			if c.formulas == nil {
+				c.formulas = map[int]string{}
+			}
+			c.formulas[i] = t
+		}
+	}
+	if c.n > MaxImportRows+HeaderSearchRows {
 		return nil, 0, crm.Invalid(crm.Bad("file", "too_many_rows", "importer.file.too_many_rows", MaxImportRows))
 	}
 	if len(rec) > MaxImportColumns {

@@ -141,7 +141,7 @@ func WriteTemplate(lang string, w io.Writer) error {
 	text, _ := f.NewStyle(&excelize.Style{NumFmt: 49}) // "@": codes and numbers stay text
 
 	// The first sheet: instructions, header, example.
-	last, _ := excelize.ColumnNumberToName(len(ImportFields))
+	last, _ := excelize.ColumnNumberToName(len(TemplateFields))
 	if err := f.SetCellStr(data, "A1", msg.Text(lang, "importer.template.instructions")); err != nil {
 		return err
 	}
@@ -149,7 +149,7 @@ func WriteTemplate(lang string, w io.Writer) error {
 	_ = f.SetCellStyle(data, "A1", last+"1", note)
 	_ = f.SetRowHeight(data, 1, 48)
 	ex := templateExample(lang)
-	for i, field := range ImportFields {
+	for i, field := range TemplateFields {
 		col, _ := excelize.ColumnNumberToName(i + 1)
 		h := TemplateHeader(lang, field)
 		if field == FieldName {
@@ -184,7 +184,7 @@ func WriteTemplate(lang string, w io.Writer) error {
 			continue
 		}
 		at := -1
-		for k, field := range ImportFields {
+		for k, field := range TemplateFields {
 			if field == l.field {
 				at = k
 			}

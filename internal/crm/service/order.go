@@ -1,6 +1,7 @@
 package service
 
 import (
+	"fmt"
 	"time"
 )
 
@@ -71,3 +72,16 @@ type ServiceWork struct {
 
 // ServicePaymentMethods are how a fee collected on site is paid.
 var ServicePaymentMethods = []string{"cash", "wechat", "alipay", "bank_card", "bank_transfer"}
+
+// maxFeeFen is the largest fee a service order carries: 100 million yuan.
+const maxFeeFen = 100_000_000_00
+
+// Yuan writes an amount of fen as a person reads it: yuan with two
+// decimals ("1234.50"). Messages name money this way, never in fen.
+func Yuan(fen int64) string {
+	sign := ""
+	if fen < 0 {
+		sign, fen = "-", -fen
+	}
+	return fmt.Sprintf("%s%d.%02d", sign, fen/100, fen%100)
+}

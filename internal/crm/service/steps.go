@@ -147,8 +147,8 @@ func (so *Service) RecordWork(ctx context.Context, id int64, version int, w Work
 	switch {
 	case o.Type.Paid() && w.FeeFen == nil:
 		bad("fee_fen", "required", "serviceorder.fee_fen.required")
-	case o.Type.Paid() && (*w.FeeFen < 1 || *w.FeeFen > 100_000_000_00):
-		bad("fee_fen", "range", "serviceorder.fee_fen.range")
+	case o.Type.Paid() && (*w.FeeFen < 1 || *w.FeeFen > maxFeeFen):
+		bad("fee_fen", "range", "serviceorder.fee_fen.range", Yuan(1), Yuan(maxFeeFen))
 	case !o.Type.Paid() && w.FeeFen != nil && *w.FeeFen != 0:
 		bad("fee_fen", "not_paid", "serviceorder.fee_fen.not_paid", string(o.Type))
 	}
@@ -225,7 +225,7 @@ func (so *Service) Settle(ctx context.Context, id int64, version int, settlement
 			if o.FeeFen != nil {
 				want = *o.FeeFen
 			}
-			fs = append(fs, crm.Bad("amount_fen", "mismatch", "serviceorder.amount_fen.mismatch", want))
+			fs = append(fs, crm.Bad("amount_fen", "mismatch", "serviceorder.amount_fen.mismatch", Yuan(want)))
 		}
 		if !slices.Contains(ServicePaymentMethods, method) {
 			fs = append(fs, crm.Bad("payment_method", "unknown", "serviceorder.one_of", strings.Join(ServicePaymentMethods, ", ")))

@@ -113,27 +113,90 @@ function kehuTables(root) {
   });
 }
 
-// kehuDates shows every date field as YYYY-MM-DD (zh-CN), whatever the
-// browser's own format: a text field that takes 2026-12-05, 2026/12/05,
-// 2026.12.05 or 20261205 and writes it as 2026-12-05, the form's value
-// the same as a date picker's.
+// kehuDateKinds are the zh-CN formats of date fields, whatever the
+// browser's own: a text field in that format, which takes what a person
+// types with other separators (2026/12/5 9:05, 20261205) and writes it
+// the one way the server reads, as a date picker's value would be.
+var kehuDateKinds = {
+  date: { sel: 'input[type="date"], input[data-date]', hint: "YYYY-MM-DD", max: 10,
+    pattern: "\\d{4}-\\d{2}-\\d{2}", re: /^(\d{4})\D?(\d{1,2})\D?(\d{1,2})$/,
+    out: function (m) { return m[1] + "-" + kehuTwo(m[2]) + "-" + kehuTwo(m[3]); } },
+  datetime: { sel: 'input[type="datetime-local"], input[data-datetime]', hint: "YYYY-MM-DD HH:mm", max: 16,
+    pattern: "\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}",
+    re: /^(\d{4})\D?(\d{1,2})\D?(\d{1,2})(?:\s*T\s*|\s+|\D)(\d{1,2})\D?(\d{2})(?::\d{2})?$/,
+    out: function (m) { return m[1] + "-" + kehuTwo(m[2]) + "-" + kehuTwo(m[3]) + " " + kehuTwo(m[4]) + ":" + m[5]; } },
+  month: { sel: 'input[type="month"], input[data-month]', hint: "YYYY-MM", max: 7,
+    pattern: "\\d{4}-\\d{2}", re: /^(\d{4})\D?(\d{1,2})$/,
+    out: function (m) { return m[1] + "-" + kehuTwo(m[2]); } },
+};
+
+function kehuTwo(n) { return ("0" + n).slice(-2); }
+
+// kehuDates makes every date, date-and-time and month field a text field
+// in its zh-CN format, with the format as its placeholder and, in the
+// page's language, as the message when it does not match.
 function kehuDates(root) {
-  (root || document).querySelectorAll('input[type="date"]').forEach(function (input) {
-    input.type = "text";
-    input.inputMode = "numeric";
-    input.placeholder = "YYYY-MM-DD";
-    input.maxLength = 10;
-    input.pattern = "\\d{4}-\\d{2}-\\d{2}";
-    input.autocomplete = "off";
-    input.classList.add("date");
-    input.addEventListener("change", function () {
-      var m = input.value.trim().match(/^(\d{4})\D?(\d{1,2})\D?(\d{1,2})$/);
-      if (m) input.value = m[1] + "-" + ("0" + m[2]).slice(-2) + "-" + ("0" + m[3]).slice(-2);
+  var hints = document.body.dataset;
+  Object.keys(kehuDateKinds).forEach(function (kind) {
+    var k = kehuDateKinds[kind];
+    (root || document).querySelectorAll(k.sel).forEach(function (input) {
+      if (input.dataset.kehuDate) return;
+      var value = input.getAttribute("value") || input.value || "";
+      input.dataset.kehuDate = kind;
+      input.type = "text";
+      input.inputMode = "numeric";
+      input.placeholder = k.hint;
+      input.maxLength = k.max + 3; // room for seconds or a T, tidied on change
+      input.pattern = k.pattern;
+      input.autocomplete = "off";
+      input.title = hints["hint" + kind.charAt(0).toUpperCase() + kind.slice(1)] || k.hint;
+      input.classList.add(kind === "date" ? "date" : kind);
+      var tidy = function () {
+        var m = input.value.trim().match(k.re);
+        if (m) input.value = k.out(m);
+      };
+      input.value = value;
+      tidy();
+      input.addEventListener("change", tidy);
+      input.addEventListener("blur", tidy);
     });
   });
 }
 
+// kehuFiles draws every file field in the page's language: the browser
+// writes its own button and "no file" words in the browser's language
+// (Choose Files on a Chinese page). The field stays, out of sight but
+// focusable; a button and a line of the page's words stand for it.
+function kehuFiles(root) {
+  var t = document.body.dataset;
+  (root || document).querySelectorAll('input[type="file"]').forEach(function (input) {
+    if (input.dataset.kehuFile || !t.fileChoose) return;
+    input.dataset.kehuFile = "1";
+    var box = document.createElement("span");
+    box.className = "file-pick";
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "secondary outline";
+    button.textContent = t.fileChoose;
+    button.tabIndex = -1; // the field itself takes the focus and the keys
+    var chosen = document.createElement("span");
+    chosen.className = "file-chosen";
+    chosen.setAttribute("aria-hidden", "true");
+    input.parentNode.insertBefore(box, input);
+    box.appendChild(input);
+    box.appendChild(button);
+    box.appendChild(chosen);
+    var show = function () {
+      var n = input.files ? input.files.length : 0;
+      chosen.textContent = n === 0 ? t.fileNone : n === 1 ? input.files[0].name : (t.fileCount || "%d").replace("0", String(n));
+    };
+    input.addEventListener("change", show);
+    show();
+  });
+}
+
 document.addEventListener("DOMContentLoaded", function () {
+  kehuFiles();
   kehuMenu();
   kehuTables();
   kehuDates();
@@ -143,4 +206,5 @@ document.addEventListener("DOMContentLoaded", function () {
 document.addEventListener("htmx:afterSwap", function (e) {
   kehuTables(e.target);
   kehuDates(e.target);
+  kehuFiles(e.target);
 });

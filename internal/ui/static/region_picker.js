@@ -15,12 +15,7 @@
   var LEVELS = ["province", "city", "county"];
   var seq = 0;
 
-  function getJSON(url) {
-    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } }).then(function (r) {
-      if (!r.ok) throw new Error("regions: " + r.status);
-      return r.json();
-    });
-  }
+  var getJSON = kehuGetJSON; // typeahead.js
 
   function el(tag, attrs, text) {
     var e = document.createElement(tag);
@@ -61,15 +56,22 @@
 
     var box = el("div", { class: "rp-search" });
     this.search = el("input", {
-      type: "search", id: this.id + "-q", autocomplete: "off", role: "combobox", "aria-expanded": "false",
-      "aria-autocomplete": "list", "aria-controls": this.id + "-list", placeholder: t.searchLabel || "",
+      type: "search", id: this.id + "-q", placeholder: t.searchLabel || "",
       "aria-label": t.searchLabel || "", "data-region-search": "",
     });
-    this.list = el("ul", { id: this.id + "-list", role: "listbox", class: "rp-list", hidden: "" });
     box.appendChild(this.search);
-    box.appendChild(this.list);
     this.root.appendChild(box);
     if (label) label.setAttribute("for", this.search.id);
+    this.typeahead = kehuTypeahead(this.search, {
+      none: t.none, failed: t.failed || t.none,
+      search: function (q) {
+        return getJSON("/api/v1/regions?limit=12&q=" + encodeURIComponent(q)).then(function (d) { return d.items; });
+      },
+      render: function (r) { return { text: english(r.full_name || r.name, r.full_name_en), meta: r.code, data: { code: r.code } }; },
+      pick: function (r) { self.pick(r.code); },
+    });
+    this.list = this.typeahead.list;
+    this.list.classList.add("rp-list");
 
     var row = el("div", { class: "rp-selects" });
     this.selects = LEVELS.map(function (level, i) {
@@ -90,23 +92,13 @@
     row.appendChild(this.clear);
     this.root.appendChild(row);
     this.name = this.root.parentNode.querySelector("[data-region-name]");
-
-    var timer = null;
-    this.search.addEventListener("input", function () {
-      clearTimeout(timer);
-      timer = setTimeout(function () {
-        self.find(self.search.value.trim());
-      }, 150);
-    });
-    this.search.addEventListener("keydown", function (ev) {
-      self.key(ev);
-    });
-    this.search.addEventListener("blur", function () {
-      setTimeout(function () {
-        self.close();
-      }, 150);
-    });
   };
+
+  // english adds a region's pinyin beside its Chinese name on English
+  // pages (苏州市 Suzhou), as the server-rendered pages do.
+  function english(name, en) {
+    return document.documentElement.lang === "en" && en ? name + " " + en : name;
+  }
 
   // load fills the select of level i with the regions under parent.
   Picker.prototype.load = function (i, parent) {
@@ -115,9 +107,9 @@
     return getJSON(url).then(function (d) {
       while (s.options.length > 1) s.remove(1);
       d.items.forEach(function (r) {
-        var o = el("option", { value: r.code }, r.name);
+        var o = el("option", { value: r.code }, english(r.name, r.name_en));
         o.dataset.leaf = r.leaf ? "1" : "";
-        o.dataset.full = r.full_name;
+        o.dataset.full = english(r.full_name, r.full_name_en);
         s.appendChild(o);
       });
       s.disabled = d.items.length === 0;
@@ -180,64 +172,9 @@
     this.input.dispatchEvent(new Event("change", { bubbles: true }));
   };
 
-  Picker.prototype.find = function (q) {
-    var self = this;
-    if (!q) return this.close();
-    getJSON("/api/v1/regions?limit=12&q=" + encodeURIComponent(q)).then(function (d) {
-      if (self.search.value.trim() !== q) return; // typed on meanwhile
-      self.show(d.items);
-    });
-  };
-
-  Picker.prototype.show = function (items) {
-    var self = this;
-    this.list.textContent = "";
-    this.active = -1;
-    if (!items.length) {
-      this.list.appendChild(el("li", { class: "rp-none", "aria-disabled": "true" }, this.texts.none || ""));
-    }
-    items.forEach(function (r, i) {
-      var li = el("li", { role: "option", id: self.id + "-o" + i, "data-code": r.code, "aria-selected": "false" });
-      li.appendChild(el("span", {}, r.full_name || r.name));
-      li.appendChild(el("small", {}, r.code));
-      li.addEventListener("mousedown", function (ev) {
-        ev.preventDefault(); // keep the focus in the box
-        self.pick(r.code);
-      });
-      self.list.appendChild(li);
-    });
-    this.list.hidden = false;
-    this.search.setAttribute("aria-expanded", "true");
-  };
-
-  Picker.prototype.close = function () {
-    this.list.hidden = true;
-    this.search.setAttribute("aria-expanded", "false");
-    this.search.removeAttribute("aria-activedescendant");
-  };
-
-  Picker.prototype.key = function (ev) {
-    var opts = this.list.querySelectorAll("[role=option]");
-    if (ev.key === "Escape") return this.close();
-    if (this.list.hidden || !opts.length) return;
-    if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {
-      ev.preventDefault();
-      this.active = (this.active + (ev.key === "ArrowDown" ? 1 : opts.length - 1)) % opts.length;
-      if (this.active < 0) this.active = 0;
-      opts.forEach(function (o, i) {
-        o.setAttribute("aria-selected", i === this.active ? "true" : "false");
-      }, this);
-      this.search.setAttribute("aria-activedescendant", opts[this.active].id);
-    } else if (ev.key === "Enter") {
-      ev.preventDefault(); // pick, do not send the form
-      this.pick(opts[Math.max(this.active, 0)].dataset.code);
-    }
-  };
-
   // pick selects a found region and the regions above it.
   Picker.prototype.pick = function (code) {
     var self = this;
-    this.close();
     getJSON("/api/v1/regions?code=" + encodeURIComponent(code)).then(function (d) {
       self.search.value = "";
       return self.restore(d.items);
