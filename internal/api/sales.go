@@ -243,11 +243,9 @@ func (s *salesAPI) importSales(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	status := http.StatusCreated // a run writes (and takes an Idempotency-Key)
-	if dry {
-		status = http.StatusOK
-	}
-	httpx.WriteJSON(w, status, rep)
+	// 200 for a dry run and a run alike: a run writes many lines, not one
+	// resource a Location could name; it still takes an Idempotency-Key.
+	httpx.WriteJSON(w, http.StatusOK, rep)
 	return nil
 }
 

@@ -58,10 +58,15 @@ func TestTheSalesPagesSpeakBothLanguagesAndNameTheFieldAtFault(t *testing.T) {
 		if !strings.Contains(string(summary.Body), "1 笔，¥30.00") {
 			t.Errorf("the customer's sales section: %d %s", summary.Status, summary.Body)
 		}
-		file := []byte("单据编号,日期,客户编码,产品编码,数量,金额\nUI-X1,2026-11-20," + c.Code + ",UI-1,2,20.00\nUI-X2,2026-11-21," + c.Code + ",NOPE,1,1\n")
+		file := []byte("单据编号,日期,客户编码,产品编码,数量,金额,备注\nUI-X1,2026-11-20," + c.Code + ",UI-1,2,20.00,\nUI-X2,2026-11-21," + c.Code + ",NOPE,1,1,\n")
 		r = e.postMultipart("/sales/import", cookie, map[string]string{"dry_run": "true"}, "销售.csv", file)
 		if r.Status != 200 || !strings.Contains(string(r.Body), `id="report-rejected">1<`) || !strings.Contains(string(r.Body), "NOPE") {
 			t.Errorf("the dry run page: %d", r.Status)
+		}
+		// The page names the file's own column at fault and says which
+		// columns it did not read.
+		if body := string(r.Body); !strings.Contains(body, "<td>产品编码</td>") || !strings.Contains(body, `data-code="column_ignored"`) || !strings.Contains(body, "备注") {
+			t.Errorf("the dry run page does not name the column or the ignored one")
 		}
 		r = e.postMultipart("/sales/import", cookie, nil, "销售.csv", file)
 		if r.Status != 200 || !strings.Contains(string(r.Body), `id="report-created">1<`) {

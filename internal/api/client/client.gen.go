@@ -30318,8 +30318,8 @@ func (r CreateSaleResponse) ContentType() string {
 	return ""
 }
 
-// ImportSalesResponse201Headers the declared response headers of an HTTP 201 response for ImportSales
-type ImportSalesResponse201Headers struct {
+// ImportSalesResponse200Headers the declared response headers of an HTTP 200 response for ImportSales
+type ImportSalesResponse200Headers struct {
 	ETag               *string
 	IdempotentReplayed *string
 	Location           *string
@@ -30340,8 +30340,6 @@ type ImportSalesResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *SalesImportReport
-	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *SalesImportReport
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -30356,8 +30354,8 @@ type ImportSalesResponse struct {
 	JSON415 *UnsupportedMediaType
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *UnprocessableEntity
-	// Headers201 the parsed response headers for an HTTP 201 response
-	Headers201 *ImportSalesResponse201Headers
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ImportSalesResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ImportSalesResponse401Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
@@ -30367,11 +30365,6 @@ type ImportSalesResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ImportSalesResponse) GetJSON200() *SalesImportReport {
 	return r.JSON200
-}
-
-// GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r ImportSalesResponse) GetJSON201() *SalesImportReport {
-	return r.JSON201
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
@@ -46508,13 +46501,6 @@ func ParseImportSalesResponse(rsp *http.Response) (*ImportSalesResponse, error) 
 		}
 		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest SalesImportReport
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON201 = &dest
-
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -46567,8 +46553,8 @@ func ParseImportSalesResponse(rsp *http.Response) (*ImportSalesResponse, error) 
 	}
 
 	switch {
-	case rsp.StatusCode == 201:
-		var headers ImportSalesResponse201Headers
+	case rsp.StatusCode == 200:
+		var headers ImportSalesResponse200Headers
 		if values := rsp.Header.Values("ETag"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -46590,7 +46576,7 @@ func ParseImportSalesResponse(rsp *http.Response) (*ImportSalesResponse, error) 
 			}
 			headers.Location = &value
 		}
-		response.Headers201 = &headers
+		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
 		var headers ImportSalesResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
