@@ -44,8 +44,14 @@ vet:
 staticcheck:
 	$(GO) tool staticcheck ./...
 
+# The HTTP package's tests run as two processes beside the other packages
+# (scripts/go-test-shards.sh): they wait on fsync, PostgreSQL and Chromium
+# much of the time, and one process would leave a core idle.
 unit:
-	$(GO) test -count=1 -timeout 30m ./...
+	@set -e; \
+	$(GO) test -count=1 -timeout 30m $$($(GO) list ./... | grep -v '/internal/server$$') & rest=$$!; \
+	GO=$(GO) bash scripts/go-test-shards.sh ./internal/server 2 -test.timeout 30m || shards=$$?; \
+	wait $$rest; exit $${shards:-0}
 
 # The race pass runs the concurrent packages whole, and of the HTTP tests
 # those that exercise concurrency (parallel creators, the sweep, the
@@ -53,8 +59,10 @@ unit:
 # once in the unit pass, and all of them under -race would take most of
 # CI's time on two cores.
 race:
-	$(GO) test -count=1 -race -timeout 30m $(RACE_PKGS)
-	$(GO) test -count=1 -race -timeout 30m -run '$(RACE_SERVER_TESTS)' -skip '^TestBrowser' ./internal/server/
+	@set -e; \
+	$(GO) test -count=1 -race -timeout 30m $(RACE_PKGS) & pkgs=$$!; \
+	$(GO) test -count=1 -race -timeout 30m -run '$(RACE_SERVER_TESTS)' -skip '^TestBrowser' ./internal/server/ || server=$$?; \
+	wait $$pkgs; exit $${server:-0}
 
 # Screenshots of every page for every role at 1366×900 and 390×844, on a
 # sample company, into SHOTS (git-ignored); open $(SHOTS)/index.html.
@@ -66,10 +74,17 @@ screenshots: assets
 bench: build
 	./bin/kehu bench http --duration 5s
 
-# Fuzz each target for FUZZTIME (default 30s); seed corpora live in testdata/fuzz.
+# Fuzz each target for FUZZTIME (default 30s); seed corpora live in each
+# package's testdata/fuzz. FUZZ_TARGETS lists package:Target pairs.
 FUZZTIME ?= 30s
+FUZZ_TARGETS ?= ./internal/httpx:FuzzDecodeJSON ./internal/crm/importer:FuzzCSVRows ./internal/crm/importer:FuzzXLSXRows \
+	./internal/crm/importer:FuzzParseDate ./internal/calendar:FuzzParseDate ./internal/cn:FuzzValidateUSCC \
+	./internal/cn:FuzzParseResidentID ./internal/cn:FuzzValidateMobile ./internal/crm/service:FuzzCheckSignature
 fuzz:
-	$(GO) test ./internal/httpx -run '^$$' -fuzz FuzzDecodeJSON -fuzztime $(FUZZTIME)
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		echo "fuzz $$t for $(FUZZTIME)"; \
+		$(GO) test $${t%%:*} -run '^$$' -fuzz "^$${t##*:}$$" -fuzztime $(FUZZTIME); \
+	done
 
 clean:
 	rm -rf bin node_modules internal/ui/static/vendor

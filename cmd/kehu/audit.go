@@ -8,36 +8,19 @@ import (
 	"time"
 
 	"github.com/kehucrm/kehu/internal/crm"
-	"github.com/kehucrm/kehu/internal/store"
 )
 
 func auditCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) > 0 && args[0] == "purge" {
 		return auditPurge(ctx, args[1:], stdout, stderr)
 	}
+	if len(args) > 0 && args[0] == "checkpoint" {
+		return auditCheckpoint(ctx, args[1:], stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "verify" {
-		return usageError{"kehu audit takes verify or purge"}
+		return usageError{"kehu audit takes verify, checkpoint or purge"}
 	}
-	var cfg Config
-	fs := flag.NewFlagSet("kehu audit verify", flag.ContinueOnError)
-	dbFlags(fs, &cfg)
-	if err := parse(fs, args[1:], stderr); err != nil {
-		return err
-	}
-	db, err := store.Open(ctx, cfg.dsn(), store.Options{ReadOnly: true})
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	n, problem, err := db.VerifyAudit(ctx)
-	if err != nil {
-		return err
-	}
-	if problem != nil {
-		return fmt.Errorf("audit log is NOT intact: entry %d: %s (%d entries before it verified)", problem.ID, problem.Reason, n)
-	}
-	fmt.Fprintf(stdout, "audit log intact: %d entries verified\n", n)
-	return nil
+	return auditVerify(ctx, args[1:], stdout, stderr)
 }
 
 // auditPurge deletes audit entries older than a date, which must be at

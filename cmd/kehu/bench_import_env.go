@@ -42,7 +42,7 @@ func prepareBenchImportDB(ctx context.Context, db *store.DB, tmp string) (*secur
 		return nil, err
 	}
 	id := identity.New(db, identity.DefaultAuthConfig(), keys, nil)
-	if _, err := id.AddUser(cliContext(ctx), identity.NewUser{Username: "bench", Role: crm.RoleAccountManager, Password: "Bench-import-2026"}, "en"); err != nil {
+	if _, err := id.AddUser(cliContext(ctx), identity.NewUser{Username: "bench", Role: crm.RoleAccountManager, Password: "Import-2026-pass"}, "en"); err != nil {
 		return nil, err
 	}
 	return keys, nil

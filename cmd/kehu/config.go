@@ -32,6 +32,8 @@ func dbFlags(fs *flag.FlagSet, c *Config) {
 	fs.StringVar(&c.DataDir, "data-dir", envOr("KEHU_DATA_DIR", "."), "directory for the SQLite database and key files (KEHU_DATA_DIR)")
 	fs.StringVar(&c.DB, "db", os.Getenv("KEHU_DB"), "database: a SQLite file path or a postgres:// URL; default DATA-DIR/kehu.db (KEHU_DB)")
 	fs.StringVar(&c.KeyFile, "key-file", os.Getenv("KEHU_SECRET_KEY_FILE"), "key file for encrypted fields, created 0600 if missing; default DATA-DIR/secret.keys (KEHU_SECRET_KEY_FILE)")
+	importLimitFlags(fs)
+	auditFlags(fs)
 }
 
 func serveFlags(fs *flag.FlagSet, c *Config) {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -23,7 +22,7 @@ func TestDemoLoadsASampleCompanyOnceAndSignInWorks(t *testing.T) {
 		t.Errorf("a second demo: %v, want a refusal", err)
 	}
 	var verify syncBuffer
-	if err := run(context.Background(), []string{"audit", "verify", "--db", filepath.Join(dir, "kehu.db")}, strings.NewReader(""), &verify, &errOut); err != nil {
+	if err := run(context.Background(), []string{"audit", "verify", "--data-dir", dir}, strings.NewReader(""), &verify, &errOut); err != nil {
 		t.Errorf("audit verify after demo: %v", err)
 	}
 }

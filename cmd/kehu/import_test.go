@@ -20,10 +20,10 @@ func TestImportCustomersFromTheCommandLine(t *testing.T) {
 		err := run(ctx, append(args, "--db", dbPath, "--key-file", filepath.Join(dir, "secret.keys")), strings.NewReader(stdin), &out, &errOut)
 		return out.String(), errOut.String(), err
 	}
-	if _, _, err := cmd("Zhang-pass-2026\n", "user", "add", "--username", "zhang", "--role", "account_manager", "--password-stdin"); err != nil {
+	if _, _, err := cmd("Hill-pass-2026\n", "user", "add", "--username", "zhang", "--role", "account_manager", "--password-stdin"); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := cmd("Kefu-pass-2026\n", "user", "add", "--username", "kefu", "--role", "service", "--password-stdin"); err != nil {
+	if _, _, err := cmd("Lake-pass-2026\n", "user", "add", "--username", "kefu", "--role", "service", "--password-stdin"); err != nil {
 		t.Fatal(err)
 	}
 	file := filepath.Join(dir, "客户.csv")
@@ -103,7 +103,7 @@ func TestImportReportIsOneLanguageAndTheBarEndsBeforeIt(t *testing.T) {
 	cmd := func(stdin string, args ...string) error {
 		return run(ctx, append(args, "--db", dbPath, "--key-file", filepath.Join(dir, "secret.keys")), strings.NewReader(stdin), &screen, &screen)
 	}
-	if err := cmd("Zhang-pass-2026\n", "user", "add", "--username", "zhang", "--role", "account_manager", "--password-stdin"); err != nil {
+	if err := cmd("Hill-pass-2026\n", "user", "add", "--username", "zhang", "--role", "account_manager", "--password-stdin"); err != nil {
 		t.Fatal(err)
 	}
 	file := filepath.Join(dir, "list.csv")
@@ -175,7 +175,7 @@ func TestImportProgressCountsRecordsAndADryRunWritesNothing(t *testing.T) {
 	cmd := func(stdin string, args ...string) error {
 		return run(ctx, append(args, "--db", dbPath, "--key-file", filepath.Join(dir, "secret.keys")), strings.NewReader(stdin), &screen, &screen)
 	}
-	if err := cmd("Zhang-pass-2026\n", "user", "add", "--username", "zhang", "--role", "account_manager", "--password-stdin"); err != nil {
+	if err := cmd("Hill-pass-2026\n", "user", "add", "--username", "zhang", "--role", "account_manager", "--password-stdin"); err != nil {
 		t.Fatal(err)
 	}
 	file := filepath.Join(dir, "notes.csv")

@@ -60,6 +60,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	go reloadKeys(ctx, keys, log)
+	if _, err := cfg.auditKey(db); err != nil {
+		return err
+	}
 
 	srv, queue, err := startServer(ctx, db, keys, cfg, ln, mailer, log)
 	if err != nil {
@@ -97,6 +100,7 @@ func migrateLogged(ctx context.Context, db *store.DB, log *slog.Logger) error {
 // the background jobs alike, and starts the jobs.
 func startServer(ctx context.Context, db *store.DB, keys *secure.Keyring, cfg Config, ln net.Listener, mailer *mail.SMTP, log *slog.Logger) (*server.Server, *jobs.Queue, error) {
 	jobCfg := jobs.Config{Logger: log, PublicURL: cfg.publicURL(strings.TrimSuffix(urlOf(ln.Addr()), "/"))}
+	applyPublicURL(cfg)
 	if mailer != nil { // a nil *mail.SMTP in the interface would not read as "no mail"
 		jobCfg.Mailer = mailer
 		log.Info("e-mail on", "smtp", mailer.Redacted())
@@ -106,10 +110,11 @@ func startServer(ctx context.Context, db *store.DB, keys *secure.Keyring, cfg Co
 		return nil, nil, err
 	}
 	jobCfg.Services = srv.Services
-	queue, err := jobs.New(db, jobCfg, jobs.RegisterImports(srv.Services.Imports))
+	queue, err := jobs.New(db, jobCfg, jobs.RegisterImports(srv.Services.Imports), jobs.RegisterAuditCheckpoint(checkpointJob(db, cfg)))
 	if err != nil {
 		return nil, nil, err
 	}
+	queue.AddAuditCheckpoints(checkpointEvery())
 	if err := queue.Start(ctx); err != nil {
 		return nil, nil, err
 	}

@@ -34,6 +34,10 @@ func openShared(ctx context.Context, cfg Config) (*store.DB, error) {
 			return nil, err
 		}
 	}
+	if _, err := cfg.auditKey(db); err != nil { // every CLI entry is keyed too
+		db.Close()
+		return nil, err
+	}
 	return db, nil
 }
 

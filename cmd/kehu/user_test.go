@@ -23,10 +23,10 @@ func TestOperatorCommands(t *testing.T) {
 		want        string // in the output, or in the error when fails
 		fails       bool
 	}{
-		{"the first administrator is added with a password from stdin", "Admin-pass-2026\n", []string{"user", "add", "--username", "admin", "--role", "admin", "--password-stdin"}, "added admin (admin)", false},
+		{"the first administrator is added with a password from stdin", "Gate-pass-2026\n", []string{"user", "add", "--username", "admin", "--role", "admin", "--password-stdin"}, "added admin (admin)", false},
 		{"a password on the command line is refused", "", []string{"user", "add", "--username", "x1", "--role", "gm"}, "--password-stdin", true},
 		{"a weak password names the rule", "weak\n", []string{"user", "add", "--username", "li", "--role", "gm", "--password-stdin"}, "--password", true},
-		{"an account manager joins a team under a manager", "Zhang-pass-2026\n", []string{"user", "add", "--username", "zhang", "--role", "account_manager", "--team", "华东一组", "--manager", "admin", "--mobile", "13800138000", "--password-stdin"}, "added zhang", false},
+		{"an account manager joins a team under a manager", "Hill-pass-2026\n", []string{"user", "add", "--username", "zhang", "--role", "account_manager", "--team", "华东一组", "--manager", "admin", "--mobile", "13800138000", "--password-stdin"}, "added zhang", false},
 		{"users are listed", "", []string{"user", "list"}, "华东一组", false},
 		{"a token is made and printed once", "", []string{"token", "create", "--user", "zhang", "--name", "erp", "--expires", "30d"}, "kehu_", false},
 		{"a bad lifetime is refused", "", []string{"token", "create", "--user", "zhang", "--name", "x", "--expires", "soon"}, "--expires", true},

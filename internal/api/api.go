@@ -13,16 +13,28 @@ import (
 	"github.com/kehucrm/kehu/internal/crm/access"
 	"github.com/kehucrm/kehu/internal/crm/attachment"
 	"github.com/kehucrm/kehu/internal/crm/audit"
+	"github.com/kehucrm/kehu/internal/crm/call"
 	"github.com/kehucrm/kehu/internal/crm/card"
+	"github.com/kehucrm/kehu/internal/crm/care"
 	"github.com/kehucrm/kehu/internal/crm/complaint"
 	"github.com/kehucrm/kehu/internal/crm/customer"
+	"github.com/kehucrm/kehu/internal/crm/dealer"
+	"github.com/kehucrm/kehu/internal/crm/duty"
+	"github.com/kehucrm/kehu/internal/crm/event"
 	"github.com/kehucrm/kehu/internal/crm/identity"
 	"github.com/kehucrm/kehu/internal/crm/importer"
 	"github.com/kehucrm/kehu/internal/crm/inbox"
+	"github.com/kehucrm/kehu/internal/crm/lead"
+	"github.com/kehucrm/kehu/internal/crm/order"
+	"github.com/kehucrm/kehu/internal/crm/pool"
+	"github.com/kehucrm/kehu/internal/crm/project"
 	"github.com/kehucrm/kehu/internal/crm/sales"
 	"github.com/kehucrm/kehu/internal/crm/service"
+	"github.com/kehucrm/kehu/internal/crm/shipping"
 	"github.com/kehucrm/kehu/internal/crm/system"
 	"github.com/kehucrm/kehu/internal/crm/tier"
+	"github.com/kehucrm/kehu/internal/crm/visit"
+	"github.com/kehucrm/kehu/internal/crm/workflow"
 	"github.com/kehucrm/kehu/internal/httpx"
 )
 
@@ -41,17 +53,30 @@ type API struct {
 	imports       *importer.Service
 	serviceOrders *service.Service
 	sales         *sales.Service
+	dealers       *dealer.Service
 	system        *system.Service
 	tiers         *tier.Service
+	duties        *duty.Service
+	visits        *visit.Service
+	events        *event.Service
+	calls         *call.Service
+	leads         *lead.Service
+	pool          *pool.Service
+	care          *care.Service
+	workflows     *workflow.Service
+	orders        *order.Service
+	shipping      *shipping.Service
+	projects      *project.Service
 	version       string
 	now           func() time.Time
 }
 
 // New returns the API over the domain services.
 func New(s *app.Services, version string) *API {
-	return &API{identity: s.Identity, audit: s.Audit, calendars: s.Calendars, customers: s.Customers, cards: s.Cards,
+	return &API{workflows: s.Workflows, orders: s.Orders, shipping: s.Shipping, projects: s.Projects,
+		identity: s.Identity, audit: s.Audit, calendars: s.Calendars, customers: s.Customers, cards: s.Cards,
 		complaints: s.Complaints, inbox: s.Inbox, access: s.Access, files: s.Attachments, imports: s.Imports,
-		serviceOrders: s.ServiceOrders, sales: s.Sales, system: s.System, tiers: s.Tiers, version: version, now: s.Clock}
+		serviceOrders: s.ServiceOrders, sales: s.Sales, system: s.System, tiers: s.Tiers, duties: s.Duties, visits: s.Visits, version: version, now: s.Clock, events: s.Events, calls: s.Calls, care: s.Care, dealers: s.Dealers, leads: s.Leads, pool: s.Pool}
 }
 
 // Register lists every route of the API, one per line.
@@ -143,7 +168,18 @@ func (a *API) Register(rt *httpx.Router) {
 	a.registerServiceOrders(rt)
 	a.registerAttachments(rt)
 	a.registerSales(rt)
+	a.registerEvents(rt)
+	a.registerCalls(rt)
+	a.registerDealers(rt)
 	a.registerTiers(rt)
+	a.registerDuties(rt)
+	a.registerWorkflows(rt)
+	a.registerOrders(rt)
+	a.registerShipping(rt)
+	a.registerProjects(rt)
+	a.registerCare(rt)
+	a.registerVisits(rt)
+	a.registerLeads(rt)
 
 	rt.HandleFunc("GET /healthz", a.healthz)
 	rt.HandleFunc("GET /readyz", a.readyz)

@@ -37,10 +37,11 @@ func ReadUpload(w http.ResponseWriter, r *http.Request) (attachment.Upload, erro
 		return attachment.Upload{}, crm.Fail(crm.EUnsupportedType, "api.multipart.required_file")
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, attachment.MaxAttachmentBytes+1<<20)
-	mr, err := r.MultipartReader()
+	mpr, err := r.MultipartReader()
 	if err != nil {
 		return attachment.Upload{}, crm.Fail(crm.EBadRequest, "api.multipart.malformed", err.Error())
 	}
+	mr := httpx.LimitParts(mpr, 0)
 	for {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
@@ -65,6 +66,9 @@ func ReadUpload(w http.ResponseWriter, r *http.Request) (attachment.Upload, erro
 }
 
 func uploadError(err error, name string) error {
+	if crm.ErrorCode(err) == crm.ETooLarge {
+		return err // too many parts
+	}
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
 		return attachment.TooLarge(name)

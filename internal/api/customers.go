@@ -80,6 +80,9 @@ func (a *API) listCustomers(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f, err := customerFilter(r)
+	if err == nil {
+		err = a.customerTierFilter(r, &f)
+	}
 	if err != nil {
 		return err
 	}
@@ -357,7 +360,7 @@ func (a *API) mergeCustomer(w http.ResponseWriter, r *http.Request) error {
 // the list and the export declare them to the router: a filter added to
 // customerFilter must be added here too, or the router refuses it.
 var customerFilterParams = []httpx.Param{httpx.Text("q"), httpx.OneOf("stage", customer.CustomerStages...),
-	httpx.ID("owner_id"), httpx.ID("team_id"), regionParam("region"), industryParam("industry"), httpx.Text("tag"),
+	httpx.ID("owner_id"), httpx.ID("team_id"), regionParam("region"), industryParam("industry"), httpx.Text("tag"), httpx.Text("tier"),
 	httpx.Date("created_from"), httpx.Date("created_to"), httpx.Date("updated_from"), httpx.Date("updated_to"), httpx.Bool("trash"),
 	httpx.OneOf("sort", customerSorts()...)}
 

@@ -28,6 +28,9 @@ func (a *API) exportCustomers(w http.ResponseWriter, r *http.Request) error {
 		return crm.Invalid(crm.Bad("format", "unknown", "api.format.unknown"))
 	}
 	f, err := customerFilter(r)
+	if err == nil {
+		err = a.customerTierFilter(r, &f)
+	}
 	if err != nil {
 		return err
 	}
@@ -52,7 +55,7 @@ func (a *API) exportCustomers(w http.ResponseWriter, r *http.Request) error {
 	name := "customers-" + a.now().In(chinaTime).Format("20060102-150405") + "." + format
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	w.Header().Set("Cache-Control", "no-store")
-	heading := customer.ExportHeadings(httpx.Lang(r))
+	heading := customer.ExportHeadingsFor(r.Context(), httpx.Lang(r))
 	if format == "csv" {
 		// The header is the first line, so that the file imports as it is;
 		// the stamp is the last line, marked for the importer to pass over.

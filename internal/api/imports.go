@@ -47,10 +47,11 @@ func parseImportForm(w http.ResponseWriter, r *http.Request) (importer.ImportUpl
 		return up, nil, crm.Fail(crm.EUnsupportedType, "api.multipart.required")
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, importer.MaxImportBytes+(1<<20))
-	mr, err := r.MultipartReader()
+	mpr, err := r.MultipartReader()
 	if err != nil {
 		return up, nil, crm.Fail(crm.EBadRequest, "api.multipart.unreadable", err)
 	}
+	mr := httpx.LimitParts(mpr, 0)
 	bad := func(field, code, key string) error {
 		return crm.Invalid(crm.Bad(field, code, key))
 	}
@@ -77,6 +78,9 @@ func parseImportForm(w http.ResponseWriter, r *http.Request) (importer.ImportUpl
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
 			return fail(crm.Fail(crm.ETooLarge, "importer.file.too_large"))
+		}
+		if crm.ErrorCode(err) == crm.ETooLarge {
+			return fail(err)
 		}
 		if err != nil {
 			return fail(crm.Fail(crm.EBadRequest, "api.multipart.unreadable", err))

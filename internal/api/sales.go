@@ -265,10 +265,11 @@ func readUpload(w http.ResponseWriter, r *http.Request) (salesUpload, error) {
 		return up, crm.Fail(crm.EUnsupportedType, "api.multipart.required")
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, importer.MaxImportBytes+(1<<20))
-	mr, err := r.MultipartReader()
+	mpr, err := r.MultipartReader()
 	if err != nil {
 		return up, crm.Fail(crm.EBadRequest, "api.multipart.unreadable", err)
 	}
+	mr := httpx.LimitParts(mpr, 0)
 	haveFile := false
 	for {
 		part, err := mr.NextPart()
@@ -282,6 +283,9 @@ func readUpload(w http.ResponseWriter, r *http.Request) (salesUpload, error) {
 			var mbe *http.MaxBytesError
 			if errors.As(err, &mbe) {
 				return up, crm.Fail(crm.ETooLarge, "importer.file.too_large")
+			}
+			if crm.ErrorCode(err) == crm.ETooLarge {
+				return up, err // too many parts
 			}
 			return up, crm.Fail(crm.EBadRequest, "api.multipart.unreadable", err)
 		}

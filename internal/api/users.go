@@ -55,6 +55,7 @@ type updateUserRequest struct {
 	DisplayName *string `json:"display_name"`
 	Role        *string `json:"role"`
 	Disabled    *bool   `json:"disabled"`
+	DealerID    *int64  `json:"dealer_id"` // a dealer account's dealer
 }
 
 func (a *API) updateUser(w http.ResponseWriter, r *http.Request) error {
@@ -72,7 +73,7 @@ func (a *API) updateUser(w http.ResponseWriter, r *http.Request) error {
 		role = &r
 	}
 	u, err := a.identity.UpdateUser(r.Context(), r.PathValue("username"), identity.UserChange{
-		Version: req.Version, DisplayName: req.DisplayName, Role: role, Disabled: req.Disabled})
+		Version: req.Version, DisplayName: req.DisplayName, Role: role, Disabled: req.Disabled, DealerID: req.DealerID})
 	if err != nil {
 		return err
 	}

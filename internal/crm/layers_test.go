@@ -18,6 +18,7 @@ const module = "github.com/kehucrm/kehu/"
 // it reads; an edge upwards or sideways fails the test.
 var areaImports = map[string][]string{
 	"identity":   {},
+	"duty":       {},
 	"audit":      {},
 	"system":     {},
 	"inbox":      {},
@@ -32,6 +33,17 @@ var areaImports = map[string][]string{
 	"workbench":  {"access", "complaint", "customer", "identity", "service"},
 	"sales":      {"customer", "identity", "importer"},
 	"tier":       {"customer", "identity"},
+	"visit":      {"identity"},
+	"dealer":     {"customer", "identity", "sales"},
+	"event":      {"customer", "identity", "sales", "tier"},
+	"call":       {"complaint", "customer", "identity", "service"},
+	"workflow":   {"sales"},
+	"order":      {"customer", "identity", "sales", "workflow"},
+	"shipping":   {"attachment", "order", "sales"},
+	"care":       {"sales"},
+	"lead":       {"customer", "identity"},
+	"pool":       {},
+	"project":    {"customer", "workflow"},
 }
 
 // imports returns the module-relative and standard-library imports of the

@@ -8,6 +8,9 @@ type Principal struct {
 	Username string
 	Role     Role
 	TeamID   int64 // 0 when the user has no team
+	// DealerID is the dealer (a customer of kind dealer) a dealer account
+	// belongs to; 0 for staff.
+	DealerID int64
 	// Lang is the language the user chose to read Kehu in (msg.ZhCN or
 	// msg.En), or "" to follow the browser.
 	Lang string

@@ -26,11 +26,12 @@ const (
 	RoleProduction     Role = "production"
 	RoleFinance        Role = "finance"
 	RoleWarehouse      Role = "warehouse"
+	RoleDealer         Role = "dealer" // a dealer's (经销商) account: sees its own dealer only
 )
 
 // Roles lists every role in display order.
-var Roles = []Role{RoleAdmin, RoleAuditor, RoleGM, RoleGMOffice, RoleSalesManager, RoleAccountManager, RoleMarketing,
-	RoleService, RoleTechnician, RoleQA, RoleProduction, RoleFinance, RoleWarehouse}
+var Roles = []Role{RoleAdmin, RoleSecurityAdmin, RoleAuditor, RoleGM, RoleGMOffice, RoleSalesManager, RoleAccountManager, RoleMarketing,
+	RoleService, RoleTechnician, RoleQA, RoleProduction, RoleFinance, RoleWarehouse, RoleDealer}
 
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool { return slices.Contains(Roles, r) }
@@ -41,6 +42,7 @@ type Action string
 // The actions. Each module adds its own as it lands.
 const (
 	ActUserManage     Action = "user.manage"     // add, change, disable users and teams; reset passwords
+	ActDutyDecide     Action = "duty.decide"     // list and decide two-person requests (admin, security_admin; gm for customer erasure)
 	ActAuditRead      Action = "audit.read"      // read the audit log
 	ActSystemRead     Action = "system.read"     // read schema and job status
 	ActValidate       Action = "validate"        // check identifiers as forms do
@@ -80,6 +82,57 @@ const (
 	ActTierRead     Action = "tier.read"     // read tier schemes, service standards, and the tiers of customers in scope
 	ActTierManage   Action = "tier.manage"   // edit tier schemes and service standards, preview, start recalculations
 	ActTierOverride Action = "tier.override" // set a customer's tier by hand (with a reason and expiry) or a watch flag (重点关注)
+
+	// Workflows (审批流程) and order applications (订货申请单).
+	ActWorkflowRead   Action = "workflow.read"   // read workflow definitions
+	ActWorkflowManage Action = "workflow.manage" // edit workflows (each save a new version)
+	ActWorkflowDecide Action = "workflow.decide" // decide the steps that name one (inbox, delegations)
+	ActOrderRead      Action = "order.read"      // read the orders of customers in scope
+	ActOrderCreate    Action = "order.create"    // enter and submit an order for a customer in scope
+	ActOrderAdjust    Action = "order.adjust"    // adjust an order's lines for a shortage (订货调整)
+	ActProjectRead    Action = "project.read"    // read customer projects (客户工程): the departments all, others those of customers in scope
+	ActProjectCreate  Action = "project.create"  // enter a customer's application for power (用电申请)
+	ActVisitRead      Action = "visit.read"      // read visit plans and compliance (own customers; sales managers their team's; gm all)
+
+	// Customer care (客户关怀): reminders, greetings, gifts.
+	ActCareRead    Action = "care.read"    // read care reminders, templates, the send log, gifts and budgets of customers in scope
+	ActCareSend    Action = "care.send"    // send greetings, record gifts, set a contact's opt-out, for customers in scope
+	ActCareManage  Action = "care.manage"  // edit greeting templates, lead-time rules, care dates and gift budgets
+	ActGiftApprove Action = "gift.approve" // approve or reject a gift over budget (the manager's approval)
+
+	// Customer events (客户活动) and the service desk's call log (客服沟通流程).
+	ActEventRead    Action = "event.read"    // read events and the invitations of customers in scope
+	ActEventManage  Action = "event.manage"  // add events, build and edit their invitation lists
+	ActEventCheckIn Action = "event.checkin" // check guests in at the door
+	ActCallRead     Action = "call.read"     // read the call log and call-backs (all: service, gm; customers in scope: managers)
+	ActCallCreate   Action = "call.create"   // log calls, record their steps and call-backs, turn them into complaints, orders, interactions
+
+	// Leads (潜在客户) and the public pool (公海).
+	ActLeadRead    Action = "lead.read"    // read leads (all: marketing, sales managers, gm; account managers: their own and the unassigned)
+	ActLeadCreate  Action = "lead.create"  // add and change leads (marketing owns them)
+	ActLeadAssign  Action = "lead.assign"  // assign a lead to an account manager
+	ActLeadClaim   Action = "lead.claim"   // take an unassigned lead as one's own
+	ActLeadConvert Action = "lead.convert" // convert a lead into a customer (through the duplicate checks)
+	ActPoolRead    Action = "pool.read"    // read the public pool and the customers about to return to it
+	ActPoolClaim   Action = "pool.claim"   // claim a customer from the pool (within the cap and cool-down)
+	ActPoolManage  Action = "pool.manage"  // edit the pool rules (audited)
+
+	// Dealers (经销商): monthly plans and the month's sales plan.
+	ActDealerPlanRead   Action = "dealer_plan.read"   // read the monthly plans of dealers in scope (a dealer: its own)
+	ActDealerPlanWrite  Action = "dealer_plan.write"  // start, change and submit a dealer's monthly plan
+	ActSalesPlanManage  Action = "sales_plan.manage"  // merge the dealers' plans into the month's sales plan and submit it
+	ActSalesPlanApprove Action = "sales_plan.approve" // approve or return the month's sales plan
+
+	// Shipping (货物发运单), stock, receipt and transit claims (货损).
+	ActShipmentRead    Action = "shipment.read"    // read shipments and the shipping board (a dealer: its own)
+	ActShipmentWrite   Action = "shipment.write"   // ship approved orders, record waybills and the 提货单据 posting
+	ActShipmentReceive Action = "shipment.receive" // confirm receipt of a shipment (a dealer: its own)
+	ActStockRead       Action = "stock.read"       // read the stock count
+	ActStockWrite      Action = "stock.write"      // record goods received into stock
+	ActShippingManage  Action = "shipping.manage"  // set the shipping rules (negative stock, receipt and claim days)
+	ActClaimRead       Action = "claim.read"       // read transit claims (a dealer: its own)
+	ActClaimCreate     Action = "claim.create"     // file a transit claim and its evidence (a dealer: on its own shipments)
+	ActClaimResolve    Action = "claim.resolve"    // resolve a claim: replacement, credit note or carrier recovery
 )
 
 // staff is every role but the auditor, who reads the audit log and
@@ -91,7 +144,8 @@ var staff = []Role{RoleAdmin, RoleGM, RoleGMOffice, RoleSalesManager, RoleAccoun
 // action may not take it. Tests walk this table through the HTTP API with
 // expectations written out by hand.
 var matrix = map[Action][]Role{
-	ActUserManage:     {RoleAdmin},
+	ActUserManage:     {RoleAdmin, RoleSecurityAdmin},
+	ActDutyDecide:     {RoleAdmin, RoleSecurityAdmin, RoleGM},
 	ActAuditRead:      {RoleAuditor},
 	ActSystemRead:     {RoleAdmin},
 	ActValidate:       staff,
@@ -99,7 +153,7 @@ var matrix = map[Action][]Role{
 	ActCalendarRead:   staff,
 	ActCalendarManage: {RoleAdmin},
 
-	ActCustomerRead:       {RoleGM, RoleGMOffice, RoleSalesManager, RoleAccountManager, RoleMarketing, RoleService, RoleTechnician, RoleQA, RoleProduction, RoleFinance, RoleWarehouse},
+	ActCustomerRead:       {RoleGM, RoleGMOffice, RoleSalesManager, RoleAccountManager, RoleMarketing, RoleService, RoleTechnician, RoleQA, RoleProduction, RoleFinance, RoleWarehouse, RoleDealer},
 	ActCustomerCreate:     {RoleGM, RoleSalesManager, RoleAccountManager, RoleMarketing},
 	ActCustomerUpdate:     {RoleGM, RoleSalesManager, RoleAccountManager, RoleMarketing},
 	ActCustomerDelete:     {RoleGM, RoleSalesManager, RoleAccountManager},
@@ -119,13 +173,58 @@ var matrix = map[Action][]Role{
 	ActServiceOrderInvoice:  {RoleFinance},
 
 	ActProductManage: {RoleGM, RoleSalesManager},
-	ActSalesRead:     {RoleGM, RoleSalesManager, RoleAccountManager, RoleMarketing, RoleFinance},
+	ActSalesRead:     {RoleGM, RoleSalesManager, RoleAccountManager, RoleMarketing, RoleFinance, RoleDealer},
 	ActSalesCreate:   {RoleGM, RoleSalesManager, RoleAccountManager},
 	ActSalesImport:   {RoleGM, RoleSalesManager, RoleFinance},
 
 	ActTierRead:     {RoleGM, RoleGMOffice, RoleSalesManager, RoleAccountManager, RoleMarketing, RoleService},
-	ActTierManage:   {RoleAdmin, RoleGM, RoleSalesManager},
+	ActTierManage:   {RoleAdmin, RoleGM},
 	ActTierOverride: {RoleGM, RoleSalesManager},
+
+	ActWorkflowRead:   staff,
+	ActWorkflowManage: {RoleAdmin},
+	ActWorkflowDecide: {RoleGM, RoleGMOffice, RoleSalesManager, RoleAccountManager, RoleMarketing, RoleService, RoleTechnician, RoleQA, RoleProduction, RoleFinance, RoleWarehouse},
+	ActOrderRead:      {RoleGM, RoleSalesManager, RoleAccountManager, RoleFinance, RoleWarehouse},
+	ActOrderCreate:    {RoleGM, RoleSalesManager, RoleAccountManager},
+	ActOrderAdjust:    {RoleGM, RoleSalesManager, RoleWarehouse},
+	ActProjectRead:    {RoleGM, RoleSalesManager, RoleAccountManager, RoleTechnician, RoleQA, RoleProduction, RoleWarehouse},
+	ActProjectCreate:  {RoleGM, RoleSalesManager, RoleAccountManager},
+	ActVisitRead:      {RoleGM, RoleSalesManager, RoleAccountManager},
+
+	ActCareRead:    {RoleGM, RoleSalesManager, RoleAccountManager, RoleMarketing},
+	ActCareSend:    {RoleGM, RoleSalesManager, RoleAccountManager},
+	ActCareManage:  {RoleAdmin, RoleGM, RoleSalesManager},
+	ActGiftApprove: {RoleGM, RoleSalesManager},
+
+	ActEventRead:    {RoleGM, RoleGMOffice, RoleSalesManager, RoleAccountManager, RoleMarketing, RoleService},
+	ActEventManage:  {RoleGM, RoleSalesManager, RoleMarketing},
+	ActEventCheckIn: {RoleGM, RoleGMOffice, RoleSalesManager, RoleAccountManager, RoleMarketing, RoleService},
+	ActCallRead:     {RoleService, RoleGM, RoleSalesManager, RoleAccountManager},
+	ActCallCreate:   {RoleService, RoleGM, RoleSalesManager, RoleAccountManager},
+
+	ActLeadRead:    {RoleGM, RoleSalesManager, RoleAccountManager, RoleMarketing},
+	ActLeadCreate:  {RoleGM, RoleMarketing},
+	ActLeadAssign:  {RoleGM, RoleSalesManager, RoleMarketing},
+	ActLeadClaim:   {RoleAccountManager},
+	ActLeadConvert: {RoleGM, RoleSalesManager, RoleAccountManager, RoleMarketing},
+	ActPoolRead:    {RoleGM, RoleSalesManager, RoleAccountManager},
+	ActPoolClaim:   {RoleSalesManager, RoleAccountManager},
+	ActPoolManage:  {RoleAdmin, RoleSalesManager},
+
+	ActDealerPlanRead:   {RoleGM, RoleSalesManager, RoleAccountManager, RoleDealer},
+	ActDealerPlanWrite:  {RoleSalesManager, RoleAccountManager, RoleDealer},
+	ActSalesPlanManage:  {RoleGM, RoleSalesManager},
+	ActSalesPlanApprove: {RoleGM},
+
+	ActShipmentRead:    {RoleGM, RoleSalesManager, RoleAccountManager, RoleFinance, RoleWarehouse, RoleService, RoleDealer},
+	ActShipmentWrite:   {RoleWarehouse},
+	ActShipmentReceive: {RoleGM, RoleSalesManager, RoleAccountManager, RoleWarehouse, RoleDealer},
+	ActStockRead:       {RoleGM, RoleSalesManager, RoleWarehouse},
+	ActStockWrite:      {RoleWarehouse},
+	ActShippingManage:  {RoleAdmin},
+	ActClaimRead:       {RoleGM, RoleSalesManager, RoleAccountManager, RoleFinance, RoleWarehouse, RoleService, RoleDealer},
+	ActClaimCreate:     {RoleSalesManager, RoleAccountManager, RoleService, RoleDealer},
+	ActClaimResolve:    {RoleSalesManager, RoleService},
 }
 
 // Can reports whether role r may take action a.

@@ -32,6 +32,7 @@ var matrixWant = []struct {
 	// marketing, service, technician, qa, production, finance, warehouse.
 	//adm aud gm  gmo sm  am  mkt svc tec qa  prd fin wh
 	{"x   .   .   .   .   .   .   .   .   .   .   .   .", ActUserManage},
+	{"x   .   x   .   .   .   .   .   .   .   .   .   .", ActDutyDecide},
 	{".   x   .   .   .   .   .   .   .   .   .   .   .", ActAuditRead},
 	{"x   .   .   .   .   .   .   .   .   .   .   .   .", ActSystemRead},
 	{"x   .   x   x   x   x   x   x   x   x   x   x   x", ActValidate},
@@ -70,12 +71,81 @@ var matrixWant = []struct {
 	{".   .   x   .   x   x   x   .   .   .   .   x   .", ActSalesRead},
 	{".   .   x   .   x   x   .   .   .   .   .   .   .", ActSalesCreate},
 	{".   .   x   .   x   .   .   .   .   .   .   x   .", ActSalesImport},
-	// Tiers: admins and sales managers (and the gm) keep the schemes and
-	// the service standards; the admin sees no customer in a preview; sales
+	// Tiers: admins (and the gm) keep the company-wide schemes and the
+	// service standards; the admin sees no customer in a preview; sales
 	// managers and the gm override a tier or flag a customer for watch.
-	{"x   .   x   .   x   .   .   .   .   .   .   .   .", ActTierManage},
+	{"x   .   x   .   .   .   .   .   .   .   .   .   .", ActTierManage},
 	{".   .   x   x   x   x   x   x   .   .   .   .   .", ActTierRead},
 	{".   .   x   .   x   .   .   .   .   .   .   .   .", ActTierOverride},
+	{".   .   x   .   x   x   .   .   .   .   .   .   .", ActVisitRead}, // visit plans: the sellers and the gm, scoped
+	{".   .   x   x   x   x   x   x   .   .   .   .   .", ActEventRead},
+	{".   .   x   .   x   .   x   .   .   .   .   .   .", ActEventManage},
+	{".   .   x   x   x   x   x   x   .   .   .   .   .", ActEventCheckIn},
+	{".   .   x   .   x   x   .   x   .   .   .   .   .", ActCallRead},
+	{".   .   x   .   x   x   .   x   .   .   .   .   .", ActCallCreate},
+	// Leads and the pool: marketing owns leads, sales managers assign,
+	// account managers claim and convert; admins and sales managers keep
+	// the pool rules.
+	{".   .   x   .   x   x   x   .   .   .   .   .   .", ActLeadRead},
+	{".   .   x   .   .   .   x   .   .   .   .   .   .", ActLeadCreate},
+	{".   .   x   .   x   .   x   .   .   .   .   .   .", ActLeadAssign},
+	{".   .   .   .   .   x   .   .   .   .   .   .   .", ActLeadClaim},
+	{".   .   x   .   x   x   x   .   .   .   .   .   .", ActLeadConvert},
+	{".   .   x   .   x   x   .   .   .   .   .   .   .", ActPoolRead},
+	{".   .   .   .   x   x   .   .   .   .   .   .   .", ActPoolClaim},
+	{"x   .   .   .   x   .   .   .   .   .   .   .   .", ActPoolManage},
+	// Dealers' monthly plans: sales staff read and keep them (a dealer
+	// account its own, see dealerMay); sales managers merge the month's
+	// into the sales plan, which the gm approves.
+	{".   .   x   .   x   x   .   .   .   .   .   .   .", ActDealerPlanRead},
+	{".   .   .   .   x   x   .   .   .   .   .   .   .", ActDealerPlanWrite},
+	{".   .   x   .   x   .   .   .   .   .   .   .   .", ActSalesPlanManage},
+	{".   .   x   .   .   .   .   .   .   .   .   .   .", ActSalesPlanApprove},
+	// Workflows and orders: every staff role reads the workflows and
+	// decides the steps that name it; admins edit them; sellers enter
+	// orders, finance and the goods department read them, and sales
+	// managers, the gm and the goods department adjust them for a shortage.
+	{"x   .   x   x   x   x   x   x   x   x   x   x   x", ActWorkflowRead},
+	{"x   .   .   .   .   .   .   .   .   .   .   .   .", ActWorkflowManage},
+	{".   .   x   x   x   x   x   x   x   x   x   x   x", ActWorkflowDecide},
+	{".   .   x   .   x   x   .   .   .   .   .   x   x", ActOrderRead},
+	{".   .   x   .   x   x   .   .   .   .   .   .   .", ActOrderCreate},
+	{".   .   x   .   x   .   .   .   .   .   .   .   x", ActOrderAdjust},
+	// Shipping: the goods department ships and keeps the stock count; the
+	// dealer (or staff for it) confirms receipt; service and sales
+	// managers resolve transit claims.
+	{".   .   x   .   x   x   .   x   .   .   .   x   x", ActShipmentRead},
+	{".   .   .   .   .   .   .   .   .   .   .   .   x", ActShipmentWrite},
+	{".   .   x   .   x   x   .   .   .   .   .   .   x", ActShipmentReceive},
+	{".   .   x   .   x   .   .   .   .   .   .   .   x", ActStockRead},
+	{".   .   .   .   .   .   .   .   .   .   .   .   x", ActStockWrite},
+	{"x   .   .   .   .   .   .   .   .   .   .   .   .", ActShippingManage},
+	{".   .   x   .   x   x   .   x   .   .   .   x   x", ActClaimRead},
+	{".   .   .   .   x   x   .   x   .   .   .   .   .", ActClaimCreate},
+	{".   .   .   .   x   .   .   x   .   .   .   .   .", ActClaimResolve},
+	// 客户工程: the departments of each step read every project; sellers
+	// enter applications for their customers.
+	{".   .   x   .   x   x   .   .   x   x   x   .   x", ActProjectRead},
+	{".   .   x   .   x   x   .   .   .   .   .   .   .", ActProjectCreate},
+	// Care: the sellers send greetings and gifts, managers approve gifts
+	// over budget, admins and managers set templates and budgets.
+	{".   .   x   .   x   x   x   .   .   .   .   .   .", ActCareRead},
+	{".   .   x   .   x   x   .   .   .   .   .   .   .", ActCareSend},
+	{"x   .   x   .   x   .   .   .   .   .   .   .   .", ActCareManage},
+	{".   .   x   .   x   .   .   .   .   .   .   .   .", ActGiftApprove},
+}
+
+// dealerMay is every action of a dealer's account (role dealer), kept
+// apart from the staff's columns: it reads its own dealer, the products
+// and its own sales, and keeps its own monthly plans; nothing else.
+var dealerMay = []Action{ActCustomerRead, ActSalesRead, ActDealerPlanRead, ActDealerPlanWrite, ActShipmentRead, ActShipmentReceive, ActClaimRead, ActClaimCreate}
+
+func TestADealerAccountMayTakeOnlyItsOwnActions(t *testing.T) {
+	for _, a := range Actions() {
+		if got, want := RoleDealer.Can(a), slices.Contains(dealerMay, a); got != want {
+			t.Errorf("dealer.Can(%s) = %v, want %v", a, got, want)
+		}
+	}
 }
 
 func TestRoleActionMatrix(t *testing.T) {
@@ -109,8 +179,8 @@ func TestEveryRoleAndActionIsInTheExpectedMatrix(t *testing.T) {
 		name      string
 		got, want []string
 	}{
-		{"every role declared in the package has a column", names(roles), names(columns)},
-		{"every role in Roles has a column", names(Roles), names(columns)},
+		{"every role declared in the package has a column", names(roles), names(append(slices.Clone(columns), RoleDealer, RoleSecurityAdmin))},
+		{"every role in Roles has a column", names(Roles), names(append(slices.Clone(columns), RoleDealer, RoleSecurityAdmin))},
 		{"every action declared in the package has a row", names(actions), names(want)},
 		{"every action in the matrix has a row", names(Actions()), names(want)},
 	} {

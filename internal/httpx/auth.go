@@ -63,17 +63,17 @@ func credentials(r *http.Request) (token string, fromCookie bool) {
 }
 
 // SetSessionCookie gives the browser its session: HttpOnly, SameSite=Lax,
-// Secure when served over TLS, no Max-Age (it ends with the browser, and
+// Secure when served over TLS or the public URL is https, no Max-Age (it ends with the browser, and
 // the server ends it after 30 idle minutes or 12 hours anyway).
 func SetSessionCookie(w http.ResponseWriter, r *http.Request, token string) {
 	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: token, Path: "/", HttpOnly: true,
-		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+		SameSite: http.SameSiteLaxMode, Secure: overHTTPS(r)})
 }
 
 // ClearSessionCookie removes the session cookie.
 func ClearSessionCookie(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
-		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+		SameSite: http.SameSiteLaxMode, Secure: overHTTPS(r)})
 }
 
 // ClientIP is the address the request came from. Kehu does not trust

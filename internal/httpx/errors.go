@@ -71,6 +71,12 @@ func Handle(h HandlerFunc) http.Handler {
 // errors in the request's language (Lang). Internal errors are logged
 // with the request ID and shown to the client only as "internal error".
 func WriteError(w http.ResponseWriter, r *http.Request, err error) {
+	if pending, ok := errors.AsType[*crm.PendingApproval](err); ok {
+		// Two-person rule: the change became a request awaiting approval.
+		w.Header().Set("Location", "/api/v1/duty-requests/"+strconv.FormatInt(pending.Request.ID, 10))
+		WriteJSON(w, http.StatusAccepted, pending.Request)
+		return
+	}
 	if crm.ErrorCode(err) == crm.EVersionConflict && r.Header.Get("If-Match") != "" {
 		// The version came in If-Match (a body's version that differs from
 		// it is refused before): a stale precondition is a 412.

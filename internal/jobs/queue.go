@@ -79,6 +79,13 @@ func New(db *store.DB, cfg Config, register ...func(*river.Workers)) (*Queue, er
 		reg(workers)
 	}
 	tierPeriodic := tierJobs(cfg, workers)
+	tierPeriodic = append(tierPeriodic, callJobs(cfg, workers)...)
+	tierPeriodic = append(tierPeriodic, careJobs(cfg, workers)...)
+	tierPeriodic = append(tierPeriodic, visitJobs(cfg, workers)...)
+	tierPeriodic = append(tierPeriodic, workflowJobs(cfg, workers)...)
+	tierPeriodic = append(tierPeriodic, poolJobs(cfg, workers)...)
+	tierPeriodic = append(tierPeriodic, dealerPlanJobs(cfg, workers)...)
+	tierPeriodic = append(tierPeriodic, shippingJobs(cfg, workers)...)
 	client, err := river.NewClient(db.RiverDriver(), &river.Config{
 		FetchPollInterval: cfg.PollInterval,
 		FetchCooldown:     min(cfg.PollInterval, 100*time.Millisecond),

@@ -119,7 +119,11 @@ func (s source) readGo(path string) error {
 				name = fun.Name
 			}
 			if catalogueCalls[name] {
-				for _, a := range n.Args {
+				args := n.Args
+				if name == "Bad" && len(args) > 0 {
+					args = args[1:] // crm.Bad(field, code, key, …): a field path such as "fields.supply_mode" is no key
+				}
+				for _, a := range args {
 					ask(a)
 				}
 			}

@@ -112,7 +112,7 @@ func TestAdminPagesAreRefusedToOtherRolesAndAnonymousUsers(t *testing.T) {
 
 func TestAnAdministratorAddsAUserThroughTheForm(t *testing.T) {
 	e := newEnvSQLite(t)
-	admin := e.signIn("root", crm.RoleAdmin)
+	admin := e.signIn("root", crm.RoleSecurityAdmin) // grants roles directly (an admin's grant awaits approval: duties_ui_test.go)
 	e.user("li.na", crm.RoleSalesManager)
 	form := url.Values{"username": {"Wang.Fang"}, "display_name": {"王芳"}, "role": {"account_manager"}, "team": {"华东"},
 		"manager": {"li.na"}, "password": {"Wang-2026-pass"}}
@@ -199,22 +199,22 @@ func TestAnAdministratorDisablesAndEnablesAUser(t *testing.T) {
 
 func TestAnAdministratorResetsAPassword(t *testing.T) {
 	e := newEnvSQLite(t)
-	admin := e.signIn("root", crm.RoleAdmin)
+	admin := e.signIn("root", crm.RoleSecurityAdmin) // an admin's reset of a finance account awaits approval (duties_test.go)
 	e.user("zhou", crm.RoleFinance)
 	for _, f := range []struct{ password, repeat, want string }{
 		{"abc", "abc", "密码至少需要8个字符"},
-		{"Zhou-2026-new", "Zhou-2026-neu", "两次输入的密码不一致。"},
+		{"Pear-2026-new", "Pear-2026-neu", "两次输入的密码不一致。"},
 	} {
 		r := e.post("/admin/users/zhou/password", admin, url.Values{"password": {f.password}, "repeat": {f.repeat}})
 		if r.Status != http.StatusUnprocessableEntity || !strings.Contains(string(r.Body), f.want) {
 			t.Errorf("reset with %q/%q = %d, want 422 with %q", f.password, f.repeat, r.Status, f.want)
 		}
 	}
-	r := e.post("/admin/users/zhou/password", admin, url.Values{"password": {"Zhou-2026-new"}, "repeat": {"Zhou-2026-new"}})
+	r := e.post("/admin/users/zhou/password", admin, url.Values{"password": {"Pear-2026-new"}, "repeat": {"Pear-2026-new"}})
 	if r.Status != http.StatusSeeOther || r.Header.Get("Location") != "/admin/users?notice=reset&user=zhou" {
 		t.Fatalf("reset = %d → %q", r.Status, r.Header.Get("Location"))
 	}
-	if r := e.post("/login", "", url.Values{"username": {"zhou"}, "password": {"Zhou-2026-new"}}); r.Status != http.StatusSeeOther {
+	if r := e.post("/login", "", url.Values{"username": {"zhou"}, "password": {"Pear-2026-new"}}); r.Status != http.StatusSeeOther {
 		t.Errorf("zhou cannot sign in with the new password: %d", r.Status)
 	}
 	if r := e.page("/admin/users/nobody/password", "en", admin); r.Status != http.StatusNotFound {
@@ -237,9 +237,9 @@ func TestChangingYourPasswordKeepsThisSessionAndEndsTheOthers(t *testing.T) {
 	here := e.signIn("qian", crm.RoleMarketing)
 	elsewhere := sessionCookie(e.post("/login", "", url.Values{"username": {"qian"}, "password": {testPassword}}))
 	tests := []struct{ old, new, repeat, field, want string }{
-		{"Wrong-2026-pass", "Qian-2026-new", "Qian-2026-new", "old_password", "当前密码不正确。"},
+		{"Wrong-2026-pass", "Plum-2026-new", "Plum-2026-new", "old_password", "当前密码不正确。"},
 		{testPassword, "qianqianqian", "qianqianqian", "new_password", "密码须包含小写字母、大写字母、数字、其他字符中的至少3类"},
-		{testPassword, "Qian-2026-new", "Qian-2026-neu", "repeat", "两次输入的密码不一致。"},
+		{testPassword, "Plum-2026-new", "Plum-2026-neu", "repeat", "两次输入的密码不一致。"},
 	}
 	for _, tt := range tests {
 		r := e.post("/account/password", here, url.Values{"old_password": {tt.old}, "new_password": {tt.new}, "repeat": {tt.repeat}})
@@ -247,7 +247,7 @@ func TestChangingYourPasswordKeepsThisSessionAndEndsTheOthers(t *testing.T) {
 			t.Errorf("change with %s wrong = %d, want 422 with %q next to %s:\n%s", tt.field, r.Status, tt.want, tt.field, body)
 		}
 	}
-	r := e.post("/account/password", here, url.Values{"old_password": {testPassword}, "new_password": {"Qian-2026-new"}, "repeat": {"Qian-2026-new"}})
+	r := e.post("/account/password", here, url.Values{"old_password": {testPassword}, "new_password": {"Plum-2026-new"}, "repeat": {"Plum-2026-new"}})
 	fresh := sessionCookie(r)
 	if r.Status != http.StatusSeeOther || r.Header.Get("Location") != "/account?notice=password" || fresh == "" {
 		t.Fatalf("change = %d → %q (new session %q):\n%s", r.Status, r.Header.Get("Location"), fresh, r.Body)

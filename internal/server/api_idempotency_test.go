@@ -103,6 +103,8 @@ func creatingCases(t *testing.T, e *env) map[string]creatingCase {
 		}
 	}
 	png := func(v int) []byte { return append(slices.Clone(pngFile), byte(v)) }
+	shipOrder, shipID, claimID, shipWH := idemShipping(t, e, cust.ID, o.am1, o.mgrA, salesClerk, o.gm, clerk)
+	shipProduct := int64(e.countRows("SELECT id FROM products WHERE code = 'FY-IDEM'"))
 	return map[string]creatingCase{
 		"POST /api/v1/customers": {jsonPost("/api/v1/customers", o.am1, func(v int) string {
 			return fmt.Sprintf(`{"name":"幂等客户%d有限公司","stage":"potential"}`, v)
@@ -125,7 +127,10 @@ func creatingCases(t *testing.T, e *env) map[string]creatingCase {
 		"POST /api/v1/access-requests": {jsonPost("/api/v1/access-requests", o.qa, func(v int) string {
 			return fmt.Sprintf(`{"entity":"customer","record_id":%d,"reason":"调查客诉 %d"}`, cust.ID, v)
 		}), "SELECT COUNT(*) FROM access_requests"},
-		"POST /api/v1/users": {jsonPost("/api/v1/users", o.admin, func(v int) string {
+		"POST /api/v1/users/{username}/password": {jsonPost("/api/v1/users/am1/password", o.admin, func(v int) string { // a guarded account's reset becomes a duty request (202)
+			return fmt.Sprintf(`{"password":"Another-2026-pass%d"}`, v)
+		}), "SELECT COUNT(*) FROM duty_requests"},
+		"POST /api/v1/users": {jsonPost("/api/v1/users", e.user("sec", crm.RoleSecurityAdmin), func(v int) string { // an admin's grant awaits approval
 			return fmt.Sprintf(`{"username":"idem%d","role":"finance","password":%q}`, v, testPassword)
 		}), "SELECT COUNT(*) FROM users"},
 		"POST /api/v1/complaints/{id}/attachments": {upload(fmt.Sprintf("/api/v1/complaints/%d/attachments", k.ID), clerk,
@@ -144,12 +149,76 @@ func creatingCases(t *testing.T, e *env) map[string]creatingCase {
 		"POST /api/v1/tier-schemes/{id}/recalculate": {jsonPost(fmt.Sprintf("/api/v1/tier-schemes/%d/recalculate", tierSchemes(e, o.gm)["abc"].ID), o.gm, func(v int) string {
 			return fmt.Sprintf(`{"note":%d}`, v)
 		}), "SELECT COUNT(*) FROM tier_runs"},
+		"POST /api/v1/visit-items/generate": {jsonPost("/api/v1/visit-items/generate", o.gm, func(v int) string {
+			return fmt.Sprintf(`{"from":"2027-01-04","to":"2027-01-%02d"}`, 10+v%18)
+		}), "SELECT COUNT(*) FROM visit_runs"},
+		"POST /api/v1/care/dates": {jsonPost("/api/v1/care/dates", o.admin, func(v int) string {
+			return fmt.Sprintf(`{"name":"答谢日%d","month":6,"day":%d}`, v, v)
+		}), "SELECT COUNT(*) FROM care_dates"},
+		"POST /api/v1/greeting-templates": {jsonPost("/api/v1/greeting-templates", o.admin, func(v int) string {
+			return []string{`{"occasion":"birthday","lang":"zh-CN","body":"{{称呼}}生日快乐"}`, `{"occasion":"birthday","lang":"en","body":"Happy birthday {{salutation}}"}`}[v%2]
+		}), "SELECT COUNT(*) FROM greeting_templates"},
+		"POST /api/v1/greetings": {jsonPost("/api/v1/greetings", o.am1, func(v int) string {
+			return fmt.Sprintf(`{"contact_id":%d,"channel":"sms","body":"节日快乐 %d"}`, idemContact(t, e, o.am1, cust.ID), v)
+		}), "SELECT COUNT(*) FROM greetings"},
+		"POST /api/v1/gifts": {jsonPost("/api/v1/gifts", o.am1, func(v int) string {
+			return fmt.Sprintf(`{"contact_id":%d,"item":"茶叶","cost":"%d.00"}`, idemContact(t, e, o.am1, cust.ID), v+1)
+		}), "SELECT COUNT(*) FROM gifts"},
 		"POST /api/v1/products": {jsonPost("/api/v1/products", o.gm, func(v int) string {
 			return fmt.Sprintf(`{"code":"IDEM-%d","name":"幂等产品","list_price":"10.00"}`, v)
 		}), "SELECT COUNT(*) FROM products"},
 		"POST /api/v1/sales": {jsonPost("/api/v1/sales", o.am1, func(v int) string {
 			return fmt.Sprintf(`{"customer_id":%d,"product_id":%d,"quantity":%d,"amount":"5.00"}`, cust.ID, idemProduct(t, e, o.gm), v)
 		}), "SELECT COUNT(*) FROM sales_lines"},
+		"POST /api/v1/orders": {jsonPost("/api/v1/orders", o.am1, func(v int) string {
+			return fmt.Sprintf(`{"customer_id":%d,"lines":[{"product_id":%d,"quantity":%d}]}`, cust.ID, idemOrderProduct(t, e, o.gm), v)
+		}), "SELECT COUNT(*) FROM orders"},
+		"POST /api/v1/projects": {jsonPost("/api/v1/projects", o.am1, func(v int) string {
+			return fmt.Sprintf(`{"customer_id":%d,"address":"幂等路 %d 号","nature":"commercial","voltage":"10","capacity":%d}`, cust.ID, v, v+100)
+		}), "SELECT COUNT(*) FROM projects"},
+		"POST /api/v1/workflows": {jsonPost("/api/v1/workflows", o.admin, func(v int) string {
+			return fmt.Sprintf(`{"code":"idem%d","name":"幂等流程","steps":[{"name":"审核","approver":{"kind":"role","role":"gm"},"mode":"any"}]}`, v)
+		}), "SELECT COUNT(*) FROM workflow_definitions"},
+		"POST /api/v1/delegations": {jsonPost("/api/v1/delegations", o.gm, func(v int) string {
+			return fmt.Sprintf(`{"delegate_id":%d,"to":%q}`, e.userID("am1"), time.Now().UTC().AddDate(0, 0, 10+v).Format("2006-01-02T00:00:00Z"))
+		}), "SELECT COUNT(*) FROM workflow_delegations"},
+		"POST /api/v1/leads": {jsonPost("/api/v1/leads", e.user("idem_mkt", crm.RoleMarketing), func(v int) string {
+			return fmt.Sprintf(`{"company_name":"幂等线索%d有限公司","source":"online"}`, v)
+		}), "SELECT COUNT(*) FROM leads"},
+		"POST /api/v1/leads/{id}/convert": {jsonPost(fmt.Sprintf("/api/v1/leads/%d/convert", idemLead(e, o.am1)), o.am1, func(v int) string {
+			return fmt.Sprintf(`{"address":"幂等路 %d 号"}`, v)
+		}), "SELECT COUNT(*) FROM leads WHERE customer_id IS NOT NULL"},
+		"POST /api/v1/dealer-plans": {jsonPost("/api/v1/dealer-plans", o.am1, func(v int) string {
+			return fmt.Sprintf(`{"dealer_id":%d,"month":"2030-01","lines":[{"product_id":%d,"quantity":%d}]}`, idemDealer(t, e, o.am1), idemProduct(t, e, o.gm), v)
+		}), "SELECT COUNT(*) FROM dealer_plans"},
+		"POST /api/v1/sales-plans": {jsonPost("/api/v1/sales-plans", o.mgrA, func(v int) string {
+			return fmt.Sprintf(`{"month":"2030-%02d"}`, v)
+		}), "SELECT COUNT(*) FROM sales_plans"},
+		"POST /api/v1/events": {jsonPost("/api/v1/events", o.mgrA, func(v int) string {
+			return fmt.Sprintf(`{"kind":"training","title":"幂等培训 %d","starts_at":"2027-03-01 14:00"}`, v)
+		}), "SELECT COUNT(*) FROM events"},
+		"POST /api/v1/calls": {jsonPost("/api/v1/calls", clerk, func(v int) string {
+			return fmt.Sprintf(`{"phone":"13812345678","need":"幂等来电 %d"}`, v)
+		}), "SELECT COUNT(*) FROM calls"},
+		"POST /api/v1/calls/{id}/complaint": {jsonPost(fmt.Sprintf("/api/v1/calls/%d/complaint", idemCall(t, e, clerk, cust.ID)), clerk, func(v int) string {
+			return fmt.Sprintf(`{"category":"service","demand":"回电 %d"}`, v)
+		}), "SELECT COUNT(*) FROM complaints"},
+		"POST /api/v1/calls/{id}/service-order": {jsonPost(fmt.Sprintf("/api/v1/calls/%d/service-order", idemCall(t, e, clerk, cust.ID)), clerk, func(v int) string {
+			return fmt.Sprintf(`{"type":"C","address":"浙江省湖州市吴兴区 %d 号","product_model":"KH-200"}`, v)
+		}), "SELECT COUNT(*) FROM service_orders"},
+		"POST /api/v1/calls/{id}/interaction": {jsonPost(fmt.Sprintf("/api/v1/calls/%d/interaction", idemCall(t, e, o.am1, cust.ID)), o.am1, func(v int) string {
+			return fmt.Sprintf(`{"n":%d}`, v)
+		}), "SELECT COUNT(*) FROM interactions"},
+		"POST /api/v1/orders/{id}/shipments": {jsonPost(fmt.Sprintf("/api/v1/orders/%d/shipments", shipOrder), shipWH, func(v int) string {
+			return fmt.Sprintf(`{"lines":[{"product_id":%d,"quantity":%d}]}`, shipProduct, v)
+		}), "SELECT COUNT(*) FROM shipments"},
+		"POST /api/v1/stock/movements": {jsonPost("/api/v1/stock/movements", shipWH, func(v int) string {
+			return fmt.Sprintf(`{"product_id":%d,"quantity":%d}`, shipProduct, v)
+		}), "SELECT COUNT(*) FROM stock_movements"},
+		"POST /api/v1/claims": {jsonPost("/api/v1/claims", clerk, func(v int) string {
+			return fmt.Sprintf(`{"shipment_id":%d,"kind":"loss","description":"少到 %d","lines":[{"product_id":%d,"quantity":1}]}`, shipID, v, shipProduct)
+		}), "SELECT COUNT(*) FROM claims"},
+		"POST /api/v1/claims/{id}/evidence": {upload(fmt.Sprintf("/api/v1/claims/%d/evidence", claimID), clerk, "破损.png", "image/png", png), "SELECT COUNT(*) FROM claim_evidence"},
 		"POST /api/v1/imports/{id}/commit": {jsonPost(fmt.Sprintf("/api/v1/imports/%d/commit", checked.ID), o.am1, func(v int) string {
 			return []string{`{"mode":"valid_only"}`, `{"mode":"all"}`}[v%2]
 		}), ""},
@@ -349,4 +418,34 @@ func TestIdempotencyKeysAreReplayedFor24HoursThenPurged(t *testing.T) {
 			t.Errorf("%d keys older than 24 hours left after maintenance", n)
 		}
 	})
+}
+
+// idemOrderProduct is an active, priced product for the order case, added
+// once.
+func idemOrderProduct(t *testing.T, e *env, gm string) int64 {
+	t.Helper()
+	var id int64
+	if err := e.db.QueryRow(t.Context(), "SELECT id FROM products WHERE code = 'IDEM-ORDER'").Scan(&id); err == nil {
+		return id
+	}
+	p, r := e.product(gm, `{"code":"IDEM-ORDER","name":"幂等订货产品","list_price":"10.00"}`)
+	if r.Status != 201 {
+		t.Fatalf("product: %d %s", r.Status, r.Body)
+	}
+	return p.ID
+}
+
+// idemContact is a contact of customer for the care cases, added once.
+func idemContact(t *testing.T, e *env, token string, customer int64) int64 {
+	t.Helper()
+	var id int64
+	if err := e.db.QueryRow(context.Background(), "SELECT id FROM contacts WHERE customer_id = ? AND name = '关怀联系人' LIMIT 1", customer).Scan(&id); err == nil {
+		return id
+	}
+	r := e.do("POST", fmt.Sprintf("/api/v1/customers/%d/contacts", customer), strings.NewReader(`{"name":"关怀联系人","mobile":"13812345679"}`), as(token))
+	var k struct{ ID int64 }
+	if r.Status != 201 || json.Unmarshal(r.Body, &k) != nil {
+		t.Fatalf("contact: %d %s", r.Status, r.Body)
+	}
+	return k.ID
 }

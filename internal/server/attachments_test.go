@@ -254,8 +254,8 @@ func TestInteractionAttachmentsAreCheckedStoredAndScoped(t *testing.T) {
 			if r, b := e.stored(); r != records || b != blobs {
 				t.Errorf("in the trash: %d records, %d files; want them kept (%d, %d) for a restore", r, b, records, blobs)
 			}
-			if r := e.do("DELETE", path+"?hard=true", nil, as(o.admin)); r.Status != 204 {
-				t.Fatalf("hard delete = %d %s", r.Status, r.Body)
+			if r := e.decide(o.gm, e.pending(e.do("DELETE", path+"?hard=true", nil, as(o.admin)), "hard delete"), "approve"); r.Status != 200 {
+				t.Fatalf("the GM approving the hard delete = %d %s", r.Status, r.Body) // two-person rule
 			}
 			if r, b := e.stored(); r != records-2 || b != blobs-1 {
 				t.Errorf("erased: %d records, %d files; want %d, %d (the shared PDF stays)", r, b, records-2, blobs-1)

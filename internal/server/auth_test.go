@@ -238,7 +238,17 @@ func TestPermissionMatrix(t *testing.T) {
 	} {
 		allowed[role] = append(append([]crm.Action{}, allowed[role]...), acts...)
 	}
-	// Tiers: admins, the gm and sales managers keep the schemes; the
+	// Separation of duties: the administrators and the gm decide
+	// two-person requests; the security administrator manages users too.
+	probes[crm.ActDutyDecide] = struct{ method, path, body string }{"GET", "/api/v1/duty-requests/999999", ""}
+	for role, acts := range map[crm.Role][]crm.Action{
+		crm.RoleAdmin:         {crm.ActDutyDecide},
+		crm.RoleGM:            {crm.ActDutyDecide},
+		crm.RoleSecurityAdmin: {crm.ActUserManage, crm.ActDutyDecide},
+	} {
+		allowed[role] = append(append([]crm.Action{}, allowed[role]...), acts...)
+	}
+	// Tiers: admins and the gm keep the company-wide schemes; the
 	// customer-facing roles read tiers; the gm and sales managers set a
 	// tier by hand or a watch flag.
 	probes[crm.ActTierRead] = struct{ method, path, body string }{"GET", "/api/v1/customers/999999/tiers", ""}
@@ -247,11 +257,27 @@ func TestPermissionMatrix(t *testing.T) {
 	for role, acts := range map[crm.Role][]crm.Action{
 		crm.RoleAdmin:          {crm.ActTierManage},
 		crm.RoleGM:             {crm.ActTierRead, crm.ActTierManage, crm.ActTierOverride},
-		crm.RoleSalesManager:   {crm.ActTierRead, crm.ActTierManage, crm.ActTierOverride},
+		crm.RoleSalesManager:   {crm.ActTierRead, crm.ActTierOverride},
 		crm.RoleGMOffice:       {crm.ActTierRead},
 		crm.RoleAccountManager: {crm.ActTierRead},
 		crm.RoleMarketing:      {crm.ActTierRead},
 		crm.RoleService:        {crm.ActTierRead},
+	} {
+		allowed[role] = append(append([]crm.Action{}, allowed[role]...), acts...)
+	}
+	// Customer care: the sellers and marketing read it; the sellers send
+	// greetings and record gifts; admins, the gm and sales managers keep
+	// templates, rules and budgets; the gm and sales managers approve gifts.
+	probes[crm.ActCareRead] = struct{ method, path, body string }{"GET", "/api/v1/gifts/999999", ""}
+	probes[crm.ActCareSend] = struct{ method, path, body string }{"PUT", "/api/v1/contacts/999999/care-opt-out", `{"opt_out":true}`}
+	probes[crm.ActCareManage] = struct{ method, path, body string }{"PATCH", "/api/v1/greeting-templates/999999", `{"version":1}`}
+	probes[crm.ActGiftApprove] = struct{ method, path, body string }{"POST", "/api/v1/gifts/999999/decision", `{"decision":"approve"}`}
+	for role, acts := range map[crm.Role][]crm.Action{
+		crm.RoleAdmin:          {crm.ActCareManage},
+		crm.RoleGM:             {crm.ActCareRead, crm.ActCareSend, crm.ActCareManage, crm.ActGiftApprove},
+		crm.RoleSalesManager:   {crm.ActCareRead, crm.ActCareSend, crm.ActCareManage, crm.ActGiftApprove},
+		crm.RoleAccountManager: {crm.ActCareRead, crm.ActCareSend},
+		crm.RoleMarketing:      {crm.ActCareRead},
 	} {
 		allowed[role] = append(append([]crm.Action{}, allowed[role]...), acts...)
 	}
@@ -267,6 +293,117 @@ func TestPermissionMatrix(t *testing.T) {
 		crm.RoleAccountManager: {crm.ActSalesRead, crm.ActSalesCreate},
 		crm.RoleMarketing:      {crm.ActSalesRead},
 		crm.RoleFinance:        {crm.ActSalesRead, crm.ActSalesImport},
+	} {
+		allowed[role] = append(append([]crm.Action{}, allowed[role]...), acts...)
+	}
+	// Visit plans: the sellers and the gm read theirs (scoped).
+	probes[crm.ActVisitRead] = struct{ method, path, body string }{"GET", "/api/v1/visit-items/999999", ""}
+	for _, role := range []crm.Role{crm.RoleGM, crm.RoleSalesManager, crm.RoleAccountManager} {
+		allowed[role] = append(append([]crm.Action{}, allowed[role]...), crm.ActVisitRead)
+	}
+	// Customer events and the call log: those who run events add them and
+	// their invitations; the customer-facing staff read them and check
+	// guests in; the service desk and the sellers log calls.
+	probes[crm.ActEventRead] = struct{ method, path, body string }{"GET", "/api/v1/events/999999", ""}
+	probes[crm.ActEventManage] = struct{ method, path, body string }{"POST", "/api/v1/events/999999/invitations", `{"contact_ids":[1]}`}
+	probes[crm.ActEventCheckIn] = struct{ method, path, body string }{"POST", "/api/v1/events/999999/check-ins", `{"token":"x"}`}
+	probes[crm.ActCallRead] = struct{ method, path, body string }{"GET", "/api/v1/calls/999999", ""}
+	probes[crm.ActCallCreate] = struct{ method, path, body string }{"PATCH", "/api/v1/calls/999999", `{"version":1}`}
+	for role, acts := range map[crm.Role][]crm.Action{
+		crm.RoleGM:             {crm.ActEventRead, crm.ActEventManage, crm.ActEventCheckIn, crm.ActCallRead, crm.ActCallCreate},
+		crm.RoleSalesManager:   {crm.ActEventRead, crm.ActEventManage, crm.ActEventCheckIn, crm.ActCallRead, crm.ActCallCreate},
+		crm.RoleMarketing:      {crm.ActEventRead, crm.ActEventManage, crm.ActEventCheckIn},
+		crm.RoleGMOffice:       {crm.ActEventRead, crm.ActEventCheckIn},
+		crm.RoleAccountManager: {crm.ActEventRead, crm.ActEventCheckIn, crm.ActCallRead, crm.ActCallCreate},
+		crm.RoleService:        {crm.ActEventRead, crm.ActEventCheckIn, crm.ActCallRead, crm.ActCallCreate},
+	} {
+		allowed[role] = append(append([]crm.Action{}, allowed[role]...), acts...)
+	}
+	// Leads and the pool (公海).
+	probes[crm.ActLeadRead] = struct{ method, path, body string }{"GET", "/api/v1/leads/999999", ""}
+	probes[crm.ActLeadCreate] = struct{ method, path, body string }{"POST", "/api/v1/leads", `{"company_name":"探针","source":"trade_fair"}`}
+	probes[crm.ActLeadAssign] = struct{ method, path, body string }{"POST", "/api/v1/leads/999999/assign", `{"assignee_id":OWNER}`}
+	probes[crm.ActLeadClaim] = struct{ method, path, body string }{"POST", "/api/v1/leads/999999/claim", ""}
+	probes[crm.ActLeadConvert] = struct{ method, path, body string }{"POST", "/api/v1/leads/999999/convert", "{}"}
+	probes[crm.ActPoolRead] = struct{ method, path, body string }{"GET", "/api/v1/pool", ""}
+	probes[crm.ActPoolClaim] = struct{ method, path, body string }{"POST", "/api/v1/pool/999999/claim", ""}
+	probes[crm.ActPoolManage] = struct{ method, path, body string }{"PUT", "/api/v1/pool-rules/default", `{"days":0}`}
+	for role, acts := range map[crm.Role][]crm.Action{
+		crm.RoleAdmin:          {crm.ActPoolManage},
+		crm.RoleGM:             {crm.ActLeadRead, crm.ActLeadCreate, crm.ActLeadAssign, crm.ActLeadConvert, crm.ActPoolRead},
+		crm.RoleSalesManager:   {crm.ActLeadRead, crm.ActLeadAssign, crm.ActLeadConvert, crm.ActPoolRead, crm.ActPoolClaim, crm.ActPoolManage},
+		crm.RoleAccountManager: {crm.ActLeadRead, crm.ActLeadClaim, crm.ActLeadConvert, crm.ActPoolRead, crm.ActPoolClaim},
+		crm.RoleMarketing:      {crm.ActLeadRead, crm.ActLeadCreate, crm.ActLeadAssign, crm.ActLeadConvert},
+	} {
+		allowed[role] = append(append([]crm.Action{}, allowed[role]...), acts...)
+	}
+	// Workflows and orders: every staff role reads workflows and decides
+	// the steps that name it; admins edit workflows; the sellers enter
+	// orders, which finance and the warehouse read too.
+	probes[crm.ActWorkflowRead] = struct{ method, path, body string }{"GET", "/api/v1/workflows/999999", ""}
+	probes[crm.ActWorkflowManage] = struct{ method, path, body string }{"PUT", "/api/v1/workflows/999999", `{"version":1,"steps":[]}`}
+	probes[crm.ActWorkflowDecide] = struct{ method, path, body string }{"GET", "/api/v1/workflow-tasks?mine=true", ""}
+	probes[crm.ActOrderRead] = struct{ method, path, body string }{"GET", "/api/v1/orders/999999", ""}
+	probes[crm.ActOrderCreate] = struct{ method, path, body string }{"POST", "/api/v1/orders", `{"customer_id":999999,"lines":[{"product_id":999999,"quantity":1}]}`}
+	probes[crm.ActOrderAdjust] = struct{ method, path, body string }{"POST", "/api/v1/orders/999999/adjustments", `{"lines":[{"product_id":999999,"quantity":1}],"reason":"探针","agreed_by":"探针"}`}
+	// Customer projects (客户工程): the sellers enter applications; the
+	// departments that work the steps read them.
+	probes[crm.ActProjectRead] = struct{ method, path, body string }{"GET", "/api/v1/projects/999999", ""}
+	probes[crm.ActProjectCreate] = struct{ method, path, body string }{"POST", "/api/v1/projects", `{"customer_id":999999,"address":"探针","nature":"industrial","voltage":"10","capacity":100}`}
+	for role, acts := range map[crm.Role][]crm.Action{
+		crm.RoleGM: {crm.ActProjectRead, crm.ActProjectCreate}, crm.RoleSalesManager: {crm.ActProjectRead, crm.ActProjectCreate},
+		crm.RoleAccountManager: {crm.ActProjectRead, crm.ActProjectCreate}, crm.RoleTechnician: {crm.ActProjectRead},
+		crm.RoleQA: {crm.ActProjectRead}, crm.RoleProduction: {crm.ActProjectRead}, crm.RoleWarehouse: {crm.ActProjectRead},
+	} {
+		allowed[role] = append(append([]crm.Action{}, allowed[role]...), acts...)
+	}
+	allowed[crm.RoleAdmin] = append(append([]crm.Action{}, allowed[crm.RoleAdmin]...), crm.ActWorkflowRead, crm.ActWorkflowManage)
+	for _, role := range []crm.Role{crm.RoleGM, crm.RoleGMOffice, crm.RoleSalesManager, crm.RoleAccountManager, crm.RoleMarketing, crm.RoleService,
+		crm.RoleTechnician, crm.RoleQA, crm.RoleProduction, crm.RoleFinance, crm.RoleWarehouse} {
+		allowed[role] = append(append([]crm.Action{}, allowed[role]...), crm.ActWorkflowRead, crm.ActWorkflowDecide)
+	}
+	for role, acts := range map[crm.Role][]crm.Action{
+		crm.RoleGM:             {crm.ActOrderRead, crm.ActOrderCreate, crm.ActOrderAdjust},
+		crm.RoleSalesManager:   {crm.ActOrderRead, crm.ActOrderCreate, crm.ActOrderAdjust},
+		crm.RoleAccountManager: {crm.ActOrderRead, crm.ActOrderCreate},
+		crm.RoleFinance:        {crm.ActOrderRead},
+		crm.RoleWarehouse:      {crm.ActOrderRead, crm.ActOrderAdjust},
+	} {
+		allowed[role] = append(append([]crm.Action{}, allowed[role]...), acts...)
+	}
+	// Dealers' monthly plans and the month's sales plan; a dealer account
+	// reads its own dealer, the products and its plans, and nothing else.
+	probes[crm.ActDealerPlanRead] = struct{ method, path, body string }{"GET", "/api/v1/dealer-plans/999999", ""}
+	probes[crm.ActDealerPlanWrite] = struct{ method, path, body string }{"PATCH", "/api/v1/dealer-plans/999999", `{"version":1}`}
+	probes[crm.ActSalesPlanManage] = struct{ method, path, body string }{"POST", "/api/v1/sales-plans/2030-01/submit", `{}`}
+	probes[crm.ActSalesPlanApprove] = struct{ method, path, body string }{"POST", "/api/v1/sales-plans/2030-01/decision", `{"decision":"approve"}`}
+	allowed[crm.RoleDealer] = []crm.Action{crm.ActCustomerRead, crm.ActSalesRead, crm.ActDealerPlanRead, crm.ActDealerPlanWrite}
+	for role, acts := range map[crm.Role][]crm.Action{
+		crm.RoleGM:             {crm.ActDealerPlanRead, crm.ActSalesPlanManage, crm.ActSalesPlanApprove},
+		crm.RoleSalesManager:   {crm.ActDealerPlanRead, crm.ActDealerPlanWrite, crm.ActSalesPlanManage},
+		crm.RoleAccountManager: {crm.ActDealerPlanRead, crm.ActDealerPlanWrite},
+	} {
+		allowed[role] = append(append([]crm.Action{}, allowed[role]...), acts...)
+	}
+	// Shipping, stock, receipt and transit claims (issue #17).
+	probes[crm.ActShipmentRead] = struct{ method, path, body string }{"GET", "/api/v1/shipments/999999", ""}
+	probes[crm.ActShipmentWrite] = struct{ method, path, body string }{"POST", "/api/v1/orders/999999/shipments", `{}`}
+	probes[crm.ActShipmentReceive] = struct{ method, path, body string }{"POST", "/api/v1/shipments/999999/receipt", ""}
+	probes[crm.ActStockRead] = struct{ method, path, body string }{"GET", "/api/v1/stock", ""}
+	probes[crm.ActStockWrite] = struct{ method, path, body string }{"POST", "/api/v1/stock/movements", `{"product_id":999999,"quantity":1}`}
+	probes[crm.ActShippingManage] = struct{ method, path, body string }{"GET", "/api/v1/shipping-settings", ""}
+	probes[crm.ActClaimRead] = struct{ method, path, body string }{"GET", "/api/v1/claims/999999", ""}
+	probes[crm.ActClaimCreate] = struct{ method, path, body string }{"POST", "/api/v1/claims", `{"shipment_id":999999,"kind":"loss","description":"探针","lines":[{"product_id":1,"quantity":1}]}`}
+	probes[crm.ActClaimResolve] = struct{ method, path, body string }{"POST", "/api/v1/claims/999999/resolution", `{"resolution":"credit"}`}
+	for role, acts := range map[crm.Role][]crm.Action{
+		crm.RoleGM:             {crm.ActShipmentRead, crm.ActShipmentReceive, crm.ActStockRead, crm.ActClaimRead},
+		crm.RoleSalesManager:   {crm.ActShipmentRead, crm.ActShipmentReceive, crm.ActStockRead, crm.ActClaimRead, crm.ActClaimCreate, crm.ActClaimResolve},
+		crm.RoleAccountManager: {crm.ActShipmentRead, crm.ActShipmentReceive, crm.ActClaimRead, crm.ActClaimCreate},
+		crm.RoleFinance:        {crm.ActShipmentRead, crm.ActClaimRead},
+		crm.RoleWarehouse:      {crm.ActShipmentRead, crm.ActShipmentWrite, crm.ActShipmentReceive, crm.ActStockRead, crm.ActStockWrite, crm.ActClaimRead},
+		crm.RoleService:        {crm.ActShipmentRead, crm.ActClaimRead, crm.ActClaimCreate, crm.ActClaimResolve},
+		crm.RoleDealer:         {crm.ActShipmentRead, crm.ActShipmentReceive, crm.ActClaimRead, crm.ActClaimCreate},
+		crm.RoleAdmin:          {crm.ActShippingManage},
 	} {
 		allowed[role] = append(append([]crm.Action{}, allowed[role]...), acts...)
 	}
@@ -286,7 +423,12 @@ func TestPermissionMatrix(t *testing.T) {
 		if role == crm.RoleSalesManager {
 			team = "probe" // may give customers to its own team only
 		}
-		token := e.userIn("u_"+string(role), role, team, "")
+		var token string
+		if role == crm.RoleDealer {
+			token = probeDealerAccount(t, e) // belongs to a dealer
+		} else {
+			token = e.userIn("u_"+string(role), role, team, "")
+		}
 		for a, p := range probes {
 			allowed := false
 			for _, ok := range acts {

@@ -49,6 +49,10 @@ func newSampleCompany(t *testing.T, e *env) *sampleCompany {
 	c := &sampleCompany{e: e, users: map[crm.Role]string{}, tokens: map[crm.Role]string{}}
 	add := func(r crm.Role, team, manager string) {
 		c.users[r] = staffName(r)
+		if r == crm.RoleDealer { // an account of a dealer (after the gm and the admin)
+			c.tokens[r] = dealerAccountFor(t, e, c.tokens[crm.RoleGM], c.tokens[crm.RoleAdmin], staffName(r))
+			return
+		}
 		c.tokens[r] = e.userIn(staffName(r), r, team, manager)
 	}
 	add(crm.RoleGM, "", "")
@@ -128,6 +132,7 @@ func (c *sampleCompany) pages() []string {
 		"/service-orders", "/service-orders/new", "/service-orders/dispatch", "/service-orders/mine",
 		"/service-orders/invoices", fmt.Sprintf("/service-orders/%d", c.order), fmt.Sprintf("/service-orders/%d/voucher", c.order),
 		"/admin/users", "/admin/system", "/admin/audit",
+		"/portal",
 	}
 }
 

@@ -125,9 +125,9 @@ func TestComplaintRulesPrecedenceAndDeadlinesAcrossAHoliday(t *testing.T) {
 		rules := `{"rules":[` + def + `,
 			{"category":"logistics","severity":"","tier":"","reply_hours":24,"solution_working_days":1,"quality_solution_working_days":1,"escalate_after_working_days":1},
 			{"category":"","severity":"major","tier":"","reply_hours":4,"solution_working_days":2,"quality_solution_working_days":1,"escalate_after_working_days":0},
-			{"category":"","severity":"major","tier":"strategic","reply_hours":2,"solution_working_days":2,"quality_solution_working_days":1,"escalate_after_working_days":0},
-			{"category":"logistics","severity":"","tier":"strategic","reply_hours":24,"solution_working_days":3,"quality_solution_working_days":1,"escalate_after_working_days":1},
-			{"category":"","severity":"","tier":"strategic","reply_hours":12,"solution_working_days":2,"quality_solution_working_days":1,"escalate_after_working_days":1}]}`
+			{"category":"","severity":"major","tier":"stage:strategic","reply_hours":2,"solution_working_days":2,"quality_solution_working_days":1,"escalate_after_working_days":0},
+			{"category":"logistics","severity":"","tier":"stage:strategic","reply_hours":24,"solution_working_days":3,"quality_solution_working_days":1,"escalate_after_working_days":1},
+			{"category":"","severity":"","tier":"stage:strategic","reply_hours":12,"solution_working_days":2,"quality_solution_working_days":1,"escalate_after_working_days":1}]}`
 		if r := e.do("PUT", "/api/v1/complaint-rules", strings.NewReader(rules), as(o.gm)); r.Status != 403 {
 			t.Errorf("the gm changing the rules = %d, want 403", r.Status)
 		}
@@ -150,11 +150,11 @@ func TestComplaintRulesPrecedenceAndDeadlinesAcrossAHoliday(t *testing.T) {
 			{plain.ID, "logistics", "normal", "logistics/*/*", 24 * time.Hour, "2025-10-09"},
 			{plain.ID, "logistics", "major", "logistics/*/*", 24 * time.Hour, "2025-10-09"}, // category outranks severity
 			{plain.ID, "service", "major", "*/major/*", 4 * time.Hour, "2025-10-10"},
-			{vip.ID, "service", "major", "*/major/strategic", 2 * time.Hour, "2025-10-10"}, // two fields beat one
-			{vip.ID, "logistics", "normal", "logistics/*/strategic", 24 * time.Hour, "2025-10-11"},
-			{vip.ID, "logistics", "major", "logistics/*/strategic", 24 * time.Hour, "2025-10-11"}, // category+tier outranks severity+tier
-			{vip.ID, "service", "normal", "*/*/strategic", 12 * time.Hour, "2025-10-10"},
-			{vip.ID, "product_quality", "normal", "*/*/strategic", 12 * time.Hour, "2025-10-09"}, // quality: 1 working day
+			{vip.ID, "service", "major", "*/major/stage:strategic", 2 * time.Hour, "2025-10-10"}, // two fields beat one
+			{vip.ID, "logistics", "normal", "logistics/*/stage:strategic", 24 * time.Hour, "2025-10-11"},
+			{vip.ID, "logistics", "major", "logistics/*/stage:strategic", 24 * time.Hour, "2025-10-11"}, // category+tier outranks severity+tier
+			{vip.ID, "service", "normal", "*/*/stage:strategic", 12 * time.Hour, "2025-10-10"},
+			{vip.ID, "product_quality", "normal", "*/*/stage:strategic", 12 * time.Hour, "2025-10-09"}, // quality: 1 working day
 		}
 		received := time.Date(2025, 9, 30, 10, 0, 0, 0, cst)
 		for _, c := range cases {

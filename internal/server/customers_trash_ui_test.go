@@ -101,8 +101,10 @@ func TestACustomerGoesToTheTrashAndComesBack(t *testing.T) {
 			// Erasing it is the administrator's, through the API: the
 			// administrator reads no customer data, so has no trash page.
 			admin := e.user("root2", crm.RoleAdmin)
-			if r := e.do("DELETE", fmt.Sprintf("/api/v1/customers/%s?hard=true", id), nil, as(admin)); r.Status != http.StatusNoContent {
-				t.Errorf("hard delete through the API = %d %s", r.Status, r.Body)
+			// … and, two people deciding (三员分立), the GM approves it.
+			d := e.pending(e.do("DELETE", fmt.Sprintf("/api/v1/customers/%s?hard=true", id), nil, as(admin)), "the administrator's hard delete")
+			if r := e.decide(e.user("boss", crm.RoleGM), d, "approve"); r.Status != http.StatusOK {
+				t.Errorf("the GM approving the erasure = %d %s", r.Status, r.Body)
 			}
 		})
 	})

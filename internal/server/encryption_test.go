@@ -18,7 +18,7 @@ import (
 func TestSensitiveValuesNeverReachTheDiskInTheClear(t *testing.T) {
 	db := storetest.Open(t, store.SQLite)
 	e := newEnv(t, db)
-	admin := e.user("root", crm.RoleAdmin)
+	admin := e.user("root", crm.RoleSecurityAdmin) // grants roles directly (三员分立)
 	mobiles := []string{"13912345678", "15087654321", "18611112222"}
 	for i, m := range mobiles {
 		body := `{"username":"staff` + string(rune('a'+i)) + `","role":"service","password":"` + testPassword + `","mobile":"` + m + `"}`
@@ -53,7 +53,10 @@ func TestRevealingAMobileNeedsAReasonAndIsAudited(t *testing.T) {
 		admin := e.user("root", crm.RoleAdmin)
 		clerk := e.user("clerk", crm.RoleService)
 		auditor := e.user("shen", crm.RoleAuditor)
-		e.do("POST", "/api/v1/users", strings.NewReader(`{"username":"li","role":"finance","password":"`+testPassword+`","mobile":"13700001111"}`), as(admin))
+		sec := e.user("an", crm.RoleSecurityAdmin) // grants roles directly (三员分立)
+		if r := e.do("POST", "/api/v1/users", strings.NewReader(`{"username":"li","role":"finance","password":"`+testPassword+`","mobile":"13700001111"}`), as(sec)); r.Status != 201 {
+			t.Fatalf("create li = %d %s", r.Status, r.Body)
+		}
 		if r := e.do("POST", "/api/v1/users/li/reveal", strings.NewReader(`{"field":"mobile","reason":""}`), as(admin)); r.Status != 422 {
 			t.Errorf("reveal without a reason = %d, want 422", r.Status)
 		}

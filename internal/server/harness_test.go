@@ -143,6 +143,7 @@ func (e *env) get(path string) response { return e.do("GET", path, nil, nil) }
 func testAuth() identity.AuthConfig {
 	cfg := identity.DefaultAuthConfig()
 	cfg.Argon2 = secure.Argon2Params{Memory: 8 * 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
+	cfg.FailuresPerUser = 0 // tests lock accounts in one burst; harden_signin_test.go turns it on
 	return cfg
 }
 

@@ -10,18 +10,30 @@ import (
 	"github.com/kehucrm/kehu/internal/crm/access"
 	"github.com/kehucrm/kehu/internal/crm/attachment"
 	"github.com/kehucrm/kehu/internal/crm/audit"
+	"github.com/kehucrm/kehu/internal/crm/call"
 	"github.com/kehucrm/kehu/internal/crm/card"
+	"github.com/kehucrm/kehu/internal/crm/care"
 	"github.com/kehucrm/kehu/internal/crm/complaint"
 	"github.com/kehucrm/kehu/internal/crm/customer"
+	"github.com/kehucrm/kehu/internal/crm/dealer"
 	"github.com/kehucrm/kehu/internal/crm/directory"
+	"github.com/kehucrm/kehu/internal/crm/duty"
+	"github.com/kehucrm/kehu/internal/crm/event"
 	"github.com/kehucrm/kehu/internal/crm/identity"
 	"github.com/kehucrm/kehu/internal/crm/importer"
 	"github.com/kehucrm/kehu/internal/crm/inbox"
+	"github.com/kehucrm/kehu/internal/crm/lead"
+	"github.com/kehucrm/kehu/internal/crm/order"
+	"github.com/kehucrm/kehu/internal/crm/pool"
+	"github.com/kehucrm/kehu/internal/crm/project"
 	"github.com/kehucrm/kehu/internal/crm/sales"
 	"github.com/kehucrm/kehu/internal/crm/service"
+	"github.com/kehucrm/kehu/internal/crm/shipping"
 	"github.com/kehucrm/kehu/internal/crm/system"
 	"github.com/kehucrm/kehu/internal/crm/tier"
+	"github.com/kehucrm/kehu/internal/crm/visit"
 	"github.com/kehucrm/kehu/internal/crm/workbench"
+	"github.com/kehucrm/kehu/internal/crm/workflow"
 	"github.com/kehucrm/kehu/internal/store"
 )
 
@@ -59,7 +71,21 @@ func Build(db *store.DB, opts Options, imports importer.ImportQueue) (*app.Servi
 	s.Directory = directory.New(db)
 	s.Workbench = workbench.New(s.Complaints, s.ServiceOrders, s.Access, s.Customers, now)
 	s.Tiers = tier.New(db, s.Customers, calendars, now)
+	s.Duties = duty.New(db, s.Identity, s.Customers, now)
+	s.Care = care.New(db, calendars, opts.Sealer, now)
 	s.Sales = sales.New(db, s.Customers, now)
+	s.Workflows = workflow.New(db, calendars, now)
+	s.Orders = order.New(db, s.Customers, s.Workflows, calendars, now)
+	s.Shipping = shipping.New(db, calendars, now)
+	s.Projects = project.New(db, s.Customers, s.Workflows, now)
+	s.Dealers = dealer.New(db, s.Customers, s.Sales, calendars, now)
+	s.Identity.SetDealerCheck(s.Dealers.IsDealer)
+	s.Events = event.New(db, s.Customers, s.Tiers, now)
+	s.Events.UseSealer(opts.Sealer)
+	s.Calls = call.New(db, s.Customers, s.Complaints, s.ServiceOrders, calendars, opts.Sealer, now)
+	s.Visits = visit.New(db, calendars, now)
+	s.Leads = lead.New(db, s.Customers, opts.Sealer, now)
+	s.Pool = pool.New(db, now)
 	return s, nil
 }
 

@@ -132,7 +132,11 @@ func TestTheFourSeedSchemesAreInstalledAndEachSaveIsANewVersion(t *testing.T) {
 		if r.Status != 422 || !strings.Contains(string(r.Body), `levels[1].cumulative_pct`) {
 			t.Fatalf("overlap: %d %s", r.Status, r.Body)
 		}
-		r = e.do("PATCH", path, strings.NewReader(`{"version":1,"window_months":6}`), as(o.mgrA))
+		// Company-wide schemes are the admins' and the gm's, not a sales manager's.
+		if r := e.do("PATCH", path, strings.NewReader(`{"version":1,"window_months":6}`), as(o.mgrA)); r.Status != 403 {
+			t.Errorf("a sales manager edits a company-wide scheme: %d %s", r.Status, r.Body)
+		}
+		r = e.do("PATCH", path, strings.NewReader(`{"version":1,"window_months":6}`), as(o.gm))
 		var s tierSchemeJSON
 		if r.Status != 200 || json.Unmarshal(r.Body, &s) != nil || s.Version != 2 {
 			t.Fatalf("patch: %d %s", r.Status, r.Body)
@@ -174,7 +178,10 @@ func TestRecalculationRanksCustomersKeepsWhyAndMovesOnlyAfterTheConsecutivePerio
 		abc := tierSchemes(e, o.mgrA)["abc"]
 
 		// The preview says who would move before anything is saved.
-		r := e.do("POST", fmt.Sprintf("/api/v1/tier-schemes/%d/preview", abc.ID), strings.NewReader(`{}`), as(o.mgrA))
+		if r := e.do("POST", fmt.Sprintf("/api/v1/tier-schemes/%d/preview", abc.ID), strings.NewReader(`{}`), as(o.mgrA)); r.Status != 403 {
+			t.Errorf("a sales manager previews a company-wide scheme: %d %s", r.Status, r.Body)
+		}
+		r := e.do("POST", fmt.Sprintf("/api/v1/tier-schemes/%d/preview", abc.ID), strings.NewReader(`{}`), as(o.gm))
 		var pv struct {
 			Customers, Moves int64
 			Sample           []struct {
@@ -186,14 +193,14 @@ func TestRecalculationRanksCustomersKeepsWhyAndMovesOnlyAfterTheConsecutivePerio
 		if r.Status != 200 || json.Unmarshal(r.Body, &pv) != nil || pv.Customers != 3 || pv.Moves != 3 {
 			t.Fatalf("preview: %d %s", r.Status, r.Body)
 		}
-		if len(pv.Sample) != 2 { // mgr_a's team (华东) holds two of the three
-			t.Errorf("the preview names %d customers to the sales manager, want the two in the team: %s", len(pv.Sample), r.Body)
+		if len(pv.Sample) != 3 { // the gm sees every customer
+			t.Errorf("the preview names %d customers to the gm, want all three: %s", len(pv.Sample), r.Body)
 		}
 		if n := e.countRows("SELECT COUNT(*) FROM customer_tiers"); n != 0 {
 			t.Fatalf("the preview saved %d tiers", n)
 		}
 
-		recalculate(e, o.mgrA, abc.ID)
+		recalculate(e, o.gm, abc.ID)
 		ct := customerTiers(e, o.am1, big.ID)
 		if l, src := ct.level("abc"); l != "A" || src != "calc" {
 			t.Fatalf("the biggest customer is %s (%s): %+v", l, src, ct)
@@ -216,7 +223,7 @@ func TestRecalculationRanksCustomersKeepsWhyAndMovesOnlyAfterTheConsecutivePerio
 		// The small customer now buys the most: computed A, but it moves only
 		// after two consecutive periods; a second run this month counts none.
 		plantSales(e, small.ID, 1, 20, 300000000)
-		recalculate(e, o.mgrA, abc.ID)
+		recalculate(e, o.gm, abc.ID)
 		ct = customerTiers(e, o.am3, small.ID)
 		if l, _ := ct.level("abc"); l != "C" {
 			t.Fatalf("moved at once to %s despite hysteresis", l)
@@ -226,7 +233,7 @@ func TestRecalculationRanksCustomersKeepsWhyAndMovesOnlyAfterTheConsecutivePerio
 				t.Errorf("pending: %+v", x.State)
 			}
 		}
-		recalculate(e, o.mgrA, abc.ID)
+		recalculate(e, o.gm, abc.ID)
 		if l, _ := customerTiers(e, o.am3, small.ID).level("abc"); l != "C" {
 			t.Fatalf("a rerun in the same period moved it to %s", l)
 		}
@@ -235,7 +242,7 @@ func TestRecalculationRanksCustomersKeepsWhyAndMovesOnlyAfterTheConsecutivePerio
 		if r := e.do("PATCH", fmt.Sprintf("/api/v1/tier-schemes/%d", abc.ID), strings.NewReader(`{"version":1,"periods":1}`), as(o.admin)); r.Status != 200 {
 			t.Fatalf("periods: %d %s", r.Status, r.Body)
 		}
-		recalculate(e, o.mgrA, abc.ID)
+		recalculate(e, o.gm, abc.ID)
 		if l, _ := customerTiers(e, o.am3, small.ID).level("abc"); l != "A" {
 			t.Fatalf("after the periods: %s, want A", l)
 		}

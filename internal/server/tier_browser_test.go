@@ -12,7 +12,7 @@ import (
 	"github.com/kehucrm/kehu/internal/store/storetest"
 )
 
-// A sales manager previews the A/B/C scheme, starts a recalculation and
+// The gm previews the A/B/C scheme, starts a recalculation and
 // watches it finish, then finds the customer's A badge, why, and its
 // history on the customer page.
 func TestBrowserTheSchemeEditorPreviewsRecalculatesAndTheCustomerShowsItsTier(t *testing.T) {
@@ -33,7 +33,8 @@ func TestBrowserTheSchemeEditorPreviewsRecalculatesAndTheCustomerShowsItsTier(t 
 			t.Fatalf("browser: %s: %v (console: %v)", step, err, problems())
 		}
 	}
-	fail("sign in", signInWithBrowser(ctx, e, "mgr_t", testPassword))
+	e.user("gm_t", crm.RoleGM) // company-wide schemes are the admins' and the gm's
+	fail("sign in", signInWithBrowser(ctx, e, "gm_t", testPassword))
 	fail("open the schemes", chromedp.Do(ctx,
 		chromedp.WaitVisible(chromedp.CSS(`#who`)),
 		chromedp.Navigate(e.http.URL+"/tiers"),

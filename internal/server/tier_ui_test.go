@@ -48,25 +48,28 @@ func TestTierPagesEditPreviewRecalculateAndShowTheCustomersTier(t *testing.T) {
 			"levels.0.code": {"A"}, "levels.0.name": {"A类"}, "levels.0.cumulative_pct": {"80"},
 			"levels.1.code": {"B"}, "levels.1.name": {"B类"}, "levels.1.cumulative_pct": {"95"},
 			"levels.2.code": {"C"}, "levels.2.name": {"C类"}, "levels.2.cumulative_pct": {"100"}, "do": {"preview"}}
-		r = formPost(e, o.mgrA, path, form)
+		if r := formPost(e, o.mgrA, path, form); r.Status != 403 {
+			t.Errorf("a sales manager previews a company-wide scheme: %d", r.Status)
+		}
+		r = formPost(e, o.gm, path, form)
 		if r.Status != 200 || !strings.Contains(string(r.Body), `id="preview-summary"`) || !strings.Contains(string(r.Body), "嘉兴页面测试有限公司") {
 			t.Fatalf("preview: %d %s\n%s", r.Status, r.Body, e.logs.String())
 		}
 		form.Set("levels.1.cumulative_pct", "60")
 		form.Set("do", "save")
-		if r := formPost(e, o.mgrA, path, form); r.Status != 422 || !strings.Contains(string(r.Body), "levels[1].cumulative_pct") {
+		if r := formPost(e, o.gm, path, form); r.Status != 422 || !strings.Contains(string(r.Body), "levels[1].cumulative_pct") {
 			t.Errorf("an overlapping save: %d", r.Status)
 		}
-		r = formPost(e, o.mgrA, path+"/recalculate", url.Values{})
+		r = formPost(e, o.gm, path+"/recalculate", url.Values{})
 		m := regexp.MustCompile(`run=(\d+)`).FindStringSubmatch(r.Header.Get("Location"))
 		if r.Status != 303 || m == nil {
 			t.Fatalf("recalculate: %d %q", r.Status, r.Header.Get("Location"))
 		}
-		if r := e.do("GET", r.Header.Get("Location"), nil, as(o.mgrA)); r.Status != 200 || !strings.Contains(string(r.Body), `id="tier-run"`) {
+		if r := e.do("GET", r.Header.Get("Location"), nil, as(o.gm)); r.Status != 200 || !strings.Contains(string(r.Body), `id="tier-run"`) {
 			t.Errorf("the scheme page after starting: %d", r.Status)
 		}
 		workTierRuns(e)
-		if r := e.do("GET", "/tiers/runs/"+m[1], nil, as(o.mgrA)); r.Status != 200 || !strings.Contains(string(r.Body), `data-status="done"`) {
+		if r := e.do("GET", "/tiers/runs/"+m[1], nil, as(o.gm)); r.Status != 200 || !strings.Contains(string(r.Body), `data-status="done"`) {
 			t.Errorf("progress: %d %s", r.Status, r.Body)
 		}
 		r = e.do("GET", fmt.Sprintf("/customers/%d/tiers-panel", c.ID), nil, as(o.am1))

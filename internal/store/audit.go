@@ -23,39 +23,50 @@ func (tx *Tx) AppendAudit(ctx context.Context, e *crm.AuditEntry) error {
 		return errUndatedAudit(e)
 	}
 	var prev string
-	if err := tx.QueryRow(ctx, "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, last_hash").Scan(&e.ID, &prev); err != nil {
+	var keyedFrom int64
+	if err := tx.QueryRow(ctx, "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, last_hash, keyed_from").Scan(&e.ID, &prev, &keyedFrom); err != nil {
 		return fmt.Errorf("store: audit head: %w", err)
+	}
+	key, keyedFrom, err := auditKeyFor(tx.db, keyedFrom, e.ID)
+	if err != nil {
+		return err
 	}
 	e.At = e.At.UTC().Truncate(time.Microsecond) // PostgreSQL keeps microseconds
 	if e.Detail == "" {
 		e.Detail = "{}"
 	}
-	hash := auditHash(prev, e)
+	hash := auditHash(prev, e, key)
 	var userID any
 	if e.UserID > 0 {
 		userID = e.UserID
 	}
-	_, err := tx.Exec(ctx, `INSERT INTO audit_log (id, at, user_id, username, action, entity, entity_id, detail, ip, request_id, prev_hash, hash)
+	_, err = tx.Exec(ctx, `INSERT INTO audit_log (id, at, user_id, username, action, entity, entity_id, detail, ip, request_id, prev_hash, hash)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.ID, e.At, userID, e.Username, e.Action, e.Entity, e.EntityID, e.Detail, e.IP, e.RequestID, prev, hash)
 	if err != nil {
 		return fmt.Errorf("store: append audit entry: %w", err)
 	}
-	if _, err := tx.Exec(ctx, "UPDATE audit_head SET last_hash = ? WHERE id = 1", hash); err != nil {
+	if _, err := tx.Exec(ctx, "UPDATE audit_head SET last_hash = ?, keyed_from = ? WHERE id = 1", hash, keyedFrom); err != nil {
 		return fmt.Errorf("store: audit head: %w", err)
 	}
 	return nil
 }
 
 // auditHash chains an entry to the one before it. Fields are joined with
-// a separator that cannot appear in them unescaped.
-func auditHash(prev string, e *crm.AuditEntry) string {
+// a separator that cannot appear in them unescaped. With key the hash is
+// HMAC-SHA256 under the audit secret, so whoever can write the database
+// but lacks the key file cannot forge an entry.
+func auditHash(prev string, e *crm.AuditEntry, key AuditKey) string {
 	fields := []string{prev, strconv.FormatInt(e.ID, 10), e.At.UTC().Format(time.RFC3339Nano),
 		strconv.FormatInt(e.UserID, 10), e.Username, e.Action, e.Entity, e.EntityID, e.Detail, e.IP, e.RequestID}
 	for i, f := range fields {
 		fields[i] = strings.ReplaceAll(f, "\x1f", "\\x1f")
 	}
-	sum := sha256.Sum256([]byte(strings.Join(fields, "\x1f")))
+	msg := []byte(strings.Join(fields, "\x1f"))
+	if key != nil {
+		return hex.EncodeToString(key.MAC(msg))
+	}
+	sum := sha256.Sum256(msg)
 	return hex.EncodeToString(sum[:])
 }
 
@@ -93,6 +104,14 @@ func (db *DB) VerifyAudit(ctx context.Context) (int64, *AuditProblem, error) {
 		return 0, nil, fmt.Errorf("store: verify audit: %w", err)
 	}
 	defer rows.Close()
+	var keyedFrom int64
+	if err := db.QueryRow(ctx, "SELECT keyed_from FROM audit_head WHERE id = 1").Scan(&keyedFrom); err != nil {
+		return 0, nil, fmt.Errorf("store: verify audit: %w", err)
+	}
+	key := db.auditKey()
+	if keyedFrom > 0 && key == nil {
+		return 0, nil, fmt.Errorf("store: verify audit: the chain is keyed from entry %d; give the audit key file (--audit-key-file)", keyedFrom)
+	}
 	var n, lastID int64
 	var lastHash string
 	for rows.Next() {
@@ -110,7 +129,7 @@ func (db *DB) VerifyAudit(ctx context.Context) (int64, *AuditProblem, error) {
 			return n, &AuditProblem{lastID + 1, fmt.Sprintf("entries %d to %d are missing", lastID+1, e.ID-1)}, nil
 		case n > 0 && prev != lastHash:
 			return n, &AuditProblem{e.ID, "it does not chain to the entry before it"}, nil
-		case auditHash(prev, &e) != hash:
+		case auditHash(prev, &e, entryKey(key, keyedFrom, e.ID)) != hash:
 			return n, &AuditProblem{e.ID, "its content does not match its hash (edited after it was written)"}, nil
 		}
 		n, lastID, lastHash = n+1, e.ID, hash

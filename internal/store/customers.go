@@ -41,6 +41,9 @@ func scanCustomer(s scanner, extra ...any) (customer.Customer, error) {
 
 // ownScope is the part of a scope that needs no grant.
 func ownScope(s crm.Scope) (string, []any) {
+	if s.CustomerID != 0 {
+		return "c.id = ?", []any{s.CustomerID}
+	}
 	if s.All {
 		return "1 = 1", nil
 	}
@@ -54,7 +57,7 @@ func ownScope(s crm.Scope) (string, []any) {
 // or an approved, unexpired access grant.
 func scopeSQL(s crm.Scope, now time.Time) (string, []any) {
 	own, args := ownScope(s)
-	if s.All || !s.Grants {
+	if s.All || !s.Grants || s.CustomerID != 0 {
 		return own, args
 	}
 	return "(" + own + ` OR c.id IN (SELECT record_id FROM access_requests
@@ -282,6 +285,10 @@ func customerWhere(s crm.Scope, f customer.CustomerFilter, now time.Time, extra 
 		}
 		args = append(args, f.Tag)
 	}
+	if f.TierLevel != "" {
+		q += " AND " + tierCond(f)
+		args = append(args, f.TierScheme, f.TierLevel)
+	}
 	if !f.From.IsZero() {
 		q += " AND c.created_at >= ?"
 		args = append(args, f.From.UTC())
@@ -348,7 +355,7 @@ func sortedPage(f customer.CustomerFilter) (cond string, args []any, order strin
 // listCustomers): the count is not made twice. ok is false for any other
 // list.
 func (db *DB) ListCustomersCounted(ctx context.Context, s crm.Scope, f customer.CustomerFilter, now time.Time) ([]customer.Customer, []int64, customer.CustomerCount, bool, error) {
-	if f.Query != "" || !filtered(f) || (f.Sort == "" && (idOrdered(f) || onlyTag(f))) {
+	if f.Query != "" || !filtered(f) || (f.Sort == "" && (idOrdered(f) || onlyTag(f) || onlyTier(f))) {
 		return nil, nil, customer.CustomerCount{}, false, nil
 	}
 	list, granted, n, err := db.listCustomersCounting(ctx, s, f, now, "", nil)
@@ -398,6 +405,9 @@ func (db *DB) listCustomersCounting(ctx context.Context, s crm.Scope, f customer
 		// A tag's customers, newest first, straight from the tag's index
 		// (tag, customer_id): its first entries are the page.
 		ids, idArgs = tagNewest(s, f, now)
+	} else if extra == "" && f.Sort == "" && onlyTier(f) {
+		// The same for a tier's, from customer_tiers_level.
+		ids, idArgs = tierNewest(s, f, now)
 	} else if extra == "" && filtered(f) && (f.Sort != "" || !idOrdered(f)) {
 		// No index gives these matches in the list's order. Counted first
 		// (up to the bound, from the filters' indexes): a list of up to
@@ -661,7 +671,8 @@ func (db *DB) CustomersByNameNorm(ctx context.Context, norm string) ([]customer.
 		"SELECT "+customerColumns+" FROM customers c WHERE c.name_norm = ? AND c.deleted_at IS NULL ORDER BY c.id", norm)
 }
 
-// MergeCustomers moves merged's contacts and interactions to survivor,
+// MergeCustomers moves merged's contacts, interactions, sales lines and
+// sales aggregates, and watch flag to survivor,
 // trashes merged, and audits the merge on both, in one transaction.
 func (db *DB) MergeCustomers(ctx context.Context, survivor, merged *customer.Customer, e *crm.AuditEntry) error {
 	err := db.InTxAudited(ctx, e, func(tx *Tx) error {
@@ -671,6 +682,16 @@ func (db *DB) MergeCustomers(ctx context.Context, survivor, merged *customer.Cus
 			return err
 		}
 		if _, err := tx.Exec(ctx, "UPDATE interactions SET customer_id = ? WHERE customer_id = ?", survivor.ID, merged.ID); err != nil {
+			return err
+		}
+		// Its sales and their aggregates, and its watch flag (issue #16).
+		if err := MoveCustomerSales(ctx, tx, merged.ID, survivor.ID); err != nil {
+			return err
+		}
+		if err := mergeTiers(ctx, tx, survivor.ID, merged.ID); err != nil {
+			return err
+		}
+		if err := mergeOrders(ctx, tx, survivor.ID, merged.ID); err != nil {
 			return err
 		}
 		if err := mergeCardRevisions(ctx, tx, survivor.ID, merged.ID, e.UserID, survivor.UpdatedAt); err != nil {
@@ -793,7 +814,8 @@ func writeTags(ctx context.Context, tx *Tx, id int64, tags []string) error {
 	return nil
 }
 
-// loadTags fills the tags of a page of customers with one query.
+// loadTags fills the tags of a page of customers with one query, and
+// their tiers with another (loadTiers).
 func (db *DB) loadTags(ctx context.Context, cs []customer.Customer) error {
 	if len(cs) == 0 {
 		return nil
@@ -816,7 +838,7 @@ func (db *DB) loadTags(ctx context.Context, cs []customer.Customer) error {
 	if err != nil {
 		return fmt.Errorf("store: tags: %w", err)
 	}
-	return nil
+	return db.loadTiers(ctx, cs)
 }
 
 // CustomerFieldsTemplate reads the administrator's custom customer fields.
@@ -834,7 +856,7 @@ func (db *DB) SetCustomerFieldsTemplate(ctx context.Context, fields []customer.C
 // a province or city (customers_stage_province, customers_stage_city),
 // an owner (customers_owner) or a team (customers_team) alone.
 func idOrdered(f customer.CustomerFilter) bool {
-	if f.Trash || f.Industry != "" || f.Tag != "" || !f.From.IsZero() || !f.To.IsZero() || !f.UpdatedFrom.IsZero() || !f.UpdatedTo.IsZero() {
+	if f.Trash || f.Industry != "" || f.Tag != "" || f.TierLevel != "" || !f.From.IsZero() || !f.To.IsZero() || !f.UpdatedFrom.IsZero() || !f.UpdatedTo.IsZero() {
 		return false
 	}
 	switch {
@@ -856,5 +878,5 @@ func onlyTag(f customer.CustomerFilter) bool {
 // filtered reports whether f narrows a list beyond its search query.
 func filtered(f customer.CustomerFilter) bool {
 	return f.Trash || f.Stage != "" || f.OwnerID != 0 || f.TeamID != 0 || f.Region != "" || f.Industry != "" ||
-		f.Tag != "" || !f.From.IsZero() || !f.To.IsZero() || !f.UpdatedFrom.IsZero() || !f.UpdatedTo.IsZero()
+		f.Tag != "" || f.TierLevel != "" || !f.From.IsZero() || !f.To.IsZero() || !f.UpdatedFrom.IsZero() || !f.UpdatedTo.IsZero()
 }

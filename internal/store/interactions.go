@@ -18,7 +18,10 @@ func (db *DB) CreateInteraction(ctx context.Context, it *customer.Interaction, e
 			it.CustomerID, it.At, it.Channel, it.Participants, it.Content, it.Feedback, it.NextStep, it.NextDueAt, it.CreatedBy,
 			it.CreatedAt, it.UpdatedAt).Scan(&it.ID)
 		e.EntityID = strconv.FormatInt(it.ID, 10)
-		return err
+		if err != nil {
+			return err
+		}
+		return completeVisitItem(ctx, tx, it) // visit plans (store/visit.go)
 	})
 }
 

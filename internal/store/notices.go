@@ -155,10 +155,15 @@ func appendAudits(ctx context.Context, tx *Tx, es []crm.AuditEntry) error {
 	}
 	var last int64
 	var prev string
-	if err := tx.QueryRow(ctx, "UPDATE audit_head SET seq = seq + ? WHERE id = 1 RETURNING seq, last_hash", len(es)).Scan(&last, &prev); err != nil {
+	var keyedFrom int64
+	if err := tx.QueryRow(ctx, "UPDATE audit_head SET seq = seq + ? WHERE id = 1 RETURNING seq, last_hash, keyed_from", len(es)).Scan(&last, &prev, &keyedFrom); err != nil {
 		return fmt.Errorf("store: audit head: %w", err)
 	}
 	first := last - int64(len(es)) + 1
+	key, keyedFrom, err := auditKeyFor(tx.db, keyedFrom, first)
+	if err != nil {
+		return err
+	}
 	for start := 0; start < len(es); start += 200 {
 		part := es[start:min(start+200, len(es))]
 		args := make([]any, 0, len(part)*12)
@@ -172,7 +177,7 @@ func appendAudits(ctx context.Context, tx *Tx, es []crm.AuditEntry) error {
 			if e.Detail == "" {
 				e.Detail = "{}"
 			}
-			hash := auditHash(prev, e)
+			hash := auditHash(prev, e, key)
 			var userID any
 			if e.UserID > 0 {
 				userID = e.UserID
@@ -185,7 +190,7 @@ func appendAudits(ctx context.Context, tx *Tx, es []crm.AuditEntry) error {
 			return fmt.Errorf("store: append audit entries: %w", err)
 		}
 	}
-	if _, err := tx.Exec(ctx, "UPDATE audit_head SET last_hash = ? WHERE id = 1", prev); err != nil {
+	if _, err := tx.Exec(ctx, "UPDATE audit_head SET last_hash = ?, keyed_from = ? WHERE id = 1", prev, keyedFrom); err != nil {
 		return fmt.Errorf("store: audit head: %w", err)
 	}
 	return nil

@@ -186,7 +186,9 @@ func fromTest() bool {
 var smallTables = map[string]bool{
 	"settings": true, "teams": true, "users": true, "audit_head": true, "calendar_overrides": true, "counters": true,
 	"complaint_rules": true, "schema_migrations": true, "rate_limits": true, "api_tokens": true,
-	"notification_emails": true, // one row per user who asked for e-mail
+	"notification_emails":  true,                                       // one row per user who asked for e-mail
+	"workflow_definitions": true, "workflow_definition_versions": true, // a handful of workflows, a version per admin's save
+	"care_lead_rules": true, "care_dates": true, "greeting_templates": true, "gift_budgets": true, // care settings an administrator keeps (tiers × occasions, a few dates, templates, budgets per tier and year)
 }
 
 var (

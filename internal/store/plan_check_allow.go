@@ -16,6 +16,18 @@ const planAnd = " … "
 
 // planAllowed are the intentional scans and sorts of growing tables.
 var planAllowed = []planAllow{
+	{"customers", "sort under LIMIT", "FROM care_reminders r JOIN customers c ON c.id = r.customer_id JOIN contacts k ON k.id = r.contact_id WHERE",
+		"a manager's care reminders: the customers in scope (customers_owner or customers_team) joined to their reminders (care_reminders_customer) and sorted by id; a manager's customers hold a few hundred reminders a year."},
+	{"customers", "sort under LIMIT", "FROM gifts g JOIN customers c ON c.id = g.customer_id",
+		"a manager's gifts: the customers in scope joined to their gifts (gifts_customer), a handful per customer a year, sorted by id."},
+	{"gifts", "sort under LIMIT", "FROM gifts g JOIN customers c ON c.id = g.customer_id",
+		"a team's gifts: the team's customers (customers_team) joined to their gifts (gifts_customer), a handful per customer a year, sorted by id."},
+	{"care_reminders", "sort under LIMIT", "FROM care_reminders r JOIN customers c ON c.id = r.customer_id JOIN contacts k ON k.id = r.contact_id WHERE",
+		"a team's care reminders: the team's customers joined to their reminders (care_reminders_customer), a few per contact a year, sorted by date."},
+	{"greetings", "sort under LIMIT", "FROM greetings g JOIN customers c ON c.id = g.customer_id",
+		"a team's send log: the team's customers joined to their greetings (greetings_customer), a few per contact a year, sorted by id."},
+	{"customers", "sort under LIMIT", "FROM greetings g JOIN customers c ON c.id = g.customer_id",
+		"a manager's send log: the customers in scope joined to their greetings (greetings_customer), a few per contact a year, sorted by id."},
 	{"audit_log", "full scan", "FROM audit_log ORDER BY id",
 		"VerifyAudit recomputes the whole hash chain: reading every entry is its purpose."},
 	{"complaints", "sort under LIMIT", "SELECT id FROM complaints WHERE overdue_at IS NULL AND status = 'registered' AND reply_due_at < ? UNION",
@@ -36,6 +48,10 @@ var planAllowed = []planAllow{
 		"one customer's history: the entries of the record and of its card, two ranges of audit_log_entity merged and sorted."},
 	{"customer_search", "full scan", "DELETE FROM customer_search",
 		"rebuilding the search index (a new token version) empties it first."},
+	{"projects", "sort under LIMIT", "FROM projects p JOIN customers c ON c.id = p.customer_id WHERE 1 = 1 AND (c.owner_id = ?",
+		"a manager's projects (客户工程): the customers in scope joined to their projects (projects_customer), a few per customer, sorted by id."},
+	{"projects", "sort under LIMIT", "FROM projects p JOIN customers c ON c.id = p.customer_id WHERE 1 = 1 AND p.status = ? AND p.step_due_at < ?",
+		"the overdue projects: projects_due bounds them to the open steps past their deadline, the backlog, sorted newest first."},
 }
 
 // complaintListFrom and serviceOrderListFrom name the complaint and
@@ -101,10 +117,24 @@ var planAllowedLists = []planAllow{
 	// Products and sales (store/products.go, store/sales.go).
 	{"sales_lines", "full scan", "SELECT COUNT(*) FROM (SELECT 1 FROM sales_lines s JOIN customers c ON c.id = s.customer_id WHERE ", listTotalReason},
 	{"products", "full scan", "SELECT COUNT(*) FROM (SELECT 1 FROM products p WHERE ", listTotalReason},
+	{"orders", "full scan", "SELECT COUNT(*) FROM (SELECT 1 FROM orders o JOIN customers c ON c.id = o.customer_id WHERE ", listTotalReason}, // store/orders.go
+	boundedSort("orders", "FROM orders o JOIN customers c ON c.id = o.customer_id WHERE 1 = 1 AND (", "c.owner_id = ?",
+		"a seller's (or team's) orders are those of their own customers, read per customer from orders_customer"),
+	boundedSort("customers", "FROM orders o JOIN customers c ON c.id = o.customer_id WHERE 1 = 1 AND (", "c.owner_id = ?",
+		"a seller's (or team's) orders are those of their own customers, read by customer (PostgreSQL)"),
+	{"visit_items", "full scan", "SELECT COUNT(*) FROM (SELECT 1 FROM visit_items v JOIN customers c ON c.id = v.customer_id WHERE ", listTotalReason},             // store/visit.go
+	{"events", "full scan", "SELECT COUNT(*) FROM (SELECT 1 FROM events e WHERE ", listTotalReason},                                                                // store/events.go
+	{"event_invitations", "full scan", "SELECT COUNT(*) FROM (SELECT 1 FROM event_invitations i JOIN customers c ON c.id = i.customer_id WHERE ", listTotalReason}, // store/events.go
+	{"calls", "full scan", "SELECT COUNT(*) FROM (SELECT 1 FROM calls k LEFT JOIN customers c ON c.id = k.customer_id WHERE ", listTotalReason},                    // store/calls.go
 	{"products", "full scan", "FROM products p WHERE 1 = 1 AND (p.code LIKE ? ESCAPE",
 		"a search of the product catalogue by part of its code or name: the catalogue holds hundreds to a few thousand products"},
 	{"sales_lines", "sort under LIMIT", "FROM sales_lines s JOIN customers c ON c.id = s.customer_id JOIN products p ON p.id = s.product_id WHERE 1 = 1 AND (",
 		"a scoped sales list sorts the lines of the caller's own (or team's) customers, found by customers_owner/customers_team and sales_lines_customer_date"},
+	// Dealers' monthly plans (store/dealers.go): one plan a dealer a month.
+	{"dealer_plans", "full scan", "SELECT COUNT(*) FROM (SELECT 1 FROM dealer_plans d JOIN customers c ON c.id = d.dealer_id WHERE ", listTotalReason},
+	{"projects", "full scan", "SELECT COUNT(*) FROM (SELECT 1 FROM projects p JOIN customers c ON c.id = p.customer_id WHERE ", listTotalReason}, // store/projects.go
+	{"dealer_plans", "sort under LIMIT", "FROM dealer_plans d JOIN customers c ON c.id = d.dealer_id WHERE 1 = 1 AND (",
+		"a scoped plan list sorts the plans of the caller's own (or team's, or its one) dealers, found by customers_owner/customers_team/the primary key and dealer_plans_dealer_month: twelve plans a dealer a year"},
 }
 
 // planAllowedFor reports whether v is one of planAllowed.

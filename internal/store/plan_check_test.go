@@ -34,6 +34,7 @@ func customerListFilters() []listFilter {
 		{"industry", "division", func(f *customer.CustomerFilter) { f.Industry = "34" }},
 		{"stage", "stage", func(f *customer.CustomerFilter) { f.Stage = "important" }},
 		{"tag", "tag", func(f *customer.CustomerFilter) { f.Tag = "VIP" }},
+		{"tier", "tier", func(f *customer.CustomerFilter) { f.TierScheme, f.TierLevel = 1, "A" }},
 		{"created", "created", func(f *customer.CustomerFilter) { f.From, f.To = day("2026-01-01"), day("2026-02-01") }},
 		{"updated", "updated", func(f *customer.CustomerFilter) { f.UpdatedFrom, f.UpdatedTo = day("2026-01-01"), day("2026-02-01") }},
 	}

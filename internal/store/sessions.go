@@ -57,12 +57,12 @@ func (db *DB) CreateSession(ctx context.Context, s identity.Session, userID int6
 // so it reads no more columns than that.
 func (db *DB) SessionByHash(ctx context.Context, hash string) (identity.Session, error) {
 	s := identity.Session{TokenHash: hash}
-	var team sql.NullInt64
+	var team, dealer sql.NullInt64
 	var disabled sql.NullTime
-	err := db.QueryRow(ctx, `SELECT s.kind, s.last_seen_at, s.expires_at, u.id, u.username, u.role, u.team_id, u.disabled_at, u.lang
+	err := db.QueryRow(ctx, `SELECT s.kind, s.last_seen_at, s.expires_at, u.id, u.username, u.role, u.team_id, u.disabled_at, u.lang, u.dealer_id
 		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?`, hash).
-		Scan(&s.Kind, &s.LastSeenAt, &s.ExpiresAt, &s.User.ID, &s.User.Username, &s.User.Role, &team, &disabled, &s.User.Lang)
-	s.UserID, s.User.TeamID, s.User.DisabledAt = s.User.ID, team.Int64, timePtr(disabled)
+		Scan(&s.Kind, &s.LastSeenAt, &s.ExpiresAt, &s.User.ID, &s.User.Username, &s.User.Role, &team, &disabled, &s.User.Lang, &dealer)
+	s.UserID, s.User.TeamID, s.User.DealerID, s.User.DisabledAt = s.User.ID, team.Int64, dealer.Int64, timePtr(disabled)
 	return s, noSuch(err, "store.no_such_session")
 }
 

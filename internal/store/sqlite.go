@@ -52,6 +52,9 @@ func openSQLite(ctx context.Context, path string, opts Options) (*DB, error) {
 				return nil, fmt.Errorf("store: create directory for %s: %w", path, err)
 			}
 		}
+		if err := createPrivateFile(path); err != nil {
+			return nil, err
+		}
 		if !opts.Shared {
 			lock, err := LockSQLite(path)
 			if err != nil {

@@ -13,7 +13,7 @@ import (
 )
 
 const userColumns = `u.id, u.username, u.display_name, u.role, u.team_id, COALESCE(t.name, ''), u.manager_id, u.password_hash,
-	u.password_changed_at, u.failed_logins, u.locked_until, u.disabled_at, u.version, u.created_at, u.updated_at, u.mobile_enc, u.mobile_idx, u.lang`
+	u.password_changed_at, u.failed_logins, u.locked_until, u.disabled_at, u.version, u.created_at, u.updated_at, u.mobile_enc, u.mobile_idx, u.lang, u.dealer_id`
 
 const userFrom = ` FROM users u LEFT JOIN teams t ON t.id = u.team_id`
 
@@ -21,14 +21,14 @@ type scanner interface{ Scan(...any) error }
 
 func scanUser(s scanner, extra ...any) (identity.User, error) {
 	var u identity.User
-	var team, manager sql.NullInt64
+	var team, manager, dealer sql.NullInt64
 	var locked, disabled sql.NullTime
 	dest := append([]any{&u.ID, &u.Username, &u.DisplayName, &u.Role, &team, &u.TeamName, &manager, &u.PasswordHash,
-		&u.PasswordChangedAt, &u.FailedLogins, &locked, &disabled, &u.Version, &u.CreatedAt, &u.UpdatedAt, &u.MobileEnc, &u.MobileIdx, &u.Lang}, extra...)
+		&u.PasswordChangedAt, &u.FailedLogins, &locked, &disabled, &u.Version, &u.CreatedAt, &u.UpdatedAt, &u.MobileEnc, &u.MobileIdx, &u.Lang, &dealer}, extra...)
 	if err := s.Scan(dest...); err != nil {
 		return u, err
 	}
-	u.TeamID, u.ManagerID = team.Int64, manager.Int64
+	u.TeamID, u.ManagerID, u.DealerID = team.Int64, manager.Int64, dealer.Int64
 	if locked.Valid {
 		u.LockedUntil = &locked.Time
 	}
@@ -46,10 +46,11 @@ func nullID(id int64) any {
 	return id
 }
 
-// CountUsers counts every user, disabled ones included.
+// CountUsers counts every user, disabled ones included (not the system
+// accounts, such as the pool's, whose ids are below 1).
 func (db *DB) CountUsers(ctx context.Context) (int, error) {
 	var n int
-	err := db.QueryRow(ctx, "SELECT count(*) FROM users").Scan(&n)
+	err := db.QueryRow(ctx, "SELECT count(*) FROM users WHERE id > 0").Scan(&n)
 	return n, err
 }
 
@@ -57,9 +58,9 @@ func (db *DB) CountUsers(ctx context.Context) (int, error) {
 func (db *DB) CreateUser(ctx context.Context, u *identity.User, e *crm.AuditEntry) error {
 	err := db.InTxAudited(ctx, e, func(tx *Tx) error {
 		err := tx.QueryRow(ctx, `INSERT INTO users (username, display_name, role, team_id, manager_id, password_hash,
-			password_changed_at, version, created_at, updated_at, mobile_enc, mobile_idx, lang) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?) RETURNING id`,
+			password_changed_at, version, created_at, updated_at, mobile_enc, mobile_idx, lang, dealer_id) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			u.Username, u.DisplayName, u.Role, nullID(u.TeamID), nullID(u.ManagerID), u.PasswordHash,
-			u.PasswordChangedAt, u.CreatedAt, u.UpdatedAt, u.MobileEnc, u.MobileIdx, u.Lang).Scan(&u.ID)
+			u.PasswordChangedAt, u.CreatedAt, u.UpdatedAt, u.MobileEnc, u.MobileIdx, u.Lang, nullID(u.DealerID)).Scan(&u.ID)
 		if isUniqueViolation(err) {
 			e := crm.Fail(crm.EConflict, "store.username_taken", u.Username)
 			e.Fields = []crm.FieldError{crm.Bad("username", "taken", "store.taken")}
@@ -79,7 +80,7 @@ func (db *DB) UserByID(ctx context.Context, id int64) (identity.User, error) {
 
 // UserByUsername reads one user by (normalised) username.
 func (db *DB) UserByUsername(ctx context.Context, username string) (identity.User, error) {
-	u, err := scanUser(db.QueryRow(ctx, "SELECT "+userColumns+userFrom+" WHERE u.username = ?", username))
+	u, err := scanUser(db.QueryRow(ctx, "SELECT "+userColumns+userFrom+" WHERE u.username = ? AND u.id > 0", username)) // no system account
 	return u, noSuch(err, "store.no_user_named", username)
 }
 
@@ -120,10 +121,10 @@ func (db *DB) updateUser(ctx context.Context, u *identity.User, e *crm.AuditEntr
 	err := db.InTxAudited(ctx, e, func(tx *Tx) error {
 		res, err := tx.Exec(ctx, `UPDATE users SET display_name = ?, role = ?, team_id = ?, manager_id = ?, password_hash = ?,
 			password_changed_at = ?, failed_logins = ?, locked_until = ?, disabled_at = ?, mobile_enc = ?, mobile_idx = ?,
-			lang = ?, version = version + 1, updated_at = ?
+			lang = ?, dealer_id = ?, version = version + 1, updated_at = ?
 			WHERE id = ? AND version = ?`,
 			u.DisplayName, u.Role, nullID(u.TeamID), nullID(u.ManagerID), u.PasswordHash, u.PasswordChangedAt,
-			u.FailedLogins, u.LockedUntil, u.DisabledAt, u.MobileEnc, u.MobileIdx, u.Lang, u.UpdatedAt.UTC(), u.ID, u.Version)
+			u.FailedLogins, u.LockedUntil, u.DisabledAt, u.MobileEnc, u.MobileIdx, u.Lang, nullID(u.DealerID), u.UpdatedAt.UTC(), u.ID, u.Version)
 		if err != nil {
 			return fmt.Errorf("store: update user: %w", err)
 		}

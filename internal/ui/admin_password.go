@@ -46,6 +46,9 @@ func (a *adminPages) resetPassword(w http.ResponseWriter, r *http.Request) error
 	} else {
 		err = a.identity.ResetPassword(r.Context(), r.PathValue("username"), password, lang)
 	}
+	if redirectPending(w, r, err) { // a guarded account's reset awaits a second administrator
+		return nil
+	}
 	if err != nil {
 		if pageLevel(err) {
 			return err

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/kehucrm/kehu/internal/crm"
 	"github.com/kehucrm/kehu/internal/crm/identity"
@@ -40,7 +41,7 @@ type roleOption struct {
 
 // newUserFields are the add-user form's inputs, named as the domain names them.
 var newUserFields = map[string]string{"username": "username", "display_name": "display_name", "role": "role",
-	"team": "team", "manager": "manager", "password": "password"}
+	"team": "team", "manager": "manager", "password": "password", "dealer_id": "dealer_id"}
 
 func (a *adminPages) users(w http.ResponseWriter, r *http.Request) error {
 	return a.showUsers(w, r, http.StatusOK, identity.NewUser{Role: crm.RoleAccountManager}, formProblem{})
@@ -98,7 +99,11 @@ func (a *adminPages) addUser(w http.ResponseWriter, r *http.Request) error {
 	in := identity.NewUser{Username: r.PostFormValue("username"), DisplayName: r.PostFormValue("display_name"),
 		Role: crm.Role(r.PostFormValue("role")), Team: r.PostFormValue("team"), Manager: r.PostFormValue("manager"),
 		Password: r.PostFormValue("password")}
+	in.DealerID, _ = strconv.ParseInt(strings.TrimSpace(r.PostFormValue("dealer_id")), 10, 64) // not a number: 0, refused for a dealer
 	u, err := a.identity.AddUser(r.Context(), in, langOf(r))
+	if redirectPending(w, r, err) { // two-person rule: awaits a second administrator
+		return nil
+	}
 	if err != nil {
 		if pageLevel(err) {
 			return err
@@ -116,6 +121,9 @@ func (a *adminPages) setDisabled(w http.ResponseWriter, r *http.Request) error {
 	version, _ := strconv.Atoi(r.PostFormValue("version"))
 	disabled := r.PostFormValue("disabled") == "true"
 	u, err := a.identity.UpdateUser(r.Context(), r.PathValue("username"), identity.UserChange{Version: version, Disabled: &disabled})
+	if redirectPending(w, r, err) { // enabling a guarded account awaits a second administrator
+		return nil
+	}
 	if err != nil {
 		me, _ := crm.PrincipalFrom(r.Context())
 		if crm.ErrorCode(err) == crm.EForbidden && me.Role.Can(crm.ActUserManage) {

@@ -64,6 +64,9 @@ func (u *UI) attachmentMessage(lang string, err error) string {
 	case crm.ETooLarge:
 		return u.msgs.text(lang, "customers.attachment.too_large", attachment.MaxAttachmentBytes>>20)
 	case crm.EUnsupportedType:
+		if e != nil && len(e.Fields) > 0 { // say which file and why
+			return u.msgs.text(lang, "customers.attachment.type") + " " + fieldSays(lang, e.Fields[0])
+		}
 		return u.msgs.text(lang, "customers.attachment.type")
 	case crm.EInvalid:
 		if e != nil && len(e.Fields) > 0 && e.Fields[0].Code == "count" {

@@ -25,6 +25,9 @@ import (
 // the API's is the first day after it.
 type listFilters struct {
 	Region, Industry, Owner, Team, Tag, CreatedFrom, CreatedTo string
+	// Tier is the tier filter (abc:A), TierGroups its select's schemes.
+	Tier       string
+	TierGroups []tierGroup
 	// RegionName names the region the filter stands for, e.g. 江苏省苏州市.
 	RegionName string
 	Provinces  []choice        // the datalist of the region input
@@ -48,7 +51,7 @@ type industryGroup struct {
 
 // filterParams are the list's filter parameters in the order the
 // pages and the export carry them.
-var filterParams = []string{"region", "industry", "owner_id", "team_id", "tag", "created_from", "created_to"}
+var filterParams = []string{"region", "industry", "owner_id", "team_id", "tag", "tier", "created_from", "created_to"}
 
 // readFilters reads the filters of the list's query into f (a
 // crm.CustomerFilter with Query and Stage already set) for me. A value
@@ -142,6 +145,9 @@ func (c *customerPages) readFilters(r *http.Request, me crm.Principal, q url.Val
 		}
 	}
 
+	if err := c.readTierFilter(r, q, &d, f); err != nil {
+		return d, err
+	}
 	if d.Tag = get("tag"); d.Tag != "" {
 		if utf8.RuneCountInString(d.Tag) > 20 {
 			bad("tag", "customers.filter.tag.invalid")

@@ -66,6 +66,10 @@ type chartSeries struct {
 func (u *UI) home(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	p, _ := crm.PrincipalFrom(ctx)
+	if p.Role == crm.RoleDealer { // a dealer's home is its portal
+		http.Redirect(w, r, "/portal", http.StatusSeeOther)
+		return nil
+	}
 	lang := langOf(r)
 	today, err := u.svc.Workbench.Today(ctx)
 	if err != nil {

@@ -51,6 +51,11 @@ func (u *UI) loginSubmit(w http.ResponseWriter, r *http.Request) error {
 		}
 		return u.renderLogin(w, r, httpx.Status(err), d)
 	}
+	if c, err := r.Cookie(httpx.SessionCookie); err == nil { // the browser's earlier session ends
+		if err := u.identity.EndSession(r.Context(), c.Value); err != nil {
+			return err
+		}
+	}
 	httpx.SetSessionCookie(w, r, token)
 	http.Redirect(w, r, d.Next, http.StatusSeeOther)
 	return nil

@@ -27,17 +27,37 @@ var modules = []module{
 	{"/customers", "nav.customers", []crm.Action{crm.ActCustomerRead}, hasCustomerList},
 	{"/complaints", "nav.complaints", []crm.Action{crm.ActComplaintRead, crm.ActComplaintCreate}, nil},
 	{"/service-orders", "nav.service", []crm.Action{crm.ActServiceOrderRead}, nil},
-	{"/sales", "sales.ui.nav", []crm.Action{crm.ActSalesRead}, nil},
+	{"/portal", "dealer.ui.nav", []crm.Action{crm.ActDealerPlanWrite}, isDealer},
+	{"/sales", "sales.ui.nav", []crm.Action{crm.ActSalesRead}, notDealer},
 	{"/tiers", "tier.ui.nav", []crm.Action{crm.ActTierRead, crm.ActTierManage}, nil},
+	{"/orders", "order.ui.title", []crm.Action{crm.ActOrderRead}, notDealer},
+	{"/shipping", "shipping.ui.board", []crm.Action{crm.ActShipmentRead}, nil},
+	{"/claims", "shipping.ui.claims", []crm.Action{crm.ActClaimRead}, nil},
+	{"/projects", "project.ui.nav", []crm.Action{crm.ActProjectRead}, nil},
+	{"/workflow-tasks", "workflow.ui.inbox", []crm.Action{crm.ActWorkflowDecide}, notDealer},
+	{"/workflows", "workflow.ui.editor", []crm.Action{crm.ActWorkflowManage}, nil},
+	{"/care", "care.ui.nav", []crm.Action{crm.ActCareRead}, nil},
+	{"/visits", "visit.ui.nav", []crm.Action{crm.ActVisitRead}, nil},
+	{"/leads", "lead.ui.nav", []crm.Action{crm.ActLeadRead}, nil},
+	{"/pool", "lead.ui.pool", []crm.Action{crm.ActPoolRead}, nil},
+	{"/pool-rules", "lead.ui.rules", []crm.Action{crm.ActPoolManage}, poolRulesOnly},
+	{"/events", "event.ui.nav", []crm.Action{crm.ActEventRead}, nil},
+	{"/calls", "call.ui.nav", []crm.Action{crm.ActCallRead}, nil},
 	{"/access-requests", "access.nav", []crm.Action{crm.ActAccessRequest, crm.ActAccessApprove}, nil},
 	{"/calendar", "nav.calendar", []crm.Action{crm.ActCalendarRead}, nil},
 	{"/admin", "nav.admin", []crm.Action{crm.ActUserManage, crm.ActAuditRead, crm.ActSystemRead}, nil},
+	{"/admin/duty-requests", "duties.ui.nav", []crm.Action{crm.ActDutyDecide}, nil},
 }
 
 // usable reports whether role r may use m.
 func (m module) usable(r crm.Role) bool {
 	return slices.ContainsFunc(m.Any, r.Can) && (m.Sees == nil || m.Sees(r))
 }
+
+// isDealer and notDealer tell a dealer's account (which has the portal)
+// from staff.
+func isDealer(r crm.Role) bool  { return r == crm.RoleDealer }
+func notDealer(r crm.Role) bool { return r != crm.RoleDealer }
 
 // hasCustomerList reports whether role r has a customer list of its own:
 // it sees every customer or its team's (crm.CustomerScope), or it owns

@@ -32,6 +32,7 @@ func (u *UI) registerTiers(rt *httpx.Router) {
 	rt.Handle("POST /tiers/{id}/recalculate", u.private(t.recalculate))
 	rt.Handle("GET /tiers/runs/{run}", u.private(t.runProgress))
 	rt.Handle("GET /customers/{id}/tiers-panel", u.private(t.panel))
+	t.registerTierForms(rt)
 }
 
 // levelName is a level's name in the page's language.
@@ -355,20 +356,34 @@ type panelData struct {
 	Tiers      []panelTier
 	Flag       *tier.Flag
 	History    []panelHistory
+	// Levels are the override form's choices (<scheme id>:<level>) by
+	// scheme; Form and Errors what a refused form sent and why.
+	Levels []tierGroup
+	Form   panelForm
+	Errors []string
 }
 
 // panel is the customer page's tier section: each scheme's badge, since
 // when and why, and the latest changes.
 func (t *tierPages) panel(w http.ResponseWriter, r *http.Request) error {
 	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	lang := langOf(r)
-	ts, flag, err := t.ts.CustomerTiers(r.Context(), id)
+	d, err := t.panelData(r, id)
 	if err != nil {
 		return err
 	}
+	return t.fragment(w, r, "tier_panel", "tier_panel", d)
+}
+
+// panelData is the tier panel of customer id.
+func (t *tierPages) panelData(r *http.Request, id int64) (panelData, error) {
+	lang := langOf(r)
+	ts, flag, err := t.ts.CustomerTiers(r.Context(), id)
+	if err != nil {
+		return panelData{}, err
+	}
 	schemes, err := t.ts.Schemes(r.Context())
 	if err != nil {
-		return err
+		return panelData{}, err
 	}
 	by := map[int64]tier.Scheme{}
 	for _, s := range schemes {
@@ -385,14 +400,26 @@ func (t *tierPages) panel(w http.ResponseWriter, r *http.Request) error {
 	}
 	hs, _, err := t.ts.CustomerHistory(r.Context(), id, 0, 0, 10)
 	if err != nil {
-		return err
+		return panelData{}, err
 	}
 	for _, h := range hs {
 		s := by[h.SchemeID]
 		d.History = append(d.History, panelHistory{HistoryEntry: h, Scheme: schemeName(lang, s), Level: levelName(lang, s, h.Level), Previous: levelName(lang, s, h.Previous),
 			SourceText: t.msgs.text(lang, sourceKey(h.Source))})
 	}
-	return t.fragment(w, r, "tier_panel", "tier_panel", d)
+	for _, s := range schemes {
+		if !s.Active {
+			continue
+		}
+		g := tierGroup{Name: schemeName(lang, s)}
+		for _, l := range s.Levels {
+			if !l.Flag { // 重点关注 comes by the watch flag
+				g.Levels = append(g.Levels, choice{Value: fmt.Sprintf("%d:%s", s.ID, l.Code), Label: levelName(lang, s, l.Code)})
+			}
+		}
+		d.Levels = append(d.Levels, g)
+	}
+	return d, nil
 }
 
 type standardRow struct {
@@ -409,6 +436,8 @@ type standardsData struct {
 	Rows       []standardRow
 	Violations []violationRow
 	Total      int64
+	Schemes    []choice // the active schemes, whose standards tier.manage edits
+	Notice     string
 }
 
 // standards lists the service standards of every scheme's levels, and
@@ -428,6 +457,14 @@ func (t *tierPages) standards(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d := standardsData{}
+	for _, s := range schemes {
+		if s.Active {
+			d.Schemes = append(d.Schemes, choice{Value: strconv.FormatInt(s.ID, 10), Label: schemeName(lang, s)})
+		}
+	}
+	if r.URL.Query().Get("notice") == "saved" {
+		d.Notice = t.msgs.text(lang, "tier.ui.standards_saved")
+	}
 	for _, s := range ss {
 		d.Rows = append(d.Rows, standardRow{Standard: s, Scheme: schemeName(lang, by[s.SchemeID]), Level: levelName(lang, by[s.SchemeID], s.Level)})
 	}

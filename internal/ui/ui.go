@@ -110,7 +110,18 @@ func (u *UI) Register(rt *httpx.Router) {
 	u.registerServiceOrders(rt)
 	u.registerSatisfaction(rt)
 	u.registerSales(rt)
+	u.registerEvents(rt)
+	u.registerCalls(rt)
+	u.registerDealers(rt)
 	u.registerTiers(rt)
+	u.registerDuties(rt)
+	u.registerWorkflows(rt)
+	u.registerOrders(rt)
+	u.registerShipping(rt)
+	u.registerProjects(rt)
+	u.registerCare(rt)
+	u.registerVisits(rt)
+	u.registerLeads(rt)
 	rt.NotFound(u.public(u.notFound))
 }
 

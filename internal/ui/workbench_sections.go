@@ -23,6 +23,8 @@ var workbenchSections = []workbenchProvider{
 	complaintsSection,
 	ordersSection,
 	approvalsSection,
+	careSection,
+	callbacksSection,
 	customersSection,
 }
 

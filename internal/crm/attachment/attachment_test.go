@@ -39,7 +39,7 @@ func TestAttachmentTypesComeFromTheBytes(t *testing.T) {
 }
 
 func TestUploadsAreLabelledNotPathed(t *testing.T) {
-	for in, want := range map[string]string{`C:\Users\李\现场.png`: "现场.png", "../../etc/passwd.png": "passwd.png", "a\x00b\r\n.png": "ab.png", "": "attachment", "..": "attachment"} {
+	for in, want := range map[string]string{`C:\Users\李\现场.png`: "现场.png", "../../etc/passwd.png": "passwd.png", "a\x00b\r\n.png": "ab.png", "": "attachment.png", "..": "attachment.png", "报告": "报告.png", "scan.png. ": "scan.png"} {
 		a, err := attachment.CheckUpload(attachment.Upload{Name: in, Data: []byte("\x89PNG\r\n\x1a\n")})
 		if err != nil || a.Name != want {
 			t.Errorf("%q: %q, %v; want %q", in, a.Name, err, want)

@@ -50,13 +50,13 @@ var programExtensions = map[string]bool{
 	".so": true, ".dylib": true,
 }
 
-// SniffAttachment decides a file's type from its bytes, never from what
+// sniffBytes decides a file's type from its bytes, never from what
 // the client claims: images, PDF, plain text and Office documents pass;
 // anything else (HTML, SVG, scripts, executables, archives) is refused
 // with unsupported_media_type naming the file. A file named as a script
 // or program (.sh, .bat, .js, .exe …) and a text starting with #! are
 // refused too, whatever their bytes sniff as.
-func SniffAttachment(name string, data []byte) (string, error) {
+func sniffBytes(name string, data []byte) (string, error) {
 	refuse := func(key string, args ...any) (string, error) {
 		return "", crm.FailField(crm.EUnsupportedType, "file", "type", "attachment.file.type", name, msg.M(key, args...))
 	}
@@ -143,6 +143,7 @@ func CheckUpload(up Upload) (Attachment, error) {
 	if err != nil {
 		return Attachment{}, err
 	}
+	name = withTypeExtension(name, ct)
 	sum := sha256.Sum256(up.Data)
 	return Attachment{Name: name, ContentType: ct, Size: int64(len(up.Data)), SHA256: hex.EncodeToString(sum[:])}, nil
 }

@@ -95,6 +95,7 @@ func (as *Service) Open(ctx context.Context, id int64) (Attachment, []byte, erro
 		return a, nil, err
 	}
 	e := crm.NewAudit(ctx, AuditDownload, "attachment", strconv.FormatInt(id, 10), map[string]any{"name": a.Name, "sha256": a.SHA256})
+	a.Name = DownloadName(a) // a name kept before the name rules cannot open as a page
 	return a, data, as.store.Audit(ctx, &e)
 }
 

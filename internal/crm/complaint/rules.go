@@ -9,14 +9,15 @@ import (
 
 	"github.com/kehucrm/kehu/internal/calendar"
 	"github.com/kehucrm/kehu/internal/crm"
-	"github.com/kehucrm/kehu/internal/crm/customer"
 )
 
 // ComplaintRule sets a complaint's deadlines. Empty category, severity or
-// tier match any value. The tier is the customer's stage (potential,
-// general, important, strategic, churned): the customer model has no
-// separate tier field, and an unidentified caller has none (only rules
-// with an empty tier match them).
+// tier match any value. The tier is the customer's current level in any
+// active tier scheme (客户分级: A, premium, watch…), whose service
+// standard's complaint deadlines make a rule of their own (see
+// standardRules), or its stage (potential, general, important,
+// strategic, churned) as rules written before tiering name it; an
+// unidentified caller has none (only rules with an empty tier match them).
 type ComplaintRule struct {
 	Category                   string `json:"category"`
 	Severity                   string `json:"severity"`
@@ -102,7 +103,11 @@ func (cr *Service) PutRules(ctx context.Context, rules []ComplaintRule) ([]Compl
 	if _, err := crm.Authorize(ctx, crm.ActSettingsManage); err != nil {
 		return nil, err
 	}
-	if err := ValidateComplaintRules(rules); err != nil {
+	levels, err := cr.store.TierLevelCodes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := ValidateComplaintRulesWith(rules, levels); err != nil {
 		return nil, err
 	}
 	before, err := cr.store.ComplaintRules(ctx)
@@ -123,8 +128,14 @@ func (cr *Service) PutRules(ctx context.Context, rules []ComplaintRule) ([]Compl
 	return cr.store.ComplaintRules(ctx)
 }
 
-// ValidateComplaintRules checks a whole rule set.
+// ValidateComplaintRules checks a whole rule set whose tiers are stages.
 func ValidateComplaintRules(rules []ComplaintRule) error {
+	return ValidateComplaintRulesWith(rules, nil)
+}
+
+// ValidateComplaintRulesWith checks a whole rule set whose tiers are
+// stages or levels (the active tier schemes' level codes).
+func ValidateComplaintRulesWith(rules []ComplaintRule, levels []string) error {
 	var fs []crm.FieldError
 	bad := func(i int, field, code, key string, args ...any) {
 		fs = append(fs, crm.Bad(fmt.Sprintf("rules[%d].%s", i, field), code, key, args...))
@@ -143,8 +154,8 @@ func ValidateComplaintRules(rules []ComplaintRule) error {
 		if r.Severity != "" && !slices.Contains(ComplaintSeverities, r.Severity) {
 			bad(i, "severity", "unknown", "complaint_err.rules.severity.unknown")
 		}
-		if r.Tier != "" && !slices.Contains(customer.CustomerStages, r.Tier) {
-			bad(i, "tier", "unknown", "complaint_err.rules.tier.unknown", strings.Join(customer.CustomerStages, ", "))
+		if reason, key, args := checkRuleTier(r.Tier, levels); r.Tier != "" && key != "" {
+			bad(i, "tier", reason, key, args...)
 		}
 		if r.ReplyHours < 1 || r.ReplyHours > 720 {
 			bad(i, "reply_hours", "range", "complaint_err.rules.reply_hours.range")
@@ -175,13 +186,24 @@ func ValidateComplaintRules(rules []ComplaintRule) error {
 	return nil
 }
 
-// deadlines applies the matching rule to a new complaint.
+// deadlines applies the matching rule to a new complaint: tier is the
+// customer's stage, which rules written before tiering name.
 func (cs *Service) deadlines(ctx context.Context, c *Complaint, tier string) error {
 	rules, err := cs.store.ComplaintRules(ctx)
 	if err != nil {
 		return err
 	}
-	r := MatchComplaintRule(rules, c.Category, c.Severity, tier)
+	// The customer's real tiers (客户分级) and their service standards'
+	// deadlines; the stage last, for rules that name one.
+	var terms []TierTerm
+	if c.CustomerID != 0 {
+		if terms, err = cs.store.CustomerTierTerms(ctx, c.CustomerID); err != nil {
+			return err
+		}
+		rules = standardRules(rules, terms)
+	}
+	tiers := TierCandidates(terms, tier)
+	r := MatchTierRule(rules, c.Category, c.Severity, tiers)
 	cal, err := cs.calendars.Current(ctx)
 	if err != nil {
 		return err

@@ -38,6 +38,7 @@ type Store interface {
 	LedgerStore
 	ListStore
 	LinkStore
+	TierTermStore
 }
 
 // New returns the complaint service.

@@ -165,9 +165,18 @@ func (cs *Service) Restore(ctx context.Context, id int64) (Customer, error) {
 // HardDelete erases a customer in the trash for good. Only an
 // administrator may, and the administrator still reads nothing of it.
 func (cs *Service) HardDelete(ctx context.Context, id int64) error {
-	if _, err := crm.Authorize(ctx, crm.ActCustomerHardDelete); err != nil {
+	p, err := crm.Authorize(ctx, crm.ActCustomerHardDelete)
+	if err != nil {
 		return err
 	}
-	e := crm.NewAudit(ctx, crm.AuditDelete, "customer", strconv.FormatInt(id, 10), map[string]any{"hard": true})
+	if p.UserID > 0 && crm.ApprovedDuty(ctx) == 0 { // the GM approves an erasure (two-person rule)
+		// Only a customer in the trash can be erased: ask for nothing else.
+		if _, _, err := cs.store.Customer(ctx, id, crm.Scope{All: true}, true, cs.now()); err != nil {
+			return err
+		}
+		return crm.RequestDuty(ctx, cs.store, crm.DutyRequest{Kind: crm.DutyCustomerDelete, TargetID: id,
+			Target: strconv.FormatInt(id, 10), RequestedAt: cs.now().UTC()})
+	}
+	e := crm.NewAudit(ctx, crm.AuditDelete, "customer", strconv.FormatInt(id, 10), map[string]any{"hard": true, "duty_request": crm.ApprovedDuty(ctx)})
 	return cs.store.HardDeleteCustomer(ctx, id, &e)
 }

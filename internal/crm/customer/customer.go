@@ -34,6 +34,7 @@ type Customer struct {
 	EmployeeBand string            `json:"employee_band"`
 	RevenueBand  string            `json:"revenue_band"`
 	Tags         []string          `json:"tags"`
+	Tiers        []TierBadge       `json:"tiers,omitzero"` // the current level in each active tier scheme (客户分级), read only; nil (omitted) for a role without tier.read
 	Custom       map[string]string `json:"custom_fields"`
 	Version      int               `json:"version"`
 	CreatedAt    time.Time         `json:"created_at"`
@@ -47,6 +48,24 @@ type Customer struct {
 
 	NameNorm string `json:"-"` // NormalizeName(Name), for duplicate checks
 	NameSort string `json:"-"` // the stored sort key (NameSortKey(Name) once written)
+}
+
+// TierBadge is a customer's current level in one active tier scheme: the
+// scheme's code and the level's code and names.
+type TierBadge struct {
+	SchemeID int64  `json:"scheme_id"`
+	Scheme   string `json:"scheme"`
+	Level    string `json:"level"`
+	Label    string `json:"label"`    // in Chinese
+	LabelEn  string `json:"label_en"` // in English
+}
+
+// TierLabel is the badge's label in lang.
+func (b TierBadge) TierLabel(lang string) string {
+	if lang == "en" && b.LabelEn != "" {
+		return b.LabelEn
+	}
+	return b.Label
 }
 
 // RegionName names the customer's region in full, placeholders left out
@@ -131,7 +150,7 @@ func NameSortKey(name string) string {
 
 // The option lists of a customer, from the policies.
 var (
-	CustomerKinds   = []string{"company", "individual"}
+	CustomerKinds   = []string{"company", "individual", "dealer"} // dealer: 经销商, see internal/crm/dealer
 	CustomerSources = []string{"online", "offline", "social_media", "referral", "trade_fair", "advertising", "other"}
 	// CustomerStages are 潜在/一般/重要/战略/流失.
 	CustomerStages = []string{"potential", "general", "important", "strategic", "churned"}

@@ -24,7 +24,7 @@ import (
 // contacts. A customer without contacts takes one row.
 var ExportColumns = []string{"code", "name", "short_name", "kind", "uscc", "legal_rep", "stage", "source", "region_code",
 	"region_name", "industry_code", "industry_name", "address", "contact", "contact_title", "contact_mobile", "contact_email",
-	"contact_primary", "tags", "owner", "owner_id", "notes", "created_at"}
+	"contact_primary", "tags", "owner", "owner_id", "notes", "created_at", "tier"}
 
 // ExportHeadings returns the headings of ExportColumns in lang.
 func ExportHeadings(lang string) []string {
@@ -33,6 +33,23 @@ func ExportHeadings(lang string) []string {
 		out[i] = msg.Text(lang, "customer.export.col."+k)
 	}
 	return out
+}
+
+// ExportHeadingsFor is ExportHeadings for the caller: without the tier
+// column for a role without tier.read (see ExportsTiers).
+func ExportHeadingsFor(ctx context.Context, lang string) []string {
+	h := ExportHeadings(lang)
+	if !ExportsTiers(ctx) {
+		h = h[:len(h)-1]
+	}
+	return h
+}
+
+// ExportsTiers reports whether the caller's export has the tier column
+// (the last): a signed-in role needs tier.read; the system's jobs have it.
+func ExportsTiers(ctx context.Context) bool {
+	p, ok := crm.PrincipalFrom(ctx)
+	return !ok || p.UserID < 0 || p.Role.Can(crm.ActTierRead)
 }
 
 // ExportRow is one customer as exported: text cells, formula-safe.
@@ -51,7 +68,7 @@ type ExportOptions struct {
 // exportOptions are the option codes an export writes as words, the
 // catalogue's customer.export.option.CODE (the words an import reads back;
 // the English words are the codes themselves).
-var exportOptions = []string{"company", "individual", "potential", "general", "important", "strategic", "churned",
+var exportOptions = []string{"company", "individual", "dealer", "potential", "general", "important", "strategic", "churned",
 	"online", "offline", "social_media", "referral", "trade_fair", "advertising", "other"}
 
 // Export is ExportWith masking every sensitive value.
@@ -70,6 +87,7 @@ func (cs *Service) ExportWith(ctx context.Context, f CustomerFilter, opt ExportO
 		return 0, err
 	}
 	reveal := strings.TrimSpace(opt.RevealReason) != ""
+	tiers := ExportsTiers(ctx)
 	owners := map[int64]string{}
 	owner := func(id int64) string {
 		if name, ok := owners[id]; ok {
@@ -138,7 +156,10 @@ func (cs *Service) ExportWith(ctx context.Context, f CustomerFilter, opt ExportO
 				}
 				row := ExportRow{c.Code, c.Name, c.ShortName, label(c.Kind), c.USCC, c.LegalRep, label(c.Stage), label(c.Source), c.RegionCode, c.RegionName(), c.IndustryCode, c.IndustryName(),
 					c.Address, name, k.Title, mobile, k.Email, primary, JoinTags(c.Tags), owner(c.OwnerID), strconv.FormatInt(c.OwnerID, 10), c.Notes,
-					c.CreatedAt.In(crm.Shanghai).Format("2006-01-02 15:04")}
+					c.CreatedAt.In(crm.Shanghai).Format("2006-01-02 15:04"), TierCell(c.Tiers, opt.Lang)}
+				if !tiers {
+					row = row[:len(row)-1]
+				}
 				for i := range row {
 					row[i] = NeutraliseCell(row[i])
 				}
@@ -178,6 +199,20 @@ func (cs *Service) CheckExport(ctx context.Context, opt ExportOptions) error {
 		return crm.Invalid(crm.Bad("reveal_reason", "length", "customer.max_200"))
 	}
 	return nil
+}
+
+// TierCell writes a customer's tiers into one cell: each active scheme's
+// level as named in lang, in the schemes' order (A类客户、高端客户).
+func TierCell(tiers []TierBadge, lang string) string {
+	sep := "、"
+	if lang == "en" {
+		sep = "; "
+	}
+	out := make([]string, len(tiers))
+	for i, t := range tiers {
+		out[i] = t.TierLabel(lang)
+	}
+	return strings.Join(out, sep)
 }
 
 // TagSeparators are the characters an import splits a tags cell on.

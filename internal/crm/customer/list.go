@@ -26,6 +26,10 @@ type CustomerFilter struct {
 	Trash                  bool  // list the trash instead of live customers
 	BeforeID               int64 // page: customers older than this ID (the default order, newest first)
 	Limit                  int
+	// TierScheme and TierLevel: the customers whose current level in
+	// that tier scheme is TierLevel (both set, or neither).
+	TierScheme int64
+	TierLevel  string
 	// Sort orders the list by one of CustomerSorts, "-" first for
 	// descending; "" is newest first by ID. After is the keyset cursor
 	// of a sorted list: the page starts after that row.
@@ -199,7 +203,7 @@ func (cs *Service) Count(ctx context.Context, f CustomerFilter) (CustomerCount, 
 func (cs *Service) byMobile(ctx context.Context, p crm.Principal, f CustomerFilter) (found []Customer, ok bool, err error) {
 	q := strings.TrimSpace(f.Query)
 	if q == "" || cs.sealer == nil || f.Sort != "" || f.Trash || f.Stage != "" || f.OwnerID != 0 || f.TeamID != 0 || f.Region != "" ||
-		f.Industry != "" || f.Tag != "" || !f.From.IsZero() || !f.To.IsZero() || !f.UpdatedFrom.IsZero() || !f.UpdatedTo.IsZero() {
+		f.Industry != "" || f.Tag != "" || f.TierLevel != "" || !f.From.IsZero() || !f.To.IsZero() || !f.UpdatedFrom.IsZero() || !f.UpdatedTo.IsZero() {
 		return nil, false, nil
 	}
 	digits := 0

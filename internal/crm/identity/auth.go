@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/kehucrm/kehu/internal/crm"
+	"github.com/kehucrm/kehu/internal/msg"
 	"github.com/kehucrm/kehu/internal/secure"
 )
 
@@ -70,45 +71,18 @@ func (id *Service) Login(ctx context.Context, username, password, kind string) (
 	fail := crm.NewAudit(ctx, crm.AuditLoginFailed, "user", "", map[string]string{"username": username})
 	fail.Username = username
 	u, err := id.store.UserByUsername(ctx, username)
-	if isNotFound(err) {
-		secure.DummyVerify(password)
-		if err := id.store.Audit(ctx, &fail); err != nil {
-			return "", time.Time{}, err
-		}
-		hits, _, err := id.store.Hit(ctx, "unknown-user:"+username, id.cfg.LockFor, now)
-		if err != nil {
-			return "", time.Time{}, err
-		}
-		if until, locked := id.cfg.unknownUserLock(hits, now); locked {
-			return "", time.Time{}, errLocked(until)
-		}
-		return "", time.Time{}, errBadCredentials()
-	}
-	if err != nil {
+	known := err == nil
+	if err != nil && !isNotFound(err) {
 		return "", time.Time{}, err
 	}
-	fail.UserID, fail.EntityID = u.ID, strconv.FormatInt(u.ID, 10)
-	if u.Locked(now) {
-		secure.DummyVerify(password)
-		if err := id.store.Audit(ctx, &fail); err != nil {
-			return "", time.Time{}, err
-		}
-		return "", time.Time{}, errLocked(*u.LockedUntil)
+	if known {
+		fail.UserID, fail.EntityID = u.ID, strconv.FormatInt(u.ID, 10)
 	}
-	ok, rehash, err := secure.VerifyPassword(u.PasswordHash, password)
+	// The lockout takes a slot before the password is checked (see
+	// checkGuarded), for a known and an unknown username alike.
+	rehash, err := id.checkGuarded(ctx, u, known, username, password, now, &fail)
 	if err != nil {
 		return "", time.Time{}, err
-	}
-	if !ok || u.Disabled() {
-		// The store keeps the count, atomically; lockAfter decides when
-		// it locks and until when.
-		until, _ := id.cfg.lockAfter(id.cfg.MaxFailures, now)
-		lock := crm.NewAudit(ctx, crm.AuditLocked, "user", strconv.FormatInt(u.ID, 10), map[string]string{"until": until.Format(time.RFC3339)})
-		lock.Username = username
-		if _, err := id.store.RecordLoginFailure(ctx, u.ID, func(n int) (time.Time, bool) { return id.cfg.lockAfter(n, now) }, &fail, &lock); err != nil {
-			return "", time.Time{}, err
-		}
-		return "", time.Time{}, errBadCredentials()
 	}
 	// VerifyPassword judges a hash against the default parameters; act on
 	// that only when the defaults are what this installation writes.
@@ -217,7 +191,7 @@ func (id *Service) authenticate(ctx context.Context, token, hash string, now tim
 }
 
 func principalOf(u User, sessionHash string) crm.Principal {
-	return crm.Principal{UserID: u.ID, Username: u.Username, Role: u.Role, TeamID: u.TeamID, Lang: u.Lang, SessionID: sessionHash}
+	return crm.Principal{UserID: u.ID, Username: u.Username, Role: u.Role, TeamID: u.TeamID, DealerID: u.DealerID, Lang: u.Lang, SessionID: sessionHash}
 }
 
 // Logout ends the session the request came with.
@@ -241,8 +215,22 @@ func (id *Service) ChangePassword(ctx context.Context, oldPassword, newPassword,
 	if err != nil {
 		return err
 	}
-	if ok, _, err := secure.VerifyPassword(u.PasswordHash, oldPassword); err != nil || !ok {
-		return crm.Invalid(crm.Bad("old_password", "wrong", "identity.old_password.wrong"))
+	// A wrong current password is a failed sign-in: it counts toward the
+	// lockout, so a borrowed session cannot guess the password unbounded.
+	now := id.now().UTC()
+	fail := crm.NewAudit(ctx, crm.AuditLoginFailed, "user", strconv.FormatInt(u.ID, 10), map[string]string{"username": u.Username, "during": "change_password"})
+	fail.UserID, fail.Username = u.ID, u.Username
+	if _, err := id.checkGuarded(ctx, u, true, u.Username, oldPassword, now, &fail); err != nil {
+		if crm.ErrorCode(err) == crm.EUnauthorized {
+			return crm.Invalid(crm.Bad("old_password", "wrong", "identity.old_password.wrong"))
+		}
+		return err // locked: the same answer as the sign-in's
+	}
+	if err := id.store.ReleaseLoginAttempt(ctx, u.ID, u.Username); err != nil { // it was right
+		return err
+	}
+	if newPassword == oldPassword {
+		return crm.Invalid(crm.BadIn(lang, "password", "same_as_old", msg.M("identity.password.same_as_old")))
 	}
 	return id.setPassword(ctx, u, newPassword, lang)
 }

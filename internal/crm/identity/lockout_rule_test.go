@@ -1,7 +1,6 @@
 package identity
 
 import (
-	"fmt"
 	"testing"
 	"time"
 )
@@ -75,56 +74,4 @@ func TestClearLock(t *testing.T) {
 			t.Errorf("after clearLock the count is %d and four more failures lock: %v", u.FailedLogins, locks)
 		}
 	})
-}
-
-func TestUnknownUserLock(t *testing.T) {
-	def := DefaultAuthConfig()
-	window := t0.Truncate(15 * time.Minute).Add(15 * time.Minute) // 09:15
-	for _, tc := range []struct {
-		name       string
-		cfg        AuthConfig
-		hits       int
-		wantLocked bool
-		wantUntil  time.Time
-	}{
-		{"the fifth failure answers like a wrong password", def, 5, false, time.Time{}},
-		{"the sixth attempt is refused as locked until the window ends", def, 6, true, window},
-		{"later attempts in the window stay locked", def, 9, true, window},
-		{"with three allowed, the fourth attempt is locked until the configured hour ends",
-			AuthConfig{MaxFailures: 3, LockFor: time.Hour}, 4, true, t0.Truncate(time.Hour).Add(time.Hour)},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			until, locked := tc.cfg.unknownUserLock(tc.hits, t0)
-			if locked != tc.wantLocked || !until.Equal(tc.wantUntil) {
-				t.Errorf("unknownUserLock(%d) = %v, %v; want %v, %v", tc.hits, until, locked, tc.wantUntil, tc.wantLocked)
-			}
-		})
-	}
-}
-
-// TestUnknownUserLocksLikeARealAccount replays attempts a minute apart
-// on a real account (failures counted until one locks; attempts on a
-// locked account refused uncounted, as Login does) and on a username no
-// account has: both must be refused as locked from the same attempt, or
-// the lockout would tell which usernames exist.
-func TestUnknownUserLocksLikeARealAccount(t *testing.T) {
-	for _, cfg := range []AuthConfig{DefaultAuthConfig(), {MaxFailures: 3, LockFor: time.Hour}} {
-		t.Run(fmt.Sprintf("when %d failures lock for %v", cfg.MaxFailures, cfg.LockFor), func(t *testing.T) {
-			start := t0.Truncate(cfg.LockFor) // a window's start, so every attempt falls in one
-			var u User
-			for n := 1; n <= cfg.MaxFailures+2; n++ {
-				at := start.Add(time.Duration(n) * time.Minute)
-				real := u.Locked(at)
-				if !real {
-					u.FailedLogins++
-					if until, locks := cfg.lockAfter(u.FailedLogins, at); locks {
-						u.FailedLogins, u.LockedUntil = 0, &until
-					}
-				}
-				if _, unknown := cfg.unknownUserLock(n, at); unknown != real {
-					t.Errorf("attempt %d: a real account locked=%v, an unknown username locked=%v", n, real, unknown)
-				}
-			}
-		})
-	}
 }

@@ -82,6 +82,7 @@ type UserChange struct {
 	DisplayName *string
 	Role        *crm.Role
 	Disabled    *bool
+	DealerID    *int64 // a dealer account's dealer; nil keeps it
 }
 
 // UpdateUser applies an administrator's change, with optimistic locking.
@@ -98,6 +99,28 @@ func (id *Service) UpdateUser(ctx context.Context, username string, c UserChange
 	if c.Version != u.Version {
 		return User{}, crm.Fail(crm.EVersionConflict, "identity.user_changed_someone_else")
 	}
+	// Two-person rule: a guarded role, or enabling an account that holds
+	// one, becomes a request for a second administrator; nothing else of
+	// this change is applied.
+	if crm.NeedsSecondPerson(p) && u.ID != p.UserID {
+		if c.Role != nil && *c.Role != u.Role && c.Role.Valid() && c.Role.DutyGuarded() {
+			dealer := int64(0)
+			if *c.Role == crm.RoleDealer && c.DealerID != nil {
+				dealer = *c.DealerID
+			}
+			if *c.Role == crm.RoleDealer {
+				if fe, err := id.checkDealer(ctx, *c.Role, dealer); err != nil {
+					return User{}, err
+				} else if fe != nil {
+					return User{}, crm.Invalid(*fe)
+				}
+			}
+			return User{}, id.requestDuty(ctx, p, crm.DutyUserRole, u, *c.Role, map[string]int64{"dealer_id": dealer})
+		}
+		if c.Disabled != nil && !*c.Disabled && u.Disabled() && u.Role.DutyGuarded() && c.Role == nil {
+			return User{}, id.requestDuty(ctx, p, crm.DutyUserEnable, u, u.Role, nil)
+		}
+	}
 	changes := map[string]crm.Change{}
 	endSessions := false
 	if c.DisplayName != nil && *c.DisplayName != u.DisplayName {
@@ -113,6 +136,24 @@ func (id *Service) UpdateUser(ctx context.Context, username string, c UserChange
 		}
 		changes["role"] = crm.Change{Before: u.Role, After: *c.Role}
 		u.Role, endSessions = *c.Role, true
+	}
+	if c.DealerID != nil || c.Role != nil {
+		dealer := u.DealerID
+		if c.DealerID != nil {
+			dealer = *c.DealerID
+		}
+		if u.Role != crm.RoleDealer {
+			dealer = 0
+		}
+		if fe, err := id.checkDealer(ctx, u.Role, dealer); err != nil {
+			return User{}, err
+		} else if fe != nil {
+			return User{}, crm.Invalid(*fe)
+		}
+		if dealer != u.DealerID {
+			changes["dealer_id"] = crm.Change{Before: u.DealerID, After: dealer}
+			u.DealerID, endSessions = dealer, true
+		}
 	}
 	if c.Disabled != nil && *c.Disabled != u.Disabled() {
 		if u.ID == p.UserID {

@@ -28,6 +28,7 @@ type IdentityStore interface {
 	// until the time lockAfter gives, resets the count and writes lock too.
 	// It reports whether it locked.
 	RecordLoginFailure(ctx context.Context, userID int64, lockAfter func(failures int) (time.Time, bool), fail, lock *crm.AuditEntry) (bool, error)
+	loginGuard // the lockout's slots, taken before a password is checked
 	CreateSession(ctx context.Context, s Session, userID int64, e *crm.AuditEntry) error
 	SessionByHash(ctx context.Context, hash string) (Session, error)
 	TouchSession(ctx context.Context, hash string, at time.Time) error
@@ -56,14 +57,20 @@ type AuthConfig struct {
 	// the lockout protects one account, these protect the server.
 	LoginsPerIP   int
 	LoginsPerUser int
-	Policy        secure.PasswordPolicy
-	Argon2        secure.Argon2Params
+	// FailuresPerUser is how many failed sign-ins one username may have
+	// in a minute, from any address (default 4, below MaxFailures): a
+	// burst of wrong passwords from many addresses gets 429 before it can
+	// lock the account, so locking someone out takes minutes, not one
+	// burst. 0 turns it off.
+	FailuresPerUser int
+	Policy          secure.PasswordPolicy
+	Argon2          secure.Argon2Params
 }
 
 // DefaultAuthConfig returns the rules Kehu enforces out of the box.
 func DefaultAuthConfig() AuthConfig {
 	return AuthConfig{MaxFailures: 5, LockFor: 15 * time.Minute, IdleTimeout: 30 * time.Minute, MaxSession: 12 * time.Hour,
-		LoginsPerIP: 30, LoginsPerUser: 10, Policy: secure.DefaultPasswordPolicy(), Argon2: secure.DefaultArgon2Params()}
+		LoginsPerIP: 30, LoginsPerUser: 10, FailuresPerUser: 4, Policy: secure.DefaultPasswordPolicy(), Argon2: secure.DefaultArgon2Params()}
 }
 
 // Service manages users, teams, sign-in, sessions and API tokens.
@@ -73,6 +80,44 @@ type Service struct {
 	now    func() time.Time
 	sealer crm.Sealer
 	cache  principalCache
+	// dealerKind reports whether a customer is a live dealer; nil: no
+	// dealer can be named (see SetDealerCheck).
+	dealerKind func(ctx context.Context, customerID int64) (bool, error)
+}
+
+// SetDealerCheck sets how a dealer account's dealer is checked: is reports
+// whether the customer is a live customer of kind dealer.
+func (id *Service) SetDealerCheck(is func(ctx context.Context, customerID int64) (bool, error)) {
+	id.dealerKind = is
+}
+
+// checkDealer checks the dealer of an account of role r: required for a
+// dealer account and a live dealer, absent for any other role.
+func (id *Service) checkDealer(ctx context.Context, r crm.Role, dealerID int64) (*crm.FieldError, error) {
+	bad := func(code, key string, args ...any) (*crm.FieldError, error) {
+		f := crm.Bad("dealer_id", code, key, args...)
+		return &f, nil
+	}
+	if r != crm.RoleDealer {
+		if dealerID != 0 {
+			return bad("not_dealer", "identity.dealer_id.not_dealer_role")
+		}
+		return nil, nil
+	}
+	if dealerID <= 0 {
+		return bad("required", "identity.dealer_id.required")
+	}
+	if id.dealerKind == nil {
+		return bad("unknown", "identity.dealer_id.unknown", dealerID)
+	}
+	ok, err := id.dealerKind(ctx, dealerID)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return bad("unknown", "identity.dealer_id.unknown", dealerID)
+	}
+	return nil, nil
 }
 
 // New returns the identity service. now is the clock (time.Now
@@ -98,14 +143,15 @@ func (id *Service) HasUsers(ctx context.Context) (bool, error) {
 // the field "password".
 func (id *Service) checkPassword(username, pw, lang string) error {
 	vs := id.cfg.Policy.Check(username, pw)
-	if len(vs) == 0 {
+	more := localized(lang, passwordHardening(username, pw)) // common, or holding the username
+	if len(vs) == 0 && len(more) == 0 {
 		return nil
 	}
 	fields := make([]crm.FieldError, len(vs))
 	for i, v := range vs {
 		fields[i] = crm.BadIn(lang, "password", v.Code, msg.Of(v))
 	}
-	return crm.Invalid(fields...)
+	return crm.Invalid(append(fields, more...)...)
 }
 
 // isNotFound reports whether err is a not_found error.

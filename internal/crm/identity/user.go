@@ -17,6 +17,7 @@ type User struct {
 	TeamID            int64      `json:"team_id,omitempty"`
 	TeamName          string     `json:"team,omitempty"`
 	ManagerID         int64      `json:"manager_id,omitempty"`
+	DealerID          int64      `json:"dealer_id,omitempty"` // a dealer account's dealer (a customer of kind dealer)
 	PasswordHash      string     `json:"-"`
 	Mobile            string     `json:"mobile,omitempty"` // masked (138****5678); see RevealMobile
 	MobileEnc         string     `json:"-"`                // ciphertext as stored

@@ -17,13 +17,15 @@ type NewUser struct {
 	Manager     string   `json:"manager"` // the manager's username
 	Mobile      string   `json:"mobile"`  // stored encrypted
 	Password    string   `json:"password"`
+	DealerID    int64    `json:"dealer_id"` // required for role dealer: the dealer the account belongs to
 }
 
 // AddUser creates a user. Only an administrator may; nobody may create an
 // account with a role they hold themselves elevated beyond the matrix,
 // and the password must meet the policy.
 func (id *Service) AddUser(ctx context.Context, in NewUser, lang string) (User, error) {
-	if _, err := crm.Authorize(ctx, crm.ActUserManage); err != nil {
+	p, err := crm.Authorize(ctx, crm.ActUserManage)
+	if err != nil {
 		return User{}, err
 	}
 	u := User{Username: NormalizeUsername(in.Username), DisplayName: in.DisplayName, Role: in.Role}
@@ -45,6 +47,13 @@ func (id *Service) AddUser(ctx context.Context, in NewUser, lang string) (User, 
 			return User{}, err
 		}
 		u.ManagerID = m.ID
+	}
+	if fe, err := id.checkDealer(ctx, u.Role, in.DealerID); err != nil {
+		return User{}, err
+	} else if fe != nil {
+		fields = append(fields, *fe)
+	} else {
+		u.DealerID = in.DealerID
 	}
 	if in.Mobile != "" {
 		enc, idx, masked, err := id.sealMobile(in.Mobile)
@@ -70,9 +79,15 @@ func (id *Service) AddUser(ctx context.Context, in NewUser, lang string) (User, 
 	if err != nil {
 		return User{}, err
 	}
+	if crm.NeedsSecondPerson(p) && u.Role.DutyGuarded() { // two-person rule: the account waits for approval
+		return User{}, id.requestDuty(ctx, p, crm.DutyUserCreate, u, u.Role, pendingUser{Username: u.Username, DisplayName: u.DisplayName,
+			Role: u.Role, TeamID: u.TeamID, TeamName: u.TeamName, ManagerID: u.ManagerID, DealerID: u.DealerID,
+			Mobile: u.Mobile, MobileEnc: u.MobileEnc, MobileIdx: u.MobileIdx, PasswordHash: hash})
+	}
 	now := id.now().UTC()
 	u.PasswordHash, u.PasswordChangedAt, u.CreatedAt, u.UpdatedAt, u.Version = hash, now, now, now, 1
-	e := crm.NewAudit(ctx, crm.AuditCreate, "user", "", map[string]any{"username": u.Username, "role": u.Role, "team": u.TeamName, "manager_id": u.ManagerID, "mobile": u.Mobile})
+	e := crm.NewAudit(ctx, crm.AuditCreate, "user", "", map[string]any{"username": u.Username, "role": u.Role, "team": u.TeamName, "manager_id": u.ManagerID, "mobile": u.Mobile, "dealer_id": u.DealerID})
+	crm.MarkBreakGlass(ctx, &e)
 	if err := id.store.CreateUser(ctx, &u, &e); err != nil {
 		return User{}, err
 	}
@@ -120,18 +135,30 @@ func (id *Service) DisableUser(ctx context.Context, username string) (User, erro
 	now := id.now().UTC()
 	u.DisabledAt, u.UpdatedAt = &now, now
 	e := crm.NewAudit(ctx, crm.AuditUpdate, "user", strconv.FormatInt(u.ID, 10), map[string]crm.Change{"disabled": {Before: false, After: true}})
+	crm.MarkBreakGlass(ctx, &e)
 	return u, id.store.UpdateUserEnding(ctx, &u, &e, true)
 }
 
 // ResetPassword sets a new password chosen by an administrator, unlocks
 // the account and ends the user's sessions.
 func (id *Service) ResetPassword(ctx context.Context, username, password, lang string) error {
-	if _, err := crm.Authorize(ctx, crm.ActUserManage); err != nil {
+	p, err := crm.Authorize(ctx, crm.ActUserManage)
+	if err != nil {
 		return err
 	}
 	u, err := id.store.UserByUsername(ctx, NormalizeUsername(username))
 	if err != nil {
 		return err
+	}
+	if crm.NeedsSecondPerson(p) && u.Role.DutyGuarded() && u.ID != p.UserID {
+		if err := id.checkPassword(u.Username, password, lang); err != nil {
+			return err
+		}
+		hash, err := secure.HashPassword(password, id.cfg.Argon2)
+		if err != nil {
+			return err
+		}
+		return id.requestDuty(ctx, p, crm.DutyUserPassword, u, "", map[string]string{"password_hash": hash})
 	}
 	return id.setPassword(ctx, u, password, lang)
 }
@@ -148,5 +175,6 @@ func (id *Service) setPassword(ctx context.Context, u User, password, lang strin
 	u.UpdatedAt = u.PasswordChangedAt
 	u.clearLock()
 	e := crm.NewAudit(ctx, crm.AuditPasswordReset, "user", strconv.FormatInt(u.ID, 10), nil)
+	crm.MarkBreakGlass(ctx, &e)
 	return id.store.UpdateUserEnding(ctx, &u, &e, false)
 }

@@ -207,7 +207,7 @@ var (
 		"重要": "important", "重要客户": "important", "战略": "strategic", "战略客户": "strategic", "流失": "churned", "流失客户": "churned"}
 	importSources = map[string]string{"线上": "online", "网络": "online", "线下": "offline", "社交媒体": "social_media",
 		"转介绍": "referral", "介绍": "referral", "推荐": "referral", "展会": "trade_fair", "广告": "advertising", "其他": "other", "其它": "other"}
-	importKinds = map[string]string{"企业": "company", "公司": "company", "单位": "company", "个人": "individual"}
+	importKinds = map[string]string{"企业": "company", "公司": "company", "单位": "company", "个人": "individual", "经销商": "dealer"}
 )
 
 // optionValue turns a Chinese label into its code; codes pass through.

@@ -86,11 +86,13 @@ func (im *Service) commit(ctx context.Context, x *Import) error {
 	go func() {
 		defer close(batches)
 		from := x.RowsDone
+		reported := problemCap{n: x.Skipped} // a resumed commit stored about this many lines already
 		readErr <- im.eachBatch(rctx, &xp, rc, x.RowsDone, func(batch []checked, lastRow int, eof bool) error {
 			b, err := im.prepareBatch(x.ID, from, lastRow, eof, batch)
 			if err != nil {
 				return err
 			}
+			b.Problems = reported.keep(b.Problems)
 			from = lastRow
 			select {
 			case batches <- b:

@@ -22,7 +22,7 @@ func (im *Service) Run(ctx context.Context, id int64) error {
 	if err != nil {
 		return err
 	}
-	ctx = crm.WithPrincipal(ctx, crm.Principal{UserID: u.ID, Username: u.Username, Role: u.Role, TeamID: u.TeamID})
+	ctx = crm.WithPrincipal(ctx, crm.Principal{UserID: u.ID, Username: u.Username, Role: u.Role, TeamID: u.TeamID, DealerID: u.DealerID})
 	fail := func(err error) error {
 		if ctx.Err() != nil {
 			return err // stopped: the job runs again and resumes
@@ -184,6 +184,7 @@ func (im *Service) check(ctx context.Context, x *Import) error {
 	if err := im.store.ClearImportProblems(ctx, x.ID, "check"); err != nil { // an interrupted run's report
 		return err
 	}
+	var reported problemCap // the report keeps the first lines; the counts count all
 	return im.eachBatch(ctx, x, rc, 0, func(batch []checked, _ int, eof bool) error {
 		var problems []ImportProblem
 		for _, ch := range batch {
@@ -210,7 +211,7 @@ func (im *Service) check(ctx context.Context, x *Import) error {
 			}
 		}
 		x.UpdatedAt = im.now().UTC()
-		if err := im.store.SaveImportProgress(ctx, x, problems); err != nil {
+		if err := im.store.SaveImportProgress(ctx, x, reported.keep(problems)); err != nil {
 			return err
 		}
 		if im.Progress != nil {

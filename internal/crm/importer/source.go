@@ -16,8 +16,6 @@ import (
 // Limits on what an import file may expand to. A file past one is refused
 // with an error naming the limit (and the row, where there is one).
 const (
-	// MaxImportRows is how many rows a file may have below its header.
-	MaxImportRows = 1_000_000
 	// MaxImportColumns is how many columns a row may have.
 	MaxImportColumns = 1000
 	// MaxCellChars is the longest cell, Excel's own limit.
@@ -118,7 +116,7 @@ func (c *sheetCSV) readLine() (string, bool, error) {
 	if c.eof {
 		return "", false, nil
 	}
-	s, err := c.br.ReadString('\n')
+	s, err := readBoundedLine(c.br, MaxCSVLineBytes, c.line+1)
 	if err != nil {
 		if !errors.Is(err, io.EOF) {
 			return "", false, err
@@ -227,6 +225,9 @@ func (c *csvRows) Next() ([]string, int, error) {
 	if err != nil {
 		if errors.Is(err, io.EOF) {
 			return nil, 0, io.EOF
+		}
+		if e := (*crm.Error)(nil); errors.As(err, &e) {
+			return nil, 0, e // a limit, named
 		}
 		return nil, 0, crm.Invalid(crm.Bad("file", "csv", "importer.file.error", err.Error()))
 	}

@@ -116,10 +116,16 @@ func (im *Service) Create(ctx context.Context, up ImportUpload) (_ Import, refus
 	buf := make([]byte, 1<<20)
 	r := io.MultiReader(strings.NewReader(string(head)), body)
 	seq := 0
+	var lines lineGuard // a CSV line past MaxCSVLineBytes is refused as it arrives
 	for {
 		n, rerr := io.ReadFull(r, buf)
 		if n > 0 {
 			h.Write(buf[:n])
+			if ft == "csv" {
+				if err := lines.feed(buf[:n]); err != nil {
+					return x, err
+				}
+			}
 			x.FileSize += int64(n)
 			if up.FilePath == "" {
 				if x.FileSize > MaxImportBytes {

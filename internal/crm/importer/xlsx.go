@@ -47,14 +47,12 @@ func openXLSX(data []byte, sheet string) (*xlsxRows, error) {
 	if err != nil {
 		return nil, crm.Invalid(crm.Bad("file", "unreadable", "importer.file.workbook", err.Error()))
 	}
-	var total uint64
+	if err := checkZipLimits(zr); err != nil { // before anything is unpacked
+		return nil, err
+	}
 	files := map[string]*zip.File{}
 	for _, f := range zr.File {
-		total += f.UncompressedSize64
 		files[strings.TrimPrefix(f.Name, "/")] = f
-	}
-	if total > MaxUnzippedBytes {
-		return nil, crm.Invalid(crm.Bad("file", "too_large", "importer.file.unzipped_too_large", MaxUnzippedBytes>>20))
 	}
 	unzipped := int64(0)
 	read := func(name string) ([]byte, error) {
@@ -67,7 +65,7 @@ func openXLSX(data []byte, sheet string) (*xlsxRows, error) {
 			return nil, crm.Invalid(crm.Bad("file", "unreadable", "importer.file.workbook", err.Error()))
 		}
 		defer rc.Close()
-		b, err := io.ReadAll(&limitedUnzip{r: rc, n: &unzipped})
+		b, err := readPart(&limitedUnzip{r: rc, n: &unzipped}, name)
 		if err != nil {
 			return nil, err
 		}
@@ -92,6 +90,9 @@ func openXLSX(data []byte, sheet string) (*xlsxRows, error) {
 	f, ok := files[chosen.path]
 	if !ok {
 		return nil, crm.Invalid(crm.Bad("file", "unreadable", "importer.file.sheet", chosen.name))
+	}
+	if err := checkDeclaredRows(f); err != nil {
+		return nil, err
 	}
 	down, err := columnMerges(f, &unzipped)
 	if err != nil {

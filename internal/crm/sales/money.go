@@ -46,16 +46,23 @@ func (m *Money) UnmarshalJSON(b []byte) error {
 
 // ParseYuan reads a yuan amount as people write it — "1234.5",
 // "1,234.50", "¥1234", "1234元" — with at most two decimal places, into
-// fen. A negative amount parses (the caller decides whether it may be);
+// fen. Commas count only as thousands grouping ("12,345", not "1,5" or
+// "12,34.5"). A negative amount parses (the caller decides whether it may be);
 // more than two places, other characters or an amount past MaxFen do not.
 func ParseYuan(s string) (Money, bool) {
 	s = strings.TrimSpace(s)
 	s = strings.TrimPrefix(strings.TrimPrefix(s, "¥"), "￥")
 	s = strings.TrimSuffix(s, "元")
-	s = strings.ReplaceAll(strings.TrimSpace(s), ",", "")
+	s = strings.TrimSpace(s)
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")
 	whole, frac, dot := strings.Cut(s, ".")
+	if strings.Contains(whole, ",") {
+		if !thousands(whole) {
+			return 0, false
+		}
+		whole = strings.ReplaceAll(whole, ",", "")
+	}
 	if whole == "" && frac == "" || len(frac) > 2 || (dot && frac == "") || len(whole) > 13 {
 		return 0, false
 	}
@@ -85,4 +92,20 @@ func ParseYuan(s string) (Money, bool) {
 		n = -n
 	}
 	return Money(n), true
+}
+
+// thousands reports whether whole is digits grouped by commas in threes
+// ("1,234", "12,345,678"): a first group of one to three digits, then
+// groups of exactly three.
+func thousands(whole string) bool {
+	groups := strings.Split(whole, ",")
+	if len(groups[0]) < 1 || len(groups[0]) > 3 {
+		return false
+	}
+	for _, g := range groups[1:] {
+		if len(g) != 3 {
+			return false
+		}
+	}
+	return true
 }

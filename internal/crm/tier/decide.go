@@ -70,6 +70,9 @@ func Reassess(s Scheme, cur *Current, customerID int64, flagged bool, reason str
 	if next.State.Level == "" {
 		next.State.Level = s.ranked()[len(s.ranked())-1].Code // no computation yet: the lowest level
 	}
+	if next.Inputs.Amount == "" {
+		next.Inputs.Amount = "0.00" // none counted before the first run (an amount, as the API's inputs always carry)
+	}
 	return settle(s, cur, next, flagged, reason, now)
 }
 

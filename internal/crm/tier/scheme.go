@@ -266,8 +266,8 @@ func validateABC(s *Scheme) []crm.FieldError {
 		switch {
 		case l.CumulativePct < 1 || l.CumulativePct > 100:
 			bad = append(bad, crm.Bad(f, "range", "tier_err.pct"))
-		case l.CumulativePct <= prev:
-			bad = append(bad, crm.Bad(f, "overlap", "tier_err.overlap", s.Levels[i-1].Code))
+		case l.CumulativePct <= prev: // cumulative: each level reaches further than the one above
+			bad = append(bad, crm.Bad(f, "overlap", "tier_err.overlap_cumulative", s.Levels[i-1].Code, prev))
 		case i == len(s.Levels)-1 && l.CumulativePct != 100:
 			bad = append(bad, crm.Bad(f, "last", "tier_err.last_pct"))
 		}

@@ -26,10 +26,20 @@ type Fixture struct {
 	Sys  context.Context // acting as the command line
 }
 
-// New returns a fixture on db, at 2026-11-30 09:00 UTC.
+// New returns a fixture on db, at 2026-11-30 09:00 UTC. Its per-username
+// failure rate is off, so that a test can lock an account in one burst;
+// NewWith sets the rules.
 func New(t testing.TB, db *store.DB) *Fixture {
+	return NewWith(t, db, func(c *identity.AuthConfig) { c.FailuresPerUser = 0 })
+}
+
+// NewWith is New with the default sign-in rules changed by set.
+func NewWith(t testing.TB, db *store.DB, set func(*identity.AuthConfig)) *Fixture {
 	cfg := identity.DefaultAuthConfig()
 	cfg.Argon2 = secure.Argon2Params{Memory: 8 * 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32} // fast for tests
+	if set != nil {
+		set(&cfg)
+	}
 	f := &Fixture{DB: db, Now: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)}
 	keys, err := secure.LoadOrCreateKeyring(filepath.Join(t.TempDir(), secure.KeyFileName))
 	if err != nil {
